@@ -1,0 +1,2 @@
+package dev.pgcdc;
+class Placeholder {}
