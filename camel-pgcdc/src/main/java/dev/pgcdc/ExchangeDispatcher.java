@@ -1,0 +1,155 @@
+package dev.pgcdc;
+
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+import dev.pgcdc.event.ChangeEvent;
+import dev.pgcdc.stream.AckListener;
+import dev.pgcdc.stream.ChangeSink;
+import org.apache.camel.Exchange;
+import org.apache.camel.Message;
+import org.apache.camel.spi.Synchronization;
+
+/**
+ * Hands changes to the route on a thread of its own, in arrival (commit) order, so that a slow or blocking route
+ * never stalls the replication thread, which must keep answering the server. The queue needs no bound of its own:
+ * the acknowledgement tracker lets at most {@code maxInflight} changes be outstanding.
+ */
+final class ExchangeDispatcher implements ChangeSink, Runnable {
+
+    private final PgCdcConsumer consumer;
+    private final BlockingQueue<Pending> queue = new LinkedBlockingQueue<>();
+    private final Object lock = new Object();
+    /** Bumped by {@link #discardPending()}: queued changes of an older generation are dropped, not delivered. */
+    private long generation;
+    private int outstanding;
+    private volatile boolean running = true;
+
+    private record Pending(ChangeEvent event, long seq, AckListener listener, long generation) {
+    }
+
+    ExchangeDispatcher(PgCdcConsumer consumer) {
+        this.consumer = consumer;
+    }
+
+    @Override
+    public void deliver(ChangeEvent event, long seq, AckListener listener) {
+        long current;
+        synchronized (lock) {
+            current = generation;
+        }
+        queue.add(new Pending(event, seq, listener, current));
+    }
+
+    @Override
+    public void discardPending() {
+        synchronized (lock) {
+            generation++;
+            queue.clear();
+        }
+    }
+
+    @Override
+    public boolean awaitOutstanding(long timeout, TimeUnit unit) throws InterruptedException {
+        long deadline = System.nanoTime() + unit.toNanos(timeout);
+        synchronized (lock) {
+            while (outstanding > 0) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    return false;
+                }
+                TimeUnit.NANOSECONDS.timedWait(lock, left);
+            }
+            return true;
+        }
+    }
+
+    void stop() {
+        running = false;
+    }
+
+    @Override
+    public void run() {
+        while (running) {
+            Pending pending;
+            try {
+                pending = queue.poll(100, TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+            if (pending != null && admit(pending)) {
+                dispatch(pending);
+            }
+        }
+    }
+
+    private boolean admit(Pending pending) {
+        synchronized (lock) {
+            if (pending.generation != generation) {
+                return false;
+            }
+            outstanding++;
+            return true;
+        }
+    }
+
+    private void finished() {
+        synchronized (lock) {
+            outstanding--;
+            lock.notifyAll();
+        }
+    }
+
+    private void dispatch(Pending pending) {
+        Exchange exchange = consumer.createExchange(false);
+        ChangeEvent event = pending.event;
+        Message message = exchange.getIn();
+        message.setBody(event);
+        message.setHeader(PgCdcConstants.OPERATION, event.getOp());
+        message.setHeader(PgCdcConstants.SCHEMA, event.getSchema());
+        message.setHeader(PgCdcConstants.TABLE, event.getTable());
+        message.setHeader(PgCdcConstants.LSN, event.getLsn());
+        message.setHeader(PgCdcConstants.COMMIT_LSN, event.getCommitLsn());
+        message.setHeader(PgCdcConstants.TX_ID, event.getTxId());
+        message.setHeader(PgCdcConstants.COMMIT_TIMESTAMP, event.getCommitTimestamp());
+        message.setHeader(PgCdcConstants.KEY, event.getKey());
+        message.setHeader(PgCdcConstants.SNAPSHOT, event.isSnapshot());
+        // A completion hook rather than the process callback: it travels with the exchange through seda and other
+        // hand-overs, so the change is acknowledged only when the route has really finished with it.
+        exchange.getExchangeExtension().addOnCompletion(new Acknowledge(pending));
+        consumer.getAsyncProcessor().process(exchange, doneSync -> { });
+    }
+
+    private final class Acknowledge implements Synchronization {
+
+        private final Pending pending;
+
+        Acknowledge(Pending pending) {
+            this.pending = pending;
+        }
+
+        @Override
+        public void onComplete(Exchange exchange) {
+            try {
+                pending.listener.completed(pending.seq);
+            } finally {
+                finished();
+            }
+        }
+
+        @Override
+        public void onFailure(Exchange exchange) {
+            try {
+                Throwable cause = exchange.getException();
+                pending.listener.failed(pending.seq, cause);
+                // Stop delivering at once: what is queued behind the failure is redelivered after the restart.
+                discardPending();
+                consumer.routeFailed(exchange, cause);
+            } finally {
+                finished();
+            }
+        }
+    }
+}

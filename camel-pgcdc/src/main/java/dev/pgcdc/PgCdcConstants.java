@@ -1,0 +1,31 @@
+package dev.pgcdc;
+
+import org.apache.camel.spi.Metadata;
+
+/** Headers set on every change exchange (the body is the {@link dev.pgcdc.event.ChangeEvent} itself). */
+public final class PgCdcConstants {
+
+    @Metadata(description = "The operation: c insert, u update, d delete, t truncate, r snapshot read, m message.",
+              javaType = "String")
+    public static final String OPERATION = "CamelPgCdcOperation";
+    @Metadata(description = "The schema of the changed table.", javaType = "String")
+    public static final String SCHEMA = "CamelPgCdcSchema";
+    @Metadata(description = "The name of the changed table.", javaType = "String")
+    public static final String TABLE = "CamelPgCdcTable";
+    @Metadata(description = "The LSN of the change, in PostgreSQL's X/X form.", javaType = "String")
+    public static final String LSN = "CamelPgCdcLsn";
+    @Metadata(description = "The commit LSN of the change's transaction, in PostgreSQL's X/X form.", javaType = "String")
+    public static final String COMMIT_LSN = "CamelPgCdcCommitLsn";
+    @Metadata(description = "The transaction id of the change.", javaType = "Long")
+    public static final String TX_ID = "CamelPgCdcTxId";
+    @Metadata(description = "When the change's transaction committed.", javaType = "java.time.Instant")
+    public static final String COMMIT_TIMESTAMP = "CamelPgCdcCommitTimestamp";
+    @Metadata(description = "The primary key (replica identity) columns and values of the changed row.",
+              javaType = "java.util.Map<String, Object>")
+    public static final String KEY = "CamelPgCdcKey";
+    @Metadata(description = "Whether the change is a snapshot read rather than a streamed change.", javaType = "Boolean")
+    public static final String SNAPSHOT = "CamelPgCdcSnapshot";
+
+    private PgCdcConstants() {
+    }
+}

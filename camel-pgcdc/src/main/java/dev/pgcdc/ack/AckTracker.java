@@ -1,0 +1,149 @@
+package dev.pgcdc.ack;
+
+import java.util.ArrayDeque;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Decides which LSN may be confirmed to the server, given exchanges that complete in any order.
+ *
+ * <p>The replication thread {@link #register() registers} every emitted change (it gets a sequence number in
+ * arrival order) and {@link #commit(long) records} each transaction's commit end LSN once the transaction's
+ * changes are registered. Any thread {@link #complete(long) completes} a sequence number when its exchange is done.
+ * The confirmable LSN is the end LSN of the newest transaction whose changes, and all earlier ones, have
+ * completed; it never moves backwards and never points inside a transaction.
+ *
+ * <p>At most {@code capacity} changes are in flight, which bounds memory and lets completion be tracked in a
+ * ring: completing a change and advancing the watermark is O(1) amortised.
+ */
+public final class AckTracker {
+
+    private final boolean[] done;
+    private final int capacity;
+    /** Commit marks not yet confirmable: {@code [sequence that must be reached, end LSN]}. */
+    private final ArrayDeque<long[]> pendingCommits = new ArrayDeque<>();
+
+    private long nextSeq;
+    /** Lowest sequence number not yet completed; everything below it has completed. */
+    private long lowestIncomplete;
+    private long confirmable;
+    private long completedCount;
+
+    public AckTracker(int capacity, long initialConfirmed) {
+        if (capacity < 1) {
+            throw new IllegalArgumentException("capacity must be at least 1, was " + capacity);
+        }
+        this.capacity = capacity;
+        this.done = new boolean[capacity];
+        this.confirmable = initialConfirmed;
+    }
+
+    /**
+     * Registers the next change, waiting up to {@code timeout} for room when {@code capacity} changes are in flight.
+     *
+     * @return its sequence number, or {@code -1} when no room became free in time (the caller should service its
+     *         connection and try again)
+     */
+    public synchronized long register(long timeout, TimeUnit unit) throws InterruptedException {
+        long deadline = System.nanoTime() + unit.toNanos(timeout);
+        while (nextSeq - lowestIncomplete >= capacity) {
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                return -1;
+            }
+            TimeUnit.NANOSECONDS.timedWait(this, left);
+        }
+        return nextSeq++;
+    }
+
+    /** Registers the next change without waiting; for callers that checked {@link #hasCapacity()}. */
+    public synchronized long register() {
+        if (nextSeq - lowestIncomplete >= capacity) {
+            throw new IllegalStateException("no capacity: " + capacity + " changes in flight");
+        }
+        return nextSeq++;
+    }
+
+    public synchronized boolean hasCapacity() {
+        return nextSeq - lowestIncomplete < capacity;
+    }
+
+    /** Marks the end of a transaction: once every change registered so far has completed, {@code endLsn} is confirmable. */
+    public synchronized void commit(long endLsn) {
+        if (nextSeq == lowestIncomplete) {
+            advanceTo(endLsn);
+        } else {
+            pendingCommits.addLast(new long[] {nextSeq, endLsn});
+        }
+    }
+
+    /** Marks a change's exchange as completed (successfully or handled by the route). Any thread. */
+    public synchronized void complete(long seq) {
+        if (seq < lowestIncomplete || seq >= nextSeq) {
+            throw new IllegalArgumentException("sequence " + seq + " is not in flight");
+        }
+        int slot = (int) (seq % capacity);
+        if (done[slot]) {
+            throw new IllegalArgumentException("sequence " + seq + " completed twice");
+        }
+        done[slot] = true;
+        completedCount++;
+        boolean moved = false;
+        while (lowestIncomplete < nextSeq && done[(int) (lowestIncomplete % capacity)]) {
+            done[(int) (lowestIncomplete % capacity)] = false;
+            lowestIncomplete++;
+            moved = true;
+        }
+        if (moved) {
+            while (!pendingCommits.isEmpty() && pendingCommits.peekFirst()[0] <= lowestIncomplete) {
+                advanceTo(pendingCommits.pollFirst()[1]);
+            }
+            notifyAll();
+        }
+    }
+
+    /**
+     * Confirms a position the server reported while nothing is in flight and no transaction is open (a keepalive's
+     * WAL end), so that an idle or fully filtered slot does not retain WAL. Ignored when anything is in flight.
+     *
+     * @return whether the position was taken
+     */
+    public synchronized boolean idle(long serverLsn) {
+        if (nextSeq != lowestIncomplete || !pendingCommits.isEmpty()) {
+            return false;
+        }
+        advanceTo(serverLsn);
+        return true;
+    }
+
+    private void advanceTo(long lsn) {
+        if (lsn > confirmable) {
+            confirmable = lsn;
+        }
+    }
+
+    /** The newest LSN that may be confirmed to the server. */
+    public synchronized long confirmable() {
+        return confirmable;
+    }
+
+    public synchronized int inFlight() {
+        return (int) (nextSeq - lowestIncomplete);
+    }
+
+    public synchronized long completedCount() {
+        return completedCount;
+    }
+
+    /** Waits until nothing is in flight, at most {@code timeout}; returns whether that happened. */
+    public synchronized boolean awaitIdle(long timeout, TimeUnit unit) throws InterruptedException {
+        long deadline = System.nanoTime() + unit.toNanos(timeout);
+        while (nextSeq != lowestIncomplete) {
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                return false;
+            }
+            TimeUnit.NANOSECONDS.timedWait(this, left);
+        }
+        return true;
+    }
+}

@@ -1,0 +1,11 @@
+package dev.pgcdc.stream;
+
+/** Told, on any thread, how the exchange carrying a change ended. */
+public interface AckListener {
+
+    /** The exchange completed (or its failure was handled by the route): the change may be acknowledged. */
+    void completed(long seq);
+
+    /** The exchange failed and nothing handled it: the change must never be acknowledged. */
+    void failed(long seq, Throwable cause);
+}

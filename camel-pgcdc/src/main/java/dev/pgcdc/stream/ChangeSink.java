@@ -1,0 +1,25 @@
+package dev.pgcdc.stream;
+
+import java.util.concurrent.TimeUnit;
+
+import dev.pgcdc.event.ChangeEvent;
+
+/**
+ * Where decoded changes go (the Camel consumer). The sink must not block the replication thread: it queues the change
+ * and hands it to the route on a thread of its own, and later reports the outcome through the {@link AckListener}.
+ */
+public interface ChangeSink {
+
+    /** Queues a change for delivery; exactly one of the listener's methods is called for it once it is delivered. */
+    void deliver(ChangeEvent event, long seq, AckListener listener);
+
+    /** Drops changes that were queued but not yet handed to the route (they are not acknowledged either). */
+    void discardPending();
+
+    /**
+     * Waits until every change handed to the route has completed or failed.
+     *
+     * @return whether that happened within the timeout
+     */
+    boolean awaitOutstanding(long timeout, TimeUnit unit) throws InterruptedException;
+}

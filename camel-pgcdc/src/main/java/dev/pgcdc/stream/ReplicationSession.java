@@ -1,0 +1,209 @@
+package dev.pgcdc.stream;
+
+import java.nio.ByteBuffer;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+
+import dev.pgcdc.ack.AckTracker;
+import dev.pgcdc.decode.DecodeListener;
+import dev.pgcdc.decode.PgOutputDecoder;
+import dev.pgcdc.event.ChangeEvent;
+import dev.pgcdc.event.Lsn;
+import org.postgresql.replication.LogSequenceNumber;
+import org.postgresql.replication.PGReplicationStream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One life of a replication stream: reads, decodes and hands changes to the sink, and reports the acknowledged
+ * position back to the server. Everything that touches the pgjdbc stream happens on the thread calling
+ * {@link #run}, because the stream is not thread-safe; other threads only flip flags and complete changes.
+ *
+ * <p>The session stops delivering for good at the first stop request or route failure: from then on no change is
+ * registered and no commit recorded, so nothing decoded after that point can ever be acknowledged.
+ */
+final class ReplicationSession implements DecodeListener, AckListener {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ReplicationSession.class);
+
+    /** Progress is reported at most this often, so a fast stream costs a handful of status messages a second. */
+    private static final long PROGRESS_GAP_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
+    private static final long MIN_IDLE_PARK_NANOS = TimeUnit.MICROSECONDS.toNanos(50);
+    private static final long MAX_IDLE_PARK_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
+    private static final long SERVICE_SLICE_MILLIS = 50;
+
+    enum Outcome { STOPPED, ROUTE_FAILED }
+
+    private final PGReplicationStream stream;
+    private final StreamOptions options;
+    private final ChangeSink sink;
+    private final AckTracker tracker;
+    private final PgOutputDecoder decoder;
+    private final StreamStats stats;
+
+    private volatile boolean stopRequested;
+    private volatile Throwable routeFailure;
+    /** False once stopping or failed: later changes and commits are ignored so they cannot be acknowledged. */
+    private boolean delivering = true;
+    private boolean inTransaction;
+    private long lastStatusNanos = System.nanoTime();
+    private long lastReportedLsn;
+
+    ReplicationSession(PGReplicationStream stream, StreamOptions options, ChangeSink sink, long confirmedLsn,
+                       StreamStats stats) {
+        this.stream = stream;
+        this.options = options;
+        this.sink = sink;
+        this.stats = stats;
+        this.tracker = new AckTracker(options.maxInflight(), confirmedLsn);
+        this.decoder = new PgOutputDecoder();
+        this.lastReportedLsn = confirmedLsn;
+    }
+
+    /** Streams until {@link #requestStop()} or a route failure; connection problems surface as SQLException. */
+    Outcome run() throws SQLException, InterruptedException {
+        try {
+            pump();
+        } catch (StreamIoException e) {
+            throw e.getCause();
+        } finally {
+            delivering = false;
+            drain();
+        }
+        return routeFailure != null ? Outcome.ROUTE_FAILED : Outcome.STOPPED;
+    }
+
+    Throwable routeFailure() {
+        return routeFailure;
+    }
+
+    void requestStop() {
+        stopRequested = true;
+    }
+
+    private boolean shouldStop() {
+        return stopRequested || routeFailure != null || Thread.currentThread().isInterrupted();
+    }
+
+    private void pump() throws SQLException, InterruptedException {
+        long park = MIN_IDLE_PARK_NANOS;
+        while (!shouldStop()) {
+            ByteBuffer message = stream.readPending();
+            if (message != null) {
+                // The LSN belongs to this message only now: a later read or keepalive moves it.
+                decoder.decode(message, stream.getLastReceiveLSN().asLong(), this);
+                park = MIN_IDLE_PARK_NANOS;
+                reportProgressIfDue(false);
+            } else {
+                if (!inTransaction && delivering) {
+                    // Nothing unread and no open transaction: the keepalive's WAL end may be confirmed.
+                    tracker.idle(stream.getLastReceiveLSN().asLong());
+                }
+                reportProgressIfDue(false);
+                LockSupport.parkNanos(park);
+                park = Math.min(park * 2, MAX_IDLE_PARK_NANOS);
+            }
+        }
+    }
+
+    @Override
+    public void begin(long xid, Lsn commitLsn, Instant commitTimestamp) {
+        inTransaction = true;
+    }
+
+    @Override
+    public void change(ChangeEvent event) {
+        if (!delivering) {
+            return;
+        }
+        long seq = awaitCapacity();
+        if (seq < 0) {
+            delivering = false;
+            return;
+        }
+        stats.received();
+        sink.deliver(event, seq, this);
+    }
+
+    @Override
+    public void commit(Lsn commitLsn, Lsn endLsn, Instant commitTimestamp) {
+        inTransaction = false;
+        if (delivering) {
+            tracker.commit(endLsn.value());
+        }
+    }
+
+    /** Waits for room under {@code maxInflight} while keeping the connection alive; -1 when the session must end. */
+    private long awaitCapacity() {
+        try {
+            long seq;
+            while ((seq = tracker.register(SERVICE_SLICE_MILLIS, TimeUnit.MILLISECONDS)) < 0) {
+                if (shouldStop()) {
+                    return -1;
+                }
+                // Backpressure: the route is slow, but the server must keep hearing from us within wal_sender_timeout.
+                reportProgressIfDue(false);
+            }
+            return seq;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return -1;
+        } catch (SQLException e) {
+            throw new StreamIoException(e);
+        }
+    }
+
+    @Override
+    public void completed(long seq) {
+        tracker.complete(seq);
+        stats.acknowledgedUpTo(tracker.confirmable());
+    }
+
+    @Override
+    public void failed(long seq, Throwable cause) {
+        if (routeFailure == null) {
+            routeFailure = cause;
+        }
+    }
+
+    private void reportProgressIfDue(boolean force) throws SQLException {
+        long now = System.nanoTime();
+        long lsn = tracker.confirmable();
+        long sinceLast = now - lastStatusNanos;
+        boolean progress = lsn > lastReportedLsn;
+        if (force || (progress && sinceLast >= PROGRESS_GAP_NANOS)
+                || sinceLast >= options.statusInterval().toNanos()) {
+            if (progress) {
+                LogSequenceNumber confirmed = LogSequenceNumber.valueOf(lsn);
+                stream.setFlushedLSN(confirmed);
+                stream.setAppliedLSN(confirmed);
+                lastReportedLsn = lsn;
+            }
+            stream.forceUpdateStatus();
+            lastStatusNanos = now;
+            stats.confirmed(lastReportedLsn);
+        }
+    }
+
+    /** Lets exchanges already handed to the route finish, then confirms what completed. */
+    private void drain() throws InterruptedException {
+        sink.discardPending();
+        long deadline = System.nanoTime() + options.drainTimeout().toNanos();
+        try {
+            while (!sink.awaitOutstanding(SERVICE_SLICE_MILLIS, TimeUnit.MILLISECONDS)) {
+                if (System.nanoTime() > deadline) {
+                    LOG.warn("Slot {}: {} exchange(s) still in flight after {}; they will be delivered again",
+                            options.slotName(), tracker.inFlight(), options.drainTimeout());
+                    break;
+                }
+                reportProgressIfDue(false);
+            }
+            reportProgressIfDue(true);
+        } catch (SQLException e) {
+            // The connection is gone; the server keeps the last position it received, and the rest is redelivered.
+            LOG.debug("Slot {}: could not send the final status update: {}", options.slotName(), e.getMessage());
+        }
+    }
+}

@@ -1,0 +1,204 @@
+package dev.pgcdc.stream;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+
+import dev.pgcdc.connect.PgConnector;
+import dev.pgcdc.event.Lsn;
+import dev.pgcdc.sql.Sql;
+import org.postgresql.PGConnection;
+import org.postgresql.replication.LogSequenceNumber;
+import org.postgresql.replication.PGReplicationStream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The replication thread's main loop: connect, stream one {@link ReplicationSession}, and after a lost connection,
+ * a busy slot or a failed exchange, wait (bounded exponential backoff) and resume from the position the server has
+ * confirmed. Resuming from the server's position, never a local one, is what makes delivery at-least-once: every
+ * change not confirmed is sent again.
+ */
+public final class Replicator implements Runnable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Replicator.class);
+    private static final String SLOT_IN_USE = "55006";
+
+    private final PgConnector connector;
+    private final StreamOptions options;
+    private final ChangeSink sink;
+    private final FailureListener failureListener;
+    private final Backoff backoff;
+    private final StreamStats stats = new StreamStats();
+    private final Object wakeUp = new Object();
+
+    private volatile boolean stopRequested;
+    private volatile ReplicationSession session;
+    private volatile ReplicatorState state = ReplicatorState.STARTING;
+    private volatile Throwable lastError;
+
+    /** Told about each failure before the replicator retries, so the consumer can report it to Camel. */
+    public interface FailureListener {
+        void onFailure(String message, Throwable cause);
+    }
+
+    public Replicator(PgConnector connector, StreamOptions options, ChangeSink sink, Duration reconnectDelay,
+                      Duration reconnectMaxDelay, FailureListener failureListener) {
+        this.connector = connector;
+        this.options = options;
+        this.sink = sink;
+        this.failureListener = failureListener;
+        this.backoff = new Backoff(reconnectDelay, reconnectMaxDelay);
+    }
+
+    @Override
+    public void run() {
+        while (!stopRequested) {
+            try {
+                streamOnce();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            } catch (SQLException e) {
+                handleConnectionFailure(e);
+            } catch (RuntimeException e) {
+                report("Slot " + options.slotName() + ": replication failed: " + e.getMessage(), e);
+            }
+            if (!stopRequested) {
+                state = ReplicatorState.RETRYING;
+                pause(backoff.nextDelayMillis());
+            }
+        }
+        state = ReplicatorState.STOPPED;
+    }
+
+    private void streamOnce() throws SQLException, InterruptedException {
+        PGConnection replication = connector.openReplication("pgcdc " + options.slotName());
+        try {
+            long confirmed = confirmedFlushLsn((Connection) replication);
+            PGReplicationStream stream = replication.getReplicationAPI().replicationStream().logical()
+                    .withSlotName(options.slotName())
+                    .withSlotOption("proto_version", 1)
+                    .withSlotOption("publication_names", publicationNames())
+                    .withStatusInterval((int) options.statusInterval().toMillis(), TimeUnit.MILLISECONDS)
+                    // pgjdbc would otherwise confirm everything it has received, acknowledged or not.
+                    .withAutomaticFlush(false)
+                    .start();
+            ReplicationSession current = new ReplicationSession(stream, options, sink, confirmed, stats);
+            session = current;
+            if (stopRequested) {
+                current.requestStop();
+            }
+            state = ReplicatorState.STREAMING;
+            lastError = null;
+            LOG.info("Slot {}: streaming from {} (publications {})", options.slotName(), Lsn.of(confirmed),
+                    options.publications());
+            ReplicationSession.Outcome outcome = current.run();
+            if (outcome == ReplicationSession.Outcome.ROUTE_FAILED) {
+                report("Slot " + options.slotName() + ": an exchange failed and was not handled by the route;"
+                        + " nothing after it was acknowledged, and streaming resumes from "
+                        + Lsn.of(stats.confirmedLsn()), current.routeFailure());
+            } else {
+                backoff.reset();
+            }
+            closeQuietly(stream);
+        } finally {
+            session = null;
+            closeQuietly((Connection) replication);
+        }
+    }
+
+    /** Where the server will resume: changes committed at or before it are not sent again. */
+    private long confirmedFlushLsn(Connection connection) throws SQLException {
+        try (PreparedStatement ps = connection.prepareStatement(
+                "SELECT confirmed_flush_lsn::text FROM pg_catalog.pg_replication_slots WHERE slot_name = ?")) {
+            ps.setString(1, options.slotName());
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    throw new IllegalStateException("Replication slot " + options.slotName()
+                            + " does not exist (it was dropped while the consumer ran); create it with: "
+                            + "SELECT pg_create_logical_replication_slot(" + Sql.literal(options.slotName())
+                            + ", 'pgoutput');");
+                }
+                String lsn = rs.getString(1);
+                return lsn == null ? 0 : LogSequenceNumber.valueOf(lsn).asLong();
+            }
+        }
+    }
+
+    private String publicationNames() {
+        // publication_names is parsed as a list of SQL identifiers, so each name is quoted; pgjdbc puts the value
+        // between single quotes without escaping, so embedded single quotes are doubled here.
+        return options.publications().stream().map(Sql::identifier).collect(Collectors.joining(","))
+                .replace("'", "''");
+    }
+
+    private void handleConnectionFailure(SQLException e) {
+        if (SLOT_IN_USE.equals(e.getSQLState())) {
+            String message = "Slot " + options.slotName() + " is in use by another process (" + e.getMessage()
+                    + "); waiting for it to become free";
+            lastError = e;
+            LOG.info(message);
+            return;
+        }
+        report("Slot " + options.slotName() + ": connection to " + connector.settings() + " lost or refused: "
+                + e.getMessage() + "; reconnecting", e);
+    }
+
+    private void report(String message, Throwable cause) {
+        lastError = cause;
+        LOG.warn(message);
+        failureListener.onFailure(message, cause);
+    }
+
+    private void pause(long millis) {
+        synchronized (wakeUp) {
+            long deadline = System.currentTimeMillis() + millis;
+            long left;
+            while (!stopRequested && (left = deadline - System.currentTimeMillis()) > 0) {
+                try {
+                    wakeUp.wait(left);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
+        }
+    }
+
+    /** Asks the loop to finish: the session drains in-flight exchanges and confirms what completed. */
+    public void requestStop() {
+        stopRequested = true;
+        ReplicationSession current = session;
+        if (current != null) {
+            current.requestStop();
+        }
+        synchronized (wakeUp) {
+            wakeUp.notifyAll();
+        }
+    }
+
+    public ReplicatorState state() {
+        return state;
+    }
+
+    public Throwable lastError() {
+        return lastError;
+    }
+
+    public StreamStats stats() {
+        return stats;
+    }
+
+    private static void closeQuietly(AutoCloseable closeable) {
+        try {
+            closeable.close();
+        } catch (Exception e) {
+            LOG.debug("close failed: {}", e.getMessage());
+        }
+    }
+}

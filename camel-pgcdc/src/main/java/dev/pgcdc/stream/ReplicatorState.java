@@ -1,0 +1,13 @@
+package dev.pgcdc.stream;
+
+/** What the replication thread is doing, for health checks and logs. */
+public enum ReplicatorState {
+    /** Not started yet, or connecting for the first time. */
+    STARTING,
+    /** Connected and delivering changes. */
+    STREAMING,
+    /** Lost the connection, or a route failed, or the slot is busy: waiting to resume from the confirmed position. */
+    RETRYING,
+    /** Stopped on request. */
+    STOPPED
+}

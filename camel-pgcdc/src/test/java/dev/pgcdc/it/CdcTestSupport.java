@@ -1,0 +1,99 @@
+package dev.pgcdc.it;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Predicate;
+
+import dev.pgcdc.embedded.PostgresServer;
+import dev.pgcdc.embedded.ReplicationSlot;
+import dev.pgcdc.event.ChangeEvent;
+import org.apache.camel.CamelContext;
+import org.apache.camel.RoutesBuilder;
+import org.apache.camel.impl.DefaultCamelContext;
+import org.junit.jupiter.api.AfterEach;
+
+/** Shared plumbing for tests that run the consumer against a private cluster. */
+public abstract class CdcTestSupport {
+
+    private static final AtomicInteger NAMES = new AtomicInteger();
+
+    protected final List<CamelContext> contexts = new ArrayList<>();
+
+    protected abstract PostgresServer pg();
+
+    /** A slot name no other test in this JVM uses. */
+    protected static String uniqueSlot(String prefix) {
+        return prefix + "_" + NAMES.incrementAndGet();
+    }
+
+    /** The endpoint URI for a slot whose publication has the slot's name. */
+    protected String uri(String slot, String extraOptions) {
+        return "pgcdc:" + slot + "?host=" + pg().host() + "&port=" + pg().port() + "&database=postgres&user="
+                + pg().superuser() + "&statusInterval=500&reconnectDelay=200&reconnectMaxDelay=1000"
+                + (extraOptions.isEmpty() ? "" : "&" + extraOptions);
+    }
+
+    protected CamelContext start(RoutesBuilder routes) throws Exception {
+        CamelContext context = new DefaultCamelContext();
+        context.getShutdownStrategy().setTimeout(20);
+        context.addRoutes(routes);
+        contexts.add(context);
+        context.start();
+        return context;
+    }
+
+    @AfterEach
+    void stopContexts() {
+        for (CamelContext context : contexts) {
+            context.stop();
+        }
+        contexts.clear();
+    }
+
+    protected ReplicationSlot slot(String name) {
+        return pg().replicationSlots().stream().filter(s -> s.slotName().equals(name)).findFirst()
+                .orElseThrow(() -> new AssertionError("no slot " + name));
+    }
+
+    protected long confirmedFlush(String slot) {
+        return slot(slot).confirmedFlushLsnValue();
+    }
+
+    /** Waits until the slot exists and is active (the consumer is streaming). */
+    protected void awaitStreaming(String slot) {
+        Await.until("slot " + slot + " active", Duration.ofSeconds(30),
+                () -> pg().replicationSlots().stream().anyMatch(s -> s.slotName().equals(slot) && s.active()));
+    }
+
+    protected long currentWalLsn() {
+        return ReplicationSlot.lsnValue(pg().queryForObject("SELECT pg_current_wal_lsn()::text", String.class));
+    }
+
+    /** Collects delivered change events; thread-safe. */
+    public static final class Received {
+        private final List<ChangeEvent> events = new ArrayList<>();
+
+        public synchronized void add(ChangeEvent event) {
+            events.add(event);
+        }
+
+        public synchronized List<ChangeEvent> snapshot() {
+            return new ArrayList<>(events);
+        }
+
+        public synchronized int size() {
+            return events.size();
+        }
+
+        public List<ChangeEvent> await(int count) {
+            Await.until(count + " change events", Duration.ofSeconds(30), this::size, n -> n >= count);
+            return snapshot();
+        }
+
+        public List<ChangeEvent> awaitMatching(String what, Predicate<List<ChangeEvent>> condition) {
+            return Await.until(what, Duration.ofSeconds(30), this::snapshot, condition);
+        }
+    }
+}

@@ -1,0 +1,278 @@
+package dev.pgcdc.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Collectors;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.pgcdc.PgCdcConstants;
+import dev.pgcdc.embedded.PostgresServer;
+import dev.pgcdc.embedded.junit.PostgresExtension;
+import dev.pgcdc.event.ChangeEvent;
+import dev.pgcdc.event.Operation;
+import org.apache.camel.CamelContext;
+import org.apache.camel.builder.RouteBuilder;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/** The streaming spine end to end against a real server: content, order, acknowledgement, failures, reconnects. */
+class StreamingTest extends CdcTestSupport {
+
+    @RegisterExtension
+    static final PostgresExtension PG = PostgresExtension.builder().build();
+
+    @Override
+    protected PostgresServer pg() {
+        return PG.server();
+    }
+
+    @Test
+    void deliversEveryOperationOfTwoTablesInCommitOrder() throws Exception {
+        String slot = uniqueSlot("order");
+        pg().execute("CREATE TABLE " + slot + "_a (id int PRIMARY KEY, name text)",
+                "CREATE TABLE " + slot + "_b (id bigint PRIMARY KEY, amount numeric(12,2), at timestamptz)");
+        Received received = new Received();
+        start(new RouteBuilder() {
+            @Override
+            public void configure() {
+                from(uri(slot, "tables=public." + slot + "_a,public." + slot + "_b"))
+                        .process(e -> {
+                            assertThat(e.getIn().getHeader(PgCdcConstants.TABLE, String.class))
+                                    .isEqualTo(e.getIn().getBody(ChangeEvent.class).getTable());
+                            received.add(e.getIn().getBody(ChangeEvent.class));
+                        });
+            }
+        });
+        awaitStreaming(slot);
+        String a = slot + "_a";
+        String b = slot + "_b";
+        pg().execute("BEGIN; INSERT INTO " + a + " VALUES (1, 'one'); INSERT INTO " + b
+                        + " VALUES (10, 12.50, '2026-11-22 10:00:00.123456+00'); COMMIT",
+                "BEGIN; UPDATE " + a + " SET name = 'uno' WHERE id = 1; DELETE FROM " + b + " WHERE id = 10; COMMIT",
+                "UPDATE " + a + " SET id = 2 WHERE id = 1",
+                "TRUNCATE " + a);
+
+        List<ChangeEvent> events = received.await(6);
+        assertThat(events).extracting(e -> e.getOp().code() + " " + e.getTable()).containsExactly(
+                "c " + a, "c " + b, "u " + a, "d " + b, "u " + a, "t " + a);
+
+        ChangeEvent insert = events.get(0);
+        assertThat(insert.getSchema()).isEqualTo("public");
+        assertThat(insert.getKey()).isEqualTo(Map.of("id", 1));
+        assertThat(insert.getAfter()).containsExactly(Map.entry("id", 1), Map.entry("name", "one"));
+        assertThat(insert.getBefore()).isNull();
+        assertThat(insert.isSnapshot()).isFalse();
+
+        ChangeEvent insertB = events.get(1);
+        assertThat(insertB.getAfter().get("amount")).isEqualTo(new java.math.BigDecimal("12.50"));
+        assertThat(insertB.getCommitLsn()).isEqualTo(insert.getCommitLsn());
+        assertThat(insertB.getTxId()).isEqualTo(insert.getTxId());
+        assertThat(insertB.getLsn().value()).isGreaterThan(insert.getLsn().value());
+
+        ChangeEvent delete = events.get(3);
+        assertThat(delete.getKey()).isEqualTo(Map.of("id", 10L));
+        assertThat(delete.getBefore()).isEqualTo(Map.of("id", 10L));
+        assertThat(delete.getAfter()).isNull();
+
+        ChangeEvent keyChange = events.get(4);
+        assertThat(keyChange.getKey()).isEqualTo(Map.of("id", 2));
+        assertThat(keyChange.getBefore()).isEqualTo(Map.of("id", 1));
+        assertThat(keyChange.getAfter()).containsEntry("name", "uno");
+
+        ChangeEvent truncate = events.get(5);
+        assertThat(truncate.getKey()).isNull();
+        assertThat(truncate.getAfter()).isNull();
+
+        // commit LSNs never go backwards, and transactions arrive whole
+        for (int i = 1; i < events.size(); i++) {
+            assertThat(events.get(i).getCommitLsn().value()).isGreaterThanOrEqualTo(events.get(i - 1).getCommitLsn().value());
+        }
+        JsonNode json = new ObjectMapper().readTree(new ObjectMapper().writeValueAsString(insertB));
+        assertThat(json.get("op").asText()).isEqualTo("c");
+        assertThat(json.get("after").get("at").asText()).isEqualTo("2026-11-22T10:00:00.123456+00:00");
+        assertThat(json.get("commitLsn").asText()).isEqualTo(insertB.getCommitLsn().toString());
+
+        // everything completed, so the slot is confirmed past the last transaction
+        long lastCommit = truncate.getCommitLsn().value();
+        Await.until("confirmed_flush_lsn past the truncate", Duration.ofSeconds(20),
+                () -> confirmedFlush(slot) > lastCommit);
+    }
+
+    @Test
+    void outOfOrderCompletionNeverConfirmsPastAnIncompleteChange() throws Exception {
+        String slot = uniqueSlot("ooo");
+        String table = slot + "_t";
+        pg().execute("CREATE TABLE " + table + " (id int PRIMARY KEY)");
+        CountDownLatch release = new CountDownLatch(1);
+        AtomicLong heldCommitLsn = new AtomicLong();
+        Received completed = new Received();
+        start(new RouteBuilder() {
+            @Override
+            public void configure() {
+                from(uri(slot, "tables=" + table)).threads(4).process(e -> {
+                    ChangeEvent event = e.getIn().getBody(ChangeEvent.class);
+                    if (Integer.valueOf(1).equals(event.getAfter().get("id"))) {
+                        heldCommitLsn.set(event.getCommitLsn().value());
+                        assertThat(release.await(60, TimeUnit.SECONDS)).isTrue();
+                    }
+                    completed.add(event);
+                });
+            }
+        });
+        awaitStreaming(slot);
+        pg().execute("INSERT INTO " + table + " VALUES (1)", "INSERT INTO " + table + " VALUES (2)",
+                "INSERT INTO " + table + " VALUES (3)");
+        List<ChangeEvent> later = completed.await(2);
+        assertThat(later).extracting(e -> e.getAfter().get("id")).containsExactlyInAnyOrder(2, 3);
+        Instant laterDone = Instant.now();
+        // Give the consumer two status rounds in which it could (wrongly) confirm transactions 2 and 3.
+        Await.until("two status updates after the later changes completed", Duration.ofSeconds(20),
+                () -> lastReplyTime(slot).isAfter(laterDone.plusMillis(1100)));
+        assertThat(heldCommitLsn.get()).isPositive();
+        assertThat(confirmedFlush(slot)).isLessThanOrEqualTo(heldCommitLsn.get());
+
+        release.countDown();
+        List<ChangeEvent> all = completed.await(3);
+        long newest = all.stream().mapToLong(e -> e.getCommitLsn().value()).max().orElseThrow();
+        Await.until("confirmed past the last transaction once all completed", Duration.ofSeconds(20),
+                () -> confirmedFlush(slot) > newest);
+    }
+
+    @Test
+    void stoppingWithUnacknowledgedChangesRedeliversThemAfterRestart() throws Exception {
+        String slot = uniqueSlot("restart");
+        String table = slot + "_t";
+        pg().execute("CREATE TABLE " + table + " (id int PRIMARY KEY)");
+        CountDownLatch release = new CountDownLatch(1);
+        Received entered = new Received();
+        CamelContext first = start(new RouteBuilder() {
+            @Override
+            public void configure() {
+                from(uri(slot, "tables=" + table + "&shutdownTimeout=500")).process(e -> {
+                    ChangeEvent event = e.getIn().getBody(ChangeEvent.class);
+                    entered.add(event);
+                    if (!Integer.valueOf(1).equals(event.getAfter().get("id"))) {
+                        release.await(60, TimeUnit.SECONDS);
+                    }
+                });
+            }
+        });
+        first.getShutdownStrategy().setTimeout(2);
+        awaitStreaming(slot);
+        pg().execute("INSERT INTO " + table + " VALUES (1)");
+        long firstCommit = entered.await(1).get(0).getCommitLsn().value();
+        Await.until("first transaction confirmed", Duration.ofSeconds(20), () -> confirmedFlush(slot) > firstCommit);
+        pg().execute("INSERT INTO " + table + " VALUES (2)", "INSERT INTO " + table + " VALUES (3)");
+        entered.await(2);
+
+        first.stop();
+        contexts.remove(first);
+        release.countDown();
+        assertThat(slot(slot).active()).isFalse();
+
+        Received again = new Received();
+        start(new RouteBuilder() {
+            @Override
+            public void configure() {
+                from(uri(slot, "tables=" + table)).process(e -> again.add(e.getIn().getBody(ChangeEvent.class)));
+            }
+        });
+        List<ChangeEvent> redelivered = again.await(2);
+        assertThat(redelivered).extracting(e -> e.getAfter().get("id")).containsExactly(2, 3);
+    }
+
+    @Test
+    void aFailedExchangeIsNeverAcknowledgedAndEverythingFromItIsRedelivered() throws Exception {
+        String slot = uniqueSlot("fail");
+        String table = slot + "_t";
+        pg().execute("CREATE TABLE " + table + " (id int PRIMARY KEY)");
+        AtomicBoolean failing = new AtomicBoolean(true);
+        AtomicInteger failures = new AtomicInteger();
+        AtomicLong failedCommit = new AtomicLong();
+        Received delivered = new Received();
+        start(new RouteBuilder() {
+            @Override
+            public void configure() {
+                from(uri(slot, "tables=" + table)).process(e -> {
+                    ChangeEvent event = e.getIn().getBody(ChangeEvent.class);
+                    if (Integer.valueOf(2).equals(event.getAfter().get("id")) && failing.get()) {
+                        failedCommit.set(event.getCommitLsn().value());
+                        failures.incrementAndGet();
+                        throw new IllegalStateException("route failure on row 2");
+                    }
+                    delivered.add(event);
+                });
+            }
+        });
+        awaitStreaming(slot);
+        pg().execute("INSERT INTO " + table + " VALUES (1)", "INSERT INTO " + table + " VALUES (2)",
+                "INSERT INTO " + table + " VALUES (3)");
+        Await.until("the failing change retried", Duration.ofSeconds(30), () -> failures.get() >= 3);
+        assertThat(confirmedFlush(slot)).isLessThanOrEqualTo(failedCommit.get());
+
+        failing.set(false);
+        List<ChangeEvent> events = delivered.awaitMatching("row 2 and then row 3 delivered", list -> {
+            List<Object> ids = list.stream().map(e -> e.getAfter().get("id")).toList();
+            int two = ids.indexOf(2);
+            return two >= 0 && ids.subList(two, ids.size()).contains(3);
+        });
+        long newest = events.stream().mapToLong(e -> e.getCommitLsn().value()).max().orElseThrow();
+        Await.until("confirmed past row 3", Duration.ofSeconds(20), () -> confirmedFlush(slot) > newest);
+    }
+
+    @Test
+    void reconnectsAfterTheServerKillsTheConnectionWithoutLosingAChange() throws Exception {
+        String slot = uniqueSlot("kill");
+        String table = slot + "_t";
+        pg().execute("CREATE TABLE " + table + " (id int PRIMARY KEY)");
+        Received received = new Received();
+        start(new RouteBuilder() {
+            @Override
+            public void configure() {
+                from(uri(slot, "tables=" + table)).process(e -> received.add(e.getIn().getBody(ChangeEvent.class)));
+            }
+        });
+        awaitStreaming(slot);
+        int rows = 300;
+        Thread writer = new Thread(() -> {
+            for (int i = 1; i <= rows; i++) {
+                pg().execute("INSERT INTO " + table + " VALUES (" + i + ")");
+            }
+        });
+        writer.start();
+        for (int threshold : new int[] {50, 150, 250}) {
+            received.awaitMatching(threshold + " rows", list -> list.size() >= threshold);
+            assertThat(pg().terminateWalSenders()).isPositive();
+        }
+        writer.join(TimeUnit.SECONDS.toMillis(60));
+        List<ChangeEvent> events = received.awaitMatching("all rows", list -> ids(list).size() == rows);
+        assertThat(ids(events)).containsExactlyElementsOf(
+                java.util.stream.IntStream.rangeClosed(1, rows).boxed().collect(Collectors.toCollection(TreeSet::new)));
+        assertThat(events).allMatch(e -> e.getOp() == Operation.INSERT);
+    }
+
+    private static Set<Object> ids(List<ChangeEvent> events) {
+        return events.stream().map(e -> e.getAfter().get("id")).collect(Collectors.toCollection(TreeSet::new));
+    }
+
+    private Instant lastReplyTime(String slot) {
+        List<Map<String, Object>> rows = pg().queryForList("SELECT r.reply_time FROM pg_stat_replication r"
+                + " JOIN pg_replication_slots s ON s.active_pid = r.pid WHERE s.slot_name = ?", slot);
+        if (rows.isEmpty() || rows.get(0).get("reply_time") == null) {
+            return Instant.EPOCH;
+        }
+        return ((java.sql.Timestamp) rows.get(0).get("reply_time")).toInstant();
+    }
+}
