@@ -1,0 +1,47 @@
+package dev.pgcdc.decode;
+
+import dev.pgcdc.event.ChangeEvent;
+import dev.pgcdc.event.LogicalMessage;
+import dev.pgcdc.event.Lsn;
+
+import java.time.Instant;
+
+/**
+ * Receives what {@link PgOutputDecoder} decodes, in stream order. pgoutput sends whole transactions in
+ * commit order: begin, its changes, commit.
+ */
+public interface DecodeListener {
+
+    /**
+     * A transaction starts.
+     *
+     * @param commitLsn the LSN of its commit record (known up front: decoding happens at commit)
+     */
+    void begin(long xid, Lsn commitLsn, Instant commitTimestamp);
+
+    /** One row change, or one truncated relation. */
+    void change(ChangeEvent event);
+
+    /**
+     * The transaction ends.
+     *
+     * @param endLsn the LSN just past the commit record: the position to confirm once its changes are done
+     */
+    void commit(Lsn commitLsn, Lsn endLsn, Instant commitTimestamp);
+
+    /** A relation was described (first use in the session, or its schema changed). */
+    default void relation(RelationInfo relation) {
+    }
+
+    /** A non-built-in type used by a published column was described. */
+    default void type(TypeInfo type) {
+    }
+
+    /** The current transaction was replayed from another node under replication origin {@code name}. */
+    default void origin(String name, Lsn originCommitLsn) {
+    }
+
+    /** A logical decoding message; transactional ones arrive between begin and commit. */
+    default void message(LogicalMessage message) {
+    }
+}

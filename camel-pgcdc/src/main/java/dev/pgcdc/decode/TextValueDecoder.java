@@ -1,0 +1,174 @@
+package dev.pgcdc.decode;
+
+import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
+import java.util.UUID;
+
+/**
+ * Converts a column value in PostgreSQL's text output format to a Java value, by type OID.
+ *
+ * <table>
+ * <caption>Java representation by PostgreSQL type</caption>
+ * <tr><td>int2, int4, int8</td><td>Short, Integer, Long</td></tr>
+ * <tr><td>numeric</td><td>BigDecimal; NaN, Infinity, -Infinity as Double.NaN and Double's infinities</td></tr>
+ * <tr><td>float4, float8</td><td>Float, Double (NaN, infinities, -0 included)</td></tr>
+ * <tr><td>bool</td><td>Boolean</td></tr>
+ * <tr><td>text, varchar, bpchar (padded), name, "char"</td><td>String</td></tr>
+ * <tr><td>oid</td><td>String: to_jsonb prints an oid as a JSON string, and the JSON rule wins</td></tr>
+ * <tr><td>date, timestamp</td><td>LocalDate, LocalDateTime; ±infinity as MAX/MIN; BC as year &lt;= 0</td></tr>
+ * <tr><td>timestamptz</td><td>OffsetDateTime in UTC; ±infinity as OffsetDateTime.MAX/MIN</td></tr>
+ * <tr><td>time, timetz</td><td>LocalTime, OffsetTime; 24:00:00 as LocalTime.MAX</td></tr>
+ * <tr><td>uuid</td><td>UUID</td></tr>
+ * <tr><td>json, jsonb</td><td>Jackson JsonNode with exact BigDecimal numbers</td></tr>
+ * <tr><td>bytea (hex output)</td><td>byte[]</td></tr>
+ * <tr><td>arrays of the above (and of interval, inet, ...)</td><td>unmodifiable List, nested per dimension</td></tr>
+ * <tr><td>anything else</td><td>the text form as String</td></tr>
+ * </table>
+ *
+ * <p>Expects the session settings the replication connection sets: {@code DateStyle=ISO},
+ * {@code bytea_output=hex}, {@code TimeZone=UTC} (offsets are parsed anyway). A known type whose text
+ * does not parse throws IllegalArgumentException, which the decoder reports with column and LSN.
+ */
+public final class TextValueDecoder {
+
+    private TextValueDecoder() {
+    }
+
+    /** Decodes {@code len} UTF-8 bytes at {@code off}; the fast paths read the bytes directly. */
+    public static Object decode(int typeOid, byte[] buf, int off, int len) {
+        switch (typeOid) {
+            case PgType.INT2:
+                return (short) parseLong(buf, off, len, Short.MIN_VALUE, Short.MAX_VALUE);
+            case PgType.INT4:
+                return (int) parseLong(buf, off, len, Integer.MIN_VALUE, Integer.MAX_VALUE);
+            case PgType.INT8:
+                return parseLong(buf, off, len, Long.MIN_VALUE, Long.MAX_VALUE);
+            case PgType.BOOL:
+                return parseBool(len == 0 ? 0 : buf[off]);
+            case PgType.BYTEA:
+                return parseByteaHex(buf, off, len);
+            default:
+                return decode(typeOid, new String(buf, off, len, StandardCharsets.UTF_8));
+        }
+    }
+
+    public static Object decode(int typeOid, String text) {
+        switch (typeOid) {
+            case PgType.TEXT:
+            case PgType.VARCHAR:
+            case PgType.BPCHAR:
+            case PgType.NAME:
+            case PgType.CHAR:
+            case PgType.OID:
+                return text;
+            case PgType.INT2:
+                return Short.parseShort(text);
+            case PgType.INT4:
+                return Integer.parseInt(text);
+            case PgType.INT8:
+                return Long.parseLong(text);
+            case PgType.BOOL:
+                return parseBool(text.isEmpty() ? 0 : (byte) text.charAt(0));
+            case PgType.NUMERIC:
+                return parseNumeric(text);
+            case PgType.FLOAT4:
+                return Float.parseFloat(text); // accepts NaN, Infinity, -Infinity as PostgreSQL prints them
+            case PgType.FLOAT8:
+                return Double.parseDouble(text);
+            case PgType.DATE:
+                return DateTimeText.parseDate(text);
+            case PgType.TIME:
+                return DateTimeText.parseTime(text);
+            case PgType.TIMETZ:
+                return DateTimeText.parseTimeTz(text);
+            case PgType.TIMESTAMP:
+                return DateTimeText.parseTimestamp(text);
+            case PgType.TIMESTAMPTZ:
+                return DateTimeText.parseTimestampTz(text);
+            case PgType.UUID:
+                return UUID.fromString(text);
+            case PgType.JSON:
+            case PgType.JSONB:
+                return JsonText.parse(text);
+            case PgType.BYTEA:
+                byte[] bytes = text.getBytes(StandardCharsets.US_ASCII);
+                return parseByteaHex(bytes, 0, bytes.length);
+            default:
+                int element = PgType.elementOf(typeOid);
+                return element == 0 ? text : ArrayText.parse(text, value -> decode(element, value));
+        }
+    }
+
+    private static Object parseNumeric(String text) {
+        switch (text) {
+            case "NaN":
+                return Double.NaN;
+            case "Infinity":
+                return Double.POSITIVE_INFINITY;
+            case "-Infinity":
+                return Double.NEGATIVE_INFINITY;
+            default:
+                return new BigDecimal(text);
+        }
+    }
+
+    private static Boolean parseBool(int c) {
+        if (c == 't') {
+            return Boolean.TRUE;
+        }
+        if (c == 'f') {
+            return Boolean.FALSE;
+        }
+        throw new IllegalArgumentException("boolean is neither 't' nor 'f'");
+    }
+
+    /** Decimal digits with an optional sign, range-checked without creating a String. */
+    private static long parseLong(byte[] buf, int off, int len, long min, long max) {
+        int end = off + len;
+        boolean negative = len > 0 && buf[off] == '-';
+        int i = negative ? off + 1 : off;
+        if (i == end) {
+            throw new IllegalArgumentException("integer has no digits");
+        }
+        long limit = negative ? min : -max;
+        long result = 0; // accumulated negatively so that Long.MIN_VALUE fits
+        for (; i < end; i++) {
+            int digit = buf[i] - '0';
+            if (digit < 0 || digit > 9) {
+                throw new IllegalArgumentException("not an integer: "
+                        + new String(buf, off, len, StandardCharsets.US_ASCII));
+            }
+            if (result < limit / 10 || result * 10 < limit + digit) {
+                throw new IllegalArgumentException("integer out of range: "
+                        + new String(buf, off, len, StandardCharsets.US_ASCII));
+            }
+            result = result * 10 - digit;
+        }
+        return negative ? result : -result;
+    }
+
+    /** bytea in hex output format, {@code \x0102ab}. */
+    private static byte[] parseByteaHex(byte[] buf, int off, int len) {
+        if (len < 2 || buf[off] != '\\' || buf[off + 1] != 'x' || len % 2 != 0) {
+            throw new IllegalArgumentException("bytea is not in hex format \\x... (is bytea_output=hex?)");
+        }
+        byte[] bytes = new byte[(len - 2) / 2];
+        for (int i = 0, p = off + 2; i < bytes.length; i++, p += 2) {
+            bytes[i] = (byte) (hexDigit(buf[p]) << 4 | hexDigit(buf[p + 1]));
+        }
+        return bytes;
+    }
+
+    private static int hexDigit(byte c) {
+        if (c >= '0' && c <= '9') {
+            return c - '0';
+        }
+        if (c >= 'a' && c <= 'f') {
+            return c - 'a' + 10;
+        }
+        if (c >= 'A' && c <= 'F') {
+            return c - 'A' + 10;
+        }
+        throw new IllegalArgumentException("bytea has a non-hex digit '" + (char) c + "'");
+    }
+}

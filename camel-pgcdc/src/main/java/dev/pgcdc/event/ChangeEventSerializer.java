@@ -1,0 +1,56 @@
+package dev.pgcdc.event;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.databind.SerializerProvider;
+import com.fasterxml.jackson.databind.ser.std.StdSerializer;
+
+import java.io.IOException;
+
+/**
+ * The JSON form of a {@link ChangeEvent} (DESIGN.md §3), fixed field order, column values as
+ * PostgreSQL's {@code to_jsonb} prints them ({@link PgJsonWriter}). Registered on the class with
+ * {@code @JsonSerialize}, so a plain ObjectMapper (camel-jackson's {@code marshal: json}) needs no module.
+ */
+public final class ChangeEventSerializer extends StdSerializer<ChangeEvent> {
+
+    public ChangeEventSerializer() {
+        super(ChangeEvent.class);
+    }
+
+    @Override
+    public void serialize(ChangeEvent event, JsonGenerator gen, SerializerProvider provider) throws IOException {
+        gen.writeStartObject();
+        gen.writeStringField("op", event.getOp().code());
+        gen.writeStringField("schema", event.getSchema());
+        gen.writeStringField("table", event.getTable());
+        gen.writeFieldName("key");
+        PgJsonWriter.writeMap(event.getKey(), gen, provider);
+        gen.writeFieldName("before");
+        PgJsonWriter.writeMap(event.getBefore(), gen, provider);
+        gen.writeFieldName("after");
+        PgJsonWriter.writeMap(event.getAfter(), gen, provider);
+        gen.writeArrayFieldStart("unchanged");
+        for (String column : event.getUnchanged()) {
+            gen.writeString(column);
+        }
+        gen.writeEndArray();
+        writeLsn("lsn", event.getLsn(), gen);
+        writeLsn("commitLsn", event.getCommitLsn(), gen);
+        gen.writeNumberField("txId", event.getTxId());
+        if (event.getCommitTimestamp() == null) {
+            gen.writeNullField("commitTimestamp");
+        } else {
+            gen.writeStringField("commitTimestamp", event.getCommitTimestamp().toString());
+        }
+        gen.writeBooleanField("snapshot", event.isSnapshot());
+        gen.writeEndObject();
+    }
+
+    private static void writeLsn(String field, Lsn lsn, JsonGenerator gen) throws IOException {
+        if (lsn == null) {
+            gen.writeNullField(field);
+        } else {
+            gen.writeStringField(field, lsn.toString());
+        }
+    }
+}
