@@ -107,11 +107,11 @@ final class ExchangeDispatcher implements ChangeSink, Runnable {
         ChangeEvent event = pending.event;
         Message message = exchange.getIn();
         message.setBody(event);
-        message.setHeader(PgCdcConstants.OPERATION, event.getOp());
+        message.setHeader(PgCdcConstants.OPERATION, event.getOp().code());
         message.setHeader(PgCdcConstants.SCHEMA, event.getSchema());
         message.setHeader(PgCdcConstants.TABLE, event.getTable());
-        message.setHeader(PgCdcConstants.LSN, event.getLsn());
-        message.setHeader(PgCdcConstants.COMMIT_LSN, event.getCommitLsn());
+        message.setHeader(PgCdcConstants.LSN, event.getLsn().toString());
+        message.setHeader(PgCdcConstants.COMMIT_LSN, event.getCommitLsn().toString());
         message.setHeader(PgCdcConstants.TX_ID, event.getTxId());
         message.setHeader(PgCdcConstants.COMMIT_TIMESTAMP, event.getCommitTimestamp());
         message.setHeader(PgCdcConstants.KEY, event.getKey());

@@ -14,6 +14,7 @@ import dev.pgcdc.stream.Replicator;
 import dev.pgcdc.stream.ReplicatorState;
 import dev.pgcdc.stream.StreamOptions;
 import dev.pgcdc.stream.StreamPreflight;
+import dev.pgcdc.stream.StreamStats;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
 import org.apache.camel.support.DefaultConsumer;
@@ -100,7 +101,8 @@ public class PgCdcConsumer extends DefaultConsumer {
         return replicator == null ? ReplicatorState.STARTING : replicator.state();
     }
 
-    Replicator replicator() {
-        return replicator;
+    /** Counters and positions of the stream; null before start. */
+    public StreamStats stats() {
+        return replicator == null ? null : replicator.stats();
     }
 }

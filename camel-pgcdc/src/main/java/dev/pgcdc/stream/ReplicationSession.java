@@ -183,7 +183,7 @@ final class ReplicationSession implements DecodeListener, AckListener {
             }
             stream.forceUpdateStatus();
             lastStatusNanos = now;
-            stats.confirmed(lastReportedLsn);
+            stats.statusSent(lastReportedLsn);
         }
     }
 

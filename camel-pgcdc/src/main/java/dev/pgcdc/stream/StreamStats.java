@@ -6,6 +6,7 @@ import java.util.concurrent.atomic.LongAdder;
 public final class StreamStats {
 
     private final LongAdder received = new LongAdder();
+    private final LongAdder statusUpdates = new LongAdder();
     private volatile long acknowledgedLsn;
     private volatile long confirmedLsn;
 
@@ -17,8 +18,9 @@ public final class StreamStats {
         acknowledgedLsn = lsn;
     }
 
-    void confirmed(long lsn) {
-        confirmedLsn = lsn;
+    void statusSent(long confirmedLsn) {
+        this.confirmedLsn = confirmedLsn;
+        statusUpdates.increment();
     }
 
     /** Changes handed to the route since start. */
@@ -29,6 +31,11 @@ public final class StreamStats {
     /** The newest LSN all of whose changes completed (it may not have been sent to the server yet). */
     public long acknowledgedLsn() {
         return acknowledgedLsn;
+    }
+
+    /** Status updates sent to the server since start. */
+    public long statusUpdateCount() {
+        return statusUpdates.sum();
     }
 
     /** The newest LSN reported to the server as flushed. */

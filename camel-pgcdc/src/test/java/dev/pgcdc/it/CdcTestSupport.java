@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
 
+import dev.pgcdc.PgCdcConsumer;
 import dev.pgcdc.embedded.PostgresServer;
 import dev.pgcdc.embedded.ReplicationSlot;
 import dev.pgcdc.event.ChangeEvent;
@@ -50,6 +51,11 @@ public abstract class CdcTestSupport {
             context.stop();
         }
         contexts.clear();
+    }
+
+    /** The pgcdc consumer of the context's only route. */
+    protected static PgCdcConsumer consumer(CamelContext context) {
+        return (PgCdcConsumer) context.getRoutes().get(0).getConsumer();
     }
 
     protected ReplicationSlot slot(String name) {

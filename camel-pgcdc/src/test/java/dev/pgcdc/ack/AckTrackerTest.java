@@ -1,0 +1,147 @@
+package dev.pgcdc.ack;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.Test;
+
+class AckTrackerTest {
+
+    @Test
+    void confirmsATransactionOnlyWhenAllItsChangesAndAllEarlierOnesCompleted() {
+        AckTracker tracker = new AckTracker(16, 100);
+        long a1 = tracker.register();
+        long a2 = tracker.register();
+        tracker.commit(200);
+        long b1 = tracker.register();
+        tracker.commit(300);
+
+        tracker.complete(b1);
+        assertThat(tracker.confirmable()).isEqualTo(100);
+        tracker.complete(a2);
+        assertThat(tracker.confirmable()).isEqualTo(100);
+        tracker.complete(a1);
+        assertThat(tracker.confirmable()).isEqualTo(300);
+    }
+
+    @Test
+    void neverConfirmsInsideATransaction() {
+        AckTracker tracker = new AckTracker(16, 0);
+        long a = tracker.register();
+        tracker.complete(a);
+        // transaction not committed yet: nothing to confirm, and a keepalive is refused while it is open
+        assertThat(tracker.confirmable()).isZero();
+        tracker.commit(500);
+        assertThat(tracker.confirmable()).isEqualTo(500);
+    }
+
+    @Test
+    void aChangeThatNeverCompletesHoldsBackEverythingAfterIt() {
+        AckTracker tracker = new AckTracker(16, 0);
+        long failed = tracker.register();
+        tracker.commit(10);
+        for (int i = 0; i < 5; i++) {
+            long seq = tracker.register();
+            tracker.commit(20 + i);
+            tracker.complete(seq);
+        }
+        assertThat(tracker.confirmable()).isZero();
+        assertThat(tracker.idle(99)).isFalse();
+        assertThat(tracker.inFlight()).isEqualTo(6);
+        assertThat(failed).isZero();
+    }
+
+    @Test
+    void transactionsWithoutDeliveredChangesAreConfirmableOnceEarlierOnesComplete() {
+        AckTracker tracker = new AckTracker(4, 0);
+        long a = tracker.register();
+        tracker.commit(10);
+        tracker.commit(20); // all changes filtered out
+        assertThat(tracker.confirmable()).isZero();
+        tracker.complete(a);
+        assertThat(tracker.confirmable()).isEqualTo(20);
+        tracker.commit(30);
+        assertThat(tracker.confirmable()).isEqualTo(30);
+    }
+
+    @Test
+    void idlePositionIsTakenOnlyWithNothingInFlightAndNeverMovesBack() {
+        AckTracker tracker = new AckTracker(4, 50);
+        assertThat(tracker.idle(40)).isTrue();
+        assertThat(tracker.confirmable()).isEqualTo(50);
+        assertThat(tracker.idle(70)).isTrue();
+        assertThat(tracker.confirmable()).isEqualTo(70);
+        long seq = tracker.register();
+        assertThat(tracker.idle(90)).isFalse();
+        tracker.complete(seq);
+        tracker.commit(80);
+        assertThat(tracker.confirmable()).isEqualTo(80);
+    }
+
+    @Test
+    void boundsChangesInFlight() throws InterruptedException {
+        AckTracker tracker = new AckTracker(2, 0);
+        long a = tracker.register();
+        tracker.register();
+        assertThat(tracker.hasCapacity()).isFalse();
+        assertThat(tracker.register(10, TimeUnit.MILLISECONDS)).isEqualTo(-1);
+        tracker.complete(a);
+        assertThat(tracker.register(10, TimeUnit.MILLISECONDS)).isEqualTo(2);
+        assertThatThrownBy(tracker::register).isInstanceOf(IllegalStateException.class);
+    }
+
+    @Test
+    void rejectsUnknownAndDoubleCompletion() {
+        AckTracker tracker = new AckTracker(4, 0);
+        long a = tracker.register();
+        tracker.register();
+        tracker.complete(a);
+        assertThatThrownBy(() -> tracker.complete(a)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> tracker.complete(7)).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void randomCompletionOrderConfirmsExactlyTheLongestCompletedPrefix() {
+        Random random = new Random(42);
+        for (int round = 0; round < 200; round++) {
+            int capacity = 64;
+            AckTracker tracker = new AckTracker(capacity, 0);
+            List<Long> seqs = new ArrayList<>();
+            List<long[]> commits = new ArrayList<>(); // [seq count at commit, lsn]
+            long lsn = 0;
+            while (seqs.size() < capacity) {
+                int changes = random.nextInt(4);
+                for (int i = 0; i < changes && seqs.size() < capacity; i++) {
+                    seqs.add(tracker.register());
+                }
+                lsn += 1 + random.nextInt(100);
+                tracker.commit(lsn);
+                commits.add(new long[] {seqs.size(), lsn});
+            }
+            List<Long> order = new ArrayList<>(seqs);
+            Collections.shuffle(order, random);
+            boolean[] done = new boolean[seqs.size()];
+            for (long seq : order) {
+                tracker.complete(seq);
+                done[(int) seq] = true;
+                int prefix = 0;
+                while (prefix < done.length && done[prefix]) {
+                    prefix++;
+                }
+                long expected = 0;
+                for (long[] commit : commits) {
+                    if (commit[0] <= prefix) {
+                        expected = commit[1];
+                    }
+                }
+                assertThat(tracker.confirmable()).isEqualTo(expected);
+            }
+        }
+    }
+}
