@@ -21,9 +21,9 @@ psql -o /dev/null -f "$HERE/workload.sql"
 peek() {
   psql -At -F '	' -c "SET TimeZone='UTC'" -c "SELECT lsn, encode(data, 'hex')
     FROM pg_logical_slot_peek_binary_changes('cap', NULL, NULL,
-      'proto_version', '1', 'publication_names', 'pub', 'messages', 'true', 'binary', '$1')"
+      'proto_version', '1', 'publication_names', '$1', 'messages', 'true', 'binary', '$2')"
 }
-peek false > "$HERE/pgoutput-v1.txt"
-peek true > "$HERE/pgoutput-v1-binary.txt"
+peek pub false > "$HERE/pgoutput-v1.txt"
+peek pub_binary true > "$HERE/pgoutput-v1-binary.txt"
 # what PostgreSQL says each types_t row is as JSON: id <tab> to_jsonb(row)
 psql -At -F '	' -c "SET TimeZone='UTC'" -c "SELECT id, to_jsonb(t) FROM types_t t ORDER BY id" > "$HERE/types-to_jsonb.txt"

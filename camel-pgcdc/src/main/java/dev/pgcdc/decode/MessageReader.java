@@ -68,6 +68,7 @@ final class MessageReader {
     }
 
     long readInt64(String what) {
+        require(8, what);
         long high = readInt32(what) & 0xFFFFFFFFL;
         return high << 32 | readInt32(what) & 0xFFFFFFFFL;
     }
