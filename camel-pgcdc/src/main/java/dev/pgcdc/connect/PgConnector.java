@@ -57,7 +57,7 @@ public final class PgConnector {
         }
         PGProperty.APPLICATION_NAME.set(props, applicationName);
         PGProperty.CONNECT_TIMEOUT.set(props, settings.connectTimeoutSeconds());
-        PGProperty.OPTIONS.set(props, "-c TimeZone=UTC -c DateStyle=ISO -c extra_float_digits=3");
+        PGProperty.OPTIONS.set(props, "-c TimeZone=UTC -c DateStyle=ISO -c IntervalStyle=postgres -c bytea_output=hex -c extra_float_digits=3");
         PGProperty.TCP_KEEP_ALIVE.set(props, true);
         return props;
     }

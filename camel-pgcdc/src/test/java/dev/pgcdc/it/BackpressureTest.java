@@ -1,0 +1,67 @@
+package dev.pgcdc.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+import dev.pgcdc.embedded.PostgresServer;
+import dev.pgcdc.embedded.junit.PostgresExtension;
+import dev.pgcdc.event.ChangeEvent;
+import org.apache.camel.builder.RouteBuilder;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/** A route that stalls longer than wal_sender_timeout must not cost the replication connection. */
+class BackpressureTest extends CdcTestSupport {
+
+    private static final Duration SENDER_TIMEOUT = Duration.ofSeconds(2);
+
+    @RegisterExtension
+    static final PostgresExtension PG = PostgresExtension.builder()
+            .setting("wal_sender_timeout", SENDER_TIMEOUT.toMillis() + "ms").build();
+
+    @Override
+    protected PostgresServer pg() {
+        return PG.server();
+    }
+
+    @Test
+    void aBlockedRouteKeepsItsConnectionAndLosesNothing() throws Exception {
+        String slot = uniqueSlot("backpressure");
+        String table = slot + "_t";
+        pg().execute("CREATE TABLE " + table + " (id int PRIMARY KEY, payload text)");
+        CountDownLatch release = new CountDownLatch(1);
+        Received received = new Received();
+        start(new RouteBuilder() {
+            @Override
+            public void configure() {
+                from(uri(slot, "tables=" + table + "&maxInflight=10")).process(e -> {
+                    release.await(60, TimeUnit.SECONDS);
+                    received.add(e.getIn().getBody(ChangeEvent.class));
+                });
+            }
+        });
+        awaitStreaming(slot);
+        int walsender = slot(slot).activePid();
+        int rows = 2000;
+        pg().execute("INSERT INTO " + table + " SELECT g, repeat('x', 200) FROM generate_series(1, " + rows / 2 + ") g",
+                "INSERT INTO " + table + " SELECT g, repeat('y', 200) FROM generate_series(" + (rows / 2 + 1) + ", "
+                        + rows + ") g");
+        long blockedSince = System.nanoTime();
+        // The route holds the first change; the consumer must keep talking to the server meanwhile.
+        Await.until("three sender timeouts with the route blocked", SENDER_TIMEOUT.multipliedBy(6),
+                () -> System.nanoTime() - blockedSince > SENDER_TIMEOUT.multipliedBy(3).toNanos());
+        assertThat(slot(slot).active()).isTrue();
+        assertThat(slot(slot).activePid()).isEqualTo(walsender);
+
+        release.countDown();
+        List<ChangeEvent> events = received.await(rows);
+        assertThat(events).hasSize(rows);
+        assertThat(events.get(rows - 1).getAfter().get("id")).isEqualTo(rows);
+        assertThat(slot(slot).activePid()).isEqualTo(walsender);
+        assertThat(pg().queryForObject("SELECT count(*)::int FROM pg_stat_replication", Integer.class)).isEqualTo(1);
+    }
+}
