@@ -38,7 +38,13 @@ public class PgCdcComponentConfigurer extends PropertyConfigurerSupport implemen
         case "connecttimeout":
         case "connectTimeout": getOrCreateConfiguration(target).setConnectTimeout(property(camelContext, int.class, value)); return true;
         case "database": getOrCreateConfiguration(target).setDatabase(property(camelContext, java.lang.String.class, value)); return true;
+        case "dropslotonstop":
+        case "dropSlotOnStop": getOrCreateConfiguration(target).setDropSlotOnStop(property(camelContext, boolean.class, value)); return true;
+        case "healthgraceperiod":
+        case "healthGracePeriod": getOrCreateConfiguration(target).setHealthGracePeriod(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
         case "host": getOrCreateConfiguration(target).setHost(property(camelContext, java.lang.String.class, value)); return true;
+        case "lagwarnbytes":
+        case "lagWarnBytes": getOrCreateConfiguration(target).setLagWarnBytes(property(camelContext, long.class, value)); return true;
         case "maxinflight":
         case "maxInflight": getOrCreateConfiguration(target).setMaxInflight(property(camelContext, int.class, value)); return true;
         case "password": getOrCreateConfiguration(target).setPassword(property(camelContext, java.lang.String.class, value)); return true;
@@ -50,6 +56,8 @@ public class PgCdcComponentConfigurer extends PropertyConfigurerSupport implemen
         case "reconnectMaxDelay": getOrCreateConfiguration(target).setReconnectMaxDelay(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
         case "shutdowntimeout":
         case "shutdownTimeout": getOrCreateConfiguration(target).setShutdownTimeout(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
+        case "slotmonitorinterval":
+        case "slotMonitorInterval": getOrCreateConfiguration(target).setSlotMonitorInterval(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
         case "statusinterval":
         case "statusInterval": getOrCreateConfiguration(target).setStatusInterval(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
         case "tables": getOrCreateConfiguration(target).setTables(property(camelContext, java.lang.String.class, value)); return true;
@@ -69,7 +77,13 @@ public class PgCdcComponentConfigurer extends PropertyConfigurerSupport implemen
         case "connecttimeout":
         case "connectTimeout": return int.class;
         case "database": return java.lang.String.class;
+        case "dropslotonstop":
+        case "dropSlotOnStop": return boolean.class;
+        case "healthgraceperiod":
+        case "healthGracePeriod": return long.class;
         case "host": return java.lang.String.class;
+        case "lagwarnbytes":
+        case "lagWarnBytes": return long.class;
         case "maxinflight":
         case "maxInflight": return int.class;
         case "password": return java.lang.String.class;
@@ -81,6 +95,8 @@ public class PgCdcComponentConfigurer extends PropertyConfigurerSupport implemen
         case "reconnectMaxDelay": return long.class;
         case "shutdowntimeout":
         case "shutdownTimeout": return long.class;
+        case "slotmonitorinterval":
+        case "slotMonitorInterval": return long.class;
         case "statusinterval":
         case "statusInterval": return long.class;
         case "tables": return java.lang.String.class;
@@ -101,7 +117,13 @@ public class PgCdcComponentConfigurer extends PropertyConfigurerSupport implemen
         case "connecttimeout":
         case "connectTimeout": return getOrCreateConfiguration(target).getConnectTimeout();
         case "database": return getOrCreateConfiguration(target).getDatabase();
+        case "dropslotonstop":
+        case "dropSlotOnStop": return getOrCreateConfiguration(target).isDropSlotOnStop();
+        case "healthgraceperiod":
+        case "healthGracePeriod": return getOrCreateConfiguration(target).getHealthGracePeriod();
         case "host": return getOrCreateConfiguration(target).getHost();
+        case "lagwarnbytes":
+        case "lagWarnBytes": return getOrCreateConfiguration(target).getLagWarnBytes();
         case "maxinflight":
         case "maxInflight": return getOrCreateConfiguration(target).getMaxInflight();
         case "password": return getOrCreateConfiguration(target).getPassword();
@@ -113,6 +135,8 @@ public class PgCdcComponentConfigurer extends PropertyConfigurerSupport implemen
         case "reconnectMaxDelay": return getOrCreateConfiguration(target).getReconnectMaxDelay();
         case "shutdowntimeout":
         case "shutdownTimeout": return getOrCreateConfiguration(target).getShutdownTimeout();
+        case "slotmonitorinterval":
+        case "slotMonitorInterval": return getOrCreateConfiguration(target).getSlotMonitorInterval();
         case "statusinterval":
         case "statusInterval": return getOrCreateConfiguration(target).getStatusInterval();
         case "tables": return getOrCreateConfiguration(target).getTables();

@@ -28,11 +28,17 @@ public class PgCdcEndpointConfigurer extends PropertyConfigurerSupport implement
         case "connecttimeout":
         case "connectTimeout": target.getConfiguration().setConnectTimeout(property(camelContext, int.class, value)); return true;
         case "database": target.getConfiguration().setDatabase(property(camelContext, java.lang.String.class, value)); return true;
+        case "dropslotonstop":
+        case "dropSlotOnStop": target.getConfiguration().setDropSlotOnStop(property(camelContext, boolean.class, value)); return true;
         case "exceptionhandler":
         case "exceptionHandler": target.setExceptionHandler(property(camelContext, org.apache.camel.spi.ExceptionHandler.class, value)); return true;
         case "exchangepattern":
         case "exchangePattern": target.setExchangePattern(property(camelContext, org.apache.camel.ExchangePattern.class, value)); return true;
+        case "healthgraceperiod":
+        case "healthGracePeriod": target.getConfiguration().setHealthGracePeriod(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
         case "host": target.getConfiguration().setHost(property(camelContext, java.lang.String.class, value)); return true;
+        case "lagwarnbytes":
+        case "lagWarnBytes": target.getConfiguration().setLagWarnBytes(property(camelContext, long.class, value)); return true;
         case "maxinflight":
         case "maxInflight": target.getConfiguration().setMaxInflight(property(camelContext, int.class, value)); return true;
         case "password": target.getConfiguration().setPassword(property(camelContext, java.lang.String.class, value)); return true;
@@ -44,6 +50,8 @@ public class PgCdcEndpointConfigurer extends PropertyConfigurerSupport implement
         case "reconnectMaxDelay": target.getConfiguration().setReconnectMaxDelay(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
         case "shutdowntimeout":
         case "shutdownTimeout": target.getConfiguration().setShutdownTimeout(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
+        case "slotmonitorinterval":
+        case "slotMonitorInterval": target.getConfiguration().setSlotMonitorInterval(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
         case "statusinterval":
         case "statusInterval": target.getConfiguration().setStatusInterval(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
         case "tables": target.getConfiguration().setTables(property(camelContext, java.lang.String.class, value)); return true;
@@ -60,11 +68,17 @@ public class PgCdcEndpointConfigurer extends PropertyConfigurerSupport implement
         case "connecttimeout":
         case "connectTimeout": return int.class;
         case "database": return java.lang.String.class;
+        case "dropslotonstop":
+        case "dropSlotOnStop": return boolean.class;
         case "exceptionhandler":
         case "exceptionHandler": return org.apache.camel.spi.ExceptionHandler.class;
         case "exchangepattern":
         case "exchangePattern": return org.apache.camel.ExchangePattern.class;
+        case "healthgraceperiod":
+        case "healthGracePeriod": return long.class;
         case "host": return java.lang.String.class;
+        case "lagwarnbytes":
+        case "lagWarnBytes": return long.class;
         case "maxinflight":
         case "maxInflight": return int.class;
         case "password": return java.lang.String.class;
@@ -76,6 +90,8 @@ public class PgCdcEndpointConfigurer extends PropertyConfigurerSupport implement
         case "reconnectMaxDelay": return long.class;
         case "shutdowntimeout":
         case "shutdownTimeout": return long.class;
+        case "slotmonitorinterval":
+        case "slotMonitorInterval": return long.class;
         case "statusinterval":
         case "statusInterval": return long.class;
         case "tables": return java.lang.String.class;
@@ -93,11 +109,17 @@ public class PgCdcEndpointConfigurer extends PropertyConfigurerSupport implement
         case "connecttimeout":
         case "connectTimeout": return target.getConfiguration().getConnectTimeout();
         case "database": return target.getConfiguration().getDatabase();
+        case "dropslotonstop":
+        case "dropSlotOnStop": return target.getConfiguration().isDropSlotOnStop();
         case "exceptionhandler":
         case "exceptionHandler": return target.getExceptionHandler();
         case "exchangepattern":
         case "exchangePattern": return target.getExchangePattern();
+        case "healthgraceperiod":
+        case "healthGracePeriod": return target.getConfiguration().getHealthGracePeriod();
         case "host": return target.getConfiguration().getHost();
+        case "lagwarnbytes":
+        case "lagWarnBytes": return target.getConfiguration().getLagWarnBytes();
         case "maxinflight":
         case "maxInflight": return target.getConfiguration().getMaxInflight();
         case "password": return target.getConfiguration().getPassword();
@@ -109,6 +131,8 @@ public class PgCdcEndpointConfigurer extends PropertyConfigurerSupport implement
         case "reconnectMaxDelay": return target.getConfiguration().getReconnectMaxDelay();
         case "shutdowntimeout":
         case "shutdownTimeout": return target.getConfiguration().getShutdownTimeout();
+        case "slotmonitorinterval":
+        case "slotMonitorInterval": return target.getConfiguration().getSlotMonitorInterval();
         case "statusinterval":
         case "statusInterval": return target.getConfiguration().getStatusInterval();
         case "tables": return target.getConfiguration().getTables();

@@ -23,13 +23,16 @@ public class PgCdcEndpointUriFactory extends org.apache.camel.support.component.
     private static final Set<String> SECRET_PROPERTY_NAMES;
     private static final Map<String, String> MULTI_VALUE_PREFIXES;
     static {
-        Set<String> props = new HashSet<>(17);
+        Set<String> props = new HashSet<>(21);
         props.add("bridgeErrorHandler");
         props.add("connectTimeout");
         props.add("database");
+        props.add("dropSlotOnStop");
         props.add("exceptionHandler");
         props.add("exchangePattern");
+        props.add("healthGracePeriod");
         props.add("host");
+        props.add("lagWarnBytes");
         props.add("maxInflight");
         props.add("password");
         props.add("port");
@@ -37,6 +40,7 @@ public class PgCdcEndpointUriFactory extends org.apache.camel.support.component.
         props.add("reconnectDelay");
         props.add("reconnectMaxDelay");
         props.add("shutdownTimeout");
+        props.add("slotMonitorInterval");
         props.add("slotName");
         props.add("statusInterval");
         props.add("tables");

@@ -56,6 +56,19 @@ public class PgCdcConfiguration implements Cloneable {
     @UriParam(label = "common", defaultValue = "10", description = "Connect timeout in seconds.")
     private int connectTimeout = 10;
 
+    @UriParam(label = "consumer,advanced", defaultValue = "30000", javaType = "java.time.Duration",
+              description = "How often the slot's lag, retained WAL and wal_status are read from the server.")
+    private long slotMonitorInterval = 30000;
+    @UriParam(label = "consumer,advanced", defaultValue = "1073741824", description = "Warn when the slot is this many"
+            + " bytes behind while max_slot_wal_keep_size is unlimited (WAL piles up on the server's disk).")
+    private long lagWarnBytes = 1L << 30;
+    @UriParam(label = "consumer,advanced", defaultValue = "60000", javaType = "java.time.Duration",
+              description = "How long the replication connection may be down before the health check reports DOWN.")
+    private long healthGracePeriod = 60000;
+    @UriParam(label = "consumer", defaultValue = "false", description = "Drop the replication slot when the consumer"
+            + " stops. Stopping is not deleting: leave it off unless the pipeline is removed for good.")
+    private boolean dropSlotOnStop;
+
     public PgCdcConfiguration copy() {
         try {
             return (PgCdcConfiguration) clone();
@@ -197,5 +210,37 @@ public class PgCdcConfiguration implements Cloneable {
 
     public void setConnectTimeout(int connectTimeout) {
         this.connectTimeout = connectTimeout;
+    }
+
+    public long getSlotMonitorInterval() {
+        return slotMonitorInterval;
+    }
+
+    public void setSlotMonitorInterval(long slotMonitorInterval) {
+        this.slotMonitorInterval = slotMonitorInterval;
+    }
+
+    public long getLagWarnBytes() {
+        return lagWarnBytes;
+    }
+
+    public void setLagWarnBytes(long lagWarnBytes) {
+        this.lagWarnBytes = lagWarnBytes;
+    }
+
+    public long getHealthGracePeriod() {
+        return healthGracePeriod;
+    }
+
+    public void setHealthGracePeriod(long healthGracePeriod) {
+        this.healthGracePeriod = healthGracePeriod;
+    }
+
+    public boolean isDropSlotOnStop() {
+        return dropSlotOnStop;
+    }
+
+    public void setDropSlotOnStop(boolean dropSlotOnStop) {
+        this.dropSlotOnStop = dropSlotOnStop;
     }
 }

@@ -1,15 +1,23 @@
 package dev.pgcdc;
 
 import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 import dev.pgcdc.connect.ConnectionSettings;
 import dev.pgcdc.connect.PgConnector;
+import dev.pgcdc.event.Lsn;
+import dev.pgcdc.ops.SlotStatus;
+import dev.pgcdc.ops.SlotWatch;
 import dev.pgcdc.stream.Replicator;
 import dev.pgcdc.stream.ReplicatorState;
 import dev.pgcdc.stream.StreamOptions;
@@ -17,23 +25,31 @@ import dev.pgcdc.stream.StreamPreflight;
 import dev.pgcdc.stream.StreamStats;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
+import org.apache.camel.api.management.ManagedAttribute;
+import org.apache.camel.api.management.ManagedOperation;
+import org.apache.camel.api.management.ManagedResource;
+import org.apache.camel.spi.ExecutorServiceManager;
 import org.apache.camel.support.DefaultConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Wires the parts together: preflight on start, the replication thread ({@link Replicator}) and the thread that
- * hands changes to the route ({@link ExchangeDispatcher}).
+ * Wires the parts together: preflight on start, the replication thread ({@link Replicator}), the thread that hands
+ * changes to the route ({@link ExchangeDispatcher}) and the slot monitor; exposes health and managed attributes.
  */
+@ManagedResource(description = "PostgreSQL CDC consumer")
 public class PgCdcConsumer extends DefaultConsumer {
 
     private static final Logger LOG = LoggerFactory.getLogger(PgCdcConsumer.class);
 
     private final PgCdcConfiguration configuration;
+    private PgConnector connector;
     private ExecutorService executor;
+    private ScheduledExecutorService scheduler;
     private ExchangeDispatcher dispatcher;
     private Replicator replicator;
     private Future<?> replicatorDone;
+    private SlotWatch slotWatch;
 
     PgCdcConsumer(PgCdcEndpoint endpoint, Processor processor) {
         super(endpoint, processor);
@@ -48,7 +64,7 @@ public class PgCdcConsumer extends DefaultConsumer {
     @Override
     protected void doStart() throws Exception {
         super.doStart();
-        PgConnector connector = new PgConnector(new ConnectionSettings(configuration.getHost(), configuration.getPort(),
+        connector = new PgConnector(new ConnectionSettings(configuration.getHost(), configuration.getPort(),
                 configuration.getDatabase(), configuration.getUser(), configuration.getPassword(),
                 configuration.getConnectTimeout()));
         try (Connection connection = connector.openJdbc("pgcdc " + configuration.getSlotName() + " setup")) {
@@ -62,20 +78,39 @@ public class PgCdcConsumer extends DefaultConsumer {
         replicator = new Replicator(connector, options, dispatcher, Duration.ofMillis(configuration.getReconnectDelay()),
                 Duration.ofMillis(configuration.getReconnectMaxDelay()),
                 (message, cause) -> getExceptionHandler().handleException(message, cause));
-        executor = getEndpoint().getCamelContext().getExecutorServiceManager()
-                .newFixedThreadPool(this, "pgcdc-" + configuration.getSlotName(), 2);
+        slotWatch = new SlotWatch(connector, configuration.getSlotName(), configuration.getLagWarnBytes(),
+                lost -> replicator.fail(lost.lostMessage(), null));
+        setHealthCheck(new PgCdcHealthCheck(this, getRouteId(), Duration.ofMillis(configuration.getHealthGracePeriod())));
+
+        ExecutorServiceManager executors = getEndpoint().getCamelContext().getExecutorServiceManager();
+        executor = executors.newFixedThreadPool(this, "pgcdc-" + configuration.getSlotName(), 2);
+        scheduler = executors.newSingleThreadScheduledExecutor(this, "pgcdc-monitor-" + configuration.getSlotName());
         executor.submit(dispatcher);
         replicatorDone = executor.submit(replicator);
+        scheduler.scheduleWithFixedDelay(slotWatch, 0, configuration.getSlotMonitorInterval(), TimeUnit.MILLISECONDS);
     }
 
     @Override
     protected void doStop() throws Exception {
+        stopStreaming();
+        if (scheduler != null) {
+            getEndpoint().getCamelContext().getExecutorServiceManager().shutdownNow(scheduler);
+            scheduler = null;
+            slotWatch.close();
+        }
+        if (configuration.isDropSlotOnStop() && connector != null) {
+            dropSlotNow();
+        }
+        super.doStop();
+    }
+
+    /** Stops reading, lets in-flight exchanges finish (bounded by shutdownTimeout) and confirms what completed. */
+    private void stopStreaming() throws InterruptedException, java.util.concurrent.ExecutionException {
         if (replicator != null) {
             replicator.requestStop();
         }
         if (executor != null) {
             executor.shutdown();
-            // The replicator drains in-flight exchanges (bounded by shutdownTimeout) before the dispatcher may stop.
             try {
                 replicatorDone.get(configuration.getShutdownTimeout() + 10_000, TimeUnit.MILLISECONDS);
             } catch (TimeoutException e) {
@@ -87,7 +122,27 @@ public class PgCdcConsumer extends DefaultConsumer {
             }
             executor = null;
         }
-        super.doStop();
+    }
+
+    /**
+     * Removes the pipeline's slot so the server stops retaining WAL for it: streaming stops first. Use it when the
+     * pipeline is being deleted; a later start creates a new slot, which does not contain the changes made meanwhile.
+     */
+    @ManagedOperation(description = "Stop streaming and drop the replication slot (when removing the pipeline)")
+    public void dropSlot() throws Exception {
+        stopStreaming();
+        dropSlotNow();
+    }
+
+    private void dropSlotNow() throws SQLException {
+        try (Connection connection = connector.openJdbc("pgcdc drop slot");
+             PreparedStatement ps = connection.prepareStatement(
+                     "SELECT pg_catalog.pg_drop_replication_slot(slot_name) FROM pg_catalog.pg_replication_slots"
+                             + " WHERE slot_name = ?")) {
+            ps.setString(1, configuration.getSlotName());
+            ps.execute();
+            LOG.info("pgcdc:{}: replication slot dropped", configuration.getSlotName());
+        }
     }
 
     /** A change exchange failed and the route did not handle it: tell Camel's exception handler. */
@@ -96,13 +151,71 @@ public class PgCdcConsumer extends DefaultConsumer {
                 + ": change exchange failed; it is not acknowledged and will be delivered again", exchange, cause);
     }
 
-    /** What the replication thread is doing; for health checks. */
-    public ReplicatorState state() {
-        return replicator == null ? ReplicatorState.STARTING : replicator.state();
+    Replicator replicator() {
+        return replicator;
+    }
+
+    /** The latest reading of the slot, or null before the first. */
+    public SlotStatus slotStatus() {
+        return slotWatch == null ? null : slotWatch.latest();
     }
 
     /** Counters and positions of the stream; null before start. */
     public StreamStats stats() {
         return replicator == null ? null : replicator.stats();
+    }
+
+    @ManagedAttribute(description = "What the replication thread is doing: STARTING, STREAMING, RETRYING, STOPPED, FAILED")
+    public String getPhase() {
+        return replicator == null ? ReplicatorState.STARTING.name() : replicator.state().name();
+    }
+
+    @ManagedAttribute(description = "Changes handed to the route since start")
+    public long getReceivedCount() {
+        return replicator == null ? 0 : replicator.stats().receivedCount();
+    }
+
+    @ManagedAttribute(description = "Changes whose exchanges completed since start")
+    public long getCompletedCount() {
+        return replicator == null ? 0 : replicator.stats().completedCount();
+    }
+
+    @ManagedAttribute(description = "Changes handed to the route but not completed")
+    public long getInflightCount() {
+        return replicator == null ? 0 : replicator.stats().receivedCount() - replicator.stats().completedCount();
+    }
+
+    @ManagedAttribute(description = "Changes received per schema.table since start")
+    public Map<String, Long> getReceivedPerTable() {
+        return replicator == null ? Map.of() : replicator.stats().receivedPerTable();
+    }
+
+    @ManagedAttribute(description = "The LSN last confirmed to the server")
+    public String getConfirmedLsn() {
+        return replicator == null ? null : Lsn.of(replicator.stats().confirmedLsn()).toString();
+    }
+
+    @ManagedAttribute(description = "Bytes of WAL written since the confirmed position (-1 if unknown)")
+    public long getLagBytes() {
+        SlotStatus status = slotStatus();
+        return status == null ? -1 : status.lagBytes();
+    }
+
+    @ManagedAttribute(description = "Bytes of WAL the slot keeps on the server (-1 if unknown)")
+    public long getRetainedWalBytes() {
+        SlotStatus status = slotStatus();
+        return status == null ? -1 : status.retainedBytes();
+    }
+
+    @ManagedAttribute(description = "The slot's wal_status (PostgreSQL 13+)")
+    public String getWalStatus() {
+        SlotStatus status = slotStatus();
+        return status == null ? null : status.walStatus();
+    }
+
+    @ManagedAttribute(description = "Seconds between now and the commit of the newest change handed to the route")
+    public double getLagSeconds() {
+        Instant last = replicator == null ? null : replicator.stats().lastCommitTimestamp();
+        return last == null ? 0 : Duration.between(last, Instant.now()).toMillis() / 1000.0;
     }
 }

@@ -123,7 +123,7 @@ final class ReplicationSession implements DecodeListener, AckListener {
             delivering = false;
             return;
         }
-        stats.received();
+        stats.received(event);
         sink.deliver(event, seq, this);
     }
 
@@ -158,7 +158,7 @@ final class ReplicationSession implements DecodeListener, AckListener {
     @Override
     public void completed(long seq) {
         tracker.complete(seq);
-        stats.acknowledgedUpTo(tracker.confirmable());
+        stats.completed(tracker.confirmable());
     }
 
     @Override

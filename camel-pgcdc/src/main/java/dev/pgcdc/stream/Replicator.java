@@ -10,6 +10,8 @@ import java.util.stream.Collectors;
 
 import dev.pgcdc.connect.PgConnector;
 import dev.pgcdc.event.Lsn;
+import dev.pgcdc.ops.SlotMonitor;
+import dev.pgcdc.ops.SlotStatus;
 import dev.pgcdc.sql.Sql;
 import org.postgresql.PGConnection;
 import org.postgresql.replication.LogSequenceNumber;
@@ -40,6 +42,9 @@ public final class Replicator implements Runnable {
     private volatile ReplicationSession session;
     private volatile ReplicatorState state = ReplicatorState.STARTING;
     private volatile Throwable lastError;
+    /** The acknowledged position when an exchange last failed unhandled, or -1: delivery is blocked until past it. */
+    private volatile long blockedAt = -1;
+    private volatile long disconnectedSinceNanos = System.nanoTime();
 
     /** Told about each failure before the replicator retries, so the consumer can report it to Camel. */
     public interface FailureListener {
@@ -65,6 +70,9 @@ public final class Replicator implements Runnable {
                 break;
             } catch (SQLException e) {
                 handleConnectionFailure(e);
+            } catch (SlotUnusableException e) {
+                fail(e.getMessage(), e);
+                break;
             } catch (RuntimeException e) {
                 report("Slot " + options.slotName() + ": replication failed: " + e.getMessage(), e);
             }
@@ -73,13 +81,22 @@ public final class Replicator implements Runnable {
                 pause(backoff.nextDelayMillis());
             }
         }
-        state = ReplicatorState.STOPPED;
+        if (state != ReplicatorState.FAILED) {
+            state = ReplicatorState.STOPPED;
+        }
+    }
+
+    /** Ends replication for good: resuming cannot help (e.g. the slot is lost). */
+    public void fail(String message, Throwable cause) {
+        report(message, cause);
+        state = ReplicatorState.FAILED;
+        requestStop();
     }
 
     private void streamOnce() throws SQLException, InterruptedException {
         PGConnection replication = connector.openReplication("pgcdc " + options.slotName());
         try {
-            long confirmed = confirmedFlushLsn((Connection) replication);
+            long confirmed = usableSlotPosition((Connection) replication);
             PGReplicationStream stream = replication.getReplicationAPI().replicationStream().logical()
                     .withSlotName(options.slotName())
                     .withSlotOption("proto_version", 1)
@@ -94,11 +111,13 @@ public final class Replicator implements Runnable {
                 current.requestStop();
             }
             state = ReplicatorState.STREAMING;
+            disconnectedSinceNanos = 0;
             lastError = null;
             LOG.info("Slot {}: streaming from {} (publications {})", options.slotName(), Lsn.of(confirmed),
                     options.publications());
             ReplicationSession.Outcome outcome = current.run();
             if (outcome == ReplicationSession.Outcome.ROUTE_FAILED) {
+                blockedAt = stats.acknowledgedLsn();
                 report("Slot " + options.slotName() + ": an exchange failed and was not handled by the route;"
                         + " nothing after it was acknowledged, and streaming resumes from "
                         + Lsn.of(stats.confirmedLsn()), current.routeFailure());
@@ -108,23 +127,27 @@ public final class Replicator implements Runnable {
             closeQuietly(stream);
         } finally {
             session = null;
+            disconnectedSinceNanos = System.nanoTime();
             closeQuietly((Connection) replication);
         }
     }
 
-    /** Where the server will resume: changes committed at or before it are not sent again. */
-    private long confirmedFlushLsn(Connection connection) throws SQLException {
+    /** Where the server will resume (changes committed at or before it are not sent again); fails if it cannot. */
+    private long usableSlotPosition(Connection connection) throws SQLException {
+        SlotStatus status = new SlotMonitor(options.slotName()).read(connection);
+        if (status == null) {
+            throw new SlotUnusableException("Replication slot " + options.slotName() + " does not exist (it was dropped"
+                    + " while the consumer ran); restart the consumer to create it again, and take a new snapshot,"
+                    + " because changes made since it was dropped are not in any stream.");
+        }
+        if (status.lost()) {
+            throw new SlotUnusableException(status.lostMessage());
+        }
         try (PreparedStatement ps = connection.prepareStatement(
                 "SELECT confirmed_flush_lsn::text FROM pg_catalog.pg_replication_slots WHERE slot_name = ?")) {
             ps.setString(1, options.slotName());
             try (ResultSet rs = ps.executeQuery()) {
-                if (!rs.next()) {
-                    throw new IllegalStateException("Replication slot " + options.slotName()
-                            + " does not exist (it was dropped while the consumer ran); create it with: "
-                            + "SELECT pg_create_logical_replication_slot(" + Sql.literal(options.slotName())
-                            + ", 'pgoutput');");
-                }
-                String lsn = rs.getString(1);
+                String lsn = rs.next() ? rs.getString(1) : null;
                 return lsn == null ? 0 : LogSequenceNumber.valueOf(lsn).asLong();
             }
         }
@@ -184,6 +207,18 @@ public final class Replicator implements Runnable {
 
     public ReplicatorState state() {
         return state;
+    }
+
+    /** Whether an exchange failed unhandled and the stream has not yet got past it. */
+    public boolean blockedByFailure() {
+        long at = blockedAt;
+        return at >= 0 && stats.acknowledgedLsn() <= at;
+    }
+
+    /** How long the replication connection has been down; zero while streaming. */
+    public Duration disconnectedFor() {
+        long since = disconnectedSinceNanos;
+        return since == 0 ? Duration.ZERO : Duration.ofNanos(System.nanoTime() - since);
     }
 
     public Throwable lastError() {

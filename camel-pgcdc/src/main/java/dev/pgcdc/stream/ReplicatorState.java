@@ -9,5 +9,7 @@ public enum ReplicatorState {
     /** Lost the connection, or a route failed, or the slot is busy: waiting to resume from the confirmed position. */
     RETRYING,
     /** Stopped on request. */
-    STOPPED
+    STOPPED,
+    /** Cannot go on: the slot is lost or was dropped. Needs an operator; see the last error. */
+    FAILED
 }

@@ -1,21 +1,33 @@
 package dev.pgcdc.stream;
 
+import java.time.Instant;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
+
+import dev.pgcdc.event.ChangeEvent;
 
 /** Counters and positions of the replication stream, read by metrics and the health check from any thread. */
 public final class StreamStats {
 
     private final LongAdder received = new LongAdder();
+    private final LongAdder completed = new LongAdder();
     private final LongAdder statusUpdates = new LongAdder();
+    private final Map<String, LongAdder> receivedPerTable = new ConcurrentHashMap<>();
     private volatile long acknowledgedLsn;
     private volatile long confirmedLsn;
+    private volatile Instant lastCommitTimestamp;
 
-    void received() {
+    void received(ChangeEvent event) {
         received.increment();
+        receivedPerTable.computeIfAbsent(event.getSchema() + "." + event.getTable(), t -> new LongAdder()).increment();
+        lastCommitTimestamp = event.getCommitTimestamp();
     }
 
-    void acknowledgedUpTo(long lsn) {
-        acknowledgedLsn = lsn;
+    void completed(long acknowledgedLsn) {
+        completed.increment();
+        this.acknowledgedLsn = acknowledgedLsn;
     }
 
     void statusSent(long confirmedLsn) {
@@ -26,6 +38,18 @@ public final class StreamStats {
     /** Changes handed to the route since start. */
     public long receivedCount() {
         return received.sum();
+    }
+
+    /** Changes whose exchanges completed since start. */
+    public long completedCount() {
+        return completed.sum();
+    }
+
+    /** Changes handed to the route since start, per {@code schema.table}. */
+    public Map<String, Long> receivedPerTable() {
+        Map<String, Long> counts = new TreeMap<>();
+        receivedPerTable.forEach((table, count) -> counts.put(table, count.sum()));
+        return counts;
     }
 
     /** The newest LSN all of whose changes completed (it may not have been sent to the server yet). */
@@ -41,5 +65,10 @@ public final class StreamStats {
     /** The newest LSN reported to the server as flushed. */
     public long confirmedLsn() {
         return confirmedLsn;
+    }
+
+    /** The commit time of the newest change handed to the route, or null before the first. */
+    public Instant lastCommitTimestamp() {
+        return lastCommitTimestamp;
     }
 }

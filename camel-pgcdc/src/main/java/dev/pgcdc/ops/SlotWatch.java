@@ -1,0 +1,86 @@
+package dev.pgcdc.ops;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.function.Consumer;
+
+import dev.pgcdc.connect.PgConnector;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Periodically reads the slot's state (run it on a scheduler): keeps the latest reading for health and metrics,
+ * warns when unbounded WAL retention grows past a threshold, and reports a lost slot once.
+ */
+public final class SlotWatch implements Runnable, AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(SlotWatch.class);
+
+    private final PgConnector connector;
+    private final SlotMonitor monitor;
+    private final long lagWarnBytes;
+    private final Consumer<SlotStatus> onLost;
+    private Connection connection;
+    private volatile SlotStatus latest;
+    private boolean lostReported;
+    private boolean lagWarned;
+
+    public SlotWatch(PgConnector connector, String slotName, long lagWarnBytes, Consumer<SlotStatus> onLost) {
+        this.connector = connector;
+        this.monitor = new SlotMonitor(slotName);
+        this.lagWarnBytes = lagWarnBytes;
+        this.onLost = onLost;
+    }
+
+    @Override
+    public synchronized void run() {
+        try {
+            if (connection == null || connection.isClosed()) {
+                connection = connector.openJdbc("pgcdc slot monitor");
+            }
+            SlotStatus status = monitor.read(connection);
+            latest = status;
+            if (status == null) {
+                return;
+            }
+            if (status.lost() && !lostReported) {
+                lostReported = true;
+                onLost.accept(status);
+            }
+            warnAboutRetention(status);
+        } catch (SQLException e) {
+            LOG.debug("Slot monitor could not read the slot state: {}", e.getMessage());
+            close();
+        }
+    }
+
+    private void warnAboutRetention(SlotStatus status) {
+        boolean unbounded = !status.walKeepLimited();
+        if (unbounded && status.lagBytes() > lagWarnBytes && !lagWarned) {
+            lagWarned = true;
+            LOG.warn("Slot {} is {} bytes behind and max_slot_wal_keep_size is unlimited: the server keeps all that WAL"
+                    + " on disk until the consumer catches up. Consider a bound (ALTER SYSTEM SET"
+                    + " max_slot_wal_keep_size = '50GB'; SELECT pg_reload_conf();) and check why the route is slow.",
+                    status.slotName(), status.lagBytes());
+        } else if (status.lagBytes() <= lagWarnBytes) {
+            lagWarned = false;
+        }
+    }
+
+    /** The latest reading, or null before the first one (or if the slot does not exist). */
+    public SlotStatus latest() {
+        return latest;
+    }
+
+    @Override
+    public synchronized void close() {
+        if (connection != null) {
+            try {
+                connection.close();
+            } catch (SQLException e) {
+                LOG.debug("close failed: {}", e.getMessage());
+            }
+            connection = null;
+        }
+    }
+}
