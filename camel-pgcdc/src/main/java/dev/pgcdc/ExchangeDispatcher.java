@@ -143,10 +143,10 @@ final class ExchangeDispatcher implements ChangeSink, Runnable {
         public void onFailure(Exchange exchange) {
             try {
                 Throwable cause = exchange.getException();
+                // Camel's error handler has logged the failure; the replicator reports where streaming resumes.
                 pending.listener.failed(pending.seq, cause);
                 // Stop delivering at once: what is queued behind the failure is redelivered after the restart.
                 discardPending();
-                consumer.routeFailed(exchange, cause);
             } finally {
                 finished();
             }

@@ -23,7 +23,6 @@ import dev.pgcdc.stream.ReplicatorState;
 import dev.pgcdc.stream.StreamOptions;
 import dev.pgcdc.stream.StreamPreflight;
 import dev.pgcdc.stream.StreamStats;
-import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
 import org.apache.camel.api.management.ManagedAttribute;
 import org.apache.camel.api.management.ManagedOperation;
@@ -143,12 +142,6 @@ public class PgCdcConsumer extends DefaultConsumer {
             ps.execute();
             LOG.info("pgcdc:{}: replication slot dropped", configuration.getSlotName());
         }
-    }
-
-    /** A change exchange failed and the route did not handle it: tell Camel's exception handler. */
-    void routeFailed(Exchange exchange, Throwable cause) {
-        getExceptionHandler().handleException("pgcdc:" + configuration.getSlotName()
-                + ": change exchange failed; it is not acknowledged and will be delivered again", exchange, cause);
     }
 
     Replicator replicator() {

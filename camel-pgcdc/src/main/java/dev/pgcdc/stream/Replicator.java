@@ -71,7 +71,7 @@ public final class Replicator implements Runnable {
             } catch (SQLException e) {
                 handleConnectionFailure(e);
             } catch (SlotUnusableException e) {
-                fail(e.getMessage(), e);
+                fail(e.getMessage(), null);
                 break;
             } catch (RuntimeException e) {
                 report("Slot " + options.slotName() + ": replication failed: " + e.getMessage(), e);
@@ -87,9 +87,12 @@ public final class Replicator implements Runnable {
     }
 
     /** Ends replication for good: resuming cannot help (e.g. the slot is lost). */
-    public void fail(String message, Throwable cause) {
-        report(message, cause);
+    public synchronized void fail(String message, Throwable cause) {
+        if (state == ReplicatorState.FAILED) {
+            return;
+        }
         state = ReplicatorState.FAILED;
+        report(message, cause);
         requestStop();
     }
 
@@ -172,9 +175,9 @@ public final class Replicator implements Runnable {
                 + e.getMessage() + "; reconnecting", e);
     }
 
+    /** Records the failure and hands it to the listener (Camel's exception handler), which logs it. */
     private void report(String message, Throwable cause) {
-        lastError = cause;
-        LOG.warn(message);
+        lastError = cause != null ? cause : new IllegalStateException(message);
         failureListener.onFailure(message, cause);
     }
 
