@@ -1,0 +1,232 @@
+package dev.pgcdc.setup;
+
+import static dev.pgcdc.sql.Identifiers.quote;
+import static dev.pgcdc.sql.Identifiers.quoteLiteral;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Collectors;
+
+/**
+ * Decides, from the facts alone, which statements are still needed and who must run each. A pure function: the
+ * same facts give the same plan, and a server that is fully set up gives an empty one.
+ *
+ * <p>An administrator's statement must never depend on one the connector has not run yet (in validate and plan
+ * mode the connector runs nothing), so a statement and what it builds on share their actor: the heartbeat table is
+ * created by whoever puts it into the publication, and a table whose replica identity an administrator must fix
+ * is published by the administrator too, after the fix, so its UPDATEs and DELETEs never fail in between.
+ */
+public final class SetupPlanner {
+
+    private final ServerFacts facts;
+    private final SetupRequest request;
+    private final UserFacts user;
+    private final List<TableFacts> published;
+    private final List<PlannedStatement> statements = new ArrayList<>();
+
+    private SetupPlanner(ServerFacts facts, SetupRequest request) {
+        this.facts = facts;
+        this.request = request;
+        this.user = facts.user();
+        this.published = tablesToPublish();
+    }
+
+    public static SetupPlan plan(ServerFacts facts, SetupRequest request) {
+        return new SetupPlanner(facts, request).plan();
+    }
+
+    private SetupPlan plan() {
+        Preflight preflight = new Preflight(facts, request);
+        planRole();
+        planTableAccess();
+        planReplicaIdentity();
+        planHeartbeatAndPublication();
+        planSlotByAdministrator();
+        return new SetupPlan(request, facts, model(), statements, preflight.blockers(), preflight.warnings());
+    }
+
+    private void planRole() {
+        String role = quote(user.name());
+        if (!user.canLogin()) {
+            statements.add(PlannedStatement.byAdministrator("ALTER ROLE " + role + " LOGIN",
+                    "Role " + user.name() + " cannot log in, and replication connections must log in."));
+        }
+        if (user.canReplicate()) {
+            return;
+        }
+        if (user.rdsReplicationRoleExists()) {
+            statements.add(PlannedStatement.byAdministrator("GRANT rds_replication TO " + role,
+                    "Role " + user.name() + " needs replication rights to create and read the slot; on this"
+                            + " (RDS/Aurora-style) server they come with membership in rds_replication."));
+        } else {
+            statements.add(PlannedStatement.byAdministrator("ALTER ROLE " + role + " REPLICATION",
+                    "Role " + user.name() + " lacks the REPLICATION attribute it needs to create and read the"
+                            + " replication slot."));
+        }
+    }
+
+    private void planTableAccess() {
+        for (TableFacts table : existingTables()) {
+            if (!table.canSelect()) {
+                statements.add(PlannedStatement.byAdministrator(
+                        "GRANT SELECT ON " + table.name().quoted() + " TO " + quote(user.name()),
+                        "Role " + user.name() + " cannot read " + table.name() + ", which the initial snapshot"
+                                + " copies."));
+            }
+        }
+    }
+
+    private void planReplicaIdentity() {
+        for (TableFacts table : existingTables()) {
+            if (!table.hasUsableReplicaIdentity()) {
+                statements.add(PlannedStatement.byAdministrator(
+                        "ALTER TABLE " + table.name().quoted() + " REPLICA IDENTITY FULL",
+                        missingIdentityConsequence(table) + " REPLICA IDENTITY FULL fixes this by logging the whole"
+                                + " old row (more WAL per change); adding a primary key is the leaner fix."
+                                + " Or leave the table out."));
+            }
+        }
+    }
+
+    private String missingIdentityConsequence(TableFacts table) {
+        String problem = "Table " + table.name() + " has no primary key or other replica identity: ";
+        if (request.usesPublication()) {
+            return problem + "once it is published, PostgreSQL rejects every UPDATE and DELETE on it (\"cannot"
+                    + " update table because it does not have a replica identity and publishes updates\").";
+        }
+        return problem + "its updates and deletes reach the stream without the old key, so consumers cannot tell"
+                + " which row changed.";
+    }
+
+    private void planHeartbeatAndPublication() {
+        if (!request.usesPublication()) {
+            planHeartbeat(canCreateHeartbeat());
+        } else if (facts.publication() == null) {
+            boolean connectorCreates = mayCreatePublication();
+            planHeartbeat(connectorCreates);
+            statements.add(PlannedStatement.by(connectorCreates, createPublicationSql(),
+                    "Publication " + request.publicationName() + " does not exist; pgoutput streams only what it"
+                            + " publishes."));
+        } else {
+            PublicationFacts publication = facts.publication();
+            boolean heartbeatAddedToPublication = heartbeatToCreate() && !publication.covers(heartbeat().name());
+            planHeartbeat(heartbeatAddedToPublication ? mayAddToPublication(heartbeat()) : canCreateHeartbeat());
+            for (TableFacts table : published) {
+                if (!publication.covers(table.name())) {
+                    statements.add(PlannedStatement.by(mayAddToPublication(table),
+                            "ALTER PUBLICATION " + quote(publication.name()) + " ADD TABLE " + table.name().quoted(),
+                            "Publication " + publication.name() + " does not publish " + table.name()
+                                    + ", so its changes would never arrive."));
+                }
+            }
+        }
+    }
+
+    private void planHeartbeat(boolean byConnector) {
+        TableFacts heartbeat = heartbeat();
+        if (heartbeat == null || !heartbeat.schemaExists()) {
+            return;
+        }
+        if (heartbeatToCreate()) {
+            statements.add(PlannedStatement.by(byConnector,
+                    "CREATE TABLE " + heartbeat.name().quoted()
+                            + " (id int PRIMARY KEY, beat timestamptz NOT NULL DEFAULT now())",
+                    "pgcdc writes a row here now and then so that the slot advances even when the captured tables"
+                            + " are idle, and the server can release WAL."));
+        }
+        boolean writableAfterPlan = heartbeat.exists() ? heartbeat.canWrite() : byConnector;
+        if (!writableAfterPlan) {
+            statements.add(PlannedStatement.byAdministrator(
+                    "GRANT SELECT, INSERT, UPDATE ON " + heartbeat.name().quoted() + " TO " + quote(user.name()),
+                    "Role " + user.name() + " writes the heartbeat rows."));
+        }
+    }
+
+    private void planSlotByAdministrator() {
+        if (facts.slot() == null && !user.canReplicate()) {
+            statements.add(PlannedStatement.byAdministrator(
+                    "SELECT pg_create_logical_replication_slot(" + quoteLiteral(request.slotName()) + ", "
+                            + quoteLiteral(request.plugin()) + ")",
+                    "Replication slot " + request.slotName() + " does not exist and role " + user.name()
+                            + " may not create it. Optional once the role has replication rights: pgcdc then"
+                            + " creates the slot itself at the start of the initial snapshot. Run it in database "
+                            + facts.database() + "."));
+        }
+    }
+
+    private boolean mayCreatePublication() {
+        return mayOwnNewPublication() && published.stream().allMatch(this::identityUsableOrNew);
+    }
+
+    private boolean mayOwnNewPublication() {
+        if (request.tables().isEmpty()) {
+            return user.superuser(); // FOR ALL TABLES
+        }
+        return (user.superuser() || user.createOnDatabase())
+                && published.stream().allMatch(this::ownedOrCreatedByConnector);
+    }
+
+    private boolean mayAddToPublication(TableFacts table) {
+        return (user.superuser() || facts.publication().owned()) && identityUsableOrNew(table)
+                && ownedOrCreatedByConnector(table);
+    }
+
+    private boolean identityUsableOrNew(TableFacts table) {
+        return !table.exists() || table.hasUsableReplicaIdentity();
+    }
+
+    private boolean ownedOrCreatedByConnector(TableFacts table) {
+        return user.superuser() || (table.exists() ? table.owned() : canCreateHeartbeat());
+    }
+
+    private boolean canCreateHeartbeat() {
+        TableFacts heartbeat = heartbeat();
+        return heartbeat != null && heartbeat.schemaExists() && (user.superuser() || heartbeat.createOnSchema());
+    }
+
+    private String createPublicationSql() {
+        StringBuilder sql = new StringBuilder("CREATE PUBLICATION ").append(quote(request.publicationName()));
+        if (request.tables().isEmpty()) {
+            sql.append(" FOR ALL TABLES");
+        } else if (!published.isEmpty()) {
+            sql.append(" FOR TABLE ").append(published.stream()
+                    .map(table -> table.name().quoted()).collect(Collectors.joining(", ")));
+        }
+        if (facts.isAtLeast(13)) {
+            // changes of partitions arrive under the partitioned table's name, which is the table users selected
+            sql.append(" WITH (publish_via_partition_root = true)");
+        }
+        return sql.toString();
+    }
+
+    private SetupModel model() {
+        TableFacts heartbeat = heartbeat();
+        boolean heartbeatMaintainable = heartbeat == null
+                || (heartbeat.exists() ? heartbeat.owned() || user.superuser() : canCreateHeartbeat());
+        boolean publicationMaintainable = !request.usesPublication() || (facts.publication() == null
+                ? mayOwnNewPublication() : user.superuser() || facts.publication().owned());
+        return user.canReplicate() && heartbeatMaintainable && publicationMaintainable
+                ? SetupModel.CONNECTOR_MANAGED : SetupModel.CUSTOMER_MANAGED;
+    }
+
+    private TableFacts heartbeat() {
+        return facts.heartbeatTable();
+    }
+
+    private boolean heartbeatToCreate() {
+        return heartbeat() != null && !heartbeat().exists() && heartbeat().schemaExists();
+    }
+
+    /** The existing selected tables plus the heartbeat table once it exists: what the publication must hold. */
+    private List<TableFacts> tablesToPublish() {
+        List<TableFacts> tables = new ArrayList<>(existingTables());
+        if (heartbeat() != null && (heartbeat().exists() || heartbeatToCreate())) {
+            tables.add(heartbeat());
+        }
+        return List.copyOf(tables);
+    }
+
+    private List<TableFacts> existingTables() {
+        return facts.tables().stream().filter(TableFacts::exists).toList();
+    }
+}
