@@ -1,2 +1,0 @@
-package dev.pgcdc.embedded;
-class Placeholder {}

@@ -1,0 +1,375 @@
+package dev.pgcdc.embedded;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A private PostgreSQL cluster in a temporary directory, with logical replication enabled, listening on
+ * a free port of 127.0.0.1. {@link #start()} runs initdb and starts it; {@link #stop()} stops it and
+ * deletes the directory; a shutdown hook stops it if the JVM exits first.
+ *
+ * <pre>{@code
+ * try (PostgresCluster pg = PostgresCluster.builder().binaries("16").setting("wal_sender_timeout", "5s").start()) {
+ *     pg.execute("CREATE TABLE t (id int PRIMARY KEY)");
+ * }
+ * }</pre>
+ */
+public final class PostgresCluster implements PostgresServer {
+
+    private static final Logger LOG = LoggerFactory.getLogger(PostgresCluster.class);
+    private static final String HOST = "127.0.0.1";
+    private static final Duration INITDB_TIMEOUT = Duration.ofMinutes(2);
+    private static final Duration PG_CTL_TIMEOUT = Duration.ofSeconds(90);
+    private static final String PG_CTL_WAIT_SECONDS = "60";
+    private static final Duration EXIT_TIMEOUT = Duration.ofSeconds(10);
+    /** A free port can be taken by someone else between our probe and the postmaster's bind. */
+    private static final int START_ATTEMPTS = 5;
+    /** sun_path holds 108 bytes including the terminating NUL. */
+    private static final int MAX_SOCKET_PATH = 107;
+
+    private static final Map<String, String> DEFAULT_SETTINGS = defaultSettings();
+
+    private final PostgresInstallation installation;
+    private final String superuser;
+    private final String password;
+    private final HostAuth hostAuth;
+    private final Map<String, String> settings;
+    private final ServerUser user = ServerUser.forThisProcess();
+
+    private Path workDir;
+    private int port;
+    private boolean running;
+
+    private PostgresCluster(Builder builder) {
+        this.installation = builder.installation != null ? builder.installation : PostgresBinaries.resolve(builder.binaries);
+        this.superuser = builder.superuser;
+        this.password = builder.password;
+        this.hostAuth = builder.hostAuth;
+        this.settings = new LinkedHashMap<>(builder.settings);
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Initialises and starts the cluster; on failure nothing is left behind. */
+    public synchronized PostgresCluster start() {
+        if (workDir != null) {
+            throw new IllegalStateException("cluster already started in " + workDir);
+        }
+        try {
+            workDir = Files.createTempDirectory("pgcdc-cluster-"); // mode 0700
+            user.own(workDir);
+            ClusterReaper.register(this);
+            initdb();
+            ConfigFiles config = new ConfigFiles(dataDir(), user);
+            config.includeOwnSettings();
+            config.writeHba(hostAuth);
+            startOnFreePort(config);
+            LOG.info("PostgreSQL {} started on {}:{} in {}{}", installation.version(), HOST, port, dataDir(),
+                    user.switchedUserName() == null ? "" : " as user " + user.switchedUserName());
+            return this;
+        } catch (IOException e) {
+            stop();
+            throw new PostgresException("cannot create a directory for the cluster", e);
+        } catch (RuntimeException e) {
+            stop();
+            throw e;
+        }
+    }
+
+    @Override
+    public synchronized void stop() {
+        if (workDir == null) {
+            return;
+        }
+        try {
+            if (running) {
+                shutDown();
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("stopping PostgreSQL in {} failed", dataDir(), e);
+        } finally {
+            running = false;
+            ClusterReaper.unregister(this);
+            Directories.deleteRecursively(workDir);
+            workDir = null;
+        }
+    }
+
+    @Override
+    public synchronized void restart(Map<String, String> changedSettings) {
+        if (!running) {
+            throw new IllegalStateException("cluster is not running");
+        }
+        settings.putAll(changedSettings);
+        shutDown();
+        // same port: clients and their configuration expect the server where it was
+        CommandRunner.Result result = startPostmaster(new ConfigFiles(dataDir(), user));
+        if (!result.succeeded()) {
+            throw startFailure(result);
+        }
+    }
+
+    @Override
+    public String host() {
+        return HOST;
+    }
+
+    @Override
+    public synchronized int port() {
+        return port;
+    }
+
+    @Override
+    public String superuser() {
+        return superuser;
+    }
+
+    @Override
+    public String superuserPassword() {
+        return password;
+    }
+
+    @Override
+    public Path binDir() {
+        return installation.binDir();
+    }
+
+    @Override
+    public Path tool(String name) {
+        return installation.tool(name);
+    }
+
+    public PostgresInstallation installation() {
+        return installation;
+    }
+
+    /** The data directory; it does not exist before {@link #start()} nor after {@link #stop()}. */
+    public synchronized Path dataDir() {
+        if (workDir == null) {
+            throw new IllegalStateException("cluster not started");
+        }
+        return workDir.resolve("data");
+    }
+
+    public synchronized Path logFile() {
+        return dataDir().resolveSibling("postgres.log");
+    }
+
+    /** The postmaster's process id, from postmaster.pid; empty when the server is not running. */
+    public synchronized Optional<Long> postmasterPid() {
+        if (!running) {
+            return Optional.empty();
+        }
+        try {
+            return Files.readAllLines(dataDir().resolve("postmaster.pid")).stream().findFirst().map(Long::parseLong);
+        } catch (IOException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** The operating-system user the server runs as. */
+    public String osUser() {
+        return Optional.ofNullable(user.switchedUserName()).orElse(System.getProperty("user.name"));
+    }
+
+    private void initdb() throws IOException {
+        Path passwordFile = workDir.resolve("superuser-password");
+        Files.writeString(passwordFile, password + "\n");
+        user.own(passwordFile);
+        try {
+            CommandRunner.runOrFail(user.command(List.of(installation.binDir().resolve("initdb").toString(),
+                    "-D", dataDir().toString(), "-U", superuser, "--pwfile=" + passwordFile,
+                    "-E", "UTF8", "--no-locale", "--no-sync", "-A", "trust")), workDir, INITDB_TIMEOUT);
+        } finally {
+            Files.deleteIfExists(passwordFile);
+        }
+    }
+
+    private void startOnFreePort(ConfigFiles config) {
+        CommandRunner.Result result = null;
+        for (int attempt = 1; attempt <= START_ATTEMPTS; attempt++) {
+            port = freePort();
+            long logSizeBefore = logSize();
+            result = startPostmaster(config);
+            if (result.succeeded()) {
+                return;
+            }
+            if (!logSince(logSizeBefore).contains("Address already in use")) {
+                break;
+            }
+            LOG.info("port {} was taken before PostgreSQL could bind it, trying another", port);
+        }
+        throw startFailure(result);
+    }
+
+    private CommandRunner.Result startPostmaster(ConfigFiles config) {
+        config.writeSettings(effectiveSettings());
+        CommandRunner.Result result = CommandRunner.run(user.command(List.of(installation.binDir().resolve("pg_ctl").toString(),
+                "-D", dataDir().toString(), "-l", logFile().toString(), "-w", "-t", PG_CTL_WAIT_SECONDS, "start")),
+                workDir, PG_CTL_TIMEOUT);
+        running = result.succeeded();
+        return result;
+    }
+
+    private Map<String, String> effectiveSettings() {
+        Map<String, String> effective = new LinkedHashMap<>(DEFAULT_SETTINGS);
+        effective.putAll(settings);
+        effective.put("port", Integer.toString(port));
+        if (workDir.toString().length() + "/.s.PGSQL.65535".length() <= MAX_SOCKET_PATH) {
+            effective.put("unix_socket_directories", workDir.toString());
+        } else {
+            LOG.warn("{} is too long for a Unix socket path; the server listens on TCP only", workDir);
+            effective.put("unix_socket_directories", "");
+        }
+        return effective;
+    }
+
+    private PostgresException startFailure(CommandRunner.Result result) {
+        return new PostgresException("PostgreSQL " + installation.version() + " did not start on port " + port
+                + ": " + result.output().strip() + "\nserver log " + logFile() + ":\n" + CommandRunner.tail(logSince(0)));
+    }
+
+    /** Fast shutdown (disconnects clients), then immediate, then killing the postmaster we started. */
+    private void shutDown() {
+        Optional<ProcessHandle> postmaster = postmasterPid().flatMap(ProcessHandle::of);
+        CommandRunner.Result fast = pgCtlStop("fast");
+        if (!fast.succeeded()) {
+            LOG.warn("fast shutdown of {} failed, trying immediate: {}", dataDir(), fast.output().strip());
+            pgCtlStop("immediate");
+        }
+        running = false;
+        postmaster.ifPresent(this::awaitExit);
+    }
+
+    /** pg_ctl stop returns once postmaster.pid is gone, a moment before the process itself exits. */
+    private void awaitExit(ProcessHandle postmaster) {
+        try {
+            postmaster.onExit().get(EXIT_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            LOG.warn("killing postmaster {} of {}", postmaster.pid(), dataDir());
+            postmaster.destroyForcibly();
+        } catch (ExecutionException e) {
+            throw new IllegalStateException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private CommandRunner.Result pgCtlStop(String mode) {
+        return CommandRunner.run(user.command(List.of(installation.binDir().resolve("pg_ctl").toString(),
+                "-D", dataDir().toString(), "-m", mode, "-w", "-t", PG_CTL_WAIT_SECONDS, "stop")), workDir, PG_CTL_TIMEOUT);
+    }
+
+    private long logSize() {
+        try {
+            return Files.exists(logFile()) ? Files.size(logFile()) : 0;
+        } catch (IOException e) {
+            return 0;
+        }
+    }
+
+    private String logSince(long offset) {
+        try {
+            if (!Files.exists(logFile())) {
+                return "(no log)";
+            }
+            String log = Files.readString(logFile());
+            return log.substring((int) Math.min(offset, log.length()));
+        } catch (IOException e) {
+            return "(cannot read the log: " + e + ")";
+        }
+    }
+
+    private static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName(HOST))) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new PostgresException("cannot find a free port on " + HOST, e);
+        }
+    }
+
+    private static Map<String, String> defaultSettings() {
+        Map<String, String> defaults = new LinkedHashMap<>();
+        defaults.put("listen_addresses", HOST);
+        defaults.put("wal_level", "logical");
+        defaults.put("max_replication_slots", "20");
+        defaults.put("max_wal_senders", "20");
+        defaults.put("max_connections", "100");
+        defaults.put("shared_buffers", "32MB");
+        // durability is worthless for a throw-away cluster; these make tests and initdb much faster
+        defaults.put("fsync", "off");
+        defaults.put("synchronous_commit", "off");
+        defaults.put("full_page_writes", "off");
+        // the default before PostgreSQL 14 is md5; scram-sha-256 host auth needs scram verifiers
+        defaults.put("password_encryption", "scram-sha-256");
+        return Collections.unmodifiableMap(defaults);
+    }
+
+    /** Options of a cluster; {@link #build()} may be called more than once, e.g. for several majors. */
+    public static final class Builder {
+        private String binaries = System.getProperty(PostgresBinaries.SELECTION_PROPERTY);
+        private PostgresInstallation installation;
+        private String superuser = "postgres";
+        private String password = "postgres";
+        private HostAuth hostAuth = HostAuth.TRUST;
+        private final Map<String, String> settings = new LinkedHashMap<>();
+
+        private Builder() {
+        }
+
+        /** A major version ("15") or the path of a local installation; default: -Dpgcdc.test.pg, else the newest. */
+        public Builder binaries(String selection) {
+            this.binaries = selection;
+            this.installation = null;
+            return this;
+        }
+
+        public Builder installation(PostgresInstallation installation) {
+            this.installation = installation;
+            return this;
+        }
+
+        /** The bootstrap superuser, created by initdb; default postgres/postgres. */
+        public Builder superuser(String name, String password) {
+            this.superuser = name;
+            this.password = password;
+            return this;
+        }
+
+        public Builder hostAuth(HostAuth hostAuth) {
+            this.hostAuth = hostAuth;
+            return this;
+        }
+
+        /** A postgresql.conf setting added to or overriding the defaults, e.g. ("wal_sender_timeout", "5s"). */
+        public Builder setting(String name, String value) {
+            settings.put(name, value);
+            return this;
+        }
+
+        public PostgresCluster build() {
+            return new PostgresCluster(this);
+        }
+
+        public PostgresCluster start() {
+            return build().start();
+        }
+    }
+}
