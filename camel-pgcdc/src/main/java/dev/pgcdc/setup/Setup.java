@@ -1,6 +1,7 @@
 package dev.pgcdc.setup;
 
 import java.sql.Connection;
+import java.util.List;
 
 /** The whole setup step as the consumer runs it at start: inspect, plan, and in auto mode apply and check again. */
 public final class Setup {
@@ -9,23 +10,24 @@ public final class Setup {
     }
 
     /**
-     * @return the plan (for AUTO: as it stands after applying); ready unless the mode is PLAN
      * @throws SetupFailedException when the mode is AUTO or VALIDATE and the server is not ready; its message holds
      *                              the blockers and the SQL an administrator must run
      */
-    public static SetupPlan run(Connection connection, SetupRequest request, SetupMode mode) {
+    public static SetupOutcome run(Connection connection, SetupRequest request, SetupMode mode) {
         SetupPlan plan = plan(connection, request);
+        List<PlannedStatement> applied = List.of();
         if (mode == SetupMode.AUTO && !plan.statementsFor(Actor.CONNECTOR).isEmpty()) {
-            new SetupApplier(connection).apply(plan);
+            applied = new SetupApplier(connection).apply(plan);
             plan = plan(connection, request); // check what we did instead of assuming it
         }
         if (mode != SetupMode.PLAN && !plan.isReady()) {
             throw new SetupFailedException(plan);
         }
-        return plan;
+        return new SetupOutcome(plan, applied);
     }
 
-    private static SetupPlan plan(Connection connection, SetupRequest request) {
+    /** Inspects and plans; changes nothing. */
+    public static SetupPlan plan(Connection connection, SetupRequest request) {
         return SetupPlanner.plan(new SetupInspector(connection).inspect(request), request);
     }
 }

@@ -37,11 +37,13 @@ public final class SetupPlanner {
 
     private SetupPlan plan() {
         Preflight preflight = new Preflight(facts, request);
+        // first: PostgreSQL refuses to create a slot in a transaction that has written, as a script run in one
+        // transaction (psql -1, JDBC) would have by then
+        planSlotByAdministrator();
         planRole();
         planTableAccess();
         planReplicaIdentity();
         planHeartbeatAndPublication();
-        planSlotByAdministrator();
         return new SetupPlan(request, facts, model(), statements, preflight.blockers(), preflight.warnings());
     }
 
