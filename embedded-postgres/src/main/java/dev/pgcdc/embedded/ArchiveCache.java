@@ -5,8 +5,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.net.URLConnection;
 import java.nio.file.AtomicMoveNotSupportedException;
-import java.nio.file.DirectoryNotEmptyException;
-import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -58,10 +56,7 @@ final class ArchiveCache {
             LOG.info("unpacking PostgreSQL {} from {} into {}", jar.version(), jar.archive(), target);
             unpack(jar, staging);
             Files.setPosixFilePermissions(staging, DIRECTORY_MODE);
-            Files.move(staging, target, StandardCopyOption.ATOMIC_MOVE);
-            staging = null;
-        } catch (FileAlreadyExistsException | DirectoryNotEmptyException e) {
-            LOG.debug("another process unpacked PostgreSQL {} first", jar.version());
+            moveIntoPlace(staging, target);
         } catch (AtomicMoveNotSupportedException e) {
             throw new PostgresException("cannot rename within " + root + "; set -D" + CACHE_DIR_PROPERTY
                     + " to a directory on a local file system", e);
@@ -71,6 +66,18 @@ final class ArchiveCache {
             Directories.deleteRecursively(staging);
         }
         return target;
+    }
+
+    private static void moveIntoPlace(Path staging, Path target) throws IOException {
+        try {
+            Files.move(staging, target, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            // Linux reports a lost race as ENOTEMPTY, which Java maps to a plain FileSystemException
+            if (!Files.isDirectory(target)) {
+                throw e;
+            }
+            LOG.debug("another thread or process unpacked {} first", target);
+        }
     }
 
     private static void unpack(ZonkyJar jar, Path into) throws IOException {

@@ -86,7 +86,7 @@ public final class PostgresCluster implements PostgresServer {
             return this;
         } catch (IOException e) {
             stop();
-            throw new PostgresException("cannot create a directory for the cluster", e);
+            throw new PostgresException("cannot prepare the cluster directory " + workDir, e);
         } catch (RuntimeException e) {
             stop();
             throw e;
