@@ -7,12 +7,16 @@ import static org.assertj.core.api.Assumptions.assumeThat;
 import java.sql.Connection;
 import java.sql.Statement;
 import java.util.List;
+import java.util.stream.Stream;
 
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
-import dev.pgcdc.embedded.PostgresCluster;
+import dev.pgcdc.embedded.PostgresServer;
+import dev.pgcdc.embedded.junit.PostgresExtension;
 
 /**
  * Setup against a real server, one database and its own roles per test: the privilege models, pre-existing
@@ -26,16 +30,14 @@ class SetupServerTest {
     private static final String HEARTBEAT_DDL = "CREATE TABLE \"public\".\"pgcdc_heartbeat\""
             + " (id int PRIMARY KEY, beat timestamptz NOT NULL DEFAULT now())";
 
-    private static PostgresCluster server;
+    @RegisterExtension
+    static final PostgresExtension PG = PostgresExtension.builder().build();
+
+    private static PostgresServer server;
 
     @BeforeAll
-    static void startServer() {
-        server = PostgresCluster.builder().start();
-    }
-
-    @AfterAll
-    static void stopServer() {
-        server.stop();
+    static void server() {
+        server = PG.server();
     }
 
     private static SetupRequest request(TestDatabase db, TableName heartbeat, TableName... tables) {
@@ -295,6 +297,31 @@ class SetupServerTest {
 
             assertThat(PgoutputPeek.changes(connection, db.slot(), publication)).containsExactly(
                     "public.Order:I", "public.a\"b:I", "My Schema.with space:I", "public.Заказ:I");
+        }
+    }
+
+    /** The oldest major there are binaries for and the default one: enough for the version-dependent SQL. */
+    static Stream<Integer> oldestAndDefaultMajor() {
+        return Stream.of(PostgresExtension.availableMajors().findFirst().orElseThrow(), server.major()).distinct();
+    }
+
+    /** The catalog SQL differs by version (pubviaroot and wal_status from 13, schema publications from 15). */
+    @ParameterizedTest
+    @MethodSource("oldestAndDefaultMajor")
+    void inspectsTheOldestAndTheDefaultMajor(int major) throws Exception {
+        try (TestDatabase db = new TestDatabase(PG.forMajor(major))) {
+            createTable(db, ORDERS, "postgres");
+            db.asSuperuser("CREATE PUBLICATION pub FOR TABLE orders");
+            db.asSuperuser("SELECT pg_create_logical_replication_slot('" + db.slot() + "', 'pgoutput')");
+
+            SetupPlan plan = Setup.plan(db.connectAs("postgres"), request(db, HEARTBEAT, ORDERS));
+
+            assertThat(plan.facts().majorVersion()).isEqualTo(major);
+            assertThat(plan.facts().publication().viaRoot()).isEqualTo(major >= 13 ? Boolean.FALSE : null);
+            assertThat(plan.existingSlot()).get().extracting(SlotFacts::walStatus)
+                    .isEqualTo(major >= 13 ? "reserved" : null);
+            assertThat(sql(plan.statements())).containsExactly(HEARTBEAT_DDL,
+                    "ALTER PUBLICATION \"pub\" ADD TABLE \"public\".\"pgcdc_heartbeat\"");
         }
     }
 }
