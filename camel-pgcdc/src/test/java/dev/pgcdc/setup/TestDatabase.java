@@ -72,15 +72,19 @@ final class TestDatabase implements AutoCloseable {
 
     /** Creates the slot the way the consumer will: over a replication connection, as {@code role}. */
     void createSlotOverReplicationConnection(String role) throws SQLException {
+        try (Connection replication = openReplicationConnection(role)) {
+            replication.unwrap(PGConnection.class).getReplicationAPI().createReplicationSlot().logical()
+                    .withSlotName(slot()).withOutputPlugin(SetupRequest.PGOUTPUT).make();
+        }
+    }
+
+    Connection openReplicationConnection(String role) throws SQLException {
         Properties properties = new Properties();
         PGProperty.USER.set(properties, role);
         PGProperty.REPLICATION.set(properties, "database");
         PGProperty.ASSUME_MIN_SERVER_VERSION.set(properties, "10");
         PGProperty.PREFER_QUERY_MODE.set(properties, "simple");
-        try (Connection replication = DriverManager.getConnection(server.jdbcUrl(name), properties)) {
-            replication.unwrap(PGConnection.class).getReplicationAPI().createReplicationSlot().logical()
-                    .withSlotName(slot()).withOutputPlugin(SetupRequest.PGOUTPUT).make();
-        }
+        return DriverManager.getConnection(server.jdbcUrl(name), properties);
     }
 
     private Connection connect(String role) {
