@@ -37,13 +37,13 @@ public final class SetupPlanner {
 
     private SetupPlan plan() {
         Preflight preflight = new Preflight(facts, request);
-        // first: PostgreSQL refuses to create a slot in a transaction that has written, as a script run in one
-        // transaction (psql -1, JDBC) would have by then
-        planSlotByAdministrator();
         planRole();
         planTableAccess();
         planReplicaIdentity();
         planHeartbeatAndPublication();
+        // last: pgoutput decodes each change with the catalog of its time, and fails on changes made while the
+        // slot existed but the publication did not yet
+        planSlotByAdministrator();
         return new SetupPlan(request, facts, model(), statements, preflight.blockers(), preflight.warnings());
     }
 
@@ -152,7 +152,8 @@ public final class SetupPlanner {
                     "Replication slot " + request.slotName() + " does not exist and role " + user.name()
                             + " may not create it. Optional once the role has replication rights: pgcdc then"
                             + " creates the slot itself at the start of the initial snapshot. Run it in database "
-                            + facts.database() + "."));
+                            + facts.database() + ", outside a transaction that has written anything (not with"
+                            + " psql -1)."));
         }
     }
 

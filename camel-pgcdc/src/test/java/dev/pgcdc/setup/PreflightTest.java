@@ -154,7 +154,7 @@ class PreflightTest {
             assertThatThrownBy(() -> db.asSuperuser("UPDATE " + noKey.quoted() + " SET x = 2"))
                     .hasMessageContaining("does not have a replica identity");
 
-            db.asSuperuser(plan.toSqlScript());
+            db.runScriptWithPsql(plan.toSqlScript());
             db.asSuperuser("UPDATE " + noKey.quoted() + " SET x = 2");
             assertThat(Setup.plan(connection, request).isReady()).isTrue();
         }

@@ -89,8 +89,8 @@ class SetupPlannerTest {
         SetupPlan plan = plan(new FactsBuilder().user(user).table(foreignTable(ORDERS))
                 .heartbeat(ownedTable(HEARTBEAT)).publication(listPublication(false, ORDERS, HEARTBEAT)));
 
-        assertThat(sql(plan.statements())).containsExactly(
-                "SELECT pg_create_logical_replication_slot('slot', 'pgoutput')", "ALTER ROLE \"cdc\" REPLICATION");
+        assertThat(sql(plan.statements())).containsExactly("ALTER ROLE \"cdc\" REPLICATION",
+                "SELECT pg_create_logical_replication_slot('slot', 'pgoutput')");
         assertThat(plan.connectorCreatesSlot()).isFalse();
         assertThat(plan.model()).isEqualTo(SetupModel.CUSTOMER_MANAGED);
     }

@@ -126,7 +126,7 @@ class SetupServerTest {
             assertThatThrownBy(() -> Setup.run(connection, request, SetupMode.AUTO))
                     .isInstanceOf(SetupFailedException.class);
 
-            db.asSuperuser(plan.toSqlScript());
+            db.runScriptWithPsql(plan.toSqlScript());
 
             SetupOutcome validated = Setup.run(connection, request, SetupMode.VALIDATE);
             assertThat(validated.plan().isReady()).isTrue();
@@ -222,11 +222,10 @@ class SetupServerTest {
                 SetupRequest request = request(db, null, ORDERS);
 
                 SetupPlan plan = Setup.plan(connection, request);
-                assertThat(sql(plan.statements())).containsExactly(
-                        "SELECT pg_create_logical_replication_slot('" + db.slot() + "', 'pgoutput')",
-                        "GRANT rds_replication TO \"" + sync + "\"");
+                assertThat(sql(plan.statements())).containsExactly("GRANT rds_replication TO \"" + sync + "\"",
+                        "SELECT pg_create_logical_replication_slot('" + db.slot() + "', 'pgoutput')");
 
-                db.asSuperuser(plan.toSqlScript());
+                db.runScriptWithPsql(plan.toSqlScript());
                 assertThat(Setup.plan(connection, request).isReady()).isTrue();
             } finally {
                 server.execute("DROP ROLE rds_replication");
@@ -288,7 +287,7 @@ class SetupServerTest {
                     .tables(tables).heartbeatTable(TableName.of("My Schema", "heart\"beat")).build();
             Connection connection = db.connectAs(sync);
 
-            db.asSuperuser(Setup.plan(connection, request).toSqlScript());
+            db.runScriptWithPsql(Setup.plan(connection, request).toSqlScript());
             Setup.run(connection, request, SetupMode.VALIDATE);
             db.createSlotOverReplicationConnection(sync);
             for (TableName table : tables) {

@@ -2,6 +2,9 @@ package dev.pgcdc.setup;
 
 import static dev.pgcdc.sql.Identifiers.quote;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
@@ -60,6 +63,30 @@ final class TestDatabase implements AutoCloseable {
             statement.execute(sql);
         } catch (SQLException e) {
             throw new AssertionError("SQL failed: " + e.getMessage() + "\n" + sql, e);
+        }
+    }
+
+    /**
+     * Runs a script the way an administrator handed the file would: psql, as the superuser, stopping at the first
+     * error.
+     */
+    void runScriptWithPsql(String script) {
+        try {
+            Process psql = new ProcessBuilder(server.tool("psql").toString(), "-X", "-q", "-v", "ON_ERROR_STOP=1",
+                    "-h", server.host(), "-p", Integer.toString(server.port()), "-U", server.superuser(), "-d", name)
+                    .redirectErrorStream(true).start();
+            try (var stdin = psql.getOutputStream()) {
+                stdin.write(script.getBytes(StandardCharsets.UTF_8));
+            }
+            String output = new String(psql.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            if (psql.waitFor() != 0) {
+                throw new AssertionError("psql failed: " + output + "\n" + script);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
         }
     }
 
