@@ -1,5 +1,6 @@
 package dev.pgcdc.setup;
 
+import static dev.pgcdc.sql.Identifiers.quote;
 import static dev.pgcdc.sql.Identifiers.quoteLiteral;
 
 import java.util.ArrayList;
@@ -60,6 +61,17 @@ final class Preflight {
             warnings.add("Slot " + quoteLiteral(slot.name()) + " is being read by process " + slot.activePid()
                     + "; while that lasts pgcdc cannot stream from it (error 55006, \"replication slot is"
                     + " active\"). Stop the other consumer.");
+        }
+        PublicationFacts publication = facts.publication();
+        if (publication != null) {
+            List<String> skipped = List.of("insert", "update", "delete").stream()
+                    .filter(operation -> !publication.operations().contains(operation)).toList();
+            if (!skipped.isEmpty()) {
+                warnings.add("Publication " + publication.name() + " does not publish " + String.join(", ", skipped)
+                        + ": such changes never reach pgcdc. If that is not intended, its owner can run ALTER"
+                        + " PUBLICATION " + quote(publication.name())
+                        + " SET (publish = 'insert, update, delete, truncate');");
+            }
         }
         if (slot != null && "unreserved".equals(slot.walStatus())) {
             warnings.add("Slot " + quoteLiteral(slot.name()) + " has wal_status 'unreserved': the server may"

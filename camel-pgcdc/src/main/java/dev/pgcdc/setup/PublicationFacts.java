@@ -10,14 +10,19 @@ import java.util.Set;
  * @param listedTables    tables named explicitly ({@code pg_publication_rel})
  * @param publishedTables every table the publication currently publishes ({@code pg_publication_tables})
  * @param viaRoot         {@code publish_via_partition_root}; null before PG13, which lacks it
+ * @param operations      what it publishes, of insert, update, delete and truncate (truncate from PG11)
  */
 public record PublicationFacts(String name, boolean owned, boolean allTables, Set<String> schemas,
-        Set<TableName> listedTables, Set<TableName> publishedTables, Boolean viaRoot) {
+        Set<TableName> listedTables, Set<TableName> publishedTables, Boolean viaRoot, Set<String> operations) {
+
+    /** The operations of a publication created without a {@code publish} option. */
+    public static final Set<String> ALL_OPERATIONS = Set.of("insert", "update", "delete", "truncate");
 
     public PublicationFacts {
         schemas = Set.copyOf(schemas);
         listedTables = Set.copyOf(listedTables);
         publishedTables = Set.copyOf(publishedTables);
+        operations = Set.copyOf(operations);
     }
 
     public PublicationForm form() {

@@ -22,6 +22,11 @@ public record ServerFacts(int serverVersion, String database, String walLevel, i
         tables = List.copyOf(tables);
     }
 
+    /** The selected tables that exist; the others are blockers. */
+    public List<TableFacts> existingTables() {
+        return tables.stream().filter(TableFacts::exists).toList();
+    }
+
     public boolean isAtLeast(int majorVersion) {
         return serverVersion >= majorVersion * 10000;
     }

@@ -53,7 +53,8 @@ public final class SetupInspector {
             ORDER BY n.nspname, c.relname""";
 
     private static final String PUBLICATION_SQL = """
-            SELECT p.oid, p.pubname, pg_has_role(p.pubowner, 'USAGE'), p.puballtables, %s
+            SELECT p.oid, p.pubname, pg_has_role(p.pubowner, 'USAGE'), p.puballtables, %s,
+                   p.pubinsert, p.pubupdate, p.pubdelete, %s
             FROM pg_publication p WHERE p.pubname = ?""";
 
     private static final String PUBLICATION_LISTED_SQL = """
@@ -143,8 +144,9 @@ public final class SetupInspector {
     }
 
     private PublicationFacts publication(String name, int version) throws SQLException {
-        // pubviaroot exists from PG13
-        String sql = PUBLICATION_SQL.formatted(version >= 130000 ? "p.pubviaroot" : "NULL::boolean");
+        // pubviaroot exists from PG13, pubtruncate from PG11
+        String sql = PUBLICATION_SQL.formatted(version >= 130000 ? "p.pubviaroot" : "NULL::boolean",
+                version >= 110000 ? "p.pubtruncate" : "false");
         try (PreparedStatement statement = connection.prepareStatement(sql)) {
             statement.setString(1, name);
             try (ResultSet row = statement.executeQuery()) {
@@ -156,9 +158,21 @@ public final class SetupInspector {
                 Set<String> schemas = version >= 150000 ? schemas(oid) : Set.of();
                 return new PublicationFacts(row.getString(2), row.getBoolean(3), row.getBoolean(4), schemas,
                         Set.copyOf(tableNames(PUBLICATION_LISTED_SQL, oid)),
-                        Set.copyOf(tableNames(PUBLICATION_TABLES_SQL, name)), (Boolean) row.getObject(5));
+                        Set.copyOf(tableNames(PUBLICATION_TABLES_SQL, name)), (Boolean) row.getObject(5),
+                        operations(row));
             }
         }
+    }
+
+    private static Set<String> operations(ResultSet publication) throws SQLException {
+        Set<String> operations = new LinkedHashSet<>();
+        List<String> names = List.of("insert", "update", "delete", "truncate");
+        for (int i = 0; i < names.size(); i++) {
+            if (publication.getBoolean(6 + i)) {
+                operations.add(names.get(i));
+            }
+        }
+        return operations;
     }
 
     private Set<String> schemas(long publicationOid) throws SQLException {

@@ -21,6 +21,7 @@ public final class SetupPlanner {
     private final ServerFacts facts;
     private final SetupRequest request;
     private final UserFacts user;
+    private final ConnectorRights rights;
     private final List<TableFacts> published;
     private final List<PlannedStatement> statements = new ArrayList<>();
 
@@ -28,7 +29,8 @@ public final class SetupPlanner {
         this.facts = facts;
         this.request = request;
         this.user = facts.user();
-        this.published = tablesToPublish();
+        this.rights = new ConnectorRights(facts, request);
+        this.published = rights.tablesToPublish();
     }
 
     public static SetupPlan plan(ServerFacts facts, SetupRequest request) {
@@ -44,7 +46,7 @@ public final class SetupPlanner {
         // last: pgoutput decodes each change with the catalog of its time, and fails on changes made while the
         // slot existed but the publication did not yet
         planSlotByAdministrator();
-        return new SetupPlan(request, facts, model(), statements, preflight.blockers(), preflight.warnings());
+        return new SetupPlan(request, facts, rights.model(), statements, preflight.blockers(), preflight.warnings());
     }
 
     private void planRole() {
@@ -68,7 +70,7 @@ public final class SetupPlanner {
     }
 
     private void planTableAccess() {
-        for (TableFacts table : existingTables()) {
+        for (TableFacts table : facts.existingTables()) {
             if (!table.canSelect()) {
                 statements.add(PlannedStatement.byAdministrator(
                         "GRANT SELECT ON " + table.name().quoted() + " TO " + quote(user.name()),
@@ -79,7 +81,7 @@ public final class SetupPlanner {
     }
 
     private void planReplicaIdentity() {
-        for (TableFacts table : existingTables()) {
+        for (TableFacts table : facts.existingTables()) {
             if (!table.hasUsableReplicaIdentity()) {
                 statements.add(PlannedStatement.byAdministrator(
                         "ALTER TABLE " + table.name().quoted() + " REPLICA IDENTITY FULL",
@@ -102,20 +104,22 @@ public final class SetupPlanner {
 
     private void planHeartbeatAndPublication() {
         if (!request.usesPublication()) {
-            planHeartbeat(canCreateHeartbeat());
+            planHeartbeat(rights.mayCreateHeartbeat());
         } else if (facts.publication() == null) {
-            boolean connectorCreates = mayCreatePublication();
+            boolean connectorCreates = rights.mayCreatePublication();
             planHeartbeat(connectorCreates);
             statements.add(PlannedStatement.by(connectorCreates, createPublicationSql(),
                     "Publication " + request.publicationName() + " does not exist; pgoutput streams only what it"
                             + " publishes."));
         } else {
             PublicationFacts publication = facts.publication();
-            boolean heartbeatAddedToPublication = heartbeatToCreate() && !publication.covers(heartbeat().name());
-            planHeartbeat(heartbeatAddedToPublication ? mayAddToPublication(heartbeat()) : canCreateHeartbeat());
+            TableFacts heartbeat = facts.heartbeatTable();
+            boolean heartbeatAddedToPublication = rights.heartbeatToCreate() && !publication.covers(heartbeat.name());
+            planHeartbeat(heartbeatAddedToPublication ? rights.mayAddToPublication(heartbeat)
+                    : rights.mayCreateHeartbeat());
             for (TableFacts table : published) {
                 if (!publication.covers(table.name())) {
-                    statements.add(PlannedStatement.by(mayAddToPublication(table),
+                    statements.add(PlannedStatement.by(rights.mayAddToPublication(table),
                             "ALTER PUBLICATION " + quote(publication.name()) + " ADD TABLE " + table.name().quoted(),
                             "Publication " + publication.name() + " does not publish " + table.name()
                                     + ", so its changes would never arrive."));
@@ -125,11 +129,11 @@ public final class SetupPlanner {
     }
 
     private void planHeartbeat(boolean byConnector) {
-        TableFacts heartbeat = heartbeat();
+        TableFacts heartbeat = facts.heartbeatTable();
         if (heartbeat == null || !heartbeat.schemaExists()) {
             return;
         }
-        if (heartbeatToCreate()) {
+        if (rights.heartbeatToCreate()) {
             statements.add(PlannedStatement.by(byConnector,
                     "CREATE TABLE " + heartbeat.name().quoted()
                             + " (id int PRIMARY KEY, beat timestamptz NOT NULL DEFAULT now())",
@@ -157,36 +161,6 @@ public final class SetupPlanner {
         }
     }
 
-    private boolean mayCreatePublication() {
-        return mayOwnNewPublication() && published.stream().allMatch(this::identityUsableOrNew);
-    }
-
-    private boolean mayOwnNewPublication() {
-        if (request.tables().isEmpty()) {
-            return user.superuser(); // FOR ALL TABLES
-        }
-        return (user.superuser() || user.createOnDatabase())
-                && published.stream().allMatch(this::ownedOrCreatedByConnector);
-    }
-
-    private boolean mayAddToPublication(TableFacts table) {
-        return (user.superuser() || facts.publication().owned()) && identityUsableOrNew(table)
-                && ownedOrCreatedByConnector(table);
-    }
-
-    private boolean identityUsableOrNew(TableFacts table) {
-        return !table.exists() || table.hasUsableReplicaIdentity();
-    }
-
-    private boolean ownedOrCreatedByConnector(TableFacts table) {
-        return user.superuser() || (table.exists() ? table.owned() : canCreateHeartbeat());
-    }
-
-    private boolean canCreateHeartbeat() {
-        TableFacts heartbeat = heartbeat();
-        return heartbeat != null && heartbeat.schemaExists() && (user.superuser() || heartbeat.createOnSchema());
-    }
-
     private String createPublicationSql() {
         StringBuilder sql = new StringBuilder("CREATE PUBLICATION ").append(quote(request.publicationName()));
         if (request.tables().isEmpty()) {
@@ -200,36 +174,5 @@ public final class SetupPlanner {
             sql.append(" WITH (publish_via_partition_root = true)");
         }
         return sql.toString();
-    }
-
-    private SetupModel model() {
-        TableFacts heartbeat = heartbeat();
-        boolean heartbeatMaintainable = heartbeat == null
-                || (heartbeat.exists() ? heartbeat.owned() || user.superuser() : canCreateHeartbeat());
-        boolean publicationMaintainable = !request.usesPublication() || (facts.publication() == null
-                ? mayOwnNewPublication() : user.superuser() || facts.publication().owned());
-        return user.canReplicate() && heartbeatMaintainable && publicationMaintainable
-                ? SetupModel.CONNECTOR_MANAGED : SetupModel.CUSTOMER_MANAGED;
-    }
-
-    private TableFacts heartbeat() {
-        return facts.heartbeatTable();
-    }
-
-    private boolean heartbeatToCreate() {
-        return heartbeat() != null && !heartbeat().exists() && heartbeat().schemaExists();
-    }
-
-    /** The existing selected tables plus the heartbeat table once it exists: what the publication must hold. */
-    private List<TableFacts> tablesToPublish() {
-        List<TableFacts> tables = new ArrayList<>(existingTables());
-        if (heartbeat() != null && (heartbeat().exists() || heartbeatToCreate())) {
-            tables.add(heartbeat());
-        }
-        return List.copyOf(tables);
-    }
-
-    private List<TableFacts> existingTables() {
-        return facts.tables().stream().filter(TableFacts::exists).toList();
     }
 }

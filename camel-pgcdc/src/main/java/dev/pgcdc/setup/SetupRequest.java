@@ -2,6 +2,7 @@ package dev.pgcdc.setup;
 
 import java.util.List;
 import java.util.Objects;
+import java.util.regex.Pattern;
 
 /**
  * What the connector needs on the server: a logical slot using {@code plugin}, for pgoutput a publication holding
@@ -10,6 +11,9 @@ import java.util.Objects;
 public final class SetupRequest {
 
     public static final String PGOUTPUT = "pgoutput";
+
+    /** What PostgreSQL accepts as a slot name (ReplicationSlotValidateName); checked early for a clear message. */
+    private static final Pattern SLOT_NAME = Pattern.compile("[a-z0-9_]{1,63}");
 
     private final String slotName;
     private final String plugin;
@@ -23,6 +27,10 @@ public final class SetupRequest {
         this.publicationName = builder.publicationName;
         this.tables = List.copyOf(builder.tables);
         this.heartbeatTable = builder.heartbeatTable;
+        if (!SLOT_NAME.matcher(slotName).matches()) {
+            throw new IllegalArgumentException("slotName '" + slotName + "' is not a valid replication slot name:"
+                    + " use 1 to 63 lower case letters, digits and underscores");
+        }
         if (usesPublication() && publicationName == null) {
             throw new IllegalArgumentException("the pgoutput plugin needs a publicationName");
         }

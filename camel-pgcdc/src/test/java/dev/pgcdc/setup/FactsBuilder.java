@@ -44,7 +44,8 @@ final class FactsBuilder {
     }
 
     static PublicationFacts listPublication(boolean owned, TableName... tables) {
-        return new PublicationFacts("pub", owned, false, Set.of(), Set.of(tables), Set.of(tables), true);
+        return new PublicationFacts("pub", owned, false, Set.of(), Set.of(tables), Set.of(tables), true,
+                PublicationFacts.ALL_OPERATIONS);
     }
 
     static SlotFacts slot(String plugin) {

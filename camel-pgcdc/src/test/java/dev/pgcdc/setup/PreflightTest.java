@@ -194,4 +194,19 @@ class PreflightTest {
             }
         }
     }
+
+    @Test
+    void publicationThatSkipsDeletesIsAWarning() throws Exception {
+        try (TestDatabase db = new TestDatabase(server)) {
+            db.asSuperuser("CREATE TABLE orders (id int PRIMARY KEY);"
+                    + " CREATE PUBLICATION pub FOR TABLE orders WITH (publish = 'insert, update')");
+
+            SetupPlan plan = Setup.plan(db.connectAs(server.superuser()), request(db, ORDERS));
+
+            assertThat(plan.isReady()).isTrue();
+            assertThat(plan.warnings()).containsExactly("Publication pub does not publish delete: such changes never"
+                    + " reach pgcdc. If that is not intended, its owner can run ALTER PUBLICATION \"pub\""
+                    + " SET (publish = 'insert, update, delete, truncate');");
+        }
+    }
 }
