@@ -5,14 +5,14 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assumptions.assumeThat;
 
 import java.sql.Connection;
-import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.List;
 import java.util.Map;
 
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.postgresql.PGConnection;
+import org.postgresql.replication.PGReplicationStream;
 
 import dev.pgcdc.embedded.PostgresServer;
 import dev.pgcdc.embedded.junit.PostgresExtension;
@@ -47,7 +47,7 @@ class PreflightTest {
     }
 
     @Test
-    void walLevelNotLogicalNamesAlterSystemAndTheRestart() {
+    void walLevelNotLogicalNamesAlterSystemAndTheRestart() throws Exception {
         server.restart(Map.of("wal_level", "replica"));
         try (TestDatabase db = new TestDatabase(server)) {
             Connection connection = db.connectAs(server.superuser());
@@ -56,8 +56,6 @@ class PreflightTest {
                     .isInstanceOf(SetupFailedException.class)
                     .hasMessageContaining("wal_level is 'replica' but logical decoding needs 'logical'. Run ALTER SYSTEM"
                             + " SET wal_level = logical; and restart PostgreSQL");
-        } catch (SQLException e) {
-            throw new AssertionError(e);
         } finally {
             server.restart(Map.of("wal_level", "logical"));
         }
@@ -183,7 +181,7 @@ class PreflightTest {
         try (TestDatabase db = new TestDatabase(server)) {
             db.createSlotOverReplicationConnection(server.superuser());
             try (Connection replication = db.openReplicationConnection(server.superuser());
-                    var stream = replication.unwrap(org.postgresql.PGConnection.class).getReplicationAPI()
+                    PGReplicationStream stream = replication.unwrap(PGConnection.class).getReplicationAPI()
                             .replicationStream().logical().withSlotName(db.slot())
                             .withSlotOption("proto_version", 1).withSlotOption("publication_names", "pub").start()) {
                 SetupPlan plan = Setup.plan(db.connectAs(server.superuser()), request(db));

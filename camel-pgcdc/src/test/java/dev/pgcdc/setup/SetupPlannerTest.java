@@ -9,6 +9,7 @@ import static dev.pgcdc.setup.FactsBuilder.slot;
 import static dev.pgcdc.setup.FactsBuilder.syncUser;
 import static dev.pgcdc.setup.FactsBuilder.withoutPrimaryKey;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
 import java.util.List;
 import java.util.Set;
@@ -150,7 +151,7 @@ class SetupPlannerTest {
             SetupPlan plan = plan(new FactsBuilder().user(syncUser()).table(foreignTable(ORDERS))
                     .missingHeartbeat(true).publication(publication));
             assertThat(plan.statements()).extracting(PlannedStatement::sql, PlannedStatement::actor).containsExactly(
-                    org.assertj.core.groups.Tuple.tuple("CREATE TABLE \"public\".\"pgcdc_heartbeat\" (id int PRIMARY"
+                    tuple("CREATE TABLE \"public\".\"pgcdc_heartbeat\" (id int PRIMARY"
                             + " KEY, beat timestamptz NOT NULL DEFAULT now())", Actor.CONNECTOR));
         }
     }
@@ -173,9 +174,9 @@ class SetupPlannerTest {
         SetupPlan plan = plan(new FactsBuilder().table(withoutPrimaryKey(ownedTable(ORDERS))));
 
         assertThat(plan.statements()).extracting(PlannedStatement::sql, PlannedStatement::actor).containsExactly(
-                org.assertj.core.groups.Tuple.tuple("ALTER TABLE \"public\".\"orders\" REPLICA IDENTITY FULL",
+                tuple("ALTER TABLE \"public\".\"orders\" REPLICA IDENTITY FULL",
                         Actor.ADMINISTRATOR),
-                org.assertj.core.groups.Tuple.tuple("CREATE PUBLICATION \"pub\" FOR TABLE \"public\".\"orders\""
+                tuple("CREATE PUBLICATION \"pub\" FOR TABLE \"public\".\"orders\""
                         + " WITH (publish_via_partition_root = true)", Actor.ADMINISTRATOR));
         assertThat(plan.statements().get(0).why()).contains("rejects every UPDATE and DELETE");
     }

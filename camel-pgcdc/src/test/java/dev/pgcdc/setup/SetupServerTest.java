@@ -2,6 +2,7 @@ package dev.pgcdc.setup;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.tuple;
 import static org.assertj.core.api.Assumptions.assumeThat;
 
 import java.sql.Connection;
@@ -17,6 +18,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 import dev.pgcdc.embedded.PostgresServer;
 import dev.pgcdc.embedded.junit.PostgresExtension;
+import dev.pgcdc.sql.Identifiers;
 
 /**
  * Setup against a real server, one database and its own roles per test: the privilege models, pre-existing
@@ -47,7 +49,7 @@ class SetupServerTest {
 
     private static void createTable(TestDatabase db, TableName table, String owner) {
         db.asSuperuser("CREATE TABLE " + table.quoted() + " (id int PRIMARY KEY, note text);"
-                + "ALTER TABLE " + table.quoted() + " OWNER TO " + dev.pgcdc.sql.Identifiers.quote(owner));
+                + "ALTER TABLE " + table.quoted() + " OWNER TO " + Identifiers.quote(owner));
     }
 
     private static List<String> sql(List<PlannedStatement> statements) {
@@ -87,7 +89,7 @@ class SetupServerTest {
     }
 
     @Test
-    void tableOwnerWithCreateIsConnectorManagedWithAListPublication() {
+    void tableOwnerWithCreateIsConnectorManagedWithAListPublication() throws Exception {
         try (TestDatabase db = new TestDatabase(server)) {
             String owner = db.createRole("owner", "LOGIN REPLICATION");
             db.asSuperuser("GRANT CREATE ON DATABASE " + db.name() + " TO " + owner + ";"
@@ -100,8 +102,6 @@ class SetupServerTest {
             assertThat(outcome.applied()).extracting(PlannedStatement::actor).containsOnly(Actor.CONNECTOR);
             assertThat(outcome.plan().facts().publication().form()).isEqualTo(PublicationForm.TABLE_LIST);
             assertThat(outcome.plan().facts().publication().owned()).isTrue();
-        } catch (Exception e) {
-            throw new AssertionError(e);
         }
     }
 
@@ -159,7 +159,7 @@ class SetupServerTest {
             SetupOutcome outcome = Setup.run(connection, request(db, null, ORDERS, INVOICES), SetupMode.AUTO);
 
             assertThat(outcome.applied()).extracting(PlannedStatement::sql, PlannedStatement::actor).containsExactly(
-                    org.assertj.core.groups.Tuple.tuple("ALTER PUBLICATION \"pub\" ADD TABLE \"public\".\"invoices\"",
+                    tuple("ALTER PUBLICATION \"pub\" ADD TABLE \"public\".\"invoices\"",
                             Actor.CONNECTOR));
             assertThat(outcome.plan().facts().publication().form()).isEqualTo(PublicationForm.TABLE_LIST);
             assertThat(outcome.plan().facts().publication().publishedTables())
@@ -190,7 +190,7 @@ class SetupServerTest {
             assertThat(after.facts().publication().schemas()).containsExactly("public");
             assertThat(after.facts().heartbeatTable().exists()).isTrue();
             assertThat(after.statements()).extracting(PlannedStatement::sql, PlannedStatement::actor).containsExactly(
-                    org.assertj.core.groups.Tuple.tuple("ALTER PUBLICATION \"pub\" ADD TABLE \"other\".\"items\"",
+                    tuple("ALTER PUBLICATION \"pub\" ADD TABLE \"other\".\"items\"",
                             Actor.ADMINISTRATOR));
         }
     }
@@ -264,8 +264,8 @@ class SetupServerTest {
             SetupPlan plan = Setup.plan(connection, request(db, HEARTBEAT, ORDERS));
 
             assertThat(plan.statements()).extracting(PlannedStatement::sql, PlannedStatement::actor).containsExactly(
-                    org.assertj.core.groups.Tuple.tuple(HEARTBEAT_DDL, Actor.CONNECTOR),
-                    org.assertj.core.groups.Tuple.tuple(
+                    tuple(HEARTBEAT_DDL, Actor.CONNECTOR),
+                    tuple(
                             "ALTER PUBLICATION \"pub\" ADD TABLE \"public\".\"pgcdc_heartbeat\"", Actor.CONNECTOR));
         }
     }
