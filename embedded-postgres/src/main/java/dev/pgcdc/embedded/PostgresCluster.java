@@ -85,8 +85,9 @@ public final class PostgresCluster implements PostgresServer {
                     user.switchedUserName() == null ? "" : " as user " + user.switchedUserName());
             return this;
         } catch (IOException e) {
+            PostgresException failure = new PostgresException("cannot prepare the cluster directory " + workDir, e);
             stop();
-            throw new PostgresException("cannot prepare the cluster directory " + workDir, e);
+            throw failure;
         } catch (RuntimeException e) {
             stop();
             throw e;
@@ -99,7 +100,8 @@ public final class PostgresCluster implements PostgresServer {
             return;
         }
         try {
-            if (running) {
+            // not only when running: a start that timed out may have left a postmaster behind
+            if (postmasterPid().isPresent()) {
                 shutDown();
             }
         } catch (RuntimeException e) {
@@ -172,13 +174,14 @@ public final class PostgresCluster implements PostgresServer {
         return dataDir().resolveSibling("postgres.log");
     }
 
-    /** The postmaster's process id, from postmaster.pid; empty when the server is not running. */
+    /** The postmaster's process id, from postmaster.pid; empty when no server runs. */
     public synchronized Optional<Long> postmasterPid() {
-        if (!running) {
+        if (workDir == null || !Files.exists(dataDir().resolve("postmaster.pid"))) {
             return Optional.empty();
         }
         try {
-            return Files.readAllLines(dataDir().resolve("postmaster.pid")).stream().findFirst().map(Long::parseLong);
+            return Files.readAllLines(dataDir().resolve("postmaster.pid")).stream().findFirst()
+                    .filter(line -> line.matches("\\d+")).map(Long::parseLong);
         } catch (IOException e) {
             return Optional.empty();
         }

@@ -4,8 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
+import dev.pgcdc.embedded.Conditions;
 import dev.pgcdc.embedded.PostgresServer;
 import dev.pgcdc.embedded.ReplicationSlot;
 import org.junit.jupiter.api.Test;
@@ -22,7 +24,7 @@ class PostgresExtensionTest {
         int port = server.port();
         assertThat(server.queryForObject("SHOW wal_sender_timeout", String.class)).isEqualTo("30s");
 
-        server.restart(java.util.Map.of("wal_sender_timeout", "5s"));
+        server.restart(Map.of("wal_sender_timeout", "5s"));
 
         assertThat(server.port()).isEqualTo(port);
         assertThat(server.queryForObject("SHOW wal_sender_timeout", String.class)).isEqualTo("5s");
@@ -67,10 +69,7 @@ class PostgresExtensionTest {
     }
 
     private static void awaitSlotActive(PostgresServer server, boolean active) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (server.replicationSlots().stream().noneMatch(slot -> slot.active() == active)) {
-            assertThat(System.nanoTime()).as("slot active=" + active + " before the deadline").isLessThan(deadline);
-            Thread.sleep(20); // poll interval; the slot's state decides
-        }
+        Conditions.await("slot active=" + active, Duration.ofSeconds(30),
+                () -> server.replicationSlots().stream().anyMatch(slot -> slot.active() == active));
     }
 }
