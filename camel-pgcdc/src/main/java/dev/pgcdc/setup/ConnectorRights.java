@@ -1,0 +1,79 @@
+package dev.pgcdc.setup;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * What the connecting role may do itself, as PostgreSQL decides it: creating a publication needs CREATE on the
+ * database and ownership of every listed table ({@code FOR ALL TABLES}: a superuser); adding a table needs
+ * ownership of both publication and table; a table needs CREATE on its schema. Beyond privileges, the connector
+ * never publishes a table without a usable replica identity, which would make the table's UPDATEs and DELETEs fail.
+ */
+final class ConnectorRights {
+
+    private final ServerFacts facts;
+    private final SetupRequest request;
+    private final UserFacts user;
+
+    ConnectorRights(ServerFacts facts, SetupRequest request) {
+        this.facts = facts;
+        this.request = request;
+        this.user = facts.user();
+    }
+
+    /** The existing selected tables plus the heartbeat table once it exists: what the publication must hold. */
+    List<TableFacts> tablesToPublish() {
+        List<TableFacts> tables = new ArrayList<>(facts.existingTables());
+        TableFacts heartbeat = facts.heartbeatTable();
+        if (heartbeat != null && (heartbeat.exists() || heartbeatToCreate())) {
+            tables.add(heartbeat);
+        }
+        return List.copyOf(tables);
+    }
+
+    boolean heartbeatToCreate() {
+        TableFacts heartbeat = facts.heartbeatTable();
+        return heartbeat != null && !heartbeat.exists() && heartbeat.schemaExists();
+    }
+
+    boolean mayCreateHeartbeat() {
+        TableFacts heartbeat = facts.heartbeatTable();
+        return heartbeat != null && heartbeat.schemaExists() && (user.superuser() || heartbeat.createOnSchema());
+    }
+
+    boolean mayCreatePublication() {
+        return mayOwnNewPublication() && tablesToPublish().stream().allMatch(ConnectorRights::identityUsableOrNew);
+    }
+
+    boolean mayAddToPublication(TableFacts table) {
+        return (user.superuser() || facts.publication().owned()) && identityUsableOrNew(table)
+                && ownedOrCreatedByConnector(table);
+    }
+
+    /** Connector-managed when the role may create and maintain slot, publication and heartbeat table alike. */
+    SetupModel model() {
+        TableFacts heartbeat = facts.heartbeatTable();
+        boolean heartbeatMaintainable = heartbeat == null
+                || (heartbeat.exists() ? heartbeat.owned() || user.superuser() : mayCreateHeartbeat());
+        boolean publicationMaintainable = !request.usesPublication() || (facts.publication() == null
+                ? mayOwnNewPublication() : user.superuser() || facts.publication().owned());
+        return user.canReplicate() && heartbeatMaintainable && publicationMaintainable
+                ? SetupModel.CONNECTOR_MANAGED : SetupModel.CUSTOMER_MANAGED;
+    }
+
+    private boolean mayOwnNewPublication() {
+        if (request.tables().isEmpty()) {
+            return user.superuser(); // FOR ALL TABLES
+        }
+        return (user.superuser() || user.createOnDatabase())
+                && tablesToPublish().stream().allMatch(this::ownedOrCreatedByConnector);
+    }
+
+    private boolean ownedOrCreatedByConnector(TableFacts table) {
+        return user.superuser() || (table.exists() ? table.owned() : mayCreateHeartbeat());
+    }
+
+    private static boolean identityUsableOrNew(TableFacts table) {
+        return !table.exists() || table.hasUsableReplicaIdentity();
+    }
+}

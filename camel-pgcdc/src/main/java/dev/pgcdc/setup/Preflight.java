@@ -1,0 +1,113 @@
+package dev.pgcdc.setup;
+
+import static dev.pgcdc.sql.Identifiers.quote;
+import static dev.pgcdc.sql.Identifiers.quoteLiteral;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The problems no statement of the plan can fix (server settings that need a restart, a standby, an unusable slot,
+ * missing tables), each as one message naming the fix; and warnings that do not stop the connector.
+ */
+final class Preflight {
+
+    private final ServerFacts facts;
+    private final SetupRequest request;
+
+    Preflight(ServerFacts facts, SetupRequest request) {
+        this.facts = facts;
+        this.request = request;
+    }
+
+    List<String> blockers() {
+        List<String> blockers = new ArrayList<>();
+        if (facts.standby()) {
+            blockers.add("The server is a standby (in recovery): publications and heartbeat writes are impossible"
+                    + " there. Connect pgcdc to the primary server.");
+        }
+        if (!"logical".equals(facts.walLevel())) {
+            blockers.add("wal_level is '" + facts.walLevel() + "' but logical decoding needs 'logical'. Run"
+                    + " ALTER SYSTEM SET wal_level = logical; and restart PostgreSQL (wal_level only changes at"
+                    + " server start).");
+        }
+        if (facts.maxWalSenders() == 0) {
+            blockers.add("max_wal_senders is 0, so no replication connection is possible. Run"
+                    + " ALTER SYSTEM SET max_wal_senders = 10; and restart PostgreSQL.");
+        }
+        if (facts.slot() == null) {
+            addNoFreeSlot(blockers);
+        } else {
+            addUnusableSlot(facts.slot(), blockers);
+        }
+        for (TableFacts table : facts.tables()) {
+            if (!table.exists()) {
+                blockers.add("Table " + table.name() + " does not exist (or is not a table). Create it, fix the"
+                        + " name (names are case-sensitive), or remove it from the tables option.");
+            }
+        }
+        TableFacts heartbeat = facts.heartbeatTable();
+        if (heartbeat != null && !heartbeat.schemaExists()) {
+            blockers.add("Schema " + heartbeat.name().schema() + " of the heartbeat table " + heartbeat.name()
+                    + " does not exist. Create it or choose another heartbeat table.");
+        }
+        return blockers;
+    }
+
+    List<String> warnings() {
+        List<String> warnings = new ArrayList<>();
+        SlotFacts slot = facts.slot();
+        if (slot != null && slot.active()) {
+            warnings.add("Slot " + quoteLiteral(slot.name()) + " is being read by process " + slot.activePid()
+                    + "; while that lasts pgcdc cannot stream from it (error 55006, \"replication slot is"
+                    + " active\"). Stop the other consumer.");
+        }
+        PublicationFacts publication = facts.publication();
+        if (publication != null) {
+            List<String> skipped = List.of("insert", "update", "delete").stream()
+                    .filter(operation -> !publication.operations().contains(operation)).toList();
+            if (!skipped.isEmpty()) {
+                warnings.add("Publication " + publication.name() + " does not publish " + String.join(", ", skipped)
+                        + ": such changes never reach pgcdc. If that is not intended, its owner can run ALTER"
+                        + " PUBLICATION " + quote(publication.name())
+                        + " SET (publish = 'insert, update, delete, truncate');");
+            }
+        }
+        if (slot != null && "unreserved".equals(slot.walStatus())) {
+            warnings.add("Slot " + quoteLiteral(slot.name()) + " has wal_status 'unreserved': the server may"
+                    + " remove WAL it still needs (max_slot_wal_keep_size = " + facts.maxSlotWalKeepSize()
+                    + "). Let it catch up soon, or it becomes lost and needs a new snapshot.");
+        }
+        return warnings;
+    }
+
+    private void addNoFreeSlot(List<String> blockers) {
+        if (facts.usedReplicationSlots() >= facts.maxReplicationSlots()) {
+            blockers.add("No free replication slot: " + facts.usedReplicationSlots() + " of max_replication_slots = "
+                    + facts.maxReplicationSlots() + " are in use. Drop a slot nobody reads any more"
+                    + " (SELECT pg_drop_replication_slot('name');) or run ALTER SYSTEM SET max_replication_slots = "
+                    + (facts.maxReplicationSlots() + 1) + "; and restart PostgreSQL.");
+        }
+    }
+
+    private void addUnusableSlot(SlotFacts slot, List<String> blockers) {
+        String name = quoteLiteral(slot.name());
+        String dropIt = "Drop it (SELECT pg_drop_replication_slot(" + name + ");), so pgcdc creates it again and"
+                + " takes a new snapshot, or choose another slot name.";
+        if (!slot.isLogical()) {
+            blockers.add("Slot " + name + " is a physical replication slot, not a logical one. Choose another slot"
+                    + " name.");
+        } else if (!facts.database().equals(slot.database())) {
+            blockers.add("Slot " + name + " decodes database " + quoteLiteral(slot.database()) + ", not "
+                    + quoteLiteral(facts.database()) + " (slots belong to one database). Choose another slot name.");
+        } else if (!request.plugin().equals(slot.plugin())) {
+            blockers.add("Slot " + name + " uses output plugin " + quoteLiteral(slot.plugin()) + ", not "
+                    + quoteLiteral(request.plugin()) + ". " + dropIt);
+        } else if (slot.isLost()) {
+            String reason = slot.invalidationReason() != null ? slot.invalidationReason() : "wal_status lost";
+            blockers.add("Slot " + name + " is lost (" + reason + "): the server removed WAL it needs, so it can"
+                    + " never resume. " + dropIt + " To keep it from happening again, raise max_slot_wal_keep_size"
+                    + " (now " + facts.maxSlotWalKeepSize() + ") or keep the connector running.");
+        }
+    }
+}

@@ -1,0 +1,37 @@
+package dev.pgcdc.setup;
+
+import java.util.List;
+
+/**
+ * Everything the planner needs, read from the server by {@link SetupInspector} (or written by hand in tests).
+ *
+ * @param serverVersion        {@code server_version_num}, e.g. 150004
+ * @param maxSlotWalKeepSize   the setting as the server shows it ("-1" = unbounded); null before PG13
+ * @param standby              {@code pg_is_in_recovery()}
+ * @param tables               the selected tables, or when none were selected the publication's tables, or every
+ *                             user table
+ * @param heartbeatTable       null when the request has no heartbeat table
+ * @param publication          null when it does not exist or the plugin uses none
+ * @param slot                 null when the slot does not exist
+ */
+public record ServerFacts(int serverVersion, String database, String walLevel, int maxReplicationSlots,
+        int usedReplicationSlots, int maxWalSenders, String maxSlotWalKeepSize, boolean standby, UserFacts user,
+        List<TableFacts> tables, TableFacts heartbeatTable, PublicationFacts publication, SlotFacts slot) {
+
+    public ServerFacts {
+        tables = List.copyOf(tables);
+    }
+
+    /** The selected tables that exist; the others are blockers. */
+    public List<TableFacts> existingTables() {
+        return tables.stream().filter(TableFacts::exists).toList();
+    }
+
+    public boolean isAtLeast(int majorVersion) {
+        return serverVersion >= majorVersion * 10000;
+    }
+
+    public int majorVersion() {
+        return serverVersion / 10000;
+    }
+}

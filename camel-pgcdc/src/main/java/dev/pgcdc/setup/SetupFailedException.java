@@ -1,0 +1,19 @@
+package dev.pgcdc.setup;
+
+/**
+ * The server is not ready and the connector may not make it so: the message lists the blockers and the SQL an
+ * administrator still has to run, ready to copy.
+ */
+public class SetupFailedException extends SetupException {
+
+    private final transient SetupPlan plan;
+
+    public SetupFailedException(SetupPlan plan) {
+        super(plan.describe());
+        this.plan = plan;
+    }
+
+    public SetupPlan plan() {
+        return plan;
+    }
+}

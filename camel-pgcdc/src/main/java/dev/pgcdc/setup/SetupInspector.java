@@ -1,0 +1,226 @@
+package dev.pgcdc.setup;
+
+import java.sql.Array;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Reads the server's settings, the connecting role's capabilities and the state of the slot, publication, tables
+ * and heartbeat table. It only reads: every query is a SELECT on catalogs and functions. Catalog columns that older
+ * versions lack are left out of the SQL for them (the facts then hold null).
+ */
+public final class SetupInspector {
+
+    private static final String SERVER_SQL = """
+            SELECT current_setting('server_version_num')::int, current_database(),
+                   current_setting('wal_level'), current_setting('max_replication_slots')::int,
+                   (SELECT count(*) FROM pg_replication_slots)::int, current_setting('max_wal_senders')::int,
+                   current_setting('max_slot_wal_keep_size', true), pg_is_in_recovery()""";
+
+    // rds_replication may not exist; pg_has_role on a missing role name would fail, on no row it is not called
+    private static final String USER_SQL = """
+            SELECT r.rolname, r.rolsuper, r.rolreplication, r.rolcanlogin,
+                   has_database_privilege(current_database(), 'CREATE'),
+                   rds.oid IS NOT NULL, COALESCE(pg_has_role(r.oid, rds.oid, 'MEMBER'), false)
+            FROM pg_roles r LEFT JOIN pg_roles rds ON rds.rolname = 'rds_replication'
+            WHERE r.rolname = current_user""";
+
+    // ownership as PostgreSQL checks it: being the owner or a member of the owning role (USAGE = inherits it)
+    private static final String TABLES_SQL = """
+            SELECT t.schema_name, t.table_name, n.oid IS NOT NULL, c.oid IS NOT NULL,
+                   COALESCE(has_schema_privilege(n.oid, 'CREATE'), false),
+                   COALESCE(pg_has_role(c.relowner, 'USAGE'), false),
+                   COALESCE(has_table_privilege(c.oid, 'SELECT'), false),
+                   COALESCE(has_table_privilege(c.oid, 'INSERT') AND has_table_privilege(c.oid, 'UPDATE'), false),
+                   EXISTS (SELECT 1 FROM pg_index i WHERE i.indrelid = c.oid AND i.indisprimary),
+                   COALESCE(c.relreplident::text, 'd')
+            FROM unnest(?::text[], ?::text[]) WITH ORDINALITY AS t(schema_name, table_name, ord)
+            LEFT JOIN pg_namespace n ON n.nspname = t.schema_name
+            LEFT JOIN pg_class c ON c.relnamespace = n.oid AND c.relname = t.table_name AND c.relkind IN ('r', 'p')
+            ORDER BY t.ord""";
+
+    // "every table": what FOR ALL TABLES publishes; partitions travel with their root
+    private static final String ALL_TABLES_SQL = """
+            SELECT n.nspname, c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+            WHERE c.relkind IN ('r', 'p') AND NOT c.relispartition
+              AND n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg\\_%'
+            ORDER BY n.nspname, c.relname""";
+
+    private static final String PUBLICATION_SQL = """
+            SELECT p.oid, p.pubname, pg_has_role(p.pubowner, 'USAGE'), p.puballtables, %s,
+                   p.pubinsert, p.pubupdate, p.pubdelete, %s
+            FROM pg_publication p WHERE p.pubname = ?""";
+
+    private static final String PUBLICATION_LISTED_SQL = """
+            SELECT n.nspname, c.relname FROM pg_publication_rel pr
+            JOIN pg_class c ON c.oid = pr.prrelid JOIN pg_namespace n ON n.oid = c.relnamespace
+            WHERE pr.prpubid = ?""";
+
+    private static final String PUBLICATION_SCHEMAS_SQL = """
+            SELECT n.nspname FROM pg_publication_namespace pn JOIN pg_namespace n ON n.oid = pn.pnnspid
+            WHERE pn.pnpubid = ?""";
+
+    private static final String PUBLICATION_TABLES_SQL =
+            "SELECT schemaname, tablename FROM pg_publication_tables WHERE pubname = ? ORDER BY 1, 2";
+
+    private static final String SLOT_SQL = """
+            SELECT slot_name, plugin, slot_type, database, active, active_pid, %s, %s
+            FROM pg_replication_slots WHERE slot_name = ?""";
+
+    private final Connection connection;
+
+    public SetupInspector(Connection connection) {
+        this.connection = connection;
+    }
+
+    public ServerFacts inspect(SetupRequest request) {
+        try {
+            return inspectOrFail(request);
+        } catch (SQLException e) {
+            throw new SetupException("Could not read the server's setup state: " + e.getMessage(), e);
+        }
+    }
+
+    private ServerFacts inspectOrFail(SetupRequest request) throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement(SERVER_SQL);
+                ResultSet server = statement.executeQuery()) {
+            server.next();
+            int version = server.getInt(1);
+            if (version < 100000) {
+                throw new SetupException("PostgreSQL (server_version_num " + version + ") is too old: pgcdc needs"
+                        + " PostgreSQL 10 or newer for logical replication with publications.");
+            }
+            PublicationFacts publication = request.usesPublication()
+                    ? publication(request.publicationName(), version) : null;
+            TableFacts heartbeat = request.heartbeatTable() == null ? null
+                    : tables(List.of(request.heartbeatTable())).get(0);
+            return new ServerFacts(version, server.getString(2), server.getString(3), server.getInt(4),
+                    server.getInt(5), server.getInt(6), server.getString(7), server.getBoolean(8), user(),
+                    tables(selectedTables(request, publication)), heartbeat, publication,
+                    slot(request.slotName(), version));
+        }
+    }
+
+    private UserFacts user() throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement(USER_SQL);
+                ResultSet row = statement.executeQuery()) {
+            row.next();
+            return new UserFacts(row.getString(1), row.getBoolean(2), row.getBoolean(3), row.getBoolean(4),
+                    row.getBoolean(5), row.getBoolean(6), row.getBoolean(7));
+        }
+    }
+
+    /** The requested tables; none requested means the publication's tables, or all tables when it is missing. */
+    private List<TableName> selectedTables(SetupRequest request, PublicationFacts publication) throws SQLException {
+        List<TableName> selected = !request.tables().isEmpty() ? request.tables()
+                : publication != null ? List.copyOf(publication.publishedTables())
+                : tableNames(ALL_TABLES_SQL, null);
+        return selected.stream().filter(table -> !table.equals(request.heartbeatTable())).toList();
+    }
+
+    private List<TableFacts> tables(List<TableName> names) throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement(TABLES_SQL)) {
+            statement.setArray(1, textArray(names.stream().map(TableName::schema).toArray()));
+            statement.setArray(2, textArray(names.stream().map(TableName::name).toArray()));
+            List<TableFacts> tables = new ArrayList<>();
+            try (ResultSet row = statement.executeQuery()) {
+                while (row.next()) {
+                    TableName name = TableName.of(row.getString(1), row.getString(2));
+                    tables.add(row.getBoolean(4)
+                            ? new TableFacts(name, true, true, row.getBoolean(5), row.getBoolean(6), row.getBoolean(7),
+                                    row.getBoolean(8), row.getBoolean(9),
+                                    ReplicaIdentity.fromCatalogCode(row.getString(10)))
+                            : TableFacts.missing(name, row.getBoolean(3), row.getBoolean(5)));
+                }
+            }
+            return tables;
+        }
+    }
+
+    private PublicationFacts publication(String name, int version) throws SQLException {
+        // pubviaroot exists from PG13, pubtruncate from PG11
+        String sql = PUBLICATION_SQL.formatted(version >= 130000 ? "p.pubviaroot" : "NULL::boolean",
+                version >= 110000 ? "p.pubtruncate" : "false");
+        try (PreparedStatement statement = connection.prepareStatement(sql)) {
+            statement.setString(1, name);
+            try (ResultSet row = statement.executeQuery()) {
+                if (!row.next()) {
+                    return null;
+                }
+                long oid = row.getLong(1);
+                // pg_publication_namespace (FOR TABLES IN SCHEMA) exists from PG15
+                Set<String> schemas = version >= 150000 ? schemas(oid) : Set.of();
+                return new PublicationFacts(row.getString(2), row.getBoolean(3), row.getBoolean(4), schemas,
+                        Set.copyOf(tableNames(PUBLICATION_LISTED_SQL, oid)),
+                        Set.copyOf(tableNames(PUBLICATION_TABLES_SQL, name)), (Boolean) row.getObject(5),
+                        operations(row));
+            }
+        }
+    }
+
+    private static Set<String> operations(ResultSet publication) throws SQLException {
+        Set<String> operations = new LinkedHashSet<>();
+        List<String> names = List.of("insert", "update", "delete", "truncate");
+        for (int i = 0; i < names.size(); i++) {
+            if (publication.getBoolean(6 + i)) {
+                operations.add(names.get(i));
+            }
+        }
+        return operations;
+    }
+
+    private Set<String> schemas(long publicationOid) throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement(PUBLICATION_SCHEMAS_SQL)) {
+            statement.setLong(1, publicationOid);
+            Set<String> schemas = new LinkedHashSet<>();
+            try (ResultSet row = statement.executeQuery()) {
+                while (row.next()) {
+                    schemas.add(row.getString(1));
+                }
+            }
+            return schemas;
+        }
+    }
+
+    private SlotFacts slot(String name, int version) throws SQLException {
+        // wal_status exists from PG13, invalidation_reason from PG17
+        String sql = SLOT_SQL.formatted(version >= 130000 ? "wal_status" : "NULL::text",
+                version >= 170000 ? "invalidation_reason" : "NULL::text");
+        try (PreparedStatement statement = connection.prepareStatement(sql)) {
+            statement.setString(1, name);
+            try (ResultSet row = statement.executeQuery()) {
+                if (!row.next()) {
+                    return null;
+                }
+                return new SlotFacts(row.getString(1), row.getString(2), row.getString(3), row.getString(4),
+                        row.getBoolean(5), (Integer) row.getObject(6), row.getString(7), row.getString(8));
+            }
+        }
+    }
+
+    /** Runs a query returning (schema, table) rows; {@code parameter} is bound to its only placeholder, if any. */
+    private List<TableName> tableNames(String sql, Object parameter) throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement(sql)) {
+            if (parameter != null) {
+                statement.setObject(1, parameter);
+            }
+            List<TableName> names = new ArrayList<>();
+            try (ResultSet row = statement.executeQuery()) {
+                while (row.next()) {
+                    names.add(TableName.of(row.getString(1), row.getString(2)));
+                }
+            }
+            return names;
+        }
+    }
+
+    private Array textArray(Object[] values) throws SQLException {
+        return connection.createArrayOf("text", values);
+    }
+}

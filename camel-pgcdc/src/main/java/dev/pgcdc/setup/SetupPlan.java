@@ -1,0 +1,96 @@
+package dev.pgcdc.setup;
+
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * What is still needed before changes can flow: statements (each with who must run it and why), blockers that no
+ * statement of ours fixes, and warnings. Statements already satisfied on the server are not in it, so a fully
+ * set-up server gives a plan with nothing in it.
+ */
+public final class SetupPlan {
+
+    private final SetupRequest request;
+    private final ServerFacts facts;
+    private final SetupModel model;
+    private final List<PlannedStatement> statements;
+    private final List<String> blockers;
+    private final List<String> warnings;
+
+    SetupPlan(SetupRequest request, ServerFacts facts, SetupModel model, List<PlannedStatement> statements,
+            List<String> blockers, List<String> warnings) {
+        this.request = request;
+        this.facts = facts;
+        this.model = model;
+        this.statements = List.copyOf(statements);
+        this.blockers = List.copyOf(blockers);
+        this.warnings = List.copyOf(warnings);
+    }
+
+    public SetupRequest request() {
+        return request;
+    }
+
+    /** The facts the plan was made from; the server version, for one, decides the pgoutput protocol version. */
+    public ServerFacts facts() {
+        return facts;
+    }
+
+    public SetupModel model() {
+        return model;
+    }
+
+    /** In the order they must run. */
+    public List<PlannedStatement> statements() {
+        return statements;
+    }
+
+    public List<PlannedStatement> statementsFor(Actor actor) {
+        return statements.stream().filter(statement -> statement.actor() == actor).toList();
+    }
+
+    /** Problems no SQL of ours fixes, each naming its fix. */
+    public List<String> blockers() {
+        return blockers;
+    }
+
+    /** Worth knowing, but the connector can start. */
+    public List<String> warnings() {
+        return warnings;
+    }
+
+    public Optional<SlotFacts> existingSlot() {
+        return Optional.ofNullable(facts.slot());
+    }
+
+    /**
+     * The slot does not exist yet and the connecting role may create it: the consumer creates it over its
+     * replication connection when the initial snapshot starts.
+     */
+    public boolean connectorCreatesSlot() {
+        return facts.slot() == null && facts.user().canReplicate();
+    }
+
+    /** Nothing left to do (except creating the slot, see {@link #connectorCreatesSlot()}) and nothing blocks. */
+    public boolean isReady() {
+        return blockers.isEmpty() && statements.isEmpty();
+    }
+
+    /**
+     * Ready-to-run SQL for an administrator: the statements only an administrator may run, each after a comment
+     * saying why, preceded by the blockers as comments. Empty when an administrator has nothing to do.
+     */
+    public String toSqlScript() {
+        return PlanText.sqlScript(this);
+    }
+
+    /** The whole plan for a log or an error message: model, slot, blockers, warnings and every statement. */
+    public String describe() {
+        return PlanText.describe(this);
+    }
+
+    @Override
+    public String toString() {
+        return describe();
+    }
+}

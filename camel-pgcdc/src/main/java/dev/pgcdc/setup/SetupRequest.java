@@ -1,0 +1,110 @@
+package dev.pgcdc.setup;
+
+import java.util.List;
+import java.util.Objects;
+import java.util.regex.Pattern;
+
+/**
+ * What the connector needs on the server: a logical slot using {@code plugin}, for pgoutput a publication holding
+ * {@code tables} (empty: every table), and optionally a heartbeat table that is part of the publication.
+ */
+public final class SetupRequest {
+
+    public static final String PGOUTPUT = "pgoutput";
+
+    /** What PostgreSQL accepts as a slot name (ReplicationSlotValidateName); checked early for a clear message. */
+    private static final Pattern SLOT_NAME = Pattern.compile("[a-z0-9_]{1,63}");
+
+    private final String slotName;
+    private final String plugin;
+    private final String publicationName;
+    private final List<TableName> tables;
+    private final TableName heartbeatTable;
+
+    private SetupRequest(Builder builder) {
+        this.slotName = Objects.requireNonNull(builder.slotName, "slotName");
+        this.plugin = Objects.requireNonNull(builder.plugin, "plugin");
+        this.publicationName = builder.publicationName;
+        this.tables = List.copyOf(builder.tables);
+        this.heartbeatTable = builder.heartbeatTable;
+        if (!SLOT_NAME.matcher(slotName).matches()) {
+            throw new IllegalArgumentException("slotName '" + slotName + "' is not a valid replication slot name:"
+                    + " use 1 to 63 lower case letters, digits and underscores");
+        }
+        if (usesPublication() && publicationName == null) {
+            throw new IllegalArgumentException("the pgoutput plugin needs a publicationName");
+        }
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    public String slotName() {
+        return slotName;
+    }
+
+    public String plugin() {
+        return plugin;
+    }
+
+    /** The publication name; null for plugins that do not use publications (wal2json). */
+    public String publicationName() {
+        return usesPublication() ? publicationName : null;
+    }
+
+    /** The tables to capture; empty means every table (of the publication when it exists). */
+    public List<TableName> tables() {
+        return tables;
+    }
+
+    /** The heartbeat table, or null when none is wanted. */
+    public TableName heartbeatTable() {
+        return heartbeatTable;
+    }
+
+    /** Only pgoutput reads its table list from a publication; wal2json filters with plugin options instead. */
+    public boolean usesPublication() {
+        return PGOUTPUT.equals(plugin);
+    }
+
+    public static final class Builder {
+        private String slotName;
+        private String plugin = PGOUTPUT;
+        private String publicationName;
+        private List<TableName> tables = List.of();
+        private TableName heartbeatTable;
+
+        private Builder() {
+        }
+
+        public Builder slotName(String slotName) {
+            this.slotName = slotName;
+            return this;
+        }
+
+        public Builder plugin(String plugin) {
+            this.plugin = plugin;
+            return this;
+        }
+
+        public Builder publicationName(String publicationName) {
+            this.publicationName = publicationName;
+            return this;
+        }
+
+        public Builder tables(List<TableName> tables) {
+            this.tables = Objects.requireNonNull(tables, "tables");
+            return this;
+        }
+
+        public Builder heartbeatTable(TableName heartbeatTable) {
+            this.heartbeatTable = heartbeatTable;
+            return this;
+        }
+
+        public SetupRequest build() {
+            return new SetupRequest(this);
+        }
+    }
+}

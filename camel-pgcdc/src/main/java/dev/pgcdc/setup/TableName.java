@@ -1,0 +1,49 @@
+package dev.pgcdc.setup;
+
+import java.util.List;
+import java.util.Objects;
+
+import dev.pgcdc.sql.Identifiers;
+
+/** A schema-qualified table name, exactly as stored in the catalog (case and all, not yet quoted). */
+public record TableName(String schema, String name) {
+
+    /** The schema of a name written without one. */
+    public static final String DEFAULT_SCHEMA = "public";
+
+    public TableName {
+        Objects.requireNonNull(schema, "schema");
+        Objects.requireNonNull(name, "name");
+    }
+
+    public static TableName of(String schema, String name) {
+        return new TableName(schema, name);
+    }
+
+    /**
+     * Reads names as written in SQL, separated by commas: {@code orders, sales."Order", "My Schema"."a""b"}.
+     * Unquoted names fold to lower case like PostgreSQL's; a name without schema is in {@value #DEFAULT_SCHEMA}.
+     */
+    public static List<TableName> parseList(String text) {
+        return TableNameParser.parseList(text);
+    }
+
+    /** Reads one name as written in SQL, see {@link #parseList(String)}. */
+    public static TableName parse(String text) {
+        List<TableName> names = parseList(text);
+        if (names.size() != 1) {
+            throw new IllegalArgumentException("Expected one table name but got " + names.size() + ": " + text);
+        }
+        return names.get(0);
+    }
+
+    /** The name as it must appear in SQL: {@code "schema"."name"}. */
+    public String quoted() {
+        return Identifiers.quote(schema, name);
+    }
+
+    @Override
+    public String toString() {
+        return quoted();
+    }
+}

@@ -1,0 +1,110 @@
+package dev.pgcdc.setup;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+
+/** Hand-written {@link ServerFacts} for planner tests: a healthy PG16 server unless told otherwise. */
+final class FactsBuilder {
+
+    static final TableName ORDERS = TableName.of("public", "orders");
+    static final TableName HEARTBEAT = TableName.of("public", "pgcdc_heartbeat");
+
+    private int version = 160002;
+    private String walLevel = "logical";
+    private int maxSlots = 10;
+    private int usedSlots = 0;
+    private boolean standby;
+    private UserFacts user = superuser();
+    private final List<TableFacts> tables = new ArrayList<>();
+    private TableFacts heartbeat;
+    private PublicationFacts publication;
+    private SlotFacts slot;
+
+    static UserFacts superuser() {
+        return new UserFacts("cdc", true, true, true, true, false, false);
+    }
+
+    /** LOGIN + REPLICATION, nothing else. */
+    static UserFacts syncUser() {
+        return new UserFacts("cdc", false, true, true, false, false, false);
+    }
+
+    static TableFacts ownedTable(TableName name) {
+        return new TableFacts(name, true, true, true, true, true, true, true, ReplicaIdentity.DEFAULT);
+    }
+
+    static TableFacts foreignTable(TableName name) {
+        return new TableFacts(name, true, true, false, false, true, false, true, ReplicaIdentity.DEFAULT);
+    }
+
+    static TableFacts withoutPrimaryKey(TableFacts table) {
+        return new TableFacts(table.name(), true, true, table.createOnSchema(), table.owned(), table.canSelect(),
+                table.canWrite(), false, ReplicaIdentity.DEFAULT);
+    }
+
+    static PublicationFacts listPublication(boolean owned, TableName... tables) {
+        return new PublicationFacts("pub", owned, false, Set.of(), Set.of(tables), Set.of(tables), true,
+                PublicationFacts.ALL_OPERATIONS);
+    }
+
+    static SlotFacts slot(String plugin) {
+        return new SlotFacts("slot", plugin, "logical", "app", false, null, "reserved", null);
+    }
+
+    FactsBuilder version(int version) {
+        this.version = version;
+        return this;
+    }
+
+    FactsBuilder walLevel(String walLevel) {
+        this.walLevel = walLevel;
+        return this;
+    }
+
+    FactsBuilder slots(int used, int max) {
+        this.usedSlots = used;
+        this.maxSlots = max;
+        return this;
+    }
+
+    FactsBuilder standby() {
+        this.standby = true;
+        return this;
+    }
+
+    FactsBuilder user(UserFacts user) {
+        this.user = user;
+        return this;
+    }
+
+    FactsBuilder table(TableFacts table) {
+        tables.add(table);
+        return this;
+    }
+
+    FactsBuilder heartbeat(TableFacts heartbeat) {
+        this.heartbeat = heartbeat;
+        return this;
+    }
+
+    /** The heartbeat table does not exist; the schema does, and the role may create in it or not. */
+    FactsBuilder missingHeartbeat(boolean createOnSchema) {
+        return heartbeat(TableFacts.missing(HEARTBEAT, true, createOnSchema));
+    }
+
+    FactsBuilder publication(PublicationFacts publication) {
+        this.publication = publication;
+        return this;
+    }
+
+    FactsBuilder slot(SlotFacts slot) {
+        this.slot = slot;
+        return this;
+    }
+
+    ServerFacts build() {
+        return new ServerFacts(version, "app", walLevel, maxSlots, usedSlots, 10, "-1", standby, user, tables,
+                heartbeat, publication, slot);
+    }
+}

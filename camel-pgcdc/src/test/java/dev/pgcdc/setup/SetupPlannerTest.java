@@ -1,0 +1,231 @@
+package dev.pgcdc.setup;
+
+import static dev.pgcdc.setup.FactsBuilder.HEARTBEAT;
+import static dev.pgcdc.setup.FactsBuilder.ORDERS;
+import static dev.pgcdc.setup.FactsBuilder.foreignTable;
+import static dev.pgcdc.setup.FactsBuilder.listPublication;
+import static dev.pgcdc.setup.FactsBuilder.ownedTable;
+import static dev.pgcdc.setup.FactsBuilder.slot;
+import static dev.pgcdc.setup.FactsBuilder.syncUser;
+import static dev.pgcdc.setup.FactsBuilder.withoutPrimaryKey;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
+
+import java.util.List;
+import java.util.Set;
+
+import org.junit.jupiter.api.Test;
+
+/** The planner's rules on hand-written facts; the server-backed tests check the facts and the SQL for real. */
+class SetupPlannerTest {
+
+    private static final SetupRequest REQUEST = SetupRequest.builder().slotName("slot").publicationName("pub")
+            .tables(List.of(ORDERS)).heartbeatTable(HEARTBEAT).build();
+
+    private static SetupPlan plan(FactsBuilder facts) {
+        return SetupPlanner.plan(facts.build(), REQUEST);
+    }
+
+    private static List<String> sql(List<PlannedStatement> statements) {
+        return statements.stream().map(PlannedStatement::sql).toList();
+    }
+
+    @Test
+    void superuserOnAFreshServerDoesEverythingItselfWithPartitionRoot() {
+        SetupPlan plan = plan(new FactsBuilder().table(ownedTable(ORDERS)).missingHeartbeat(false));
+
+        assertThat(plan.model()).isEqualTo(SetupModel.CONNECTOR_MANAGED);
+        assertThat(sql(plan.statementsFor(Actor.CONNECTOR))).containsExactly(
+                "CREATE TABLE \"public\".\"pgcdc_heartbeat\" (id int PRIMARY KEY, beat timestamptz NOT NULL DEFAULT now())",
+                "CREATE PUBLICATION \"pub\" FOR TABLE \"public\".\"orders\", \"public\".\"pgcdc_heartbeat\""
+                        + " WITH (publish_via_partition_root = true)");
+        assertThat(plan.statementsFor(Actor.ADMINISTRATOR)).isEmpty();
+        assertThat(plan.toSqlScript()).isEmpty();
+        assertThat(plan.connectorCreatesSlot()).isTrue();
+    }
+
+    @Test
+    void publishViaPartitionRootOnlyFromPg13() {
+        SetupPlan plan = plan(new FactsBuilder().version(120015).table(ownedTable(ORDERS)));
+
+        assertThat(sql(plan.statements())).containsExactly("CREATE PUBLICATION \"pub\" FOR TABLE \"public\".\"orders\"");
+    }
+
+    @Test
+    void tableOwnerWithCreateOnDatabaseIsConnectorManaged() {
+        UserFacts owner = new UserFacts("cdc", false, true, true, true, false, false);
+        SetupPlan plan = plan(new FactsBuilder().user(owner).table(ownedTable(ORDERS)).missingHeartbeat(true));
+
+        assertThat(plan.model()).isEqualTo(SetupModel.CONNECTOR_MANAGED);
+        assertThat(plan.statementsFor(Actor.ADMINISTRATOR)).isEmpty();
+        assertThat(sql(plan.statementsFor(Actor.CONNECTOR))).hasSize(2).last().asString()
+                .startsWith("CREATE PUBLICATION \"pub\" FOR TABLE");
+    }
+
+    @Test
+    void syncUserLeavesPublicationAndHeartbeatToTheAdministratorWithGrants() {
+        SetupPlan plan = plan(new FactsBuilder().user(syncUser()).table(foreignTable(ORDERS)).missingHeartbeat(false));
+
+        assertThat(plan.model()).isEqualTo(SetupModel.CUSTOMER_MANAGED);
+        assertThat(plan.statementsFor(Actor.CONNECTOR)).isEmpty();
+        assertThat(sql(plan.statements())).containsExactly(
+                "CREATE TABLE \"public\".\"pgcdc_heartbeat\" (id int PRIMARY KEY, beat timestamptz NOT NULL DEFAULT now())",
+                "GRANT SELECT, INSERT, UPDATE ON \"public\".\"pgcdc_heartbeat\" TO \"cdc\"",
+                "CREATE PUBLICATION \"pub\" FOR TABLE \"public\".\"orders\", \"public\".\"pgcdc_heartbeat\""
+                        + " WITH (publish_via_partition_root = true)");
+        assertThat(plan.connectorCreatesSlot()).isTrue();
+    }
+
+    @Test
+    void heartbeatCreatableByTheUserIsStillCreatedByTheAdministratorWhoPublishesIt() {
+        SetupPlan plan = plan(new FactsBuilder().user(syncUser()).table(foreignTable(ORDERS)).missingHeartbeat(true));
+
+        assertThat(plan.statementsFor(Actor.CONNECTOR)).isEmpty();
+        assertThat(plan.toSqlScript()).contains("CREATE TABLE \"public\".\"pgcdc_heartbeat\"", "GRANT SELECT, INSERT");
+    }
+
+    @Test
+    void roleWithoutReplicationGetsTheAttributeAndTheSlotSql() {
+        UserFacts user = new UserFacts("cdc", false, false, true, false, false, false);
+        SetupPlan plan = plan(new FactsBuilder().user(user).table(foreignTable(ORDERS))
+                .heartbeat(ownedTable(HEARTBEAT)).publication(listPublication(false, ORDERS, HEARTBEAT)));
+
+        assertThat(sql(plan.statements())).containsExactly("ALTER ROLE \"cdc\" REPLICATION",
+                "SELECT pg_create_logical_replication_slot('slot', 'pgoutput')");
+        assertThat(plan.connectorCreatesSlot()).isFalse();
+        assertThat(plan.model()).isEqualTo(SetupModel.CUSTOMER_MANAGED);
+    }
+
+    @Test
+    void rdsServersGrantRdsReplicationInstead() {
+        UserFacts user = new UserFacts("cdc", false, false, true, false, true, false);
+        SetupPlan plan = plan(new FactsBuilder().user(user).table(foreignTable(ORDERS))
+                .publication(listPublication(false, ORDERS)).slot(slot("pgoutput")));
+
+        assertThat(sql(plan.statements())).containsExactly("GRANT rds_replication TO \"cdc\"");
+    }
+
+    @Test
+    void rdsReplicationMemberNeedsNoGrant() {
+        UserFacts user = new UserFacts("cdc", false, false, true, false, true, true);
+        SetupPlan plan = plan(new FactsBuilder().user(user).table(foreignTable(ORDERS))
+                .publication(listPublication(false, ORDERS)));
+
+        assertThat(plan.isReady()).isTrue();
+        assertThat(plan.connectorCreatesSlot()).isTrue();
+    }
+
+    @Test
+    void fullySetUpServerGivesAnEmptyPlan() {
+        SetupPlan plan = plan(new FactsBuilder().table(ownedTable(ORDERS)).heartbeat(ownedTable(HEARTBEAT))
+                .publication(listPublication(true, ORDERS, HEARTBEAT)).slot(slot("pgoutput")));
+
+        assertThat(plan.isReady()).isTrue();
+        assertThat(plan.toSqlScript()).isEmpty();
+        assertThat(plan.connectorCreatesSlot()).isFalse();
+        assertThat(plan.describe()).contains("Nothing to do");
+    }
+
+    @Test
+    void existingPublicationOnlyGainsMissingTablesAndOnlyFromItsOwner() {
+        TableName invoices = TableName.of("public", "invoices");
+        SetupPlan owned = plan(new FactsBuilder().table(ownedTable(ORDERS)).heartbeat(ownedTable(HEARTBEAT))
+                .publication(listPublication(true, HEARTBEAT, invoices)));
+        assertThat(owned.statements()).containsExactly(PlannedStatement.byConnector(
+                "ALTER PUBLICATION \"pub\" ADD TABLE \"public\".\"orders\"",
+                "Publication pub does not publish \"public\".\"orders\", so its changes would never arrive."));
+
+        SetupPlan foreign = plan(new FactsBuilder().user(syncUser()).table(ownedTable(ORDERS))
+                .heartbeat(ownedTable(HEARTBEAT)).publication(listPublication(false, HEARTBEAT, invoices)));
+        assertThat(foreign.statementsFor(Actor.ADMINISTRATOR)).extracting(PlannedStatement::sql)
+                .containsExactly("ALTER PUBLICATION \"pub\" ADD TABLE \"public\".\"orders\"");
+    }
+
+    @Test
+    void allTablesAndSchemaPublicationsCoverWhatTheyInclude() {
+        PublicationFacts allTables = new PublicationFacts("pub", false, true, Set.of(), Set.of(), Set.of(), true,
+                PublicationFacts.ALL_OPERATIONS);
+        PublicationFacts inSchema = new PublicationFacts("pub", false, false, Set.of("public"), Set.of(), Set.of(),
+                true, PublicationFacts.ALL_OPERATIONS);
+        for (PublicationFacts publication : List.of(allTables, inSchema)) {
+            SetupPlan plan = plan(new FactsBuilder().user(syncUser()).table(foreignTable(ORDERS))
+                    .missingHeartbeat(true).publication(publication));
+            assertThat(plan.statements()).extracting(PlannedStatement::sql, PlannedStatement::actor).containsExactly(
+                    tuple("CREATE TABLE \"public\".\"pgcdc_heartbeat\" (id int PRIMARY"
+                            + " KEY, beat timestamptz NOT NULL DEFAULT now())", Actor.CONNECTOR));
+        }
+    }
+
+    @Test
+    void noTablesSelectedMeansForAllTablesWhichNeedsASuperuser() {
+        SetupRequest everything = SetupRequest.builder().slotName("slot").publicationName("pub").build();
+        ServerFacts facts = new FactsBuilder().table(ownedTable(ORDERS)).build();
+
+        assertThat(SetupPlanner.plan(facts, everything).statements()).containsExactly(PlannedStatement.byConnector(
+                "CREATE PUBLICATION \"pub\" FOR ALL TABLES WITH (publish_via_partition_root = true)",
+                "Publication pub does not exist; pgoutput streams only what it publishes."));
+        ServerFacts asOwner = new FactsBuilder().user(new UserFacts("cdc", false, true, true, true, false, false))
+                .table(ownedTable(ORDERS)).build();
+        assertThat(SetupPlanner.plan(asOwner, everything).statementsFor(Actor.ADMINISTRATOR)).hasSize(1);
+    }
+
+    @Test
+    void tableWithoutPrimaryKeyIsFixedAndPublishedByTheAdministratorFirst() {
+        SetupPlan plan = plan(new FactsBuilder().table(withoutPrimaryKey(ownedTable(ORDERS))));
+
+        assertThat(plan.statements()).extracting(PlannedStatement::sql, PlannedStatement::actor).containsExactly(
+                tuple("ALTER TABLE \"public\".\"orders\" REPLICA IDENTITY FULL",
+                        Actor.ADMINISTRATOR),
+                tuple("CREATE PUBLICATION \"pub\" FOR TABLE \"public\".\"orders\""
+                        + " WITH (publish_via_partition_root = true)", Actor.ADMINISTRATOR));
+        assertThat(plan.statements().get(0).why()).contains("rejects every UPDATE and DELETE");
+    }
+
+    @Test
+    void tableWithoutSelectGetsAGrant() {
+        TableFacts unreadable = new TableFacts(ORDERS, true, true, false, false, false, false, true,
+                ReplicaIdentity.DEFAULT);
+        SetupPlan plan = plan(new FactsBuilder().user(syncUser()).table(unreadable)
+                .publication(listPublication(false, ORDERS)));
+
+        assertThat(sql(plan.statements())).containsExactly("GRANT SELECT ON \"public\".\"orders\" TO \"cdc\"");
+    }
+
+    @Test
+    void eachPreflightFailureNamesItsFix() {
+        assertThat(plan(new FactsBuilder().walLevel("replica")).blockers()).singleElement().asString()
+                .contains("ALTER SYSTEM SET wal_level = logical;", "restart");
+        assertThat(plan(new FactsBuilder().standby()).blockers()).singleElement().asString()
+                .contains("standby", "primary");
+        assertThat(plan(new FactsBuilder().slots(5, 5)).blockers()).singleElement().asString()
+                .contains("No free replication slot", "max_replication_slots = 6");
+        assertThat(plan(new FactsBuilder().slot(slot("wal2json"))).blockers()).singleElement().asString()
+                .contains("'wal2json'", "pg_drop_replication_slot('slot')");
+        SlotFacts lost = new SlotFacts("slot", "pgoutput", "logical", "app", false, null, "lost", null);
+        assertThat(plan(new FactsBuilder().slot(lost)).blockers()).singleElement().asString()
+                .contains("is lost", "max_slot_wal_keep_size");
+        assertThat(plan(new FactsBuilder().table(TableFacts.missing(ORDERS, true, true))).blockers())
+                .singleElement().asString().contains("\"public\".\"orders\" does not exist");
+    }
+
+    @Test
+    void existingSlotWithFullReservesNoFreeSlot() {
+        SetupPlan plan = plan(new FactsBuilder().slots(5, 5).slot(slot("pgoutput")).table(ownedTable(ORDERS)));
+
+        assertThat(plan.blockers()).isEmpty();
+    }
+
+    @Test
+    void scriptCommentsCannotBeEndedByANameWithALineBreak() {
+        TableName evil = TableName.of("public", "x\nDROP TABLE victim; --");
+        ServerFacts facts = new FactsBuilder().user(syncUser()).table(withoutPrimaryKey(foreignTable(evil))).build();
+        SetupRequest request = SetupRequest.builder().slotName("slot").publicationName("pub")
+                .tables(List.of(evil)).build();
+
+        String script = SetupPlanner.plan(facts, request).toSqlScript();
+
+        // the name appears in a comment (the why) and in statements; only inside quotes may the DROP start a line
+        assertThat(script).contains("-- Table \"public\".\"x\n-- DROP TABLE victim; --\" has no primary key")
+                .contains("ALTER TABLE \"public\".\"x\nDROP TABLE victim; --\" REPLICA IDENTITY FULL;");
+    }
+}

@@ -1,0 +1,26 @@
+package dev.pgcdc.setup;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import org.junit.jupiter.api.Test;
+
+class SetupRequestTest {
+
+    @Test
+    void slotNameMustBeOnePostgresqlAccepts() {
+        assertThatThrownBy(() -> SetupRequest.builder().slotName("My-Slot").publicationName("pub").build())
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("slotName 'My-Slot' is not a valid replication slot name: use 1 to 63 lower case letters,"
+                        + " digits and underscores");
+    }
+
+    @Test
+    void pgoutputNeedsAPublicationAndWal2jsonIgnoresIt() {
+        assertThatThrownBy(() -> SetupRequest.builder().slotName("s").build())
+                .hasMessageContaining("publicationName");
+        SetupRequest wal2json = SetupRequest.builder().slotName("s").plugin("wal2json").publicationName("pub").build();
+        assertThat(wal2json.usesPublication()).isFalse();
+        assertThat(wal2json.publicationName()).isNull();
+    }
+}

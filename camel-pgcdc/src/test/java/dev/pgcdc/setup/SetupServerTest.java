@@ -1,0 +1,326 @@
+package dev.pgcdc.setup;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.tuple;
+import static org.assertj.core.api.Assumptions.assumeThat;
+
+import java.sql.Connection;
+import java.sql.Statement;
+import java.util.List;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import dev.pgcdc.embedded.PostgresServer;
+import dev.pgcdc.embedded.junit.PostgresExtension;
+import dev.pgcdc.sql.Identifiers;
+
+/**
+ * Setup against a real server, one database and its own roles per test: the privilege models, pre-existing
+ * publications of each form, partial states, and names that need quoting.
+ */
+class SetupServerTest {
+
+    private static final TableName ORDERS = TableName.of("public", "orders");
+    private static final TableName INVOICES = TableName.of("public", "invoices");
+    private static final TableName HEARTBEAT = TableName.of("public", "pgcdc_heartbeat");
+    private static final String HEARTBEAT_DDL = "CREATE TABLE \"public\".\"pgcdc_heartbeat\""
+            + " (id int PRIMARY KEY, beat timestamptz NOT NULL DEFAULT now())";
+
+    @RegisterExtension
+    static final PostgresExtension PG = PostgresExtension.builder().build();
+
+    private static PostgresServer server;
+
+    @BeforeAll
+    static void server() {
+        server = PG.server();
+    }
+
+    private static SetupRequest request(TestDatabase db, TableName heartbeat, TableName... tables) {
+        return SetupRequest.builder().slotName(db.slot()).publicationName("pub").tables(List.of(tables))
+                .heartbeatTable(heartbeat).build();
+    }
+
+    private static void createTable(TestDatabase db, TableName table, String owner) {
+        db.asSuperuser("CREATE TABLE " + table.quoted() + " (id int PRIMARY KEY, note text);"
+                + "ALTER TABLE " + table.quoted() + " OWNER TO " + Identifiers.quote(owner));
+    }
+
+    private static List<String> sql(List<PlannedStatement> statements) {
+        return statements.stream().map(PlannedStatement::sql).toList();
+    }
+
+    private static String createPublication(String tables) {
+        return "CREATE PUBLICATION \"pub\" FOR TABLE " + tables
+                + (server.major() >= 13 ? " WITH (publish_via_partition_root = true)" : "");
+    }
+
+    @Test
+    void superuserSetsUpEverythingItselfAndASecondStartDoesNothing() throws Exception {
+        try (TestDatabase db = new TestDatabase(server)) {
+            createTable(db, ORDERS, server.superuser());
+            Connection connection = db.connectAs(server.superuser());
+            SetupRequest request = request(db, HEARTBEAT, ORDERS);
+
+            SetupOutcome first = Setup.run(connection, request, SetupMode.AUTO);
+            assertThat(sql(first.applied())).containsExactly(HEARTBEAT_DDL,
+                    createPublication("\"public\".\"orders\", \"public\".\"pgcdc_heartbeat\""));
+            assertThat(first.plan().model()).isEqualTo(SetupModel.CONNECTOR_MANAGED);
+            assertThat(first.plan().toSqlScript()).isEmpty();
+            assertThat(first.plan().connectorCreatesSlot()).isTrue();
+            db.createSlotOverReplicationConnection(server.superuser());
+
+            SetupOutcome second = Setup.run(connection, request, SetupMode.AUTO);
+            assertThat(second.applied()).isEmpty();
+            assertThat(second.plan().statements()).isEmpty();
+            assertThat(second.plan().toSqlScript()).isEmpty();
+            assertThat(second.plan().connectorCreatesSlot()).isFalse();
+            assertThat(second.plan().existingSlot()).get().extracting(SlotFacts::plugin).isEqualTo("pgoutput");
+            PublicationFacts publication = second.plan().facts().publication();
+            assertThat(publication.publishedTables()).containsExactlyInAnyOrder(ORDERS, HEARTBEAT);
+            assertThat(publication.viaRoot()).isEqualTo(server.major() >= 13 ? Boolean.TRUE : null);
+        }
+    }
+
+    @Test
+    void tableOwnerWithCreateIsConnectorManagedWithAListPublication() throws Exception {
+        try (TestDatabase db = new TestDatabase(server)) {
+            String owner = db.createRole("owner", "LOGIN REPLICATION");
+            db.asSuperuser("GRANT CREATE ON DATABASE " + db.name() + " TO " + owner + ";"
+                    + "GRANT CREATE ON SCHEMA public TO " + owner);
+            createTable(db, ORDERS, owner);
+
+            SetupOutcome outcome = Setup.run(db.connectAs(owner), request(db, HEARTBEAT, ORDERS), SetupMode.AUTO);
+
+            assertThat(outcome.plan().model()).isEqualTo(SetupModel.CONNECTOR_MANAGED);
+            assertThat(outcome.applied()).extracting(PlannedStatement::actor).containsOnly(Actor.CONNECTOR);
+            assertThat(outcome.plan().facts().publication().form()).isEqualTo(PublicationForm.TABLE_LIST);
+            assertThat(outcome.plan().facts().publication().owned()).isTrue();
+        }
+    }
+
+    @Test
+    void syncUserGetsExactlyTheMissingSqlAndStreamsOnceAnAdministratorRanIt() throws Exception {
+        try (TestDatabase db = new TestDatabase(server)) {
+            String owner = db.createRole("owner", "NOLOGIN");
+            String sync = db.createRole("sync", "LOGIN REPLICATION");
+            createTable(db, ORDERS, owner);
+            db.asSuperuser("GRANT SELECT ON " + ORDERS.quoted() + " TO " + sync);
+            Connection connection = db.connectAs(sync);
+            SetupRequest request = request(db, HEARTBEAT, ORDERS);
+
+            SetupPlan plan = Setup.plan(connection, request);
+            assertThat(plan.model()).isEqualTo(SetupModel.CUSTOMER_MANAGED);
+            assertThat(plan.statementsFor(Actor.CONNECTOR)).isEmpty();
+            assertThat(sql(plan.statements())).containsExactly(HEARTBEAT_DDL,
+                    "GRANT SELECT, INSERT, UPDATE ON \"public\".\"pgcdc_heartbeat\" TO \"" + sync + "\"",
+                    createPublication("\"public\".\"orders\", \"public\".\"pgcdc_heartbeat\""));
+            assertThatThrownBy(() -> Setup.run(connection, request, SetupMode.VALIDATE))
+                    .isInstanceOf(SetupFailedException.class).hasMessageContaining(plan.toSqlScript());
+            assertThatThrownBy(() -> Setup.run(connection, request, SetupMode.AUTO))
+                    .isInstanceOf(SetupFailedException.class);
+
+            db.runScriptWithPsql(plan.toSqlScript());
+
+            SetupOutcome validated = Setup.run(connection, request, SetupMode.VALIDATE);
+            assertThat(validated.plan().isReady()).isTrue();
+            assertThat(validated.plan().connectorCreatesSlot()).isTrue();
+            db.createSlotOverReplicationConnection(sync);
+            db.asSuperuser("INSERT INTO " + ORDERS.quoted() + " VALUES (1, 'new')");
+            try (Statement statement = connection.createStatement()) {
+                statement.execute("INSERT INTO " + HEARTBEAT.quoted() + " (id) VALUES (1)"
+                        + " ON CONFLICT (id) DO UPDATE SET beat = now()");
+            }
+            assertThat(PgoutputPeek.changes(connection, db.slot(), "pub"))
+                    .containsExactly("public.orders:I", "public.pgcdc_heartbeat:I");
+        }
+    }
+
+    @Test
+    void existingListPublicationGainsOnlyTheMissingTableAndKeepsTheRest() throws Exception {
+        try (TestDatabase db = new TestDatabase(server)) {
+            String owner = db.createRole("owner", "LOGIN REPLICATION");
+            db.asSuperuser("GRANT CREATE ON DATABASE " + db.name() + " TO " + owner);
+            TableName extra = TableName.of("public", "extra");
+            for (TableName table : List.of(ORDERS, INVOICES, extra)) {
+                createTable(db, table, owner);
+            }
+            Connection connection = db.connectAs(owner);
+            try (Statement statement = connection.createStatement()) {
+                statement.execute("CREATE PUBLICATION pub FOR TABLE orders, extra");
+            }
+
+            SetupOutcome outcome = Setup.run(connection, request(db, null, ORDERS, INVOICES), SetupMode.AUTO);
+
+            assertThat(outcome.applied()).extracting(PlannedStatement::sql, PlannedStatement::actor).containsExactly(
+                    tuple("ALTER PUBLICATION \"pub\" ADD TABLE \"public\".\"invoices\"",
+                            Actor.CONNECTOR));
+            assertThat(outcome.plan().facts().publication().form()).isEqualTo(PublicationForm.TABLE_LIST);
+            assertThat(outcome.plan().facts().publication().publishedTables())
+                    .containsExactlyInAnyOrder(ORDERS, INVOICES, extra);
+        }
+    }
+
+    @Test
+    void existingSchemaPublicationIsUsedAsItIsAndOnlyItsOwnerMayAddTables() throws Exception {
+        assumeThat(server.major()).as("FOR TABLES IN SCHEMA needs PostgreSQL 15").isGreaterThanOrEqualTo(15);
+        try (TestDatabase db = new TestDatabase(server)) {
+            String owner = db.createRole("owner", "LOGIN REPLICATION");
+            db.asSuperuser("GRANT CREATE ON SCHEMA public TO " + owner + "; CREATE SCHEMA other AUTHORIZATION "
+                    + owner + "; CREATE PUBLICATION pub FOR TABLES IN SCHEMA public");
+            TableName items = TableName.of("other", "items");
+            createTable(db, ORDERS, owner);
+            createTable(db, items, owner);
+            Connection connection = db.connectAs(owner);
+            SetupRequest request = request(db, HEARTBEAT, ORDERS, items);
+
+            assertThatThrownBy(() -> Setup.run(connection, request, SetupMode.AUTO))
+                    .isInstanceOf(SetupFailedException.class)
+                    .hasMessageContaining("ALTER PUBLICATION \"pub\" ADD TABLE \"other\".\"items\";");
+
+            // the heartbeat table lies in the published schema, so creating it was all the connector had to do
+            SetupPlan after = Setup.plan(connection, request);
+            assertThat(after.facts().publication().form()).isEqualTo(PublicationForm.TABLES_IN_SCHEMA);
+            assertThat(after.facts().publication().schemas()).containsExactly("public");
+            assertThat(after.facts().heartbeatTable().exists()).isTrue();
+            assertThat(after.statements()).extracting(PlannedStatement::sql, PlannedStatement::actor).containsExactly(
+                    tuple("ALTER PUBLICATION \"pub\" ADD TABLE \"other\".\"items\"",
+                            Actor.ADMINISTRATOR));
+        }
+    }
+
+    @Test
+    void existingAllTablesPublicationNeedsNothingAdded() throws Exception {
+        try (TestDatabase db = new TestDatabase(server)) {
+            String owner = db.createRole("owner", "LOGIN REPLICATION");
+            db.asSuperuser("GRANT CREATE ON SCHEMA public TO " + owner + "; CREATE PUBLICATION pub FOR ALL TABLES");
+            createTable(db, ORDERS, owner);
+
+            SetupOutcome outcome = Setup.run(db.connectAs(owner), request(db, HEARTBEAT, ORDERS), SetupMode.AUTO);
+
+            assertThat(sql(outcome.applied())).containsExactly(HEARTBEAT_DDL);
+            assertThat(outcome.plan().facts().publication().form()).isEqualTo(PublicationForm.ALL_TABLES);
+            assertThat(outcome.plan().model()).isEqualTo(SetupModel.CUSTOMER_MANAGED);
+        }
+    }
+
+    @Test
+    void rdsStyleServerGrantsRdsReplicationInsteadOfTheAttribute() throws Exception {
+        try (TestDatabase db = new TestDatabase(server)) {
+            server.execute("CREATE ROLE rds_replication NOLOGIN");
+            try {
+                String sync = db.createRole("sync", "LOGIN");
+                createTable(db, ORDERS, server.superuser());
+                db.asSuperuser("GRANT SELECT ON orders TO " + sync + "; CREATE PUBLICATION pub FOR TABLE orders");
+                Connection connection = db.connectAs(sync);
+                SetupRequest request = request(db, null, ORDERS);
+
+                SetupPlan plan = Setup.plan(connection, request);
+                assertThat(sql(plan.statements())).containsExactly("GRANT rds_replication TO \"" + sync + "\"",
+                        "SELECT pg_create_logical_replication_slot('" + db.slot() + "', 'pgoutput')");
+
+                db.runScriptWithPsql(plan.toSqlScript());
+                assertThat(Setup.plan(connection, request).isReady()).isTrue();
+            } finally {
+                server.execute("DROP ROLE rds_replication");
+            }
+        }
+    }
+
+    @Test
+    void grantsDoneAndSlotMissingLeavesOnlyTheSlotForTheConnector() throws Exception {
+        try (TestDatabase db = new TestDatabase(server)) {
+            String sync = db.createRole("sync", "LOGIN REPLICATION");
+            createTable(db, ORDERS, server.superuser());
+            db.asSuperuser(HEARTBEAT_DDL + "; GRANT SELECT ON orders TO " + sync
+                    + "; GRANT SELECT, INSERT, UPDATE ON pgcdc_heartbeat TO " + sync
+                    + "; CREATE PUBLICATION pub FOR TABLE orders, pgcdc_heartbeat");
+
+            SetupOutcome outcome = Setup.run(db.connectAs(sync), request(db, HEARTBEAT, ORDERS), SetupMode.VALIDATE);
+
+            assertThat(outcome.plan().statements()).isEmpty();
+            assertThat(outcome.plan().connectorCreatesSlot()).isTrue();
+        }
+    }
+
+    @Test
+    void publicationPresentAndHeartbeatMissingPlansOnlyTheHeartbeat() throws Exception {
+        try (TestDatabase db = new TestDatabase(server)) {
+            String owner = db.createRole("owner", "LOGIN REPLICATION");
+            db.asSuperuser("GRANT CREATE ON DATABASE " + db.name() + " TO " + owner
+                    + "; GRANT CREATE ON SCHEMA public TO " + owner);
+            createTable(db, ORDERS, owner);
+            Connection connection = db.connectAs(owner);
+            try (Statement statement = connection.createStatement()) {
+                statement.execute("CREATE PUBLICATION pub FOR TABLE orders");
+            }
+
+            SetupPlan plan = Setup.plan(connection, request(db, HEARTBEAT, ORDERS));
+
+            assertThat(plan.statements()).extracting(PlannedStatement::sql, PlannedStatement::actor).containsExactly(
+                    tuple(HEARTBEAT_DDL, Actor.CONNECTOR),
+                    tuple(
+                            "ALTER PUBLICATION \"pub\" ADD TABLE \"public\".\"pgcdc_heartbeat\"", Actor.CONNECTOR));
+        }
+    }
+
+    @Test
+    void namesThatNeedQuotingWorkEndToEnd() throws Exception {
+        try (TestDatabase db = new TestDatabase(server)) {
+            String owner = db.createRole("owner", "NOLOGIN");
+            String sync = db.createRole("sync", "LOGIN REPLICATION");
+            db.asSuperuser("CREATE SCHEMA \"My Schema\"");
+            List<TableName> tables = List.of(TableName.of("public", "Order"), TableName.of("public", "a\"b"),
+                    TableName.of("My Schema", "with space"), TableName.of("public", "Заказ"));
+            for (TableName table : tables) {
+                createTable(db, table, owner);
+                db.asSuperuser("GRANT SELECT ON " + table.quoted() + " TO " + sync);
+            }
+            String publication = "pub \"quoted\"";
+            SetupRequest request = SetupRequest.builder().slotName(db.slot()).publicationName(publication)
+                    .tables(tables).heartbeatTable(TableName.of("My Schema", "heart\"beat")).build();
+            Connection connection = db.connectAs(sync);
+
+            db.runScriptWithPsql(Setup.plan(connection, request).toSqlScript());
+            Setup.run(connection, request, SetupMode.VALIDATE);
+            db.createSlotOverReplicationConnection(sync);
+            for (TableName table : tables) {
+                db.asSuperuser("INSERT INTO " + table.quoted() + " VALUES (1, 'x')");
+            }
+
+            assertThat(PgoutputPeek.changes(connection, db.slot(), publication)).containsExactly(
+                    "public.Order:I", "public.a\"b:I", "My Schema.with space:I", "public.Заказ:I");
+        }
+    }
+
+    /** The oldest major there are binaries for and the default one: enough for the version-dependent SQL. */
+    static Stream<Integer> oldestAndDefaultMajor() {
+        return Stream.of(PostgresExtension.availableMajors().findFirst().orElseThrow(), server.major()).distinct();
+    }
+
+    /** The catalog SQL differs by version (pubviaroot and wal_status from 13, schema publications from 15). */
+    @ParameterizedTest
+    @MethodSource("oldestAndDefaultMajor")
+    void inspectsTheOldestAndTheDefaultMajor(int major) throws Exception {
+        try (TestDatabase db = new TestDatabase(PG.forMajor(major))) {
+            createTable(db, ORDERS, "postgres");
+            db.asSuperuser("CREATE PUBLICATION pub FOR TABLE orders");
+            db.asSuperuser("SELECT pg_create_logical_replication_slot('" + db.slot() + "', 'pgoutput')");
+
+            SetupPlan plan = Setup.plan(db.connectAs("postgres"), request(db, HEARTBEAT, ORDERS));
+
+            assertThat(plan.facts().majorVersion()).isEqualTo(major);
+            assertThat(plan.facts().publication().viaRoot()).isEqualTo(major >= 13 ? Boolean.FALSE : null);
+            assertThat(plan.existingSlot()).get().extracting(SlotFacts::walStatus)
+                    .isEqualTo(major >= 13 ? "reserved" : null);
+            assertThat(sql(plan.statements())).containsExactly(HEARTBEAT_DDL,
+                    "ALTER PUBLICATION \"pub\" ADD TABLE \"public\".\"pgcdc_heartbeat\"");
+        }
+    }
+}
