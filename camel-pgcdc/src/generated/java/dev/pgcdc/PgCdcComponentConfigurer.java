@@ -42,6 +42,10 @@ public class PgCdcComponentConfigurer extends PropertyConfigurerSupport implemen
         case "dropSlotOnStop": getOrCreateConfiguration(target).setDropSlotOnStop(property(camelContext, boolean.class, value)); return true;
         case "healthgraceperiod":
         case "healthGracePeriod": getOrCreateConfiguration(target).setHealthGracePeriod(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
+        case "heartbeatinterval":
+        case "heartbeatInterval": getOrCreateConfiguration(target).setHeartbeatInterval(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
+        case "heartbeattable":
+        case "heartbeatTable": getOrCreateConfiguration(target).setHeartbeatTable(property(camelContext, java.lang.String.class, value)); return true;
         case "host": getOrCreateConfiguration(target).setHost(property(camelContext, java.lang.String.class, value)); return true;
         case "lagwarnbytes":
         case "lagWarnBytes": getOrCreateConfiguration(target).setLagWarnBytes(property(camelContext, long.class, value)); return true;
@@ -54,6 +58,8 @@ public class PgCdcComponentConfigurer extends PropertyConfigurerSupport implemen
         case "reconnectDelay": getOrCreateConfiguration(target).setReconnectDelay(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
         case "reconnectmaxdelay":
         case "reconnectMaxDelay": getOrCreateConfiguration(target).setReconnectMaxDelay(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
+        case "setupmode":
+        case "setupMode": getOrCreateConfiguration(target).setSetupMode(property(camelContext, dev.pgcdc.setup.SetupMode.class, value)); return true;
         case "shutdowntimeout":
         case "shutdownTimeout": getOrCreateConfiguration(target).setShutdownTimeout(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
         case "slotmonitorinterval":
@@ -81,6 +87,10 @@ public class PgCdcComponentConfigurer extends PropertyConfigurerSupport implemen
         case "dropSlotOnStop": return boolean.class;
         case "healthgraceperiod":
         case "healthGracePeriod": return long.class;
+        case "heartbeatinterval":
+        case "heartbeatInterval": return long.class;
+        case "heartbeattable":
+        case "heartbeatTable": return java.lang.String.class;
         case "host": return java.lang.String.class;
         case "lagwarnbytes":
         case "lagWarnBytes": return long.class;
@@ -93,6 +103,8 @@ public class PgCdcComponentConfigurer extends PropertyConfigurerSupport implemen
         case "reconnectDelay": return long.class;
         case "reconnectmaxdelay":
         case "reconnectMaxDelay": return long.class;
+        case "setupmode":
+        case "setupMode": return dev.pgcdc.setup.SetupMode.class;
         case "shutdowntimeout":
         case "shutdownTimeout": return long.class;
         case "slotmonitorinterval":
@@ -121,6 +133,10 @@ public class PgCdcComponentConfigurer extends PropertyConfigurerSupport implemen
         case "dropSlotOnStop": return getOrCreateConfiguration(target).isDropSlotOnStop();
         case "healthgraceperiod":
         case "healthGracePeriod": return getOrCreateConfiguration(target).getHealthGracePeriod();
+        case "heartbeatinterval":
+        case "heartbeatInterval": return getOrCreateConfiguration(target).getHeartbeatInterval();
+        case "heartbeattable":
+        case "heartbeatTable": return getOrCreateConfiguration(target).getHeartbeatTable();
         case "host": return getOrCreateConfiguration(target).getHost();
         case "lagwarnbytes":
         case "lagWarnBytes": return getOrCreateConfiguration(target).getLagWarnBytes();
@@ -133,6 +149,8 @@ public class PgCdcComponentConfigurer extends PropertyConfigurerSupport implemen
         case "reconnectDelay": return getOrCreateConfiguration(target).getReconnectDelay();
         case "reconnectmaxdelay":
         case "reconnectMaxDelay": return getOrCreateConfiguration(target).getReconnectMaxDelay();
+        case "setupmode":
+        case "setupMode": return getOrCreateConfiguration(target).getSetupMode();
         case "shutdowntimeout":
         case "shutdownTimeout": return getOrCreateConfiguration(target).getShutdownTimeout();
         case "slotmonitorinterval":

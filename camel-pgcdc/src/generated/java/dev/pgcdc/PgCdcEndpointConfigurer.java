@@ -36,6 +36,10 @@ public class PgCdcEndpointConfigurer extends PropertyConfigurerSupport implement
         case "exchangePattern": target.setExchangePattern(property(camelContext, org.apache.camel.ExchangePattern.class, value)); return true;
         case "healthgraceperiod":
         case "healthGracePeriod": target.getConfiguration().setHealthGracePeriod(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
+        case "heartbeatinterval":
+        case "heartbeatInterval": target.getConfiguration().setHeartbeatInterval(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
+        case "heartbeattable":
+        case "heartbeatTable": target.getConfiguration().setHeartbeatTable(property(camelContext, java.lang.String.class, value)); return true;
         case "host": target.getConfiguration().setHost(property(camelContext, java.lang.String.class, value)); return true;
         case "lagwarnbytes":
         case "lagWarnBytes": target.getConfiguration().setLagWarnBytes(property(camelContext, long.class, value)); return true;
@@ -48,6 +52,8 @@ public class PgCdcEndpointConfigurer extends PropertyConfigurerSupport implement
         case "reconnectDelay": target.getConfiguration().setReconnectDelay(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
         case "reconnectmaxdelay":
         case "reconnectMaxDelay": target.getConfiguration().setReconnectMaxDelay(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
+        case "setupmode":
+        case "setupMode": target.getConfiguration().setSetupMode(property(camelContext, dev.pgcdc.setup.SetupMode.class, value)); return true;
         case "shutdowntimeout":
         case "shutdownTimeout": target.getConfiguration().setShutdownTimeout(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
         case "slotmonitorinterval":
@@ -76,6 +82,10 @@ public class PgCdcEndpointConfigurer extends PropertyConfigurerSupport implement
         case "exchangePattern": return org.apache.camel.ExchangePattern.class;
         case "healthgraceperiod":
         case "healthGracePeriod": return long.class;
+        case "heartbeatinterval":
+        case "heartbeatInterval": return long.class;
+        case "heartbeattable":
+        case "heartbeatTable": return java.lang.String.class;
         case "host": return java.lang.String.class;
         case "lagwarnbytes":
         case "lagWarnBytes": return long.class;
@@ -88,6 +98,8 @@ public class PgCdcEndpointConfigurer extends PropertyConfigurerSupport implement
         case "reconnectDelay": return long.class;
         case "reconnectmaxdelay":
         case "reconnectMaxDelay": return long.class;
+        case "setupmode":
+        case "setupMode": return dev.pgcdc.setup.SetupMode.class;
         case "shutdowntimeout":
         case "shutdownTimeout": return long.class;
         case "slotmonitorinterval":
@@ -117,6 +129,10 @@ public class PgCdcEndpointConfigurer extends PropertyConfigurerSupport implement
         case "exchangePattern": return target.getExchangePattern();
         case "healthgraceperiod":
         case "healthGracePeriod": return target.getConfiguration().getHealthGracePeriod();
+        case "heartbeatinterval":
+        case "heartbeatInterval": return target.getConfiguration().getHeartbeatInterval();
+        case "heartbeattable":
+        case "heartbeatTable": return target.getConfiguration().getHeartbeatTable();
         case "host": return target.getConfiguration().getHost();
         case "lagwarnbytes":
         case "lagWarnBytes": return target.getConfiguration().getLagWarnBytes();
@@ -129,6 +145,8 @@ public class PgCdcEndpointConfigurer extends PropertyConfigurerSupport implement
         case "reconnectDelay": return target.getConfiguration().getReconnectDelay();
         case "reconnectmaxdelay":
         case "reconnectMaxDelay": return target.getConfiguration().getReconnectMaxDelay();
+        case "setupmode":
+        case "setupMode": return target.getConfiguration().getSetupMode();
         case "shutdowntimeout":
         case "shutdownTimeout": return target.getConfiguration().getShutdownTimeout();
         case "slotmonitorinterval":

@@ -23,7 +23,7 @@ public class PgCdcEndpointUriFactory extends org.apache.camel.support.component.
     private static final Set<String> SECRET_PROPERTY_NAMES;
     private static final Map<String, String> MULTI_VALUE_PREFIXES;
     static {
-        Set<String> props = new HashSet<>(21);
+        Set<String> props = new HashSet<>(24);
         props.add("bridgeErrorHandler");
         props.add("connectTimeout");
         props.add("database");
@@ -31,6 +31,8 @@ public class PgCdcEndpointUriFactory extends org.apache.camel.support.component.
         props.add("exceptionHandler");
         props.add("exchangePattern");
         props.add("healthGracePeriod");
+        props.add("heartbeatInterval");
+        props.add("heartbeatTable");
         props.add("host");
         props.add("lagWarnBytes");
         props.add("maxInflight");
@@ -39,6 +41,7 @@ public class PgCdcEndpointUriFactory extends org.apache.camel.support.component.
         props.add("publication");
         props.add("reconnectDelay");
         props.add("reconnectMaxDelay");
+        props.add("setupMode");
         props.add("shutdownTimeout");
         props.add("slotMonitorInterval");
         props.add("slotName");

@@ -1,8 +1,9 @@
 package dev.pgcdc;
 
-import java.util.ArrayList;
 import java.util.List;
 
+import dev.pgcdc.setup.SetupMode;
+import dev.pgcdc.setup.TableName;
 import org.apache.camel.RuntimeCamelException;
 import org.apache.camel.spi.Metadata;
 import org.apache.camel.spi.UriParam;
@@ -32,9 +33,15 @@ public class PgCdcConfiguration implements Cloneable {
     private String password;
     @UriParam(label = "common", description = "The publication to stream; defaults to the slot name.")
     private String publication;
-    @UriParam(label = "common", description = "Tables to capture, comma-separated, as schema.table (or table for"
-                                             + " schema public). Used when the publication has to be created.")
+    @UriParam(label = "common", description = "Tables to capture, comma-separated, written as in SQL: orders,"
+            + " sales.\"Order\" (unquoted names fold to lower case; no schema means public). Used to create or"
+            + " complete the publication; empty means every table.")
     private String tables;
+    @UriParam(label = "common", defaultValue = "AUTO", description = "AUTO: create the publication, slot and heartbeat"
+            + " table when the user may, and fail with the SQL still missing otherwise. VALIDATE: change nothing and"
+            + " fail with the SQL if anything is missing. PLAN: log the plan (who must run which SQL, and why) and do"
+            + " not stream.")
+    private SetupMode setupMode = SetupMode.AUTO;
 
     @UriParam(label = "consumer", defaultValue = "1000", description = "The most change exchanges in flight (handed"
             + " to the route but not completed); reading from the server pauses while the limit is reached.")
@@ -65,6 +72,12 @@ public class PgCdcConfiguration implements Cloneable {
     @UriParam(label = "consumer,advanced", defaultValue = "60000", javaType = "java.time.Duration",
               description = "How long the replication connection may be down before the health check reports DOWN.")
     private long healthGracePeriod = 60000;
+    @UriParam(label = "consumer", defaultValue = "600000", javaType = "java.time.Duration", description = "How often a"
+            + " heartbeat is written so the slot advances while the captured tables are idle; 0 turns heartbeats off.")
+    private long heartbeatInterval = 600000;
+    @UriParam(label = "consumer", description = "A table (schema.table) for heartbeat rows, created by setup and added"
+            + " to the publication. Without it heartbeats are logical decoding messages, which need no table.")
+    private String heartbeatTable;
     @UriParam(label = "consumer", defaultValue = "false", description = "Drop the replication slot when the consumer"
             + " stops. Stopping is not deleting: leave it off unless the pipeline is removed for good.")
     private boolean dropSlotOnStop;
@@ -82,22 +95,14 @@ public class PgCdcConfiguration implements Cloneable {
         return publication != null && !publication.isBlank() ? publication : slotName;
     }
 
-    /** The configured tables as [schema, table] pairs; unqualified names are in schema public. */
-    public List<String[]> tableList() {
-        List<String[]> result = new ArrayList<>();
-        if (tables == null || tables.isBlank()) {
-            return result;
-        }
-        for (String entry : tables.split(",")) {
-            String name = entry.trim();
-            if (name.isEmpty()) {
-                continue;
-            }
-            int dot = name.indexOf('.');
-            result.add(dot < 0 ? new String[] {"public", name}
-                    : new String[] {name.substring(0, dot), name.substring(dot + 1)});
-        }
-        return result;
+    /** The configured tables; names are read as SQL writes them (unquoted names fold to lower case). */
+    public List<TableName> tableNames() {
+        return tables == null || tables.isBlank() ? List.of() : TableName.parseList(tables);
+    }
+
+    /** The heartbeat table, or null when heartbeats are logical decoding messages. */
+    public TableName heartbeatTableName() {
+        return heartbeatTable == null || heartbeatTable.isBlank() ? null : TableName.parse(heartbeatTable);
     }
 
     public String getSlotName() {
@@ -242,5 +247,29 @@ public class PgCdcConfiguration implements Cloneable {
 
     public void setDropSlotOnStop(boolean dropSlotOnStop) {
         this.dropSlotOnStop = dropSlotOnStop;
+    }
+
+    public SetupMode getSetupMode() {
+        return setupMode;
+    }
+
+    public void setSetupMode(SetupMode setupMode) {
+        this.setupMode = setupMode;
+    }
+
+    public long getHeartbeatInterval() {
+        return heartbeatInterval;
+    }
+
+    public void setHeartbeatInterval(long heartbeatInterval) {
+        this.heartbeatInterval = heartbeatInterval;
+    }
+
+    public String getHeartbeatTable() {
+        return heartbeatTable;
+    }
+
+    public void setHeartbeatTable(String heartbeatTable) {
+        this.heartbeatTable = heartbeatTable;
     }
 }

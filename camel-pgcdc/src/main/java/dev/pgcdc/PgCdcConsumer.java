@@ -1,7 +1,6 @@
 package dev.pgcdc;
 
 import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
@@ -12,16 +11,25 @@ import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Predicate;
 
 import dev.pgcdc.connect.ConnectionSettings;
 import dev.pgcdc.connect.PgConnector;
 import dev.pgcdc.event.Lsn;
+import dev.pgcdc.event.ChangeEvent;
+import dev.pgcdc.ops.Heartbeat;
 import dev.pgcdc.ops.SlotStatus;
 import dev.pgcdc.ops.SlotWatch;
+import dev.pgcdc.ops.Slots;
+import dev.pgcdc.setup.Setup;
+import dev.pgcdc.setup.SetupMode;
+import dev.pgcdc.setup.SetupOutcome;
+import dev.pgcdc.setup.SetupPlan;
+import dev.pgcdc.setup.SetupRequest;
+import dev.pgcdc.setup.TableName;
 import dev.pgcdc.stream.Replicator;
 import dev.pgcdc.stream.ReplicatorState;
 import dev.pgcdc.stream.StreamOptions;
-import dev.pgcdc.stream.StreamPreflight;
 import dev.pgcdc.stream.StreamStats;
 import org.apache.camel.Processor;
 import org.apache.camel.api.management.ManagedAttribute;
@@ -49,6 +57,7 @@ public class PgCdcConsumer extends DefaultConsumer {
     private Replicator replicator;
     private Future<?> replicatorDone;
     private SlotWatch slotWatch;
+    private Heartbeat heartbeat;
 
     PgCdcConsumer(PgCdcEndpoint endpoint, Processor processor) {
         super(endpoint, processor);
@@ -66,13 +75,13 @@ public class PgCdcConsumer extends DefaultConsumer {
         connector = new PgConnector(new ConnectionSettings(configuration.getHost(), configuration.getPort(),
                 configuration.getDatabase(), configuration.getUser(), configuration.getPassword(),
                 configuration.getConnectTimeout()));
-        try (Connection connection = connector.openJdbc("pgcdc " + configuration.getSlotName() + " setup")) {
-            new StreamPreflight(connection, configuration.getSlotName(), configuration.resolvedPublication(),
-                    configuration.tableList()).run();
+        if (!prepareServer()) {
+            return;
         }
         StreamOptions options = new StreamOptions(configuration.getSlotName(),
                 List.of(configuration.resolvedPublication()), configuration.getMaxInflight(),
-                Duration.ofMillis(configuration.getStatusInterval()), Duration.ofMillis(configuration.getShutdownTimeout()));
+                Duration.ofMillis(configuration.getStatusInterval()), Duration.ofMillis(configuration.getShutdownTimeout()),
+                heartbeatRows());
         dispatcher = new ExchangeDispatcher(this);
         replicator = new Replicator(connector, options, dispatcher, Duration.ofMillis(configuration.getReconnectDelay()),
                 Duration.ofMillis(configuration.getReconnectMaxDelay()),
@@ -87,6 +96,53 @@ public class PgCdcConsumer extends DefaultConsumer {
         executor.submit(dispatcher);
         replicatorDone = executor.submit(replicator);
         scheduler.scheduleWithFixedDelay(slotWatch, 0, configuration.getSlotMonitorInterval(), TimeUnit.MILLISECONDS);
+        if (configuration.getHeartbeatInterval() > 0) {
+            TableName table = configuration.heartbeatTableName();
+            heartbeat = table == null ? Heartbeat.viaMessage(connector, configuration.getSlotName())
+                    : Heartbeat.viaTable(connector, configuration.getSlotName(), table.schema(), table.name());
+            scheduler.scheduleWithFixedDelay(heartbeat, configuration.getHeartbeatInterval(),
+                    configuration.getHeartbeatInterval(), TimeUnit.MILLISECONDS);
+        }
+    }
+
+    /**
+     * Runs setup planning (see {@link SetupMode}): creates what the user may, fails with the SQL still missing, or in
+     * plan mode only logs the plan. Then creates the slot when it is missing and the user may.
+     *
+     * @return whether streaming may start
+     */
+    private boolean prepareServer() throws SQLException {
+        SetupMode mode = configuration.getSetupMode();
+        try (Connection connection = connector.openJdbc("pgcdc " + configuration.getSlotName() + " setup")) {
+            SetupOutcome outcome = Setup.run(connection, setupRequest(), mode);
+            SetupPlan plan = outcome.plan();
+            outcome.applied().forEach(statement -> LOG.info("pgcdc:{}: setup ran: {}", configuration.getSlotName(),
+                    statement.sql()));
+            if (mode == SetupMode.PLAN) {
+                LOG.info("pgcdc:{}: setup plan (setupMode=plan, not streaming):{}{}", configuration.getSlotName(),
+                        System.lineSeparator(), plan.describe());
+                return false;
+            }
+            plan.warnings().forEach(warning -> LOG.warn("pgcdc:{}: {}", configuration.getSlotName(), warning));
+            if (plan.connectorCreatesSlot()) {
+                Slots.createLogical(connection, configuration.getSlotName(), SetupRequest.PGOUTPUT);
+                LOG.info("pgcdc:{}: created the replication slot", configuration.getSlotName());
+            }
+            return true;
+        }
+    }
+
+    /** Heartbeat rows are never delivered. */
+    private Predicate<ChangeEvent> heartbeatRows() {
+        TableName table = configuration.heartbeatTableName();
+        return table == null ? event -> false
+                : event -> table.name().equals(event.getTable()) && table.schema().equals(event.getSchema());
+    }
+
+    private SetupRequest setupRequest() {
+        return SetupRequest.builder().slotName(configuration.getSlotName()).plugin(SetupRequest.PGOUTPUT)
+                .publicationName(configuration.resolvedPublication()).tables(configuration.tableNames())
+                .heartbeatTable(configuration.heartbeatTableName()).build();
     }
 
     @Override
@@ -96,6 +152,9 @@ public class PgCdcConsumer extends DefaultConsumer {
             getEndpoint().getCamelContext().getExecutorServiceManager().shutdownNow(scheduler);
             scheduler = null;
             slotWatch.close();
+            if (heartbeat != null) {
+                heartbeat.close();
+            }
         }
         if (configuration.isDropSlotOnStop() && connector != null) {
             dropSlotNow();
@@ -134,12 +193,8 @@ public class PgCdcConsumer extends DefaultConsumer {
     }
 
     private void dropSlotNow() throws SQLException {
-        try (Connection connection = connector.openJdbc("pgcdc drop slot");
-             PreparedStatement ps = connection.prepareStatement(
-                     "SELECT pg_catalog.pg_drop_replication_slot(slot_name) FROM pg_catalog.pg_replication_slots"
-                             + " WHERE slot_name = ?")) {
-            ps.setString(1, configuration.getSlotName());
-            ps.execute();
+        try (Connection connection = connector.openJdbc("pgcdc drop slot")) {
+            Slots.drop(connection, configuration.getSlotName());
             LOG.info("pgcdc:{}: replication slot dropped", configuration.getSlotName());
         }
     }

@@ -136,7 +136,7 @@ public final class SetupPlanner {
         if (rights.heartbeatToCreate()) {
             statements.add(PlannedStatement.by(byConnector,
                     "CREATE TABLE " + heartbeat.name().quoted()
-                            + " (id int PRIMARY KEY, beat timestamptz NOT NULL DEFAULT now())",
+                            + " (slot_name text PRIMARY KEY, beat timestamptz NOT NULL DEFAULT now())",
                     "pgcdc writes a row here now and then so that the slot advances even when the captured tables"
                             + " are idle, and the server can release WAL."));
         }

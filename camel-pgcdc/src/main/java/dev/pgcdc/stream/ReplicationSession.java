@@ -115,7 +115,8 @@ final class ReplicationSession implements DecodeListener, AckListener {
 
     @Override
     public void change(ChangeEvent event) {
-        if (!delivering) {
+        if (!delivering || options.suppressed().test(event)) {
+            // suppressed changes are simply not registered: the commit mark makes their transaction confirmable
             return;
         }
         long seq = awaitCapacity();

@@ -12,7 +12,7 @@ import dev.pgcdc.connect.PgConnector;
 import dev.pgcdc.event.Lsn;
 import dev.pgcdc.ops.SlotMonitor;
 import dev.pgcdc.ops.SlotStatus;
-import dev.pgcdc.sql.Sql;
+import dev.pgcdc.sql.Identifiers;
 import org.postgresql.PGConnection;
 import org.postgresql.replication.LogSequenceNumber;
 import org.postgresql.replication.PGReplicationStream;
@@ -159,7 +159,7 @@ public final class Replicator implements Runnable {
     private String publicationNames() {
         // publication_names is parsed as a list of SQL identifiers, so each name is quoted; pgjdbc puts the value
         // between single quotes without escaping, so embedded single quotes are doubled here.
-        return options.publications().stream().map(Sql::identifier).collect(Collectors.joining(","))
+        return options.publications().stream().map(Identifiers::quote).collect(Collectors.joining(","))
                 .replace("'", "''");
     }
 

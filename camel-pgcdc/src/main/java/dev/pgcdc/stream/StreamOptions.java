@@ -3,6 +3,9 @@ package dev.pgcdc.stream;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
+import java.util.function.Predicate;
+
+import dev.pgcdc.event.ChangeEvent;
 
 /** What a replication session needs to know, independent of Camel. */
 public final class StreamOptions {
@@ -12,14 +15,23 @@ public final class StreamOptions {
     private final int maxInflight;
     private final Duration statusInterval;
     private final Duration drainTimeout;
+    private final Predicate<ChangeEvent> suppressed;
 
+    /**
+     * @param suppressed changes never handed to the route (e.g. heartbeat rows); they count as completed at once
+     */
     public StreamOptions(String slotName, List<String> publications, int maxInflight, Duration statusInterval,
-                         Duration drainTimeout) {
+                         Duration drainTimeout, Predicate<ChangeEvent> suppressed) {
         this.slotName = Objects.requireNonNull(slotName, "slotName");
         this.publications = List.copyOf(publications);
         this.maxInflight = maxInflight;
         this.statusInterval = statusInterval;
         this.drainTimeout = drainTimeout;
+        this.suppressed = Objects.requireNonNull(suppressed, "suppressed");
+    }
+
+    public Predicate<ChangeEvent> suppressed() {
+        return suppressed;
     }
 
     public String slotName() {

@@ -46,7 +46,7 @@ class CompatibilityTest extends CdcTestSupport {
         start(new RouteBuilder() {
             @Override
             public void configure() {
-                from(uri(slot, "tables=public.MixedCase")).process(e -> received.add(e.getIn().getBody(ChangeEvent.class)));
+                from(uri(slot, "tables=public.\"MixedCase\"")).process(e -> received.add(e.getIn().getBody(ChangeEvent.class)));
             }
         });
         awaitStreaming(slot);

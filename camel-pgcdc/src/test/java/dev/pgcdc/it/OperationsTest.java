@@ -57,6 +57,27 @@ class OperationsTest extends CdcTestSupport {
     }
 
     @Test
+    void heartbeatRowsAdvanceAnIdleSlotAndNeverReachTheRoute() throws Exception {
+        String slot = uniqueSlot("heartbeat");
+        String table = slot + "_t";
+        String heartbeat = slot + "_hb";
+        pg().execute("CREATE TABLE " + table + " (id int PRIMARY KEY)");
+        Received received = new Received();
+        start(routeTo(slot, "tables=" + table + "&heartbeatTable=public." + heartbeat + "&heartbeatInterval=300",
+                received));
+        awaitStreaming(slot);
+        // setup created the heartbeat table and put it into the publication
+        assertThat(pg().queryForObject("SELECT count(*)::int FROM pg_publication_tables WHERE pubname = ?"
+                + " AND tablename = ?", Integer.class, slot, heartbeat)).isEqualTo(1);
+        long idleSince = currentWalLsn();
+        Await.until("the heartbeat moves the confirmed position of the idle slot", Duration.ofSeconds(30),
+                () -> confirmedFlush(slot) > idleSince);
+        assertThat(pg().queryForObject("SELECT count(*)::int FROM " + heartbeat + " WHERE slot_name = ?",
+                Integer.class, slot)).isEqualTo(1);
+        assertThat(received.size()).isZero();
+    }
+
+    @Test
     void aSecondInstanceWaitsForTheSlotAndTakesOverWithoutLoss() throws Exception {
         String slot = uniqueSlot("takeover");
         String table = slot + "_t";

@@ -36,7 +36,7 @@ class SetupPlannerTest {
 
         assertThat(plan.model()).isEqualTo(SetupModel.CONNECTOR_MANAGED);
         assertThat(sql(plan.statementsFor(Actor.CONNECTOR))).containsExactly(
-                "CREATE TABLE \"public\".\"pgcdc_heartbeat\" (id int PRIMARY KEY, beat timestamptz NOT NULL DEFAULT now())",
+                "CREATE TABLE \"public\".\"pgcdc_heartbeat\" (slot_name text PRIMARY KEY, beat timestamptz NOT NULL DEFAULT now())",
                 "CREATE PUBLICATION \"pub\" FOR TABLE \"public\".\"orders\", \"public\".\"pgcdc_heartbeat\""
                         + " WITH (publish_via_partition_root = true)");
         assertThat(plan.statementsFor(Actor.ADMINISTRATOR)).isEmpty();
@@ -69,7 +69,7 @@ class SetupPlannerTest {
         assertThat(plan.model()).isEqualTo(SetupModel.CUSTOMER_MANAGED);
         assertThat(plan.statementsFor(Actor.CONNECTOR)).isEmpty();
         assertThat(sql(plan.statements())).containsExactly(
-                "CREATE TABLE \"public\".\"pgcdc_heartbeat\" (id int PRIMARY KEY, beat timestamptz NOT NULL DEFAULT now())",
+                "CREATE TABLE \"public\".\"pgcdc_heartbeat\" (slot_name text PRIMARY KEY, beat timestamptz NOT NULL DEFAULT now())",
                 "GRANT SELECT, INSERT, UPDATE ON \"public\".\"pgcdc_heartbeat\" TO \"cdc\"",
                 "CREATE PUBLICATION \"pub\" FOR TABLE \"public\".\"orders\", \"public\".\"pgcdc_heartbeat\""
                         + " WITH (publish_via_partition_root = true)");
@@ -151,7 +151,7 @@ class SetupPlannerTest {
             SetupPlan plan = plan(new FactsBuilder().user(syncUser()).table(foreignTable(ORDERS))
                     .missingHeartbeat(true).publication(publication));
             assertThat(plan.statements()).extracting(PlannedStatement::sql, PlannedStatement::actor).containsExactly(
-                    tuple("CREATE TABLE \"public\".\"pgcdc_heartbeat\" (id int PRIMARY"
+                    tuple("CREATE TABLE \"public\".\"pgcdc_heartbeat\" (slot_name text PRIMARY"
                             + " KEY, beat timestamptz NOT NULL DEFAULT now())", Actor.CONNECTOR));
         }
     }

@@ -30,7 +30,7 @@ class SetupServerTest {
     private static final TableName INVOICES = TableName.of("public", "invoices");
     private static final TableName HEARTBEAT = TableName.of("public", "pgcdc_heartbeat");
     private static final String HEARTBEAT_DDL = "CREATE TABLE \"public\".\"pgcdc_heartbeat\""
-            + " (id int PRIMARY KEY, beat timestamptz NOT NULL DEFAULT now())";
+            + " (slot_name text PRIMARY KEY, beat timestamptz NOT NULL DEFAULT now())";
 
     @RegisterExtension
     static final PostgresExtension PG = PostgresExtension.builder().build();
@@ -134,8 +134,8 @@ class SetupServerTest {
             db.createSlotOverReplicationConnection(sync);
             db.asSuperuser("INSERT INTO " + ORDERS.quoted() + " VALUES (1, 'new')");
             try (Statement statement = connection.createStatement()) {
-                statement.execute("INSERT INTO " + HEARTBEAT.quoted() + " (id) VALUES (1)"
-                        + " ON CONFLICT (id) DO UPDATE SET beat = now()");
+                statement.execute("INSERT INTO " + HEARTBEAT.quoted() + " (slot_name) VALUES ('x')"
+                        + " ON CONFLICT (slot_name) DO UPDATE SET beat = now()");
             }
             assertThat(PgoutputPeek.changes(connection, db.slot(), "pub"))
                     .containsExactly("public.orders:I", "public.pgcdc_heartbeat:I");

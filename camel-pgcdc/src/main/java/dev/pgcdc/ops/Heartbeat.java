@@ -1,0 +1,78 @@
+package dev.pgcdc.ops;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+
+import dev.pgcdc.connect.PgConnector;
+import dev.pgcdc.sql.Identifiers;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Writes a little WAL now and then (run it on a scheduler), so that the slot's confirmed position can advance even
+ * when the captured tables are idle: otherwise an idle slot pins the WAL that other activity produces. Heartbeats
+ * never reach the route.
+ *
+ * <p>Two forms: a transactional logical decoding message (any role may emit one, no table needed; pgoutput does not
+ * forward it unless asked, but its commit moves the stream) or an upsert into a heartbeat table that is in the
+ * publication (its change is filtered out before delivery).
+ */
+public final class Heartbeat implements Runnable, AutoCloseable {
+
+    /** The prefix of heartbeat messages, so consumers of the same database can recognise and skip them. */
+    public static final String MESSAGE_PREFIX = "pgcdc-heartbeat";
+
+    private static final Logger LOG = LoggerFactory.getLogger(Heartbeat.class);
+
+    private final PgConnector connector;
+    private final String slotName;
+    private final String sql;
+    private Connection connection;
+
+    private Heartbeat(PgConnector connector, String slotName, String sql) {
+        this.connector = connector;
+        this.slotName = slotName;
+        this.sql = sql;
+    }
+
+    public static Heartbeat viaMessage(PgConnector connector, String slotName) {
+        return new Heartbeat(connector, slotName,
+                "SELECT pg_catalog.pg_logical_emit_message(true, " + Identifiers.quoteLiteral(MESSAGE_PREFIX) + ", ?)");
+    }
+
+    /** Upserts the slot's row of {@code schema.table (slot_name text PRIMARY KEY, beat timestamptz)}. */
+    public static Heartbeat viaTable(PgConnector connector, String slotName, String schema, String table) {
+        return new Heartbeat(connector, slotName, "INSERT INTO " + Identifiers.quote(schema, table)
+                + " (slot_name, beat) VALUES (?, now()) ON CONFLICT (slot_name) DO UPDATE SET beat = EXCLUDED.beat");
+    }
+
+    @Override
+    public synchronized void run() {
+        try {
+            if (connection == null || connection.isClosed()) {
+                connection = connector.openJdbc("pgcdc heartbeat");
+            }
+            try (PreparedStatement ps = connection.prepareStatement(sql)) {
+                ps.setString(1, slotName);
+                ps.execute();
+            }
+        } catch (SQLException e) {
+            // Not fatal: the stream still advances with other activity; the slot monitor shows growing lag.
+            LOG.warn("Slot {}: heartbeat failed: {}", slotName, e.getMessage());
+            close();
+        }
+    }
+
+    @Override
+    public synchronized void close() {
+        if (connection != null) {
+            try {
+                connection.close();
+            } catch (SQLException e) {
+                LOG.debug("close failed: {}", e.getMessage());
+            }
+            connection = null;
+        }
+    }
+}
