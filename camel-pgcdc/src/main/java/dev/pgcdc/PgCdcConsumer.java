@@ -8,7 +8,6 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
-import dev.pgcdc.connect.ConnectionSettings;
 import dev.pgcdc.connect.PgConnector;
 import dev.pgcdc.stream.Replicator;
 import dev.pgcdc.stream.ReplicatorState;
@@ -34,6 +33,7 @@ public class PgCdcConsumer extends DefaultConsumer {
     private ExchangeDispatcher dispatcher;
     private Replicator replicator;
     private Future<?> replicatorDone;
+    private PgConnector connector;
 
     PgCdcConsumer(PgCdcEndpoint endpoint, Processor processor) {
         super(endpoint, processor);
@@ -48,9 +48,7 @@ public class PgCdcConsumer extends DefaultConsumer {
     @Override
     protected void doStart() throws Exception {
         super.doStart();
-        PgConnector connector = new PgConnector(new ConnectionSettings(configuration.getHost(), configuration.getPort(),
-                configuration.getDatabase(), configuration.getUser(), configuration.getPassword(),
-                configuration.getConnectTimeout()));
+        connector = new PgConnector(configuration.connectionSettings());
         try (Connection connection = connector.openJdbc("pgcdc " + configuration.getSlotName() + " setup")) {
             new StreamPreflight(connection, configuration.getSlotName(), configuration.resolvedPublication(),
                     configuration.tableList()).run();
@@ -86,6 +84,10 @@ public class PgCdcConsumer extends DefaultConsumer {
                 getEndpoint().getCamelContext().getExecutorServiceManager().shutdownNow(executor);
             }
             executor = null;
+        }
+        if (connector != null) {
+            connector.close(); // the SSH tunnel and a converted client key live as long as the consumer
+            connector = null;
         }
         super.doStop();
     }
