@@ -1,7 +1,6 @@
 package dev.pgcdc;
 
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 
 import dev.pgcdc.connect.ConnectionSettings;
@@ -9,6 +8,7 @@ import dev.pgcdc.connect.Secrets;
 import dev.pgcdc.connect.SshSettings;
 import dev.pgcdc.connect.SslMode;
 import dev.pgcdc.connect.SslSettings;
+import dev.pgcdc.sql.TableList;
 import org.apache.camel.RuntimeCamelException;
 import org.apache.camel.spi.Metadata;
 import org.apache.camel.spi.UriParam;
@@ -78,7 +78,8 @@ public class PgCdcConfiguration implements Cloneable {
     @UriParam(label = "common", description = "The publication to stream; defaults to the slot name.")
     private String publication;
     @UriParam(label = "common", description = "Tables to capture, comma-separated, as schema.table (or table for"
-                                             + " schema public). Used when the publication has to be created.")
+            + " schema public); quote names holding dots, commas or quotes as in SQL: \"My Schema\".\"a.b\"."
+            + " Used when the publication has to be created.")
     private String tables;
 
     @UriParam(label = "consumer", defaultValue = "1000", description = "The most change exchanges in flight (handed"
@@ -131,20 +132,7 @@ public class PgCdcConfiguration implements Cloneable {
 
     /** The configured tables as [schema, table] pairs; unqualified names are in schema public. */
     public List<String[]> tableList() {
-        List<String[]> result = new ArrayList<>();
-        if (tables == null || tables.isBlank()) {
-            return result;
-        }
-        for (String entry : tables.split(",")) {
-            String name = entry.trim();
-            if (name.isEmpty()) {
-                continue;
-            }
-            int dot = name.indexOf('.');
-            result.add(dot < 0 ? new String[] {"public", name}
-                    : new String[] {name.substring(0, dot), name.substring(dot + 1)});
-        }
-        return result;
+        return TableList.parse(tables);
     }
 
     public String getSlotName() {

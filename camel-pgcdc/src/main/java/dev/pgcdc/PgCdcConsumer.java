@@ -85,11 +85,22 @@ public class PgCdcConsumer extends DefaultConsumer {
             }
             executor = null;
         }
+        closeConnector();
+        super.doStop();
+    }
+
+    @Override
+    protected void doFail(Exception e) {
+        closeConnector(); // Camel does not stop a consumer whose start failed
+        super.doFail(e);
+    }
+
+    /** The SSH tunnel and a converted client key live exactly as long as the consumer runs. */
+    private void closeConnector() {
         if (connector != null) {
-            connector.close(); // the SSH tunnel and a converted client key live as long as the consumer
+            connector.close();
             connector = null;
         }
-        super.doStop();
     }
 
     /** A change exchange failed and the route did not handle it: tell Camel's exception handler. */
