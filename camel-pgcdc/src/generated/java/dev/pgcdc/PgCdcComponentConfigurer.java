@@ -52,6 +52,8 @@ public class PgCdcComponentConfigurer extends PropertyConfigurerSupport implemen
         case "maxinflight":
         case "maxInflight": getOrCreateConfiguration(target).setMaxInflight(property(camelContext, int.class, value)); return true;
         case "password": getOrCreateConfiguration(target).setPassword(property(camelContext, java.lang.String.class, value)); return true;
+        case "passwordfile":
+        case "passwordFile": getOrCreateConfiguration(target).setPasswordFile(property(camelContext, java.lang.String.class, value)); return true;
         case "port": getOrCreateConfiguration(target).setPort(property(camelContext, int.class, value)); return true;
         case "publication": getOrCreateConfiguration(target).setPublication(property(camelContext, java.lang.String.class, value)); return true;
         case "reconnectdelay":
@@ -64,6 +66,34 @@ public class PgCdcComponentConfigurer extends PropertyConfigurerSupport implemen
         case "shutdownTimeout": getOrCreateConfiguration(target).setShutdownTimeout(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
         case "slotmonitorinterval":
         case "slotMonitorInterval": getOrCreateConfiguration(target).setSlotMonitorInterval(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
+        case "sshhost":
+        case "sshHost": getOrCreateConfiguration(target).setSshHost(property(camelContext, java.lang.String.class, value)); return true;
+        case "sshhostkeyfingerprint":
+        case "sshHostKeyFingerprint": getOrCreateConfiguration(target).setSshHostKeyFingerprint(property(camelContext, java.lang.String.class, value)); return true;
+        case "sshknownhostsfile":
+        case "sshKnownHostsFile": getOrCreateConfiguration(target).setSshKnownHostsFile(property(camelContext, java.lang.String.class, value)); return true;
+        case "sshpassword":
+        case "sshPassword": getOrCreateConfiguration(target).setSshPassword(property(camelContext, java.lang.String.class, value)); return true;
+        case "sshport":
+        case "sshPort": getOrCreateConfiguration(target).setSshPort(property(camelContext, int.class, value)); return true;
+        case "sshprivatekey":
+        case "sshPrivateKey": getOrCreateConfiguration(target).setSshPrivateKey(property(camelContext, java.lang.String.class, value)); return true;
+        case "sshprivatekeyfile":
+        case "sshPrivateKeyFile": getOrCreateConfiguration(target).setSshPrivateKeyFile(property(camelContext, java.lang.String.class, value)); return true;
+        case "sshprivatekeypassphrase":
+        case "sshPrivateKeyPassphrase": getOrCreateConfiguration(target).setSshPrivateKeyPassphrase(property(camelContext, java.lang.String.class, value)); return true;
+        case "sshuser":
+        case "sshUser": getOrCreateConfiguration(target).setSshUser(property(camelContext, java.lang.String.class, value)); return true;
+        case "sslcert":
+        case "sslCert": getOrCreateConfiguration(target).setSslCert(property(camelContext, java.lang.String.class, value)); return true;
+        case "sslkey":
+        case "sslKey": getOrCreateConfiguration(target).setSslKey(property(camelContext, java.lang.String.class, value)); return true;
+        case "sslmode":
+        case "sslMode": getOrCreateConfiguration(target).setSslMode(property(camelContext, java.lang.String.class, value)); return true;
+        case "sslpassword":
+        case "sslPassword": getOrCreateConfiguration(target).setSslPassword(property(camelContext, java.lang.String.class, value)); return true;
+        case "sslrootcert":
+        case "sslRootCert": getOrCreateConfiguration(target).setSslRootCert(property(camelContext, java.lang.String.class, value)); return true;
         case "statusinterval":
         case "statusInterval": getOrCreateConfiguration(target).setStatusInterval(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
         case "tables": getOrCreateConfiguration(target).setTables(property(camelContext, java.lang.String.class, value)); return true;
@@ -97,6 +127,8 @@ public class PgCdcComponentConfigurer extends PropertyConfigurerSupport implemen
         case "maxinflight":
         case "maxInflight": return int.class;
         case "password": return java.lang.String.class;
+        case "passwordfile":
+        case "passwordFile": return java.lang.String.class;
         case "port": return int.class;
         case "publication": return java.lang.String.class;
         case "reconnectdelay":
@@ -109,6 +141,34 @@ public class PgCdcComponentConfigurer extends PropertyConfigurerSupport implemen
         case "shutdownTimeout": return long.class;
         case "slotmonitorinterval":
         case "slotMonitorInterval": return long.class;
+        case "sshhost":
+        case "sshHost": return java.lang.String.class;
+        case "sshhostkeyfingerprint":
+        case "sshHostKeyFingerprint": return java.lang.String.class;
+        case "sshknownhostsfile":
+        case "sshKnownHostsFile": return java.lang.String.class;
+        case "sshpassword":
+        case "sshPassword": return java.lang.String.class;
+        case "sshport":
+        case "sshPort": return int.class;
+        case "sshprivatekey":
+        case "sshPrivateKey": return java.lang.String.class;
+        case "sshprivatekeyfile":
+        case "sshPrivateKeyFile": return java.lang.String.class;
+        case "sshprivatekeypassphrase":
+        case "sshPrivateKeyPassphrase": return java.lang.String.class;
+        case "sshuser":
+        case "sshUser": return java.lang.String.class;
+        case "sslcert":
+        case "sslCert": return java.lang.String.class;
+        case "sslkey":
+        case "sslKey": return java.lang.String.class;
+        case "sslmode":
+        case "sslMode": return java.lang.String.class;
+        case "sslpassword":
+        case "sslPassword": return java.lang.String.class;
+        case "sslrootcert":
+        case "sslRootCert": return java.lang.String.class;
         case "statusinterval":
         case "statusInterval": return long.class;
         case "tables": return java.lang.String.class;
@@ -143,6 +203,8 @@ public class PgCdcComponentConfigurer extends PropertyConfigurerSupport implemen
         case "maxinflight":
         case "maxInflight": return getOrCreateConfiguration(target).getMaxInflight();
         case "password": return getOrCreateConfiguration(target).getPassword();
+        case "passwordfile":
+        case "passwordFile": return getOrCreateConfiguration(target).getPasswordFile();
         case "port": return getOrCreateConfiguration(target).getPort();
         case "publication": return getOrCreateConfiguration(target).getPublication();
         case "reconnectdelay":
@@ -155,6 +217,34 @@ public class PgCdcComponentConfigurer extends PropertyConfigurerSupport implemen
         case "shutdownTimeout": return getOrCreateConfiguration(target).getShutdownTimeout();
         case "slotmonitorinterval":
         case "slotMonitorInterval": return getOrCreateConfiguration(target).getSlotMonitorInterval();
+        case "sshhost":
+        case "sshHost": return getOrCreateConfiguration(target).getSshHost();
+        case "sshhostkeyfingerprint":
+        case "sshHostKeyFingerprint": return getOrCreateConfiguration(target).getSshHostKeyFingerprint();
+        case "sshknownhostsfile":
+        case "sshKnownHostsFile": return getOrCreateConfiguration(target).getSshKnownHostsFile();
+        case "sshpassword":
+        case "sshPassword": return getOrCreateConfiguration(target).getSshPassword();
+        case "sshport":
+        case "sshPort": return getOrCreateConfiguration(target).getSshPort();
+        case "sshprivatekey":
+        case "sshPrivateKey": return getOrCreateConfiguration(target).getSshPrivateKey();
+        case "sshprivatekeyfile":
+        case "sshPrivateKeyFile": return getOrCreateConfiguration(target).getSshPrivateKeyFile();
+        case "sshprivatekeypassphrase":
+        case "sshPrivateKeyPassphrase": return getOrCreateConfiguration(target).getSshPrivateKeyPassphrase();
+        case "sshuser":
+        case "sshUser": return getOrCreateConfiguration(target).getSshUser();
+        case "sslcert":
+        case "sslCert": return getOrCreateConfiguration(target).getSslCert();
+        case "sslkey":
+        case "sslKey": return getOrCreateConfiguration(target).getSslKey();
+        case "sslmode":
+        case "sslMode": return getOrCreateConfiguration(target).getSslMode();
+        case "sslpassword":
+        case "sslPassword": return getOrCreateConfiguration(target).getSslPassword();
+        case "sslrootcert":
+        case "sslRootCert": return getOrCreateConfiguration(target).getSslRootCert();
         case "statusinterval":
         case "statusInterval": return getOrCreateConfiguration(target).getStatusInterval();
         case "tables": return getOrCreateConfiguration(target).getTables();

@@ -46,6 +46,8 @@ public class PgCdcEndpointConfigurer extends PropertyConfigurerSupport implement
         case "maxinflight":
         case "maxInflight": target.getConfiguration().setMaxInflight(property(camelContext, int.class, value)); return true;
         case "password": target.getConfiguration().setPassword(property(camelContext, java.lang.String.class, value)); return true;
+        case "passwordfile":
+        case "passwordFile": target.getConfiguration().setPasswordFile(property(camelContext, java.lang.String.class, value)); return true;
         case "port": target.getConfiguration().setPort(property(camelContext, int.class, value)); return true;
         case "publication": target.getConfiguration().setPublication(property(camelContext, java.lang.String.class, value)); return true;
         case "reconnectdelay":
@@ -58,6 +60,34 @@ public class PgCdcEndpointConfigurer extends PropertyConfigurerSupport implement
         case "shutdownTimeout": target.getConfiguration().setShutdownTimeout(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
         case "slotmonitorinterval":
         case "slotMonitorInterval": target.getConfiguration().setSlotMonitorInterval(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
+        case "sshhost":
+        case "sshHost": target.getConfiguration().setSshHost(property(camelContext, java.lang.String.class, value)); return true;
+        case "sshhostkeyfingerprint":
+        case "sshHostKeyFingerprint": target.getConfiguration().setSshHostKeyFingerprint(property(camelContext, java.lang.String.class, value)); return true;
+        case "sshknownhostsfile":
+        case "sshKnownHostsFile": target.getConfiguration().setSshKnownHostsFile(property(camelContext, java.lang.String.class, value)); return true;
+        case "sshpassword":
+        case "sshPassword": target.getConfiguration().setSshPassword(property(camelContext, java.lang.String.class, value)); return true;
+        case "sshport":
+        case "sshPort": target.getConfiguration().setSshPort(property(camelContext, int.class, value)); return true;
+        case "sshprivatekey":
+        case "sshPrivateKey": target.getConfiguration().setSshPrivateKey(property(camelContext, java.lang.String.class, value)); return true;
+        case "sshprivatekeyfile":
+        case "sshPrivateKeyFile": target.getConfiguration().setSshPrivateKeyFile(property(camelContext, java.lang.String.class, value)); return true;
+        case "sshprivatekeypassphrase":
+        case "sshPrivateKeyPassphrase": target.getConfiguration().setSshPrivateKeyPassphrase(property(camelContext, java.lang.String.class, value)); return true;
+        case "sshuser":
+        case "sshUser": target.getConfiguration().setSshUser(property(camelContext, java.lang.String.class, value)); return true;
+        case "sslcert":
+        case "sslCert": target.getConfiguration().setSslCert(property(camelContext, java.lang.String.class, value)); return true;
+        case "sslkey":
+        case "sslKey": target.getConfiguration().setSslKey(property(camelContext, java.lang.String.class, value)); return true;
+        case "sslmode":
+        case "sslMode": target.getConfiguration().setSslMode(property(camelContext, java.lang.String.class, value)); return true;
+        case "sslpassword":
+        case "sslPassword": target.getConfiguration().setSslPassword(property(camelContext, java.lang.String.class, value)); return true;
+        case "sslrootcert":
+        case "sslRootCert": target.getConfiguration().setSslRootCert(property(camelContext, java.lang.String.class, value)); return true;
         case "statusinterval":
         case "statusInterval": target.getConfiguration().setStatusInterval(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
         case "tables": target.getConfiguration().setTables(property(camelContext, java.lang.String.class, value)); return true;
@@ -92,6 +122,8 @@ public class PgCdcEndpointConfigurer extends PropertyConfigurerSupport implement
         case "maxinflight":
         case "maxInflight": return int.class;
         case "password": return java.lang.String.class;
+        case "passwordfile":
+        case "passwordFile": return java.lang.String.class;
         case "port": return int.class;
         case "publication": return java.lang.String.class;
         case "reconnectdelay":
@@ -104,6 +136,34 @@ public class PgCdcEndpointConfigurer extends PropertyConfigurerSupport implement
         case "shutdownTimeout": return long.class;
         case "slotmonitorinterval":
         case "slotMonitorInterval": return long.class;
+        case "sshhost":
+        case "sshHost": return java.lang.String.class;
+        case "sshhostkeyfingerprint":
+        case "sshHostKeyFingerprint": return java.lang.String.class;
+        case "sshknownhostsfile":
+        case "sshKnownHostsFile": return java.lang.String.class;
+        case "sshpassword":
+        case "sshPassword": return java.lang.String.class;
+        case "sshport":
+        case "sshPort": return int.class;
+        case "sshprivatekey":
+        case "sshPrivateKey": return java.lang.String.class;
+        case "sshprivatekeyfile":
+        case "sshPrivateKeyFile": return java.lang.String.class;
+        case "sshprivatekeypassphrase":
+        case "sshPrivateKeyPassphrase": return java.lang.String.class;
+        case "sshuser":
+        case "sshUser": return java.lang.String.class;
+        case "sslcert":
+        case "sslCert": return java.lang.String.class;
+        case "sslkey":
+        case "sslKey": return java.lang.String.class;
+        case "sslmode":
+        case "sslMode": return java.lang.String.class;
+        case "sslpassword":
+        case "sslPassword": return java.lang.String.class;
+        case "sslrootcert":
+        case "sslRootCert": return java.lang.String.class;
         case "statusinterval":
         case "statusInterval": return long.class;
         case "tables": return java.lang.String.class;
@@ -139,6 +199,8 @@ public class PgCdcEndpointConfigurer extends PropertyConfigurerSupport implement
         case "maxinflight":
         case "maxInflight": return target.getConfiguration().getMaxInflight();
         case "password": return target.getConfiguration().getPassword();
+        case "passwordfile":
+        case "passwordFile": return target.getConfiguration().getPasswordFile();
         case "port": return target.getConfiguration().getPort();
         case "publication": return target.getConfiguration().getPublication();
         case "reconnectdelay":
@@ -151,6 +213,34 @@ public class PgCdcEndpointConfigurer extends PropertyConfigurerSupport implement
         case "shutdownTimeout": return target.getConfiguration().getShutdownTimeout();
         case "slotmonitorinterval":
         case "slotMonitorInterval": return target.getConfiguration().getSlotMonitorInterval();
+        case "sshhost":
+        case "sshHost": return target.getConfiguration().getSshHost();
+        case "sshhostkeyfingerprint":
+        case "sshHostKeyFingerprint": return target.getConfiguration().getSshHostKeyFingerprint();
+        case "sshknownhostsfile":
+        case "sshKnownHostsFile": return target.getConfiguration().getSshKnownHostsFile();
+        case "sshpassword":
+        case "sshPassword": return target.getConfiguration().getSshPassword();
+        case "sshport":
+        case "sshPort": return target.getConfiguration().getSshPort();
+        case "sshprivatekey":
+        case "sshPrivateKey": return target.getConfiguration().getSshPrivateKey();
+        case "sshprivatekeyfile":
+        case "sshPrivateKeyFile": return target.getConfiguration().getSshPrivateKeyFile();
+        case "sshprivatekeypassphrase":
+        case "sshPrivateKeyPassphrase": return target.getConfiguration().getSshPrivateKeyPassphrase();
+        case "sshuser":
+        case "sshUser": return target.getConfiguration().getSshUser();
+        case "sslcert":
+        case "sslCert": return target.getConfiguration().getSslCert();
+        case "sslkey":
+        case "sslKey": return target.getConfiguration().getSslKey();
+        case "sslmode":
+        case "sslMode": return target.getConfiguration().getSslMode();
+        case "sslpassword":
+        case "sslPassword": return target.getConfiguration().getSslPassword();
+        case "sslrootcert":
+        case "sslRootCert": return target.getConfiguration().getSslRootCert();
         case "statusinterval":
         case "statusInterval": return target.getConfiguration().getStatusInterval();
         case "tables": return target.getConfiguration().getTables();

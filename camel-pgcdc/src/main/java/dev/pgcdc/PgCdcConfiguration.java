@@ -1,7 +1,13 @@
 package dev.pgcdc;
 
+import java.nio.file.Path;
 import java.util.List;
 
+import dev.pgcdc.connect.ConnectionSettings;
+import dev.pgcdc.connect.Secrets;
+import dev.pgcdc.connect.SshSettings;
+import dev.pgcdc.connect.SslMode;
+import dev.pgcdc.connect.SslSettings;
 import dev.pgcdc.setup.SetupMode;
 import dev.pgcdc.setup.TableName;
 import org.apache.camel.RuntimeCamelException;
@@ -29,8 +35,47 @@ public class PgCdcConfiguration implements Cloneable {
     @UriParam(label = "security", secret = true, description = "The user to connect as; it needs the REPLICATION"
                                                                + " attribute (or rds_replication membership).")
     private String user;
-    @UriParam(label = "security", secret = true, description = "The password of the user.")
+    @UriParam(label = "security", secret = true, description = "The password of the user. Use a property placeholder"
+            + " such as {{env:PGPASSWORD}} rather than writing it into the URI, or passwordFile.")
     private String password;
+    @UriParam(label = "security", description = "A file holding the password (e.g. a mounted secret); one final line"
+                                               + " break is ignored.")
+    private String passwordFile;
+    @UriParam(label = "security", defaultValue = "prefer", enums = "disable,allow,prefer,require,verify-ca,verify-full",
+              description = "TLS as libpq's sslmode: verify-full checks that the server's certificate is signed by"
+                            + " sslRootCert and names the host; require encrypts without checking the certificate.")
+    private String sslMode = "prefer";
+    @UriParam(label = "security", description = "The root (CA) certificate file, PEM, that signed the server's"
+                                               + " certificate; for verify-ca and verify-full.")
+    private String sslRootCert;
+    @UriParam(label = "security", description = "The client certificate file (PEM), for certificate authentication.")
+    private String sslCert;
+    @UriParam(label = "security", description = "The client key file: PEM (PKCS#1 or PKCS#8, encrypted or not), PKCS#8"
+                                               + " DER, or PKCS#12 (.p12/.pfx, certificate included).")
+    private String sslKey;
+    @UriParam(label = "security", secret = true, description = "The password of an encrypted sslKey.")
+    private String sslPassword;
+    @UriParam(label = "security", description = "Connect through an SSH tunnel via this SSH server (bastion host).")
+    private String sshHost;
+    @UriParam(label = "security", defaultValue = "22", description = "The SSH server's port.")
+    private int sshPort = 22;
+    @UriParam(label = "security", secret = true, description = "The SSH user.")
+    private String sshUser;
+    @UriParam(label = "security", secret = true, description = "The SSH user's password, if it authenticates with one.")
+    private String sshPassword;
+    @UriParam(label = "security", description = "The SSH private key file (OpenSSH or PEM format).")
+    private String sshPrivateKeyFile;
+    @UriParam(label = "security", secret = true, description = "The SSH private key itself (OpenSSH or PEM text), e.g."
+                                                              + " {{env:SSH_KEY}}; instead of sshPrivateKeyFile.")
+    private String sshPrivateKey;
+    @UriParam(label = "security", secret = true, description = "The passphrase of an encrypted SSH private key.")
+    private String sshPrivateKeyPassphrase;
+    @UriParam(label = "security", description = "The known_hosts file the SSH server's host key must be listed in;"
+            + " default ~/.ssh/known_hosts. An unknown or changed host key is refused.")
+    private String sshKnownHostsFile;
+    @UriParam(label = "security", description = "The SSH server's expected host key fingerprint (SHA256:..., as"
+            + " ssh-keygen -lf prints it), instead of a known_hosts file.")
+    private String sshHostKeyFingerprint;
     @UriParam(label = "common", description = "The publication to stream; defaults to the slot name.")
     private String publication;
     @UriParam(label = "common", description = "Tables to capture, comma-separated, written as in SQL: orders,"
@@ -88,6 +133,21 @@ public class PgCdcConfiguration implements Cloneable {
         } catch (CloneNotSupportedException e) {
             throw new RuntimeCamelException(e);
         }
+    }
+
+    /** Where and how to connect, from the connection and security options; fails on inconsistent ones. */
+    public ConnectionSettings connectionSettings() {
+        return new ConnectionSettings(host, port, database, user, Secrets.valueOrFile("password", password, passwordFile),
+                connectTimeout)
+                .withSsl(new SslSettings(SslMode.of(sslMode), path(sslRootCert), path(sslCert), path(sslKey), sslPassword))
+                .withSsh(sshHost == null || sshHost.isBlank() ? null : SshSettings.builder(sshHost).port(sshPort)
+                        .user(sshUser).password(sshPassword).privateKeyFile(path(sshPrivateKeyFile))
+                        .privateKey(sshPrivateKey).privateKeyPassphrase(sshPrivateKeyPassphrase)
+                        .knownHostsFile(path(sshKnownHostsFile)).hostKeyFingerprint(sshHostKeyFingerprint).build());
+    }
+
+    private static Path path(String file) {
+        return file == null || file.isBlank() ? null : Path.of(file);
     }
 
     /** The publication to stream: the configured one, or the slot name. */
@@ -151,6 +211,126 @@ public class PgCdcConfiguration implements Cloneable {
 
     public void setPassword(String password) {
         this.password = password;
+    }
+
+    public String getPasswordFile() {
+        return passwordFile;
+    }
+
+    public void setPasswordFile(String passwordFile) {
+        this.passwordFile = passwordFile;
+    }
+
+    public String getSslMode() {
+        return sslMode;
+    }
+
+    public void setSslMode(String sslMode) {
+        this.sslMode = sslMode;
+    }
+
+    public String getSslRootCert() {
+        return sslRootCert;
+    }
+
+    public void setSslRootCert(String sslRootCert) {
+        this.sslRootCert = sslRootCert;
+    }
+
+    public String getSslCert() {
+        return sslCert;
+    }
+
+    public void setSslCert(String sslCert) {
+        this.sslCert = sslCert;
+    }
+
+    public String getSslKey() {
+        return sslKey;
+    }
+
+    public void setSslKey(String sslKey) {
+        this.sslKey = sslKey;
+    }
+
+    public String getSslPassword() {
+        return sslPassword;
+    }
+
+    public void setSslPassword(String sslPassword) {
+        this.sslPassword = sslPassword;
+    }
+
+    public String getSshHost() {
+        return sshHost;
+    }
+
+    public void setSshHost(String sshHost) {
+        this.sshHost = sshHost;
+    }
+
+    public int getSshPort() {
+        return sshPort;
+    }
+
+    public void setSshPort(int sshPort) {
+        this.sshPort = sshPort;
+    }
+
+    public String getSshUser() {
+        return sshUser;
+    }
+
+    public void setSshUser(String sshUser) {
+        this.sshUser = sshUser;
+    }
+
+    public String getSshPassword() {
+        return sshPassword;
+    }
+
+    public void setSshPassword(String sshPassword) {
+        this.sshPassword = sshPassword;
+    }
+
+    public String getSshPrivateKeyFile() {
+        return sshPrivateKeyFile;
+    }
+
+    public void setSshPrivateKeyFile(String sshPrivateKeyFile) {
+        this.sshPrivateKeyFile = sshPrivateKeyFile;
+    }
+
+    public String getSshPrivateKey() {
+        return sshPrivateKey;
+    }
+
+    public void setSshPrivateKey(String sshPrivateKey) {
+        this.sshPrivateKey = sshPrivateKey;
+    }
+
+    public String getSshPrivateKeyPassphrase() {
+        return sshPrivateKeyPassphrase;
+    }
+
+    public void setSshPrivateKeyPassphrase(String sshPrivateKeyPassphrase) {
+        this.sshPrivateKeyPassphrase = sshPrivateKeyPassphrase;
+    }
+
+    public String getSshKnownHostsFile() {
+        return sshKnownHostsFile;
+    }
+
+    public void setSshKnownHostsFile(String sshKnownHostsFile) {
+        this.sshKnownHostsFile = sshKnownHostsFile;
+    }
+
+    public String getSshHostKeyFingerprint() {
+        return sshHostKeyFingerprint;
+    }
+
+    public void setSshHostKeyFingerprint(String sshHostKeyFingerprint) {
+        this.sshHostKeyFingerprint = sshHostKeyFingerprint;
     }
 
     public String getPublication() {

@@ -13,7 +13,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Predicate;
 
-import dev.pgcdc.connect.ConnectionSettings;
 import dev.pgcdc.connect.PgConnector;
 import dev.pgcdc.event.Lsn;
 import dev.pgcdc.event.ChangeEvent;
@@ -72,9 +71,7 @@ public class PgCdcConsumer extends DefaultConsumer {
     @Override
     protected void doStart() throws Exception {
         super.doStart();
-        connector = new PgConnector(new ConnectionSettings(configuration.getHost(), configuration.getPort(),
-                configuration.getDatabase(), configuration.getUser(), configuration.getPassword(),
-                configuration.getConnectTimeout()));
+        connector = new PgConnector(configuration.connectionSettings());
         if (!prepareServer()) {
             return;
         }
@@ -159,6 +156,7 @@ public class PgCdcConsumer extends DefaultConsumer {
         if (configuration.isDropSlotOnStop() && connector != null) {
             dropSlotNow();
         }
+        closeConnector();
         super.doStop();
     }
 
@@ -186,6 +184,20 @@ public class PgCdcConsumer extends DefaultConsumer {
      * Removes the pipeline's slot so the server stops retaining WAL for it: streaming stops first. Use it when the
      * pipeline is being deleted; a later start creates a new slot, which does not contain the changes made meanwhile.
      */
+    @Override
+    protected void doFail(Exception e) {
+        closeConnector(); // Camel does not stop a consumer whose start failed
+        super.doFail(e);
+    }
+
+    /** The SSH tunnel and a converted client key live exactly as long as the consumer runs. */
+    private void closeConnector() {
+        if (connector != null) {
+            connector.close();
+            connector = null;
+        }
+    }
+
     @ManagedOperation(description = "Stop streaming and drop the replication slot (when removing the pipeline)")
     public void dropSlot() throws Exception {
         stopStreaming();
