@@ -77,6 +77,15 @@ public abstract class CdcTestSupport {
         return ReplicationSlot.lsnValue(pg().queryForObject("SELECT pg_current_wal_lsn()::text", String.class));
     }
 
+    /** The message of the innermost cause: what the consumer said, under Camel's wrapping. */
+    protected static String rootMessage(Throwable e) {
+        Throwable cause = e;
+        while (cause.getCause() != null) {
+            cause = cause.getCause();
+        }
+        return cause.getMessage();
+    }
+
     /** Collects delivered change events; thread-safe. */
     public static final class Received {
         private final List<ChangeEvent> events = new ArrayList<>();

@@ -13,7 +13,7 @@ import dev.pgcdc.embedded.junit.PostgresExtension;
 import dev.pgcdc.event.ChangeEvent;
 import dev.pgcdc.event.Operation;
 import dev.pgcdc.it.CdcTestSupport;
-import dev.pgcdc.sql.Sql;
+import dev.pgcdc.sql.Identifiers;
 import org.apache.camel.builder.RouteBuilder;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -77,9 +77,9 @@ class LeastPrivilegeAndHostileNamesTest extends CdcTestSupport {
         String table = "Ordér's table.select, drop";
         String publication = "pub 'q' \"Ünï\" select " + slot;
         List<String> columns = List.of("Id", "select", "naïve 'col'", "a\"b", "日本");
-        pg().execute("CREATE SCHEMA " + Sql.identifier(schema),
-                "CREATE TABLE " + Sql.qualified(schema, table) + " (" + Sql.identifier(columns.get(0)) + " int PRIMARY KEY, "
-                        + columns.stream().skip(1).map(c -> Sql.identifier(c) + " text").reduce((a, b) -> a + ", " + b)
+        pg().execute("CREATE SCHEMA " + Identifiers.quote(schema),
+                "CREATE TABLE " + Identifiers.quote(schema, table) + " (" + Identifiers.quote(columns.get(0)) + " int PRIMARY KEY, "
+                        + columns.stream().skip(1).map(c -> Identifiers.quote(c) + " text").reduce((a, b) -> a + ", " + b)
                         .orElseThrow() + ")");
         String tablesOption = quoted(schema) + "." + quoted(table);
         Received received = new Received();
@@ -91,7 +91,7 @@ class LeastPrivilegeAndHostileNamesTest extends CdcTestSupport {
             }
         });
         awaitStreaming(slot);
-        pg().execute("INSERT INTO " + Sql.qualified(schema, table) + " VALUES (1, 'a', 'b', 'c''d', 'e')");
+        pg().execute("INSERT INTO " + Identifiers.quote(schema, table) + " VALUES (1, 'a', 'b', 'c''d', 'e')");
         ChangeEvent event = received.await(1).get(0);
         assertThat(event.getSchema()).isEqualTo(schema);
         assertThat(event.getTable()).isEqualTo(table);
