@@ -32,15 +32,24 @@ public class PgCdcComponentConfigurer extends PropertyConfigurerSupport implemen
         switch (ignoreCase ? name.toLowerCase() : name) {
         case "autowiredenabled":
         case "autowiredEnabled": target.setAutowiredEnabled(property(camelContext, boolean.class, value)); return true;
+        case "binary": getOrCreateConfiguration(target).setBinary(property(camelContext, boolean.class, value)); return true;
         case "bridgeerrorhandler":
         case "bridgeErrorHandler": target.setBridgeErrorHandler(property(camelContext, boolean.class, value)); return true;
         case "configuration": target.setConfiguration(property(camelContext, dev.pgcdc.PgCdcConfiguration.class, value)); return true;
         case "connecttimeout":
         case "connectTimeout": getOrCreateConfiguration(target).setConnectTimeout(property(camelContext, int.class, value)); return true;
         case "database": getOrCreateConfiguration(target).setDatabase(property(camelContext, java.lang.String.class, value)); return true;
+        case "emitmessages":
+        case "emitMessages": getOrCreateConfiguration(target).setEmitMessages(property(camelContext, boolean.class, value)); return true;
+        case "excludecolumns":
+        case "excludeColumns": getOrCreateConfiguration(target).setExcludeColumns(property(camelContext, java.lang.String.class, value)); return true;
+        case "excludetables":
+        case "excludeTables": getOrCreateConfiguration(target).setExcludeTables(property(camelContext, java.lang.String.class, value)); return true;
         case "host": getOrCreateConfiguration(target).setHost(property(camelContext, java.lang.String.class, value)); return true;
         case "maxinflight":
         case "maxInflight": getOrCreateConfiguration(target).setMaxInflight(property(camelContext, int.class, value)); return true;
+        case "outputformat":
+        case "outputFormat": getOrCreateConfiguration(target).setOutputFormat(property(camelContext, dev.pgcdc.OutputFormat.class, value)); return true;
         case "password": getOrCreateConfiguration(target).setPassword(property(camelContext, java.lang.String.class, value)); return true;
         case "port": getOrCreateConfiguration(target).setPort(property(camelContext, int.class, value)); return true;
         case "publication": getOrCreateConfiguration(target).setPublication(property(camelContext, java.lang.String.class, value)); return true;
@@ -48,12 +57,16 @@ public class PgCdcComponentConfigurer extends PropertyConfigurerSupport implemen
         case "reconnectDelay": getOrCreateConfiguration(target).setReconnectDelay(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
         case "reconnectmaxdelay":
         case "reconnectMaxDelay": getOrCreateConfiguration(target).setReconnectMaxDelay(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
+        case "replicaidentityfull":
+        case "replicaIdentityFull": getOrCreateConfiguration(target).setReplicaIdentityFull(property(camelContext, java.lang.String.class, value)); return true;
         case "shutdowntimeout":
         case "shutdownTimeout": getOrCreateConfiguration(target).setShutdownTimeout(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
         case "statusinterval":
         case "statusInterval": getOrCreateConfiguration(target).setStatusInterval(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
         case "tables": getOrCreateConfiguration(target).setTables(property(camelContext, java.lang.String.class, value)); return true;
         case "user": getOrCreateConfiguration(target).setUser(property(camelContext, java.lang.String.class, value)); return true;
+        case "valueformat":
+        case "valueFormat": getOrCreateConfiguration(target).setValueFormat(property(camelContext, java.lang.String.class, value)); return true;
         default: return false;
         }
     }
@@ -63,15 +76,24 @@ public class PgCdcComponentConfigurer extends PropertyConfigurerSupport implemen
         switch (ignoreCase ? name.toLowerCase() : name) {
         case "autowiredenabled":
         case "autowiredEnabled": return boolean.class;
+        case "binary": return boolean.class;
         case "bridgeerrorhandler":
         case "bridgeErrorHandler": return boolean.class;
         case "configuration": return dev.pgcdc.PgCdcConfiguration.class;
         case "connecttimeout":
         case "connectTimeout": return int.class;
         case "database": return java.lang.String.class;
+        case "emitmessages":
+        case "emitMessages": return boolean.class;
+        case "excludecolumns":
+        case "excludeColumns": return java.lang.String.class;
+        case "excludetables":
+        case "excludeTables": return java.lang.String.class;
         case "host": return java.lang.String.class;
         case "maxinflight":
         case "maxInflight": return int.class;
+        case "outputformat":
+        case "outputFormat": return dev.pgcdc.OutputFormat.class;
         case "password": return java.lang.String.class;
         case "port": return int.class;
         case "publication": return java.lang.String.class;
@@ -79,12 +101,16 @@ public class PgCdcComponentConfigurer extends PropertyConfigurerSupport implemen
         case "reconnectDelay": return long.class;
         case "reconnectmaxdelay":
         case "reconnectMaxDelay": return long.class;
+        case "replicaidentityfull":
+        case "replicaIdentityFull": return java.lang.String.class;
         case "shutdowntimeout":
         case "shutdownTimeout": return long.class;
         case "statusinterval":
         case "statusInterval": return long.class;
         case "tables": return java.lang.String.class;
         case "user": return java.lang.String.class;
+        case "valueformat":
+        case "valueFormat": return java.lang.String.class;
         default: return null;
         }
     }
@@ -95,15 +121,24 @@ public class PgCdcComponentConfigurer extends PropertyConfigurerSupport implemen
         switch (ignoreCase ? name.toLowerCase() : name) {
         case "autowiredenabled":
         case "autowiredEnabled": return target.isAutowiredEnabled();
+        case "binary": return getOrCreateConfiguration(target).isBinary();
         case "bridgeerrorhandler":
         case "bridgeErrorHandler": return target.isBridgeErrorHandler();
         case "configuration": return target.getConfiguration();
         case "connecttimeout":
         case "connectTimeout": return getOrCreateConfiguration(target).getConnectTimeout();
         case "database": return getOrCreateConfiguration(target).getDatabase();
+        case "emitmessages":
+        case "emitMessages": return getOrCreateConfiguration(target).isEmitMessages();
+        case "excludecolumns":
+        case "excludeColumns": return getOrCreateConfiguration(target).getExcludeColumns();
+        case "excludetables":
+        case "excludeTables": return getOrCreateConfiguration(target).getExcludeTables();
         case "host": return getOrCreateConfiguration(target).getHost();
         case "maxinflight":
         case "maxInflight": return getOrCreateConfiguration(target).getMaxInflight();
+        case "outputformat":
+        case "outputFormat": return getOrCreateConfiguration(target).getOutputFormat();
         case "password": return getOrCreateConfiguration(target).getPassword();
         case "port": return getOrCreateConfiguration(target).getPort();
         case "publication": return getOrCreateConfiguration(target).getPublication();
@@ -111,12 +146,16 @@ public class PgCdcComponentConfigurer extends PropertyConfigurerSupport implemen
         case "reconnectDelay": return getOrCreateConfiguration(target).getReconnectDelay();
         case "reconnectmaxdelay":
         case "reconnectMaxDelay": return getOrCreateConfiguration(target).getReconnectMaxDelay();
+        case "replicaidentityfull":
+        case "replicaIdentityFull": return getOrCreateConfiguration(target).getReplicaIdentityFull();
         case "shutdowntimeout":
         case "shutdownTimeout": return getOrCreateConfiguration(target).getShutdownTimeout();
         case "statusinterval":
         case "statusInterval": return getOrCreateConfiguration(target).getStatusInterval();
         case "tables": return getOrCreateConfiguration(target).getTables();
         case "user": return getOrCreateConfiguration(target).getUser();
+        case "valueformat":
+        case "valueFormat": return getOrCreateConfiguration(target).getValueFormat();
         default: return null;
         }
     }

@@ -23,18 +23,27 @@ public class PgCdcEndpointConfigurer extends PropertyConfigurerSupport implement
     public boolean configure(CamelContext camelContext, Object obj, String name, Object value, boolean ignoreCase) {
         PgCdcEndpoint target = (PgCdcEndpoint) obj;
         switch (ignoreCase ? name.toLowerCase() : name) {
+        case "binary": target.getConfiguration().setBinary(property(camelContext, boolean.class, value)); return true;
         case "bridgeerrorhandler":
         case "bridgeErrorHandler": target.setBridgeErrorHandler(property(camelContext, boolean.class, value)); return true;
         case "connecttimeout":
         case "connectTimeout": target.getConfiguration().setConnectTimeout(property(camelContext, int.class, value)); return true;
         case "database": target.getConfiguration().setDatabase(property(camelContext, java.lang.String.class, value)); return true;
+        case "emitmessages":
+        case "emitMessages": target.getConfiguration().setEmitMessages(property(camelContext, boolean.class, value)); return true;
         case "exceptionhandler":
         case "exceptionHandler": target.setExceptionHandler(property(camelContext, org.apache.camel.spi.ExceptionHandler.class, value)); return true;
         case "exchangepattern":
         case "exchangePattern": target.setExchangePattern(property(camelContext, org.apache.camel.ExchangePattern.class, value)); return true;
+        case "excludecolumns":
+        case "excludeColumns": target.getConfiguration().setExcludeColumns(property(camelContext, java.lang.String.class, value)); return true;
+        case "excludetables":
+        case "excludeTables": target.getConfiguration().setExcludeTables(property(camelContext, java.lang.String.class, value)); return true;
         case "host": target.getConfiguration().setHost(property(camelContext, java.lang.String.class, value)); return true;
         case "maxinflight":
         case "maxInflight": target.getConfiguration().setMaxInflight(property(camelContext, int.class, value)); return true;
+        case "outputformat":
+        case "outputFormat": target.getConfiguration().setOutputFormat(property(camelContext, dev.pgcdc.OutputFormat.class, value)); return true;
         case "password": target.getConfiguration().setPassword(property(camelContext, java.lang.String.class, value)); return true;
         case "port": target.getConfiguration().setPort(property(camelContext, int.class, value)); return true;
         case "publication": target.getConfiguration().setPublication(property(camelContext, java.lang.String.class, value)); return true;
@@ -42,12 +51,16 @@ public class PgCdcEndpointConfigurer extends PropertyConfigurerSupport implement
         case "reconnectDelay": target.getConfiguration().setReconnectDelay(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
         case "reconnectmaxdelay":
         case "reconnectMaxDelay": target.getConfiguration().setReconnectMaxDelay(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
+        case "replicaidentityfull":
+        case "replicaIdentityFull": target.getConfiguration().setReplicaIdentityFull(property(camelContext, java.lang.String.class, value)); return true;
         case "shutdowntimeout":
         case "shutdownTimeout": target.getConfiguration().setShutdownTimeout(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
         case "statusinterval":
         case "statusInterval": target.getConfiguration().setStatusInterval(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
         case "tables": target.getConfiguration().setTables(property(camelContext, java.lang.String.class, value)); return true;
         case "user": target.getConfiguration().setUser(property(camelContext, java.lang.String.class, value)); return true;
+        case "valueformat":
+        case "valueFormat": target.getConfiguration().setValueFormat(property(camelContext, java.lang.String.class, value)); return true;
         default: return false;
         }
     }
@@ -55,18 +68,27 @@ public class PgCdcEndpointConfigurer extends PropertyConfigurerSupport implement
     @Override
     public Class<?> getOptionType(String name, boolean ignoreCase) {
         switch (ignoreCase ? name.toLowerCase() : name) {
+        case "binary": return boolean.class;
         case "bridgeerrorhandler":
         case "bridgeErrorHandler": return boolean.class;
         case "connecttimeout":
         case "connectTimeout": return int.class;
         case "database": return java.lang.String.class;
+        case "emitmessages":
+        case "emitMessages": return boolean.class;
         case "exceptionhandler":
         case "exceptionHandler": return org.apache.camel.spi.ExceptionHandler.class;
         case "exchangepattern":
         case "exchangePattern": return org.apache.camel.ExchangePattern.class;
+        case "excludecolumns":
+        case "excludeColumns": return java.lang.String.class;
+        case "excludetables":
+        case "excludeTables": return java.lang.String.class;
         case "host": return java.lang.String.class;
         case "maxinflight":
         case "maxInflight": return int.class;
+        case "outputformat":
+        case "outputFormat": return dev.pgcdc.OutputFormat.class;
         case "password": return java.lang.String.class;
         case "port": return int.class;
         case "publication": return java.lang.String.class;
@@ -74,12 +96,16 @@ public class PgCdcEndpointConfigurer extends PropertyConfigurerSupport implement
         case "reconnectDelay": return long.class;
         case "reconnectmaxdelay":
         case "reconnectMaxDelay": return long.class;
+        case "replicaidentityfull":
+        case "replicaIdentityFull": return java.lang.String.class;
         case "shutdowntimeout":
         case "shutdownTimeout": return long.class;
         case "statusinterval":
         case "statusInterval": return long.class;
         case "tables": return java.lang.String.class;
         case "user": return java.lang.String.class;
+        case "valueformat":
+        case "valueFormat": return java.lang.String.class;
         default: return null;
         }
     }
@@ -88,18 +114,27 @@ public class PgCdcEndpointConfigurer extends PropertyConfigurerSupport implement
     public Object getOptionValue(Object obj, String name, boolean ignoreCase) {
         PgCdcEndpoint target = (PgCdcEndpoint) obj;
         switch (ignoreCase ? name.toLowerCase() : name) {
+        case "binary": return target.getConfiguration().isBinary();
         case "bridgeerrorhandler":
         case "bridgeErrorHandler": return target.isBridgeErrorHandler();
         case "connecttimeout":
         case "connectTimeout": return target.getConfiguration().getConnectTimeout();
         case "database": return target.getConfiguration().getDatabase();
+        case "emitmessages":
+        case "emitMessages": return target.getConfiguration().isEmitMessages();
         case "exceptionhandler":
         case "exceptionHandler": return target.getExceptionHandler();
         case "exchangepattern":
         case "exchangePattern": return target.getExchangePattern();
+        case "excludecolumns":
+        case "excludeColumns": return target.getConfiguration().getExcludeColumns();
+        case "excludetables":
+        case "excludeTables": return target.getConfiguration().getExcludeTables();
         case "host": return target.getConfiguration().getHost();
         case "maxinflight":
         case "maxInflight": return target.getConfiguration().getMaxInflight();
+        case "outputformat":
+        case "outputFormat": return target.getConfiguration().getOutputFormat();
         case "password": return target.getConfiguration().getPassword();
         case "port": return target.getConfiguration().getPort();
         case "publication": return target.getConfiguration().getPublication();
@@ -107,12 +142,16 @@ public class PgCdcEndpointConfigurer extends PropertyConfigurerSupport implement
         case "reconnectDelay": return target.getConfiguration().getReconnectDelay();
         case "reconnectmaxdelay":
         case "reconnectMaxDelay": return target.getConfiguration().getReconnectMaxDelay();
+        case "replicaidentityfull":
+        case "replicaIdentityFull": return target.getConfiguration().getReplicaIdentityFull();
         case "shutdowntimeout":
         case "shutdownTimeout": return target.getConfiguration().getShutdownTimeout();
         case "statusinterval":
         case "statusInterval": return target.getConfiguration().getStatusInterval();
         case "tables": return target.getConfiguration().getTables();
         case "user": return target.getConfiguration().getUser();
+        case "valueformat":
+        case "valueFormat": return target.getConfiguration().getValueFormat();
         default: return null;
         }
     }

@@ -3,6 +3,9 @@ package dev.pgcdc;
 import java.util.ArrayList;
 import java.util.List;
 
+import dev.pgcdc.filter.ColumnExclusions;
+import dev.pgcdc.filter.TableFilter;
+import dev.pgcdc.stream.DecodingOptions;
 import org.apache.camel.RuntimeCamelException;
 import org.apache.camel.spi.Metadata;
 import org.apache.camel.spi.UriParam;
@@ -33,8 +36,40 @@ public class PgCdcConfiguration implements Cloneable {
     @UriParam(label = "common", description = "The publication to stream; defaults to the slot name.")
     private String publication;
     @UriParam(label = "common", description = "Tables to capture, comma-separated, as schema.table (or table for"
-                                             + " schema public). Used when the publication has to be created.")
+                                             + " schema public), each a name or a glob pattern (* any characters, ?"
+                                             + " one), e.g. public.orders,public.order_*. Changes of other tables"
+                                             + " are dropped (and acknowledged). When the publication has to be"
+                                             + " created, it is created for the tables that exist and match.")
     private String tables;
+    @UriParam(label = "filter", description = "Tables whose changes are dropped (and acknowledged), comma-separated"
+                                             + " names or glob patterns as in tables, e.g. public.audit_*.")
+    private String excludeTables;
+    @UriParam(label = "filter", description = "Columns left out of every change (key, before, after, unchanged),"
+                                             + " comma-separated schema.table.column names or glob patterns, e.g."
+                                             + " public.users.password_hash. Excluding a key column is an error.")
+    private String excludeColumns;
+    @UriParam(label = "consumer", defaultValue = "natural", enums = "natural,text",
+              description = "Column values as natural Java types (BigDecimal, OffsetDateTime, byte[], List, Map, ...;"
+                            + " the JSON form equals PostgreSQL's to_jsonb) or as PostgreSQL's text output (every"
+                            + " value a String). text cannot be combined with binary.")
+    private String valueFormat = "natural";
+    @UriParam(label = "consumer", defaultValue = "false",
+              description = "Ask pgoutput for binary values (PostgreSQL 14+): less work for the server, same output."
+                            + " Fails at start, naming the column, if a published column's type has no binary"
+                            + " decoder (ranges, geometric, text search, money, ...); use binary=false then.")
+    private boolean binary;
+    @UriParam(label = "consumer", defaultValue = "false",
+              description = "Deliver logical decoding messages (pg_logical_emit_message, PostgreSQL 14+) as exchanges"
+                            + " with operation m and a LogicalMessage body.")
+    private boolean emitMessages;
+    @UriParam(label = "consumer", defaultValue = "native", enums = "native,debezium",
+              description = "The body: native (the ChangeEvent) or debezium (a DebeziumEnvelope with Debezium's"
+                            + " before/after/source/op/ts_ms shape, for routes written for camel-debezium-postgres).")
+    private OutputFormat outputFormat = OutputFormat.NATIVE;
+    @UriParam(label = "advanced", description = "Tables to set REPLICA IDENTITY FULL on at start (comma-separated"
+                                               + " schema.table names), so that updates and deletes carry the whole"
+                                               + " old row and unchanged TOASTed values. Needs table ownership.")
+    private String replicaIdentityFull;
 
     @UriParam(label = "consumer", defaultValue = "1000", description = "The most change exchanges in flight (handed"
             + " to the route but not completed); reading from the server pauses while the limit is reached.")
@@ -56,6 +91,19 @@ public class PgCdcConfiguration implements Cloneable {
     @UriParam(label = "common", defaultValue = "10", description = "Connect timeout in seconds.")
     private int connectTimeout = 10;
 
+    /** The decoding and filter options, checked. */
+    public DecodingOptions decodingOptions() {
+        boolean rawText = "text".equalsIgnoreCase(valueFormat);
+        if (!rawText && !"natural".equalsIgnoreCase(valueFormat)) {
+            throw new IllegalArgumentException("valueFormat must be natural or text, was " + valueFormat);
+        }
+        if (rawText && binary) {
+            throw new IllegalArgumentException("valueFormat=text needs the server's text output: remove binary=true");
+        }
+        return new DecodingOptions(binary, rawText, emitMessages, TableFilter.of(tables, excludeTables),
+                ColumnExclusions.of(excludeColumns));
+    }
+
     public PgCdcConfiguration copy() {
         try {
             return (PgCdcConfiguration) clone();
@@ -69,15 +117,24 @@ public class PgCdcConfiguration implements Cloneable {
         return publication != null && !publication.isBlank() ? publication : slotName;
     }
 
-    /** The configured tables as [schema, table] pairs; unqualified names are in schema public. */
+    /** The configured tables (exact names, not patterns) as [schema, table] pairs; unqualified names are in public. */
     public List<String[]> tableList() {
+        return qualifiedNames(tables);
+    }
+
+    /** The tables to set REPLICA IDENTITY FULL on, as [schema, table] pairs. */
+    public List<String[]> replicaIdentityFullList() {
+        return qualifiedNames(replicaIdentityFull);
+    }
+
+    private static List<String[]> qualifiedNames(String list) {
         List<String[]> result = new ArrayList<>();
-        if (tables == null || tables.isBlank()) {
+        if (list == null || list.isBlank()) {
             return result;
         }
-        for (String entry : tables.split(",")) {
+        for (String entry : list.split(",")) {
             String name = entry.trim();
-            if (name.isEmpty()) {
+            if (name.isEmpty() || name.indexOf('*') >= 0 || name.indexOf('?') >= 0) {
                 continue;
             }
             int dot = name.indexOf('.');
@@ -149,6 +206,62 @@ public class PgCdcConfiguration implements Cloneable {
 
     public void setTables(String tables) {
         this.tables = tables;
+    }
+
+    public String getExcludeTables() {
+        return excludeTables;
+    }
+
+    public void setExcludeTables(String excludeTables) {
+        this.excludeTables = excludeTables;
+    }
+
+    public String getExcludeColumns() {
+        return excludeColumns;
+    }
+
+    public void setExcludeColumns(String excludeColumns) {
+        this.excludeColumns = excludeColumns;
+    }
+
+    public String getValueFormat() {
+        return valueFormat;
+    }
+
+    public void setValueFormat(String valueFormat) {
+        this.valueFormat = valueFormat;
+    }
+
+    public boolean isBinary() {
+        return binary;
+    }
+
+    public void setBinary(boolean binary) {
+        this.binary = binary;
+    }
+
+    public boolean isEmitMessages() {
+        return emitMessages;
+    }
+
+    public void setEmitMessages(boolean emitMessages) {
+        this.emitMessages = emitMessages;
+    }
+
+    public OutputFormat getOutputFormat() {
+        return outputFormat;
+    }
+
+    public void setOutputFormat(OutputFormat outputFormat) {
+        this.outputFormat = outputFormat;
+    }
+
+    public String getReplicaIdentityFull() {
+        return replicaIdentityFull;
+    }
+
+    public void setReplicaIdentityFull(String replicaIdentityFull) {
+        this.replicaIdentityFull = replicaIdentityFull;
     }
 
     public int getMaxInflight() {

@@ -10,6 +10,8 @@ import java.util.concurrent.TimeoutException;
 
 import dev.pgcdc.connect.ConnectionSettings;
 import dev.pgcdc.connect.PgConnector;
+import dev.pgcdc.stream.ChangeModelPreflight;
+import dev.pgcdc.stream.DecodingOptions;
 import dev.pgcdc.stream.Replicator;
 import dev.pgcdc.stream.ReplicatorState;
 import dev.pgcdc.stream.StreamOptions;
@@ -51,14 +53,19 @@ public class PgCdcConsumer extends DefaultConsumer {
         PgConnector connector = new PgConnector(new ConnectionSettings(configuration.getHost(), configuration.getPort(),
                 configuration.getDatabase(), configuration.getUser(), configuration.getPassword(),
                 configuration.getConnectTimeout()));
+        DecodingOptions decoding = configuration.decodingOptions();
         try (Connection connection = connector.openJdbc("pgcdc " + configuration.getSlotName() + " setup")) {
             new StreamPreflight(connection, configuration.getSlotName(), configuration.resolvedPublication(),
-                    configuration.tableList()).run();
+                    ChangeModelPreflight.tablesToPublish(connection, configuration.tableList(), decoding.tables()))
+                    .run();
+            new ChangeModelPreflight(connection, connector, configuration.resolvedPublication(), decoding,
+                    configuration.replicaIdentityFullList()).run();
         }
         StreamOptions options = new StreamOptions(configuration.getSlotName(),
                 List.of(configuration.resolvedPublication()), configuration.getMaxInflight(),
-                Duration.ofMillis(configuration.getStatusInterval()), Duration.ofMillis(configuration.getShutdownTimeout()));
-        dispatcher = new ExchangeDispatcher(this);
+                Duration.ofMillis(configuration.getStatusInterval()), Duration.ofMillis(configuration.getShutdownTimeout()))
+                .withDecoding(decoding);
+        dispatcher = new ExchangeDispatcher(this, configuration);
         replicator = new Replicator(connector, options, dispatcher, Duration.ofMillis(configuration.getReconnectDelay()),
                 Duration.ofMillis(configuration.getReconnectMaxDelay()),
                 (message, cause) -> getExceptionHandler().handleException(message, cause));

@@ -40,6 +40,16 @@ public final class TypeRegistry {
         return new TypeRegistry(Catalog.NONE, true);
     }
 
+    /** Whether binary mode can decode values of the type. */
+    public boolean hasBinary(int oid) {
+        return codec(oid).hasBinary();
+    }
+
+    /** The type's name as the decoder knows it, e.g. {@code int4}, {@code mood}, {@code point[]}. */
+    public String typeName(int oid) {
+        return codec(oid).typeName();
+    }
+
     ValueCodec codec(int oid) {
         ValueCodec codec = codecs.get(oid);
         if (codec == null) {

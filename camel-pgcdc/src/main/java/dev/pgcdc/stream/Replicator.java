@@ -14,6 +14,7 @@ import dev.pgcdc.sql.Sql;
 import org.postgresql.PGConnection;
 import org.postgresql.replication.LogSequenceNumber;
 import org.postgresql.replication.PGReplicationStream;
+import org.postgresql.replication.fluent.logical.ChainedLogicalStreamBuilder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -78,17 +79,26 @@ public final class Replicator implements Runnable {
 
     private void streamOnce() throws SQLException, InterruptedException {
         PGConnection replication = connector.openReplication("pgcdc " + options.slotName());
+        JdbcCatalog catalog = new JdbcCatalog(connector, "pgcdc " + options.slotName() + " catalog");
         try {
             long confirmed = confirmedFlushLsn((Connection) replication);
-            PGReplicationStream stream = replication.getReplicationAPI().replicationStream().logical()
+            ChainedLogicalStreamBuilder builder = replication.getReplicationAPI().replicationStream().logical()
                     .withSlotName(options.slotName())
+                    // version 1 is all we use on every server: binary and messages are options of their own (PG14+),
+                    // and streamed in-progress transactions (version 2+) are not decoded
                     .withSlotOption("proto_version", 1)
                     .withSlotOption("publication_names", publicationNames())
                     .withStatusInterval((int) options.statusInterval().toMillis(), TimeUnit.MILLISECONDS)
                     // pgjdbc would otherwise confirm everything it has received, acknowledged or not.
-                    .withAutomaticFlush(false)
-                    .start();
-            ReplicationSession current = new ReplicationSession(stream, options, sink, confirmed, stats);
+                    .withAutomaticFlush(false);
+            if (options.decoding().binary()) {
+                builder.withSlotOption("binary", true);
+            }
+            if (options.decoding().emitMessages()) {
+                builder.withSlotOption("messages", true);
+            }
+            PGReplicationStream stream = builder.start();
+            ReplicationSession current = new ReplicationSession(stream, options, sink, confirmed, stats, catalog);
             session = current;
             if (stopRequested) {
                 current.requestStop();
@@ -108,6 +118,7 @@ public final class Replicator implements Runnable {
             closeQuietly(stream);
         } finally {
             session = null;
+            catalog.close();
             closeQuietly((Connection) replication);
         }
     }

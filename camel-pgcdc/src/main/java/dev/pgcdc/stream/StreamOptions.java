@@ -12,14 +12,30 @@ public final class StreamOptions {
     private final int maxInflight;
     private final Duration statusInterval;
     private final Duration drainTimeout;
+    private final DecodingOptions decoding;
 
     public StreamOptions(String slotName, List<String> publications, int maxInflight, Duration statusInterval,
                          Duration drainTimeout) {
+        this(slotName, publications, maxInflight, statusInterval, drainTimeout, DecodingOptions.DEFAULT);
+    }
+
+    private StreamOptions(String slotName, List<String> publications, int maxInflight, Duration statusInterval,
+                          Duration drainTimeout, DecodingOptions decoding) {
         this.slotName = Objects.requireNonNull(slotName, "slotName");
         this.publications = List.copyOf(publications);
         this.maxInflight = maxInflight;
         this.statusInterval = statusInterval;
         this.drainTimeout = drainTimeout;
+        this.decoding = Objects.requireNonNull(decoding, "decoding");
+    }
+
+    /** A copy with other decoding options. */
+    public StreamOptions withDecoding(DecodingOptions decoding) {
+        return new StreamOptions(slotName, publications, maxInflight, statusInterval, drainTimeout, decoding);
+    }
+
+    public DecodingOptions decoding() {
+        return decoding;
     }
 
     public String slotName() {
