@@ -70,7 +70,10 @@ public final class ChangeEvent implements ChangeRecord {
         return table;
     }
 
-    /** The row's replica identity (primary key) columns; null for a truncate. */
+    /**
+     * The row's primary key columns (under REPLICA IDENTITY USING INDEX: the index's columns; for a table without
+     * primary key under FULL: the whole row); null for a truncate.
+     */
     public Map<String, Object> getKey() {
         return key;
     }
