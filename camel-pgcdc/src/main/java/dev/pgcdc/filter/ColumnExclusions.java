@@ -21,10 +21,6 @@ public final class ColumnExclusions implements ColumnFilter {
         return new ColumnExclusions(TableFilter.patterns(list, 3));
     }
 
-    public boolean isEmpty() {
-        return patterns.isEmpty();
-    }
-
     @Override
     public boolean includes(String schema, String table, String column) {
         if (patterns.isEmpty()) {

@@ -18,11 +18,6 @@ public interface ChangeSink {
      */
     void deliver(ChangeRecord record, boolean schemaChanged, long seq, AckListener listener);
 
-    /** Queues a change of a table whose columns did not change since the previous one. */
-    default void deliver(ChangeRecord record, long seq, AckListener listener) {
-        deliver(record, false, seq, listener);
-    }
-
     /** Drops changes that were queued but not yet handed to the route (they are not acknowledged either). */
     void discardPending();
 
