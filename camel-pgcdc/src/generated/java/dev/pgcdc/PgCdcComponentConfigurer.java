@@ -32,6 +32,7 @@ public class PgCdcComponentConfigurer extends PropertyConfigurerSupport implemen
         switch (ignoreCase ? name.toLowerCase() : name) {
         case "autowiredenabled":
         case "autowiredEnabled": target.setAutowiredEnabled(property(camelContext, boolean.class, value)); return true;
+        case "binary": getOrCreateConfiguration(target).setBinary(property(camelContext, boolean.class, value)); return true;
         case "bridgeerrorhandler":
         case "bridgeErrorHandler": target.setBridgeErrorHandler(property(camelContext, boolean.class, value)); return true;
         case "configuration": target.setConfiguration(property(camelContext, dev.pgcdc.PgCdcConfiguration.class, value)); return true;
@@ -40,6 +41,12 @@ public class PgCdcComponentConfigurer extends PropertyConfigurerSupport implemen
         case "database": getOrCreateConfiguration(target).setDatabase(property(camelContext, java.lang.String.class, value)); return true;
         case "dropslotonstop":
         case "dropSlotOnStop": getOrCreateConfiguration(target).setDropSlotOnStop(property(camelContext, boolean.class, value)); return true;
+        case "emitmessages":
+        case "emitMessages": getOrCreateConfiguration(target).setEmitMessages(property(camelContext, boolean.class, value)); return true;
+        case "excludecolumns":
+        case "excludeColumns": getOrCreateConfiguration(target).setExcludeColumns(property(camelContext, java.lang.String.class, value)); return true;
+        case "excludetables":
+        case "excludeTables": getOrCreateConfiguration(target).setExcludeTables(property(camelContext, java.lang.String.class, value)); return true;
         case "healthgraceperiod":
         case "healthGracePeriod": getOrCreateConfiguration(target).setHealthGracePeriod(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
         case "heartbeatinterval":
@@ -51,6 +58,8 @@ public class PgCdcComponentConfigurer extends PropertyConfigurerSupport implemen
         case "lagWarnBytes": getOrCreateConfiguration(target).setLagWarnBytes(property(camelContext, long.class, value)); return true;
         case "maxinflight":
         case "maxInflight": getOrCreateConfiguration(target).setMaxInflight(property(camelContext, int.class, value)); return true;
+        case "outputformat":
+        case "outputFormat": getOrCreateConfiguration(target).setOutputFormat(property(camelContext, dev.pgcdc.OutputFormat.class, value)); return true;
         case "password": getOrCreateConfiguration(target).setPassword(property(camelContext, java.lang.String.class, value)); return true;
         case "passwordfile":
         case "passwordFile": getOrCreateConfiguration(target).setPasswordFile(property(camelContext, java.lang.String.class, value)); return true;
@@ -60,6 +69,8 @@ public class PgCdcComponentConfigurer extends PropertyConfigurerSupport implemen
         case "reconnectDelay": getOrCreateConfiguration(target).setReconnectDelay(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
         case "reconnectmaxdelay":
         case "reconnectMaxDelay": getOrCreateConfiguration(target).setReconnectMaxDelay(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
+        case "replicaidentityfull":
+        case "replicaIdentityFull": getOrCreateConfiguration(target).setReplicaIdentityFull(property(camelContext, java.lang.String.class, value)); return true;
         case "setupmode":
         case "setupMode": getOrCreateConfiguration(target).setSetupMode(property(camelContext, dev.pgcdc.setup.SetupMode.class, value)); return true;
         case "shutdowntimeout":
@@ -98,6 +109,8 @@ public class PgCdcComponentConfigurer extends PropertyConfigurerSupport implemen
         case "statusInterval": getOrCreateConfiguration(target).setStatusInterval(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
         case "tables": getOrCreateConfiguration(target).setTables(property(camelContext, java.lang.String.class, value)); return true;
         case "user": getOrCreateConfiguration(target).setUser(property(camelContext, java.lang.String.class, value)); return true;
+        case "valueformat":
+        case "valueFormat": getOrCreateConfiguration(target).setValueFormat(property(camelContext, java.lang.String.class, value)); return true;
         default: return false;
         }
     }
@@ -107,6 +120,7 @@ public class PgCdcComponentConfigurer extends PropertyConfigurerSupport implemen
         switch (ignoreCase ? name.toLowerCase() : name) {
         case "autowiredenabled":
         case "autowiredEnabled": return boolean.class;
+        case "binary": return boolean.class;
         case "bridgeerrorhandler":
         case "bridgeErrorHandler": return boolean.class;
         case "configuration": return dev.pgcdc.PgCdcConfiguration.class;
@@ -115,6 +129,12 @@ public class PgCdcComponentConfigurer extends PropertyConfigurerSupport implemen
         case "database": return java.lang.String.class;
         case "dropslotonstop":
         case "dropSlotOnStop": return boolean.class;
+        case "emitmessages":
+        case "emitMessages": return boolean.class;
+        case "excludecolumns":
+        case "excludeColumns": return java.lang.String.class;
+        case "excludetables":
+        case "excludeTables": return java.lang.String.class;
         case "healthgraceperiod":
         case "healthGracePeriod": return long.class;
         case "heartbeatinterval":
@@ -126,6 +146,8 @@ public class PgCdcComponentConfigurer extends PropertyConfigurerSupport implemen
         case "lagWarnBytes": return long.class;
         case "maxinflight":
         case "maxInflight": return int.class;
+        case "outputformat":
+        case "outputFormat": return dev.pgcdc.OutputFormat.class;
         case "password": return java.lang.String.class;
         case "passwordfile":
         case "passwordFile": return java.lang.String.class;
@@ -135,6 +157,8 @@ public class PgCdcComponentConfigurer extends PropertyConfigurerSupport implemen
         case "reconnectDelay": return long.class;
         case "reconnectmaxdelay":
         case "reconnectMaxDelay": return long.class;
+        case "replicaidentityfull":
+        case "replicaIdentityFull": return java.lang.String.class;
         case "setupmode":
         case "setupMode": return dev.pgcdc.setup.SetupMode.class;
         case "shutdowntimeout":
@@ -173,6 +197,8 @@ public class PgCdcComponentConfigurer extends PropertyConfigurerSupport implemen
         case "statusInterval": return long.class;
         case "tables": return java.lang.String.class;
         case "user": return java.lang.String.class;
+        case "valueformat":
+        case "valueFormat": return java.lang.String.class;
         default: return null;
         }
     }
@@ -183,6 +209,7 @@ public class PgCdcComponentConfigurer extends PropertyConfigurerSupport implemen
         switch (ignoreCase ? name.toLowerCase() : name) {
         case "autowiredenabled":
         case "autowiredEnabled": return target.isAutowiredEnabled();
+        case "binary": return getOrCreateConfiguration(target).isBinary();
         case "bridgeerrorhandler":
         case "bridgeErrorHandler": return target.isBridgeErrorHandler();
         case "configuration": return target.getConfiguration();
@@ -191,6 +218,12 @@ public class PgCdcComponentConfigurer extends PropertyConfigurerSupport implemen
         case "database": return getOrCreateConfiguration(target).getDatabase();
         case "dropslotonstop":
         case "dropSlotOnStop": return getOrCreateConfiguration(target).isDropSlotOnStop();
+        case "emitmessages":
+        case "emitMessages": return getOrCreateConfiguration(target).isEmitMessages();
+        case "excludecolumns":
+        case "excludeColumns": return getOrCreateConfiguration(target).getExcludeColumns();
+        case "excludetables":
+        case "excludeTables": return getOrCreateConfiguration(target).getExcludeTables();
         case "healthgraceperiod":
         case "healthGracePeriod": return getOrCreateConfiguration(target).getHealthGracePeriod();
         case "heartbeatinterval":
@@ -202,6 +235,8 @@ public class PgCdcComponentConfigurer extends PropertyConfigurerSupport implemen
         case "lagWarnBytes": return getOrCreateConfiguration(target).getLagWarnBytes();
         case "maxinflight":
         case "maxInflight": return getOrCreateConfiguration(target).getMaxInflight();
+        case "outputformat":
+        case "outputFormat": return getOrCreateConfiguration(target).getOutputFormat();
         case "password": return getOrCreateConfiguration(target).getPassword();
         case "passwordfile":
         case "passwordFile": return getOrCreateConfiguration(target).getPasswordFile();
@@ -211,6 +246,8 @@ public class PgCdcComponentConfigurer extends PropertyConfigurerSupport implemen
         case "reconnectDelay": return getOrCreateConfiguration(target).getReconnectDelay();
         case "reconnectmaxdelay":
         case "reconnectMaxDelay": return getOrCreateConfiguration(target).getReconnectMaxDelay();
+        case "replicaidentityfull":
+        case "replicaIdentityFull": return getOrCreateConfiguration(target).getReplicaIdentityFull();
         case "setupmode":
         case "setupMode": return getOrCreateConfiguration(target).getSetupMode();
         case "shutdowntimeout":
@@ -249,6 +286,8 @@ public class PgCdcComponentConfigurer extends PropertyConfigurerSupport implemen
         case "statusInterval": return getOrCreateConfiguration(target).getStatusInterval();
         case "tables": return getOrCreateConfiguration(target).getTables();
         case "user": return getOrCreateConfiguration(target).getUser();
+        case "valueformat":
+        case "valueFormat": return getOrCreateConfiguration(target).getValueFormat();
         default: return null;
         }
     }

@@ -23,6 +23,7 @@ public class PgCdcEndpointConfigurer extends PropertyConfigurerSupport implement
     public boolean configure(CamelContext camelContext, Object obj, String name, Object value, boolean ignoreCase) {
         PgCdcEndpoint target = (PgCdcEndpoint) obj;
         switch (ignoreCase ? name.toLowerCase() : name) {
+        case "binary": target.getConfiguration().setBinary(property(camelContext, boolean.class, value)); return true;
         case "bridgeerrorhandler":
         case "bridgeErrorHandler": target.setBridgeErrorHandler(property(camelContext, boolean.class, value)); return true;
         case "connecttimeout":
@@ -30,10 +31,16 @@ public class PgCdcEndpointConfigurer extends PropertyConfigurerSupport implement
         case "database": target.getConfiguration().setDatabase(property(camelContext, java.lang.String.class, value)); return true;
         case "dropslotonstop":
         case "dropSlotOnStop": target.getConfiguration().setDropSlotOnStop(property(camelContext, boolean.class, value)); return true;
+        case "emitmessages":
+        case "emitMessages": target.getConfiguration().setEmitMessages(property(camelContext, boolean.class, value)); return true;
         case "exceptionhandler":
         case "exceptionHandler": target.setExceptionHandler(property(camelContext, org.apache.camel.spi.ExceptionHandler.class, value)); return true;
         case "exchangepattern":
         case "exchangePattern": target.setExchangePattern(property(camelContext, org.apache.camel.ExchangePattern.class, value)); return true;
+        case "excludecolumns":
+        case "excludeColumns": target.getConfiguration().setExcludeColumns(property(camelContext, java.lang.String.class, value)); return true;
+        case "excludetables":
+        case "excludeTables": target.getConfiguration().setExcludeTables(property(camelContext, java.lang.String.class, value)); return true;
         case "healthgraceperiod":
         case "healthGracePeriod": target.getConfiguration().setHealthGracePeriod(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
         case "heartbeatinterval":
@@ -45,6 +52,8 @@ public class PgCdcEndpointConfigurer extends PropertyConfigurerSupport implement
         case "lagWarnBytes": target.getConfiguration().setLagWarnBytes(property(camelContext, long.class, value)); return true;
         case "maxinflight":
         case "maxInflight": target.getConfiguration().setMaxInflight(property(camelContext, int.class, value)); return true;
+        case "outputformat":
+        case "outputFormat": target.getConfiguration().setOutputFormat(property(camelContext, dev.pgcdc.OutputFormat.class, value)); return true;
         case "password": target.getConfiguration().setPassword(property(camelContext, java.lang.String.class, value)); return true;
         case "passwordfile":
         case "passwordFile": target.getConfiguration().setPasswordFile(property(camelContext, java.lang.String.class, value)); return true;
@@ -54,6 +63,8 @@ public class PgCdcEndpointConfigurer extends PropertyConfigurerSupport implement
         case "reconnectDelay": target.getConfiguration().setReconnectDelay(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
         case "reconnectmaxdelay":
         case "reconnectMaxDelay": target.getConfiguration().setReconnectMaxDelay(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
+        case "replicaidentityfull":
+        case "replicaIdentityFull": target.getConfiguration().setReplicaIdentityFull(property(camelContext, java.lang.String.class, value)); return true;
         case "setupmode":
         case "setupMode": target.getConfiguration().setSetupMode(property(camelContext, dev.pgcdc.setup.SetupMode.class, value)); return true;
         case "shutdowntimeout":
@@ -92,6 +103,8 @@ public class PgCdcEndpointConfigurer extends PropertyConfigurerSupport implement
         case "statusInterval": target.getConfiguration().setStatusInterval(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
         case "tables": target.getConfiguration().setTables(property(camelContext, java.lang.String.class, value)); return true;
         case "user": target.getConfiguration().setUser(property(camelContext, java.lang.String.class, value)); return true;
+        case "valueformat":
+        case "valueFormat": target.getConfiguration().setValueFormat(property(camelContext, java.lang.String.class, value)); return true;
         default: return false;
         }
     }
@@ -99,6 +112,7 @@ public class PgCdcEndpointConfigurer extends PropertyConfigurerSupport implement
     @Override
     public Class<?> getOptionType(String name, boolean ignoreCase) {
         switch (ignoreCase ? name.toLowerCase() : name) {
+        case "binary": return boolean.class;
         case "bridgeerrorhandler":
         case "bridgeErrorHandler": return boolean.class;
         case "connecttimeout":
@@ -106,10 +120,16 @@ public class PgCdcEndpointConfigurer extends PropertyConfigurerSupport implement
         case "database": return java.lang.String.class;
         case "dropslotonstop":
         case "dropSlotOnStop": return boolean.class;
+        case "emitmessages":
+        case "emitMessages": return boolean.class;
         case "exceptionhandler":
         case "exceptionHandler": return org.apache.camel.spi.ExceptionHandler.class;
         case "exchangepattern":
         case "exchangePattern": return org.apache.camel.ExchangePattern.class;
+        case "excludecolumns":
+        case "excludeColumns": return java.lang.String.class;
+        case "excludetables":
+        case "excludeTables": return java.lang.String.class;
         case "healthgraceperiod":
         case "healthGracePeriod": return long.class;
         case "heartbeatinterval":
@@ -121,6 +141,8 @@ public class PgCdcEndpointConfigurer extends PropertyConfigurerSupport implement
         case "lagWarnBytes": return long.class;
         case "maxinflight":
         case "maxInflight": return int.class;
+        case "outputformat":
+        case "outputFormat": return dev.pgcdc.OutputFormat.class;
         case "password": return java.lang.String.class;
         case "passwordfile":
         case "passwordFile": return java.lang.String.class;
@@ -130,6 +152,8 @@ public class PgCdcEndpointConfigurer extends PropertyConfigurerSupport implement
         case "reconnectDelay": return long.class;
         case "reconnectmaxdelay":
         case "reconnectMaxDelay": return long.class;
+        case "replicaidentityfull":
+        case "replicaIdentityFull": return java.lang.String.class;
         case "setupmode":
         case "setupMode": return dev.pgcdc.setup.SetupMode.class;
         case "shutdowntimeout":
@@ -168,6 +192,8 @@ public class PgCdcEndpointConfigurer extends PropertyConfigurerSupport implement
         case "statusInterval": return long.class;
         case "tables": return java.lang.String.class;
         case "user": return java.lang.String.class;
+        case "valueformat":
+        case "valueFormat": return java.lang.String.class;
         default: return null;
         }
     }
@@ -176,6 +202,7 @@ public class PgCdcEndpointConfigurer extends PropertyConfigurerSupport implement
     public Object getOptionValue(Object obj, String name, boolean ignoreCase) {
         PgCdcEndpoint target = (PgCdcEndpoint) obj;
         switch (ignoreCase ? name.toLowerCase() : name) {
+        case "binary": return target.getConfiguration().isBinary();
         case "bridgeerrorhandler":
         case "bridgeErrorHandler": return target.isBridgeErrorHandler();
         case "connecttimeout":
@@ -183,10 +210,16 @@ public class PgCdcEndpointConfigurer extends PropertyConfigurerSupport implement
         case "database": return target.getConfiguration().getDatabase();
         case "dropslotonstop":
         case "dropSlotOnStop": return target.getConfiguration().isDropSlotOnStop();
+        case "emitmessages":
+        case "emitMessages": return target.getConfiguration().isEmitMessages();
         case "exceptionhandler":
         case "exceptionHandler": return target.getExceptionHandler();
         case "exchangepattern":
         case "exchangePattern": return target.getExchangePattern();
+        case "excludecolumns":
+        case "excludeColumns": return target.getConfiguration().getExcludeColumns();
+        case "excludetables":
+        case "excludeTables": return target.getConfiguration().getExcludeTables();
         case "healthgraceperiod":
         case "healthGracePeriod": return target.getConfiguration().getHealthGracePeriod();
         case "heartbeatinterval":
@@ -198,6 +231,8 @@ public class PgCdcEndpointConfigurer extends PropertyConfigurerSupport implement
         case "lagWarnBytes": return target.getConfiguration().getLagWarnBytes();
         case "maxinflight":
         case "maxInflight": return target.getConfiguration().getMaxInflight();
+        case "outputformat":
+        case "outputFormat": return target.getConfiguration().getOutputFormat();
         case "password": return target.getConfiguration().getPassword();
         case "passwordfile":
         case "passwordFile": return target.getConfiguration().getPasswordFile();
@@ -207,6 +242,8 @@ public class PgCdcEndpointConfigurer extends PropertyConfigurerSupport implement
         case "reconnectDelay": return target.getConfiguration().getReconnectDelay();
         case "reconnectmaxdelay":
         case "reconnectMaxDelay": return target.getConfiguration().getReconnectMaxDelay();
+        case "replicaidentityfull":
+        case "replicaIdentityFull": return target.getConfiguration().getReplicaIdentityFull();
         case "setupmode":
         case "setupMode": return target.getConfiguration().getSetupMode();
         case "shutdowntimeout":
@@ -245,6 +282,8 @@ public class PgCdcEndpointConfigurer extends PropertyConfigurerSupport implement
         case "statusInterval": return target.getConfiguration().getStatusInterval();
         case "tables": return target.getConfiguration().getTables();
         case "user": return target.getConfiguration().getUser();
+        case "valueformat":
+        case "valueFormat": return target.getConfiguration().getValueFormat();
         default: return null;
         }
     }

@@ -5,6 +5,9 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 import dev.pgcdc.event.ChangeEvent;
+import dev.pgcdc.event.ChangeRecord;
+import dev.pgcdc.event.DebeziumEnvelope;
+import dev.pgcdc.event.LogicalMessage;
 import dev.pgcdc.stream.AckListener;
 import dev.pgcdc.stream.ChangeSink;
 import org.apache.camel.Exchange;
@@ -19,6 +22,7 @@ import org.apache.camel.spi.Synchronization;
 final class ExchangeDispatcher implements ChangeSink, Runnable {
 
     private final PgCdcConsumer consumer;
+    private final PgCdcConfiguration configuration;
     private final BlockingQueue<Pending> queue = new LinkedBlockingQueue<>();
     private final Object lock = new Object();
     /** Bumped by {@link #discardPending()}: queued changes of an older generation are dropped, not delivered. */
@@ -26,20 +30,22 @@ final class ExchangeDispatcher implements ChangeSink, Runnable {
     private int outstanding;
     private volatile boolean running = true;
 
-    private record Pending(ChangeEvent event, long seq, AckListener listener, long generation) {
+    private record Pending(ChangeRecord record, boolean schemaChanged, long seq, AckListener listener,
+                           long generation) {
     }
 
-    ExchangeDispatcher(PgCdcConsumer consumer) {
+    ExchangeDispatcher(PgCdcConsumer consumer, PgCdcConfiguration configuration) {
         this.consumer = consumer;
+        this.configuration = configuration;
     }
 
     @Override
-    public void deliver(ChangeEvent event, long seq, AckListener listener) {
+    public void deliver(ChangeRecord record, boolean schemaChanged, long seq, AckListener listener) {
         long current;
         synchronized (lock) {
             current = generation;
         }
-        queue.add(new Pending(event, seq, listener, current));
+        queue.add(new Pending(record, schemaChanged, seq, listener, current));
     }
 
     @Override
@@ -104,18 +110,29 @@ final class ExchangeDispatcher implements ChangeSink, Runnable {
 
     private void dispatch(Pending pending) {
         Exchange exchange = consumer.createExchange(false);
-        ChangeEvent event = pending.event;
+        ChangeRecord record = pending.record;
         Message message = exchange.getIn();
-        message.setBody(event);
-        message.setHeader(PgCdcConstants.OPERATION, event.getOp().code());
-        message.setHeader(PgCdcConstants.SCHEMA, event.getSchema());
-        message.setHeader(PgCdcConstants.TABLE, event.getTable());
-        message.setHeader(PgCdcConstants.LSN, event.getLsn().toString());
-        message.setHeader(PgCdcConstants.COMMIT_LSN, event.getCommitLsn().toString());
-        message.setHeader(PgCdcConstants.TX_ID, event.getTxId());
-        message.setHeader(PgCdcConstants.COMMIT_TIMESTAMP, event.getCommitTimestamp());
-        message.setHeader(PgCdcConstants.KEY, event.getKey());
-        message.setHeader(PgCdcConstants.SNAPSHOT, event.isSnapshot());
+        message.setBody(configuration.getOutputFormat() == OutputFormat.DEBEZIUM
+                ? DebeziumEnvelope.of(record, configuration.getSlotName(), configuration.getDatabase())
+                : record);
+        message.setHeader(PgCdcConstants.OPERATION, record.getOp().code());
+        message.setHeader(PgCdcConstants.LSN, record.getLsn().toString());
+        if (record.getCommitLsn() != null) { // null only for a non-transactional message
+            message.setHeader(PgCdcConstants.COMMIT_LSN, record.getCommitLsn().toString());
+            message.setHeader(PgCdcConstants.TX_ID, record.getTxId());
+            message.setHeader(PgCdcConstants.COMMIT_TIMESTAMP, record.getCommitTimestamp());
+        }
+        if (record instanceof ChangeEvent event) {
+            message.setHeader(PgCdcConstants.SCHEMA, event.getSchema());
+            message.setHeader(PgCdcConstants.TABLE, event.getTable());
+            message.setHeader(PgCdcConstants.KEY, event.getKey());
+            message.setHeader(PgCdcConstants.SNAPSHOT, event.isSnapshot());
+            if (pending.schemaChanged) {
+                message.setHeader(PgCdcConstants.SCHEMA_CHANGED, true);
+            }
+        } else {
+            message.setHeader(PgCdcConstants.MESSAGE_PREFIX, ((LogicalMessage) record).getPrefix());
+        }
         // A completion hook rather than the process callback: it travels with the exchange through seda and other
         // hand-overs, so the change is acknowledged only when the route has really finished with it.
         exchange.getExchangeExtension().addOnCompletion(new Acknowledge(pending));

@@ -10,6 +10,9 @@ import dev.pgcdc.connect.SslMode;
 import dev.pgcdc.connect.SslSettings;
 import dev.pgcdc.setup.SetupMode;
 import dev.pgcdc.setup.TableName;
+import dev.pgcdc.filter.ColumnExclusions;
+import dev.pgcdc.filter.TableFilter;
+import dev.pgcdc.stream.DecodingOptions;
 import org.apache.camel.RuntimeCamelException;
 import org.apache.camel.spi.Metadata;
 import org.apache.camel.spi.UriParam;
@@ -78,15 +81,46 @@ public class PgCdcConfiguration implements Cloneable {
     private String sshHostKeyFingerprint;
     @UriParam(label = "common", description = "The publication to stream; defaults to the slot name.")
     private String publication;
-    @UriParam(label = "common", description = "Tables to capture, comma-separated, written as in SQL: orders,"
-            + " sales.\"Order\" (unquoted names fold to lower case; no schema means public). Used to create or"
-            + " complete the publication; empty means every table.")
+    @UriParam(label = "common", description = "Tables to capture, comma-separated, as schema.table (or table for"
+                                             + " schema public), each a name or a glob pattern (* any characters, ?"
+                                             + " one), e.g. public.orders,public.order_*. Changes of other tables"
+                                             + " are dropped (and acknowledged). When the publication has to be"
+                                             + " created, it is created for the tables that exist and match.")
     private String tables;
     @UriParam(label = "common", defaultValue = "AUTO", description = "AUTO: create the publication, slot and heartbeat"
             + " table when the user may, and fail with the SQL still missing otherwise. VALIDATE: change nothing and"
             + " fail with the SQL if anything is missing. PLAN: log the plan (who must run which SQL, and why) and do"
             + " not stream.")
     private SetupMode setupMode = SetupMode.AUTO;
+    @UriParam(label = "filter", description = "Tables whose changes are dropped (and acknowledged), comma-separated"
+                                             + " names or glob patterns as in tables, e.g. public.audit_*.")
+    private String excludeTables;
+    @UriParam(label = "filter", description = "Columns left out of every change (key, before, after, unchanged),"
+                                             + " comma-separated schema.table.column names or glob patterns, e.g."
+                                             + " public.users.password_hash. Excluding a key column is an error.")
+    private String excludeColumns;
+    @UriParam(label = "consumer", defaultValue = "natural", enums = "natural,text",
+              description = "Column values as natural Java types (BigDecimal, OffsetDateTime, byte[], List, Map, ...;"
+                            + " the JSON form equals PostgreSQL's to_jsonb) or as PostgreSQL's text output (every"
+                            + " value a String). text cannot be combined with binary.")
+    private String valueFormat = "natural";
+    @UriParam(label = "consumer", defaultValue = "false",
+              description = "Ask pgoutput for binary values (PostgreSQL 14+): less work for the server, same output."
+                            + " Fails at start, naming the column, if a published column's type has no binary"
+                            + " decoder (ranges, geometric, text search, money, ...); use binary=false then.")
+    private boolean binary;
+    @UriParam(label = "consumer", defaultValue = "false",
+              description = "Deliver logical decoding messages (pg_logical_emit_message, PostgreSQL 14+) as exchanges"
+                            + " with operation m and a LogicalMessage body.")
+    private boolean emitMessages;
+    @UriParam(label = "consumer", defaultValue = "native", enums = "native,debezium",
+              description = "The body: native (the ChangeEvent) or debezium (a DebeziumEnvelope with Debezium's"
+                            + " before/after/source/op/ts_ms shape, for routes written for camel-debezium-postgres).")
+    private OutputFormat outputFormat = OutputFormat.NATIVE;
+    @UriParam(label = "advanced", description = "Tables to set REPLICA IDENTITY FULL on at start (comma-separated"
+                                               + " schema.table names), so that updates and deletes carry the whole"
+                                               + " old row and unchanged TOASTed values. Needs table ownership.")
+    private String replicaIdentityFull;
 
     @UriParam(label = "consumer", defaultValue = "1000", description = "The most change exchanges in flight (handed"
             + " to the route but not completed); reading from the server pauses while the limit is reached.")
@@ -126,6 +160,21 @@ public class PgCdcConfiguration implements Cloneable {
     @UriParam(label = "consumer", defaultValue = "false", description = "Drop the replication slot when the consumer"
             + " stops. Stopping is not deleting: leave it off unless the pipeline is removed for good.")
     private boolean dropSlotOnStop;
+    /** The decoding and filter options, checked. */
+    public DecodingOptions decodingOptions() {
+        boolean rawText = "text".equalsIgnoreCase(valueFormat);
+        if (!rawText && !"natural".equalsIgnoreCase(valueFormat)) {
+            throw new IllegalArgumentException("valueFormat must be natural or text, was " + valueFormat);
+        }
+        if (rawText && binary) {
+            throw new IllegalArgumentException("valueFormat=text needs the server's text output: remove binary=true");
+        }
+        TableFilter tableFilter = TableFilter.of(tables, excludeTables);
+        TableName heartbeat = heartbeatTableName();
+        // heartbeat rows are never delivered; they still count for acknowledgement
+        return new DecodingOptions(binary, rawText, emitMessages,
+                heartbeat == null ? tableFilter : tableFilter.excluding(heartbeat), ColumnExclusions.of(excludeColumns));
+    }
 
     public PgCdcConfiguration copy() {
         try {
@@ -155,14 +204,15 @@ public class PgCdcConfiguration implements Cloneable {
         return publication != null && !publication.isBlank() ? publication : slotName;
     }
 
-    /** The configured tables; names are read as SQL writes them (unquoted names fold to lower case). */
-    public List<TableName> tableNames() {
-        return tables == null || tables.isBlank() ? List.of() : TableName.parseList(tables);
-    }
-
     /** The heartbeat table, or null when heartbeats are logical decoding messages. */
     public TableName heartbeatTableName() {
         return heartbeatTable == null || heartbeatTable.isBlank() ? null : TableName.parse(heartbeatTable);
+    }
+
+    /** The tables to set REPLICA IDENTITY FULL on. */
+    public List<TableName> replicaIdentityFullTables() {
+        return replicaIdentityFull == null || replicaIdentityFull.isBlank() ? List.of()
+                : TableName.parseList(replicaIdentityFull);
     }
 
     public String getSlotName() {
@@ -347,6 +397,62 @@ public class PgCdcConfiguration implements Cloneable {
 
     public void setTables(String tables) {
         this.tables = tables;
+    }
+
+    public String getExcludeTables() {
+        return excludeTables;
+    }
+
+    public void setExcludeTables(String excludeTables) {
+        this.excludeTables = excludeTables;
+    }
+
+    public String getExcludeColumns() {
+        return excludeColumns;
+    }
+
+    public void setExcludeColumns(String excludeColumns) {
+        this.excludeColumns = excludeColumns;
+    }
+
+    public String getValueFormat() {
+        return valueFormat;
+    }
+
+    public void setValueFormat(String valueFormat) {
+        this.valueFormat = valueFormat;
+    }
+
+    public boolean isBinary() {
+        return binary;
+    }
+
+    public void setBinary(boolean binary) {
+        this.binary = binary;
+    }
+
+    public boolean isEmitMessages() {
+        return emitMessages;
+    }
+
+    public void setEmitMessages(boolean emitMessages) {
+        this.emitMessages = emitMessages;
+    }
+
+    public OutputFormat getOutputFormat() {
+        return outputFormat;
+    }
+
+    public void setOutputFormat(OutputFormat outputFormat) {
+        this.outputFormat = outputFormat;
+    }
+
+    public String getReplicaIdentityFull() {
+        return replicaIdentityFull;
+    }
+
+    public void setReplicaIdentityFull(String replicaIdentityFull) {
+        this.replicaIdentityFull = replicaIdentityFull;
     }
 
     public int getMaxInflight() {

@@ -7,6 +7,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
 
 import dev.pgcdc.event.ChangeEvent;
+import dev.pgcdc.event.ChangeRecord;
 
 /** Counters and positions of the replication stream, read by metrics and the health check from any thread. */
 public final class StreamStats {
@@ -19,10 +20,13 @@ public final class StreamStats {
     private volatile long confirmedLsn;
     private volatile Instant lastCommitTimestamp;
 
-    void received(ChangeEvent event) {
+    void received(ChangeRecord record) {
         received.increment();
-        receivedPerTable.computeIfAbsent(event.getSchema() + "." + event.getTable(), t -> new LongAdder()).increment();
-        lastCommitTimestamp = event.getCommitTimestamp();
+        String table = record instanceof ChangeEvent event ? event.getSchema() + "." + event.getTable() : "(messages)";
+        receivedPerTable.computeIfAbsent(table, t -> new LongAdder()).increment();
+        if (record.getCommitTimestamp() != null) {
+            lastCommitTimestamp = record.getCommitTimestamp();
+        }
     }
 
     void completed(long acknowledgedLsn) {
