@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -16,6 +17,12 @@ import dev.pgcdc.embedded.PostgresServer;
 import dev.pgcdc.embedded.ReplicationSlot;
 import dev.pgcdc.embedded.junit.Await;
 import dev.pgcdc.embedded.junit.PostgresExtension;
+import io.nats.client.Connection;
+import io.nats.client.JetStreamApiException;
+import io.nats.client.JetStreamManagement;
+import io.nats.client.Nats;
+import io.nats.client.api.MessageInfo;
+import io.nats.client.api.StreamConfiguration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -79,6 +86,44 @@ class IntegrationsTest {
             long updateCommit = ReplicationSlot.lsnValue(parse(accepted.get(1).body()).get("commitLsn").asText());
             Await.until("slot confirmed past the update", DEADLINE, () -> pg.replicationSlots().stream()
                     .anyMatch(slot -> slot.slotName().equals("webhook") && slot.confirmedFlushLsnValue() > updateCommit));
+        }
+    }
+
+    @Test
+    void natsJetStreamStoresInsertsAndUpdatesWithTheirMessageIds() throws Exception {
+        PostgresServer pg = PG.server();
+        pg.execute("CREATE TABLE nats_t (id int PRIMARY KEY, name text)");
+        // a stream and subjects of their own: JetStream keeps streams across runs and rejects overlapping subjects
+        String stream = "PGCDC_TEST_" + System.nanoTime();
+        String prefix = "pgcdc.test" + System.nanoTime();
+        try (Connection nats = Nats.connect("nats://127.0.0.1:4222")) {
+            JetStreamManagement jsm = nats.jetStreamManagement();
+            jsm.addStream(StreamConfiguration.builder().name(stream).subjects(prefix + ".>").build());
+            try (RunningRoutes routes = RunningRoutes.capture(pg, "nats", "public.nats_t",
+                    RunningRoutes.integration("nats-jetstream.yaml"), "nats.prefix=" + prefix)) {
+                pg.execute("INSERT INTO nats_t VALUES (1, 'one')", "UPDATE nats_t SET name = 'uno'", "DELETE FROM nats_t",
+                        "INSERT INTO nats_t VALUES (2, 'two')");
+                Await.until("3 messages in " + stream, DEADLINE, () -> messageCount(jsm, stream), n -> n >= 3);
+                List<MessageInfo> messages = List.of(jsm.getMessage(stream, 1), jsm.getMessage(stream, 2),
+                        jsm.getMessage(stream, 3));
+                assertThat(messages).extracting(m -> parse(new String(m.getData(), StandardCharsets.UTF_8)))
+                        .extracting(json -> json.get("op").asText() + " " + json.get("after").get("name").asText())
+                        .containsExactly("c one", "u uno", "c two");
+                assertThat(messages).allSatisfy(m -> {
+                    assertThat(m.getSubject()).isEqualTo(prefix + ".public.nats_t");
+                    assertThat(m.getHeaders().getFirst("Nats-Msg-Id")).endsWith("/public.nats_t");
+                });
+            } finally {
+                jsm.deleteStream(stream);
+            }
+        }
+    }
+
+    private static long messageCount(JetStreamManagement jsm, String stream) {
+        try {
+            return jsm.getStreamInfo(stream).getStreamState().getMsgCount();
+        } catch (IOException | JetStreamApiException e) {
+            throw new IllegalStateException(e);
         }
     }
 
