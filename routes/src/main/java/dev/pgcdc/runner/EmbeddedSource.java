@@ -10,11 +10,12 @@ import org.slf4j.LoggerFactory;
 /**
  * The embedded default: when no source database is configured ({@value #HOST} unset), starts a private PostgreSQL
  * with the demo schema and workload and points the {@code pgcdc.*} properties at it, before the routes are built;
- * stops and deletes it after Camel has stopped.
+ * stops and deletes it after Camel has stopped. Public so any Camel Main application (the samples) can offer the
+ * same zero-configuration start: {@code main.addMainListener(new EmbeddedSource())}.
  */
-final class EmbeddedSource extends MainListenerSupport {
+public final class EmbeddedSource extends MainListenerSupport {
 
-    static final String HOST = "pgcdc.host";
+    public static final String HOST = "pgcdc.host";
     private static final Logger LOG = LoggerFactory.getLogger(EmbeddedSource.class);
 
     private PostgresCluster cluster;
