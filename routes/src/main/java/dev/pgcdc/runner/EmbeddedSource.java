@@ -1,6 +1,6 @@
 package dev.pgcdc.runner;
 
-import dev.pgcdc.embedded.PostgresCluster;
+import dev.pgcdc.embedded.PostgresServer;
 import org.apache.camel.main.BaseMainSupport;
 import org.apache.camel.main.MainListenerSupport;
 import org.apache.camel.spi.PropertiesComponent;
@@ -8,18 +8,15 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The embedded default: when no source database is configured ({@value #HOST} unset), starts a private PostgreSQL
- * with the demo schema and workload and points the {@code pgcdc.*} properties at it, before the routes are built;
- * stops and deletes it after Camel has stopped. Public so any Camel Main application (the samples) can offer the
- * same zero-configuration start: {@code main.addMainListener(new EmbeddedSource())}.
+ * The embedded default: when no source database is configured ({@value #HOST} unset), starts the
+ * {@link DemoDatabase} and points the {@code pgcdc.*} properties at it, before the routes are built. Public so any
+ * Camel Main application (the samples) can offer the same zero-configuration start:
+ * {@code main.addMainListener(new EmbeddedSource())}.
  */
 public final class EmbeddedSource extends MainListenerSupport {
 
     public static final String HOST = "pgcdc.host";
     private static final Logger LOG = LoggerFactory.getLogger(EmbeddedSource.class);
-
-    private PostgresCluster cluster;
-    private DemoWorkload workload;
 
     @Override
     public void beforeConfigure(BaseMainSupport main) {
@@ -29,27 +26,21 @@ public final class EmbeddedSource extends MainListenerSupport {
         }
         LOG.info("No source database configured ({} / PGCDC_HOST): starting an embedded PostgreSQL with a demo"
                  + " workload on tables {}", HOST, DemoSchema.TABLES);
-        cluster = PostgresCluster.builder().start();
-        DemoSchema.create(cluster);
-        workload = DemoWorkload.start(cluster);
+        DemoDatabase database = DemoDatabase.launch();
+        try {
+            // stopped with the context, after the routes
+            main.getCamelContext().addService(database, true, true);
+        } catch (Exception e) {
+            database.stop();
+            throw new IllegalStateException("cannot register the embedded database with Camel", e);
+        }
+        PostgresServer server = database.server();
         // override properties: they win over application.properties and the runner's defaults
-        properties.addOverrideProperty(HOST, cluster.host());
-        properties.addOverrideProperty("pgcdc.port", Integer.toString(cluster.port()));
+        properties.addOverrideProperty(HOST, server.host());
+        properties.addOverrideProperty("pgcdc.port", Integer.toString(server.port()));
         properties.addOverrideProperty("pgcdc.database", "postgres");
-        properties.addOverrideProperty("pgcdc.user", cluster.superuser());
-        properties.addOverrideProperty("pgcdc.password", cluster.superuserPassword());
+        properties.addOverrideProperty("pgcdc.user", server.superuser());
+        properties.addOverrideProperty("pgcdc.password", server.superuserPassword());
         properties.addOverrideProperty("pgcdc.tables", DemoSchema.TABLES);
-    }
-
-    @Override
-    public void afterStop(BaseMainSupport main) {
-        // the workload first: it would fail noisily writing to a stopped server
-        if (workload != null) {
-            workload.stop();
-        }
-        if (cluster != null) {
-            cluster.stop();
-            LOG.info("Embedded PostgreSQL stopped and deleted");
-        }
     }
 }
