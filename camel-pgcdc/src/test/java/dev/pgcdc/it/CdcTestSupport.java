@@ -1,5 +1,6 @@
 package dev.pgcdc.it;
 
+import dev.pgcdc.embedded.junit.Await;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,5 +1,6 @@
 package dev.pgcdc.security;
 
+import dev.pgcdc.embedded.junit.Await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
@@ -10,7 +11,6 @@ import java.util.Map;
 import dev.pgcdc.embedded.PostgresCluster;
 import dev.pgcdc.embedded.PostgresServer;
 import dev.pgcdc.event.ChangeEvent;
-import dev.pgcdc.it.Await;
 import dev.pgcdc.it.CdcTestSupport;
 import org.apache.camel.builder.RouteBuilder;
 import org.junit.jupiter.api.AfterAll;
