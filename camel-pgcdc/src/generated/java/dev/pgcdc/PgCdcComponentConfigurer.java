@@ -50,6 +50,20 @@ public class PgCdcComponentConfigurer extends PropertyConfigurerSupport implemen
         case "reconnectMaxDelay": getOrCreateConfiguration(target).setReconnectMaxDelay(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
         case "shutdowntimeout":
         case "shutdownTimeout": getOrCreateConfiguration(target).setShutdownTimeout(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
+        case "signaltable":
+        case "signalTable": getOrCreateConfiguration(target).setSignalTable(property(camelContext, java.lang.String.class, value)); return true;
+        case "skipsnapshottables":
+        case "skipSnapshotTables": getOrCreateConfiguration(target).setSkipSnapshotTables(property(camelContext, java.lang.String.class, value)); return true;
+        case "snapshotchunksize":
+        case "snapshotChunkSize": getOrCreateConfiguration(target).setSnapshotChunkSize(property(camelContext, int.class, value)); return true;
+        case "snapshotmode":
+        case "snapshotMode": getOrCreateConfiguration(target).setSnapshotMode(property(camelContext, dev.pgcdc.snapshot.SnapshotMode.class, value)); return true;
+        case "snapshotparallelism":
+        case "snapshotParallelism": getOrCreateConfiguration(target).setSnapshotParallelism(property(camelContext, int.class, value)); return true;
+        case "snapshotstaterepository":
+        case "snapshotStateRepository": getOrCreateConfiguration(target).setSnapshotStateRepository(property(camelContext, org.apache.camel.spi.StateRepository.class, value)); return true;
+        case "snapshotstatetable":
+        case "snapshotStateTable": getOrCreateConfiguration(target).setSnapshotStateTable(property(camelContext, java.lang.String.class, value)); return true;
         case "statusinterval":
         case "statusInterval": getOrCreateConfiguration(target).setStatusInterval(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
         case "tables": getOrCreateConfiguration(target).setTables(property(camelContext, java.lang.String.class, value)); return true;
@@ -81,6 +95,20 @@ public class PgCdcComponentConfigurer extends PropertyConfigurerSupport implemen
         case "reconnectMaxDelay": return long.class;
         case "shutdowntimeout":
         case "shutdownTimeout": return long.class;
+        case "signaltable":
+        case "signalTable": return java.lang.String.class;
+        case "skipsnapshottables":
+        case "skipSnapshotTables": return java.lang.String.class;
+        case "snapshotchunksize":
+        case "snapshotChunkSize": return int.class;
+        case "snapshotmode":
+        case "snapshotMode": return dev.pgcdc.snapshot.SnapshotMode.class;
+        case "snapshotparallelism":
+        case "snapshotParallelism": return int.class;
+        case "snapshotstaterepository":
+        case "snapshotStateRepository": return org.apache.camel.spi.StateRepository.class;
+        case "snapshotstatetable":
+        case "snapshotStateTable": return java.lang.String.class;
         case "statusinterval":
         case "statusInterval": return long.class;
         case "tables": return java.lang.String.class;
@@ -113,10 +141,33 @@ public class PgCdcComponentConfigurer extends PropertyConfigurerSupport implemen
         case "reconnectMaxDelay": return getOrCreateConfiguration(target).getReconnectMaxDelay();
         case "shutdowntimeout":
         case "shutdownTimeout": return getOrCreateConfiguration(target).getShutdownTimeout();
+        case "signaltable":
+        case "signalTable": return getOrCreateConfiguration(target).getSignalTable();
+        case "skipsnapshottables":
+        case "skipSnapshotTables": return getOrCreateConfiguration(target).getSkipSnapshotTables();
+        case "snapshotchunksize":
+        case "snapshotChunkSize": return getOrCreateConfiguration(target).getSnapshotChunkSize();
+        case "snapshotmode":
+        case "snapshotMode": return getOrCreateConfiguration(target).getSnapshotMode();
+        case "snapshotparallelism":
+        case "snapshotParallelism": return getOrCreateConfiguration(target).getSnapshotParallelism();
+        case "snapshotstaterepository":
+        case "snapshotStateRepository": return getOrCreateConfiguration(target).getSnapshotStateRepository();
+        case "snapshotstatetable":
+        case "snapshotStateTable": return getOrCreateConfiguration(target).getSnapshotStateTable();
         case "statusinterval":
         case "statusInterval": return getOrCreateConfiguration(target).getStatusInterval();
         case "tables": return getOrCreateConfiguration(target).getTables();
         case "user": return getOrCreateConfiguration(target).getUser();
+        default: return null;
+        }
+    }
+
+    @Override
+    public Object getCollectionValueType(Object target, String name, boolean ignoreCase) {
+        switch (ignoreCase ? name.toLowerCase() : name) {
+        case "snapshotstaterepository":
+        case "snapshotStateRepository": return java.lang.String.class;
         default: return null;
         }
     }

@@ -44,6 +44,20 @@ public class PgCdcEndpointConfigurer extends PropertyConfigurerSupport implement
         case "reconnectMaxDelay": target.getConfiguration().setReconnectMaxDelay(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
         case "shutdowntimeout":
         case "shutdownTimeout": target.getConfiguration().setShutdownTimeout(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
+        case "signaltable":
+        case "signalTable": target.getConfiguration().setSignalTable(property(camelContext, java.lang.String.class, value)); return true;
+        case "skipsnapshottables":
+        case "skipSnapshotTables": target.getConfiguration().setSkipSnapshotTables(property(camelContext, java.lang.String.class, value)); return true;
+        case "snapshotchunksize":
+        case "snapshotChunkSize": target.getConfiguration().setSnapshotChunkSize(property(camelContext, int.class, value)); return true;
+        case "snapshotmode":
+        case "snapshotMode": target.getConfiguration().setSnapshotMode(property(camelContext, dev.pgcdc.snapshot.SnapshotMode.class, value)); return true;
+        case "snapshotparallelism":
+        case "snapshotParallelism": target.getConfiguration().setSnapshotParallelism(property(camelContext, int.class, value)); return true;
+        case "snapshotstaterepository":
+        case "snapshotStateRepository": target.getConfiguration().setSnapshotStateRepository(property(camelContext, org.apache.camel.spi.StateRepository.class, value)); return true;
+        case "snapshotstatetable":
+        case "snapshotStateTable": target.getConfiguration().setSnapshotStateTable(property(camelContext, java.lang.String.class, value)); return true;
         case "statusinterval":
         case "statusInterval": target.getConfiguration().setStatusInterval(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
         case "tables": target.getConfiguration().setTables(property(camelContext, java.lang.String.class, value)); return true;
@@ -76,6 +90,20 @@ public class PgCdcEndpointConfigurer extends PropertyConfigurerSupport implement
         case "reconnectMaxDelay": return long.class;
         case "shutdowntimeout":
         case "shutdownTimeout": return long.class;
+        case "signaltable":
+        case "signalTable": return java.lang.String.class;
+        case "skipsnapshottables":
+        case "skipSnapshotTables": return java.lang.String.class;
+        case "snapshotchunksize":
+        case "snapshotChunkSize": return int.class;
+        case "snapshotmode":
+        case "snapshotMode": return dev.pgcdc.snapshot.SnapshotMode.class;
+        case "snapshotparallelism":
+        case "snapshotParallelism": return int.class;
+        case "snapshotstaterepository":
+        case "snapshotStateRepository": return org.apache.camel.spi.StateRepository.class;
+        case "snapshotstatetable":
+        case "snapshotStateTable": return java.lang.String.class;
         case "statusinterval":
         case "statusInterval": return long.class;
         case "tables": return java.lang.String.class;
@@ -109,10 +137,33 @@ public class PgCdcEndpointConfigurer extends PropertyConfigurerSupport implement
         case "reconnectMaxDelay": return target.getConfiguration().getReconnectMaxDelay();
         case "shutdowntimeout":
         case "shutdownTimeout": return target.getConfiguration().getShutdownTimeout();
+        case "signaltable":
+        case "signalTable": return target.getConfiguration().getSignalTable();
+        case "skipsnapshottables":
+        case "skipSnapshotTables": return target.getConfiguration().getSkipSnapshotTables();
+        case "snapshotchunksize":
+        case "snapshotChunkSize": return target.getConfiguration().getSnapshotChunkSize();
+        case "snapshotmode":
+        case "snapshotMode": return target.getConfiguration().getSnapshotMode();
+        case "snapshotparallelism":
+        case "snapshotParallelism": return target.getConfiguration().getSnapshotParallelism();
+        case "snapshotstaterepository":
+        case "snapshotStateRepository": return target.getConfiguration().getSnapshotStateRepository();
+        case "snapshotstatetable":
+        case "snapshotStateTable": return target.getConfiguration().getSnapshotStateTable();
         case "statusinterval":
         case "statusInterval": return target.getConfiguration().getStatusInterval();
         case "tables": return target.getConfiguration().getTables();
         case "user": return target.getConfiguration().getUser();
+        default: return null;
+        }
+    }
+
+    @Override
+    public Object getCollectionValueType(Object target, String name, boolean ignoreCase) {
+        switch (ignoreCase ? name.toLowerCase() : name) {
+        case "snapshotstaterepository":
+        case "snapshotStateRepository": return java.lang.String.class;
         default: return null;
         }
     }

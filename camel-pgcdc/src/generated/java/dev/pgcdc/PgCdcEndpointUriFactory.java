@@ -23,7 +23,7 @@ public class PgCdcEndpointUriFactory extends org.apache.camel.support.component.
     private static final Set<String> SECRET_PROPERTY_NAMES;
     private static final Map<String, String> MULTI_VALUE_PREFIXES;
     static {
-        Set<String> props = new HashSet<>(17);
+        Set<String> props = new HashSet<>(24);
         props.add("bridgeErrorHandler");
         props.add("connectTimeout");
         props.add("database");
@@ -37,7 +37,14 @@ public class PgCdcEndpointUriFactory extends org.apache.camel.support.component.
         props.add("reconnectDelay");
         props.add("reconnectMaxDelay");
         props.add("shutdownTimeout");
+        props.add("signalTable");
+        props.add("skipSnapshotTables");
         props.add("slotName");
+        props.add("snapshotChunkSize");
+        props.add("snapshotMode");
+        props.add("snapshotParallelism");
+        props.add("snapshotStateRepository");
+        props.add("snapshotStateTable");
         props.add("statusInterval");
         props.add("tables");
         props.add("user");

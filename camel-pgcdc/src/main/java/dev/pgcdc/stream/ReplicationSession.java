@@ -24,7 +24,7 @@ import org.slf4j.LoggerFactory;
  * <p>The session stops delivering for good at the first stop request or route failure: from then on no change is
  * registered and no commit recorded, so nothing decoded after that point can ever be acknowledged.
  */
-final class ReplicationSession implements DecodeListener, AckListener {
+final class ReplicationSession implements DecodeListener, AckListener, StreamTap.Emitter {
 
     private static final Logger LOG = LoggerFactory.getLogger(ReplicationSession.class);
 
@@ -42,6 +42,7 @@ final class ReplicationSession implements DecodeListener, AckListener {
     private final AckTracker tracker;
     private final PgOutputDecoder decoder;
     private final StreamStats stats;
+    private final StreamTap tap;
 
     private volatile boolean stopRequested;
     private volatile Throwable routeFailure;
@@ -52,8 +53,9 @@ final class ReplicationSession implements DecodeListener, AckListener {
     private long lastReportedLsn;
 
     ReplicationSession(PGReplicationStream stream, StreamOptions options, ChangeSink sink, long confirmedLsn,
-                       StreamStats stats) {
+                       StreamStats stats, StreamTap tap) {
         this.stream = stream;
+        this.tap = tap;
         this.options = options;
         this.sink = sink;
         this.stats = stats;
@@ -70,7 +72,11 @@ final class ReplicationSession implements DecodeListener, AckListener {
             throw e.getCause();
         } finally {
             delivering = false;
-            drain();
+            try {
+                drain();
+            } finally {
+                tap.sessionEnded();
+            }
         }
         return routeFailure != null ? Outcome.ROUTE_FAILED : Outcome.STOPPED;
     }
@@ -115,16 +121,39 @@ final class ReplicationSession implements DecodeListener, AckListener {
 
     @Override
     public void change(ChangeEvent event) {
+        if (delivering && tap.accept(event, this)) {
+            deliver(event, this);
+        }
+    }
+
+    @Override
+    public boolean emit(ChangeEvent change, Runnable onCompleted) {
+        return deliver(change, new AckListener() {
+            @Override
+            public void completed(long seq) {
+                ReplicationSession.this.completed(seq);
+                onCompleted.run();
+            }
+
+            @Override
+            public void failed(long seq, Throwable cause) {
+                ReplicationSession.this.failed(seq, cause);
+            }
+        });
+    }
+
+    private boolean deliver(ChangeEvent event, AckListener listener) {
         if (!delivering) {
-            return;
+            return false;
         }
         long seq = awaitCapacity();
         if (seq < 0) {
             delivering = false;
-            return;
+            return false;
         }
         stats.received();
-        sink.deliver(event, seq, this);
+        sink.deliver(event, seq, listener);
+        return true;
     }
 
     @Override

@@ -32,6 +32,7 @@ public final class Replicator implements Runnable {
     private final StreamOptions options;
     private final ChangeSink sink;
     private final FailureListener failureListener;
+    private final StreamTap tap;
     private final Backoff backoff;
     private final StreamStats stats = new StreamStats();
     private final Object wakeUp = new Object();
@@ -46,9 +47,10 @@ public final class Replicator implements Runnable {
         void onFailure(String message, Throwable cause);
     }
 
-    public Replicator(PgConnector connector, StreamOptions options, ChangeSink sink, Duration reconnectDelay,
-                      Duration reconnectMaxDelay, FailureListener failureListener) {
+    public Replicator(PgConnector connector, StreamOptions options, ChangeSink sink, StreamTap tap,
+                      Duration reconnectDelay, Duration reconnectMaxDelay, FailureListener failureListener) {
         this.connector = connector;
+        this.tap = tap;
         this.options = options;
         this.sink = sink;
         this.failureListener = failureListener;
@@ -88,7 +90,7 @@ public final class Replicator implements Runnable {
                     // pgjdbc would otherwise confirm everything it has received, acknowledged or not.
                     .withAutomaticFlush(false)
                     .start();
-            ReplicationSession current = new ReplicationSession(stream, options, sink, confirmed, stats);
+            ReplicationSession current = new ReplicationSession(stream, options, sink, confirmed, stats, tap);
             session = current;
             if (stopRequested) {
                 current.requestStop();
