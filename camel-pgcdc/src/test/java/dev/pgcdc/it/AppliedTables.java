@@ -1,5 +1,6 @@
 package dev.pgcdc.it;
 
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -10,6 +11,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.pgcdc.embedded.PostgresServer;
 import dev.pgcdc.event.ChangeEvent;
+import dev.pgcdc.event.Operation;
 
 /**
  * A consumer that applies change events in order (upsert on r/c/u, delete on d, clear on t) to in-memory tables of
@@ -22,10 +24,14 @@ public final class AppliedTables {
 
     private final Map<String, Map<JsonNode, JsonNode>> tables = new HashMap<>();
 
-    public synchronized void apply(ChangeEvent event) {
-        JsonNode json = parse(write(event));
-        Map<JsonNode, JsonNode> rows = tables.computeIfAbsent(event.getTable(), t -> new HashMap<>());
-        switch (event.getOp()) {
+    public void apply(ChangeEvent event) {
+        apply(parse(write(event)));
+    }
+
+    /** Applies an event in its JSON form (DESIGN.md §3). */
+    public synchronized void apply(JsonNode json) {
+        Map<JsonNode, JsonNode> rows = tables.computeIfAbsent(json.get("table").asText(), t -> new HashMap<>());
+        switch (Operation.fromCode(json.get("op").asText())) {
             case READ, INSERT, UPDATE -> {
                 JsonNode before = json.get("before");
                 if (before != null && !before.isNull()) {
@@ -56,13 +62,40 @@ public final class AppliedTables {
         return rows;
     }
 
+    /** What differs between the source and the applied rows, briefly: counts and the first few keys of each kind. */
+    public static List<String> differences(Map<JsonNode, JsonNode> source, Map<JsonNode, JsonNode> applied) {
+        List<String> missing = new ArrayList<>();
+        List<String> wrong = new ArrayList<>();
+        List<String> extra = new ArrayList<>();
+        source.forEach((key, row) -> {
+            JsonNode got = applied.get(key);
+            if (got == null) {
+                missing.add(key.toString());
+            } else if (!got.equals(row)) {
+                wrong.add(key + " source " + row + " applied " + got);
+            }
+        });
+        applied.keySet().stream().filter(key -> !source.containsKey(key)).forEach(key -> extra.add(key.toString()));
+        List<String> result = new ArrayList<>();
+        describe(result, "missing", missing);
+        describe(result, "different", wrong);
+        describe(result, "extra", extra);
+        return result;
+    }
+
+    private static void describe(List<String> result, String kind, List<String> keys) {
+        if (!keys.isEmpty()) {
+            result.add(keys.size() + " " + kind + ", e.g. " + keys.subList(0, Math.min(5, keys.size())));
+        }
+    }
+
     private static JsonNode keyOf(JsonNode image, JsonNode key) {
         ObjectNode result = JSON.createObjectNode();
         key.fieldNames().forEachRemaining(c -> result.set(c, image.get(c)));
         return result;
     }
 
-    private static String write(Object value) {
+    static String write(Object value) {
         try {
             return JSON.writeValueAsString(value);
         } catch (JsonProcessingException e) {

@@ -81,8 +81,7 @@ class SnapshotConsistencyTest extends CdcTestSupport {
         assertThat(readsWithoutHeader.get()).isZero();
         Map<JsonNode, JsonNode> source = AppliedTables.source(pg(), table, List.of("id"));
         Map<JsonNode, JsonNode> result = applied.table(table);
-        assertThat(result.size()).isEqualTo(source.size());
-        assertThat(result).isEqualTo(source);
+        assertThat(AppliedTables.differences(source, result)).isEmpty();
     }
 
     /** Waits until the slot confirmed everything written so far: every change was delivered and completed. */
