@@ -133,7 +133,7 @@ final class ChunkReader {
     }
 
     /** COPY takes no parameters, so the saved key goes in as literals cast to the key columns' types. */
-    String query(TableLayout table, List<String> afterKey) {
+    private String query(TableLayout table, List<String> afterKey) {
         String columns = table.columns().asList().stream().map(Sql::identifier).collect(Collectors.joining(", "));
         String key = table.keyColumns().asList().stream().map(Sql::identifier).collect(Collectors.joining(", "));
         StringBuilder sql = new StringBuilder("COPY (SELECT ").append(columns).append(" FROM ")

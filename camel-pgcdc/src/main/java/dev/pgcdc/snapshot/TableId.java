@@ -1,8 +1,6 @@
 package dev.pgcdc.snapshot;
 
-import java.util.ArrayList;
 import java.util.LinkedHashSet;
-import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 
@@ -38,12 +36,6 @@ public record TableId(String schema, String table) {
             }
         }
         return result;
-    }
-
-    static List<TableId> sorted(Set<TableId> ids) {
-        List<TableId> list = new ArrayList<>(ids);
-        list.sort((a, b) -> a.toString().compareTo(b.toString()));
-        return list;
     }
 
     public boolean is(String schemaName, String tableName) {
