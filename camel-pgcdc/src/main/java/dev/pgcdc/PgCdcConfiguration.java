@@ -86,11 +86,11 @@ public class PgCdcConfiguration implements Cloneable {
     private String sshHostKeyFingerprint;
     @UriParam(label = "common", description = "The publication to stream; defaults to the slot name.")
     private String publication;
-    @UriParam(label = "common", description = "Tables to capture, comma-separated, as schema.table (or table for"
-                                             + " schema public), each a name or a glob pattern (* any characters, ?"
-                                             + " one), e.g. public.orders,public.order_*. Changes of other tables"
-                                             + " are dropped (and acknowledged). When the publication has to be"
-                                             + " created, it is created for the tables that exist and match.")
+    @UriParam(label = "common", description = "Tables to capture, comma-separated, written as in SQL: schema.table"
+            + " (no schema means public), unquoted names fold to lower case, double quotes keep case, dots and"
+            + " commas (sales.\"Order\"); unquoted parts may be glob patterns (* any characters, ? one), e.g."
+            + " public.orders,public.order_*. Changes of other tables are dropped (and acknowledged). When the"
+            + " publication has to be created, it is created for the tables that exist and match.")
     private String tables;
     @UriParam(label = "common", defaultValue = "AUTO", description = "AUTO: create the publication, slot and heartbeat"
             + " table when the user may, and fail with the SQL still missing otherwise. VALIDATE: change nothing and"
