@@ -26,7 +26,8 @@ final class ExchangeDispatcher implements ChangeSink, Runnable {
     private int outstanding;
     private volatile boolean running = true;
 
-    private record Pending(ChangeEvent event, long seq, AckListener listener, long generation) {
+    private record Pending(ChangeEvent event, long position, boolean last, long seq, AckListener listener,
+                           long generation) {
     }
 
     ExchangeDispatcher(PgCdcConsumer consumer) {
@@ -34,12 +35,12 @@ final class ExchangeDispatcher implements ChangeSink, Runnable {
     }
 
     @Override
-    public void deliver(ChangeEvent event, long seq, AckListener listener) {
+    public void deliver(ChangeEvent event, long position, boolean lastInTransaction, long seq, AckListener listener) {
         long current;
         synchronized (lock) {
             current = generation;
         }
-        queue.add(new Pending(event, seq, listener, current));
+        queue.add(new Pending(event, position, lastInTransaction, seq, listener, current));
     }
 
     @Override
@@ -116,6 +117,8 @@ final class ExchangeDispatcher implements ChangeSink, Runnable {
         message.setHeader(PgCdcConstants.COMMIT_TIMESTAMP, event.getCommitTimestamp());
         message.setHeader(PgCdcConstants.KEY, event.getKey());
         message.setHeader(PgCdcConstants.SNAPSHOT, event.isSnapshot());
+        message.setHeader(PgCdcConstants.POSITION, pending.position);
+        message.setHeader(PgCdcConstants.LAST_IN_TRANSACTION, pending.last);
         // A completion hook rather than the process callback: it travels with the exchange through seda and other
         // hand-overs, so the change is acknowledged only when the route has really finished with it.
         exchange.getExchangeExtension().addOnCompletion(new Acknowledge(pending));

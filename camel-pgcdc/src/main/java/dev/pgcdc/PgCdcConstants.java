@@ -25,6 +25,12 @@ public final class PgCdcConstants {
     public static final String KEY = "CamelPgCdcKey";
     @Metadata(description = "Whether the change is a snapshot read rather than a streamed change.", javaType = "Boolean")
     public static final String SNAPSHOT = "CamelPgCdcSnapshot";
+    @Metadata(description = "The change's 0-based position among the changes of its transaction; with the commit LSN"
+                            + " it identifies the change, the same on every redelivery.", javaType = "Long")
+    public static final String POSITION = "CamelPgCdcPosition";
+    @Metadata(description = "Whether the change is the last of its transaction that the consumer delivers.",
+              javaType = "Boolean")
+    public static final String LAST_IN_TRANSACTION = "CamelPgCdcLastInTransaction";
 
     private PgCdcConstants() {
     }

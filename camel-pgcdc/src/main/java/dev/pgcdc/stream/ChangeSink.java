@@ -10,8 +10,14 @@ import dev.pgcdc.event.ChangeEvent;
  */
 public interface ChangeSink {
 
-    /** Queues a change for delivery; exactly one of the listener's methods is called for it once it is delivered. */
-    void deliver(ChangeEvent event, long seq, AckListener listener);
+    /**
+     * Queues a change for delivery; exactly one of the listener's methods is called for it once it is delivered.
+     *
+     * @param position the change's 0-based position among the changes of its transaction (suppressed ones count
+     *                 too), the same on every redelivery
+     * @param lastInTransaction whether no later change of its transaction will be delivered
+     */
+    void deliver(ChangeEvent event, long position, boolean lastInTransaction, long seq, AckListener listener);
 
     /** Drops changes that were queued but not yet handed to the route (they are not acknowledged either). */
     void discardPending();

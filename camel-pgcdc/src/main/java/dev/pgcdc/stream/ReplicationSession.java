@@ -48,6 +48,14 @@ final class ReplicationSession implements DecodeListener, AckListener {
     /** False once stopping or failed: later changes and commits are ignored so they cannot be acknowledged. */
     private boolean delivering = true;
     private boolean inTransaction;
+    /** The position the next change of the current transaction gets. */
+    private long nextPosition;
+    /**
+     * The newest change, held back until the next change or the commit arrives, so that it can be marked as the last
+     * of its transaction: a sink can then commit a transaction's changes as soon as the last one is in.
+     */
+    private ChangeEvent held;
+    private long heldPosition;
     private long lastStatusNanos = System.nanoTime();
     private long lastReportedLsn;
 
@@ -111,12 +119,34 @@ final class ReplicationSession implements DecodeListener, AckListener {
     @Override
     public void begin(long xid, Lsn commitLsn, Instant commitTimestamp) {
         inTransaction = true;
+        nextPosition = 0;
     }
 
     @Override
     public void change(ChangeEvent event) {
+        long position = nextPosition++;
         if (!delivering || options.suppressed().test(event)) {
             // suppressed changes are simply not registered: the commit mark makes their transaction confirmable
+            return;
+        }
+        releaseHeld(false);
+        held = event;
+        heldPosition = position;
+    }
+
+    @Override
+    public void commit(Lsn commitLsn, Lsn endLsn, Instant commitTimestamp) {
+        inTransaction = false;
+        releaseHeld(true);
+        if (delivering) {
+            tracker.commit(endLsn.value());
+        }
+    }
+
+    private void releaseHeld(boolean lastInTransaction) {
+        ChangeEvent event = held;
+        held = null;
+        if (event == null || !delivering) {
             return;
         }
         long seq = awaitCapacity();
@@ -125,15 +155,7 @@ final class ReplicationSession implements DecodeListener, AckListener {
             return;
         }
         stats.received(event);
-        sink.deliver(event, seq, this);
-    }
-
-    @Override
-    public void commit(Lsn commitLsn, Lsn endLsn, Instant commitTimestamp) {
-        inTransaction = false;
-        if (delivering) {
-            tracker.commit(endLsn.value());
-        }
+        sink.deliver(event, heldPosition, lastInTransaction, seq, this);
     }
 
     /** Waits for room under {@code maxInflight} while keeping the connection alive; -1 when the session must end. */
