@@ -20,12 +20,14 @@ import dev.pgcdc.setup.TableName;
  * depend on the row's current content ("blind"): an upsert sets the columns the change carries, a delete removes the
  * row, an append is ignored when its (commit LSN, position) row exists. Replaying a suffix of blind writes in order
  * ends in the state the last write to each row and column dictates, whatever prefix of the suffix had been applied.
- * Two statements read the target and so need a closer look: columns listed in {@code unchanged} keep their target
- * value, and a key change carries those columns from the old row. A column a change leaves unchanged last received a
- * value from an earlier change of the same row that carried it; if that change lies in the replayed suffix it is
- * replayed afterwards or before as in the original order, and if it lies before, the target value is already the
- * right one. A key change copies from the old row only when the new row is absent; when it is present the move was
- * applied before the crash and its columns are kept.
+ * Two kinds of statement depend on the target: columns listed in {@code unchanged} keep their target value, and a
+ * key change carries those columns over from the old row. A kept column's right value is the one the latest earlier
+ * change of the row that carried the column wrote. If that change is in the replayed suffix, the replay writes it
+ * again before it is needed; if it is older, the target already holds it, since no later change touched the column.
+ * A key change copies from the old row only when the new row is absent; when the new row is present, the move had
+ * been applied before the crash and its columns are already the moved ones (or newer, which later replayed changes
+ * settle as above). The kill -9 test exercises exactly this with key changes of rows whose TOASTed column did not
+ * change.
  */
 final class ChangeApplier {
 
