@@ -10,6 +10,7 @@ import dev.pgcdc.event.DebeziumEnvelope;
 import dev.pgcdc.event.LogicalMessage;
 import dev.pgcdc.stream.AckListener;
 import dev.pgcdc.stream.ChangeSink;
+import dev.pgcdc.stream.Delivery;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.apache.camel.spi.Synchronization;
@@ -30,7 +31,7 @@ final class ExchangeDispatcher implements ChangeSink, Runnable {
     private int outstanding;
     private volatile boolean running = true;
 
-    private record Pending(ChangeRecord record, boolean schemaChanged, long seq, AckListener listener,
+    private record Pending(ChangeRecord record, Delivery delivery, long seq, AckListener listener,
                            long generation) {
     }
 
@@ -40,12 +41,12 @@ final class ExchangeDispatcher implements ChangeSink, Runnable {
     }
 
     @Override
-    public void deliver(ChangeRecord record, boolean schemaChanged, long seq, AckListener listener) {
+    public void deliver(ChangeRecord record, Delivery delivery, long seq, AckListener listener) {
         long current;
         synchronized (lock) {
             current = generation;
         }
-        queue.add(new Pending(record, schemaChanged, seq, listener, current));
+        queue.add(new Pending(record, delivery, seq, listener, current));
     }
 
     @Override
@@ -117,6 +118,8 @@ final class ExchangeDispatcher implements ChangeSink, Runnable {
                 : record);
         message.setHeader(PgCdcConstants.OPERATION, record.getOp().code());
         message.setHeader(PgCdcConstants.LSN, record.getLsn().toString());
+        message.setHeader(PgCdcConstants.POSITION, pending.delivery.position());
+        message.setHeader(PgCdcConstants.LAST_IN_TRANSACTION, pending.delivery.lastInTransaction());
         if (record.getCommitLsn() != null) { // null only for a non-transactional message
             message.setHeader(PgCdcConstants.COMMIT_LSN, record.getCommitLsn().toString());
             message.setHeader(PgCdcConstants.TX_ID, record.getTxId());
@@ -127,7 +130,7 @@ final class ExchangeDispatcher implements ChangeSink, Runnable {
             message.setHeader(PgCdcConstants.TABLE, event.getTable());
             message.setHeader(PgCdcConstants.KEY, event.getKey());
             message.setHeader(PgCdcConstants.SNAPSHOT, event.isSnapshot());
-            if (pending.schemaChanged) {
+            if (pending.delivery.schemaChanged()) {
                 message.setHeader(PgCdcConstants.SCHEMA_CHANGED, true);
             }
         } else {
