@@ -3,7 +3,6 @@ package dev.pgcdc.it;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 import dev.pgcdc.embedded.PostgresServer;
@@ -75,31 +74,6 @@ class SetupModesTest extends CdcTestSupport {
         List<ChangeEvent> events = received.await(2);
         assertThat(events).extracting(ChangeEvent::getOp, ChangeEvent::getTable).containsExactly(
                 tuple(Operation.READ, "Order " + slot), tuple(Operation.INSERT, "Order " + slot));
-    }
-
-    private static SetupFailedException setupFailure(Throwable thrown) {
-        for (Throwable cause = thrown; cause != null; cause = cause.getCause()) {
-            if (cause instanceof SetupFailedException failure) {
-                return failure;
-            }
-        }
-        throw new AssertionError("not a setup failure", thrown);
-    }
-
-    /** As an administrator handed the file would: psql, stopping at the first error. */
-    private void runWithPsqlAsSuperuser(String script) throws Exception {
-        ProcessBuilder builder = new ProcessBuilder(pg().tool("psql").toString(), "-X", "-q", "-v", "ON_ERROR_STOP=1",
-                "-h", pg().host(), "-p", Integer.toString(pg().port()), "-U", pg().superuser(), "-d", "postgres")
-                .redirectErrorStream(true);
-        if (pg().superuserPassword() != null) {
-            builder.environment().put("PGPASSWORD", pg().superuserPassword());
-        }
-        Process psql = builder.start();
-        try (var stdin = psql.getOutputStream()) {
-            stdin.write(script.getBytes(StandardCharsets.UTF_8));
-        }
-        String output = new String(psql.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(psql.waitFor()).as("psql: %s%n%s", output, script).isZero();
     }
 
     @Test
