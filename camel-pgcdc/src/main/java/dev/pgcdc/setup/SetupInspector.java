@@ -13,8 +13,8 @@ import java.util.function.Function;
 
 /**
  * Reads the server's settings, the connecting role's capabilities and the state of the slot, publication, tables
- * and the connector's own tables. It only reads: every query is a SELECT on catalogs and functions. Catalog columns that older
- * versions lack are left out of the SQL for them (the facts then hold null).
+ * and the connector's own tables. It only reads: every query is a SELECT on catalogs and functions. Catalog columns
+ * that older versions lack are left out of the SQL for them (the facts then hold null).
  */
 public final class SetupInspector {
 
