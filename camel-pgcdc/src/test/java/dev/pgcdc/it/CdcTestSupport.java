@@ -91,7 +91,7 @@ public abstract class CdcTestSupport {
     }
 
     protected long currentWalLsn() {
-        return ReplicationSlot.lsnValue(pg().queryForObject("SELECT pg_current_wal_lsn()::text", String.class));
+        return ReplicationSlot.lsnValue(pg().queryForObject("SELECT pg_current_wal_insert_lsn()::text", String.class));
     }
 
     /** The message of the innermost cause: what the consumer said, under Camel's wrapping. */

@@ -94,12 +94,13 @@ class CrashRecoveryTest extends CdcTestSupport {
             writer.start();
             long unconfirmedButApplied = 0;
             for (int changes : new int[] {250, 600}) {
-                Await.until(changes + " source changes", Duration.ofSeconds(60), () -> auditCount() >= changes);
+                // kill while some changes are applied in the target but not yet confirmed, so redelivery is exercised
+                Await.until(changes + " source changes, some applied but unconfirmed", Duration.ofSeconds(60),
+                        () -> auditCount() >= changes && appliedButUnconfirmed(target, slot) > 0);
                 child.destroyForcibly(); // SIGKILL: no shutdown hook, no final status update
                 child.waitFor(10, TimeUnit.SECONDS);
                 // changes committed in the target that the slot has not confirmed: they come again after the restart
-                unconfirmedButApplied += Long.parseLong(target.strings("SELECT count(*) FROM history WHERE"
-                        + " _pgcdc_commit_lsn >= " + confirmedFlush(slot)).get(0));
+                unconfirmedButApplied += appliedButUnconfirmed(target, slot);
                 child = startChild(routeArgs);
             }
             writer.join();
@@ -122,6 +123,11 @@ class CrashRecoveryTest extends CdcTestSupport {
         } finally {
             child.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
         }
+    }
+
+    private long appliedButUnconfirmed(SqlDatabase target, String slot) {
+        return Long.parseLong(target.strings("SELECT count(*) FROM history WHERE _pgcdc_commit_lsn >= "
+                + confirmedFlush(slot)).get(0));
     }
 
     private long auditCount() {
