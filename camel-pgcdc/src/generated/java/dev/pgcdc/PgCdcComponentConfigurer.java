@@ -63,6 +63,7 @@ public class PgCdcComponentConfigurer extends PropertyConfigurerSupport implemen
         case "password": getOrCreateConfiguration(target).setPassword(property(camelContext, java.lang.String.class, value)); return true;
         case "passwordfile":
         case "passwordFile": getOrCreateConfiguration(target).setPasswordFile(property(camelContext, java.lang.String.class, value)); return true;
+        case "plugin": getOrCreateConfiguration(target).setPlugin(property(camelContext, java.lang.String.class, value)); return true;
         case "port": getOrCreateConfiguration(target).setPort(property(camelContext, int.class, value)); return true;
         case "publication": getOrCreateConfiguration(target).setPublication(property(camelContext, java.lang.String.class, value)); return true;
         case "reconnectdelay":
@@ -111,6 +112,8 @@ public class PgCdcComponentConfigurer extends PropertyConfigurerSupport implemen
         case "user": getOrCreateConfiguration(target).setUser(property(camelContext, java.lang.String.class, value)); return true;
         case "valueformat":
         case "valueFormat": getOrCreateConfiguration(target).setValueFormat(property(camelContext, java.lang.String.class, value)); return true;
+        case "wal2jsonformatversion":
+        case "wal2jsonFormatVersion": getOrCreateConfiguration(target).setWal2jsonFormatVersion(property(camelContext, int.class, value)); return true;
         default: return false;
         }
     }
@@ -151,6 +154,7 @@ public class PgCdcComponentConfigurer extends PropertyConfigurerSupport implemen
         case "password": return java.lang.String.class;
         case "passwordfile":
         case "passwordFile": return java.lang.String.class;
+        case "plugin": return java.lang.String.class;
         case "port": return int.class;
         case "publication": return java.lang.String.class;
         case "reconnectdelay":
@@ -199,6 +203,8 @@ public class PgCdcComponentConfigurer extends PropertyConfigurerSupport implemen
         case "user": return java.lang.String.class;
         case "valueformat":
         case "valueFormat": return java.lang.String.class;
+        case "wal2jsonformatversion":
+        case "wal2jsonFormatVersion": return int.class;
         default: return null;
         }
     }
@@ -240,6 +246,7 @@ public class PgCdcComponentConfigurer extends PropertyConfigurerSupport implemen
         case "password": return getOrCreateConfiguration(target).getPassword();
         case "passwordfile":
         case "passwordFile": return getOrCreateConfiguration(target).getPasswordFile();
+        case "plugin": return getOrCreateConfiguration(target).getPlugin();
         case "port": return getOrCreateConfiguration(target).getPort();
         case "publication": return getOrCreateConfiguration(target).getPublication();
         case "reconnectdelay":
@@ -288,6 +295,8 @@ public class PgCdcComponentConfigurer extends PropertyConfigurerSupport implemen
         case "user": return getOrCreateConfiguration(target).getUser();
         case "valueformat":
         case "valueFormat": return getOrCreateConfiguration(target).getValueFormat();
+        case "wal2jsonformatversion":
+        case "wal2jsonFormatVersion": return getOrCreateConfiguration(target).getWal2jsonFormatVersion();
         default: return null;
         }
     }

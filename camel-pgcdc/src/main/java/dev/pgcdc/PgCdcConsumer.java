@@ -4,7 +4,6 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
@@ -27,6 +26,7 @@ import dev.pgcdc.setup.SetupRequest;
 import dev.pgcdc.setup.TableName;
 import dev.pgcdc.stream.ChangeModelPreflight;
 import dev.pgcdc.stream.DecodingOptions;
+import dev.pgcdc.stream.OutputPlugin;
 import dev.pgcdc.stream.Replicator;
 import dev.pgcdc.stream.ReplicatorState;
 import dev.pgcdc.stream.StreamOptions;
@@ -74,11 +74,11 @@ public class PgCdcConsumer extends DefaultConsumer {
         super.doStart();
         connector = new PgConnector(configuration.connectionSettings());
         DecodingOptions decoding = configuration.decodingOptions();
-        if (!prepareServer(decoding)) {
+        OutputPlugin plugin = configuration.outputPlugin();
+        if (!prepareServer(decoding, plugin)) {
             return;
         }
-        StreamOptions options = new StreamOptions(configuration.getSlotName(),
-                List.of(configuration.resolvedPublication()), configuration.getMaxInflight(),
+        StreamOptions options = new StreamOptions(configuration.getSlotName(), plugin, configuration.getMaxInflight(),
                 Duration.ofMillis(configuration.getStatusInterval()), Duration.ofMillis(configuration.getShutdownTimeout()),
                 decoding);
         dispatcher = new ExchangeDispatcher(this, configuration);
@@ -110,11 +110,11 @@ public class PgCdcConsumer extends DefaultConsumer {
      *
      * @return whether streaming may start
      */
-    private boolean prepareServer(DecodingOptions decoding) throws SQLException {
+    private boolean prepareServer(DecodingOptions decoding, OutputPlugin plugin) throws SQLException {
         SetupMode mode = configuration.getSetupMode();
         try (Connection connection = connector.openJdbc("pgcdc " + configuration.getSlotName() + " setup")) {
             SetupRequest request = SetupRequest.builder().slotName(configuration.getSlotName())
-                    .plugin(SetupRequest.PGOUTPUT).publicationName(configuration.resolvedPublication())
+                    .plugin(plugin.name()).publicationName(configuration.resolvedPublication())
                     .tables(ChangeModelPreflight.tablesToPublish(connection, decoding.tables()))
                     .heartbeatTable(configuration.heartbeatTableName()).build();
             SetupOutcome outcome = Setup.run(connection, request, mode);
@@ -127,10 +127,10 @@ public class PgCdcConsumer extends DefaultConsumer {
                 return false;
             }
             plan.warnings().forEach(warning -> LOG.warn("pgcdc:{}: {}", configuration.getSlotName(), warning));
-            new ChangeModelPreflight(connection, connector, configuration.resolvedPublication(), decoding,
+            new ChangeModelPreflight(connection, connector, request.publicationName(), decoding,
                     configuration.replicaIdentityFullTables()).run();
             if (plan.connectorCreatesSlot()) {
-                Slots.createLogical(connection, configuration.getSlotName(), SetupRequest.PGOUTPUT);
+                Slots.createLogical(connection, configuration.getSlotName(), plugin.name());
                 LOG.info("pgcdc:{}: created the replication slot", configuration.getSlotName());
             }
             return true;

@@ -35,6 +35,9 @@ final class Preflight {
             blockers.add("max_wal_senders is 0, so no replication connection is possible. Run"
                     + " ALTER SYSTEM SET max_wal_senders = 10; and restart PostgreSQL.");
         }
+        if (Boolean.FALSE.equals(facts.pluginInstalled())) {
+            blockers.add(missingPlugin());
+        }
         if (facts.slot() == null) {
             addNoFreeSlot(blockers);
         } else {
@@ -79,6 +82,16 @@ final class Preflight {
                     + "). Let it catch up soon, or it becomes lost and needs a new snapshot.");
         }
         return warnings;
+    }
+
+    private String missingPlugin() {
+        String plugin = request.plugin();
+        int major = facts.majorVersion();
+        return "The output plugin " + plugin + " is not installed on the server: PostgreSQL " + major
+                + " cannot load it. Install it on the database host, e.g. apt-get install postgresql-" + major + "-"
+                + plugin + " (Debian, Ubuntu), dnf install " + plugin + "_" + major + " (PGDG RPM), or build it from"
+                + " source with make install and the server's pg_config on the PATH; no restart is needed."
+                + " Or use plugin=pgoutput.";
     }
 
     private void addNoFreeSlot(List<String> blockers) {

@@ -13,10 +13,12 @@ import java.util.List;
  * @param heartbeatTable       null when the request has no heartbeat table
  * @param publication          null when it does not exist or the plugin uses none
  * @param slot                 null when the slot does not exist
+ * @param pluginInstalled      whether the server can load the output plugin; null when that could not be told
  */
 public record ServerFacts(int serverVersion, String database, String walLevel, int maxReplicationSlots,
         int usedReplicationSlots, int maxWalSenders, String maxSlotWalKeepSize, boolean standby, UserFacts user,
-        List<TableFacts> tables, TableFacts heartbeatTable, PublicationFacts publication, SlotFacts slot) {
+        List<TableFacts> tables, TableFacts heartbeatTable, PublicationFacts publication, SlotFacts slot,
+        Boolean pluginInstalled) {
 
     public ServerFacts {
         tables = List.copyOf(tables);

@@ -12,7 +12,8 @@ import java.util.Set;
 
 /**
  * Reads the server's settings, the connecting role's capabilities and the state of the slot, publication, tables
- * and heartbeat table. It only reads: every query is a SELECT on catalogs and functions. Catalog columns that older
+ * and heartbeat table. It only reads: every query is a SELECT on catalogs and functions, except the plugin probe,
+ * which creates and drops a temporary slot. Catalog columns that older
  * versions lack are left out of the SQL for them (the facts then hold null).
  */
 public final class SetupInspector {
@@ -100,11 +101,25 @@ public final class SetupInspector {
                     ? publication(request.publicationName(), version) : null;
             TableFacts heartbeat = request.heartbeatTable() == null ? null
                     : tables(List.of(request.heartbeatTable())).get(0);
+            SlotFacts slot = slot(request.slotName(), version);
             return new ServerFacts(version, server.getString(2), server.getString(3), server.getInt(4),
                     server.getInt(5), server.getInt(6), server.getString(7), server.getBoolean(8), user(),
-                    tables(selectedTables(request, publication)), heartbeat, publication,
-                    slot(request.slotName(), version));
+                    tables(selectedTables(request, publication)), heartbeat, publication, slot,
+                    pluginInstalled(request, slot));
         }
+    }
+
+    /**
+     * Whether the server can load the output plugin. pgoutput is built in, and a slot that already uses the plugin
+     * shows it was loadable; otherwise the plugin is probed, since output plugins are no extensions
+     * ({@code pg_available_extensions} does not list them) and the library directory is not readable to every role.
+     */
+    private Boolean pluginInstalled(SetupRequest request, SlotFacts slot) throws SQLException {
+        if (SetupRequest.PGOUTPUT.equals(request.plugin())
+                || slot != null && request.plugin().equals(slot.plugin())) {
+            return true;
+        }
+        return new PluginProbe(connection).canLoad(request.plugin());
     }
 
     private UserFacts user() throws SQLException {

@@ -20,6 +20,7 @@ final class FactsBuilder {
     private TableFacts heartbeat;
     private PublicationFacts publication;
     private SlotFacts slot;
+    private Boolean pluginInstalled = true;
 
     static UserFacts superuser() {
         return new UserFacts("cdc", true, true, true, true, false, false);
@@ -98,6 +99,11 @@ final class FactsBuilder {
         return this;
     }
 
+    FactsBuilder pluginInstalled(Boolean installed) {
+        this.pluginInstalled = installed;
+        return this;
+    }
+
     FactsBuilder slot(SlotFacts slot) {
         this.slot = slot;
         return this;
@@ -105,6 +111,6 @@ final class FactsBuilder {
 
     ServerFacts build() {
         return new ServerFacts(version, "app", walLevel, maxSlots, usedSlots, 10, "-1", standby, user, tables,
-                heartbeat, publication, slot);
+                heartbeat, publication, slot, pluginInstalled);
     }
 }
