@@ -35,8 +35,10 @@ final class Preflight {
             blockers.add("max_wal_senders is 0, so no replication connection is possible. Run"
                     + " ALTER SYSTEM SET max_wal_senders = 10; and restart PostgreSQL.");
         }
-        if (Boolean.FALSE.equals(facts.pluginInstalled())) {
+        if (facts.plugin() == PluginAvailability.NOT_INSTALLED) {
             blockers.add(missingPlugin());
+        } else if (facts.plugin() == PluginAvailability.NOT_ALLOWED) {
+            blockers.add(disallowedPlugin());
         }
         if (facts.slot() == null) {
             addNoFreeSlot(blockers);
@@ -92,6 +94,15 @@ final class Preflight {
                 + plugin + " (Debian, Ubuntu), dnf install " + plugin + "_" + major + " (PGDG RPM), or build it from"
                 + " source with make install and the server's pg_config on the PATH; no restart is needed."
                 + " Or use plugin=pgoutput.";
+    }
+
+    private String disallowedPlugin() {
+        String allowed = facts.outputPluginLibraries();
+        String extended = (allowed.isBlank() ? "" : allowed + ", ") + request.plugin();
+        return "The server allows slots only with the output plugins in output_plugin_libraries ("
+                + quoteLiteral(allowed) + "), and " + request.plugin() + " is not one of them. A superuser can allow"
+                + " it (no restart is needed): ALTER SYSTEM SET output_plugin_libraries = " + quoteLiteral(extended)
+                + "; SELECT pg_reload_conf();";
     }
 
     private void addNoFreeSlot(List<String> blockers) {

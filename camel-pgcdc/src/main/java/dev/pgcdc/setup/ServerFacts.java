@@ -13,12 +13,14 @@ import java.util.List;
  * @param heartbeatTable       null when the request has no heartbeat table
  * @param publication          null when it does not exist or the plugin uses none
  * @param slot                 null when the slot does not exist
- * @param pluginInstalled      whether the server can load the output plugin; null when that could not be told
+ * @param outputPluginLibraries the plugins a slot may be created with, where the server restricts them with the
+ *                             setting {@code output_plugin_libraries}; null where it has no such setting
+ * @param plugin               whether a slot can be created with the requested output plugin
  */
 public record ServerFacts(int serverVersion, String database, String walLevel, int maxReplicationSlots,
         int usedReplicationSlots, int maxWalSenders, String maxSlotWalKeepSize, boolean standby, UserFacts user,
         List<TableFacts> tables, TableFacts heartbeatTable, PublicationFacts publication, SlotFacts slot,
-        Boolean pluginInstalled) {
+        String outputPluginLibraries, PluginAvailability plugin) {
 
     public ServerFacts {
         tables = List.copyOf(tables);

@@ -6,6 +6,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
@@ -22,7 +23,8 @@ public final class SetupInspector {
             SELECT current_setting('server_version_num')::int, current_database(),
                    current_setting('wal_level'), current_setting('max_replication_slots')::int,
                    (SELECT count(*) FROM pg_replication_slots)::int, current_setting('max_wal_senders')::int,
-                   current_setting('max_slot_wal_keep_size', true), pg_is_in_recovery()""";
+                   current_setting('max_slot_wal_keep_size', true), pg_is_in_recovery(),
+                   current_setting('output_plugin_libraries', true)""";
 
     // rds_replication may not exist; pg_has_role on a missing role name would fail, on no row it is not called
     private static final String USER_SQL = """
@@ -105,21 +107,29 @@ public final class SetupInspector {
             return new ServerFacts(version, server.getString(2), server.getString(3), server.getInt(4),
                     server.getInt(5), server.getInt(6), server.getString(7), server.getBoolean(8), user(),
                     tables(selectedTables(request, publication)), heartbeat, publication, slot,
-                    pluginInstalled(request, slot));
+                    server.getString(9), plugin(request, slot, server.getString(9)));
         }
     }
 
     /**
-     * Whether the server can load the output plugin. pgoutput is built in, and a slot that already uses the plugin
-     * shows it was loadable; otherwise the plugin is probed, since output plugins are no extensions
-     * ({@code pg_available_extensions} does not list them) and the library directory is not readable to every role.
+     * Whether a slot can be created with the output plugin. pgoutput is built in, and a slot that already uses the
+     * plugin shows it was usable; servers with the setting {@code output_plugin_libraries} allow only the plugins it
+     * lists; otherwise the plugin is probed, since output plugins are no extensions ({@code pg_available_extensions}
+     * does not list them) and the library directory is not readable to every role.
      */
-    private Boolean pluginInstalled(SetupRequest request, SlotFacts slot) throws SQLException {
+    private PluginAvailability plugin(SetupRequest request, SlotFacts slot, String allowedPlugins)
+            throws SQLException {
         if (SetupRequest.PGOUTPUT.equals(request.plugin())
                 || slot != null && request.plugin().equals(slot.plugin())) {
-            return true;
+            return PluginAvailability.LOADABLE;
         }
-        return new PluginProbe(connection).canLoad(request.plugin());
+        if (allowedPlugins != null && Arrays.stream(allowedPlugins.split(",")).map(String::trim)
+                .noneMatch(request.plugin()::equals)) {
+            return PluginAvailability.NOT_ALLOWED;
+        }
+        Boolean loads = new PluginProbe(connection).canLoad(request.plugin());
+        return loads == null ? PluginAvailability.UNKNOWN
+                : loads ? PluginAvailability.LOADABLE : PluginAvailability.NOT_INSTALLED;
     }
 
     private UserFacts user() throws SQLException {

@@ -20,7 +20,8 @@ final class FactsBuilder {
     private TableFacts heartbeat;
     private PublicationFacts publication;
     private SlotFacts slot;
-    private Boolean pluginInstalled = true;
+    private String outputPluginLibraries;
+    private PluginAvailability plugin = PluginAvailability.LOADABLE;
 
     static UserFacts superuser() {
         return new UserFacts("cdc", true, true, true, true, false, false);
@@ -99,8 +100,9 @@ final class FactsBuilder {
         return this;
     }
 
-    FactsBuilder pluginInstalled(Boolean installed) {
-        this.pluginInstalled = installed;
+    FactsBuilder plugin(PluginAvailability plugin, String outputPluginLibraries) {
+        this.plugin = plugin;
+        this.outputPluginLibraries = outputPluginLibraries;
         return this;
     }
 
@@ -111,6 +113,6 @@ final class FactsBuilder {
 
     ServerFacts build() {
         return new ServerFacts(version, "app", walLevel, maxSlots, usedSlots, 10, "-1", standby, user, tables,
-                heartbeat, publication, slot, pluginInstalled);
+                heartbeat, publication, slot, outputPluginLibraries, plugin);
     }
 }
