@@ -15,7 +15,7 @@ final class Wal2JsonText {
         return DateTimeText.parseTimestampTz(text).toInstant();
     }
 
-    /** The operation of a format-version 2 action ({@code I U D T}) or format-version 1 kind. */
+    /** The operation of a format-version 2 action ({@code I U D T}) or format-version 1 kind (no truncate there). */
     static Operation operation(String actionOrKind) {
         switch (actionOrKind) {
             case "I", "insert":
@@ -24,7 +24,7 @@ final class Wal2JsonText {
                 return Operation.UPDATE;
             case "D", "delete":
                 return Operation.DELETE;
-            case "T", "truncate":
+            case "T":
                 return Operation.TRUNCATE;
             default:
                 throw new IllegalArgumentException("unknown change kind '" + actionOrKind + "'");

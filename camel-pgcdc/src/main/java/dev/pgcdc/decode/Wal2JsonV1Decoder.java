@@ -14,7 +14,6 @@ import com.fasterxml.jackson.core.async.ByteArrayFeeder;
 import com.fasterxml.jackson.databind.util.TokenBuffer;
 import dev.pgcdc.event.LogicalMessage;
 import dev.pgcdc.event.Lsn;
-import dev.pgcdc.event.Operation;
 
 /**
  * Decodes wal2json format-version 1, for servers whose wal2json predates format-version 2. Version 1 prints a
@@ -23,7 +22,7 @@ import dev.pgcdc.event.Operation;
  * feeds them to Jackson's non-blocking parser as they arrive, holding only the change being read. So a transaction
  * of any size streams change by change, as in version 2.
  *
- * <p>What version 1 lacks: the commit record's own LSN (only {@code nextlsn}, the end of the commit, which is used
+ * <p>What version 1 lacks: truncates (wal2json never prints them in version 1), the commit record's own LSN (only {@code nextlsn}, the end of the commit, which is used
  * for both {@code commitLsn} and the acknowledged position), and per-change LSNs in the document (a change's LSN is
  * the LSN of the piece that starts it, which the server writes at the change's position).
  */
@@ -167,16 +166,8 @@ public final class Wal2JsonV1Decoder implements ChangeDecoder {
             if (transaction == null) {
                 throw new IllegalArgumentException("change outside a transaction (the document has no xid)");
             }
-            Operation op = Wal2JsonText.operation(c.kind);
-            if (op == Operation.TRUNCATE) {
-                for (int i = 0; i < c.truncated.size(); i += 2) {
-                    changes.change(op, c.truncated.get(i), c.truncated.get(i + 1), null, null, changeLsn, transaction,
-                            listener);
-                }
-            } else {
-                changes.change(op, c.schema, c.table, c.columns.zip(), c.oldKeys.zip(), changeLsn, transaction,
-                        listener);
-            }
+            changes.change(Wal2JsonText.operation(c.kind), c.schema, c.table, c.columns.zip(), c.oldKeys.zip(),
+                    changeLsn, transaction, listener);
         } catch (IllegalArgumentException e) {
             throw new DecodeException("wal2json", e.getMessage(), changeLsn, type, e);
         }
@@ -188,13 +179,11 @@ public final class Wal2JsonV1Decoder implements ChangeDecoder {
         }
     }
 
-    /** One element of "change": a row change, a truncate or a logical decoding message. */
+    /** One element of "change": a row change or a logical decoding message (version 1 never prints truncates). */
     private static final class V1Change {
         String kind;
         String schema;
         String table;
-        /** Schema and table of each truncated relation: a truncate of several tables repeats the two fields. */
-        final List<String> truncated = new ArrayList<>();
         final ParallelColumns columns = new ParallelColumns();
         final ParallelColumns oldKeys = new ParallelColumns();
         boolean transactional;
@@ -209,11 +198,7 @@ public final class Wal2JsonV1Decoder implements ChangeDecoder {
                 switch (field) {
                     case "kind" -> kind = p.getText();
                     case "schema" -> schema = p.getText();
-                    case "table" -> {
-                        table = p.getText();
-                        truncated.add(schema);
-                        truncated.add(table);
-                    }
+                    case "table" -> table = p.getText();
                     case "columnnames" -> columns.names = strings(p);
                     case "columntypeoids" -> columns.typeOids = strings(p);
                     case "columnvalues" -> columns.values = values(p);

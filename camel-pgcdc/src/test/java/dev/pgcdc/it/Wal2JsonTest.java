@@ -60,7 +60,7 @@ class Wal2JsonTest extends CdcTestSupport {
     }
 
     @Test
-    void formatVersion1GivesTheSameEventsAsVersion2() throws Exception {
+    void formatVersion1GivesTheSameEventsAsVersion2ButNoTruncates() throws Exception {
         String prefix = uniqueSlot("v1");
         String types = prefix + "_types";
         String full = prefix + "_full";
@@ -70,8 +70,9 @@ class Wal2JsonTest extends CdcTestSupport {
         Collected version1 = consume(prefix + "_v1", tables + "&wal2jsonFormatVersion=1");
         runWorkload(types, full);
 
-        List<JsonNode> expected = version2.await(10);
-        List<JsonNode> actual = version1.await(10);
+        // wal2json never prints a truncate in format-version 1
+        List<JsonNode> expected = version2.await(10).subList(0, 9);
+        List<JsonNode> actual = version1.await(9);
         for (int i = 0; i < expected.size(); i++) {
             ObjectNode event = (ObjectNode) expected.get(i).deepCopy();
             if (event.has("commitLsn") && !event.get("commitLsn").isNull()) {
