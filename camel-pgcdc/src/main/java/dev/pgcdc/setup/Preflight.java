@@ -97,11 +97,14 @@ final class Preflight {
     }
 
     private String disallowedPlugin() {
-        String allowed = facts.outputPluginLibraries();
-        String extended = (allowed.isBlank() ? "" : allowed + ", ") + request.plugin();
+        List<String> allowed = facts.outputPluginLibraries();
+        List<String> extended = new ArrayList<>(allowed);
+        extended.add(request.plugin());
+        // a list setting takes one literal per element: 'a, b' would be a single element named "a, b"
         return "The server allows slots only with the output plugins in output_plugin_libraries ("
-                + quoteLiteral(allowed) + "), and " + request.plugin() + " is not one of them. A superuser can allow"
-                + " it (no restart is needed): ALTER SYSTEM SET output_plugin_libraries = " + quoteLiteral(extended)
+                + String.join(", ", allowed) + "), and " + request.plugin() + " is not one of them. A superuser can"
+                + " allow it (no restart is needed): ALTER SYSTEM SET output_plugin_libraries = "
+                + String.join(", ", extended.stream().map(name -> quoteLiteral(name)).toList())
                 + "; SELECT pg_reload_conf();";
     }
 

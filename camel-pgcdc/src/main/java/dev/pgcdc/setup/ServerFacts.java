@@ -20,7 +20,7 @@ import java.util.List;
 public record ServerFacts(int serverVersion, String database, String walLevel, int maxReplicationSlots,
         int usedReplicationSlots, int maxWalSenders, String maxSlotWalKeepSize, boolean standby, UserFacts user,
         List<TableFacts> tables, TableFacts heartbeatTable, PublicationFacts publication, SlotFacts slot,
-        String outputPluginLibraries, PluginAvailability plugin) {
+        List<String> outputPluginLibraries, PluginAvailability plugin) {
 
     public ServerFacts {
         tables = List.copyOf(tables);

@@ -6,7 +6,6 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
@@ -107,7 +106,7 @@ public final class SetupInspector {
             return new ServerFacts(version, server.getString(2), server.getString(3), server.getInt(4),
                     server.getInt(5), server.getInt(6), server.getString(7), server.getBoolean(8), user(),
                     tables(selectedTables(request, publication)), heartbeat, publication, slot,
-                    server.getString(9), plugin(request, slot, server.getString(9)));
+                    allowedPlugins(server.getString(9)), plugin(request, slot, allowedPlugins(server.getString(9))));
         }
     }
 
@@ -117,19 +116,50 @@ public final class SetupInspector {
      * lists; otherwise the plugin is probed, since output plugins are no extensions ({@code pg_available_extensions}
      * does not list them) and the library directory is not readable to every role.
      */
-    private PluginAvailability plugin(SetupRequest request, SlotFacts slot, String allowedPlugins)
+    private PluginAvailability plugin(SetupRequest request, SlotFacts slot, List<String> allowedPlugins)
             throws SQLException {
         if (SetupRequest.PGOUTPUT.equals(request.plugin())
                 || slot != null && request.plugin().equals(slot.plugin())) {
             return PluginAvailability.LOADABLE;
         }
-        if (allowedPlugins != null && Arrays.stream(allowedPlugins.split(",")).map(String::trim)
-                .noneMatch(request.plugin()::equals)) {
+        if (allowedPlugins != null && !allowedPlugins.contains(request.plugin())) {
             return PluginAvailability.NOT_ALLOWED;
         }
         Boolean loads = new PluginProbe(connection).canLoad(request.plugin());
         return loads == null ? PluginAvailability.UNKNOWN
                 : loads ? PluginAvailability.LOADABLE : PluginAvailability.NOT_INSTALLED;
+    }
+
+    /**
+     * The elements of the list setting {@code output_plugin_libraries} as the server shows it: comma-separated, an
+     * element in double quotes when it needs them (e.g. one set as {@code 'a, b'}); null when there is no such
+     * setting.
+     */
+    static List<String> allowedPlugins(String setting) {
+        if (setting == null) {
+            return null;
+        }
+        List<String> elements = new ArrayList<>();
+        StringBuilder element = new StringBuilder();
+        boolean quoted = false;
+        for (int i = 0; i < setting.length(); i++) {
+            char c = setting.charAt(i);
+            if (c == '"' && quoted && i + 1 < setting.length() && setting.charAt(i + 1) == '"') {
+                element.append('"');
+                i++;
+            } else if (c == '"') {
+                quoted = !quoted;
+            } else if (c == ',' && !quoted) {
+                elements.add(element.toString().trim());
+                element.setLength(0);
+            } else {
+                element.append(c);
+            }
+        }
+        if (!element.toString().isBlank() || !elements.isEmpty()) {
+            elements.add(element.toString().trim());
+        }
+        return List.copyOf(elements);
     }
 
     private UserFacts user() throws SQLException {

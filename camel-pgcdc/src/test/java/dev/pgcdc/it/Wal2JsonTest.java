@@ -2,16 +2,23 @@ package dev.pgcdc.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.NullNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.pgcdc.embedded.PostgresServer;
+import dev.pgcdc.embedded.junit.Await;
 import dev.pgcdc.embedded.junit.PostgresExtension;
+import dev.pgcdc.event.ChangeEvent;
 import dev.pgcdc.event.ChangeRecord;
+import org.apache.camel.CamelContext;
 import org.apache.camel.builder.RouteBuilder;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -84,6 +91,84 @@ class Wal2JsonTest extends CdcTestSupport {
         }
     }
 
+    @Test
+    void acknowledgesOnlyCompletedChangesAcrossAFailureAndARestart() throws Exception {
+        String slot = uniqueSlot("w2j_ack");
+        String table = slot + "_t";
+        pg().execute("CREATE TABLE " + table + " (id int PRIMARY KEY)");
+        String options = "tables=" + table + "&plugin=wal2json";
+        AtomicBoolean failing = new AtomicBoolean(true);
+        AtomicInteger failures = new AtomicInteger();
+        AtomicLong failedCommit = new AtomicLong();
+        Received delivered = new Received();
+        CamelContext first = start(new RouteBuilder() {
+            @Override
+            public void configure() {
+                from(uri(slot, options)).process(e -> {
+                    ChangeEvent event = e.getIn().getBody(ChangeEvent.class);
+                    if (Integer.valueOf(2).equals(event.getAfter().get("id")) && failing.get()) {
+                        failedCommit.set(event.getCommitLsn().value());
+                        failures.incrementAndGet();
+                        throw new IllegalStateException("route failure on row 2");
+                    }
+                    delivered.add(event);
+                });
+            }
+        });
+        awaitStreaming(slot);
+        pg().execute("INSERT INTO " + table + " VALUES (1)", "INSERT INTO " + table + " VALUES (2)",
+                "INSERT INTO " + table + " VALUES (3)");
+        Await.until("the failing change retried", Duration.ofSeconds(30), () -> failures.get() >= 2);
+        assertThat(confirmedFlush(slot)).isLessThanOrEqualTo(failedCommit.get());
+
+        failing.set(false);
+        List<ChangeEvent> events = delivered.awaitMatching("rows 2 and 3 delivered", list -> list.stream()
+                .map(e -> e.getAfter().get("id")).toList().containsAll(List.of(2, 3)));
+        long newest = events.stream().mapToLong(e -> e.getCommitLsn().value()).max().orElseThrow();
+        Await.until("confirmed past row 3", Duration.ofSeconds(20), () -> confirmedFlush(slot) > newest);
+        first.stop();
+        contexts.remove(first);
+
+        pg().execute("INSERT INTO " + table + " VALUES (4)");
+        Received afterRestart = new Received();
+        start(new RouteBuilder() {
+            @Override
+            public void configure() {
+                from(uri(slot, options)).process(e -> afterRestart.add(e.getIn().getBody(ChangeEvent.class)));
+            }
+        });
+        // what was acknowledged is not sent again; what was not is
+        assertThat(afterRestart.await(1)).extracting(e -> e.getAfter().get("id")).containsExactly(4);
+    }
+
+    @Test
+    void pushesExactTableNamesDownEscapedAndFiltersColumns() throws Exception {
+        String slot = uniqueSlot("w2j_filter");
+        String odd = slot + " Odd,Name.T\\x"; // space, comma, dot, backslash and capitals: all escaped for wal2json
+        String plain = slot + "_plain";
+        String other = slot + "_other";
+        pg().execute("CREATE TABLE \"" + odd + "\" (id int PRIMARY KEY)",
+                "CREATE TABLE " + plain + " (id int PRIMARY KEY, secret text, shown text)",
+                "CREATE TABLE " + other + " (id int PRIMARY KEY)");
+        Received received = new Received();
+        start(new RouteBuilder() {
+            @Override
+            public void configure() {
+                from(uri(slot, "plugin=wal2json&tables=RAW(public.\"" + odd + "\",public." + plain
+                        + ")&excludeColumns=public." + plain + ".secret"))
+                        .process(e -> received.add(e.getIn().getBody(ChangeEvent.class)));
+            }
+        });
+        awaitStreaming(slot);
+        pg().execute("INSERT INTO " + other + " VALUES (1)", "INSERT INTO \"" + odd + "\" VALUES (1)",
+                "INSERT INTO " + plain + " VALUES (1, 's', 'x')", "INSERT INTO " + other + " VALUES (2)");
+        List<ChangeEvent> events = received.await(2);
+        assertThat(events).extracting(ChangeEvent::getTable).containsExactly(odd, plain);
+        assertThat(events.get(1).getAfter()).containsOnlyKeys("id", "shown");
+        pg().execute("INSERT INTO " + plain + " VALUES (2, 's', 'y')");
+        assertThat(received.await(3)).hasSize(3); // nothing of the other table came in between
+    }
+
     private void createTables(String prefix, String types, String full) {
         pg().execute("CREATE TYPE " + prefix + "_mood AS ENUM ('sad', 'happy')",
                 "CREATE DOMAIN " + prefix + "_pos AS int CHECK (VALUE > 0)",
@@ -150,8 +235,7 @@ class Wal2JsonTest extends CdcTestSupport {
         }
 
         List<JsonNode> await(int count) {
-            dev.pgcdc.embedded.junit.Await.until(count + " records", java.time.Duration.ofSeconds(30), this::size,
-                    n -> n >= count);
+            Await.until(count + " records", Duration.ofSeconds(30), this::size, n -> n >= count);
             synchronized (this) {
                 assertThat(records).hasSize(count);
                 return List.copyOf(records);

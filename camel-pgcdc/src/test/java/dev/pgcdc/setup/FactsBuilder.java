@@ -20,7 +20,7 @@ final class FactsBuilder {
     private TableFacts heartbeat;
     private PublicationFacts publication;
     private SlotFacts slot;
-    private String outputPluginLibraries;
+    private List<String> outputPluginLibraries;
     private PluginAvailability plugin = PluginAvailability.LOADABLE;
 
     static UserFacts superuser() {
@@ -100,7 +100,7 @@ final class FactsBuilder {
         return this;
     }
 
-    FactsBuilder plugin(PluginAvailability plugin, String outputPluginLibraries) {
+    FactsBuilder plugin(PluginAvailability plugin, List<String> outputPluginLibraries) {
         this.plugin = plugin;
         this.outputPluginLibraries = outputPluginLibraries;
         return this;
