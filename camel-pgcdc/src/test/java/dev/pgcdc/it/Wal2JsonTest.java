@@ -2,9 +2,12 @@ package dev.pgcdc.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.BufferedReader;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -167,6 +170,32 @@ class Wal2JsonTest extends CdcTestSupport {
         assertThat(events.get(1).getAfter()).containsOnlyKeys("id", "shown");
         pg().execute("INSERT INTO " + plain + " VALUES (2, 's', 'y')");
         assertThat(received.await(3)).hasSize(3); // nothing of the other table came in between
+    }
+
+    @Test
+    void aMillionRowTransactionStreamsThroughA64MiBHeap() throws Exception {
+        String slot = uniqueSlot("w2j_big");
+        String table = slot + "_t";
+        int rows = 1_000_000;
+        pg().execute("CREATE TABLE " + table + " (id int PRIMARY KEY, payload text)");
+        // an existing slot, as users of wal2json have one: created before the transaction, consumed by name
+        pg().execute("SELECT pg_create_logical_replication_slot('" + slot + "', 'wal2json')");
+        pg().execute("INSERT INTO " + table + " SELECT g, 'row ' || g FROM generate_series(1, " + rows + ") g");
+
+        Process child = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx64m", "-cp", System.getProperty("java.class.path"), LargeTransactionConsumer.class.getName(),
+                uri(slot, "plugin=wal2json&tables=" + table), String.valueOf(rows), "240")
+                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.PIPE).start();
+        List<String> output = new ArrayList<>();
+        try (BufferedReader lines = child.inputReader()) {
+            lines.lines().forEach(output::add);
+        }
+        assertThat(child.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(child.exitValue()).as(String.join("\n", output.subList(Math.max(0, output.size() - 30),
+                output.size()))).isZero();
+        output.stream().filter(line -> line.startsWith("received ")).forEach(System.out::println);
+        assertThat(output).anyMatch(line -> line.startsWith("received " + rows + " out of order 0"));
+        assertThat(confirmedFlush(slot)).isGreaterThan(0);
     }
 
     private void createTables(String prefix, String types, String full) {
