@@ -13,7 +13,8 @@ import dev.pgcdc.event.Lsn;
 
 /**
  * Decodes wal2json format-version 2: one JSON object per message, so memory does not grow with a transaction's size.
- * Expects the options {@link #SLOT_OPTIONS} name: transaction objects with xid, commit timestamp and LSNs, and
+ * Expects the options {@code include-transaction}, {@code include-xids}, {@code include-timestamp},
+ * {@code include-lsn} and {@code include-type-oids}: transaction objects with xid, commit timestamp and LSNs, and
  * column type OIDs, by which values are converted with the same codecs as pgoutput's text values.
  *
  * <pre>
