@@ -16,6 +16,8 @@ final class PluginProbe {
 
     /** {@code undefined_file}: "could not access file "wal2json": No such file or directory". */
     private static final String UNDEFINED_FILE = "58P01";
+    /** Also raised for a role without REPLICATION; the hint naming the setting tells the two apart. */
+    private static final String INSUFFICIENT_PRIVILEGE = "42501";
     private static final SecureRandom RANDOM = new SecureRandom();
 
     private final Connection connection;
@@ -24,11 +26,8 @@ final class PluginProbe {
         this.connection = connection;
     }
 
-    /**
-     * @return true if it loads, false if the server has no such plugin, null if the probe could not run (no
-     *         REPLICATION attribute, no free slot, wal_level below logical: the plan reports those on their own)
-     */
-    Boolean canLoad(String plugin) throws SQLException {
+    /** @return never null; UNKNOWN when the probe failed for a reason the plan reports on its own */
+    PluginAvailability availability(String plugin) throws SQLException {
         byte[] suffix = new byte[6];
         RANDOM.nextBytes(suffix);
         String slot = "pgcdc_probe_" + HexFormat.of().formatHex(suffix);
@@ -37,12 +36,17 @@ final class PluginProbe {
         try {
             run("SELECT pg_catalog.pg_create_logical_replication_slot(?, ?, true)", slot, plugin);
             run("SELECT pg_catalog.pg_drop_replication_slot(?)", slot);
-            return true;
+            return PluginAvailability.LOADABLE;
         } catch (SQLException e) {
             if (savepoint != null) {
                 connection.rollback(savepoint);
             }
-            return UNDEFINED_FILE.equals(e.getSQLState()) ? false : null;
+            if (UNDEFINED_FILE.equals(e.getSQLState())) {
+                return PluginAvailability.NOT_INSTALLED;
+            }
+            boolean disallowed = INSUFFICIENT_PRIVILEGE.equals(e.getSQLState()) && e.getMessage() != null
+                    && e.getMessage().contains("output_plugin_libraries");
+            return disallowed ? PluginAvailability.NOT_ALLOWED : PluginAvailability.UNKNOWN;
         } finally {
             if (savepoint != null) {
                 connection.releaseSavepoint(savepoint);

@@ -98,14 +98,20 @@ final class Preflight {
 
     private String disallowedPlugin() {
         List<String> allowed = facts.outputPluginLibraries();
-        List<String> extended = new ArrayList<>(allowed);
-        extended.add(request.plugin());
+        String plugin = quoteLiteral(request.plugin());
+        if (allowed == null) { // the role may not read the setting
+            return "The server allows slots only with the output plugins in output_plugin_libraries, and "
+                    + request.plugin() + " is not one of them. A superuser can allow it (no restart is needed): add "
+                    + plugin + " to what SHOW output_plugin_libraries; prints, as in ALTER SYSTEM SET"
+                    + " output_plugin_libraries = 'pgoutput', " + plugin + "; SELECT pg_reload_conf();";
+        }
         // a list setting takes one literal per element: 'a, b' would be a single element named "a, b"
+        List<String> extended = new ArrayList<>(allowed.stream().map(name -> quoteLiteral(name)).toList());
+        extended.add(plugin);
         return "The server allows slots only with the output plugins in output_plugin_libraries ("
                 + String.join(", ", allowed) + "), and " + request.plugin() + " is not one of them. A superuser can"
                 + " allow it (no restart is needed): ALTER SYSTEM SET output_plugin_libraries = "
-                + String.join(", ", extended.stream().map(name -> quoteLiteral(name)).toList())
-                + "; SELECT pg_reload_conf();";
+                + String.join(", ", extended) + "; SELECT pg_reload_conf();";
     }
 
     private void addNoFreeSlot(List<String> blockers) {

@@ -14,7 +14,8 @@ import java.util.List;
  * @param publication          null when it does not exist or the plugin uses none
  * @param slot                 null when the slot does not exist
  * @param outputPluginLibraries the plugins a slot may be created with, where the server restricts them with the
- *                             setting {@code output_plugin_libraries}; null where it has no such setting
+ *                             setting {@code output_plugin_libraries}; null where it has no such setting, the role
+ *                             may not read it, or the plugin needed no check
  * @param plugin               whether a slot can be created with the requested output plugin
  */
 public record ServerFacts(int serverVersion, String database, String walLevel, int maxReplicationSlots,

@@ -22,8 +22,7 @@ public final class SetupInspector {
             SELECT current_setting('server_version_num')::int, current_database(),
                    current_setting('wal_level'), current_setting('max_replication_slots')::int,
                    (SELECT count(*) FROM pg_replication_slots)::int, current_setting('max_wal_senders')::int,
-                   current_setting('max_slot_wal_keep_size', true), pg_is_in_recovery(),
-                   current_setting('output_plugin_libraries', true)""";
+                   current_setting('max_slot_wal_keep_size', true), pg_is_in_recovery()""";
 
     // rds_replication may not exist; pg_has_role on a missing role name would fail, on no row it is not called
     private static final String USER_SQL = """
@@ -103,37 +102,48 @@ public final class SetupInspector {
             TableFacts heartbeat = request.heartbeatTable() == null ? null
                     : tables(List.of(request.heartbeatTable())).get(0);
             SlotFacts slot = slot(request.slotName(), version);
+            boolean probe = needsProbe(request, slot);
+            List<String> allowedPlugins = probe ? allowedPlugins(outputPluginLibraries()) : null;
             return new ServerFacts(version, server.getString(2), server.getString(3), server.getInt(4),
                     server.getInt(5), server.getInt(6), server.getString(7), server.getBoolean(8), user(),
-                    tables(selectedTables(request, publication)), heartbeat, publication, slot,
-                    allowedPlugins(server.getString(9)), plugin(request, slot, allowedPlugins(server.getString(9))));
+                    tables(selectedTables(request, publication)), heartbeat, publication, slot, allowedPlugins,
+                    probe ? probePlugin(request.plugin(), allowedPlugins) : PluginAvailability.LOADABLE);
         }
     }
 
     /**
-     * Whether a slot can be created with the output plugin. pgoutput is built in, and a slot that already uses the
-     * plugin shows it was usable; servers with the setting {@code output_plugin_libraries} allow only the plugins it
-     * lists; otherwise the plugin is probed, since output plugins are no extensions ({@code pg_available_extensions}
-     * does not list them) and the library directory is not readable to every role.
+     * Whether it must be found out if a slot can be created with the output plugin: not for pgoutput, which is built
+     * in, nor when the slot already uses the plugin. Output plugins are no extensions ({@code pg_available_extensions}
+     * does not list them) and the library directory is not readable to every role, hence a probe.
      */
-    private PluginAvailability plugin(SetupRequest request, SlotFacts slot, List<String> allowedPlugins)
-            throws SQLException {
-        if (SetupRequest.PGOUTPUT.equals(request.plugin())
-                || slot != null && request.plugin().equals(slot.plugin())) {
-            return PluginAvailability.LOADABLE;
-        }
-        if (allowedPlugins != null && !allowedPlugins.contains(request.plugin())) {
+    private static boolean needsProbe(SetupRequest request, SlotFacts slot) {
+        return !SetupRequest.PGOUTPUT.equals(request.plugin())
+                && (slot == null || !request.plugin().equals(slot.plugin()));
+    }
+
+    /** A plugin the visible setting does not list needs no probe; the probe also sees a setting the role cannot. */
+    private PluginAvailability probePlugin(String plugin, List<String> allowedPlugins) throws SQLException {
+        if (allowedPlugins != null && !allowedPlugins.contains(plugin)) {
             return PluginAvailability.NOT_ALLOWED;
         }
-        Boolean loads = new PluginProbe(connection).canLoad(request.plugin());
-        return loads == null ? PluginAvailability.UNKNOWN
-                : loads ? PluginAvailability.LOADABLE : PluginAvailability.NOT_INSTALLED;
+        return new PluginProbe(connection).availability(plugin);
+    }
+
+    /**
+     * The setting by which some server builds allow only the listed output plugins; null where there is no such
+     * setting or the role may not see it (it is readable with pg_read_all_settings only).
+     */
+    private String outputPluginLibraries() throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement(
+                "SELECT setting FROM pg_catalog.pg_settings WHERE name = 'output_plugin_libraries'");
+                ResultSet row = statement.executeQuery()) {
+            return row.next() ? row.getString(1) : null;
+        }
     }
 
     /**
      * The elements of the list setting {@code output_plugin_libraries} as the server shows it: comma-separated, an
-     * element in double quotes when it needs them (e.g. one set as {@code 'a, b'}); null when there is no such
-     * setting.
+     * element in double quotes when it needs them (e.g. one set as {@code 'a, b'}); null for null.
      */
     static List<String> allowedPlugins(String setting) {
         if (setting == null) {
