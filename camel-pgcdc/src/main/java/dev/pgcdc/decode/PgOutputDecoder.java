@@ -274,7 +274,10 @@ public final class PgOutputDecoder implements ChangeDecoder {
         }
     }
 
-    /** Reads TupleData: values decoded by column type, {@link RowEvents#UNCHANGED} for unchanged TOAST, excluded ones null. */
+    /**
+     * Reads TupleData: values decoded by column type, {@link RowEvents#UNCHANGED} for unchanged TOAST, excluded
+     * ones null.
+     */
     private static Object[] readTuple(MessageReader r, RelationInfo rel) {
         List<ColumnInfo> columns = rel.getColumns();
         int count = r.readInt16("tuple column count") & 0xFFFF;

@@ -76,8 +76,8 @@ public final class Wal2JsonDecoder implements ChangeDecoder {
             case MessageType.UPDATE:
             case MessageType.DELETE:
             case MessageType.TRUNCATE:
-                changes.change(Wal2JsonText.operation(String.valueOf(m.action)), m.schema, m.table, m.columns, m.identity, lsn,
-                        openTransaction(), listener);
+                changes.change(Wal2JsonText.operation(String.valueOf(m.action)), m.schema, m.table, m.columns,
+                        m.identity, lsn, openTransaction(), listener);
                 break;
             case MessageType.MESSAGE:
                 byte[] content = m.content.getBytes(StandardCharsets.UTF_8);

@@ -22,9 +22,10 @@ import dev.pgcdc.event.Lsn;
  * feeds them to Jackson's non-blocking parser as they arrive, holding only the change being read. So a transaction
  * of any size streams change by change, as in version 2.
  *
- * <p>What version 1 lacks: truncates (wal2json never prints them in version 1), the commit record's own LSN (only {@code nextlsn}, the end of the commit, which is used
- * for both {@code commitLsn} and the acknowledged position), and per-change LSNs in the document (a change's LSN is
- * the LSN of the piece that starts it, which the server writes at the change's position).
+ * <p>What version 1 lacks: truncates (wal2json never prints them in version 1), the commit record's own LSN (only
+ * {@code nextlsn}, the end of the commit, which is used for both {@code commitLsn} and the acknowledged position),
+ * and per-change LSNs in the document (a change's LSN is the LSN of the piece that starts it, which the server
+ * writes at the change's position).
  */
 public final class Wal2JsonV1Decoder implements ChangeDecoder {
 

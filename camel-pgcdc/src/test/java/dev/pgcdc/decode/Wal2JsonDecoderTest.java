@@ -35,8 +35,9 @@ class Wal2JsonDecoderTest {
         }
     };
 
-    private static final String VERSION_1 = "{\"xid\":7,\"nextlsn\":\"0/200\",\"timestamp\":\"2026-11-22 10:00:00.5+00\","
-            + "\"change\":[{\"kind\":\"insert\",\"schema\":\"public\",\"table\":\"t\",\"columnnames\":[\"id\",\"doc\","
+    private static final String VERSION_1 = "{\"xid\":7,\"nextlsn\":\"0/200\","
+            + "\"timestamp\":\"2026-11-22 10:00:00.5+00\",\"change\":[{\"kind\":\"insert\",\"schema\":\"public\","
+            + "\"table\":\"t\",\"columnnames\":[\"id\",\"doc\","
             + "\"b\"],\"columntypeoids\":[23,25,17],\"columnvalues\":[1,\"x\",\"00ff\"]},{\"kind\":\"update\","
             + "\"schema\":\"public\",\"table\":\"t\",\"columnnames\":[\"id\",\"b\"],\"columntypeoids\":[23,17],"
             + "\"columnvalues\":[1,null],\"oldkeys\":{\"keynames\":[\"id\"],\"keytypeoids\":[23],\"keyvalues\":[1]}}]}";

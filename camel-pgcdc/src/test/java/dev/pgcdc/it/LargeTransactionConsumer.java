@@ -48,7 +48,8 @@ public final class LargeTransactionConsumer {
         boolean complete = done.await(Long.parseLong(args[2]), TimeUnit.SECONDS);
         long heapUsed = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
         System.out.println("received " + received.get() + " out of order " + outOfOrder.get() + " heap used "
-                + heapUsed / (1024 * 1024) + " MiB of max " + Runtime.getRuntime().maxMemory() / (1024 * 1024) + " MiB");
+                + heapUsed / (1024 * 1024) + " MiB of max " + Runtime.getRuntime().maxMemory() / (1024 * 1024)
+                + " MiB");
         context.stop();
         System.exit(complete && outOfOrder.get() == 0 ? 0 : 1);
     }

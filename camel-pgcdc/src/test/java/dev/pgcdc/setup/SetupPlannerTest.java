@@ -259,7 +259,8 @@ class SetupPlannerTest {
     void outputPluginLibrariesIsReadAsTheListSettingItIs() {
         assertThat(SetupInspector.allowedPlugins(null)).isNull();
         assertThat(SetupInspector.allowedPlugins("")).isEmpty();
-        assertThat(SetupInspector.allowedPlugins("pgoutput, test_decoding")).containsExactly("pgoutput", "test_decoding");
+        assertThat(SetupInspector.allowedPlugins("pgoutput, test_decoding"))
+                .containsExactly("pgoutput", "test_decoding");
         // set as one literal 'a, b', it is one element, which the server shows quoted
         assertThat(SetupInspector.allowedPlugins("\"pgoutput, wal2json\", \"say \"\"hi\"\"\""))
                 .containsExactly("pgoutput, wal2json", "say \"hi\"");
