@@ -63,6 +63,7 @@ public class PgCdcComponentConfigurer extends PropertyConfigurerSupport implemen
         case "password": getOrCreateConfiguration(target).setPassword(property(camelContext, java.lang.String.class, value)); return true;
         case "passwordfile":
         case "passwordFile": getOrCreateConfiguration(target).setPasswordFile(property(camelContext, java.lang.String.class, value)); return true;
+        case "plugin": getOrCreateConfiguration(target).setPlugin(property(camelContext, java.lang.String.class, value)); return true;
         case "port": getOrCreateConfiguration(target).setPort(property(camelContext, int.class, value)); return true;
         case "publication": getOrCreateConfiguration(target).setPublication(property(camelContext, java.lang.String.class, value)); return true;
         case "reconnectdelay":
@@ -125,6 +126,8 @@ public class PgCdcComponentConfigurer extends PropertyConfigurerSupport implemen
         case "user": getOrCreateConfiguration(target).setUser(property(camelContext, java.lang.String.class, value)); return true;
         case "valueformat":
         case "valueFormat": getOrCreateConfiguration(target).setValueFormat(property(camelContext, java.lang.String.class, value)); return true;
+        case "wal2jsonformatversion":
+        case "wal2jsonFormatVersion": getOrCreateConfiguration(target).setWal2jsonFormatVersion(property(camelContext, int.class, value)); return true;
         default: return false;
         }
     }
@@ -165,6 +168,7 @@ public class PgCdcComponentConfigurer extends PropertyConfigurerSupport implemen
         case "password": return java.lang.String.class;
         case "passwordfile":
         case "passwordFile": return java.lang.String.class;
+        case "plugin": return java.lang.String.class;
         case "port": return int.class;
         case "publication": return java.lang.String.class;
         case "reconnectdelay":
@@ -227,6 +231,8 @@ public class PgCdcComponentConfigurer extends PropertyConfigurerSupport implemen
         case "user": return java.lang.String.class;
         case "valueformat":
         case "valueFormat": return java.lang.String.class;
+        case "wal2jsonformatversion":
+        case "wal2jsonFormatVersion": return int.class;
         default: return null;
         }
     }
@@ -268,6 +274,7 @@ public class PgCdcComponentConfigurer extends PropertyConfigurerSupport implemen
         case "password": return getOrCreateConfiguration(target).getPassword();
         case "passwordfile":
         case "passwordFile": return getOrCreateConfiguration(target).getPasswordFile();
+        case "plugin": return getOrCreateConfiguration(target).getPlugin();
         case "port": return getOrCreateConfiguration(target).getPort();
         case "publication": return getOrCreateConfiguration(target).getPublication();
         case "reconnectdelay":
@@ -330,6 +337,8 @@ public class PgCdcComponentConfigurer extends PropertyConfigurerSupport implemen
         case "user": return getOrCreateConfiguration(target).getUser();
         case "valueformat":
         case "valueFormat": return getOrCreateConfiguration(target).getValueFormat();
+        case "wal2jsonformatversion":
+        case "wal2jsonFormatVersion": return getOrCreateConfiguration(target).getWal2jsonFormatVersion();
         default: return null;
         }
     }

@@ -57,6 +57,7 @@ public class PgCdcEndpointConfigurer extends PropertyConfigurerSupport implement
         case "password": target.getConfiguration().setPassword(property(camelContext, java.lang.String.class, value)); return true;
         case "passwordfile":
         case "passwordFile": target.getConfiguration().setPasswordFile(property(camelContext, java.lang.String.class, value)); return true;
+        case "plugin": target.getConfiguration().setPlugin(property(camelContext, java.lang.String.class, value)); return true;
         case "port": target.getConfiguration().setPort(property(camelContext, int.class, value)); return true;
         case "publication": target.getConfiguration().setPublication(property(camelContext, java.lang.String.class, value)); return true;
         case "reconnectdelay":
@@ -119,6 +120,8 @@ public class PgCdcEndpointConfigurer extends PropertyConfigurerSupport implement
         case "user": target.getConfiguration().setUser(property(camelContext, java.lang.String.class, value)); return true;
         case "valueformat":
         case "valueFormat": target.getConfiguration().setValueFormat(property(camelContext, java.lang.String.class, value)); return true;
+        case "wal2jsonformatversion":
+        case "wal2jsonFormatVersion": target.getConfiguration().setWal2jsonFormatVersion(property(camelContext, int.class, value)); return true;
         default: return false;
         }
     }
@@ -160,6 +163,7 @@ public class PgCdcEndpointConfigurer extends PropertyConfigurerSupport implement
         case "password": return java.lang.String.class;
         case "passwordfile":
         case "passwordFile": return java.lang.String.class;
+        case "plugin": return java.lang.String.class;
         case "port": return int.class;
         case "publication": return java.lang.String.class;
         case "reconnectdelay":
@@ -222,6 +226,8 @@ public class PgCdcEndpointConfigurer extends PropertyConfigurerSupport implement
         case "user": return java.lang.String.class;
         case "valueformat":
         case "valueFormat": return java.lang.String.class;
+        case "wal2jsonformatversion":
+        case "wal2jsonFormatVersion": return int.class;
         default: return null;
         }
     }
@@ -264,6 +270,7 @@ public class PgCdcEndpointConfigurer extends PropertyConfigurerSupport implement
         case "password": return target.getConfiguration().getPassword();
         case "passwordfile":
         case "passwordFile": return target.getConfiguration().getPasswordFile();
+        case "plugin": return target.getConfiguration().getPlugin();
         case "port": return target.getConfiguration().getPort();
         case "publication": return target.getConfiguration().getPublication();
         case "reconnectdelay":
@@ -326,6 +333,8 @@ public class PgCdcEndpointConfigurer extends PropertyConfigurerSupport implement
         case "user": return target.getConfiguration().getUser();
         case "valueformat":
         case "valueFormat": return target.getConfiguration().getValueFormat();
+        case "wal2jsonformatversion":
+        case "wal2jsonFormatVersion": return target.getConfiguration().getWal2jsonFormatVersion();
         default: return null;
         }
     }

@@ -23,7 +23,7 @@ public class PgCdcEndpointUriFactory extends org.apache.camel.support.component.
     private static final Set<String> SECRET_PROPERTY_NAMES;
     private static final Map<String, String> MULTI_VALUE_PREFIXES;
     static {
-        Set<String> props = new HashSet<>(53);
+        Set<String> props = new HashSet<>(55);
         props.add("binary");
         props.add("bridgeErrorHandler");
         props.add("connectTimeout");
@@ -43,6 +43,7 @@ public class PgCdcEndpointUriFactory extends org.apache.camel.support.component.
         props.add("outputFormat");
         props.add("password");
         props.add("passwordFile");
+        props.add("plugin");
         props.add("port");
         props.add("publication");
         props.add("reconnectDelay");
@@ -77,6 +78,7 @@ public class PgCdcEndpointUriFactory extends org.apache.camel.support.component.
         props.add("tables");
         props.add("user");
         props.add("valueFormat");
+        props.add("wal2jsonFormatVersion");
         PROPERTY_NAMES = Collections.unmodifiableSet(props);
         Set<String> secretProps = new HashSet<>(7);
         secretProps.add("password");

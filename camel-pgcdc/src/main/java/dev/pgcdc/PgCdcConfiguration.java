@@ -17,6 +17,9 @@ import dev.pgcdc.setup.TableName;
 import dev.pgcdc.snapshot.SnapshotMode;
 import dev.pgcdc.snapshot.SnapshotOptions;
 import dev.pgcdc.stream.DecodingOptions;
+import dev.pgcdc.stream.OutputPlugin;
+import dev.pgcdc.stream.PgOutputPlugin;
+import dev.pgcdc.stream.Wal2JsonPlugin;
 import org.apache.camel.RuntimeCamelException;
 import org.apache.camel.spi.Metadata;
 import org.apache.camel.spi.StateRepository;
@@ -84,7 +87,19 @@ public class PgCdcConfiguration implements Cloneable {
     @UriParam(label = "security", description = "The SSH server's expected host key fingerprint (SHA256:..., as"
             + " ssh-keygen -lf prints it), instead of a known_hosts file.")
     private String sshHostKeyFingerprint;
-    @UriParam(label = "common", description = "The publication to stream; defaults to the slot name.")
+    @UriParam(label = "common", defaultValue = "pgoutput", enums = "pgoutput,wal2json",
+              description = "The logical decoding output plugin. pgoutput is built into PostgreSQL and streams a"
+                            + " publication. wal2json (installed on the server, e.g. for slots older connectors"
+                            + " created) needs no publication; the change events are the same, except where the"
+                            + " component documentation says wal2json cannot tell (e.g. numeric NaN).")
+    private String plugin = "pgoutput";
+    @UriParam(label = "advanced", defaultValue = "2", enums = "2,1",
+              description = "With plugin=wal2json, its format-version: 2 sends one message per change; 1 (for wal2json"
+                            + " builds without version 2) sends a document per transaction, in pieces, which is read"
+                            + " change by change all the same.")
+    private int wal2jsonFormatVersion = 2;
+    @UriParam(label = "common", description = "The publication to stream (plugin pgoutput); defaults to the slot"
+                                             + " name.")
     private String publication;
     @UriParam(label = "common", description = "Tables to capture, comma-separated, written as in SQL: schema.table"
             + " (no schema means public), unquoted names fold to lower case, double quotes keep case, dots and"
@@ -233,6 +248,22 @@ public class PgCdcConfiguration implements Cloneable {
 
     private static Path path(String file) {
         return file == null || file.isBlank() ? null : Path.of(file);
+    }
+
+    /** The output plugin with its options, checked against the decoding options. */
+    public OutputPlugin outputPlugin() {
+        switch (plugin) {
+            case "pgoutput":
+                return new PgOutputPlugin(List.of(resolvedPublication()));
+            case "wal2json":
+                if (binary) {
+                    throw new IllegalArgumentException("binary=true is a pgoutput option; wal2json sends text:"
+                            + " remove binary=true");
+                }
+                return new Wal2JsonPlugin(wal2jsonFormatVersion);
+            default:
+                throw new IllegalArgumentException("plugin must be pgoutput or wal2json, was " + plugin);
+        }
     }
 
     /** The publication to stream: the configured one, or the slot name. */
@@ -472,6 +503,22 @@ public class PgCdcConfiguration implements Cloneable {
 
     public void setBinary(boolean binary) {
         this.binary = binary;
+    }
+
+    public String getPlugin() {
+        return plugin;
+    }
+
+    public void setPlugin(String plugin) {
+        this.plugin = plugin;
+    }
+
+    public int getWal2jsonFormatVersion() {
+        return wal2jsonFormatVersion;
+    }
+
+    public void setWal2jsonFormatVersion(int wal2jsonFormatVersion) {
+        this.wal2jsonFormatVersion = wal2jsonFormatVersion;
     }
 
     public boolean isEmitMessages() {

@@ -40,6 +40,7 @@ import dev.pgcdc.snapshot.Snapshotter;
 import dev.pgcdc.snapshot.TableStateStore;
 import dev.pgcdc.stream.ChangeModelPreflight;
 import dev.pgcdc.stream.DecodingOptions;
+import dev.pgcdc.stream.OutputPlugin;
 import dev.pgcdc.stream.Replicator;
 import dev.pgcdc.stream.ReplicatorState;
 import dev.pgcdc.stream.StreamOptions;
@@ -92,13 +93,14 @@ public class PgCdcConsumer extends DefaultConsumer {
         super.doStart();
         connector = new PgConnector(configuration.connectionSettings());
         DecodingOptions decoding = configuration.decodingOptions();
+        OutputPlugin plugin = configuration.outputPlugin();
         SnapshotOptions snapshotOptions = configuration.snapshotOptions(decoding);
         boolean stateInDatabase = configuration.getSnapshotStateRepository() == null;
         boolean snapshots;
         try (Connection connection = connector.openJdbc("pgcdc " + configuration.getSlotName() + " setup")) {
             List<ConnectorTable> snapshotTables = snapshotsWanted(connection, snapshotOptions)
                     ? SnapshotSetup.tables(snapshotOptions, stateInDatabase) : List.of();
-            if (!prepareServer(connection, decoding, snapshotTables)) {
+            if (!prepareServer(connection, decoding, plugin, snapshotTables)) {
                 return;
             }
             snapshots = !snapshotTables.isEmpty();
@@ -111,8 +113,7 @@ public class PgCdcConsumer extends DefaultConsumer {
             snapshotter = new Snapshotter(connector, snapshotOptions, snapshotState, new SnapshotEvents());
             tap = snapshotter.tap();
         }
-        StreamOptions options = new StreamOptions(configuration.getSlotName(),
-                List.of(configuration.resolvedPublication()), configuration.getMaxInflight(),
+        StreamOptions options = new StreamOptions(configuration.getSlotName(), plugin, configuration.getMaxInflight(),
                 Duration.ofMillis(configuration.getStatusInterval()), Duration.ofMillis(configuration.getShutdownTimeout()),
                 decoding);
         dispatcher = new ExchangeDispatcher(this, configuration);
@@ -173,7 +174,8 @@ public class PgCdcConsumer extends DefaultConsumer {
      *
      * @return whether streaming may start
      */
-    private boolean prepareServer(Connection connection, DecodingOptions decoding, List<ConnectorTable> snapshotTables)
+    private boolean prepareServer(Connection connection, DecodingOptions decoding, OutputPlugin plugin,
+                                  List<ConnectorTable> snapshotTables)
             throws SQLException {
         SetupMode mode = configuration.getSetupMode();
         List<ConnectorTable> connectorTables = new ArrayList<>(snapshotTables);
@@ -181,7 +183,7 @@ public class PgCdcConsumer extends DefaultConsumer {
             connectorTables.add(ConnectorTable.heartbeat(configuration.heartbeatTableName()));
         }
         SetupRequest request = SetupRequest.builder().slotName(configuration.getSlotName())
-                .plugin(SetupRequest.PGOUTPUT).publicationName(configuration.resolvedPublication())
+                .plugin(plugin.name()).publicationName(configuration.resolvedPublication())
                 .tables(ChangeModelPreflight.tablesToPublish(connection, decoding.tables()))
                 .connectorTables(connectorTables).build();
         SetupOutcome outcome = Setup.run(connection, request, mode);
@@ -194,10 +196,10 @@ public class PgCdcConsumer extends DefaultConsumer {
             return false;
         }
         plan.warnings().forEach(warning -> LOG.warn("pgcdc:{}: {}", configuration.getSlotName(), warning));
-        new ChangeModelPreflight(connection, connector, configuration.resolvedPublication(), decoding,
+        new ChangeModelPreflight(connection, connector, request.publicationName(), decoding,
                 configuration.replicaIdentityFullTables()).run();
         if (plan.connectorCreatesSlot()) {
-            Slots.createLogical(connection, configuration.getSlotName(), SetupRequest.PGOUTPUT);
+            Slots.createLogical(connection, configuration.getSlotName(), plugin.name());
             LOG.info("pgcdc:{}: created the replication slot", configuration.getSlotName());
         }
         return true;

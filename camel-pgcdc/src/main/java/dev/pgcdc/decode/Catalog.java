@@ -3,9 +3,9 @@ package dev.pgcdc.decode;
 import java.util.List;
 
 /**
- * What the decoder asks the database about beyond what pgoutput sends: how a non-built-in type is made, and which
- * columns are a table's primary key. The replication connection is busy streaming, so an implementation uses an
- * ordinary connection of its own.
+ * What the decoder asks the database about beyond what the plugin sends: how a non-built-in type is made, which
+ * columns are a table's primary key, and (for wal2json, which does not describe relations) a table's columns. The
+ * replication connection is busy streaming, so an implementation uses an ordinary connection of its own.
  */
 public interface Catalog {
 
@@ -20,6 +20,11 @@ public interface Catalog {
         public List<String> primaryKey(int relationOid) {
             return List.of();
         }
+
+        @Override
+        public TableDescription table(String schema, String table) {
+            return null;
+        }
     };
 
     /** The type's description, or null if there is no such type. */
@@ -30,4 +35,7 @@ public interface Catalog {
      * empty if neither exists.
      */
     List<String> primaryKey(int relationOid);
+
+    /** The table's columns and replica identity as they are now, or null if there is no such table. */
+    TableDescription table(String schema, String table);
 }

@@ -7,8 +7,8 @@ import dev.pgcdc.event.Lsn;
 import java.time.Instant;
 
 /**
- * Receives what {@link PgOutputDecoder} decodes, in stream order. pgoutput sends whole transactions in
- * commit order: begin, its changes, commit.
+ * Receives what a {@link ChangeDecoder} decodes, in stream order. Both plugins send whole transactions in commit
+ * order: begin, its changes, commit.
  */
 public interface DecodeListener {
 
@@ -29,7 +29,10 @@ public interface DecodeListener {
      */
     void commit(Lsn commitLsn, Lsn endLsn, Instant commitTimestamp);
 
-    /** A relation was described (first use in the session, or its schema changed). */
+    /**
+     * A relation was described (first use in the session, or its schema changed): by a pgoutput Relation message, or
+     * for wal2json from the catalog when a table's change first arrives or no longer fits what was known.
+     */
     default void relation(RelationInfo relation) {
     }
 

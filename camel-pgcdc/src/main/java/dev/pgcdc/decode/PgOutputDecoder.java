@@ -1,11 +1,9 @@
 package dev.pgcdc.decode;
 
 import dev.pgcdc.event.ChangeEvent;
-import dev.pgcdc.event.ColumnNames;
 import dev.pgcdc.event.LogicalMessage;
 import dev.pgcdc.event.Lsn;
 import dev.pgcdc.event.Operation;
-import dev.pgcdc.event.RowMap;
 
 import java.nio.ByteBuffer;
 import java.time.Instant;
@@ -40,10 +38,8 @@ import java.util.Map;
  * with a clear error: in that mode Insert, Update, Delete, Truncate, Relation, Type and Message carry an
  * extra leading xid, which would be read right after the message type byte.
  */
-public final class PgOutputDecoder {
+public final class PgOutputDecoder implements ChangeDecoder {
 
-    /** Marks an unchanged TOAST column ('u') in a decoded tuple until the maps are built. */
-    private static final Object UNCHANGED = new Object();
     /** PostgreSQL timestamps count microseconds from 2000-01-01 UTC. */
     private static final long PG_EPOCH_SECONDS = 946_684_800L;
 
@@ -73,12 +69,8 @@ public final class PgOutputDecoder {
         this.binary = binary;
     }
 
-    /**
-     * Decodes one message (the buffer's remaining bytes; its position is left unchanged).
-     *
-     * @param messageLsn the LSN the server sent with this message (captured when it was read)
-     * @throws DecodeException if the message is malformed or refers to an unknown relation
-     */
+    /** @throws DecodeException if the message is malformed or refers to an unknown relation */
+    @Override
     public void decode(ByteBuffer message, long messageLsn, DecodeListener listener) {
         MessageReader r = readerFor(message, Lsn.of(messageLsn));
         char type = r.readType();
@@ -168,8 +160,6 @@ public final class PgOutputDecoder {
         char identity = (char) r.readByte("replica identity");
         int count = r.readInt16("column count") & 0xFFFF;
         List<ColumnInfo> columns = new ArrayList<>(count);
-        List<String> identityColumns = new ArrayList<>();
-        List<String> excluded = new ArrayList<>();
         for (int i = 0; i < count; i++) {
             boolean key = (r.readByte("column flags") & 1) != 0;
             String name = r.readString("column name");
@@ -177,24 +167,14 @@ public final class PgOutputDecoder {
             ColumnInfo column = new ColumnInfo(name, typeOid, r.readInt32("column type modifier"), key,
                     types.codec(typeOid));
             columns.add(column);
-            if (key) {
-                identityColumns.add(name);
-            }
-            if (!columnFilter.includes(schema, table, name)) {
-                excluded.add(name);
-            } else if (binary && !column.codec().hasBinary()) {
+            if (binary && !column.codec().hasBinary() && columnFilter.includes(schema, table, name)) {
                 throw r.error("column " + schema + '.' + table + '.' + name + " has type " + column.getTypeName()
                         + ", whose binary form pgcdc cannot decode; use binary=false (or exclude the column)");
             }
         }
-        List<String> key = identityColumns;
-        if (identity == RelationInfo.IDENTITY_FULL || identity == RelationInfo.IDENTITY_NOTHING) {
-            List<String> primaryKey = catalog.primaryKey(oid);
-            key = primaryKey.isEmpty() ? identityColumns : primaryKey;
-        }
         RelationInfo relation;
         try {
-            relation = new RelationInfo(oid, schema, table, identity, columns, key, excluded);
+            relation = RelationInfo.resolve(oid, schema, table, identity, columns, catalog, columnFilter);
         } catch (IllegalArgumentException e) {
             throw r.error(e.getMessage(), e);
         }
@@ -206,7 +186,7 @@ public final class PgOutputDecoder {
         RelationInfo rel = changedRelation(r);
         expectMarker(r, r.readByte("tuple marker"), MessageType.NEW_TUPLE);
         Object[] row = readTuple(r, rel);
-        listener.change(change(r, Operation.INSERT, rel, key(rel, row), null, row));
+        listener.change(change(r, Operation.INSERT, rel, RowEvents.key(rel, row), null, row));
     }
 
     private void update(MessageReader r, DecodeListener listener) {
@@ -223,9 +203,9 @@ public final class PgOutputDecoder {
         Object[] row = readTuple(r, rel);
         Map<String, Object> before = old == null ? null : before(rel, oldMarker, old);
         if (oldMarker == MessageType.OLD_TUPLE) {
-            fillUnchanged(row, old); // only a whole old row has values for non-key columns
+            RowEvents.fillUnchanged(row, old); // only a whole old row has values for non-key columns
         }
-        listener.change(change(r, Operation.UPDATE, rel, key(rel, row), before, row));
+        listener.change(change(r, Operation.UPDATE, rel, RowEvents.key(rel, row), before, row));
     }
 
     private void delete(MessageReader r, DecodeListener listener) {
@@ -235,12 +215,12 @@ public final class PgOutputDecoder {
             expectMarker(r, marker, MessageType.OLD_KEY);
         }
         Object[] old = readTuple(r, rel);
-        listener.change(change(r, Operation.DELETE, rel, key(rel, old), before(rel, marker, old), null));
+        listener.change(change(r, Operation.DELETE, rel, RowEvents.key(rel, old), before(rel, marker, old), null));
     }
 
     /** The old key ('K': a tuple with only identity columns set) or the whole old row ('O'). */
     private static Map<String, Object> before(RelationInfo rel, byte marker, Object[] old) {
-        return withoutUnchanged(marker == MessageType.OLD_KEY ? rel.identity() : rel.keptColumns(), old);
+        return RowEvents.before(rel, marker == MessageType.OLD_TUPLE, old);
     }
 
     private void truncate(MessageReader r, DecodeListener listener) {
@@ -294,7 +274,10 @@ public final class PgOutputDecoder {
         }
     }
 
-    /** Reads TupleData: values decoded by column type, {@link #UNCHANGED} for unchanged TOAST, excluded ones null. */
+    /**
+     * Reads TupleData: values decoded by column type, {@link RowEvents#UNCHANGED} for unchanged TOAST, excluded
+     * ones null.
+     */
     private static Object[] readTuple(MessageReader r, RelationInfo rel) {
         List<ColumnInfo> columns = rel.getColumns();
         int count = r.readInt16("tuple column count") & 0xFFFF;
@@ -309,7 +292,7 @@ public final class PgOutputDecoder {
                 case 'n':
                     break;
                 case 'u':
-                    values[i] = UNCHANGED;
+                    values[i] = RowEvents.UNCHANGED;
                     break;
                 case 't':
                 case 'b':
@@ -341,66 +324,7 @@ public final class PgOutputDecoder {
 
     private ChangeEvent change(MessageReader r, Operation op, RelationInfo rel, Map<String, Object> key,
                                Map<String, Object> before, Object[] row) {
-        Map<String, Object> after = null;
-        List<String> unchanged = null;
-        if (row != null) {
-            RelationInfo.Projection kept = rel.keptColumns();
-            after = withoutUnchanged(kept, row);
-            unchanged = after.size() == kept.positions().length ? null : unchangedNames(kept, row);
-        }
-        return new ChangeEvent(op, rel.getSchema(), rel.getTable(), key, before, after, unchanged, r.lsn(),
-                commitLsn, xid, commitTimestamp, false);
-    }
-
-    /** The key columns of a tuple (a key column still unchanged is left out: value unknown). */
-    private static Map<String, Object> key(RelationInfo rel, Object[] row) {
-        return withoutUnchanged(rel.key(), row);
-    }
-
-    /** Fills unchanged TOAST columns of the new row from the old row, where the old row has them. */
-    private static void fillUnchanged(Object[] row, Object[] old) {
-        for (int i = 0; i < row.length; i++) {
-            if (row[i] == UNCHANGED) {
-                row[i] = old[i];
-            }
-        }
-    }
-
-    /** The projected columns of a row, less unchanged TOAST ones. */
-    private static RowMap withoutUnchanged(RelationInfo.Projection projection, Object[] row) {
-        int[] positions = projection.positions();
-        int unchanged = 0;
-        for (int position : positions) {
-            if (row[position] == UNCHANGED) {
-                unchanged++;
-            }
-        }
-        if (unchanged == 0 && positions.length == row.length) {
-            return new RowMap(projection.names(), row); // the common case: every column, no copy
-        }
-        String[] names = unchanged == 0 ? null : new String[positions.length - unchanged];
-        Object[] values = new Object[positions.length - unchanged];
-        for (int p = 0, k = 0; p < positions.length; p++) {
-            Object value = row[positions[p]];
-            if (value != UNCHANGED) {
-                if (names != null) {
-                    names[k] = projection.names().get(p);
-                }
-                values[k++] = value;
-            }
-        }
-        return new RowMap(names == null ? projection.names() : ColumnNames.of(names), values);
-    }
-
-    private static List<String> unchangedNames(RelationInfo.Projection projection, Object[] row) {
-        List<String> unchanged = new ArrayList<>(2);
-        int[] positions = projection.positions();
-        for (int p = 0; p < positions.length; p++) {
-            if (row[positions[p]] == UNCHANGED) {
-                unchanged.add(projection.names().get(p));
-            }
-        }
-        return List.copyOf(unchanged);
+        return RowEvents.change(op, rel, key, before, row, r.lsn(), commitLsn, xid, commitTimestamp);
     }
 
     /** An empty namespace in Relation and Type messages means pg_catalog. */

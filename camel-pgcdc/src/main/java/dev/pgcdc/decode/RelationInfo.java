@@ -65,6 +65,33 @@ public final class RelationInfo {
         this.identity = project(i -> kept[i] && this.columns.get(i).isKey());
     }
 
+    /**
+     * A relation as a decoder learned it (pgoutput: a Relation message; wal2json: the catalog), with the event key
+     * resolved: the identity columns the server flags, except under REPLICA IDENTITY FULL (every column flagged) and
+     * NOTHING, where the catalog names the primary key (or replica identity index), if there is one.
+     *
+     * @throws IllegalArgumentException if the column filter excludes a key column
+     */
+    static RelationInfo resolve(int oid, String schema, String table, char replicaIdentity, List<ColumnInfo> columns,
+                                Catalog catalog, ColumnFilter columnFilter) {
+        List<String> identityColumns = new ArrayList<>();
+        List<String> excluded = new ArrayList<>();
+        for (ColumnInfo column : columns) {
+            if (column.isKey()) {
+                identityColumns.add(column.getName());
+            }
+            if (!columnFilter.includes(schema, table, column.getName())) {
+                excluded.add(column.getName());
+            }
+        }
+        List<String> key = identityColumns;
+        if (replicaIdentity == IDENTITY_FULL || replicaIdentity == IDENTITY_NOTHING) {
+            List<String> primaryKey = catalog.primaryKey(oid);
+            key = primaryKey.isEmpty() ? identityColumns : primaryKey;
+        }
+        return new RelationInfo(oid, schema, table, replicaIdentity, columns, key, excluded);
+    }
+
     private Projection project(IntPredicate include) {
         List<String> names = new ArrayList<>();
         int[] positions = new int[columns.size()];

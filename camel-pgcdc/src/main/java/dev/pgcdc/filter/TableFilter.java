@@ -42,4 +42,8 @@ public final class TableFilter {
     public List<NamePattern> includePatterns() {
         return includes;
     }
+
+    public List<NamePattern> excludePatterns() {
+        return excludes;
+    }
 }

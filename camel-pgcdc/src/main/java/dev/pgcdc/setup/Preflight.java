@@ -35,6 +35,11 @@ final class Preflight {
             blockers.add("max_wal_senders is 0, so no replication connection is possible. Run"
                     + " ALTER SYSTEM SET max_wal_senders = 10; and restart PostgreSQL.");
         }
+        if (facts.plugin() == PluginAvailability.NOT_INSTALLED) {
+            blockers.add(missingPlugin());
+        } else if (facts.plugin() == PluginAvailability.NOT_ALLOWED) {
+            blockers.add(disallowedPlugin());
+        }
         if (facts.slot() == null) {
             addNoFreeSlot(blockers);
         } else {
@@ -80,6 +85,34 @@ final class Preflight {
                     + "). Let it catch up soon, or it becomes lost and needs a new snapshot.");
         }
         return warnings;
+    }
+
+    private String missingPlugin() {
+        String plugin = request.plugin();
+        int major = facts.majorVersion();
+        return "The output plugin " + plugin + " is not installed on the server: PostgreSQL " + major
+                + " cannot load it. Install it on the database host, e.g. apt-get install postgresql-" + major + "-"
+                + plugin + " (Debian, Ubuntu), dnf install " + plugin + "_" + major + " (PGDG RPM), or build it from"
+                + " source with make install and the server's pg_config on the PATH; no restart is needed."
+                + " Or use plugin=pgoutput.";
+    }
+
+    private String disallowedPlugin() {
+        List<String> allowed = facts.outputPluginLibraries();
+        String plugin = quoteLiteral(request.plugin());
+        if (allowed == null) { // the role may not read the setting
+            return "The server allows slots only with the output plugins in output_plugin_libraries, and "
+                    + request.plugin() + " is not one of them. A superuser can allow it (no restart is needed): add "
+                    + plugin + " to what SHOW output_plugin_libraries; prints, as in ALTER SYSTEM SET"
+                    + " output_plugin_libraries = 'pgoutput', " + plugin + "; SELECT pg_reload_conf();";
+        }
+        // a list setting takes one literal per element: 'a, b' would be a single element named "a, b"
+        List<String> extended = new ArrayList<>(allowed.stream().map(name -> quoteLiteral(name)).toList());
+        extended.add(plugin);
+        return "The server allows slots only with the output plugins in output_plugin_libraries ("
+                + String.join(", ", allowed) + "), and " + request.plugin() + " is not one of them. A superuser can"
+                + " allow it (no restart is needed): ALTER SYSTEM SET output_plugin_libraries = "
+                + String.join(", ", extended) + "; SELECT pg_reload_conf();";
     }
 
     private void addNoFreeSlot(List<String> blockers) {

@@ -13,10 +13,15 @@ import java.util.List;
  * @param connectorTables      the request's {@link ConnectorTable}s, in its order
  * @param publication          null when it does not exist or the plugin uses none
  * @param slot                 null when the slot does not exist
+ * @param outputPluginLibraries the plugins a slot may be created with, where the server restricts them with the
+ *                             setting {@code output_plugin_libraries}; null where it has no such setting, the role
+ *                             may not read it, or the plugin needed no check
+ * @param plugin               whether a slot can be created with the requested output plugin
  */
 public record ServerFacts(int serverVersion, String database, String walLevel, int maxReplicationSlots,
         int usedReplicationSlots, int maxWalSenders, String maxSlotWalKeepSize, boolean standby, UserFacts user,
-        List<TableFacts> tables, List<TableFacts> connectorTables, PublicationFacts publication, SlotFacts slot) {
+        List<TableFacts> tables, List<TableFacts> connectorTables, PublicationFacts publication, SlotFacts slot,
+        List<String> outputPluginLibraries, PluginAvailability plugin) {
 
     public ServerFacts {
         tables = List.copyOf(tables);

@@ -13,8 +13,9 @@ import java.util.function.Function;
 
 /**
  * Reads the server's settings, the connecting role's capabilities and the state of the slot, publication, tables
- * and the connector's own tables. It only reads: every query is a SELECT on catalogs and functions. Catalog columns
- * that older versions lack are left out of the SQL for them (the facts then hold null).
+ * and the connector's own tables. It only reads: every query is a SELECT on catalogs and functions, except the
+ * plugin probe, which creates and drops a temporary slot. Catalog columns that older versions lack are left out of
+ * the SQL for them (the facts then hold null).
  */
 public final class SetupInspector {
 
@@ -101,13 +102,77 @@ public final class SetupInspector {
             }
             PublicationFacts publication = request.usesPublication()
                     ? publication(request.publicationName(), version) : null;
+            SlotFacts slot = slot(request.slotName(), version);
+            boolean probe = needsProbe(request, slot);
+            List<String> allowedPlugins = probe ? allowedPlugins(outputPluginLibraries()) : null;
             return new ServerFacts(version, server.getString(2), server.getString(3), server.getInt(4),
                     server.getInt(5), server.getInt(6), server.getString(7), server.getBoolean(8), user(),
                     tables(selectedTables(request, publication), table -> ""),
                     tables(request.connectorTableNames(), table -> request.connectorTable(table).privileges()),
-                    publication,
-                    slot(request.slotName(), version));
+                    publication, slot, allowedPlugins,
+                    probe ? probePlugin(request.plugin(), allowedPlugins) : PluginAvailability.LOADABLE);
         }
+    }
+
+    /**
+     * Whether it must be found out if a slot can be created with the output plugin: not for pgoutput, which is built
+     * in, nor when the slot already uses the plugin. Output plugins are no extensions ({@code pg_available_extensions}
+     * does not list them) and the library directory is not readable to every role, hence a probe.
+     */
+    private static boolean needsProbe(SetupRequest request, SlotFacts slot) {
+        return !SetupRequest.PGOUTPUT.equals(request.plugin())
+                && (slot == null || !request.plugin().equals(slot.plugin()));
+    }
+
+    /** A plugin the visible setting does not list needs no probe; the probe also sees a setting the role cannot. */
+    private PluginAvailability probePlugin(String plugin, List<String> allowedPlugins) throws SQLException {
+        if (allowedPlugins != null && !allowedPlugins.contains(plugin)) {
+            return PluginAvailability.NOT_ALLOWED;
+        }
+        return new PluginProbe(connection).availability(plugin);
+    }
+
+    /**
+     * The setting by which some server builds allow only the listed output plugins; null where there is no such
+     * setting or the role may not see it (it is readable with pg_read_all_settings only).
+     */
+    private String outputPluginLibraries() throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement(
+                "SELECT setting FROM pg_catalog.pg_settings WHERE name = 'output_plugin_libraries'");
+                ResultSet row = statement.executeQuery()) {
+            return row.next() ? row.getString(1) : null;
+        }
+    }
+
+    /**
+     * The elements of the list setting {@code output_plugin_libraries} as the server shows it: comma-separated, an
+     * element in double quotes when it needs them (e.g. one set as {@code 'a, b'}); null for null.
+     */
+    static List<String> allowedPlugins(String setting) {
+        if (setting == null) {
+            return null;
+        }
+        List<String> elements = new ArrayList<>();
+        StringBuilder element = new StringBuilder();
+        boolean quoted = false;
+        for (int i = 0; i < setting.length(); i++) {
+            char c = setting.charAt(i);
+            if (c == '"' && quoted && i + 1 < setting.length() && setting.charAt(i + 1) == '"') {
+                element.append('"');
+                i++;
+            } else if (c == '"') {
+                quoted = !quoted;
+            } else if (c == ',' && !quoted) {
+                elements.add(element.toString().trim());
+                element.setLength(0);
+            } else {
+                element.append(c);
+            }
+        }
+        if (!element.toString().isBlank() || !elements.isEmpty()) {
+            elements.add(element.toString().trim());
+        }
+        return List.copyOf(elements);
     }
 
     private UserFacts user() throws SQLException {

@@ -39,6 +39,10 @@ public final class ChangeModelPreflight {
     private final DecodingOptions decoding;
     private final List<TableName> replicaIdentityFull;
 
+    /**
+     * @param publication the publication pgoutput streams, or null for wal2json: it reads no publication, and sends
+     *                    messages on every version (its per-column checks happen when a table is first seen)
+     */
     public ChangeModelPreflight(Connection connection, PgConnector connector, String publication,
                                 DecodingOptions decoding, List<TableName> replicaIdentityFull) {
         this.connection = connection;
@@ -70,9 +74,11 @@ public final class ChangeModelPreflight {
     }
 
     public void run() throws SQLException {
-        checkServerVersion();
         setReplicaIdentityFull();
-        checkPublishedColumns();
+        if (publication != null) {
+            checkServerVersion();
+            checkPublishedColumns();
+        }
     }
 
     private void checkServerVersion() throws SQLException {

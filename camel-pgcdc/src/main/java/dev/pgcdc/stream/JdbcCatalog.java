@@ -9,12 +9,14 @@ import java.util.List;
 
 import dev.pgcdc.connect.PgConnector;
 import dev.pgcdc.decode.Catalog;
+import dev.pgcdc.decode.TableDescription;
 import dev.pgcdc.decode.TypeDescription;
 
 /**
  * The decoder's {@link Catalog} over an ordinary JDBC connection of its own (the replication connection is busy
  * streaming), opened on first use and kept for the session. Queried only when a Relation message names a table
- * under REPLICA IDENTITY FULL/NOTHING or a type the decoder does not know, so a handful of times per session.
+ * under REPLICA IDENTITY FULL/NOTHING, a type the decoder does not know, or (wal2json) a table's first change or
+ * altered columns, so a handful of times per session.
  */
 final class JdbcCatalog implements Catalog, AutoCloseable {
 
@@ -30,6 +32,19 @@ final class JdbcCatalog implements Catalog, AutoCloseable {
             + " WHERE i.indexrelid = (SELECT x.indexrelid FROM pg_catalog.pg_index x WHERE x.indrelid = ?"
             + " AND (x.indisprimary OR x.indisreplident) ORDER BY x.indisprimary DESC LIMIT 1)"
             + " ORDER BY k.n";
+
+    /**
+     * A table's columns with their replica identity flag as pgoutput sets it: every column under FULL, none under
+     * NOTHING, else the columns of the primary key (DEFAULT) or of the replica identity index (INDEX).
+     */
+    private static final String TABLE = "SELECT c.oid, c.relreplident::text, a.attname, a.atttypid, a.atttypmod,"
+            + " CASE c.relreplident WHEN 'f' THEN true WHEN 'n' THEN false"
+            + " ELSE EXISTS (SELECT 1 FROM pg_catalog.pg_index i WHERE i.indrelid = c.oid"
+            + "   AND CASE c.relreplident WHEN 'd' THEN i.indisprimary ELSE i.indisreplident END"
+            + "   AND a.attnum = ANY (i.indkey)) END"
+            + " FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace"
+            + " JOIN pg_catalog.pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped"
+            + " WHERE n.nspname = ? AND c.relname = ? ORDER BY a.attnum";
 
     private final PgConnector connector;
     private final String applicationName;
@@ -90,6 +105,28 @@ final class JdbcCatalog implements Catalog, AutoCloseable {
         } catch (SQLException e) {
             throw new IllegalStateException("cannot look up the primary key of relation oid "
                     + Integer.toUnsignedLong(relationOid) + ": " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public TableDescription table(String schema, String table) {
+        try (PreparedStatement ps = connection().prepareStatement(TABLE)) {
+            ps.setString(1, schema);
+            ps.setString(2, table);
+            try (ResultSet rs = ps.executeQuery()) {
+                int oid = 0;
+                char identity = 0;
+                List<TableDescription.Column> columns = new ArrayList<>();
+                while (rs.next()) {
+                    oid = (int) rs.getLong(1);
+                    identity = rs.getString(2).charAt(0);
+                    columns.add(new TableDescription.Column(rs.getString(3), (int) rs.getLong(4), rs.getInt(5),
+                            rs.getBoolean(6)));
+                }
+                return columns.isEmpty() ? null : new TableDescription(oid, identity, columns);
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot look up table " + schema + '.' + table + ": " + e.getMessage(), e);
         }
     }
 

@@ -12,8 +12,8 @@ import java.util.concurrent.locks.LockSupport;
 
 import dev.pgcdc.ack.AckTracker;
 import dev.pgcdc.decode.Catalog;
+import dev.pgcdc.decode.ChangeDecoder;
 import dev.pgcdc.decode.DecodeListener;
-import dev.pgcdc.decode.PgOutputDecoder;
 import dev.pgcdc.decode.RelationInfo;
 import dev.pgcdc.decode.TypeRegistry;
 import dev.pgcdc.event.ChangeEvent;
@@ -53,7 +53,7 @@ final class ReplicationSession implements DecodeListener, AckListener, StreamTap
     private final StreamOptions options;
     private final ChangeSink sink;
     private final AckTracker tracker;
-    private final PgOutputDecoder decoder;
+    private final ChangeDecoder decoder;
     private final StreamStats stats;
     /** The relations seen in this session, to tell a changed schema from a first description. */
     private final Map<Integer, RelationInfo> relations = new HashMap<>();
@@ -85,8 +85,8 @@ final class ReplicationSession implements DecodeListener, AckListener, StreamTap
         this.stats = stats;
         this.tracker = new AckTracker(options.maxInflight(), confirmedLsn);
         DecodingOptions decoding = options.decoding();
-        this.decoder = new PgOutputDecoder(decoding.rawText() ? TypeRegistry.rawText() : TypeRegistry.natural(catalog),
-                catalog, decoding.columns(), decoding.binary());
+        this.decoder = options.plugin().decoder(
+                decoding.rawText() ? TypeRegistry.rawText() : TypeRegistry.natural(catalog), catalog, decoding);
         this.lastReportedLsn = confirmedLsn;
     }
 

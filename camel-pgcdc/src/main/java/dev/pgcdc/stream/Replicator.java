@@ -6,13 +6,11 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Collectors;
 
 import dev.pgcdc.connect.PgConnector;
 import dev.pgcdc.event.Lsn;
 import dev.pgcdc.ops.SlotMonitor;
 import dev.pgcdc.ops.SlotStatus;
-import dev.pgcdc.sql.Identifiers;
 import org.postgresql.PGConnection;
 import org.postgresql.replication.LogSequenceNumber;
 import org.postgresql.replication.PGReplicationStream;
@@ -106,19 +104,10 @@ public final class Replicator implements Runnable {
             long confirmed = usableSlotPosition((Connection) replication);
             ChainedLogicalStreamBuilder builder = replication.getReplicationAPI().replicationStream().logical()
                     .withSlotName(options.slotName())
-                    // version 1 is all we use on every server: binary and messages are options of their own (PG14+),
-                    // and streamed in-progress transactions (version 2+) are not decoded
-                    .withSlotOption("proto_version", 1)
-                    .withSlotOption("publication_names", publicationNames())
                     .withStatusInterval((int) options.statusInterval().toMillis(), TimeUnit.MILLISECONDS)
                     // pgjdbc would otherwise confirm everything it has received, acknowledged or not.
                     .withAutomaticFlush(false);
-            if (options.decoding().binary()) {
-                builder.withSlotOption("binary", true);
-            }
-            if (options.decoding().emitMessages()) {
-                builder.withSlotOption("messages", true);
-            }
+            options.plugin().withOptions(builder, options.decoding());
             PGReplicationStream stream = builder.start();
             ReplicationSession current = new ReplicationSession(stream, options, sink, confirmed, stats, catalog, tap);
             session = current;
@@ -128,8 +117,8 @@ public final class Replicator implements Runnable {
             state = ReplicatorState.STREAMING;
             disconnectedSinceNanos = 0;
             lastError = null;
-            LOG.info("Slot {}: streaming from {} (publications {})", options.slotName(), Lsn.of(confirmed),
-                    options.publications());
+            LOG.info("Slot {}: streaming from {} ({})", options.slotName(), Lsn.of(confirmed),
+                    options.plugin().describe());
             ReplicationSession.Outcome outcome = current.run();
             if (outcome == ReplicationSession.Outcome.ROUTE_FAILED) {
                 blockedAt = stats.acknowledgedLsn();
@@ -167,13 +156,6 @@ public final class Replicator implements Runnable {
                 return lsn == null ? 0 : LogSequenceNumber.valueOf(lsn).asLong();
             }
         }
-    }
-
-    private String publicationNames() {
-        // publication_names is parsed as a list of SQL identifiers, so each name is quoted; pgjdbc puts the value
-        // between single quotes without escaping, so embedded single quotes are doubled here.
-        return options.publications().stream().map(Identifiers::quote).collect(Collectors.joining(","))
-                .replace("'", "''");
     }
 
     private void handleConnectionFailure(SQLException e) {

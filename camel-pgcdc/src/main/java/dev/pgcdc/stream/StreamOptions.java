@@ -1,29 +1,22 @@
 package dev.pgcdc.stream;
 
 import java.time.Duration;
-import java.util.List;
 import java.util.Objects;
-import java.util.function.Predicate;
-
-import dev.pgcdc.event.ChangeEvent;
 
 /** What a replication session needs to know, independent of Camel. */
 public final class StreamOptions {
 
     private final String slotName;
-    private final List<String> publications;
+    private final OutputPlugin plugin;
     private final int maxInflight;
     private final Duration statusInterval;
     private final Duration drainTimeout;
     private final DecodingOptions decoding;
 
-    /**
-     * @param suppressed changes never handed to the route (e.g. heartbeat rows); they count as completed at once
-     */
-    public StreamOptions(String slotName, List<String> publications, int maxInflight, Duration statusInterval,
+    public StreamOptions(String slotName, OutputPlugin plugin, int maxInflight, Duration statusInterval,
                          Duration drainTimeout, DecodingOptions decoding) {
         this.slotName = Objects.requireNonNull(slotName, "slotName");
-        this.publications = List.copyOf(publications);
+        this.plugin = Objects.requireNonNull(plugin, "plugin");
         this.maxInflight = maxInflight;
         this.statusInterval = statusInterval;
         this.drainTimeout = drainTimeout;
@@ -38,8 +31,8 @@ public final class StreamOptions {
         return slotName;
     }
 
-    public List<String> publications() {
-        return publications;
+    public OutputPlugin plugin() {
+        return plugin;
     }
 
     public int maxInflight() {

@@ -90,6 +90,10 @@ public abstract class CdcTestSupport {
                 () -> pg().replicationSlots().stream().anyMatch(s -> s.slotName().equals(slot) && s.active()));
     }
 
+    /**
+     * Where the WAL of every committed transaction ends. Not pg_current_wal_lsn(): with the test clusters'
+     * synchronous_commit = off, that write position may still lag behind commits on a busy machine.
+     */
     protected long currentWalLsn() {
         return ReplicationSlot.lsnValue(pg().queryForObject("SELECT pg_current_wal_insert_lsn()::text", String.class));
     }

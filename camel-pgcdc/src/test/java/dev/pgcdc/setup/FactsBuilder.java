@@ -21,6 +21,8 @@ final class FactsBuilder {
     private final List<TableFacts> connectorTableFacts = new ArrayList<>();
     private PublicationFacts publication;
     private SlotFacts slot;
+    private List<String> outputPluginLibraries;
+    private PluginAvailability plugin = PluginAvailability.LOADABLE;
 
     static UserFacts superuser() {
         return new UserFacts("cdc", true, true, true, true, false, false);
@@ -104,6 +106,12 @@ final class FactsBuilder {
         return this;
     }
 
+    FactsBuilder plugin(PluginAvailability plugin, List<String> outputPluginLibraries) {
+        this.plugin = plugin;
+        this.outputPluginLibraries = outputPluginLibraries;
+        return this;
+    }
+
     FactsBuilder slot(SlotFacts slot) {
         this.slot = slot;
         return this;
@@ -111,7 +119,7 @@ final class FactsBuilder {
 
     ServerFacts build() {
         return new ServerFacts(version, "app", walLevel, maxSlots, usedSlots, 10, "-1", standby, user, tables,
-                connectorTableFacts, publication, slot);
+                connectorTableFacts, publication, slot, outputPluginLibraries, plugin);
     }
 
     /** Slot "slot", publication "pub", the given tables and the connector tables the facts were given for. */

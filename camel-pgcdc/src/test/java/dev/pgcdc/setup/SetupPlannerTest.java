@@ -268,4 +268,41 @@ class SetupPlannerTest {
         assertThat(script).contains("-- Table \"public\".\"x\n-- DROP TABLE victim; --\" has no primary key")
                 .contains("ALTER TABLE \"public\".\"x\nDROP TABLE victim; --\" REPLICA IDENTITY FULL;");
     }
+
+    private static final SetupRequest WAL2JSON = SetupRequest.builder().slotName("slot").plugin("wal2json")
+            .tables(List.of(ORDERS)).build();
+
+    @Test
+    void wal2jsonNeedsNoPublicationButAnInstalledPlugin() {
+        SetupPlan ready = SetupPlanner.plan(new FactsBuilder().table(ownedTable(ORDERS)).build(), WAL2JSON);
+        assertThat(ready.isReady()).isTrue();
+        assertThat(ready.statements()).isEmpty();
+        assertThat(ready.connectorCreatesSlot()).isTrue();
+
+        SetupPlan missing = SetupPlanner.plan(new FactsBuilder().table(ownedTable(ORDERS))
+                .plugin(PluginAvailability.NOT_INSTALLED, null).build(), WAL2JSON);
+        assertThat(missing.blockers()).singleElement().asString()
+                .startsWith("The output plugin wal2json is not installed on the server: PostgreSQL 16 cannot load it.")
+                .contains("apt-get install postgresql-16-wal2json", "dnf install wal2json_16", "no restart is needed");
+    }
+
+    @Test
+    void wal2jsonOutsideOutputPluginLibrariesGetsTheAlterSystemThatAllowsIt() {
+        SetupPlan plan = SetupPlanner.plan(new FactsBuilder().table(ownedTable(ORDERS))
+                .plugin(PluginAvailability.NOT_ALLOWED, List.of("pgoutput", "test_decoding")).build(), WAL2JSON);
+
+        assertThat(plan.blockers()).singleElement().asString().endsWith("ALTER SYSTEM SET output_plugin_libraries ="
+                + " 'pgoutput', 'test_decoding', 'wal2json'; SELECT pg_reload_conf();");
+    }
+
+    @Test
+    void outputPluginLibrariesIsReadAsTheListSettingItIs() {
+        assertThat(SetupInspector.allowedPlugins(null)).isNull();
+        assertThat(SetupInspector.allowedPlugins("")).isEmpty();
+        assertThat(SetupInspector.allowedPlugins("pgoutput, test_decoding"))
+                .containsExactly("pgoutput", "test_decoding");
+        // set as one literal 'a, b', it is one element, which the server shows quoted
+        assertThat(SetupInspector.allowedPlugins("\"pgoutput, wal2json\", \"say \"\"hi\"\"\""))
+                .containsExactly("pgoutput, wal2json", "say \"hi\"");
+    }
 }
