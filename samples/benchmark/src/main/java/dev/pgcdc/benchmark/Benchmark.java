@@ -1,0 +1,112 @@
+package dev.pgcdc.benchmark;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import dev.pgcdc.embedded.PostgresCluster;
+
+/**
+ * The benchmark (see README.md): one private cluster, every measurement in one run, report.json and report.md.
+ *
+ * <pre>
+ * java -jar samples/benchmark/target/pgcdc-benchmark.jar [--size full|small|smoke] [--out DIR]
+ *      [--baseline-jar OLD-camel-pgcdc.jar] [--jvm-option OPTION]... [--max-inflight N]
+ * </pre>
+ *
+ * {@code --jvm-option} goes to every probe JVM; {@code {name}} in it becomes the probe's log path without extension,
+ * e.g. {@code --jvm-option -XX:StartFlightRecording=filename={name}.jfr}.
+ */
+public final class Benchmark {
+
+    private Benchmark() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        Size size = Size.SMALL;
+        Path out = defaultOutDir();
+        Path baseline = null;
+        List<String> jvmOptions = new ArrayList<>();
+        int maxInflight = 1000;
+        for (int i = 0; i < args.length; i++) {
+            String value = i + 1 < args.length ? args[i + 1] : null;
+            switch (args[i]) {
+                case "--size" -> size = Size.named(value);
+                case "--out" -> out = Path.of(value);
+                case "--baseline-jar" -> baseline = Path.of(value);
+                case "--jvm-option" -> jvmOptions.add(value);
+                case "--max-inflight" -> maxInflight = Integer.parseInt(value);
+                default -> throw new IllegalArgumentException("unknown option " + args[i] + " (see README.md)");
+            }
+            i++;
+        }
+        Files.createDirectories(out);
+        Report.write(run(size, out, baseline, jvmOptions, maxInflight), out);
+        System.out.println(Files.readString(out.resolve("report.md")));
+        System.out.println("Written to " + out.toAbsolutePath());
+    }
+
+    static Map<String, Object> run(Size size, Path out, Path baseline, List<String> jvmOptions, int maxInflight)
+            throws Exception {
+        Map<String, Object> figures = new LinkedHashMap<>();
+        Map<String, Object> runFacts = new LinkedHashMap<>();
+        runFacts.put("size", size.name());
+        runFacts.put("date", Instant.now().toString());
+        runFacts.put("maxInflight", maxInflight);
+        figures.put("run", runFacts);
+        figures.put("machine", Environment.machine());
+        try (PostgresCluster cluster = PostgresCluster.builder()
+                .setting("shared_buffers", "512MB")
+                .setting("max_wal_size", "8GB")
+                .setting("checkpoint_timeout", "30min")
+                .start()) {
+            figures.put("versions", Environment.versions(cluster));
+            Workload workload = new Workload(cluster);
+            workload.createSchema();
+            Consumers consumers = new Consumers(cluster, out, debeziumJar(), jvmOptions, maxInflight);
+            Run run = new Run(size, cluster, workload, new Slots(cluster), consumers, baseline);
+            figures.put("streaming", phase("streaming drain", () -> StreamingDrain.measure(run)));
+            figures.put("snapshot", phase("snapshot", () -> SnapshotRead.measure(run)));
+            figures.put("liveLag", phase("live lag", () -> LiveLag.measure(run)));
+            figures.put("bigTransaction", phase("big transaction", () -> BigTransaction.measure(run)));
+        }
+        runFacts.put("loadAverageAtEnd", Environment.loadAverage());
+        return figures;
+    }
+
+    private interface Measurement {
+        Map<String, Object> measure() throws Exception;
+    }
+
+    private static Map<String, Object> phase(String name, Measurement measurement) throws Exception {
+        System.out.println("[benchmark] " + name + " ...");
+        long start = System.nanoTime();
+        Map<String, Object> figures = measurement.measure();
+        System.out.printf("[benchmark] %s done in %.1f s%n", name, (System.nanoTime() - start) / 1e9);
+        return figures;
+    }
+
+    /** Next to this module's target directory when run from the built jar. */
+    private static Path defaultOutDir() {
+        return ownJarDir().resolve("benchmark-results");
+    }
+
+    /** The Debezium probe is another module's jar: by property, or where the reactor builds it. */
+    private static Path debeziumJar() {
+        String configured = System.getProperty("pgcdc.benchmark.debeziumJar");
+        return configured != null ? Path.of(configured)
+                : ownJarDir().resolve("../../benchmark-debezium/target/pgcdc-benchmark-debezium.jar").normalize();
+    }
+
+    private static Path ownJarDir() {
+        try {
+            return Path.of(Benchmark.class.getProtectionDomain().getCodeSource().getLocation().toURI()).getParent();
+        } catch (java.net.URISyntaxException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
