@@ -1,5 +1,6 @@
 package dev.pgcdc;
 
+import java.util.ArrayDeque;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -8,26 +9,31 @@ import dev.pgcdc.event.ChangeEvent;
 import dev.pgcdc.stream.AckListener;
 import dev.pgcdc.stream.ChangeSink;
 import org.apache.camel.Exchange;
-import org.apache.camel.Message;
 import org.apache.camel.spi.Synchronization;
 
 /**
  * Hands changes to the route on a thread of its own, in arrival (commit) order, so that a slow or blocking route
  * never stalls the replication thread, which must keep answering the server. The queue needs no bound of its own:
  * the acknowledgement tracker lets at most {@code maxInflight} changes be outstanding.
+ *
+ * <p>The dispatcher thread takes queued changes in batches ({@link #BATCH}), so the queue's lock is taken once per
+ * batch rather than once per change on the consuming side.
  */
 final class ExchangeDispatcher implements ChangeSink, Runnable {
 
+    private static final int BATCH = 256;
+
     private final PgCdcConsumer consumer;
     private final BlockingQueue<Pending> queue = new LinkedBlockingQueue<>();
+    private final ArrayDeque<Pending> batch = new ArrayDeque<>(BATCH);
     private final Object lock = new Object();
-    /** Bumped by {@link #discardPending()}: queued changes of an older generation are dropped, not delivered. */
-    private long generation;
+    /**
+     * Bumped by {@link #discardPending()}: queued changes of an older generation are dropped, not delivered. Volatile
+     * so that {@link #deliver} reads it without the lock; {@link #admit} re-checks it under the lock.
+     */
+    private volatile long generation;
     private int outstanding;
     private volatile boolean running = true;
-
-    private record Pending(ChangeEvent event, long seq, AckListener listener, long generation) {
-    }
 
     ExchangeDispatcher(PgCdcConsumer consumer) {
         this.consumer = consumer;
@@ -35,11 +41,7 @@ final class ExchangeDispatcher implements ChangeSink, Runnable {
 
     @Override
     public void deliver(ChangeEvent event, long seq, AckListener listener) {
-        long current;
-        synchronized (lock) {
-            current = generation;
-        }
-        queue.add(new Pending(event, seq, listener, current));
+        queue.add(new Pending(event, seq, listener, generation));
     }
 
     @Override
@@ -47,6 +49,7 @@ final class ExchangeDispatcher implements ChangeSink, Runnable {
         synchronized (lock) {
             generation++;
             queue.clear();
+            batch.clear(); // safe from any thread: the dispatcher takes from it only under the lock, in next()
         }
     }
 
@@ -74,66 +77,81 @@ final class ExchangeDispatcher implements ChangeSink, Runnable {
         while (running) {
             Pending pending;
             try {
-                pending = queue.poll(100, TimeUnit.MILLISECONDS);
+                pending = next();
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return;
             }
-            if (pending != null && admit(pending)) {
+            if (pending != null) {
                 dispatch(pending);
             }
         }
     }
 
-    private boolean admit(Pending pending) {
-        synchronized (lock) {
-            if (pending.generation != generation) {
-                return false;
+    /**
+     * The next change to dispatch, already counted as outstanding, or null after 100 ms without one. Refills the
+     * local batch from the queue when it is empty; a change of an older generation (queued before a discard) is
+     * skipped.
+     */
+    private Pending next() throws InterruptedException {
+        while (true) {
+            synchronized (lock) {
+                Pending pending;
+                while ((pending = batch.poll()) != null) {
+                    if (pending.generation == generation) {
+                        outstanding++;
+                        return pending;
+                    }
+                }
             }
-            outstanding++;
-            return true;
+            Pending first = queue.poll(100, TimeUnit.MILLISECONDS);
+            if (first == null) {
+                return null;
+            }
+            synchronized (lock) {
+                batch.add(first);
+                queue.drainTo(batch, BATCH - 1);
+            }
         }
     }
 
     private void finished() {
         synchronized (lock) {
-            outstanding--;
-            lock.notifyAll();
+            // only awaitOutstanding waits, and only for zero
+            if (--outstanding == 0) {
+                lock.notifyAll();
+            }
         }
     }
 
     private void dispatch(Pending pending) {
         Exchange exchange = consumer.createExchange(false);
-        ChangeEvent event = pending.event;
-        Message message = exchange.getIn();
-        message.setBody(event);
-        message.setHeader(PgCdcConstants.OPERATION, event.getOp().code());
-        message.setHeader(PgCdcConstants.SCHEMA, event.getSchema());
-        message.setHeader(PgCdcConstants.TABLE, event.getTable());
-        message.setHeader(PgCdcConstants.LSN, event.getLsn().toString());
-        message.setHeader(PgCdcConstants.COMMIT_LSN, event.getCommitLsn().toString());
-        message.setHeader(PgCdcConstants.TX_ID, event.getTxId());
-        message.setHeader(PgCdcConstants.COMMIT_TIMESTAMP, event.getCommitTimestamp());
-        message.setHeader(PgCdcConstants.KEY, event.getKey());
-        message.setHeader(PgCdcConstants.SNAPSHOT, event.isSnapshot());
+        exchange.setIn(new ChangeMessage(exchange, pending.event));
         // A completion hook rather than the process callback: it travels with the exchange through seda and other
         // hand-overs, so the change is acknowledged only when the route has really finished with it.
-        exchange.getExchangeExtension().addOnCompletion(new Acknowledge(pending));
+        exchange.getExchangeExtension().addOnCompletion(pending);
         consumer.getAsyncProcessor().process(exchange, doneSync -> { });
     }
 
-    private final class Acknowledge implements Synchronization {
+    /** One queued change; once dispatched, the completion hook of its exchange. */
+    private final class Pending implements Synchronization {
 
-        private final Pending pending;
+        private final ChangeEvent event;
+        private final long seq;
+        private final AckListener listener;
+        private final long generation;
 
-        Acknowledge(Pending pending) {
-            this.pending = pending;
+        Pending(ChangeEvent event, long seq, AckListener listener, long generation) {
+            this.event = event;
+            this.seq = seq;
+            this.listener = listener;
+            this.generation = generation;
         }
 
         @Override
         public void onComplete(Exchange exchange) {
             try {
-                pending.listener.completed(pending.seq);
+                listener.completed(seq);
             } finally {
                 finished();
             }
@@ -144,7 +162,7 @@ final class ExchangeDispatcher implements ChangeSink, Runnable {
             try {
                 Throwable cause = exchange.getException();
                 // Camel's error handler has logged the failure; the replicator reports where streaming resumes.
-                pending.listener.failed(pending.seq, cause);
+                listener.failed(seq, cause);
                 // Stop delivering at once: what is queued behind the failure is redelivered after the restart.
                 discardPending();
             } finally {

@@ -49,6 +49,8 @@ final class ReplicationSession implements DecodeListener, AckListener {
     private boolean delivering = true;
     private boolean inTransaction;
     private long lastStatusNanos = System.nanoTime();
+    /** No status message goes out sooner than this after the previous one. */
+    private final long minStatusGapNanos;
     private long lastReportedLsn;
 
     ReplicationSession(PGReplicationStream stream, StreamOptions options, ChangeSink sink, long confirmedLsn,
@@ -60,6 +62,7 @@ final class ReplicationSession implements DecodeListener, AckListener {
         this.tracker = new AckTracker(options.maxInflight(), confirmedLsn);
         this.decoder = new PgOutputDecoder();
         this.lastReportedLsn = confirmedLsn;
+        this.minStatusGapNanos = Math.min(PROGRESS_GAP_NANOS, options.statusInterval().toNanos());
     }
 
     /** Streams until {@link #requestStop()} or a route failure; connection problems surface as SQLException. */
@@ -171,8 +174,12 @@ final class ReplicationSession implements DecodeListener, AckListener {
 
     private void reportProgressIfDue(boolean force) throws SQLException {
         long now = System.nanoTime();
-        long lsn = tracker.confirmable();
         long sinceLast = now - lastStatusNanos;
+        if (!force && sinceLast < minStatusGapNanos) {
+            // the common case, once per message: no status is due, so the tracker's lock is not even taken
+            return;
+        }
+        long lsn = tracker.confirmable();
         boolean progress = lsn > lastReportedLsn;
         if (force || (progress && sinceLast >= PROGRESS_GAP_NANOS)
                 || sinceLast >= options.statusInterval().toNanos()) {

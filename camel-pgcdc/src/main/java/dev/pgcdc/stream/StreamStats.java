@@ -18,11 +18,29 @@ public final class StreamStats {
     private volatile long acknowledgedLsn;
     private volatile long confirmedLsn;
     private volatile Instant lastCommitTimestamp;
+    // the replication thread's cache for tableCounter
+    private String lastSchema;
+    private String lastTable;
+    private LongAdder lastTableCounter;
 
+    /** Called by the replication thread only. */
     void received(ChangeEvent event) {
         received.increment();
-        receivedPerTable.computeIfAbsent(event.getSchema() + "." + event.getTable(), t -> new LongAdder()).increment();
+        tableCounter(event).increment();
         lastCommitTimestamp = event.getCommitTimestamp();
+    }
+
+    /**
+     * The counter of the event's table. Changes come in runs of one table whose names are the same String instances
+     * (the decoder's relation), so the last counter is reused without building the "schema.table" key.
+     */
+    private LongAdder tableCounter(ChangeEvent event) {
+        if (event.getSchema() != lastSchema || event.getTable() != lastTable) {
+            lastSchema = event.getSchema();
+            lastTable = event.getTable();
+            lastTableCounter = receivedPerTable.computeIfAbsent(lastSchema + "." + lastTable, t -> new LongAdder());
+        }
+        return lastTableCounter;
     }
 
     void completed(long acknowledgedLsn) {

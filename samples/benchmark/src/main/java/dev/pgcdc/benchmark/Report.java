@@ -81,6 +81,12 @@ final class Report {
                 .append(big.get("changesPerSecond")).append(" changes/s, peak heap used ")
                 .append(big.get("peakHeapUsedMb")).append(" MB, peak live heap ").append(big.get("peakLiveHeapMb"))
                 .append(" MB, peak RSS ").append(big.get("peakRssMb")).append(" MB\n");
+        if (big.get("baseline") instanceof Map<?, ?>) {
+            Map<String, Object> baseline = map(big, "baseline");
+            md.append("Baseline build: ").append(baseline.get("changesPerSecond")).append(" changes/s, peak heap used ")
+                    .append(baseline.get("peakHeapUsedMb")).append(" MB, peak RSS ").append(baseline.get("peakRssMb"))
+                    .append(" MB\n");
+        }
         return md.toString();
     }
 
