@@ -32,6 +32,7 @@ public class PgCdcComponentConfigurer extends PropertyConfigurerSupport implemen
         switch (ignoreCase ? name.toLowerCase() : name) {
         case "autowiredenabled":
         case "autowiredEnabled": target.setAutowiredEnabled(property(camelContext, boolean.class, value)); return true;
+        case "binary": getOrCreateConfiguration(target).setBinary(property(camelContext, boolean.class, value)); return true;
         case "bridgeerrorhandler":
         case "bridgeErrorHandler": target.setBridgeErrorHandler(property(camelContext, boolean.class, value)); return true;
         case "configuration": target.setConfiguration(property(camelContext, dev.pgcdc.PgCdcConfiguration.class, value)); return true;
@@ -40,6 +41,12 @@ public class PgCdcComponentConfigurer extends PropertyConfigurerSupport implemen
         case "database": getOrCreateConfiguration(target).setDatabase(property(camelContext, java.lang.String.class, value)); return true;
         case "dropslotonstop":
         case "dropSlotOnStop": getOrCreateConfiguration(target).setDropSlotOnStop(property(camelContext, boolean.class, value)); return true;
+        case "emitmessages":
+        case "emitMessages": getOrCreateConfiguration(target).setEmitMessages(property(camelContext, boolean.class, value)); return true;
+        case "excludecolumns":
+        case "excludeColumns": getOrCreateConfiguration(target).setExcludeColumns(property(camelContext, java.lang.String.class, value)); return true;
+        case "excludetables":
+        case "excludeTables": getOrCreateConfiguration(target).setExcludeTables(property(camelContext, java.lang.String.class, value)); return true;
         case "healthgraceperiod":
         case "healthGracePeriod": getOrCreateConfiguration(target).setHealthGracePeriod(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
         case "heartbeatinterval":
@@ -51,23 +58,59 @@ public class PgCdcComponentConfigurer extends PropertyConfigurerSupport implemen
         case "lagWarnBytes": getOrCreateConfiguration(target).setLagWarnBytes(property(camelContext, long.class, value)); return true;
         case "maxinflight":
         case "maxInflight": getOrCreateConfiguration(target).setMaxInflight(property(camelContext, int.class, value)); return true;
+        case "outputformat":
+        case "outputFormat": getOrCreateConfiguration(target).setOutputFormat(property(camelContext, dev.pgcdc.OutputFormat.class, value)); return true;
         case "password": getOrCreateConfiguration(target).setPassword(property(camelContext, java.lang.String.class, value)); return true;
+        case "passwordfile":
+        case "passwordFile": getOrCreateConfiguration(target).setPasswordFile(property(camelContext, java.lang.String.class, value)); return true;
         case "port": getOrCreateConfiguration(target).setPort(property(camelContext, int.class, value)); return true;
         case "publication": getOrCreateConfiguration(target).setPublication(property(camelContext, java.lang.String.class, value)); return true;
         case "reconnectdelay":
         case "reconnectDelay": getOrCreateConfiguration(target).setReconnectDelay(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
         case "reconnectmaxdelay":
         case "reconnectMaxDelay": getOrCreateConfiguration(target).setReconnectMaxDelay(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
+        case "replicaidentityfull":
+        case "replicaIdentityFull": getOrCreateConfiguration(target).setReplicaIdentityFull(property(camelContext, java.lang.String.class, value)); return true;
         case "setupmode":
         case "setupMode": getOrCreateConfiguration(target).setSetupMode(property(camelContext, dev.pgcdc.setup.SetupMode.class, value)); return true;
         case "shutdowntimeout":
         case "shutdownTimeout": getOrCreateConfiguration(target).setShutdownTimeout(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
         case "slotmonitorinterval":
         case "slotMonitorInterval": getOrCreateConfiguration(target).setSlotMonitorInterval(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
+        case "sshhost":
+        case "sshHost": getOrCreateConfiguration(target).setSshHost(property(camelContext, java.lang.String.class, value)); return true;
+        case "sshhostkeyfingerprint":
+        case "sshHostKeyFingerprint": getOrCreateConfiguration(target).setSshHostKeyFingerprint(property(camelContext, java.lang.String.class, value)); return true;
+        case "sshknownhostsfile":
+        case "sshKnownHostsFile": getOrCreateConfiguration(target).setSshKnownHostsFile(property(camelContext, java.lang.String.class, value)); return true;
+        case "sshpassword":
+        case "sshPassword": getOrCreateConfiguration(target).setSshPassword(property(camelContext, java.lang.String.class, value)); return true;
+        case "sshport":
+        case "sshPort": getOrCreateConfiguration(target).setSshPort(property(camelContext, int.class, value)); return true;
+        case "sshprivatekey":
+        case "sshPrivateKey": getOrCreateConfiguration(target).setSshPrivateKey(property(camelContext, java.lang.String.class, value)); return true;
+        case "sshprivatekeyfile":
+        case "sshPrivateKeyFile": getOrCreateConfiguration(target).setSshPrivateKeyFile(property(camelContext, java.lang.String.class, value)); return true;
+        case "sshprivatekeypassphrase":
+        case "sshPrivateKeyPassphrase": getOrCreateConfiguration(target).setSshPrivateKeyPassphrase(property(camelContext, java.lang.String.class, value)); return true;
+        case "sshuser":
+        case "sshUser": getOrCreateConfiguration(target).setSshUser(property(camelContext, java.lang.String.class, value)); return true;
+        case "sslcert":
+        case "sslCert": getOrCreateConfiguration(target).setSslCert(property(camelContext, java.lang.String.class, value)); return true;
+        case "sslkey":
+        case "sslKey": getOrCreateConfiguration(target).setSslKey(property(camelContext, java.lang.String.class, value)); return true;
+        case "sslmode":
+        case "sslMode": getOrCreateConfiguration(target).setSslMode(property(camelContext, java.lang.String.class, value)); return true;
+        case "sslpassword":
+        case "sslPassword": getOrCreateConfiguration(target).setSslPassword(property(camelContext, java.lang.String.class, value)); return true;
+        case "sslrootcert":
+        case "sslRootCert": getOrCreateConfiguration(target).setSslRootCert(property(camelContext, java.lang.String.class, value)); return true;
         case "statusinterval":
         case "statusInterval": getOrCreateConfiguration(target).setStatusInterval(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
         case "tables": getOrCreateConfiguration(target).setTables(property(camelContext, java.lang.String.class, value)); return true;
         case "user": getOrCreateConfiguration(target).setUser(property(camelContext, java.lang.String.class, value)); return true;
+        case "valueformat":
+        case "valueFormat": getOrCreateConfiguration(target).setValueFormat(property(camelContext, java.lang.String.class, value)); return true;
         default: return false;
         }
     }
@@ -77,6 +120,7 @@ public class PgCdcComponentConfigurer extends PropertyConfigurerSupport implemen
         switch (ignoreCase ? name.toLowerCase() : name) {
         case "autowiredenabled":
         case "autowiredEnabled": return boolean.class;
+        case "binary": return boolean.class;
         case "bridgeerrorhandler":
         case "bridgeErrorHandler": return boolean.class;
         case "configuration": return dev.pgcdc.PgCdcConfiguration.class;
@@ -85,6 +129,12 @@ public class PgCdcComponentConfigurer extends PropertyConfigurerSupport implemen
         case "database": return java.lang.String.class;
         case "dropslotonstop":
         case "dropSlotOnStop": return boolean.class;
+        case "emitmessages":
+        case "emitMessages": return boolean.class;
+        case "excludecolumns":
+        case "excludeColumns": return java.lang.String.class;
+        case "excludetables":
+        case "excludeTables": return java.lang.String.class;
         case "healthgraceperiod":
         case "healthGracePeriod": return long.class;
         case "heartbeatinterval":
@@ -96,23 +146,59 @@ public class PgCdcComponentConfigurer extends PropertyConfigurerSupport implemen
         case "lagWarnBytes": return long.class;
         case "maxinflight":
         case "maxInflight": return int.class;
+        case "outputformat":
+        case "outputFormat": return dev.pgcdc.OutputFormat.class;
         case "password": return java.lang.String.class;
+        case "passwordfile":
+        case "passwordFile": return java.lang.String.class;
         case "port": return int.class;
         case "publication": return java.lang.String.class;
         case "reconnectdelay":
         case "reconnectDelay": return long.class;
         case "reconnectmaxdelay":
         case "reconnectMaxDelay": return long.class;
+        case "replicaidentityfull":
+        case "replicaIdentityFull": return java.lang.String.class;
         case "setupmode":
         case "setupMode": return dev.pgcdc.setup.SetupMode.class;
         case "shutdowntimeout":
         case "shutdownTimeout": return long.class;
         case "slotmonitorinterval":
         case "slotMonitorInterval": return long.class;
+        case "sshhost":
+        case "sshHost": return java.lang.String.class;
+        case "sshhostkeyfingerprint":
+        case "sshHostKeyFingerprint": return java.lang.String.class;
+        case "sshknownhostsfile":
+        case "sshKnownHostsFile": return java.lang.String.class;
+        case "sshpassword":
+        case "sshPassword": return java.lang.String.class;
+        case "sshport":
+        case "sshPort": return int.class;
+        case "sshprivatekey":
+        case "sshPrivateKey": return java.lang.String.class;
+        case "sshprivatekeyfile":
+        case "sshPrivateKeyFile": return java.lang.String.class;
+        case "sshprivatekeypassphrase":
+        case "sshPrivateKeyPassphrase": return java.lang.String.class;
+        case "sshuser":
+        case "sshUser": return java.lang.String.class;
+        case "sslcert":
+        case "sslCert": return java.lang.String.class;
+        case "sslkey":
+        case "sslKey": return java.lang.String.class;
+        case "sslmode":
+        case "sslMode": return java.lang.String.class;
+        case "sslpassword":
+        case "sslPassword": return java.lang.String.class;
+        case "sslrootcert":
+        case "sslRootCert": return java.lang.String.class;
         case "statusinterval":
         case "statusInterval": return long.class;
         case "tables": return java.lang.String.class;
         case "user": return java.lang.String.class;
+        case "valueformat":
+        case "valueFormat": return java.lang.String.class;
         default: return null;
         }
     }
@@ -123,6 +209,7 @@ public class PgCdcComponentConfigurer extends PropertyConfigurerSupport implemen
         switch (ignoreCase ? name.toLowerCase() : name) {
         case "autowiredenabled":
         case "autowiredEnabled": return target.isAutowiredEnabled();
+        case "binary": return getOrCreateConfiguration(target).isBinary();
         case "bridgeerrorhandler":
         case "bridgeErrorHandler": return target.isBridgeErrorHandler();
         case "configuration": return target.getConfiguration();
@@ -131,6 +218,12 @@ public class PgCdcComponentConfigurer extends PropertyConfigurerSupport implemen
         case "database": return getOrCreateConfiguration(target).getDatabase();
         case "dropslotonstop":
         case "dropSlotOnStop": return getOrCreateConfiguration(target).isDropSlotOnStop();
+        case "emitmessages":
+        case "emitMessages": return getOrCreateConfiguration(target).isEmitMessages();
+        case "excludecolumns":
+        case "excludeColumns": return getOrCreateConfiguration(target).getExcludeColumns();
+        case "excludetables":
+        case "excludeTables": return getOrCreateConfiguration(target).getExcludeTables();
         case "healthgraceperiod":
         case "healthGracePeriod": return getOrCreateConfiguration(target).getHealthGracePeriod();
         case "heartbeatinterval":
@@ -142,23 +235,59 @@ public class PgCdcComponentConfigurer extends PropertyConfigurerSupport implemen
         case "lagWarnBytes": return getOrCreateConfiguration(target).getLagWarnBytes();
         case "maxinflight":
         case "maxInflight": return getOrCreateConfiguration(target).getMaxInflight();
+        case "outputformat":
+        case "outputFormat": return getOrCreateConfiguration(target).getOutputFormat();
         case "password": return getOrCreateConfiguration(target).getPassword();
+        case "passwordfile":
+        case "passwordFile": return getOrCreateConfiguration(target).getPasswordFile();
         case "port": return getOrCreateConfiguration(target).getPort();
         case "publication": return getOrCreateConfiguration(target).getPublication();
         case "reconnectdelay":
         case "reconnectDelay": return getOrCreateConfiguration(target).getReconnectDelay();
         case "reconnectmaxdelay":
         case "reconnectMaxDelay": return getOrCreateConfiguration(target).getReconnectMaxDelay();
+        case "replicaidentityfull":
+        case "replicaIdentityFull": return getOrCreateConfiguration(target).getReplicaIdentityFull();
         case "setupmode":
         case "setupMode": return getOrCreateConfiguration(target).getSetupMode();
         case "shutdowntimeout":
         case "shutdownTimeout": return getOrCreateConfiguration(target).getShutdownTimeout();
         case "slotmonitorinterval":
         case "slotMonitorInterval": return getOrCreateConfiguration(target).getSlotMonitorInterval();
+        case "sshhost":
+        case "sshHost": return getOrCreateConfiguration(target).getSshHost();
+        case "sshhostkeyfingerprint":
+        case "sshHostKeyFingerprint": return getOrCreateConfiguration(target).getSshHostKeyFingerprint();
+        case "sshknownhostsfile":
+        case "sshKnownHostsFile": return getOrCreateConfiguration(target).getSshKnownHostsFile();
+        case "sshpassword":
+        case "sshPassword": return getOrCreateConfiguration(target).getSshPassword();
+        case "sshport":
+        case "sshPort": return getOrCreateConfiguration(target).getSshPort();
+        case "sshprivatekey":
+        case "sshPrivateKey": return getOrCreateConfiguration(target).getSshPrivateKey();
+        case "sshprivatekeyfile":
+        case "sshPrivateKeyFile": return getOrCreateConfiguration(target).getSshPrivateKeyFile();
+        case "sshprivatekeypassphrase":
+        case "sshPrivateKeyPassphrase": return getOrCreateConfiguration(target).getSshPrivateKeyPassphrase();
+        case "sshuser":
+        case "sshUser": return getOrCreateConfiguration(target).getSshUser();
+        case "sslcert":
+        case "sslCert": return getOrCreateConfiguration(target).getSslCert();
+        case "sslkey":
+        case "sslKey": return getOrCreateConfiguration(target).getSslKey();
+        case "sslmode":
+        case "sslMode": return getOrCreateConfiguration(target).getSslMode();
+        case "sslpassword":
+        case "sslPassword": return getOrCreateConfiguration(target).getSslPassword();
+        case "sslrootcert":
+        case "sslRootCert": return getOrCreateConfiguration(target).getSslRootCert();
         case "statusinterval":
         case "statusInterval": return getOrCreateConfiguration(target).getStatusInterval();
         case "tables": return getOrCreateConfiguration(target).getTables();
         case "user": return getOrCreateConfiguration(target).getUser();
+        case "valueformat":
+        case "valueFormat": return getOrCreateConfiguration(target).getValueFormat();
         default: return null;
         }
     }

@@ -23,6 +23,7 @@ public class PgCdcEndpointConfigurer extends PropertyConfigurerSupport implement
     public boolean configure(CamelContext camelContext, Object obj, String name, Object value, boolean ignoreCase) {
         PgCdcEndpoint target = (PgCdcEndpoint) obj;
         switch (ignoreCase ? name.toLowerCase() : name) {
+        case "binary": target.getConfiguration().setBinary(property(camelContext, boolean.class, value)); return true;
         case "bridgeerrorhandler":
         case "bridgeErrorHandler": target.setBridgeErrorHandler(property(camelContext, boolean.class, value)); return true;
         case "connecttimeout":
@@ -30,10 +31,16 @@ public class PgCdcEndpointConfigurer extends PropertyConfigurerSupport implement
         case "database": target.getConfiguration().setDatabase(property(camelContext, java.lang.String.class, value)); return true;
         case "dropslotonstop":
         case "dropSlotOnStop": target.getConfiguration().setDropSlotOnStop(property(camelContext, boolean.class, value)); return true;
+        case "emitmessages":
+        case "emitMessages": target.getConfiguration().setEmitMessages(property(camelContext, boolean.class, value)); return true;
         case "exceptionhandler":
         case "exceptionHandler": target.setExceptionHandler(property(camelContext, org.apache.camel.spi.ExceptionHandler.class, value)); return true;
         case "exchangepattern":
         case "exchangePattern": target.setExchangePattern(property(camelContext, org.apache.camel.ExchangePattern.class, value)); return true;
+        case "excludecolumns":
+        case "excludeColumns": target.getConfiguration().setExcludeColumns(property(camelContext, java.lang.String.class, value)); return true;
+        case "excludetables":
+        case "excludeTables": target.getConfiguration().setExcludeTables(property(camelContext, java.lang.String.class, value)); return true;
         case "healthgraceperiod":
         case "healthGracePeriod": target.getConfiguration().setHealthGracePeriod(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
         case "heartbeatinterval":
@@ -45,23 +52,59 @@ public class PgCdcEndpointConfigurer extends PropertyConfigurerSupport implement
         case "lagWarnBytes": target.getConfiguration().setLagWarnBytes(property(camelContext, long.class, value)); return true;
         case "maxinflight":
         case "maxInflight": target.getConfiguration().setMaxInflight(property(camelContext, int.class, value)); return true;
+        case "outputformat":
+        case "outputFormat": target.getConfiguration().setOutputFormat(property(camelContext, dev.pgcdc.OutputFormat.class, value)); return true;
         case "password": target.getConfiguration().setPassword(property(camelContext, java.lang.String.class, value)); return true;
+        case "passwordfile":
+        case "passwordFile": target.getConfiguration().setPasswordFile(property(camelContext, java.lang.String.class, value)); return true;
         case "port": target.getConfiguration().setPort(property(camelContext, int.class, value)); return true;
         case "publication": target.getConfiguration().setPublication(property(camelContext, java.lang.String.class, value)); return true;
         case "reconnectdelay":
         case "reconnectDelay": target.getConfiguration().setReconnectDelay(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
         case "reconnectmaxdelay":
         case "reconnectMaxDelay": target.getConfiguration().setReconnectMaxDelay(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
+        case "replicaidentityfull":
+        case "replicaIdentityFull": target.getConfiguration().setReplicaIdentityFull(property(camelContext, java.lang.String.class, value)); return true;
         case "setupmode":
         case "setupMode": target.getConfiguration().setSetupMode(property(camelContext, dev.pgcdc.setup.SetupMode.class, value)); return true;
         case "shutdowntimeout":
         case "shutdownTimeout": target.getConfiguration().setShutdownTimeout(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
         case "slotmonitorinterval":
         case "slotMonitorInterval": target.getConfiguration().setSlotMonitorInterval(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
+        case "sshhost":
+        case "sshHost": target.getConfiguration().setSshHost(property(camelContext, java.lang.String.class, value)); return true;
+        case "sshhostkeyfingerprint":
+        case "sshHostKeyFingerprint": target.getConfiguration().setSshHostKeyFingerprint(property(camelContext, java.lang.String.class, value)); return true;
+        case "sshknownhostsfile":
+        case "sshKnownHostsFile": target.getConfiguration().setSshKnownHostsFile(property(camelContext, java.lang.String.class, value)); return true;
+        case "sshpassword":
+        case "sshPassword": target.getConfiguration().setSshPassword(property(camelContext, java.lang.String.class, value)); return true;
+        case "sshport":
+        case "sshPort": target.getConfiguration().setSshPort(property(camelContext, int.class, value)); return true;
+        case "sshprivatekey":
+        case "sshPrivateKey": target.getConfiguration().setSshPrivateKey(property(camelContext, java.lang.String.class, value)); return true;
+        case "sshprivatekeyfile":
+        case "sshPrivateKeyFile": target.getConfiguration().setSshPrivateKeyFile(property(camelContext, java.lang.String.class, value)); return true;
+        case "sshprivatekeypassphrase":
+        case "sshPrivateKeyPassphrase": target.getConfiguration().setSshPrivateKeyPassphrase(property(camelContext, java.lang.String.class, value)); return true;
+        case "sshuser":
+        case "sshUser": target.getConfiguration().setSshUser(property(camelContext, java.lang.String.class, value)); return true;
+        case "sslcert":
+        case "sslCert": target.getConfiguration().setSslCert(property(camelContext, java.lang.String.class, value)); return true;
+        case "sslkey":
+        case "sslKey": target.getConfiguration().setSslKey(property(camelContext, java.lang.String.class, value)); return true;
+        case "sslmode":
+        case "sslMode": target.getConfiguration().setSslMode(property(camelContext, java.lang.String.class, value)); return true;
+        case "sslpassword":
+        case "sslPassword": target.getConfiguration().setSslPassword(property(camelContext, java.lang.String.class, value)); return true;
+        case "sslrootcert":
+        case "sslRootCert": target.getConfiguration().setSslRootCert(property(camelContext, java.lang.String.class, value)); return true;
         case "statusinterval":
         case "statusInterval": target.getConfiguration().setStatusInterval(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
         case "tables": target.getConfiguration().setTables(property(camelContext, java.lang.String.class, value)); return true;
         case "user": target.getConfiguration().setUser(property(camelContext, java.lang.String.class, value)); return true;
+        case "valueformat":
+        case "valueFormat": target.getConfiguration().setValueFormat(property(camelContext, java.lang.String.class, value)); return true;
         default: return false;
         }
     }
@@ -69,6 +112,7 @@ public class PgCdcEndpointConfigurer extends PropertyConfigurerSupport implement
     @Override
     public Class<?> getOptionType(String name, boolean ignoreCase) {
         switch (ignoreCase ? name.toLowerCase() : name) {
+        case "binary": return boolean.class;
         case "bridgeerrorhandler":
         case "bridgeErrorHandler": return boolean.class;
         case "connecttimeout":
@@ -76,10 +120,16 @@ public class PgCdcEndpointConfigurer extends PropertyConfigurerSupport implement
         case "database": return java.lang.String.class;
         case "dropslotonstop":
         case "dropSlotOnStop": return boolean.class;
+        case "emitmessages":
+        case "emitMessages": return boolean.class;
         case "exceptionhandler":
         case "exceptionHandler": return org.apache.camel.spi.ExceptionHandler.class;
         case "exchangepattern":
         case "exchangePattern": return org.apache.camel.ExchangePattern.class;
+        case "excludecolumns":
+        case "excludeColumns": return java.lang.String.class;
+        case "excludetables":
+        case "excludeTables": return java.lang.String.class;
         case "healthgraceperiod":
         case "healthGracePeriod": return long.class;
         case "heartbeatinterval":
@@ -91,23 +141,59 @@ public class PgCdcEndpointConfigurer extends PropertyConfigurerSupport implement
         case "lagWarnBytes": return long.class;
         case "maxinflight":
         case "maxInflight": return int.class;
+        case "outputformat":
+        case "outputFormat": return dev.pgcdc.OutputFormat.class;
         case "password": return java.lang.String.class;
+        case "passwordfile":
+        case "passwordFile": return java.lang.String.class;
         case "port": return int.class;
         case "publication": return java.lang.String.class;
         case "reconnectdelay":
         case "reconnectDelay": return long.class;
         case "reconnectmaxdelay":
         case "reconnectMaxDelay": return long.class;
+        case "replicaidentityfull":
+        case "replicaIdentityFull": return java.lang.String.class;
         case "setupmode":
         case "setupMode": return dev.pgcdc.setup.SetupMode.class;
         case "shutdowntimeout":
         case "shutdownTimeout": return long.class;
         case "slotmonitorinterval":
         case "slotMonitorInterval": return long.class;
+        case "sshhost":
+        case "sshHost": return java.lang.String.class;
+        case "sshhostkeyfingerprint":
+        case "sshHostKeyFingerprint": return java.lang.String.class;
+        case "sshknownhostsfile":
+        case "sshKnownHostsFile": return java.lang.String.class;
+        case "sshpassword":
+        case "sshPassword": return java.lang.String.class;
+        case "sshport":
+        case "sshPort": return int.class;
+        case "sshprivatekey":
+        case "sshPrivateKey": return java.lang.String.class;
+        case "sshprivatekeyfile":
+        case "sshPrivateKeyFile": return java.lang.String.class;
+        case "sshprivatekeypassphrase":
+        case "sshPrivateKeyPassphrase": return java.lang.String.class;
+        case "sshuser":
+        case "sshUser": return java.lang.String.class;
+        case "sslcert":
+        case "sslCert": return java.lang.String.class;
+        case "sslkey":
+        case "sslKey": return java.lang.String.class;
+        case "sslmode":
+        case "sslMode": return java.lang.String.class;
+        case "sslpassword":
+        case "sslPassword": return java.lang.String.class;
+        case "sslrootcert":
+        case "sslRootCert": return java.lang.String.class;
         case "statusinterval":
         case "statusInterval": return long.class;
         case "tables": return java.lang.String.class;
         case "user": return java.lang.String.class;
+        case "valueformat":
+        case "valueFormat": return java.lang.String.class;
         default: return null;
         }
     }
@@ -116,6 +202,7 @@ public class PgCdcEndpointConfigurer extends PropertyConfigurerSupport implement
     public Object getOptionValue(Object obj, String name, boolean ignoreCase) {
         PgCdcEndpoint target = (PgCdcEndpoint) obj;
         switch (ignoreCase ? name.toLowerCase() : name) {
+        case "binary": return target.getConfiguration().isBinary();
         case "bridgeerrorhandler":
         case "bridgeErrorHandler": return target.isBridgeErrorHandler();
         case "connecttimeout":
@@ -123,10 +210,16 @@ public class PgCdcEndpointConfigurer extends PropertyConfigurerSupport implement
         case "database": return target.getConfiguration().getDatabase();
         case "dropslotonstop":
         case "dropSlotOnStop": return target.getConfiguration().isDropSlotOnStop();
+        case "emitmessages":
+        case "emitMessages": return target.getConfiguration().isEmitMessages();
         case "exceptionhandler":
         case "exceptionHandler": return target.getExceptionHandler();
         case "exchangepattern":
         case "exchangePattern": return target.getExchangePattern();
+        case "excludecolumns":
+        case "excludeColumns": return target.getConfiguration().getExcludeColumns();
+        case "excludetables":
+        case "excludeTables": return target.getConfiguration().getExcludeTables();
         case "healthgraceperiod":
         case "healthGracePeriod": return target.getConfiguration().getHealthGracePeriod();
         case "heartbeatinterval":
@@ -138,23 +231,59 @@ public class PgCdcEndpointConfigurer extends PropertyConfigurerSupport implement
         case "lagWarnBytes": return target.getConfiguration().getLagWarnBytes();
         case "maxinflight":
         case "maxInflight": return target.getConfiguration().getMaxInflight();
+        case "outputformat":
+        case "outputFormat": return target.getConfiguration().getOutputFormat();
         case "password": return target.getConfiguration().getPassword();
+        case "passwordfile":
+        case "passwordFile": return target.getConfiguration().getPasswordFile();
         case "port": return target.getConfiguration().getPort();
         case "publication": return target.getConfiguration().getPublication();
         case "reconnectdelay":
         case "reconnectDelay": return target.getConfiguration().getReconnectDelay();
         case "reconnectmaxdelay":
         case "reconnectMaxDelay": return target.getConfiguration().getReconnectMaxDelay();
+        case "replicaidentityfull":
+        case "replicaIdentityFull": return target.getConfiguration().getReplicaIdentityFull();
         case "setupmode":
         case "setupMode": return target.getConfiguration().getSetupMode();
         case "shutdowntimeout":
         case "shutdownTimeout": return target.getConfiguration().getShutdownTimeout();
         case "slotmonitorinterval":
         case "slotMonitorInterval": return target.getConfiguration().getSlotMonitorInterval();
+        case "sshhost":
+        case "sshHost": return target.getConfiguration().getSshHost();
+        case "sshhostkeyfingerprint":
+        case "sshHostKeyFingerprint": return target.getConfiguration().getSshHostKeyFingerprint();
+        case "sshknownhostsfile":
+        case "sshKnownHostsFile": return target.getConfiguration().getSshKnownHostsFile();
+        case "sshpassword":
+        case "sshPassword": return target.getConfiguration().getSshPassword();
+        case "sshport":
+        case "sshPort": return target.getConfiguration().getSshPort();
+        case "sshprivatekey":
+        case "sshPrivateKey": return target.getConfiguration().getSshPrivateKey();
+        case "sshprivatekeyfile":
+        case "sshPrivateKeyFile": return target.getConfiguration().getSshPrivateKeyFile();
+        case "sshprivatekeypassphrase":
+        case "sshPrivateKeyPassphrase": return target.getConfiguration().getSshPrivateKeyPassphrase();
+        case "sshuser":
+        case "sshUser": return target.getConfiguration().getSshUser();
+        case "sslcert":
+        case "sslCert": return target.getConfiguration().getSslCert();
+        case "sslkey":
+        case "sslKey": return target.getConfiguration().getSslKey();
+        case "sslmode":
+        case "sslMode": return target.getConfiguration().getSslMode();
+        case "sslpassword":
+        case "sslPassword": return target.getConfiguration().getSslPassword();
+        case "sslrootcert":
+        case "sslRootCert": return target.getConfiguration().getSslRootCert();
         case "statusinterval":
         case "statusInterval": return target.getConfiguration().getStatusInterval();
         case "tables": return target.getConfiguration().getTables();
         case "user": return target.getConfiguration().getUser();
+        case "valueformat":
+        case "valueFormat": return target.getConfiguration().getValueFormat();
         default: return null;
         }
     }

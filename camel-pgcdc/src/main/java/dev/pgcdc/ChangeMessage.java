@@ -3,23 +3,31 @@ package dev.pgcdc;
 import java.util.Map;
 
 import dev.pgcdc.event.ChangeEvent;
+import dev.pgcdc.event.ChangeRecord;
+import dev.pgcdc.event.LogicalMessage;
 import org.apache.camel.Exchange;
 import org.apache.camel.support.DefaultMessage;
 
 /**
- * The in-message of a change exchange: the {@link ChangeEvent} body, with the pgcdc headers filled in from it only
- * when the route first touches the headers (Camel's lazy {@link #populateInitialHeaders} hook, as camel-jms uses).
- * A route that reads only the body then costs no header map, no nine case-insensitive map insertions and no LSN
- * formatting per change; a route that reads any header sees all of them, exactly as if they had been set eagerly.
+ * The in-message of a change exchange: the body, with the pgcdc headers filled in from the change only when the
+ * route first touches the headers (Camel's lazy {@link #populateInitialHeaders} hook, as camel-jms uses). A route
+ * that reads only the body then costs no header map, no case-insensitive map insertions and no LSN formatting per
+ * change; a route that reads any header sees all of them, exactly as if they had been set eagerly.
  */
 final class ChangeMessage extends DefaultMessage {
 
-    private final ChangeEvent event;
+    private final ChangeRecord record;
+    private final boolean schemaChanged;
 
-    ChangeMessage(Exchange exchange, ChangeEvent event) {
+    /**
+     * @param body          the change itself, or its Debezium envelope
+     * @param schemaChanged whether the table's columns changed since its previous change (a header then says so)
+     */
+    ChangeMessage(Exchange exchange, Object body, ChangeRecord record, boolean schemaChanged) {
         super(exchange);
-        this.event = event;
-        setBody(event);
+        this.record = record;
+        this.schemaChanged = schemaChanged;
+        setBody(body);
     }
 
     @Override
@@ -29,14 +37,23 @@ final class ChangeMessage extends DefaultMessage {
 
     @Override
     protected void populateInitialHeaders(Map<String, Object> headers) {
-        headers.put(PgCdcConstants.OPERATION, event.getOp().code());
-        headers.put(PgCdcConstants.SCHEMA, event.getSchema());
-        headers.put(PgCdcConstants.TABLE, event.getTable());
-        headers.put(PgCdcConstants.LSN, event.getLsn().toString());
-        headers.put(PgCdcConstants.COMMIT_LSN, event.getCommitLsn().toString());
-        headers.put(PgCdcConstants.TX_ID, event.getTxId());
-        headers.put(PgCdcConstants.COMMIT_TIMESTAMP, event.getCommitTimestamp());
-        headers.put(PgCdcConstants.KEY, event.getKey());
-        headers.put(PgCdcConstants.SNAPSHOT, event.isSnapshot());
+        headers.put(PgCdcConstants.OPERATION, record.getOp().code());
+        headers.put(PgCdcConstants.LSN, record.getLsn().toString());
+        if (record.getCommitLsn() != null) { // null only for a non-transactional message
+            headers.put(PgCdcConstants.COMMIT_LSN, record.getCommitLsn().toString());
+            headers.put(PgCdcConstants.TX_ID, record.getTxId());
+            headers.put(PgCdcConstants.COMMIT_TIMESTAMP, record.getCommitTimestamp());
+        }
+        if (record instanceof ChangeEvent event) {
+            headers.put(PgCdcConstants.SCHEMA, event.getSchema());
+            headers.put(PgCdcConstants.TABLE, event.getTable());
+            headers.put(PgCdcConstants.KEY, event.getKey());
+            headers.put(PgCdcConstants.SNAPSHOT, event.isSnapshot());
+            if (schemaChanged) {
+                headers.put(PgCdcConstants.SCHEMA_CHANGED, true);
+            }
+        } else {
+            headers.put(PgCdcConstants.MESSAGE_PREFIX, ((LogicalMessage) record).getPrefix());
+        }
     }
 }

@@ -5,7 +5,8 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
-import dev.pgcdc.event.ChangeEvent;
+import dev.pgcdc.event.ChangeRecord;
+import dev.pgcdc.event.DebeziumEnvelope;
 import dev.pgcdc.stream.AckListener;
 import dev.pgcdc.stream.ChangeSink;
 import org.apache.camel.Exchange;
@@ -24,6 +25,7 @@ final class ExchangeDispatcher implements ChangeSink, Runnable {
     private static final int BATCH = 256;
 
     private final PgCdcConsumer consumer;
+    private final PgCdcConfiguration configuration;
     private final BlockingQueue<Pending> queue = new LinkedBlockingQueue<>();
     private final ArrayDeque<Pending> batch = new ArrayDeque<>(BATCH);
     private final Object lock = new Object();
@@ -35,13 +37,14 @@ final class ExchangeDispatcher implements ChangeSink, Runnable {
     private int outstanding;
     private volatile boolean running = true;
 
-    ExchangeDispatcher(PgCdcConsumer consumer) {
+    ExchangeDispatcher(PgCdcConsumer consumer, PgCdcConfiguration configuration) {
         this.consumer = consumer;
+        this.configuration = configuration;
     }
 
     @Override
-    public void deliver(ChangeEvent event, long seq, AckListener listener) {
-        queue.add(new Pending(event, seq, listener, generation));
+    public void deliver(ChangeRecord record, boolean schemaChanged, long seq, AckListener listener) {
+        queue.add(new Pending(record, schemaChanged, seq, listener, generation));
     }
 
     @Override
@@ -126,7 +129,11 @@ final class ExchangeDispatcher implements ChangeSink, Runnable {
 
     private void dispatch(Pending pending) {
         Exchange exchange = consumer.createExchange(false);
-        exchange.setIn(new ChangeMessage(exchange, pending.event));
+        ChangeRecord record = pending.record;
+        Object body = configuration.getOutputFormat() == OutputFormat.DEBEZIUM
+                ? DebeziumEnvelope.of(record, configuration.getSlotName(), configuration.getDatabase())
+                : record;
+        exchange.setIn(new ChangeMessage(exchange, body, record, pending.schemaChanged));
         // A completion hook rather than the process callback: it travels with the exchange through seda and other
         // hand-overs, so the change is acknowledged only when the route has really finished with it.
         exchange.getExchangeExtension().addOnCompletion(pending);
@@ -136,13 +143,15 @@ final class ExchangeDispatcher implements ChangeSink, Runnable {
     /** One queued change; once dispatched, the completion hook of its exchange. */
     private final class Pending implements Synchronization {
 
-        private final ChangeEvent event;
+        private final ChangeRecord record;
+        private final boolean schemaChanged;
         private final long seq;
         private final AckListener listener;
         private final long generation;
 
-        Pending(ChangeEvent event, long seq, AckListener listener, long generation) {
-            this.event = event;
+        Pending(ChangeRecord record, boolean schemaChanged, long seq, AckListener listener, long generation) {
+            this.record = record;
+            this.schemaChanged = schemaChanged;
             this.seq = seq;
             this.listener = listener;
             this.generation = generation;

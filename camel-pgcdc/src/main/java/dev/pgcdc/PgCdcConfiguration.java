@@ -1,9 +1,18 @@
 package dev.pgcdc;
 
+import java.nio.file.Path;
 import java.util.List;
 
+import dev.pgcdc.connect.ConnectionSettings;
+import dev.pgcdc.connect.Secrets;
+import dev.pgcdc.connect.SshSettings;
+import dev.pgcdc.connect.SslMode;
+import dev.pgcdc.connect.SslSettings;
 import dev.pgcdc.setup.SetupMode;
 import dev.pgcdc.setup.TableName;
+import dev.pgcdc.filter.ColumnExclusions;
+import dev.pgcdc.filter.TableFilter;
+import dev.pgcdc.stream.DecodingOptions;
 import org.apache.camel.RuntimeCamelException;
 import org.apache.camel.spi.Metadata;
 import org.apache.camel.spi.UriParam;
@@ -29,19 +38,89 @@ public class PgCdcConfiguration implements Cloneable {
     @UriParam(label = "security", secret = true, description = "The user to connect as; it needs the REPLICATION"
                                                                + " attribute (or rds_replication membership).")
     private String user;
-    @UriParam(label = "security", secret = true, description = "The password of the user.")
+    @UriParam(label = "security", secret = true, description = "The password of the user. Use a property placeholder"
+            + " such as {{env:PGPASSWORD}} rather than writing it into the URI, or passwordFile.")
     private String password;
+    @UriParam(label = "security", description = "A file holding the password (e.g. a mounted secret); one final line"
+                                               + " break is ignored.")
+    private String passwordFile;
+    @UriParam(label = "security", defaultValue = "prefer", enums = "disable,allow,prefer,require,verify-ca,verify-full",
+              description = "TLS as libpq's sslmode: verify-full checks that the server's certificate is signed by"
+                            + " sslRootCert and names the host; require encrypts without checking the certificate.")
+    private String sslMode = "prefer";
+    @UriParam(label = "security", description = "The root (CA) certificate file, PEM, that signed the server's"
+                                               + " certificate; for verify-ca and verify-full.")
+    private String sslRootCert;
+    @UriParam(label = "security", description = "The client certificate file (PEM), for certificate authentication.")
+    private String sslCert;
+    @UriParam(label = "security", description = "The client key file: PEM (PKCS#1 or PKCS#8, encrypted or not), PKCS#8"
+                                               + " DER, or PKCS#12 (.p12/.pfx, certificate included).")
+    private String sslKey;
+    @UriParam(label = "security", secret = true, description = "The password of an encrypted sslKey.")
+    private String sslPassword;
+    @UriParam(label = "security", description = "Connect through an SSH tunnel via this SSH server (bastion host).")
+    private String sshHost;
+    @UriParam(label = "security", defaultValue = "22", description = "The SSH server's port.")
+    private int sshPort = 22;
+    @UriParam(label = "security", secret = true, description = "The SSH user.")
+    private String sshUser;
+    @UriParam(label = "security", secret = true, description = "The SSH user's password, if it authenticates with one.")
+    private String sshPassword;
+    @UriParam(label = "security", description = "The SSH private key file (OpenSSH or PEM format).")
+    private String sshPrivateKeyFile;
+    @UriParam(label = "security", secret = true, description = "The SSH private key itself (OpenSSH or PEM text), e.g."
+                                                              + " {{env:SSH_KEY}}; instead of sshPrivateKeyFile.")
+    private String sshPrivateKey;
+    @UriParam(label = "security", secret = true, description = "The passphrase of an encrypted SSH private key.")
+    private String sshPrivateKeyPassphrase;
+    @UriParam(label = "security", description = "The known_hosts file the SSH server's host key must be listed in;"
+            + " default ~/.ssh/known_hosts. An unknown or changed host key is refused.")
+    private String sshKnownHostsFile;
+    @UriParam(label = "security", description = "The SSH server's expected host key fingerprint (SHA256:..., as"
+            + " ssh-keygen -lf prints it), instead of a known_hosts file.")
+    private String sshHostKeyFingerprint;
     @UriParam(label = "common", description = "The publication to stream; defaults to the slot name.")
     private String publication;
-    @UriParam(label = "common", description = "Tables to capture, comma-separated, written as in SQL: orders,"
-            + " sales.\"Order\" (unquoted names fold to lower case; no schema means public). Used to create or"
-            + " complete the publication; empty means every table.")
+    @UriParam(label = "common", description = "Tables to capture, comma-separated, as schema.table (or table for"
+                                             + " schema public), each a name or a glob pattern (* any characters, ?"
+                                             + " one), e.g. public.orders,public.order_*. Changes of other tables"
+                                             + " are dropped (and acknowledged). When the publication has to be"
+                                             + " created, it is created for the tables that exist and match.")
     private String tables;
     @UriParam(label = "common", defaultValue = "AUTO", description = "AUTO: create the publication, slot and heartbeat"
             + " table when the user may, and fail with the SQL still missing otherwise. VALIDATE: change nothing and"
             + " fail with the SQL if anything is missing. PLAN: log the plan (who must run which SQL, and why) and do"
             + " not stream.")
     private SetupMode setupMode = SetupMode.AUTO;
+    @UriParam(label = "filter", description = "Tables whose changes are dropped (and acknowledged), comma-separated"
+                                             + " names or glob patterns as in tables, e.g. public.audit_*.")
+    private String excludeTables;
+    @UriParam(label = "filter", description = "Columns left out of every change (key, before, after, unchanged),"
+                                             + " comma-separated schema.table.column names or glob patterns, e.g."
+                                             + " public.users.password_hash. Excluding a key column is an error.")
+    private String excludeColumns;
+    @UriParam(label = "consumer", defaultValue = "natural", enums = "natural,text",
+              description = "Column values as natural Java types (BigDecimal, OffsetDateTime, byte[], List, Map, ...;"
+                            + " the JSON form equals PostgreSQL's to_jsonb) or as PostgreSQL's text output (every"
+                            + " value a String). text cannot be combined with binary.")
+    private String valueFormat = "natural";
+    @UriParam(label = "consumer", defaultValue = "false",
+              description = "Ask pgoutput for binary values (PostgreSQL 14+): less work for the server, same output."
+                            + " Fails at start, naming the column, if a published column's type has no binary"
+                            + " decoder (ranges, geometric, text search, money, ...); use binary=false then.")
+    private boolean binary;
+    @UriParam(label = "consumer", defaultValue = "false",
+              description = "Deliver logical decoding messages (pg_logical_emit_message, PostgreSQL 14+) as exchanges"
+                            + " with operation m and a LogicalMessage body.")
+    private boolean emitMessages;
+    @UriParam(label = "consumer", defaultValue = "native", enums = "native,debezium",
+              description = "The body: native (the ChangeEvent) or debezium (a DebeziumEnvelope with Debezium's"
+                            + " before/after/source/op/ts_ms shape, for routes written for camel-debezium-postgres).")
+    private OutputFormat outputFormat = OutputFormat.NATIVE;
+    @UriParam(label = "advanced", description = "Tables to set REPLICA IDENTITY FULL on at start (comma-separated"
+                                               + " schema.table names), so that updates and deletes carry the whole"
+                                               + " old row and unchanged TOASTed values. Needs table ownership.")
+    private String replicaIdentityFull;
 
     @UriParam(label = "consumer", defaultValue = "1000", description = "The most change exchanges in flight (handed"
             + " to the route but not completed); reading from the server pauses while the limit is reached.")
@@ -81,6 +160,21 @@ public class PgCdcConfiguration implements Cloneable {
     @UriParam(label = "consumer", defaultValue = "false", description = "Drop the replication slot when the consumer"
             + " stops. Stopping is not deleting: leave it off unless the pipeline is removed for good.")
     private boolean dropSlotOnStop;
+    /** The decoding and filter options, checked. */
+    public DecodingOptions decodingOptions() {
+        boolean rawText = "text".equalsIgnoreCase(valueFormat);
+        if (!rawText && !"natural".equalsIgnoreCase(valueFormat)) {
+            throw new IllegalArgumentException("valueFormat must be natural or text, was " + valueFormat);
+        }
+        if (rawText && binary) {
+            throw new IllegalArgumentException("valueFormat=text needs the server's text output: remove binary=true");
+        }
+        TableFilter tableFilter = TableFilter.of(tables, excludeTables);
+        TableName heartbeat = heartbeatTableName();
+        // heartbeat rows are never delivered; they still count for acknowledgement
+        return new DecodingOptions(binary, rawText, emitMessages,
+                heartbeat == null ? tableFilter : tableFilter.excluding(heartbeat), ColumnExclusions.of(excludeColumns));
+    }
 
     public PgCdcConfiguration copy() {
         try {
@@ -90,19 +184,35 @@ public class PgCdcConfiguration implements Cloneable {
         }
     }
 
+    /** Where and how to connect, from the connection and security options; fails on inconsistent ones. */
+    public ConnectionSettings connectionSettings() {
+        return new ConnectionSettings(host, port, database, user, Secrets.valueOrFile("password", password, passwordFile),
+                connectTimeout)
+                .withSsl(new SslSettings(SslMode.of(sslMode), path(sslRootCert), path(sslCert), path(sslKey), sslPassword))
+                .withSsh(sshHost == null || sshHost.isBlank() ? null : SshSettings.builder(sshHost).port(sshPort)
+                        .user(sshUser).password(sshPassword).privateKeyFile(path(sshPrivateKeyFile))
+                        .privateKey(sshPrivateKey).privateKeyPassphrase(sshPrivateKeyPassphrase)
+                        .knownHostsFile(path(sshKnownHostsFile)).hostKeyFingerprint(sshHostKeyFingerprint).build());
+    }
+
+    private static Path path(String file) {
+        return file == null || file.isBlank() ? null : Path.of(file);
+    }
+
     /** The publication to stream: the configured one, or the slot name. */
     public String resolvedPublication() {
         return publication != null && !publication.isBlank() ? publication : slotName;
     }
 
-    /** The configured tables; names are read as SQL writes them (unquoted names fold to lower case). */
-    public List<TableName> tableNames() {
-        return tables == null || tables.isBlank() ? List.of() : TableName.parseList(tables);
-    }
-
     /** The heartbeat table, or null when heartbeats are logical decoding messages. */
     public TableName heartbeatTableName() {
         return heartbeatTable == null || heartbeatTable.isBlank() ? null : TableName.parse(heartbeatTable);
+    }
+
+    /** The tables to set REPLICA IDENTITY FULL on. */
+    public List<TableName> replicaIdentityFullTables() {
+        return replicaIdentityFull == null || replicaIdentityFull.isBlank() ? List.of()
+                : TableName.parseList(replicaIdentityFull);
     }
 
     public String getSlotName() {
@@ -153,6 +263,126 @@ public class PgCdcConfiguration implements Cloneable {
         this.password = password;
     }
 
+    public String getPasswordFile() {
+        return passwordFile;
+    }
+
+    public void setPasswordFile(String passwordFile) {
+        this.passwordFile = passwordFile;
+    }
+
+    public String getSslMode() {
+        return sslMode;
+    }
+
+    public void setSslMode(String sslMode) {
+        this.sslMode = sslMode;
+    }
+
+    public String getSslRootCert() {
+        return sslRootCert;
+    }
+
+    public void setSslRootCert(String sslRootCert) {
+        this.sslRootCert = sslRootCert;
+    }
+
+    public String getSslCert() {
+        return sslCert;
+    }
+
+    public void setSslCert(String sslCert) {
+        this.sslCert = sslCert;
+    }
+
+    public String getSslKey() {
+        return sslKey;
+    }
+
+    public void setSslKey(String sslKey) {
+        this.sslKey = sslKey;
+    }
+
+    public String getSslPassword() {
+        return sslPassword;
+    }
+
+    public void setSslPassword(String sslPassword) {
+        this.sslPassword = sslPassword;
+    }
+
+    public String getSshHost() {
+        return sshHost;
+    }
+
+    public void setSshHost(String sshHost) {
+        this.sshHost = sshHost;
+    }
+
+    public int getSshPort() {
+        return sshPort;
+    }
+
+    public void setSshPort(int sshPort) {
+        this.sshPort = sshPort;
+    }
+
+    public String getSshUser() {
+        return sshUser;
+    }
+
+    public void setSshUser(String sshUser) {
+        this.sshUser = sshUser;
+    }
+
+    public String getSshPassword() {
+        return sshPassword;
+    }
+
+    public void setSshPassword(String sshPassword) {
+        this.sshPassword = sshPassword;
+    }
+
+    public String getSshPrivateKeyFile() {
+        return sshPrivateKeyFile;
+    }
+
+    public void setSshPrivateKeyFile(String sshPrivateKeyFile) {
+        this.sshPrivateKeyFile = sshPrivateKeyFile;
+    }
+
+    public String getSshPrivateKey() {
+        return sshPrivateKey;
+    }
+
+    public void setSshPrivateKey(String sshPrivateKey) {
+        this.sshPrivateKey = sshPrivateKey;
+    }
+
+    public String getSshPrivateKeyPassphrase() {
+        return sshPrivateKeyPassphrase;
+    }
+
+    public void setSshPrivateKeyPassphrase(String sshPrivateKeyPassphrase) {
+        this.sshPrivateKeyPassphrase = sshPrivateKeyPassphrase;
+    }
+
+    public String getSshKnownHostsFile() {
+        return sshKnownHostsFile;
+    }
+
+    public void setSshKnownHostsFile(String sshKnownHostsFile) {
+        this.sshKnownHostsFile = sshKnownHostsFile;
+    }
+
+    public String getSshHostKeyFingerprint() {
+        return sshHostKeyFingerprint;
+    }
+
+    public void setSshHostKeyFingerprint(String sshHostKeyFingerprint) {
+        this.sshHostKeyFingerprint = sshHostKeyFingerprint;
+    }
+
     public String getPublication() {
         return publication;
     }
@@ -167,6 +397,62 @@ public class PgCdcConfiguration implements Cloneable {
 
     public void setTables(String tables) {
         this.tables = tables;
+    }
+
+    public String getExcludeTables() {
+        return excludeTables;
+    }
+
+    public void setExcludeTables(String excludeTables) {
+        this.excludeTables = excludeTables;
+    }
+
+    public String getExcludeColumns() {
+        return excludeColumns;
+    }
+
+    public void setExcludeColumns(String excludeColumns) {
+        this.excludeColumns = excludeColumns;
+    }
+
+    public String getValueFormat() {
+        return valueFormat;
+    }
+
+    public void setValueFormat(String valueFormat) {
+        this.valueFormat = valueFormat;
+    }
+
+    public boolean isBinary() {
+        return binary;
+    }
+
+    public void setBinary(boolean binary) {
+        this.binary = binary;
+    }
+
+    public boolean isEmitMessages() {
+        return emitMessages;
+    }
+
+    public void setEmitMessages(boolean emitMessages) {
+        this.emitMessages = emitMessages;
+    }
+
+    public OutputFormat getOutputFormat() {
+        return outputFormat;
+    }
+
+    public void setOutputFormat(OutputFormat outputFormat) {
+        this.outputFormat = outputFormat;
+    }
+
+    public String getReplicaIdentityFull() {
+        return replicaIdentityFull;
+    }
+
+    public void setReplicaIdentityFull(String replicaIdentityFull) {
+        this.replicaIdentityFull = replicaIdentityFull;
     }
 
     public int getMaxInflight() {

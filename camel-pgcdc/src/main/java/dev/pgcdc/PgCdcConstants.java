@@ -2,7 +2,12 @@ package dev.pgcdc;
 
 import org.apache.camel.spi.Metadata;
 
-/** Headers set on every change exchange (the body is the {@link dev.pgcdc.event.ChangeEvent} itself). */
+/**
+ * Headers set on change exchanges (the body is the {@link dev.pgcdc.event.ChangeEvent} itself, a
+ * {@link dev.pgcdc.event.LogicalMessage}, or with {@code outputFormat=debezium} a
+ * {@link dev.pgcdc.event.DebeziumEnvelope}). Messages have no schema, table, key or snapshot header, and a
+ * non-transactional message no transaction headers.
+ */
 public final class PgCdcConstants {
 
     @Metadata(description = "The operation: c insert, u update, d delete, t truncate, r snapshot read, m message.",
@@ -25,6 +30,11 @@ public final class PgCdcConstants {
     public static final String KEY = "CamelPgCdcKey";
     @Metadata(description = "Whether the change is a snapshot read rather than a streamed change.", javaType = "Boolean")
     public static final String SNAPSHOT = "CamelPgCdcSnapshot";
+    @Metadata(description = "Set to true on the first change of a table after its columns changed (ALTER TABLE"
+                            + " added, dropped or retyped a column); absent otherwise.", javaType = "Boolean")
+    public static final String SCHEMA_CHANGED = "CamelPgCdcSchemaChanged";
+    @Metadata(description = "The prefix of a logical decoding message (operation m).", javaType = "String")
+    public static final String MESSAGE_PREFIX = "CamelPgCdcMessagePrefix";
 
     private PgCdcConstants() {
     }

@@ -11,9 +11,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.function.Predicate;
 
-import dev.pgcdc.connect.ConnectionSettings;
 import dev.pgcdc.connect.PgConnector;
 import dev.pgcdc.event.Lsn;
 import dev.pgcdc.event.ChangeEvent;
@@ -27,6 +25,8 @@ import dev.pgcdc.setup.SetupOutcome;
 import dev.pgcdc.setup.SetupPlan;
 import dev.pgcdc.setup.SetupRequest;
 import dev.pgcdc.setup.TableName;
+import dev.pgcdc.stream.ChangeModelPreflight;
+import dev.pgcdc.stream.DecodingOptions;
 import dev.pgcdc.stream.Replicator;
 import dev.pgcdc.stream.ReplicatorState;
 import dev.pgcdc.stream.StreamOptions;
@@ -72,17 +72,16 @@ public class PgCdcConsumer extends DefaultConsumer {
     @Override
     protected void doStart() throws Exception {
         super.doStart();
-        connector = new PgConnector(new ConnectionSettings(configuration.getHost(), configuration.getPort(),
-                configuration.getDatabase(), configuration.getUser(), configuration.getPassword(),
-                configuration.getConnectTimeout()));
-        if (!prepareServer()) {
+        connector = new PgConnector(configuration.connectionSettings());
+        DecodingOptions decoding = configuration.decodingOptions();
+        if (!prepareServer(decoding)) {
             return;
         }
         StreamOptions options = new StreamOptions(configuration.getSlotName(),
                 List.of(configuration.resolvedPublication()), configuration.getMaxInflight(),
                 Duration.ofMillis(configuration.getStatusInterval()), Duration.ofMillis(configuration.getShutdownTimeout()),
-                heartbeatRows());
-        dispatcher = new ExchangeDispatcher(this);
+                decoding);
+        dispatcher = new ExchangeDispatcher(this, configuration);
         replicator = new Replicator(connector, options, dispatcher, Duration.ofMillis(configuration.getReconnectDelay()),
                 Duration.ofMillis(configuration.getReconnectMaxDelay()),
                 (message, cause) -> getExceptionHandler().handleException(message, cause));
@@ -111,10 +110,14 @@ public class PgCdcConsumer extends DefaultConsumer {
      *
      * @return whether streaming may start
      */
-    private boolean prepareServer() throws SQLException {
+    private boolean prepareServer(DecodingOptions decoding) throws SQLException {
         SetupMode mode = configuration.getSetupMode();
         try (Connection connection = connector.openJdbc("pgcdc " + configuration.getSlotName() + " setup")) {
-            SetupOutcome outcome = Setup.run(connection, setupRequest(), mode);
+            SetupRequest request = SetupRequest.builder().slotName(configuration.getSlotName())
+                    .plugin(SetupRequest.PGOUTPUT).publicationName(configuration.resolvedPublication())
+                    .tables(ChangeModelPreflight.tablesToPublish(connection, decoding.tables()))
+                    .heartbeatTable(configuration.heartbeatTableName()).build();
+            SetupOutcome outcome = Setup.run(connection, request, mode);
             SetupPlan plan = outcome.plan();
             outcome.applied().forEach(statement -> LOG.info("pgcdc:{}: setup ran: {}", configuration.getSlotName(),
                     statement.sql()));
@@ -124,25 +127,14 @@ public class PgCdcConsumer extends DefaultConsumer {
                 return false;
             }
             plan.warnings().forEach(warning -> LOG.warn("pgcdc:{}: {}", configuration.getSlotName(), warning));
+            new ChangeModelPreflight(connection, connector, configuration.resolvedPublication(), decoding,
+                    configuration.replicaIdentityFullTables()).run();
             if (plan.connectorCreatesSlot()) {
                 Slots.createLogical(connection, configuration.getSlotName(), SetupRequest.PGOUTPUT);
                 LOG.info("pgcdc:{}: created the replication slot", configuration.getSlotName());
             }
             return true;
         }
-    }
-
-    /** Heartbeat rows are never delivered. */
-    private Predicate<ChangeEvent> heartbeatRows() {
-        TableName table = configuration.heartbeatTableName();
-        return table == null ? event -> false
-                : event -> table.name().equals(event.getTable()) && table.schema().equals(event.getSchema());
-    }
-
-    private SetupRequest setupRequest() {
-        return SetupRequest.builder().slotName(configuration.getSlotName()).plugin(SetupRequest.PGOUTPUT)
-                .publicationName(configuration.resolvedPublication()).tables(configuration.tableNames())
-                .heartbeatTable(configuration.heartbeatTableName()).build();
     }
 
     @Override
@@ -159,6 +151,7 @@ public class PgCdcConsumer extends DefaultConsumer {
         if (configuration.isDropSlotOnStop() && connector != null) {
             dropSlotNow();
         }
+        closeConnector();
         super.doStop();
     }
 
@@ -186,6 +179,20 @@ public class PgCdcConsumer extends DefaultConsumer {
      * Removes the pipeline's slot so the server stops retaining WAL for it: streaming stops first. Use it when the
      * pipeline is being deleted; a later start creates a new slot, which does not contain the changes made meanwhile.
      */
+    @Override
+    protected void doFail(Exception e) {
+        closeConnector(); // Camel does not stop a consumer whose start failed
+        super.doFail(e);
+    }
+
+    /** The SSH tunnel and a converted client key live exactly as long as the consumer runs. */
+    private void closeConnector() {
+        if (connector != null) {
+            connector.close();
+            connector = null;
+        }
+    }
+
     @ManagedOperation(description = "Stop streaming and drop the replication slot (when removing the pipeline)")
     public void dropSlot() throws Exception {
         stopStreaming();

@@ -3,8 +3,8 @@ package dev.pgcdc.connect;
 import java.util.Objects;
 
 /**
- * Where and as whom to connect. The password is deliberately left out of {@link #toString()} so it can never end up
- * in a log line or an exception message.
+ * Where and as whom to connect, with TLS and, optionally, through an SSH tunnel. The password is deliberately left
+ * out of {@link #toString()} so it can never end up in a log line or an exception message.
  */
 public final class ConnectionSettings {
 
@@ -14,15 +14,34 @@ public final class ConnectionSettings {
     private final String user;
     private final String password;
     private final int connectTimeoutSeconds;
+    private final SslSettings ssl;
+    private final SshSettings ssh;
 
     public ConnectionSettings(String host, int port, String database, String user, String password,
                               int connectTimeoutSeconds) {
+        this(host, port, database, user, password, connectTimeoutSeconds, SslSettings.DEFAULT, null);
+    }
+
+    private ConnectionSettings(String host, int port, String database, String user, String password,
+                               int connectTimeoutSeconds, SslSettings ssl, SshSettings ssh) {
         this.host = Objects.requireNonNull(host, "host");
         this.port = port;
         this.database = Objects.requireNonNull(database, "database");
         this.user = user;
         this.password = password;
         this.connectTimeoutSeconds = connectTimeoutSeconds;
+        this.ssl = Objects.requireNonNull(ssl, "ssl");
+        this.ssh = ssh;
+    }
+
+    /** The same target with these TLS settings. */
+    public ConnectionSettings withSsl(SslSettings sslSettings) {
+        return new ConnectionSettings(host, port, database, user, password, connectTimeoutSeconds, sslSettings, ssh);
+    }
+
+    /** The same target reached through this SSH tunnel; null for a direct connection. */
+    public ConnectionSettings withSsh(SshSettings sshSettings) {
+        return new ConnectionSettings(host, port, database, user, password, connectTimeoutSeconds, ssl, sshSettings);
     }
 
     public String host() {
@@ -49,9 +68,19 @@ public final class ConnectionSettings {
         return connectTimeoutSeconds;
     }
 
-    /** Names the target for messages: {@code user@host:port/database}, never the password. */
+    public SslSettings ssl() {
+        return ssl;
+    }
+
+    /** The SSH tunnel's settings, or null for a direct connection. */
+    public SshSettings ssh() {
+        return ssh;
+    }
+
+    /** Names the target for messages: {@code user@host:port/database [via ssh ...]}, never a secret. */
     @Override
     public String toString() {
-        return (user == null ? "" : user + "@") + host + ":" + port + "/" + database;
+        return (user == null ? "" : user + "@") + host + ":" + port + "/" + database
+                + (ssh == null ? "" : " via SSH " + ssh);
     }
 }

@@ -1,8 +1,11 @@
 package dev.pgcdc.connect;
 
+import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.Properties;
 
 import org.postgresql.PGConnection;
@@ -11,14 +14,26 @@ import org.postgresql.PGProperty;
 /**
  * Opens the two kinds of connection the consumer needs: an ordinary JDBC session (inspection, setup, snapshot,
  * heartbeat) and a logical replication session. Both run with {@code TimeZone=UTC} so that text values of
- * {@code timestamptz} arrive in UTC.
+ * {@code timestamptz} arrive in UTC, both use the same TLS settings, and both go through the SSH tunnel when one is
+ * configured; the tunnel is (re)established before each connection, so reconnecting after a lost tunnel works.
+ * A failed connect is one {@link SQLException} whose message names the target and the likely cause, never a secret.
+ * Close the connector when done: it owns the tunnel and any converted client key.
  */
-public final class PgConnector {
+public final class PgConnector implements AutoCloseable {
+
+    /** pgjdbc reports a refused or failed tunnel like any connection that could not be established. */
+    private static final String UNABLE_TO_CONNECT = "08001";
 
     private final ConnectionSettings settings;
+    private final TlsProperties tls;
+    private final SshTunnel tunnel;
 
+    /** Fails at once, with a message naming the option, when a key or certificate file cannot be used. */
     public PgConnector(ConnectionSettings settings) {
         this.settings = settings;
+        this.tls = new TlsProperties(settings.ssl());
+        this.tunnel = settings.ssh() == null ? null : new SshTunnel(settings.ssh(), settings.host(), settings.port(),
+                Duration.ofSeconds(Math.max(1, settings.connectTimeoutSeconds())));
     }
 
     public ConnectionSettings settings() {
@@ -27,7 +42,7 @@ public final class PgConnector {
 
     /** An ordinary SQL session, auto-commit on. */
     public Connection openJdbc(String applicationName) throws SQLException {
-        return DriverManager.getConnection(url(), baseProperties(applicationName));
+        return connect(baseProperties(applicationName));
     }
 
     /** A {@code replication=database} session, for CREATE_REPLICATION_SLOT and START_REPLICATION. */
@@ -37,8 +52,36 @@ public final class PgConnector {
         // The replication protocol only understands the simple query protocol.
         PGProperty.PREFER_QUERY_MODE.set(props, "simple");
         PGProperty.ASSUME_MIN_SERVER_VERSION.set(props, "10");
-        Connection connection = DriverManager.getConnection(url(), props);
-        return connection.unwrap(PGConnection.class);
+        return connect(props).unwrap(PGConnection.class);
+    }
+
+    @Override
+    public void close() {
+        try {
+            if (tunnel != null) {
+                tunnel.close();
+            }
+        } finally {
+            tls.close();
+        }
+    }
+
+    private Connection connect(Properties props) throws SQLException {
+        if (tunnel != null) {
+            InetSocketAddress localEnd;
+            try {
+                localEnd = tunnel.ensureOpen();
+            } catch (IOException e) {
+                throw new SQLException("Cannot connect to " + settings + ": " + e.getMessage(), UNABLE_TO_CONNECT, e);
+            }
+            PGProperty.SOCKET_FACTORY.set(props, TunnelSocketFactory.class.getName());
+            PGProperty.SOCKET_FACTORY_ARG.set(props, TunnelSocketFactory.argument(localEnd));
+        }
+        try {
+            return DriverManager.getConnection(url(), props);
+        } catch (SQLException e) {
+            throw ConnectFailure.of(e, settings);
+        }
     }
 
     private String url() {
@@ -59,6 +102,7 @@ public final class PgConnector {
         PGProperty.CONNECT_TIMEOUT.set(props, settings.connectTimeoutSeconds());
         PGProperty.OPTIONS.set(props, "-c TimeZone=UTC -c DateStyle=ISO -c IntervalStyle=postgres -c bytea_output=hex -c extra_float_digits=3");
         PGProperty.TCP_KEEP_ALIVE.set(props, true);
+        tls.apply(props);
         return props;
     }
 

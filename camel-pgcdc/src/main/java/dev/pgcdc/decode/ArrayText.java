@@ -8,22 +8,25 @@ import java.util.function.Function;
 /**
  * Parses PostgreSQL's array output ({@code {1,2}}, {@code {{1,2},{3,4}}}, {@code {"a b",NULL,"x\"y"}},
  * {@code [0:1]={7,8}}) into unmodifiable nested lists. Lower bounds are dropped, as to_jsonb drops them.
- * Element text goes through {@code elementDecoder}; an unquoted {@code NULL} is a null element.
+ * Element text goes through {@code elementDecoder}; an unquoted {@code NULL} is a null element. Elements are
+ * separated by the element type's delimiter ({@code pg_type.typdelim}: ';' for box, ',' for the rest).
  */
 final class ArrayText {
 
     private final String text;
+    private final char delimiter;
     private final Function<String, Object> elementDecoder;
     private final StringBuilder element = new StringBuilder();
     private int pos;
 
-    private ArrayText(String text, Function<String, Object> elementDecoder) {
+    private ArrayText(String text, char delimiter, Function<String, Object> elementDecoder) {
         this.text = text;
+        this.delimiter = delimiter;
         this.elementDecoder = elementDecoder;
     }
 
-    static List<Object> parse(String text, Function<String, Object> elementDecoder) {
-        ArrayText parser = new ArrayText(text, elementDecoder);
+    static List<Object> parse(String text, char delimiter, Function<String, Object> elementDecoder) {
+        ArrayText parser = new ArrayText(text, delimiter, elementDecoder);
         parser.skipDimensions();
         List<Object> array = parser.array();
         if (parser.pos != text.length()) {
@@ -64,9 +67,9 @@ final class ArrayText {
             if (separator == '}') {
                 return Collections.unmodifiableList(items);
             }
-            if (separator != ',') {
+            if (separator != delimiter) {
                 pos--;
-                throw fail("expected ',' or '}'");
+                throw fail("expected '" + delimiter + "' or '}'");
             }
         }
     }
@@ -87,7 +90,7 @@ final class ArrayText {
         element.setLength(0);
         while (true) {
             char c = peek();
-            if (c == ',' || c == '}') {
+            if (c == delimiter || c == '}') {
                 return element.toString().trim();
             }
             pos++;

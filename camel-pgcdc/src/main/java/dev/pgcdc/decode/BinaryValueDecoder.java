@@ -2,7 +2,6 @@ package dev.pgcdc.decode;
 
 import java.math.BigDecimal;
 import java.math.BigInteger;
-import java.nio.BufferUnderflowException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.LocalDate;
@@ -11,18 +10,15 @@ import java.time.LocalTime;
 import java.time.OffsetDateTime;
 import java.time.OffsetTime;
 import java.time.ZoneOffset;
-import java.util.Arrays;
-import java.util.Collections;
-import java.util.List;
+import java.util.Set;
 import java.util.UUID;
 
 /**
- * Converts a column value in PostgreSQL's binary format (pgoutput option {@code binary true}: each
- * type's {@code typsend}) to the same Java value {@link TextValueDecoder} gives for its text form.
- * Covers the types {@link TextValueDecoder} converts, and one-dimensional and multi-dimensional arrays of
- * them; any other type fails with a message saying binary mode does not support it.
+ * Converts a built-in scalar value in PostgreSQL's binary format (pgoutput option {@code binary true}: each type's
+ * {@code typsend}) to the same Java value {@link TextValueDecoder} gives for its text form. Types whose Java value is
+ * their text (interval, inet, macaddr, bit, ...) are formatted exactly as the server's output function would.
  */
-public final class BinaryValueDecoder {
+final class BinaryValueDecoder {
 
     private static final LocalDate PG_EPOCH_DATE = LocalDate.of(2000, 1, 1);
     private static final LocalDateTime PG_EPOCH = PG_EPOCH_DATE.atStartOfDay();
@@ -30,24 +26,43 @@ public final class BinaryValueDecoder {
     private static final short NUMERIC_NAN = (short) 0xC000;
     private static final short NUMERIC_PINF = (short) 0xD000;
     private static final short NUMERIC_NINF = (short) 0xF000;
+    /** money's output depends on lc_monetary, which its binary form (cents) does not carry. */
+    private static final Set<Integer> UNSUPPORTED = Set.of(PgType.MONEY);
 
     private BinaryValueDecoder() {
     }
 
-    public static Object decode(int typeOid, byte[] buf, int off, int len) {
+    static boolean supports(int typeOid) {
+        return PgType.isKnownScalar(typeOid) && !UNSUPPORTED.contains(typeOid);
+    }
+
+    /** Decodes a whole value of {@code len} bytes at {@code off}. */
+    static Object decode(ValueCodec codec, byte[] buf, int off, int len) {
         ByteBuffer b = ByteBuffer.wrap(buf, off, len).slice();
         try {
-            Object value = decode(typeOid, b);
+            Object value = codec.fromBinary(b);
             if (b.hasRemaining()) {
                 throw new IllegalArgumentException(b.remaining() + " bytes left over after the value");
             }
             return value;
-        } catch (BufferUnderflowException e) {
-            throw new IllegalArgumentException(len + " bytes are too few for a binary " + PgType.name(typeOid), e);
+        } catch (java.nio.BufferUnderflowException e) {
+            throw new IllegalArgumentException(len + " bytes are too few for a binary " + codec.typeName(), e);
         }
     }
 
-    private static Object decode(int typeOid, ByteBuffer b) {
+    /** An element of an array or composite: length (-1 for NULL) and value. */
+    static Object lengthPrefixed(ByteBuffer b, ValueCodec codec) {
+        int len = b.getInt();
+        if (len < 0) {
+            return null;
+        }
+        ByteBuffer value = b.slice();
+        value.limit(len);
+        b.position(b.position() + len);
+        return codec.fromBinary(value);
+    }
+
+    static Object decode(int typeOid, ByteBuffer b) {
         switch (typeOid) {
             case PgType.INT2:
                 return b.getShort();
@@ -68,9 +83,12 @@ public final class BinaryValueDecoder {
             case PgType.BPCHAR:
             case PgType.NAME:
             case PgType.CHAR:
+            case PgType.XML:
                 return utf8(b);
             case PgType.BYTEA:
-                return rest(b);
+                byte[] bytes = new byte[b.remaining()];
+                b.get(bytes);
+                return bytes;
             case PgType.UUID:
                 return new UUID(b.getLong(), b.getLong());
             case PgType.JSON:
@@ -97,25 +115,27 @@ public final class BinaryValueDecoder {
                 return micros == Long.MAX_VALUE ? OffsetDateTime.MAX
                         : micros == Long.MIN_VALUE ? OffsetDateTime.MIN
                         : timestamp(micros).atOffset(ZoneOffset.UTC);
+            case PgType.INTERVAL:
+                return IntervalFormat.format(b.getLong(), b.getInt(), b.getInt());
+            case PgType.INET:
+            case PgType.CIDR:
+                return InetFormat.format(b, typeOid == PgType.CIDR);
+            case PgType.MACADDR:
+            case PgType.MACADDR8:
+                return macaddr(b);
+            case PgType.BIT:
+            case PgType.VARBIT:
+                return bits(b);
             default:
-                if (PgType.elementOf(typeOid) == 0) {
-                    throw new IllegalArgumentException("binary format of " + PgType.name(typeOid)
-                            + " is not supported; use the pgoutput option binary=false");
-                }
-                return array(b);
+                throw new IllegalArgumentException("binary format of " + PgType.name(typeOid)
+                        + " is not supported; use binary=false");
         }
     }
 
-    private static String utf8(ByteBuffer b) {
+    static String utf8(ByteBuffer b) {
         String s = new String(b.array(), b.arrayOffset() + b.position(), b.remaining(), StandardCharsets.UTF_8);
         b.position(b.limit());
         return s;
-    }
-
-    private static byte[] rest(ByteBuffer b) {
-        byte[] bytes = new byte[b.remaining()];
-        b.get(bytes);
-        return bytes;
     }
 
     private static LocalDate date(int days) {
@@ -160,37 +180,29 @@ public final class BinaryValueDecoder {
         }
     }
 
-    /** array_send: ndim, has-nulls flag, element OID, (size, lower bound) per dimension, elements. */
-    private static List<Object> array(ByteBuffer b) {
-        int ndim = b.getInt();
-        b.getInt(); // has-nulls flag: every element says so itself
-        int elementOid = b.getInt();
-        if (ndim == 0) {
-            return List.of();
+    /** macaddr_send / macaddr8_send: the bytes; printed as lower-case hex pairs separated by ':'. */
+    private static String macaddr(ByteBuffer b) {
+        StringBuilder sb = new StringBuilder(24);
+        while (b.hasRemaining()) {
+            if (sb.length() > 0) {
+                sb.append(':');
+            }
+            sb.append(String.format("%02x", b.get() & 0xFF));
         }
-        int[] sizes = new int[ndim];
-        for (int d = 0; d < ndim; d++) {
-            sizes[d] = b.getInt();
-            b.getInt(); // lower bound: to_jsonb drops it
-        }
-        return dimension(b, elementOid, sizes, 0);
+        return sb.toString();
     }
 
-    private static List<Object> dimension(ByteBuffer b, int elementOid, int[] sizes, int d) {
-        Object[] items = new Object[sizes[d]];
-        for (int i = 0; i < items.length; i++) {
-            if (d + 1 < sizes.length) {
-                items[i] = dimension(b, elementOid, sizes, d + 1);
-            } else {
-                int len = b.getInt();
-                if (len >= 0) {
-                    ByteBuffer element = b.slice();
-                    element.limit(len);
-                    items[i] = decode(elementOid, element);
-                    b.position(b.position() + len);
-                }
+    /** bit_send: bit length, then the bits packed from the most significant bit of the first byte. */
+    private static String bits(ByteBuffer b) {
+        int length = b.getInt();
+        StringBuilder sb = new StringBuilder(length);
+        int current = 0;
+        for (int i = 0; i < length; i++) {
+            if (i % 8 == 0) {
+                current = b.get();
             }
+            sb.append((current & (0x80 >> (i % 8))) != 0 ? '1' : '0');
         }
-        return Collections.unmodifiableList(Arrays.asList(items));
+        return sb.toString();
     }
 }

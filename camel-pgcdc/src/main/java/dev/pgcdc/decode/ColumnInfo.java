@@ -7,12 +7,14 @@ public final class ColumnInfo {
     private final int typeOid;
     private final int typeModifier;
     private final boolean key;
+    private final ValueCodec codec;
 
-    public ColumnInfo(String name, int typeOid, int typeModifier, boolean key) {
+    ColumnInfo(String name, int typeOid, int typeModifier, boolean key, ValueCodec codec) {
         this.name = name;
         this.typeOid = typeOid;
         this.typeModifier = typeModifier;
         this.key = key;
+        this.codec = codec;
     }
 
     public String getName() {
@@ -28,13 +30,25 @@ public final class ColumnInfo {
         return typeModifier;
     }
 
-    /** True if the column is part of the replica identity (under REPLICA IDENTITY FULL: every column). */
+    /**
+     * True if the server flags the column as part of the replica identity (under REPLICA IDENTITY FULL: every
+     * column). The event's key is {@link RelationInfo#keyNames()}, which may differ.
+     */
     public boolean isKey() {
         return key;
     }
 
+    /** The type's name as the decoder knows it, e.g. {@code int4}, {@code mood}, {@code point[]}. */
+    public String getTypeName() {
+        return codec.typeName();
+    }
+
+    ValueCodec codec() {
+        return codec;
+    }
+
     @Override
     public String toString() {
-        return name + ":" + PgType.name(typeOid) + (key ? "(key)" : "");
+        return name + ":" + codec.typeName() + (key ? "(key)" : "");
     }
 }

@@ -18,18 +18,22 @@ import java.util.Map;
  * Decodes pgoutput (protocol version 1) messages into {@link ChangeEvent}s, one per row change and one per
  * truncated relation. Stateful: it remembers relations (by OID) from Relation messages and the open
  * transaction from Begin, so feed it every message of one replication session, in order, from one thread.
+ * A new Relation message for a known OID replaces the old description: following changes use the new columns.
  *
  * <p>How the event's maps are filled:
  * <ul>
- * <li>{@code key}: the relation's replica identity columns (flag bit 1 of Relation's columns): taken from
- *     the new row for insert and update, from the old key or old row for delete. Under REPLICA IDENTITY
- *     FULL the server flags every column, so the key is the whole row.</li>
+ * <li>{@code key}: the table's primary key. The server flags the replica identity columns, which are the primary
+ *     key under REPLICA IDENTITY DEFAULT and the index's columns under USING INDEX, so those flags are used; under
+ *     FULL (every column flagged) and NOTHING the {@link Catalog} names the primary key (or the replica identity
+ *     index). Without one, the server's flags stay the key (under FULL: the whole row). Taken from the new row for
+ *     insert and update, from the old key or old row for delete.</li>
  * <li>{@code before}: null unless the server sent an old tuple: 'K' (old key: an update that changed the
- *     key, or a delete, under DEFAULT/INDEX) gives only the key columns, 'O' (FULL) the whole old row.
+ *     key, or a delete, under DEFAULT/INDEX) gives only the identity columns, 'O' (FULL) the whole old row.
  *     So for an update that changed the key, {@code key} is the <em>new</em> key and {@code before} holds
  *     the old one.</li>
  * <li>{@code after}: the new row, without columns the server marked unchanged TOAST ('u'); those are
  *     listed in {@code unchanged}, unless the old row ('O') supplied their value, which is then used.</li>
+ * <li>Columns the {@link ColumnFilter} excludes are not decoded and appear in none of these.</li>
  * </ul>
  *
  * <p>Streamed in-progress transactions (protocol version 2+ with {@code streaming on}) are rejected
@@ -44,10 +48,30 @@ public final class PgOutputDecoder {
     private static final long PG_EPOCH_SECONDS = 946_684_800L;
 
     private final Map<Integer, RelationInfo> relations = new HashMap<>();
+    private final TypeRegistry types;
+    private final Catalog catalog;
+    private final ColumnFilter columnFilter;
+    private final boolean binary;
     private boolean inTransaction;
     private long xid;
     private Lsn commitLsn;
     private Instant commitTimestamp;
+
+    /** Built-in types only, keys as the server flags them, every column: for tests and tools without a database. */
+    public PgOutputDecoder() {
+        this(TypeRegistry.natural(Catalog.NONE), Catalog.NONE, ColumnFilter.ALL, false);
+    }
+
+    /**
+     * @param binary whether the session asked for pgoutput's binary mode: then a Relation with a column whose type
+     *               has no binary decoder fails at once, naming the column, instead of at its first value
+     */
+    public PgOutputDecoder(TypeRegistry types, Catalog catalog, ColumnFilter columnFilter, boolean binary) {
+        this.types = types;
+        this.catalog = catalog;
+        this.columnFilter = columnFilter;
+        this.binary = binary;
+    }
 
     /**
      * Decodes one message (the buffer's remaining bytes; its position is left unchanged).
@@ -73,8 +97,10 @@ public final class PgOutputDecoder {
                 relation(r, listener);
                 break;
             case MessageType.TYPE:
-                listener.type(new TypeInfo(r.readInt32("type OID"), schemaName(r.readString("type namespace")),
-                        r.readString("type name")));
+                TypeInfo described = new TypeInfo(r.readInt32("type OID"), schemaName(r.readString("type namespace")),
+                        r.readString("type name"));
+                types.forget(described.getOid()); // sent when a Relation uses it: the type may have changed since
+                listener.type(described);
                 break;
             case MessageType.INSERT:
                 insert(r, listener);
@@ -142,12 +168,36 @@ public final class PgOutputDecoder {
         char identity = (char) r.readByte("replica identity");
         int count = r.readInt16("column count") & 0xFFFF;
         List<ColumnInfo> columns = new ArrayList<>(count);
+        List<String> identityColumns = new ArrayList<>();
+        List<String> excluded = new ArrayList<>();
         for (int i = 0; i < count; i++) {
             boolean key = (r.readByte("column flags") & 1) != 0;
             String name = r.readString("column name");
-            columns.add(new ColumnInfo(name, r.readInt32("column type OID"), r.readInt32("column type modifier"), key));
+            int typeOid = r.readInt32("column type OID");
+            ColumnInfo column = new ColumnInfo(name, typeOid, r.readInt32("column type modifier"), key,
+                    types.codec(typeOid));
+            columns.add(column);
+            if (key) {
+                identityColumns.add(name);
+            }
+            if (!columnFilter.includes(schema, table, name)) {
+                excluded.add(name);
+            } else if (binary && !column.codec().hasBinary()) {
+                throw r.error("column " + schema + '.' + table + '.' + name + " has type " + column.getTypeName()
+                        + ", whose binary form pgcdc cannot decode; use binary=false (or exclude the column)");
+            }
         }
-        RelationInfo relation = new RelationInfo(oid, schema, table, identity, columns);
+        List<String> key = identityColumns;
+        if (identity == RelationInfo.IDENTITY_FULL || identity == RelationInfo.IDENTITY_NOTHING) {
+            List<String> primaryKey = catalog.primaryKey(oid);
+            key = primaryKey.isEmpty() ? identityColumns : primaryKey;
+        }
+        RelationInfo relation;
+        try {
+            relation = new RelationInfo(oid, schema, table, identity, columns, key, excluded);
+        } catch (IllegalArgumentException e) {
+            throw r.error(e.getMessage(), e);
+        }
         relations.put(oid, relation);
         listener.relation(relation);
     }
@@ -188,9 +238,9 @@ public final class PgOutputDecoder {
         listener.change(change(r, Operation.DELETE, rel, key(rel, old), before(rel, marker, old), null));
     }
 
-    /** The old key ('K': a tuple with only key columns set) or the whole old row ('O'). */
+    /** The old key ('K': a tuple with only identity columns set) or the whole old row ('O'). */
     private static Map<String, Object> before(RelationInfo rel, byte marker, Object[] old) {
-        return marker == MessageType.OLD_KEY ? key(rel, old) : withoutUnchanged(rel.columnNames(), old);
+        return withoutUnchanged(marker == MessageType.OLD_KEY ? rel.identity() : rel.keptColumns(), old);
     }
 
     private void truncate(MessageReader r, DecodeListener listener) {
@@ -212,7 +262,10 @@ public final class PgOutputDecoder {
         int at = r.skip(length, "content");
         byte[] content = new byte[length];
         System.arraycopy(r.buffer(), at, content, 0, length);
-        listener.message(new LogicalMessage(transactional, lsn, prefix, content));
+        // a transactional message belongs to the open transaction; a non-transactional one to none
+        listener.message(transactional
+                ? new LogicalMessage(true, lsn, prefix, content, commitLsn, xid, commitTimestamp)
+                : new LogicalMessage(false, lsn, prefix, content, null, 0, null));
     }
 
     private RelationInfo changedRelation(MessageReader r) {
@@ -241,7 +294,7 @@ public final class PgOutputDecoder {
         }
     }
 
-    /** Reads TupleData: values decoded by column type, {@link #UNCHANGED} for unchanged TOAST. */
+    /** Reads TupleData: values decoded by column type, {@link #UNCHANGED} for unchanged TOAST, excluded ones null. */
     private static Object[] readTuple(MessageReader r, RelationInfo rel) {
         List<ColumnInfo> columns = rel.getColumns();
         int count = r.readInt16("tuple column count") & 0xFFFF;
@@ -262,7 +315,9 @@ public final class PgOutputDecoder {
                 case 'b':
                     int length = r.readInt32("tuple column length");
                     int at = r.skip(length, "tuple column value");
-                    values[i] = decodeValue(r, columns.get(i), kind == 'b', at, length);
+                    if (rel.isKept(i)) {
+                        values[i] = decodeValue(r, columns.get(i), kind == 'b', at, length);
+                    }
                     break;
                 default:
                     throw r.error("unknown tuple column kind 0x" + Integer.toHexString(kind & 0xFF) + " for column "
@@ -273,13 +328,14 @@ public final class PgOutputDecoder {
     }
 
     private static Object decodeValue(MessageReader r, ColumnInfo column, boolean binary, int at, int length) {
+        ValueCodec codec = column.codec();
         try {
             return binary
-                    ? BinaryValueDecoder.decode(column.getTypeOid(), r.buffer(), at, length)
-                    : TextValueDecoder.decode(column.getTypeOid(), r.buffer(), at, length);
+                    ? BinaryValueDecoder.decode(codec, r.buffer(), at, length)
+                    : codec.fromText(r.buffer(), at, length);
         } catch (RuntimeException e) {
             throw r.error("cannot decode " + (binary ? "binary" : "text") + " value of column " + column.getName()
-                    + " (" + PgType.name(column.getTypeOid()) + "): " + e.getMessage(), e);
+                    + " (" + codec.typeName() + "): " + e.getMessage(), e);
         }
     }
 
@@ -288,21 +344,17 @@ public final class PgOutputDecoder {
         Map<String, Object> after = null;
         List<String> unchanged = null;
         if (row != null) {
-            after = withoutUnchanged(rel.columnNames(), row);
-            unchanged = after.size() == row.length ? null : unchangedNames(rel.columnNames(), row);
+            RelationInfo.Projection kept = rel.keptColumns();
+            after = withoutUnchanged(kept, row);
+            unchanged = after.size() == kept.positions().length ? null : unchangedNames(kept, row);
         }
         return new ChangeEvent(op, rel.getSchema(), rel.getTable(), key, before, after, unchanged, r.lsn(),
                 commitLsn, xid, commitTimestamp, false);
     }
 
-    /** The replica identity columns of a tuple (a key column still unchanged is left out: value unknown). */
+    /** The key columns of a tuple (a key column still unchanged is left out: value unknown). */
     private static Map<String, Object> key(RelationInfo rel, Object[] row) {
-        int[] positions = rel.keyPositions();
-        Object[] values = new Object[positions.length];
-        for (int k = 0; k < positions.length; k++) {
-            values[k] = row[positions[k]];
-        }
-        return withoutUnchanged(rel.keyNames(), values);
+        return withoutUnchanged(rel.key(), row);
     }
 
     /** Fills unchanged TOAST columns of the new row from the old row, where the old row has them. */
@@ -314,32 +366,38 @@ public final class PgOutputDecoder {
         }
     }
 
-    private static RowMap withoutUnchanged(ColumnNames names, Object[] values) {
+    /** The projected columns of a row, less unchanged TOAST ones. */
+    private static RowMap withoutUnchanged(RelationInfo.Projection projection, Object[] row) {
+        int[] positions = projection.positions();
         int unchanged = 0;
-        for (Object value : values) {
-            if (value == UNCHANGED) {
+        for (int position : positions) {
+            if (row[position] == UNCHANGED) {
                 unchanged++;
             }
         }
-        if (unchanged == 0) {
-            return new RowMap(names, values); // the common case: no copy
+        if (unchanged == 0 && positions.length == row.length) {
+            return new RowMap(projection.names(), row); // the common case: every column, no copy
         }
-        String[] keptNames = new String[values.length - unchanged];
-        Object[] keptValues = new Object[keptNames.length];
-        for (int i = 0, k = 0; i < values.length; i++) {
-            if (values[i] != UNCHANGED) {
-                keptNames[k] = names.get(i);
-                keptValues[k++] = values[i];
+        String[] names = unchanged == 0 ? null : new String[positions.length - unchanged];
+        Object[] values = new Object[positions.length - unchanged];
+        for (int p = 0, k = 0; p < positions.length; p++) {
+            Object value = row[positions[p]];
+            if (value != UNCHANGED) {
+                if (names != null) {
+                    names[k] = projection.names().get(p);
+                }
+                values[k++] = value;
             }
         }
-        return new RowMap(ColumnNames.of(keptNames), keptValues);
+        return new RowMap(names == null ? projection.names() : ColumnNames.of(names), values);
     }
 
-    private static List<String> unchangedNames(ColumnNames names, Object[] values) {
+    private static List<String> unchangedNames(RelationInfo.Projection projection, Object[] row) {
         List<String> unchanged = new ArrayList<>(2);
-        for (int i = 0; i < values.length; i++) {
-            if (values[i] == UNCHANGED) {
-                unchanged.add(names.get(i));
+        int[] positions = projection.positions();
+        for (int p = 0; p < positions.length; p++) {
+            if (row[positions[p]] == UNCHANGED) {
+                unchanged.add(projection.names().get(p));
             }
         }
         return List.copyOf(unchanged);

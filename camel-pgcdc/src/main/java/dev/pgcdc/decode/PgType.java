@@ -3,7 +3,10 @@ package dev.pgcdc.decode;
 import java.util.HashMap;
 import java.util.Map;
 
-/** OIDs of the built-in types the decoder converts (fixed across PostgreSQL versions, see pg_type.dat). */
+/**
+ * OIDs of the built-in types the decoder knows without asking the catalog (fixed across PostgreSQL versions, see
+ * pg_type.dat), and of their arrays. Other types are described by {@link TypeRegistry}'s catalog.
+ */
 final class PgType {
 
     static final int BOOL = 16;
@@ -28,6 +31,15 @@ final class PgType {
     static final int NUMERIC = 1700;
     static final int UUID = 2950;
     static final int JSONB = 3802;
+    static final int XML = 142;
+    static final int MONEY = 790;
+    static final int MACADDR8 = 774;
+    static final int MACADDR = 829;
+    static final int INET = 869;
+    static final int CIDR = 650;
+    static final int INTERVAL = 1186;
+    static final int BIT = 1560;
+    static final int VARBIT = 1562;
 
     private static final Map<Integer, String> NAMES = new HashMap<>();
     /** Array type OID -> element type OID. */
@@ -56,15 +68,16 @@ final class PgType {
         type(NUMERIC, "numeric", 1231);
         type(UUID, "uuid", 2951);
         type(JSONB, "jsonb", 3807);
-        // no Java conversion, but their arrays still become lists (of the elements' text)
-        type(1186, "interval", 1187);
-        type(869, "inet", 1041);
-        type(650, "cidr", 651);
-        type(829, "macaddr", 1040);
-        type(790, "money", 791);
-        type(142, "xml", 143);
-        type(1560, "bit", 1561);
-        type(1562, "varbit", 1563);
+        // Java value: the text form (to_jsonb prints them as strings); binary forms formatted by BinaryValueDecoder
+        type(INTERVAL, "interval", 1187);
+        type(INET, "inet", 1041);
+        type(CIDR, "cidr", 651);
+        type(MACADDR, "macaddr", 1040);
+        type(MACADDR8, "macaddr8", 775);
+        type(MONEY, "money", 791);
+        type(XML, "xml", 143);
+        type(BIT, "bit", 1561);
+        type(VARBIT, "varbit", 1563);
     }
 
     private PgType() {
@@ -74,6 +87,11 @@ final class PgType {
         NAMES.put(oid, name);
         NAMES.put(arrayOid, '_' + name);
         ELEMENTS.put(arrayOid, oid);
+    }
+
+    /** Whether {@code oid} is one of the scalar types above (which need no catalog lookup). */
+    static boolean isKnownScalar(int oid) {
+        return NAMES.containsKey(oid) && !ELEMENTS.containsKey(oid);
     }
 
     /** The element type of a known array type, or 0 if {@code oid} is not one. */

@@ -3,11 +3,15 @@ package dev.pgcdc.decode;
 import dev.pgcdc.event.ColumnNames;
 
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
 import java.util.List;
+import java.util.function.IntPredicate;
 
 /**
- * A table as the server last described it in a Relation message: sent before the first change of a
- * relation in a session and again after its schema changed.
+ * A table as the server last described it in a Relation message (sent before the first change of a relation in a
+ * session and again after its schema changed), with what the decoder resolved for it: the event key and the
+ * columns left after exclusion.
  */
 public final class RelationInfo {
 
@@ -23,31 +27,54 @@ public final class RelationInfo {
     private final char replicaIdentity;
     private final List<ColumnInfo> columns;
     private final ColumnNames columnNames;
-    private final int[] keyPositions;
-    private final ColumnNames keyNames;
+    private final boolean[] kept;
+    private final Projection keptColumns;
+    private final Projection key;
+    private final Projection identity;
 
-    public RelationInfo(int oid, String schema, String table, char replicaIdentity, List<ColumnInfo> columns) {
+    /** Positions of some columns and their names, shared by every map built from them. */
+    record Projection(int[] positions, ColumnNames names) {
+    }
+
+    /**
+     * @param keyColumns the event key's columns (resolved primary key, or the server's identity columns)
+     * @param excluded   columns to leave out of every map; none may be in {@code keyColumns}
+     * @throws IllegalArgumentException if a key column is excluded
+     */
+    RelationInfo(int oid, String schema, String table, char replicaIdentity, List<ColumnInfo> columns,
+                 Collection<String> keyColumns, Collection<String> excluded) {
         this.oid = oid;
         this.schema = schema;
         this.table = table;
         this.replicaIdentity = replicaIdentity;
         this.columns = List.copyOf(columns);
         List<String> names = new ArrayList<>(columns.size());
-        List<String> keys = new ArrayList<>();
-        for (ColumnInfo column : columns) {
-            names.add(column.getName());
-            if (column.isKey()) {
-                keys.add(column.getName());
+        this.kept = new boolean[columns.size()];
+        for (int i = 0; i < columns.size(); i++) {
+            String name = columns.get(i).getName();
+            names.add(name);
+            kept[i] = !excluded.contains(name);
+            if (!kept[i] && keyColumns.contains(name)) {
+                throw new IllegalArgumentException("Column " + schema + '.' + table + '.' + name + " is part of the"
+                        + " key of " + schema + '.' + table + " and cannot be excluded: remove it from excludeColumns");
             }
         }
         this.columnNames = ColumnNames.of(names);
-        this.keyNames = ColumnNames.of(keys);
-        this.keyPositions = new int[keys.size()];
-        for (int i = 0, k = 0; i < columns.size(); i++) {
-            if (columns.get(i).isKey()) {
-                keyPositions[k++] = i;
+        this.keptColumns = project(i -> kept[i]);
+        this.key = project(i -> keyColumns.contains(this.columns.get(i).getName()));
+        this.identity = project(i -> kept[i] && this.columns.get(i).isKey());
+    }
+
+    private Projection project(IntPredicate include) {
+        List<String> names = new ArrayList<>();
+        int[] positions = new int[columns.size()];
+        for (int i = 0; i < columns.size(); i++) {
+            if (include.test(i)) {
+                positions[names.size()] = i;
+                names.add(columns.get(i).getName());
             }
         }
+        return new Projection(Arrays.copyOf(positions, names.size()), ColumnNames.of(names));
     }
 
     /** The relation's OID (unsigned; compare with {@code Integer.toUnsignedLong}). */
@@ -68,22 +95,52 @@ public final class RelationInfo {
         return replicaIdentity;
     }
 
+    /** Every column the server described, excluded ones included. */
     public List<ColumnInfo> getColumns() {
         return columns;
     }
 
-    /** All column names, shared by every row map of this relation. */
+    /** All column names, excluded ones included. */
     public ColumnNames columnNames() {
         return columnNames;
     }
 
-    /** The key column names, shared by every key map of this relation. */
+    /** The event key's column names, shared by every key map of this relation. */
     public ColumnNames keyNames() {
-        return keyNames;
+        return key.names();
     }
 
-    int[] keyPositions() {
-        return keyPositions;
+    /** Whether the same columns, in the same order and with the same types, as {@code other}. */
+    public boolean sameColumns(RelationInfo other) {
+        if (other.columns.size() != columns.size()) {
+            return false;
+        }
+        for (int i = 0; i < columns.size(); i++) {
+            ColumnInfo a = columns.get(i);
+            ColumnInfo b = other.columns.get(i);
+            if (!a.getName().equals(b.getName()) || a.getTypeOid() != b.getTypeOid()
+                    || a.getTypeModifier() != b.getTypeModifier()) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    boolean isKept(int position) {
+        return kept[position];
+    }
+
+    Projection keptColumns() {
+        return keptColumns;
+    }
+
+    Projection key() {
+        return key;
+    }
+
+    /** The replica identity columns the server sends in an old key ('K'), less excluded ones. */
+    Projection identity() {
+        return identity;
     }
 
     @Override

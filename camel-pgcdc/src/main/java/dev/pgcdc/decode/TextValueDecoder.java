@@ -5,7 +5,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.UUID;
 
 /**
- * Converts a column value in PostgreSQL's text output format to a Java value, by type OID.
+ * Converts a built-in scalar value in PostgreSQL's text output format to a Java value, by type OID.
  *
  * <table>
  * <caption>Java representation by PostgreSQL type</caption>
@@ -21,9 +21,10 @@ import java.util.UUID;
  * <tr><td>uuid</td><td>UUID</td></tr>
  * <tr><td>json, jsonb</td><td>Jackson JsonNode with exact BigDecimal numbers</td></tr>
  * <tr><td>bytea (hex output)</td><td>byte[]</td></tr>
- * <tr><td>arrays of the above (and of interval, inet, ...)</td><td>unmodifiable List, nested per dimension</td></tr>
- * <tr><td>anything else</td><td>the text form as String</td></tr>
+ * <tr><td>interval, inet, cidr, macaddr, macaddr8, money, xml, bit, varbit</td><td>the text form as String (to_jsonb
+ *     prints them as strings too)</td></tr>
  * </table>
+ * Arrays, composites, domains, enums and other types are resolved by {@link TypeRegistry}.
  *
  * <p>Expects the session settings the replication connection sets: {@code DateStyle=ISO},
  * {@code bytea_output=hex}, {@code TimeZone=UTC} (offsets are parsed anyway). A known type whose text
@@ -94,8 +95,7 @@ public final class TextValueDecoder {
                 byte[] bytes = text.getBytes(StandardCharsets.US_ASCII);
                 return parseByteaHex(bytes, 0, bytes.length);
             default:
-                int element = PgType.elementOf(typeOid);
-                return element == 0 ? text : ArrayText.parse(text, value -> decode(element, value));
+                return text;
         }
     }
 

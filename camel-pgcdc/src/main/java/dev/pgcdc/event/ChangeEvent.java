@@ -20,7 +20,7 @@ import java.util.Objects;
  * {@code ${body.after[status]}}.
  */
 @JsonSerialize(using = ChangeEventSerializer.class)
-public final class ChangeEvent {
+public final class ChangeEvent implements ChangeRecord {
 
     private final Operation op;
     private final String schema;
@@ -57,6 +57,7 @@ public final class ChangeEvent {
         this.snapshot = snapshot;
     }
 
+    @Override
     public Operation getOp() {
         return op;
     }
@@ -69,7 +70,10 @@ public final class ChangeEvent {
         return table;
     }
 
-    /** The row's replica identity (primary key) columns; null for a truncate. */
+    /**
+     * The row's primary key columns (under REPLICA IDENTITY USING INDEX: the index's columns; for a table without
+     * primary key under FULL: the whole row); null for a truncate.
+     */
     public Map<String, Object> getKey() {
         return key;
     }
@@ -90,19 +94,23 @@ public final class ChangeEvent {
     }
 
     /** The WAL position of this change's message. */
+    @Override
     public Lsn getLsn() {
         return lsn;
     }
 
     /** The commit LSN of the change's transaction (Begin's final LSN). */
+    @Override
     public Lsn getCommitLsn() {
         return commitLsn;
     }
 
+    @Override
     public long getTxId() {
         return txId;
     }
 
+    @Override
     public Instant getCommitTimestamp() {
         return commitTimestamp;
     }

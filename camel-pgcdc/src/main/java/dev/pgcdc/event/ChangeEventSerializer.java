@@ -34,16 +34,21 @@ public final class ChangeEventSerializer extends StdSerializer<ChangeEvent> {
             gen.writeString(column);
         }
         gen.writeEndArray();
-        writeLsn("lsn", event.getLsn(), gen);
-        writeLsn("commitLsn", event.getCommitLsn(), gen);
-        gen.writeNumberField("txId", event.getTxId());
-        if (event.getCommitTimestamp() == null) {
-            gen.writeNullField("commitTimestamp");
-        } else {
-            gen.writeStringField("commitTimestamp", event.getCommitTimestamp().toString());
-        }
+        writeTransactionFields(event, gen);
         gen.writeBooleanField("snapshot", event.isSnapshot());
         gen.writeEndObject();
+    }
+
+    /** {@code lsn}, {@code commitLsn}, {@code txId}, {@code commitTimestamp}: common to every delivered record. */
+    static void writeTransactionFields(ChangeRecord record, JsonGenerator gen) throws IOException {
+        writeLsn("lsn", record.getLsn(), gen);
+        writeLsn("commitLsn", record.getCommitLsn(), gen);
+        gen.writeNumberField("txId", record.getTxId());
+        if (record.getCommitTimestamp() == null) {
+            gen.writeNullField("commitTimestamp");
+        } else {
+            gen.writeStringField("commitTimestamp", record.getCommitTimestamp().toString());
+        }
     }
 
     private static void writeLsn(String field, Lsn lsn, JsonGenerator gen) throws IOException {

@@ -1,20 +1,47 @@
 package dev.pgcdc.event;
 
-import java.nio.charset.StandardCharsets;
+import com.fasterxml.jackson.databind.annotation.JsonSerialize;
 
-/** A logical decoding message written with {@code pg_logical_emit_message(transactional, prefix, content)}. */
-public final class LogicalMessage {
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+
+/**
+ * A logical decoding message written with {@code pg_logical_emit_message(transactional, prefix, content)},
+ * delivered (option {@code emitMessages=true}) as the body of an exchange with operation {@code m}.
+ *
+ * <p>{@link #getContent()} is a String when the content is valid UTF-8 (messages emitted with a text argument are
+ * in the database encoding), else the raw {@code byte[]}; {@link #getContentBytes()} is always the raw bytes. The
+ * JSON form prints non-UTF-8 content as {@code "\\x..."} hex, as bytea prints.
+ */
+@JsonSerialize(using = LogicalMessageSerializer.class)
+public final class LogicalMessage implements ChangeRecord {
 
     private final boolean transactional;
     private final Lsn lsn;
     private final String prefix;
     private final byte[] content;
+    private final Lsn commitLsn;
+    private final long txId;
+    private final Instant commitTimestamp;
 
-    public LogicalMessage(boolean transactional, Lsn lsn, String prefix, byte[] content) {
+    /** The transaction fields are null/0 for a non-transactional message. */
+    public LogicalMessage(boolean transactional, Lsn lsn, String prefix, byte[] content, Lsn commitLsn, long txId,
+                          Instant commitTimestamp) {
         this.transactional = transactional;
         this.lsn = lsn;
         this.prefix = prefix;
         this.content = content;
+        this.commitLsn = commitLsn;
+        this.txId = txId;
+        this.commitTimestamp = commitTimestamp;
+    }
+
+    @Override
+    public Operation getOp() {
+        return Operation.MESSAGE;
     }
 
     /** True if the message was emitted inside (and delivered with) a transaction. */
@@ -22,27 +49,50 @@ public final class LogicalMessage {
         return transactional;
     }
 
+    @Override
     public Lsn getLsn() {
         return lsn;
+    }
+
+    @Override
+    public Lsn getCommitLsn() {
+        return commitLsn;
+    }
+
+    @Override
+    public long getTxId() {
+        return txId;
+    }
+
+    @Override
+    public Instant getCommitTimestamp() {
+        return commitTimestamp;
     }
 
     public String getPrefix() {
         return prefix;
     }
 
-    /** The raw content; the caller must not modify it. */
-    public byte[] getContent() {
-        return content;
+    /** The content as a String if it is valid UTF-8, else the raw bytes (which the caller must not modify). */
+    public Object getContent() {
+        try {
+            return StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(content)).toString();
+        } catch (CharacterCodingException e) {
+            return content;
+        }
     }
 
-    /** The content decoded as UTF-8 (messages emitted with a text argument are in the database encoding). */
-    public String getContentAsString() {
-        return new String(content, StandardCharsets.UTF_8);
+    /** The raw content; the caller must not modify it. */
+    public byte[] getContentBytes() {
+        return content;
     }
 
     @Override
     public String toString() {
         return "LogicalMessage{transactional=" + transactional + ", lsn=" + lsn + ", prefix=" + prefix
-                + ", content=" + content.length + " bytes}";
+                + ", content=" + content.length + " bytes, txId=" + txId + "}";
     }
 }

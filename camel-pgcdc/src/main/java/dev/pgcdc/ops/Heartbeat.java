@@ -1,9 +1,9 @@
 package dev.pgcdc.ops;
 
-import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 
+import dev.pgcdc.connect.LazyConnection;
 import dev.pgcdc.connect.PgConnector;
 import dev.pgcdc.sql.Identifiers;
 import org.slf4j.Logger;
@@ -25,13 +25,12 @@ public final class Heartbeat implements Runnable, AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(Heartbeat.class);
 
-    private final PgConnector connector;
+    private final LazyConnection connection;
     private final String slotName;
     private final String sql;
-    private Connection connection;
 
     private Heartbeat(PgConnector connector, String slotName, String sql) {
-        this.connector = connector;
+        this.connection = new LazyConnection(connector, "pgcdc heartbeat");
         this.slotName = slotName;
         this.sql = sql;
     }
@@ -48,12 +47,9 @@ public final class Heartbeat implements Runnable, AutoCloseable {
     }
 
     @Override
-    public synchronized void run() {
+    public void run() {
         try {
-            if (connection == null || connection.isClosed()) {
-                connection = connector.openJdbc("pgcdc heartbeat");
-            }
-            try (PreparedStatement ps = connection.prepareStatement(sql)) {
+            try (PreparedStatement ps = connection.get().prepareStatement(sql)) {
                 ps.setString(1, slotName);
                 ps.execute();
             }
@@ -65,14 +61,7 @@ public final class Heartbeat implements Runnable, AutoCloseable {
     }
 
     @Override
-    public synchronized void close() {
-        if (connection != null) {
-            try {
-                connection.close();
-            } catch (SQLException e) {
-                LOG.debug("close failed: {}", e.getMessage());
-            }
-            connection = null;
-        }
+    public void close() {
+        connection.close();
     }
 }

@@ -1,9 +1,9 @@
 package dev.pgcdc.ops;
 
-import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.function.Consumer;
 
+import dev.pgcdc.connect.LazyConnection;
 import dev.pgcdc.connect.PgConnector;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -16,17 +16,16 @@ public final class SlotWatch implements Runnable, AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(SlotWatch.class);
 
-    private final PgConnector connector;
+    private final LazyConnection connection;
     private final SlotMonitor monitor;
     private final long lagWarnBytes;
     private final Consumer<SlotStatus> onLost;
-    private Connection connection;
     private volatile SlotStatus latest;
     private boolean lostReported;
     private boolean lagWarned;
 
     public SlotWatch(PgConnector connector, String slotName, long lagWarnBytes, Consumer<SlotStatus> onLost) {
-        this.connector = connector;
+        this.connection = new LazyConnection(connector, "pgcdc slot monitor");
         this.monitor = new SlotMonitor(slotName);
         this.lagWarnBytes = lagWarnBytes;
         this.onLost = onLost;
@@ -35,10 +34,7 @@ public final class SlotWatch implements Runnable, AutoCloseable {
     @Override
     public synchronized void run() {
         try {
-            if (connection == null || connection.isClosed()) {
-                connection = connector.openJdbc("pgcdc slot monitor");
-            }
-            SlotStatus status = monitor.read(connection);
+            SlotStatus status = monitor.read(connection.get());
             latest = status;
             if (status == null) {
                 return;
@@ -73,14 +69,7 @@ public final class SlotWatch implements Runnable, AutoCloseable {
     }
 
     @Override
-    public synchronized void close() {
-        if (connection != null) {
-            try {
-                connection.close();
-            } catch (SQLException e) {
-                LOG.debug("close failed: {}", e.getMessage());
-            }
-            connection = null;
-        }
+    public void close() {
+        connection.close();
     }
 }

@@ -1,9 +1,12 @@
 package dev.pgcdc.setup;
 
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Objects;
 
 import dev.pgcdc.sql.Identifiers;
+import dev.pgcdc.sql.QualifiedNames;
 
 /** A schema-qualified table name, exactly as stored in the catalog (case and all, not yet quoted). */
 public record TableName(String schema, String name) {
@@ -25,7 +28,22 @@ public record TableName(String schema, String name) {
      * Unquoted names fold to lower case like PostgreSQL's; a name without schema is in {@value #DEFAULT_SCHEMA}.
      */
     public static List<TableName> parseList(String text) {
-        return TableNameParser.parseList(text);
+        List<TableName> names = new ArrayList<>();
+        for (List<QualifiedNames.Part> parts : QualifiedNames.parseList(text)) {
+            if (parts.size() > 2) {
+                throw new IllegalArgumentException("Cannot read table names '" + text + "': unexpected '.' in "
+                        + parts.stream().map(QualifiedNames.Part::text).toList() + "; a table name is schema.table,"
+                        + " and names holding dots are written in double quotes.");
+            }
+            String name = folded(parts.get(parts.size() - 1));
+            names.add(parts.size() == 1 ? of(DEFAULT_SCHEMA, name) : of(folded(parts.get(0)), name));
+        }
+        return names;
+    }
+
+    /** Unquoted names fold to lower case, as PostgreSQL folds them. */
+    private static String folded(QualifiedNames.Part part) {
+        return part.quoted() ? part.text() : part.text().toLowerCase(Locale.ROOT);
     }
 
     /** Reads one name as written in SQL, see {@link #parseList(String)}. */

@@ -2,7 +2,7 @@ package dev.pgcdc.stream;
 
 import java.util.concurrent.TimeUnit;
 
-import dev.pgcdc.event.ChangeEvent;
+import dev.pgcdc.event.ChangeRecord;
 
 /**
  * Where decoded changes go (the Camel consumer). The sink must not block the replication thread: it queues the change
@@ -10,8 +10,13 @@ import dev.pgcdc.event.ChangeEvent;
  */
 public interface ChangeSink {
 
-    /** Queues a change for delivery; exactly one of the listener's methods is called for it once it is delivered. */
-    void deliver(ChangeEvent event, long seq, AckListener listener);
+    /**
+     * Queues a change (or logical decoding message) for delivery; exactly one of the listener's methods is called
+     * for it once it is delivered.
+     *
+     * @param schemaChanged whether this is the first change of its table since the table's columns changed
+     */
+    void deliver(ChangeRecord record, boolean schemaChanged, long seq, AckListener listener);
 
     /** Drops changes that were queued but not yet handed to the route (they are not acknowledged either). */
     void discardPending();

@@ -3,13 +3,22 @@ package dev.pgcdc.stream;
 import java.nio.ByteBuffer;
 import java.sql.SQLException;
 import java.time.Instant;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
 import dev.pgcdc.ack.AckTracker;
+import dev.pgcdc.decode.Catalog;
 import dev.pgcdc.decode.DecodeListener;
 import dev.pgcdc.decode.PgOutputDecoder;
+import dev.pgcdc.decode.RelationInfo;
+import dev.pgcdc.decode.TypeRegistry;
 import dev.pgcdc.event.ChangeEvent;
+import dev.pgcdc.event.ChangeRecord;
+import dev.pgcdc.event.LogicalMessage;
 import dev.pgcdc.event.Lsn;
 import org.postgresql.replication.LogSequenceNumber;
 import org.postgresql.replication.PGReplicationStream;
@@ -20,6 +29,10 @@ import org.slf4j.LoggerFactory;
  * One life of a replication stream: reads, decodes and hands changes to the sink, and reports the acknowledged
  * position back to the server. Everything that touches the pgjdbc stream happens on the thread calling
  * {@link #run}, because the stream is not thread-safe; other threads only flip flags and complete changes.
+ *
+ * <p>Changes of tables the {@link dev.pgcdc.filter.TableFilter} excludes are never registered, so they count as done
+ * at once: the transaction's commit mark alone lets the slot advance past them. When a Relation message changes a
+ * table's columns, the session logs it and flags the table's next change as the first of the new schema.
  *
  * <p>The session stops delivering for good at the first stop request or route failure: from then on no change is
  * registered and no commit recorded, so nothing decoded after that point can ever be acknowledged.
@@ -42,6 +55,10 @@ final class ReplicationSession implements DecodeListener, AckListener {
     private final AckTracker tracker;
     private final PgOutputDecoder decoder;
     private final StreamStats stats;
+    /** The relations seen in this session, to tell a changed schema from a first description. */
+    private final Map<Integer, RelationInfo> relations = new HashMap<>();
+    /** Tables ({@code schema.table}) whose next change is the first after their columns changed. */
+    private final Set<String> schemaChanged = new HashSet<>();
 
     private volatile boolean stopRequested;
     private volatile Throwable routeFailure;
@@ -54,13 +71,15 @@ final class ReplicationSession implements DecodeListener, AckListener {
     private long lastReportedLsn;
 
     ReplicationSession(PGReplicationStream stream, StreamOptions options, ChangeSink sink, long confirmedLsn,
-                       StreamStats stats) {
+                       StreamStats stats, Catalog catalog) {
         this.stream = stream;
         this.options = options;
         this.sink = sink;
         this.stats = stats;
         this.tracker = new AckTracker(options.maxInflight(), confirmedLsn);
-        this.decoder = new PgOutputDecoder();
+        DecodingOptions decoding = options.decoding();
+        this.decoder = new PgOutputDecoder(decoding.rawText() ? TypeRegistry.rawText() : TypeRegistry.natural(catalog),
+                catalog, decoding.columns(), decoding.binary());
         this.lastReportedLsn = confirmedLsn;
         this.minStatusGapNanos = Math.min(PROGRESS_GAP_NANOS, options.statusInterval().toNanos());
     }
@@ -117,9 +136,31 @@ final class ReplicationSession implements DecodeListener, AckListener {
     }
 
     @Override
+    public void relation(RelationInfo relation) {
+        RelationInfo previous = relations.put(relation.getOid(), relation);
+        if (previous != null && !previous.sameColumns(relation)) {
+            LOG.info("Slot {}: the columns of {}.{} changed to {}; following changes use them", options.slotName(),
+                    relation.getSchema(), relation.getTable(), relation.getColumns());
+            schemaChanged.add(relation.getSchema() + '.' + relation.getTable());
+        }
+    }
+
+    @Override
     public void change(ChangeEvent event) {
-        if (!delivering || options.suppressed().test(event)) {
-            // suppressed changes are simply not registered: the commit mark makes their transaction confirmable
+        if (options.decoding().tables().includes(event.getSchema(), event.getTable())) {
+            deliver(event, schemaChanged.remove(event.getSchema() + '.' + event.getTable()));
+        }
+    }
+
+    @Override
+    public void message(LogicalMessage message) {
+        if (options.decoding().emitMessages()) {
+            deliver(message, false);
+        }
+    }
+
+    private void deliver(ChangeRecord record, boolean firstOfNewSchema) {
+        if (!delivering) {
             return;
         }
         long seq = awaitCapacity();
@@ -127,8 +168,8 @@ final class ReplicationSession implements DecodeListener, AckListener {
             delivering = false;
             return;
         }
-        stats.received(event);
-        sink.deliver(event, seq, this);
+        stats.received(record);
+        sink.deliver(record, firstOfNewSchema, seq, this);
     }
 
     @Override

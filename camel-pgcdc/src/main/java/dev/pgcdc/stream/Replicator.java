@@ -16,6 +16,7 @@ import dev.pgcdc.sql.Identifiers;
 import org.postgresql.PGConnection;
 import org.postgresql.replication.LogSequenceNumber;
 import org.postgresql.replication.PGReplicationStream;
+import org.postgresql.replication.fluent.logical.ChainedLogicalStreamBuilder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -98,17 +99,26 @@ public final class Replicator implements Runnable {
 
     private void streamOnce() throws SQLException, InterruptedException {
         PGConnection replication = connector.openReplication("pgcdc " + options.slotName());
+        JdbcCatalog catalog = new JdbcCatalog(connector, "pgcdc " + options.slotName() + " catalog");
         try {
             long confirmed = usableSlotPosition((Connection) replication);
-            PGReplicationStream stream = replication.getReplicationAPI().replicationStream().logical()
+            ChainedLogicalStreamBuilder builder = replication.getReplicationAPI().replicationStream().logical()
                     .withSlotName(options.slotName())
+                    // version 1 is all we use on every server: binary and messages are options of their own (PG14+),
+                    // and streamed in-progress transactions (version 2+) are not decoded
                     .withSlotOption("proto_version", 1)
                     .withSlotOption("publication_names", publicationNames())
                     .withStatusInterval((int) options.statusInterval().toMillis(), TimeUnit.MILLISECONDS)
                     // pgjdbc would otherwise confirm everything it has received, acknowledged or not.
-                    .withAutomaticFlush(false)
-                    .start();
-            ReplicationSession current = new ReplicationSession(stream, options, sink, confirmed, stats);
+                    .withAutomaticFlush(false);
+            if (options.decoding().binary()) {
+                builder.withSlotOption("binary", true);
+            }
+            if (options.decoding().emitMessages()) {
+                builder.withSlotOption("messages", true);
+            }
+            PGReplicationStream stream = builder.start();
+            ReplicationSession current = new ReplicationSession(stream, options, sink, confirmed, stats, catalog);
             session = current;
             if (stopRequested) {
                 current.requestStop();
@@ -131,6 +141,7 @@ public final class Replicator implements Runnable {
         } finally {
             session = null;
             disconnectedSinceNanos = System.nanoTime();
+            catalog.close();
             closeQuietly((Connection) replication);
         }
     }

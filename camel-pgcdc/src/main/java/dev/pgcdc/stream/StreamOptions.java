@@ -15,23 +15,23 @@ public final class StreamOptions {
     private final int maxInflight;
     private final Duration statusInterval;
     private final Duration drainTimeout;
-    private final Predicate<ChangeEvent> suppressed;
+    private final DecodingOptions decoding;
 
     /**
      * @param suppressed changes never handed to the route (e.g. heartbeat rows); they count as completed at once
      */
     public StreamOptions(String slotName, List<String> publications, int maxInflight, Duration statusInterval,
-                         Duration drainTimeout, Predicate<ChangeEvent> suppressed) {
+                         Duration drainTimeout, DecodingOptions decoding) {
         this.slotName = Objects.requireNonNull(slotName, "slotName");
         this.publications = List.copyOf(publications);
         this.maxInflight = maxInflight;
         this.statusInterval = statusInterval;
         this.drainTimeout = drainTimeout;
-        this.suppressed = Objects.requireNonNull(suppressed, "suppressed");
+        this.decoding = Objects.requireNonNull(decoding, "decoding");
     }
 
-    public Predicate<ChangeEvent> suppressed() {
-        return suppressed;
+    public DecodingOptions decoding() {
+        return decoding;
     }
 
     public String slotName() {

@@ -7,6 +7,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
 
 import dev.pgcdc.event.ChangeEvent;
+import dev.pgcdc.event.ChangeRecord;
 
 /** Counters and positions of the replication stream, read by metrics and the health check from any thread. */
 public final class StreamStats {
@@ -24,17 +25,22 @@ public final class StreamStats {
     private LongAdder lastTableCounter;
 
     /** Called by the replication thread only. */
-    void received(ChangeEvent event) {
+    void received(ChangeRecord record) {
         received.increment();
-        tableCounter(event).increment();
-        lastCommitTimestamp = event.getCommitTimestamp();
+        tableCounter(record).increment();
+        if (record.getCommitTimestamp() != null) {
+            lastCommitTimestamp = record.getCommitTimestamp();
+        }
     }
 
     /**
-     * The counter of the event's table. Changes come in runs of one table whose names are the same String instances
+     * The counter of the record's table (logical messages count under "(messages)"). Changes come in runs of one table whose names are the same String instances
      * (the decoder's relation), so the last counter is reused without building the "schema.table" key.
      */
-    private LongAdder tableCounter(ChangeEvent event) {
+    private LongAdder tableCounter(ChangeRecord record) {
+        if (!(record instanceof ChangeEvent event)) {
+            return receivedPerTable.computeIfAbsent("(messages)", t -> new LongAdder());
+        }
         if (event.getSchema() != lastSchema || event.getTable() != lastTable) {
             lastSchema = event.getSchema();
             lastTable = event.getTable();

@@ -113,13 +113,13 @@ class CapturedStreamTest {
         assertThat(stream.messages).hasSize(2);
         assertThat(stream.messages.get(0).isTransactional()).isTrue();
         assertThat(stream.messages.get(0).getPrefix()).isEqualTo("pgcdc.tx");
-        assertThat(stream.messages.get(0).getContentAsString()).isEqualTo("in a transaction");
+        assertThat(stream.messages.get(0).getContent()).isEqualTo("in a transaction"); // valid UTF-8: a String
         assertThat(stream.messages.get(1).isTransactional()).isFalse();
-        assertThat(stream.messages.get(1).getContent()).containsExactly(0x00, 0xff);
+        assertThat((byte[]) stream.messages.get(1).getContent()).containsExactly(0x00, 0xff); // not UTF-8: bytes
         int nonTx = stream.calls.indexOf("message pgcdc.nontx");
         assertThat(stream.calls.get(nonTx - 1)).startsWith("commit ");
         assertThat(stream.calls.get(nonTx + 1)).startsWith("begin ");
-        assertThat("in a transaction".getBytes(StandardCharsets.UTF_8)).isEqualTo(stream.messages.get(0).getContent());
+        assertThat("in a transaction".getBytes(StandardCharsets.UTF_8)).isEqualTo(stream.messages.get(0).getContentBytes());
     }
 
     @Test

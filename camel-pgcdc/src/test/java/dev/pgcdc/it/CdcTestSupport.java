@@ -1,5 +1,6 @@
 package dev.pgcdc.it;
 
+import dev.pgcdc.embedded.junit.Await;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -75,6 +76,15 @@ public abstract class CdcTestSupport {
 
     protected long currentWalLsn() {
         return ReplicationSlot.lsnValue(pg().queryForObject("SELECT pg_current_wal_lsn()::text", String.class));
+    }
+
+    /** The message of the innermost cause: what the consumer said, under Camel's wrapping. */
+    protected static String rootMessage(Throwable e) {
+        Throwable cause = e;
+        while (cause.getCause() != null) {
+            cause = cause.getCause();
+        }
+        return cause.getMessage();
     }
 
     /** Collects delivered change events; thread-safe. */

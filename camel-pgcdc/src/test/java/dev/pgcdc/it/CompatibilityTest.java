@@ -1,5 +1,6 @@
 package dev.pgcdc.it;
 
+import dev.pgcdc.embedded.junit.Await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;

@@ -105,12 +105,4 @@ class SetupModesTest extends CdcTestSupport {
         assertThat(pg().queryForObject("SELECT count(*) FROM pg_publication_rel", Long.class)).isEqualTo(publications);
         assertThat(pg().replicationSlots()).filteredOn(s -> s.slotName().equals(slot)).hasSize(1);
     }
-
-    private static String rootMessage(Throwable e) {
-        Throwable cause = e;
-        while (cause.getCause() != null) {
-            cause = cause.getCause();
-        }
-        return cause.getMessage();
-    }
 }

@@ -1,5 +1,6 @@
 package dev.pgcdc.it;
 
+import dev.pgcdc.embedded.junit.Await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
@@ -192,6 +193,33 @@ class StreamingTest extends CdcTestSupport {
         });
         List<ChangeEvent> redelivered = again.await(2);
         assertThat(redelivered).extracting(e -> e.getAfter().get("id")).containsExactly(2, 3);
+    }
+
+    @Test
+    void aCleanStopLetsInFlightExchangesFinishAndConfirmsThem() throws Exception {
+        String slot = uniqueSlot("graceful");
+        String table = slot + "_t";
+        pg().execute("CREATE TABLE " + table + " (id int PRIMARY KEY)");
+        Received entered = new Received();
+        Received completed = new Received();
+        CamelContext context = start(new RouteBuilder() {
+            @Override
+            public void configure() {
+                from(uri(slot, "tables=" + table + "&shutdownTimeout=10000"))
+                        .process(e -> entered.add(e.getIn().getBody(ChangeEvent.class)))
+                        .threads(5)
+                        .delay(2000) // the route is still working on all five when the stop begins
+                        .process(e -> completed.add(e.getIn().getBody(ChangeEvent.class)));
+            }
+        });
+        awaitStreaming(slot);
+        pg().execute("INSERT INTO " + table + " SELECT generate_series(1, 5)");
+        long lastCommit = entered.await(5).get(4).getCommitLsn().value();
+        assertThat(completed.size()).isZero();
+        context.stop();
+        assertThat(completed.size()).isEqualTo(5);
+        assertThat(slot(slot).active()).isFalse();
+        assertThat(confirmedFlush(slot)).isGreaterThan(lastCommit);
     }
 
     @Test

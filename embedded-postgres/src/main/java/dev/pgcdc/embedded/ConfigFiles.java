@@ -4,7 +4,10 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
 import java.util.Map;
+import java.util.stream.Collectors;
 
 /**
  * Writes the cluster's configuration: our settings live in {@code pgcdc.conf}, included at the end of
@@ -32,15 +35,30 @@ final class ConfigFiles {
         write(dataDir.resolve(OWN_FILE), text.toString());
     }
 
-    /** Local (Unix socket) connections are trusted; TCP ones, normal and replication, use the given method. */
-    void writeHba(HostAuth hostAuth) {
+    /**
+     * The given rules first; then local (Unix socket) connections are trusted and TCP ones, normal and replication,
+     * use the given method.
+     */
+    void writeHba(List<String> rules, HostAuth hostAuth) {
         String method = hostAuth.hbaMethod();
-        write(dataDir.resolve("pg_hba.conf"), """
+        write(dataDir.resolve("pg_hba.conf"), rules.stream().map(rule -> rule + "\n").collect(Collectors.joining()) + """
                 local all all trust
                 local replication all trust
                 host all all 127.0.0.1/32 %1$s
                 host replication all 127.0.0.1/32 %1$s
                 """.formatted(method));
+    }
+
+    /** A file only the server's user may read: PostgreSQL refuses a TLS key that others can read. */
+    void writePrivateFile(String name, byte[] content) {
+        Path file = dataDir.resolve(name);
+        try {
+            Files.write(file, content);
+            Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+        } catch (IOException e) {
+            throw new PostgresException("cannot write " + file, e);
+        }
+        user.own(file);
     }
 
     private void write(Path file, String text) {

@@ -6,6 +6,7 @@ import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -49,6 +50,8 @@ public final class PostgresCluster implements PostgresServer {
     private final String password;
     private final HostAuth hostAuth;
     private final Map<String, String> settings;
+    private final Map<String, byte[]> dataFiles;
+    private final List<String> hbaRules;
     private final ServerUser user = ServerUser.forThisProcess();
 
     private Path workDir;
@@ -61,6 +64,8 @@ public final class PostgresCluster implements PostgresServer {
         this.password = builder.password;
         this.hostAuth = builder.hostAuth;
         this.settings = new LinkedHashMap<>(builder.settings);
+        this.dataFiles = new LinkedHashMap<>(builder.dataFiles);
+        this.hbaRules = List.copyOf(builder.hbaRules);
     }
 
     public static Builder builder() {
@@ -79,7 +84,8 @@ public final class PostgresCluster implements PostgresServer {
             initdb();
             ConfigFiles config = new ConfigFiles(dataDir(), user);
             config.includeOwnSettings();
-            config.writeHba(hostAuth);
+            dataFiles.forEach(config::writePrivateFile);
+            config.writeHba(hbaRules, hostAuth);
             startOnFreePort(config);
             LOG.info("PostgreSQL {} started on {}:{} in {}{}", installation.version(), HOST, port, dataDir(),
                     user.switchedUserName() == null ? "" : " as user " + user.switchedUserName());
@@ -333,6 +339,8 @@ public final class PostgresCluster implements PostgresServer {
         private String password = "postgres";
         private HostAuth hostAuth = HostAuth.TRUST;
         private final Map<String, String> settings = new LinkedHashMap<>();
+        private final Map<String, byte[]> dataFiles = new LinkedHashMap<>();
+        private final List<String> hbaRules = new ArrayList<>();
 
         private Builder() {
         }
@@ -364,6 +372,21 @@ public final class PostgresCluster implements PostgresServer {
         /** A postgresql.conf setting added to or overriding the defaults, e.g. ("wal_sender_timeout", "5s"). */
         public Builder setting(String name, String value) {
             settings.put(name, value);
+            return this;
+        }
+
+        /**
+         * A file put into the data directory, readable by the server's user only, e.g. a TLS key for
+         * {@code setting("ssl_key_file", "server.key")} (relative paths are relative to the data directory).
+         */
+        public Builder dataFile(String name, byte[] content) {
+            dataFiles.put(name, content.clone());
+            return this;
+        }
+
+        /** A pg_hba.conf line matched before the default rules, e.g. {@code hostssl all alice 127.0.0.1/32 cert}. */
+        public Builder hbaRule(String line) {
+            hbaRules.add(line);
             return this;
         }
 

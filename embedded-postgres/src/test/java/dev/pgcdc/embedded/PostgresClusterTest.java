@@ -1,5 +1,6 @@
 package dev.pgcdc.embedded;
 
+import dev.pgcdc.embedded.junit.Await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
@@ -39,7 +40,7 @@ class PostgresClusterTest {
         }
         assertThat(dataDir).doesNotExist();
         assertThat(dataDir.getParent()).doesNotExist();
-        Conditions.await("postmaster " + postmaster.pid() + " to exit", Duration.ofSeconds(10), () -> !postmaster.isAlive());
+        Await.until("postmaster " + postmaster.pid() + " to exit", Duration.ofSeconds(10), () -> !postmaster.isAlive());
     }
 
     @Test

@@ -1,5 +1,6 @@
 package dev.pgcdc.embedded;
 
+import dev.pgcdc.embedded.junit.Await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.charset.StandardCharsets;
@@ -28,7 +29,7 @@ class ShutdownHookTest {
                 .collect(Collectors.toMap(line -> line.substring(0, 3), line -> line.substring(4)));
         assertThat(printed).as(output).containsKeys("pid", "dir");
         long pid = Long.parseLong(printed.get("pid"));
-        Conditions.await("postmaster " + pid + " to exit", Duration.ofSeconds(10),
+        Await.until("postmaster " + pid + " to exit", Duration.ofSeconds(10),
                 () -> ProcessHandle.of(pid).map(process -> !process.isAlive()).orElse(true));
         assertThat(Path.of(printed.get("dir"))).doesNotExist();
     }

@@ -7,7 +7,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
-import dev.pgcdc.embedded.Conditions;
 import dev.pgcdc.embedded.PostgresServer;
 import dev.pgcdc.embedded.ReplicationSlot;
 import org.junit.jupiter.api.Test;
@@ -69,7 +68,7 @@ class PostgresExtensionTest {
     }
 
     private static void awaitSlotActive(PostgresServer server, boolean active) throws InterruptedException {
-        Conditions.await("slot active=" + active, Duration.ofSeconds(30),
+        Await.until("slot active=" + active, Duration.ofSeconds(30),
                 () -> server.replicationSlots().stream().anyMatch(slot -> slot.active() == active));
     }
 }

@@ -1,0 +1,33 @@
+package dev.pgcdc.decode;
+
+import java.util.List;
+
+/**
+ * What the decoder asks the database about beyond what pgoutput sends: how a non-built-in type is made, and which
+ * columns are a table's primary key. The replication connection is busy streaming, so an implementation uses an
+ * ordinary connection of its own.
+ */
+public interface Catalog {
+
+    /** Knows nothing: types the decoder does not know stay text, keys are what the server flags. */
+    Catalog NONE = new Catalog() {
+        @Override
+        public TypeDescription type(int oid) {
+            return null;
+        }
+
+        @Override
+        public List<String> primaryKey(int relationOid) {
+            return List.of();
+        }
+    };
+
+    /** The type's description, or null if there is no such type. */
+    TypeDescription type(int oid);
+
+    /**
+     * The relation's primary key columns in key order; if it has none, its replica identity index's columns;
+     * empty if neither exists.
+     */
+    List<String> primaryKey(int relationOid);
+}

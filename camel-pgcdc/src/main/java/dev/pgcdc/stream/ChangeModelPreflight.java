@@ -1,0 +1,148 @@
+package dev.pgcdc.stream;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+
+import dev.pgcdc.connect.PgConnector;
+import dev.pgcdc.decode.ColumnFilter;
+import dev.pgcdc.decode.TypeRegistry;
+import dev.pgcdc.filter.NamePattern;
+import dev.pgcdc.filter.TableFilter;
+import dev.pgcdc.setup.TableName;
+
+/**
+ * Checks at start what the change model options need, so that a mistake fails the start with a clear message
+ * instead of looping on reconnects: binary mode and messages need PostgreSQL 14; binary mode needs a binary decoder
+ * for the type of every published column that is not excluded; no key column may be excluded. Also sets REPLICA
+ * IDENTITY FULL on the tables named in {@code replicaIdentityFull} (or says what to run if not allowed).
+ */
+public final class ChangeModelPreflight {
+
+    /** Every published column with whether it belongs to the primary key (or replica identity index). */
+    private static final String PUBLISHED_COLUMNS = "SELECT n.nspname, c.relname, a.attname, a.atttypid,"
+            + " EXISTS (SELECT 1 FROM pg_catalog.pg_index i WHERE i.indrelid = c.oid"
+            + "   AND (i.indisprimary OR i.indisreplident) AND a.attnum = ANY (i.indkey))"
+            + " FROM pg_catalog.pg_publication_tables pt"
+            + " JOIN pg_catalog.pg_namespace n ON n.nspname = pt.schemaname"
+            + " JOIN pg_catalog.pg_class c ON c.relnamespace = n.oid AND c.relname = pt.tablename"
+            + " JOIN pg_catalog.pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped"
+            + " WHERE pt.pubname = ? ORDER BY 1, 2, a.attnum";
+
+    private final Connection connection;
+    private final PgConnector connector;
+    private final String publication;
+    private final DecodingOptions decoding;
+    private final List<TableName> replicaIdentityFull;
+
+    public ChangeModelPreflight(Connection connection, PgConnector connector, String publication,
+                                DecodingOptions decoding, List<TableName> replicaIdentityFull) {
+        this.connection = connection;
+        this.connector = connector;
+        this.publication = publication;
+        this.decoding = decoding;
+        this.replicaIdentityFull = replicaIdentityFull;
+    }
+
+    /**
+     * The tables a new publication is created for: the exact names configured, plus the existing tables that match
+     * the include patterns (a publication cannot hold a pattern; tables created later must be added to it).
+     */
+    public static List<TableName> tablesToPublish(Connection connection, TableFilter filter) throws SQLException {
+        if (filter.includePatterns().stream().allMatch(NamePattern::isExact)) {
+            return filter.includePatterns().stream().map(NamePattern::table).toList();
+        }
+        List<TableName> tables = new ArrayList<>();
+        try (Statement s = connection.createStatement();
+             ResultSet rs = s.executeQuery("SELECT schemaname, tablename FROM pg_catalog.pg_tables"
+                     + " WHERE schemaname NOT IN ('pg_catalog', 'information_schema') ORDER BY 1, 2")) {
+            while (rs.next()) {
+                if (filter.includes(rs.getString(1), rs.getString(2))) {
+                    tables.add(TableName.of(rs.getString(1), rs.getString(2)));
+                }
+            }
+        }
+        return tables;
+    }
+
+    public void run() throws SQLException {
+        checkServerVersion();
+        setReplicaIdentityFull();
+        checkPublishedColumns();
+    }
+
+    private void checkServerVersion() throws SQLException {
+        int version;
+        try (Statement s = connection.createStatement();
+             ResultSet rs = s.executeQuery("SELECT current_setting('server_version_num')::int")) {
+            rs.next();
+            version = rs.getInt(1);
+        }
+        if (version < 140000 && (decoding.binary() || decoding.emitMessages())) {
+            throw new IllegalArgumentException((decoding.binary() ? "binary=true" : "emitMessages=true")
+                    + " needs PostgreSQL 14 or later (pgoutput options binary and messages); the server runs "
+                    + version / 10000 + ". Remove the option.");
+        }
+    }
+
+    private void setReplicaIdentityFull() throws SQLException {
+        for (TableName table : replicaIdentityFull) {
+            String name = table.quoted();
+            String alter = "ALTER TABLE " + name + " REPLICA IDENTITY FULL";
+            try (PreparedStatement ps = connection.prepareStatement("SELECT c.relreplident FROM pg_catalog.pg_class c"
+                    + " JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = ? AND c.relname = ?")) {
+                ps.setString(1, table.schema());
+                ps.setString(2, table.name());
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (!rs.next()) {
+                        throw new IllegalArgumentException("replicaIdentityFull names " + name
+                                + ", which does not exist");
+                    }
+                    if ("f".equals(rs.getString(1))) {
+                        continue;
+                    }
+                }
+            }
+            try (Statement statement = connection.createStatement()) {
+                statement.execute(alter);
+            } catch (SQLException e) {
+                throw new IllegalStateException("Could not set REPLICA IDENTITY FULL on " + name + " ("
+                        + e.getMessage() + "); the table's owner must run: " + alter + ";", e);
+            }
+        }
+    }
+
+    private void checkPublishedColumns() throws SQLException {
+        ColumnFilter columns = decoding.columns();
+        List<String> problems = new ArrayList<>();
+        try (JdbcCatalog catalog = new JdbcCatalog(connector, "pgcdc preflight catalog");
+             PreparedStatement ps = connection.prepareStatement(PUBLISHED_COLUMNS)) {
+            TypeRegistry types = TypeRegistry.natural(catalog);
+            ps.setString(1, publication);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    String schema = rs.getString(1);
+                    String table = rs.getString(2);
+                    String column = rs.getString(3);
+                    int typeOid = (int) rs.getLong(4);
+                    String name = schema + '.' + table + '.' + column;
+                    if (!columns.includes(schema, table, column)) {
+                        if (rs.getBoolean(5)) {
+                            problems.add("excludeColumns: " + name + " is a key column and cannot be excluded");
+                        }
+                    } else if (decoding.binary() && !types.hasBinary(typeOid)) {
+                        problems.add("binary=true: " + name + " has type " + types.typeName(typeOid)
+                                + ", whose binary form pgcdc cannot decode; use binary=false (or exclude the column)");
+                    }
+                }
+            }
+        }
+        if (!problems.isEmpty()) {
+            throw new IllegalArgumentException("Publication " + publication + ": " + String.join("; ", problems));
+        }
+    }
+}

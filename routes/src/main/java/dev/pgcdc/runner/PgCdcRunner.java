@@ -1,0 +1,58 @@
+package dev.pgcdc.runner;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.util.Properties;
+
+import org.apache.camel.main.Main;
+
+/**
+ * Runs YAML routes with Camel Main: {@code java -jar pgcdc-routes.jar [route.yaml|dir ...] [key=value ...] [camel options]}.
+ *
+ * <p>Properties come, weakest first, from {@value #DEFAULTS}, {@code application.properties} (classpath, then the
+ * working directory), system properties, environment variables ({@code PGCDC_HOST} for {@code pgcdc.host}) and
+ * {@code key=value} arguments. Without routes on the command line it runs {@value RunnerArguments#DEFAULT_ROUTE};
+ * without {@code pgcdc.host} it captures an embedded demo database ({@link EmbeddedSource}).
+ */
+public final class PgCdcRunner {
+
+    /** The runner's defaults (slot name, Camel Main settings): lowest precedence, so every other source overrides them. */
+    static final String DEFAULTS = "pgcdc-runner.properties";
+
+    private PgCdcRunner() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        RunnerArguments arguments = RunnerArguments.parse(args);
+        int exitCode = newMain(arguments).run(arguments.camelOptions());
+        if (exitCode != 0) {
+            System.exit(exitCode);
+        }
+    }
+
+    /** A configured, not yet started Main; tests start it in-process to run a YAML file. */
+    static Main newMain(RunnerArguments arguments) {
+        Main main = new Main();
+        main.setInitialProperties(defaults());
+        main.setDefaultPropertyPlaceholderLocation(
+                "classpath:application.properties;optional=true,file:application.properties;optional=true");
+        arguments.properties().forEach(main::addArgumentProperty);
+        main.configure().withRoutesIncludePattern(arguments.routesIncludePattern());
+        main.addMainListener(new EmbeddedSource());
+        return main;
+    }
+
+    private static Properties defaults() {
+        Properties defaults = new Properties();
+        try (InputStream in = PgCdcRunner.class.getClassLoader().getResourceAsStream(DEFAULTS)) {
+            if (in == null) {
+                throw new IllegalStateException(DEFAULTS + " is missing from the classpath");
+            }
+            defaults.load(in);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return defaults;
+    }
+}

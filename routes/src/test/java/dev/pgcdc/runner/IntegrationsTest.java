@@ -1,0 +1,164 @@
+package dev.pgcdc.runner;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.stream.Stream;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.pgcdc.embedded.PostgresServer;
+import dev.pgcdc.embedded.ReplicationSlot;
+import dev.pgcdc.embedded.junit.Await;
+import dev.pgcdc.embedded.junit.PostgresExtension;
+import io.nats.client.Connection;
+import io.nats.client.JetStreamApiException;
+import io.nats.client.JetStreamManagement;
+import io.nats.client.Nats;
+import io.nats.client.api.MessageInfo;
+import io.nats.client.api.StreamConfiguration;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The shipped integrations end to end: a private PostgreSQL in, the real destination out. */
+class IntegrationsTest {
+
+    @RegisterExtension
+    static final PostgresExtension PG = PostgresExtension.builder().build();
+    static final ObjectMapper JSON = new ObjectMapper();
+    static final Duration DEADLINE = Duration.ofSeconds(30);
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void jsonlFilesAppendsEachRowChangeToItsTablesFile() {
+        PostgresServer pg = PG.server();
+        pg.execute("CREATE TABLE jsonl_a (id int PRIMARY KEY, name text)", "CREATE TABLE jsonl_b (id int PRIMARY KEY)");
+        try (RunningRoutes routes = RunningRoutes.capture(pg, "jsonl", "public.jsonl_a,public.jsonl_b",
+                RunningRoutes.integration("jsonl-files.yaml"), "jsonl.dir=" + dir)) {
+            pg.execute("INSERT INTO jsonl_a VALUES (1, 'one')", "INSERT INTO jsonl_b VALUES (7)",
+                    "UPDATE jsonl_a SET name = 'uno'", "DELETE FROM jsonl_b", "TRUNCATE jsonl_a",
+                    "INSERT INTO jsonl_b VALUES (8)");
+
+            // the last insert follows the truncate, so once it arrived the truncate would have too
+            List<JsonNode> b = awaitLines(dir.resolve("public.jsonl_b.jsonl"), 3);
+            List<JsonNode> a = lines(dir.resolve("public.jsonl_a.jsonl"));
+            assertThat(a).extracting(line -> line.get("op").asText() + " " + line.get("after").get("name").asText())
+                    .containsExactly("c one", "u uno");
+            assertThat(b).extracting(line -> line.get("op").asText() + " " + line.get("key").get("id").asInt())
+                    .containsExactly("c 7", "d 7", "c 8");
+        }
+    }
+
+    @Test
+    void webhookRetriesEachChangeAndDeadLettersWhatKeepsFailing() throws IOException {
+        PostgresServer pg = PG.server();
+        pg.execute("CREATE TABLE wh_orders (id int PRIMARY KEY, status text)", "CREATE TABLE wh_customers (id int PRIMARY KEY)");
+        Path deadLetters = dir.resolve("dead");
+        try (WebhookReceiver receiver = new WebhookReceiver();
+             RunningRoutes routes = RunningRoutes.capture(pg, "webhook", "public.wh_orders,public.wh_customers",
+                     RunningRoutes.integration("webhook.yaml"), "webhook.url=" + receiver.url(),
+                     "webhook.tables=wh_orders", "webhook.retries=2", "webhook.retry-delay=50",
+                     "webhook.dead-letter-dir=" + deadLetters)) {
+            pg.execute("INSERT INTO wh_customers VALUES (1)", "INSERT INTO wh_orders VALUES (1, 'new')",
+                    "INSERT INTO wh_orders VALUES (2, '" + WebhookReceiver.REJECT + "')",
+                    "UPDATE wh_orders SET status = 'paid' WHERE id = 1");
+
+            List<WebhookReceiver.Delivery> accepted = Await.until("both changes of order 1 accepted", DEADLINE,
+                    receiver::accepted, list -> list.size() >= 2);
+            assertThat(accepted).extracting(d -> parse(d.body())).extracting(
+                    json -> json.get("table").asText() + " " + json.get("op").asText() + " " + json.get("after").get("status").asText())
+                    .containsExactly("wh_orders c new", "wh_orders u paid");
+            assertThat(accepted).allSatisfy(d -> assertThat(d.idempotencyKey()).endsWith("/public.wh_orders"));
+            List<Path> dead = Await.until("the rejected order dead-lettered", DEADLINE, () -> files(deadLetters),
+                    files -> !files.isEmpty());
+            assertThat(dead).hasSize(1);
+            assertThat(parse(Files.readString(dead.get(0))).get("after").get("id").asInt()).isEqualTo(2);
+            // the dead-lettered change was handled, so acknowledging moved past it to the update behind it
+            long updateCommit = ReplicationSlot.lsnValue(parse(accepted.get(1).body()).get("commitLsn").asText());
+            Await.until("slot confirmed past the update", DEADLINE, () -> pg.replicationSlots().stream()
+                    .anyMatch(slot -> slot.slotName().equals("webhook") && slot.confirmedFlushLsnValue() > updateCommit));
+        }
+    }
+
+    @Test
+    void natsJetStreamStoresInsertsAndUpdatesWithTheirMessageIds() throws Exception {
+        PostgresServer pg = PG.server();
+        pg.execute("CREATE TABLE nats_t (id int PRIMARY KEY, name text)");
+        // a stream and subjects of their own: JetStream keeps streams across runs and rejects overlapping subjects
+        String stream = "PGCDC_TEST_" + System.nanoTime();
+        String prefix = "pgcdc.test" + System.nanoTime();
+        try (Connection nats = Nats.connect("nats://127.0.0.1:4222")) {
+            JetStreamManagement jsm = nats.jetStreamManagement();
+            jsm.addStream(StreamConfiguration.builder().name(stream).subjects(prefix + ".>").build());
+            try (RunningRoutes routes = RunningRoutes.capture(pg, "nats", "public.nats_t",
+                    RunningRoutes.integration("nats-jetstream.yaml"), "nats.prefix=" + prefix)) {
+                pg.execute("INSERT INTO nats_t VALUES (1, 'one')", "UPDATE nats_t SET name = 'uno'", "DELETE FROM nats_t",
+                        "INSERT INTO nats_t VALUES (2, 'two')");
+                Await.until("3 messages in " + stream, DEADLINE, () -> messageCount(jsm, stream), n -> n >= 3);
+                List<MessageInfo> messages = List.of(jsm.getMessage(stream, 1), jsm.getMessage(stream, 2),
+                        jsm.getMessage(stream, 3));
+                assertThat(messages).extracting(m -> parse(new String(m.getData(), StandardCharsets.UTF_8)))
+                        .extracting(json -> json.get("op").asText() + " " + json.get("after").get("name").asText())
+                        .containsExactly("c one", "u uno", "c two");
+                assertThat(messages).allSatisfy(m -> {
+                    assertThat(m.getSubject()).isEqualTo(prefix + ".public.nats_t");
+                    assertThat(m.getHeaders().getFirst("Nats-Msg-Id")).endsWith("/public.nats_t");
+                });
+            } finally {
+                jsm.deleteStream(stream);
+            }
+        }
+    }
+
+    private static long messageCount(JetStreamManagement jsm, String stream) {
+        try {
+            return jsm.getStreamInfo(stream).getStreamState().getMsgCount();
+        } catch (IOException | JetStreamApiException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static List<Path> files(Path dir) {
+        if (!Files.isDirectory(dir)) {
+            return List.of();
+        }
+        try (Stream<Path> files = Files.list(dir)) {
+            return files.toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static List<JsonNode> awaitLines(Path file, int count) {
+        return Await.until(count + " lines in " + file, DEADLINE, () -> lines(file), lines -> lines.size() >= count);
+    }
+
+    /** The file's JSON lines; none while it does not exist. */
+    static List<JsonNode> lines(Path file) {
+        if (!Files.exists(file)) {
+            return List.of();
+        }
+        try (Stream<String> lines = Files.lines(file)) {
+            return lines.map(IntegrationsTest::parse).toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    static JsonNode parse(String json) {
+        try {
+            return JSON.readTree(json);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

@@ -1,0 +1,91 @@
+package dev.pgcdc.runner;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.pgcdc.embedded.junit.Await;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The README's first command as a new user runs it: {@code java -jar pgcdc-routes.jar} with no configuration
+ * shows JSON change events from the embedded database, and SIGTERM stops it leaving nothing behind.
+ */
+class RunnerJarIT {
+
+    /** "PostgreSQL 18.6 started on 127.0.0.1:35385 in /tmp/pgcdc-cluster-123/data as user postgres" */
+    private static final Pattern CLUSTER_STARTED = Pattern.compile("PostgreSQL \\S+ started on \\S+ in (\\S+)/data");
+    /** Exit status of a JVM that ran its shutdown hooks on SIGTERM (128 + 15). */
+    private static final int SIGTERM_EXIT = 143;
+
+    @TempDir
+    Path workingDir;
+
+    @Test
+    void printsChangeEventsFromTheEmbeddedDatabaseAndStopsCleanlyOnSigterm() throws Exception {
+        Process runner = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-jar", System.getProperty("pgcdc.runner.jar"))
+                .directory(workingDir.toFile()).redirectErrorStream(true)
+                .redirectOutput(workingDir.resolve("console.txt").toFile()).start();
+        Output output = new Output(workingDir.resolve("console.txt"));
+        try {
+            List<JsonNode> events = Await.until("JSON change events of inserts, updates and deletes",
+                    Duration.ofSeconds(120), output::changeEvents,
+                    list -> list.stream().map(e -> e.get("op").asText()).distinct().count() >= 3);
+            assertThat(events).allSatisfy(e -> assertThat(e.get("table").asText()).isIn("customers", "orders"));
+            Path clusterDir = output.clusterDir().orElseThrow();
+            long postmaster = Long.parseLong(Files.readAllLines(clusterDir.resolve("data/postmaster.pid")).get(0));
+
+            runner.destroy(); // SIGTERM
+            assertThat(runner.waitFor(60, TimeUnit.SECONDS)).as("runner exits after SIGTERM").isTrue();
+            assertThat(runner.exitValue()).as(output.text()).isEqualTo(SIGTERM_EXIT);
+            assertThat(ProcessHandle.of(postmaster).filter(ProcessHandle::isAlive)).as("postmaster " + postmaster).isEmpty();
+            assertThat(clusterDir).doesNotExist();
+            assertThat(output.text()).contains("Embedded PostgreSQL stopped and deleted").doesNotContain(" ERROR ")
+                    .doesNotContain("Exception");
+        } finally {
+            runner.destroyForcibly();
+        }
+    }
+
+    /**
+     * The runner's console, captured in a file: reading the pipe instead races with the JDK draining it when the
+     * process exits, losing the last lines.
+     */
+    private record Output(Path file) {
+
+        List<String> lines() {
+            try {
+                return Files.readAllLines(file);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+
+        String text() {
+            return String.join("\n", lines());
+        }
+
+        /** The change events: lines of the pgcdc.changes logger, JSON after the logger name. */
+        List<JsonNode> changeEvents() {
+            return lines().stream().filter(line -> line.contains(" changes ") && line.contains("{"))
+                    .map(line -> IntegrationsTest.parse(line.substring(line.indexOf('{')))).toList();
+        }
+
+        Optional<Path> clusterDir() {
+            return lines().stream().map(CLUSTER_STARTED::matcher).filter(Matcher::find).map(m -> Path.of(m.group(1)))
+                    .findFirst();
+        }
+    }
+}
