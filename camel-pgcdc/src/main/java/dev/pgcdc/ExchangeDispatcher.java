@@ -31,7 +31,7 @@ final class ExchangeDispatcher implements ChangeSink, Runnable {
     private final Object lock = new Object();
     /**
      * Bumped by {@link #discardPending()}: queued changes of an older generation are dropped, not delivered. Volatile
-     * so that {@link #deliver} reads it without the lock; {@link #admit} re-checks it under the lock.
+     * so that {@link #deliver} reads it without the lock; {@link #next} re-checks it under the lock.
      */
     private volatile long generation;
     private int outstanding;

@@ -104,6 +104,7 @@ final class Child {
         synchronized (stdout) {
             for (String line : stdout) {
                 if (line.startsWith(ResultLine.PREFIX)) {
+                    System.out.println("[benchmark]   " + name + ": " + line.substring(ResultLine.PREFIX.length()));
                     return JSON.readValue(line.substring(ResultLine.PREFIX.length()), new TypeReference<>() { });
                 }
             }
