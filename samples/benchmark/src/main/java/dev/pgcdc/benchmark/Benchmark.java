@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 import dev.pgcdc.embedded.PostgresCluster;
 
@@ -16,12 +17,16 @@ import dev.pgcdc.embedded.PostgresCluster;
  * <pre>
  * java -jar samples/benchmark/target/pgcdc-benchmark.jar [--size full|small|smoke] [--out DIR]
  *      [--baseline-jar OLD-camel-pgcdc.jar] [--jvm-option OPTION]... [--max-inflight N]
+ *      [--parts streaming,snapshot,liveLag,bigTransaction]
  * </pre>
  *
  * {@code --jvm-option} goes to every probe JVM; {@code {name}} in it becomes the probe's log path without extension,
  * e.g. {@code --jvm-option -XX:StartFlightRecording=filename={name}.jfr}.
  */
 public final class Benchmark {
+
+    /** The measurements, in the order they run; {@code --parts} selects some of them (for development). */
+    private static final Set<String> PARTS = Set.of("streaming", "snapshot", "liveLag", "bigTransaction");
 
     private Benchmark() {
     }
@@ -32,6 +37,7 @@ public final class Benchmark {
         Path baseline = null;
         List<String> jvmOptions = new ArrayList<>();
         int maxInflight = 1000;
+        Set<String> parts = PARTS;
         for (int i = 0; i < args.length; i++) {
             String value = i + 1 < args.length ? args[i + 1] : null;
             switch (args[i]) {
@@ -40,18 +46,19 @@ public final class Benchmark {
                 case "--baseline-jar" -> baseline = Path.of(value);
                 case "--jvm-option" -> jvmOptions.add(value);
                 case "--max-inflight" -> maxInflight = Integer.parseInt(value);
+                case "--parts" -> parts = Set.of(value.split(","));
                 default -> throw new IllegalArgumentException("unknown option " + args[i] + " (see README.md)");
             }
             i++;
         }
         Files.createDirectories(out);
-        Report.write(run(size, out, baseline, jvmOptions, maxInflight), out);
+        Report.write(run(size, out, baseline, jvmOptions, maxInflight, parts), out);
         System.out.println(Files.readString(out.resolve("report.md")));
         System.out.println("Written to " + out.toAbsolutePath());
     }
 
-    static Map<String, Object> run(Size size, Path out, Path baseline, List<String> jvmOptions, int maxInflight)
-            throws Exception {
+    static Map<String, Object> run(Size size, Path out, Path baseline, List<String> jvmOptions, int maxInflight,
+                                   Set<String> parts) throws Exception {
         Map<String, Object> figures = new LinkedHashMap<>();
         Map<String, Object> runFacts = new LinkedHashMap<>();
         runFacts.put("size", size.name());
@@ -69,10 +76,16 @@ public final class Benchmark {
             workload.createSchema();
             Consumers consumers = new Consumers(cluster, out, debeziumJar(), jvmOptions, maxInflight);
             Run run = new Run(size, cluster, workload, new Slots(cluster), consumers, baseline);
-            figures.put("streaming", phase("streaming drain", () -> StreamingDrain.measure(run)));
-            figures.put("snapshot", phase("snapshot", () -> SnapshotRead.measure(run)));
-            figures.put("liveLag", phase("live lag", () -> LiveLag.measure(run)));
-            figures.put("bigTransaction", phase("big transaction", () -> BigTransaction.measure(run)));
+            Map<String, Measurement> measurements = new LinkedHashMap<>();
+            measurements.put("streaming", () -> StreamingDrain.measure(run));
+            measurements.put("snapshot", () -> SnapshotRead.measure(run));
+            measurements.put("liveLag", () -> LiveLag.measure(run));
+            measurements.put("bigTransaction", () -> BigTransaction.measure(run));
+            for (Map.Entry<String, Measurement> part : measurements.entrySet()) {
+                if (parts.contains(part.getKey())) {
+                    figures.put(part.getKey(), phase(part.getKey(), part.getValue()));
+                }
+            }
         }
         runFacts.put("loadAverageAtEnd", Environment.loadAverage());
         return figures;

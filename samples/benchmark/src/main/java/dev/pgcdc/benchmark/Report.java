@@ -39,7 +39,22 @@ final class Report {
                 .append(machine.get("loadAverageAtStart")).append(" at start, ").append(run.get("loadAverageAtEnd"))
                 .append(" at end; ").append(map(figures, "versions").get("postgresql")).append("\n\n");
 
-        Map<String, Object> drain = map(figures, "streaming");
+        if (figures.containsKey("streaming")) {
+            streaming(md, map(figures, "streaming"));
+        }
+        if (figures.containsKey("snapshot")) {
+            snapshot(md, map(figures, "snapshot"));
+        }
+        if (figures.containsKey("liveLag")) {
+            liveLag(md, map(figures, "liveLag"));
+        }
+        if (figures.containsKey("bigTransaction")) {
+            bigTransaction(md, map(figures, "bigTransaction"));
+        }
+        return md.toString();
+    }
+
+    private static void streaming(StringBuilder md, Map<String, Object> drain) {
         md.append("**Streaming drain** of ").append(drain.get("changes")).append(" changes\n\n")
                 .append("| consumer | changes/s | seconds | peak heap used MB | peak live heap MB | peak RSS MB |\n")
                 .append("|---|---:|---:|---:|---:|---:|\n");
@@ -53,8 +68,9 @@ final class Report {
             }
         }
         md.append("\nRatios: ").append(map(drain, "ratios")).append("\n\n");
+    }
 
-        Map<String, Object> snapshot = map(figures, "snapshot");
+    private static void snapshot(StringBuilder md, Map<String, Object> snapshot) {
         md.append("**Snapshot** of ").append(snapshot.get("rows")).append(" rows\n\n")
                 .append("| reader | rows/s | seconds |\n|---|---:|---:|\n");
         Map<String, Object> copy = map(snapshot, "copyToStdout");
@@ -65,8 +81,9 @@ final class Report {
         Map<String, Object> debezium = map(snapshot, "debezium");
         md.append("| debezium | ").append(debezium.get("rowsPerSecond")).append(" | ")
                 .append(seconds(debezium.get("seconds"))).append(" |\n\n");
+    }
 
-        Map<String, Object> lag = map(figures, "liveLag");
+    private static void liveLag(StringBuilder md, Map<String, Object> lag) {
         md.append("**Live lag** (pgcdc, commit to exchange)\n\n")
                 .append("| target changes/s | achieved | p50 ms | p99 ms | max ms |\n|---:|---:|---:|---:|---:|\n");
         for (String rate : lag.keySet()) {
@@ -75,9 +92,11 @@ final class Report {
                     .append(r.get("p50Ms")).append(" | ").append(r.get("p99Ms")).append(" | ").append(r.get("maxMs"))
                     .append(" |\n");
         }
+        md.append('\n');
+    }
 
-        Map<String, Object> big = map(figures, "bigTransaction");
-        md.append("\n**One transaction of ").append(big.get("rows")).append(" rows** (pgcdc): ")
+    private static void bigTransaction(StringBuilder md, Map<String, Object> big) {
+        md.append("**One transaction of ").append(big.get("rows")).append(" rows** (pgcdc): ")
                 .append(big.get("changesPerSecond")).append(" changes/s, peak heap used ")
                 .append(big.get("peakHeapUsedMb")).append(" MB, peak live heap ").append(big.get("peakLiveHeapMb"))
                 .append(" MB, peak RSS ").append(big.get("peakRssMb")).append(" MB\n");
@@ -87,7 +106,6 @@ final class Report {
                     .append(baseline.get("peakHeapUsedMb")).append(" MB, peak RSS ").append(baseline.get("peakRssMb"))
                     .append(" MB\n");
         }
-        return md.toString();
     }
 
     private static String seconds(Object value) {
