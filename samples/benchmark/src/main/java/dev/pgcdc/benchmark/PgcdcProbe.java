@@ -9,6 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
+import dev.pgcdc.benchmark.probe.CpuClock;
 import dev.pgcdc.benchmark.probe.MemoryWatch;
 import dev.pgcdc.benchmark.probe.ProbeArgs;
 import dev.pgcdc.benchmark.probe.ResultLine;
@@ -66,6 +67,8 @@ public final class PgcdcProbe {
             result.put("count", tally.count());
             result.put("startupSeconds", (tally.firstNanos() - startNanos) / 1e9);
             result.put("seconds", (endNanos - tally.firstNanos()) / 1e9);
+            result.put("cpuMicrosPerChange",
+                    CpuClock.microsPerChange(tally.firstCpuNanos(), CpuClock.processCpuNanos(), tally.count()));
             result.putAll(memory.figures());
             if (lag) {
                 result.putAll(tally.latencyMillis());

@@ -56,13 +56,15 @@ final class Report {
 
     private static void streaming(StringBuilder md, Map<String, Object> drain) {
         md.append("**Streaming drain** of ").append(drain.get("changes")).append(" changes\n\n")
-                .append("| consumer | changes/s | seconds | peak heap used MB | peak live heap MB | peak RSS MB |\n")
-                .append("|---|---:|---:|---:|---:|---:|\n");
+                .append("| consumer | changes/s | seconds | CPU µs/change | peak heap used MB | peak live heap MB"
+                        + " | peak RSS MB |\n")
+                .append("|---|---:|---:|---:|---:|---:|---:|\n");
         for (String consumer : new String[] {"pgRecvlogical", "pgcdc", "pgcdcBaseline", "debezium"}) {
             if (drain.get(consumer) instanceof Map<?, ?>) {
                 Map<String, Object> c = map(drain, consumer);
                 md.append("| ").append(consumer).append(" | ").append(c.get("changesPerSecond")).append(" | ")
-                        .append(seconds(c.get("seconds"))).append(" | ").append(orDash(c.get("peakHeapUsedMb")))
+                        .append(seconds(c.get("seconds"))).append(" | ").append(orDash(c.get("cpuMicrosPerChange")))
+                        .append(" | ").append(orDash(c.get("peakHeapUsedMb")))
                         .append(" | ").append(orDash(c.get("peakLiveHeapMb"))).append(" | ")
                         .append(orDash(c.get("peakRssMb"))).append(" |\n");
             }
@@ -97,12 +99,14 @@ final class Report {
 
     private static void bigTransaction(StringBuilder md, Map<String, Object> big) {
         md.append("**One transaction of ").append(big.get("rows")).append(" rows** (pgcdc): ")
-                .append(big.get("changesPerSecond")).append(" changes/s, peak heap used ")
+                .append(big.get("changesPerSecond")).append(" changes/s, ").append(big.get("cpuMicrosPerChange"))
+                .append(" CPU µs/change, peak heap used ")
                 .append(big.get("peakHeapUsedMb")).append(" MB, peak live heap ").append(big.get("peakLiveHeapMb"))
                 .append(" MB, peak RSS ").append(big.get("peakRssMb")).append(" MB\n");
         if (big.get("baseline") instanceof Map<?, ?>) {
             Map<String, Object> baseline = map(big, "baseline");
-            md.append("Baseline build: ").append(baseline.get("changesPerSecond")).append(" changes/s, peak heap used ")
+            md.append("Baseline build: ").append(baseline.get("changesPerSecond")).append(" changes/s, ")
+                    .append(baseline.get("cpuMicrosPerChange")).append(" CPU µs/change, peak heap used ")
                     .append(baseline.get("peakHeapUsedMb")).append(" MB, peak RSS ").append(baseline.get("peakRssMb"))
                     .append(" MB\n");
         }

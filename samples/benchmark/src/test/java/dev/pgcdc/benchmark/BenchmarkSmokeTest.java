@@ -24,7 +24,8 @@ class BenchmarkSmokeTest {
         for (String path : List.of("/streaming/pgRecvlogical/changesPerSecond", "/streaming/pgcdc/changesPerSecond",
                 "/streaming/debezium/changesPerSecond", "/streaming/ratios/pgcdcToPgRecvlogical",
                 "/streaming/ratios/pgcdcToDebezium", "/streaming/pgcdc/peakHeapUsedMb",
-                "/streaming/pgcdc/peakLiveHeapMb", "/streaming/pgcdc/peakRssMb",
+                "/streaming/pgcdc/peakLiveHeapMb", "/streaming/pgcdc/peakRssMb", "/streaming/pgcdc/cpuMicrosPerChange",
+                "/streaming/debezium/cpuMicrosPerChange",
                 "/snapshot/copyToStdout/rowsPerSecond", "/snapshot/debezium/rowsPerSecond",
                 "/liveLag/1000/p50Ms", "/liveLag/1000/p99Ms", "/liveLag/1000/maxMs", "/liveLag/2000/p99Ms",
                 "/bigTransaction/changesPerSecond", "/bigTransaction/peakLiveHeapMb", "/bigTransaction/peakRssMb")) {

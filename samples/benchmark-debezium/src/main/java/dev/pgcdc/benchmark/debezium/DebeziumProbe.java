@@ -4,6 +4,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
+import dev.pgcdc.benchmark.probe.CpuClock;
 import dev.pgcdc.benchmark.probe.MemoryWatch;
 import dev.pgcdc.benchmark.probe.ProbeArgs;
 import dev.pgcdc.benchmark.probe.ResultLine;
@@ -57,6 +58,8 @@ public final class DebeziumProbe {
             result.put("startupSeconds", (tally.firstNanos() - startNanos) / 1e9);
             result.put("seconds", (tally.lastNanos() - tally.firstNanos()) / 1e9);
             result.put("totalSeconds", (tally.lastNanos() - startNanos) / 1e9);
+            result.put("cpuMicrosPerChange",
+                    CpuClock.microsPerChange(tally.firstCpuNanos(), CpuClock.processCpuNanos(), tally.count()));
             result.putAll(memory.figures());
             result.put("version", io.debezium.connector.postgresql.Module.version());
             ResultLine.print(result);

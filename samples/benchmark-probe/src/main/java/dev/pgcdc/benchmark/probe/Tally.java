@@ -20,6 +20,7 @@ public final class Tally {
     private final CountDownLatch reached = new CountDownLatch(1);
     private long count;
     private long firstNanos;
+    private long firstCpuNanos;
     private long lastNanos;
 
     /**
@@ -38,6 +39,7 @@ public final class Tally {
         long now = System.nanoTime();
         if (count == 0) {
             firstNanos = now;
+            firstCpuNanos = CpuClock.processCpuNanos();
         }
         lastNanos = now;
         long measured = count - warmup;
@@ -63,6 +65,11 @@ public final class Tally {
     /** Nanos (System.nanoTime) of the first change. */
     public synchronized long firstNanos() {
         return firstNanos;
+    }
+
+    /** The JVM's CPU time when the first change arrived: CPU figures leave start-up out, as the rates do. */
+    public synchronized long firstCpuNanos() {
+        return firstCpuNanos;
     }
 
     /** Nanos (System.nanoTime) of the latest change. */
