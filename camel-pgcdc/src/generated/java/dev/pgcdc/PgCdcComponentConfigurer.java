@@ -75,8 +75,22 @@ public class PgCdcComponentConfigurer extends PropertyConfigurerSupport implemen
         case "setupMode": getOrCreateConfiguration(target).setSetupMode(property(camelContext, dev.pgcdc.setup.SetupMode.class, value)); return true;
         case "shutdowntimeout":
         case "shutdownTimeout": getOrCreateConfiguration(target).setShutdownTimeout(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
+        case "signaltable":
+        case "signalTable": getOrCreateConfiguration(target).setSignalTable(property(camelContext, java.lang.String.class, value)); return true;
+        case "skipsnapshottables":
+        case "skipSnapshotTables": getOrCreateConfiguration(target).setSkipSnapshotTables(property(camelContext, java.lang.String.class, value)); return true;
         case "slotmonitorinterval":
         case "slotMonitorInterval": getOrCreateConfiguration(target).setSlotMonitorInterval(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
+        case "snapshotchunksize":
+        case "snapshotChunkSize": getOrCreateConfiguration(target).setSnapshotChunkSize(property(camelContext, int.class, value)); return true;
+        case "snapshotmode":
+        case "snapshotMode": getOrCreateConfiguration(target).setSnapshotMode(property(camelContext, dev.pgcdc.snapshot.SnapshotMode.class, value)); return true;
+        case "snapshotparallelism":
+        case "snapshotParallelism": getOrCreateConfiguration(target).setSnapshotParallelism(property(camelContext, int.class, value)); return true;
+        case "snapshotstaterepository":
+        case "snapshotStateRepository": getOrCreateConfiguration(target).setSnapshotStateRepository(property(camelContext, org.apache.camel.spi.StateRepository.class, value)); return true;
+        case "snapshotstatetable":
+        case "snapshotStateTable": getOrCreateConfiguration(target).setSnapshotStateTable(property(camelContext, java.lang.String.class, value)); return true;
         case "sshhost":
         case "sshHost": getOrCreateConfiguration(target).setSshHost(property(camelContext, java.lang.String.class, value)); return true;
         case "sshhostkeyfingerprint":
@@ -163,8 +177,22 @@ public class PgCdcComponentConfigurer extends PropertyConfigurerSupport implemen
         case "setupMode": return dev.pgcdc.setup.SetupMode.class;
         case "shutdowntimeout":
         case "shutdownTimeout": return long.class;
+        case "signaltable":
+        case "signalTable": return java.lang.String.class;
+        case "skipsnapshottables":
+        case "skipSnapshotTables": return java.lang.String.class;
         case "slotmonitorinterval":
         case "slotMonitorInterval": return long.class;
+        case "snapshotchunksize":
+        case "snapshotChunkSize": return int.class;
+        case "snapshotmode":
+        case "snapshotMode": return dev.pgcdc.snapshot.SnapshotMode.class;
+        case "snapshotparallelism":
+        case "snapshotParallelism": return int.class;
+        case "snapshotstaterepository":
+        case "snapshotStateRepository": return org.apache.camel.spi.StateRepository.class;
+        case "snapshotstatetable":
+        case "snapshotStateTable": return java.lang.String.class;
         case "sshhost":
         case "sshHost": return java.lang.String.class;
         case "sshhostkeyfingerprint":
@@ -252,8 +280,22 @@ public class PgCdcComponentConfigurer extends PropertyConfigurerSupport implemen
         case "setupMode": return getOrCreateConfiguration(target).getSetupMode();
         case "shutdowntimeout":
         case "shutdownTimeout": return getOrCreateConfiguration(target).getShutdownTimeout();
+        case "signaltable":
+        case "signalTable": return getOrCreateConfiguration(target).getSignalTable();
+        case "skipsnapshottables":
+        case "skipSnapshotTables": return getOrCreateConfiguration(target).getSkipSnapshotTables();
         case "slotmonitorinterval":
         case "slotMonitorInterval": return getOrCreateConfiguration(target).getSlotMonitorInterval();
+        case "snapshotchunksize":
+        case "snapshotChunkSize": return getOrCreateConfiguration(target).getSnapshotChunkSize();
+        case "snapshotmode":
+        case "snapshotMode": return getOrCreateConfiguration(target).getSnapshotMode();
+        case "snapshotparallelism":
+        case "snapshotParallelism": return getOrCreateConfiguration(target).getSnapshotParallelism();
+        case "snapshotstaterepository":
+        case "snapshotStateRepository": return getOrCreateConfiguration(target).getSnapshotStateRepository();
+        case "snapshotstatetable":
+        case "snapshotStateTable": return getOrCreateConfiguration(target).getSnapshotStateTable();
         case "sshhost":
         case "sshHost": return getOrCreateConfiguration(target).getSshHost();
         case "sshhostkeyfingerprint":
@@ -288,6 +330,15 @@ public class PgCdcComponentConfigurer extends PropertyConfigurerSupport implemen
         case "user": return getOrCreateConfiguration(target).getUser();
         case "valueformat":
         case "valueFormat": return getOrCreateConfiguration(target).getValueFormat();
+        default: return null;
+        }
+    }
+
+    @Override
+    public Object getCollectionValueType(Object target, String name, boolean ignoreCase) {
+        switch (ignoreCase ? name.toLowerCase() : name) {
+        case "snapshotstaterepository":
+        case "snapshotStateRepository": return java.lang.String.class;
         default: return null;
         }
     }

@@ -69,8 +69,22 @@ public class PgCdcEndpointConfigurer extends PropertyConfigurerSupport implement
         case "setupMode": target.getConfiguration().setSetupMode(property(camelContext, dev.pgcdc.setup.SetupMode.class, value)); return true;
         case "shutdowntimeout":
         case "shutdownTimeout": target.getConfiguration().setShutdownTimeout(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
+        case "signaltable":
+        case "signalTable": target.getConfiguration().setSignalTable(property(camelContext, java.lang.String.class, value)); return true;
+        case "skipsnapshottables":
+        case "skipSnapshotTables": target.getConfiguration().setSkipSnapshotTables(property(camelContext, java.lang.String.class, value)); return true;
         case "slotmonitorinterval":
         case "slotMonitorInterval": target.getConfiguration().setSlotMonitorInterval(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
+        case "snapshotchunksize":
+        case "snapshotChunkSize": target.getConfiguration().setSnapshotChunkSize(property(camelContext, int.class, value)); return true;
+        case "snapshotmode":
+        case "snapshotMode": target.getConfiguration().setSnapshotMode(property(camelContext, dev.pgcdc.snapshot.SnapshotMode.class, value)); return true;
+        case "snapshotparallelism":
+        case "snapshotParallelism": target.getConfiguration().setSnapshotParallelism(property(camelContext, int.class, value)); return true;
+        case "snapshotstaterepository":
+        case "snapshotStateRepository": target.getConfiguration().setSnapshotStateRepository(property(camelContext, org.apache.camel.spi.StateRepository.class, value)); return true;
+        case "snapshotstatetable":
+        case "snapshotStateTable": target.getConfiguration().setSnapshotStateTable(property(camelContext, java.lang.String.class, value)); return true;
         case "sshhost":
         case "sshHost": target.getConfiguration().setSshHost(property(camelContext, java.lang.String.class, value)); return true;
         case "sshhostkeyfingerprint":
@@ -158,8 +172,22 @@ public class PgCdcEndpointConfigurer extends PropertyConfigurerSupport implement
         case "setupMode": return dev.pgcdc.setup.SetupMode.class;
         case "shutdowntimeout":
         case "shutdownTimeout": return long.class;
+        case "signaltable":
+        case "signalTable": return java.lang.String.class;
+        case "skipsnapshottables":
+        case "skipSnapshotTables": return java.lang.String.class;
         case "slotmonitorinterval":
         case "slotMonitorInterval": return long.class;
+        case "snapshotchunksize":
+        case "snapshotChunkSize": return int.class;
+        case "snapshotmode":
+        case "snapshotMode": return dev.pgcdc.snapshot.SnapshotMode.class;
+        case "snapshotparallelism":
+        case "snapshotParallelism": return int.class;
+        case "snapshotstaterepository":
+        case "snapshotStateRepository": return org.apache.camel.spi.StateRepository.class;
+        case "snapshotstatetable":
+        case "snapshotStateTable": return java.lang.String.class;
         case "sshhost":
         case "sshHost": return java.lang.String.class;
         case "sshhostkeyfingerprint":
@@ -248,8 +276,22 @@ public class PgCdcEndpointConfigurer extends PropertyConfigurerSupport implement
         case "setupMode": return target.getConfiguration().getSetupMode();
         case "shutdowntimeout":
         case "shutdownTimeout": return target.getConfiguration().getShutdownTimeout();
+        case "signaltable":
+        case "signalTable": return target.getConfiguration().getSignalTable();
+        case "skipsnapshottables":
+        case "skipSnapshotTables": return target.getConfiguration().getSkipSnapshotTables();
         case "slotmonitorinterval":
         case "slotMonitorInterval": return target.getConfiguration().getSlotMonitorInterval();
+        case "snapshotchunksize":
+        case "snapshotChunkSize": return target.getConfiguration().getSnapshotChunkSize();
+        case "snapshotmode":
+        case "snapshotMode": return target.getConfiguration().getSnapshotMode();
+        case "snapshotparallelism":
+        case "snapshotParallelism": return target.getConfiguration().getSnapshotParallelism();
+        case "snapshotstaterepository":
+        case "snapshotStateRepository": return target.getConfiguration().getSnapshotStateRepository();
+        case "snapshotstatetable":
+        case "snapshotStateTable": return target.getConfiguration().getSnapshotStateTable();
         case "sshhost":
         case "sshHost": return target.getConfiguration().getSshHost();
         case "sshhostkeyfingerprint":
@@ -284,6 +326,15 @@ public class PgCdcEndpointConfigurer extends PropertyConfigurerSupport implement
         case "user": return target.getConfiguration().getUser();
         case "valueformat":
         case "valueFormat": return target.getConfiguration().getValueFormat();
+        default: return null;
+        }
+    }
+
+    @Override
+    public Object getCollectionValueType(Object target, String name, boolean ignoreCase) {
+        switch (ignoreCase ? name.toLowerCase() : name) {
+        case "snapshotstaterepository":
+        case "snapshotStateRepository": return java.lang.String.class;
         default: return null;
         }
     }

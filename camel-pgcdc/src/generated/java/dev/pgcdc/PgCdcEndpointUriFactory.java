@@ -23,7 +23,7 @@ public class PgCdcEndpointUriFactory extends org.apache.camel.support.component.
     private static final Set<String> SECRET_PROPERTY_NAMES;
     private static final Map<String, String> MULTI_VALUE_PREFIXES;
     static {
-        Set<String> props = new HashSet<>(46);
+        Set<String> props = new HashSet<>(53);
         props.add("binary");
         props.add("bridgeErrorHandler");
         props.add("connectTimeout");
@@ -50,8 +50,15 @@ public class PgCdcEndpointUriFactory extends org.apache.camel.support.component.
         props.add("replicaIdentityFull");
         props.add("setupMode");
         props.add("shutdownTimeout");
+        props.add("signalTable");
+        props.add("skipSnapshotTables");
         props.add("slotMonitorInterval");
         props.add("slotName");
+        props.add("snapshotChunkSize");
+        props.add("snapshotMode");
+        props.add("snapshotParallelism");
+        props.add("snapshotStateRepository");
+        props.add("snapshotStateTable");
         props.add("sshHost");
         props.add("sshHostKeyFingerprint");
         props.add("sshKnownHostsFile");

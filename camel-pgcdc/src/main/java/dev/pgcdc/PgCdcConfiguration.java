@@ -1,6 +1,8 @@
 package dev.pgcdc;
 
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 
 import dev.pgcdc.connect.ConnectionSettings;
@@ -8,13 +10,16 @@ import dev.pgcdc.connect.Secrets;
 import dev.pgcdc.connect.SshSettings;
 import dev.pgcdc.connect.SslMode;
 import dev.pgcdc.connect.SslSettings;
-import dev.pgcdc.setup.SetupMode;
-import dev.pgcdc.setup.TableName;
 import dev.pgcdc.filter.ColumnExclusions;
 import dev.pgcdc.filter.TableFilter;
+import dev.pgcdc.setup.SetupMode;
+import dev.pgcdc.setup.TableName;
+import dev.pgcdc.snapshot.SnapshotMode;
+import dev.pgcdc.snapshot.SnapshotOptions;
 import dev.pgcdc.stream.DecodingOptions;
 import org.apache.camel.RuntimeCamelException;
 import org.apache.camel.spi.Metadata;
+import org.apache.camel.spi.StateRepository;
 import org.apache.camel.spi.UriParam;
 import org.apache.camel.spi.UriParams;
 import org.apache.camel.spi.UriPath;
@@ -81,11 +86,11 @@ public class PgCdcConfiguration implements Cloneable {
     private String sshHostKeyFingerprint;
     @UriParam(label = "common", description = "The publication to stream; defaults to the slot name.")
     private String publication;
-    @UriParam(label = "common", description = "Tables to capture, comma-separated, as schema.table (or table for"
-                                             + " schema public), each a name or a glob pattern (* any characters, ?"
-                                             + " one), e.g. public.orders,public.order_*. Changes of other tables"
-                                             + " are dropped (and acknowledged). When the publication has to be"
-                                             + " created, it is created for the tables that exist and match.")
+    @UriParam(label = "common", description = "Tables to capture, comma-separated, written as in SQL: schema.table"
+            + " (no schema means public), unquoted names fold to lower case, double quotes keep case, dots and"
+            + " commas (sales.\"Order\"); unquoted parts may be glob patterns (* any characters, ? one), e.g."
+            + " public.orders,public.order_*. Changes of other tables are dropped (and acknowledged). When the"
+            + " publication has to be created, it is created for the tables that exist and match.")
     private String tables;
     @UriParam(label = "common", defaultValue = "AUTO", description = "AUTO: create the publication, slot and heartbeat"
             + " table when the user may, and fail with the SQL still missing otherwise. VALIDATE: change nothing and"
@@ -160,6 +165,34 @@ public class PgCdcConfiguration implements Cloneable {
     @UriParam(label = "consumer", defaultValue = "false", description = "Drop the replication slot when the consumer"
             + " stops. Stopping is not deleting: leave it off unless the pipeline is removed for good.")
     private boolean dropSlotOnStop;
+    @UriParam(label = "consumer,snapshot", defaultValue = "initial", enums = "initial,never,always,initial_only",
+              description = "When to snapshot the published tables (deliver their existing rows as op r):"
+                            + " initial snapshots each table not snapshotted to the end yet, then streams; never"
+                            + " only streams; always snapshots every table on every start; initial_only snapshots"
+                            + " and then stops the route. Streaming goes on during the snapshot.")
+    private SnapshotMode snapshotMode = SnapshotMode.INITIAL;
+    @UriParam(label = "consumer,snapshot", description = "Published tables that are only streamed, never"
+            + " snapshotted, comma-separated, as schema.table (or table for schema public).")
+    private String skipSnapshotTables;
+    @UriParam(label = "consumer,snapshot", defaultValue = "4096", description = "Rows per snapshot chunk: each chunk"
+            + " is read in its own short transaction, and the snapshot holds at most one chunk per table in memory.")
+    private int snapshotChunkSize = 4096;
+    @UriParam(label = "consumer,snapshot", defaultValue = "1", description = "How many tables are snapshotted at the"
+            + " same time, each on a connection of its own.")
+    private int snapshotParallelism = 1;
+    @UriParam(label = "consumer,snapshot", defaultValue = "public.pgcdc_signal", description = "The signal table"
+            + " (schema.table), which must be in the publication: the snapshot's chunk watermarks pass through it,"
+            + " and inserting a row (slot_name, kind 'snapshot', table_name) asks for a table to be snapshotted"
+            + " again. Created and added to the publication when missing, if the user may.")
+    private String signalTable = "public.pgcdc_signal";
+    @UriParam(label = "consumer,snapshot", defaultValue = "public.pgcdc_snapshot_state", description = "The table"
+            + " (schema.table) that keeps snapshot progress per slot and table, so an interrupted snapshot resumes."
+            + " Created when missing, if the user may. Not used when snapshotStateRepository is set.")
+    private String snapshotStateTable = "public.pgcdc_snapshot_state";
+    @UriParam(label = "consumer,snapshot,advanced", description = "A Camel StateRepository to keep snapshot progress"
+            + " in instead of the snapshotStateTable.")
+    private StateRepository<String, String> snapshotStateRepository;
+
     /** The decoding and filter options, checked. */
     public DecodingOptions decodingOptions() {
         boolean rawText = "text".equalsIgnoreCase(valueFormat);
@@ -213,6 +246,13 @@ public class PgCdcConfiguration implements Cloneable {
     public List<TableName> replicaIdentityFullTables() {
         return replicaIdentityFull == null || replicaIdentityFull.isBlank() ? List.of()
                 : TableName.parseList(replicaIdentityFull);
+    }
+
+    /** The snapshot options; it reads only what the route would see (the decoding options' filters). */
+    public SnapshotOptions snapshotOptions(DecodingOptions decoding) {
+        return new SnapshotOptions(slotName, resolvedPublication(), snapshotMode, TableName.parseSet(skipSnapshotTables),
+                snapshotChunkSize, snapshotParallelism, TableName.parse(signalTable), TableName.parse(snapshotStateTable),
+                Duration.ofMillis(reconnectDelay), decoding.tables(), decoding.columns());
     }
 
     public String getSlotName() {
@@ -557,5 +597,61 @@ public class PgCdcConfiguration implements Cloneable {
 
     public void setHeartbeatTable(String heartbeatTable) {
         this.heartbeatTable = heartbeatTable;
+    }
+
+    public SnapshotMode getSnapshotMode() {
+        return snapshotMode;
+    }
+
+    public void setSnapshotMode(SnapshotMode snapshotMode) {
+        this.snapshotMode = snapshotMode;
+    }
+
+    public String getSkipSnapshotTables() {
+        return skipSnapshotTables;
+    }
+
+    public void setSkipSnapshotTables(String skipSnapshotTables) {
+        this.skipSnapshotTables = skipSnapshotTables;
+    }
+
+    public int getSnapshotChunkSize() {
+        return snapshotChunkSize;
+    }
+
+    public void setSnapshotChunkSize(int snapshotChunkSize) {
+        this.snapshotChunkSize = snapshotChunkSize;
+    }
+
+    public int getSnapshotParallelism() {
+        return snapshotParallelism;
+    }
+
+    public void setSnapshotParallelism(int snapshotParallelism) {
+        this.snapshotParallelism = snapshotParallelism;
+    }
+
+    public String getSignalTable() {
+        return signalTable;
+    }
+
+    public void setSignalTable(String signalTable) {
+        this.signalTable = signalTable;
+    }
+
+    public String getSnapshotStateTable() {
+        return snapshotStateTable;
+    }
+
+    public void setSnapshotStateTable(String snapshotStateTable) {
+        this.snapshotStateTable = snapshotStateTable;
+    }
+
+    public StateRepository<String, String> getSnapshotStateRepository() {
+        return snapshotStateRepository;
+    }
+
+    public void setSnapshotStateRepository(StateRepository<String, String> snapshotStateRepository) {
+        this.snapshotStateRepository = snapshotStateRepository;
     }
 }

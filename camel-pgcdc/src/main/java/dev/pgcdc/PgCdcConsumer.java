@@ -11,10 +11,11 @@ import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import dev.pgcdc.connect.PgConnector;
-import dev.pgcdc.event.Lsn;
 import dev.pgcdc.event.ChangeEvent;
+import dev.pgcdc.event.Lsn;
 import dev.pgcdc.ops.Heartbeat;
 import dev.pgcdc.ops.SlotStatus;
 import dev.pgcdc.ops.SlotWatch;
@@ -25,12 +26,21 @@ import dev.pgcdc.setup.SetupOutcome;
 import dev.pgcdc.setup.SetupPlan;
 import dev.pgcdc.setup.SetupRequest;
 import dev.pgcdc.setup.TableName;
+import dev.pgcdc.snapshot.RepositoryStateStore;
+import dev.pgcdc.snapshot.SnapshotMode;
+import dev.pgcdc.snapshot.SnapshotOptions;
+import dev.pgcdc.snapshot.SnapshotPhase;
+import dev.pgcdc.snapshot.SnapshotSetup;
+import dev.pgcdc.snapshot.SnapshotStateStore;
+import dev.pgcdc.snapshot.Snapshotter;
+import dev.pgcdc.snapshot.TableStateStore;
 import dev.pgcdc.stream.ChangeModelPreflight;
 import dev.pgcdc.stream.DecodingOptions;
 import dev.pgcdc.stream.Replicator;
 import dev.pgcdc.stream.ReplicatorState;
 import dev.pgcdc.stream.StreamOptions;
 import dev.pgcdc.stream.StreamStats;
+import dev.pgcdc.stream.StreamTap;
 import org.apache.camel.Processor;
 import org.apache.camel.api.management.ManagedAttribute;
 import org.apache.camel.api.management.ManagedOperation;
@@ -41,10 +51,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Wires the parts together: preflight on start, the replication thread ({@link Replicator}), the thread that hands
- * changes to the route ({@link ExchangeDispatcher}) and the slot monitor; exposes health and managed attributes.
+ * Wires the parts together: setup on start, the replication thread ({@link Replicator}), the thread that hands
+ * changes to the route ({@link ExchangeDispatcher}), the snapshot ({@link Snapshotter}), heartbeats and the slot
+ * monitor; exposes health and managed attributes.
  */
-@ManagedResource(description = "PostgreSQL CDC consumer")
+@ManagedResource(description = "pgcdc consumer: streams changes of a PostgreSQL database and snapshots its tables")
 public class PgCdcConsumer extends DefaultConsumer {
 
     private static final Logger LOG = LoggerFactory.getLogger(PgCdcConsumer.class);
@@ -58,6 +69,9 @@ public class PgCdcConsumer extends DefaultConsumer {
     private Future<?> replicatorDone;
     private SlotWatch slotWatch;
     private Heartbeat heartbeat;
+    private Snapshotter snapshotter;
+    private SnapshotStateStore snapshotState;
+    private ExecutorService snapshotWorkers;
 
     PgCdcConsumer(PgCdcEndpoint endpoint, Processor processor) {
         super(endpoint, processor);
@@ -77,12 +91,28 @@ public class PgCdcConsumer extends DefaultConsumer {
         if (!prepareServer(decoding)) {
             return;
         }
+        SnapshotOptions snapshotOptions = configuration.snapshotOptions(decoding);
+        boolean stateInDatabase = configuration.getSnapshotStateRepository() == null;
+        boolean snapshots;
+        try (Connection connection = connector.openJdbc("pgcdc " + configuration.getSlotName() + " snapshot setup")) {
+            // with snapshotMode=never the signal table is optional: without it only on-demand snapshots are missing
+            snapshots = new SnapshotSetup(connection, snapshotOptions)
+                    .ensure(stateInDatabase, snapshotOptions.mode() != SnapshotMode.NEVER);
+        }
+        StreamTap tap = StreamTap.NONE;
+        if (snapshots) {
+            snapshotState = stateInDatabase
+                    ? new TableStateStore(connector, configuration.getSlotName(), snapshotOptions.stateTable())
+                    : new RepositoryStateStore(configuration.getSnapshotStateRepository(), configuration.getSlotName());
+            snapshotter = new Snapshotter(connector, snapshotOptions, snapshotState, new SnapshotEvents());
+            tap = snapshotter.tap();
+        }
         StreamOptions options = new StreamOptions(configuration.getSlotName(),
                 List.of(configuration.resolvedPublication()), configuration.getMaxInflight(),
                 Duration.ofMillis(configuration.getStatusInterval()), Duration.ofMillis(configuration.getShutdownTimeout()),
                 decoding);
         dispatcher = new ExchangeDispatcher(this, configuration);
-        replicator = new Replicator(connector, options, dispatcher, Duration.ofMillis(configuration.getReconnectDelay()),
+        replicator = new Replicator(connector, options, dispatcher, tap, Duration.ofMillis(configuration.getReconnectDelay()),
                 Duration.ofMillis(configuration.getReconnectMaxDelay()),
                 (message, cause) -> getExceptionHandler().handleException(message, cause));
         slotWatch = new SlotWatch(connector, configuration.getSlotName(), configuration.getLagWarnBytes(),
@@ -90,7 +120,7 @@ public class PgCdcConsumer extends DefaultConsumer {
         setHealthCheck(new PgCdcHealthCheck(this, getRouteId(), Duration.ofMillis(configuration.getHealthGracePeriod())));
 
         ExecutorServiceManager executors = getEndpoint().getCamelContext().getExecutorServiceManager();
-        executor = executors.newFixedThreadPool(this, "pgcdc-" + configuration.getSlotName(), 2);
+        executor = executors.newFixedThreadPool(this, "pgcdc-" + configuration.getSlotName(), snapshots ? 3 : 2);
         scheduler = executors.newSingleThreadScheduledExecutor(this, "pgcdc-monitor-" + configuration.getSlotName());
         executor.submit(dispatcher);
         replicatorDone = executor.submit(replicator);
@@ -101,6 +131,17 @@ public class PgCdcConsumer extends DefaultConsumer {
                     : Heartbeat.viaTable(connector, configuration.getSlotName(), table.schema(), table.name());
             scheduler.scheduleWithFixedDelay(heartbeat, configuration.getHeartbeatInterval(),
                     configuration.getHeartbeatInterval(), TimeUnit.MILLISECONDS);
+        }
+        if (snapshotter != null) {
+            snapshotWorkers = executors.newFixedThreadPool(this, "pgcdc-" + configuration.getSlotName() + "-snapshot",
+                    snapshotOptions.parallelism());
+            try {
+                // the third thread of the consumer's pool takes snapshot requests from the signal table
+                snapshotter.start(snapshotWorkers, executor);
+            } catch (Exception e) {
+                doStop(); // e.g. a table without primary key: stop the threads already running, then fail
+                throw e;
+            }
         }
     }
 
@@ -139,6 +180,14 @@ public class PgCdcConsumer extends DefaultConsumer {
 
     @Override
     protected void doStop() throws Exception {
+        if (snapshotter != null) {
+            snapshotter.stop();
+            getEndpoint().getCamelContext().getExecutorServiceManager().shutdownGraceful(snapshotWorkers, 5000);
+            if (snapshotState instanceof AutoCloseable closeable) {
+                closeable.close();
+            }
+            snapshotter = null;
+        }
         stopStreaming();
         if (scheduler != null) {
             getEndpoint().getCamelContext().getExecutorServiceManager().shutdownNow(scheduler);
@@ -272,5 +321,60 @@ public class PgCdcConsumer extends DefaultConsumer {
     public double getLagSeconds() {
         Instant last = replicator == null ? null : replicator.stats().lastCommitTimestamp();
         return last == null ? 0 : Duration.between(last, Instant.now()).toMillis() / 1000.0;
+    }
+
+    /** Where the snapshot stands; for health checks. */
+    public SnapshotPhase snapshotPhase() {
+        return snapshotter == null ? SnapshotPhase.COMPLETED : snapshotter.phase();
+    }
+
+    @ManagedAttribute(description = "Where the snapshot stands: PENDING, RUNNING, COMPLETED or FAILED")
+    public String getSnapshotPhase() {
+        return snapshotPhase().name();
+    }
+
+    /**
+     * Snapshots one table again while streaming continues, e.g. after a sink lost data. From SQL: insert a row into
+     * the signal table, {@code INSERT INTO pgcdc_signal (slot_name, kind, table_name) VALUES ('slot', 'snapshot',
+     * 'public.orders')}.
+     */
+    @ManagedOperation(description = "Snapshots one published table (schema.table) again while streaming continues")
+    public void resnapshotTable(String table) throws Exception {
+        if (snapshotter == null) {
+            throw new IllegalStateException("Snapshots are unavailable: the signal table "
+                    + configuration.getSignalTable() + " is missing or not in publication "
+                    + configuration.resolvedPublication() + ". Run:\n"
+                    + SnapshotSetup.requiredSql(configuration.snapshotOptions(configuration.decodingOptions()),
+                            configuration.getSnapshotStateRepository() == null));
+        }
+        snapshotter.resnapshot(table);
+    }
+
+    /** Reports snapshot failures to Camel, and ends the route after the snapshot in mode initial_only. */
+    private final class SnapshotEvents implements Snapshotter.Listener {
+
+        private final AtomicBoolean routeStopped = new AtomicBoolean();
+
+        @Override
+        public void failed(String message, Throwable cause) {
+            getExceptionHandler().handleException(message, cause);
+        }
+
+        @Override
+        public void completed() {
+            if (configuration.getSnapshotMode() == SnapshotMode.INITIAL_ONLY && routeStopped.compareAndSet(false, true)) {
+                LOG.info("pgcdc:{}: snapshot complete (snapshotMode=initial_only): stopping route {}",
+                        configuration.getSlotName(), getRouteId());
+                // a route must not be stopped from one of its own consumer's threads
+                Thread stopper = new Thread(() -> {
+                    try {
+                        getEndpoint().getCamelContext().getRouteController().stopRoute(getRouteId());
+                    } catch (Exception e) {
+                        getExceptionHandler().handleException("pgcdc: could not stop route " + getRouteId(), e);
+                    }
+                }, "pgcdc-" + configuration.getSlotName() + "-stop");
+                stopper.start();
+            }
+        }
     }
 }

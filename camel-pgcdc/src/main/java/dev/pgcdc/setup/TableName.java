@@ -1,8 +1,10 @@
 package dev.pgcdc.setup;
 
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 import java.util.Objects;
 
 import dev.pgcdc.sql.Identifiers;
@@ -44,6 +46,16 @@ public record TableName(String schema, String name) {
     /** Unquoted names fold to lower case, as PostgreSQL folds them. */
     private static String folded(QualifiedNames.Part part) {
         return part.quoted() ? part.text() : part.text().toLowerCase(Locale.ROOT);
+    }
+
+    /** {@link #parseList} without duplicates, in the order written. */
+    public static Set<TableName> parseSet(String text) {
+        return new LinkedHashSet<>(parseList(text));
+    }
+
+    /** Whether this is the table {@code schema.name} as stored in the catalog. */
+    public boolean is(String schemaName, String tableName) {
+        return name.equals(tableName) && schema.equals(schemaName);
     }
 
     /** Reads one name as written in SQL, see {@link #parseList(String)}. */

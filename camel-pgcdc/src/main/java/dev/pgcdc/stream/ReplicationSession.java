@@ -37,7 +37,7 @@ import org.slf4j.LoggerFactory;
  * <p>The session stops delivering for good at the first stop request or route failure: from then on no change is
  * registered and no commit recorded, so nothing decoded after that point can ever be acknowledged.
  */
-final class ReplicationSession implements DecodeListener, AckListener {
+final class ReplicationSession implements DecodeListener, AckListener, StreamTap.Emitter {
 
     private static final Logger LOG = LoggerFactory.getLogger(ReplicationSession.class);
 
@@ -59,6 +59,7 @@ final class ReplicationSession implements DecodeListener, AckListener {
     private final Map<Integer, RelationInfo> relations = new HashMap<>();
     /** Tables ({@code schema.table}) whose next change is the first after their columns changed. */
     private final Set<String> schemaChanged = new HashSet<>();
+    private final StreamTap tap;
 
     private volatile boolean stopRequested;
     private volatile Throwable routeFailure;
@@ -71,8 +72,9 @@ final class ReplicationSession implements DecodeListener, AckListener {
     private long lastReportedLsn;
 
     ReplicationSession(PGReplicationStream stream, StreamOptions options, ChangeSink sink, long confirmedLsn,
-                       StreamStats stats, Catalog catalog) {
+                       StreamStats stats, Catalog catalog, StreamTap tap) {
         this.stream = stream;
+        this.tap = tap;
         this.options = options;
         this.sink = sink;
         this.stats = stats;
@@ -92,7 +94,11 @@ final class ReplicationSession implements DecodeListener, AckListener {
             throw e.getCause();
         } finally {
             delivering = false;
-            drain();
+            try {
+                drain();
+            } finally {
+                tap.sessionEnded();
+            }
         }
         return routeFailure != null ? Outcome.ROUTE_FAILED : Outcome.STOPPED;
     }
@@ -147,29 +153,48 @@ final class ReplicationSession implements DecodeListener, AckListener {
 
     @Override
     public void change(ChangeEvent event) {
-        if (options.decoding().tables().includes(event.getSchema(), event.getTable())) {
-            deliver(event, schemaChanged.remove(event.getSchema() + '.' + event.getTable()));
+        // the tap (snapshot watermarks, signals) sees every change, before the table filter
+        if (delivering && tap.accept(event, this)
+                && options.decoding().tables().includes(event.getSchema(), event.getTable())) {
+            deliver(event, schemaChanged.remove(event.getSchema() + '.' + event.getTable()), this);
         }
     }
 
     @Override
     public void message(LogicalMessage message) {
         if (options.decoding().emitMessages()) {
-            deliver(message, false);
+            deliver(message, false, this);
         }
     }
 
-    private void deliver(ChangeRecord record, boolean firstOfNewSchema) {
+    @Override
+    public boolean emit(ChangeEvent change, Runnable onCompleted) {
+        return deliver(change, false, new AckListener() {
+            @Override
+            public void completed(long seq) {
+                ReplicationSession.this.completed(seq);
+                onCompleted.run();
+            }
+
+            @Override
+            public void failed(long seq, Throwable cause) {
+                ReplicationSession.this.failed(seq, cause);
+            }
+        });
+    }
+
+    private boolean deliver(ChangeRecord record, boolean firstOfNewSchema, AckListener listener) {
         if (!delivering) {
-            return;
+            return false;
         }
         long seq = awaitCapacity();
         if (seq < 0) {
             delivering = false;
-            return;
+            return false;
         }
         stats.received(record);
-        sink.deliver(record, firstOfNewSchema, seq, this);
+        sink.deliver(record, firstOfNewSchema, seq, listener);
+        return true;
     }
 
     @Override

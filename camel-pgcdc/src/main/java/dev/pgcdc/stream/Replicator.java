@@ -35,6 +35,7 @@ public final class Replicator implements Runnable {
     private final StreamOptions options;
     private final ChangeSink sink;
     private final FailureListener failureListener;
+    private final StreamTap tap;
     private final Backoff backoff;
     private final StreamStats stats = new StreamStats();
     private final Object wakeUp = new Object();
@@ -52,9 +53,10 @@ public final class Replicator implements Runnable {
         void onFailure(String message, Throwable cause);
     }
 
-    public Replicator(PgConnector connector, StreamOptions options, ChangeSink sink, Duration reconnectDelay,
-                      Duration reconnectMaxDelay, FailureListener failureListener) {
+    public Replicator(PgConnector connector, StreamOptions options, ChangeSink sink, StreamTap tap,
+                      Duration reconnectDelay, Duration reconnectMaxDelay, FailureListener failureListener) {
         this.connector = connector;
+        this.tap = tap;
         this.options = options;
         this.sink = sink;
         this.failureListener = failureListener;
@@ -118,7 +120,7 @@ public final class Replicator implements Runnable {
                 builder.withSlotOption("messages", true);
             }
             PGReplicationStream stream = builder.start();
-            ReplicationSession current = new ReplicationSession(stream, options, sink, confirmed, stats, catalog);
+            ReplicationSession current = new ReplicationSession(stream, options, sink, confirmed, stats, catalog, tap);
             session = current;
             if (stopRequested) {
                 current.requestStop();

@@ -64,9 +64,12 @@ class OperationsTest extends CdcTestSupport {
         String heartbeat = slot + "_hb";
         pg().execute("CREATE TABLE " + table + " (id int PRIMARY KEY)");
         Received received = new Received();
-        start(routeTo(slot, "tables=" + table + "&heartbeatTable=public." + heartbeat + "&heartbeatInterval=300",
-                received));
+        // no snapshot: its watermark rows would move the slot too, and this test is about heartbeats alone
+        start(routeTo(slot, "tables=" + table + "&heartbeatTable=public." + heartbeat + "&heartbeatInterval=300"
+                + "&snapshotMode=never", received));
         awaitStreaming(slot);
+        Await.until("a first heartbeat row", Duration.ofSeconds(20), () -> pg().queryForObject(
+                "SELECT count(*)::int FROM " + heartbeat + " WHERE slot_name = ?", Integer.class, slot) == 1);
         // setup created the heartbeat table and put it into the publication
         assertThat(pg().queryForObject("SELECT count(*)::int FROM pg_publication_tables WHERE pubname = ?"
                 + " AND tablename = ?", Integer.class, slot, heartbeat)).isEqualTo(1);

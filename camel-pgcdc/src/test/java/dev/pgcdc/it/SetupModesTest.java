@@ -32,7 +32,7 @@ class SetupModesTest extends CdcTestSupport {
         RouteBuilder route = new RouteBuilder() {
             @Override
             public void configure() {
-                from(uri(slot, "setupMode=VALIDATE&heartbeatInterval=0&tables=" + table).replace(
+                from(uri(slot, "setupMode=VALIDATE&heartbeatInterval=0&snapshotMode=never&tables=" + table).replace(
                         "user=" + pg().superuser(), "user=" + user)).to("log:never");
             }
         };
@@ -56,7 +56,7 @@ class SetupModesTest extends CdcTestSupport {
         start(new RouteBuilder() {
             @Override
             public void configure() {
-                from(uri(slot, "setupMode=VALIDATE&heartbeatInterval=0&tables=" + table).replace(
+                from(uri(slot, "setupMode=VALIDATE&heartbeatInterval=0&snapshotMode=never&tables=" + table).replace(
                         "user=" + pg().superuser(), "user=" + user))
                         .process(e -> received.add(e.getIn().getBody(ChangeEvent.class)));
             }

@@ -1,0 +1,151 @@
+package dev.pgcdc.snapshot;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+
+import dev.pgcdc.sql.Identifiers;
+import org.postgresql.PGConnection;
+import org.postgresql.copy.CopyOut;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Reads the next chunk of a table: the {@code chunkSize} rows after the last key, in key order, with {@code COPY
+ * (SELECT ... ORDER BY key LIMIT n) TO STDOUT} (text format: the same text the stream carries, at COPY speed) in a
+ * short REPEATABLE READ transaction.
+ *
+ * <p>Before reading, it waits until the transactions that were running just after the low watermark committed
+ * have ended. Without that wait a transaction could commit in the WAL before the low watermark and yet not be
+ * visible to the chunk's read (a commit is written to the WAL before it becomes visible, and with synchronous
+ * replication it stays invisible while the standby confirms): its change would be missing from the chunk, and,
+ * being before the watermark, would not remove the row from it either, so the chunk would overwrite it with the
+ * older value.
+ */
+final class ChunkReader {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ChunkReader.class);
+    private static final long WAIT_WARNING_NANOS = TimeUnit.SECONDS.toNanos(10);
+
+    private final int chunkSize;
+
+    ChunkReader(int chunkSize) {
+        this.chunkSize = chunkSize;
+    }
+
+    int chunkSize() {
+        return chunkSize;
+    }
+
+    /**
+     * @param afterKey the key text of the last row already read, or null to start at the beginning
+     * @param runningAtLowWatermark the transaction ids running right after the low watermark committed
+     */
+    Chunk read(Connection connection, TableLayout table, List<String> afterKey, long[] runningAtLowWatermark)
+            throws SQLException, InterruptedException {
+        boolean autoCommit = connection.getAutoCommit();
+        connection.setAutoCommit(false);
+        connection.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
+        try {
+            awaitEnded(connection, table, runningAtLowWatermark);
+            Chunk chunk = copy(connection, table, afterKey);
+            connection.commit();
+            return chunk;
+        } finally {
+            if (!connection.isClosed()) {
+                connection.rollback();
+                connection.setAutoCommit(autoCommit);
+            }
+        }
+    }
+
+    /** Leaves the transaction open with a snapshot in which none of {@code xids} is still running. */
+    private static void awaitEnded(Connection connection, TableLayout table, long[] xids)
+            throws SQLException, InterruptedException {
+        if (xids.length == 0) {
+            return;
+        }
+        long since = System.nanoTime();
+        boolean warned = false;
+        while (true) {
+            // the transaction's snapshot is taken by this first statement and used by the COPY after it
+            try (PreparedStatement ps = connection.prepareStatement("SELECT count(*) FROM unnest(?::bigint[]) x"
+                    + " WHERE NOT txid_visible_in_snapshot(x, txid_current_snapshot())")) {
+                ps.setArray(1, connection.createArrayOf("bigint", Arrays.stream(xids).boxed().toArray()));
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    if (rs.getLong(1) == 0) {
+                        return;
+                    }
+                }
+            }
+            connection.rollback();
+            if (!warned && System.nanoTime() - since > WAIT_WARNING_NANOS) {
+                LOG.warn("Snapshot of {} waits for long-running transactions to end before reading the next chunk"
+                        + " (transaction ids {})", table.id(), Arrays.toString(xids));
+                warned = true;
+            }
+            Thread.sleep(2);
+        }
+    }
+
+    private Chunk copy(Connection connection, TableLayout table, List<String> afterKey) throws SQLException {
+        LinkedHashMap<Object, Object[]> rows = new LinkedHashMap<>(chunkSize * 4 / 3 + 1);
+        CopyOut copy = connection.unwrap(PGConnection.class).getCopyAPI().copyOut(query(table, afterKey));
+        byte[] line;
+        byte[] last = null;
+        try {
+            while ((line = copy.readFromCopy()) != null) {
+                Object[] row = CopyTextRow.decode(line, table);
+                rows.put(keyOf(table, row), row);
+                last = line;
+            }
+        } finally {
+            if (copy.isActive()) {
+                copy.cancelCopy();
+            }
+        }
+        return new Chunk(rows, rows.size(), last == null ? null : keyText(table, last));
+    }
+
+    private static Object keyOf(TableLayout table, Object[] row) {
+        int[] positions = table.keyPositions();
+        Object[] key = new Object[positions.length];
+        for (int k = 0; k < positions.length; k++) {
+            key[k] = row[positions[k]];
+        }
+        return RowKey.of(key);
+    }
+
+    private static List<String> keyText(TableLayout table, byte[] line) {
+        List<String> key = new ArrayList<>();
+        for (int position : table.keyPositions()) {
+            key.add(CopyTextRow.text(line, position));
+        }
+        return key;
+    }
+
+    /** COPY takes no parameters, so the saved key goes in as literals cast to the key columns' types. */
+    private String query(TableLayout table, List<String> afterKey) {
+        String columns = table.columns().asList().stream().map(Identifiers::quote).collect(Collectors.joining(", "));
+        String key = table.keyColumns().asList().stream().map(Identifiers::quote).collect(Collectors.joining(", "));
+        StringBuilder sql = new StringBuilder("COPY (SELECT ").append(columns).append(" FROM ")
+                .append(table.id().quoted());
+        if (afterKey != null) {
+            List<String> literals = new ArrayList<>();
+            for (int k = 0; k < afterKey.size(); k++) {
+                literals.add(Identifiers.quoteLiteral(afterKey.get(k)) + "::" + table.keyTypes().get(k));
+            }
+            sql.append(" WHERE (").append(key).append(") > (").append(String.join(", ", literals)).append(')');
+        }
+        return sql.append(" ORDER BY ").append(key).append(" LIMIT ").append(chunkSize).append(") TO STDOUT")
+                .toString();
+    }
+}

@@ -1,0 +1,36 @@
+package dev.pgcdc.snapshot;
+
+import dev.pgcdc.setup.TableName;
+import java.time.Duration;
+
+import dev.pgcdc.decode.ColumnFilter;
+import dev.pgcdc.filter.TableFilter;
+import java.util.Set;
+
+/**
+ * What the snapshot needs to know, independent of Camel.
+ *
+ * @param skipTables  published tables that are only streamed, never snapshotted
+ * @param chunkSize   rows per chunk: what the snapshot holds in memory per table, and the size of each read
+ * @param parallelism how many tables are snapshotted at the same time (one connection each)
+ * @param retryDelay  the first pause before a snapshot continues after a lost connection
+ */
+public record SnapshotOptions(String slotName, String publication, SnapshotMode mode, Set<TableName> skipTables,
+                              int chunkSize, int parallelism, TableName signalTable, TableName stateTable,
+                              Duration retryDelay, TableFilter tables, ColumnFilter columns) {
+
+    public SnapshotOptions {
+        skipTables = Set.copyOf(skipTables);
+        if (chunkSize < 1) {
+            throw new IllegalArgumentException("snapshotChunkSize must be at least 1, was " + chunkSize);
+        }
+        if (parallelism < 1) {
+            throw new IllegalArgumentException("snapshotParallelism must be at least 1, was " + parallelism);
+        }
+    }
+
+    /** The tables that hold the snapshot's own bookkeeping, never snapshotted or delivered. */
+    boolean isInternal(TableName table) {
+        return table.equals(signalTable) || table.equals(stateTable);
+    }
+}

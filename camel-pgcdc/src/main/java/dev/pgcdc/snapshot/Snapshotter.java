@@ -1,0 +1,254 @@
+package dev.pgcdc.snapshot;
+
+import dev.pgcdc.setup.TableName;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.atomic.AtomicLong;
+
+import dev.pgcdc.connect.PgConnector;
+import dev.pgcdc.stream.StreamTap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs the snapshot beside streaming: decides on start which tables to snapshot ({@link SnapshotMode}), runs up to
+ * {@code parallelism} {@link TableSnapshot}s at a time, and takes re-snapshot requests (from JMX or the signal
+ * table) while the stream goes on.
+ *
+ * <h2>The algorithm: watermark windows</h2>
+ * Each table is read in chunks of {@code chunkSize} rows in primary key order (keyset: {@code WHERE key > last key
+ * ORDER BY key LIMIT n}), each chunk in its own short transaction, never one transaction for the whole table. A
+ * chunk is framed by two watermarks, inserts into the signal table that travel through the stream: low, read, high.
+ * When the stream reaches the low watermark, every change of the table from then on removes its key from the chunk,
+ * because the stream itself delivers that row's newer state. At the high watermark the rows left are emitted as
+ * {@code r} events, at that position of the stream. A row still in the chunk was not changed between the
+ * watermarks, so the value read is its value at the high watermark, and every later change follows it: a consumer
+ * that applies events in order converges on the source. Rows inserted after the read arrive as inserts; deleted
+ * ones as deletes. See {@link ChunkWindow} and {@link ChunkReader} (why the read waits for transactions running at
+ * the low watermark).
+ *
+ * <p>Memory is bounded by {@code parallelism x chunkSize} rows plus the exchanges in flight ({@code maxInflight}).
+ * Progress (done, last key, rows) is saved per chunk once its rows' exchanges all completed; after a crash each
+ * table continues after its saved key. Chunk reads after the saved key that were delivered before the crash are
+ * delivered again (at-least-once), which applying in order absorbs.
+ */
+public final class Snapshotter {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Snapshotter.class);
+
+    /** Told about failures and about the end of the snapshot, on snapshot threads. */
+    public interface Listener {
+        void failed(String message, Throwable cause);
+
+        /** No table is left to snapshot: after the start's snapshot and again after each re-snapshot. */
+        void completed();
+    }
+
+    private final PgConnector connector;
+    private final SnapshotOptions options;
+    private final SnapshotStateStore store;
+    private final Listener listener;
+    private final SignalTable signals;
+    private final SnapshotTap tap;
+    private final TableSnapshot.Context context;
+    /** Tables being snapshotted or waiting for a worker; guarded by this. */
+    private final Map<TableName, TableSnapshot> active = new HashMap<>();
+    private final Set<TableName> failed = ConcurrentHashMap.newKeySet();
+    private ExecutorService workers;
+    private ExecutorService control;
+    private volatile boolean started;
+    private volatile boolean stopping;
+
+    public Snapshotter(PgConnector connector, SnapshotOptions options, SnapshotStateStore store, Listener listener) {
+        this.connector = connector;
+        this.options = options;
+        this.store = store;
+        this.listener = listener;
+        this.signals = new SignalTable(options.signalTable(), options.slotName());
+        this.tap = new SnapshotTap(options.slotName(), options.signalTable(), options.stateTable(),
+                this::onSnapshotSignal);
+        String run = UUID.randomUUID().toString().substring(0, 8);
+        AtomicLong chunks = new AtomicLong();
+        this.context = new TableSnapshot.Context(connector, options.slotName(), new ChunkReader(options.chunkSize()),
+                signals, tap, store, () -> run + '-' + chunks.incrementAndGet(), () -> stopping,
+                options.retryDelay());
+    }
+
+    /** What the replication session must consult for each change; pass it to the replicator. */
+    public StreamTap tap() {
+        return tap;
+    }
+
+    /**
+     * Plans the snapshot by mode and starts it.
+     *
+     * @param workers runs table snapshots; it should have {@code parallelism} threads
+     * @param control handles snapshot requests from the signal table; one thread is enough
+     * @throws IllegalArgumentException if a table to snapshot has no primary key
+     */
+    public void start(ExecutorService workers, ExecutorService control) throws SQLException {
+        this.workers = workers;
+        this.control = control;
+        List<TableLayout> planned = new ArrayList<>();
+        try (Connection connection = connector.openJdbc("pgcdc " + options.slotName() + " snapshot plan")) {
+            signals.deleteWatermarks(connection);
+            TableCatalog catalog = new TableCatalog(connection, options);
+            List<String> problems = new ArrayList<>();
+            for (TableName table : catalog.publishedTables()) {
+                if (options.isInternal(table) || options.skipTables().contains(table)) {
+                    continue;
+                }
+                TableProgress progress = store.load(table);
+                if (!isDue(progress)) {
+                    continue;
+                }
+                try {
+                    planned.add(catalog.layout(table));
+                } catch (IllegalArgumentException e) {
+                    problems.add(e.getMessage());
+                }
+            }
+            if (!problems.isEmpty()) {
+                throw new IllegalArgumentException(String.join("\n", problems));
+            }
+        }
+        LOG.info("Slot {}: snapshot mode {}: {} table(s) to snapshot {}", options.slotName(), options.mode(),
+                planned.size(), planned.stream().map(t -> t.id().toString()).toList());
+        for (TableLayout table : planned) {
+            if (options.mode() == SnapshotMode.ALWAYS) {
+                store.save(table.id(), TableProgress.start());
+            }
+            schedule(table);
+        }
+        started = true;
+        completeIfIdle();
+    }
+
+    /** Whether a table with this saved progress is snapshotted on start. */
+    private boolean isDue(TableProgress progress) {
+        return switch (options.mode()) {
+            case ALWAYS -> true;
+            case INITIAL, INITIAL_ONLY -> progress == null || !progress.done();
+            // an on-demand re-snapshot interrupted by a restart is still finished
+            case NEVER -> progress != null && !progress.done();
+        };
+    }
+
+    /**
+     * Snapshots one published table again while streaming goes on (from its first key, also if it is being
+     * snapshotted right now). The request is saved first, so a restart continues it.
+     *
+     * @param table {@code schema.table}, or {@code table} for schema public
+     * @throws IllegalArgumentException if the table is not published, is internal or has no primary key
+     */
+    public void resnapshot(String table) throws SQLException {
+        TableName id = TableName.parse(table);
+        if (options.isInternal(id)) {
+            throw new IllegalArgumentException(id + " is pgcdc's own bookkeeping table and is never snapshotted");
+        }
+        TableLayout layout;
+        try (Connection connection = connector.openJdbc("pgcdc " + options.slotName() + " snapshot request")) {
+            TableCatalog catalog = new TableCatalog(connection, options);
+            if (!catalog.publishedTables().contains(id)) {
+                throw new IllegalArgumentException("Table " + id + " is not in publication " + options.publication());
+            }
+            layout = catalog.layout(id);
+        }
+        store.save(id, TableProgress.start());
+        LOG.info("Slot {}: re-snapshot of {} requested", options.slotName(), id);
+        schedule(layout);
+    }
+
+    /** Replication thread: a {@code snapshot} row arrived in the signal table; handled on the control thread. */
+    private void onSnapshotSignal(SignalTable.Signal signal) {
+        control.execute(() -> {
+            try (Connection connection = connector.openJdbc("pgcdc " + options.slotName() + " signal")) {
+                // deleting claims it: a signal the stream delivers again after a restart is gone by then
+                if (signals.delete(connection, signal.id())) {
+                    resnapshot(signal.tableName());
+                }
+            } catch (SQLException | RuntimeException e) {
+                listener.failed("Slot " + options.slotName() + ": snapshot request " + signal.id() + " for "
+                        + signal.tableName() + " failed: " + e.getMessage(), e);
+            }
+        });
+    }
+
+    private void schedule(TableLayout table) {
+        TableSnapshot snapshot;
+        synchronized (this) {
+            TableSnapshot running = active.get(table.id());
+            if (running != null) {
+                running.requestRestart();
+                return;
+            }
+            snapshot = new TableSnapshot(context, table);
+            active.put(table.id(), snapshot);
+        }
+        failed.remove(table.id());
+        workers.execute(() -> run(snapshot));
+    }
+
+    private void run(TableSnapshot snapshot) {
+        try {
+            boolean again;
+            do {
+                snapshot.run();
+                synchronized (this) {
+                    // a re-snapshot asked for after the last chunk was read is not lost
+                    again = snapshot.takeRestart() && !stopping;
+                    if (again) {
+                        store.save(snapshot.table(), TableProgress.start());
+                    } else {
+                        active.remove(snapshot.table());
+                    }
+                }
+            } while (again);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            forget(snapshot);
+        } catch (SQLException | RuntimeException e) {
+            failed.add(snapshot.table());
+            forget(snapshot);
+            listener.failed("Slot " + options.slotName() + ": snapshot of " + snapshot.table() + " failed: "
+                    + e.getMessage(), e);
+        }
+        completeIfIdle();
+    }
+
+    private synchronized void forget(TableSnapshot snapshot) {
+        active.remove(snapshot.table());
+    }
+
+    private void completeIfIdle() {
+        if (started && !stopping && phase() == SnapshotPhase.COMPLETED) {
+            listener.completed();
+        }
+    }
+
+    /** For health checks. */
+    public SnapshotPhase phase() {
+        if (!started) {
+            return SnapshotPhase.PENDING;
+        }
+        synchronized (this) {
+            if (!active.isEmpty()) {
+                return SnapshotPhase.RUNNING;
+            }
+        }
+        return failed.isEmpty() ? SnapshotPhase.COMPLETED : SnapshotPhase.FAILED;
+    }
+
+    /** Stops snapshotting; chunks not completed are read again on the next start. */
+    public void stop() {
+        stopping = true;
+    }
+}

@@ -1,0 +1,100 @@
+package dev.pgcdc.snapshot;
+
+import dev.pgcdc.setup.TableName;
+import java.sql.Array;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.Arrays;
+
+import dev.pgcdc.connect.PgConnector;
+
+/**
+ * Keeps snapshot progress in a table of the source database (by default {@code public.pgcdc_snapshot_state}), one
+ * row per slot and table, so a consumer that runs anywhere finds it again. Not part of the publication.
+ */
+public final class TableStateStore implements SnapshotStateStore, AutoCloseable {
+
+    private final PgConnector connector;
+    private final String slotName;
+    private final TableName table;
+    private Connection connection;
+
+    public TableStateStore(PgConnector connector, String slotName, TableName table) {
+        this.connector = connector;
+        this.slotName = slotName;
+        this.table = table;
+    }
+
+    static String ddl(TableName table) {
+        return "CREATE TABLE IF NOT EXISTS " + table.quoted() + " (slot_name text NOT NULL, schema_name text NOT NULL,"
+                + " table_name text NOT NULL, done boolean NOT NULL, last_key text[], rows_done bigint NOT NULL,"
+                + " updated_at timestamptz NOT NULL DEFAULT now(), PRIMARY KEY (slot_name, schema_name, table_name))";
+    }
+
+    @Override
+    public synchronized TableProgress load(TableName snapshotted) throws SQLException {
+        try (PreparedStatement ps = connection().prepareStatement("SELECT done, last_key, rows_done FROM "
+                + table.quoted() + " WHERE slot_name = ? AND schema_name = ? AND table_name = ?")) {
+            ps.setString(1, slotName);
+            ps.setString(2, snapshotted.schema());
+            ps.setString(3, snapshotted.name());
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    return null;
+                }
+                Array key = rs.getArray(2);
+                return new TableProgress(rs.getBoolean(1),
+                        key == null ? null : Arrays.asList((String[]) key.getArray()), rs.getLong(3));
+            }
+        } catch (SQLException e) {
+            closeConnection();
+            throw e;
+        }
+    }
+
+    @Override
+    public synchronized void save(TableName snapshotted, TableProgress progress) throws SQLException {
+        try (PreparedStatement ps = connection().prepareStatement("INSERT INTO " + table.quoted()
+                + " (slot_name, schema_name, table_name, done, last_key, rows_done) VALUES (?, ?, ?, ?, ?, ?)"
+                + " ON CONFLICT (slot_name, schema_name, table_name) DO UPDATE SET done = excluded.done,"
+                + " last_key = excluded.last_key, rows_done = excluded.rows_done, updated_at = now()")) {
+            ps.setString(1, slotName);
+            ps.setString(2, snapshotted.schema());
+            ps.setString(3, snapshotted.name());
+            ps.setBoolean(4, progress.done());
+            ps.setArray(5, progress.lastKey() == null ? null
+                    : ps.getConnection().createArrayOf("text", progress.lastKey().toArray()));
+            ps.setLong(6, progress.rowsDone());
+            ps.executeUpdate();
+        } catch (SQLException e) {
+            closeConnection();
+            throw e;
+        }
+    }
+
+    /** One connection for all workers, opened on first use and again after a failure. */
+    private Connection connection() throws SQLException {
+        if (connection == null) {
+            connection = connector.openJdbc("pgcdc " + slotName + " snapshot state");
+        }
+        return connection;
+    }
+
+    private void closeConnection() {
+        if (connection != null) {
+            try {
+                connection.close();
+            } catch (SQLException ignored) {
+                // it is broken anyway; the next call opens a new one
+            }
+            connection = null;
+        }
+    }
+
+    @Override
+    public synchronized void close() {
+        closeConnection();
+    }
+}

@@ -1,0 +1,56 @@
+package dev.pgcdc.it;
+
+import java.io.BufferedWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.atomic.AtomicLong;
+
+import dev.pgcdc.event.ChangeEvent;
+import dev.pgcdc.event.Operation;
+import org.apache.camel.CamelContext;
+import org.apache.camel.ServiceStatus;
+import org.apache.camel.builder.RouteBuilder;
+import org.apache.camel.impl.DefaultCamelContext;
+
+/**
+ * A consumer in a JVM of its own, for tests that kill it or limit its heap: consumes {@code args[0]} (a pgcdc URI)
+ * and appends each event as a JSON line to {@code args[1]} (flushed before the exchange completes, so a line exists
+ * for every acknowledged change), or only counts them if it is {@code -}. When the route stops (snapshotMode
+ * initial_only) it prints {@code READS <n>} and exits.
+ */
+public final class SnapshotChild {
+
+    private SnapshotChild() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        String uri = args[0];
+        BufferedWriter out = args[1].equals("-") ? null : Files.newBufferedWriter(Path.of(args[1]), StandardCharsets.UTF_8);
+        AtomicLong reads = new AtomicLong();
+        CamelContext context = new DefaultCamelContext();
+        context.addRoutes(new RouteBuilder() {
+            @Override
+            public void configure() {
+                from(uri).routeId("child").process(e -> {
+                    ChangeEvent event = e.getIn().getBody(ChangeEvent.class);
+                    if (event.getOp() == Operation.READ) {
+                        reads.incrementAndGet();
+                    }
+                    if (out != null) {
+                        out.write(AppliedTables.write(event));
+                        out.write('\n');
+                        out.flush();
+                    }
+                });
+            }
+        });
+        context.start();
+        while (context.getRouteController().getRouteStatus("child") != ServiceStatus.Stopped) {
+            Thread.sleep(50);
+        }
+        System.out.println("READS " + reads.get());
+        context.stop();
+        System.exit(0);
+    }
+}

@@ -1,0 +1,165 @@
+package dev.pgcdc.it;
+
+import dev.pgcdc.embedded.junit.Await;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.File;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.pgcdc.embedded.PostgresServer;
+import dev.pgcdc.embedded.junit.PostgresExtension;
+import dev.pgcdc.event.ChangeEvent;
+import dev.pgcdc.event.Operation;
+import dev.pgcdc.snapshot.SnapshotPhase;
+import org.apache.camel.CamelContext;
+import org.apache.camel.builder.RouteBuilder;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The snapshot in a consumer process of its own: killed in the middle, and with a small fixed heap. */
+class SnapshotChildJvmTest extends CdcTestSupport {
+
+    @RegisterExtension
+    static final PostgresExtension PG = PostgresExtension.builder().build();
+
+    @TempDir
+    Path dir;
+
+    @Override
+    protected String defaultSnapshotMode() {
+        return "initial";
+    }
+
+    @Override
+    protected PostgresServer pg() {
+        return PG.server();
+    }
+
+    @Test
+    void resumesAfterTheConsumerIsKilledInTheMiddleOfTheSnapshot() throws Exception {
+        String slot = uniqueSlot("killed");
+        String table = slot + "_t";
+        int rows = 100_000;
+        pg().execute("CREATE TABLE " + table + " (id int PRIMARY KEY, v int NOT NULL, note text)",
+                "INSERT INTO " + table + " SELECT g, 0, md5(g::text) FROM generate_series(1, " + rows + ") g");
+        String options = "tables=" + table + "&snapshotChunkSize=1000";
+        AtomicBoolean writing = new AtomicBoolean(true);
+        Thread writer = new Thread(() -> write(table, rows, writing), "writer");
+        writer.start();
+        try {
+            Path firstRun = dir.resolve("first-run.jsonl");
+            Process child = startChild(uri(slot, options), firstRun.toString(), "256m");
+            try {
+                Await.until("a third of the table snapshotted", Duration.ofSeconds(120), () -> savedRows(slot) >= rows / 3);
+            } finally {
+                child.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+            }
+            long savedAtKill = savedRows(slot);
+            assertThat(savedAtKill).isLessThan(rows);
+
+            AppliedTables applied = new AppliedTables();
+            for (String line : Files.readAllLines(firstRun, StandardCharsets.UTF_8)) {
+                if (line.endsWith("}")) { // the line being written when the process died is incomplete
+                    applied.apply(AppliedTables.parse(line));
+                }
+            }
+            AtomicInteger rereads = new AtomicInteger();
+            CamelContext context = start(new RouteBuilder() {
+                @Override
+                public void configure() {
+                    from(uri(slot, options)).process(e -> {
+                        ChangeEvent event = e.getIn().getBody(ChangeEvent.class);
+                        if (event.getOp() == Operation.READ) {
+                            rereads.incrementAndGet();
+                        }
+                        applied.apply(event);
+                    });
+                }
+            });
+            Await.until("snapshot complete", Duration.ofMinutes(3),
+                    () -> consumer(context).snapshotPhase() == SnapshotPhase.COMPLETED);
+            writing.set(false);
+            writer.join();
+            long end = currentWalLsn();
+            Await.until("slot caught up", Duration.ofSeconds(60), () -> confirmedFlush(slot) >= end);
+
+            assertThat(rereads.get()).as("rows read after the restart").isPositive()
+                    .isLessThanOrEqualTo((int) (rows - savedAtKill + 1000 + 5000));
+            assertThat(AppliedTables.differences(AppliedTables.source(pg(), table, List.of("id")), applied.table(table)))
+                    .isEmpty();
+        } finally {
+            writing.set(false);
+            writer.join();
+        }
+    }
+
+    @Test
+    void snapshotsAMillionRowsWithA128MegabyteHeap() throws Exception {
+        String slot = uniqueSlot("memory");
+        String table = slot + "_t";
+        int rows = 1_000_000;
+        pg().execute("CREATE TABLE " + table + " (id bigint PRIMARY KEY, amount numeric(12,2), note text, at timestamptz)",
+                "INSERT INTO " + table + " SELECT g, g / 100.0, 'note ' || g, now() FROM generate_series(1, " + rows + ") g",
+                "ANALYZE " + table);
+        long started = System.nanoTime();
+        Process child = startChild(uri(slot, "tables=" + table + "&snapshotMode=initial_only"), "-", "128m");
+        String output;
+        try {
+            assertThat(child.waitFor(5, TimeUnit.MINUTES)).as("child finished").isTrue();
+        } finally {
+            child.destroyForcibly();
+        }
+        output = Files.readString(dir.resolve("child.out"));
+        assertThat(child.exitValue()).as(output).isZero();
+        assertThat(output).contains("READS " + rows);
+        System.out.printf("1M-row snapshot in a 128 MB JVM: %.1f s%n", (System.nanoTime() - started) / 1e9);
+    }
+
+    /** The progress the consumer saved; 0 until it has created its state table. */
+    private long savedRows(String slot) {
+        if (pg().queryForObject("SELECT to_regclass('pgcdc_snapshot_state') IS NULL", Boolean.class)) {
+            return 0;
+        }
+        return pg().queryForObject("SELECT coalesce(sum(rows_done), 0)::bigint FROM pgcdc_snapshot_state"
+                + " WHERE slot_name = ?", Long.class, slot);
+    }
+
+    private Process startChild(String uri, String output, String heap) throws Exception {
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx" + heap, "-cp", System.getProperty("java.class.path"), SnapshotChild.class.getName(), uri, output));
+        File log = dir.resolve("child.out").toFile();
+        return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log).start();
+    }
+
+    /** Updates, deletes and inserts all over the table until told to stop. */
+    private void write(String table, int rows, AtomicBoolean writing) {
+        ThreadLocalRandom random = ThreadLocalRandom.current();
+        int nextId = rows + 1;
+        try (Connection connection = pg().connect(); Statement statement = connection.createStatement()) {
+            while (writing.get()) {
+                int id = 1 + random.nextInt(nextId);
+                switch (random.nextInt(3)) {
+                    case 0 -> statement.execute("UPDATE " + table + " SET v = v + 1 WHERE id = " + id);
+                    case 1 -> statement.execute("DELETE FROM " + table + " WHERE id = " + id);
+                    default -> statement.execute("INSERT INTO " + table + " VALUES (" + nextId++ + ", 1, 'new')");
+                }
+                Thread.sleep(1); // a steady trickle, not a flood: the point is the restart
+            }
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
