@@ -156,7 +156,10 @@ final class ReplicationSession implements DecodeListener, AckListener, StreamTap
         // the tap (snapshot watermarks, signals) sees every change, before the table filter
         if (delivering && tap.accept(event, this)
                 && options.decoding().tables().includes(event.getSchema(), event.getTable())) {
-            deliver(event, schemaChanged.remove(event.getSchema() + '.' + event.getTable()), this);
+            // the set is almost always empty: then no "schema.table" key is built for every change
+            boolean firstOfNewSchema = !schemaChanged.isEmpty()
+                    && schemaChanged.remove(event.getSchema() + '.' + event.getTable());
+            deliver(event, firstOfNewSchema, this);
         }
     }
 

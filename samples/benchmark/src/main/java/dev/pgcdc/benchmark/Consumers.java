@@ -55,6 +55,16 @@ final class Consumers {
      */
     Child pgcdc(String name, String mode, String slot, long expected, long warmup, Duration timeout,
                 Path camelPgcdcJar) throws IOException {
+        return pgcdc(name, mode, slot, expected, warmup, 1, timeout, camelPgcdcJar);
+    }
+
+    /** The pgcdc probe taking the initial snapshot of the table with {@code workers} as its snapshotParallelism. */
+    Child pgcdcSnapshot(String name, String slot, long rows, int workers, Duration timeout) throws IOException {
+        return pgcdc(name, "snapshot", slot, rows, 0, workers, timeout, null);
+    }
+
+    private Child pgcdc(String name, String mode, String slot, long expected, long warmup, int workers,
+                        Duration timeout, Path camelPgcdcJar) throws IOException {
         List<String> classpath = new ArrayList<>();
         if (camelPgcdcJar != null) {
             classpath.add(camelPgcdcJar.toString());
@@ -62,7 +72,7 @@ final class Consumers {
         classpath.add(System.getProperty("java.class.path"));
         List<String> args = new ArrayList<>(connectionArgs());
         args.addAll(List.of("mode=" + mode, "slot=" + slot, "expected=" + expected, "warmup=" + warmup,
-                "maxInflight=" + maxInflight, "timeoutSeconds=" + timeout.toSeconds(),
+                "maxInflight=" + maxInflight, "workers=" + workers, "timeoutSeconds=" + timeout.toSeconds(),
                 "publication=" + Workload.PUBLICATION, "table=" + Workload.TABLE));
         return Child.startJvm(name, classpath, jvmOptions(name), PgcdcProbe.class.getName(), args, logDir);
     }

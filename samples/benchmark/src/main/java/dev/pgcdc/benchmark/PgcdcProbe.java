@@ -25,10 +25,11 @@ import org.apache.camel.impl.DefaultCamelContext;
  *
  * <p>{@code mode=drain}: the clock stops when the server reports the slot confirmed past the last change's commit,
  * i.e. when the backlog is not only received but acknowledged. {@code mode=lag}: commit-to-exchange latency of
- * every change after the first {@code warmup} ones.
+ * every change after the first {@code warmup} ones. {@code mode=snapshot}: the initial snapshot of the table with
+ * {@code workers} as snapshotParallelism, from its first row to its last.
  *
  * <p>Arguments: {@code mode host port user password database slot publication table expected warmup maxInflight
- * timeoutSeconds}.
+ * workers timeoutSeconds}.
  */
 public final class PgcdcProbe {
 
@@ -39,21 +40,30 @@ public final class PgcdcProbe {
 
     public static void main(String[] argv) throws Exception {
         ProbeArgs args = new ProbeArgs(argv);
-        boolean lag = args.get("mode").equals("lag");
+        String mode = args.get("mode");
+        boolean lag = mode.equals("lag");
+        boolean snapshot = mode.equals("snapshot");
         long warmup = args.getLong("warmup");
         Tally tally = new Tally(args.getLong("expected"), warmup, lag);
         long[] lastCommitLsn = new long[1]; // written by the route thread, read after the tally is complete
         String uri = "pgcdc:" + args.get("slot") + "?host=" + args.get("host") + "&port=" + args.get("port")
                 + "&database=" + args.get("database") + "&user=" + args.get("user")
                 + "&password=RAW(" + args.get("password") + ")&publication=" + args.get("publication")
-                + "&tables=" + args.get("table") + "&maxInflight=" + args.get("maxInflight");
+                + "&tables=" + args.get("table") + "&maxInflight=" + args.get("maxInflight")
+                + (snapshot ? "&snapshotMode=initial_only&snapshotParallelism=" + args.get("workers")
+                        : "&snapshotMode=never");
         try (MemoryWatch memory = new MemoryWatch(); CamelContext camel = new DefaultCamelContext()) {
             camel.addRoutes(new RouteBuilder() {
                 @Override
                 public void configure() {
                     from(uri).routeId("count").process(exchange -> {
                         ChangeEvent event = exchange.getIn().getBody(ChangeEvent.class);
-                        lastCommitLsn[0] = event.getCommitLsn().value();
+                        if (snapshot && !event.isSnapshot()) {
+                            return; // in snapshot mode only the snapshot's rows count
+                        }
+                        if (!snapshot) {
+                            lastCommitLsn[0] = event.getCommitLsn().value();
+                        }
                         tally.record(event.getCommitTimestamp());
                     });
                 }
@@ -61,7 +71,8 @@ public final class PgcdcProbe {
             long startNanos = System.nanoTime();
             camel.start();
             boolean complete = tally.await(args.getLong("timeoutSeconds"), TimeUnit.SECONDS);
-            long endNanos = complete && !lag ? awaitConfirmedPast(args, lastCommitLsn[0]) : tally.lastNanos();
+            long endNanos = complete && mode.equals("drain") ? awaitConfirmedPast(args, lastCommitLsn[0])
+                    : tally.lastNanos();
             Map<String, Object> result = new LinkedHashMap<>();
             result.put("complete", complete);
             result.put("count", tally.count());

@@ -78,11 +78,14 @@ final class Report {
         Map<String, Object> copy = map(snapshot, "copyToStdout");
         md.append("| COPY TO STDOUT (psql) | ").append(copy.get("rowsPerSecond")).append(" | ")
                 .append(seconds(copy.get("seconds"))).append(" |\n");
-        md.append("| pgcdc | ").append(snapshot.get("pgcdc") instanceof Map<?, ?> ? map(snapshot, "pgcdc")
-                : snapshot.get("pgcdc")).append(" | |\n");
-        Map<String, Object> debezium = map(snapshot, "debezium");
-        md.append("| debezium | ").append(debezium.get("rowsPerSecond")).append(" | ")
-                .append(seconds(debezium.get("seconds"))).append(" |\n\n");
+        for (String reader : snapshot.keySet()) {
+            if (reader.startsWith("pgcdc") || reader.equals("debezium")) {
+                Map<String, Object> r = map(snapshot, reader);
+                md.append("| ").append(reader).append(" | ").append(r.get("rowsPerSecond")).append(" | ")
+                        .append(seconds(r.get("seconds"))).append(" |\n");
+            }
+        }
+        md.append("\nRatios: ").append(map(snapshot, "ratios")).append("\n\n");
     }
 
     private static void liveLag(StringBuilder md, Map<String, Object> lag) {

@@ -6,13 +6,18 @@ import java.util.Map;
 
 /**
  * Part 2: the whole table read by {@code COPY bench TO STDOUT} through psql (the ceiling) and by Debezium's initial
- * snapshot. pgcdc's snapshot (issue 4) is reported as pending until it is on this branch.
+ * snapshot, and by pgcdc's snapshot (snapshotMode=initial_only) with 1 and N workers.
  */
 final class SnapshotRead {
 
     private static final String DEBEZIUM = "snapshot_debezium";
     /** COPY runs twice and the faster run counts: the first may still pay for cold pages. */
     private static final int COPY_RUNS = 2;
+    /**
+     * pgcdc's snapshotParallelism: 1, and one per core. It snapshots tables in parallel, so for this one table the
+     * second figure shows what the setting costs or gains, not a split of the table.
+     */
+    private static final int[] WORKERS = {1, Math.max(2, Runtime.getRuntime().availableProcessors())};
 
     private SnapshotRead() {
     }
@@ -35,20 +40,38 @@ final class SnapshotRead {
         copy.put("rowsPerSecond", Run.perSecond(rows, copySeconds));
         figures.put("copyToStdout", copy);
 
-        figures.put("pgcdc", "pending: the snapshot (issue 4) is not on this branch yet");
+        for (int workers : WORKERS) {
+            Map<String, Object> pgcdc = run.consumers().pgcdcSnapshot("pgcdc-snapshot-" + workers, "snapshot_pgcdc_"
+                    + workers, rows, workers, timeout).result(timeout);
+            StreamingDrain.requireComplete(pgcdc);
+            Map<String, Object> pgcdcFigures = withRowRate(pgcdc, rows);
+            pgcdcFigures.put("workers", workers);
+            figures.put(workers == 1 ? "pgcdc1Worker" : "pgcdcNWorkers", pgcdcFigures);
+            run.slots().drop("snapshot_pgcdc_" + workers);
+        }
 
         Map<String, Object> debezium = run.consumers().debezium("debezium-snapshot", "snapshot", DEBEZIUM, rows, timeout)
                 .result(timeout);
         StreamingDrain.requireComplete(debezium);
-        Map<String, Object> debeziumFigures = new LinkedHashMap<>();
-        debeziumFigures.put("rowsPerSecond", Run.perSecond(rows, ((Number) debezium.get("seconds")).doubleValue()));
-        debeziumFigures.putAll(debezium);
-        debeziumFigures.remove("complete");
-        debeziumFigures.remove("count");
+        Map<String, Object> debeziumFigures = withRowRate(debezium, rows);
         figures.put("debezium", debeziumFigures);
-        figures.put("ratios", Map.of("debeziumToCopy",
-                Run.ratio(debeziumFigures.get("rowsPerSecond"), copy.get("rowsPerSecond"))));
+        Map<String, Object> ratios = new LinkedHashMap<>();
+        Object pgcdcRate = ((Map<?, ?>) figures.get("pgcdc1Worker")).get("rowsPerSecond");
+        ratios.put("pgcdc1WorkerToCopy", Run.ratio(pgcdcRate, copy.get("rowsPerSecond")));
+        ratios.put("pgcdc1WorkerToDebezium", Run.ratio(pgcdcRate, debeziumFigures.get("rowsPerSecond")));
+        ratios.put("debeziumToCopy", Run.ratio(debeziumFigures.get("rowsPerSecond"), copy.get("rowsPerSecond")));
+        figures.put("ratios", ratios);
         run.slots().drop(DEBEZIUM);
+        return figures;
+    }
+
+    /** A probe's figures with its rate (first to last row) in front. */
+    private static Map<String, Object> withRowRate(Map<String, Object> probe, int rows) {
+        Map<String, Object> figures = new LinkedHashMap<>();
+        figures.put("rowsPerSecond", Run.perSecond(rows, ((Number) probe.get("seconds")).doubleValue()));
+        figures.putAll(probe);
+        figures.remove("complete");
+        figures.remove("count");
         return figures;
     }
 }
