@@ -67,6 +67,10 @@ public final class Benchmark {
         figures.put("run", runFacts);
         figures.put("machine", Environment.machine());
         try (PostgresCluster cluster = PostgresCluster.builder()
+                // PostgreSQL's default, which the private cluster turns off for speed: without it a commit waits for
+                // the WAL writer (up to wal_writer_delay, 200 ms) before a walsender may send it, which is then
+                // measured as live lag and as the snapshot's watermark round trips
+                .setting("synchronous_commit", "on")
                 .setting("shared_buffers", "512MB")
                 .setting("max_wal_size", "8GB")
                 .setting("checkpoint_timeout", "30min")

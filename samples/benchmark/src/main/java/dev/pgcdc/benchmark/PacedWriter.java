@@ -38,11 +38,6 @@ final class PacedWriter {
         long ticks = (long) TICKS_PER_SECOND * seconds;
         try (Connection connection = server.connect();
              PreparedStatement insert = connection.prepareStatement(Workload.INSERT_ROWS)) {
-            try (var statement = connection.createStatement()) {
-                // The cluster runs with synchronous_commit=off, which leaves commits unflushed for up to
-                // wal_writer_delay (200 ms); a walsender sends only flushed WAL, so that would be measured as lag.
-                statement.execute("SET synchronous_commit = on");
-            }
             insert.setInt(1, rows);
             long start = System.nanoTime();
             for (long tick = 0; tick < ticks; tick++) {
