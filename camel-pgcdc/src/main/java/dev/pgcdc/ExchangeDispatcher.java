@@ -1,39 +1,42 @@
 package dev.pgcdc;
 
+import java.util.ArrayDeque;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
-import dev.pgcdc.event.ChangeEvent;
 import dev.pgcdc.event.ChangeRecord;
 import dev.pgcdc.event.DebeziumEnvelope;
-import dev.pgcdc.event.LogicalMessage;
 import dev.pgcdc.stream.AckListener;
 import dev.pgcdc.stream.ChangeSink;
 import dev.pgcdc.stream.Delivery;
 import org.apache.camel.Exchange;
-import org.apache.camel.Message;
 import org.apache.camel.spi.Synchronization;
 
 /**
  * Hands changes to the route on a thread of its own, in arrival (commit) order, so that a slow or blocking route
  * never stalls the replication thread, which must keep answering the server. The queue needs no bound of its own:
  * the acknowledgement tracker lets at most {@code maxInflight} changes be outstanding.
+ *
+ * <p>The dispatcher thread takes queued changes in batches ({@link #BATCH}), so the queue's lock is taken once per
+ * batch rather than once per change on the consuming side.
  */
 final class ExchangeDispatcher implements ChangeSink, Runnable {
+
+    private static final int BATCH = 256;
 
     private final PgCdcConsumer consumer;
     private final PgCdcConfiguration configuration;
     private final BlockingQueue<Pending> queue = new LinkedBlockingQueue<>();
+    private final ArrayDeque<Pending> batch = new ArrayDeque<>(BATCH);
     private final Object lock = new Object();
-    /** Bumped by {@link #discardPending()}: queued changes of an older generation are dropped, not delivered. */
-    private long generation;
+    /**
+     * Bumped by {@link #discardPending()}: queued changes of an older generation are dropped, not delivered. Volatile
+     * so that {@link #deliver} reads it without the lock; {@link #next} re-checks it under the lock.
+     */
+    private volatile long generation;
     private int outstanding;
     private volatile boolean running = true;
-
-    private record Pending(ChangeRecord record, Delivery delivery, long seq, AckListener listener,
-                           long generation) {
-    }
 
     ExchangeDispatcher(PgCdcConsumer consumer, PgCdcConfiguration configuration) {
         this.consumer = consumer;
@@ -42,11 +45,7 @@ final class ExchangeDispatcher implements ChangeSink, Runnable {
 
     @Override
     public void deliver(ChangeRecord record, Delivery delivery, long seq, AckListener listener) {
-        long current;
-        synchronized (lock) {
-            current = generation;
-        }
-        queue.add(new Pending(record, delivery, seq, listener, current));
+        queue.add(new Pending(record, delivery, seq, listener, generation));
     }
 
     @Override
@@ -54,6 +53,7 @@ final class ExchangeDispatcher implements ChangeSink, Runnable {
         synchronized (lock) {
             generation++;
             queue.clear();
+            batch.clear(); // safe from any thread: the dispatcher takes from it only under the lock, in next()
         }
     }
 
@@ -81,79 +81,87 @@ final class ExchangeDispatcher implements ChangeSink, Runnable {
         while (running) {
             Pending pending;
             try {
-                pending = queue.poll(100, TimeUnit.MILLISECONDS);
+                pending = next();
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return;
             }
-            if (pending != null && admit(pending)) {
+            if (pending != null) {
                 dispatch(pending);
             }
         }
     }
 
-    private boolean admit(Pending pending) {
-        synchronized (lock) {
-            if (pending.generation != generation) {
-                return false;
+    /**
+     * The next change to dispatch, already counted as outstanding, or null after 100 ms without one. Refills the
+     * local batch from the queue when it is empty; a change of an older generation (queued before a discard) is
+     * skipped.
+     */
+    private Pending next() throws InterruptedException {
+        while (true) {
+            synchronized (lock) {
+                Pending pending;
+                while ((pending = batch.poll()) != null) {
+                    if (pending.generation == generation) {
+                        outstanding++;
+                        return pending;
+                    }
+                }
             }
-            outstanding++;
-            return true;
+            Pending first = queue.poll(100, TimeUnit.MILLISECONDS);
+            if (first == null) {
+                return null;
+            }
+            synchronized (lock) {
+                batch.add(first);
+                queue.drainTo(batch, BATCH - 1);
+            }
         }
     }
 
     private void finished() {
         synchronized (lock) {
-            outstanding--;
-            lock.notifyAll();
+            // only awaitOutstanding waits, and only for zero
+            if (--outstanding == 0) {
+                lock.notifyAll();
+            }
         }
     }
 
     private void dispatch(Pending pending) {
         Exchange exchange = consumer.createExchange(false);
         ChangeRecord record = pending.record;
-        Message message = exchange.getIn();
-        message.setBody(configuration.getOutputFormat() == OutputFormat.DEBEZIUM
+        Object body = configuration.getOutputFormat() == OutputFormat.DEBEZIUM
                 ? DebeziumEnvelope.of(record, configuration.getSlotName(), configuration.getDatabase())
-                : record);
-        message.setHeader(PgCdcConstants.OPERATION, record.getOp().code());
-        message.setHeader(PgCdcConstants.LSN, record.getLsn().toString());
-        message.setHeader(PgCdcConstants.POSITION, pending.delivery.position());
-        message.setHeader(PgCdcConstants.LAST_IN_TRANSACTION, pending.delivery.lastInTransaction());
-        if (record.getCommitLsn() != null) { // null only for a non-transactional message
-            message.setHeader(PgCdcConstants.COMMIT_LSN, record.getCommitLsn().toString());
-            message.setHeader(PgCdcConstants.TX_ID, record.getTxId());
-            message.setHeader(PgCdcConstants.COMMIT_TIMESTAMP, record.getCommitTimestamp());
-        }
-        if (record instanceof ChangeEvent event) {
-            message.setHeader(PgCdcConstants.SCHEMA, event.getSchema());
-            message.setHeader(PgCdcConstants.TABLE, event.getTable());
-            message.setHeader(PgCdcConstants.KEY, event.getKey());
-            message.setHeader(PgCdcConstants.SNAPSHOT, event.isSnapshot());
-            if (pending.delivery.schemaChanged()) {
-                message.setHeader(PgCdcConstants.SCHEMA_CHANGED, true);
-            }
-        } else {
-            message.setHeader(PgCdcConstants.MESSAGE_PREFIX, ((LogicalMessage) record).getPrefix());
-        }
+                : record;
+        exchange.setIn(new ChangeMessage(exchange, body, record, pending.delivery));
         // A completion hook rather than the process callback: it travels with the exchange through seda and other
         // hand-overs, so the change is acknowledged only when the route has really finished with it.
-        exchange.getExchangeExtension().addOnCompletion(new Acknowledge(pending));
+        exchange.getExchangeExtension().addOnCompletion(pending);
         consumer.getAsyncProcessor().process(exchange, doneSync -> { });
     }
 
-    private final class Acknowledge implements Synchronization {
+    /** One queued change; once dispatched, the completion hook of its exchange. */
+    private final class Pending implements Synchronization {
 
-        private final Pending pending;
+        private final ChangeRecord record;
+        private final Delivery delivery;
+        private final long seq;
+        private final AckListener listener;
+        private final long generation;
 
-        Acknowledge(Pending pending) {
-            this.pending = pending;
+        Pending(ChangeRecord record, Delivery delivery, long seq, AckListener listener, long generation) {
+            this.record = record;
+            this.delivery = delivery;
+            this.seq = seq;
+            this.listener = listener;
+            this.generation = generation;
         }
 
         @Override
         public void onComplete(Exchange exchange) {
             try {
-                pending.listener.completed(pending.seq);
+                listener.completed(seq);
             } finally {
                 finished();
             }
@@ -164,7 +172,7 @@ final class ExchangeDispatcher implements ChangeSink, Runnable {
             try {
                 Throwable cause = exchange.getException();
                 // Camel's error handler has logged the failure; the replicator reports where streaming resumes.
-                pending.listener.failed(pending.seq, cause);
+                listener.failed(seq, cause);
                 // Stop delivering at once: what is queued behind the failure is redelivered after the restart.
                 discardPending();
             } finally {

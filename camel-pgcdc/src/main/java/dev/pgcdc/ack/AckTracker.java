@@ -14,11 +14,20 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>At most {@code capacity} changes are in flight, which bounds memory and lets completion be tracked in a
  * ring: completing a change and advancing the watermark is O(1) amortised.
+ *
+ * <p>A full window is refilled in batches: a waiting {@link #register(long, TimeUnit)} is woken once
+ * {@code capacity / 8} places are free again, not at every completion, so that the replication thread and the
+ * route do not wake each other once per change. (A waiter also re-checks at its timeout, so a route that completes
+ * fewer changes than that still makes progress.)
  */
 public final class AckTracker {
 
     private final boolean[] done;
     private final int capacity;
+    /** Waiters are woken when at most this many changes are in flight. */
+    private final int wakeAtInFlight;
+    /** Threads in {@link #register(long, TimeUnit)} or {@link #awaitIdle}: without any, nobody needs a notify. */
+    private int waiters;
     /** Commit marks not yet confirmable: {@code [sequence that must be reached, end LSN]}. */
     private final ArrayDeque<long[]> pendingCommits = new ArrayDeque<>();
 
@@ -34,6 +43,7 @@ public final class AckTracker {
         }
         this.capacity = capacity;
         this.done = new boolean[capacity];
+        this.wakeAtInFlight = capacity - Math.max(1, capacity / 8);
         this.confirmable = initialConfirmed;
     }
 
@@ -50,7 +60,7 @@ public final class AckTracker {
             if (left <= 0) {
                 return -1;
             }
-            TimeUnit.NANOSECONDS.timedWait(this, left);
+            waitNanos(left);
         }
         return nextSeq++;
     }
@@ -97,7 +107,10 @@ public final class AckTracker {
             while (!pendingCommits.isEmpty() && pendingCommits.peekFirst()[0] <= lowestIncomplete) {
                 advanceTo(pendingCommits.pollFirst()[1]);
             }
-            notifyAll();
+            // wakeAtInFlight >= 0, so an awaitIdle waiter is always woken when the last change completes
+            if (waiters > 0 && nextSeq - lowestIncomplete <= wakeAtInFlight) {
+                notifyAll();
+            }
         }
     }
 
@@ -142,8 +155,17 @@ public final class AckTracker {
             if (left <= 0) {
                 return false;
             }
-            TimeUnit.NANOSECONDS.timedWait(this, left);
+            waitNanos(left);
         }
         return true;
+    }
+
+    private void waitNanos(long nanos) throws InterruptedException {
+        waiters++;
+        try {
+            TimeUnit.NANOSECONDS.timedWait(this, nanos);
+        } finally {
+            waiters--;
+        }
     }
 }

@@ -74,6 +74,8 @@ final class ReplicationSession implements DecodeListener, AckListener, StreamTap
      */
     private Held held;
     private long lastStatusNanos = System.nanoTime();
+    /** No status message goes out sooner than this after the previous one. */
+    private final long minStatusGapNanos;
     private long lastReportedLsn;
 
     ReplicationSession(PGReplicationStream stream, StreamOptions options, ChangeSink sink, long confirmedLsn,
@@ -88,6 +90,7 @@ final class ReplicationSession implements DecodeListener, AckListener, StreamTap
         this.decoder = options.plugin().decoder(
                 decoding.rawText() ? TypeRegistry.rawText() : TypeRegistry.natural(catalog), catalog, decoding);
         this.lastReportedLsn = confirmedLsn;
+        this.minStatusGapNanos = Math.min(PROGRESS_GAP_NANOS, options.statusInterval().toNanos());
     }
 
     /** Streams until {@link #requestStop()} or a route failure; connection problems surface as SQLException. */
@@ -163,7 +166,10 @@ final class ReplicationSession implements DecodeListener, AckListener, StreamTap
         // the tap (snapshot watermarks, signals) sees every change, before the table filter
         if (delivering && tap.accept(event, this)
                 && options.decoding().tables().includes(event.getSchema(), event.getTable())) {
-            hold(event, position, schemaChanged.remove(event.getSchema() + '.' + event.getTable()), this);
+            // the set is almost always empty: then no "schema.table" key is built for every change
+            boolean firstOfNewSchema = !schemaChanged.isEmpty()
+                    && schemaChanged.remove(event.getSchema() + '.' + event.getTable());
+            hold(event, position, firstOfNewSchema, this);
         }
     }
 
@@ -266,8 +272,12 @@ final class ReplicationSession implements DecodeListener, AckListener, StreamTap
 
     private void reportProgressIfDue(boolean force) throws SQLException {
         long now = System.nanoTime();
-        long lsn = tracker.confirmable();
         long sinceLast = now - lastStatusNanos;
+        if (!force && sinceLast < minStatusGapNanos) {
+            // the common case, once per message: no status is due, so the tracker's lock is not even taken
+            return;
+        }
+        long lsn = tracker.confirmable();
         boolean progress = lsn > lastReportedLsn;
         if (force || (progress && sinceLast >= PROGRESS_GAP_NANOS)
                 || sinceLast >= options.statusInterval().toNanos()) {

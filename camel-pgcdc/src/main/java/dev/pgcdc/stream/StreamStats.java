@@ -19,14 +19,34 @@ public final class StreamStats {
     private volatile long acknowledgedLsn;
     private volatile long confirmedLsn;
     private volatile Instant lastCommitTimestamp;
+    // the replication thread's cache for tableCounter
+    private String lastSchema;
+    private String lastTable;
+    private LongAdder lastTableCounter;
 
+    /** Called by the replication thread only. */
     void received(ChangeRecord record) {
         received.increment();
-        String table = record instanceof ChangeEvent event ? event.getSchema() + "." + event.getTable() : "(messages)";
-        receivedPerTable.computeIfAbsent(table, t -> new LongAdder()).increment();
+        tableCounter(record).increment();
         if (record.getCommitTimestamp() != null) {
             lastCommitTimestamp = record.getCommitTimestamp();
         }
+    }
+
+    /**
+     * The counter of the record's table (logical messages count under "(messages)"). Changes come in runs of one table whose names are the same String instances
+     * (the decoder's relation), so the last counter is reused without building the "schema.table" key.
+     */
+    private LongAdder tableCounter(ChangeRecord record) {
+        if (!(record instanceof ChangeEvent event)) {
+            return receivedPerTable.computeIfAbsent("(messages)", t -> new LongAdder());
+        }
+        if (event.getSchema() != lastSchema || event.getTable() != lastTable) {
+            lastSchema = event.getSchema();
+            lastTable = event.getTable();
+            lastTableCounter = receivedPerTable.computeIfAbsent(lastSchema + "." + lastTable, t -> new LongAdder());
+        }
+        return lastTableCounter;
     }
 
     void completed(long acknowledgedLsn) {

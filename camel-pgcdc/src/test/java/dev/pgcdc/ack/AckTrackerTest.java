@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Random;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
@@ -94,6 +95,42 @@ class AckTrackerTest {
         tracker.complete(a);
         assertThat(tracker.register(10, TimeUnit.MILLISECONDS)).isEqualTo(2);
         assertThatThrownBy(tracker::register).isInstanceOf(IllegalStateException.class);
+    }
+
+    @Test
+    void aFullWindowWakesTheWaitingRegistrationOnceAnEighthIsFree() throws Exception {
+        AckTracker tracker = new AckTracker(16, 0);
+        for (int i = 0; i < 16; i++) {
+            tracker.register();
+        }
+        CompletableFuture<Long> waiting = CompletableFuture.supplyAsync(() -> {
+            try {
+                return tracker.register(30, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        tracker.complete(0);
+        tracker.complete(1); // 14 in flight: 16 - 16/8, the wake-up point
+        assertThat(waiting.get(10, TimeUnit.SECONDS)).isEqualTo(16);
+    }
+
+    @Test
+    void aRegistrationWaitingForASingleFreePlaceStillGetsItWhenItsWaitEnds() throws Exception {
+        AckTracker tracker = new AckTracker(16, 0);
+        for (int i = 0; i < 16; i++) {
+            tracker.register();
+        }
+        CompletableFuture<Long> waiting = CompletableFuture.supplyAsync(() -> {
+            try {
+                return tracker.register(300, TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        Thread.sleep(50);
+        tracker.complete(0); // one place: below the wake-up batch, but the waiter re-checks before giving up
+        assertThat(waiting.get(10, TimeUnit.SECONDS)).isEqualTo(16);
     }
 
     @Test

@@ -1,0 +1,110 @@
+package dev.pgcdc.benchmark;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import dev.pgcdc.embedded.PostgresCluster;
+
+/**
+ * Starts the measured processes against the cluster: pg_recvlogical, psql, and the pgcdc and Debezium probe JVMs.
+ * Every JVM gets the same options, so heap and RSS figures compare.
+ */
+final class Consumers {
+
+    /** Same for every probe JVM; the heap is left to the JVM's defaults, which is what users run. */
+    private static final List<String> JVM_OPTIONS = List.of("-XX:+UseG1GC");
+
+    private final PostgresCluster cluster;
+    private final Path logDir;
+    private final Path debeziumJar;
+    private final List<String> extraJvmOptions;
+    private final int maxInflight;
+
+    Consumers(PostgresCluster cluster, Path logDir, Path debeziumJar, List<String> extraJvmOptions, int maxInflight) {
+        this.cluster = cluster;
+        this.logDir = logDir;
+        this.debeziumJar = debeziumJar;
+        this.extraJvmOptions = extraJvmOptions;
+        this.maxInflight = maxInflight;
+    }
+
+    /** pg_recvlogical with pgoutput to /dev/null from {@code slot} until {@code endLsn}; returns its wall time. */
+    double recvlogical(String slot, String endLsn, Duration timeout) throws IOException, InterruptedException {
+        return Child.start("pg_recvlogical-" + slot, List.of(cluster.tool("pg_recvlogical").toString(),
+                        "--dbname=" + connInfo(), "--slot=" + slot, "--start", "--no-loop", "--endpos=" + endLsn,
+                        "--option=proto_version=1", "--option=publication_names=" + Workload.PUBLICATION,
+                        "--file=/dev/null"),
+                Map.of("PGPASSWORD", cluster.superuserPassword()), logDir).await(timeout);
+    }
+
+    /** {@code COPY bench TO STDOUT} through psql into /dev/null; returns its wall time. */
+    double psqlCopy(Duration timeout) throws IOException, InterruptedException {
+        return Child.startDiscardingOutput("psql-copy", List.of(cluster.tool("psql").toString(), "--no-psqlrc",
+                        "--quiet", "--command=COPY bench TO STDOUT", connInfo()),
+                Map.of("PGPASSWORD", cluster.superuserPassword()), logDir).await(timeout);
+    }
+
+    /**
+     * The pgcdc probe ({@link PgcdcProbe}) on this JVM's classpath, or with {@code camelPgcdcJar} in front of it
+     * (an older build of camel-pgcdc, for before/after figures in one run).
+     */
+    Child pgcdc(String name, String mode, String slot, long expected, long warmup, Duration timeout,
+                Path camelPgcdcJar) throws IOException {
+        return pgcdc(name, mode, slot, expected, warmup, 1, timeout, camelPgcdcJar);
+    }
+
+    /** The pgcdc probe taking the initial snapshot of the table with {@code workers} as its snapshotParallelism. */
+    Child pgcdcSnapshot(String name, String slot, long rows, int workers, Duration timeout) throws IOException {
+        return pgcdc(name, "snapshot", slot, rows, 0, workers, timeout, null);
+    }
+
+    private Child pgcdc(String name, String mode, String slot, long expected, long warmup, int workers,
+                        Duration timeout, Path camelPgcdcJar) throws IOException {
+        List<String> classpath = new ArrayList<>();
+        if (camelPgcdcJar != null) {
+            classpath.add(camelPgcdcJar.toString());
+        }
+        classpath.add(System.getProperty("java.class.path"));
+        List<String> args = new ArrayList<>(connectionArgs());
+        args.addAll(List.of("mode=" + mode, "slot=" + slot, "expected=" + expected, "warmup=" + warmup,
+                "maxInflight=" + maxInflight, "workers=" + workers, "timeoutSeconds=" + timeout.toSeconds(),
+                "publication=" + Workload.PUBLICATION, "table=" + Workload.TABLE));
+        return Child.startJvm(name, classpath, jvmOptions(name), PgcdcProbe.class.getName(), args, logDir);
+    }
+
+    /** The Debezium probe (its own module's jar and dependencies, Camel 4.17) in {@code stream} or {@code snapshot} mode. */
+    Child debezium(String name, String mode, String slot, long expected, Duration timeout) throws IOException {
+        if (!Files.isRegularFile(debeziumJar)) {
+            throw new IllegalStateException("Debezium probe not built: " + debeziumJar
+                    + " (build with -pl samples/benchmark -am, or set -Dpgcdc.benchmark.debeziumJar)");
+        }
+        List<String> args = new ArrayList<>(connectionArgs());
+        args.addAll(List.of("mode=" + mode, "slot=" + slot, "expected=" + expected,
+                "timeoutSeconds=" + timeout.toSeconds(), "publication=" + Workload.PUBLICATION,
+                "table=" + Workload.TABLE));
+        return Child.startJvm(name, List.of(debeziumJar.toString()), jvmOptions(name),
+                "dev.pgcdc.benchmark.debezium.DebeziumProbe", args, logDir);
+    }
+
+    private List<String> jvmOptions(String name) {
+        List<String> options = new ArrayList<>(JVM_OPTIONS);
+        for (String option : extraJvmOptions) {
+            options.add(option.replace("{name}", logDir.resolve(name).toString()));
+        }
+        return options;
+    }
+
+    private List<String> connectionArgs() {
+        return List.of("host=" + cluster.host(), "port=" + cluster.port(), "user=" + cluster.superuser(),
+                "password=" + cluster.superuserPassword(), "database=postgres");
+    }
+
+    private String connInfo() {
+        return "host=" + cluster.host() + " port=" + cluster.port() + " user=" + cluster.superuser() + " dbname=postgres";
+    }
+}

@@ -1,0 +1,109 @@
+package dev.pgcdc.benchmark;
+
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import dev.pgcdc.benchmark.probe.CpuClock;
+import dev.pgcdc.benchmark.probe.MemoryWatch;
+import dev.pgcdc.benchmark.probe.ProbeArgs;
+import dev.pgcdc.benchmark.probe.ResultLine;
+import dev.pgcdc.benchmark.probe.Tally;
+import dev.pgcdc.event.ChangeEvent;
+import org.apache.camel.CamelContext;
+import org.apache.camel.builder.RouteBuilder;
+import org.apache.camel.impl.DefaultCamelContext;
+
+/**
+ * pgcdc in a JVM of its own (so its RSS is its own), streaming an existing slot into a route that only counts; the
+ * exchanges complete when the route ends, which acknowledges them. Prints one result line.
+ *
+ * <p>{@code mode=drain}: the clock stops when the server reports the slot confirmed past the last change's commit,
+ * i.e. when the backlog is not only received but acknowledged. {@code mode=lag}: commit-to-exchange latency of
+ * every change after the first {@code warmup} ones. {@code mode=snapshot}: the initial snapshot of the table with
+ * {@code workers} as snapshotParallelism, from its first row to its last.
+ *
+ * <p>Arguments: {@code mode host port user password database slot publication table expected warmup maxInflight
+ * workers timeoutSeconds}.
+ */
+public final class PgcdcProbe {
+
+    private static final long CONFIRM_POLL_MILLIS = 5;
+
+    private PgcdcProbe() {
+    }
+
+    public static void main(String[] argv) throws Exception {
+        ProbeArgs args = new ProbeArgs(argv);
+        String mode = args.get("mode");
+        boolean lag = mode.equals("lag");
+        boolean snapshot = mode.equals("snapshot");
+        long warmup = args.getLong("warmup");
+        Tally tally = new Tally(args.getLong("expected"), warmup, lag);
+        long[] lastCommitLsn = new long[1]; // written by the route thread, read after the tally is complete
+        String uri = "pgcdc:" + args.get("slot") + "?host=" + args.get("host") + "&port=" + args.get("port")
+                + "&database=" + args.get("database") + "&user=" + args.get("user")
+                + "&password=RAW(" + args.get("password") + ")&publication=" + args.get("publication")
+                + "&tables=" + args.get("table") + "&maxInflight=" + args.get("maxInflight")
+                + (snapshot ? "&snapshotMode=initial_only&snapshotParallelism=" + args.get("workers")
+                        : "&snapshotMode=never");
+        try (MemoryWatch memory = new MemoryWatch(); CamelContext camel = new DefaultCamelContext()) {
+            camel.addRoutes(new RouteBuilder() {
+                @Override
+                public void configure() {
+                    from(uri).routeId("count").process(exchange -> {
+                        ChangeEvent event = exchange.getIn().getBody(ChangeEvent.class);
+                        if (snapshot && !event.isSnapshot()) {
+                            return; // in snapshot mode only the snapshot's rows count
+                        }
+                        if (!snapshot) {
+                            lastCommitLsn[0] = event.getCommitLsn().value();
+                        }
+                        tally.record(event.getCommitTimestamp());
+                    });
+                }
+            });
+            long startNanos = System.nanoTime();
+            camel.start();
+            boolean complete = tally.await(args.getLong("timeoutSeconds"), TimeUnit.SECONDS);
+            long endNanos = complete && mode.equals("drain") ? awaitConfirmedPast(args, lastCommitLsn[0])
+                    : tally.lastNanos();
+            Map<String, Object> result = new LinkedHashMap<>();
+            result.put("complete", complete);
+            result.put("count", tally.count());
+            result.put("startupSeconds", (tally.firstNanos() - startNanos) / 1e9);
+            result.put("seconds", (endNanos - tally.firstNanos()) / 1e9);
+            result.put("cpuMicrosPerChange",
+                    CpuClock.microsPerChange(tally.firstCpuNanos(), CpuClock.processCpuNanos(), tally.count()));
+            result.putAll(memory.figures());
+            if (lag) {
+                result.putAll(tally.latencyMillis());
+            }
+            ResultLine.print(result);
+        }
+    }
+
+    /** Polls the slot until the server has the commit of {@code commitLsn} confirmed; returns when that was seen. */
+    private static long awaitConfirmedPast(ProbeArgs args, long commitLsn) throws SQLException, InterruptedException {
+        String url = "jdbc:postgresql://" + args.get("host") + ":" + args.get("port") + "/" + args.get("database");
+        try (Connection connection = DriverManager.getConnection(url, args.get("user"), args.get("password"));
+             PreparedStatement confirmed = connection.prepareStatement("SELECT confirmed_flush_lsn > ?::pg_lsn"
+                     + " FROM pg_replication_slots WHERE slot_name = ?")) {
+            confirmed.setString(1, dev.pgcdc.event.Lsn.of(commitLsn).toString());
+            confirmed.setString(2, args.get("slot"));
+            while (true) {
+                try (ResultSet row = confirmed.executeQuery()) {
+                    if (row.next() && row.getBoolean(1)) {
+                        return System.nanoTime();
+                    }
+                }
+                Thread.sleep(CONFIRM_POLL_MILLIS);
+            }
+        }
+    }
+}

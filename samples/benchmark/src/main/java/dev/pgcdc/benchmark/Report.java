@@ -1,0 +1,125 @@
+package dev.pgcdc.benchmark;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+
+/**
+ * Writes the figures of one run as {@code report.json} (everything) and {@code report.md} (the tables the README
+ * shows). The markdown reads the JSON tree, so the two cannot disagree.
+ */
+final class Report {
+
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    private Report() {
+    }
+
+    static void write(Map<String, Object> figures, Path outDir) throws IOException {
+        Files.createDirectories(outDir);
+        Files.writeString(outDir.resolve("report.json"), JSON.writeValueAsString(figures) + "\n");
+        Files.writeString(outDir.resolve("report.md"), markdown(figures));
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> map(Map<String, Object> parent, String key) {
+        return (Map<String, Object>) parent.get(key);
+    }
+
+    static String markdown(Map<String, Object> figures) {
+        StringBuilder md = new StringBuilder();
+        Map<String, Object> run = map(figures, "run");
+        Map<String, Object> machine = map(figures, "machine");
+        md.append("Size `").append(run.get("size")).append("`, ").append(run.get("date")).append("; ")
+                .append(machine.get("cores")).append(" cores, ").append(machine.get("memoryGb")).append(" GB, load ")
+                .append(machine.get("loadAverageAtStart")).append(" at start, ").append(run.get("loadAverageAtEnd"))
+                .append(" at end; ").append(map(figures, "versions").get("postgresql")).append("\n\n");
+
+        if (figures.containsKey("streaming")) {
+            streaming(md, map(figures, "streaming"));
+        }
+        if (figures.containsKey("snapshot")) {
+            snapshot(md, map(figures, "snapshot"));
+        }
+        if (figures.containsKey("liveLag")) {
+            liveLag(md, map(figures, "liveLag"));
+        }
+        if (figures.containsKey("bigTransaction")) {
+            bigTransaction(md, map(figures, "bigTransaction"));
+        }
+        return md.toString();
+    }
+
+    private static void streaming(StringBuilder md, Map<String, Object> drain) {
+        md.append("**Streaming drain** of ").append(drain.get("changes")).append(" changes\n\n")
+                .append("| consumer | changes/s | seconds | CPU µs/change | peak heap used MB | peak live heap MB"
+                        + " | peak RSS MB |\n")
+                .append("|---|---:|---:|---:|---:|---:|---:|\n");
+        for (String consumer : new String[] {"pgRecvlogical", "pgcdc", "pgcdcBaseline", "debezium"}) {
+            if (drain.get(consumer) instanceof Map<?, ?>) {
+                Map<String, Object> c = map(drain, consumer);
+                md.append("| ").append(consumer).append(" | ").append(c.get("changesPerSecond")).append(" | ")
+                        .append(seconds(c.get("seconds"))).append(" | ").append(orDash(c.get("cpuMicrosPerChange")))
+                        .append(" | ").append(orDash(c.get("peakHeapUsedMb")))
+                        .append(" | ").append(orDash(c.get("peakLiveHeapMb"))).append(" | ")
+                        .append(orDash(c.get("peakRssMb"))).append(" |\n");
+            }
+        }
+        md.append("\nRatios: ").append(map(drain, "ratios")).append("\n\n");
+    }
+
+    private static void snapshot(StringBuilder md, Map<String, Object> snapshot) {
+        md.append("**Snapshot** of ").append(snapshot.get("rows")).append(" rows\n\n")
+                .append("| reader | rows/s | seconds |\n|---|---:|---:|\n");
+        Map<String, Object> copy = map(snapshot, "copyToStdout");
+        md.append("| COPY TO STDOUT (psql) | ").append(copy.get("rowsPerSecond")).append(" | ")
+                .append(seconds(copy.get("seconds"))).append(" |\n");
+        for (String reader : snapshot.keySet()) {
+            if (reader.startsWith("pgcdc") || reader.equals("debezium")) {
+                Map<String, Object> r = map(snapshot, reader);
+                md.append("| ").append(reader).append(" | ").append(r.get("rowsPerSecond")).append(" | ")
+                        .append(seconds(r.get("seconds"))).append(" |\n");
+            }
+        }
+        md.append("\nRatios: ").append(map(snapshot, "ratios")).append("\n\n");
+    }
+
+    private static void liveLag(StringBuilder md, Map<String, Object> lag) {
+        md.append("**Live lag** (pgcdc, commit to exchange)\n\n")
+                .append("| target changes/s | achieved | p50 ms | p99 ms | max ms |\n|---:|---:|---:|---:|---:|\n");
+        for (String rate : lag.keySet()) {
+            Map<String, Object> r = map(lag, rate);
+            md.append("| ").append(rate).append(" | ").append(r.get("writerChangesPerSecond")).append(" | ")
+                    .append(r.get("p50Ms")).append(" | ").append(r.get("p99Ms")).append(" | ").append(r.get("maxMs"))
+                    .append(" |\n");
+        }
+        md.append('\n');
+    }
+
+    private static void bigTransaction(StringBuilder md, Map<String, Object> big) {
+        md.append("**One transaction of ").append(big.get("rows")).append(" rows** (pgcdc): ")
+                .append(big.get("changesPerSecond")).append(" changes/s, ").append(big.get("cpuMicrosPerChange"))
+                .append(" CPU µs/change, peak heap used ")
+                .append(big.get("peakHeapUsedMb")).append(" MB, peak live heap ").append(big.get("peakLiveHeapMb"))
+                .append(" MB, peak RSS ").append(big.get("peakRssMb")).append(" MB\n");
+        if (big.get("baseline") instanceof Map<?, ?>) {
+            Map<String, Object> baseline = map(big, "baseline");
+            md.append("Baseline build: ").append(baseline.get("changesPerSecond")).append(" changes/s, ")
+                    .append(baseline.get("cpuMicrosPerChange")).append(" CPU µs/change, peak heap used ")
+                    .append(baseline.get("peakHeapUsedMb")).append(" MB, peak RSS ").append(baseline.get("peakRssMb"))
+                    .append(" MB\n");
+        }
+    }
+
+    private static String seconds(Object value) {
+        return String.format("%.2f", ((Number) value).doubleValue());
+    }
+
+    private static Object orDash(Object value) {
+        return value == null ? "–" : value;
+    }
+}

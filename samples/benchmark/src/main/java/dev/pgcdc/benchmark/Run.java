@@ -1,0 +1,28 @@
+package dev.pgcdc.benchmark;
+
+import java.nio.file.Path;
+import java.time.Duration;
+
+import dev.pgcdc.embedded.PostgresCluster;
+
+/**
+ * What every measurement of one benchmark run shares.
+ *
+ * @param baselineJar an older camel-pgcdc jar measured beside the current one (before/after figures), or null
+ */
+record Run(Size size, PostgresCluster cluster, Workload workload, Slots slots, Consumers consumers, Path baselineJar) {
+
+    /** Generous: a stuck consumer fails the run instead of hanging it, a slow one on a loaded machine does not. */
+    static Duration timeoutFor(long changes) {
+        return Duration.ofSeconds(60 + changes / 2_000);
+    }
+
+    static long perSecond(long count, double seconds) {
+        return Math.round(count / seconds);
+    }
+
+    /** Two figures (numbers from a report map) divided, to two decimals. */
+    static double ratio(Object numerator, Object denominator) {
+        return Math.round(((Number) numerator).doubleValue() / ((Number) denominator).doubleValue() * 100) / 100.0;
+    }
+}

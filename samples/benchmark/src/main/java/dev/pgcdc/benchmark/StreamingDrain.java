@@ -1,0 +1,83 @@
+package dev.pgcdc.benchmark;
+
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Part 1: the same backlog drained by pg_recvlogical (the ceiling), pgcdc (and an older pgcdc build, when given)
+ * and camel-debezium-postgres, each from its own slot created before the backlog was written.
+ */
+final class StreamingDrain {
+
+    private static final String RECV = "drain_recvlogical";
+    private static final String PGCDC = "drain_pgcdc";
+    private static final String BASELINE = "drain_pgcdc_baseline";
+    private static final String DEBEZIUM = "drain_debezium";
+
+    private StreamingDrain() {
+    }
+
+    static Map<String, Object> measure(Run run) throws Exception {
+        long changes = run.size().backlogChanges();
+        Duration timeout = Run.timeoutFor(changes);
+        run.slots().create(RECV, PGCDC, DEBEZIUM);
+        if (run.baselineJar() != null) {
+            run.slots().create(BASELINE);
+        }
+        long writeStart = System.nanoTime();
+        String endLsn = run.workload().writeBacklog(run.size());
+        Map<String, Object> figures = new LinkedHashMap<>();
+        figures.put("changes", changes);
+        figures.put("writeSeconds", (System.nanoTime() - writeStart) / 1e9);
+        figures.put("endLsn", endLsn);
+
+        double recvSeconds = run.consumers().recvlogical(RECV, endLsn, timeout);
+        figures.put("pgRecvlogical", rate(changes, recvSeconds));
+
+        Map<String, Object> pgcdc = withRate(run.consumers().pgcdc("pgcdc-drain", "drain", PGCDC, changes, 0, timeout,
+                null).result(timeout), changes);
+        figures.put("pgcdc", pgcdc);
+        if (run.baselineJar() != null) {
+            figures.put("pgcdcBaseline", withRate(run.consumers().pgcdc("pgcdc-baseline-drain", "drain", BASELINE,
+                    changes, 0, timeout, run.baselineJar()).result(timeout), changes));
+        }
+        Map<String, Object> debezium = withRate(run.consumers().debezium("debezium-drain", "stream", DEBEZIUM, changes,
+                timeout).result(timeout), changes);
+        figures.put("debezium", debezium);
+
+        Object pgcdcRate = pgcdc.get("changesPerSecond");
+        Map<String, Object> ratios = new LinkedHashMap<>();
+        ratios.put("pgcdcToPgRecvlogical", Run.ratio(pgcdcRate, changes / recvSeconds));
+        ratios.put("pgcdcToDebezium", Run.ratio(pgcdcRate, debezium.get("changesPerSecond")));
+        if (figures.get("pgcdcBaseline") instanceof Map<?, ?> baseline) {
+            ratios.put("pgcdcToBaseline", Run.ratio(pgcdcRate, baseline.get("changesPerSecond")));
+        }
+        figures.put("ratios", ratios);
+        run.slots().drop(RECV, PGCDC, BASELINE, DEBEZIUM);
+        return figures;
+    }
+
+    private static Map<String, Object> rate(long changes, double seconds) {
+        Map<String, Object> figures = new LinkedHashMap<>();
+        figures.put("seconds", seconds);
+        figures.put("changesPerSecond", Run.perSecond(changes, seconds));
+        return figures;
+    }
+
+    /** A probe's figures with its rate (over the time from its first change to the end) in front. */
+    static Map<String, Object> withRate(Map<String, Object> probe, long changes) {
+        requireComplete(probe);
+        Map<String, Object> figures = rate(changes, ((Number) probe.get("seconds")).doubleValue());
+        figures.putAll(probe);
+        figures.remove("complete");
+        figures.remove("count");
+        return figures;
+    }
+
+    static void requireComplete(Map<String, Object> probe) {
+        if (!Boolean.TRUE.equals(probe.get("complete"))) {
+            throw new IllegalStateException("a consumer timed out after " + probe.get("count") + " changes: " + probe);
+        }
+    }
+}

@@ -1,0 +1,52 @@
+package dev.pgcdc.benchmark;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Runs the whole benchmark at the smoke size, so that no measurement rots unnoticed; the figures mean nothing. */
+class BenchmarkSmokeTest {
+
+    @Test
+    void everyMeasurementReportsEveryFigure(@TempDir Path out) throws Exception {
+        Benchmark.main(new String[] {"--size", "smoke", "--out", out.toString()});
+
+        JsonNode report = new ObjectMapper().readTree(out.resolve("report.json").toFile());
+        for (String path : List.of("/streaming/pgRecvlogical/changesPerSecond", "/streaming/pgcdc/changesPerSecond",
+                "/streaming/debezium/changesPerSecond", "/streaming/ratios/pgcdcToPgRecvlogical",
+                "/streaming/ratios/pgcdcToDebezium", "/streaming/pgcdc/peakHeapUsedMb",
+                "/streaming/pgcdc/peakLiveHeapMb", "/streaming/pgcdc/peakRssMb", "/streaming/pgcdc/cpuMicrosPerChange",
+                "/streaming/debezium/cpuMicrosPerChange",
+                "/snapshot/copyToStdout/rowsPerSecond", "/snapshot/debezium/rowsPerSecond",
+                "/snapshot/pgcdc1Worker/rowsPerSecond", "/snapshot/pgcdcNWorkers/rowsPerSecond",
+                "/snapshot/ratios/pgcdc1WorkerToCopy",
+                "/liveLag/1000/p50Ms", "/liveLag/1000/p99Ms", "/liveLag/1000/maxMs", "/liveLag/2000/p99Ms",
+                "/bigTransaction/changesPerSecond", "/bigTransaction/peakLiveHeapMb", "/bigTransaction/peakRssMb")) {
+            assertThat(report.at(path).isNumber()).as(path).isTrue();
+            assertThat(report.at(path).asDouble()).as(path).isPositive();
+        }
+        assertThat(nulls(report, "")).as("figures without a value").isEmpty();
+        assertThat(Files.readString(out.resolve("report.md"))).contains("Streaming drain", "Snapshot", "Live lag",
+                "One transaction of 5000 rows");
+    }
+
+    private static List<String> nulls(JsonNode node, String path) {
+        List<String> found = new ArrayList<>();
+        if (node.isNull()) {
+            found.add(path);
+        }
+        for (Map.Entry<String, JsonNode> field : (Iterable<Map.Entry<String, JsonNode>>) node::fields) {
+            found.addAll(nulls(field.getValue(), path + "/" + field.getKey()));
+        }
+        return found;
+    }
+}
