@@ -4,8 +4,8 @@ import java.util.Map;
 
 import dev.pgcdc.event.ChangeEvent;
 import dev.pgcdc.event.ChangeRecord;
-import dev.pgcdc.stream.Delivery;
 import dev.pgcdc.event.LogicalMessage;
+import dev.pgcdc.stream.Delivery;
 import org.apache.camel.Exchange;
 import org.apache.camel.support.DefaultMessage;
 
