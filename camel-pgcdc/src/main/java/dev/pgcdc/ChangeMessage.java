@@ -5,6 +5,7 @@ import java.util.Map;
 import dev.pgcdc.event.ChangeEvent;
 import dev.pgcdc.event.ChangeRecord;
 import dev.pgcdc.event.LogicalMessage;
+import dev.pgcdc.stream.Delivery;
 import org.apache.camel.Exchange;
 import org.apache.camel.support.DefaultMessage;
 
@@ -17,16 +18,16 @@ import org.apache.camel.support.DefaultMessage;
 final class ChangeMessage extends DefaultMessage {
 
     private final ChangeRecord record;
-    private final boolean schemaChanged;
+    private final Delivery delivery;
 
     /**
-     * @param body          the change itself, or its Debezium envelope
-     * @param schemaChanged whether the table's columns changed since its previous change (a header then says so)
+     * @param body     the change itself, or its Debezium envelope
+     * @param delivery where the change stands in its transaction
      */
-    ChangeMessage(Exchange exchange, Object body, ChangeRecord record, boolean schemaChanged) {
+    ChangeMessage(Exchange exchange, Object body, ChangeRecord record, Delivery delivery) {
         super(exchange);
         this.record = record;
-        this.schemaChanged = schemaChanged;
+        this.delivery = delivery;
         setBody(body);
     }
 
@@ -39,6 +40,8 @@ final class ChangeMessage extends DefaultMessage {
     protected void populateInitialHeaders(Map<String, Object> headers) {
         headers.put(PgCdcConstants.OPERATION, record.getOp().code());
         headers.put(PgCdcConstants.LSN, record.getLsn().toString());
+        headers.put(PgCdcConstants.POSITION, delivery.position());
+        headers.put(PgCdcConstants.LAST_IN_TRANSACTION, delivery.lastInTransaction());
         if (record.getCommitLsn() != null) { // null only for a non-transactional message
             headers.put(PgCdcConstants.COMMIT_LSN, record.getCommitLsn().toString());
             headers.put(PgCdcConstants.TX_ID, record.getTxId());
@@ -49,7 +52,7 @@ final class ChangeMessage extends DefaultMessage {
             headers.put(PgCdcConstants.TABLE, event.getTable());
             headers.put(PgCdcConstants.KEY, event.getKey());
             headers.put(PgCdcConstants.SNAPSHOT, event.isSnapshot());
-            if (schemaChanged) {
+            if (delivery.schemaChanged()) {
                 headers.put(PgCdcConstants.SCHEMA_CHANGED, true);
             }
         } else {

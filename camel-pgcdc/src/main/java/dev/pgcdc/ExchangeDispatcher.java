@@ -9,6 +9,7 @@ import dev.pgcdc.event.ChangeRecord;
 import dev.pgcdc.event.DebeziumEnvelope;
 import dev.pgcdc.stream.AckListener;
 import dev.pgcdc.stream.ChangeSink;
+import dev.pgcdc.stream.Delivery;
 import org.apache.camel.Exchange;
 import org.apache.camel.spi.Synchronization;
 
@@ -43,8 +44,8 @@ final class ExchangeDispatcher implements ChangeSink, Runnable {
     }
 
     @Override
-    public void deliver(ChangeRecord record, boolean schemaChanged, long seq, AckListener listener) {
-        queue.add(new Pending(record, schemaChanged, seq, listener, generation));
+    public void deliver(ChangeRecord record, Delivery delivery, long seq, AckListener listener) {
+        queue.add(new Pending(record, delivery, seq, listener, generation));
     }
 
     @Override
@@ -133,7 +134,7 @@ final class ExchangeDispatcher implements ChangeSink, Runnable {
         Object body = configuration.getOutputFormat() == OutputFormat.DEBEZIUM
                 ? DebeziumEnvelope.of(record, configuration.getSlotName(), configuration.getDatabase())
                 : record;
-        exchange.setIn(new ChangeMessage(exchange, body, record, pending.schemaChanged));
+        exchange.setIn(new ChangeMessage(exchange, body, record, pending.delivery));
         // A completion hook rather than the process callback: it travels with the exchange through seda and other
         // hand-overs, so the change is acknowledged only when the route has really finished with it.
         exchange.getExchangeExtension().addOnCompletion(pending);
@@ -144,14 +145,14 @@ final class ExchangeDispatcher implements ChangeSink, Runnable {
     private final class Pending implements Synchronization {
 
         private final ChangeRecord record;
-        private final boolean schemaChanged;
+        private final Delivery delivery;
         private final long seq;
         private final AckListener listener;
         private final long generation;
 
-        Pending(ChangeRecord record, boolean schemaChanged, long seq, AckListener listener, long generation) {
+        Pending(ChangeRecord record, Delivery delivery, long seq, AckListener listener, long generation) {
             this.record = record;
-            this.schemaChanged = schemaChanged;
+            this.delivery = delivery;
             this.seq = seq;
             this.listener = listener;
             this.generation = generation;

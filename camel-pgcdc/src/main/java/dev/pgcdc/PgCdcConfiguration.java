@@ -202,9 +202,12 @@ public class PgCdcConfiguration implements Cloneable {
         if (rawText && binary) {
             throw new IllegalArgumentException("valueFormat=text needs the server's text output: remove binary=true");
         }
-        TableFilter tableFilter = TableFilter.of(tables, excludeTables);
+        // Our own tables' rows (heartbeats, snapshot signals and state) never reach the route, even when a
+        // FOR ALL TABLES publication covers them; they still count for acknowledgement. (The snapshot sees signal
+        // rows before this filter.)
+        TableFilter tableFilter = TableFilter.of(tables, excludeTables)
+                .excluding(TableName.parse(signalTable)).excluding(TableName.parse(snapshotStateTable));
         TableName heartbeat = heartbeatTableName();
-        // heartbeat rows are never delivered; they still count for acknowledgement
         return new DecodingOptions(binary, rawText, emitMessages,
                 heartbeat == null ? tableFilter : tableFilter.excluding(heartbeat), ColumnExclusions.of(excludeColumns));
     }

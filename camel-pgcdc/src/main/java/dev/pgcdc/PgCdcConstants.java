@@ -35,6 +35,12 @@ public final class PgCdcConstants {
     public static final String SCHEMA_CHANGED = "CamelPgCdcSchemaChanged";
     @Metadata(description = "The prefix of a logical decoding message (operation m).", javaType = "String")
     public static final String MESSAGE_PREFIX = "CamelPgCdcMessagePrefix";
+    @Metadata(description = "The change's 0-based position among the changes of its transaction; with the commit LSN"
+                            + " it identifies the change, the same on every redelivery.", javaType = "Long")
+    public static final String POSITION = "CamelPgCdcPosition";
+    @Metadata(description = "Whether the change is the last of its transaction that the consumer delivers.",
+              javaType = "Boolean")
+    public static final String LAST_IN_TRANSACTION = "CamelPgCdcLastInTransaction";
 
     private PgCdcConstants() {
     }

@@ -1,9 +1,12 @@
 package dev.pgcdc;
 
 import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
@@ -20,6 +23,7 @@ import dev.pgcdc.ops.Heartbeat;
 import dev.pgcdc.ops.SlotStatus;
 import dev.pgcdc.ops.SlotWatch;
 import dev.pgcdc.ops.Slots;
+import dev.pgcdc.setup.ConnectorTable;
 import dev.pgcdc.setup.Setup;
 import dev.pgcdc.setup.SetupMode;
 import dev.pgcdc.setup.SetupOutcome;
@@ -88,16 +92,16 @@ public class PgCdcConsumer extends DefaultConsumer {
         super.doStart();
         connector = new PgConnector(configuration.connectionSettings());
         DecodingOptions decoding = configuration.decodingOptions();
-        if (!prepareServer(decoding)) {
-            return;
-        }
         SnapshotOptions snapshotOptions = configuration.snapshotOptions(decoding);
         boolean stateInDatabase = configuration.getSnapshotStateRepository() == null;
         boolean snapshots;
-        try (Connection connection = connector.openJdbc("pgcdc " + configuration.getSlotName() + " snapshot setup")) {
-            // with snapshotMode=never the signal table is optional: without it only on-demand snapshots are missing
-            snapshots = new SnapshotSetup(connection, snapshotOptions)
-                    .ensure(stateInDatabase, snapshotOptions.mode() != SnapshotMode.NEVER);
+        try (Connection connection = connector.openJdbc("pgcdc " + configuration.getSlotName() + " setup")) {
+            List<ConnectorTable> snapshotTables = snapshotsWanted(connection, snapshotOptions)
+                    ? SnapshotSetup.tables(snapshotOptions, stateInDatabase) : List.of();
+            if (!prepareServer(connection, decoding, snapshotTables)) {
+                return;
+            }
+            snapshots = !snapshotTables.isEmpty();
         }
         StreamTap tap = StreamTap.NONE;
         if (snapshots) {
@@ -146,36 +150,57 @@ public class PgCdcConsumer extends DefaultConsumer {
     }
 
     /**
-     * Runs setup planning (see {@link SetupMode}): creates what the user may, fails with the SQL still missing, or in
-     * plan mode only logs the plan. Then creates the slot when it is missing and the user may.
+     * With snapshotMode=never the signal table is optional: without it only on-demand re-snapshots are unavailable,
+     * so setup asks for it (and the state table) only when it is already there.
+     */
+    private static boolean snapshotsWanted(Connection connection, SnapshotOptions options) throws SQLException {
+        if (options.mode() != SnapshotMode.NEVER) {
+            return true;
+        }
+        try (PreparedStatement statement = connection.prepareStatement("SELECT to_regclass(?) IS NOT NULL")) {
+            statement.setString(1, options.signalTable().quoted());
+            try (ResultSet row = statement.executeQuery()) {
+                row.next();
+                return row.getBoolean(1);
+            }
+        }
+    }
+
+    /**
+     * Runs setup planning (see {@link SetupMode}) for the captured tables, the heartbeat table and the snapshot's
+     * tables: creates what the user may, fails with the SQL still missing, or in plan mode only logs the plan. Then
+     * creates the slot when it is missing and the user may.
      *
      * @return whether streaming may start
      */
-    private boolean prepareServer(DecodingOptions decoding) throws SQLException {
+    private boolean prepareServer(Connection connection, DecodingOptions decoding, List<ConnectorTable> snapshotTables)
+            throws SQLException {
         SetupMode mode = configuration.getSetupMode();
-        try (Connection connection = connector.openJdbc("pgcdc " + configuration.getSlotName() + " setup")) {
-            SetupRequest request = SetupRequest.builder().slotName(configuration.getSlotName())
-                    .plugin(SetupRequest.PGOUTPUT).publicationName(configuration.resolvedPublication())
-                    .tables(ChangeModelPreflight.tablesToPublish(connection, decoding.tables()))
-                    .heartbeatTable(configuration.heartbeatTableName()).build();
-            SetupOutcome outcome = Setup.run(connection, request, mode);
-            SetupPlan plan = outcome.plan();
-            outcome.applied().forEach(statement -> LOG.info("pgcdc:{}: setup ran: {}", configuration.getSlotName(),
-                    statement.sql()));
-            if (mode == SetupMode.PLAN) {
-                LOG.info("pgcdc:{}: setup plan (setupMode=plan, not streaming):{}{}", configuration.getSlotName(),
-                        System.lineSeparator(), plan.describe());
-                return false;
-            }
-            plan.warnings().forEach(warning -> LOG.warn("pgcdc:{}: {}", configuration.getSlotName(), warning));
-            new ChangeModelPreflight(connection, connector, configuration.resolvedPublication(), decoding,
-                    configuration.replicaIdentityFullTables()).run();
-            if (plan.connectorCreatesSlot()) {
-                Slots.createLogical(connection, configuration.getSlotName(), SetupRequest.PGOUTPUT);
-                LOG.info("pgcdc:{}: created the replication slot", configuration.getSlotName());
-            }
-            return true;
+        List<ConnectorTable> connectorTables = new ArrayList<>(snapshotTables);
+        if (configuration.heartbeatTableName() != null) {
+            connectorTables.add(ConnectorTable.heartbeat(configuration.heartbeatTableName()));
         }
+        SetupRequest request = SetupRequest.builder().slotName(configuration.getSlotName())
+                .plugin(SetupRequest.PGOUTPUT).publicationName(configuration.resolvedPublication())
+                .tables(ChangeModelPreflight.tablesToPublish(connection, decoding.tables()))
+                .connectorTables(connectorTables).build();
+        SetupOutcome outcome = Setup.run(connection, request, mode);
+        SetupPlan plan = outcome.plan();
+        outcome.applied().forEach(statement -> LOG.info("pgcdc:{}: setup ran: {}", configuration.getSlotName(),
+                statement.sql()));
+        if (mode == SetupMode.PLAN) {
+            LOG.info("pgcdc:{}: setup plan (setupMode=plan, not streaming):{}{}", configuration.getSlotName(),
+                    System.lineSeparator(), plan.describe());
+            return false;
+        }
+        plan.warnings().forEach(warning -> LOG.warn("pgcdc:{}: {}", configuration.getSlotName(), warning));
+        new ChangeModelPreflight(connection, connector, configuration.resolvedPublication(), decoding,
+                configuration.replicaIdentityFullTables()).run();
+        if (plan.connectorCreatesSlot()) {
+            Slots.createLogical(connection, configuration.getSlotName(), SetupRequest.PGOUTPUT);
+            LOG.info("pgcdc:{}: created the replication slot", configuration.getSlotName());
+        }
+        return true;
     }
 
     @Override
@@ -341,11 +366,11 @@ public class PgCdcConsumer extends DefaultConsumer {
     @ManagedOperation(description = "Snapshots one published table (schema.table) again while streaming continues")
     public void resnapshotTable(String table) throws Exception {
         if (snapshotter == null) {
-            throw new IllegalStateException("Snapshots are unavailable: the signal table "
-                    + configuration.getSignalTable() + " is missing or not in publication "
-                    + configuration.resolvedPublication() + ". Run:\n"
-                    + SnapshotSetup.requiredSql(configuration.snapshotOptions(configuration.decodingOptions()),
-                            configuration.getSnapshotStateRepository() == null));
+            // with any other snapshotMode the route does not start without the snapshot's tables
+            throw new IllegalStateException("Snapshots are unavailable: with snapshotMode=never they need the signal"
+                    + " table " + configuration.getSignalTable() + ", which did not exist when the route started."
+                    + " Create it and restart the route; a start with setupMode=plan and another snapshotMode"
+                    + " prints the SQL.");
         }
         snapshotter.resnapshot(table);
     }

@@ -21,24 +21,25 @@ final class ConnectorRights {
         this.user = facts.user();
     }
 
-    /** The existing selected tables plus the heartbeat table once it exists: what the publication must hold. */
+    /** The existing selected tables plus the published connector tables that exist or are about to. */
     List<TableFacts> tablesToPublish() {
         List<TableFacts> tables = new ArrayList<>(facts.existingTables());
-        TableFacts heartbeat = facts.heartbeatTable();
-        if (heartbeat != null && (heartbeat.exists() || heartbeatToCreate())) {
-            tables.add(heartbeat);
+        for (ConnectorTable table : request.connectorTables()) {
+            TableFacts connectorTable = facts.connectorTable(table.name());
+            if (table.published() && (connectorTable.exists() || toCreate(connectorTable))) {
+                tables.add(connectorTable);
+            }
         }
         return List.copyOf(tables);
     }
 
-    boolean heartbeatToCreate() {
-        TableFacts heartbeat = facts.heartbeatTable();
-        return heartbeat != null && !heartbeat.exists() && heartbeat.schemaExists();
+    /** A connector table the plan creates; one whose schema is missing is a blocker instead. */
+    static boolean toCreate(TableFacts connectorTable) {
+        return !connectorTable.exists() && connectorTable.schemaExists();
     }
 
-    boolean mayCreateHeartbeat() {
-        TableFacts heartbeat = facts.heartbeatTable();
-        return heartbeat != null && heartbeat.schemaExists() && (user.superuser() || heartbeat.createOnSchema());
+    boolean mayCreate(TableFacts connectorTable) {
+        return connectorTable.schemaExists() && (user.superuser() || connectorTable.createOnSchema());
     }
 
     boolean mayCreatePublication() {
@@ -50,14 +51,13 @@ final class ConnectorRights {
                 && ownedOrCreatedByConnector(table);
     }
 
-    /** Connector-managed when the role may create and maintain slot, publication and heartbeat table alike. */
+    /** Connector-managed when the role may create and maintain slot, publication and connector tables alike. */
     SetupModel model() {
-        TableFacts heartbeat = facts.heartbeatTable();
-        boolean heartbeatMaintainable = heartbeat == null
-                || (heartbeat.exists() ? heartbeat.owned() || user.superuser() : mayCreateHeartbeat());
+        boolean tablesMaintainable = facts.connectorTables().stream().allMatch(table ->
+                table.exists() ? table.owned() || user.superuser() : mayCreate(table));
         boolean publicationMaintainable = !request.usesPublication() || (facts.publication() == null
                 ? mayOwnNewPublication() : user.superuser() || facts.publication().owned());
-        return user.canReplicate() && heartbeatMaintainable && publicationMaintainable
+        return user.canReplicate() && tablesMaintainable && publicationMaintainable
                 ? SetupModel.CONNECTOR_MANAGED : SetupModel.CUSTOMER_MANAGED;
     }
 
@@ -70,7 +70,7 @@ final class ConnectorRights {
     }
 
     private boolean ownedOrCreatedByConnector(TableFacts table) {
-        return user.superuser() || (table.exists() ? table.owned() : mayCreateHeartbeat());
+        return user.superuser() || (table.exists() ? table.owned() : mayCreate(table));
     }
 
     private static boolean identityUsableOrNew(TableFacts table) {

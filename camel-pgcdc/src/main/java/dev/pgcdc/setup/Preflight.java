@@ -23,7 +23,7 @@ final class Preflight {
     List<String> blockers() {
         List<String> blockers = new ArrayList<>();
         if (facts.standby()) {
-            blockers.add("The server is a standby (in recovery): publications and heartbeat writes are impossible"
+            blockers.add("The server is a standby (in recovery): publications and the connector's writes are impossible"
                     + " there. Connect pgcdc to the primary server.");
         }
         if (!"logical".equals(facts.walLevel())) {
@@ -46,10 +46,11 @@ final class Preflight {
                         + " name (names are case-sensitive), or remove it from the tables option.");
             }
         }
-        TableFacts heartbeat = facts.heartbeatTable();
-        if (heartbeat != null && !heartbeat.schemaExists()) {
-            blockers.add("Schema " + heartbeat.name().schema() + " of the heartbeat table " + heartbeat.name()
-                    + " does not exist. Create it or choose another heartbeat table.");
+        for (ConnectorTable table : request.connectorTables()) {
+            if (!facts.connectorTable(table.name()).schemaExists()) {
+                blockers.add("Schema " + table.name().schema() + " of the " + table.kind() + " " + table.name()
+                        + " does not exist. Create it or choose another " + table.kind() + ".");
+            }
         }
         return blockers;
     }

@@ -10,16 +10,23 @@ import java.util.List;
  * @param standby              {@code pg_is_in_recovery()}
  * @param tables               the selected tables, or when none were selected the publication's tables, or every
  *                             user table
- * @param heartbeatTable       null when the request has no heartbeat table
+ * @param connectorTables      the request's {@link ConnectorTable}s, in its order
  * @param publication          null when it does not exist or the plugin uses none
  * @param slot                 null when the slot does not exist
  */
 public record ServerFacts(int serverVersion, String database, String walLevel, int maxReplicationSlots,
         int usedReplicationSlots, int maxWalSenders, String maxSlotWalKeepSize, boolean standby, UserFacts user,
-        List<TableFacts> tables, TableFacts heartbeatTable, PublicationFacts publication, SlotFacts slot) {
+        List<TableFacts> tables, List<TableFacts> connectorTables, PublicationFacts publication, SlotFacts slot) {
 
     public ServerFacts {
         tables = List.copyOf(tables);
+        connectorTables = List.copyOf(connectorTables);
+    }
+
+    /** The facts of the connector table named so; fails for a name that is none of them. */
+    public TableFacts connectorTable(TableName name) {
+        return connectorTables.stream().filter(table -> table.name().equals(name)).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException(name + " is not a connector table"));
     }
 
     /** The selected tables that exist; the others are blockers. */

@@ -9,11 +9,12 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.function.Function;
 
 /**
  * Reads the server's settings, the connecting role's capabilities and the state of the slot, publication, tables
- * and heartbeat table. It only reads: every query is a SELECT on catalogs and functions. Catalog columns that older
- * versions lack are left out of the SQL for them (the facts then hold null).
+ * and the connector's own tables. It only reads: every query is a SELECT on catalogs and functions. Catalog columns
+ * that older versions lack are left out of the SQL for them (the facts then hold null).
  */
 public final class SetupInspector {
 
@@ -31,16 +32,18 @@ public final class SetupInspector {
             FROM pg_roles r LEFT JOIN pg_roles rds ON rds.rolname = 'rds_replication'
             WHERE r.rolname = current_user""";
 
-    // ownership as PostgreSQL checks it: being the owner or a member of the owning role (USAGE = inherits it)
+    // ownership as PostgreSQL checks it: being the owner or a member of the owning role (USAGE = inherits it);
+    // privileges one by one, as has_table_privilege with a list is true when any one of them is held
     private static final String TABLES_SQL = """
             SELECT t.schema_name, t.table_name, n.oid IS NOT NULL, c.oid IS NOT NULL,
                    COALESCE(has_schema_privilege(n.oid, 'CREATE'), false),
                    COALESCE(pg_has_role(c.relowner, 'USAGE'), false),
                    COALESCE(has_table_privilege(c.oid, 'SELECT'), false),
-                   COALESCE(has_table_privilege(c.oid, 'INSERT') AND has_table_privilege(c.oid, 'UPDATE'), false),
+                   COALESCE((SELECT bool_and(has_table_privilege(c.oid, p))
+                             FROM unnest(string_to_array(t.privileges, ', ')) AS p), true),
                    EXISTS (SELECT 1 FROM pg_index i WHERE i.indrelid = c.oid AND i.indisprimary),
                    COALESCE(c.relreplident::text, 'd')
-            FROM unnest(?::text[], ?::text[]) WITH ORDINALITY AS t(schema_name, table_name, ord)
+            FROM unnest(?::text[], ?::text[], ?::text[]) WITH ORDINALITY AS t(schema_name, table_name, privileges, ord)
             LEFT JOIN pg_namespace n ON n.nspname = t.schema_name
             LEFT JOIN pg_class c ON c.relnamespace = n.oid AND c.relname = t.table_name AND c.relkind IN ('r', 'p')
             ORDER BY t.ord""";
@@ -98,11 +101,11 @@ public final class SetupInspector {
             }
             PublicationFacts publication = request.usesPublication()
                     ? publication(request.publicationName(), version) : null;
-            TableFacts heartbeat = request.heartbeatTable() == null ? null
-                    : tables(List.of(request.heartbeatTable())).get(0);
             return new ServerFacts(version, server.getString(2), server.getString(3), server.getInt(4),
                     server.getInt(5), server.getInt(6), server.getString(7), server.getBoolean(8), user(),
-                    tables(selectedTables(request, publication)), heartbeat, publication,
+                    tables(selectedTables(request, publication), table -> ""),
+                    tables(request.connectorTableNames(), table -> request.connectorTable(table).privileges()),
+                    publication,
                     slot(request.slotName(), version));
         }
     }
@@ -121,13 +124,16 @@ public final class SetupInspector {
         List<TableName> selected = !request.tables().isEmpty() ? request.tables()
                 : publication != null ? List.copyOf(publication.publishedTables())
                 : tableNames(ALL_TABLES_SQL, null);
-        return selected.stream().filter(table -> !table.equals(request.heartbeatTable())).toList();
+        return selected.stream().filter(table -> request.connectorTable(table) == null).toList();
     }
 
-    private List<TableFacts> tables(List<TableName> names) throws SQLException {
+    /** @param privileges what the role needs on each table, as a GRANT lists them; "" for none */
+    private List<TableFacts> tables(List<TableName> names, Function<TableName, String> privileges)
+            throws SQLException {
         try (PreparedStatement statement = connection.prepareStatement(TABLES_SQL)) {
             statement.setArray(1, textArray(names.stream().map(TableName::schema).toArray()));
             statement.setArray(2, textArray(names.stream().map(TableName::name).toArray()));
+            statement.setArray(3, textArray(names.stream().map(privileges).toArray()));
             List<TableFacts> tables = new ArrayList<>();
             try (ResultSet row = statement.executeQuery()) {
                 while (row.next()) {

@@ -1,6 +1,6 @@
 package dev.pgcdc.setup;
 
-/** Who looks after the publication, slot and heartbeat table. */
+/** Who looks after the publication, slot and the connector's own tables. */
 public enum SetupModel {
     /** The connecting role may create and maintain them all; the connector keeps them up to date. */
     CONNECTOR_MANAGED,

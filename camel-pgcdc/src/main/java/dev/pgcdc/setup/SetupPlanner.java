@@ -12,9 +12,10 @@ import java.util.stream.Collectors;
  * same facts give the same plan, and a server that is fully set up gives an empty one.
  *
  * <p>An administrator's statement must never depend on one the connector has not run yet (in validate and plan
- * mode the connector runs nothing), so a statement and what it builds on share their actor: the heartbeat table is
- * created by whoever puts it into the publication, and a table whose replica identity an administrator must fix
- * is published by the administrator too, after the fix, so its UPDATEs and DELETEs never fail in between.
+ * mode the connector runs nothing), so a statement and what it builds on share their actor: a published connector
+ * table (heartbeat, signal) is created by whoever puts it into the publication, and a table whose replica identity
+ * an administrator must fix is published by the administrator too, after the fix, so its UPDATEs and DELETEs never
+ * fail in between.
  */
 public final class SetupPlanner {
 
@@ -42,7 +43,7 @@ public final class SetupPlanner {
         planRole();
         planTableAccess();
         planReplicaIdentity();
-        planHeartbeatAndPublication();
+        planConnectorTablesAndPublication();
         // last: pgoutput decodes each change with the catalog of its time, and fails on changes made while the
         // slot existed but the publication did not yet
         planSlotByAdministrator();
@@ -102,21 +103,25 @@ public final class SetupPlanner {
                 + " which row changed.";
     }
 
-    private void planHeartbeatAndPublication() {
+    private void planConnectorTablesAndPublication() {
+        PublicationFacts publication = facts.publication();
         if (!request.usesPublication()) {
-            planHeartbeat(rights.mayCreateHeartbeat());
-        } else if (facts.publication() == null) {
+            request.connectorTables().forEach(table -> planConnectorTable(table, rights.mayCreate(facts(table))));
+        } else if (publication == null) {
             boolean connectorCreates = rights.mayCreatePublication();
-            planHeartbeat(connectorCreates);
+            request.connectorTables().forEach(table -> planConnectorTable(table,
+                    table.published() ? connectorCreates : rights.mayCreate(facts(table))));
             statements.add(PlannedStatement.by(connectorCreates, createPublicationSql(),
                     "Publication " + request.publicationName() + " does not exist; pgoutput streams only what it"
                             + " publishes."));
         } else {
-            PublicationFacts publication = facts.publication();
-            TableFacts heartbeat = facts.heartbeatTable();
-            boolean heartbeatAddedToPublication = rights.heartbeatToCreate() && !publication.covers(heartbeat.name());
-            planHeartbeat(heartbeatAddedToPublication ? rights.mayAddToPublication(heartbeat)
-                    : rights.mayCreateHeartbeat());
+            for (ConnectorTable table : request.connectorTables()) {
+                TableFacts tableFacts = facts(table);
+                boolean addedToPublication = table.published() && ConnectorRights.toCreate(tableFacts)
+                        && !publication.covers(table.name());
+                planConnectorTable(table, addedToPublication ? rights.mayAddToPublication(tableFacts)
+                        : rights.mayCreate(tableFacts));
+            }
             for (TableFacts table : published) {
                 if (!publication.covers(table.name())) {
                     statements.add(PlannedStatement.by(rights.mayAddToPublication(table),
@@ -128,24 +133,30 @@ public final class SetupPlanner {
         }
     }
 
-    private void planHeartbeat(boolean byConnector) {
-        TableFacts heartbeat = facts.heartbeatTable();
-        if (heartbeat == null || !heartbeat.schemaExists()) {
-            return;
+    /**
+     * Creates the table when missing, and grants the role what it needs unless it creates and so owns the table.
+     *
+     * @param byConnector whether the connector creates it (when missing), decided by who publishes it
+     */
+    private void planConnectorTable(ConnectorTable table, boolean byConnector) {
+        TableFacts tableFacts = facts(table);
+        if (!tableFacts.schemaExists()) {
+            return; // a blocker
         }
-        if (rights.heartbeatToCreate()) {
-            statements.add(PlannedStatement.by(byConnector,
-                    "CREATE TABLE " + heartbeat.name().quoted()
-                            + " (slot_name text PRIMARY KEY, beat timestamptz NOT NULL DEFAULT now())",
-                    "pgcdc writes a row here now and then so that the slot advances even when the captured tables"
-                            + " are idle, and the server can release WAL."));
+        if (!tableFacts.exists()) {
+            statements.add(PlannedStatement.by(byConnector, table.ddl(), table.purpose()));
         }
-        boolean writableAfterPlan = heartbeat.exists() ? heartbeat.canWrite() : byConnector;
-        if (!writableAfterPlan) {
+        boolean privilegedAfterPlan = tableFacts.exists() ? tableFacts.privileged() : byConnector;
+        if (!privilegedAfterPlan) {
             statements.add(PlannedStatement.byAdministrator(
-                    "GRANT SELECT, INSERT, UPDATE ON " + heartbeat.name().quoted() + " TO " + quote(user.name()),
-                    "Role " + user.name() + " writes the heartbeat rows."));
+                    "GRANT " + table.privileges() + " ON " + table.name().quoted() + " TO " + quote(user.name()),
+                    "Role " + user.name() + " needs " + table.privileges() + " on the " + table.kind() + " "
+                            + table.name() + "."));
         }
+    }
+
+    private TableFacts facts(ConnectorTable table) {
+        return facts.connectorTable(table.name());
     }
 
     private void planSlotByAdministrator() {

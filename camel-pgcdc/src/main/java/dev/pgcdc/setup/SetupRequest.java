@@ -6,7 +6,7 @@ import java.util.regex.Pattern;
 
 /**
  * What the connector needs on the server: a logical slot using {@code plugin}, for pgoutput a publication holding
- * {@code tables} (empty: every table), and optionally a heartbeat table that is part of the publication.
+ * {@code tables} (empty: every table), and the {@link ConnectorTable}s it uses itself (heartbeat, snapshot).
  */
 public final class SetupRequest {
 
@@ -19,14 +19,18 @@ public final class SetupRequest {
     private final String plugin;
     private final String publicationName;
     private final List<TableName> tables;
-    private final TableName heartbeatTable;
+    private final List<ConnectorTable> connectorTables;
 
     private SetupRequest(Builder builder) {
         this.slotName = Objects.requireNonNull(builder.slotName, "slotName");
         this.plugin = Objects.requireNonNull(builder.plugin, "plugin");
         this.publicationName = builder.publicationName;
         this.tables = List.copyOf(builder.tables);
-        this.heartbeatTable = builder.heartbeatTable;
+        this.connectorTables = List.copyOf(builder.connectorTables);
+        if (connectorTableNames().stream().distinct().count() < connectorTables.size()) {
+            throw new IllegalArgumentException("the connector's own tables need distinct names, not "
+                    + connectorTableNames());
+        }
         if (!SLOT_NAME.matcher(slotName).matches()) {
             throw new IllegalArgumentException("slotName '" + slotName + "' is not a valid replication slot name:"
                     + " use 1 to 63 lower case letters, digits and underscores");
@@ -58,9 +62,18 @@ public final class SetupRequest {
         return tables;
     }
 
-    /** The heartbeat table, or null when none is wanted. */
-    public TableName heartbeatTable() {
-        return heartbeatTable;
+    /** The tables the connector uses itself; never captured, but set up by the plan. */
+    public List<ConnectorTable> connectorTables() {
+        return connectorTables;
+    }
+
+    List<TableName> connectorTableNames() {
+        return connectorTables.stream().map(ConnectorTable::name).toList();
+    }
+
+    /** The connector table named so, or null. */
+    ConnectorTable connectorTable(TableName name) {
+        return connectorTables.stream().filter(table -> table.name().equals(name)).findFirst().orElse(null);
     }
 
     /** Only pgoutput reads its table list from a publication; wal2json filters with plugin options instead. */
@@ -73,7 +86,7 @@ public final class SetupRequest {
         private String plugin = PGOUTPUT;
         private String publicationName;
         private List<TableName> tables = List.of();
-        private TableName heartbeatTable;
+        private List<ConnectorTable> connectorTables = List.of();
 
         private Builder() {
         }
@@ -98,8 +111,8 @@ public final class SetupRequest {
             return this;
         }
 
-        public Builder heartbeatTable(TableName heartbeatTable) {
-            this.heartbeatTable = heartbeatTable;
+        public Builder connectorTables(List<ConnectorTable> connectorTables) {
+            this.connectorTables = Objects.requireNonNull(connectorTables, "connectorTables");
             return this;
         }
 

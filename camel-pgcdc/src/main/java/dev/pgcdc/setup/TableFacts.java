@@ -5,10 +5,11 @@ package dev.pgcdc.setup;
  * {@code createOnSchema} carry information.
  *
  * @param owned    the role owns it or is a member of its owner: what publishing it and altering it require
- * @param canWrite INSERT and UPDATE, which writing heartbeats needs
+ * @param privileged holds every privilege the connector needs on it: those of a {@link ConnectorTable}; true for
+ *                   a captured table, whose SELECT is {@code canSelect}
  */
 public record TableFacts(TableName name, boolean exists, boolean schemaExists, boolean createOnSchema, boolean owned,
-        boolean canSelect, boolean canWrite, boolean hasPrimaryKey, ReplicaIdentity replicaIdentity) {
+        boolean canSelect, boolean privileged, boolean hasPrimaryKey, ReplicaIdentity replicaIdentity) {
 
     /** A table that does not exist (yet). */
     public static TableFacts missing(TableName name, boolean schemaExists, boolean createOnSchema) {

@@ -7,8 +7,8 @@
  *
  * <pre>{@code
  * SetupRequest request = SetupRequest.builder().slotName("orders_slot").publicationName("orders_pub")
- *         .tables(List.of(TableName.of("public", "orders"))).heartbeatTable(TableName.of("public", "pgcdc_heartbeat"))
- *         .build();
+ *         .tables(List.of(TableName.of("public", "orders")))
+ *         .connectorTables(List.of(ConnectorTable.heartbeat(TableName.of("public", "pgcdc_heartbeat")))).build();
  * SetupOutcome outcome = Setup.run(connection, request, SetupMode.AUTO); // throws SetupFailedException if not ready
  * if (outcome.plan().connectorCreatesSlot()) { ... CREATE_REPLICATION_SLOT over the replication connection ... }
  * }</pre>

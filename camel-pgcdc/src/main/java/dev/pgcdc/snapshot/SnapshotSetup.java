@@ -1,93 +1,33 @@
 package dev.pgcdc.snapshot;
 
-import dev.pgcdc.setup.TableName;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
-import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
 
-import dev.pgcdc.sql.Identifiers;
+import dev.pgcdc.setup.ConnectorTable;
 
 /**
- * Makes sure the snapshot's tables exist: the signal table, which must also be in the publication (the watermarks
- * and snapshot requests travel through the stream), and the state table when progress is kept in the database.
- * Creates what is missing when the user may; otherwise fails with the SQL to run.
+ * The snapshot's tables as the setup plan creates, publishes and grants them: the signal table, which must be in
+ * the publication (the watermarks and snapshot requests travel through the stream), and the state table when
+ * progress is kept in the database rather than in a StateRepository.
  */
 public final class SnapshotSetup {
 
-    private final Connection connection;
-    private final SnapshotOptions options;
-
-    public SnapshotSetup(Connection connection, SnapshotOptions options) {
-        this.connection = connection;
-        this.options = options;
+    private SnapshotSetup() {
     }
 
-    /** The SQL the snapshot needs, for setup plans and messages. */
-    public static String requiredSql(SnapshotOptions options, boolean stateTable) {
-        return SignalTable.ddl(options.signalTable()) + ";\n" + addToPublication(options) + ";"
-                + (stateTable ? "\n" + TableStateStore.ddl(options.stateTable()) + ";" : "");
-    }
-
-    /**
-     * @param stateTable whether progress is kept in the state table (not in a StateRepository)
-     * @param required   whether failing is an error; if not, returns false instead (snapshots are then unavailable)
-     */
-    public boolean ensure(boolean stateTable, boolean required) throws SQLException {
-        try {
-            create(options.signalTable(), SignalTable.ddl(options.signalTable()));
-            if (!isPublished(options.signalTable())) {
-                execute(addToPublication(options));
-            }
-            if (stateTable) {
-                create(options.stateTable(), TableStateStore.ddl(options.stateTable()));
-            }
-            return true;
-        } catch (SQLException e) {
-            if (!required) {
-                return false;
-            }
-            throw new IllegalStateException("The snapshot needs its signal table in publication "
-                    + options.publication() + (stateTable ? " and its state table" : "") + ", which could not be set"
-                    + " up (" + e.getMessage() + "). Ask an administrator to run:\n"
-                    + requiredSql(options, stateTable), e);
+    /** @param stateTable whether progress is kept in the state table (not in a StateRepository) */
+    public static List<ConnectorTable> tables(SnapshotOptions options, boolean stateTable) {
+        List<ConnectorTable> tables = new ArrayList<>();
+        // DELETE ... WHERE reads the rows it deletes, hence SELECT
+        tables.add(new ConnectorTable(options.signalTable(), "signal table", SignalTable.ddl(options.signalTable()),
+                true, "SELECT, INSERT, DELETE", "pgcdc writes the snapshot's chunk watermarks here and reads"
+                        + " requests to snapshot a table again; they reach it through the stream, in commit order."));
+        if (stateTable) {
+            tables.add(new ConnectorTable(options.stateTable(), "snapshot state table",
+                    TableStateStore.ddl(options.stateTable()), false, "SELECT, INSERT, UPDATE",
+                    "pgcdc keeps the snapshot's progress here, so that a restarted snapshot resumes where it"
+                            + " stopped."));
         }
-    }
-
-    private static String addToPublication(SnapshotOptions options) {
-        return "ALTER PUBLICATION " + Identifiers.quote(options.publication()) + " ADD TABLE "
-                + options.signalTable().quoted();
-    }
-
-    private void create(TableName table, String ddl) throws SQLException {
-        try (PreparedStatement ps = connection.prepareStatement("SELECT to_regclass(?) IS NOT NULL")) {
-            ps.setString(1, table.quoted());
-            try (ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                if (rs.getBoolean(1)) {
-                    return; // no CREATE privilege is needed for a table that is there
-                }
-            }
-        }
-        execute(ddl);
-    }
-
-    private boolean isPublished(TableName table) throws SQLException {
-        try (PreparedStatement ps = connection.prepareStatement("SELECT 1 FROM pg_catalog.pg_publication_tables"
-                + " WHERE pubname = ? AND schemaname = ? AND tablename = ?")) {
-            ps.setString(1, options.publication());
-            ps.setString(2, table.schema());
-            ps.setString(3, table.name());
-            try (ResultSet rs = ps.executeQuery()) {
-                return rs.next();
-            }
-        }
-    }
-
-    private void execute(String sql) throws SQLException {
-        try (Statement statement = connection.createStatement()) {
-            statement.execute(sql);
-        }
+        return List.copyOf(tables);
     }
 }

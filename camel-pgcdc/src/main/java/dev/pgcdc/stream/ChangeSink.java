@@ -13,10 +13,8 @@ public interface ChangeSink {
     /**
      * Queues a change (or logical decoding message) for delivery; exactly one of the listener's methods is called
      * for it once it is delivered.
-     *
-     * @param schemaChanged whether this is the first change of its table since the table's columns changed
      */
-    void deliver(ChangeRecord record, boolean schemaChanged, long seq, AckListener listener);
+    void deliver(ChangeRecord record, Delivery delivery, long seq, AckListener listener);
 
     /** Drops changes that were queued but not yet handed to the route (they are not acknowledged either). */
     void discardPending();

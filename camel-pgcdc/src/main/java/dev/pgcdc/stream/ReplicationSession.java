@@ -66,6 +66,13 @@ final class ReplicationSession implements DecodeListener, AckListener, StreamTap
     /** False once stopping or failed: later changes and commits are ignored so they cannot be acknowledged. */
     private boolean delivering = true;
     private boolean inTransaction;
+    /** The position the next change of the current transaction gets. */
+    private long nextPosition;
+    /**
+     * The newest change, held back until the next change or the commit arrives, so that it can be marked as the last
+     * of its transaction: a sink can then commit a transaction's changes as soon as the last one is in.
+     */
+    private Held held;
     private long lastStatusNanos = System.nanoTime();
     /** No status message goes out sooner than this after the previous one. */
     private final long minStatusGapNanos;
@@ -139,6 +146,7 @@ final class ReplicationSession implements DecodeListener, AckListener, StreamTap
     @Override
     public void begin(long xid, Lsn commitLsn, Instant commitTimestamp) {
         inTransaction = true;
+        nextPosition = 0;
     }
 
     @Override
@@ -153,26 +161,31 @@ final class ReplicationSession implements DecodeListener, AckListener, StreamTap
 
     @Override
     public void change(ChangeEvent event) {
+        // every change counts for the position, filtered or not, so positions are the same on every redelivery
+        long position = nextPosition++;
         // the tap (snapshot watermarks, signals) sees every change, before the table filter
         if (delivering && tap.accept(event, this)
                 && options.decoding().tables().includes(event.getSchema(), event.getTable())) {
             // the set is almost always empty: then no "schema.table" key is built for every change
             boolean firstOfNewSchema = !schemaChanged.isEmpty()
                     && schemaChanged.remove(event.getSchema() + '.' + event.getTable());
-            deliver(event, firstOfNewSchema, this);
+            hold(event, position, firstOfNewSchema, this);
         }
     }
 
     @Override
     public void message(LogicalMessage message) {
         if (options.decoding().emitMessages()) {
-            deliver(message, false, this);
+            hold(message, inTransaction ? nextPosition++ : 0, false, this);
+            if (!inTransaction) {
+                releaseHeld(true); // a non-transactional message is a transaction of its own
+            }
         }
     }
 
     @Override
     public boolean emit(ChangeEvent change, Runnable onCompleted) {
-        return deliver(change, false, new AckListener() {
+        hold(change, nextPosition++, false, new AckListener() {
             @Override
             public void completed(long seq) {
                 ReplicationSession.this.completed(seq);
@@ -184,28 +197,44 @@ final class ReplicationSession implements DecodeListener, AckListener, StreamTap
                 ReplicationSession.this.failed(seq, cause);
             }
         });
-    }
-
-    private boolean deliver(ChangeRecord record, boolean firstOfNewSchema, AckListener listener) {
-        if (!delivering) {
-            return false;
-        }
-        long seq = awaitCapacity();
-        if (seq < 0) {
-            delivering = false;
-            return false;
-        }
-        stats.received(record);
-        sink.deliver(record, firstOfNewSchema, seq, listener);
-        return true;
+        return delivering;
     }
 
     @Override
     public void commit(Lsn commitLsn, Lsn endLsn, Instant commitTimestamp) {
         inTransaction = false;
+        releaseHeld(true);
         if (delivering) {
             tracker.commit(endLsn.value());
         }
+    }
+
+    /**
+     * Keeps the newest change back until the next one (or the commit) arrives, so that each delivery can say whether
+     * it is the last of its transaction (a sink commits its batch there).
+     */
+    private void hold(ChangeRecord record, long position, boolean schemaChanged, AckListener listener) {
+        releaseHeld(false);
+        held = new Held(record, new Delivery(position, false, schemaChanged), listener);
+    }
+
+    private void releaseHeld(boolean lastInTransaction) {
+        Held release = held;
+        held = null;
+        if (release == null || !delivering) {
+            return;
+        }
+        long seq = awaitCapacity();
+        if (seq < 0) {
+            delivering = false;
+            return;
+        }
+        stats.received(release.record);
+        Delivery delivery = lastInTransaction ? release.delivery.markedLast() : release.delivery;
+        sink.deliver(release.record, delivery, seq, release.listener);
+    }
+
+    private record Held(ChangeRecord record, Delivery delivery, AckListener listener) {
     }
 
     /** Waits for room under {@code maxInflight} while keeping the connection alive; -1 when the session must end. */

@@ -1,6 +1,9 @@
 package dev.pgcdc.it;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import dev.pgcdc.embedded.junit.Await;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -11,6 +14,7 @@ import dev.pgcdc.PgCdcConsumer;
 import dev.pgcdc.embedded.PostgresServer;
 import dev.pgcdc.embedded.ReplicationSlot;
 import dev.pgcdc.event.ChangeEvent;
+import dev.pgcdc.setup.SetupFailedException;
 import org.apache.camel.CamelContext;
 import org.apache.camel.RoutesBuilder;
 import org.apache.camel.impl.DefaultCamelContext;
@@ -87,7 +91,7 @@ public abstract class CdcTestSupport {
     }
 
     protected long currentWalLsn() {
-        return ReplicationSlot.lsnValue(pg().queryForObject("SELECT pg_current_wal_lsn()::text", String.class));
+        return ReplicationSlot.lsnValue(pg().queryForObject("SELECT pg_current_wal_insert_lsn()::text", String.class));
     }
 
     /** The message of the innermost cause: what the consumer said, under Camel's wrapping. */
@@ -97,6 +101,32 @@ public abstract class CdcTestSupport {
             cause = cause.getCause();
         }
         return cause.getMessage();
+    }
+
+    /** The setup failure under Camel's wrapping: its plan holds the SQL an administrator must run. */
+    protected static SetupFailedException setupFailure(Throwable thrown) {
+        for (Throwable cause = thrown; cause != null; cause = cause.getCause()) {
+            if (cause instanceof SetupFailedException failure) {
+                return failure;
+            }
+        }
+        throw new AssertionError("not a setup failure", thrown);
+    }
+
+    /** Runs a script as an administrator handed the file would: psql as the superuser, stopping at the first error. */
+    protected void runWithPsqlAsSuperuser(String script) throws Exception {
+        ProcessBuilder builder = new ProcessBuilder(pg().tool("psql").toString(), "-X", "-q", "-v", "ON_ERROR_STOP=1",
+                "-h", pg().host(), "-p", Integer.toString(pg().port()), "-U", pg().superuser(), "-d", "postgres")
+                .redirectErrorStream(true);
+        if (pg().superuserPassword() != null) {
+            builder.environment().put("PGPASSWORD", pg().superuserPassword());
+        }
+        Process psql = builder.start();
+        try (var stdin = psql.getOutputStream()) {
+            stdin.write(script.getBytes(StandardCharsets.UTF_8));
+        }
+        String output = new String(psql.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(psql.waitFor()).as("psql: %s%n%s", output, script).isZero();
     }
 
     /** Collects delivered change events; thread-safe. */

@@ -121,7 +121,8 @@ class SslConnectionTest extends CdcTestSupport {
         Received received = new Received();
         String uri = "pgcdc:" + slot + "?host=" + pg().host() + "&port=" + pg().port() + "&database=postgres&user="
                 + CERT_USER + "&tables=" + slot + "&sslMode=verify-full&sslRootCert=" + rootCert + "&sslCert=" + cert
-                + "&sslKey=" + key + (keyForm.equals("pem") ? "" : "&sslPassword=" + KEY_PASSWORD);
+                + "&sslKey=" + key + (keyForm.equals("pem") ? "" : "&sslPassword=" + KEY_PASSWORD)
+                + "&snapshotMode=never"; // the streamed sequence alone
         try (LogCapture logs = new LogCapture()) {
             start(route(uri, received));
             awaitStreaming(slot);

@@ -17,7 +17,8 @@ final class FactsBuilder {
     private boolean standby;
     private UserFacts user = superuser();
     private final List<TableFacts> tables = new ArrayList<>();
-    private TableFacts heartbeat;
+    private final List<ConnectorTable> connectorTables = new ArrayList<>();
+    private final List<TableFacts> connectorTableFacts = new ArrayList<>();
     private PublicationFacts publication;
     private SlotFacts slot;
 
@@ -40,7 +41,7 @@ final class FactsBuilder {
 
     static TableFacts withoutPrimaryKey(TableFacts table) {
         return new TableFacts(table.name(), true, true, table.createOnSchema(), table.owned(), table.canSelect(),
-                table.canWrite(), false, ReplicaIdentity.DEFAULT);
+                table.privileged(), false, ReplicaIdentity.DEFAULT);
     }
 
     static PublicationFacts listPublication(boolean owned, TableName... tables) {
@@ -84,7 +85,12 @@ final class FactsBuilder {
     }
 
     FactsBuilder heartbeat(TableFacts heartbeat) {
-        this.heartbeat = heartbeat;
+        return connectorTable(ConnectorTable.heartbeat(HEARTBEAT), heartbeat);
+    }
+
+    FactsBuilder connectorTable(ConnectorTable table, TableFacts facts) {
+        connectorTables.add(table);
+        connectorTableFacts.add(facts);
         return this;
     }
 
@@ -105,6 +111,12 @@ final class FactsBuilder {
 
     ServerFacts build() {
         return new ServerFacts(version, "app", walLevel, maxSlots, usedSlots, 10, "-1", standby, user, tables,
-                heartbeat, publication, slot);
+                connectorTableFacts, publication, slot);
+    }
+
+    /** Slot "slot", publication "pub", the given tables and the connector tables the facts were given for. */
+    SetupRequest request(TableName... tables) {
+        return SetupRequest.builder().slotName("slot").publicationName("pub").tables(List.of(tables))
+                .connectorTables(connectorTables).build();
     }
 }

@@ -14,16 +14,16 @@ import static org.assertj.core.api.Assertions.tuple;
 import java.util.List;
 import java.util.Set;
 
+import dev.pgcdc.PgCdcConfiguration;
+import dev.pgcdc.snapshot.SnapshotSetup;
+
 import org.junit.jupiter.api.Test;
 
 /** The planner's rules on hand-written facts; the server-backed tests check the facts and the SQL for real. */
 class SetupPlannerTest {
 
-    private static final SetupRequest REQUEST = SetupRequest.builder().slotName("slot").publicationName("pub")
-            .tables(List.of(ORDERS)).heartbeatTable(HEARTBEAT).build();
-
     private static SetupPlan plan(FactsBuilder facts) {
-        return SetupPlanner.plan(facts.build(), REQUEST);
+        return SetupPlanner.plan(facts.build(), facts.request(ORDERS));
     }
 
     private static List<String> sql(List<PlannedStatement> statements) {
@@ -82,6 +82,46 @@ class SetupPlannerTest {
 
         assertThat(plan.statementsFor(Actor.CONNECTOR)).isEmpty();
         assertThat(plan.toSqlScript()).contains("CREATE TABLE \"public\".\"pgcdc_heartbeat\"", "GRANT SELECT, INSERT");
+    }
+
+    @Test
+    void syncUserLeavesTheSnapshotTablesToTheAdministratorWithGrants() {
+        PgCdcConfiguration configuration = new PgCdcConfiguration();
+        configuration.setSlotName("slot");
+        configuration.setPublication("pub");
+        List<ConnectorTable> snapshotTables = SnapshotSetup.tables(
+                configuration.snapshotOptions(configuration.decodingOptions()), true);
+        FactsBuilder facts = new FactsBuilder().user(syncUser()).table(foreignTable(ORDERS))
+                .publication(listPublication(false, ORDERS)).slot(slot("pgoutput"));
+        snapshotTables.forEach(table -> facts.connectorTable(table, TableFacts.missing(table.name(), true, false)));
+
+        SetupPlan plan = plan(facts);
+
+        assertThat(plan.model()).isEqualTo(SetupModel.CUSTOMER_MANAGED);
+        assertThat(plan.statementsFor(Actor.CONNECTOR)).isEmpty();
+        assertThat(sql(plan.statements())).containsExactly(
+                snapshotTables.get(0).ddl(),
+                "GRANT SELECT, INSERT, DELETE ON \"public\".\"pgcdc_signal\" TO \"cdc\"",
+                snapshotTables.get(1).ddl(),
+                "GRANT SELECT, INSERT, UPDATE ON \"public\".\"pgcdc_snapshot_state\" TO \"cdc\"",
+                "ALTER PUBLICATION \"pub\" ADD TABLE \"public\".\"pgcdc_signal\"");
+        assertThat(snapshotTables).extracting(ConnectorTable::ddl).allMatch(ddl -> ddl.startsWith("CREATE TABLE"));
+    }
+
+    @Test
+    void snapshotTablesAlreadySetUpAddNothing() {
+        PgCdcConfiguration configuration = new PgCdcConfiguration();
+        configuration.setSlotName("slot");
+        configuration.setPublication("pub");
+        List<ConnectorTable> snapshotTables = SnapshotSetup.tables(
+                configuration.snapshotOptions(configuration.decodingOptions()), true);
+        FactsBuilder facts = new FactsBuilder().user(syncUser()).table(foreignTable(ORDERS))
+                .publication(listPublication(false, ORDERS, snapshotTables.get(0).name())).slot(slot("pgoutput"));
+        // created by an administrator, who granted what the role needs
+        snapshotTables.forEach(table -> facts.connectorTable(table,
+                new TableFacts(table.name(), true, true, false, false, true, true, true, ReplicaIdentity.DEFAULT)));
+
+        assertThat(plan(facts).statements()).isEmpty();
     }
 
     @Test

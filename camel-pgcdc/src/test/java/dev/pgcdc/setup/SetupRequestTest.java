@@ -3,6 +3,8 @@ package dev.pgcdc.setup;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.util.List;
+
 import org.junit.jupiter.api.Test;
 
 class SetupRequestTest {
@@ -22,5 +24,13 @@ class SetupRequestTest {
         SetupRequest wal2json = SetupRequest.builder().slotName("s").plugin("wal2json").publicationName("pub").build();
         assertThat(wal2json.usesPublication()).isFalse();
         assertThat(wal2json.publicationName()).isNull();
+    }
+
+    @Test
+    void connectorTablesNeedDistinctNames() {
+        ConnectorTable heartbeat = ConnectorTable.heartbeat(TableName.of("public", "pgcdc"));
+        assertThatThrownBy(() -> SetupRequest.builder().slotName("s").publicationName("pub")
+                .connectorTables(List.of(heartbeat, heartbeat)).build())
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("distinct names");
     }
 }

@@ -44,7 +44,7 @@ class SetupServerTest {
 
     private static SetupRequest request(TestDatabase db, TableName heartbeat, TableName... tables) {
         return SetupRequest.builder().slotName(db.slot()).publicationName("pub").tables(List.of(tables))
-                .heartbeatTable(heartbeat).build();
+                .connectorTables(heartbeat == null ? List.of() : List.of(ConnectorTable.heartbeat(heartbeat))).build();
     }
 
     private static void createTable(TestDatabase db, TableName table, String owner) {
@@ -188,7 +188,7 @@ class SetupServerTest {
             SetupPlan after = Setup.plan(connection, request);
             assertThat(after.facts().publication().form()).isEqualTo(PublicationForm.TABLES_IN_SCHEMA);
             assertThat(after.facts().publication().schemas()).containsExactly("public");
-            assertThat(after.facts().heartbeatTable().exists()).isTrue();
+            assertThat(after.facts().connectorTable(HEARTBEAT).exists()).isTrue();
             assertThat(after.statements()).extracting(PlannedStatement::sql, PlannedStatement::actor).containsExactly(
                     tuple("ALTER PUBLICATION \"pub\" ADD TABLE \"other\".\"items\"",
                             Actor.ADMINISTRATOR));
@@ -284,7 +284,9 @@ class SetupServerTest {
             }
             String publication = "pub \"quoted\"";
             SetupRequest request = SetupRequest.builder().slotName(db.slot()).publicationName(publication)
-                    .tables(tables).heartbeatTable(TableName.of("My Schema", "heart\"beat")).build();
+                    .tables(tables)
+                    .connectorTables(List.of(ConnectorTable.heartbeat(TableName.of("My Schema", "heart\"beat"))))
+                    .build();
             Connection connection = db.connectAs(sync);
 
             db.runScriptWithPsql(Setup.plan(connection, request).toSqlScript());

@@ -1,0 +1,112 @@
+package dev.pgcdc.sink;
+
+import java.math.BigDecimal;
+import java.sql.DatabaseMetaData;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Types;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.LocalTime;
+import java.time.OffsetDateTime;
+import java.time.OffsetTime;
+import java.util.List;
+import java.util.stream.Collectors;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.pgcdc.event.PgJsonWriter;
+import dev.pgcdc.setup.TableName;
+import dev.pgcdc.sql.Identifiers;
+
+/**
+ * PostgreSQL targets. Values without an exact JDBC type (json, jsonb, arrays, and the String fallback for types such
+ * as interval, inet or enums) are bound as untyped text ({@link Types#OTHER}): the server then reads the text as the
+ * target column's type, exactly as it would read a literal, so no cast per column type is needed.
+ */
+final class PostgresDialect extends Dialect {
+
+    @Override
+    String quote(String identifier) {
+        return Identifiers.quote(identifier);
+    }
+
+    @Override
+    String onConflict(List<String> key, List<String> update) {
+        String conflict = " ON CONFLICT (" + key.stream().map(this::quote).collect(Collectors.joining(", ")) + ")";
+        if (update.isEmpty()) {
+            return conflict + " DO NOTHING";
+        }
+        return conflict + " DO UPDATE SET "
+                + update.stream().map(c -> quote(c) + " = EXCLUDED." + quote(c)).collect(Collectors.joining(", "));
+    }
+
+    @Override
+    void bind(PreparedStatement statement, int index, Object value) throws SQLException {
+        if (value == null) {
+            statement.setNull(index, Types.OTHER);
+        } else if (value instanceof String) {
+            statement.setObject(index, value, Types.OTHER);
+        } else if (value instanceof byte[]) {
+            statement.setBytes(index, (byte[]) value);
+        } else if (value instanceof JsonNode) {
+            statement.setObject(index, value.toString(), Types.OTHER);
+        } else if (value instanceof List) {
+            statement.setObject(index, arrayLiteral((List<?>) value), Types.OTHER);
+        } else {
+            // numbers, booleans, java.time values and UUIDs: pgjdbc binds them with their exact types
+            statement.setObject(index, value);
+        }
+    }
+
+    /** An array as PostgreSQL's array input reads it: {@code {"1","a \"b\"",NULL}}, nested per dimension. */
+    static String arrayLiteral(List<?> elements) {
+        StringBuilder text = new StringBuilder("{");
+        for (int i = 0; i < elements.size(); i++) {
+            if (i > 0) {
+                text.append(',');
+            }
+            Object element = elements.get(i);
+            if (element == null) {
+                text.append("NULL");
+            } else if (element instanceof List) {
+                text.append(arrayLiteral((List<?>) element));
+            } else {
+                String plain = elementText(element);
+                text.append('"').append(plain.replace("\\", "\\\\").replace("\"", "\\\"")).append('"');
+            }
+        }
+        return text.append('}').toString();
+    }
+
+    private static String elementText(Object element) {
+        if (element instanceof BigDecimal) {
+            return ((BigDecimal) element).toPlainString();
+        } else if (element instanceof Boolean) {
+            return (Boolean) element ? "t" : "f";
+        } else if (element instanceof byte[]) {
+            return PgJsonWriter.formatBytea((byte[]) element);
+        } else if (element instanceof OffsetDateTime) {
+            return PgJsonWriter.formatTimestampTz((OffsetDateTime) element);
+        } else if (element instanceof LocalDateTime) {
+            return PgJsonWriter.formatTimestamp((LocalDateTime) element);
+        } else if (element instanceof LocalDate) {
+            return PgJsonWriter.formatDate((LocalDate) element);
+        } else if (element instanceof LocalTime) {
+            return PgJsonWriter.formatTime((LocalTime) element);
+        } else if (element instanceof OffsetTime) {
+            return PgJsonWriter.formatTimeTz((OffsetTime) element);
+        }
+        return element.toString(); // numbers, UUID, JsonNode, and String
+    }
+
+    @Override
+    ResultSet columns(DatabaseMetaData metadata, TableName table) throws SQLException {
+        return metadata.getColumns(null, table.schema(), table.name(), null);
+    }
+
+    @Override
+    ResultSet uniqueIndexes(DatabaseMetaData metadata, TableName table) throws SQLException {
+        return metadata.getIndexInfo(null, table.schema(), table.name(), true, false);
+    }
+}

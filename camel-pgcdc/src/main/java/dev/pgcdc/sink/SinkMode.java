@@ -1,0 +1,31 @@
+package dev.pgcdc.sink;
+
+/** How a table's changes are applied. */
+public enum SinkMode {
+    /** Insert-or-update by key; a delete deletes. The target mirrors the source. */
+    UPSERT("upsert"),
+    /** Every change becomes a new row: the target is the table's change history. */
+    APPEND("append"),
+    /** As upsert, but a delete marks the row ({@code _pgcdc_deleted = true}) instead of removing it. */
+    SOFT_DELETE("softDelete");
+
+    private final String option;
+
+    SinkMode(String option) {
+        this.option = option;
+    }
+
+    public static SinkMode parse(String text) {
+        for (SinkMode mode : values()) {
+            if (mode.option.equalsIgnoreCase(text.strip())) {
+                return mode;
+            }
+        }
+        throw new IllegalArgumentException("Unknown sink mode '" + text + "': use upsert, append or softDelete");
+    }
+
+    @Override
+    public String toString() {
+        return option;
+    }
+}

@@ -1,0 +1,58 @@
+package dev.pgcdc.sink;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+import java.util.stream.Collectors;
+
+import dev.pgcdc.setup.TableName;
+
+/**
+ * The SQL text of every statement the sink runs, with {@code ?} parameters in the order the column lists give.
+ * Texts are cached: a table sees few distinct column sets, and an identical text lets the driver reuse its prepared
+ * statement and batch consecutive changes.
+ */
+final class SqlBuilder {
+
+    private final Dialect dialect;
+    private final Map<List<Object>, String> cache = new HashMap<>();
+
+    SqlBuilder(Dialect dialect) {
+        this.dialect = dialect;
+    }
+
+    /** Insert, and on a conflict of {@code key} update {@code update} (none: keep the existing row). */
+    String insert(TableName table, List<String> columns, List<String> key, List<String> update) {
+        return cached(List.of("insert", table, columns, key, update), () -> "INSERT INTO " + dialect.quote(table)
+                + " (" + names(columns, ", ") + ") VALUES (" + "?, ".repeat(columns.size() - 1) + "?)"
+                + dialect.onConflict(key, update));
+    }
+
+    String delete(TableName table, List<String> key) {
+        return cached(List.of("delete", table, key), () -> "DELETE FROM " + dialect.quote(table) + where(key));
+    }
+
+    /** Sets {@code set} columns, of the rows matching {@code key} (none: every row). */
+    String update(TableName table, List<String> set, List<String> key) {
+        return cached(List.of("update", table, set, key), () -> "UPDATE " + dialect.quote(table) + " SET "
+                + names(set, " = ?, ") + " = ?" + where(key));
+    }
+
+    String select(TableName table, List<String> columns, List<String> key) {
+        return cached(List.of("select", table, columns, key), () -> "SELECT " + names(columns, ", ") + " FROM "
+                + dialect.quote(table) + where(key));
+    }
+
+    private String where(List<String> key) {
+        return key.isEmpty() ? "" : " WHERE " + names(key, " = ? AND ") + " = ?";
+    }
+
+    private String names(List<String> columns, String separator) {
+        return columns.stream().map(dialect::quote).collect(Collectors.joining(separator));
+    }
+
+    private String cached(List<Object> shape, Supplier<String> sql) {
+        return cache.computeIfAbsent(shape, s -> sql.get());
+    }
+}

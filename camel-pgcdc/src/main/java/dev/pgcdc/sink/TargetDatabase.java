@@ -1,0 +1,38 @@
+package dev.pgcdc.sink;
+
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.util.Properties;
+
+import javax.sql.DataSource;
+
+import dev.pgcdc.connect.Secrets;
+
+/** Where the sink's connections come from: a DataSource bean, or a JDBC URL with user and password. */
+@FunctionalInterface
+interface TargetDatabase {
+
+    Connection connect() throws SQLException;
+
+    static TargetDatabase of(PgCdcSinkConfiguration configuration) {
+        DataSource dataSource = configuration.getDataSource();
+        String url = configuration.getJdbcUrl();
+        if ((dataSource == null) == (url == null || url.isBlank())) {
+            throw new IllegalArgumentException("pgcdc-sink:" + configuration.getName()
+                    + " needs exactly one of jdbcUrl and dataSource, e.g. ?jdbcUrl=jdbc:postgresql://replica/shop");
+        }
+        if (dataSource != null) {
+            return dataSource::getConnection;
+        }
+        Properties properties = new Properties();
+        if (configuration.getUser() != null) {
+            properties.setProperty("user", configuration.getUser());
+        }
+        String password = Secrets.valueOrFile("password", configuration.getPassword(), configuration.getPasswordFile());
+        if (password != null) {
+            properties.setProperty("password", password);
+        }
+        return () -> DriverManager.getConnection(url, properties);
+    }
+}

@@ -1,0 +1,85 @@
+package dev.pgcdc.sink;
+
+import java.sql.Connection;
+import java.sql.DatabaseMetaData;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+import dev.pgcdc.setup.TableName;
+
+/** A target table as JDBC metadata describes it: its columns and unique keys, read once and checked against. */
+final class TargetTable {
+
+    private final TableName name;
+    private final Dialect dialect;
+    private final Set<String> columns;
+    private final List<Set<String>> uniqueKeys;
+    /** Keys already found among {@link #uniqueKeys}: the check runs for every change, the search once. */
+    private final Set<Collection<String>> verifiedKeys = new HashSet<>();
+
+    private TargetTable(TableName name, Dialect dialect, Set<String> columns, List<Set<String>> uniqueKeys) {
+        this.name = name;
+        this.dialect = dialect;
+        this.columns = columns;
+        this.uniqueKeys = uniqueKeys;
+    }
+
+    /** Reads the table's metadata; a missing table is a {@link SinkException}. */
+    static TargetTable read(Connection connection, Dialect dialect, TableName name) throws SQLException {
+        DatabaseMetaData metadata = connection.getMetaData();
+        Set<String> columns = new HashSet<>();
+        try (ResultSet rows = dialect.columns(metadata, name)) {
+            while (rows.next()) {
+                columns.add(dialect.columnKey(rows.getString("COLUMN_NAME")));
+            }
+        }
+        if (columns.isEmpty()) {
+            throw new SinkException("Target table " + name + " does not exist (or the target user cannot see it):"
+                    + " create it, or point tableMapping/targetSchema at an existing table");
+        }
+        Map<String, Set<String>> indexes = new HashMap<>();
+        try (ResultSet rows = dialect.uniqueIndexes(metadata, name)) {
+            while (rows.next()) {
+                String index = rows.getString("INDEX_NAME");
+                String column = rows.getString("COLUMN_NAME");
+                if (index != null && column != null) {
+                    indexes.computeIfAbsent(index, i -> new HashSet<>()).add(dialect.columnKey(column));
+                }
+            }
+        }
+        return new TargetTable(name, dialect, columns, List.copyOf(indexes.values()));
+    }
+
+    TableName name() {
+        return name;
+    }
+
+    /** Fails unless every column exists in the table. */
+    void requireColumns(Collection<String> wanted, String why) {
+        List<String> missing = wanted.stream().filter(c -> !columns.contains(dialect.columnKey(c))).toList();
+        if (!missing.isEmpty()) {
+            throw new SinkException("Target table " + name + " has no column(s) " + missing + " " + why
+                    + ": add them, or leave them out with excludeColumns");
+        }
+    }
+
+    /** Fails unless a primary key or unique index consists of exactly these columns (what an upsert relies on). */
+    void requireUniqueKey(Collection<String> key, String why) {
+        if (verifiedKeys.contains(key)) {
+            return;
+        }
+        Set<String> wanted = key.stream().map(dialect::columnKey).collect(Collectors.toSet());
+        if (!uniqueKeys.contains(wanted)) {
+            throw new SinkException("Target table " + name + " needs a primary key or unique index on exactly "
+                    + key + " " + why);
+        }
+        verifiedKeys.add(List.copyOf(key));
+    }
+}

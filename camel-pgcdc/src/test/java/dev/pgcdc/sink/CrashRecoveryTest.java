@@ -1,0 +1,212 @@
+package dev.pgcdc.sink;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import java.sql.DriverManager;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+
+import dev.pgcdc.embedded.PostgresServer;
+import dev.pgcdc.embedded.junit.PostgresExtension;
+import dev.pgcdc.embedded.junit.Await;
+import dev.pgcdc.it.CdcTestSupport;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * The issue's acceptance test: a random workload on the source, replicated by a route in a child JVM into a PostgreSQL
+ * mirror, a PostgreSQL history (append) and a MariaDB mirror; the child is killed with SIGKILL twice along the way and
+ * restarted. At the end both mirrors equal the source row for row and the history holds every change exactly once.
+ */
+class CrashRecoveryTest extends CdcTestSupport {
+
+    @RegisterExtension
+    static final PostgresExtension PG = PostgresExtension.builder().build();
+    static final String TARGET = "crash_target";
+    static final String MARIA_DB = "pgcdc_sink_crash_" + ProcessHandle.current().pid();
+    static final String MARIA_URL = "jdbc:mariadb://127.0.0.1:3306/" + MARIA_DB;
+
+    @Override
+    protected PostgresServer pg() {
+        return PG.server();
+    }
+
+    static SqlDatabase maria() {
+        return new SqlDatabase(() -> DriverManager.getConnection(MARIA_URL, "root", ""));
+    }
+
+    @BeforeAll
+    static void createTargets() {
+        PG.server().createDatabase(TARGET);
+        new SqlDatabase(() -> DriverManager.getConnection("jdbc:mariadb://127.0.0.1:3306/test", "root", ""))
+                .execute("CREATE DATABASE " + MARIA_DB);
+    }
+
+    @AfterAll
+    static void dropMariaDatabase() {
+        new SqlDatabase(() -> DriverManager.getConnection("jdbc:mariadb://127.0.0.1:3306/test", "root", ""))
+                .execute("DROP DATABASE IF EXISTS " + MARIA_DB);
+    }
+
+    @Test
+    void killedTwiceTheTargetsStillEqualTheSourceAndTheHistoryHoldsEachChangeOnce() throws Exception {
+        String slot = uniqueSlot("crash");
+        String table = slot + "_t";
+        String columns = "id int PRIMARY KEY, name text, amount numeric(12,2), at timestamptz, doc text";
+        pg().execute("CREATE TABLE " + table + " (" + columns + ")",
+                "ALTER TABLE " + table + " ALTER doc SET STORAGE EXTERNAL",
+                // the source's own record of every change, to compare the history with
+                "CREATE TABLE audit (seq bigserial, op text, id int)",
+                "CREATE FUNCTION audit() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN"
+                        + " IF TG_OP = 'TRUNCATE' THEN INSERT INTO audit (op) VALUES ('t');"
+                        + " ELSIF TG_OP = 'DELETE' THEN INSERT INTO audit (op, id) VALUES ('d', OLD.id);"
+                        + " ELSE INSERT INTO audit (op, id) VALUES (CASE TG_OP WHEN 'INSERT' THEN 'c' ELSE 'u' END, NEW.id);"
+                        + " END IF;"
+                        + " RETURN NULL; END $$",
+                "CREATE TRIGGER audit AFTER INSERT OR UPDATE OR DELETE ON " + table
+                        + " FOR EACH ROW EXECUTE FUNCTION audit()",
+                "CREATE TRIGGER audit_truncate AFTER TRUNCATE ON " + table + " EXECUTE FUNCTION audit()");
+        SqlDatabase target = new SqlDatabase(() -> pg().connectTo(TARGET));
+        target.execute("CREATE TABLE " + table + " (" + columns + ")",
+                "CREATE TABLE history (id int, name text, amount numeric(12,2), at timestamptz, doc text,"
+                        + " _pgcdc_op char(1), _pgcdc_commit_lsn bigint, _pgcdc_seq bigint, _pgcdc_lsn bigint,"
+                        + " _pgcdc_commit_ts timestamptz, PRIMARY KEY (_pgcdc_commit_lsn, _pgcdc_seq))");
+        maria().execute("CREATE TABLE " + table + " (id INT PRIMARY KEY, name TEXT, amount DECIMAL(12,2),"
+                + " at DATETIME(6), doc LONGTEXT)");
+
+        String pgSink = "?jdbcUrl=" + pg().jdbcUrl(TARGET) + "&user=" + pg().superuser();
+        String[] routeArgs = {uri(slot, "tables=" + table + "&maxInflight=200"),
+                "pgcdc-sink:mirror" + pgSink + "&batchSize=100",
+                "pgcdc-sink:history" + pgSink + "&mode=append&tableMapping=" + table + ":history&batchSize=100",
+                "pgcdc-sink:maria?jdbcUrl=" + MARIA_URL + "&user=root&targetSchema=" + MARIA_DB + "&batchSize=100"};
+
+        Workload workload = new Workload(table, new Random(42));
+        Thread writer = new Thread(() -> workload.run(400), "workload");
+        Process child = startChild(routeArgs);
+        try {
+            awaitStreaming(slot);
+            writer.start();
+            long unconfirmedButApplied = 0;
+            for (int changes : new int[] {250, 600}) {
+                // kill while some changes are applied in the target but not yet confirmed, so redelivery is exercised
+                Await.until(changes + " source changes, some applied but unconfirmed", Duration.ofSeconds(60),
+                        () -> auditCount() >= changes && appliedButUnconfirmed(target, slot) > 0);
+                child.destroyForcibly(); // SIGKILL: no shutdown hook, no final status update
+                child.waitFor(10, TimeUnit.SECONDS);
+                // changes committed in the target that the slot has not confirmed: they come again after the restart
+                unconfirmedButApplied += appliedButUnconfirmed(target, slot);
+                child = startChild(routeArgs);
+            }
+            writer.join();
+            assertThat(unconfirmedButApplied).as("changes redelivered after the kills").isPositive();
+
+            String pgRows = "SELECT concat_ws('|', id, name, amount, to_char(at AT TIME ZONE 'UTC',"
+                    + " 'YYYY-MM-DD HH24:MI:SS.US'), md5(doc)) FROM %s ORDER BY id";
+            List<String> expected = new SqlDatabase(() -> pg().connect()).strings(String.format(pgRows, table));
+            assertThat(expected).hasSizeGreaterThan(20);
+            Await.until("PostgreSQL mirror equal", Duration.ofSeconds(60),
+                    () -> target.strings(String.format(pgRows, table)), expected::equals);
+            Await.until("MariaDB mirror equal", Duration.ofSeconds(60), () -> maria().strings(
+                    "SELECT concat_ws('|', id, name, amount, DATE_FORMAT(at, '%Y-%m-%d %H:%i:%s.%f'), md5(doc)) FROM "
+                            + table + " ORDER BY id"), expected::equals);
+            List<String> changes = new SqlDatabase(() -> pg().connect())
+                    .strings("SELECT op || coalesce(id::text, '') FROM audit ORDER BY seq");
+            // the mirrors are complete, and the history's sink comes before MariaDB's in the route: it is complete too
+            assertThat(target.strings("SELECT _pgcdc_op || coalesce(id::text, '') FROM history"
+                    + " ORDER BY _pgcdc_commit_lsn, _pgcdc_seq")).containsExactlyElementsOf(changes);
+        } finally {
+            child.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+        }
+    }
+
+    private long appliedButUnconfirmed(SqlDatabase target, String slot) {
+        return Long.parseLong(target.strings("SELECT count(*) FROM history WHERE _pgcdc_commit_lsn >= "
+                + confirmedFlush(slot)).get(0));
+    }
+
+    private long auditCount() {
+        return pg().queryForObject("SELECT count(*) FROM audit", Long.class);
+    }
+
+    private static Process startChild(String[] routeArgs) throws Exception {
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx256m", "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"),
+                SinkRouteMain.class.getName()));
+        command.addAll(List.of(routeArgs));
+        return new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(Path.of("target", "crash-child.log").toFile()).start();
+    }
+
+    /** Random transactions: inserts, updates (some leaving the TOASTed doc unchanged), key changes, deletes, truncate. */
+    private final class Workload {
+        private final String table;
+        private final Random random;
+        private final List<Integer> ids = new ArrayList<>();
+        private int nextId = 1;
+
+        Workload(String table, Random random) {
+            this.table = table;
+            this.random = random;
+        }
+
+        void run(int transactions) {
+            for (int i = 0; i < transactions; i++) {
+                List<String> statements = new ArrayList<>(List.of("BEGIN"));
+                int size = 1 + random.nextInt(4);
+                for (int j = 0; j < size; j++) {
+                    statements.add(statement());
+                }
+                statements.add("COMMIT");
+                pg().execute(String.join("; ", statements));
+                if (i % 20 == 0) {
+                    pause(); // a steady stream rather than one burst, so the kills land mid-stream
+                }
+            }
+        }
+
+        private void pause() {
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+
+        private String statement() {
+            int dice = random.nextInt(100);
+            if (ids.isEmpty() || dice < 40) {
+                int id = nextId++;
+                ids.add(id);
+                return "INSERT INTO " + table + " VALUES (" + id + ", 'n" + id + "', " + random.nextInt(100000)
+                        + " / 100.0, now() - interval '" + random.nextInt(1000000) + " seconds', repeat(md5('"
+                        + random.nextInt() + "'), " + (1 + random.nextInt(300)) + "))";
+            }
+            int id = ids.get(random.nextInt(ids.size()));
+            if (dice < 60) {
+                return "UPDATE " + table + " SET name = 'u" + random.nextInt(1000) + "', amount = amount + 1 WHERE id = "
+                        + id;
+            }
+            if (dice < 70) {
+                return "UPDATE " + table + " SET doc = repeat(md5('" + random.nextInt() + "'), 100) WHERE id = " + id;
+            }
+            if (dice < 82) {
+                int newId = nextId++;
+                ids.remove(Integer.valueOf(id));
+                ids.add(newId);
+                return "UPDATE " + table + " SET id = " + newId + " WHERE id = " + id;
+            }
+            if (dice < 99) {
+                ids.remove(Integer.valueOf(id));
+                return "DELETE FROM " + table + " WHERE id = " + id;
+            }
+            ids.clear();
+            return "TRUNCATE " + table;
+        }
+    }
+}
