@@ -21,8 +21,8 @@ final class ChangeMessage extends DefaultMessage {
     private final Delivery delivery;
 
     /**
-     * @param body          the change itself, or its Debezium envelope
-     * @param delivery where the change stands in its transaction, and whether its table's columns just changed
+     * @param body     the change itself, or its Debezium envelope
+     * @param delivery where the change stands in its transaction
      */
     ChangeMessage(Exchange exchange, Object body, ChangeRecord record, Delivery delivery) {
         super(exchange);
