@@ -15,8 +15,6 @@ import java.util.stream.IntStream;
 import javax.management.MBeanServer;
 import javax.management.ObjectName;
 
-import dev.pgcdc.embedded.PostgresServer;
-import dev.pgcdc.embedded.junit.PostgresExtension;
 import dev.pgcdc.event.ChangeEvent;
 import org.apache.camel.CamelContext;
 import org.apache.camel.builder.RouteBuilder;
@@ -24,18 +22,9 @@ import org.apache.camel.health.HealthCheck;
 import org.apache.camel.health.HealthCheckHelper;
 import org.apache.camel.health.HealthCheckRegistry;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Operations: idle advancement, slot sharing between instances, health, metrics and slot removal. */
-class OperationsTest extends CdcTestSupport {
-
-    @RegisterExtension
-    static final PostgresExtension PG = PostgresExtension.builder().build();
-
-    @Override
-    protected PostgresServer pg() {
-        return PG.server();
-    }
+class OperationsTest extends DefaultClusterTest {
 
     @Test
     void anIdleCapturedTableDoesNotPinWalWhileOtherTablesAreBusy() throws Exception {

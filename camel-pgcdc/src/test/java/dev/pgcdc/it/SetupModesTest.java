@@ -5,25 +5,14 @@ import static org.assertj.core.api.Assertions.tuple;
 
 import java.util.List;
 
-import dev.pgcdc.embedded.PostgresServer;
-import dev.pgcdc.embedded.junit.PostgresExtension;
 import dev.pgcdc.event.ChangeEvent;
 import dev.pgcdc.event.Operation;
 import dev.pgcdc.setup.SetupFailedException;
 import org.apache.camel.builder.RouteBuilder;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The consumer's setupMode end to end: a least-privileged user gets the SQL, an administrator runs it, it streams. */
-class SetupModesTest extends CdcTestSupport {
-
-    @RegisterExtension
-    static final PostgresExtension PG = PostgresExtension.builder().build();
-
-    @Override
-    protected PostgresServer pg() {
-        return PG.server();
-    }
+class SetupModesTest extends DefaultClusterTest {
 
     @Test
     void aSyncUserIsHandedTheMissingSqlAndStreamsOnceAnAdministratorRanIt() throws Exception {

@@ -19,25 +19,14 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.pgcdc.PgCdcConstants;
 import dev.pgcdc.stream.StreamStats;
-import dev.pgcdc.embedded.PostgresServer;
-import dev.pgcdc.embedded.junit.PostgresExtension;
 import dev.pgcdc.event.ChangeEvent;
 import dev.pgcdc.event.Operation;
 import org.apache.camel.CamelContext;
 import org.apache.camel.builder.RouteBuilder;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The streaming spine end to end against a real server: content, order, acknowledgement, failures, reconnects. */
-class StreamingTest extends CdcTestSupport {
-
-    @RegisterExtension
-    static final PostgresExtension PG = PostgresExtension.builder().build();
-
-    @Override
-    protected PostgresServer pg() {
-        return PG.server();
-    }
+class StreamingTest extends DefaultClusterTest {
 
     @Test
     void deliversEveryOperationOfTwoTablesInCommitOrder() throws Exception {

@@ -3,25 +3,14 @@ package dev.pgcdc.it;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
-import dev.pgcdc.embedded.PostgresServer;
-import dev.pgcdc.embedded.junit.PostgresExtension;
 import org.apache.camel.builder.RouteBuilder;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * A server without wal2json (the zonky binaries have none): the start fails naming the plugin and what to do, first
  * that the server does not allow it, then, once allowed, that it is not installed.
  */
-class Wal2JsonMissingTest extends CdcTestSupport {
-
-    @RegisterExtension
-    static final PostgresExtension PG = PostgresExtension.builder().build();
-
-    @Override
-    protected PostgresServer pg() {
-        return PG.server();
-    }
+class Wal2JsonMissingTest extends DefaultClusterTest {
 
     @Test
     void startFailsSayingHowToAllowAndThenHowToInstallThePlugin() {
