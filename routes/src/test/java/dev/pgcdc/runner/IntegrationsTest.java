@@ -59,6 +59,43 @@ class IntegrationsTest {
     }
 
     @Test
+    void postgresReplicaEqualsTheSourceAndSkipsTheFilteredTable() {
+        PostgresServer pg = PG.server();
+        pg.createDatabase("replica");
+        for (String database : List.of("postgres", "replica")) {
+            try (var connection = pg.connectTo(database); var statement = connection.createStatement()) {
+                statement.execute("CREATE TABLE rep_orders (id int PRIMARY KEY, status text, amount numeric(10,2))");
+                statement.execute("CREATE TABLE rep_secrets (id int PRIMARY KEY)");
+            } catch (java.sql.SQLException e) {
+                throw new AssertionError(e);
+            }
+        }
+        try (RunningRoutes routes = RunningRoutes.capture(pg, "replica", "public.rep_orders,public.rep_secrets",
+                RunningRoutes.integration("postgres-replica.yaml"), "replica.url=" + pg.jdbcUrl("replica"),
+                "replica.user=" + pg.superuser(), "replica.password=" + pg.superuserPassword(),
+                "replica.skip-table=rep_secrets")) {
+            pg.execute("INSERT INTO rep_orders VALUES (1, 'new', 10.50), (2, 'new', 3.00)",
+                    "INSERT INTO rep_secrets VALUES (1)",
+                    "UPDATE rep_orders SET status = 'paid' WHERE id = 1", "DELETE FROM rep_orders WHERE id = 2",
+                    "UPDATE rep_orders SET id = 3 WHERE id = 1");
+            String rows = "SELECT string_agg(id || ' ' || status || ' ' || amount, ', ' ORDER BY id) FROM rep_orders";
+            String source = pg.queryForObject(rows, String.class);
+            Await.until("the replica equals the source", DEADLINE, () -> source.equals(replicaValue(pg, rows)));
+            assertThat(source).isEqualTo("3 paid 10.50");
+            assertThat(replicaValue(pg, "SELECT count(*)::text FROM rep_secrets")).isEqualTo("0");
+        }
+    }
+
+    private static String replicaValue(PostgresServer pg, String sql) {
+        try (var connection = pg.connectTo("replica"); var statement = connection.createStatement();
+             var result = statement.executeQuery(sql)) {
+            return result.next() ? result.getString(1) : null;
+        } catch (java.sql.SQLException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    @Test
     void webhookRetriesEachChangeAndDeadLettersWhatKeepsFailing() throws IOException {
         PostgresServer pg = PG.server();
         pg.execute("CREATE TABLE wh_orders (id int PRIMARY KEY, status text)", "CREATE TABLE wh_customers (id int PRIMARY KEY)");
