@@ -64,6 +64,8 @@ import org.slf4j.LoggerFactory;
 public class PgCdcConsumer extends DefaultConsumer {
 
     private static final Logger LOG = LoggerFactory.getLogger(PgCdcConsumer.class);
+    /** Micrometer is an optional dependency: meters are registered only when the application has it. */
+    private static final boolean MICROMETER_PRESENT = isPresent("io.micrometer.core.instrument.MeterRegistry");
 
     private final PgCdcConfiguration configuration;
     private PgConnector connector;
@@ -74,6 +76,7 @@ public class PgCdcConsumer extends DefaultConsumer {
     private Future<?> replicatorDone;
     private SlotWatch slotWatch;
     private Heartbeat heartbeat;
+    private PgCdcMeters meters;
     private Snapshotter snapshotter;
     private SnapshotStateStore snapshotState;
     private ExecutorService snapshotWorkers;
@@ -130,6 +133,13 @@ public class PgCdcConsumer extends DefaultConsumer {
         executor.submit(dispatcher);
         replicatorDone = executor.submit(replicator);
         scheduler.scheduleWithFixedDelay(slotWatch, 0, configuration.getSlotMonitorInterval(), TimeUnit.MILLISECONDS);
+        if (MICROMETER_PRESENT) {
+            meters = PgCdcMeters.bind(getEndpoint().getCamelContext(), this, configuration.getSlotName());
+            if (meters != null) {
+                scheduler.scheduleWithFixedDelay(meters::registerNewTables, 0, configuration.getSlotMonitorInterval(),
+                        TimeUnit.MILLISECONDS);
+            }
+        }
         if (configuration.getHeartbeatInterval() > 0) {
             TableName table = configuration.heartbeatTableName();
             heartbeat = table == null ? Heartbeat.viaMessage(connector, configuration.getSlotName())
@@ -216,6 +226,10 @@ public class PgCdcConsumer extends DefaultConsumer {
             snapshotter = null;
         }
         stopStreaming();
+        if (meters != null) {
+            meters.remove();
+            meters = null;
+        }
         if (scheduler != null) {
             getEndpoint().getCamelContext().getExecutorServiceManager().shutdownNow(scheduler);
             scheduler = null;
@@ -402,6 +416,15 @@ public class PgCdcConsumer extends DefaultConsumer {
                 }, "pgcdc-" + configuration.getSlotName() + "-stop");
                 stopper.start();
             }
+        }
+    }
+
+    private static boolean isPresent(String className) {
+        try {
+            Class.forName(className, false, PgCdcConsumer.class.getClassLoader());
+            return true;
+        } catch (ClassNotFoundException e) {
+            return false;
         }
     }
 }

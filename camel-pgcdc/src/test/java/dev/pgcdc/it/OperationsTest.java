@@ -17,7 +17,11 @@ import javax.management.ObjectName;
 
 import dev.pgcdc.event.ChangeEvent;
 import org.apache.camel.CamelContext;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.apache.camel.builder.RouteBuilder;
+import org.apache.camel.impl.DefaultCamelContext;
 import org.apache.camel.health.HealthCheck;
 import org.apache.camel.health.HealthCheckHelper;
 import org.apache.camel.health.HealthCheckRegistry;
@@ -128,6 +132,39 @@ class OperationsTest extends DefaultClusterTest {
         jmx.invoke(name, "dropSlot", new Object[0], new String[0]);
         assertThat(pg().replicationSlots()).noneMatch(s -> s.slotName().equals(slot));
         assertThat(consumer(context).getPhase()).isEqualTo("STOPPED");
+    }
+
+    @Test
+    void meteredThroughMicrometerWhenTheApplicationHasARegistry() throws Exception {
+        String slot = uniqueSlot("meters");
+        String table = slot + "_t";
+        pg().execute("CREATE TABLE " + table + " (id int PRIMARY KEY)");
+        SimpleMeterRegistry meters = new SimpleMeterRegistry();
+        CamelContext context = new DefaultCamelContext();
+        context.getRegistry().bind("meters", meters);
+        Received received = new Received();
+        context.addRoutes(routeTo(slot, "tables=" + table + "&slotMonitorInterval=200", received));
+        contexts.add(context);
+        context.start();
+        awaitStreaming(slot);
+        insertRange(table, 1, 5);
+        received.await(5);
+
+        Await.until("five changes counted", Duration.ofSeconds(20), () -> count(meters, "pgcdc.changes.received",
+                Tags.of("slot", slot)) == 5 && count(meters, "pgcdc.changes.completed", Tags.of("slot", slot)) == 5);
+        Await.until("the table's counter", Duration.ofSeconds(20), () -> count(meters, "pgcdc.changes.received.table",
+                Tags.of("slot", slot, "table", "public." + table)) == 5);
+        assertThat(meters.get("pgcdc.changes.inflight").tag("slot", slot).gauge().value()).isZero();
+        Await.until("lag read from the server", Duration.ofSeconds(20),
+                () -> meters.get("pgcdc.slot.lag.bytes").tag("slot", slot).gauge().value() >= 0);
+
+        context.stop();
+        assertThat(meters.find("pgcdc.changes.received").tag("slot", slot).functionCounter()).isNull();
+    }
+
+    private static double count(SimpleMeterRegistry meters, String name, Tags tags) {
+        FunctionCounter counter = meters.find(name).tags(tags).functionCounter();
+        return counter == null ? -1 : counter.count();
     }
 
     private RouteBuilder routeTo(String slot, String options, Received received) {

@@ -1,0 +1,74 @@
+package dev.pgcdc;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Meter;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.apache.camel.CamelContext;
+
+/**
+ * Micrometer meters for one consumer, registered when the application has a {@link MeterRegistry} in the Camel
+ * registry (camel-micrometer puts one there). Every meter reads the consumer's own counters, so nothing is counted
+ * twice; they are tagged with the slot.
+ */
+final class PgCdcMeters {
+
+    private final MeterRegistry registry;
+    private final PgCdcConsumer consumer;
+    private final String slot;
+    private final List<Meter> meters = new ArrayList<>();
+    private final Set<String> tables = ConcurrentHashMap.newKeySet();
+
+    private PgCdcMeters(MeterRegistry registry, PgCdcConsumer consumer, String slot) {
+        this.registry = registry;
+        this.consumer = consumer;
+        this.slot = slot;
+        meters.add(FunctionCounter.builder("pgcdc.changes.received", consumer, PgCdcConsumer::getReceivedCount)
+                .description("Changes handed to the route").tag("slot", slot).register(registry));
+        meters.add(FunctionCounter.builder("pgcdc.changes.completed", consumer, PgCdcConsumer::getCompletedCount)
+                .description("Changes whose exchanges completed (acknowledged at the next commit)").tag("slot", slot)
+                .register(registry));
+        meters.add(Gauge.builder("pgcdc.changes.inflight", consumer, PgCdcConsumer::getInflightCount)
+                .description("Changes handed to the route and not completed").tag("slot", slot).register(registry));
+        meters.add(Gauge.builder("pgcdc.slot.lag.bytes", consumer, PgCdcConsumer::getLagBytes)
+                .description("WAL written since the confirmed position").baseUnit("bytes").tag("slot", slot)
+                .register(registry));
+        meters.add(Gauge.builder("pgcdc.slot.retained.bytes", consumer, PgCdcConsumer::getRetainedWalBytes)
+                .description("WAL the slot keeps on the server").baseUnit("bytes").tag("slot", slot)
+                .register(registry));
+        meters.add(Gauge.builder("pgcdc.lag.seconds", consumer, PgCdcConsumer::getLagSeconds)
+                .description("Now minus the commit time of the newest change handed to the route").baseUnit("seconds")
+                .tag("slot", slot).register(registry));
+    }
+
+    /**
+     * Meters for the consumer, or null when the Camel registry has no MeterRegistry. Call it only after
+     * {@link #micrometerPresent()}: this class cannot even be loaded without Micrometer.
+     */
+    static PgCdcMeters bind(CamelContext context, PgCdcConsumer consumer, String slot) {
+        MeterRegistry registry = context.getRegistry().findSingleByType(MeterRegistry.class);
+        return registry == null ? null : new PgCdcMeters(registry, consumer, slot);
+    }
+
+    /** Adds a counter for each table that received its first change since the last call (tables appear lazily). */
+    void registerNewTables() {
+        for (String table : consumer.getReceivedPerTable().keySet()) {
+            if (tables.add(table)) {
+                meters.add(FunctionCounter.builder("pgcdc.changes.received.table", consumer,
+                                c -> c.getReceivedPerTable().getOrDefault(table, 0L))
+                        .description("Changes of one table handed to the route").tags("slot", slot, "table", table)
+                        .register(registry));
+            }
+        }
+    }
+
+    void remove() {
+        meters.forEach(registry::remove);
+        meters.clear();
+    }
+}
