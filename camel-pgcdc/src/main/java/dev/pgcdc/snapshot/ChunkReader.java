@@ -92,7 +92,7 @@ final class ChunkReader {
                         + " (transaction ids {})", table.id(), Arrays.toString(xids));
                 warned = true;
             }
-            Thread.sleep(2);
+            Thread.sleep(2); // polls pg_stat_activity: there is no way to wait on another session's commit
         }
     }
 

@@ -74,7 +74,7 @@ final class TableSnapshot {
                 }
                 LOG.warn("Snapshot of {}: {}; continuing from the saved position in {}", table.id(), e.getMessage(),
                         delay);
-                Thread.sleep(delay.toMillis());
+                Thread.sleep(delay.toMillis()); // backoff before retrying a lost connection
                 delay = delay.multipliedBy(2).compareTo(MAX_RETRY_DELAY) > 0 ? MAX_RETRY_DELAY : delay.multipliedBy(2);
             }
         }

@@ -3,6 +3,8 @@ package dev.pgcdc.ack;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.pgcdc.embedded.junit.Await;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -121,14 +123,17 @@ class AckTrackerTest {
         for (int i = 0; i < 16; i++) {
             tracker.register();
         }
-        CompletableFuture<Long> waiting = CompletableFuture.supplyAsync(() -> {
+        CompletableFuture<Long> waiting = new CompletableFuture<>();
+        Thread waiter = new Thread(() -> {
             try {
-                return tracker.register(300, TimeUnit.MILLISECONDS);
+                waiting.complete(tracker.register(300, TimeUnit.MILLISECONDS));
             } catch (InterruptedException e) {
-                throw new IllegalStateException(e);
+                waiting.completeExceptionally(e);
             }
         });
-        Thread.sleep(50);
+        waiter.start();
+        Await.until("the registration waits for room", Duration.ofSeconds(10),
+                () -> waiter.getState() == Thread.State.TIMED_WAITING);
         tracker.complete(0); // one place: below the wake-up batch, but the waiter re-checks before giving up
         assertThat(waiting.get(10, TimeUnit.SECONDS)).isEqualTo(16);
     }

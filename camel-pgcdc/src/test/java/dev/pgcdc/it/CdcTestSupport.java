@@ -8,6 +8,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Predicate;
 
 import dev.pgcdc.PgCdcConsumer;
@@ -17,6 +19,7 @@ import dev.pgcdc.event.ChangeEvent;
 import dev.pgcdc.setup.SetupFailedException;
 import org.apache.camel.CamelContext;
 import org.apache.camel.RoutesBuilder;
+import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.impl.DefaultCamelContext;
 import org.junit.jupiter.api.AfterEach;
 
@@ -131,6 +134,37 @@ public abstract class CdcTestSupport {
         }
         String output = new String(psql.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(psql.waitFor()).as("psql: %s%n%s", output, script).isZero();
+    }
+
+    /**
+     * A route that fails every change of row {@code id = failingId} while {@link #failing} is set (nothing handles the
+     * failure) and collects the changes it completes.
+     */
+    protected static final class FailingRoute extends RouteBuilder {
+        public final AtomicBoolean failing = new AtomicBoolean(true);
+        public final AtomicInteger failures = new AtomicInteger();
+        public final AtomicLong failedCommit = new AtomicLong();
+        public final Received delivered = new Received();
+        private final String uri;
+        private final int failingId;
+
+        public FailingRoute(String uri, int failingId) {
+            this.uri = uri;
+            this.failingId = failingId;
+        }
+
+        @Override
+        public void configure() {
+            from(uri).process(e -> {
+                ChangeEvent event = e.getIn().getBody(ChangeEvent.class);
+                if (Integer.valueOf(failingId).equals(event.getAfter().get("id")) && failing.get()) {
+                    failedCommit.set(event.getCommitLsn().value());
+                    failures.incrementAndGet();
+                    throw new IllegalStateException("route failure on row " + failingId);
+                }
+                delivered.add(event);
+            });
+        }
     }
 
     /** Collects delivered change events; thread-safe. */

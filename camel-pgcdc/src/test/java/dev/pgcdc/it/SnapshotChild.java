@@ -1,5 +1,9 @@
 package dev.pgcdc.it;
 
+import java.time.Duration;
+
+import dev.pgcdc.embedded.junit.Await;
+
 import java.io.BufferedWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -46,9 +50,8 @@ public final class SnapshotChild {
             }
         });
         context.start();
-        while (context.getRouteController().getRouteStatus("child") != ServiceStatus.Stopped) {
-            Thread.sleep(50);
-        }
+        Await.until("the route stopped after the snapshot", Duration.ofMinutes(10),
+                () -> context.getRouteController().getRouteStatus("child") == ServiceStatus.Stopped);
         System.out.println("READS " + reads.get());
         context.stop();
         System.exit(0);

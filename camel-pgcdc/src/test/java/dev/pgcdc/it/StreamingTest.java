@@ -10,8 +10,6 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Collectors;
 
@@ -216,32 +214,16 @@ class StreamingTest extends DefaultClusterTest {
         String slot = uniqueSlot("fail");
         String table = slot + "_t";
         pg().execute("CREATE TABLE " + table + " (id int PRIMARY KEY)");
-        AtomicBoolean failing = new AtomicBoolean(true);
-        AtomicInteger failures = new AtomicInteger();
-        AtomicLong failedCommit = new AtomicLong();
-        Received delivered = new Received();
-        start(new RouteBuilder() {
-            @Override
-            public void configure() {
-                from(uri(slot, "tables=" + table)).process(e -> {
-                    ChangeEvent event = e.getIn().getBody(ChangeEvent.class);
-                    if (Integer.valueOf(2).equals(event.getAfter().get("id")) && failing.get()) {
-                        failedCommit.set(event.getCommitLsn().value());
-                        failures.incrementAndGet();
-                        throw new IllegalStateException("route failure on row 2");
-                    }
-                    delivered.add(event);
-                });
-            }
-        });
+        FailingRoute route = new FailingRoute(uri(slot, "tables=" + table), 2);
+        start(route);
         awaitStreaming(slot);
         pg().execute("INSERT INTO " + table + " VALUES (1)", "INSERT INTO " + table + " VALUES (2)",
                 "INSERT INTO " + table + " VALUES (3)");
-        Await.until("the failing change retried", Duration.ofSeconds(30), () -> failures.get() >= 3);
-        assertThat(confirmedFlush(slot)).isLessThanOrEqualTo(failedCommit.get());
+        Await.until("the failing change retried", Duration.ofSeconds(30), () -> route.failures.get() >= 3);
+        assertThat(confirmedFlush(slot)).isLessThanOrEqualTo(route.failedCommit.get());
 
-        failing.set(false);
-        List<ChangeEvent> events = delivered.awaitMatching("row 2 and then row 3 delivered", list -> {
+        route.failing.set(false);
+        List<ChangeEvent> events = route.delivered.awaitMatching("row 2 and then row 3 delivered", list -> {
             List<Object> ids = list.stream().map(e -> e.getAfter().get("id")).toList();
             int two = ids.indexOf(2);
             return two >= 0 && ids.subList(two, ids.size()).contains(3);

@@ -8,9 +8,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -118,32 +115,16 @@ class Wal2JsonTest extends CdcTestSupport {
         String table = slot + "_t";
         pg().execute("CREATE TABLE " + table + " (id int PRIMARY KEY)");
         String options = "tables=" + table + "&plugin=wal2json";
-        AtomicBoolean failing = new AtomicBoolean(true);
-        AtomicInteger failures = new AtomicInteger();
-        AtomicLong failedCommit = new AtomicLong();
-        Received delivered = new Received();
-        CamelContext first = start(new RouteBuilder() {
-            @Override
-            public void configure() {
-                from(uri(slot, options)).process(e -> {
-                    ChangeEvent event = e.getIn().getBody(ChangeEvent.class);
-                    if (Integer.valueOf(2).equals(event.getAfter().get("id")) && failing.get()) {
-                        failedCommit.set(event.getCommitLsn().value());
-                        failures.incrementAndGet();
-                        throw new IllegalStateException("route failure on row 2");
-                    }
-                    delivered.add(event);
-                });
-            }
-        });
+        FailingRoute route = new FailingRoute(uri(slot, options), 2);
+        CamelContext first = start(route);
         awaitStreaming(slot);
         pg().execute("INSERT INTO " + table + " VALUES (1)", "INSERT INTO " + table + " VALUES (2)",
                 "INSERT INTO " + table + " VALUES (3)");
-        Await.until("the failing change retried", Duration.ofSeconds(30), () -> failures.get() >= 2);
-        assertThat(confirmedFlush(slot)).isLessThanOrEqualTo(failedCommit.get());
+        Await.until("the failing change retried", Duration.ofSeconds(30), () -> route.failures.get() >= 2);
+        assertThat(confirmedFlush(slot)).isLessThanOrEqualTo(route.failedCommit.get());
 
-        failing.set(false);
-        List<ChangeEvent> events = delivered.awaitMatching("rows 2 and 3 delivered", list -> list.stream()
+        route.failing.set(false);
+        List<ChangeEvent> events = route.delivered.awaitMatching("rows 2 and 3 delivered", list -> list.stream()
                 .map(e -> e.getAfter().get("id")).toList().containsAll(List.of(2, 3)));
         long newest = events.stream().mapToLong(e -> e.getCommitLsn().value()).max().orElseThrow();
         Await.until("confirmed past row 3", Duration.ofSeconds(20), () -> confirmedFlush(slot) > newest);

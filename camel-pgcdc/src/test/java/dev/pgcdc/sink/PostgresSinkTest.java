@@ -16,6 +16,7 @@ import dev.pgcdc.embedded.junit.Await;
 import dev.pgcdc.it.CdcTestSupport;
 import org.apache.camel.Exchange;
 import org.apache.camel.ProducerTemplate;
+import org.apache.camel.CamelContext;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.support.SynchronizationAdapter;
 import org.junit.jupiter.api.BeforeAll;
@@ -176,7 +177,7 @@ class PostgresSinkTest extends CdcTestSupport {
         target().execute("CREATE TABLE " + table + " (id int PRIMARY KEY, name text)");
         List<String> errors = new CopyOnWriteArrayList<>();
         AtomicLong failedCommit = new AtomicLong();
-        start(new RouteBuilder() {
+        CamelContext context = start(new RouteBuilder() {
             @Override
             public void configure() {
                 from(uri(slot, "tables=" + table))
@@ -195,7 +196,10 @@ class PostgresSinkTest extends CdcTestSupport {
         Await.until("the failure reported", Duration.ofSeconds(30), () -> !errors.isEmpty());
         assertThat(errors.get(0)).contains("Could not apply change c of public." + table, "has no column(s) [extra]");
         assertThat(target().strings("SELECT count(*) FROM " + table)).containsExactly("0");
-        Thread.sleep(1500); // several status intervals: the failed transaction must stay unconfirmed
+        // several status updates in which the failed transaction could (wrongly) be confirmed
+        long updates = consumer(context).stats().statusUpdateCount();
+        Await.until("three status updates after the failure", Duration.ofSeconds(30),
+                () -> consumer(context).stats().statusUpdateCount() >= updates + 3);
         assertThat(confirmedFlush(slot)).isLessThanOrEqualTo(failedCommit.get());
 
         target().execute("ALTER TABLE " + table + " ADD COLUMN extra text");
