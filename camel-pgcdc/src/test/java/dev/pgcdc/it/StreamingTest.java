@@ -254,6 +254,8 @@ class StreamingTest extends DefaultClusterTest {
         writer.start();
         for (int threshold : new int[] {50, 150, 250}) {
             received.awaitMatching(threshold + " rows", list -> list.size() >= threshold);
+            // queued changes may still arrive while the consumer reconnects after the previous kill: wait for it
+            awaitStreaming(slot);
             assertThat(pg().terminateWalSenders()).isPositive();
         }
         writer.join(TimeUnit.SECONDS.toMillis(60));
