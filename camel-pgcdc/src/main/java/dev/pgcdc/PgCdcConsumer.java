@@ -209,8 +209,9 @@ public class PgCdcConsumer extends DefaultConsumer {
         new ChangeModelPreflight(connection, connector, request.publicationName(), decoding,
                 configuration.replicaIdentityFullTables()).run();
         if (plan.connectorCreatesSlot()) {
-            Slots.createLogical(connection, configuration.getSlotName(), plugin.name());
-            LOG.info("pgcdc:{}: created the replication slot", configuration.getSlotName());
+            boolean created = Slots.createLogical(connection, configuration.getSlotName(), plugin.name());
+            LOG.info("pgcdc:{}: {} the replication slot", configuration.getSlotName(),
+                    created ? "created" : "another instance has just created");
         }
         return true;
     }

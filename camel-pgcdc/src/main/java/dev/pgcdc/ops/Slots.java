@@ -10,12 +10,26 @@ public final class Slots {
     private Slots() {
     }
 
-    public static void createLogical(Connection connection, String slotName, String plugin) throws SQLException {
+    /** The server's error when the slot exists (duplicate_object). */
+    private static final String DUPLICATE_OBJECT = "42710";
+
+    /**
+     * Creates the slot.
+     *
+     * @return false when another session (a second instance starting at the same moment) created it first
+     */
+    public static boolean createLogical(Connection connection, String slotName, String plugin) throws SQLException {
         try (PreparedStatement ps = connection.prepareStatement(
                 "SELECT pg_catalog.pg_create_logical_replication_slot(?, ?)")) {
             ps.setString(1, slotName);
             ps.setString(2, plugin);
             ps.execute();
+            return true;
+        } catch (SQLException e) {
+            if (DUPLICATE_OBJECT.equals(e.getSQLState())) {
+                return false;
+            }
+            throw e;
         }
     }
 

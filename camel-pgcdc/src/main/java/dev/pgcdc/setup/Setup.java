@@ -17,13 +17,31 @@ public final class Setup {
         SetupPlan plan = plan(connection, request);
         List<PlannedStatement> applied = List.of();
         if (mode == SetupMode.AUTO && !plan.statementsFor(Actor.CONNECTOR).isEmpty()) {
-            applied = new SetupApplier(connection).apply(plan);
+            applied = applyRacingOthers(connection, request, plan);
             plan = plan(connection, request); // check what we did instead of assuming it
         }
         if (mode != SetupMode.PLAN && !plan.isReady()) {
             throw new SetupFailedException(plan);
         }
         return new SetupOutcome(plan, applied);
+    }
+
+    /**
+     * Applies the plan. Instances starting together may create the same objects between one's inspection and its
+     * statements: the loser rolls back and plans again from what the winner created.
+     */
+    private static List<PlannedStatement> applyRacingOthers(Connection connection, SetupRequest request,
+                                                            SetupPlan plan) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return new SetupApplier(connection).apply(plan);
+            } catch (SetupApplier.CreatedConcurrentlyException e) {
+                if (attempt == 3) {
+                    throw e;
+                }
+                plan = plan(connection, request);
+            }
+        }
     }
 
     /** Inspects and plans; changes nothing. */

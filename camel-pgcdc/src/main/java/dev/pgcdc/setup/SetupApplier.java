@@ -4,6 +4,7 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.List;
+import java.util.Set;
 
 /**
  * Runs the statements the planner gave to the connector, and nothing else: the planner gives the connector only
@@ -14,6 +15,11 @@ public final class SetupApplier {
 
     /** DDL on a captured table waits for its lock; a long transaction there should fail setup, not hang it. */
     private static final String LOCK_TIMEOUT = "SET LOCAL lock_timeout = '10s'";
+    /**
+     * What a statement fails with when another session created the same object after our inspection: duplicate_object
+     * and duplicate_table, or unique_violation when both inserted the catalog row at once.
+     */
+    private static final Set<String> CREATED_CONCURRENTLY = Set.of("42710", "42P07", "23505");
 
     private final Connection connection;
 
@@ -44,7 +50,9 @@ public final class SetupApplier {
                 connection.setAutoCommit(autoCommit);
             }
         } catch (SQLException e) {
-            throw new SetupException("Could not apply the setup plan: " + e.getMessage(), e);
+            String message = "Could not apply the setup plan: " + e.getMessage();
+            throw CREATED_CONCURRENTLY.contains(e.getSQLState()) ? new CreatedConcurrentlyException(message, e)
+                    : new SetupException(message, e);
         }
         return toRun;
     }
@@ -59,6 +67,13 @@ public final class SetupApplier {
                     throw new SQLException("\"" + planned.sql() + "\" failed: " + e.getMessage(), e.getSQLState(), e);
                 }
             }
+        }
+    }
+
+    /** A statement found its object created by another session meanwhile (e.g. a second instance starting). */
+    static final class CreatedConcurrentlyException extends SetupException {
+        CreatedConcurrentlyException(String message, Throwable cause) {
+            super(message, cause);
         }
     }
 }

@@ -7,7 +7,13 @@ import static org.assertj.core.api.Assumptions.assumeThat;
 
 import java.sql.Connection;
 import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 import org.junit.jupiter.api.BeforeAll;
@@ -17,6 +23,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 import dev.pgcdc.embedded.PostgresServer;
+import dev.pgcdc.embedded.junit.Await;
 import dev.pgcdc.embedded.junit.PostgresExtension;
 import dev.pgcdc.sql.Identifiers;
 
@@ -85,6 +92,42 @@ class SetupServerTest {
             PublicationFacts publication = second.plan().facts().publication();
             assertThat(publication.publishedTables()).containsExactlyInAnyOrder(ORDERS, HEARTBEAT);
             assertThat(publication.viaRoot()).isEqualTo(server.major() >= 13 ? Boolean.TRUE : null);
+        }
+    }
+
+    @Test
+    void twoInstancesSettingUpAtTheSameMomentBothSucceedAndEachObjectIsCreatedOnce() throws Exception {
+        try (TestDatabase db = new TestDatabase(server)) {
+            createTable(db, ORDERS, server.superuser());
+            SetupRequest request = request(db, HEARTBEAT, ORDERS);
+            // Holding the captured table makes both instances inspect an empty server and then wait inside their
+            // setup transactions (one for the table lock, the other for the first one's heartbeat table): a race
+            Connection holder = db.connectAs(server.superuser());
+            holder.setAutoCommit(false);
+            try (Statement statement = holder.createStatement()) {
+                statement.execute("LOCK TABLE " + ORDERS.quoted() + " IN ACCESS EXCLUSIVE MODE");
+            }
+            ExecutorService instances = Executors.newFixedThreadPool(2);
+            try {
+                List<Future<SetupOutcome>> outcomes = Stream.of(db.connectAs(server.superuser()),
+                        db.connectAs(server.superuser())).map(connection -> instances.submit(
+                        () -> Setup.run(connection, request, SetupMode.AUTO))).toList();
+                Await.until("both setups waiting for a lock", Duration.ofSeconds(30), () -> server.queryForObject(
+                        "SELECT count(*) FROM pg_stat_activity WHERE datname = ? AND wait_event_type = 'Lock'",
+                        Long.class, db.name()) == 2);
+                holder.commit();
+
+                List<String> applied = new ArrayList<>();
+                for (Future<SetupOutcome> outcome : outcomes) {
+                    SetupOutcome done = outcome.get(30, TimeUnit.SECONDS);
+                    assertThat(done.plan().isReady()).isTrue();
+                    applied.addAll(sql(done.applied()));
+                }
+                assertThat(applied).containsExactly(HEARTBEAT_DDL,
+                        createPublication("\"public\".\"orders\", \"public\".\"pgcdc_heartbeat\""));
+            } finally {
+                instances.shutdownNow();
+            }
         }
     }
 
