@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
 
@@ -23,6 +24,10 @@ import io.nats.client.JetStreamManagement;
 import io.nats.client.Nats;
 import io.nats.client.api.MessageInfo;
 import io.nats.client.api.StreamConfiguration;
+import jakarta.jms.JMSConsumer;
+import jakarta.jms.JMSContext;
+import jakarta.jms.Message;
+import org.apache.qpid.jms.JmsConnectionFactory;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -123,6 +128,35 @@ class IntegrationsTest {
             long updateCommit = ReplicationSlot.lsnValue(parse(accepted.get(1).body()).get("commitLsn").asText());
             Await.until("slot confirmed past the update", DEADLINE, () -> pg.replicationSlots().stream()
                     .anyMatch(slot -> slot.slotName().equals("webhook") && slot.confirmedFlushLsnValue() > updateCommit));
+        }
+    }
+
+    @Test
+    void rabbitMqQueueReceivesEachRowChangeWithItsProperties() throws Exception {
+        PostgresServer pg = PG.server();
+        pg.execute("CREATE TABLE rabbit_t (id int PRIMARY KEY, name text)");
+        String queue = "pgcdc.test." + System.nanoTime(); // durable queues outlive a run: one of its own
+        // receiveLocalOnly: RabbitMQ 3.10's AMQP 1.0 plugin fails on the drain a remote receive with timeout sends
+        try (JMSContext rabbit = new JmsConnectionFactory("guest", "guest",
+                "amqp://127.0.0.1:5672?jms.receiveLocalOnly=true").createContext();
+             JMSConsumer consumer = rabbit.createConsumer(rabbit.createQueue("/queue/" + queue))) {
+            try (RunningRoutes routes = RunningRoutes.capture(pg, "rabbit", "public.rabbit_t",
+                    RunningRoutes.integration("rabbitmq.yaml"), "rabbitmq.queue=" + queue)) {
+                pg.execute("INSERT INTO rabbit_t VALUES (1, 'one')", "UPDATE rabbit_t SET name = 'uno'",
+                        "DELETE FROM rabbit_t", "TRUNCATE rabbit_t");
+                List<String> received = new ArrayList<>();
+                for (int i = 0; i < 4; i++) {
+                    Message message = consumer.receive(DEADLINE.toMillis());
+                    assertThat(message).as("message " + (i + 1)).isNotNull();
+                    JsonNode body = parse(message.getBody(String.class));
+                    assertThat(message.getStringProperty("pgcdc_op")).isEqualTo(body.get("op").asText());
+                    assertThat(message.getStringProperty("pgcdc_lsn")).isEqualTo(body.get("lsn").asText());
+                    received.add(message.getStringProperty("pgcdc_schema") + "." + message.getStringProperty("pgcdc_table")
+                            + " " + body.get("op").asText());
+                }
+                assertThat(received).containsExactly("public.rabbit_t c", "public.rabbit_t u", "public.rabbit_t d",
+                        "public.rabbit_t t");
+            }
         }
     }
 
