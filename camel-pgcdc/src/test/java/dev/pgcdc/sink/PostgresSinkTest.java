@@ -77,10 +77,7 @@ class PostgresSinkTest extends CdcTestSupport {
 
     /** Waits until the target table holds exactly the source rows (compared as to_jsonb, so value for value). */
     private void awaitEqual(String sourceTable, String targetTable) {
-        String query = "SELECT to_jsonb(t)::text FROM %s t ORDER BY to_jsonb(t)::text";
-        List<String> expected = source().strings(String.format(query, sourceTable));
-        Await.until(targetTable + " equal to " + sourceTable, Duration.ofSeconds(30),
-                () -> target().strings(String.format(query, targetTable)), expected::equals);
+        target().awaitRowsEqual(targetTable, source(), sourceTable);
     }
 
     static final String ROW = "(%d, 'n%d', %d.25, '2026-01-02 03:04:05.123456+02', '{\"a\": [1, 2.50]}',"
@@ -231,7 +228,7 @@ class PostgresSinkTest extends CdcTestSupport {
             pg().execute("INSERT INTO " + table + " VALUES (1, -1)");
         }
         Await.until("four failures", Duration.ofSeconds(30), () -> errors.size() >= 4);
-        assertThat(errors.get(0)).contains(tables[0], "does not exist");
+        assertThat(errors.get(0)).contains(tables[0], "does not exist", "set createTables=true");
         assertThat(errors.get(1)).contains(tables[1], "violates check constraint");
         assertThat(errors.get(2)).contains(tables[2], "needs a primary key or unique index on exactly [id]");
         assertThat(errors.get(3)).contains(tables[3], "has no column(s) [_pgcdc_op, _pgcdc_commit_lsn");
