@@ -63,7 +63,8 @@ final class TableCreator {
             }
             if (!dialect.fits(column.name())) {
                 problems.add("column name " + dialect.quote(column.name()) + " is longer than the target allows ("
-                        + dialect.identifierLimit() + "): leave it out with excludeColumns, or create the target table yourself");
+                        + dialect.identifierLimit() + "): leave it out with excludeColumns, or create the target table"
+                        + " yourself");
             }
             String type = dialect.columnType(target, column, inKey, problems);
             boolean notNull = !append && column.notNull() && (inKey || !column.toastable());

@@ -6,17 +6,14 @@ import java.sql.DriverManager;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.atomic.AtomicLong;
 
 import dev.pgcdc.embedded.PostgresServer;
 import dev.pgcdc.embedded.junit.Await;
 import dev.pgcdc.embedded.junit.PostgresExtension;
-import dev.pgcdc.event.ChangeEvent;
 import dev.pgcdc.it.CdcTestSupport;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
 import org.apache.camel.builder.RouteBuilder;
-import org.apache.camel.support.SynchronizationAdapter;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -78,6 +75,17 @@ class CreateTablesTest extends CdcTestSupport {
                 + (options.isEmpty() ? "" : "&" + options);
     }
 
+    /** Starts a route from the slot's table straight to the sink, and waits until it streams. */
+    private void stream(String slot, String table, String sink) throws Exception {
+        start(new RouteBuilder() {
+            @Override
+            public void configure() {
+                from(uri(slot, "tables=" + table)).to(sink);
+            }
+        });
+        awaitStreaming(slot);
+    }
+
     /** Each column's name, format_type and NOT NULL, and the primary key, as the catalog of {@code db} has them. */
     private static List<String> shape(SqlDatabase db, String table) {
         List<String> shape = new java.util.ArrayList<>(db.strings("SELECT attname || ' ' || format_type(atttypid,"
@@ -95,13 +103,7 @@ class CreateTablesTest extends CdcTestSupport {
         pg().execute("CREATE TABLE " + table + " (id int PRIMARY KEY, amount numeric(12,2), code varchar(20),"
                 + " body text NOT NULL, at timestamptz NOT NULL, meta jsonb, tags int[], data bytea, u uuid, m mood,"
                 + " p posint)");
-        start(new RouteBuilder() {
-            @Override
-            public void configure() {
-                from(uri(slot, "tables=" + table)).to(pgSink(""));
-            }
-        });
-        awaitStreaming(slot);
+        stream(slot, table, pgSink(""));
         pg().execute("INSERT INTO " + table + " VALUES (1, 12.5, 'a', 'b', '2026-01-02 03:04:05.123456+02',"
                         + " '{\"a\": [1, 2.50]}', '{1,NULL,3}', '\\x00ff', 'a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11', 'ok', 7),"
                         + " (2, NULL, NULL, 'c', now(), NULL, NULL, NULL, NULL, NULL, NULL)",
@@ -159,13 +161,7 @@ class CreateTablesTest extends CdcTestSupport {
         pg().execute("CREATE TABLE " + table + " (id int PRIMARY KEY, name varchar(20), body text, amount numeric(12,2),"
                 + " at timestamptz, ts timestamp(3), d date, flag bool, big int8, f8 float8, data bytea, u uuid, m mood,"
                 + " c char(3), p posint, meta jsonb, tags int[], ip inet)");
-        start(new RouteBuilder() {
-            @Override
-            public void configure() {
-                from(uri(slot, "tables=" + table)).to(mariaSink(""));
-            }
-        });
-        awaitStreaming(slot);
+        stream(slot, table, mariaSink(""));
         pg().execute("INSERT INTO " + table + " VALUES (1, 'naïve', repeat('x', 5000), -12.25,"
                         + " '2026-01-02 03:04:05.123456+02', '2026-01-02 03:04:05.123', '2026-01-02', true, 9000000000,"
                         + " 1.5, '\\x00ff', 'a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11', 'happy', 'ab', 5,"
@@ -196,26 +192,17 @@ class CreateTablesTest extends CdcTestSupport {
         String slot = uniqueSlot("mariabad");
         String table = slot + "_t";
         pg().execute("CREATE TABLE " + table + " (code text PRIMARY KEY, x numeric, y numeric(70,2), ok int)");
-        List<String> errors = new CopyOnWriteArrayList<>();
-        AtomicLong failedCommit = new AtomicLong();
+        FailureRecorder failures = new FailureRecorder();
         CamelContext context = start(new RouteBuilder() {
             @Override
             public void configure() {
-                from(uri(slot, "tables=" + table))
-                        .process(e -> e.getExchangeExtension().addOnCompletion(new SynchronizationAdapter() {
-                            @Override
-                            public void onFailure(Exchange exchange) {
-                                failedCommit.set(exchange.getIn().getBody(ChangeEvent.class).getCommitLsn().value());
-                                errors.add(exchange.getException().getMessage());
-                            }
-                        }))
-                        .to(mariaSink(""));
+                from(uri(slot, "tables=" + table)).process(failures).to(mariaSink(""));
             }
         });
         awaitStreaming(slot);
         pg().execute("INSERT INTO " + table + " VALUES ('a', 1.5, 2, 3)");
-        Await.until("the failure reported", Duration.ofSeconds(30), () -> !errors.isEmpty());
-        assertThat(errors.get(0)).contains("createTables cannot create target table \"" + MARIA_DB + "\".\"" + table + "\"",
+        assertThat(failures.awaitFirstError()).contains(
+                "createTables cannot create target table \"" + MARIA_DB + "\".\"" + table + "\"",
                 "`x` is numeric without a precision", "e.g. numeric(20,4)", "`y` is numeric(70,2)",
                 "key column `code` text would be LONGTEXT", "VARCHAR(n)");
         assertThat(maria().strings("SELECT count(*) FROM information_schema.tables WHERE table_schema = '" + MARIA_DB
@@ -223,7 +210,7 @@ class CreateTablesTest extends CdcTestSupport {
         long updates = consumer(context).stats().statusUpdateCount();
         Await.until("three status updates after the failure", Duration.ofSeconds(30),
                 () -> consumer(context).stats().statusUpdateCount() >= updates + 3);
-        assertThat(confirmedFlush(slot)).isLessThanOrEqualTo(failedCommit.get());
+        assertThat(confirmedFlush(slot)).isLessThanOrEqualTo(failures.failedCommit.get());
     }
 
     @Test
