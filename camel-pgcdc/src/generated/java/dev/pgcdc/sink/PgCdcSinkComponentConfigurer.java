@@ -39,6 +39,8 @@ public class PgCdcSinkComponentConfigurer extends PropertyConfigurerSupport impl
         case "batchtimeout":
         case "batchTimeout": getOrCreateConfiguration(target).setBatchTimeout(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
         case "configuration": target.setConfiguration(property(camelContext, dev.pgcdc.sink.PgCdcSinkConfiguration.class, value)); return true;
+        case "createtables":
+        case "createTables": getOrCreateConfiguration(target).setCreateTables(property(camelContext, boolean.class, value)); return true;
         case "datasource":
         case "dataSource": getOrCreateConfiguration(target).setDataSource(property(camelContext, javax.sql.DataSource.class, value)); return true;
         case "excludecolumns":
@@ -74,6 +76,8 @@ public class PgCdcSinkComponentConfigurer extends PropertyConfigurerSupport impl
         case "batchtimeout":
         case "batchTimeout": return long.class;
         case "configuration": return dev.pgcdc.sink.PgCdcSinkConfiguration.class;
+        case "createtables":
+        case "createTables": return boolean.class;
         case "datasource":
         case "dataSource": return javax.sql.DataSource.class;
         case "excludecolumns":
@@ -110,6 +114,8 @@ public class PgCdcSinkComponentConfigurer extends PropertyConfigurerSupport impl
         case "batchtimeout":
         case "batchTimeout": return getOrCreateConfiguration(target).getBatchTimeout();
         case "configuration": return target.getConfiguration();
+        case "createtables":
+        case "createTables": return getOrCreateConfiguration(target).isCreateTables();
         case "datasource":
         case "dataSource": return getOrCreateConfiguration(target).getDataSource();
         case "excludecolumns":

@@ -29,6 +29,8 @@ public class PgCdcSinkEndpointConfigurer extends PropertyConfigurerSupport imple
         case "batchSize": target.getConfiguration().setBatchSize(property(camelContext, int.class, value)); return true;
         case "batchtimeout":
         case "batchTimeout": target.getConfiguration().setBatchTimeout(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
+        case "createtables":
+        case "createTables": target.getConfiguration().setCreateTables(property(camelContext, boolean.class, value)); return true;
         case "datasource":
         case "dataSource": target.getConfiguration().setDataSource(property(camelContext, javax.sql.DataSource.class, value)); return true;
         case "excludecolumns":
@@ -61,6 +63,8 @@ public class PgCdcSinkEndpointConfigurer extends PropertyConfigurerSupport imple
         case "batchSize": return int.class;
         case "batchtimeout":
         case "batchTimeout": return long.class;
+        case "createtables":
+        case "createTables": return boolean.class;
         case "datasource":
         case "dataSource": return javax.sql.DataSource.class;
         case "excludecolumns":
@@ -94,6 +98,8 @@ public class PgCdcSinkEndpointConfigurer extends PropertyConfigurerSupport imple
         case "batchSize": return target.getConfiguration().getBatchSize();
         case "batchtimeout":
         case "batchTimeout": return target.getConfiguration().getBatchTimeout();
+        case "createtables":
+        case "createTables": return target.getConfiguration().isCreateTables();
         case "datasource":
         case "dataSource": return target.getConfiguration().getDataSource();
         case "excludecolumns":

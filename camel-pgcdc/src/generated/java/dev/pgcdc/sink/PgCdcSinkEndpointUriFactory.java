@@ -23,10 +23,11 @@ public class PgCdcSinkEndpointUriFactory extends org.apache.camel.support.compon
     private static final Set<String> SECRET_PROPERTY_NAMES;
     private static final Map<String, String> MULTI_VALUE_PREFIXES;
     static {
-        Set<String> props = new HashSet<>(15);
+        Set<String> props = new HashSet<>(16);
         props.add("applyTruncate");
         props.add("batchSize");
         props.add("batchTimeout");
+        props.add("createTables");
         props.add("dataSource");
         props.add("excludeColumns");
         props.add("jdbcUrl");

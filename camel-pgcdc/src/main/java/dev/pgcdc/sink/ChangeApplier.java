@@ -7,6 +7,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.Supplier;
 
 import dev.pgcdc.event.ChangeEvent;
 import dev.pgcdc.event.Operation;
@@ -44,11 +45,14 @@ final class ChangeApplier {
     private final SinkRules rules;
     private final SqlBuilder sql;
     private final Map<TableName, TargetTable> tables = new HashMap<>();
+    /** Null unless createTables is set. */
+    private final TableCreator creator;
 
-    ChangeApplier(Dialect dialect, SinkRules rules) {
+    ChangeApplier(Dialect dialect, SinkRules rules, boolean createTables) {
         this.dialect = dialect;
         this.rules = rules;
         this.sql = new SqlBuilder(dialect);
+        this.creator = createTables ? new TableCreator(dialect) : null;
     }
 
     /** Forgets what was read about target tables, e.g. after a failure a DBA may fix. */
@@ -60,23 +64,32 @@ final class ChangeApplier {
      * Adds the change's statements to the batch.
      *
      * @param position the change's position in its transaction (append mode's unique key), or null if unknown
+     * @param source   the catalog of the change's source, asked only when a missing target table is to be created
      */
-    void apply(ChangeEvent change, Long position, StatementBatch batch) throws SQLException {
+    void apply(ChangeEvent change, Long position, Supplier<SourceCatalog> source, StatementBatch batch)
+            throws SQLException {
         if (change.getOp() == Operation.MESSAGE || change.getOp() == Operation.TRUNCATE && !rules.applyTruncate()) {
             return;
         }
         SinkRules.TableRule rule = rules.rule(change.getSchema(), change.getTable());
-        TargetTable table = table(batch, rule);
+        TargetTable table = table(batch, rule, change, source);
         switch (rule.mode()) {
             case APPEND -> append(change, position, rule, table, batch);
             case UPSERT, SOFT_DELETE -> mirror(change, rule, table, batch);
         }
     }
 
-    private TargetTable table(StatementBatch batch, SinkRules.TableRule rule) throws SQLException {
+    private TargetTable table(StatementBatch batch, SinkRules.TableRule rule, ChangeEvent change,
+                              Supplier<SourceCatalog> source) throws SQLException {
         TargetTable table = tables.get(rule.target());
         if (table == null) {
-            table = TargetTable.read(batch.connection(), dialect, rule.target());
+            table = TargetTable.readIfExists(batch.connection(), dialect, rule.target());
+            if (table == null && creator != null) {
+                create(batch, rule, change, source);
+            }
+            if (table == null) {
+                table = TargetTable.read(batch.connection(), dialect, rule.target()); // missing: a clear error
+            }
             if (rule.mode() == SinkMode.APPEND) {
                 table.requireColumns(APPEND_COLUMNS, "(append mode records each change's operation and position)");
                 table.requireUniqueKey(APPEND_KEY, "(append mode relies on it to ignore redelivered changes)");
@@ -86,6 +99,16 @@ final class ChangeApplier {
             tables.put(rule.target(), table);
         }
         return table;
+    }
+
+    /** Creates the missing target table, keyed by the change's key (a truncate has none: the source's key). */
+    private void create(StatementBatch batch, SinkRules.TableRule rule, ChangeEvent change,
+                        Supplier<SourceCatalog> source) throws SQLException {
+        batch.flush(); // MariaDB commits at DDL: what is pending goes first, in order
+        SourceTable described = source.get().describe(rule.source());
+        List<String> key = change.getKey() == null || change.getKey().isEmpty() ? described.identityKey()
+                : List.copyOf(change.getKey().keySet());
+        creator.create(batch.connection(), described, rule, key);
     }
 
     private void mirror(ChangeEvent change, SinkRules.TableRule rule, TargetTable table, StatementBatch batch)

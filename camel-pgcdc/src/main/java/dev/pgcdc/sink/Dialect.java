@@ -53,6 +53,29 @@ abstract class Dialect {
     /** The table's indexes as {@link DatabaseMetaData#getIndexInfo} lists them, unique ones only. */
     abstract ResultSet uniqueIndexes(DatabaseMetaData metadata, TableName table) throws SQLException;
 
+    /**
+     * The target type for a source column of a table being created, or null after adding to {@code problems} why
+     * the target cannot hold its values as {@link #bind} writes them (each problem names the column and the fix).
+     *
+     * @param key whether the column is part of the created table's primary key
+     */
+    abstract String columnType(Connection target, SourceTable.Column column, boolean key, List<String> problems)
+            throws SQLException;
+
+    /** The type of append mode's commit timestamp column. */
+    abstract String timestampType();
+
+    /** Whether the target keeps the identifier as given (longer ones are truncated or refused). */
+    abstract boolean fits(String identifier);
+
+    /** The identifier length limit, for messages: "63 bytes". */
+    abstract String identifierLimit();
+
+    /** What follows {@code CREATE TABLE t (...)}: table options, or nothing. */
+    String tableOptions(Connection target) throws SQLException {
+        return "";
+    }
+
     /** A column name as the target compares it (MariaDB's column names ignore case). */
     String columnKey(String column) {
         return column;

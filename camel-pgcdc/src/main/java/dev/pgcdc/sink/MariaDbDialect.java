@@ -13,6 +13,8 @@ import java.time.OffsetTime;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.stream.Collectors;
 
@@ -28,11 +30,17 @@ import dev.pgcdc.setup.TableName;
 /**
  * MariaDB and MySQL targets. A schema is a database there. Values without a MariaDB counterpart are stored in
  * documented forms: timestamptz as DATETIME in UTC (the session's time zone is set to UTC so TIMESTAMP columns agree),
- * timetz and uuid as text, json/jsonb and arrays as JSON text written as PostgreSQL's {@code to_jsonb} writes them.
+ * timetz and uuid as text, json/jsonb, arrays and composite values as JSON text written as PostgreSQL's
+ * {@code to_jsonb} writes them. {@link #columnType} maps source types to columns that hold exactly these forms (the
+ * table is in the component doc).
  */
 final class MariaDbDialect extends Dialect {
 
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** Strings no longer than this become VARCHAR(n); longer ones LONGTEXT (VARCHARs share a 64 KB row limit). */
+    private static final int MAX_VARCHAR = 1024;
+    /** Types MariaDB cannot index without a prefix length, so not a primary key column. */
+    private static final Set<String> UNINDEXABLE = Set.of("LONGTEXT", "LONGBLOB", "JSON");
 
     @Override
     String quote(String identifier) {
@@ -61,12 +69,115 @@ final class MariaDbDialect extends Dialect {
             statement.setString(index, PgJsonWriter.formatTimeTz((OffsetTime) value));
         } else if (value instanceof UUID || value instanceof JsonNode) {
             statement.setString(index, value.toString());
-        } else if (value instanceof List) {
+        } else if (value instanceof List || value instanceof Map) {
             statement.setString(index, json(value));
         } else if (value instanceof byte[]) {
             statement.setBytes(index, (byte[]) value);
         } else {
             statement.setObject(index, value);
+        }
+    }
+
+    @Override
+    String columnType(Connection target, SourceTable.Column column, boolean key, List<String> problems) {
+        String type = mapped(column, problems);
+        if (type != null && key && UNINDEXABLE.contains(type)) {
+            problems.add("key column " + quote(column.name()) + " " + column.declaredType() + " would be " + type
+                    + ", which MariaDB cannot use in a primary key: give the source column a length (e.g."
+                    + " varchar(200)), or create the target table yourself with a VARCHAR(n) key");
+            return null;
+        }
+        return type;
+    }
+
+    /** The documented mapping; must agree with {@link #bind}. */
+    private String mapped(SourceTable.Column column, List<String> problems) {
+        if (column.isArray() || column.holdsComposite()) {
+            return "JSON";
+        }
+        if (column.kind() == 'e') {
+            return "VARCHAR(64)"; // enum labels are at most 63 bytes
+        }
+        return switch (column.baseType()) {
+            case "bool" -> "BOOLEAN";
+            case "int2" -> "SMALLINT";
+            case "int4" -> "INT";
+            case "int8", "oid" -> "BIGINT";
+            case "float4" -> "FLOAT";
+            case "float8" -> "DOUBLE";
+            case "numeric" -> decimal(column, problems);
+            case "varchar" -> text("VARCHAR", column.length());
+            case "bpchar" -> column.length() >= 1 && column.length() <= 255 ? "CHAR(" + column.length() + ")"
+                    : text("VARCHAR", column.length());
+            case "bit", "varbit" -> text("VARCHAR", column.typmod()); // bit(n)'s typmod is n itself
+            case "name" -> "VARCHAR(64)";
+            case "char" -> "VARCHAR(4)"; // "char": one byte, printed as \ooo when not ASCII
+            case "bytea" -> "LONGBLOB";
+            case "date" -> "DATE";
+            case "timestamp", "timestamptz" -> "DATETIME(" + fraction(column) + ")";
+            case "time" -> "TIME(" + fraction(column) + ")";
+            case "timetz" -> "VARCHAR(32)";
+            case "uuid" -> "CHAR(36)";
+            case "inet", "cidr" -> "VARCHAR(43)";
+            case "macaddr" -> "VARCHAR(17)";
+            case "macaddr8" -> "VARCHAR(23)";
+            case "interval", "money" -> "VARCHAR(100)";
+            case "json", "jsonb" -> "JSON";
+            default -> "LONGTEXT"; // text, xml, citext, ranges, geometry, tsvector...: pgcdc delivers their text
+        };
+    }
+
+    private String decimal(SourceTable.Column column, List<String> problems) {
+        int precision = column.numericPrecision();
+        int scale = column.numericScale();
+        if (precision < 0) {
+            problems.add("column " + quote(column.name()) + " is numeric without a precision, which MariaDB's DECIMAL"
+                    + " cannot hold without rounding: give the column a precision, e.g. numeric(20,4), or create the"
+                    + " target table yourself");
+            return null;
+        }
+        if (precision > 65 || scale < 0 || scale > 38 || scale > precision) {
+            problems.add("column " + quote(column.name()) + " is " + column.declaredType() + ", but MariaDB's DECIMAL"
+                    + " holds at most 65 digits with a scale from 0 to 38 and not above the precision: narrow the"
+                    + " column, leave it out with excludeColumns, or create the target table yourself");
+            return null;
+        }
+        return "DECIMAL(" + precision + "," + scale + ")";
+    }
+
+    private static String text(String type, int length) {
+        return length >= 1 && length <= MAX_VARCHAR ? type + "(" + length + ")" : "LONGTEXT";
+    }
+
+    /** Fractional second digits: the source's, else microseconds (all PostgreSQL keeps). */
+    private static int fraction(SourceTable.Column column) {
+        return column.typmod() >= 0 && column.typmod() <= 6 ? column.typmod() : 6;
+    }
+
+    @Override
+    String timestampType() {
+        return "DATETIME(6)";
+    }
+
+    @Override
+    boolean fits(String identifier) {
+        return identifier.codePointCount(0, identifier.length()) <= 64;
+    }
+
+    @Override
+    String identifierLimit() {
+        return "64 characters";
+    }
+
+    /**
+     * utf8mb4 for any text, and a binary NO PAD collation so that keys compare as PostgreSQL compares them: the
+     * default collations ignore case and trailing spaces, which would merge distinct source keys into one row.
+     */
+    @Override
+    String tableOptions(Connection target) throws SQLException {
+        try (Statement statement = target.createStatement(); ResultSet rows = statement.executeQuery(
+                "SELECT 1 FROM information_schema.collations WHERE collation_name = 'utf8mb4_nopad_bin'")) {
+            return " DEFAULT CHARSET=utf8mb4 COLLATE=" + (rows.next() ? "utf8mb4_nopad_bin" : "utf8mb4_bin");
         }
     }
 

@@ -50,6 +50,12 @@ public class PgCdcSinkConfiguration implements Cloneable {
     @UriParam(label = "common", defaultValue = "true", description = "Apply truncates: upsert deletes every row,"
             + " softDelete marks every row deleted, append appends a row with op t. False ignores them.")
     private boolean applyTruncate = true;
+    @UriParam(label = "common", defaultValue = "false", description = "Create a missing target table when the first"
+            + " change of its source table arrives: with the source's column types on PostgreSQL, with a documented"
+            + " type mapping on MariaDB/MySQL, keyed like the source (append mode: by _pgcdc_commit_lsn, _pgcdc_seq)."
+            + " The sink reads the column types from the source, so the change must come straight from a pgcdc:"
+            + " consumer in the same route. A type the target cannot hold fails the change before anything is written.")
+    private boolean createTables;
 
     @UriParam(label = "producer", defaultValue = "500", description = "The most changes applied in one target"
             + " transaction. Keep it below the pgcdc consumer's maxInflight: the sink holds a transaction's exchanges"
@@ -162,6 +168,14 @@ public class PgCdcSinkConfiguration implements Cloneable {
 
     public void setApplyTruncate(boolean applyTruncate) {
         this.applyTruncate = applyTruncate;
+    }
+
+    public boolean isCreateTables() {
+        return createTables;
+    }
+
+    public void setCreateTables(boolean createTables) {
+        this.createTables = createTables;
     }
 
     public int getBatchSize() {

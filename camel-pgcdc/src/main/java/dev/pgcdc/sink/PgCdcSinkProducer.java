@@ -47,8 +47,7 @@ public class PgCdcSinkProducer extends DefaultAsyncProducer {
     protected void doStart() throws Exception {
         super.doStart();
         PgCdcSinkConfiguration configuration = getEndpoint().getConfiguration();
-        writer = new SinkWriter(configuration.getName(), database, rules, configuration.getBatchSize(),
-                configuration.getBatchTimeout());
+        writer = new SinkWriter(configuration, database, rules);
         executor = getEndpoint().getCamelContext().getExecutorServiceManager()
                 .newSingleThreadExecutor(this, "pgcdc-sink-" + configuration.getName());
         executor.execute(writer);

@@ -1,6 +1,8 @@
 package dev.pgcdc.sink;
 
 import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
 import java.sql.DatabaseMetaData;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -98,6 +100,47 @@ final class PostgresDialect extends Dialect {
             return PgJsonWriter.formatTimeTz((OffsetTime) element);
         }
         return element.toString(); // numbers, UUID, JsonNode, and String
+    }
+
+    /**
+     * The source's own type: format_type's text, qualified and quoted. It must exist in the target; types are not
+     * created here, since copying an enum's labels or a domain's constraints is a schema decision of its own.
+     */
+    @Override
+    String columnType(Connection target, SourceTable.Column column, boolean key, List<String> problems)
+            throws SQLException {
+        if (column.holdsComposite()) {
+            // bind() has no record literal: a composite value would reach the server as hstore text and fail
+            problems.add("column " + quote(column.name()) + " has the composite type " + column.declaredType()
+                    + ", which pgcdc-sink cannot write to PostgreSQL: leave it out with excludeColumns");
+            return null;
+        }
+        try (PreparedStatement statement = target.prepareStatement("SELECT to_regtype(?) IS NOT NULL")) {
+            statement.setString(1, column.declaredType());
+            try (ResultSet rows = statement.executeQuery()) {
+                if (rows.next() && !rows.getBoolean(1)) {
+                    problems.add("type " + column.declaredType() + " of column " + quote(column.name())
+                            + " does not exist in the target database: create it there first, as in the source");
+                    return null;
+                }
+            }
+        }
+        return column.declaredType();
+    }
+
+    @Override
+    String timestampType() {
+        return "timestamptz";
+    }
+
+    @Override
+    boolean fits(String identifier) {
+        return identifier.getBytes(StandardCharsets.UTF_8).length <= 63;
+    }
+
+    @Override
+    String identifierLimit() {
+        return "63 bytes";
     }
 
     @Override

@@ -47,6 +47,7 @@ final class SinkWriter implements Runnable {
     private final SinkRules rules;
     private final int batchSize;
     private final long batchTimeoutNanos;
+    private final boolean createTables;
 
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition changed = lock.newCondition();
@@ -58,17 +59,20 @@ final class SinkWriter implements Runnable {
     private Connection connection;
     private StatementBatch batch;
     private ChangeApplier applier;
+    private final SourceCatalogs sources;
 
     private record Pending(Exchange exchange, AsyncCallback callback, ChangeEvent change, Long position, boolean last,
                            long arrivalNanos) {
     }
 
-    SinkWriter(String name, TargetDatabase database, SinkRules rules, int batchSize, long batchTimeoutMillis) {
-        this.name = name;
+    SinkWriter(PgCdcSinkConfiguration configuration, TargetDatabase database, SinkRules rules) {
+        this.name = configuration.getName();
         this.database = database;
         this.rules = rules;
-        this.batchSize = batchSize;
-        this.batchTimeoutNanos = TimeUnit.MILLISECONDS.toNanos(batchTimeoutMillis);
+        this.batchSize = configuration.getBatchSize();
+        this.batchTimeoutNanos = TimeUnit.MILLISECONDS.toNanos(configuration.getBatchTimeout());
+        this.createTables = configuration.isCreateTables();
+        this.sources = new SourceCatalogs(name);
     }
 
     /** Queues the exchange's change; the callback is called once it is committed or has failed. */
@@ -114,6 +118,7 @@ final class SinkWriter implements Runnable {
             failQueued();
         } finally {
             disconnect();
+            sources.close();
         }
     }
 
@@ -172,7 +177,7 @@ final class SinkWriter implements Runnable {
         try {
             connect();
             for (Pending pending : items) {
-                applier.apply(pending.change, pending.position, batch);
+                applier.apply(pending.change, pending.position, () -> sources.of(pending.exchange), batch);
             }
             batch.flush();
             connection.commit();
@@ -225,7 +230,7 @@ final class SinkWriter implements Runnable {
             dialect.prepare(opened);
             opened.commit();
             batch = new StatementBatch(opened, dialect);
-            applier = new ChangeApplier(dialect, rules);
+            applier = new ChangeApplier(dialect, rules, createTables);
             connection = opened;
         } catch (SQLException | RuntimeException e) {
             opened.close();

@@ -33,6 +33,16 @@ final class TargetTable {
 
     /** Reads the table's metadata; a missing table is a {@link SinkException}. */
     static TargetTable read(Connection connection, Dialect dialect, TableName name) throws SQLException {
+        TargetTable table = readIfExists(connection, dialect, name);
+        if (table == null) {
+            throw new SinkException("Target table " + name + " does not exist (or the target user cannot see it):"
+                    + " create it, set createTables=true, or point tableMapping/targetSchema at an existing table");
+        }
+        return table;
+    }
+
+    /** Reads the table's metadata, or returns null when the table does not exist. */
+    static TargetTable readIfExists(Connection connection, Dialect dialect, TableName name) throws SQLException {
         DatabaseMetaData metadata = connection.getMetaData();
         Set<String> columns = new HashSet<>();
         try (ResultSet rows = dialect.columns(metadata, name)) {
@@ -41,8 +51,7 @@ final class TargetTable {
             }
         }
         if (columns.isEmpty()) {
-            throw new SinkException("Target table " + name + " does not exist (or the target user cannot see it):"
-                    + " create it, or point tableMapping/targetSchema at an existing table");
+            return null;
         }
         Map<String, Set<String>> indexes = new HashMap<>();
         try (ResultSet rows = dialect.uniqueIndexes(metadata, name)) {

@@ -7,18 +7,15 @@ import java.sql.Connection;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.atomic.AtomicLong;
 
 import dev.pgcdc.embedded.PostgresServer;
 import dev.pgcdc.embedded.junit.PostgresExtension;
-import dev.pgcdc.event.ChangeEvent;
 import dev.pgcdc.embedded.junit.Await;
 import dev.pgcdc.it.CdcTestSupport;
 import org.apache.camel.Exchange;
 import org.apache.camel.ProducerTemplate;
 import org.apache.camel.CamelContext;
 import org.apache.camel.builder.RouteBuilder;
-import org.apache.camel.support.SynchronizationAdapter;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -77,10 +74,7 @@ class PostgresSinkTest extends CdcTestSupport {
 
     /** Waits until the target table holds exactly the source rows (compared as to_jsonb, so value for value). */
     private void awaitEqual(String sourceTable, String targetTable) {
-        String query = "SELECT to_jsonb(t)::text FROM %s t ORDER BY to_jsonb(t)::text";
-        List<String> expected = source().strings(String.format(query, sourceTable));
-        Await.until(targetTable + " equal to " + sourceTable, Duration.ofSeconds(30),
-                () -> target().strings(String.format(query, targetTable)), expected::equals);
+        target().awaitRowsEqual(targetTable, source(), sourceTable);
     }
 
     static final String ROW = "(%d, 'n%d', %d.25, '2026-01-02 03:04:05.123456+02', '{\"a\": [1, 2.50]}',"
@@ -175,32 +169,23 @@ class PostgresSinkTest extends CdcTestSupport {
         String table = slot + "_t";
         pg().execute("CREATE TABLE " + table + " (id int PRIMARY KEY, name text, extra text)");
         target().execute("CREATE TABLE " + table + " (id int PRIMARY KEY, name text)");
-        List<String> errors = new CopyOnWriteArrayList<>();
-        AtomicLong failedCommit = new AtomicLong();
+        FailureRecorder failures = new FailureRecorder();
         CamelContext context = start(new RouteBuilder() {
             @Override
             public void configure() {
-                from(uri(slot, "tables=" + table))
-                        .process(e -> e.getExchangeExtension().addOnCompletion(new SynchronizationAdapter() {
-                            @Override
-                            public void onFailure(Exchange exchange) {
-                                failedCommit.set(exchange.getIn().getBody(ChangeEvent.class).getCommitLsn().value());
-                                errors.add(exchange.getException().getMessage());
-                            }
-                        }))
-                        .to(sinkUri(""));
+                from(uri(slot, "tables=" + table)).process(failures).to(sinkUri(""));
             }
         });
         awaitStreaming(slot);
         pg().execute("INSERT INTO " + table + " VALUES (1, 'a', 'x')");
-        Await.until("the failure reported", Duration.ofSeconds(30), () -> !errors.isEmpty());
-        assertThat(errors.get(0)).contains("Could not apply change c of public." + table, "has no column(s) [extra]");
+        assertThat(failures.awaitFirstError())
+                .contains("Could not apply change c of public." + table, "has no column(s) [extra]");
         assertThat(target().strings("SELECT count(*) FROM " + table)).containsExactly("0");
         // several status updates in which the failed transaction could (wrongly) be confirmed
         long updates = consumer(context).stats().statusUpdateCount();
         Await.until("three status updates after the failure", Duration.ofSeconds(30),
                 () -> consumer(context).stats().statusUpdateCount() >= updates + 3);
-        assertThat(confirmedFlush(slot)).isLessThanOrEqualTo(failedCommit.get());
+        assertThat(confirmedFlush(slot)).isLessThanOrEqualTo(failures.failedCommit.get());
 
         target().execute("ALTER TABLE " + table + " ADD COLUMN extra text");
         awaitEqual(table, table);
@@ -231,7 +216,7 @@ class PostgresSinkTest extends CdcTestSupport {
             pg().execute("INSERT INTO " + table + " VALUES (1, -1)");
         }
         Await.until("four failures", Duration.ofSeconds(30), () -> errors.size() >= 4);
-        assertThat(errors.get(0)).contains(tables[0], "does not exist");
+        assertThat(errors.get(0)).contains(tables[0], "does not exist", "set createTables=true");
         assertThat(errors.get(1)).contains(tables[1], "violates check constraint");
         assertThat(errors.get(2)).contains(tables[2], "needs a primary key or unique index on exactly [id]");
         assertThat(errors.get(3)).contains(tables[3], "has no column(s) [_pgcdc_op, _pgcdc_commit_lsn");

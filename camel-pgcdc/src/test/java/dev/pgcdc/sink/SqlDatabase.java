@@ -4,8 +4,11 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+
+import dev.pgcdc.embedded.junit.Await;
 
 /** Small JDBC helpers for a target database in tests (PostgreSQL or MariaDB). */
 final class SqlDatabase {
@@ -27,6 +30,26 @@ final class SqlDatabase {
             }
         } catch (SQLException e) {
             throw new IllegalStateException("SQL failed: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Waits until this PostgreSQL database's {@code table} holds exactly the rows of {@code sourceTable} in
+     * {@code source} (compared as to_jsonb, so value for value).
+     */
+    void awaitRowsEqual(String table, SqlDatabase source, String sourceTable) {
+        String query = "SELECT to_jsonb(t)::text FROM %s t ORDER BY to_jsonb(t)::text";
+        List<String> expected = source.strings(String.format(query, sourceTable));
+        Await.until(table + " equal to " + sourceTable, Duration.ofSeconds(30),
+                () -> stringsOnceCreated(String.format(query, table)), expected::equals);
+    }
+
+    /** As {@link #strings}, but none while the query fails, e.g. before the sink created its table. */
+    List<String> stringsOnceCreated(String sql) {
+        try {
+            return strings(sql);
+        } catch (IllegalStateException e) {
+            return List.of();
         }
     }
 
