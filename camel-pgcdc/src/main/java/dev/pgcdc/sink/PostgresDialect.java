@@ -14,6 +14,7 @@ import java.time.LocalTime;
 import java.time.OffsetDateTime;
 import java.time.OffsetTime;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Collectors;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -53,32 +54,42 @@ final class PostgresDialect extends Dialect {
             statement.setBytes(index, (byte[]) value);
         } else if (value instanceof JsonNode) {
             statement.setObject(index, value.toString(), Types.OTHER);
-        } else if (value instanceof List) {
-            statement.setObject(index, arrayLiteral((List<?>) value), Types.OTHER);
+        } else if (value instanceof List || value instanceof Map) {
+            statement.setObject(index, literal(value), Types.OTHER);
         } else {
             // numbers, booleans, java.time values and UUIDs: pgjdbc binds them with their exact types
             statement.setObject(index, value);
         }
     }
 
-    /** An array as PostgreSQL's array input reads it: {@code {"1","a \"b\"",NULL}}, nested per dimension. */
-    static String arrayLiteral(List<?> elements) {
-        StringBuilder text = new StringBuilder("{");
-        for (int i = 0; i < elements.size(); i++) {
-            if (i > 0) {
-                text.append(',');
+    /**
+     * A value as PostgreSQL's input functions read it: arrays as {@code {"1","a \"b\"",NULL}}, nested per
+     * dimension; composite values (a {@link Map} of attributes in order) as {@code ("1",,"x")}, an empty field being
+     * NULL. Elements and fields are always quoted, so any text survives, including nested arrays and records.
+     */
+    static String literal(Object value) {
+        if (value instanceof List<?> elements) {
+            StringBuilder text = new StringBuilder("{");
+            for (int i = 0; i < elements.size(); i++) {
+                Object element = elements.get(i);
+                text.append(i > 0 ? "," : "").append(element == null ? "NULL"
+                        : element instanceof List ? literal(element) : quoted(literal(element)));
             }
-            Object element = elements.get(i);
-            if (element == null) {
-                text.append("NULL");
-            } else if (element instanceof List) {
-                text.append(arrayLiteral((List<?>) element));
-            } else {
-                String plain = elementText(element);
-                text.append('"').append(plain.replace("\\", "\\\\").replace("\"", "\\\"")).append('"');
-            }
+            return text.append('}').toString();
         }
-        return text.append('}').toString();
+        if (value instanceof Map<?, ?> record) {
+            StringBuilder text = new StringBuilder("(");
+            int i = 0;
+            for (Object field : record.values()) {
+                text.append(i++ > 0 ? "," : "").append(field == null ? "" : quoted(literal(field)));
+            }
+            return text.append(')').toString();
+        }
+        return elementText(value);
+    }
+
+    private static String quoted(String text) {
+        return '"' + text.replace("\\", "\\\\").replace("\"", "\\\"") + '"';
     }
 
     private static String elementText(Object element) {
@@ -109,12 +120,6 @@ final class PostgresDialect extends Dialect {
     @Override
     String columnType(Connection target, SourceTable.Column column, boolean key, List<String> problems)
             throws SQLException {
-        if (column.holdsComposite()) {
-            // bind() has no record literal: a composite value would reach the server as hstore text and fail
-            problems.add("column " + quote(column.name()) + " has the composite type " + column.declaredType()
-                    + ", which pgcdc-sink cannot write to PostgreSQL: leave it out with excludeColumns");
-            return null;
-        }
         try (PreparedStatement statement = target.prepareStatement("SELECT to_regtype(?) IS NOT NULL")) {
             statement.setString(1, column.declaredType());
             try (ResultSet rows = statement.executeQuery()) {

@@ -29,7 +29,7 @@ class CreateTablesTest extends CdcTestSupport {
     static final String MARIA_URL = "jdbc:mariadb://127.0.0.1:3306/" + MARIA_DB;
     /** User-defined types that exist in source and target alike. */
     static final String[] TYPES = {"CREATE TYPE mood AS ENUM ('sad', 'ok', 'happy')",
-        "CREATE DOMAIN posint AS int CHECK (VALUE > 0)"};
+        "CREATE DOMAIN posint AS int CHECK (VALUE > 0)", "CREATE TYPE pair AS (n int, label text, at date)"};
 
     @Override
     protected PostgresServer pg() {
@@ -102,11 +102,14 @@ class CreateTablesTest extends CdcTestSupport {
         String table = slot + "_t";
         pg().execute("CREATE TABLE " + table + " (id int PRIMARY KEY, amount numeric(12,2), code varchar(20),"
                 + " body text NOT NULL, at timestamptz NOT NULL, meta jsonb, tags int[], data bytea, u uuid, m mood,"
-                + " p posint)");
+                + " p posint, pr pair, prs pair[])");
         stream(slot, table, pgSink(""));
         pg().execute("INSERT INTO " + table + " VALUES (1, 12.5, 'a', 'b', '2026-01-02 03:04:05.123456+02',"
-                        + " '{\"a\": [1, 2.50]}', '{1,NULL,3}', '\\x00ff', 'a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11', 'ok', 7),"
-                        + " (2, NULL, NULL, 'c', now(), NULL, NULL, NULL, NULL, NULL, NULL)",
+                        + " '{\"a\": [1, 2.50]}', '{1,NULL,3}', '\\x00ff', 'a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11', 'ok', 7,"
+                        // composite values, quotes, backslashes, commas and parentheses in fields, and NULLs
+                        + " ROW(1, 'a \"q\", b\\c (x)', '2026-01-02')::pair,"
+                        + " ARRAY[ROW(2, NULL, NULL)::pair, NULL, ROW(NULL, '', '2026-03-04')::pair]),"
+                        + " (2, NULL, NULL, 'c', now(), NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL)",
                 "UPDATE " + table + " SET m = 'happy', body = 'changed' WHERE id = 1",
                 "INSERT INTO " + table + " VALUES (3, 1, 'x', 'y', now())", "DELETE FROM " + table + " WHERE id = 3");
         target().awaitRowsEqual(table, source(), table);
@@ -114,7 +117,8 @@ class CreateTablesTest extends CdcTestSupport {
         List<String> expected = shape(source(), table).stream()
                 .map(column -> column.equals("body text NOT NULL") ? "body text" : column).toList();
         assertThat(shape(target(), table)).isEqualTo(expected)
-                .contains("at timestamp with time zone NOT NULL", "m mood", "p posint", "PRIMARY KEY (id)");
+                .contains("at timestamp with time zone NOT NULL", "m mood", "p posint", "pr pair", "prs pair[]",
+                        "PRIMARY KEY (id)");
     }
 
     @Test
