@@ -122,6 +122,18 @@ class CreateTablesTest extends CdcTestSupport {
     }
 
     @Test
+    void aTruncateAsTheTablesFirstChangeCreatesItWithTheSourceKey() throws Exception {
+        String slot = uniqueSlot("truncfirst");
+        String table = slot + "_t";
+        pg().execute("CREATE TABLE " + table + " (code text, n int NOT NULL, note text, PRIMARY KEY (n, code))");
+        stream(slot, table, pgSink(""));
+        // a truncate carries no key: the key comes from the source's primary key
+        pg().execute("TRUNCATE " + table, "INSERT INTO " + table + " VALUES ('a', 1, 'after')");
+        target().awaitRowsEqual(table, source(), table);
+        assertThat(shape(target(), table)).contains("PRIMARY KEY (n, code)");
+    }
+
+    @Test
     void softDeleteAndAppendTablesWithHostileNamesInANewSchemaWithoutExcludedColumns() throws Exception {
         String slot = uniqueSlot("hostile");
         String table = "we\"ird Tab.le " + slot;
