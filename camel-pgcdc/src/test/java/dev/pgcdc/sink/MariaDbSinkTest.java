@@ -136,42 +136,45 @@ class MariaDbSinkTest extends SinkTestSupport {
         String table = slot + "_t";
         pg().execute("CREATE TABLE " + table + " (id int PRIMARY KEY, data bytea, meta jsonb, doc json, ints int[],"
                 + " texts text[], u uuid, at timestamptz, at_ts timestamptz, amount numeric(14,4), big numeric,"
-                + " flag boolean, d date, t time, tz timetz, n bigint, r double precision)");
+                + " flag boolean, d date, t time, tz timetz, n bigint, r double precision, lt timestamp)");
         target().execute("CREATE TABLE " + table + " (id INT PRIMARY KEY, data BLOB, meta JSON, doc JSON, ints JSON,"
                 + " texts JSON, u CHAR(36), at DATETIME(6), at_ts TIMESTAMP(6) NULL, amount DECIMAL(14,4),"
-                + " big DECIMAL(40,10), flag BOOLEAN, d DATE, t TIME(6), tz VARCHAR(32), n BIGINT, r DOUBLE)");
+                + " big DECIMAL(40,10), flag BOOLEAN, d DATE, t TIME(6), tz VARCHAR(32), n BIGINT, r DOUBLE, lt DATETIME(6))");
         route(slot, table, "");
         pg().execute("INSERT INTO " + table + " VALUES (1, '\\x00ff10', '{\"b\": [1, 2.50, null], \"a\": \"x\\\"y\"}',"
                 + " '{\"z\": 1,  \"a\": 1.0}', '{1,NULL,-3}', '{\"a b\",\"c\\\"d\",NULL,\"\"}',"
                 + " 'a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11', '2026-01-02 03:04:05.123456+02',"
                 + " '2026-07-01 23:30:00.5-05', 12345678.9012, -123456789012345678901234567890.0000000001, true,"
-                + " '2026-02-28', '13:14:15.5', '13:14:15.25+02', 9007199254740993, 0.1)",
+                + " '2026-02-28', '13:14:15.5', '13:14:15.25+02', 9007199254740993, 0.1,"
+                + " '2026-03-04 05:06:07.000001')",
                 "INSERT INTO " + table + " (id) VALUES (2)",
                 "INSERT INTO " + table + " VALUES (3, '', '[]', 'null', '{}', '{}', NULL, '1970-01-01 00:00:00+00',"
-                        + " NULL, 0, 0, false, '0001-01-01', '00:00', '00:00+00', -1, -0.5)");
+                        + " NULL, 0, 0, false, '0001-01-01', '00:00', '00:00+00', -1, -0.5, '2000-01-01')");
         String values = "SELECT CONCAT_WS(' | ', id, COALESCE(HEX(data), 'NULL'), COALESCE(meta, 'NULL'),"
                 + " COALESCE(doc, 'NULL'), COALESCE(ints, 'NULL'), COALESCE(texts, 'NULL'), COALESCE(u, 'NULL'),"
                 + " COALESCE(DATE_FORMAT(at, '%Y-%m-%d %H:%i:%s.%f'), 'NULL'),"
                 + " COALESCE(UNIX_TIMESTAMP(at_ts), 'NULL'), COALESCE(amount, 'NULL'), COALESCE(big, 'NULL'),"
                 + " COALESCE(flag, 'NULL'), COALESCE(d, 'NULL'), COALESCE(t, 'NULL'), COALESCE(tz, 'NULL'),"
-                + " COALESCE(n, 'NULL'), COALESCE(r, 'NULL')) FROM " + table + " ORDER BY id";
+                + " COALESCE(n, 'NULL'), COALESCE(r, 'NULL'), COALESCE(lt, 'NULL')) FROM " + table + " ORDER BY id";
         List<String> expected = List.of(
                 "1 | 00FF10 | {\"a\":\"x\\\"y\",\"b\":[1,2.50,null]} | {\"z\":1,\"a\":1.0} | [1,null,-3]"
                         + " | [\"a b\",\"c\\\"d\",null,\"\"] | a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11"
                         + " | 2026-01-02 01:04:05.123456 | 1782966600.500000 | 12345678.9012"
                         + " | -123456789012345678901234567890.0000000001 | 1 | 2026-02-28 | 13:14:15.500000"
-                        + " | 13:14:15.25+02 | 9007199254740993 | 0.1",
+                        + " | 13:14:15.25+02 | 9007199254740993 | 0.1"
+                        + " | 2026-03-04 05:06:07.000001",
                 "2 | NULL | NULL | NULL | NULL | NULL | NULL | NULL | NULL | NULL | NULL | NULL | NULL | NULL | NULL"
-                        + " | NULL | NULL",
+                        + " | NULL | NULL | NULL",
                 "3 |  | [] | null | [] | [] | NULL | 1970-01-01 00:00:00.000000 | NULL | 0.0000 | 0.0000000000 | 0"
-                        + " | 0001-01-01 | 00:00:00.000000 | 00:00:00+00 | -1 | -0.5");
+                        + " | 0001-01-01 | 00:00:00.000000 | 00:00:00+00 | -1 | -0.5"
+                        + " | 2000-01-01 00:00:00.000000");
         Await.until("three rows stored", Duration.ofSeconds(30), () -> target().strings(values), v -> v.size() == 3);
         assertThat(target().strings(values)).isEqualTo(expected);
 
         // an update of every column to NULL writes NULLs
         pg().execute("UPDATE " + table + " SET data = NULL, meta = NULL, doc = NULL, ints = NULL, texts = NULL,"
                 + " u = NULL, at = NULL, at_ts = NULL, amount = NULL, big = NULL, flag = NULL, d = NULL, t = NULL,"
-                + " tz = NULL, n = NULL, r = NULL WHERE id = 1");
+                + " tz = NULL, n = NULL, r = NULL, lt = NULL WHERE id = 1");
         Await.until("row 1 all NULL", Duration.ofSeconds(30), () -> target().strings(values).get(0),
                 expected.get(1).replaceFirst("2", "1")::equals);
     }
