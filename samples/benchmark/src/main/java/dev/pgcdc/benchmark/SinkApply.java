@@ -14,10 +14,10 @@ import org.postgresql.PGConnection;
 import org.postgresql.copy.CopyIn;
 
 /**
- * Part 5: the streaming backlog applied by pgcdc → {@code pgcdc-sink:} into a second database of the same cluster, in
- * upsert mode (the default batchSize) and in append mode, each from its own slot created before the backlog. The
- * clock of a sink run stops when the sink has completed the last change's exchange, which it does only after the
- * target transaction holding it committed; the target's final state is then checked against the source.
+ * The sink part: the streaming backlog applied by pgcdc → {@code pgcdc-sink:} into a second database of the same
+ * cluster, in upsert mode (the default batchSize) and in append mode, each from its own slot created before the
+ * backlog. The clock of a sink run stops when the sink has completed the last change's exchange, which it does only
+ * after the target transaction holding it committed; the target's final state is then checked against the source.
  *
  * <p>References, measured in the same run: pgcdc draining the same backlog without a sink (what the sink could get at
  * most), and a plain JDBC client applying the same changes to the same target: the same statements (upserts for
