@@ -149,7 +149,7 @@ class MariaDbSinkTest extends SinkTestSupport {
                 + " '2026-03-04 05:06:07.000001')",
                 "INSERT INTO " + table + " (id) VALUES (2)",
                 "INSERT INTO " + table + " VALUES (3, '', '[]', 'null', '{}', '{}', NULL, '1970-01-01 00:00:00+00',"
-                        + " NULL, 0, 0, false, '0001-01-01', '00:00', '00:00+00', -1, -0.5, '2000-01-01')");
+                        + " NULL, 0, 0, false, '0001-01-01', '24:00:00', '00:00+00', -1, -0.5, '2000-01-01')");
         String values = "SELECT CONCAT_WS(' | ', id, COALESCE(HEX(data), 'NULL'), COALESCE(meta, 'NULL'),"
                 + " COALESCE(doc, 'NULL'), COALESCE(ints, 'NULL'), COALESCE(texts, 'NULL'), COALESCE(u, 'NULL'),"
                 + " COALESCE(DATE_FORMAT(at, '%Y-%m-%d %H:%i:%s.%f'), 'NULL'),"
@@ -166,7 +166,7 @@ class MariaDbSinkTest extends SinkTestSupport {
                 "2 | NULL | NULL | NULL | NULL | NULL | NULL | NULL | NULL | NULL | NULL | NULL | NULL | NULL | NULL"
                         + " | NULL | NULL | NULL",
                 "3 |  | [] | null | [] | [] | NULL | 1970-01-01 00:00:00.000000 | NULL | 0.0000 | 0.0000000000 | 0"
-                        + " | 0001-01-01 | 00:00:00.000000 | 00:00:00+00 | -1 | -0.5"
+                        + " | 0001-01-01 | 24:00:00.000000 | 00:00:00+00 | -1 | -0.5"
                         + " | 2000-01-01 00:00:00.000000");
         Await.until("three rows stored", Duration.ofSeconds(30), () -> target().strings(values), v -> v.size() == 3);
         assertThat(target().strings(values)).isEqualTo(expected);
@@ -177,6 +177,23 @@ class MariaDbSinkTest extends SinkTestSupport {
                 + " tz = NULL, n = NULL, r = NULL, lt = NULL WHERE id = 1");
         Await.until("row 1 all NULL", Duration.ofSeconds(30), () -> target().strings(values).get(0),
                 expected.get(1).replaceFirst("2", "1")::equals);
+    }
+
+    @Test
+    void nanAndInfiniteNumbersWhichMariaDbCannotStoreAreClearErrors() throws Exception {
+        String slot = uniqueSlot("maria_nan");
+        String table = slot + "_t";
+        pg().execute("CREATE TABLE " + table + " (id int PRIMARY KEY, n numeric, r double precision)");
+        target().execute("CREATE TABLE " + table + " (id INT PRIMARY KEY, n DECIMAL(10,2), r DOUBLE)");
+        List<String> errors = handlingRoute(slot, List.of(table), "");
+        pg().execute("INSERT INTO " + table + " VALUES (1, 'NaN', 0), (2, 0, '-Infinity'), (3, 1.5, 2.5)");
+        Await.until("two failures", Duration.ofSeconds(30), () -> errors.size() >= 2);
+        assertThat(errors.get(0)).contains("Could not apply change c of public." + table,
+                "MariaDB and MySQL cannot store NaN");
+        assertThat(errors.get(1)).contains("(key {id=2})", "MariaDB and MySQL cannot store -Infinity");
+        // the change after them in the same transaction is applied (the route handled the failures)
+        Await.until("row 3 applied", Duration.ofSeconds(30),
+                () -> target().strings("SELECT CONCAT_WS(' ', id, n, r) FROM " + table), List.of("3 1.50 2.5")::equals);
     }
 
     @Test
