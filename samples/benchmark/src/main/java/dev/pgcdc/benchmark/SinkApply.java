@@ -101,12 +101,7 @@ final class SinkApply {
                 + cluster.superuser() + "&password=RAW(" + cluster.superuserPassword() + ")" + options;
         Map<String, Object> probe = run.consumers().pgcdcSink(name, slot, changes, uri, timeout).result(timeout);
         StreamingDrain.requireComplete(probe);
-        Map<String, Object> figures = new LinkedHashMap<>();
-        figures.put("rowsPerSecond", Run.perSecond(changes, ((Number) probe.get("seconds")).doubleValue()));
-        figures.putAll(probe);
-        figures.remove("complete");
-        figures.remove("count");
-        return figures;
+        return SnapshotRead.withRowRate(probe, changes);
     }
 
     private interface Work {
