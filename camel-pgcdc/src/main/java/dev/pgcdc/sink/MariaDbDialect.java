@@ -8,6 +8,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.sql.Types;
+import java.time.LocalTime;
 import java.time.OffsetDateTime;
 import java.time.OffsetTime;
 import java.time.ZoneOffset;
@@ -31,8 +32,9 @@ import dev.pgcdc.setup.TableName;
  * MariaDB and MySQL targets. A schema is a database there. Values without a MariaDB counterpart are stored in
  * documented forms: timestamptz as DATETIME in UTC (the session's time zone is set to UTC so TIMESTAMP columns agree),
  * timetz and uuid as text, json/jsonb, arrays and composite values as JSON text written as PostgreSQL's
- * {@code to_jsonb} writes them. {@link #columnType} maps source types to columns that hold exactly these forms (the
- * table is in the component doc).
+ * {@code to_jsonb} writes them, time 24:00:00 as 24:00:00. NaN and infinite numbers have no MariaDB form: a change
+ * carrying one fails with an error that says so. {@link #columnType} maps source types to columns that hold exactly
+ * these forms (the table is in the component doc).
  */
 final class MariaDbDialect extends Dialect {
 
@@ -63,6 +65,13 @@ final class MariaDbDialect extends Dialect {
     void bind(PreparedStatement statement, int index, Object value) throws SQLException {
         if (value == null) {
             statement.setNull(index, Types.NULL);
+        } else if (value instanceof Double d && (d.isNaN() || d.isInfinite())
+                || value instanceof Float f && (f.isNaN() || f.isInfinite())) {
+            // the driver would send them as bare words, which MariaDB reads as column names
+            throw new SinkException("MariaDB and MySQL cannot store " + value + " (parameter " + index
+                    + "): they have no NaN or infinite numbers");
+        } else if (LocalTime.MAX.equals(value)) {
+            statement.setString(index, "24:00:00"); // PostgreSQL's 24:00:00, which pgcdc decodes as LocalTime.MAX
         } else if (value instanceof OffsetDateTime) {
             statement.setObject(index, ((OffsetDateTime) value).withOffsetSameInstant(ZoneOffset.UTC).toLocalDateTime());
         } else if (value instanceof OffsetTime) {

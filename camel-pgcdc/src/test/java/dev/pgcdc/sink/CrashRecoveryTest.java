@@ -3,7 +3,6 @@ package dev.pgcdc.sink;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
-import java.sql.DriverManager;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -29,8 +28,7 @@ class CrashRecoveryTest extends CdcTestSupport {
     @RegisterExtension
     static final PostgresExtension PG = PostgresExtension.builder().build();
     static final String TARGET = "crash_target";
-    static final String MARIA_DB = "pgcdc_sink_crash_" + ProcessHandle.current().pid();
-    static final String MARIA_URL = "jdbc:mariadb://127.0.0.1:3306/" + MARIA_DB;
+    static final String MARIA_DB = SqlDatabase.mariaDbName("pgcdc_sink_crash");
 
     @Override
     protected PostgresServer pg() {
@@ -38,20 +36,18 @@ class CrashRecoveryTest extends CdcTestSupport {
     }
 
     static SqlDatabase maria() {
-        return new SqlDatabase(() -> DriverManager.getConnection(MARIA_URL, "root", ""));
+        return SqlDatabase.mariaDb(MARIA_DB);
     }
 
     @BeforeAll
     static void createTargets() {
         PG.server().createDatabase(TARGET);
-        new SqlDatabase(() -> DriverManager.getConnection("jdbc:mariadb://127.0.0.1:3306/test", "root", ""))
-                .execute("CREATE DATABASE " + MARIA_DB);
+        SqlDatabase.createMariaDb(MARIA_DB);
     }
 
     @AfterAll
     static void dropMariaDatabase() {
-        new SqlDatabase(() -> DriverManager.getConnection("jdbc:mariadb://127.0.0.1:3306/test", "root", ""))
-                .execute("DROP DATABASE IF EXISTS " + MARIA_DB);
+        SqlDatabase.dropMariaDb(MARIA_DB);
     }
 
     @Test
@@ -84,7 +80,7 @@ class CrashRecoveryTest extends CdcTestSupport {
         String[] routeArgs = {uri(slot, "tables=" + table + "&maxInflight=200"),
                 "pgcdc-sink:mirror" + pgSink + "&batchSize=100",
                 "pgcdc-sink:history" + pgSink + "&mode=append&tableMapping=" + table + ":history&batchSize=100",
-                "pgcdc-sink:maria?jdbcUrl=" + MARIA_URL + "&user=root&targetSchema=" + MARIA_DB + "&batchSize=100"};
+                "pgcdc-sink:maria?jdbcUrl=" + SqlDatabase.mariaDbUrl(MARIA_DB) + "&user=root&targetSchema=" + MARIA_DB + "&batchSize=100"};
 
         Workload workload = new Workload(table, new Random(42));
         Thread writer = new Thread(() -> workload.run(400), "workload");
@@ -106,15 +102,13 @@ class CrashRecoveryTest extends CdcTestSupport {
             writer.join();
             assertThat(unconfirmedButApplied).as("changes redelivered after the kills").isPositive();
 
-            String pgRows = "SELECT concat_ws('|', id, name, amount, to_char(at AT TIME ZONE 'UTC',"
-                    + " 'YYYY-MM-DD HH24:MI:SS.US'), md5(doc)) FROM %s ORDER BY id";
-            List<String> expected = new SqlDatabase(() -> pg().connect()).strings(String.format(pgRows, table));
+            String pgRows = SinkTestSupport.postgresMirrorRows(table);
+            List<String> expected = new SqlDatabase(() -> pg().connect()).strings(pgRows);
             assertThat(expected).hasSizeGreaterThan(20);
-            Await.until("PostgreSQL mirror equal", Duration.ofSeconds(60),
-                    () -> target.strings(String.format(pgRows, table)), expected::equals);
-            Await.until("MariaDB mirror equal", Duration.ofSeconds(60), () -> maria().strings(
-                    "SELECT concat_ws('|', id, name, amount, DATE_FORMAT(at, '%Y-%m-%d %H:%i:%s.%f'), md5(doc)) FROM "
-                            + table + " ORDER BY id"), expected::equals);
+            Await.until("PostgreSQL mirror equal", Duration.ofSeconds(60), () -> target.strings(pgRows),
+                    expected::equals);
+            Await.until("MariaDB mirror equal", Duration.ofSeconds(60),
+                    () -> maria().strings(SinkTestSupport.mariaDbMirrorRows(table)), expected::equals);
             List<String> changes = new SqlDatabase(() -> pg().connect())
                     .strings("SELECT op || coalesce(id::text, '') FROM audit ORDER BY seq");
             // the mirrors are complete, and the history's sink comes before MariaDB's in the route: it is complete too

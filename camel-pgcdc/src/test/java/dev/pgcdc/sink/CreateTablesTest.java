@@ -10,8 +10,6 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import dev.pgcdc.embedded.PostgresServer;
 import dev.pgcdc.embedded.junit.Await;
 import dev.pgcdc.embedded.junit.PostgresExtension;
-import dev.pgcdc.it.CdcTestSupport;
-import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
 import org.apache.camel.builder.RouteBuilder;
 import org.junit.jupiter.api.AfterAll;
@@ -20,7 +18,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** createTables: pgcdc → pgcdc-sink into targets without the tables, PostgreSQL and MariaDB. */
-class CreateTablesTest extends CdcTestSupport {
+class CreateTablesTest extends SinkTestSupport {
 
     @RegisterExtension
     static final PostgresExtension PG = PostgresExtension.builder().build();
@@ -57,15 +55,13 @@ class CreateTablesTest extends CdcTestSupport {
         return new SqlDatabase(() -> DriverManager.getConnection(MARIA_URL, "root", ""));
     }
 
-    private SqlDatabase target() {
+    @Override
+    protected SqlDatabase target() {
         return new SqlDatabase(() -> pg().connectTo(TARGET));
     }
 
-    private SqlDatabase source() {
-        return new SqlDatabase(() -> pg().connect());
-    }
-
-    private String pgSink(String options) {
+    @Override
+    protected String sinkUri(String options) {
         return "pgcdc-sink:replica?createTables=true&jdbcUrl=" + pg().jdbcUrl(TARGET) + "&user=" + pg().superuser()
                 + (options.isEmpty() ? "" : "&" + options);
     }
@@ -103,7 +99,7 @@ class CreateTablesTest extends CdcTestSupport {
         pg().execute("CREATE TABLE " + table + " (id int PRIMARY KEY, amount numeric(12,2), code varchar(20),"
                 + " body text NOT NULL, at timestamptz NOT NULL, meta jsonb, tags int[], data bytea, u uuid, m mood,"
                 + " p posint, pr pair, prs pair[])");
-        stream(slot, table, pgSink(""));
+        stream(slot, table, sinkUri(""));
         pg().execute("INSERT INTO " + table + " VALUES (1, 12.5, 'a', 'b', '2026-01-02 03:04:05.123456+02',"
                         + " '{\"a\": [1, 2.50]}', '{1,NULL,3}', '\\x00ff', 'a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11', 'ok', 7,"
                         // composite values, quotes, backslashes, commas and parentheses in fields, and NULLs
@@ -126,7 +122,7 @@ class CreateTablesTest extends CdcTestSupport {
         String slot = uniqueSlot("truncfirst");
         String table = slot + "_t";
         pg().execute("CREATE TABLE " + table + " (code text, n int NOT NULL, note text, PRIMARY KEY (n, code))");
-        stream(slot, table, pgSink(""));
+        stream(slot, table, sinkUri(""));
         // a truncate carries no key: the key comes from the source's primary key
         pg().execute("TRUNCATE " + table, "INSERT INTO " + table + " VALUES ('a', 1, 'after')");
         target().awaitRowsEqual(table, source(), table);
@@ -145,9 +141,9 @@ class CreateTablesTest extends CdcTestSupport {
             @Override
             public void configure() {
                 from(uri(slot, "tables=RAW(" + quotedTable + ")"))
-                        .to(pgSink("mode=softDelete&excludeColumns=secret&tableMapping=RAW(" + quotedTable + ":"
+                        .to(sinkUri("mode=softDelete&excludeColumns=secret&tableMapping=RAW(" + quotedTable + ":"
                                 + schema + ".\"soft Copy\")"))
-                        .to(pgSink("mode=append&tableMapping=RAW(" + quotedTable + ":" + schema + ".history)"));
+                        .to(sinkUri("mode=append&tableMapping=RAW(" + quotedTable + ":" + schema + ".history)"));
             }
         });
         awaitStreaming(slot);
@@ -208,25 +204,15 @@ class CreateTablesTest extends CdcTestSupport {
         String slot = uniqueSlot("mariabad");
         String table = slot + "_t";
         pg().execute("CREATE TABLE " + table + " (code text PRIMARY KEY, x numeric, y numeric(70,2), ok int)");
-        FailureRecorder failures = new FailureRecorder();
-        CamelContext context = start(new RouteBuilder() {
-            @Override
-            public void configure() {
-                from(uri(slot, "tables=" + table)).process(failures).to(mariaSink(""));
-            }
-        });
-        awaitStreaming(slot);
+        FailedChanges failed = failingRouteTo(slot, table, mariaSink(""));
         pg().execute("INSERT INTO " + table + " VALUES ('a', 1.5, 2, 3)");
-        assertThat(failures.awaitFirstError()).contains(
+        assertThat(failed.awaitError()).contains(
                 "createTables cannot create target table \"" + MARIA_DB + "\".\"" + table + "\"",
                 "`x` is numeric without a precision", "e.g. numeric(20,4)", "`y` is numeric(70,2)",
                 "key column `code` text would be LONGTEXT", "VARCHAR(n)");
         assertThat(maria().strings("SELECT count(*) FROM information_schema.tables WHERE table_schema = '" + MARIA_DB
                 + "' AND table_name = '" + table + "'")).containsExactly("0");
-        long updates = consumer(context).stats().statusUpdateCount();
-        Await.until("three status updates after the failure", Duration.ofSeconds(30),
-                () -> consumer(context).stats().statusUpdateCount() >= updates + 3);
-        assertThat(confirmedFlush(slot)).isLessThanOrEqualTo(failures.failedCommit.get());
+        failed.assertNotAcknowledged();
     }
 
     @Test
@@ -241,7 +227,7 @@ class CreateTablesTest extends CdcTestSupport {
                 onException(SinkException.class).handled(true).process(e -> errors.add(
                         e.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class).getMessage()));
                 from(uri(slot, "tables=" + table)).to("seda:" + slot);
-                from("seda:" + slot).to(pgSink(""));
+                from("seda:" + slot).to(sinkUri(""));
             }
         });
         awaitStreaming(slot);

@@ -1,6 +1,7 @@
 package dev.pgcdc.sink;
 
 import java.sql.Connection;
+import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -17,10 +18,35 @@ final class SqlDatabase {
         Connection connect() throws SQLException;
     }
 
+    /** The MariaDB server of the build machines and CI (root, empty password). */
+    private static final String MARIADB_SERVER = "jdbc:mariadb://127.0.0.1:3306/";
+
     private final Connector connector;
 
     SqlDatabase(Connector connector) {
         this.connector = connector;
+    }
+
+    static String mariaDbUrl(String database) {
+        return MARIADB_SERVER + database;
+    }
+
+    /** A database of the MariaDB server. */
+    static SqlDatabase mariaDb(String database) {
+        return new SqlDatabase(() -> DriverManager.getConnection(mariaDbUrl(database), "root", ""));
+    }
+
+    /** A MariaDB database name of its own for a test class: with this JVM's pid, so concurrent builds do not meet. */
+    static String mariaDbName(String prefix) {
+        return prefix + "_" + ProcessHandle.current().pid();
+    }
+
+    static void createMariaDb(String database) {
+        mariaDb("test").execute("DROP DATABASE IF EXISTS " + database, "CREATE DATABASE " + database);
+    }
+
+    static void dropMariaDb(String database) {
+        mariaDb("test").execute("DROP DATABASE IF EXISTS " + database);
     }
 
     void execute(String... sql) {

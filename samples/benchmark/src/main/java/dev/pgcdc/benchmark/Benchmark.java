@@ -17,7 +17,7 @@ import dev.pgcdc.embedded.PostgresCluster;
  * <pre>
  * java -jar samples/benchmark/target/pgcdc-benchmark.jar [--size full|small|smoke] [--out DIR]
  *      [--baseline-jar OLD-camel-pgcdc.jar] [--jvm-option OPTION]... [--max-inflight N]
- *      [--parts streaming,snapshot,liveLag,bigTransaction]
+ *      [--parts streaming,sink,snapshot,liveLag,bigTransaction]
  * </pre>
  *
  * {@code --jvm-option} goes to every probe JVM; {@code {name}} in it becomes the probe's log path without extension,
@@ -26,7 +26,7 @@ import dev.pgcdc.embedded.PostgresCluster;
 public final class Benchmark {
 
     /** The measurements, in the order they run; {@code --parts} selects some of them (for development). */
-    private static final Set<String> PARTS = Set.of("streaming", "snapshot", "liveLag", "bigTransaction");
+    private static final Set<String> PARTS = Set.of("streaming", "sink", "snapshot", "liveLag", "bigTransaction");
 
     private Benchmark() {
     }
@@ -46,7 +46,7 @@ public final class Benchmark {
                 case "--baseline-jar" -> baseline = Path.of(value);
                 case "--jvm-option" -> jvmOptions.add(value);
                 case "--max-inflight" -> maxInflight = Integer.parseInt(value);
-                case "--parts" -> parts = Set.of(value.split(","));
+                case "--parts" -> parts = parts(value);
                 default -> throw new IllegalArgumentException("unknown option " + args[i] + " (see README.md)");
             }
             i++;
@@ -55,6 +55,16 @@ public final class Benchmark {
         Report.write(run(size, out, baseline, jvmOptions, maxInflight, parts), out);
         System.out.println(Files.readString(out.resolve("report.md")));
         System.out.println("Written to " + out.toAbsolutePath());
+    }
+
+    private static Set<String> parts(String list) {
+        Set<String> parts = Set.of(list.split(","));
+        for (String part : parts) {
+            if (!PARTS.contains(part)) {
+                throw new IllegalArgumentException("unknown part " + part + " (one of " + PARTS + ")");
+            }
+        }
+        return parts;
     }
 
     static Map<String, Object> run(Size size, Path out, Path baseline, List<String> jvmOptions, int maxInflight,
@@ -82,6 +92,7 @@ public final class Benchmark {
             Run run = new Run(size, cluster, workload, new Slots(cluster), consumers, baseline);
             Map<String, Measurement> measurements = new LinkedHashMap<>();
             measurements.put("streaming", () -> StreamingDrain.measure(run));
+            measurements.put("sink", () -> SinkApply.measure(run));
             measurements.put("snapshot", () -> SnapshotRead.measure(run));
             measurements.put("liveLag", () -> LiveLag.measure(run));
             measurements.put("bigTransaction", () -> BigTransaction.measure(run));

@@ -55,16 +55,24 @@ final class Consumers {
      */
     Child pgcdc(String name, String mode, String slot, long expected, long warmup, Duration timeout,
                 Path camelPgcdcJar) throws IOException {
-        return pgcdc(name, mode, slot, expected, warmup, 1, timeout, camelPgcdcJar);
+        return pgcdc(name, mode, slot, expected, warmup, 1, timeout, camelPgcdcJar, List.of());
+    }
+
+    /**
+     * The pgcdc probe streaming {@code slot} into {@code sinkUri} (a pgcdc-sink endpoint); it reports when
+     * {@code expected} changes are committed in the target.
+     */
+    Child pgcdcSink(String name, String slot, long expected, String sinkUri, Duration timeout) throws IOException {
+        return pgcdc(name, "sink", slot, expected, 0, 1, timeout, null, List.of("sink=" + sinkUri));
     }
 
     /** The pgcdc probe taking the initial snapshot of the table with {@code workers} as its snapshotParallelism. */
     Child pgcdcSnapshot(String name, String slot, long rows, int workers, Duration timeout) throws IOException {
-        return pgcdc(name, "snapshot", slot, rows, 0, workers, timeout, null);
+        return pgcdc(name, "snapshot", slot, rows, 0, workers, timeout, null, List.of());
     }
 
     private Child pgcdc(String name, String mode, String slot, long expected, long warmup, int workers,
-                        Duration timeout, Path camelPgcdcJar) throws IOException {
+                        Duration timeout, Path camelPgcdcJar, List<String> extraArgs) throws IOException {
         List<String> classpath = new ArrayList<>();
         if (camelPgcdcJar != null) {
             classpath.add(camelPgcdcJar.toString());
@@ -74,6 +82,7 @@ final class Consumers {
         args.addAll(List.of("mode=" + mode, "slot=" + slot, "expected=" + expected, "warmup=" + warmup,
                 "maxInflight=" + maxInflight, "workers=" + workers, "timeoutSeconds=" + timeout.toSeconds(),
                 "publication=" + Workload.PUBLICATION, "table=" + Workload.TABLE));
+        args.addAll(extraArgs);
         return Child.startJvm(name, classpath, jvmOptions(name), PgcdcProbe.class.getName(), args, logDir);
     }
 

@@ -8,6 +8,7 @@ import java.sql.SQLException;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 
 import dev.pgcdc.benchmark.probe.CpuClock;
 import dev.pgcdc.benchmark.probe.MemoryWatch;
@@ -26,10 +27,13 @@ import org.apache.camel.impl.DefaultCamelContext;
  * <p>{@code mode=drain}: the clock stops when the server reports the slot confirmed past the last change's commit,
  * i.e. when the backlog is not only received but acknowledged. {@code mode=lag}: commit-to-exchange latency of
  * every change after the first {@code warmup} ones. {@code mode=snapshot}: the initial snapshot of the table with
- * {@code workers} as snapshotParallelism, from its first row to its last.
+ * {@code workers} as snapshotParallelism, from its first row to its last. {@code mode=sink}: the route ends in the
+ * {@code sink} URI (a {@code pgcdc-sink:} endpoint); a change counts when the sink completed its exchange, i.e. after
+ * the target transaction holding it committed, and the clock runs from the first change reaching the route to the
+ * last one counted, so when the tally is complete the target holds every change.
  *
  * <p>Arguments: {@code mode host port user password database slot publication table expected warmup maxInflight
- * workers timeoutSeconds}.
+ * workers timeoutSeconds}, and {@code sink} in sink mode.
  */
 public final class PgcdcProbe {
 
@@ -43,6 +47,9 @@ public final class PgcdcProbe {
         String mode = args.get("mode");
         boolean lag = mode.equals("lag");
         boolean snapshot = mode.equals("snapshot");
+        boolean sink = mode.equals("sink");
+        AtomicLong firstArrivalNanos = new AtomicLong(); // sink mode: the clock starts before the sink
+        AtomicLong firstArrivalCpuNanos = new AtomicLong();
         long warmup = args.getLong("warmup");
         Tally tally = new Tally(args.getLong("expected"), warmup, lag);
         long[] lastCommitLsn = new long[1]; // written by the route thread, read after the tally is complete
@@ -56,6 +63,15 @@ public final class PgcdcProbe {
             camel.addRoutes(new RouteBuilder() {
                 @Override
                 public void configure() {
+                    if (sink) {
+                        from(uri).routeId("sink").process(exchange -> {
+                            if (firstArrivalNanos.get() == 0) {
+                                firstArrivalCpuNanos.set(CpuClock.processCpuNanos());
+                                firstArrivalNanos.set(System.nanoTime());
+                            }
+                        }).to(args.get("sink")).process(exchange -> tally.record(null));
+                        return;
+                    }
                     from(uri).routeId("count").process(exchange -> {
                         ChangeEvent event = exchange.getIn().getBody(ChangeEvent.class);
                         if (snapshot && !event.isSnapshot()) {
@@ -73,13 +89,15 @@ public final class PgcdcProbe {
             boolean complete = tally.await(args.getLong("timeoutSeconds"), TimeUnit.SECONDS);
             long endNanos = complete && mode.equals("drain") ? awaitConfirmedPast(args, lastCommitLsn[0])
                     : tally.lastNanos();
+            long firstNanos = sink ? firstArrivalNanos.get() : tally.firstNanos();
+            long firstCpuNanos = sink ? firstArrivalCpuNanos.get() : tally.firstCpuNanos();
             Map<String, Object> result = new LinkedHashMap<>();
             result.put("complete", complete);
             result.put("count", tally.count());
-            result.put("startupSeconds", (tally.firstNanos() - startNanos) / 1e9);
-            result.put("seconds", (endNanos - tally.firstNanos()) / 1e9);
+            result.put("startupSeconds", (firstNanos - startNanos) / 1e9);
+            result.put("seconds", (endNanos - firstNanos) / 1e9);
             result.put("cpuMicrosPerChange",
-                    CpuClock.microsPerChange(tally.firstCpuNanos(), CpuClock.processCpuNanos(), tally.count()));
+                    CpuClock.microsPerChange(firstCpuNanos, CpuClock.processCpuNanos(), tally.count()));
             result.putAll(memory.figures());
             if (lag) {
                 result.putAll(tally.latencyMillis());

@@ -42,6 +42,9 @@ final class Report {
         if (figures.containsKey("streaming")) {
             streaming(md, map(figures, "streaming"));
         }
+        if (figures.containsKey("sink")) {
+            sink(md, map(figures, "sink"));
+        }
         if (figures.containsKey("snapshot")) {
             snapshot(md, map(figures, "snapshot"));
         }
@@ -70,6 +73,28 @@ final class Report {
             }
         }
         md.append("\nRatios: ").append(map(drain, "ratios")).append("\n\n");
+    }
+
+    private static void sink(StringBuilder md, Map<String, Object> sink) {
+        md.append("**Sink**: ").append(sink.get("changes")).append(" changes (").append(sink.get("rowsAtEnd"))
+                .append(" rows at the end) applied into another database of the same cluster, batchSize ")
+                .append(sink.get("batchSize")).append("\n\n")
+                .append("| applier | rows/s | seconds | CPU µs/change | peak RSS MB |\n|---|---:|---:|---:|---:|\n");
+        String[][] rows = {{"pgcdcDrain", "pgcdc drain without a sink (reference)", "changesPerSecond"},
+                {"upsert", "pgcdc → pgcdc-sink, upsert", "rowsPerSecond"},
+                {"append", "pgcdc → pgcdc-sink, append", "rowsPerSecond"},
+                {"jdbcBatches", "plain JDBC, same changes, batches of " + sink.get("batchSize") + " (reference)",
+                        "rowsPerSecond"},
+                {"copyIn", "COPY FROM STDIN, as many rows (reference)", "rowsPerSecond"}};
+        for (String[] row : rows) {
+            if (sink.get(row[0]) instanceof Map<?, ?>) {
+                Map<String, Object> r = map(sink, row[0]);
+                md.append("| ").append(row[1]).append(" | ").append(r.get(row[2])).append(" | ")
+                        .append(seconds(r.get("seconds"))).append(" | ").append(orDash(r.get("cpuMicrosPerChange")))
+                        .append(" | ").append(orDash(r.get("peakRssMb"))).append(" |\n");
+            }
+        }
+        md.append("\nRatios: ").append(map(sink, "ratios")).append("\n\n");
     }
 
     private static void snapshot(StringBuilder md, Map<String, Object> snapshot) {

@@ -66,7 +66,7 @@ final class SnapshotRead {
     }
 
     /** A probe's figures with its rate (first to last row) in front. */
-    private static Map<String, Object> withRowRate(Map<String, Object> probe, int rows) {
+    static Map<String, Object> withRowRate(Map<String, Object> probe, long rows) {
         Map<String, Object> figures = new LinkedHashMap<>();
         figures.put("rowsPerSecond", Run.perSecond(rows, ((Number) probe.get("seconds")).doubleValue()));
         figures.putAll(probe);

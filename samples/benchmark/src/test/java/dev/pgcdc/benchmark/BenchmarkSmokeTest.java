@@ -30,12 +30,16 @@ class BenchmarkSmokeTest {
                 "/snapshot/pgcdc1Worker/rowsPerSecond", "/snapshot/pgcdcNWorkers/rowsPerSecond",
                 "/snapshot/ratios/pgcdc1WorkerToCopy",
                 "/liveLag/1000/p50Ms", "/liveLag/1000/p99Ms", "/liveLag/1000/maxMs", "/liveLag/2000/p99Ms",
-                "/bigTransaction/changesPerSecond", "/bigTransaction/peakLiveHeapMb", "/bigTransaction/peakRssMb")) {
+                "/bigTransaction/changesPerSecond",
+                "/sink/upsert/rowsPerSecond", "/sink/append/rowsPerSecond", "/sink/pgcdcDrain/changesPerSecond",
+                "/sink/jdbcBatches/rowsPerSecond", "/sink/copyIn/rowsPerSecond", "/sink/ratios/upsertToDrain",
+                "/sink/ratios/upsertToJdbcBatches", "/sink/ratios/upsertToCopyIn", "/sink/ratios/appendToDrain",
+                "/sink/upsert/cpuMicrosPerChange", "/sink/upsert/peakRssMb", "/bigTransaction/peakLiveHeapMb", "/bigTransaction/peakRssMb")) {
             assertThat(report.at(path).isNumber()).as(path).isTrue();
             assertThat(report.at(path).asDouble()).as(path).isPositive();
         }
         assertThat(nulls(report, "")).as("figures without a value").isEmpty();
-        assertThat(Files.readString(out.resolve("report.md"))).contains("Streaming drain", "Snapshot", "Live lag",
+        assertThat(Files.readString(out.resolve("report.md"))).contains("Streaming drain", "Snapshot", "Live lag", "Sink",
                 "One transaction of 5000 rows");
     }
 

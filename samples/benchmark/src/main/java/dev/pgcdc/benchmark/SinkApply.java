@@ -1,0 +1,249 @@
+package dev.pgcdc.benchmark;
+
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.OffsetDateTime;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import dev.pgcdc.embedded.PostgresServer;
+import org.postgresql.PGConnection;
+import org.postgresql.copy.CopyIn;
+
+/**
+ * The sink part: the streaming backlog applied by pgcdc → {@code pgcdc-sink:} into a second database of the same
+ * cluster, in upsert mode (the default batchSize) and in append mode, each from its own slot created before the
+ * backlog. The clock of a sink run stops when the sink has completed the last change's exchange, which it does only
+ * after the target transaction holding it committed; the target's final state is then checked against the source.
+ *
+ * <p>References, measured in the same run: pgcdc draining the same backlog without a sink (what the sink could get at
+ * most), and a plain JDBC client applying the same changes to the same target: the same statements (upserts for
+ * inserts and updates, deletes by key), sent as JDBC batches of {@code batchSize}, one transaction per batch, and
+ * {@code COPY FROM STDIN} of as many rows (what the target takes at best).
+ */
+final class SinkApply {
+
+    static final String TARGET_DATABASE = "sink_target";
+    /** pgcdc-sink's default batchSize; the JDBC reference uses the same batches and transactions. */
+    static final int BATCH_SIZE = 500;
+    private static final String UPSERT = "sink_upsert";
+    private static final String APPEND = "sink_append";
+    private static final String DRAIN = "sink_drain";
+    private static final String COLUMNS = "id bigint PRIMARY KEY, k int, payload text, ts timestamptz";
+    private static final String HISTORY_COLUMNS = "id bigint, k int, payload text, ts timestamptz,"
+            + " _pgcdc_op char(1), _pgcdc_commit_lsn bigint, _pgcdc_seq bigint, _pgcdc_lsn bigint,"
+            + " _pgcdc_commit_ts timestamptz, PRIMARY KEY (_pgcdc_commit_lsn, _pgcdc_seq)";
+    /** A table's content in one value: equal values, equal rows. */
+    private static final String CONTENT = "SELECT count(*) || ' ' || coalesce(md5(string_agg(concat_ws(',', id, k,"
+            + " payload, ts), '|' ORDER BY id)), '') FROM %s";
+
+    private SinkApply() {
+    }
+
+    static Map<String, Object> measure(Run run) throws Exception {
+        Size size = run.size();
+        long changes = size.backlogChanges();
+        Duration timeout = Run.timeoutFor(changes);
+        PostgresServer cluster = run.cluster();
+        run.workload().truncate();
+        cluster.execute("DROP DATABASE IF EXISTS " + TARGET_DATABASE);
+        cluster.createDatabase(TARGET_DATABASE);
+        target(run, "CREATE TABLE bench (" + COLUMNS + ")", "CREATE TABLE bench_history (" + HISTORY_COLUMNS + ")",
+                "CREATE TABLE bench_jdbc (" + COLUMNS + ")", "CREATE TABLE bench_copy (" + COLUMNS + ")");
+        run.slots().create(DRAIN, UPSERT, APPEND);
+        run.workload().writeBacklog(size);
+        String sourceContent = cluster.queryForObject(String.format(CONTENT, "bench"), String.class);
+        long rows = cluster.queryForObject("SELECT count(*) FROM bench", Long.class);
+
+        Map<String, Object> figures = new LinkedHashMap<>();
+        figures.put("changes", changes);
+        figures.put("rowsAtEnd", rows);
+        figures.put("batchSize", BATCH_SIZE);
+        figures.put("pgcdcDrain", StreamingDrain.withRate(run.consumers().pgcdc("pgcdc-sink-drain", "drain", DRAIN,
+                changes, 0, timeout, null).result(timeout), changes));
+
+        Map<String, Object> upsert = sink(run, "pgcdc-sink-upsert", UPSERT, "", changes, timeout);
+        require("upsert target bench equal to the source", sourceContent,
+                targetString(run, String.format(CONTENT, "bench")));
+        figures.put("upsert", upsert);
+        Map<String, Object> append = sink(run, "pgcdc-sink-append", APPEND,
+                "&mode=append&tableMapping=" + Workload.TABLE + ":public.bench_history", changes, timeout);
+        require("append target bench_history holding every change", String.valueOf(changes),
+                targetString(run, "SELECT count(*) FROM bench_history"));
+        figures.put("append", append);
+
+        Map<String, Object> jdbc = timed(changes, () -> jdbcBatches(run, size));
+        require("JDBC reference rows", String.valueOf(rows), targetString(run, "SELECT count(*) FROM bench_jdbc"));
+        figures.put("jdbcBatches", jdbc);
+        figures.put("copyIn", timed(changes, () -> copyIn(run, changes)));
+
+        Map<String, Object> ratios = new LinkedHashMap<>();
+        Object upsertRate = upsert.get("rowsPerSecond");
+        Object appendRate = append.get("rowsPerSecond");
+        ratios.put("upsertToDrain", Run.ratio(upsertRate, map(figures, "pgcdcDrain").get("changesPerSecond")));
+        ratios.put("upsertToJdbcBatches", Run.ratio(upsertRate, jdbc.get("rowsPerSecond")));
+        ratios.put("upsertToCopyIn", Run.ratio(upsertRate, map(figures, "copyIn").get("rowsPerSecond")));
+        ratios.put("appendToDrain", Run.ratio(appendRate, map(figures, "pgcdcDrain").get("changesPerSecond")));
+        ratios.put("appendToJdbcBatches", Run.ratio(appendRate, jdbc.get("rowsPerSecond")));
+        figures.put("ratios", ratios);
+        run.slots().drop(DRAIN, UPSERT, APPEND);
+        return figures;
+    }
+
+    /** One probe run through pgcdc-sink; its figures with the rate of rows applied in front. */
+    private static Map<String, Object> sink(Run run, String name, String slot, String options, long changes,
+                                            Duration timeout) throws Exception {
+        PostgresServer cluster = run.cluster();
+        String uri = "pgcdc-sink:" + slot + "?jdbcUrl=" + cluster.jdbcUrl(TARGET_DATABASE) + "&user="
+                + cluster.superuser() + "&password=RAW(" + cluster.superuserPassword() + ")" + options;
+        Map<String, Object> probe = run.consumers().pgcdcSink(name, slot, changes, uri, timeout).result(timeout);
+        StreamingDrain.requireComplete(probe);
+        return SnapshotRead.withRowRate(probe, changes);
+    }
+
+    private interface Work {
+        void run() throws Exception;
+    }
+
+    private static Map<String, Object> timed(long rows, Work work) throws Exception {
+        long start = System.nanoTime();
+        work.run();
+        double seconds = (System.nanoTime() - start) / 1e9;
+        Map<String, Object> figures = new LinkedHashMap<>();
+        figures.put("rowsPerSecond", Run.perSecond(rows, seconds));
+        figures.put("seconds", seconds);
+        return figures;
+    }
+
+    /**
+     * The backlog's changes applied by plain JDBC, as the sink applies them: an upsert per insert and update, a delete
+     * per delete, JDBC batches of {@link #BATCH_SIZE} statements, one transaction each.
+     */
+    private static void jdbcBatches(Run run, Size size) throws SQLException {
+        try (Connection connection = run.cluster().connectTo(TARGET_DATABASE);
+             PreparedStatement upsert = connection.prepareStatement("INSERT INTO bench_jdbc (id, k, payload, ts)"
+                     + " VALUES (?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET k = EXCLUDED.k,"
+                     + " payload = EXCLUDED.payload, ts = EXCLUDED.ts");
+             PreparedStatement delete = connection.prepareStatement("DELETE FROM bench_jdbc WHERE id = ?")) {
+            connection.setAutoCommit(false);
+            OffsetDateTime ts = OffsetDateTime.now();
+            Batches batches = new Batches(connection);
+            for (long id = 1; id <= size.inserts(); id++) {
+                bindRow(upsert, id, (int) id, payload(id), ts);
+                batches.add(upsert);
+            }
+            for (long id = 1; id <= size.updates(); id++) {
+                bindRow(upsert, id, (int) id + 1, payload(-id), ts);
+                batches.add(upsert);
+            }
+            for (long id = size.updates() + 1; id <= size.updates() + size.deletes(); id++) {
+                delete.setLong(1, id);
+                batches.add(delete);
+            }
+            bindRow(upsert, size.inserts() + 1L, -1, "end of backlog", ts);
+            batches.add(upsert);
+            batches.commit();
+        }
+    }
+
+    private static void bindRow(PreparedStatement statement, long id, int k, String payload, OffsetDateTime ts)
+            throws SQLException {
+        statement.setLong(1, id);
+        statement.setInt(2, k);
+        statement.setString(3, payload);
+        statement.setObject(4, ts);
+    }
+
+    /** Statements in JDBC batches of at most {@link #BATCH_SIZE}, committed together. */
+    private static final class Batches {
+        private final Connection connection;
+        private PreparedStatement pending;
+        private int count;
+
+        Batches(Connection connection) {
+            this.connection = connection;
+        }
+
+        void add(PreparedStatement statement) throws SQLException {
+            if (pending != null && pending != statement) {
+                pending.executeBatch();
+            }
+            pending = statement;
+            statement.addBatch();
+            if (++count == BATCH_SIZE) {
+                commit();
+            }
+        }
+
+        void commit() throws SQLException {
+            if (pending != null) {
+                pending.executeBatch();
+                pending = null;
+            }
+            connection.commit();
+            count = 0;
+        }
+    }
+
+    /** {@code rows} rows of the backlog's shape by {@code COPY bench_copy FROM STDIN}, in one transaction. */
+    private static void copyIn(Run run, long rows) throws SQLException {
+        try (Connection connection = run.cluster().connectTo(TARGET_DATABASE)) {
+            CopyIn copy = connection.unwrap(PGConnection.class).getCopyAPI().copyIn("COPY bench_copy FROM STDIN");
+            String ts = OffsetDateTime.now().toString();
+            StringBuilder chunk = new StringBuilder(1 << 17);
+            for (long id = 1; id <= rows; id++) {
+                chunk.append(id).append('\t').append(id).append('\t').append(payload(id)).append('\t').append(ts)
+                        .append('\n');
+                if (chunk.length() > 1 << 16 || id == rows) {
+                    byte[] bytes = chunk.toString().getBytes(StandardCharsets.UTF_8);
+                    copy.writeToCopy(bytes, 0, bytes.length);
+                    chunk.setLength(0);
+                }
+            }
+            copy.endCopy();
+        }
+    }
+
+    /** 100 characters, different per row, like the backlog's payloads. */
+    static String payload(long seed) {
+        StringBuilder text = new StringBuilder(112);
+        long x = seed * 0x9E3779B97F4A7C15L;
+        while (text.length() < 100) {
+            x ^= x >>> 29;
+            x *= 0xBF58476D1CE4E5B9L;
+            text.append(Long.toHexString(x | Long.MIN_VALUE));
+        }
+        return text.substring(0, 100);
+    }
+
+    private static void target(Run run, String... sql) throws SQLException {
+        try (Connection connection = run.cluster().connectTo(TARGET_DATABASE);
+             var statement = connection.createStatement()) {
+            for (String each : sql) {
+                statement.execute(each);
+            }
+        }
+    }
+
+    private static String targetString(Run run, String sql) throws SQLException {
+        try (Connection connection = run.cluster().connectTo(TARGET_DATABASE);
+             var statement = connection.createStatement(); var result = statement.executeQuery(sql)) {
+            result.next();
+            return result.getString(1);
+        }
+    }
+
+    private static void require(String what, String expected, String actual) {
+        if (!expected.equals(actual)) {
+            throw new IllegalStateException(what + ": expected " + expected + " but found " + actual);
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> map(Map<String, Object> figures, String key) {
+        return (Map<String, Object>) figures.get(key);
+    }
+}
