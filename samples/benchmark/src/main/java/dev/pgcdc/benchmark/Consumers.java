@@ -58,9 +58,13 @@ final class Consumers {
         return pgcdc(name, mode, slot, expected, warmup, 1, timeout, camelPgcdcJar);
     }
 
-    /** The pgcdc probe taking the initial snapshot of the table with {@code workers} as its snapshotParallelism. */
-    Child pgcdcSnapshot(String name, String slot, long rows, int workers, Duration timeout) throws IOException {
-        return pgcdc(name, "snapshot", slot, rows, 0, workers, timeout, null);
+    /**
+     * The pgcdc probe taking the initial snapshot of the table with {@code workers} as its snapshotParallelism, with
+     * {@code camelPgcdcJar} (an older build, or null) in front of the classpath.
+     */
+    Child pgcdcSnapshot(String name, String slot, long rows, int workers, Duration timeout, Path camelPgcdcJar)
+            throws IOException {
+        return pgcdc(name, "snapshot", slot, rows, 0, workers, timeout, camelPgcdcJar);
     }
 
     private Child pgcdc(String name, String mode, String slot, long expected, long warmup, int workers,
