@@ -71,6 +71,15 @@ final class TableLayout {
         return new RowMap(keyColumns, values);
     }
 
+    /** The primary key of a row read by the snapshot, comparable with {@link #keyOf(Map)}. */
+    Object rowKey(Object[] row) {
+        Object[] values = new Object[keyPositions.length];
+        for (int k = 0; k < keyPositions.length; k++) {
+            values[k] = row[keyPositions[k]];
+        }
+        return RowKey.of(values);
+    }
+
     /** The primary key of a streamed row (new or old image), or null if the image lacks a key column. */
     Object keyOf(Map<String, Object> image) {
         Object[] values = new Object[keyColumns.size()];
