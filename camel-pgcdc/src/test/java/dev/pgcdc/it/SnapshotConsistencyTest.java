@@ -32,6 +32,8 @@ class SnapshotConsistencyTest extends CdcTestSupport {
     static final PostgresExtension PG = PostgresExtension.builder().build();
 
     private static final int ROWS = 200_000;
+    /** Writes the writer has made by the time the whole table has been read (proportionally before). */
+    private static final int PACED_WRITES = 3_000;
 
     @Override
     protected String defaultSnapshotMode() {
@@ -78,13 +80,18 @@ class SnapshotConsistencyTest extends CdcTestSupport {
         AppliedTables applied = new AppliedTables();
         AtomicInteger reads = new AtomicInteger();
         AtomicInteger readsWithoutHeader = new AtomicInteger();
+        AtomicLong writes = new AtomicLong();
         CamelContext context = start(new RouteBuilder() {
             @Override
             public void configure() {
                 from(uri(slot, "tables=" + table + "&snapshotChunkSize=2000")).process(e -> {
                     ChangeEvent event = e.getIn().getBody(ChangeEvent.class);
                     if (event.getOp() == Operation.READ) {
-                        reads.incrementAndGet();
+                        // the snapshot waits for the writer, however fast it is: writes land all over its run
+                        long due = (long) reads.incrementAndGet() * PACED_WRITES / ROWS;
+                        if (writes.get() < due) {
+                            Await.until("writer keeps pace", Duration.ofMinutes(1), () -> writes.get() >= due);
+                        }
                         if (!event.isSnapshot() || !e.getIn().getHeader(PgCdcConstants.SNAPSHOT, Boolean.class)) {
                             readsWithoutHeader.incrementAndGet();
                         }
@@ -94,7 +101,6 @@ class SnapshotConsistencyTest extends CdcTestSupport {
             }
         });
         AtomicBoolean writing = new AtomicBoolean(true);
-        AtomicLong writes = new AtomicLong();
         Thread writer = new Thread(() -> write(table, writing, writes), "writer");
         writer.start();
         try {
