@@ -190,7 +190,8 @@ public class PgCdcConfiguration implements Cloneable {
             + " snapshotted, comma-separated, as schema.table (or table for schema public).")
     private String skipSnapshotTables;
     @UriParam(label = "consumer,snapshot", defaultValue = "4096", description = "Rows per snapshot chunk: each chunk"
-            + " is read in its own short transaction, and the snapshot holds at most one chunk per table in memory.")
+            + " is read in its own short transaction, and the snapshot holds at most three chunks per table in memory"
+            + " (it reads ahead while the route takes the earlier ones).")
     private int snapshotChunkSize = 4096;
     @UriParam(label = "consumer,snapshot", defaultValue = "1", description = "How many tables are snapshotted at the"
             + " same time, each on a connection of its own.")

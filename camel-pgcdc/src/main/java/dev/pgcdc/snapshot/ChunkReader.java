@@ -6,7 +6,6 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
@@ -45,6 +44,16 @@ final class ChunkReader {
     }
 
     /**
+     * Makes the connection's transactions REPEATABLE READ, once: setting it per chunk would cost a round trip each.
+     * The watermarks' single-statement transactions on the same connection are unaffected by the level.
+     */
+    void prepare(Connection connection) throws SQLException {
+        connection.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
+    }
+
+    /**
+     * Reads in one transaction, at the isolation {@link #prepare} set.
+     *
      * @param afterKey the key text of the last row already read, or null to start at the beginning
      * @param runningAtLowWatermark the transaction ids running right after the low watermark committed
      */
@@ -52,7 +61,6 @@ final class ChunkReader {
             throws SQLException, InterruptedException {
         boolean autoCommit = connection.getAutoCommit();
         connection.setAutoCommit(false);
-        connection.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
         try {
             awaitEnded(connection, table, runningAtLowWatermark);
             Chunk chunk = copy(connection, table, afterKey);
@@ -97,14 +105,13 @@ final class ChunkReader {
     }
 
     private Chunk copy(Connection connection, TableLayout table, List<String> afterKey) throws SQLException {
-        LinkedHashMap<Object, Object[]> rows = new LinkedHashMap<>(chunkSize * 4 / 3 + 1);
+        List<Object[]> rows = new ArrayList<>(chunkSize);
         CopyOut copy = connection.unwrap(PGConnection.class).getCopyAPI().copyOut(query(table, afterKey));
         byte[] line;
         byte[] last = null;
         try {
             while ((line = copy.readFromCopy()) != null) {
-                Object[] row = CopyTextRow.decode(line, table);
-                rows.put(keyOf(table, row), row);
+                rows.add(CopyTextRow.decode(line, table));
                 last = line;
             }
         } finally {
@@ -112,16 +119,7 @@ final class ChunkReader {
                 copy.cancelCopy();
             }
         }
-        return new Chunk(rows, rows.size(), last == null ? null : keyText(table, last));
-    }
-
-    private static Object keyOf(TableLayout table, Object[] row) {
-        int[] positions = table.keyPositions();
-        Object[] key = new Object[positions.length];
-        for (int k = 0; k < positions.length; k++) {
-            key[k] = row[positions[k]];
-        }
-        return RowKey.of(key);
+        return new Chunk(rows, last == null ? null : keyText(table, last));
     }
 
     private static List<String> keyText(TableLayout table, byte[] line) {

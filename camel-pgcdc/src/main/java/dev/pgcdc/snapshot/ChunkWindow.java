@@ -2,9 +2,9 @@ package dev.pgcdc.snapshot;
 
 import java.util.ArrayList;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import dev.pgcdc.event.ChangeEvent;
 import dev.pgcdc.event.Operation;
@@ -31,11 +31,15 @@ final class ChunkWindow {
     private final TableLayout table;
 
     private boolean open;
-    private LinkedHashMap<Object, Object[]> rows;
-    /** Keys changed in the window before the rows were handed over. */
+    private List<Object[]> rows;
+    /**
+     * Keys the stream changed in the window; their rows are left out at the high watermark. Collected rather than
+     * removed from an index of the chunk: changes inside a window are few, rows many.
+     */
     private final Set<Object> changedKeys = new HashSet<>();
     private boolean truncated;
-    private int outstanding = -1;
+    /** Emitted rows whose exchanges have not completed; counted without the lock, once per row. */
+    private final AtomicInteger outstanding = new AtomicInteger(-1);
     private Outcome outcome;
 
     ChunkWindow(String id, TableLayout table) {
@@ -62,7 +66,7 @@ final class ChunkWindow {
     }
 
     /** Worker: the chunk was read (between the watermarks). */
-    synchronized void rowsRead(LinkedHashMap<Object, Object[]> chunkRows) {
+    synchronized void rowsRead(List<Object[]> chunkRows) {
         rows = chunkRows;
     }
 
@@ -73,20 +77,16 @@ final class ChunkWindow {
             return;
         }
         if (change.getAfter() != null) {
-            remove(table.keyOf(change.getAfter()));
+            leave(table.keyOf(change.getAfter()));
         }
         if (change.getBefore() != null) {
-            remove(table.keyOf(change.getBefore())); // the old key of an update that changed it, or a delete
+            leave(table.keyOf(change.getBefore())); // the old key of an update that changed it, or a delete
         }
     }
 
-    private void remove(Object key) {
+    private void leave(Object key) {
         if (key != null) {
-            if (rows != null) {
-                rows.remove(key);
-            } else {
-                changedKeys.add(key);
-            }
+            changedKeys.add(key);
         }
     }
 
@@ -101,24 +101,34 @@ final class ChunkWindow {
             return null;
         }
         open = false;
-        List<Object[]> remaining = new ArrayList<>(truncated ? 0 : rows.size());
-        if (!truncated) {
-            rows.keySet().removeAll(changedKeys);
-            remaining.addAll(rows.values());
+        List<Object[]> remaining;
+        if (truncated) {
+            remaining = List.of();
+        } else if (changedKeys.isEmpty()) {
+            remaining = rows;
+        } else {
+            remaining = new ArrayList<>(rows.size());
+            for (Object[] row : rows) {
+                if (!changedKeys.contains(table.rowKey(row))) {
+                    remaining.add(row);
+                }
+            }
         }
         rows = null;
         changedKeys.clear();
-        outstanding = remaining.size();
-        if (outstanding == 0) {
+        outstanding.set(remaining.size());
+        if (remaining.isEmpty()) {
             finish(Outcome.COMPLETED);
         }
         return remaining;
     }
 
     /** Any thread: one emitted row's exchange completed. */
-    synchronized void rowCompleted() {
-        if (--outstanding == 0) {
-            finish(Outcome.COMPLETED);
+    void rowCompleted() {
+        if (outstanding.decrementAndGet() == 0) {
+            synchronized (this) {
+                finish(Outcome.COMPLETED);
+            }
         }
     }
 

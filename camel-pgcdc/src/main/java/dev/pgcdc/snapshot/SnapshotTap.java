@@ -75,9 +75,10 @@ final class SnapshotTap implements StreamTap {
                 }
             }
             case SignalTable.HIGH_WATERMARK -> {
+                // by id: a window its worker discarded after the low watermark is no longer registered
+                open.removeIf(window -> window.id().equals(signal.data()));
                 ChunkWindow window = registered.get(signal.data());
                 if (window != null) {
-                    open.remove(window);
                     emit(window, change, emitter);
                 }
             }

@@ -35,7 +35,8 @@ import org.slf4j.LoggerFactory;
  * ones as deletes. See {@link ChunkWindow} and {@link ChunkReader} (why the read waits for transactions running at
  * the low watermark).
  *
- * <p>Memory is bounded by {@code parallelism x chunkSize} rows plus the exchanges in flight ({@code maxInflight}).
+ * <p>Each table reads up to {@link TableSnapshot#PIPELINE_DEPTH} chunks ahead of the stream's delivery, so memory is
+ * bounded by {@code parallelism x PIPELINE_DEPTH x chunkSize} rows plus the exchanges in flight ({@code maxInflight}).
  * Progress (done, last key, rows) is saved per chunk once its rows' exchanges all completed; after a crash each
  * table continues after its saved key. Chunk reads after the saved key that were delivered before the crash are
  * delivered again (at-least-once), which applying in order absorbs.

@@ -64,11 +64,20 @@ final class TableLayout {
 
     /** The key of a row read by the snapshot, as the event's key map. */
     RowMap keyOf(Object[] row) {
+        return new RowMap(keyColumns, keyValues(row));
+    }
+
+    /** The primary key of a row read by the snapshot, comparable with {@link #keyOf(Map)}. */
+    Object rowKey(Object[] row) {
+        return RowKey.of(keyValues(row));
+    }
+
+    private Object[] keyValues(Object[] row) {
         Object[] values = new Object[keyPositions.length];
         for (int k = 0; k < keyPositions.length; k++) {
             values[k] = row[keyPositions[k]];
         }
-        return new RowMap(keyColumns, values);
+        return values;
     }
 
     /** The primary key of a streamed row (new or old image), or null if the image lacks a key column. */

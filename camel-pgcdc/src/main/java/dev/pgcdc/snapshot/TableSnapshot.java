@@ -4,6 +4,7 @@ import dev.pgcdc.setup.TableName;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BooleanSupplier;
@@ -15,16 +16,22 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Snapshots one table, chunk by chunk, from the saved progress to the end, on a connection of its own. Each chunk
- * goes through its {@link ChunkWindow}: low watermark, keyset read, high watermark, then wait until the stream has
- * emitted the chunk and every emitted row's exchange completed, and only then save the chunk's last key. A chunk
- * whose window was abandoned (the stream session ended) is read again; a lost connection is retried from the saved
- * progress.
+ * goes through its {@link ChunkWindow}: low watermark, keyset read, high watermark; the stream then emits the chunk
+ * at the high watermark. Up to {@link #PIPELINE_DEPTH} chunks are on their way at once (their key ranges are
+ * disjoint, so their windows do not interact); a chunk's last key is saved only once every emitted row of it, and of
+ * every chunk before it, completed. A chunk whose window was abandoned (the stream session ended) is read again,
+ * with the chunks after it; a lost connection is retried from the saved progress.
  */
 final class TableSnapshot {
 
     private static final Logger LOG = LoggerFactory.getLogger(TableSnapshot.class);
     private static final long AWAIT_SLICE_MILLIS = 200;
     private static final Duration MAX_RETRY_DELAY = Duration.ofSeconds(30);
+    /**
+     * Chunks read ahead of the stream's delivery: while the route takes one chunk's rows, the next ones are read, so
+     * neither waits for the other's round trips. Memory holds up to this many chunks per table.
+     */
+    static final int PIPELINE_DEPTH = 3;
 
     /** What every table's snapshot shares. */
     record Context(PgConnector connector, String slotName, ChunkReader reader, SignalTable signals, SnapshotTap tap,
@@ -82,24 +89,52 @@ final class TableSnapshot {
     }
 
     private boolean snapshot(Connection connection) throws SQLException, InterruptedException {
+        context.reader().prepare(connection);
         TableProgress progress = context.store().load(table.id());
         if (progress == null) {
             progress = TableProgress.start();
         }
         ProgressLog log = new ProgressLog(table.id(), table.estimatedRows(), progress.rowsDone());
+        // windows read and closed by their high watermark, oldest first, whose rows the stream has yet to deliver
+        ArrayDeque<Pending> pending = new ArrayDeque<>();
+        List<String> readAfter = progress.lastKey();
+        boolean allRead = false;
         try {
             while (!progress.done()) {
                 if (context.stopping().getAsBoolean()) {
                     return false;
                 }
                 if (takeRestart()) {
+                    discard(pending);
                     progress = TableProgress.start();
                     context.store().save(table.id(), progress);
+                    readAfter = null;
+                    allRead = false;
                 }
-                Chunk chunk = readThroughWindow(connection, progress.lastKey());
-                if (chunk == null) {
+                // the next chunk is read while the stream still delivers the earlier ones
+                if (!allRead && pending.size() < PIPELINE_DEPTH) {
+                    Pending next = readThroughWindow(connection, readAfter);
+                    pending.add(next);
+                    allRead = next.chunk().size() < context.reader().chunkSize();
+                    if (next.chunk().lastKey() != null) {
+                        readAfter = next.chunk().lastKey();
+                    }
                     continue;
                 }
+                Pending oldest = pending.remove();
+                ChunkWindow.Outcome outcome = awaitOutcome(oldest.window());
+                context.tap().unregister(oldest.window());
+                if (outcome == null) {
+                    return false;
+                }
+                if (outcome == ChunkWindow.Outcome.ABANDONED) {
+                    // the session ended: the later windows went with it, so read again after the saved key
+                    discard(pending);
+                    readAfter = progress.lastKey();
+                    allRead = false;
+                    continue;
+                }
+                Chunk chunk = oldest.chunk();
                 boolean last = chunk.size() < context.reader().chunkSize();
                 List<String> lastKey = chunk.lastKey() != null ? chunk.lastKey() : progress.lastKey();
                 progress = new TableProgress(last, lastKey, progress.rowsDone() + chunk.size());
@@ -107,6 +142,7 @@ final class TableSnapshot {
                 log.chunkDone(progress.rowsDone());
             }
         } finally {
+            discard(pending);
             if (previousHigh != null && !connection.isClosed()) {
                 context.signals().delete(connection, previousHigh);
                 previousHigh = null;
@@ -116,8 +152,12 @@ final class TableSnapshot {
         return true;
     }
 
-    /** One chunk through its window; null if the window was abandoned (or the snapshotter stops). */
-    private Chunk readThroughWindow(Connection connection, List<String> afterKey)
+    /** A chunk read between its watermarks, waiting for the stream to deliver it. */
+    private record Pending(ChunkWindow window, Chunk chunk) {
+    }
+
+    /** Low watermark, keyset read, high watermark; the stream then closes the window on its own. */
+    private Pending readThroughWindow(Connection connection, List<String> afterKey)
             throws SQLException, InterruptedException {
         ChunkWindow window = new ChunkWindow(context.chunkIds().get(), table);
         context.tap().register(window);
@@ -128,16 +168,33 @@ final class TableSnapshot {
             Chunk chunk = context.reader().read(connection, table, afterKey, low.runningTransactions());
             window.rowsRead(chunk.rows());
             previousHigh = context.signals().writeHigh(connection, table.id(), window.id(), low.id());
-            ChunkWindow.Outcome outcome;
-            while ((outcome = window.await(AWAIT_SLICE_MILLIS)) == null) {
-                if (context.stopping().getAsBoolean()) {
-                    return null;
-                }
-            }
-            return outcome == ChunkWindow.Outcome.COMPLETED ? chunk : null;
-        } finally {
+            return new Pending(window, chunk);
+        } catch (SQLException | InterruptedException | RuntimeException e) {
             context.tap().unregister(window);
+            throw e;
         }
+    }
+
+    /** The window's outcome, or null if the snapshotter stops first. */
+    private ChunkWindow.Outcome awaitOutcome(ChunkWindow window) throws InterruptedException {
+        ChunkWindow.Outcome outcome;
+        while ((outcome = window.await(AWAIT_SLICE_MILLIS)) == null) {
+            if (context.stopping().getAsBoolean()) {
+                return null;
+            }
+        }
+        return outcome;
+    }
+
+    /**
+     * Forgets windows whose chunks will be read again: unregistered, a window's high watermark emits nothing. Rows
+     * already emitted from them are delivered twice, which applying in order absorbs.
+     */
+    private void discard(ArrayDeque<Pending> pending) {
+        for (Pending p : pending) {
+            context.tap().unregister(p.window());
+        }
+        pending.clear();
     }
 
     /** Lost connections, server shutdowns, conflicts and resource shortages pass; other errors do not. */

@@ -32,6 +32,8 @@ class SnapshotConsistencyTest extends CdcTestSupport {
     static final PostgresExtension PG = PostgresExtension.builder().build();
 
     private static final int ROWS = 200_000;
+    /** Writes the writer has made by the time the whole table has been read (proportionally before). */
+    private static final int PACED_WRITES = 3_000;
 
     @Override
     protected String defaultSnapshotMode() {
@@ -45,7 +47,32 @@ class SnapshotConsistencyTest extends CdcTestSupport {
 
     @Test
     void snapshotBesideConcurrentInsertsUpdatesAndDeletesConvergesOnTheSource() throws Exception {
-        String slot = uniqueSlot("consistency");
+        convergesWhile(uniqueSlot("consistency"), reads -> {
+        });
+    }
+
+    /**
+     * The stream's session ends in the middle of the snapshot, several times: the chunks read ahead of the stream are
+     * abandoned with it and read again, and the result is still exactly the source.
+     */
+    @Test
+    void snapshotConvergesWhenTheStreamIsCutWhileChunksAreInFlight() throws Exception {
+        String slot = uniqueSlot("cut");
+        convergesWhile(slot, reads -> {
+            for (int threshold : new int[] {ROWS / 5, ROWS / 2}) {
+                Await.until(threshold + " rows read", Duration.ofMinutes(2), () -> reads.get() >= threshold);
+                awaitStreaming(slot); // a kill while it reconnects would cut nothing
+                assertThat(pg().terminateWalSenders()).isPositive();
+            }
+        });
+    }
+
+    /** What a test does while the snapshot runs; {@code reads} counts the snapshot rows the route received. */
+    private interface DuringSnapshot {
+        void run(AtomicInteger reads) throws Exception;
+    }
+
+    private void convergesWhile(String slot, DuringSnapshot during) throws Exception {
         String table = slot + "_t";
         pg().execute("CREATE TABLE " + table + " (id bigint PRIMARY KEY, v int NOT NULL, note text, at timestamptz)",
                 "INSERT INTO " + table + " SELECT g, 0, 'row ' || g, '2026-01-01'::timestamptz + g * interval '1s'"
@@ -53,13 +80,18 @@ class SnapshotConsistencyTest extends CdcTestSupport {
         AppliedTables applied = new AppliedTables();
         AtomicInteger reads = new AtomicInteger();
         AtomicInteger readsWithoutHeader = new AtomicInteger();
+        AtomicLong writes = new AtomicLong();
         CamelContext context = start(new RouteBuilder() {
             @Override
             public void configure() {
                 from(uri(slot, "tables=" + table + "&snapshotChunkSize=2000")).process(e -> {
                     ChangeEvent event = e.getIn().getBody(ChangeEvent.class);
                     if (event.getOp() == Operation.READ) {
-                        reads.incrementAndGet();
+                        // the snapshot waits for the writer, however fast it is: writes land all over its run
+                        long due = (long) reads.incrementAndGet() * PACED_WRITES / ROWS;
+                        if (writes.get() < due) {
+                            Await.until("writer keeps pace", Duration.ofMinutes(1), () -> writes.get() >= due);
+                        }
                         if (!event.isSnapshot() || !e.getIn().getHeader(PgCdcConstants.SNAPSHOT, Boolean.class)) {
                             readsWithoutHeader.incrementAndGet();
                         }
@@ -69,10 +101,10 @@ class SnapshotConsistencyTest extends CdcTestSupport {
             }
         });
         AtomicBoolean writing = new AtomicBoolean(true);
-        AtomicLong writes = new AtomicLong();
         Thread writer = new Thread(() -> write(table, writing, writes), "writer");
         writer.start();
         try {
+            during.run(reads);
             Await.until("snapshot complete", Duration.ofMinutes(4),
                     () -> consumer(context).snapshotPhase() == SnapshotPhase.COMPLETED);
         } finally {
@@ -89,6 +121,7 @@ class SnapshotConsistencyTest extends CdcTestSupport {
         Map<JsonNode, JsonNode> result = applied.table(table);
         assertThat(AppliedTables.differences(source, result)).isEmpty();
     }
+
 
     /** Waits until the slot confirmed everything written so far: every change was delivered and completed. */
     private void awaitCaughtUp(String slot) {

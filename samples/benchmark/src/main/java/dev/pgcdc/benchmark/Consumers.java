@@ -66,9 +66,13 @@ final class Consumers {
         return pgcdc(name, "sink", slot, expected, 0, 1, timeout, null, List.of("sink=" + sinkUri));
     }
 
-    /** The pgcdc probe taking the initial snapshot of the table with {@code workers} as its snapshotParallelism. */
-    Child pgcdcSnapshot(String name, String slot, long rows, int workers, Duration timeout) throws IOException {
-        return pgcdc(name, "snapshot", slot, rows, 0, workers, timeout, null, List.of());
+    /**
+     * The pgcdc probe taking the initial snapshot of the table with {@code workers} as its snapshotParallelism, with
+     * {@code camelPgcdcJar} (an older build, or null) in front of the classpath.
+     */
+    Child pgcdcSnapshot(String name, String slot, long rows, int workers, Duration timeout, Path camelPgcdcJar)
+            throws IOException {
+        return pgcdc(name, "snapshot", slot, rows, 0, workers, timeout, camelPgcdcJar, List.of());
     }
 
     private Child pgcdc(String name, String mode, String slot, long expected, long warmup, int workers,

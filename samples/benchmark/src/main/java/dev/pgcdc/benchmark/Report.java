@@ -99,15 +99,16 @@ final class Report {
 
     private static void snapshot(StringBuilder md, Map<String, Object> snapshot) {
         md.append("**Snapshot** of ").append(snapshot.get("rows")).append(" rows\n\n")
-                .append("| reader | rows/s | seconds |\n|---|---:|---:|\n");
+                .append("| reader | rows/s | seconds | CPU µs/row |\n|---|---:|---:|---:|\n");
         Map<String, Object> copy = map(snapshot, "copyToStdout");
         md.append("| COPY TO STDOUT (psql) | ").append(copy.get("rowsPerSecond")).append(" | ")
-                .append(seconds(copy.get("seconds"))).append(" |\n");
+                .append(seconds(copy.get("seconds"))).append(" | – |\n");
         for (String reader : snapshot.keySet()) {
             if (reader.startsWith("pgcdc") || reader.equals("debezium")) {
                 Map<String, Object> r = map(snapshot, reader);
                 md.append("| ").append(reader).append(" | ").append(r.get("rowsPerSecond")).append(" | ")
-                        .append(seconds(r.get("seconds"))).append(" |\n");
+                        .append(seconds(r.get("seconds"))).append(" | ").append(r.get("cpuMicrosPerChange"))
+                        .append(" |\n");
             }
         }
         md.append("\nRatios: ").append(map(snapshot, "ratios")).append("\n\n");

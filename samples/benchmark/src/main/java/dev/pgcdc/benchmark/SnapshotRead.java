@@ -1,5 +1,6 @@
 package dev.pgcdc.benchmark;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -41,13 +42,10 @@ final class SnapshotRead {
         figures.put("copyToStdout", copy);
 
         for (int workers : WORKERS) {
-            Map<String, Object> pgcdc = run.consumers().pgcdcSnapshot("pgcdc-snapshot-" + workers, "snapshot_pgcdc_"
-                    + workers, rows, workers, timeout).result(timeout);
-            StreamingDrain.requireComplete(pgcdc);
-            Map<String, Object> pgcdcFigures = withRowRate(pgcdc, rows);
-            pgcdcFigures.put("workers", workers);
-            figures.put(workers == 1 ? "pgcdc1Worker" : "pgcdcNWorkers", pgcdcFigures);
-            run.slots().drop("snapshot_pgcdc_" + workers);
+            figures.put(workers == 1 ? "pgcdc1Worker" : "pgcdcNWorkers", pgcdc(run, "", workers, null));
+        }
+        if (run.baselineJar() != null) {
+            figures.put("pgcdcBaseline1Worker", pgcdc(run, "baseline-", 1, run.baselineJar()));
         }
 
         Map<String, Object> debezium = run.consumers().debezium("debezium-snapshot", "snapshot", DEBEZIUM, rows, timeout)
@@ -60,8 +58,25 @@ final class SnapshotRead {
         ratios.put("pgcdc1WorkerToCopy", Run.ratio(pgcdcRate, copy.get("rowsPerSecond")));
         ratios.put("pgcdc1WorkerToDebezium", Run.ratio(pgcdcRate, debeziumFigures.get("rowsPerSecond")));
         ratios.put("debeziumToCopy", Run.ratio(debeziumFigures.get("rowsPerSecond"), copy.get("rowsPerSecond")));
+        if (figures.get("pgcdcBaseline1Worker") instanceof Map<?, ?> baseline) {
+            ratios.put("pgcdc1WorkerToBaseline", Run.ratio(pgcdcRate, baseline.get("rowsPerSecond")));
+        }
         figures.put("ratios", ratios);
         run.slots().drop(DEBEZIUM);
+        return figures;
+    }
+
+    private static Map<String, Object> pgcdc(Run run, String prefix, int workers, Path jar)
+            throws Exception {
+        int rows = run.size().snapshotRows();
+        Duration timeout = Run.timeoutFor(rows);
+        String slot = "snapshot_pgcdc_" + prefix.replace("-", "_") + workers;
+        Map<String, Object> pgcdc = run.consumers().pgcdcSnapshot("pgcdc-" + prefix + "snapshot-" + workers, slot,
+                rows, workers, timeout, jar).result(timeout);
+        StreamingDrain.requireComplete(pgcdc);
+        Map<String, Object> figures = withRowRate(pgcdc, rows);
+        figures.put("workers", workers);
+        run.slots().drop(slot);
         return figures;
     }
 
