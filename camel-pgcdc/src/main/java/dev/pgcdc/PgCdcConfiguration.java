@@ -287,7 +287,7 @@ public class PgCdcConfiguration implements Cloneable {
     public SnapshotOptions snapshotOptions(DecodingOptions decoding) {
         return new SnapshotOptions(slotName, resolvedPublication(), snapshotMode, TableName.parseSet(skipSnapshotTables),
                 snapshotChunkSize, snapshotParallelism, TableName.parse(signalTable), TableName.parse(snapshotStateTable),
-                Duration.ofMillis(reconnectDelay), decoding.tables(), decoding.columns());
+                Duration.ofMillis(reconnectDelay), decoding.tables(), decoding.columns(), decoding.rawText());
     }
 
     public String getSlotName() {

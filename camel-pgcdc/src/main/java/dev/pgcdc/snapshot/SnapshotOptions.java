@@ -17,7 +17,7 @@ import java.util.Set;
  */
 public record SnapshotOptions(String slotName, String publication, SnapshotMode mode, Set<TableName> skipTables,
                               int chunkSize, int parallelism, TableName signalTable, TableName stateTable,
-                              Duration retryDelay, TableFilter tables, ColumnFilter columns) {
+                              Duration retryDelay, TableFilter tables, ColumnFilter columns, boolean rawText) {
 
     public SnapshotOptions {
         skipTables = Set.copyOf(skipTables);

@@ -101,7 +101,7 @@ public final class Snapshotter {
         List<TableLayout> planned = new ArrayList<>();
         try (Connection connection = connector.openJdbc("pgcdc " + options.slotName() + " snapshot plan")) {
             signals.deleteWatermarks(connection);
-            TableCatalog catalog = new TableCatalog(connection, options);
+            TableCatalog catalog = new TableCatalog(connector, connection, options);
             List<String> problems = new ArrayList<>();
             for (TableName table : catalog.publishedTables()) {
                 if (options.isInternal(table) || options.skipTables().contains(table)) {
@@ -157,7 +157,7 @@ public final class Snapshotter {
         }
         TableLayout layout;
         try (Connection connection = connector.openJdbc("pgcdc " + options.slotName() + " snapshot request")) {
-            TableCatalog catalog = new TableCatalog(connection, options);
+            TableCatalog catalog = new TableCatalog(connector, connection, options);
             if (!catalog.publishedTables().contains(id)) {
                 throw new IllegalArgumentException("Table " + id + " is not in publication " + options.publication());
             }

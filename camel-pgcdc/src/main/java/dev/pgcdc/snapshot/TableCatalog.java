@@ -1,9 +1,13 @@
 package dev.pgcdc.snapshot;
 
+import dev.pgcdc.connect.PgConnector;
 import dev.pgcdc.decode.ColumnFilter;
+import dev.pgcdc.decode.TextDecoder;
+import dev.pgcdc.decode.TypeRegistry;
 import dev.pgcdc.filter.TableFilter;
 
 import dev.pgcdc.setup.TableName;
+import dev.pgcdc.stream.JdbcCatalog;
 import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -20,14 +24,18 @@ import java.util.Set;
 /** Reads from the catalog which tables a publication holds and how the snapshot reads each of them. */
 final class TableCatalog {
 
+    private final PgConnector connector;
     private final Connection connection;
+    private final boolean rawText;
     private final String publication;
     private final TableFilter tables;
     private final ColumnFilter columns;
 
     /** Only what the route would see: tables the filter includes, columns not excluded. */
-    TableCatalog(Connection connection, SnapshotOptions options) {
+    TableCatalog(PgConnector connector, Connection connection, SnapshotOptions options) {
+        this.connector = connector;
         this.connection = connection;
+        this.rawText = options.rawText();
         this.publication = options.publication();
         this.tables = options.tables();
         this.columns = options.columns();
@@ -100,10 +108,21 @@ final class TableCatalog {
         }
         // chunks are read in the order of the primary key index, so the key columns are kept in that order
         key.sort(Comparator.comparingInt(KeyColumn::indexPosition));
-        return new TableLayout(table, names, oids.stream().mapToInt(Integer::intValue).toArray(),
+        return new TableLayout(table, names, decoders(oids),
                 key.stream().map(KeyColumn::name).toList(),
                 key.stream().mapToInt(KeyColumn::position).toArray(),
                 key.stream().map(KeyColumn::sqlType).toList(), estimate);
+    }
+
+    /**
+     * The stream's decoder for each column type, resolved now: arrays, domains, enums and composites through the
+     * catalog (on a connection of its own, opened only if such a type occurs), as the stream resolves them.
+     */
+    private TextDecoder[] decoders(List<Integer> oids) {
+        try (JdbcCatalog catalog = new JdbcCatalog(connector, "pgcdc snapshot types")) {
+            TypeRegistry types = rawText ? TypeRegistry.rawText() : TypeRegistry.natural(catalog);
+            return oids.stream().map(types::textDecoder).toArray(TextDecoder[]::new);
+        }
     }
 
     private record KeyColumn(int indexPosition, String name, int position, String sqlType) {

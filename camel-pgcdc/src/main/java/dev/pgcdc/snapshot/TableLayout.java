@@ -1,5 +1,6 @@
 package dev.pgcdc.snapshot;
 
+import dev.pgcdc.decode.TextDecoder;
 import dev.pgcdc.setup.TableName;
 import java.util.List;
 import java.util.Map;
@@ -8,25 +9,25 @@ import dev.pgcdc.event.ColumnNames;
 import dev.pgcdc.event.RowMap;
 
 /**
- * The columns of a table as the stream publishes them (same names, order and type OIDs as pgoutput's Relation
- * message), and its primary key, which orders and delimits the snapshot's chunks.
+ * The columns of a table as the stream publishes them (same names and order as pgoutput's Relation message, decoded by the
+ * stream's decoders for their types), and its primary key, which orders and delimits the snapshot's chunks.
  */
 final class TableLayout {
 
     private final TableName id;
     private final ColumnNames columns;
-    private final int[] typeOids;
+    private final TextDecoder[] decoders;
     private final ColumnNames keyColumns;
     private final int[] keyPositions;
     /** The SQL type of each key column ({@code format_type}), to cast the saved key text back. */
     private final List<String> keyTypes;
     private final long estimatedRows;
 
-    TableLayout(TableName id, List<String> columns, int[] typeOids, List<String> keyColumns, int[] keyPositions,
+    TableLayout(TableName id, List<String> columns, TextDecoder[] decoders, List<String> keyColumns, int[] keyPositions,
                 List<String> keyTypes, long estimatedRows) {
         this.id = id;
         this.columns = ColumnNames.of(columns);
-        this.typeOids = typeOids;
+        this.decoders = decoders;
         this.keyColumns = ColumnNames.of(keyColumns);
         this.keyPositions = keyPositions;
         this.keyTypes = List.copyOf(keyTypes);
@@ -41,8 +42,9 @@ final class TableLayout {
         return columns;
     }
 
-    int typeOid(int column) {
-        return typeOids[column];
+    /** The stream's decoder for the column's type. */
+    TextDecoder decoder(int column) {
+        return decoders[column];
     }
 
     ColumnNames keyColumns() {

@@ -18,7 +18,7 @@ import dev.pgcdc.decode.TypeDescription;
  * under REPLICA IDENTITY FULL/NOTHING, a type the decoder does not know, or (wal2json) a table's first change or
  * altered columns, so a handful of times per session.
  */
-final class JdbcCatalog implements Catalog, AutoCloseable {
+public final class JdbcCatalog implements Catalog, AutoCloseable {
 
     private static final String TYPE = "SELECT t.typname, t.typtype, t.typelem, t.typdelim, t.typbasetype,"
             + " t.typsend::regproc::text, t.typcategory, t.typrelid"
@@ -50,7 +50,7 @@ final class JdbcCatalog implements Catalog, AutoCloseable {
     private final String applicationName;
     private Connection connection;
 
-    JdbcCatalog(PgConnector connector, String applicationName) {
+    public JdbcCatalog(PgConnector connector, String applicationName) {
         this.connector = connector;
         this.applicationName = applicationName;
     }

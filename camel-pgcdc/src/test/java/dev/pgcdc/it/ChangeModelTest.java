@@ -17,6 +17,7 @@ import dev.pgcdc.embedded.junit.PostgresExtension;
 import dev.pgcdc.event.ChangeEvent;
 import dev.pgcdc.event.DebeziumEnvelope;
 import dev.pgcdc.event.LogicalMessage;
+import dev.pgcdc.event.Operation;
 import org.apache.camel.Exchange;
 import org.apache.camel.builder.RouteBuilder;
 import org.junit.jupiter.api.Test;
@@ -242,5 +243,18 @@ class ChangeModelTest extends CdcTestSupport {
         assertThat(message.getContent()).isEqualTo("hello");
         assertThat(new ObjectMapper().writeValueAsString(message)).startsWith("{\"op\":\"m\",\"prefix\":\"p\","
                 + "\"content\":\"hello\",\"transactional\":false");
+    }
+
+    @Test
+    void rawTextValuesInSnapshotRowsAsInStreamedOnes() throws Exception {
+        String slot = uniqueSlot("rawsnap");
+        String table = slot + "_t";
+        pg().execute("CREATE TABLE " + table + " (id int PRIMARY KEY, at timestamptz, n numeric[])",
+                "INSERT INTO " + table + " VALUES (1, '2026-01-02 03:04:05+00', '{1.50,NULL}')");
+        Exchanges exchanges = consume(slot, "tables=public." + table + "&valueFormat=text&snapshotMode=initial");
+        ChangeEvent read = body(exchanges.await(1).get(0));
+        assertThat(read.getOp()).isEqualTo(Operation.READ);
+        assertThat(read.getAfter()).containsEntry("id", "1").containsEntry("at", "2026-01-02 03:04:05+00")
+                .containsEntry("n", "{1.50,NULL}");
     }
 }
