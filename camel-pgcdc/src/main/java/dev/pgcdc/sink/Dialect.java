@@ -76,6 +76,15 @@ abstract class Dialect {
         return "";
     }
 
+    /**
+     * A name as a {@link DatabaseMetaData} search pattern that matches only itself: {@code _} and {@code %} are
+     * wildcards there, and names may contain them (a table {@code a_b} must not also find {@code axb}'s columns).
+     */
+    static String exactPattern(DatabaseMetaData metadata, String name) throws SQLException {
+        String escape = metadata.getSearchStringEscape();
+        return name.replace(escape, escape + escape).replace("_", escape + "_").replace("%", escape + "%");
+    }
+
     /** A column name as the target compares it (MariaDB's column names ignore case). */
     String columnKey(String column) {
         return column;

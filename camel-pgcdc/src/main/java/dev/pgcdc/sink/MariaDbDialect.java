@@ -207,7 +207,7 @@ final class MariaDbDialect extends Dialect {
 
     @Override
     ResultSet columns(DatabaseMetaData metadata, TableName table) throws SQLException {
-        return metadata.getColumns(table.schema(), null, table.name(), null);
+        return metadata.getColumns(table.schema(), null, exactPattern(metadata, table.name()), null);
     }
 
     @Override

@@ -150,7 +150,8 @@ final class PostgresDialect extends Dialect {
 
     @Override
     ResultSet columns(DatabaseMetaData metadata, TableName table) throws SQLException {
-        return metadata.getColumns(null, table.schema(), table.name(), null);
+        return metadata.getColumns(null, exactPattern(metadata, table.schema()),
+                exactPattern(metadata, table.name()), null);
     }
 
     @Override

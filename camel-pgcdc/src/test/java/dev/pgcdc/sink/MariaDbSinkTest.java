@@ -204,7 +204,9 @@ class MariaDbSinkTest extends SinkTestSupport {
         for (String slot : List.of(missingTable, missingColumn, noKey)) {
             pg().execute("CREATE TABLE " + slot + "_t (id int PRIMARY KEY, name text)");
         }
-        target().execute("CREATE TABLE " + missingColumn + "_t (id INT PRIMARY KEY)",
+        // a look-alike of the missing table: '_' is a wildcard in JDBC metadata patterns, and must not match it
+        target().execute("CREATE TABLE " + (missingTable + "_t").replace('_', 'x') + " (id INT PRIMARY KEY, name TEXT)",
+                "CREATE TABLE " + missingColumn + "_t (id INT PRIMARY KEY)",
                 appendTable(noKey + "_t", "DATETIME(6)"), "ALTER TABLE " + noKey + "_t DROP PRIMARY KEY");
         FailedChanges tableFailures = failingRoute(missingTable, missingTable + "_t", "");
         FailedChanges columnFailures = failingRoute(missingColumn, missingColumn + "_t", "");
