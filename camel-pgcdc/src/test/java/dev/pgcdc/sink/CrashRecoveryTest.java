@@ -20,8 +20,9 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The issue's acceptance test: a random workload on the source, replicated by a route in a child JVM into a PostgreSQL
- * mirror, a PostgreSQL history (append) and a MariaDB mirror; the child is killed with SIGKILL twice along the way and
- * restarted. At the end both mirrors equal the source row for row and the history holds every change exactly once.
+ * mirror, a PostgreSQL history (append), a MariaDB mirror and a MariaDB history; the child is killed with SIGKILL twice
+ * along the way and restarted. At the end both mirrors equal the source row for row and both histories hold every
+ * change exactly once.
  */
 class CrashRecoveryTest extends CdcTestSupport {
 
@@ -74,13 +75,17 @@ class CrashRecoveryTest extends CdcTestSupport {
                         + " _pgcdc_op char(1), _pgcdc_commit_lsn bigint, _pgcdc_seq bigint, _pgcdc_lsn bigint,"
                         + " _pgcdc_commit_ts timestamptz, PRIMARY KEY (_pgcdc_commit_lsn, _pgcdc_seq))");
         maria().execute("CREATE TABLE " + table + " (id INT PRIMARY KEY, name TEXT, amount DECIMAL(12,2),"
-                + " at DATETIME(6), doc LONGTEXT)");
+                + " at DATETIME(6), doc LONGTEXT)", "CREATE TABLE history (id INT, name TEXT, amount DECIMAL(12,2),"
+                + " at DATETIME(6), doc LONGTEXT, _pgcdc_op CHAR(1), _pgcdc_commit_lsn BIGINT, _pgcdc_seq BIGINT,"
+                + " _pgcdc_lsn BIGINT, _pgcdc_commit_ts DATETIME(6), PRIMARY KEY (_pgcdc_commit_lsn, _pgcdc_seq))");
 
         String pgSink = "?jdbcUrl=" + pg().jdbcUrl(TARGET) + "&user=" + pg().superuser();
         String[] routeArgs = {uri(slot, "tables=" + table + "&maxInflight=200"),
                 "pgcdc-sink:mirror" + pgSink + "&batchSize=100",
                 "pgcdc-sink:history" + pgSink + "&mode=append&tableMapping=" + table + ":history&batchSize=100",
-                "pgcdc-sink:maria?jdbcUrl=" + SqlDatabase.mariaDbUrl(MARIA_DB) + "&user=root&targetSchema=" + MARIA_DB + "&batchSize=100"};
+                "pgcdc-sink:maria?jdbcUrl=" + SqlDatabase.mariaDbUrl(MARIA_DB) + "&user=root&targetSchema=" + MARIA_DB + "&batchSize=100",
+                "pgcdc-sink:mariahistory?jdbcUrl=" + SqlDatabase.mariaDbUrl(MARIA_DB) + "&user=root&mode=append"
+                        + "&tableMapping=" + table + ":" + MARIA_DB + ".history&batchSize=100"};
 
         Workload workload = new Workload(table, new Random(42));
         Thread writer = new Thread(() -> workload.run(400), "workload");
@@ -114,6 +119,10 @@ class CrashRecoveryTest extends CdcTestSupport {
             // the mirrors are complete, and the history's sink comes before MariaDB's in the route: it is complete too
             assertThat(target.strings("SELECT _pgcdc_op || coalesce(id::text, '') FROM history"
                     + " ORDER BY _pgcdc_commit_lsn, _pgcdc_seq")).containsExactlyElementsOf(changes);
+            // MariaDB's history is the route's last step: wait for it, then it must hold each change exactly once
+            Await.until("MariaDB history complete", Duration.ofSeconds(60), () -> maria().strings(
+                    "SELECT concat(_pgcdc_op, coalesce(id, '')) FROM history ORDER BY _pgcdc_commit_lsn, _pgcdc_seq"),
+                    changes::equals);
         } finally {
             child.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
         }
