@@ -138,6 +138,20 @@ class PostgresSinkTest extends SinkTestSupport {
     }
 
     @Test
+    void applyTruncateFalseKeepsTheTargetRowsAcrossASourceTruncate() throws Exception {
+        String slot = uniqueSlot("keeptrunc");
+        String table = slot + "_t";
+        createBoth(table, "id int PRIMARY KEY, name text, doc text");
+        route(slot, table, "applyTruncate=false");
+        pg().execute("INSERT INTO " + table + " VALUES (1, 'a', 'x'), (2, 'b', 'y')", "TRUNCATE " + table,
+                "INSERT INTO " + table + " VALUES (3, 'c', 'z')");
+        // row 3 follows the truncate: once it is applied, the truncate was handled (and ignored)
+        Await.until("rows 1, 2 and 3 in the target", Duration.ofSeconds(30),
+                () -> target().strings("SELECT coalesce(string_agg(id::text, ',' ORDER BY id), '') FROM " + table),
+                List.of("1,2,3")::equals);
+    }
+
+    @Test
     void eachBadTargetIsAClearErrorOnItsExchange() throws Exception {
         String slot = uniqueSlot("bad");
         String[] tables = {slot + "_nowhere", slot + "_checked", slot + "_nokey", slot + "_log"};
