@@ -9,9 +9,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
-import dev.pgcdc.PgCdcConstants;
+import dev.pgcdc.ChangePlace;
 import dev.pgcdc.event.ChangeEvent;
-import dev.pgcdc.event.Lsn;
 import org.apache.camel.AsyncCallback;
 import org.apache.camel.Exchange;
 import org.slf4j.Logger;
@@ -52,6 +51,11 @@ final class SinkWriter implements Runnable {
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition changed = lock.newCondition();
     private final ArrayDeque<Pending> queue = new ArrayDeque<>();
+    /**
+     * How many queued changes, from the oldest, make up complete transactions: kept up to date as changes arrive, so
+     * that neither the submitting thread nor the writer scans the queue per change.
+     */
+    private int completeCount;
     private boolean stopping;
     private boolean stopped;
 
@@ -78,8 +82,7 @@ final class SinkWriter implements Runnable {
     /** Queues the exchange's change; the callback is called once it is committed or has failed. */
     void submit(Exchange exchange, ChangeEvent change, AsyncCallback callback) {
         Pending pending = new Pending(exchange, callback, change,
-                exchange.getIn().getHeader(PgCdcConstants.POSITION, Long.class),
-                Boolean.TRUE.equals(exchange.getIn().getHeader(PgCdcConstants.LAST_IN_TRANSACTION, Boolean.class)),
+                ChangePlace.position(exchange.getIn()), ChangePlace.lastInTransaction(exchange.getIn()),
                 System.nanoTime());
         lock.lock();
         try {
@@ -88,8 +91,21 @@ final class SinkWriter implements Runnable {
                 callback.done(true);
                 return;
             }
+            Pending previous = queue.peekLast();
             queue.add(pending);
-            changed.signal();
+            int complete = completeCount;
+            if (previous != null && previous.change.getCommitLsn() != null
+                    && !previous.change.getCommitLsn().equals(change.getCommitLsn())) {
+                completeCount = queue.size() - 1; // a new transaction: the ones before it are complete
+            }
+            if (pending.last) {
+                completeCount = queue.size();
+            }
+            // Wake the writer only when it has something new to decide: a first change (its batchTimeout starts), a
+            // batch that became ready. Waking it per change costs a thread switch per change and gains nothing.
+            if (queue.size() == 1 || completeCount != complete || queue.size() == batchSize) {
+                changed.signal();
+            }
         } finally {
             lock.unlock();
         }
@@ -141,6 +157,7 @@ final class SinkWriter implements Runnable {
                     for (int i = 0; i < ready; i++) {
                         taken.add(queue.pollFirst());
                     }
+                    completeCount = Math.max(0, completeCount - ready);
                     return taken;
                 }
                 changed.awaitNanos(batchTimeoutNanos - waited);
@@ -156,21 +173,10 @@ final class SinkWriter implements Runnable {
         if (size >= batchSize) {
             return batchSize;
         }
-        if (stopping || queue.peekLast().last || oldestWaitedNanos >= batchTimeoutNanos) {
+        if (stopping || oldestWaitedNanos >= batchTimeoutNanos) {
             return size;
         }
-        int completeTransactions = 0;
-        int index = 0;
-        Lsn previous = null;
-        for (Pending pending : queue) {
-            Lsn commit = pending.change.getCommitLsn();
-            if (previous != null && !previous.equals(commit)) {
-                completeTransactions = index;
-            }
-            previous = commit;
-            index++;
-        }
-        return completeTransactions;
+        return completeCount;
     }
 
     private void write(List<Pending> items) {
@@ -214,6 +220,7 @@ final class SinkWriter implements Runnable {
                 pending.callback.done(false);
             }
             queue.clear();
+            completeCount = 0;
         } finally {
             lock.unlock();
         }
