@@ -31,6 +31,14 @@ final class ChangeMessage extends DefaultMessage {
         setBody(body);
     }
 
+    /**
+     * The change's place in its transaction as the headers would give it, or null once the headers exist (the route
+     * may have changed them since, so then they are what counts).
+     */
+    Delivery untouchedDelivery() {
+        return hasPopulatedHeaders() ? null : delivery;
+    }
+
     @Override
     protected boolean isPopulateHeadersSupported() {
         return true;

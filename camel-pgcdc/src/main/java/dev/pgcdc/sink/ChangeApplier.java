@@ -145,8 +145,7 @@ final class ChangeApplier {
     private void upsert(Row row, Row key, TargetTable table, StatementBatch batch) throws SQLException {
         table.requireColumns(row.columns, "(written by the change)");
         table.requireUniqueKey(key.columns, "(the source table's key, which upserts match rows by)");
-        List<String> update = row.columns.stream().filter(c -> !key.columns.contains(c)).toList();
-        batch.add(sql.insert(table.name(), row.columns, key.columns, update), row.values);
+        batch.add(sql.upsert(table.name(), row.columns, key.columns), row.values);
     }
 
     private void remove(Row key, boolean soft, TableName target, StatementBatch batch) throws SQLException {

@@ -5,6 +5,7 @@ import java.util.concurrent.ExecutorService;
 import dev.pgcdc.event.ChangeEvent;
 import org.apache.camel.AsyncCallback;
 import org.apache.camel.Exchange;
+import org.apache.camel.spi.ExecutorServiceManager;
 import org.apache.camel.support.DefaultAsyncProducer;
 
 /**
@@ -18,6 +19,7 @@ public class PgCdcSinkProducer extends DefaultAsyncProducer {
     private final SinkRules rules;
     private SinkWriter writer;
     private ExecutorService executor;
+    private ExecutorService completer;
 
     PgCdcSinkProducer(PgCdcSinkEndpoint endpoint, TargetDatabase database, SinkRules rules) {
         super(endpoint);
@@ -47,9 +49,10 @@ public class PgCdcSinkProducer extends DefaultAsyncProducer {
     protected void doStart() throws Exception {
         super.doStart();
         PgCdcSinkConfiguration configuration = getEndpoint().getConfiguration();
-        writer = new SinkWriter(configuration, database, rules);
-        executor = getEndpoint().getCamelContext().getExecutorServiceManager()
-                .newSingleThreadExecutor(this, "pgcdc-sink-" + configuration.getName());
+        ExecutorServiceManager executors = getEndpoint().getCamelContext().getExecutorServiceManager();
+        completer = executors.newSingleThreadExecutor(this, "pgcdc-sink-" + configuration.getName() + "-completer");
+        writer = new SinkWriter(configuration, database, rules, completer);
+        executor = executors.newSingleThreadExecutor(this, "pgcdc-sink-" + configuration.getName());
         executor.execute(writer);
     }
 
@@ -57,7 +60,9 @@ public class PgCdcSinkProducer extends DefaultAsyncProducer {
     protected void doStop() throws Exception {
         writer.stop();
         // the writer applies what is queued and ends; shutdown waits for that as Camel's shutdown strategy allows
-        getEndpoint().getCamelContext().getExecutorServiceManager().shutdownGraceful(executor);
+        ExecutorServiceManager executors = getEndpoint().getCamelContext().getExecutorServiceManager();
+        executors.shutdownGraceful(executor);
+        executors.shutdownGraceful(completer); // after the writer: it completes what the writer handed over
         super.doStop();
     }
 }

@@ -29,6 +29,15 @@ final class SqlBuilder {
                 + dialect.onConflict(key, update));
     }
 
+    /**
+     * Insert, and on a conflict of {@code key} update the other columns. Those are worked out only when the text is
+     * built, not for every change.
+     */
+    String upsert(TableName table, List<String> columns, List<String> key) {
+        return cached(List.of("upsert", table, columns, key), () -> insert(table, columns, key,
+                columns.stream().filter(c -> !key.contains(c)).toList()));
+    }
+
     String delete(TableName table, List<String> key) {
         return cached(List.of("delete", table, key), () -> "DELETE FROM " + dialect.quote(table) + where(key));
     }

@@ -23,6 +23,8 @@ final class TargetTable {
     private final List<Set<String>> uniqueKeys;
     /** Keys already found among {@link #uniqueKeys}: the check runs for every change, the search once. */
     private final Set<Collection<String>> verifiedKeys = new HashSet<>();
+    /** Column lists already found in {@link #columns}: a table sees few distinct ones, so each is checked once. */
+    private final Set<Collection<String>> verifiedColumns = new HashSet<>();
 
     private TargetTable(TableName name, Dialect dialect, Set<String> columns, List<Set<String>> uniqueKeys) {
         this.name = name;
@@ -72,11 +74,15 @@ final class TargetTable {
 
     /** Fails unless every column exists in the table. */
     void requireColumns(Collection<String> wanted, String why) {
+        if (verifiedColumns.contains(wanted)) {
+            return;
+        }
         List<String> missing = wanted.stream().filter(c -> !columns.contains(dialect.columnKey(c))).toList();
         if (!missing.isEmpty()) {
             throw new SinkException("Target table " + name + " has no column(s) " + missing + " " + why
                     + ": add them, or leave them out with excludeColumns");
         }
+        verifiedColumns.add(List.copyOf(wanted));
     }
 
     /** Fails unless a primary key or unique index consists of exactly these columns (what an upsert relies on). */

@@ -82,7 +82,9 @@ final class Report {
                 .append("| applier | rows/s | seconds | CPU µs/change | peak RSS MB |\n|---|---:|---:|---:|---:|\n");
         String[][] rows = {{"pgcdcDrain", "pgcdc drain without a sink (reference)", "changesPerSecond"},
                 {"upsert", "pgcdc → pgcdc-sink, upsert", "rowsPerSecond"},
+                {"upsertBaseline", "baseline build → pgcdc-sink, upsert", "rowsPerSecond"},
                 {"append", "pgcdc → pgcdc-sink, append", "rowsPerSecond"},
+                {"appendBaseline", "baseline build → pgcdc-sink, append", "rowsPerSecond"},
                 {"jdbcBatches", "plain JDBC, same changes, batches of " + sink.get("batchSize") + " (reference)",
                         "rowsPerSecond"},
                 {"copyIn", "COPY FROM STDIN, as many rows (reference)", "rowsPerSecond"}};

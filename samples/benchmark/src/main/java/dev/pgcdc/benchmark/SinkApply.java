@@ -1,6 +1,7 @@
 package dev.pgcdc.benchmark;
 
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
@@ -22,7 +23,9 @@ import org.postgresql.copy.CopyIn;
  * <p>References, measured in the same run: pgcdc draining the same backlog without a sink (what the sink could get at
  * most), and a plain JDBC client applying the same changes to the same target: the same statements (upserts for
  * inserts and updates, deletes by key), sent as JDBC batches of {@code batchSize}, one transaction per batch, and
- * {@code COPY FROM STDIN} of as many rows (what the target takes at best).
+ * {@code COPY FROM STDIN} of as many rows (what the target takes at best). With {@code --baseline-jar}, the older
+ * build's sink applies the same backlog too (from slots and into tables of its own), before and after the current
+ * build's runs.
  */
 final class SinkApply {
 
@@ -32,6 +35,9 @@ final class SinkApply {
     private static final String UPSERT = "sink_upsert";
     private static final String APPEND = "sink_append";
     private static final String DRAIN = "sink_drain";
+    /** With {@code --baseline-jar}: the same two runs with the older build, into tables of their own. */
+    private static final String UPSERT_BASELINE = "sink_upsert_baseline";
+    private static final String APPEND_BASELINE = "sink_append_baseline";
     private static final String COLUMNS = "id bigint PRIMARY KEY, k int, payload text, ts timestamptz";
     private static final String HISTORY_COLUMNS = "id bigint, k int, payload text, ts timestamptz,"
             + " _pgcdc_op char(1), _pgcdc_commit_lsn bigint, _pgcdc_seq bigint, _pgcdc_lsn bigint,"
@@ -53,6 +59,12 @@ final class SinkApply {
         cluster.createDatabase(TARGET_DATABASE);
         target(run, "CREATE TABLE bench (" + COLUMNS + ")", "CREATE TABLE bench_history (" + HISTORY_COLUMNS + ")",
                 "CREATE TABLE bench_jdbc (" + COLUMNS + ")", "CREATE TABLE bench_copy (" + COLUMNS + ")");
+        boolean baseline = run.baselineJar() != null;
+        if (baseline) {
+            target(run, "CREATE TABLE bench_baseline (" + COLUMNS + ")",
+                    "CREATE TABLE bench_history_baseline (" + HISTORY_COLUMNS + ")");
+            run.slots().create(UPSERT_BASELINE, APPEND_BASELINE);
+        }
         run.slots().create(DRAIN, UPSERT, APPEND);
         run.workload().writeBacklog(size);
         String sourceContent = cluster.queryForObject(String.format(CONTENT, "bench"), String.class);
@@ -65,15 +77,22 @@ final class SinkApply {
         figures.put("pgcdcDrain", StreamingDrain.withRate(run.consumers().pgcdc("pgcdc-sink-drain", "drain", DRAIN,
                 changes, 0, timeout, null).result(timeout), changes));
 
-        Map<String, Object> upsert = sink(run, "pgcdc-sink-upsert", UPSERT, "", changes, timeout);
-        require("upsert target bench equal to the source", sourceContent,
-                targetString(run, String.format(CONTENT, "bench")));
+        // with a baseline the builds alternate (baseline, current, current, baseline), so that a change in the
+        // machine's load during the part weighs on both alike
+        if (baseline) {
+            figures.put("upsertBaseline", upsert(run, "pgcdc-baseline-sink-upsert", UPSERT_BASELINE, "bench_baseline",
+                    sourceContent, changes, timeout, run.baselineJar()));
+        }
+        Map<String, Object> upsert = upsert(run, "pgcdc-sink-upsert", UPSERT, "bench", sourceContent, changes,
+                timeout, null);
         figures.put("upsert", upsert);
-        Map<String, Object> append = sink(run, "pgcdc-sink-append", APPEND,
-                "&mode=append&tableMapping=" + Workload.TABLE + ":public.bench_history", changes, timeout);
-        require("append target bench_history holding every change", String.valueOf(changes),
-                targetString(run, "SELECT count(*) FROM bench_history"));
+        Map<String, Object> append = append(run, "pgcdc-sink-append", APPEND, "bench_history", changes, timeout,
+                null);
         figures.put("append", append);
+        if (baseline) {
+            figures.put("appendBaseline", append(run, "pgcdc-baseline-sink-append", APPEND_BASELINE,
+                    "bench_history_baseline", changes, timeout, run.baselineJar()));
+        }
 
         Map<String, Object> jdbc = timed(changes, () -> jdbcBatches(run, size));
         require("JDBC reference rows", String.valueOf(rows), targetString(run, "SELECT count(*) FROM bench_jdbc"));
@@ -88,18 +107,48 @@ final class SinkApply {
         ratios.put("upsertToCopyIn", Run.ratio(upsertRate, map(figures, "copyIn").get("rowsPerSecond")));
         ratios.put("appendToDrain", Run.ratio(appendRate, map(figures, "pgcdcDrain").get("changesPerSecond")));
         ratios.put("appendToJdbcBatches", Run.ratio(appendRate, jdbc.get("rowsPerSecond")));
+        if (baseline) {
+            ratios.put("upsertToBaseline", Run.ratio(upsertRate, map(figures, "upsertBaseline").get("rowsPerSecond")));
+            ratios.put("upsertCpuToBaseline", Run.ratio(upsert.get("cpuMicrosPerChange"),
+                    map(figures, "upsertBaseline").get("cpuMicrosPerChange")));
+            ratios.put("appendToBaseline", Run.ratio(appendRate, map(figures, "appendBaseline").get("rowsPerSecond")));
+            ratios.put("appendCpuToBaseline", Run.ratio(append.get("cpuMicrosPerChange"),
+                    map(figures, "appendBaseline").get("cpuMicrosPerChange")));
+            run.slots().drop(UPSERT_BASELINE, APPEND_BASELINE);
+        }
         figures.put("ratios", ratios);
         run.slots().drop(DRAIN, UPSERT, APPEND);
         return figures;
     }
 
+    /** An upsert run into {@code table}, checked to end equal to the source. */
+    private static Map<String, Object> upsert(Run run, String name, String slot, String table, String sourceContent,
+                                              long changes, Duration timeout, Path camelPgcdcJar) throws Exception {
+        Map<String, Object> figures = sink(run, name, slot, "&tableMapping=" + Workload.TABLE + ":public." + table,
+                changes, timeout, camelPgcdcJar);
+        require("upsert target " + table + " equal to the source", sourceContent,
+                targetString(run, String.format(CONTENT, table)));
+        return figures;
+    }
+
+    /** An append run into {@code table}, checked to hold one row per change. */
+    private static Map<String, Object> append(Run run, String name, String slot, String table, long changes,
+                                              Duration timeout, Path camelPgcdcJar) throws Exception {
+        Map<String, Object> figures = sink(run, name, slot, "&mode=append&tableMapping=" + Workload.TABLE
+                + ":public." + table, changes, timeout, camelPgcdcJar);
+        require("append target " + table + " holding every change", String.valueOf(changes),
+                targetString(run, "SELECT count(*) FROM " + table));
+        return figures;
+    }
+
     /** One probe run through pgcdc-sink; its figures with the rate of rows applied in front. */
     private static Map<String, Object> sink(Run run, String name, String slot, String options, long changes,
-                                            Duration timeout) throws Exception {
+                                            Duration timeout, Path camelPgcdcJar) throws Exception {
         PostgresServer cluster = run.cluster();
         String uri = "pgcdc-sink:" + slot + "?jdbcUrl=" + cluster.jdbcUrl(TARGET_DATABASE) + "&user="
                 + cluster.superuser() + "&password=RAW(" + cluster.superuserPassword() + ")" + options;
-        Map<String, Object> probe = run.consumers().pgcdcSink(name, slot, changes, uri, timeout).result(timeout);
+        Map<String, Object> probe = run.consumers().pgcdcSink(name, slot, changes, uri, timeout, camelPgcdcJar)
+                .result(timeout);
         StreamingDrain.requireComplete(probe);
         return SnapshotRead.withRowRate(probe, changes);
     }
