@@ -1,8 +1,6 @@
 package dev.pgcdc.decode;
 
-import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
-import java.util.UUID;
 
 /**
  * Converts a built-in scalar value in PostgreSQL's text output format to a Java value, by type OID.
@@ -35,7 +33,10 @@ public final class TextValueDecoder {
     private TextValueDecoder() {
     }
 
-    /** Decodes {@code len} UTF-8 bytes at {@code off}; the fast paths read the bytes directly. */
+    /**
+     * Decodes {@code len} UTF-8 bytes at {@code off}. Every parsed type reads the bytes directly (the snapshot
+     * decodes each column of each row here): only the types whose value is a String make one.
+     */
     public static Object decode(int typeOid, byte[] buf, int off, int len) {
         switch (typeOid) {
             case PgType.INT2:
@@ -46,70 +47,66 @@ public final class TextValueDecoder {
                 return parseLong(buf, off, len, Long.MIN_VALUE, Long.MAX_VALUE);
             case PgType.BOOL:
                 return parseBool(len == 0 ? 0 : buf[off]);
+            case PgType.NUMERIC:
+                return NumberText.numeric(buf, off, len);
+            case PgType.FLOAT4:
+                return NumberText.float4(buf, off, len);
+            case PgType.FLOAT8:
+                return NumberText.float8(buf, off, len);
+            case PgType.DATE:
+                return DateTimeText.parseDate(buf, off, len);
+            case PgType.TIME:
+                return DateTimeText.parseTime(buf, off, len);
+            case PgType.TIMETZ:
+                return DateTimeText.parseTimeTz(buf, off, len);
+            case PgType.TIMESTAMP:
+                return DateTimeText.parseTimestamp(buf, off, len);
+            case PgType.TIMESTAMPTZ:
+                return DateTimeText.parseTimestampTz(buf, off, len);
+            case PgType.UUID:
+                return UuidText.parse(buf, off, len);
             case PgType.BYTEA:
                 return parseByteaHex(buf, off, len);
             default:
-                return decode(typeOid, new String(buf, off, len, StandardCharsets.UTF_8));
+                return fromStringForm(typeOid, new String(buf, off, len, StandardCharsets.UTF_8));
         }
     }
 
+    /** A value that is already a String (array elements, composite fields): the same conversion as from bytes. */
     public static Object decode(int typeOid, String text) {
+        if (!parsedFromBytes(typeOid)) {
+            return fromStringForm(typeOid, text);
+        }
+        byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
+        return decode(typeOid, bytes, 0, bytes.length);
+    }
+
+    /** Whether {@link #decode(int, byte[], int, int)} parses the type's bytes rather than making a String first. */
+    private static boolean parsedFromBytes(int typeOid) {
         switch (typeOid) {
-            case PgType.TEXT:
-            case PgType.VARCHAR:
-            case PgType.BPCHAR:
-            case PgType.NAME:
-            case PgType.CHAR:
-            case PgType.OID:
-                return text;
             case PgType.INT2:
-                return Short.parseShort(text);
             case PgType.INT4:
-                return Integer.parseInt(text);
             case PgType.INT8:
-                return Long.parseLong(text);
             case PgType.BOOL:
-                return parseBool(text.isEmpty() ? 0 : (byte) text.charAt(0));
             case PgType.NUMERIC:
-                return parseNumeric(text);
             case PgType.FLOAT4:
-                return Float.parseFloat(text); // accepts NaN, Infinity, -Infinity as PostgreSQL prints them
             case PgType.FLOAT8:
-                return Double.parseDouble(text);
             case PgType.DATE:
-                return DateTimeText.parseDate(text);
             case PgType.TIME:
-                return DateTimeText.parseTime(text);
             case PgType.TIMETZ:
-                return DateTimeText.parseTimeTz(text);
             case PgType.TIMESTAMP:
-                return DateTimeText.parseTimestamp(text);
             case PgType.TIMESTAMPTZ:
-                return DateTimeText.parseTimestampTz(text);
             case PgType.UUID:
-                return UUID.fromString(text);
-            case PgType.JSON:
-            case PgType.JSONB:
-                return JsonText.parse(text);
             case PgType.BYTEA:
-                byte[] bytes = text.getBytes(StandardCharsets.US_ASCII);
-                return parseByteaHex(bytes, 0, bytes.length);
+                return true;
             default:
-                return text;
+                return false;
         }
     }
 
-    private static Object parseNumeric(String text) {
-        switch (text) {
-            case "NaN":
-                return Double.NaN;
-            case "Infinity":
-                return Double.POSITIVE_INFINITY;
-            case "-Infinity":
-                return Double.NEGATIVE_INFINITY;
-            default:
-                return new BigDecimal(text);
-        }
+    /** The types whose value is built from the String: json/jsonb as a tree, every other one the String itself. */
+    private static Object fromStringForm(int typeOid, String text) {
+        return typeOid == PgType.JSON || typeOid == PgType.JSONB ? JsonText.parse(text) : text;
     }
 
     private static Boolean parseBool(int c) {
@@ -160,15 +157,10 @@ public final class TextValueDecoder {
     }
 
     private static int hexDigit(byte c) {
-        if (c >= '0' && c <= '9') {
-            return c - '0';
+        int value = HexDigit.value(c);
+        if (value < 0) {
+            throw new IllegalArgumentException("bytea has a non-hex digit '" + (char) c + "'");
         }
-        if (c >= 'a' && c <= 'f') {
-            return c - 'a' + 10;
-        }
-        if (c >= 'A' && c <= 'F') {
-            return c - 'A' + 10;
-        }
-        throw new IllegalArgumentException("bytea has a non-hex digit '" + (char) c + "'");
+        return value;
     }
 }

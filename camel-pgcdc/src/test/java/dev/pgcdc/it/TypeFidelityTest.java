@@ -68,6 +68,14 @@ class TypeFidelityTest extends CdcTestSupport {
             col("c_ts", "timestamp", "'2026-11-22 10:00:00.123456'", "'-infinity'", "'0044-03-15 12:00:00 BC'"),
             col("c_tstz", "timestamptz", "'2026-11-22 10:00:00.123456+00'", "'infinity'",
                     "'1999-12-31 23:59:59.1+05:30'"),
+            // edge cases of the byte-level parsers: BC leap days (1 BC and 5 BC are ISO years 0 and -4), years
+            // beyond 9999, a historic offset with seconds, floats with exponents and a negative zero
+            col("c_date_edge", "date", "'0001-02-29 BC'", "'10000-01-01'", "'-infinity'"),
+            col("c_ts_edge", "timestamp", "'0005-02-29 23:59:59.000001 BC'", "'10000-01-01 00:00:00'", "'infinity'"),
+            col("c_tstz_edge", "timestamptz", "'0005-02-29 12:00:00+00 BC'", "'10000-01-01 00:00:00.5+00'",
+                    "'1890-01-01 00:00:00-03:00:15'"),
+            col("c_f8_edge", "double precision", "1.5e-07", "'-0'", "'NaN'"),
+            col("c_f4_edge", "real", "3.4028235e+38", "1.5e-07", "'Infinity'"),
             col("c_interval", "interval", "'1 year 2 mons 3 days 04:05:06.789'", "'-1 days +02:03:04'",
                     "'-1 year -2 mons +3 days -04:05:06.5'"),
             col("c_inet", "inet", "'192.168.0.1'", "'2001:db8::1/64'", "'::ffff:1.2.3.4'"),

@@ -3,6 +3,7 @@ package dev.pgcdc.benchmark;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -114,6 +115,19 @@ final class Report {
             }
         }
         md.append("\nRatios: ").append(map(snapshot, "ratios")).append("\n\n");
+        if (snapshot.get("baselineRounds") instanceof List<?> rounds) {
+            md.append("Baseline and this build alternately (1 worker):\n\n| round | baseline rows/s | rows/s |"
+                    + " baseline CPU µs/row | CPU µs/row |\n|---:|---:|---:|---:|---:|\n");
+            int round = 1;
+            for (Object pair : rounds) {
+                Map<?, ?> baseline = (Map<?, ?>) ((Map<?, ?>) pair).get("baseline");
+                Map<?, ?> current = (Map<?, ?>) ((Map<?, ?>) pair).get("current");
+                md.append("| ").append(round++).append(" | ").append(baseline.get("rowsPerSecond")).append(" | ")
+                        .append(current.get("rowsPerSecond")).append(" | ").append(baseline.get("cpuMicrosPerChange"))
+                        .append(" | ").append(current.get("cpuMicrosPerChange")).append(" |\n");
+            }
+            md.append("\n");
+        }
     }
 
     private static void liveLag(StringBuilder md, Map<String, Object> lag) {

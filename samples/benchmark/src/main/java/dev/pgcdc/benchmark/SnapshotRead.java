@@ -2,7 +2,9 @@ package dev.pgcdc.benchmark;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -19,6 +21,9 @@ final class SnapshotRead {
      * second figure shows what the setting costs or gains, not a split of the table.
      */
     private static final int[] WORKERS = {1, Math.max(2, Runtime.getRuntime().availableProcessors())};
+
+    /** Rounds of baseline and current build with {@code --baseline-jar}. */
+    private static final int BASELINE_ROUNDS = 3;
 
     private SnapshotRead() {
     }
@@ -45,7 +50,9 @@ final class SnapshotRead {
             figures.put(workers == 1 ? "pgcdc1Worker" : "pgcdcNWorkers", pgcdc(run, "", workers, null));
         }
         if (run.baselineJar() != null) {
-            figures.put("pgcdcBaseline1Worker", pgcdc(run, "baseline-", 1, run.baselineJar()));
+            List<Map<String, Object>> rounds = baselineRounds(run);
+            figures.put("pgcdcBaseline1Worker", rounds.get(0).get("baseline"));
+            figures.put("baselineRounds", rounds);
         }
 
         Map<String, Object> debezium = run.consumers().debezium("debezium-snapshot", "snapshot", DEBEZIUM, rows, timeout)
@@ -64,6 +71,21 @@ final class SnapshotRead {
         figures.put("ratios", ratios);
         run.slots().drop(DEBEZIUM);
         return figures;
+    }
+
+    /**
+     * One-worker snapshots of the baseline build and this one, alternately: the shared machine's load moves between
+     * probes, so each round pairs the two builds under about the same load.
+     */
+    private static List<Map<String, Object>> baselineRounds(Run run) throws Exception {
+        List<Map<String, Object>> rounds = new ArrayList<>();
+        for (int round = 1; round <= BASELINE_ROUNDS; round++) {
+            Map<String, Object> pair = new LinkedHashMap<>();
+            pair.put("baseline", pgcdc(run, "baseline-" + round + "-", 1, run.baselineJar()));
+            pair.put("current", pgcdc(run, "current-" + round + "-", 1, null));
+            rounds.add(pair);
+        }
+        return rounds;
     }
 
     private static Map<String, Object> pgcdc(Run run, String prefix, int workers, Path jar)
