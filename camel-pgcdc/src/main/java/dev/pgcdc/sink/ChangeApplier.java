@@ -64,7 +64,7 @@ final class ChangeApplier {
      * Adds the change's statements to the batch.
      *
      * @param position the change's position in its transaction (append mode's unique key), or null if unknown
-     * @param source   the catalog of the change's source, asked only when a missing target table is to be created
+     * @param source   the catalog of the change's source, asked only when a target table or column is to be created
      */
     void apply(ChangeEvent change, Long position, Supplier<SourceCatalog> source, StatementBatch batch)
             throws SQLException {
@@ -73,6 +73,9 @@ final class ChangeApplier {
         }
         SinkRules.TableRule rule = rules.rule(change.getSchema(), change.getTable());
         TargetTable table = table(batch, rule, change, source);
+        if (creator != null) {
+            table = withSourceColumns(batch, rule, table, change, source);
+        }
         switch (rule.mode()) {
             case APPEND -> append(change, position, rule, table, batch);
             case UPSERT, SOFT_DELETE -> mirror(change, rule, table, batch);
@@ -99,6 +102,26 @@ final class ChangeApplier {
             tables.put(rule.target(), table);
         }
         return table;
+    }
+
+    /**
+     * createTables: columns the change writes that the target table lacks (added at the source since the table was
+     * made) are added first, so the change is written whole.
+     */
+    private TargetTable withSourceColumns(StatementBatch batch, SinkRules.TableRule rule, TargetTable table,
+                                          ChangeEvent change, Supplier<SourceCatalog> source) throws SQLException {
+        Map<String, Object> image = change.getAfter() != null ? change.getAfter() : change.getBefore();
+        if (image == null) {
+            return table;
+        }
+        List<String> missing = table.missing(image.keySet().stream().filter(rule::writes).toList());
+        if (missing.isEmpty()) {
+            return table;
+        }
+        batch.flush(); // MariaDB commits at DDL: what is pending goes first, in order
+        creator.addColumns(batch.connection(), source.get().describe(rule.source()), rule, missing);
+        tables.remove(rule.target());
+        return table(batch, rule, change, source);
     }
 
     /** Creates the missing target table, keyed by the change's key (a truncate has none: the source's key). */

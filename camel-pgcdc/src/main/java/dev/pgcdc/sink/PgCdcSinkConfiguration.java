@@ -54,7 +54,8 @@ public class PgCdcSinkConfiguration implements Cloneable {
             + " change of its source table arrives: with the source's column types on PostgreSQL, with a documented"
             + " type mapping on MariaDB/MySQL, keyed like the source (append mode: by _pgcdc_commit_lsn, _pgcdc_seq)."
             + " The sink reads the column types from the source, so the change must come straight from a pgcdc:"
-            + " consumer in the same route. A type the target cannot hold fails the change before anything is written.")
+            + " consumer in the same route. A type the target cannot hold fails the change before anything is written."
+            + " Columns the source gains later are added (nullable) before the first change that writes them.")
     private boolean createTables;
 
     @UriParam(label = "producer", defaultValue = "500", description = "The most changes applied in one target"

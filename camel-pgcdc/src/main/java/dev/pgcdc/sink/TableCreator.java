@@ -40,7 +40,7 @@ final class TableCreator {
         boolean append = rule.mode() == SinkMode.APPEND;
         List<String> problems = new ArrayList<>();
         if (!append && key.isEmpty()) {
-            throw failure(rule, List.of("source table " + source.name() + " has no primary key or replica identity,"
+            throw failure("create target table " + rule.target(), rule, List.of("source table " + source.name() + " has no primary key or replica identity,"
                     + " which " + rule.mode() + " mode needs to find rows: use append mode or give the source table a"
                     + " primary key"));
         }
@@ -88,7 +88,7 @@ final class TableCreator {
             definitions.add(dialect.quote(ChangeApplier.DELETED) + " BOOLEAN NOT NULL DEFAULT false");
         }
         if (!problems.isEmpty()) {
-            throw failure(rule, problems);
+            throw failure("create target table " + rule.target(), rule, problems);
         }
         definitions.add("PRIMARY KEY (" + primaryKey.stream().map(dialect::quote).collect(Collectors.joining(", "))
                 + ")");
@@ -113,9 +113,39 @@ final class TableCreator {
         }
     }
 
-    private static SinkException failure(SinkRules.TableRule rule, List<String> problems) {
-        TableName target = rule.target();
-        return new SinkException("createTables cannot create target table " + target + " for source table "
-                + rule.source() + ": " + String.join("; ", problems));
+    /**
+     * Adds columns the source table has gained since its target table was made (written by a change, missing in the
+     * target), nullable since the rows already there have no value for them.
+     */
+    void addColumns(Connection target, SourceTable source, SinkRules.TableRule rule, List<String> missing)
+            throws SQLException {
+        List<String> problems = new ArrayList<>();
+        List<String> additions = new ArrayList<>();
+        for (String name : missing) {
+            SourceTable.Column column = source.columns().stream().filter(c -> c.name().equals(name)).findFirst()
+                    .orElse(null);
+            if (column == null) {
+                problems.add("column " + dialect.quote(name) + " is no longer in the source table (dropped or"
+                        + " renamed since the change was written): add it to the target yourself");
+                continue;
+            }
+            if (!dialect.fits(name)) {
+                problems.add("column name " + dialect.quote(name) + " is longer than the target allows ("
+                        + dialect.identifierLimit() + "): leave it out with excludeColumns");
+            }
+            additions.add("ADD COLUMN " + dialect.quote(name) + " " + dialect.columnType(target, column, false,
+                    problems));
+        }
+        if (!problems.isEmpty()) {
+            throw failure("add column(s) " + missing + " to target table " + rule.target(), rule, problems);
+        }
+        try (Statement statement = target.createStatement()) {
+            statement.execute("ALTER TABLE " + dialect.quote(rule.target()) + " " + String.join(", ", additions));
+        }
+    }
+
+    private static SinkException failure(String what, SinkRules.TableRule rule, List<String> problems) {
+        return new SinkException("createTables cannot " + what + " for source table " + rule.source() + ": "
+                + String.join("; ", problems));
     }
 }

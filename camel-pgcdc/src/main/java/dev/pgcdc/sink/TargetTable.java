@@ -72,12 +72,17 @@ final class TargetTable {
         return name;
     }
 
+    /** The columns among {@code wanted} that the table lacks. */
+    List<String> missing(Collection<String> wanted) {
+        return wanted.stream().filter(c -> !columns.contains(dialect.columnKey(c))).toList();
+    }
+
     /** Fails unless every column exists in the table. */
     void requireColumns(Collection<String> wanted, String why) {
         if (verifiedColumns.contains(wanted)) {
             return;
         }
-        List<String> missing = wanted.stream().filter(c -> !columns.contains(dialect.columnKey(c))).toList();
+        List<String> missing = missing(wanted);
         if (!missing.isEmpty()) {
             throw new SinkException("Target table " + name + " has no column(s) " + missing + " " + why
                     + ": add them, or leave them out with excludeColumns");

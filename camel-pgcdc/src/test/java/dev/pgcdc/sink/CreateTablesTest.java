@@ -130,6 +130,34 @@ class CreateTablesTest extends SinkTestSupport {
     }
 
     @Test
+    void columnsAddedAtTheSourceAreAddedToBothTargets() throws Exception {
+        String slot = uniqueSlot("evolve");
+        String table = slot + "_t";
+        pg().execute("CREATE TABLE " + table + " (id int PRIMARY KEY, name text)");
+        start(new RouteBuilder() {
+            @Override
+            public void configure() {
+                from(uri(slot, "tables=" + table)).to(sinkUri("")).to(mariaSink(""));
+            }
+        });
+        awaitStreaming(slot);
+        pg().execute("INSERT INTO " + table + " VALUES (1, 'a')",
+                "ALTER TABLE " + table + " ADD COLUMN amount numeric(10,2), ADD COLUMN \"Note\" varchar(30)",
+                "INSERT INTO " + table + " VALUES (2, 'b', 2.50, 'n')",
+                "UPDATE " + table + " SET amount = 1 WHERE id = 1");
+        target().awaitRowsEqual(table, source(), table);
+        assertThat(shape(target(), table)).containsExactly("id integer NOT NULL", "name text",
+                "amount numeric(10,2)", "Note character varying(30)", "PRIMARY KEY (id)");
+        // the MariaDB sink comes after the PostgreSQL one: wait for it too
+        Await.until("MariaDB rows equal", Duration.ofSeconds(30), () -> maria().stringsOnceCreated(
+                "SELECT concat_ws('|', id, name, amount, Note) FROM " + table + " ORDER BY id"),
+                List.of("1|a|1.00", "2|b|2.50|n")::equals);
+        assertThat(maria().strings("SELECT concat(column_name, ' ', column_type) FROM information_schema.columns"
+                + " WHERE table_schema = '" + MARIA_DB + "' AND table_name = '" + table + "' ORDER BY ordinal_position"))
+                .containsExactly("id int(11)", "name longtext", "amount decimal(10,2)", "Note varchar(30)");
+    }
+
+    @Test
     void softDeleteAndAppendTablesWithHostileNamesInANewSchemaWithoutExcludedColumns() throws Exception {
         String slot = uniqueSlot("hostile");
         String table = "we\"ird Tab.le " + slot;
