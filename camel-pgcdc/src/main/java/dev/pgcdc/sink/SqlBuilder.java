@@ -24,9 +24,7 @@ final class SqlBuilder {
 
     /** Insert, and on a conflict of {@code key} update {@code update} (none: keep the existing row). */
     String insert(TableName table, List<String> columns, List<String> key, List<String> update) {
-        return cached(List.of("insert", table, columns, key, update), () -> "INSERT INTO " + dialect.quote(table)
-                + " (" + names(columns, ", ") + ") VALUES (" + "?, ".repeat(columns.size() - 1) + "?)"
-                + dialect.onConflict(key, update));
+        return cached(List.of("insert", table, columns, key, update), () -> insertText(table, columns, key, update));
     }
 
     /**
@@ -34,8 +32,13 @@ final class SqlBuilder {
      * built, not for every change.
      */
     String upsert(TableName table, List<String> columns, List<String> key) {
-        return cached(List.of("upsert", table, columns, key), () -> insert(table, columns, key,
+        return cached(List.of("upsert", table, columns, key), () -> insertText(table, columns, key,
                 columns.stream().filter(c -> !key.contains(c)).toList()));
+    }
+
+    private String insertText(TableName table, List<String> columns, List<String> key, List<String> update) {
+        return "INSERT INTO " + dialect.quote(table) + " (" + names(columns, ", ") + ") VALUES ("
+                + "?, ".repeat(columns.size() - 1) + "?)" + dialect.onConflict(key, update);
     }
 
     String delete(TableName table, List<String> key) {
@@ -61,6 +64,7 @@ final class SqlBuilder {
         return columns.stream().map(dialect::quote).collect(Collectors.joining(separator));
     }
 
+    /** {@code sql} must not use the cache itself: HashMap forbids changing the map from inside computeIfAbsent. */
     private String cached(List<Object> shape, Supplier<String> sql) {
         return cache.computeIfAbsent(shape, s -> sql.get());
     }

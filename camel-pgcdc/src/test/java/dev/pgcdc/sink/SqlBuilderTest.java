@@ -1,0 +1,26 @@
+package dev.pgcdc.sink;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+
+import dev.pgcdc.setup.TableName;
+import org.junit.jupiter.api.Test;
+
+class SqlBuilderTest {
+
+    private static final TableName TABLE = TableName.of("public", "we\"ird");
+
+    @Test
+    void anUpsertOfANewShapeIsBuiltAtOnceAndThenServedFromTheCache() {
+        SqlBuilder sql = new SqlBuilder(new PostgresDialect());
+        // a first upsert of its shape used to fail (the text was built through the cache, inside its computeIfAbsent),
+        // which the sink hid by replaying the batch, and reported as a failed change when the batch was one change
+        String upsert = sql.upsert(TABLE, List.of("id", "name", "doc"), List.of("id"));
+        assertThat(upsert).isEqualTo("INSERT INTO \"public\".\"we\"\"ird\" (\"id\", \"name\", \"doc\") VALUES (?, ?, ?)"
+                + " ON CONFLICT (\"id\") DO UPDATE SET \"name\" = EXCLUDED.\"name\", \"doc\" = EXCLUDED.\"doc\"");
+        assertThat(sql.upsert(TABLE, List.of("id", "name", "doc"), List.of("id"))).isSameAs(upsert);
+        assertThat(sql.insert(TABLE, List.of("id", "name", "doc"), List.of("id"), List.of("name", "doc")))
+                .isEqualTo(upsert);
+    }
+}
