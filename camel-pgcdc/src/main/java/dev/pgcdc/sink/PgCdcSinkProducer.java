@@ -1,12 +1,19 @@
 package dev.pgcdc.sink;
 
+import java.time.Duration;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 import dev.pgcdc.event.ChangeEvent;
 import org.apache.camel.AsyncCallback;
 import org.apache.camel.Exchange;
 import org.apache.camel.spi.ExecutorServiceManager;
 import org.apache.camel.support.DefaultAsyncProducer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Hands each change to the {@link SinkWriter}, which completes the exchange once the change is committed in the
@@ -15,10 +22,15 @@ import org.apache.camel.support.DefaultAsyncProducer;
  */
 public class PgCdcSinkProducer extends DefaultAsyncProducer {
 
+    private static final Logger LOG = LoggerFactory.getLogger(PgCdcSinkProducer.class);
+    /** How long stopping waits, after Camel's graceful shutdown, for the writer and then for the completions. */
+    private static final Duration WRITER_END = Duration.ofSeconds(30);
+
     private final TargetDatabase database;
     private final SinkRules rules;
     private SinkWriter writer;
     private ExecutorService executor;
+    private Future<?> writerDone;
     private ExecutorService completer;
 
     PgCdcSinkProducer(PgCdcSinkEndpoint endpoint, TargetDatabase database, SinkRules rules) {
@@ -53,16 +65,26 @@ public class PgCdcSinkProducer extends DefaultAsyncProducer {
         completer = executors.newSingleThreadExecutor(this, "pgcdc-sink-" + configuration.getName() + "-completer");
         writer = new SinkWriter(configuration, database, rules, completer);
         executor = executors.newSingleThreadExecutor(this, "pgcdc-sink-" + configuration.getName());
-        executor.execute(writer);
+        writerDone = executor.submit(writer);
     }
 
     @Override
     protected void doStop() throws Exception {
         writer.stop();
-        // the writer applies what is queued and ends; shutdown waits for that as Camel's shutdown strategy allows
-        ExecutorServiceManager executors = getEndpoint().getCamelContext().getExecutorServiceManager();
-        executors.shutdownGraceful(executor);
-        executors.shutdownGraceful(completer); // after the writer: it completes what the writer handed over
+        // the writer applies what is queued and ends; Camel's graceful shutdown waits for that, then interrupts it
+        getEndpoint().getCamelContext().getExecutorServiceManager().shutdownGraceful(executor);
+        try {
+            writerDone.get(WRITER_END.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException | ExecutionException e) {
+            LOG.warn("pgcdc-sink:{}: the writer did not end in time ({}); its last changes complete as it applies them",
+                    getEndpoint().getConfiguration().getName(), e.getMessage());
+        }
+        // Every completion handed over must run, in order: the consumer waits for each exchange. A plain shutdown
+        // runs the queue; what it could not run in time runs here rather than being dropped.
+        completer.shutdown();
+        if (!completer.awaitTermination(WRITER_END.toMillis(), TimeUnit.MILLISECONDS)) {
+            completer.shutdownNow().forEach(Runnable::run);
+        }
         super.doStop();
     }
 }

@@ -198,6 +198,11 @@ final class SinkWriter implements Runnable {
             batch.flush();
             connection.commit();
         } catch (Exception e) {
+            if (connection == null) {
+                // the target cannot be reached: replaying change by change would only try to connect again per change
+                items.forEach(item -> fail(item, e));
+                return;
+            }
             rollback();
             if (items.size() > 1) {
                 LOG.debug("pgcdc-sink:{}: a batch of {} changes failed ({}); applying them one by one", name,

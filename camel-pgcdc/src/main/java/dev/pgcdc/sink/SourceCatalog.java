@@ -10,6 +10,7 @@ import java.util.List;
 
 import dev.pgcdc.connect.ConnectionSettings;
 import dev.pgcdc.connect.PgConnector;
+import dev.pgcdc.decode.ColumnFilter;
 import dev.pgcdc.setup.TableName;
 
 /**
@@ -25,10 +26,10 @@ final class SourceCatalog implements AutoCloseable {
     private static final String COLUMNS = """
             WITH RECURSIVE cols AS (
               SELECT a.attnum, a.attname, format_type(a.atttypid, a.atttypmod) AS declared, a.attnotnull,
-                     a.attstorage, a.atttypid AS typid, a.atttypmod AS typmod
+                     a.atttypid AS typid, a.atttypmod AS typmod
               FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid
               JOIN pg_namespace n ON n.oid = c.relnamespace
-              WHERE n.nspname = ? AND c.relname = ? AND a.attnum > 0 AND NOT a.attisdropped
+              WHERE n.nspname = ? AND c.relname = ? AND a.attnum > 0 AND NOT a.attisdropped%s
             ), base AS (
               SELECT attnum, typid, typmod FROM cols
               UNION ALL
@@ -36,7 +37,7 @@ final class SourceCatalog implements AutoCloseable {
               WHERE t.typtype = 'd'
             )
             SELECT c.attname, c.declared, c.attnotnull, t.typname, t.typtype, t.typcategory,
-                   coalesce(e.typtype, ''), b.typmod, c.attstorage <> 'p'
+                   coalesce(e.typtype, ''), b.typmod
             FROM cols c JOIN base b ON b.attnum = c.attnum JOIN pg_type t ON t.oid = b.typid AND t.typtype <> 'd'
             LEFT JOIN pg_type e ON e.oid = t.typelem AND t.typcategory = 'A'
             ORDER BY c.attnum""";
@@ -52,12 +53,15 @@ final class SourceCatalog implements AutoCloseable {
             ORDER BY k.position""";
 
     private final ConnectionSettings settings;
+    private final ColumnFilter streamed;
     private final String applicationName;
     private PgConnector connector;
     private Connection connection;
 
-    SourceCatalog(ConnectionSettings settings, String applicationName) {
+    /** @param streamed the columns the consumer sends (its excludeColumns) */
+    SourceCatalog(ConnectionSettings settings, ColumnFilter streamed, String applicationName) {
         this.settings = settings;
+        this.streamed = streamed;
         this.applicationName = applicationName;
     }
 
@@ -80,16 +84,25 @@ final class SourceCatalog implements AutoCloseable {
         }
     }
 
-    private static SourceTable read(Connection connection, TableName table) throws SQLException {
+    /**
+     * The columns the stream carries: not generated ones (pgoutput does not send them) nor those the consumer's
+     * excludeColumns leaves out.
+     */
+    private SourceTable read(Connection connection, TableName table) throws SQLException {
         List<SourceTable.Column> columns = new ArrayList<>();
-        try (PreparedStatement statement = connection.prepareStatement(COLUMNS)) {
+        boolean generatedColumns = connection.getMetaData().getDatabaseMajorVersion() >= 12;
+        String notGenerated = generatedColumns ? " AND a.attgenerated = ''" : "";
+        try (PreparedStatement statement = connection.prepareStatement(String.format(COLUMNS, notGenerated))) {
             statement.setString(1, table.schema());
             statement.setString(2, table.name());
             try (ResultSet rows = statement.executeQuery()) {
                 while (rows.next()) {
+                    if (!streamed.includes(table.schema(), table.name(), rows.getString(1))) {
+                        continue;
+                    }
                     columns.add(new SourceTable.Column(rows.getString(1), rows.getString(2), rows.getBoolean(3),
                             rows.getString(4), letter(rows.getString(5)), letter(rows.getString(6)),
-                            letter(rows.getString(7)), rows.getInt(8), rows.getBoolean(9)));
+                            letter(rows.getString(7)), rows.getInt(8)));
                 }
             }
         }

@@ -30,7 +30,8 @@ final class SourceCatalogs implements AutoCloseable {
                     + ": route from pgcdc: to pgcdc-sink: directly, or create the target tables yourself");
         }
         return catalogs.computeIfAbsent(pgcdc, endpoint -> new SourceCatalog(
-                endpoint.getConfiguration().connectionSettings(), "pgcdc-sink:" + sinkName));
+                endpoint.getConfiguration().connectionSettings(), endpoint.getConfiguration().decodingOptions().columns(),
+                "pgcdc-sink:" + sinkName));
     }
 
     @Override

@@ -20,11 +20,9 @@ record SourceTable(TableName name, List<Column> columns, List<String> identityKe
      * @param category {@code pg_type.typcategory}: A for arrays
      * @param elementKind for arrays, the element type's typtype (c for arrays of composites), else 0
      * @param typmod   the base type's modifier (length, precision), -1 when none
-     * @param toastable whether the value may be stored out of line (attstorage other than plain): then an update
-     *                  that leaves it unchanged does not carry it
      */
     record Column(String name, String declaredType, boolean notNull, String baseType, char kind, char category,
-                  char elementKind, int typmod, boolean toastable) {
+                  char elementKind, int typmod) {
 
         boolean isArray() {
             return category == 'A';

@@ -16,10 +16,10 @@ import dev.pgcdc.setup.TableName;
  * writes the DDL; the {@link Dialect} supplies each column's type. Every problem is collected first and reported
  * together, before anything is created or written.
  *
- * <p>NOT NULL is kept for key columns and for columns whose values are always sent. A column that can be TOASTed is
- * left nullable in upsert and softDelete mode: an update that leaves it unchanged does not carry it, and an
- * insert-or-update without a NOT NULL column fails on PostgreSQL and MariaDB alike even when the row exists. In
- * append mode every source column is nullable: deletes carry only the key (or the old row).
+ * <p>NOT NULL is kept for key columns only; the source enforces the others. A NOT NULL column the change does not
+ * carry would block every write: a TOASTed value an update left unchanged (an insert-or-update without a NOT NULL
+ * column fails on PostgreSQL and MariaDB alike, even when the row exists), a column outside a publication's column
+ * list, and in append mode every column of a delete but its key.
  */
 final class TableCreator {
 
@@ -67,8 +67,7 @@ final class TableCreator {
                         + " yourself");
             }
             String type = dialect.columnType(target, column, inKey, problems);
-            boolean notNull = !append && column.notNull() && (inKey || !column.toastable());
-            definitions.add(dialect.quote(column.name()) + " " + type + (notNull ? " NOT NULL" : ""));
+            definitions.add(dialect.quote(column.name()) + " " + type + (inKey ? " NOT NULL" : ""));
         }
         for (String column : key) {
             if (!append && !rule.writes(column)) {
