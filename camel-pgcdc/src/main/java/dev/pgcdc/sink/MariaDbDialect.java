@@ -8,6 +8,8 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.sql.Types;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
 import java.time.LocalTime;
 import java.time.OffsetDateTime;
 import java.time.OffsetTime;
@@ -38,6 +40,10 @@ import dev.pgcdc.setup.TableName;
  */
 final class MariaDbDialect extends Dialect {
 
+    /** 0001-01-01 and 10000-01-01 in UTC, as epoch seconds: the range of MariaDB's DATETIME. */
+    private static final long FIRST_DATETIME = LocalDate.of(1, 1, 1).atStartOfDay().toEpochSecond(ZoneOffset.UTC);
+    private static final long AFTER_LAST_DATETIME = LocalDate.of(10000, 1, 1).atStartOfDay()
+            .toEpochSecond(ZoneOffset.UTC);
     private static final ObjectMapper JSON = new ObjectMapper();
     /** Strings no longer than this become VARCHAR(n); longer ones LONGTEXT (VARCHARs share a 64 KB row limit). */
     private static final int MAX_VARCHAR = 1024;
@@ -70,6 +76,10 @@ final class MariaDbDialect extends Dialect {
             // the driver would send them as bare words, which MariaDB reads as column names
             throw new SinkException("MariaDB and MySQL cannot store " + value + " (parameter " + index
                     + "): they have no NaN or infinite numbers");
+        } else if (outOfDateRange(value)) {
+            // strict mode would refuse it less clearly; a lenient server would store a zero date
+            throw new SinkException("MariaDB and MySQL cannot store " + value + " (parameter " + index + "): their"
+                    + " dates hold the years 1 to 9999, without infinity or BC dates");
         } else if (LocalTime.MAX.equals(value)) {
             statement.setString(index, "24:00:00"); // PostgreSQL's 24:00:00, which pgcdc decodes as LocalTime.MAX
         } else if (value instanceof OffsetDateTime) {
@@ -85,6 +95,17 @@ final class MariaDbDialect extends Dialect {
         } else {
             statement.setObject(index, value);
         }
+    }
+
+    /** Dates and timestamps outside 0001-9999 (in UTC for timestamptz), as pgcdc decodes BC dates and ±infinity. */
+    private static boolean outOfDateRange(Object value) {
+        if (value instanceof OffsetDateTime timestamp) { // by instant: converting ±infinity to UTC would overflow
+            long seconds = timestamp.toEpochSecond();
+            return seconds < FIRST_DATETIME || seconds >= AFTER_LAST_DATETIME;
+        }
+        int year = value instanceof LocalDate date ? date.getYear()
+                : value instanceof LocalDateTime timestamp ? timestamp.getYear() : 1;
+        return year < 1 || year > 9999;
     }
 
     @Override
@@ -202,6 +223,9 @@ final class MariaDbDialect extends Dialect {
     void prepare(Connection connection) throws SQLException {
         try (Statement statement = connection.createStatement()) {
             statement.execute("SET time_zone = '+00:00'");
+            // a value that does not fit is an error, never silently truncated or zeroed, whatever the server default
+            statement.execute("SET SESSION sql_mode = CONCAT_WS(',', NULLIF(@@SESSION.sql_mode, ''),"
+                    + " 'STRICT_ALL_TABLES')");
         }
     }
 

@@ -197,6 +197,24 @@ class MariaDbSinkTest extends SinkTestSupport {
     }
 
     @Test
+    void datesOutsideMariaDbsRangeAreClearErrorsNotZeroDates() throws Exception {
+        String slot = uniqueSlot("maria_dates");
+        String table = slot + "_t";
+        pg().execute("CREATE TABLE " + table + " (id int PRIMARY KEY, d date, ts timestamptz)");
+        target().execute("CREATE TABLE " + table + " (id INT PRIMARY KEY, d DATE, ts DATETIME(6))");
+        // a lenient server would store these as zero dates, a strict one refuse them less clearly
+        List<String> errors = handlingRoute(slot, List.of(table), "");
+        pg().execute("INSERT INTO " + table + " VALUES (1, 'infinity', NULL), (2, '0044-03-15 BC', NULL),"
+                + " (3, NULL, '-infinity'), (4, '9999-12-31', '9999-12-31 23:59:59+00')");
+        Await.until("three failures", Duration.ofSeconds(30), () -> errors.size() >= 3);
+        assertThat(errors).allSatisfy(error -> assertThat(error)
+                .contains("MariaDB and MySQL cannot store", "years 1 to 9999"));
+        Await.until("row 4 applied", Duration.ofSeconds(30),
+                () -> target().strings("SELECT CONCAT_WS(' ', id, d, ts) FROM " + table),
+                List.of("4 9999-12-31 9999-12-31 23:59:59.000000")::equals);
+    }
+
+    @Test
     void badTargetsAreClearErrorsOnTheirExchangesAndNothingIsAcknowledgedUntilFixed() throws Exception {
         String missingTable = uniqueSlot("maria_no_table");
         String missingColumn = uniqueSlot("maria_no_column");
