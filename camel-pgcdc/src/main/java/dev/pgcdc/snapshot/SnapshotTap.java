@@ -69,6 +69,9 @@ final class SnapshotTap implements StreamTap {
     private void onSignal(SignalTable.Signal signal, ChangeEvent change, Emitter emitter) {
         switch (signal.kind()) {
             case SignalTable.LOW_WATERMARK -> {
+                // a window whose worker gave it up between its watermarks gets no high watermark: drop it here, or it
+                // would collect its table's changed keys until the session ends
+                open.removeIf(window -> !registered.containsKey(window.id()));
                 ChunkWindow window = registered.get(signal.data());
                 if (window != null && window.open()) {
                     open.add(window);
