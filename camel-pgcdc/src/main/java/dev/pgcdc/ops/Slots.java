@@ -2,6 +2,7 @@ package dev.pgcdc.ops;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 
 /** Creating and dropping the replication slot: the two ends of a pipeline's life on the server. */
@@ -27,9 +28,32 @@ public final class Slots {
             return true;
         } catch (SQLException e) {
             if (DUPLICATE_OBJECT.equals(e.getSQLState())) {
+                requireSame(connection, slotName, plugin);
                 return false;
             }
             throw e;
+        }
+    }
+
+    /** The slot another session created must be the one we would have: logical, same plugin, this database. */
+    private static void requireSame(Connection connection, String slotName, String plugin) throws SQLException {
+        try (PreparedStatement ps = connection.prepareStatement("SELECT slot_type, coalesce(plugin, ''),"
+                + " coalesce(database::text, ''), current_database() FROM pg_catalog.pg_replication_slots"
+                + " WHERE slot_name = ?")) {
+            ps.setString(1, slotName);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    return; // created and dropped again meanwhile: the stream start reports it clearly
+                }
+                if (!"logical".equals(rs.getString(1)) || !plugin.equals(rs.getString(2))
+                        || !rs.getString(3).equals(rs.getString(4))) {
+                    throw new SQLException("Replication slot " + slotName + " was just created by another session as a "
+                            + rs.getString(1) + " slot" + (rs.getString(2).isEmpty() ? "" : " for " + rs.getString(2))
+                            + (rs.getString(3).isEmpty() ? "" : " in database " + rs.getString(3)) + ", not as a logical"
+                            + " slot for " + plugin + " in " + rs.getString(4) + ": choose another slot name, or drop"
+                            + " it: SELECT pg_drop_replication_slot('" + slotName + "');", DUPLICATE_OBJECT);
+                }
+            }
         }
     }
 

@@ -1,6 +1,7 @@
 package dev.pgcdc.ops;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.sql.Connection;
 
@@ -17,6 +18,19 @@ class SlotsTest extends DefaultClusterTest {
             assertThat(Slots.createLogical(second, slot, "pgoutput")).isFalse();
             assertThat(pg().replicationSlots()).extracting(s -> s.slotName()).contains(slot);
             Slots.drop(first, slot);
+        }
+    }
+
+    @Test
+    void aSameNamedSlotOfAnotherKindIsAClearError() throws Exception {
+        String slot = uniqueSlot("physical");
+        pg().execute("SELECT pg_create_physical_replication_slot('" + slot + "')");
+        try (Connection connection = pg().connect()) {
+            assertThatThrownBy(() -> Slots.createLogical(connection, slot, "pgoutput"))
+                    .hasMessageContaining("Replication slot " + slot + " was just created by another session as a"
+                            + " physical slot")
+                    .hasMessageContaining("SELECT pg_drop_replication_slot('" + slot + "');");
+            Slots.drop(connection, slot);
         }
     }
 }
