@@ -114,7 +114,7 @@ final class ChangeApplier {
         if (image == null) {
             return table;
         }
-        List<String> missing = table.missing(image.keySet().stream().filter(rule::writes).toList());
+        List<String> missing = table.missingOf(image, rule::writes);
         if (missing.isEmpty()) {
             return table;
         }

@@ -5,13 +5,18 @@ import java.sql.DatabaseMetaData;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Predicate;
 import java.util.stream.Collectors;
 
+import dev.pgcdc.event.ColumnNames;
+import dev.pgcdc.event.RowMap;
 import dev.pgcdc.setup.TableName;
 
 /** A target table as JDBC metadata describes it: its columns and unique keys, read once and checked against. */
@@ -25,6 +30,8 @@ final class TargetTable {
     private final Set<Collection<String>> verifiedKeys = new HashSet<>();
     /** Column lists already found in {@link #columns}: a table sees few distinct ones, so each is checked once. */
     private final Set<Collection<String>> verifiedColumns = new HashSet<>();
+    /** Column names of change images found complete here, by identity: the rows of a relation share one. */
+    private final Set<ColumnNames> completeImages = Collections.newSetFromMap(new IdentityHashMap<>());
 
     private TargetTable(TableName name, Dialect dialect, Set<String> columns, List<Set<String>> uniqueKeys) {
         this.name = name;
@@ -70,6 +77,22 @@ final class TargetTable {
 
     TableName name() {
         return name;
+    }
+
+    /**
+     * The columns of a change's image, among those {@code written}, that the table lacks; an image shape found
+     * complete is not searched again (this runs for every change when createTables is set).
+     */
+    List<String> missingOf(Map<String, Object> image, Predicate<String> written) {
+        ColumnNames shape = image instanceof RowMap row ? row.columns() : null;
+        if (shape != null && completeImages.contains(shape)) {
+            return List.of();
+        }
+        List<String> missing = missing(image.keySet().stream().filter(written).toList());
+        if (missing.isEmpty() && shape != null) {
+            completeImages.add(shape);
+        }
+        return missing;
     }
 
     /** The columns among {@code wanted} that the table lacks. */

@@ -87,7 +87,7 @@ class CrashRecoveryTest extends CdcTestSupport {
                 "pgcdc-sink:mariahistory?jdbcUrl=" + SqlDatabase.mariaDbUrl(MARIA_DB) + "&user=root&mode=append"
                         + "&tableMapping=" + table + ":" + MARIA_DB + ".history&batchSize=100"};
 
-        Workload workload = new Workload(table, new Random(42));
+        Workload workload = new Workload(table, new Random(42), target);
         Thread writer = new Thread(() -> workload.run(400), "workload");
         Process child = startChild(routeArgs);
         try {
@@ -133,6 +133,10 @@ class CrashRecoveryTest extends CdcTestSupport {
                 + confirmedFlush(slot)).get(0));
     }
 
+    private static long historyRows(SqlDatabase target) {
+        return Long.parseLong(target.strings("SELECT count(*) FROM history").get(0));
+    }
+
     private long auditCount() {
         return pg().queryForObject("SELECT count(*) FROM audit", Long.class);
     }
@@ -150,12 +154,14 @@ class CrashRecoveryTest extends CdcTestSupport {
     private final class Workload {
         private final String table;
         private final Random random;
+        private final SqlDatabase target;
         private final List<Integer> ids = new ArrayList<>();
         private int nextId = 1;
 
-        Workload(String table, Random random) {
+        Workload(String table, Random random, SqlDatabase target) {
             this.table = table;
             this.random = random;
+            this.target = target;
         }
 
         void run(int transactions) {
@@ -168,16 +174,11 @@ class CrashRecoveryTest extends CdcTestSupport {
                 statements.add("COMMIT");
                 pg().execute(String.join("; ", statements));
                 if (i % 20 == 0) {
-                    pause(); // a steady stream rather than one burst, so the kills land mid-stream
+                    // a steady stream rather than one burst, so the kills land mid-stream: the writer stays within a
+                    // few transactions of what the route applied (and waits while the route is down)
+                    Await.until("the route within 150 changes of the source", Duration.ofSeconds(60),
+                            () -> historyRows(target) >= auditCount() - 150);
                 }
-            }
-        }
-
-        private void pause() {
-            try {
-                Thread.sleep(50);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
             }
         }
 

@@ -37,6 +37,10 @@ import org.apache.camel.impl.DefaultCamelContext;
  */
 public final class PgcdcProbe {
 
+    /**
+     * The server offers no wait on a slot's confirmed position, so it is polled; 5 ms keeps the measurement's error
+     * small. The parent kills the probe after its timeout (Child.await), which bounds the poll.
+     */
     private static final long CONFIRM_POLL_MILLIS = 5;
 
     private PgcdcProbe() {

@@ -34,7 +34,7 @@ final class Slots {
             if (System.nanoTime() > deadline) {
                 throw new IllegalStateException("no consumer started streaming slot " + name + " within " + timeout);
             }
-            Thread.sleep(20);
+            Thread.sleep(20); // a slot's active flag has no notification: polled, bounded by the deadline
         }
     }
 }

@@ -22,6 +22,7 @@ import com.sun.management.GarbageCollectionNotificationInfo;
  */
 public final class MemoryWatch implements AutoCloseable {
 
+    /** Heap use has no change notification: it is sampled, often enough to catch the peak of a large transaction. */
     private static final long SAMPLE_MILLIS = 10;
 
     private final Thread sampler;
