@@ -55,6 +55,11 @@ final class ChangeApplier {
         this.creator = createTables ? new TableCreator(dialect) : null;
     }
 
+    /** The rule of the change's source table, its target in this target database. */
+    SinkRules.TableRule rule(ChangeEvent change) {
+        return rules.rule(change.getSchema(), change.getTable(), dialect.defaultSchema());
+    }
+
     /** Forgets what was read about target tables, e.g. after a failure a DBA may fix. */
     void forgetTables() {
         tables.clear();
@@ -71,7 +76,7 @@ final class ChangeApplier {
         if (change.getOp() == Operation.MESSAGE || change.getOp() == Operation.TRUNCATE && !rules.applyTruncate()) {
             return;
         }
-        SinkRules.TableRule rule = rules.rule(change.getSchema(), change.getTable());
+        SinkRules.TableRule rule = rule(change);
         TargetTable table = table(batch, rule, change, source);
         if (creator != null) {
             table = withSourceColumns(batch, rule, table, change, source);

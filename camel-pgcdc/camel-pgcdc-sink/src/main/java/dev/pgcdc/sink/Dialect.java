@@ -23,12 +23,20 @@ abstract class Dialect {
             return new PostgresDialect();
         }
         if (product.contains("mariadb") || product.contains("mysql")) {
-            return new MariaDbDialect();
+            return new MariaDbDialect(connection.getCatalog());
         }
         throw new SQLException("pgcdc-sink writes to PostgreSQL and MariaDB/MySQL, not to " + product);
     }
 
     abstract String quote(String identifier);
+
+    /**
+     * The schema of tables the options give none (no targetSchema, an unqualified tableMapping target): null where
+     * they keep the source's schema.
+     */
+    String defaultSchema() {
+        return null;
+    }
 
     String quote(TableName table) {
         return quote(table.schema()) + '.' + quote(table.name());

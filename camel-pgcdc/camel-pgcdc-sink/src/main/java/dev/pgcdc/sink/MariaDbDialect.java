@@ -50,6 +50,19 @@ final class MariaDbDialect extends Dialect {
     /** Types MariaDB cannot index without a prefix length, so not a primary key column. */
     private static final Set<String> UNINDEXABLE = Set.of("LONGTEXT", "LONGBLOB", "JSON");
 
+    /** The connection's database (the one named in jdbcUrl), or null if it names none. */
+    private final String database;
+
+    MariaDbDialect(String database) {
+        this.database = database;
+    }
+
+    /** A source schema is not a MariaDB database: tables go into the connection's. */
+    @Override
+    String defaultSchema() {
+        return database;
+    }
+
     @Override
     String quote(String identifier) {
         if (identifier.indexOf('\0') >= 0) {

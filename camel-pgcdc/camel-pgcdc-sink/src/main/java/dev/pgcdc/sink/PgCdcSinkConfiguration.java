@@ -42,7 +42,8 @@ public class PgCdcSinkConfiguration implements Cloneable {
             + " targetSchema.")
     private String tableMapping;
     @UriParam(label = "common", description = "The target schema (MariaDB: database) for tables that tableMapping"
-            + " does not name; by default the source table's schema.")
+            + " does not name; by default the source table's schema on PostgreSQL, the database named in jdbcUrl on"
+            + " MariaDB/MySQL (where a table mapped to a name without schema goes too).")
     private String targetSchema;
     @UriParam(label = "common", description = "Source columns not written to the target, comma-separated: column"
             + " (in every table) or schema.table.column, e.g. ssn,public.users.password_hash.")

@@ -28,11 +28,16 @@ final class SinkRules {
     private final SinkMode defaultMode;
     private final Map<TableName, SinkMode> modes;
     private final Map<TableName, TableName> mapping;
+    /** Sources whose tableMapping target names no schema. */
+    private final Set<TableName> mappedWithoutSchema;
     private final String targetSchema;
     private final Set<String> excludedEverywhere;
     private final Map<TableName, Set<String>> excludedByTable;
     private final boolean applyTruncate;
-    private final Map<TableName, TableRule> rules = new HashMap<>();
+    private final Map<RuleKey, TableRule> rules = new HashMap<>();
+
+    private record RuleKey(TableName source, String defaultSchema) {
+    }
 
     private SinkRules(PgCdcSinkConfiguration configuration) {
         defaultMode = SinkMode.parse(configuration.getMode());
@@ -41,8 +46,13 @@ final class SinkRules {
             modes.put(TableName.parse(pair[0]), SinkMode.parse(pair[1]));
         }
         mapping = new HashMap<>();
+        mappedWithoutSchema = new HashSet<>();
         for (String[] pair : pairs("tableMapping", configuration.getTableMapping())) {
-            mapping.put(TableName.parse(pair[0]), TableName.parse(pair[1]));
+            TableName source = TableName.parse(pair[0]);
+            mapping.put(source, TableName.parse(pair[1]));
+            if (split(pair[1], '.').size() == 1) {
+                mappedWithoutSchema.add(source);
+            }
         }
         targetSchema = blankToNull(configuration.getTargetSchema());
         excludedEverywhere = new HashSet<>();
@@ -68,12 +78,21 @@ final class SinkRules {
         return applyTruncate;
     }
 
-    /** The rule for a source table; rules are built once per table and reused. */
-    synchronized TableRule rule(String schema, String table) {
-        return rules.computeIfAbsent(TableName.of(schema, table), source -> {
+    /**
+     * The rule for a source table; rules are built once per table and reused.
+     *
+     * @param defaultSchema the target's schema for tables the options give none ({@link Dialect#defaultSchema}), or
+     *                      null to keep the source's
+     */
+    synchronized TableRule rule(String schema, String table, String defaultSchema) {
+        return rules.computeIfAbsent(new RuleKey(TableName.of(schema, table), defaultSchema), key -> {
+            TableName source = key.source();
             TableName target = mapping.get(source);
             if (target == null) {
-                target = TableName.of(targetSchema != null ? targetSchema : source.schema(), source.name());
+                String unmapped = targetSchema != null ? targetSchema : defaultSchema;
+                target = TableName.of(unmapped != null ? unmapped : source.schema(), source.name());
+            } else if (defaultSchema != null && mappedWithoutSchema.contains(source)) {
+                target = TableName.of(defaultSchema, target.name());
             }
             Set<String> excluded = new HashSet<>(excludedEverywhere);
             excluded.addAll(excludedByTable.getOrDefault(source, Set.of()));

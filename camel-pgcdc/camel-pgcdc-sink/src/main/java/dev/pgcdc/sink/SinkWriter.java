@@ -217,7 +217,10 @@ final class SinkWriter implements Runnable {
     }
 
     private void fail(Pending pending, Exception cause) {
-        String target = rules.rule(pending.change.getSchema(), pending.change.getTable()).target().toString();
+        // not connected: the target database's default schema is not known yet
+        SinkRules.TableRule rule = applier != null ? applier.rule(pending.change)
+                : rules.rule(pending.change.getSchema(), pending.change.getTable(), null);
+        String target = rule.target().toString();
         pending.exchange.setException(new SinkException("Could not apply " + ChangeApplier.describe(pending.change)
                 + " to target table " + target + ": " + cause.getMessage(), cause));
         complete(() -> pending.callback.done(false));

@@ -131,6 +131,30 @@ class MariaDbSinkTest extends SinkTestSupport {
     }
 
     @Test
+    void withoutTargetSchemaTablesGoIntoTheDatabaseOfTheJdbcUrl() throws Exception {
+        // neither a MariaDB database named after the source schema (public) nor one created on the fly
+        String slot = uniqueSlot("maria_url_db");
+        String table = slot + "_t";
+        String mapped = slot + "_m";
+        pg().execute("CREATE TABLE " + table + " (id int PRIMARY KEY, name varchar(20))",
+                "CREATE TABLE " + mapped + " (id int PRIMARY KEY, name varchar(20))");
+        FailedChanges failed = failingRouteTo(slot, table + "," + mapped, "pgcdc-sink:maria?jdbcUrl="
+                + SqlDatabase.mariaDbUrl(DATABASE) + "&user=root&createTables=true&tableMapping=" + mapped + ":"
+                + mapped + "_copy");
+        pg().execute("INSERT INTO " + table + " VALUES (1, 'one')", "INSERT INTO " + mapped + " VALUES (2, 'two')");
+
+        for (String target : List.of(table, mapped + "_copy")) {
+            Await.until(target + " in " + DATABASE + " (failures: " + failed.errors + ")", Duration.ofSeconds(30),
+                    () -> target().stringsOnceCreated("SELECT CONCAT_WS(' ', id, name) FROM " + target),
+                    rows -> rows.size() == 1);
+        }
+        assertThat(target().strings("SELECT CONCAT_WS(' ', id, name) FROM " + table)).containsExactly("1 one");
+        assertThat(target().strings("SELECT CONCAT_WS(' ', id, name) FROM " + mapped + "_copy"))
+                .containsExactly("2 two");
+        assertThat(failed.errors).isEmpty();
+    }
+
+    @Test
     void everyValueTypeIsStoredInItsDocumentedForm() throws Exception {
         String slot = uniqueSlot("maria_types");
         String table = slot + "_t";
