@@ -103,7 +103,7 @@ class SetupPlannerTest {
                 snapshotTables.get(0).ddl(),
                 "GRANT SELECT, INSERT, DELETE ON \"public\".\"pgcdc_signal\" TO \"cdc\"",
                 snapshotTables.get(1).ddl(),
-                "GRANT SELECT, INSERT, UPDATE ON \"public\".\"pgcdc_snapshot_state\" TO \"cdc\"",
+                "GRANT SELECT, INSERT, UPDATE, DELETE ON \"public\".\"pgcdc_snapshot_state\" TO \"cdc\"",
                 "ALTER PUBLICATION \"pub\" ADD TABLE \"public\".\"pgcdc_signal\"");
         assertThat(snapshotTables).extracting(ConnectorTable::ddl).allMatch(ddl -> ddl.startsWith("CREATE TABLE"));
     }
