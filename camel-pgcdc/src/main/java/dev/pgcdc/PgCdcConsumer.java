@@ -103,16 +103,19 @@ public class PgCdcConsumer extends DefaultConsumer {
         try (Connection connection = connector.openJdbc("pgcdc " + configuration.getSlotName() + " setup")) {
             List<ConnectorTable> snapshotTables = snapshotsWanted(connection, snapshotOptions)
                     ? SnapshotSetup.tables(snapshotOptions, stateInDatabase) : List.of();
+            snapshots = !snapshotTables.isEmpty();
+            if (snapshots) {
+                snapshotState = stateInDatabase
+                        ? new TableStateStore(connector, configuration.getSlotName(), snapshotOptions.stateTable())
+                        : new RepositoryStateStore(configuration.getSnapshotStateRepository(),
+                                configuration.getSlotName());
+            }
             if (!prepareServer(connection, decoding, plugin, snapshotTables)) {
                 return;
             }
-            snapshots = !snapshotTables.isEmpty();
         }
         StreamTap tap = StreamTap.NONE;
         if (snapshots) {
-            snapshotState = stateInDatabase
-                    ? new TableStateStore(connector, configuration.getSlotName(), snapshotOptions.stateTable())
-                    : new RepositoryStateStore(configuration.getSnapshotStateRepository(), configuration.getSlotName());
             snapshotter = new Snapshotter(connector, snapshotOptions, snapshotState, new SnapshotEvents());
             tap = snapshotter.tap();
         }
@@ -194,8 +197,9 @@ public class PgCdcConsumer extends DefaultConsumer {
         }
         SetupRequest request = SetupRequest.builder().slotName(configuration.getSlotName())
                 .plugin(plugin.name()).publicationName(configuration.resolvedPublication())
-                .tables(ChangeModelPreflight.tablesToPublish(connection, decoding.tables()))
-                .connectorTables(connectorTables).build();
+                .tables(ChangeModelPreflight.tablesToPublish(connection, decoding.tables(),
+                        SetupRequest.usesPublication(plugin.name())))
+                .connectorTables(connectorTables).replicaIdentityFull(configuration.replicaIdentityFullTables()).build();
         SetupOutcome outcome = Setup.run(connection, request, mode);
         SetupPlan plan = outcome.plan();
         outcome.applied().forEach(statement -> LOG.info("pgcdc:{}: setup ran: {}", configuration.getSlotName(),
@@ -208,6 +212,14 @@ public class PgCdcConsumer extends DefaultConsumer {
         plan.warnings().forEach(warning -> LOG.warn("pgcdc:{}: {}", configuration.getSlotName(), warning));
         new ChangeModelPreflight(connection, connector, request.publicationName(), decoding,
                 configuration.replicaIdentityFullTables()).run();
+        if (plan.existingSlot().isEmpty() && snapshotState != null) {
+            // Progress saved under this slot name belongs to an earlier slot (lost and dropped, or dropped): the new
+            // one holds no change made before it exists. Forgotten before the slot is created, so a crash in between
+            // cannot leave a new slot beside old progress.
+            snapshotState.forgetAll();
+            LOG.info("pgcdc:{}: the replication slot is new: snapshot progress saved for an earlier slot of this name"
+                    + " is forgotten, so every table is snapshotted again", configuration.getSlotName());
+        }
         if (plan.connectorCreatesSlot()) {
             boolean created = Slots.createLogical(connection, configuration.getSlotName(), plugin.name());
             LOG.info("pgcdc:{}: {} the replication slot", configuration.getSlotName(),
@@ -221,11 +233,9 @@ public class PgCdcConsumer extends DefaultConsumer {
         if (snapshotter != null) {
             snapshotter.stop();
             getEndpoint().getCamelContext().getExecutorServiceManager().shutdownGraceful(snapshotWorkers, 5000);
-            if (snapshotState instanceof AutoCloseable closeable) {
-                closeable.close();
-            }
             snapshotter = null;
         }
+        closeSnapshotState();
         stopStreaming();
         if (meters != null) {
             meters.remove();
@@ -272,8 +282,17 @@ public class PgCdcConsumer extends DefaultConsumer {
      */
     @Override
     protected void doFail(Exception e) {
-        closeConnector(); // Camel does not stop a consumer whose start failed
+        // Camel does not stop a consumer whose start failed
+        closeSnapshotState();
+        closeConnector();
         super.doFail(e);
+    }
+
+    private void closeSnapshotState() {
+        if (snapshotState instanceof TableStateStore store) {
+            store.close();
+        }
+        snapshotState = null;
     }
 
     /** The SSH tunnel and a converted client key live exactly as long as the consumer runs. */
