@@ -20,6 +20,7 @@ import dev.pgcdc.connect.PgConnector;
 import dev.pgcdc.event.ChangeEvent;
 import dev.pgcdc.event.Lsn;
 import dev.pgcdc.ops.Heartbeat;
+import dev.pgcdc.ops.KeylessTableWatch;
 import dev.pgcdc.ops.SlotStatus;
 import dev.pgcdc.ops.SlotWatch;
 import dev.pgcdc.ops.Slots;
@@ -75,6 +76,7 @@ public class PgCdcConsumer extends DefaultConsumer {
     private Replicator replicator;
     private Future<?> replicatorDone;
     private SlotWatch slotWatch;
+    private KeylessTableWatch keylessWatch;
     private Heartbeat heartbeat;
     private PgCdcMeters meters;
     private Snapshotter snapshotter;
@@ -136,6 +138,12 @@ public class PgCdcConsumer extends DefaultConsumer {
         executor.submit(dispatcher);
         replicatorDone = executor.submit(replicator);
         scheduler.scheduleWithFixedDelay(slotWatch, 0, configuration.getSlotMonitorInterval(), TimeUnit.MILLISECONDS);
+        if (SetupRequest.usesPublication(plugin.name())) {
+            keylessWatch = new KeylessTableWatch(connector, configuration.getSlotName(),
+                    configuration.resolvedPublication());
+            scheduler.scheduleWithFixedDelay(keylessWatch, 0, configuration.getSlotMonitorInterval(),
+                    TimeUnit.MILLISECONDS);
+        }
         if (MICROMETER_PRESENT) {
             meters = PgCdcMeters.bind(getEndpoint().getCamelContext(), this, configuration.getSlotName());
             if (meters != null) {
@@ -245,6 +253,9 @@ public class PgCdcConsumer extends DefaultConsumer {
             getEndpoint().getCamelContext().getExecutorServiceManager().shutdownNow(scheduler);
             scheduler = null;
             slotWatch.close();
+            if (keylessWatch != null) {
+                keylessWatch.close();
+            }
             if (heartbeat != null) {
                 heartbeat.close();
             }
@@ -382,6 +393,13 @@ public class PgCdcConsumer extends DefaultConsumer {
     public double getLagSeconds() {
         Instant last = replicator == null ? null : replicator.stats().lastCommitTimestamp();
         return last == null ? 0 : Duration.between(last, Instant.now()).toMillis() / 1000.0;
+    }
+
+    @ManagedAttribute(description = "Published tables without primary key or replica identity: their UPDATEs and"
+            + " DELETEs fail on the server and never reach the stream")
+    public List<String> getTablesWithoutReplicaIdentity() {
+        return keylessWatch == null ? List.of()
+                : keylessWatch.keylessTables().stream().map(TableName::toString).sorted().toList();
     }
 
     /** Where the snapshot stands; for health checks. */

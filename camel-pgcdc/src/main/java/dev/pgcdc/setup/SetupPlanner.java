@@ -96,14 +96,21 @@ public final class SetupPlanner {
             String alter = "ALTER TABLE " + table.name().quoted() + " REPLICA IDENTITY FULL";
             boolean connectorFixes = rights.setsReplicaIdentityFull(table);
             if (!connectorFixes && alreadyPublished(table)) {
-                warnings.add(missingIdentityConsequence(table) + " Only its inserts and truncates reach the stream"
-                        + " until its owner runs: " + alter + "; (or adds a primary key).");
+                warnings.add(publishedWithoutIdentity(table.name(), facts.publication().name()));
             } else {
                 statements.add(PlannedStatement.by(connectorFixes, alter, missingIdentityConsequence(table)
                         + " REPLICA IDENTITY FULL fixes this by logging the whole old row (more WAL per change);"
                         + " adding a primary key is the leaner fix. Or leave the table out."));
             }
         }
+    }
+
+    /** What the stream misses of a published table without replica identity, and the fix. */
+    public static String publishedWithoutIdentity(TableName table, String publication) {
+        return "Table " + table + " has no primary key or other replica identity and publication " + publication
+                + " publishes it: PostgreSQL rejects every UPDATE and DELETE on it, so only its inserts and truncates"
+                + " reach the stream. Its owner fixes it with: ALTER TABLE " + table.quoted()
+                + " REPLICA IDENTITY FULL; (or by adding a primary key).";
     }
 
     private boolean alreadyPublished(TableFacts table) {
