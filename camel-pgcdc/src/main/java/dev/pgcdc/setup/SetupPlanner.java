@@ -93,14 +93,14 @@ public final class SetupPlanner {
             if (table.hasUsableReplicaIdentity()) {
                 continue;
             }
-            String alter = "ALTER TABLE " + table.name().quoted() + " REPLICA IDENTITY FULL";
             boolean connectorFixes = rights.setsReplicaIdentityFull(table);
             if (!connectorFixes && alreadyPublished(table)) {
                 warnings.add(publishedWithoutIdentity(table.name(), facts.publication().name()));
             } else {
-                statements.add(PlannedStatement.by(connectorFixes, alter, missingIdentityConsequence(table)
-                        + " REPLICA IDENTITY FULL fixes this by logging the whole old row (more WAL per change);"
-                        + " adding a primary key is the leaner fix. Or leave the table out."));
+                statements.add(PlannedStatement.by(connectorFixes, ReplicaIdentity.alterToFull(table.name()),
+                        missingIdentityConsequence(table) + " REPLICA IDENTITY FULL fixes this by logging the whole"
+                                + " old row (more WAL per change); adding a primary key is the leaner fix."
+                                + " Or leave the table out."));
             }
         }
     }
@@ -109,8 +109,8 @@ public final class SetupPlanner {
     public static String publishedWithoutIdentity(TableName table, String publication) {
         return "Table " + table + " has no primary key or other replica identity and publication " + publication
                 + " publishes it: PostgreSQL rejects every UPDATE and DELETE on it, so only its inserts and truncates"
-                + " reach the stream. Its owner fixes it with: ALTER TABLE " + table.quoted()
-                + " REPLICA IDENTITY FULL; (or by adding a primary key).";
+                + " reach the stream. Its owner fixes it with: " + ReplicaIdentity.alterToFull(table)
+                + "; (or by adding a primary key).";
     }
 
     private boolean alreadyPublished(TableFacts table) {

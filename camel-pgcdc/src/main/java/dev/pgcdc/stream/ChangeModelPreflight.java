@@ -13,6 +13,7 @@ import dev.pgcdc.decode.ColumnFilter;
 import dev.pgcdc.decode.TypeRegistry;
 import dev.pgcdc.filter.NamePattern;
 import dev.pgcdc.filter.TableFilter;
+import dev.pgcdc.setup.ReplicaIdentity;
 import dev.pgcdc.setup.TableName;
 
 /**
@@ -105,7 +106,7 @@ public final class ChangeModelPreflight {
     private void setReplicaIdentityFull() throws SQLException {
         for (TableName table : replicaIdentityFull) {
             String name = table.quoted();
-            String alter = "ALTER TABLE " + name + " REPLICA IDENTITY FULL";
+            String alter = ReplicaIdentity.alterToFull(table);
             try (PreparedStatement ps = connection.prepareStatement("SELECT c.relreplident FROM pg_catalog.pg_class c"
                     + " JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = ? AND c.relname = ?")) {
                 ps.setString(1, table.schema());
