@@ -3,14 +3,13 @@ package dev.pgcdc.decode;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
 
 import dev.pgcdc.event.ChangeEvent;
+import dev.pgcdc.event.ColumnNames;
 import dev.pgcdc.event.Lsn;
 import dev.pgcdc.event.Operation;
 
@@ -89,9 +88,35 @@ final class Wal2JsonChanges {
         /** Whether the relation has the change's columns (all of them for an insert), identity columns and key. */
         boolean fit(RelationInfo rel, boolean complete) {
             return fits(rel, columns, complete) && fits(rel, identity, false)
-                    && (identity == null || identityNames(rel).equals(Set.copyOf(names(identity))))
-                    && (pk.isEmpty() || rel.keyNames() != null && Set.copyOf(rel.keyNames().asList()).equals(Set.copyOf(pk)));
+                    && (identity == null || sameIdentity(rel, identity)) && (pk.isEmpty() || sameKey(rel, pk));
         }
+    }
+
+    /** Whether the tuple's columns (known to be the relation's) are exactly its identity columns. */
+    private static boolean sameIdentity(RelationInfo rel, Wal2JsonColumns identity) {
+        int flagged = 0;
+        for (ColumnInfo column : rel.getColumns()) {
+            flagged += column.isKey() ? 1 : 0;
+        }
+        for (int i = 0; i < identity.size(); i++) {
+            if (!rel.getColumns().get(rel.columnNames().positionOf(identity.name(i))).isKey()) {
+                return false;
+            }
+        }
+        return identity.size() == flagged;
+    }
+
+    private static boolean sameKey(RelationInfo rel, List<String> pk) {
+        ColumnNames key = rel.keyNames();
+        if (key == null || key.size() != pk.size()) {
+            return false;
+        }
+        for (String column : pk) {
+            if (key.positionOf(column) < 0) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private RelationInfo relation(Operation op, String schema, String table, Shown shown, DecodeListener listener) {
@@ -128,10 +153,10 @@ final class Wal2JsonChanges {
      * it still has the column), the key as the class comment says.
      */
     private RelationInfo describedByChange(String schema, String table, Shown change, TableDescription described) {
-        Map<String, Integer> shown = new LinkedHashMap<>();
+        Map<String, Integer> typeOids = new LinkedHashMap<>();
         for (Wal2JsonColumns tuple : new Wal2JsonColumns[] {change.columns(), change.identity()}) {
             for (int i = 0; tuple != null && i < tuple.size(); i++) {
-                shown.putIfAbsent(tuple.name(i), tuple.typeOid(i));
+                typeOids.putIfAbsent(tuple.name(i), tuple.typeOid(i));
             }
         }
         Map<String, Boolean> identityFlags = new HashMap<>();
@@ -142,7 +167,7 @@ final class Wal2JsonChanges {
         }
         List<ColumnInfo> infos = new ArrayList<>();
         List<String> identityColumns = new ArrayList<>();
-        shown.forEach((column, typeOid) -> {
+        typeOids.forEach((column, typeOid) -> {
             boolean identity = identityFlags.getOrDefault(column, false);
             infos.add(new ColumnInfo(column, typeOid, -1, identity, types.codec(typeOid)));
             if (identity) {
@@ -155,18 +180,12 @@ final class Wal2JsonChanges {
             key = change.pk();
         } else if (described == null) {
             // nothing else knows the table: a replica identity narrower than the row is its key
-            key = change.identity() != null && identityColumns.size() < shown.size() ? identityColumns : null;
+            key = change.identity() != null && identityColumns.size() < typeOids.size() ? identityColumns : null;
         } else {
             return RelationInfo.resolve(described.oid(), schema, table, replicaIdentity, infos, catalog, columnFilter);
         }
         return RelationInfo.withKey(described == null ? 0 : described.oid(), schema, table, replicaIdentity, infos, key,
                 columnFilter);
-    }
-
-    private static Set<String> identityNames(RelationInfo rel) {
-        Set<String> names = new HashSet<>();
-        rel.getColumns().stream().filter(ColumnInfo::isKey).forEach(column -> names.add(column.getName()));
-        return names;
     }
 
     private static List<String> names(Wal2JsonColumns tuple) {

@@ -3,6 +3,7 @@ package dev.pgcdc.event;
 import java.math.BigDecimal;
 import java.math.MathContext;
 import java.math.RoundingMode;
+import java.util.function.Supplier;
 
 /**
  * float4 and float8 as {@code to_jsonb} prints them: the digits of {@code float4out}/{@code float8out} (PostgreSQL
@@ -21,37 +22,32 @@ final class FloatJson {
     }
 
     static String toJsonb(double d) {
-        if (d == 0) {
-            return "0";
-        }
         double magnitude = Math.abs(d);
-        BigDecimal digits = new BigDecimal(Double.toString(magnitude)).stripTrailingZeros();
-        // Java's own digits read back as d; with at most DBL_DIG of them no shorter decimal does too, so they are
-        // PostgreSQL's, unless they lie exactly on the half-way point to a neighbour (1e23), which PostgreSQL avoids
-        if (digits.precision() > DOUBLE_UNIQUE_DIGITS || magnitude < Double.MIN_NORMAL
-                || mayBeHalfWay(digits, Math.getExponent(magnitude) - 52)) {
-            BigDecimal exact = new BigDecimal(magnitude);
-            BigDecimal above = Double.isInfinite(Math.nextUp(magnitude))
-                    ? exact.add(new BigDecimal(Math.ulp(magnitude))) : new BigDecimal(Math.nextUp(magnitude));
-            digits = shortest(exact, new BigDecimal(Math.nextDown(magnitude)), above);
-        }
-        return plain(d < 0 ? digits.negate() : digits);
+        return d == 0 ? "0" : toJsonb(d < 0, Double.toString(magnitude), DOUBLE_UNIQUE_DIGITS,
+                magnitude < Double.MIN_NORMAL, Math.getExponent(magnitude) - 52,
+                () -> shortest(magnitude, Math.nextDown(magnitude), Math.nextUp(magnitude), Math.ulp(magnitude)));
     }
 
     static String toJsonb(float f) {
-        if (f == 0) {
-            return "0";
-        }
         float magnitude = Math.abs(f);
-        BigDecimal digits = new BigDecimal(Float.toString(magnitude)).stripTrailingZeros();
-        if (digits.precision() > FLOAT_UNIQUE_DIGITS || magnitude < Float.MIN_NORMAL
-                || mayBeHalfWay(digits, Math.getExponent(magnitude) - 23)) {
-            BigDecimal exact = new BigDecimal(magnitude);
-            BigDecimal above = Float.isInfinite(Math.nextUp(magnitude))
-                    ? exact.add(new BigDecimal(Math.ulp(magnitude))) : new BigDecimal(Math.nextUp(magnitude));
-            digits = shortest(exact, new BigDecimal(Math.nextDown(magnitude)), above);
+        return f == 0 ? "0" : toJsonb(f < 0, Float.toString(magnitude), FLOAT_UNIQUE_DIGITS,
+                magnitude < Float.MIN_NORMAL, Math.getExponent(magnitude) - 23,
+                () -> shortest(magnitude, Math.nextDown(magnitude), Math.nextUp(magnitude), Math.ulp(magnitude)));
+    }
+
+    /**
+     * @param javaDigits  Java's digits for the magnitude: they read back as it, and with at most {@code uniqueDigits}
+     *                    of them no shorter decimal does too, so they are PostgreSQL's, unless they lie exactly on the
+     *                    half-way point to a neighbour (1e23), which PostgreSQL avoids
+     * @param ulpExponent the exponent of the magnitude's unit in the last place (if it is normal)
+     */
+    private static String toJsonb(boolean negative, String javaDigits, int uniqueDigits, boolean subnormal,
+                                  int ulpExponent, Supplier<BigDecimal> exactSearch) {
+        BigDecimal digits = new BigDecimal(javaDigits).stripTrailingZeros();
+        if (digits.precision() > uniqueDigits || subnormal || mayBeHalfWay(digits, ulpExponent)) {
+            digits = exactSearch.get();
         }
-        return plain(f < 0 ? digits.negate() : digits);
+        return plain(negative ? digits.negate() : digits);
     }
 
     /**
@@ -69,12 +65,16 @@ final class FloatJson {
     }
 
     /**
-     * The shortest decimal strictly between the half-way points to the neighbours {@code below} and {@code above},
-     * the nearest to {@code exact} among those of its length (Ryu, as PostgreSQL runs it: bounds excluded).
+     * The shortest decimal strictly between the half-way points to the neighbours {@code below} and {@code above}
+     * (or {@code ulp} above the largest value), the nearest to {@code value} among those of its length (Ryu, as
+     * PostgreSQL runs it: bounds excluded). Float arguments widen to double exactly.
      */
-    private static BigDecimal shortest(BigDecimal exact, BigDecimal below, BigDecimal above) {
-        BigDecimal low = exact.add(below).multiply(BigDecimal.valueOf(5, 1));
-        BigDecimal high = exact.add(above).multiply(BigDecimal.valueOf(5, 1));
+    private static BigDecimal shortest(double value, double below, double above, double ulp) {
+        BigDecimal exact = new BigDecimal(value);
+        BigDecimal half = BigDecimal.valueOf(5, 1);
+        BigDecimal low = exact.add(new BigDecimal(below)).multiply(half);
+        BigDecimal high = Double.isInfinite(above) ? exact.add(new BigDecimal(ulp).multiply(half))
+                : exact.add(new BigDecimal(above)).multiply(half);
         for (int length = 1; ; length++) {
             BigDecimal nearest = exact.round(new MathContext(length, RoundingMode.HALF_EVEN));
             BigDecimal unit = BigDecimal.valueOf(1, nearest.scale());
