@@ -25,7 +25,8 @@ import dev.pgcdc.event.Operation;
  * change describes its own table.
  *
  * <p>The catalog answers for today; what wal2json prints with a change was true when it was made. So the change's
- * own identity: its {@code pk} (option {@code include-pk}: the primary key as it was) is the event key, and its
+ * own identity: its {@code pk} (option {@code include-pk}: the primary key as it was) is the event key (except under
+ * REPLICA IDENTITY USING INDEX, where the key is the index's columns, as with pgoutput), and its
  * {@code identity}/{@code oldkeys} names the replica identity columns; a relation whose key or identity columns
  * differ from those does not fit. Without a {@code pk} (a table without primary key, or format-version 1 under
  * REPLICA IDENTITY FULL) the key comes from the catalog as for pgoutput; for a table the catalog no longer knows it is
@@ -88,7 +89,8 @@ final class Wal2JsonChanges {
         /** Whether the relation has the change's columns (all of them for an insert), identity columns and key. */
         boolean fit(RelationInfo rel, boolean complete) {
             return fits(rel, columns, complete) && fits(rel, identity, false)
-                    && (identity == null || sameIdentity(rel, identity)) && (pk.isEmpty() || sameKey(rel, pk));
+                    && (identity == null || sameIdentity(rel, identity))
+                    && (pk.isEmpty() || rel.getReplicaIdentity() == RelationInfo.IDENTITY_INDEX || sameKey(rel, pk));
         }
     }
 
@@ -176,7 +178,7 @@ final class Wal2JsonChanges {
         });
         char replicaIdentity = described == null ? RelationInfo.IDENTITY_DEFAULT : described.replicaIdentity();
         List<String> key;
-        if (!change.pk().isEmpty()) {
+        if (!change.pk().isEmpty() && replicaIdentity != RelationInfo.IDENTITY_INDEX) {
             key = change.pk();
         } else if (described == null) {
             // nothing else knows the table: a replica identity narrower than the row is its key
