@@ -71,8 +71,9 @@ public final class ChangeEvent implements ChangeRecord {
     }
 
     /**
-     * The row's primary key columns (under REPLICA IDENTITY USING INDEX: the index's columns; for a table without
-     * primary key under FULL: the whole row); null for a truncate.
+     * The row's primary key columns as the table had them when the change was made (under REPLICA IDENTITY USING
+     * INDEX: the index's columns; for a table without primary key under FULL: the whole row); null for a truncate,
+     * and null when that key cannot be known (e.g. a table under FULL dropped before the change was decoded).
      */
     public Map<String, Object> getKey() {
         return key;

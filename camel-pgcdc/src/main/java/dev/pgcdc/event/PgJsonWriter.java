@@ -27,7 +27,7 @@ import java.util.UUID;
  *     PostgreSQL's {@code infinity}/{@code -infinity} (pgjdbc's convention too) and print as those strings;</li>
  * <li>{@link LocalTime#MAX} stands for {@code 24:00:00} (a valid PostgreSQL time);</li>
  * <li>Float/Double NaN and infinities (float4, float8, and numeric's specials) print as
- *     {@code "NaN"}, {@code "Infinity"}, {@code "-Infinity"};</li>
+ *     {@code "NaN"}, {@code "Infinity"}, {@code "-Infinity"}, other floats as {@link FloatJson} says;</li>
  * <li>years before 1 CE print PostgreSQL-style as {@code 0044-03-15 BC}.</li>
  * </ul>
  */
@@ -102,7 +102,7 @@ public final class PgJsonWriter {
         if (Double.isNaN(d) || Double.isInfinite(d)) {
             gen.writeString(Double.toString(d)); // "NaN", "Infinity", "-Infinity": PostgreSQL's spelling too
         } else {
-            gen.writeNumber(d);
+            gen.writeNumber(FloatJson.toJsonb(d));
         }
     }
 
@@ -110,7 +110,7 @@ public final class PgJsonWriter {
         if (Float.isNaN(f) || Float.isInfinite(f)) {
             gen.writeString(Float.toString(f));
         } else {
-            gen.writeNumber(f);
+            gen.writeNumber(FloatJson.toJsonb(f));
         }
     }
 
