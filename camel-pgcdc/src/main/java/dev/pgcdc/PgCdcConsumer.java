@@ -30,7 +30,7 @@ import dev.pgcdc.setup.SetupMode;
 import dev.pgcdc.setup.SetupOutcome;
 import dev.pgcdc.setup.SetupPlan;
 import dev.pgcdc.setup.SetupRequest;
-import dev.pgcdc.setup.TableName;
+import dev.pgcdc.pg.TableName;
 import dev.pgcdc.snapshot.RepositoryStateStore;
 import dev.pgcdc.snapshot.SnapshotMode;
 import dev.pgcdc.snapshot.SnapshotOptions;

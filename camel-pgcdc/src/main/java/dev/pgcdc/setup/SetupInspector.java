@@ -1,5 +1,7 @@
 package dev.pgcdc.setup;
 
+import dev.pgcdc.pg.TableName;
+
 import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;

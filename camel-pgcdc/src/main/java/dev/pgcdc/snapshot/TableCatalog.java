@@ -6,7 +6,7 @@ import dev.pgcdc.decode.TextDecoder;
 import dev.pgcdc.decode.TypeRegistry;
 import dev.pgcdc.filter.TableFilter;
 
-import dev.pgcdc.setup.TableName;
+import dev.pgcdc.pg.TableName;
 import dev.pgcdc.stream.JdbcCatalog;
 import java.sql.Array;
 import java.sql.Connection;

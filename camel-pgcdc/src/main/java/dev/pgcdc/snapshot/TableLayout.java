@@ -1,7 +1,7 @@
 package dev.pgcdc.snapshot;
 
 import dev.pgcdc.decode.TextDecoder;
-import dev.pgcdc.setup.TableName;
+import dev.pgcdc.pg.TableName;
 import java.util.List;
 import java.util.Map;
 

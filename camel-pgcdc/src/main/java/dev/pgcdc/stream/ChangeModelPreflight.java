@@ -14,7 +14,7 @@ import dev.pgcdc.decode.TypeRegistry;
 import dev.pgcdc.filter.NamePattern;
 import dev.pgcdc.filter.TableFilter;
 import dev.pgcdc.setup.ReplicaIdentity;
-import dev.pgcdc.setup.TableName;
+import dev.pgcdc.pg.TableName;
 
 /**
  * Checks at start what the change model options need, so that a mistake fails the start with a clear message

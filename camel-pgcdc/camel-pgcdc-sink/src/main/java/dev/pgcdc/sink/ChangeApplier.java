@@ -11,7 +11,7 @@ import java.util.function.Supplier;
 
 import dev.pgcdc.event.ChangeEvent;
 import dev.pgcdc.event.Operation;
-import dev.pgcdc.setup.TableName;
+import dev.pgcdc.pg.TableName;
 
 /**
  * Turns one change into the statements that apply it to its target table, per the table's {@link SinkMode}.

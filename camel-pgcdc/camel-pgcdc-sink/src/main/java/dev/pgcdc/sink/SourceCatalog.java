@@ -11,7 +11,7 @@ import java.util.List;
 import dev.pgcdc.connect.ConnectionSettings;
 import dev.pgcdc.connect.PgConnector;
 import dev.pgcdc.decode.ColumnFilter;
-import dev.pgcdc.setup.TableName;
+import dev.pgcdc.pg.TableName;
 
 /**
  * Describes source tables from the source's pg_catalog, over an ordinary JDBC session opened like the consumer's own

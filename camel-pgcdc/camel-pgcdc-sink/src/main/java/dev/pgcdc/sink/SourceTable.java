@@ -2,7 +2,7 @@ package dev.pgcdc.sink;
 
 import java.util.List;
 
-import dev.pgcdc.setup.TableName;
+import dev.pgcdc.pg.TableName;
 
 /**
  * A source table's columns as the source catalog declares them, read to create its target table.
