@@ -8,6 +8,7 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 
+import dev.pgcdc.pg.PgCatalog;
 import dev.pgcdc.connect.PgConnector;
 import dev.pgcdc.decode.ColumnFilter;
 import dev.pgcdc.decode.TypeRegistry;
@@ -133,7 +134,7 @@ public final class ChangeModelPreflight {
     private void checkPublishedColumns() throws SQLException {
         ColumnFilter columns = decoding.columns();
         List<String> problems = new ArrayList<>();
-        try (JdbcCatalog catalog = new JdbcCatalog(connector, "pgcdc preflight catalog");
+        try (PgCatalog catalog = new PgCatalog(connector, "pgcdc preflight catalog");
              PreparedStatement ps = connection.prepareStatement(PUBLISHED_COLUMNS)) {
             TypeRegistry types = TypeRegistry.natural(catalog);
             ps.setString(1, publication);

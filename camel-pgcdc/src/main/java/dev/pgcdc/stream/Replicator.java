@@ -7,6 +7,7 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
+import dev.pgcdc.pg.PgCatalog;
 import dev.pgcdc.connect.PgConnector;
 import dev.pgcdc.event.Lsn;
 import dev.pgcdc.ops.SlotMonitor;
@@ -99,7 +100,7 @@ public final class Replicator implements Runnable {
 
     private void streamOnce() throws SQLException, InterruptedException {
         PGConnection replication = connector.openReplication("pgcdc " + options.slotName());
-        JdbcCatalog catalog = new JdbcCatalog(connector, "pgcdc " + options.slotName() + " catalog");
+        PgCatalog catalog = new PgCatalog(connector, "pgcdc " + options.slotName() + " catalog");
         try {
             long confirmed = usableSlotPosition((Connection) replication);
             ChainedLogicalStreamBuilder builder = replication.getReplicationAPI().replicationStream().logical()
