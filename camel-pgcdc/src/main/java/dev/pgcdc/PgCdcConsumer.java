@@ -218,7 +218,7 @@ public class PgCdcConsumer extends DefaultConsumer {
             return false;
         }
         plan.warnings().forEach(warning -> LOG.warn("pgcdc:{}: {}", configuration.getSlotName(), warning));
-        new ChangeModelPreflight(connection, connector, request.publicationName(), decoding,
+        new ChangeModelPreflight(connection, request.publicationName(), decoding,
                 configuration.replicaIdentityFullTables()).run();
         if (plan.existingSlot().isEmpty() && snapshotState != null) {
             // Progress saved under this slot name belongs to an earlier slot (lost and dropped, or dropped): the new

@@ -11,7 +11,9 @@ import java.util.List;
 import dev.pgcdc.connect.ConnectionSettings;
 import dev.pgcdc.connect.PgConnector;
 import dev.pgcdc.decode.ColumnFilter;
+import dev.pgcdc.pg.PgCatalog;
 import dev.pgcdc.pg.TableName;
+import dev.pgcdc.pg.TableShape;
 
 /**
  * Describes source tables from the source's pg_catalog, over an ordinary JDBC session opened like the consumer's own
@@ -41,16 +43,6 @@ final class SourceCatalog implements AutoCloseable {
             FROM cols c JOIN base b ON b.attnum = c.attnum JOIN pg_type t ON t.oid = b.typid AND t.typtype <> 'd'
             LEFT JOIN pg_type e ON e.oid = t.typelem AND t.typcategory = 'A'
             ORDER BY c.attnum""";
-
-    /** The replica identity index when the table names one, else the primary key, in index column order. */
-    private static final String IDENTITY_KEY = """
-            SELECT a.attname FROM pg_index i JOIN pg_class c ON c.oid = i.indrelid
-            JOIN pg_namespace n ON n.oid = c.relnamespace
-            CROSS JOIN LATERAL unnest(i.indkey) WITH ORDINALITY AS k(attnum, position)
-            JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum = k.attnum
-            WHERE n.nspname = ? AND c.relname = ?
-              AND CASE WHEN c.relreplident = 'i' THEN i.indisreplident ELSE i.indisprimary END
-            ORDER BY k.position""";
 
     private final ConnectionSettings settings;
     private final ColumnFilter streamed;
@@ -110,16 +102,8 @@ final class SourceCatalog implements AutoCloseable {
             throw new SinkException("Source table " + table + " was not found in the source catalog (dropped or"
                     + " renamed since the change was written?): its target table cannot be created");
         }
-        List<String> key = new ArrayList<>();
-        try (PreparedStatement statement = connection.prepareStatement(IDENTITY_KEY)) {
-            statement.setString(1, table.schema());
-            statement.setString(2, table.name());
-            try (ResultSet rows = statement.executeQuery()) {
-                while (rows.next()) {
-                    key.add(rows.getString(1));
-                }
-            }
-        }
+        TableShape shape = new PgCatalog(connection).shape(table, null);
+        List<String> key = shape == null ? List.of() : shape.key();
         return new SourceTable(table, List.copyOf(columns), List.copyOf(key));
     }
 
