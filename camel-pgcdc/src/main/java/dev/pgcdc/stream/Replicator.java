@@ -7,6 +7,7 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
+import dev.pgcdc.connect.InboundTraffic;
 import dev.pgcdc.connect.PgConnector;
 import dev.pgcdc.event.Lsn;
 import dev.pgcdc.ops.SlotMonitor;
@@ -19,9 +20,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The replication thread's main loop: connect, stream one {@link ReplicationSession}, and after a lost connection,
- * a busy slot or a failed exchange, wait (bounded exponential backoff) and resume from the position the server has
- * confirmed. Resuming from the server's position, never a local one, is what makes delivery at-least-once: every
+ * The replication thread's main loop: connect, stream one {@link ReplicationSession}, and after a lost or dead
+ * connection or a failed exchange, wait (bounded exponential backoff, starting again after a healthy session) and
+ * resume from the position the server has confirmed. A slot another process holds is polled at the steady initial
+ * delay, so a standby instance takes over soon after the active one is gone. Resuming from the server's position, never a local one, is what makes delivery at-least-once: every
  * change not confirmed is sent again.
  */
 public final class Replicator implements Runnable {
@@ -45,6 +47,7 @@ public final class Replicator implements Runnable {
     /** The acknowledged position when an exchange last failed unhandled, or -1: delivery is blocked until past it. */
     private volatile long blockedAt = -1;
     private volatile long disconnectedSinceNanos = System.nanoTime();
+    private boolean waitingForSlot;
 
     /** Told about each failure before the replicator retries, so the consumer can report it to Camel. */
     public interface FailureListener {
@@ -59,18 +62,26 @@ public final class Replicator implements Runnable {
         this.sink = sink;
         this.failureListener = failureListener;
         this.backoff = new Backoff(reconnectDelay, reconnectMaxDelay);
+        Duration readTimeout = connector.settings().readTimeout();
+        if (readTimeout.compareTo(options.statusInterval()) <= 0) {
+            throw new IllegalArgumentException("readTimeout (" + readTimeout.toMillis() + " ms) must be longer than"
+                    + " statusInterval (" + options.statusInterval().toMillis() + " ms): the server's replies to the"
+                    + " status updates are what shows the connection is alive. Raise readTimeout or lower"
+                    + " statusInterval.");
+        }
     }
 
     @Override
     public void run() {
         while (!stopRequested) {
+            boolean slotBusy = false;
             try {
                 streamOnce();
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 break;
             } catch (SQLException e) {
-                handleConnectionFailure(e);
+                slotBusy = handleConnectionFailure(e);
             } catch (SlotUnusableException e) {
                 fail(e.getMessage(), null);
                 break;
@@ -79,7 +90,7 @@ public final class Replicator implements Runnable {
             }
             if (!stopRequested) {
                 state = ReplicatorState.RETRYING;
-                pause(backoff.nextDelayMillis());
+                pause(slotBusy ? backoff.steadyDelayMillis() : backoff.nextDelayMillis());
             }
         }
         if (state != ReplicatorState.FAILED) {
@@ -98,8 +109,11 @@ public final class Replicator implements Runnable {
     }
 
     private void streamOnce() throws SQLException, InterruptedException {
-        PGConnection replication = connector.openReplication("pgcdc " + options.slotName());
+        InboundTraffic traffic = new InboundTraffic();
+        PGConnection replication = connector.openReplication("pgcdc " + options.slotName(), traffic);
         JdbcCatalog catalog = new JdbcCatalog(connector, "pgcdc " + options.slotName() + " catalog");
+        long streamingSince = 0;
+        boolean routeFailed = false;
         try {
             long confirmed = usableSlotPosition((Connection) replication);
             ChainedLogicalStreamBuilder builder = replication.getReplicationAPI().replicationStream().logical()
@@ -109,27 +123,33 @@ public final class Replicator implements Runnable {
                     .withAutomaticFlush(false);
             options.plugin().withOptions(builder, options.decoding());
             PGReplicationStream stream = builder.start();
-            ReplicationSession current = new ReplicationSession(stream, options, sink, confirmed, stats, catalog, tap);
+            ReplicationSession current = new ReplicationSession(stream, options, sink, confirmed, stats, catalog, tap,
+                    traffic, connector.settings().readTimeout());
             session = current;
             if (stopRequested) {
                 current.requestStop();
             }
             state = ReplicatorState.STREAMING;
+            streamingSince = System.nanoTime();
+            waitingForSlot = false;
             disconnectedSinceNanos = 0;
             lastError = null;
             LOG.info("Slot {}: streaming from {} ({})", options.slotName(), Lsn.of(confirmed),
                     options.plugin().describe());
             ReplicationSession.Outcome outcome = current.run();
             if (outcome == ReplicationSession.Outcome.ROUTE_FAILED) {
+                routeFailed = true;
                 blockedAt = stats.acknowledgedLsn();
                 report("Slot " + options.slotName() + ": an exchange failed and was not handled by the route;"
                         + " nothing after it was acknowledged, and streaming resumes from "
                         + Lsn.of(stats.confirmedLsn()), current.routeFailure());
-            } else {
-                backoff.reset();
             }
             closeQuietly(stream);
         } finally {
+            if (streamingSince != 0 && !routeFailed) {
+                // an exchange that keeps failing must back off however long it took to reach it
+                backoff.sessionEnded(Duration.ofNanos(System.nanoTime() - streamingSince));
+            }
             session = null;
             disconnectedSinceNanos = System.nanoTime();
             catalog.close();
@@ -157,16 +177,24 @@ public final class Replicator implements Runnable {
         }
     }
 
-    private void handleConnectionFailure(SQLException e) {
+    /** Reports the failure; true when it is the slot being held by another process, which is worth polling. */
+    private boolean handleConnectionFailure(SQLException e) {
         if (SLOT_IN_USE.equals(e.getSQLState())) {
             String message = "Slot " + options.slotName() + " is in use by another process (" + e.getMessage()
                     + "); waiting for it to become free";
             lastError = e;
-            LOG.info(message);
-            return;
+            // a standby instance polls for as long as the active one lives: say so once, not at every poll
+            if (waitingForSlot) {
+                LOG.debug(message);
+            } else {
+                LOG.info(message);
+            }
+            waitingForSlot = true;
+            return true;
         }
         report("Slot " + options.slotName() + ": connection to " + connector.settings() + " lost or refused: "
                 + e.getMessage() + "; reconnecting", e);
+        return false;
     }
 
     /** Records the failure and hands it to the listener (Camel's exception handler), which logs it. */
