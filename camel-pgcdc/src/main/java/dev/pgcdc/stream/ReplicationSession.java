@@ -48,8 +48,6 @@ final class ReplicationSession implements DecodeListener, AckListener, StreamTap
     private static final long MIN_IDLE_PARK_NANOS = TimeUnit.MICROSECONDS.toNanos(50);
     private static final long MAX_IDLE_PARK_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
     private static final long SERVICE_SLICE_MILLIS = 50;
-    /** SQLSTATE connection_failure. */
-    private static final String CONNECTION_FAILURE = "08006";
 
     enum Outcome { STOPPED, ROUTE_FAILED }
 
@@ -158,9 +156,9 @@ final class ReplicationSession implements DecodeListener, AckListener, StreamTap
     private void requireTraffic() throws SQLException {
         Duration silent = traffic.silentFor();
         if (silent.compareTo(readTimeout) > 0) {
-            throw new SQLException("nothing arrived from the server for " + silent.toMillis() + " ms (readTimeout="
+            throw new DeadConnectionException("nothing arrived from the server for " + silent.toMillis() + " ms (readTimeout="
                     + readTimeout.toMillis() + " ms), although each status update asks it for a reply: the connection"
-                    + " is dead", CONNECTION_FAILURE);
+                    + " is dead");
         }
     }
 

@@ -48,6 +48,8 @@ public final class Replicator implements Runnable {
     private volatile long blockedAt = -1;
     private volatile long disconnectedSinceNanos = System.nanoTime();
     private boolean waitingForSlot;
+    /** The server process of a connection given up as dead, which may still hold the slot; 0 when none. */
+    private int abandonedPid;
 
     /** Told about each failure before the replicator retries, so the consumer can report it to Camel. */
     public interface FailureListener {
@@ -115,6 +117,9 @@ public final class Replicator implements Runnable {
         long streamingSince = 0;
         boolean routeFailed = false;
         try {
+            if (abandonedPid != 0) {
+                releaseAbandoned((Connection) replication);
+            }
             long confirmed = usableSlotPosition((Connection) replication);
             ChainedLogicalStreamBuilder builder = replication.getReplicationAPI().replicationStream().logical()
                     .withSlotName(options.slotName())
@@ -136,7 +141,13 @@ public final class Replicator implements Runnable {
             lastError = null;
             LOG.info("Slot {}: streaming from {} ({})", options.slotName(), Lsn.of(confirmed),
                     options.plugin().describe());
-            ReplicationSession.Outcome outcome = current.run();
+            ReplicationSession.Outcome outcome;
+            try {
+                outcome = current.run();
+            } catch (DeadConnectionException e) {
+                abandonedPid = replication.getBackendPID();
+                throw e;
+            }
             if (outcome == ReplicationSession.Outcome.ROUTE_FAILED) {
                 routeFailed = true;
                 blockedAt = stats.acknowledgedLsn();
@@ -154,6 +165,30 @@ public final class Replicator implements Runnable {
             disconnectedSinceNanos = System.nanoTime();
             catalog.close();
             closeQuietly((Connection) replication);
+        }
+    }
+
+    /**
+     * Ends the server process of the connection given up as dead if it still holds the slot: the server would otherwise
+     * keep the slot busy until its wal_sender_timeout. Only that process, identified by its PID and the slot, so
+     * another instance streaming from the slot is never touched.
+     */
+    private void releaseAbandoned(Connection connection) {
+        int pid = abandonedPid;
+        abandonedPid = 0;
+        try (PreparedStatement ps = connection.prepareStatement("SELECT pg_catalog.pg_terminate_backend(active_pid)"
+                + " FROM pg_catalog.pg_replication_slots WHERE slot_name = ? AND active_pid = ?")) {
+            ps.setString(1, options.slotName());
+            ps.setInt(2, pid);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (rs.next() && rs.getBoolean(1)) {
+                    LOG.info("Slot {}: ended server process {}, which still held the slot for the connection given up"
+                            + " as dead", options.slotName(), pid);
+                }
+            }
+        } catch (SQLException e) {
+            LOG.info("Slot {}: could not end server process {} of the connection given up as dead ({}); the slot is"
+                    + " free once the server's wal_sender_timeout ends it", options.slotName(), pid, e.getMessage());
         }
     }
 

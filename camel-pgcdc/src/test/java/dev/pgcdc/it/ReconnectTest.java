@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -58,6 +59,36 @@ class ReconnectTest extends DefaultClusterTest {
             assertThat(slot(slot).activePid()).isNotEqualTo(partitionedPid);
             insertRange(table, 21, 25);
             received.awaitMatching("rows 21-25 on the new connection", l -> ids(l).containsAll(range(21, 25)));
+        }
+    }
+
+    @Test
+    void connectionsCutOffForGoodAreReplacedAndNoMonitorQueryHangs() throws Exception {
+        String slot = uniqueSlot("cutoff");
+        String table = slot + "_t";
+        pg().execute("CREATE TABLE " + table + " (id int PRIMARY KEY)");
+        try (TcpProxy proxy = new TcpProxy(pg().host(), pg().port(), Duration.ofMinutes(3))) {
+            Received received = new Received();
+            start(routeTo(viaProxy(uri(slot, "tables=" + table + "&readTimeout=" + READ_TIMEOUT_MILLIS
+                    + "&slotMonitorInterval=200"), proxy), received));
+            awaitStreaming(slot);
+            insertRange(table, 1, 5);
+            received.await(5);
+            Await.until("the slot monitor connected through the proxy", Duration.ofSeconds(30),
+                    () -> slotMonitorsVia(proxy.upstreamPorts()) > 0);
+            int pid = slot(slot).activePid();
+            Set<Integer> cutOff = proxy.upstreamPorts();
+
+            proxy.cutOffOpenConnections();
+            insertRange(table, 6, 10);
+            received.awaitMatching("rows 6-10 over a new connection", l -> ids(l).containsAll(range(6, 10)));
+            assertThat(slot(slot).activePid()).isNotEqualTo(pid);
+            // the monitor's query on its cut-off connection timed out, and the next round opened a new connection
+            Await.until("a new slot monitor connection", Duration.ofSeconds(30), () -> {
+                Set<Integer> fresh = new HashSet<>(proxy.upstreamPorts());
+                fresh.removeAll(cutOff);
+                return slotMonitorsVia(fresh) > 0;
+            });
         }
     }
 
@@ -129,6 +160,16 @@ class ReconnectTest extends DefaultClusterTest {
             insertRange(table, 11, 20);
             second.awaitMatching("rows 11-20 on the standby", l -> ids(l).containsAll(range(11, 20)));
         }
+    }
+
+    /** How many slot monitor sessions the server has from these client ports. */
+    private int slotMonitorsVia(Set<Integer> ports) {
+        if (ports.isEmpty()) {
+            return 0;
+        }
+        return pg().queryForObject("SELECT count(*)::int FROM pg_stat_activity WHERE application_name ="
+                + " 'pgcdc slot monitor' AND client_port IN (" + ports.stream().map(String::valueOf)
+                .collect(Collectors.joining(", ")) + ")", Integer.class);
     }
 
     private void awaitHealth(CamelContext context, HealthCheck.State state) {

@@ -10,13 +10,17 @@ import java.net.Socket;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.stream.Collectors;
 
 /**
  * A TCP proxy on 127.0.0.1 in front of a server, for partition tests: in black-hole mode it stops forwarding bytes in
  * both directions but keeps every socket open, as a network partition does to an established connection (new
- * connections are accepted and black-holed too). It records when it accepted each connection, and closes itself,
- * with all its sockets, after {@code lifetime} at the latest.
+ * connections are accepted and black-holed too). {@link #cutOffOpenConnections()} black-holes the connections open
+ * now for good while new ones work, as a partition that heals after a firewall forgot the old connections. It records
+ * when it accepted each connection and which local port each connection to the server uses, and closes itself, with
+ * all its sockets, after {@code lifetime} at the latest.
  */
 final class TcpProxy implements AutoCloseable {
 
@@ -24,6 +28,7 @@ final class TcpProxy implements AutoCloseable {
     private final InetSocketAddress target;
     private final List<Socket> sockets = new CopyOnWriteArrayList<>();
     private final List<Long> acceptedNanos = new CopyOnWriteArrayList<>();
+    private final List<Link> links = new CopyOnWriteArrayList<>();
     private final Object gate = new Object();
     private final long deadlineNanos;
     private boolean blackHole;
@@ -47,6 +52,16 @@ final class TcpProxy implements AutoCloseable {
             blackHole = on;
             gate.notifyAll();
         }
+    }
+
+    /** Stops forwarding on the connections open now, for as long as the proxy lives. */
+    void cutOffOpenConnections() {
+        links.forEach(link -> link.cutOff = true);
+    }
+
+    /** The local ports of the proxy's connections to the server ({@code client_port} in pg_stat_activity). */
+    Set<Integer> upstreamPorts() {
+        return links.stream().map(link -> link.upstreamPort).collect(Collectors.toSet());
     }
 
     /** {@link System#nanoTime()} of each accepted connection, in order. */
@@ -73,8 +88,10 @@ final class TcpProxy implements AutoCloseable {
                 sockets.add(client);
                 sockets.add(server);
                 server.connect(target, 5000);
-                start("tcp-proxy-up", () -> pump(client, server));
-                start("tcp-proxy-down", () -> pump(server, client));
+                Link link = new Link(server.getLocalPort());
+                links.add(link);
+                start("tcp-proxy-up", () -> pump(link, client, server));
+                start("tcp-proxy-down", () -> pump(link, server, client));
             } catch (IOException e) {
                 if (!closed) {
                     close();
@@ -84,12 +101,12 @@ final class TcpProxy implements AutoCloseable {
     }
 
     /** Copies one direction; bytes read while black-holed are held until forwarding resumes. */
-    private void pump(Socket from, Socket to) {
+    private void pump(Link link, Socket from, Socket to) {
         byte[] buffer = new byte[16384];
         try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
             int n;
-            while (awaitForwarding() && (n = in.read(buffer)) >= 0) {
-                if (!awaitForwarding()) {
+            while (awaitForwarding(link) && (n = in.read(buffer)) >= 0) {
+                if (!awaitForwarding(link)) {
                     return;
                 }
                 out.write(buffer, 0, n);
@@ -104,9 +121,9 @@ final class TcpProxy implements AutoCloseable {
     }
 
     /** Waits while black-holed; false once the proxy is closed. */
-    private boolean awaitForwarding() {
+    private boolean awaitForwarding(Link link) {
         synchronized (gate) {
-            while (blackHole && !closed) {
+            while ((blackHole || link.cutOff) && !closed) {
                 try {
                     gate.wait();
                 } catch (InterruptedException e) {
@@ -131,6 +148,16 @@ final class TcpProxy implements AutoCloseable {
             }
         }
         close();
+    }
+
+    /** One proxied connection. */
+    private static final class Link {
+        final int upstreamPort;
+        volatile boolean cutOff;
+
+        Link(int upstreamPort) {
+            this.upstreamPort = upstreamPort;
+        }
     }
 
     private static void start(String name, Runnable task) {
