@@ -172,7 +172,7 @@ public class PgCdcConfiguration implements Cloneable {
                             + " closed, health reports DOWN after healthGracePeriod, and the consumer reconnects. It"
                             + " is also the statement_timeout of the slot monitor, heartbeat and catalog queries and the"
                             + " socket read timeout of those connections and of the replication connection's login."
-                            + " Must be longer than statusInterval.")
+                            + " Must be at least twice statusInterval.")
     private long readTimeout = ConnectionSettings.DEFAULT_READ_TIMEOUT.toMillis();
 
     @UriParam(label = "consumer,advanced", defaultValue = "30000", javaType = "java.time.Duration",
@@ -251,6 +251,12 @@ public class PgCdcConfiguration implements Cloneable {
 
     /** Where and how to connect, from the connection and security options; fails on inconsistent ones. */
     public ConnectionSettings connectionSettings() {
+        // a reply follows each status update within a round trip; twice the interval leaves room for a slow one
+        if (readTimeout < 2 * statusInterval) {
+            throw new IllegalArgumentException("readTimeout (" + readTimeout + " ms) must be at least twice"
+                    + " statusInterval (" + statusInterval + " ms): the server's replies to the status updates are"
+                    + " what shows the connection is alive. Raise readTimeout or lower statusInterval.");
+        }
         return new ConnectionSettings(host, port, database, user, Secrets.valueOrFile("password", password, passwordFile),
                 connectTimeout)
                 .withReadTimeout(Duration.ofMillis(readTimeout))

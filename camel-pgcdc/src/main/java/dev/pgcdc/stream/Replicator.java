@@ -64,13 +64,6 @@ public final class Replicator implements Runnable {
         this.sink = sink;
         this.failureListener = failureListener;
         this.backoff = new Backoff(reconnectDelay, reconnectMaxDelay);
-        Duration readTimeout = connector.settings().readTimeout();
-        if (readTimeout.compareTo(options.statusInterval()) <= 0) {
-            throw new IllegalArgumentException("readTimeout (" + readTimeout.toMillis() + " ms) must be longer than"
-                    + " statusInterval (" + options.statusInterval().toMillis() + " ms): the server's replies to the"
-                    + " status updates are what shows the connection is alive. Raise readTimeout or lower"
-                    + " statusInterval.");
-        }
     }
 
     @Override
