@@ -141,7 +141,7 @@ public final class JdbcCatalog implements Catalog, AutoCloseable {
 
     private Connection connection() throws SQLException {
         if (connection == null) {
-            connection = connector.openJdbc(applicationName);
+            connection = connector.openBounded(applicationName);
         }
         return connection;
     }

@@ -2,6 +2,7 @@ package dev.pgcdc.stream;
 
 import java.nio.ByteBuffer;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -11,6 +12,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
 import dev.pgcdc.ack.AckTracker;
+import dev.pgcdc.connect.InboundTraffic;
 import dev.pgcdc.decode.Catalog;
 import dev.pgcdc.decode.ChangeDecoder;
 import dev.pgcdc.decode.DecodeListener;
@@ -60,6 +62,9 @@ final class ReplicationSession implements DecodeListener, AckListener, StreamTap
     /** Tables ({@code schema.table}) whose next change is the first after their columns changed. */
     private final Set<String> schemaChanged = new HashSet<>();
     private final StreamTap tap;
+    private final InboundTraffic traffic;
+    /** Silence for longer than this, although every status update asks the server for a reply, means a dead link. */
+    private final Duration readTimeout;
 
     private volatile boolean stopRequested;
     private volatile Throwable routeFailure;
@@ -79,8 +84,10 @@ final class ReplicationSession implements DecodeListener, AckListener, StreamTap
     private long lastReportedLsn;
 
     ReplicationSession(PGReplicationStream stream, StreamOptions options, ChangeSink sink, long confirmedLsn,
-                       StreamStats stats, Catalog catalog, StreamTap tap) {
+                       StreamStats stats, Catalog catalog, StreamTap tap, InboundTraffic traffic, Duration readTimeout) {
         this.stream = stream;
+        this.traffic = traffic;
+        this.readTimeout = readTimeout;
         this.tap = tap;
         this.options = options;
         this.sink = sink;
@@ -136,10 +143,22 @@ final class ReplicationSession implements DecodeListener, AckListener, StreamTap
                     // Nothing unread and no open transaction: the keepalive's WAL end may be confirmed.
                     tracker.idle(stream.getLastReceiveLSN().asLong());
                 }
+                // Checked only here, with everything received read: while the route applies backpressure, unread
+                // bytes wait in the socket and the silence is ours, not the server's.
+                requireTraffic();
                 reportProgressIfDue(false);
                 LockSupport.parkNanos(park);
                 park = Math.min(park * 2, MAX_IDLE_PARK_NANOS);
             }
+        }
+    }
+
+    private void requireTraffic() throws SQLException {
+        Duration silent = traffic.silentFor();
+        if (silent.compareTo(readTimeout) > 0) {
+            throw new DeadConnectionException("nothing arrived from the server for " + silent.toMillis() + " ms (readTimeout="
+                    + readTimeout.toMillis() + " ms), although each status update asks it for a reply: the connection"
+                    + " is dead");
         }
     }
 
