@@ -215,7 +215,7 @@ final class ReplicationSession implements DecodeListener, AckListener, StreamTap
      */
     private void hold(ChangeRecord record, long position, boolean schemaChanged, AckListener listener) {
         releaseHeld(false);
-        held = new Held(record, new Delivery(position, false, schemaChanged), listener);
+        held = new Held(record.withPosition(position), new Delivery(position, false, schemaChanged), listener);
     }
 
     private void releaseHeld(boolean lastInTransaction) {

@@ -19,12 +19,13 @@ class ChangeEventJsonTest {
         ChangeEvent event = new ChangeEvent(Operation.UPDATE, "public", "orders",
                 new RowMap(ColumnNames.of("id"), new Object[] {7}), null,
                 new RowMap(ORDER, new Object[] {7, "paid", null}), List.of("doc"),
-                Lsn.parse("0/1A2B3C4"), Lsn.parse("0/1A2B400"), 1234, Instant.parse("2026-11-22T10:00:00.123456Z"), false);
+                Lsn.parse("0/1A2B3C4"), Lsn.parse("0/1A2B400"), 1234, Instant.parse("2026-11-22T10:00:00.123456Z"), false)
+                .withPosition(3);
 
         assertThat(new ObjectMapper().writeValueAsString(event)).isEqualTo(
                 "{\"op\":\"u\",\"schema\":\"public\",\"table\":\"orders\",\"key\":{\"id\":7},"
                         + "\"before\":null,\"after\":{\"id\":7,\"status\":\"paid\",\"doc\":null},\"unchanged\":[\"doc\"],"
-                        + "\"lsn\":\"0/1A2B3C4\",\"commitLsn\":\"0/1A2B400\",\"txId\":1234,"
+                        + "\"id\":\"0/1A2B400:3\",\"lsn\":\"0/1A2B3C4\",\"commitLsn\":\"0/1A2B400\",\"txId\":1234,"
                         + "\"commitTimestamp\":\"2026-11-22T10:00:00.123456Z\",\"snapshot\":false}");
     }
 
