@@ -13,6 +13,7 @@ import java.util.concurrent.locks.LockSupport;
 import dev.pgcdc.ack.AckTracker;
 import dev.pgcdc.decode.Catalog;
 import dev.pgcdc.decode.ChangeDecoder;
+import dev.pgcdc.decode.DecodeException;
 import dev.pgcdc.decode.DecodeListener;
 import dev.pgcdc.decode.RelationInfo;
 import dev.pgcdc.decode.TypeRegistry;
@@ -127,8 +128,7 @@ final class ReplicationSession implements DecodeListener, AckListener, StreamTap
         while (!shouldStop()) {
             ByteBuffer message = stream.readPending();
             if (message != null) {
-                // The LSN belongs to this message only now: a later read or keepalive moves it.
-                decoder.decode(message, stream.getLastReceiveLSN().asLong(), this);
+                decode(message);
                 park = MIN_IDLE_PARK_NANOS;
                 reportProgressIfDue(false);
             } else {
@@ -139,6 +139,23 @@ final class ReplicationSession implements DecodeListener, AckListener, StreamTap
                 reportProgressIfDue(false);
                 LockSupport.parkNanos(park);
                 park = Math.min(park * 2, MAX_IDLE_PARK_NANOS);
+            }
+        }
+    }
+
+    /**
+     * Decodes one message; one that cannot be decoded takes a change's place, so the route decides what happens to it
+     * instead of the stream retrying it forever.
+     */
+    private void decode(ByteBuffer message) {
+        // The LSN belongs to this message only now: a later read or keepalive moves it.
+        try {
+            decoder.decode(message, stream.getLastReceiveLSN().asLong(), this);
+        } catch (DecodeException e) {
+            LOG.error("Slot {}: {}", options.slotName(), e.getMessage());
+            hold(null, e, inTransaction ? nextPosition++ : 0, false, this);
+            if (!inTransaction) {
+                releaseHeld(true);
             }
         }
     }
@@ -169,14 +186,14 @@ final class ReplicationSession implements DecodeListener, AckListener, StreamTap
             // the set is almost always empty: then no "schema.table" key is built for every change
             boolean firstOfNewSchema = !schemaChanged.isEmpty()
                     && schemaChanged.remove(event.getSchema() + '.' + event.getTable());
-            hold(event, position, firstOfNewSchema, this);
+            hold(event, null, position, firstOfNewSchema, this);
         }
     }
 
     @Override
     public void message(LogicalMessage message) {
         if (options.decoding().emitMessages()) {
-            hold(message, inTransaction ? nextPosition++ : 0, false, this);
+            hold(message, null, inTransaction ? nextPosition++ : 0, false, this);
             if (!inTransaction) {
                 releaseHeld(true); // a non-transactional message is a transaction of its own
             }
@@ -185,7 +202,7 @@ final class ReplicationSession implements DecodeListener, AckListener, StreamTap
 
     @Override
     public boolean emit(ChangeEvent change, Runnable onCompleted) {
-        hold(change, nextPosition++, false, new AckListener() {
+        hold(change, null, nextPosition++, false, new AckListener() {
             @Override
             public void completed(long seq) {
                 ReplicationSession.this.completed(seq);
@@ -213,9 +230,11 @@ final class ReplicationSession implements DecodeListener, AckListener, StreamTap
      * Keeps the newest change back until the next one (or the commit) arrives, so that each delivery can say whether
      * it is the last of its transaction (a sink commits its batch there).
      */
-    private void hold(ChangeRecord record, long position, boolean schemaChanged, AckListener listener) {
+    private void hold(ChangeRecord record, DecodeException undecodable, long position, boolean schemaChanged,
+                      AckListener listener) {
         releaseHeld(false);
-        held = new Held(record.withPosition(position), new Delivery(position, false, schemaChanged), listener);
+        held = new Held(record == null ? null : record.withPosition(position), undecodable,
+                new Delivery(position, false, schemaChanged), listener);
     }
 
     private void releaseHeld(boolean lastInTransaction) {
@@ -229,12 +248,17 @@ final class ReplicationSession implements DecodeListener, AckListener, StreamTap
             delivering = false;
             return;
         }
-        stats.received(release.record);
         Delivery delivery = lastInTransaction ? release.delivery.markedLast() : release.delivery;
+        if (release.undecodable != null) {
+            sink.deliverUndecodable(release.undecodable, delivery, seq, release.listener);
+            return;
+        }
+        stats.received(release.record);
         sink.deliver(release.record, delivery, seq, release.listener);
     }
 
-    private record Held(ChangeRecord record, Delivery delivery, AckListener listener) {
+    /** A change, or in its place the reason a message could not be decoded. */
+    private record Held(ChangeRecord record, DecodeException undecodable, Delivery delivery, AckListener listener) {
     }
 
     /** Waits for room under {@code maxInflight} while keeping the connection alive; -1 when the session must end. */

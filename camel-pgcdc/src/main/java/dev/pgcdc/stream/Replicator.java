@@ -44,6 +44,8 @@ public final class Replicator implements Runnable {
     private volatile Throwable lastError;
     /** The acknowledged position when an exchange last failed unhandled, or -1: delivery is blocked until past it. */
     private volatile long blockedAt = -1;
+    /** Why the last unhandled exchange failed: kept while the stream is blocked there, across reconnects. */
+    private volatile Throwable blockingFailure;
     private volatile long disconnectedSinceNanos = System.nanoTime();
 
     /** Told about each failure before the replicator retries, so the consumer can report it to Camel. */
@@ -122,6 +124,7 @@ public final class Replicator implements Runnable {
             ReplicationSession.Outcome outcome = current.run();
             if (outcome == ReplicationSession.Outcome.ROUTE_FAILED) {
                 blockedAt = stats.acknowledgedLsn();
+                blockingFailure = current.routeFailure();
                 report("Slot " + options.slotName() + ": an exchange failed and was not handled by the route;"
                         + " nothing after it was acknowledged, and streaming resumes from "
                         + Lsn.of(stats.confirmedLsn()), current.routeFailure());
@@ -210,6 +213,11 @@ public final class Replicator implements Runnable {
     public boolean blockedByFailure() {
         long at = blockedAt;
         return at >= 0 && stats.acknowledgedLsn() <= at;
+    }
+
+    /** The failure of the exchange the stream is blocked at (see {@link #blockedByFailure()}). */
+    public Throwable blockingFailure() {
+        return blockingFailure;
     }
 
     /** How long the replication connection has been down; zero while streaming. */
