@@ -4,10 +4,12 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.StreamWriteConstraints;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.JsonSerializable;
 import com.fasterxml.jackson.databind.SerializerProvider;
 
 import java.io.IOException;
 import java.io.StringWriter;
+import java.io.UncheckedIOException;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.time.LocalDate;
@@ -133,11 +135,21 @@ public final class PgJsonWriter {
             writeTree(node, gen, provider);
             return;
         }
+        gen.writeRawValue(jsonText(node));
+    }
+
+    /**
+     * The JSON text of an embedded json/jsonb value, however deep: Jackson's own {@code JsonNode.toString()} refuses
+     * more than 1,000 levels.
+     */
+    public static String jsonText(JsonNode node) {
         StringWriter text = new StringWriter();
         try (JsonGenerator raw = UNLIMITED.createGenerator(text)) {
-            writeTree(node, raw, provider);
+            writeTree(node, raw, null);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e); // a StringWriter does not fail
         }
-        gen.writeRawValue(text.toString());
+        return text.toString();
     }
 
     /** How many arrays and objects deep the value is; without recursion, as PostgreSQL nests far beyond the stack. */
@@ -164,7 +176,10 @@ public final class PgJsonWriter {
         return deepest;
     }
 
-    /** Writes the tree without recursion: one open container per level on an explicit stack. */
+    /**
+     * Writes the tree without recursion: one open container per level on an explicit stack. {@code provider} may be
+     * null.
+     */
     private static void writeTree(JsonNode root, JsonGenerator gen, SerializerProvider provider) throws IOException {
         Deque<Iterator<?>> open = new ArrayDeque<>();
         JsonNode next = root;
@@ -179,7 +194,8 @@ public final class PgJsonWriter {
                 } else if (next.isBigDecimal()) {
                     gen.writeNumber(next.decimalValue().toPlainString());
                 } else {
-                    provider.defaultSerializeValue(next, gen);
+                    // a parsed value is text, number, boolean or null, none of which needs the provider
+                    ((JsonSerializable) next).serialize(gen, provider);
                 }
                 next = null;
             }
