@@ -17,6 +17,7 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import dev.pgcdc.connect.PgConnector;
+import dev.pgcdc.pg.CatalogSourceTables;
 import dev.pgcdc.event.ChangeEvent;
 import dev.pgcdc.event.Lsn;
 import dev.pgcdc.ops.Heartbeat;
@@ -42,6 +43,7 @@ import dev.pgcdc.snapshot.TableStateStore;
 import dev.pgcdc.stream.ChangeModelPreflight;
 import dev.pgcdc.stream.DecodingOptions;
 import dev.pgcdc.stream.OutputPlugin;
+import dev.pgcdc.stream.PgOutputPlugin;
 import dev.pgcdc.stream.Replicator;
 import dev.pgcdc.stream.ReplicatorState;
 import dev.pgcdc.stream.StreamOptions;
@@ -70,6 +72,8 @@ public class PgCdcConsumer extends DefaultConsumer {
 
     private final PgCdcConfiguration configuration;
     private PgConnector connector;
+    /** What producers (the sink) learn about the source tables; lives as long as the connector. */
+    private CatalogSourceTables sourceTables;
     private ExecutorService executor;
     private ScheduledExecutorService scheduler;
     private ExchangeDispatcher dispatcher;
@@ -124,7 +128,10 @@ public class PgCdcConsumer extends DefaultConsumer {
         StreamOptions options = new StreamOptions(configuration.getSlotName(), plugin, configuration.getMaxInflight(),
                 Duration.ofMillis(configuration.getStatusInterval()), Duration.ofMillis(configuration.getShutdownTimeout()),
                 decoding);
-        dispatcher = new ExchangeDispatcher(this, configuration);
+        sourceTables = new CatalogSourceTables(connector, "pgcdc " + configuration.getSlotName() + " source tables",
+                plugin instanceof PgOutputPlugin ? configuration.resolvedPublication() : null,
+                (table, column) -> decoding.columns().includes(table.schema(), table.name(), column));
+        dispatcher = new ExchangeDispatcher(this, configuration, sourceTables);
         replicator = new Replicator(connector, options, dispatcher, tap, Duration.ofMillis(configuration.getReconnectDelay()),
                 Duration.ofMillis(configuration.getReconnectMaxDelay()),
                 (message, cause) -> getExceptionHandler().handleException(message, cause));
@@ -308,6 +315,10 @@ public class PgCdcConsumer extends DefaultConsumer {
 
     /** The SSH tunnel and a converted client key live exactly as long as the consumer runs. */
     private void closeConnector() {
+        if (sourceTables != null) {
+            sourceTables.close();
+            sourceTables = null;
+        }
         if (connector != null) {
             connector.close();
             connector = null;

@@ -5,6 +5,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashSet;
@@ -28,10 +29,20 @@ import dev.pgcdc.decode.TypeDescription;
 public final class PgCatalog implements Catalog, AutoCloseable {
 
     private static final String TYPE = "SELECT t.typname, t.typtype, t.typelem, t.typdelim, t.typbasetype,"
-            + " t.typsend::regproc::text, t.typcategory, t.typrelid"
+            // the send function's bare name, whatever the search_path (regproc's text would qualify it off the path)
+            + " coalesce((SELECT p.proname::text FROM pg_catalog.pg_proc p WHERE p.oid = t.typsend), '-'),"
+            + " t.typcategory, t.typrelid"
             + " FROM pg_catalog.pg_type t WHERE t.oid = ?";
     private static final String ATTRIBUTES = "SELECT attname, atttypid FROM pg_catalog.pg_attribute"
             + " WHERE attrelid = ? AND attnum > 0 AND NOT attisdropped ORDER BY attnum";
+
+    /** The column's type under any domains, with its element's kind for arrays. */
+    private static final String BASE_TYPE = " CROSS JOIN LATERAL (WITH RECURSIVE base(typid, typmod) AS ("
+            + "SELECT a.atttypid, a.atttypmod UNION ALL SELECT t.typbasetype, t.typtypmod FROM base"
+            + " JOIN pg_catalog.pg_type t ON t.oid = base.typid WHERE t.typtype = 'd')"
+            + " SELECT t.typname, t.typtype, t.typcategory, coalesce(e.typtype::text, '') AS elementkind, base.typmod"
+            + " FROM base JOIN pg_catalog.pg_type t ON t.oid = base.typid AND t.typtype <> 'd'"
+            + " LEFT JOIN pg_catalog.pg_type e ON e.oid = t.typelem AND t.typcategory = 'A') b";
 
     private final PgConnector connector;
     private final String applicationName;
@@ -77,8 +88,10 @@ public final class PgCatalog implements Catalog, AutoCloseable {
                 + " a.attname::text, a.atttypid, a.atttypmod, format_type(a.atttypid, a.atttypmod), a.attnotnull, "
                 + (version >= 12 ? "a.attgenerated <> ''" : "false") + ", "
                 + String.format(keyPosition, "indisprimary") + ", " + String.format(keyPosition, "indisreplident")
+                + ", b.typname::text, b.typtype::text, b.typcategory::text, b.elementkind, b.typmod"
                 + " FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace"
                 + " JOIN pg_catalog.pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped"
+                + BASE_TYPE
                 + (table != null ? " WHERE n.nspname = ? AND c.relname = ?" : " WHERE c.oid = ?")
                 + " ORDER BY a.attnum";
         int oid = 0;
@@ -117,7 +130,9 @@ public final class PgCatalog implements Catalog, AutoCloseable {
                         default -> pkPosition != null;
                     };
                     columns.add(new TableShape.Column(column, (int) rs.getLong(7), rs.getInt(8), rs.getString(9),
-                            rs.getBoolean(10), flagged, rs.getBoolean(11)));
+                            rs.getBoolean(10), flagged, rs.getBoolean(11), new TableShape.BaseType(rs.getString(14),
+                            letter(rs.getString(15)), letter(rs.getString(16)), letter(rs.getString(17)),
+                            rs.getInt(18))));
                 }
             }
         }
@@ -231,6 +246,10 @@ public final class PgCatalog implements Catalog, AutoCloseable {
         }
     }
 
+    private static char letter(String text) {
+        return text == null || text.isEmpty() ? 0 : text.charAt(0);
+    }
+
     private int majorVersion() throws SQLException {
         if (majorVersion == 0) {
             majorVersion = connection().getMetaData().getDatabaseMajorVersion();
@@ -240,7 +259,16 @@ public final class PgCatalog implements Catalog, AutoCloseable {
 
     private Connection connection() throws SQLException {
         if (connection == null) {
-            connection = connector.openJdbc(applicationName);
+            Connection opened = connector.openBounded(applicationName);
+            // format_type then qualifies every type outside pg_catalog with its schema, so a declared type names
+            // the same type on any connection
+            try (Statement statement = opened.createStatement()) {
+                statement.execute("SET search_path = pg_catalog");
+            } catch (SQLException e) {
+                opened.close();
+                throw e;
+            }
+            connection = opened;
         }
         return connection;
     }

@@ -1,6 +1,7 @@
 package dev.pgcdc.pg;
 
 import java.util.List;
+import java.util.function.Predicate;
 
 /**
  * A table as the catalog describes it now: its live columns, its key as the stream sees it, and what a publication
@@ -28,9 +29,22 @@ public record TableShape(TableName name, int oid, char replicaIdentity, List<Col
      * @param identity     whether pgoutput flags it as part of the replica identity (every column under FULL, none
      *                     under NOTHING)
      * @param generated    a generated column, which pgoutput does not send
+     * @param base         the type under any domains: what the value really is
      */
     public record Column(String name, int typeOid, int typeModifier, String declaredType, boolean notNull,
-                         boolean identity, boolean generated) {
+                         boolean identity, boolean generated, BaseType base) {
+    }
+
+    /**
+     * A column's type under any domains (a domain's modifier is on its {@code pg_type} row).
+     *
+     * @param name        {@code pg_type.typname}, e.g. int4, numeric, _int4
+     * @param kind        {@code typtype}: b base, c composite, e enum, r range, m multirange
+     * @param category    {@code typcategory}: A for arrays
+     * @param elementKind for arrays, the element type's {@code typtype} (c for arrays of composites), else 0
+     * @param typmod      the modifier (length, precision), -1 when none
+     */
+    public record BaseType(String name, char kind, char category, char elementKind, int typmod) {
     }
 
     /**
@@ -57,6 +71,12 @@ public record TableShape(TableName name, int oid, char replicaIdentity, List<Col
         return columns.stream()
                 .filter(column -> !column.generated() && (listed == null || listed.contains(column.name())))
                 .toList();
+    }
+
+    /** This shape with only the columns {@code keep} accepts. */
+    public TableShape retaining(Predicate<Column> keep) {
+        return new TableShape(name, oid, replicaIdentity, columns.stream().filter(keep).toList(), key, publication,
+                estimatedRows);
     }
 
     /** The column of that name, or null. */
