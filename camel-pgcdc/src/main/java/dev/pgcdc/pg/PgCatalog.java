@@ -8,6 +8,9 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
@@ -68,16 +71,36 @@ public final class PgCatalog implements Catalog, AutoCloseable {
      * @return null if there is no such table
      */
     public TableShape shape(TableName table, String publication) throws SQLException {
-        return shape(table, 0, publication);
+        TableShape shape = shapes(List.of(table)).get(table);
+        return shape == null || publication == null ? shape : shape.publishedBy(publication(table, publication));
     }
 
     /** The relation's shape, without publication facts; null if there is no such relation (any more). */
     public TableShape shape(int relationOid) throws SQLException {
-        return shape(null, relationOid, null);
+        Map<TableName, TableShape> shapes = shapes(" WHERE c.oid = ?",
+                ps -> ps.setLong(1, Integer.toUnsignedLong(relationOid)));
+        return shapes.isEmpty() ? null : shapes.values().iterator().next();
     }
 
-    private TableShape shape(TableName table, int relationOid, String publication) throws SQLException {
+    /** The shapes of those of the tables that exist, without publication facts, in one query. */
+    public Map<TableName, TableShape> shapes(Collection<TableName> tables) throws SQLException {
+        if (tables.isEmpty()) {
+            return Map.of();
+        }
         Connection db = connection();
+        Array schemas = db.createArrayOf("text", tables.stream().map(TableName::schema).toArray());
+        Array names = db.createArrayOf("text", tables.stream().map(TableName::name).toArray());
+        return shapes(" WHERE (n.nspname, c.relname) IN (SELECT * FROM unnest(?::text[], ?::text[]))", ps -> {
+            ps.setArray(1, schemas);
+            ps.setArray(2, names);
+        });
+    }
+
+    private interface Parameters {
+        void set(PreparedStatement statement) throws SQLException;
+    }
+
+    private Map<TableName, TableShape> shapes(String where, Parameters parameters) throws SQLException {
         int version = majorVersion();
         // a column's position in the primary key and in the replica identity index (key columns only, not INCLUDE)
         String keyPosition = "(SELECT k.n FROM pg_catalog.pg_index i"
@@ -91,58 +114,74 @@ public final class PgCatalog implements Catalog, AutoCloseable {
                 + ", b.typname::text, b.typtype::text, b.typcategory::text, b.elementkind, b.typmod"
                 + " FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace"
                 + " JOIN pg_catalog.pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped"
-                + BASE_TYPE
-                + (table != null ? " WHERE n.nspname = ? AND c.relname = ?" : " WHERE c.oid = ?")
-                + " ORDER BY a.attnum";
-        int oid = 0;
-        TableName name = table;
-        char identity = 0;
-        long estimate = 0;
-        List<TableShape.Column> columns = new ArrayList<>();
-        TreeMap<Long, String> primaryKey = new TreeMap<>();
-        TreeMap<Long, String> identityIndex = new TreeMap<>();
-        try (PreparedStatement ps = db.prepareStatement(sql)) {
-            if (table != null) {
-                ps.setString(1, table.schema());
-                ps.setString(2, table.name());
-            } else {
-                ps.setLong(1, Integer.toUnsignedLong(relationOid));
-            }
+                + BASE_TYPE + where + " ORDER BY c.oid, a.attnum";
+        Map<TableName, TableShape> shapes = new LinkedHashMap<>();
+        try (PreparedStatement ps = connection().prepareStatement(sql)) {
+            parameters.set(ps);
             try (ResultSet rs = ps.executeQuery()) {
+                Relation relation = null;
                 while (rs.next()) {
-                    oid = (int) rs.getLong(1);
-                    name = new TableName(rs.getString(2), rs.getString(3));
-                    identity = rs.getString(4).charAt(0);
-                    estimate = rs.getLong(5);
-                    String column = rs.getString(6);
-                    Object pkPosition = rs.getObject(12);
-                    Object identityPosition = rs.getObject(13);
-                    if (pkPosition != null) {
-                        primaryKey.put(((Number) pkPosition).longValue(), column);
+                    int oid = (int) rs.getLong(1);
+                    if (relation == null || relation.oid != oid) {
+                        if (relation != null) {
+                            shapes.put(relation.name, relation.shape());
+                        }
+                        relation = new Relation(oid, new TableName(rs.getString(2), rs.getString(3)),
+                                rs.getString(4).charAt(0), rs.getLong(5));
                     }
-                    if (identityPosition != null) {
-                        identityIndex.put(((Number) identityPosition).longValue(), column);
-                    }
-                    boolean flagged = switch (identity) {
-                        case TableShape.IDENTITY_FULL -> true;
-                        case TableShape.IDENTITY_NOTHING -> false;
-                        case TableShape.IDENTITY_INDEX -> identityPosition != null;
-                        default -> pkPosition != null;
-                    };
-                    columns.add(new TableShape.Column(column, (int) rs.getLong(7), rs.getInt(8), rs.getString(9),
-                            rs.getBoolean(10), flagged, rs.getBoolean(11), new TableShape.BaseType(rs.getString(14),
-                            letter(rs.getString(15)), letter(rs.getString(16)), letter(rs.getString(17)),
-                            rs.getInt(18))));
+                    relation.add(rs);
+                }
+                if (relation != null) {
+                    shapes.put(relation.name, relation.shape());
                 }
             }
         }
-        if (columns.isEmpty()) {
-            return null;
+        return shapes;
+    }
+
+    /** One relation's rows of the shape query, gathered. */
+    private static final class Relation {
+        final int oid;
+        final TableName name;
+        final char identity;
+        final long estimate;
+        final List<TableShape.Column> columns = new ArrayList<>();
+        final TreeMap<Long, String> primaryKey = new TreeMap<>();
+        final TreeMap<Long, String> identityIndex = new TreeMap<>();
+
+        Relation(int oid, TableName name, char identity, long estimate) {
+            this.oid = oid;
+            this.name = name;
+            this.identity = identity;
+            this.estimate = estimate;
         }
-        List<String> key = new ArrayList<>(
-                (identity == TableShape.IDENTITY_INDEX ? identityIndex : primaryKey).values());
-        return new TableShape(name, oid, identity, columns, key,
-                publication == null ? null : publication(name, publication), estimate);
+
+        void add(ResultSet rs) throws SQLException {
+            String column = rs.getString(6);
+            Object pkPosition = rs.getObject(12);
+            Object identityPosition = rs.getObject(13);
+            if (pkPosition != null) {
+                primaryKey.put(((Number) pkPosition).longValue(), column);
+            }
+            if (identityPosition != null) {
+                identityIndex.put(((Number) identityPosition).longValue(), column);
+            }
+            boolean flagged = switch (identity) {
+                case TableShape.IDENTITY_FULL -> true;
+                case TableShape.IDENTITY_NOTHING -> false;
+                case TableShape.IDENTITY_INDEX -> identityPosition != null;
+                default -> pkPosition != null;
+            };
+            columns.add(new TableShape.Column(column, (int) rs.getLong(7), rs.getInt(8), rs.getString(9),
+                    rs.getBoolean(10), flagged, rs.getBoolean(11), new TableShape.BaseType(rs.getString(14),
+                    letter(rs.getString(15)), letter(rs.getString(16)), letter(rs.getString(17)), rs.getInt(18))));
+        }
+
+        TableShape shape() {
+            List<String> pk = List.copyOf(primaryKey.values());
+            List<String> key = identity == TableShape.IDENTITY_INDEX ? List.copyOf(identityIndex.values()) : pk;
+            return new TableShape(name, oid, identity, columns, pk, key, null, estimate);
+        }
     }
 
     private TableShape.Publication publication(TableName table, String publication) throws SQLException {

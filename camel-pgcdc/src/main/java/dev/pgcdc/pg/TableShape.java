@@ -8,14 +8,15 @@ import java.util.function.Predicate;
  * publishes of it.
  *
  * @param replicaIdentity {@code pg_class.relreplident}: d default, i index, f full, n nothing
+ * @param primaryKey      the primary key's columns in index order; empty if the table has none
  * @param key             the columns that identify a row in the stream, in the key index's order: the replica
  *                        identity index's under USING INDEX, else the primary key's (DEFAULT; FULL and NOTHING when the
  *                        table has one); empty when there is neither (under FULL the whole row is then the identity)
  * @param publication     what the publication asked about publishes of the table, or null if none was asked about
  * @param estimatedRows   {@code pg_class.reltuples}: rows at the last VACUUM/ANALYZE; 0 or less when unknown
  */
-public record TableShape(TableName name, int oid, char replicaIdentity, List<Column> columns, List<String> key,
-                         Publication publication, long estimatedRows) {
+public record TableShape(TableName name, int oid, char replicaIdentity, List<Column> columns, List<String> primaryKey,
+                         List<String> key, Publication publication, long estimatedRows) {
 
     public static final char IDENTITY_DEFAULT = 'd';
     public static final char IDENTITY_INDEX = 'i';
@@ -62,6 +63,7 @@ public record TableShape(TableName name, int oid, char replicaIdentity, List<Col
 
     public TableShape {
         columns = List.copyOf(columns);
+        primaryKey = List.copyOf(primaryKey);
         key = List.copyOf(key);
     }
 
@@ -75,8 +77,13 @@ public record TableShape(TableName name, int oid, char replicaIdentity, List<Col
 
     /** This shape with only the columns {@code keep} accepts. */
     public TableShape retaining(Predicate<Column> keep) {
-        return new TableShape(name, oid, replicaIdentity, columns.stream().filter(keep).toList(), key, publication,
-                estimatedRows);
+        return new TableShape(name, oid, replicaIdentity, columns.stream().filter(keep).toList(), primaryKey, key,
+                publication, estimatedRows);
+    }
+
+    /** This shape with what a publication publishes of the table. */
+    public TableShape publishedBy(Publication published) {
+        return new TableShape(name, oid, replicaIdentity, columns, primaryKey, key, published, estimatedRows);
     }
 
     /** The column of that name, or null. */

@@ -74,6 +74,7 @@ class PgCatalogTest {
     void usingIndexIsTheIndexsColumns() throws Exception {
         TableShape shape = catalog.shape(TableName.of("public", "cat_index"), "cat_pub");
         assertThat(shape.key()).containsExactly("email");
+        assertThat(shape.primaryKey()).containsExactly("id");
         assertThat(shape.columns()).filteredOn(TableShape.Column::identity).extracting(TableShape.Column::name)
                 .containsExactly("email");
         assertThat(shape.publication().includes()).isFalse();
@@ -100,6 +101,13 @@ class PgCatalogTest {
     @Test
     void includedColumnsAreNotKeyColumns() throws Exception {
         assertThat(catalog.shape(TableName.of("public", "cat_include"), null).key()).containsExactly("id");
+    }
+
+    @Test
+    void shapesOfSeveralTablesInOneQuery() throws Exception {
+        assertThat(catalog.shapes(List.of(TableName.of("public", "cat_full"), TableName.of("public", "cat_missing"),
+                TableName.of("public", "cat_nothing"))).keySet())
+                .containsExactlyInAnyOrder(TableName.of("public", "cat_full"), TableName.of("public", "cat_nothing"));
     }
 
     @Test
