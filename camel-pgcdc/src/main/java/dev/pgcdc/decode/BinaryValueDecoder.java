@@ -1,5 +1,7 @@
 package dev.pgcdc.decode;
 
+import com.fasterxml.jackson.databind.JsonNode;
+
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.nio.ByteBuffer;
@@ -10,13 +12,13 @@ import java.time.LocalTime;
 import java.time.OffsetDateTime;
 import java.time.OffsetTime;
 import java.time.ZoneOffset;
-import java.util.Set;
 import java.util.UUID;
 
 /**
- * Converts a built-in scalar value in PostgreSQL's binary format (pgoutput option {@code binary true}: each type's
- * {@code typsend}) to the same Java value {@link TextValueDecoder} gives for its text form. Types whose Java value is
- * their text (interval, inet, macaddr, bit, ...) are formatted exactly as the server's output function would.
+ * Reads values in PostgreSQL's binary format (pgoutput option {@code binary true}: each type's {@code typsend}), and
+ * the binary forms of the built-in scalars that need more than one ByteBuffer call, giving the same Java value as
+ * their text form ({@link BuiltinType} says which type uses which). Types whose Java value is their text (interval,
+ * macaddr, bit, ...) are formatted exactly as the server's output function would.
  */
 final class BinaryValueDecoder {
 
@@ -26,14 +28,8 @@ final class BinaryValueDecoder {
     private static final short NUMERIC_NAN = (short) 0xC000;
     private static final short NUMERIC_PINF = (short) 0xD000;
     private static final short NUMERIC_NINF = (short) 0xF000;
-    /** money's output depends on lc_monetary, which its binary form (cents) does not carry. */
-    private static final Set<Integer> UNSUPPORTED = Set.of(PgType.MONEY);
 
     private BinaryValueDecoder() {
-    }
-
-    static boolean supports(int typeOid) {
-        return PgType.isKnownScalar(typeOid) && !UNSUPPORTED.contains(typeOid);
     }
 
     /** Decodes a whole value of {@code len} bytes at {@code off}. */
@@ -62,86 +58,59 @@ final class BinaryValueDecoder {
         return codec.fromBinary(value);
     }
 
-    static Object decode(int typeOid, ByteBuffer b) {
-        switch (typeOid) {
-            case PgType.INT2:
-                return b.getShort();
-            case PgType.INT4:
-                return b.getInt();
-            case PgType.INT8:
-                return b.getLong();
-            case PgType.BOOL:
-                return b.get() != 0;
-            case PgType.FLOAT4:
-                return b.getFloat();
-            case PgType.FLOAT8:
-                return b.getDouble();
-            case PgType.OID:
-                return Long.toString(Integer.toUnsignedLong(b.getInt())); // String, as in text mode
-            case PgType.TEXT:
-            case PgType.VARCHAR:
-            case PgType.BPCHAR:
-            case PgType.NAME:
-            case PgType.CHAR:
-            case PgType.XML:
-                return utf8(b);
-            case PgType.BYTEA:
-                byte[] bytes = new byte[b.remaining()];
-                b.get(bytes);
-                return bytes;
-            case PgType.UUID:
-                return new UUID(b.getLong(), b.getLong());
-            case PgType.JSON:
-                return JsonText.parse(utf8(b));
-            case PgType.JSONB:
-                byte version = b.get();
-                if (version != 1) {
-                    throw new IllegalArgumentException("unknown jsonb binary version " + version);
-                }
-                return JsonText.parse(utf8(b));
-            case PgType.NUMERIC:
-                return numeric(b);
-            case PgType.DATE:
-                return date(b.getInt());
-            case PgType.TIME:
-                return time(b.getLong());
-            case PgType.TIMETZ:
-                LocalTime time = time(b.getLong());
-                return OffsetTime.of(time, ZoneOffset.ofTotalSeconds(-b.getInt())); // sent as seconds west of UTC
-            case PgType.TIMESTAMP:
-                return timestamp(b.getLong());
-            case PgType.TIMESTAMPTZ:
-                long micros = b.getLong();
-                return micros == Long.MAX_VALUE ? OffsetDateTime.MAX
-                        : micros == Long.MIN_VALUE ? OffsetDateTime.MIN
-                        : timestamp(micros).atOffset(ZoneOffset.UTC);
-            case PgType.INTERVAL:
-                return IntervalFormat.format(b.getLong(), b.getInt(), b.getInt());
-            case PgType.INET:
-            case PgType.CIDR:
-                return InetFormat.format(b, typeOid == PgType.CIDR);
-            case PgType.MACADDR:
-            case PgType.MACADDR8:
-                return macaddr(b);
-            case PgType.BIT:
-            case PgType.VARBIT:
-                return bits(b);
-            default:
-                throw new IllegalArgumentException("binary format of " + PgType.name(typeOid)
-                        + " is not supported; use binary=false");
+    static byte[] bytes(ByteBuffer b) {
+        byte[] bytes = new byte[b.remaining()];
+        b.get(bytes);
+        return bytes;
+    }
+
+    static UUID uuid(ByteBuffer b) {
+        return new UUID(b.getLong(), b.getLong());
+    }
+
+    static JsonNode jsonb(ByteBuffer b) {
+        byte version = b.get();
+        if (version != 1) {
+            throw new IllegalArgumentException("unknown jsonb binary version " + version);
         }
+        return JsonText.parse(utf8(b));
+    }
+
+    static LocalDate date(ByteBuffer b) {
+        int days = b.getInt();
+        return days == Integer.MAX_VALUE ? LocalDate.MAX
+                : days == Integer.MIN_VALUE ? LocalDate.MIN
+                : PG_EPOCH_DATE.plusDays(days);
+    }
+
+    static LocalTime time(ByteBuffer b) {
+        return time(b.getLong());
+    }
+
+    static OffsetTime timeTz(ByteBuffer b) {
+        LocalTime time = time(b.getLong());
+        return OffsetTime.of(time, ZoneOffset.ofTotalSeconds(-b.getInt())); // sent as seconds west of UTC
+    }
+
+    static LocalDateTime timestamp(ByteBuffer b) {
+        return timestamp(b.getLong());
+    }
+
+    static OffsetDateTime timestampTz(ByteBuffer b) {
+        long micros = b.getLong();
+        return micros == Long.MAX_VALUE ? OffsetDateTime.MAX
+                : micros == Long.MIN_VALUE ? OffsetDateTime.MIN
+                : timestamp(micros).atOffset(ZoneOffset.UTC);
+    }
+
+    static String interval(ByteBuffer b) {
+        return IntervalFormat.format(b.getLong(), b.getInt(), b.getInt());
     }
 
     static String utf8(ByteBuffer b) {
         String s = new String(b.array(), b.arrayOffset() + b.position(), b.remaining(), StandardCharsets.UTF_8);
         b.position(b.limit());
         return s;
-    }
-
-    private static LocalDate date(int days) {
-        return days == Integer.MAX_VALUE ? LocalDate.MAX
-                : days == Integer.MIN_VALUE ? LocalDate.MIN
-                : PG_EPOCH_DATE.plusDays(days);
     }
 
     private static LocalTime time(long micros) {
@@ -156,7 +125,7 @@ final class BinaryValueDecoder {
     }
 
     /** numeric_send: ndigits, weight, sign, dscale, then base-10000 digits. */
-    private static Object numeric(ByteBuffer b) {
+    static Object numeric(ByteBuffer b) {
         int ndigits = b.getShort();
         int weight = b.getShort();
         short sign = b.getShort();
@@ -181,7 +150,7 @@ final class BinaryValueDecoder {
     }
 
     /** macaddr_send / macaddr8_send: the bytes; printed as lower-case hex pairs separated by ':'. */
-    private static String macaddr(ByteBuffer b) {
+    static String macaddr(ByteBuffer b) {
         StringBuilder sb = new StringBuilder(24);
         while (b.hasRemaining()) {
             if (sb.length() > 0) {
@@ -193,7 +162,7 @@ final class BinaryValueDecoder {
     }
 
     /** bit_send: bit length, then the bits packed from the most significant bit of the first byte. */
-    private static String bits(ByteBuffer b) {
+    static String bits(ByteBuffer b) {
         int length = b.getInt();
         StringBuilder sb = new StringBuilder(length);
         int current = 0;

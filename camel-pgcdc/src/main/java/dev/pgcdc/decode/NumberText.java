@@ -35,7 +35,7 @@ final class NumberText {
     private NumberText() {
     }
 
-    /** numeric: BigDecimal, or NaN, Infinity, -Infinity as the Double values (see {@link TextValueDecoder}). */
+    /** numeric: BigDecimal, or NaN, Infinity, -Infinity as the Double values (see {@link BuiltinType}). */
     static Object numeric(byte[] buf, int off, int len) {
         Decimal d = Decimal.scan(buf, off, len, false);
         if (d != null && d.digits <= LONG_DIGITS) {

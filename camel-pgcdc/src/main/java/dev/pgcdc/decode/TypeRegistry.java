@@ -7,9 +7,9 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Finds the {@link ValueCodec} for a type OID: built-in scalars and their arrays from {@link PgType}, everything else
- * from the {@link Catalog} (arrays of any type, domains as their base type, composites attribute by attribute, enums
- * and other types as their text). Codecs are cached per OID; a Type message ({@link #forget}) drops one, so a
+ * Finds the {@link ValueCodec} for a type OID: built-in scalars and their arrays from {@link BuiltinType}, everything
+ * else from the {@link Catalog} (arrays of any type, domains as their base type, composites attribute by attribute,
+ * enums and other types as their text). Codecs are cached per OID; a Type message ({@link #forget}) drops one, so a
  * changed composite is read again.
  */
 public final class TypeRegistry {
@@ -30,7 +30,7 @@ public final class TypeRegistry {
         this.rawText = rawText;
     }
 
-    /** Natural Java values (see {@link TextValueDecoder}); unknown types resolved through {@code catalog}. */
+    /** Natural Java values (see {@link BuiltinType}); unknown types resolved through {@code catalog}. */
     public static TypeRegistry natural(Catalog catalog) {
         return new TypeRegistry(catalog, false);
     }
@@ -72,18 +72,19 @@ public final class TypeRegistry {
 
     private ValueCodec resolve(int oid) {
         if (rawText) {
-            return new TextCodec(PgType.name(oid), false);
+            return new TextCodec(BuiltinType.nameOf(oid), false);
         }
-        if (PgType.isKnownScalar(oid)) {
-            return new BuiltinCodec(oid);
+        BuiltinType builtin = BuiltinType.of(oid);
+        if (builtin != null) {
+            return builtin;
         }
-        int element = PgType.elementOf(oid);
-        if (element != 0) {
-            return new ArrayCodec(codec(element), ',');
+        BuiltinType element = BuiltinType.elementOf(oid);
+        if (element != null) {
+            return new ArrayCodec(element, ',');
         }
         TypeDescription type = catalog.type(oid);
         if (type == null) {
-            return new TextCodec(PgType.name(oid), false);
+            return new TextCodec(BuiltinType.nameOf(oid), false);
         }
         if (type.elementOid() != 0) {
             return new ArrayCodec(codec(type.elementOid()), type.delimiter());

@@ -40,7 +40,7 @@ final class Wal2JsonColumns {
     String text(int i) {
         String value = values.get(i);
         // wal2json cuts the "\x" off bytea's hex output (only for bytea itself, not domains or arrays of it)
-        return value != null && typeOids.get(i) == PgType.BYTEA ? "\\x" + value : value;
+        return value != null && typeOids.get(i) == BuiltinType.BYTEA.oid() ? "\\x" + value : value;
     }
 
     /**

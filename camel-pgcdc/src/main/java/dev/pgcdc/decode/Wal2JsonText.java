@@ -13,7 +13,7 @@ final class Wal2JsonText {
 
     /** A commit timestamp as {@code timestamptz_to_str} prints it, e.g. {@code 2026-11-22 10:00:00.123456+00}. */
     static Instant timestamp(String text) {
-        return ((OffsetDateTime) TextValueDecoder.decode(PgType.TIMESTAMPTZ, text)).toInstant();
+        return ((OffsetDateTime) BuiltinType.TIMESTAMPTZ.fromText(text)).toInstant();
     }
 
     /** The operation of a format-version 2 action ({@code I U D T}) or format-version 1 kind (no truncate there). */

@@ -21,59 +21,59 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  */
 class DateTimeTextTest {
 
-    private static Object decode(int oid, String text) {
+    private static Object decode(BuiltinType type, String text) {
         byte[] padded = (";" + text + ";").getBytes(StandardCharsets.US_ASCII); // an offset and a tail, as in a row
-        Object fromBytes = TextValueDecoder.decode(oid, padded, 1, padded.length - 2);
-        assertThat(TextValueDecoder.decode(oid, text)).as("String path of %s", text).isEqualTo(fromBytes);
+        Object fromBytes = type.fromText(padded, 1, padded.length - 2);
+        assertThat(type.fromText(text)).as("String path of %s", text).isEqualTo(fromBytes);
         return fromBytes;
     }
 
     @Test
     void infinitiesAreMaxAndMin() {
-        assertThat(decode(PgType.DATE, "infinity")).isEqualTo(LocalDate.MAX);
-        assertThat(decode(PgType.DATE, "-infinity")).isEqualTo(LocalDate.MIN);
-        assertThat(decode(PgType.TIMESTAMP, "infinity")).isEqualTo(LocalDateTime.MAX);
-        assertThat(decode(PgType.TIMESTAMP, "-infinity")).isEqualTo(LocalDateTime.MIN);
-        assertThat(decode(PgType.TIMESTAMPTZ, "infinity")).isEqualTo(OffsetDateTime.MAX);
-        assertThat(decode(PgType.TIMESTAMPTZ, "-infinity")).isEqualTo(OffsetDateTime.MIN);
+        assertThat(decode(BuiltinType.DATE, "infinity")).isEqualTo(LocalDate.MAX);
+        assertThat(decode(BuiltinType.DATE, "-infinity")).isEqualTo(LocalDate.MIN);
+        assertThat(decode(BuiltinType.TIMESTAMP, "infinity")).isEqualTo(LocalDateTime.MAX);
+        assertThat(decode(BuiltinType.TIMESTAMP, "-infinity")).isEqualTo(LocalDateTime.MIN);
+        assertThat(decode(BuiltinType.TIMESTAMPTZ, "infinity")).isEqualTo(OffsetDateTime.MAX);
+        assertThat(decode(BuiltinType.TIMESTAMPTZ, "-infinity")).isEqualTo(OffsetDateTime.MIN);
     }
 
     @Test
     void bcYearsCountFromIsoYearZero() {
-        assertThat(decode(PgType.DATE, "0044-03-15 BC")).isEqualTo(LocalDate.of(-43, 3, 15));
-        assertThat(decode(PgType.DATE, "0001-12-31 BC")).isEqualTo(LocalDate.of(0, 12, 31));
-        assertThat(decode(PgType.DATE, "4714-11-24 BC")).isEqualTo(LocalDate.of(-4713, 11, 24));
-        assertThat(decode(PgType.TIMESTAMP, "0044-03-15 12:30:00.5 BC"))
+        assertThat(decode(BuiltinType.DATE, "0044-03-15 BC")).isEqualTo(LocalDate.of(-43, 3, 15));
+        assertThat(decode(BuiltinType.DATE, "0001-12-31 BC")).isEqualTo(LocalDate.of(0, 12, 31));
+        assertThat(decode(BuiltinType.DATE, "4714-11-24 BC")).isEqualTo(LocalDate.of(-4713, 11, 24));
+        assertThat(decode(BuiltinType.TIMESTAMP, "0044-03-15 12:30:00.5 BC"))
                 .isEqualTo(LocalDateTime.of(-43, 3, 15, 12, 30, 0, 500_000_000));
-        assertThat(decode(PgType.TIMESTAMPTZ, "0044-03-15 12:30:00+00 BC"))
+        assertThat(decode(BuiltinType.TIMESTAMPTZ, "0044-03-15 12:30:00+00 BC"))
                 .isEqualTo(OffsetDateTime.of(-43, 3, 15, 12, 30, 0, 0, ZoneOffset.UTC));
     }
 
     @Test
     void bcLeapDaysAreLeapDaysOfTheIsoYear() {
         // 1 BC and 5 BC are leap years (ISO 0 and -4): the era must apply before the date is checked
-        assertThat(decode(PgType.DATE, "0001-02-29 BC")).isEqualTo(LocalDate.of(0, 2, 29));
-        assertThat(decode(PgType.TIMESTAMPTZ, "0005-02-29 00:00:00+00 BC"))
+        assertThat(decode(BuiltinType.DATE, "0001-02-29 BC")).isEqualTo(LocalDate.of(0, 2, 29));
+        assertThat(decode(BuiltinType.TIMESTAMPTZ, "0005-02-29 00:00:00+00 BC"))
                 .isEqualTo(OffsetDateTime.of(-4, 2, 29, 0, 0, 0, 0, ZoneOffset.UTC));
     }
 
     @Test
     void yearsBeyond9999() {
-        assertThat(decode(PgType.DATE, "10000-01-01")).isEqualTo(LocalDate.of(10000, 1, 1));
-        assertThat(decode(PgType.DATE, "5874897-12-31")).isEqualTo(LocalDate.of(5874897, 12, 31));
-        assertThat(decode(PgType.TIMESTAMPTZ, "294276-12-31 23:59:59.999999+00"))
+        assertThat(decode(BuiltinType.DATE, "10000-01-01")).isEqualTo(LocalDate.of(10000, 1, 1));
+        assertThat(decode(BuiltinType.DATE, "5874897-12-31")).isEqualTo(LocalDate.of(5874897, 12, 31));
+        assertThat(decode(BuiltinType.TIMESTAMPTZ, "294276-12-31 23:59:59.999999+00"))
                 .isEqualTo(OffsetDateTime.of(294276, 12, 31, 23, 59, 59, 999_999_000, ZoneOffset.UTC));
     }
 
     @Test
     void offsetsWithMinutesAndSecondsBecomeUtc() {
-        assertThat(decode(PgType.TIMESTAMPTZ, "2026-11-22 10:00:00+05:30"))
+        assertThat(decode(BuiltinType.TIMESTAMPTZ, "2026-11-22 10:00:00+05:30"))
                 .isEqualTo(OffsetDateTime.of(2026, 11, 22, 4, 30, 0, 0, ZoneOffset.UTC));
-        assertThat(decode(PgType.TIMESTAMPTZ, "1890-01-01 00:00:00-03:00:15"))
+        assertThat(decode(BuiltinType.TIMESTAMPTZ, "1890-01-01 00:00:00-03:00:15"))
                 .isEqualTo(OffsetDateTime.of(1890, 1, 1, 3, 0, 15, 0, ZoneOffset.UTC));
-        assertThat(decode(PgType.TIMESTAMPTZ, "2026-12-31 23:00:00-02"))
+        assertThat(decode(BuiltinType.TIMESTAMPTZ, "2026-12-31 23:00:00-02"))
                 .isEqualTo(OffsetDateTime.of(2027, 1, 1, 1, 0, 0, 0, ZoneOffset.UTC));
-        assertThat(decode(PgType.TIMETZ, "10:00:00-03:00:15"))
+        assertThat(decode(BuiltinType.TIMETZ, "10:00:00-03:00:15"))
                 .isEqualTo(OffsetTime.of(10, 0, 0, 0, ZoneOffset.ofHoursMinutesSeconds(-3, 0, -15)));
     }
 
@@ -82,17 +82,17 @@ class DateTimeTextTest {
         String[] fractions = {"", ".1", ".12", ".123", ".1234", ".12345", ".123456"};
         int[] nanos = {0, 100_000_000, 120_000_000, 123_000_000, 123_400_000, 123_450_000, 123_456_000};
         for (int i = 0; i < fractions.length; i++) {
-            assertThat(decode(PgType.TIME, "10:20:30" + fractions[i])).isEqualTo(LocalTime.of(10, 20, 30, nanos[i]));
-            assertThat(decode(PgType.TIMESTAMPTZ, "2026-11-22 10:20:30" + fractions[i] + "+00"))
+            assertThat(decode(BuiltinType.TIME, "10:20:30" + fractions[i])).isEqualTo(LocalTime.of(10, 20, 30, nanos[i]));
+            assertThat(decode(BuiltinType.TIMESTAMPTZ, "2026-11-22 10:20:30" + fractions[i] + "+00"))
                     .isEqualTo(OffsetDateTime.of(2026, 11, 22, 10, 20, 30, nanos[i], ZoneOffset.UTC));
         }
     }
 
     @Test
     void midnightAtTheEndOfTheDay() {
-        assertThat(decode(PgType.TIME, "24:00:00")).isEqualTo(LocalTime.MAX);
-        assertThat(decode(PgType.TIMETZ, "24:00:00+00")).isEqualTo(OffsetTime.of(LocalTime.MAX, ZoneOffset.UTC));
-        assertThat(decode(PgType.TIMESTAMP, "2026-12-31 24:00:00")).isEqualTo(LocalDateTime.of(2027, 1, 1, 0, 0));
+        assertThat(decode(BuiltinType.TIME, "24:00:00")).isEqualTo(LocalTime.MAX);
+        assertThat(decode(BuiltinType.TIMETZ, "24:00:00+00")).isEqualTo(OffsetTime.of(LocalTime.MAX, ZoneOffset.UTC));
+        assertThat(decode(BuiltinType.TIMESTAMP, "2026-12-31 24:00:00")).isEqualTo(LocalDateTime.of(2027, 1, 1, 0, 0));
     }
 
     @Test
@@ -106,15 +106,15 @@ class DateTimeTextTest {
                 {"timestamptz", "2026-11-22 10:00:00+0"}, {"timestamptz", "2026-11-22 10:00:00+24"},
         };
         for (String[] c : cases) {
-            int oid = switch (c[0]) {
-                case "date" -> PgType.DATE;
-                case "time" -> PgType.TIME;
-                case "timetz" -> PgType.TIMETZ;
-                case "timestamp" -> PgType.TIMESTAMP;
-                default -> PgType.TIMESTAMPTZ;
+            BuiltinType type = switch (c[0]) {
+                case "date" -> BuiltinType.DATE;
+                case "time" -> BuiltinType.TIME;
+                case "timetz" -> BuiltinType.TIMETZ;
+                case "timestamp" -> BuiltinType.TIMESTAMP;
+                default -> BuiltinType.TIMESTAMPTZ;
             };
             byte[] bytes = c[1].getBytes(StandardCharsets.US_ASCII);
-            assertThatThrownBy(() -> TextValueDecoder.decode(oid, bytes, 0, bytes.length)).as("%s '%s'", c[0], c[1])
+            assertThatThrownBy(() -> type.fromText(bytes, 0, bytes.length)).as("%s '%s'", c[0], c[1])
                     .isInstanceOfAny(IllegalArgumentException.class, DateTimeException.class); // as before
         }
     }
@@ -140,12 +140,12 @@ class DateTimeTextTest {
             String era = bc ? " BC" : "";
             LocalDateTime local = LocalDateTime.of(LocalDate.of(isoYear, month, day), time);
 
-            assertThat(decode(PgType.DATE, date + era)).isEqualTo(local.toLocalDate());
-            assertThat(decode(PgType.TIME, clock)).isEqualTo(time);
-            assertThat(decode(PgType.TIMETZ, clock + offset(offset)))
+            assertThat(decode(BuiltinType.DATE, date + era)).isEqualTo(local.toLocalDate());
+            assertThat(decode(BuiltinType.TIME, clock)).isEqualTo(time);
+            assertThat(decode(BuiltinType.TIMETZ, clock + offset(offset)))
                     .isEqualTo(OffsetTime.of(time, ZoneOffset.ofTotalSeconds(offset)));
-            assertThat(decode(PgType.TIMESTAMP, date + " " + clock + era)).isEqualTo(local);
-            assertThat(decode(PgType.TIMESTAMPTZ, date + " " + clock + offset(offset) + era))
+            assertThat(decode(BuiltinType.TIMESTAMP, date + " " + clock + era)).isEqualTo(local);
+            assertThat(decode(BuiltinType.TIMESTAMPTZ, date + " " + clock + offset(offset) + era))
                     .isEqualTo(OffsetDateTime.of(local, ZoneOffset.ofTotalSeconds(offset))
                             .withOffsetSameInstant(ZoneOffset.UTC));
         }

@@ -19,36 +19,36 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  */
 class NumberTextTest {
 
-    private static Object decode(int oid, String text) {
+    private static Object decode(BuiltinType type, String text) {
         byte[] padded = ("\t" + text + "\t").getBytes(StandardCharsets.US_ASCII);
-        Object fromBytes = TextValueDecoder.decode(oid, padded, 1, padded.length - 2);
-        assertThat(TextValueDecoder.decode(oid, text)).as("String path of %s", text).isEqualTo(fromBytes);
+        Object fromBytes = type.fromText(padded, 1, padded.length - 2);
+        assertThat(type.fromText(text)).as("String path of %s", text).isEqualTo(fromBytes);
         return fromBytes;
     }
 
     private static void assertNumeric(String text) {
-        Object value = decode(PgType.NUMERIC, text);
+        Object value = decode(BuiltinType.NUMERIC, text);
         BigDecimal expected = new BigDecimal(text);
         assertThat(value).as(text).isEqualTo(expected); // BigDecimal.equals compares the scale too
         assertThat(((BigDecimal) value).toString()).as(text).isEqualTo(expected.toString());
     }
 
     private static void assertFloat8(String text) {
-        double value = (Double) decode(PgType.FLOAT8, text);
+        double value = (Double) decode(BuiltinType.FLOAT8, text);
         assertThat(Double.doubleToRawLongBits(value)).as(text)
                 .isEqualTo(Double.doubleToRawLongBits(Double.parseDouble(text)));
     }
 
     private static void assertFloat4(String text) {
-        float value = (Float) decode(PgType.FLOAT4, text);
+        float value = (Float) decode(BuiltinType.FLOAT4, text);
         assertThat(Float.floatToRawIntBits(value)).as(text).isEqualTo(Float.floatToRawIntBits(Float.parseFloat(text)));
     }
 
     @Test
     void numericEdgeCases() {
-        assertThat(decode(PgType.NUMERIC, "NaN")).isEqualTo(Double.NaN);
-        assertThat(decode(PgType.NUMERIC, "Infinity")).isEqualTo(Double.POSITIVE_INFINITY);
-        assertThat(decode(PgType.NUMERIC, "-Infinity")).isEqualTo(Double.NEGATIVE_INFINITY);
+        assertThat(decode(BuiltinType.NUMERIC, "NaN")).isEqualTo(Double.NaN);
+        assertThat(decode(BuiltinType.NUMERIC, "Infinity")).isEqualTo(Double.POSITIVE_INFINITY);
+        assertThat(decode(BuiltinType.NUMERIC, "-Infinity")).isEqualTo(Double.NEGATIVE_INFINITY);
         for (String text : new String[] {"0", "-0", "0.000", "-0.000", "1", "-1", "0.5", "-0.000001", "12345.678900",
                 "999999999999999999", "-999999999999999999", "1000000000000000000", "9223372036854775807",
                 "9223372036854775808", "-9223372036854775809", "0.000000000000000000000000000001",
@@ -57,7 +57,7 @@ class NumberTextTest {
         }
         for (String text : new String[] {"", "-", ".", "1.2.3", "1e5x", "--1", "1-", "0x10", "١"}) {
             byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
-            assertThatThrownBy(() -> TextValueDecoder.decode(PgType.NUMERIC, bytes, 0, bytes.length)).as(text)
+            assertThatThrownBy(() -> BuiltinType.NUMERIC.fromText(bytes, 0, bytes.length)).as(text)
                     .isInstanceOf(IllegalArgumentException.class);
         }
     }
@@ -74,9 +74,9 @@ class NumberTextTest {
         }
         for (String text : new String[] {"", "-", ".", "e5", "1e", "1e+", "1.2.3", "nan", "inf"}) {
             byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
-            assertThatThrownBy(() -> TextValueDecoder.decode(PgType.FLOAT8, bytes, 0, bytes.length)).as(text)
+            assertThatThrownBy(() -> BuiltinType.FLOAT8.fromText(bytes, 0, bytes.length)).as(text)
                     .isInstanceOf(IllegalArgumentException.class);
-            assertThatThrownBy(() -> TextValueDecoder.decode(PgType.FLOAT4, bytes, 0, bytes.length)).as(text)
+            assertThatThrownBy(() -> BuiltinType.FLOAT4.fromText(bytes, 0, bytes.length)).as(text)
                     .isInstanceOf(IllegalArgumentException.class);
         }
     }
@@ -128,11 +128,11 @@ class NumberTextTest {
         Random random = new Random(31);
         for (int i = 0; i < 10_000; i++) {
             UUID uuid = new UUID(random.nextLong(), random.nextLong());
-            assertThat(decode(PgType.UUID, uuid.toString())).isEqualTo(uuid);
-            assertThat(decode(PgType.UUID, uuid.toString().toUpperCase())).isEqualTo(uuid);
+            assertThat(decode(BuiltinType.UUID, uuid.toString())).isEqualTo(uuid);
+            assertThat(decode(BuiltinType.UUID, uuid.toString().toUpperCase())).isEqualTo(uuid);
         }
-        assertThat(decode(PgType.UUID, "00000000-0000-0000-0000-000000000000")).isEqualTo(new UUID(0, 0));
-        assertThat(decode(PgType.UUID, "ffffffff-ffff-ffff-ffff-ffffffffffff")).isEqualTo(new UUID(-1, -1));
+        assertThat(decode(BuiltinType.UUID, "00000000-0000-0000-0000-000000000000")).isEqualTo(new UUID(0, 0));
+        assertThat(decode(BuiltinType.UUID, "ffffffff-ffff-ffff-ffff-ffffffffffff")).isEqualTo(new UUID(-1, -1));
         // Anything else is UUID.fromString's to judge, as before (it accepts short groups, for one)
         for (String text : new String[] {"", "a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a1", "a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a1g",
                 "a0eebc999c0b4ef8bb6d6bb9bd380a11", "a0eebc99+9c0b-4ef8-bb6d-6bb9bd380a11", "1-2-3-4-5"}) {
@@ -141,11 +141,11 @@ class NumberTextTest {
             try {
                 expected = UUID.fromString(text);
             } catch (IllegalArgumentException e) {
-                assertThatThrownBy(() -> TextValueDecoder.decode(PgType.UUID, bytes, 0, bytes.length)).as(text)
+                assertThatThrownBy(() -> BuiltinType.UUID.fromText(bytes, 0, bytes.length)).as(text)
                         .isInstanceOf(IllegalArgumentException.class);
                 continue;
             }
-            assertThat(decode(PgType.UUID, text)).isEqualTo(expected);
+            assertThat(decode(BuiltinType.UUID, text)).isEqualTo(expected);
         }
     }
 }

@@ -29,9 +29,9 @@ class Wal2JsonDecoderTest {
         @Override
         public TableDescription table(String schema, String table) {
             return new TableDescription(42, RelationInfo.IDENTITY_DEFAULT, List.of(
-                    new TableDescription.Column("id", PgType.INT4, -1, true),
-                    new TableDescription.Column("doc", PgType.TEXT, -1, false),
-                    new TableDescription.Column("b", PgType.BYTEA, -1, false)));
+                    new TableDescription.Column("id", BuiltinType.INT4.oid(), -1, true),
+                    new TableDescription.Column("doc", BuiltinType.TEXT.oid(), -1, false),
+                    new TableDescription.Column("b", BuiltinType.BYTEA.oid(), -1, false)));
         }
     };
 
