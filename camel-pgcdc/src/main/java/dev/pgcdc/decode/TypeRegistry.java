@@ -9,8 +9,8 @@ import java.util.Set;
 /**
  * Finds the {@link ValueCodec} for a type OID: built-in scalars and their arrays from {@link BuiltinType}, everything
  * else from the {@link Catalog} (arrays of any type, domains as their base type, composites attribute by attribute,
- * enums and other types as their text). Codecs are cached per OID; a Type message ({@link #forget}) drops one, so a
- * changed composite is read again.
+ * hstore by its name as a map, enums and other types as their text). Codecs are cached per OID; a Type message
+ * ({@link #forget}) drops one, so a changed composite is read again.
  */
 public final class TypeRegistry {
 
@@ -101,6 +101,9 @@ public final class TypeRegistry {
                 }
                 return new CompositeCodec(type.name(), names, fields);
             default:
+                if (type.type() == TypeDescription.BASE && HstoreCodec.TYPE_NAME.equals(type.name())) {
+                    return new HstoreCodec();
+                }
                 return new TextCodec(type.name(), TEXT_SEND_FUNCTIONS.contains(type.sendFunction()));
         }
     }
