@@ -8,7 +8,7 @@ import java.util.Set;
 
 /**
  * Finds the {@link ValueCodec} for a type OID: built-in scalars and their arrays from {@link BuiltinType}, everything
- * else from the {@link Catalog} (arrays of any type, domains as their base type, composites attribute by attribute,
+ * else from the {@link TypeCatalog} (arrays of any type, domains as their base type, composites attribute by attribute,
  * hstore by its name as a map, enums and other types as their text). Codecs are cached per OID; a Type message
  * ({@link #forget}) drops one, so a changed composite is read again.
  */
@@ -21,23 +21,23 @@ public final class TypeRegistry {
     private static final Set<String> TEXT_SEND_FUNCTIONS = Set.of("textsend", "varcharsend", "bpcharsend",
             "namesend", "citextsend", "enum_send", "xml_send", "unknownsend");
 
-    private final Catalog catalog;
+    private final TypeCatalog catalog;
     private final boolean rawText;
     private final Map<Integer, ValueCodec> codecs = new HashMap<>();
 
-    private TypeRegistry(Catalog catalog, boolean rawText) {
+    private TypeRegistry(TypeCatalog catalog, boolean rawText) {
         this.catalog = catalog;
         this.rawText = rawText;
     }
 
     /** Natural Java values (see {@link BuiltinType}); unknown types resolved through {@code catalog}. */
-    public static TypeRegistry natural(Catalog catalog) {
+    public static TypeRegistry natural(TypeCatalog catalog) {
         return new TypeRegistry(catalog, false);
     }
 
     /** Every value as its PostgreSQL text form (option {@code valueFormat=text}); text mode only. */
     public static TypeRegistry rawText() {
-        return new TypeRegistry(Catalog.NONE, true);
+        return new TypeRegistry(oid -> null, true); // never asked: every type stays text
     }
 
     /** Whether binary mode can decode values of the type. */
