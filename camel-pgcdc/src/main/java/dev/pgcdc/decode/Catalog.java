@@ -1,5 +1,8 @@
 package dev.pgcdc.decode;
 
+import dev.pgcdc.decode.value.TypeCatalog;
+import dev.pgcdc.decode.value.TypeDescription;
+
 import java.util.List;
 
 /**
