@@ -48,6 +48,12 @@ public final class BinaryValueDecoder {
 
     /** An element of an array or composite: length (-1 for NULL) and value. */
     static Object lengthPrefixed(ByteBuffer b, ValueCodec codec) {
+        ByteBuffer value = lengthPrefixed(b);
+        return value == null ? null : codec.fromBinary(value);
+    }
+
+    /** The next length-prefixed value as a buffer of its own (the length -1 is NULL: null). */
+    static ByteBuffer lengthPrefixed(ByteBuffer b) {
         int len = b.getInt();
         if (len < 0) {
             return null;
@@ -55,7 +61,7 @@ public final class BinaryValueDecoder {
         ByteBuffer value = b.slice();
         value.limit(len);
         b.position(b.position() + len);
-        return codec.fromBinary(value);
+        return value;
     }
 
     static byte[] bytes(ByteBuffer b) {

@@ -64,24 +64,14 @@ final class HstoreCodec implements ValueCodec {
         }
         Map<String, String> pairs = new LinkedHashMap<>();
         for (int i = 0; i < count; i++) {
-            String key = utf8(b, b.getInt());
+            ByteBuffer key = BinaryValueDecoder.lengthPrefixed(b);
             if (key == null) {
                 throw new IllegalArgumentException("hstore has a NULL key");
             }
-            pairs.put(key, utf8(b, b.getInt()));
+            ByteBuffer value = BinaryValueDecoder.lengthPrefixed(b);
+            pairs.put(BinaryValueDecoder.utf8(key), value == null ? null : BinaryValueDecoder.utf8(value));
         }
         return Collections.unmodifiableMap(pairs);
-    }
-
-    /** {@code length} UTF-8 bytes, or null for a negative length. */
-    private static String utf8(ByteBuffer b, int length) {
-        if (length < 0) {
-            return null;
-        }
-        ByteBuffer value = b.slice();
-        value.limit(length);
-        b.position(b.position() + length);
-        return BinaryValueDecoder.utf8(value);
     }
 
     /** A position in hstore text; errors name what was expected and where. */
