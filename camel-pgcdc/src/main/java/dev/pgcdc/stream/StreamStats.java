@@ -19,6 +19,7 @@ public final class StreamStats {
     private volatile long acknowledgedLsn;
     private volatile long confirmedLsn;
     private volatile Instant lastCommitTimestamp;
+    private volatile Instant lastStatusAt;
     // the replication thread's cache for tableCounter
     private String lastSchema;
     private String lastTable;
@@ -56,6 +57,7 @@ public final class StreamStats {
 
     void statusSent(long confirmedLsn) {
         this.confirmedLsn = confirmedLsn;
+        lastStatusAt = Instant.now();
         statusUpdates.increment();
     }
 
@@ -89,6 +91,11 @@ public final class StreamStats {
     /** The newest LSN reported to the server as flushed. */
     public long confirmedLsn() {
         return confirmedLsn;
+    }
+
+    /** When the confirmed position was last reported to the server (an acknowledgement), or null before the first. */
+    public Instant lastStatusAt() {
+        return lastStatusAt;
     }
 
     /** The commit time of the newest change handed to the route, or null before the first. */
