@@ -16,6 +16,10 @@ import java.time.Duration;
 public record SnapshotProgress(String table, long rowsDone, long estimatedRows, double rowsPerSecond, Duration eta,
                                boolean done) {
 
+    public SnapshotProgress {
+        estimatedRows = Math.max(0, estimatedRows); // reltuples is -1 for a table never analysed (PostgreSQL 14+)
+    }
+
     /**
      * How far, 0 to 100: 100 once done, at most 99 before (the estimate may be low); null when nothing tells (no
      * estimate and not done).
