@@ -12,11 +12,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.pgcdc.embedded.junit.Await;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -25,7 +28,7 @@ import org.junit.jupiter.api.io.TempDir;
  * The operator's view of the runner started as the README says ({@code java -jar pgcdc-routes.jar}, embedded
  * database): health and Prometheus metrics over HTTP, and the live page at {@code /} in a real headless Chromium,
  * with lag and throughput charts and the snapshot at 100 %; after the database stops, the page names the problem.
- * Screenshots are kept in {@code target/} ({@value #SCREENSHOT}, {@value #SCREENSHOT_DOWN}).
+ * The shipped Grafana dashboard queries only meters the endpoint serves. Screenshots are kept in {@code target/} ({@value #SCREENSHOT}, {@value #SCREENSHOT_DOWN}).
  */
 class OperatorPageIT {
 
@@ -34,6 +37,7 @@ class OperatorPageIT {
     /** "PostgreSQL 18.6 started on 127.0.0.1:35385 in /tmp/pgcdc-cluster-123/data as user postgres" */
     private static final Pattern CLUSTER_STARTED =
             Pattern.compile("PostgreSQL \\S+ started on \\S+:(\\d+) in (\\S+)/data");
+    private static final Pattern METER = Pattern.compile("pgcdc_\\w+");
     private static final Duration STARTUP = Duration.ofSeconds(120);
     private static final List<String> METERS = List.of("pgcdc_changes_received_total{slot=\"pgcdc\"}",
             "pgcdc_changes_completed_total{slot=\"pgcdc\"}", "pgcdc_changes_inflight{slot=\"pgcdc\"}",
@@ -58,8 +62,10 @@ class OperatorPageIT {
             Await.until("health UP at " + base + "/observe/health", STARTUP,
                     () -> get(base + "/observe/health"), body -> body.contains("\"UP\""));
             // the per-table counters appear with the first change of each table, at the next slot reading
-            Await.until("the pgcdc meters in Prometheus form", Duration.ofSeconds(30),
+            String metrics = Await.until("the pgcdc meters in Prometheus form", Duration.ofSeconds(30),
                     () -> get(base + "/observe/metrics"), body -> METERS.stream().allMatch(body::contains));
+            assertThat(dashboardMeters()).as("meters the Grafana dashboard queries").isNotEmpty()
+                    .allSatisfy(meter -> assertThat(metrics).contains(meter + "{"));
 
             try (HeadlessChromium browser = HeadlessChromium.start(workingDir)) {
                 browser.navigate(base + "/");
@@ -92,6 +98,21 @@ class OperatorPageIT {
                 runner.destroyForcibly();
             }
         }
+    }
+
+    /** The pgcdc meters named in the queries of the shipped Grafana dashboard. */
+    private static Set<String> dashboardMeters() throws IOException {
+        JsonNode dashboard = new ObjectMapper().readTree(Path.of("dashboards", "pgcdc-grafana.json").toFile());
+        Set<String> meters = new TreeSet<>();
+        for (JsonNode panel : dashboard.get("panels")) {
+            for (JsonNode target : panel.get("targets")) {
+                Matcher meter = METER.matcher(target.get("expr").asText());
+                while (meter.find()) {
+                    meters.add(meter.group());
+                }
+            }
+        }
+        return meters;
     }
 
     /** What the page shows, read from its DOM the way a person reads it. */
