@@ -55,12 +55,15 @@ class OperatorPageIT {
         int port = freePort();
         String base = "http://127.0.0.1:" + port;
         Path console = workingDir.resolve("console.txt");
+        Files.writeString(workingDir.resolve("notes.txt"), "a file of the working directory");
         Process runner = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-jar", System.getProperty("pgcdc.runner.jar"), "camel.server.port=" + port)
                 .directory(workingDir.toFile()).redirectErrorStream(true).redirectOutput(console.toFile()).start();
         try {
             Await.until("health UP at " + base + "/observe/health", STARTUP,
                     () -> get(base + "/observe/health"), body -> body.contains("\"UP\""));
+            assertThat(get(base + "/notes.txt")).as("files of the working directory are not served")
+                    .doesNotContain("a file of the working directory");
             // the per-table counters appear with the first change of each table, at the next slot reading
             String metrics = Await.until("the pgcdc meters in Prometheus form", Duration.ofSeconds(30),
                     () -> get(base + "/observe/metrics"), body -> METERS.stream().allMatch(body::contains));
