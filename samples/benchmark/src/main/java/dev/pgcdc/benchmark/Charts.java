@@ -27,6 +27,9 @@ final class Charts {
     private static final int RIGHT = 20;
     private static final int TOP = 40;
     private static final int BOTTOM = 70;
+    private static final double RATE_WINDOW_SECONDS = 1;
+    /** Axis ends: the smallest of these times a power of ten that holds the data. */
+    private static final double[] ROUND_STEPS = {1, 1.5, 2, 2.5, 3, 4, 5, 6, 8, 10};
 
     private Charts() {
     }
@@ -54,19 +57,29 @@ final class Charts {
         return charts;
     }
 
-    /** Changes/s between consecutive samples of each consumer's timeline ([seconds, changes done] pairs). */
+    /**
+     * Changes/s of each consumer's timeline ([seconds, changes done] pairs), each over the second before its sample
+     * (the samples are closer; a consumer's data arrives in bursts).
+     */
     private static String drain(Map<?, ?> timelines) {
         Map<String, List<double[]>> series = new LinkedHashMap<>();
         for (Map.Entry<?, ?> timeline : timelines.entrySet()) {
-            List<double[]> rates = new ArrayList<>();
-            double[] previous = null;
+            List<double[]> samples = new ArrayList<>();
             for (Object sample : (List<?>) timeline.getValue()) {
                 List<?> pair = (List<?>) sample;
-                double[] point = {number(pair.get(0)), number(pair.get(1))};
-                if (previous != null && point[0] > previous[0]) {
-                    rates.add(new double[] {point[0], (point[1] - previous[1]) / (point[0] - previous[0])});
+                samples.add(new double[] {number(pair.get(0)), number(pair.get(1))});
+            }
+            List<double[]> rates = new ArrayList<>();
+            int from = 0;
+            for (int i = 1; i < samples.size(); i++) {
+                while (from + 1 < i && samples.get(i)[0] - samples.get(from + 1)[0] >= RATE_WINDOW_SECONDS) {
+                    from++;
                 }
-                previous = point;
+                double[] start = samples.get(from);
+                double[] end = samples.get(i);
+                if (end[0] > start[0]) {
+                    rates.add(new double[] {end[0], (end[1] - start[1]) / (end[0] - start[0])});
+                }
             }
             series.put(String.valueOf(timeline.getKey()), rates);
         }
@@ -118,9 +131,10 @@ final class Charts {
         maxY = niceCeiling(maxY);
         Svg svg = frame(title, yLabel, maxY);
         svg.text(LEFT + plotWidth() / 2.0, HEIGHT - BOTTOM + 32, xLabel, "middle", 12);
-        for (int i = 0; i <= 4; i++) {
-            double x = LEFT + plotWidth() * i / 4.0;
-            svg.text(x, HEIGHT - BOTTOM + 16, format(maxX * i / 4), "middle", 11);
+        int xTicks = tickCount(maxX);
+        for (int i = 0; i <= xTicks; i++) {
+            double x = LEFT + plotWidth() * i / (double) xTicks;
+            svg.text(x, HEIGHT - BOTTOM + 16, format(maxX * i / xTicks), "middle", 11);
         }
         int colour = 0;
         for (Map.Entry<String, List<double[]>> s : series.entrySet()) {
@@ -171,10 +185,11 @@ final class Charts {
     private static Svg frame(String title, String yLabel, double maxY) {
         Svg svg = new Svg(WIDTH, HEIGHT);
         svg.text(WIDTH / 2.0, 22, title, "middle", 15);
-        for (int i = 0; i <= 4; i++) {
-            double y = y(maxY * i / 4, maxY);
+        int yTicks = tickCount(maxY);
+        for (int i = 0; i <= yTicks; i++) {
+            double y = y(maxY * i / yTicks, maxY);
             svg.line(LEFT, y, WIDTH - RIGHT, y, i == 0 ? "#444" : "#e3e7ec");
-            svg.text(LEFT - 6, y + 4, format(maxY * i / 4), "end", 11);
+            svg.text(LEFT - 6, y + 4, format(maxY * i / yTicks), "end", 11);
         }
         svg.line(LEFT, TOP, LEFT, HEIGHT - BOTTOM, "#444");
         svg.text(14, TOP - 10, yLabel, "start", 11);
@@ -196,15 +211,24 @@ final class Charts {
         return WIDTH - LEFT - RIGHT;
     }
 
-    /** The smallest 1, 2 or 5 times a power of ten that is at least {@code value}: round axis ends. */
+    /** The smallest of {@link #ROUND_STEPS} times a power of ten that is at least {@code value}: round axis ends. */
     static double niceCeiling(double value) {
         double power = Math.pow(10, Math.floor(Math.log10(value)));
-        for (double step : new double[] {1, 2, 5, 10}) {
+        for (double step : ROUND_STEPS) {
             if (step * power >= value) {
                 return step * power;
             }
         }
         return 10 * power;
+    }
+
+    /** Intervals for an axis ending at {@code max} (from {@link #niceCeiling}) so that every tick is round. */
+    static int tickCount(double max) {
+        long leading = Math.round(max / Math.pow(10, Math.floor(Math.log10(max))) * 10);
+        if (leading == 15 || leading == 30 || leading == 60) {
+            return 3;
+        }
+        return leading == 20 || leading == 40 || leading == 80 ? 4 : 5;
     }
 
     static String format(double value) {

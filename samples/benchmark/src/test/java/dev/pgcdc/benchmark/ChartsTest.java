@@ -29,7 +29,7 @@ class ChartsTest {
         Document drain = parse(Files.readString(out.resolve(Charts.DRAIN)));
         NodeList lines = drain.getElementsByTagName("polyline");
         assertThat(lines.getLength()).as("one line per consumer").isEqualTo(2);
-        // 4 samples of [seconds, changes]: 3 rates between them
+        // 4 samples of [seconds, changes]: a rate at each but the first
         assertThat(lines.item(0).getAttributes().getNamedItem("points").getNodeValue().trim().split(" ")).hasSize(3);
         assertThat(text(drain)).contains("pgRecvlogical", "pgcdc", "changes/s");
 
@@ -51,10 +51,14 @@ class ChartsTest {
 
     @Test
     void axesEndOnRoundNumbers() {
-        assertThat(Charts.niceCeiling(0.7)).isEqualTo(1);
-        assertThat(Charts.niceCeiling(130)).isEqualTo(200);
-        assertThat(Charts.niceCeiling(128_000)).isEqualTo(200_000);
-        assertThat(Charts.niceCeiling(400)).isEqualTo(500);
+        assertThat(Charts.niceCeiling(7)).isEqualTo(8);
+        assertThat(Charts.niceCeiling(20.3)).isEqualTo(25);
+        assertThat(Charts.niceCeiling(130)).isEqualTo(150);
+        assertThat(Charts.niceCeiling(128_000)).isEqualTo(150_000);
+        assertThat(Charts.niceCeiling(400)).isEqualTo(400);
+        assertThat(Charts.tickCount(25)).as("0, 5, 10, 15, 20, 25").isEqualTo(5);
+        assertThat(Charts.tickCount(150_000)).as("0, 50k, 100k, 150k").isEqualTo(3);
+        assertThat(Charts.tickCount(400)).as("0, 100, 200, 300, 400").isEqualTo(4);
         assertThat(Charts.format(128_000)).isEqualTo("128k");
         assertThat(Charts.format(2.5)).isEqualTo("2.5");
     }
