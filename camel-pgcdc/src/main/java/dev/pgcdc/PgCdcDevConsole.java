@@ -61,10 +61,10 @@ public class PgCdcDevConsole extends AbstractDevConsole {
             appendIfPresent(text, "Snapshot error", snapshot.get("lastError"));
             for (Object entry : (JsonArray) snapshot.get("tables")) {
                 JsonObject table = (JsonObject) entry;
-                text.append(String.format("%n        %s: %s of about %s rows (%s %%), %s rows/s, ETA %s s%s",
+                text.append(String.format("%n        %s: %s of about %s rows (%s %%), %s rows/s%s",
                         table.get("table"), table.get("rowsDone"), table.get("estimatedRows"), table.get("percent"),
-                        table.get("rowsPerSecond"), table.get("etaSeconds"),
-                        Boolean.TRUE.equals(table.get("done")) ? ", done" : ""));
+                        table.get("rowsPerSecond"), Boolean.TRUE.equals(table.get("done")) ? ", done"
+                                : table.get("etaSeconds") == null ? "" : ", ETA " + table.get("etaSeconds") + " s"));
             }
             text.append(System.lineSeparator());
         }

@@ -120,7 +120,7 @@ class DevConsoleTest extends CdcTestSupport {
 
             String text = (String) console.call(DevConsole.MediaType.TEXT, Map.of());
             assertThat(text).contains("Slot: " + slot).contains("Phase: STREAMING")
-                    .contains("public." + table + ": 30 of about 30 rows (100 %)");
+                    .contains("public." + table + ": 30 of about 30 rows (100 %)").contains(", done");
         } finally {
             release.countDown();
         }
