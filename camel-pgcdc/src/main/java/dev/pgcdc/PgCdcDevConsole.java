@@ -125,7 +125,7 @@ public class PgCdcDevConsole extends AbstractDevConsole {
         Throwable error = replicator == null ? null : replicator.lastError();
         json.put("lastError", error == null ? null : message(error));
         StreamStats stats = consumer.stats();
-        json.put("lastAckTime", stats == null ? null : text(stats.lastStatusAt()));
+        json.put("lastAckTime", stats == null ? null : text(stats.confirmedAdvancedAt()));
         json.put("snapshot", snapshot(consumer));
         return json;
     }

@@ -19,7 +19,7 @@ public final class StreamStats {
     private volatile long acknowledgedLsn;
     private volatile long confirmedLsn;
     private volatile Instant lastCommitTimestamp;
-    private volatile Instant lastStatusAt;
+    private volatile Instant confirmedAdvancedAt;
     // the replication thread's cache for tableCounter
     private String lastSchema;
     private String lastTable;
@@ -56,8 +56,10 @@ public final class StreamStats {
     }
 
     void statusSent(long confirmedLsn) {
+        if (confirmedLsn != this.confirmedLsn) {
+            confirmedAdvancedAt = Instant.now();
+        }
         this.confirmedLsn = confirmedLsn;
-        lastStatusAt = Instant.now();
         statusUpdates.increment();
     }
 
@@ -93,9 +95,12 @@ public final class StreamStats {
         return confirmedLsn;
     }
 
-    /** When the confirmed position was last reported to the server (an acknowledgement), or null before the first. */
-    public Instant lastStatusAt() {
-        return lastStatusAt;
+    /**
+     * When the position confirmed to the server last moved forward (the last acknowledgement of new changes or idle
+     * WAL), or null before the first. A stuck route shows here while status updates go on.
+     */
+    public Instant confirmedAdvancedAt() {
+        return confirmedAdvancedAt;
     }
 
     /** The commit time of the newest change handed to the route, or null before the first. */
