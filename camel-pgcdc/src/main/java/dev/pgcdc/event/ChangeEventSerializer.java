@@ -7,7 +7,7 @@ import com.fasterxml.jackson.databind.ser.std.StdSerializer;
 import java.io.IOException;
 
 /**
- * The JSON form of a {@link ChangeEvent} (DESIGN.md §3), fixed field order, column values as
+ * The JSON form of a {@link ChangeEvent} (src/ARCHITECTURE.md, exchange contract), fixed field order, column values as
  * PostgreSQL's {@code to_jsonb} prints them ({@link PgJsonWriter}). Registered on the class with
  * {@code @JsonSerialize}, so a plain ObjectMapper (camel-jackson's {@code marshal: json}) needs no module.
  */
@@ -39,8 +39,17 @@ public final class ChangeEventSerializer extends StdSerializer<ChangeEvent> {
         gen.writeEndObject();
     }
 
-    /** {@code lsn}, {@code commitLsn}, {@code txId}, {@code commitTimestamp}: common to every delivered record. */
+    /**
+     * {@code id}, {@code lsn}, {@code commitLsn}, {@code txId}, {@code commitTimestamp}: common to every delivered
+     * record.
+     */
     static void writeTransactionFields(ChangeRecord record, JsonGenerator gen) throws IOException {
+        String id = record.getId();
+        if (id == null) {
+            gen.writeNullField("id");
+        } else {
+            gen.writeStringField("id", id);
+        }
         writeLsn("lsn", record.getLsn(), gen);
         writeLsn("commitLsn", record.getCommitLsn(), gen);
         gen.writeNumberField("txId", record.getTxId());

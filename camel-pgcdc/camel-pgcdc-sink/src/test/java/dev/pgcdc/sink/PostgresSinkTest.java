@@ -1,0 +1,196 @@
+package dev.pgcdc.sink;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.StringReader;
+import java.sql.Connection;
+import java.time.Duration;
+import java.util.List;
+
+import dev.pgcdc.embedded.PostgresServer;
+import dev.pgcdc.embedded.junit.PostgresExtension;
+import dev.pgcdc.embedded.junit.Await;
+import org.apache.camel.Exchange;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.postgresql.copy.CopyManager;
+import org.postgresql.core.BaseConnection;
+
+/** pgcdc → pgcdc-sink into a second database of the same server: each mode, mapping and exclusion end to end. */
+class PostgresSinkTest extends SinkTestSupport {
+
+    @RegisterExtension
+    static final PostgresExtension PG = PostgresExtension.builder().build();
+    static final String TARGET = "sink_target";
+
+    /** Every kind of value the sink binds, and a TOASTed column (EXTERNAL: stored out of line, uncompressed). */
+    static final String COLUMNS = "id int PRIMARY KEY, name text, amount numeric(12,2), at timestamptz, meta jsonb,"
+            + " tags int[], data bytea, ip inet, doc text";
+
+    @Override
+    protected PostgresServer pg() {
+        return PG.server();
+    }
+
+    @BeforeAll
+    static void createTarget() {
+        PG.server().createDatabase(TARGET);
+    }
+
+    @Override
+    protected SqlDatabase target() {
+        return new SqlDatabase(() -> pg().connectTo(TARGET));
+    }
+
+    @Override
+    protected String sinkUri(String options) {
+        return "pgcdc-sink:replica?jdbcUrl=" + pg().jdbcUrl(TARGET) + "&user=" + pg().superuser()
+                + (options.isEmpty() ? "" : "&" + options);
+    }
+
+    private void createBoth(String table, String columns) {
+        String create = "CREATE TABLE " + table + " (" + columns + ")";
+        pg().execute(create, "ALTER TABLE " + table + " ALTER doc SET STORAGE EXTERNAL");
+        target().execute(create);
+    }
+
+    /** Waits until the target table holds exactly the source rows (compared as to_jsonb, so value for value). */
+    private void awaitEqual(String sourceTable, String targetTable) {
+        target().awaitRowsEqual(targetTable, source(), sourceTable);
+    }
+
+    static final String ROW = "(%d, 'n%d', %d.25, '2026-01-02 03:04:05.123456+02', '{\"a\": [1, 2.50]}',"
+            + " '{1,NULL,3}', '\\x00ff', '10.0.0.%d', repeat(md5('%d'), 200))";
+
+    static String row(int id) {
+        return String.format(ROW, id, id, id, id, id);
+    }
+
+    @Test
+    void upsertMirrorsInsertsUpdatesKeyChangesUnchangedToastDeletesAndTruncate() throws Exception {
+        String slot = uniqueSlot("upsert");
+        String table = slot + "_t";
+        createBoth(table, COLUMNS);
+        route(slot, table, "");
+        writeUpsertChanges(table, PostgresSinkTest::row);
+        // a column set to NULL is written as NULL (doc again unchanged)
+        pg().execute("UPDATE " + table + " SET meta = NULL WHERE id = 1");
+        awaitEqual(table, table);
+        assertThat(target().strings("SELECT id || ':' || name || ':' || length(doc) FROM " + table + " ORDER BY id"))
+                .containsExactly("1:renamed:6400", "4:n4:6400", "20:moved:6400");
+
+        pg().execute("TRUNCATE " + table, "INSERT INTO " + table + " VALUES " + row(5));
+        awaitEqual(table, table);
+    }
+
+    @Test
+    void appendRecordsEveryChangeOnceEvenWhenRedeliveredIncludingRowsOfOneCopyRecord() throws Exception {
+        String slot = uniqueSlot("append");
+        String table = slot + "_t";
+        pg().execute("CREATE TABLE " + table + " (id int PRIMARY KEY, name text)");
+        target().execute(appendTable(table, "timestamptz"));
+        List<Exchange> sent = recordingRoute(slot, table, "tableModes=" + table + ":append");
+        try (Connection connection = pg().connect()) {
+            // COPY writes one WAL record for many rows: their changes share one LSN, positions tell them apart
+            new CopyManager(connection.unwrap(BaseConnection.class)).copyIn("COPY " + table + " FROM STDIN",
+                    new StringReader("1\tone\n2\ttwo\n3\tthree\n"));
+        }
+        writeAppendChangesAfterInserts(table);
+        String history = "SELECT _pgcdc_op || ' ' || coalesce(id::text, '-') || ' ' || coalesce(name, '-') FROM "
+                + table + " ORDER BY _pgcdc_commit_lsn, _pgcdc_seq";
+        Await.until("history appended", Duration.ofSeconds(30), () -> target().strings(history),
+                APPEND_HISTORY::equals);
+        assertThat(target().strings("SELECT count(DISTINCT _pgcdc_lsn) FROM " + table + " WHERE _pgcdc_op = 'c'"))
+                .containsExactly("1");
+
+        // the consumer's redelivery after a crash sends the same changes again: nothing is appended twice
+        redeliver(sent, "tableModes=" + table + ":append");
+        assertThat(target().strings(history)).isEqualTo(APPEND_HISTORY);
+    }
+
+    @Test
+    void softDeleteWithTableMappingAndExcludedColumns() throws Exception {
+        String slot = uniqueSlot("soft");
+        target().execute("CREATE SCHEMA archive", "CREATE TABLE archive.\"Copy\" (id int PRIMARY KEY, name text,"
+                + " _pgcdc_deleted boolean NOT NULL DEFAULT false)");
+        replicateSoftDeletes(slot, "archive.\"Copy\"");
+        String rows = "SELECT id || ' ' || name || ' ' || _pgcdc_deleted FROM archive.\"Copy\" ORDER BY id";
+        Await.until("soft deletes applied", Duration.ofSeconds(30), () -> target().strings(rows),
+                List.of("1 a true", "2 again false")::equals);
+    }
+
+    @Test
+    void aMissingTargetColumnFailsTheExchangeClearlyAndNothingIsAcknowledgedUntilTheTargetIsFixed() throws Exception {
+        String slot = uniqueSlot("missing");
+        String table = slot + "_t";
+        pg().execute("CREATE TABLE " + table + " (id int PRIMARY KEY, name text, extra text)");
+        target().execute("CREATE TABLE " + table + " (id int PRIMARY KEY, name text)");
+        FailedChanges failed = failingRoute(slot, table, "");
+        pg().execute("INSERT INTO " + table + " VALUES (1, 'a', 'x')");
+        assertThat(failed.awaitError()).contains("Could not apply change c of public." + table,
+                "has no column(s) [extra]");
+        assertThat(target().strings("SELECT count(*) FROM " + table)).containsExactly("0");
+        failed.assertNotAcknowledged();
+
+        target().execute("ALTER TABLE " + table + " ADD COLUMN extra text");
+        awaitEqual(table, table);
+    }
+
+    /** A backlog decoded after its REPLICA IDENTITY FULL table was dropped: the key is unknown, and the error says so. */
+    @Test
+    void aChangeWhoseKeyCannotBeKnownFailsSayingWhy() throws Exception {
+        String slot = uniqueSlot("unknownkey");
+        String table = slot + "_t";
+        pg().execute("CREATE TABLE " + table + " (id int PRIMARY KEY, v text)",
+                "ALTER TABLE " + table + " REPLICA IDENTITY FULL");
+        target().execute("CREATE TABLE " + table + " (id int PRIMARY KEY, v text)");
+        String tables = "public." + slot + "_*"; // a pattern: the restart must not look for the dropped table
+        FailedChanges first = failingRoute(slot, tables, "");
+        first.context.stop();
+        contexts.remove(first.context);
+        pg().execute("INSERT INTO " + table + " VALUES (1, 'a')", "DROP TABLE " + table);
+
+        FailedChanges failed = failingRoute(slot, tables, "");
+        assertThat(failed.awaitError()).contains("Could not apply change c of public." + table,
+                "does not know its key", "dropped", "append mode");
+        failed.assertNotAcknowledged();
+    }
+
+    @Test
+    void applyTruncateFalseKeepsTheTargetRowsAcrossASourceTruncate() throws Exception {
+        String slot = uniqueSlot("keeptrunc");
+        String table = slot + "_t";
+        createBoth(table, "id int PRIMARY KEY, name text, doc text");
+        route(slot, table, "applyTruncate=false");
+        pg().execute("INSERT INTO " + table + " VALUES (1, 'a', 'x'), (2, 'b', 'y')", "TRUNCATE " + table,
+                "INSERT INTO " + table + " VALUES (3, 'c', 'z')");
+        // row 3 follows the truncate: once it is applied, the truncate was handled (and ignored)
+        Await.until("rows 1, 2 and 3 in the target", Duration.ofSeconds(30),
+                () -> target().strings("SELECT coalesce(string_agg(id::text, ',' ORDER BY id), '') FROM " + table),
+                List.of("1,2,3")::equals);
+    }
+
+    @Test
+    void eachBadTargetIsAClearErrorOnItsExchange() throws Exception {
+        String slot = uniqueSlot("bad");
+        String[] tables = {slot + "_nowhere", slot + "_checked", slot + "_nokey", slot + "_log"};
+        for (String table : tables) {
+            pg().execute("CREATE TABLE " + table + " (id int PRIMARY KEY, n int)");
+        }
+        // a look-alike of the missing table: '_' is a wildcard in JDBC metadata patterns, and must not match it
+        target().execute("CREATE TABLE " + tables[0].replace('_', 'x') + " (id int PRIMARY KEY, n int)",
+                "CREATE TABLE " + tables[1] + " (id int PRIMARY KEY, n int CHECK (n > 0))",
+                "CREATE TABLE " + tables[2] + " (id int, n int)",
+                "CREATE TABLE " + tables[3] + " (id int, n int)");
+        List<String> errors = handlingRoute(slot, List.of(tables), "tableModes=" + tables[3] + ":append");
+        for (String table : tables) {
+            pg().execute("INSERT INTO " + table + " VALUES (1, -1)");
+        }
+        Await.until("four failures", Duration.ofSeconds(30), () -> errors.size() >= 4);
+        assertThat(errors.get(0)).contains(tables[0], "does not exist", "set createTables=true");
+        assertThat(errors.get(1)).contains(tables[1], "violates check constraint");
+        assertThat(errors.get(2)).contains(tables[2], "needs a primary key or unique index on exactly [id]");
+        assertThat(errors.get(3)).contains(tables[3], "has no column(s) [_pgcdc_op, _pgcdc_commit_lsn");
+    }
+}
