@@ -1,7 +1,7 @@
 package dev.pgcdc.snapshot;
 
-import dev.pgcdc.decode.TextDecoder;
-import dev.pgcdc.decode.TypeRegistry;
+import dev.pgcdc.decode.value.TextDecoder;
+import dev.pgcdc.decode.value.TypeRegistry;
 import dev.pgcdc.pg.PgCatalog;
 import dev.pgcdc.pg.TableName;
 import dev.pgcdc.pg.TableShape;
