@@ -1,0 +1,65 @@
+package dev.pgcdc.sink;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import org.apache.camel.CamelContext;
+import org.apache.camel.impl.DefaultCamelContext;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The sink's options are converted and checked when the endpoint is created, before any exchange or connection. */
+class SinkEndpointOptionsTest {
+
+    private static final String BASE = "pgcdc-sink:copy?jdbcUrl=jdbc:postgresql://127.0.0.1/target";
+
+    private CamelContext context;
+
+    @BeforeEach
+    void startContext() {
+        context = new DefaultCamelContext();
+        context.start();
+    }
+
+    @AfterEach
+    void stopContext() throws Exception {
+        context.close();
+    }
+
+    @Test
+    void modeIsAnEnumThatKeepsItsSpellings() {
+        for (String spelling : new String[] {"softDelete", "softdelete", "SOFTDELETE", "soft_delete"}) {
+            assertThat(endpoint("&mode=" + spelling).getConfiguration().getMode()).isEqualTo(SinkMode.SOFT_DELETE);
+        }
+        assertThat(endpoint("&mode=APPEND").getConfiguration().getMode()).isEqualTo(SinkMode.APPEND);
+        assertThat(endpoint("").getConfiguration().getMode()).isEqualTo(SinkMode.UPSERT);
+        assertFails("&mode=sideways", "Invalid value 'sideways' for option mode: use one of upsert, append, softDelete");
+    }
+
+    @Test
+    void batchTimeoutIsADuration() {
+        assertThat(endpoint("&batchTimeout=1s").getConfiguration().getBatchTimeout()).isEqualTo(1000);
+        assertThat(endpoint("&batchTimeout=250").getConfiguration().getBatchTimeout()).isEqualTo(250);
+        assertFails("&batchTimeout=soon", "Invalid value 'soon' for option batchTimeout: write a duration such as"
+                + " 500ms, 5s, 1m or 1h30m (a plain number is milliseconds)");
+        assertFails("&batchTimeout=-1", "Invalid value -1ms for option batchTimeout: it must be at least 0ms");
+    }
+
+    @Test
+    void otherBadOptionsFailAtEndpointCreation() {
+        assertFails("&batchSize=0", "batchSize must be at least 1, was 0");
+        assertFails("&tableModes=public.audit:sideways", "Unknown sink mode 'sideways': use upsert, append or"
+                + " softDelete");
+        assertThatThrownBy(() -> context.getEndpoint("pgcdc-sink:copy")).hasMessageContaining(
+                "pgcdc-sink:copy needs exactly one of jdbcUrl and dataSource");
+    }
+
+    private PgCdcSinkEndpoint endpoint(String options) {
+        return context.getEndpoint(BASE + options, PgCdcSinkEndpoint.class);
+    }
+
+    private void assertFails(String options, String message) {
+        assertThatThrownBy(() -> endpoint(options)).hasMessageContaining(message);
+    }
+}
