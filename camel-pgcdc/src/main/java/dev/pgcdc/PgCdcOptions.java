@@ -39,7 +39,6 @@ public record PgCdcOptions(ConnectionSettings connection, StreamOptions stream, 
 
     /** PostgreSQL's own rule for replication slot names. */
     private static final Pattern SLOT_NAME = Pattern.compile("[a-z0-9_]{1,63}");
-    private static final Duration ZERO = Duration.ZERO;
     private static final Duration ONE_MS = Duration.ofMillis(1);
 
     public PgCdcOptions {
@@ -67,7 +66,7 @@ public record PgCdcOptions(ConnectionSettings connection, StreamOptions stream, 
         Duration reconnectMaxDelay = duration("reconnectMaxDelay", configuration.getReconnectMaxDelay(), reconnectDelay);
         StreamOptions stream = new StreamOptions(slot, outputPlugin(configuration, publication), configuration.getMaxInflight(),
                 duration("statusInterval", configuration.getStatusInterval(), ONE_MS),
-                duration("shutdownTimeout", configuration.getShutdownTimeout(), ZERO), decoding);
+                duration("shutdownTimeout", configuration.getShutdownTimeout(), Duration.ZERO), decoding);
         SnapshotOptions snapshot = new SnapshotOptions(slot, publication, configuration.getSnapshotMode(),
                 TableName.parseSet(configuration.getSkipSnapshotTables()), configuration.getSnapshotChunkSize(),
                 configuration.getSnapshotParallelism(), TableName.parse(configuration.getSignalTable()),
@@ -77,8 +76,8 @@ public record PgCdcOptions(ConnectionSettings connection, StreamOptions stream, 
                 configuration.getSetupMode(), tableList(configuration.getReplicaIdentityFull()), reconnectDelay,
                 reconnectMaxDelay, duration("slotMonitorInterval", configuration.getSlotMonitorInterval(), ONE_MS),
                 configuration.getLagWarnBytes(),
-                duration("healthGracePeriod", configuration.getHealthGracePeriod(), ZERO),
-                duration("heartbeatInterval", configuration.getHeartbeatInterval(), ZERO),
+                duration("healthGracePeriod", configuration.getHealthGracePeriod(), Duration.ZERO),
+                duration("heartbeatInterval", configuration.getHeartbeatInterval(), Duration.ZERO),
                 heartbeatTable(configuration));
     }
 
