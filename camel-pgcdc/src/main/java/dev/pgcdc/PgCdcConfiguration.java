@@ -1,5 +1,6 @@
 package dev.pgcdc;
 
+import dev.pgcdc.connect.ConnectionSettings;
 import dev.pgcdc.connect.SslMode;
 import dev.pgcdc.setup.SetupMode;
 import dev.pgcdc.snapshot.SnapshotMode;
@@ -136,8 +137,11 @@ public class PgCdcConfiguration implements Cloneable {
                             + " below the server's wal_sender_timeout.")
     private long statusInterval = 10000;
     @UriParam(label = "consumer", defaultValue = "1000", javaType = "java.time.Duration",
-              description = "The first delay before reconnecting after a lost connection, a busy slot or a failed"
-                            + " exchange; it doubles on each further attempt up to reconnectMaxDelay.")
+              description = "The first delay before reconnecting after a lost or dead connection or a failed"
+                            + " exchange; it doubles on each further attempt up to reconnectMaxDelay, and starts again"
+                            + " at this delay after a healthy session: one that streamed for at least ten times this"
+                            + " delay without an unhandled exchange failure. A slot held by another process (a"
+                            + " standby instance waiting to take over) is polled at this steady delay.")
     private long reconnectDelay = 1000;
     @UriParam(label = "consumer", defaultValue = "60000", javaType = "java.time.Duration",
               description = "The longest delay between reconnect attempts.")
@@ -149,6 +153,16 @@ public class PgCdcConfiguration implements Cloneable {
               description = "How long connecting (TCP, TLS and login) may take, e.g. 10s. pgjdbc counts whole seconds,"
                             + " so it is rounded up and a value under 1s is refused; 0 waits without limit.")
     private long connectTimeout = 10000;
+    @UriParam(label = "common", defaultValue = "60000", javaType = "java.time.Duration",
+              description = "How long a connection may stay silent before it counts as dead, like PostgreSQL's"
+                            + " wal_receiver_timeout. The replication stream asks the server for a reply with every"
+                            + " status update, so a live server is heard from at least every statusInterval whatever"
+                            + " its wal_sender_timeout; with nothing received for longer than this, the connection is"
+                            + " closed, health reports DOWN after healthGracePeriod, and the consumer reconnects. It"
+                            + " is also the statement_timeout of the slot monitor, heartbeat and catalog queries and the"
+                            + " socket read timeout of those connections and of the replication connection's login."
+                            + " Must be at least twice statusInterval.")
+    private long readTimeout = ConnectionSettings.DEFAULT_READ_TIMEOUT.toMillis();
 
     @UriParam(label = "consumer,advanced", defaultValue = "30000", javaType = "java.time.Duration",
               description = "How often the slot's lag, retained WAL and wal_status are read from the server.")
@@ -507,6 +521,14 @@ public class PgCdcConfiguration implements Cloneable {
 
     public void setConnectTimeout(long connectTimeout) {
         this.connectTimeout = connectTimeout;
+    }
+
+    public long getReadTimeout() {
+        return readTimeout;
+    }
+
+    public void setReadTimeout(long readTimeout) {
+        this.readTimeout = readTimeout;
     }
 
     public long getSlotMonitorInterval() {

@@ -64,15 +64,15 @@ public record PgCdcOptions(ConnectionSettings connection, StreamOptions stream, 
         DecodingOptions decoding = decodingOptions(configuration);
         Duration reconnectDelay = duration("reconnectDelay", configuration.getReconnectDelay(), ONE_MS);
         Duration reconnectMaxDelay = duration("reconnectMaxDelay", configuration.getReconnectMaxDelay(), reconnectDelay);
+        Duration statusInterval = duration("statusInterval", configuration.getStatusInterval(), ONE_MS);
         StreamOptions stream = new StreamOptions(slot, outputPlugin(configuration, publication), configuration.getMaxInflight(),
-                duration("statusInterval", configuration.getStatusInterval(), ONE_MS),
-                duration("shutdownTimeout", configuration.getShutdownTimeout(), Duration.ZERO), decoding);
+                statusInterval, duration("shutdownTimeout", configuration.getShutdownTimeout(), Duration.ZERO), decoding);
         SnapshotOptions snapshot = new SnapshotOptions(slot, publication, configuration.getSnapshotMode(),
                 TableName.parseSet(configuration.getSkipSnapshotTables()), configuration.getSnapshotChunkSize(),
                 configuration.getSnapshotParallelism(), TableName.parse(configuration.getSignalTable()),
                 TableName.parse(configuration.getSnapshotStateTable()), reconnectDelay, decoding.tables(),
                 decoding.columns(), decoding.rawText());
-        return new PgCdcOptions(connectionSettings(configuration), stream, snapshot, publication,
+        return new PgCdcOptions(connectionSettings(configuration, statusInterval), stream, snapshot, publication,
                 configuration.getSetupMode(), tableList(configuration.getReplicaIdentityFull()), reconnectDelay,
                 reconnectMaxDelay, duration("slotMonitorInterval", configuration.getSlotMonitorInterval(), ONE_MS),
                 configuration.getLagWarnBytes(),
@@ -120,11 +120,19 @@ public record PgCdcOptions(ConnectionSettings connection, StreamOptions stream, 
     }
 
     /** Where and how to connect, from the connection and security options; fails on inconsistent ones. */
-    private static ConnectionSettings connectionSettings(PgCdcConfiguration configuration) {
+    private static ConnectionSettings connectionSettings(PgCdcConfiguration configuration, Duration statusInterval) {
+        Duration readTimeout = duration("readTimeout", configuration.getReadTimeout(), ONE_MS);
+        // a reply follows each status update within a round trip; twice the interval leaves room for a slow one
+        if (readTimeout.compareTo(statusInterval.multipliedBy(2)) < 0) {
+            throw new IllegalArgumentException("readTimeout (" + readTimeout.toMillis() + " ms) must be at least twice"
+                    + " statusInterval (" + statusInterval.toMillis() + " ms): the server's replies to the status"
+                    + " updates are what shows the connection is alive. Raise readTimeout or lower statusInterval.");
+        }
         return new ConnectionSettings(configuration.getHost(), configuration.getPort(), configuration.getDatabase(),
                 configuration.getUser(),
                 Secrets.valueOrFile("password", configuration.getPassword(), configuration.getPasswordFile()),
                 connectTimeoutSeconds(configuration.getConnectTimeout()))
+                .withReadTimeout(readTimeout)
                 .withSsl(new SslSettings(configuration.getSslMode(), path(configuration.getSslRootCert()),
                         path(configuration.getSslCert()), path(configuration.getSslKey()),
                         configuration.getSslPassword()))

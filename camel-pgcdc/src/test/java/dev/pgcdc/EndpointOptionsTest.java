@@ -68,7 +68,7 @@ class EndpointOptionsTest {
     void durationsTakeUnitsAndPlainNumbersAreMilliseconds() {
         PgCdcOptions options = endpoint("&statusInterval=5s&reconnectDelay=500ms&reconnectMaxDelay=2m"
                 + "&heartbeatInterval=1h30m&slotMonitorInterval=45000&shutdownTimeout=0&healthGracePeriod=PT90S"
-                + "&connectTimeout=3s").options();
+                + "&connectTimeout=3s&readTimeout=1m").options();
         assertThat(options.stream().statusInterval()).isEqualTo(Duration.ofSeconds(5));
         assertThat(options.reconnectDelay()).isEqualTo(Duration.ofMillis(500));
         assertThat(options.snapshot().retryDelay()).isEqualTo(Duration.ofMillis(500));
@@ -77,6 +77,7 @@ class EndpointOptionsTest {
         assertThat(options.slotMonitorInterval()).isEqualTo(Duration.ofSeconds(45));
         assertThat(options.stream().drainTimeout()).isZero();
         assertThat(options.healthGracePeriod()).isEqualTo(Duration.ofSeconds(90));
+        assertThat(options.connection().readTimeout()).isEqualTo(Duration.ofMinutes(1));
         assertThat(endpoint("").getConfiguration().getConnectTimeout()).isEqualTo(10_000);
         assertThat(endpoint("&heartbeatInterval=0s").options().heartbeatInterval()).isZero();
     }
@@ -91,6 +92,9 @@ class EndpointOptionsTest {
         assertFails("&statusInterval=0", "Invalid value 0ms for option statusInterval: it must be at least 1ms");
         assertFails("&reconnectDelay=5s&reconnectMaxDelay=1s",
                 "Invalid value 1000ms for option reconnectMaxDelay: it must be at least 5000ms");
+        assertFails("&readTimeout=forever", "Invalid value 'forever' for option readTimeout: write a duration");
+        assertFails("&statusInterval=10s&readTimeout=15s", "readTimeout (15000 ms) must be at least twice"
+                + " statusInterval (10000 ms)");
         // connectTimeout was a number of seconds: such a value is now too short to be meant, and refused
         assertFails("&connectTimeout=10", "Invalid value 10ms for option connectTimeout: it must be 0 (no timeout) or"
                 + " at least 1s. A plain number is milliseconds: write e.g. connectTimeout=10s");
