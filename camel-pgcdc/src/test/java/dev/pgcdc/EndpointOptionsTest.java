@@ -8,11 +8,9 @@ import java.time.Duration;
 import dev.pgcdc.connect.SslMode;
 import dev.pgcdc.setup.SetupMode;
 import dev.pgcdc.snapshot.SnapshotMode;
-import org.apache.camel.CamelContext;
-import org.apache.camel.impl.DefaultCamelContext;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
+import dev.pgcdc.it.StartedCamelContext;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Option values are converted and checked once, when the endpoint is created: a bad one fails there with a message
@@ -22,18 +20,8 @@ class EndpointOptionsTest {
 
     private static final String BASE = "pgcdc:orders_slot?database=shop";
 
-    private CamelContext context;
-
-    @BeforeEach
-    void startContext() {
-        context = new DefaultCamelContext();
-        context.start();
-    }
-
-    @AfterEach
-    void stopContext() throws Exception {
-        context.close();
-    }
+    @RegisterExtension
+    final StartedCamelContext camel = new StartedCamelContext();
 
     @Test
     void badEnumValuesNameTheOptionTheValueAndTheAcceptedValues() {
@@ -110,7 +98,7 @@ class EndpointOptionsTest {
     }
 
     private PgCdcEndpoint endpoint(String options) {
-        return context.getEndpoint(BASE + options, PgCdcEndpoint.class);
+        return camel.context().getEndpoint(BASE + options, PgCdcEndpoint.class);
     }
 
     private void assertFails(String options, String message) {

@@ -3,29 +3,17 @@ package dev.pgcdc.sink;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import org.apache.camel.CamelContext;
-import org.apache.camel.impl.DefaultCamelContext;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
+import dev.pgcdc.it.StartedCamelContext;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The sink's options are converted and checked when the endpoint is created, before any exchange or connection. */
 class SinkEndpointOptionsTest {
 
     private static final String BASE = "pgcdc-sink:copy?jdbcUrl=jdbc:postgresql://127.0.0.1/target";
 
-    private CamelContext context;
-
-    @BeforeEach
-    void startContext() {
-        context = new DefaultCamelContext();
-        context.start();
-    }
-
-    @AfterEach
-    void stopContext() throws Exception {
-        context.close();
-    }
+    @RegisterExtension
+    final StartedCamelContext camel = new StartedCamelContext();
 
     @Test
     void modeIsAnEnumThatKeepsItsSpellings() {
@@ -51,12 +39,12 @@ class SinkEndpointOptionsTest {
         assertFails("&batchSize=0", "batchSize must be at least 1, was 0");
         assertFails("&tableModes=public.audit:sideways", "Unknown sink mode 'sideways': use upsert, append or"
                 + " softDelete");
-        assertThatThrownBy(() -> context.getEndpoint("pgcdc-sink:copy")).hasMessageContaining(
+        assertThatThrownBy(() -> camel.context().getEndpoint("pgcdc-sink:copy")).hasMessageContaining(
                 "pgcdc-sink:copy needs exactly one of jdbcUrl and dataSource");
     }
 
     private PgCdcSinkEndpoint endpoint(String options) {
-        return context.getEndpoint(BASE + options, PgCdcSinkEndpoint.class);
+        return camel.context().getEndpoint(BASE + options, PgCdcSinkEndpoint.class);
     }
 
     private void assertFails(String options, String message) {
