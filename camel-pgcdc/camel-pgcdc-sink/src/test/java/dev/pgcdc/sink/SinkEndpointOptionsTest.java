@@ -37,8 +37,8 @@ class SinkEndpointOptionsTest {
     @Test
     void otherBadOptionsFailAtEndpointCreation() {
         assertFails("&batchSize=0", "batchSize must be at least 1, was 0");
-        assertFails("&tableModes=public.audit:sideways", "Unknown sink mode 'sideways': use upsert, append or"
-                + " softDelete");
+        assertFails("&tableModes=public.audit:sideways", "Invalid mode 'sideways' in option tableModes: use one of"
+                + " upsert, append, softDelete");
         assertThatThrownBy(() -> camel.context().getEndpoint("pgcdc-sink:copy")).hasMessageContaining(
                 "pgcdc-sink:copy needs exactly one of jdbcUrl and dataSource");
     }
