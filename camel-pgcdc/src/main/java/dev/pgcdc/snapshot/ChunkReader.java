@@ -130,18 +130,28 @@ final class ChunkReader {
         return key;
     }
 
-    /** COPY takes no parameters, so the saved key goes in as literals cast to the key columns' types. */
+    /**
+     * COPY takes no parameters, so the saved key goes in as literals cast to the key columns' types. The publication's
+     * row filter restricts the rows as it restricts the stream's.
+     */
     private String query(TableLayout table, List<String> afterKey) {
         String columns = table.columns().asList().stream().map(Identifiers::quote).collect(Collectors.joining(", "));
         String key = table.keyColumns().asList().stream().map(Identifiers::quote).collect(Collectors.joining(", "));
-        StringBuilder sql = new StringBuilder("COPY (SELECT ").append(columns).append(" FROM ")
-                .append(table.id().quoted());
+        List<String> conditions = new ArrayList<>();
+        if (table.rowFilter() != null) {
+            conditions.add("(" + table.rowFilter() + ")");
+        }
         if (afterKey != null) {
             List<String> literals = new ArrayList<>();
             for (int k = 0; k < afterKey.size(); k++) {
                 literals.add(Identifiers.quoteLiteral(afterKey.get(k)) + "::" + table.keyTypes().get(k));
             }
-            sql.append(" WHERE (").append(key).append(") > (").append(String.join(", ", literals)).append(')');
+            conditions.add("(" + key + ") > (" + String.join(", ", literals) + ")");
+        }
+        StringBuilder sql = new StringBuilder("COPY (SELECT ").append(columns).append(" FROM ")
+                .append(table.id().quoted());
+        if (!conditions.isEmpty()) {
+            sql.append(" WHERE ").append(String.join(" AND ", conditions));
         }
         return sql.append(" ORDER BY ").append(key).append(" LIMIT ").append(chunkSize).append(") TO STDOUT")
                 .toString();

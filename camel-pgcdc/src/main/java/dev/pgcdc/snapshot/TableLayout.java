@@ -29,9 +29,11 @@ final class TableLayout {
     /** The SQL type of each key column ({@code format_type}), to cast the saved key text back. */
     private final List<String> keyTypes;
     private final long estimatedRows;
+    /** The publication's row filter (PostgreSQL 15+), or null: the snapshot reads the rows the stream delivers. */
+    private final String rowFilter;
 
     TableLayout(TableName id, List<String> columns, TextDecoder[] decoders, List<String> keyColumns, int[] keyPositions,
-                List<String> keyTypes, long estimatedRows) {
+                List<String> keyTypes, long estimatedRows, String rowFilter) {
         this.id = id;
         this.columns = ColumnNames.of(columns);
         this.decoders = decoders;
@@ -39,6 +41,7 @@ final class TableLayout {
         this.keyPositions = keyPositions;
         this.keyTypes = List.copyOf(keyTypes);
         this.estimatedRows = estimatedRows;
+        this.rowFilter = rowFilter;
     }
 
     /**
@@ -76,7 +79,7 @@ final class TableLayout {
         int[] keyPositions = shape.key().stream().mapToInt(names::indexOf).toArray();
         List<String> keyTypes = shape.key().stream().map(name -> shape.column(name).declaredType()).toList();
         return new TableLayout(table, names, decoders.toArray(TextDecoder[]::new), shape.key(), keyPositions,
-                keyTypes, shape.estimatedRows());
+                keyTypes, shape.estimatedRows(), shape.publication().rowFilter());
     }
 
     TableName id() {
@@ -102,6 +105,11 @@ final class TableLayout {
 
     List<String> keyTypes() {
         return keyTypes;
+    }
+
+    /** The publication's row filter as the server deparses it (column names unqualified), or null. */
+    String rowFilter() {
+        return rowFilter;
     }
 
     /** {@code pg_class.reltuples}: rows at the last VACUUM/ANALYZE; 0 or less when unknown. */
