@@ -32,7 +32,7 @@ final class ProgressLog {
         this.startRows = startRows;
         this.rowsDone = startRows;
         LOG.info("Snapshot of {} {} (about {} rows)", table, startRows > 0 ? "resumes after " + startRows + " rows"
-                : "starts", estimatedRows > 0 ? estimatedRows : "unknown");
+                : "starts", estimatedRows);
     }
 
     /** A table whose snapshot has not started yet (waiting for a worker). */

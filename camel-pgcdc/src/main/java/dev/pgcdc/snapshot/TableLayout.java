@@ -78,8 +78,12 @@ final class TableLayout {
         }
         int[] keyPositions = shape.key().stream().mapToInt(names::indexOf).toArray();
         List<String> keyTypes = shape.key().stream().map(name -> shape.column(name).declaredType()).toList();
+        String rowFilter = shape.publication().rowFilter();
+        // reltuples counts every row and is unknown before the first ANALYZE; the planner knows both cases better
+        long estimatedRows = shape.estimatedRows() > 0 && rowFilter == null ? shape.estimatedRows()
+                : catalog.plannedRows(table, rowFilter);
         return new TableLayout(table, names, decoders.toArray(TextDecoder[]::new), shape.key(), keyPositions,
-                keyTypes, shape.estimatedRows(), shape.publication().rowFilter());
+                keyTypes, estimatedRows, rowFilter);
     }
 
     TableName id() {
@@ -112,7 +116,10 @@ final class TableLayout {
         return rowFilter;
     }
 
-    /** {@code pg_class.reltuples}: rows at the last VACUUM/ANALYZE; 0 or less when unknown. */
+    /**
+     * The rows the snapshot will read, estimated when it was planned: {@code pg_class.reltuples}, else (never
+     * analysed, or a row filter) the planner's estimate.
+     */
     long estimatedRows() {
         return estimatedRows;
     }

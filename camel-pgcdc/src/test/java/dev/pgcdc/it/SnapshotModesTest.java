@@ -55,6 +55,24 @@ class SnapshotModesTest extends CdcTestSupport {
         assertThat(second.await(1)).extracting(e -> e.getOp().code() + e.getKey().get("id")).containsExactly("c6");
     }
 
+    /** reltuples is -1 until a table is first analysed: the progress then shows the planner's estimate. */
+    @Test
+    void aTableNeverAnalysedHasARowEstimate() throws Exception {
+        String slot = uniqueSlot("estimate");
+        String table = slot + "_t";
+        pg().execute("CREATE TABLE " + table + " (id int PRIMARY KEY, note text) WITH (autovacuum_enabled = off)",
+                "INSERT INTO " + table + " SELECT g, 'row ' || g FROM generate_series(1, 5000) g");
+        assertThat(pg().queryForObject("SELECT reltuples::bigint FROM pg_class WHERE relname = ?", Long.class, table))
+                .as("never analysed").isNotPositive();
+        CamelContext context = consume(slot, "tables=" + table, new Received());
+        awaitSnapshotted(context);
+        assertThat(consumer(context).snapshotProgress()).singleElement().satisfies(progress -> {
+            assertThat(progress.rowsDone()).isEqualTo(5000);
+            // the planner guesses from the table's pages and its rows' width
+            assertThat(progress.estimatedRows()).isBetween(1000L, 25000L);
+        });
+    }
+
     @Test
     void alwaysSnapshotsOnEveryStart() throws Exception {
         String slot = uniqueSlot("always");
