@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.Statement;
+import java.sql.Timestamp;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -96,10 +97,10 @@ abstract class ClusterTestSupport extends CdcTestSupport {
             String killed = active.get(0);
             String survivor = killed.equals("a") ? "b" : "a";
             (killed.equals("a") ? a : b).destroyForcibly().waitFor(30, TimeUnit.SECONDS);
-            java.sql.Timestamp killedAt = pg().queryForObject("SELECT clock_timestamp()::timestamp", java.sql.Timestamp.class);
+            Timestamp killedAt = pg().queryForObject("SELECT clock_timestamp()::timestamp", Timestamp.class);
             Await.until(survivor + " delivering", bound, () -> deliverers(slot).contains(survivor));
-            java.sql.Timestamp firstDelivery = pg().queryForObject("SELECT min(at)::timestamp FROM delivered WHERE slot = ?"
-                    + " AND instance = ?", java.sql.Timestamp.class, slot, survivor);
+            Timestamp firstDelivery = pg().queryForObject("SELECT min(at)::timestamp FROM delivered WHERE slot = ?"
+                    + " AND instance = ?", Timestamp.class, slot, survivor);
             Duration takeover = Duration.ofMillis(firstDelivery.getTime() - killedAt.getTime());
             Await.until("more changes on the survivor", Duration.ofSeconds(30), () -> pg().queryForObject(
                     "SELECT count(*) FROM delivered WHERE slot = ? AND instance = ?", Long.class, slot, survivor) >= 50);
