@@ -9,10 +9,17 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+
 import dev.pgcdc.embedded.PostgresServer;
 import dev.pgcdc.embedded.ReplicationSlot;
 import dev.pgcdc.embedded.junit.Await;
 import dev.pgcdc.embedded.junit.PostgresExtension;
+import org.apache.camel.CamelContext;
+import org.apache.camel.builder.RouteBuilder;
+import org.apache.camel.cluster.CamelClusterEventListener;
+import org.apache.camel.impl.DefaultCamelContext;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -59,6 +66,56 @@ class PgClusterServiceTest extends ClusterTestSupport {
                     slot)).as(slot).isEqualTo("b");
             assertThat(missing(slot)).isZero();
         }
+    }
+
+    @Test
+    void anInstanceWhoseLockSessionIsTerminatedGivesUpLeadershipAtItsNextCheck() throws Exception {
+        String slot = uniqueSlot("terminated");
+        createSourceTable(slot);
+        List<String> events = new CopyOnWriteArrayList<>();
+        AtomicInteger delivered = new AtomicInteger();
+        CamelContext a = clustered("a", slot, delivered);
+        awaitStreaming(slot, Duration.ofSeconds(60));
+        clustered("b", slot, delivered);
+        PgClusterService service = a.hasService(PgClusterService.class);
+        service.getView(slot).addEventListener((CamelClusterEventListener.Leadership) (view, leader) ->
+                events.add(leader != null && leader.isLocal() ? "taken" : "lost"));
+        assertThat(service.isLeader(slot)).isTrue();
+
+        pg().execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'pgcdc-cluster a'");
+        long terminated = System.nanoTime();
+        Await.until("a gave up its leadership", Duration.ofSeconds(10), () -> events.contains("lost"));
+        System.out.printf("lock session terminated: leadership given up after %d ms%n",
+                (System.nanoTime() - terminated) / 1_000_000);
+        Await.until("one leader and one reader again", Duration.ofSeconds(60),
+                () -> leadCounts().values().stream().mapToLong(Long::longValue).sum() == 1
+                        && activeReaders(List.of(slot)) == 1);
+        int before = delivered.get();
+        insertInto(List.of(slot), 1);
+        Await.until("the change delivered", Duration.ofSeconds(30), () -> delivered.get() > before);
+    }
+
+    /** An instance in this JVM: its own context and lock session, one master route counting changes. */
+    private CamelContext clustered(String id, String slot, AtomicInteger delivered) throws Exception {
+        PgClusterService service = new PgClusterService();
+        service.setId(id);
+        service.setHost(pg().host());
+        service.setPort(pg().port());
+        service.setDatabase("postgres");
+        service.setUser(pg().superuser());
+        service.setCheckInterval(300);
+        service.setSessionTimeout(3000);
+        CamelContext context = new DefaultCamelContext();
+        context.addService(service);
+        context.addRoutes(new RouteBuilder() {
+            @Override
+            public void configure() {
+                from("master:" + slot + ":" + uri(slot, "tables=" + slot + "_t")).process(e -> delivered.incrementAndGet());
+            }
+        });
+        contexts.add(context);
+        context.start();
+        return context;
     }
 
     /** How many namespaces each instance leads, from the advisory locks its lock session holds. */
