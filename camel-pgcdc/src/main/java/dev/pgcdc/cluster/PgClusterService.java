@@ -1,5 +1,6 @@
 package dev.pgcdc.cluster;
 
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -7,6 +8,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -19,6 +21,8 @@ import java.util.concurrent.TimeUnit;
 import dev.pgcdc.connect.ConnectionSettings;
 import dev.pgcdc.connect.PgConnector;
 import dev.pgcdc.connect.Secrets;
+import dev.pgcdc.connect.SslMode;
+import dev.pgcdc.connect.SslSettings;
 import org.apache.camel.spi.Metadata;
 import org.apache.camel.support.cluster.AbstractCamelClusterService;
 import org.slf4j.Logger;
@@ -67,6 +71,12 @@ public class PgClusterService extends AbstractCamelClusterService<PgClusterView>
     private String password;
     @Metadata(description = "A file holding the password (e.g. a mounted secret), instead of password")
     private String passwordFile;
+    @Metadata(description = "TLS as libpq's sslmode: disable, allow, prefer, require, verify-ca, verify-full",
+              defaultValue = "prefer")
+    private SslMode sslMode = SslMode.PREFER;
+    @Metadata(description = "The root certificate (PEM file) that signs the server's certificate, for verify-ca and"
+                            + " verify-full")
+    private String sslRootCert;
     @Metadata(description = "Seconds to wait for a connection", defaultValue = "10")
     private int connectTimeout = 10;
     @Metadata(description = "Milliseconds between checks of the lock session; each check also tries the free namespaces",
@@ -118,6 +128,7 @@ public class PgClusterService extends AbstractCamelClusterService<PgClusterView>
         }
         connector = new PgConnector(new ConnectionSettings(host, port, database, user,
                 Secrets.valueOrFile("password", password, passwordFile), connectTimeout)
+                .withSsl(new SslSettings(sslMode, sslRootCert == null ? null : Path.of(sslRootCert), null, null, null))
                 .withReadTimeout(Duration.ofMillis(sessionTimeout / 3)));
         super.doStart();
         executor = getCamelContext().getExecutorServiceManager().newSingleThreadScheduledExecutor(this,
@@ -351,6 +362,25 @@ public class PgClusterService extends AbstractCamelClusterService<PgClusterView>
 
     public void setPasswordFile(String passwordFile) {
         this.passwordFile = passwordFile;
+    }
+
+    public String getSslMode() {
+        return sslMode.value();
+    }
+
+    /** libpq's spelling, as in the component's sslMode option. */
+    public void setSslMode(String sslMode) {
+        this.sslMode = Arrays.stream(SslMode.values()).filter(m -> m.value().equalsIgnoreCase(sslMode)
+                || m.name().equalsIgnoreCase(sslMode)).findFirst().orElseThrow(() -> new IllegalArgumentException(
+                        "sslMode " + sslMode + " is not one of " + Arrays.toString(SslMode.values())));
+    }
+
+    public String getSslRootCert() {
+        return sslRootCert;
+    }
+
+    public void setSslRootCert(String sslRootCert) {
+        this.sslRootCert = sslRootCert;
     }
 
     public int getConnectTimeout() {

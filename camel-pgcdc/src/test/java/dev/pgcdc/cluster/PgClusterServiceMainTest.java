@@ -43,6 +43,7 @@ class PgClusterServiceMainTest extends CdcTestSupport {
                 "camel.cluster.pgcdc.port = " + pg().port(),
                 "camel.cluster.pgcdc.database = postgres",
                 "camel.cluster.pgcdc.user = " + pg().superuser(),
+                "camel.cluster.pgcdc.sslMode = disable",
                 "camel.cluster.pgcdc.checkInterval = 200"));
         main.setDefaultPropertyPlaceholderLocation("file:" + properties);
         main.configure().addRoutesBuilder(new RouteBuilder() {
