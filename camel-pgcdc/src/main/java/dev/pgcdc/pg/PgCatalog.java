@@ -225,6 +225,25 @@ public final class PgCatalog implements Catalog, AutoCloseable {
         }
     }
 
+    /**
+     * The table's size in heap blocks now, which bounds its ctids; for a partitioned table its largest partition's,
+     * as a ctid range on the root applies to every partition.
+     */
+    public long blocks(TableName table) throws SQLException {
+        // pg_partition_tree lists nothing for a table that is not partitioned
+        String relations = majorVersion() >= 12
+                ? "SELECT t.oid UNION SELECT p.relid FROM pg_catalog.pg_partition_tree(t.oid) p" : "SELECT t.oid";
+        try (PreparedStatement ps = connection().prepareStatement("SELECT coalesce(max(pg_catalog.pg_relation_size("
+                + "r.relid)), 0) / pg_catalog.current_setting('block_size')::bigint FROM (SELECT ?::regclass AS oid) t"
+                + " CROSS JOIN LATERAL (" + relations + ") r(relid)")) {
+            ps.setString(1, table.quoted());
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        }
+    }
+
     /** The tables the publication publishes (partitions or their root, as the publication reports them). */
     public Set<TableName> publishedTables(String publication) throws SQLException {
         Set<TableName> tables = new LinkedHashSet<>();

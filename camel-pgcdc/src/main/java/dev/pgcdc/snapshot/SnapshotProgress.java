@@ -12,9 +12,10 @@ import java.time.Duration;
  * @param rowsPerSecond rows completed per second since this table's snapshot (or its resumption) started
  * @param eta           the time left at that rate; null when done or unknown
  * @param done          whether every row was read and completed
+ * @param chunksReadAgain chunks of a table without a key read again because the table changed in their window
  */
 public record SnapshotProgress(String table, long rowsDone, long estimatedRows, double rowsPerSecond, Duration eta,
-                               boolean done) {
+                               boolean done, long chunksReadAgain) {
 
     public SnapshotProgress {
         estimatedRows = Math.max(0, estimatedRows); // reltuples is -1 for a table never analysed (PostgreSQL 14+)
