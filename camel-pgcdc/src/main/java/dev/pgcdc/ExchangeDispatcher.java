@@ -131,10 +131,10 @@ final class ExchangeDispatcher implements ChangeSink, Runnable {
     private void dispatch(Pending pending) {
         Exchange exchange = consumer.createExchange(false);
         ChangeRecord record = pending.record;
-        Object body = configuration.getOutputFormat() == OutputFormat.DEBEZIUM
-                ? DebeziumEnvelope.of(record, configuration.getSlotName(), configuration.getDatabase())
-                : record;
-        exchange.setIn(new ChangeMessage(exchange, body, record, pending.delivery));
+        OutputFormat format = configuration.getOutputFormat();
+        DebeziumEnvelope envelope = format == OutputFormat.NATIVE ? null
+                : DebeziumEnvelope.of(record, configuration.getSlotName(), configuration.getDatabase());
+        exchange.setIn(new ChangeMessage(exchange, format.body(record, envelope), record, envelope, pending.delivery));
         // A completion hook rather than the process callback: it travels with the exchange through seda and other
         // hand-overs, so the change is acknowledged only when the route has really finished with it.
         exchange.getExchangeExtension().addOnCompletion(pending);
