@@ -5,7 +5,10 @@ import dev.pgcdc.event.DebeziumEnvelope;
 
 /** The body of a change exchange (option {@code outputFormat}). */
 public enum OutputFormat {
-    /** The {@link dev.pgcdc.event.ChangeEvent} itself (or a {@link dev.pgcdc.event.LogicalMessage}): DESIGN.md §3. */
+    /**
+     * The {@link dev.pgcdc.event.ChangeEvent} itself (or a {@link dev.pgcdc.event.LogicalMessage}): the exchange
+     * contract of src/ARCHITECTURE.md.
+     */
     NATIVE,
     /**
      * What camel-debezium-postgres delivers: the row after the change as a Map (null for deletes and truncates; for a

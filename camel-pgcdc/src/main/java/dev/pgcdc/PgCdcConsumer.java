@@ -20,6 +20,7 @@ import dev.pgcdc.connect.PgConnector;
 import dev.pgcdc.event.ChangeEvent;
 import dev.pgcdc.event.Lsn;
 import dev.pgcdc.ops.Heartbeat;
+import dev.pgcdc.ops.KeylessTableWatch;
 import dev.pgcdc.ops.SlotStatus;
 import dev.pgcdc.ops.SlotWatch;
 import dev.pgcdc.ops.Slots;
@@ -75,6 +76,7 @@ public class PgCdcConsumer extends DefaultConsumer {
     private Replicator replicator;
     private Future<?> replicatorDone;
     private SlotWatch slotWatch;
+    private KeylessTableWatch keylessWatch;
     private Heartbeat heartbeat;
     private PgCdcMeters meters;
     private Snapshotter snapshotter;
@@ -103,16 +105,19 @@ public class PgCdcConsumer extends DefaultConsumer {
         try (Connection connection = connector.openJdbc("pgcdc " + configuration.getSlotName() + " setup")) {
             List<ConnectorTable> snapshotTables = snapshotsWanted(connection, snapshotOptions)
                     ? SnapshotSetup.tables(snapshotOptions, stateInDatabase) : List.of();
+            snapshots = !snapshotTables.isEmpty();
+            if (snapshots) {
+                snapshotState = stateInDatabase
+                        ? new TableStateStore(connector, configuration.getSlotName(), snapshotOptions.stateTable())
+                        : new RepositoryStateStore(configuration.getSnapshotStateRepository(),
+                                configuration.getSlotName());
+            }
             if (!prepareServer(connection, decoding, plugin, snapshotTables)) {
                 return;
             }
-            snapshots = !snapshotTables.isEmpty();
         }
         StreamTap tap = StreamTap.NONE;
         if (snapshots) {
-            snapshotState = stateInDatabase
-                    ? new TableStateStore(connector, configuration.getSlotName(), snapshotOptions.stateTable())
-                    : new RepositoryStateStore(configuration.getSnapshotStateRepository(), configuration.getSlotName());
             snapshotter = new Snapshotter(connector, snapshotOptions, snapshotState, new SnapshotEvents());
             tap = snapshotter.tap();
         }
@@ -133,6 +138,12 @@ public class PgCdcConsumer extends DefaultConsumer {
         executor.submit(dispatcher);
         replicatorDone = executor.submit(replicator);
         scheduler.scheduleWithFixedDelay(slotWatch, 0, configuration.getSlotMonitorInterval(), TimeUnit.MILLISECONDS);
+        if (SetupRequest.usesPublication(plugin.name())) {
+            keylessWatch = new KeylessTableWatch(connector, configuration.getSlotName(),
+                    configuration.resolvedPublication());
+            scheduler.scheduleWithFixedDelay(keylessWatch, 0, configuration.getSlotMonitorInterval(),
+                    TimeUnit.MILLISECONDS);
+        }
         if (MICROMETER_PRESENT) {
             meters = PgCdcMeters.bind(getEndpoint().getCamelContext(), this, configuration.getSlotName());
             if (meters != null) {
@@ -194,8 +205,9 @@ public class PgCdcConsumer extends DefaultConsumer {
         }
         SetupRequest request = SetupRequest.builder().slotName(configuration.getSlotName())
                 .plugin(plugin.name()).publicationName(configuration.resolvedPublication())
-                .tables(ChangeModelPreflight.tablesToPublish(connection, decoding.tables()))
-                .connectorTables(connectorTables).build();
+                .tables(ChangeModelPreflight.tablesToPublish(connection, decoding.tables(),
+                        SetupRequest.usesPublication(plugin.name())))
+                .connectorTables(connectorTables).replicaIdentityFull(configuration.replicaIdentityFullTables()).build();
         SetupOutcome outcome = Setup.run(connection, request, mode);
         SetupPlan plan = outcome.plan();
         outcome.applied().forEach(statement -> LOG.info("pgcdc:{}: setup ran: {}", configuration.getSlotName(),
@@ -208,6 +220,14 @@ public class PgCdcConsumer extends DefaultConsumer {
         plan.warnings().forEach(warning -> LOG.warn("pgcdc:{}: {}", configuration.getSlotName(), warning));
         new ChangeModelPreflight(connection, connector, request.publicationName(), decoding,
                 configuration.replicaIdentityFullTables()).run();
+        if (plan.existingSlot().isEmpty() && snapshotState != null) {
+            // Progress saved under this slot name belongs to an earlier slot (lost and dropped, or dropped): the new
+            // one holds no change made before it exists. Forgotten before the slot is created, so a crash in between
+            // cannot leave a new slot beside old progress.
+            snapshotState.forgetAll();
+            LOG.info("pgcdc:{}: the replication slot is new: snapshot progress saved for an earlier slot of this name"
+                    + " is forgotten, so every table is snapshotted again", configuration.getSlotName());
+        }
         if (plan.connectorCreatesSlot()) {
             boolean created = Slots.createLogical(connection, configuration.getSlotName(), plugin.name());
             LOG.info("pgcdc:{}: {} the replication slot", configuration.getSlotName(),
@@ -221,11 +241,9 @@ public class PgCdcConsumer extends DefaultConsumer {
         if (snapshotter != null) {
             snapshotter.stop();
             getEndpoint().getCamelContext().getExecutorServiceManager().shutdownGraceful(snapshotWorkers, 5000);
-            if (snapshotState instanceof AutoCloseable closeable) {
-                closeable.close();
-            }
             snapshotter = null;
         }
+        closeSnapshotState();
         stopStreaming();
         if (meters != null) {
             meters.remove();
@@ -235,6 +253,9 @@ public class PgCdcConsumer extends DefaultConsumer {
             getEndpoint().getCamelContext().getExecutorServiceManager().shutdownNow(scheduler);
             scheduler = null;
             slotWatch.close();
+            if (keylessWatch != null) {
+                keylessWatch.close();
+            }
             if (heartbeat != null) {
                 heartbeat.close();
             }
@@ -272,8 +293,17 @@ public class PgCdcConsumer extends DefaultConsumer {
      */
     @Override
     protected void doFail(Exception e) {
-        closeConnector(); // Camel does not stop a consumer whose start failed
+        // Camel does not stop a consumer whose start failed
+        closeSnapshotState();
+        closeConnector();
         super.doFail(e);
+    }
+
+    private void closeSnapshotState() {
+        if (snapshotState instanceof TableStateStore store) {
+            store.close();
+        }
+        snapshotState = null;
     }
 
     /** The SSH tunnel and a converted client key live exactly as long as the consumer runs. */
@@ -363,6 +393,13 @@ public class PgCdcConsumer extends DefaultConsumer {
     public double getLagSeconds() {
         Instant last = replicator == null ? null : replicator.stats().lastCommitTimestamp();
         return last == null ? 0 : Duration.between(last, Instant.now()).toMillis() / 1000.0;
+    }
+
+    @ManagedAttribute(description = "Published tables without primary key or replica identity: their UPDATEs and"
+            + " DELETEs fail on the server and never reach the stream")
+    public List<String> getTablesWithoutReplicaIdentity() {
+        return keylessWatch == null ? List.of()
+                : keylessWatch.keylessTables().stream().map(TableName::toString).sorted().toList();
     }
 
     /** Where the snapshot stands; for health checks. */

@@ -12,7 +12,7 @@ import java.util.Objects;
  *
  * <p>Immutable. Row maps ({@link #getKey()}, {@link #getBefore()}, {@link #getAfter()}) are unmodifiable,
  * in table column order, and hold natural Java values (see {@code dev.pgcdc.decode.TextValueDecoder} for
- * the type mapping). Its JSON form, with any Jackson {@code ObjectMapper}, is the one in DESIGN.md §3;
+ * the type mapping). Its JSON form, with any Jackson {@code ObjectMapper}, is the one in src/ARCHITECTURE.md;
  * column values print as PostgreSQL's {@code to_jsonb} does with {@code TimeZone=UTC}
  * ({@link ChangeEventSerializer}).
  *

@@ -7,7 +7,7 @@ import com.fasterxml.jackson.databind.ser.std.StdSerializer;
 import java.io.IOException;
 
 /**
- * The JSON form of a {@link ChangeEvent} (DESIGN.md §3), fixed field order, column values as
+ * The JSON form of a {@link ChangeEvent} (src/ARCHITECTURE.md, exchange contract), fixed field order, column values as
  * PostgreSQL's {@code to_jsonb} prints them ({@link PgJsonWriter}). Registered on the class with
  * {@code @JsonSerialize}, so a plain ObjectMapper (camel-jackson's {@code marshal: json}) needs no module.
  */

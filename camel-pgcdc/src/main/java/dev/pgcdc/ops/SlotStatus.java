@@ -25,8 +25,14 @@ public record SlotStatus(String slotName, boolean active, Integer activePid, lon
         return "Replication slot " + slotName + " is lost (wal_status=" + walStatus
                 + (invalidationReason == null ? "" : ", invalidation_reason=" + invalidationReason)
                 + "): the server removed WAL it still needed, so changes made while the consumer was behind are gone"
-                + " from the stream. Recovery: drop and recreate the slot, then take a new snapshot: "
-                + "SELECT pg_drop_replication_slot('" + slotName + "'); and restart the consumer"
-                + " (it creates the slot again; snapshotMode=initial re-reads the tables).";
+                + " from the stream. Recovery: SELECT pg_drop_replication_slot('" + slotName + "'); then "
+                + recreation();
+    }
+
+    /** How the consumer recovers once the slot is gone: what a restart does, exactly. */
+    public static String recreation() {
+        return "restart the consumer: it creates the slot again and forgets the snapshot progress saved for the old"
+                + " one, so with snapshotMode=initial (the default) or always it snapshots every table again"
+                + " (snapshotMode=never snapshots nothing: start once with initial).";
     }
 }

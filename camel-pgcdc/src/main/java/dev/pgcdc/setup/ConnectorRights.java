@@ -43,12 +43,18 @@ final class ConnectorRights {
     }
 
     boolean mayCreatePublication() {
-        return mayOwnNewPublication() && tablesToPublish().stream().allMatch(ConnectorRights::identityUsableOrNew);
+        return mayOwnNewPublication() && tablesToPublish().stream().allMatch(this::identityUsableAfterPlan);
     }
 
     boolean mayAddToPublication(TableFacts table) {
-        return (user.superuser() || facts.publication().owned()) && identityUsableOrNew(table)
+        return (user.superuser() || facts.publication().owned()) && identityUsableAfterPlan(table)
                 && ownedOrCreatedByConnector(table);
+    }
+
+    /** Whether the connector sets REPLICA IDENTITY FULL itself: replicaIdentityFull names it and the role may. */
+    boolean setsReplicaIdentityFull(TableFacts table) {
+        return table.exists() && request.replicaIdentityFull().contains(table.name())
+                && (user.superuser() || table.owned());
     }
 
     /** Connector-managed when the role may create and maintain slot, publication and connector tables alike. */
@@ -73,7 +79,7 @@ final class ConnectorRights {
         return user.superuser() || (table.exists() ? table.owned() : mayCreate(table));
     }
 
-    private static boolean identityUsableOrNew(TableFacts table) {
-        return !table.exists() || table.hasUsableReplicaIdentity();
+    private boolean identityUsableAfterPlan(TableFacts table) {
+        return !table.exists() || table.hasUsableReplicaIdentity() || setsReplicaIdentityFull(table);
     }
 }

@@ -4,6 +4,11 @@ package dev.pgcdc.setup;
 public enum ReplicaIdentity {
     DEFAULT, NOTHING, FULL, INDEX;
 
+    /** The statement that makes the server log the whole old row of {@code table}. */
+    public static String alterToFull(TableName table) {
+        return "ALTER TABLE " + table.quoted() + " REPLICA IDENTITY FULL";
+    }
+
     public static ReplicaIdentity fromCatalogCode(String code) {
         return switch (code) {
             case "d" -> DEFAULT;

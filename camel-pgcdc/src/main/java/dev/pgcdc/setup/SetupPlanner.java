@@ -25,6 +25,7 @@ public final class SetupPlanner {
     private final ConnectorRights rights;
     private final List<TableFacts> published;
     private final List<PlannedStatement> statements = new ArrayList<>();
+    private final List<String> warnings = new ArrayList<>();
 
     private SetupPlanner(ServerFacts facts, SetupRequest request) {
         this.facts = facts;
@@ -47,7 +48,8 @@ public final class SetupPlanner {
         // last: pgoutput decodes each change with the catalog of its time, and fails on changes made while the
         // slot existed but the publication did not yet
         planSlotByAdministrator();
-        return new SetupPlan(request, facts, rights.model(), statements, preflight.blockers(), preflight.warnings());
+        warnings.addAll(0, preflight.warnings());
+        return new SetupPlan(request, facts, rights.model(), statements, preflight.blockers(), warnings);
     }
 
     private void planRole() {
@@ -81,16 +83,38 @@ public final class SetupPlanner {
         }
     }
 
+    /**
+     * A table without replica identity that replicaIdentityFull names is fixed by the connector when the role may
+     * alter it. One an existing publication already publishes is no reason to refuse the start (the connector
+     * publishes nothing new, and the table's UPDATEs and DELETEs fail already): a warning says what the stream misses.
+     */
     private void planReplicaIdentity() {
         for (TableFacts table : facts.existingTables()) {
-            if (!table.hasUsableReplicaIdentity()) {
-                statements.add(PlannedStatement.byAdministrator(
-                        "ALTER TABLE " + table.name().quoted() + " REPLICA IDENTITY FULL",
+            if (table.hasUsableReplicaIdentity()) {
+                continue;
+            }
+            boolean connectorFixes = rights.setsReplicaIdentityFull(table);
+            if (!connectorFixes && alreadyPublished(table)) {
+                warnings.add(publishedWithoutIdentity(table.name(), facts.publication().name()));
+            } else {
+                statements.add(PlannedStatement.by(connectorFixes, ReplicaIdentity.alterToFull(table.name()),
                         missingIdentityConsequence(table) + " REPLICA IDENTITY FULL fixes this by logging the whole"
                                 + " old row (more WAL per change); adding a primary key is the leaner fix."
                                 + " Or leave the table out."));
             }
         }
+    }
+
+    /** What the stream misses of a published table without replica identity, and the fix. */
+    public static String publishedWithoutIdentity(TableName table, String publication) {
+        return "Table " + table + " has no primary key or other replica identity and publication " + publication
+                + " publishes it: PostgreSQL rejects every UPDATE and DELETE on it, so only its inserts and truncates"
+                + " reach the stream. Its owner fixes it with: " + ReplicaIdentity.alterToFull(table)
+                + "; (or by adding a primary key).";
+    }
+
+    private boolean alreadyPublished(TableFacts table) {
+        return request.usesPublication() && facts.publication() != null && facts.publication().covers(table.name());
     }
 
     private String missingIdentityConsequence(TableFacts table) {

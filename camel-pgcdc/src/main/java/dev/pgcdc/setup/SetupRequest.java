@@ -20,6 +20,7 @@ public final class SetupRequest {
     private final String publicationName;
     private final List<TableName> tables;
     private final List<ConnectorTable> connectorTables;
+    private final List<TableName> replicaIdentityFull;
 
     private SetupRequest(Builder builder) {
         this.slotName = Objects.requireNonNull(builder.slotName, "slotName");
@@ -27,6 +28,7 @@ public final class SetupRequest {
         this.publicationName = builder.publicationName;
         this.tables = List.copyOf(builder.tables);
         this.connectorTables = List.copyOf(builder.connectorTables);
+        this.replicaIdentityFull = List.copyOf(builder.replicaIdentityFull);
         if (connectorTableNames().stream().distinct().count() < connectorTables.size()) {
             throw new IllegalArgumentException("the connector's own tables need distinct names, not "
                     + connectorTableNames());
@@ -67,6 +69,11 @@ public final class SetupRequest {
         return connectorTables;
     }
 
+    /** The tables to set to REPLICA IDENTITY FULL (option replicaIdentityFull). */
+    public List<TableName> replicaIdentityFull() {
+        return replicaIdentityFull;
+    }
+
     List<TableName> connectorTableNames() {
         return connectorTables.stream().map(ConnectorTable::name).toList();
     }
@@ -78,6 +85,10 @@ public final class SetupRequest {
 
     /** Only pgoutput reads its table list from a publication; wal2json filters with plugin options instead. */
     public boolean usesPublication() {
+        return usesPublication(plugin);
+    }
+
+    public static boolean usesPublication(String plugin) {
         return PGOUTPUT.equals(plugin);
     }
 
@@ -87,6 +98,7 @@ public final class SetupRequest {
         private String publicationName;
         private List<TableName> tables = List.of();
         private List<ConnectorTable> connectorTables = List.of();
+        private List<TableName> replicaIdentityFull = List.of();
 
         private Builder() {
         }
@@ -113,6 +125,11 @@ public final class SetupRequest {
 
         public Builder connectorTables(List<ConnectorTable> connectorTables) {
             this.connectorTables = Objects.requireNonNull(connectorTables, "connectorTables");
+            return this;
+        }
+
+        public Builder replicaIdentityFull(List<TableName> replicaIdentityFull) {
+            this.replicaIdentityFull = Objects.requireNonNull(replicaIdentityFull, "replicaIdentityFull");
             return this;
         }
 

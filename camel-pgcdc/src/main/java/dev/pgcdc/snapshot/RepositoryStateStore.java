@@ -1,13 +1,17 @@
 package dev.pgcdc.snapshot;
 
 import dev.pgcdc.setup.TableName;
+import java.util.UUID;
+
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.apache.camel.spi.StateRepository;
 
 /**
  * Keeps snapshot progress in a Camel {@link StateRepository} the user configures (option
- * {@code snapshotStateRepository}), under the key {@code slot/schema.table}, as JSON.
+ * {@code snapshotStateRepository}), under the key {@code slot/schema.table}, as JSON. A StateRepository cannot remove
+ * keys, so {@link #forgetAll()} stores a new generation under the key {@code slot} and later progress goes under
+ * {@code slot@generation/schema.table} (slot names cannot contain {@code @}): earlier keys are no longer read.
  */
 public final class RepositoryStateStore implements SnapshotStateStore {
 
@@ -43,7 +47,13 @@ public final class RepositoryStateStore implements SnapshotStateStore {
         }
     }
 
+    @Override
+    public void forgetAll() {
+        repository.setState(slotName, UUID.randomUUID().toString());
+    }
+
     private String key(TableName table) {
-        return slotName + '/' + table;
+        String generation = repository.getState(slotName);
+        return (generation == null ? slotName : slotName + '@' + generation) + '/' + table;
     }
 }

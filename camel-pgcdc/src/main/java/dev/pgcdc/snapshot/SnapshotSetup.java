@@ -24,9 +24,9 @@ public final class SnapshotSetup {
                         + " requests to snapshot a table again; they reach it through the stream, in commit order."));
         if (stateTable) {
             tables.add(new ConnectorTable(options.stateTable(), "snapshot state table",
-                    TableStateStore.ddl(options.stateTable()), false, "SELECT, INSERT, UPDATE",
+                    TableStateStore.ddl(options.stateTable()), false, "SELECT, INSERT, UPDATE, DELETE",
                     "pgcdc keeps the snapshot's progress here, so that a restarted snapshot resumes where it"
-                            + " stopped."));
+                            + " stopped, and deletes it when the slot is created anew."));
         }
         return List.copyOf(tables);
     }

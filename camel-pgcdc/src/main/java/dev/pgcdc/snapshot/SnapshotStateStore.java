@@ -10,4 +10,10 @@ public interface SnapshotStateStore {
     TableProgress load(TableName table) throws SQLException;
 
     void save(TableName table, TableProgress progress) throws SQLException;
+
+    /**
+     * Forgets the progress of every table: it belonged to a slot that is gone, and a new slot holds none of the
+     * changes made before it was created, so every table must be snapshotted again.
+     */
+    void forgetAll() throws SQLException;
 }

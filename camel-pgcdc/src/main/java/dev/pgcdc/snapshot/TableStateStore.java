@@ -74,6 +74,18 @@ public final class TableStateStore implements SnapshotStateStore, AutoCloseable 
         }
     }
 
+    @Override
+    public synchronized void forgetAll() throws SQLException {
+        try (PreparedStatement ps = connection().prepareStatement("DELETE FROM " + table.quoted()
+                + " WHERE slot_name = ?")) {
+            ps.setString(1, slotName);
+            ps.executeUpdate();
+        } catch (SQLException e) {
+            closeConnection();
+            throw e;
+        }
+    }
+
     /** One connection for all workers, opened on first use and again after a failure. */
     private Connection connection() throws SQLException {
         if (connection == null) {

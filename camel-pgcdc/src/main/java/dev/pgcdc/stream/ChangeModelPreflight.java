@@ -13,6 +13,7 @@ import dev.pgcdc.decode.ColumnFilter;
 import dev.pgcdc.decode.TypeRegistry;
 import dev.pgcdc.filter.NamePattern;
 import dev.pgcdc.filter.TableFilter;
+import dev.pgcdc.setup.ReplicaIdentity;
 import dev.pgcdc.setup.TableName;
 
 /**
@@ -54,10 +55,17 @@ public final class ChangeModelPreflight {
 
     /**
      * The tables a new publication is created for: the exact names configured, plus the existing tables that match
-     * the include patterns (a publication cannot hold a pattern; tables created later must be added to it).
+     * the include patterns (a publication cannot hold a pattern; tables created later must be added to it). Without
+     * a publication (wal2json) and without includes, every table the filter keeps: an excluded table is not captured,
+     * so setup must not ask anything of it.
+     *
+     * @param viaPublication whether the plugin streams a publication (pgoutput), which without includes is created
+     *                       for all tables
      */
-    public static List<TableName> tablesToPublish(Connection connection, TableFilter filter) throws SQLException {
-        if (filter.includePatterns().stream().allMatch(NamePattern::isExact)) {
+    public static List<TableName> tablesToPublish(Connection connection, TableFilter filter, boolean viaPublication)
+            throws SQLException {
+        if (filter.includePatterns().stream().allMatch(NamePattern::isExact)
+                && (viaPublication || !filter.includePatterns().isEmpty())) {
             return filter.includePatterns().stream().map(NamePattern::table).toList();
         }
         List<TableName> tables = new ArrayList<>();
@@ -98,7 +106,7 @@ public final class ChangeModelPreflight {
     private void setReplicaIdentityFull() throws SQLException {
         for (TableName table : replicaIdentityFull) {
             String name = table.quoted();
-            String alter = "ALTER TABLE " + name + " REPLICA IDENTITY FULL";
+            String alter = ReplicaIdentity.alterToFull(table);
             try (PreparedStatement ps = connection.prepareStatement("SELECT c.relreplident FROM pg_catalog.pg_class c"
                     + " JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = ? AND c.relname = ?")) {
                 ps.setString(1, table.schema());

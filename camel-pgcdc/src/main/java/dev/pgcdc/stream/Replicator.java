@@ -142,8 +142,7 @@ public final class Replicator implements Runnable {
         SlotStatus status = new SlotMonitor(options.slotName()).read(connection);
         if (status == null) {
             throw new SlotUnusableException("Replication slot " + options.slotName() + " does not exist (it was dropped"
-                    + " while the consumer ran); restart the consumer to create it again, and take a new snapshot,"
-                    + " because changes made since it was dropped are not in any stream.");
+                    + " while the consumer ran), so changes made since are in no stream: " + SlotStatus.recreation());
         }
         if (status.lost()) {
             throw new SlotUnusableException(status.lostMessage());

@@ -28,7 +28,7 @@ public final class AppliedTables {
         apply(parse(write(event)));
     }
 
-    /** Applies an event in its JSON form (DESIGN.md §3). */
+    /** Applies an event in its JSON form (src/ARCHITECTURE.md, "The exchange contract"). */
     public synchronized void apply(JsonNode json) {
         Map<JsonNode, JsonNode> rows = tables.computeIfAbsent(json.get("table").asText(), t -> new HashMap<>());
         switch (Operation.fromCode(json.get("op").asText())) {

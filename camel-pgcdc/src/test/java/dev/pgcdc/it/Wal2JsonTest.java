@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.BufferedReader;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -236,6 +238,32 @@ class Wal2JsonTest extends CdcTestSupport {
             }
         }
         return copy;
+    }
+
+    @Test
+    void anExcludedTableWithoutKeyDoesNotStopTheStart() throws Exception {
+        String slot = uniqueSlot("w2j_exclude");
+        String database = slot + "_db";
+        pg().createDatabase(database);
+        try (Connection connection = pg().connectTo(database); Statement statement = connection.createStatement()) {
+            statement.execute("CREATE TABLE keyless (payload text)");
+            statement.execute("CREATE TABLE kept (id int PRIMARY KEY)");
+        }
+        Collected collected = new Collected();
+        start(new RouteBuilder() {
+            @Override
+            public void configure() {
+                from(uri(slot, "plugin=wal2json&excludeTables=public.keyless")
+                        .replace("database=postgres", "database=" + database))
+                        .process(e -> collected.add(e.getIn().getBody(ChangeRecord.class)));
+            }
+        });
+        awaitStreaming(slot);
+        try (Connection connection = pg().connectTo(database); Statement statement = connection.createStatement()) {
+            statement.execute("INSERT INTO keyless VALUES ('left out')");
+            statement.execute("INSERT INTO kept VALUES (1)");
+        }
+        assertThat(collected.await(1).get(0).get("table").asText()).isEqualTo("kept");
     }
 
     private Collected consume(String slot, String options) throws Exception {

@@ -16,7 +16,7 @@ import org.apache.logging.log4j.core.config.Property;
  * Everything logged while it is open, messages and stack traces, with our own loggers at DEBUG: tests check that
  * no secret ever reaches a log.
  */
-final class LogCapture implements AutoCloseable {
+public final class LogCapture implements AutoCloseable {
 
     private static final AtomicInteger NAMES = new AtomicInteger();
     private static final String OUR_LOGGERS = "dev.pgcdc";
@@ -25,7 +25,7 @@ final class LogCapture implements AutoCloseable {
     private final AbstractAppender appender;
     private final Level previousLevel;
 
-    LogCapture() {
+    public LogCapture() {
         appender = new AbstractAppender("capture-" + NAMES.incrementAndGet(), null, null, true, Property.EMPTY_ARRAY) {
             @Override
             public void append(LogEvent event) {
@@ -46,7 +46,7 @@ final class LogCapture implements AutoCloseable {
         Configurator.setLevel(OUR_LOGGERS, Level.DEBUG);
     }
 
-    String text() {
+    public String text() {
         return text.toString();
     }
 

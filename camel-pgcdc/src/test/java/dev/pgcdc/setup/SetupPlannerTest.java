@@ -103,7 +103,7 @@ class SetupPlannerTest {
                 snapshotTables.get(0).ddl(),
                 "GRANT SELECT, INSERT, DELETE ON \"public\".\"pgcdc_signal\" TO \"cdc\"",
                 snapshotTables.get(1).ddl(),
-                "GRANT SELECT, INSERT, UPDATE ON \"public\".\"pgcdc_snapshot_state\" TO \"cdc\"",
+                "GRANT SELECT, INSERT, UPDATE, DELETE ON \"public\".\"pgcdc_snapshot_state\" TO \"cdc\"",
                 "ALTER PUBLICATION \"pub\" ADD TABLE \"public\".\"pgcdc_signal\"");
         assertThat(snapshotTables).extracting(ConnectorTable::ddl).allMatch(ddl -> ddl.startsWith("CREATE TABLE"));
     }
@@ -219,6 +219,43 @@ class SetupPlannerTest {
                 tuple("CREATE PUBLICATION \"pub\" FOR TABLE \"public\".\"orders\""
                         + " WITH (publish_via_partition_root = true)", Actor.ADMINISTRATOR));
         assertThat(plan.statements().get(0).why()).contains("rejects every UPDATE and DELETE");
+    }
+
+    @Test
+    void replicaIdentityFullOnAKeylessTableTheRoleOwnsIsTheConnectorsToRun() {
+        FactsBuilder facts = new FactsBuilder().table(withoutPrimaryKey(ownedTable(ORDERS)));
+        SetupRequest request = SetupRequest.builder().slotName("slot").publicationName("pub").tables(List.of(ORDERS))
+                .replicaIdentityFull(List.of(ORDERS)).build();
+
+        SetupPlan plan = SetupPlanner.plan(facts.build(), request);
+
+        assertThat(plan.statements()).extracting(PlannedStatement::sql, PlannedStatement::actor).containsExactly(
+                tuple("ALTER TABLE \"public\".\"orders\" REPLICA IDENTITY FULL", Actor.CONNECTOR),
+                tuple("CREATE PUBLICATION \"pub\" FOR TABLE \"public\".\"orders\""
+                        + " WITH (publish_via_partition_root = true)", Actor.CONNECTOR));
+    }
+
+    @Test
+    void replicaIdentityFullOnAKeylessTableOfAnotherOwnerIsTheAdministratorsToRun() {
+        FactsBuilder facts = new FactsBuilder().user(syncUser()).table(withoutPrimaryKey(foreignTable(ORDERS)));
+        SetupRequest request = SetupRequest.builder().slotName("slot").publicationName("pub").tables(List.of(ORDERS))
+                .replicaIdentityFull(List.of(ORDERS)).build();
+
+        SetupPlan plan = SetupPlanner.plan(facts.build(), request);
+
+        assertThat(plan.statementsFor(Actor.ADMINISTRATOR)).extracting(PlannedStatement::sql)
+                .contains("ALTER TABLE \"public\".\"orders\" REPLICA IDENTITY FULL");
+    }
+
+    @Test
+    void aKeylessTableThePublicationAlreadyPublishesIsAWarningNotAStatement() {
+        SetupPlan plan = plan(new FactsBuilder().table(withoutPrimaryKey(foreignTable(ORDERS)))
+                .publication(listPublication(false, ORDERS)).slot(slot("pgoutput")));
+
+        assertThat(plan.isReady()).isTrue();
+        assertThat(plan.warnings()).anySatisfy(warning -> assertThat(warning)
+                .contains("only its inserts and truncates reach the stream")
+                .contains("ALTER TABLE \"public\".\"orders\" REPLICA IDENTITY FULL;"));
     }
 
     @Test

@@ -127,7 +127,7 @@ public final class Benchmark {
     private static Path debeziumJar() {
         String configured = System.getProperty("pgcdc.benchmark.debeziumJar");
         return configured != null ? Path.of(configured)
-                : ownJarDir().resolve("../../benchmark-debezium/target/pgcdc-benchmark-debezium.jar").normalize();
+                : ownJarDir().resolve("../debezium/target/pgcdc-benchmark-debezium.jar").normalize();
     }
 
     private static Path ownJarDir() {

@@ -1,0 +1,285 @@
+package dev.pgcdc.sink;
+
+import java.sql.SQLException;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.function.Supplier;
+
+import dev.pgcdc.event.ChangeEvent;
+import dev.pgcdc.event.Operation;
+import dev.pgcdc.setup.TableName;
+
+/**
+ * Turns one change into the statements that apply it to its target table, per the table's {@link SinkMode}.
+ *
+ * <p>Why a redelivery converges. After a crash the consumer redelivers, in commit order, every change from the end of
+ * the last confirmed transaction; some of them were applied already. Every statement here is a write that does not
+ * depend on the row's current content ("blind"): an upsert sets the columns the change carries, a delete removes the
+ * row, an append is ignored when its (commit LSN, position) row exists. Replaying a suffix of blind writes in order
+ * ends in the state the last write to each row and column dictates, whatever prefix of the suffix had been applied.
+ * Two kinds of statement depend on the target: columns listed in {@code unchanged} keep their target value, and a
+ * key change carries those columns over from the old row. A kept column's right value is the one the latest earlier
+ * change of the row that carried the column wrote. If that change is in the replayed suffix, the replay writes it
+ * again before it is needed; if it is older, the target already holds it, since no later change touched the column.
+ * A key change copies from the old row only when the new row is absent; when the new row is present, the move had
+ * been applied before the crash and its columns are already the moved ones (or newer, which later replayed changes
+ * settle as above). The kill -9 test exercises exactly this with key changes of rows whose TOASTed column did not
+ * change.
+ */
+final class ChangeApplier {
+
+    static final String OP = "_pgcdc_op";
+    static final String COMMIT_LSN = "_pgcdc_commit_lsn";
+    static final String SEQ = "_pgcdc_seq";
+    static final String LSN = "_pgcdc_lsn";
+    static final String COMMIT_TS = "_pgcdc_commit_ts";
+    static final String DELETED = "_pgcdc_deleted";
+    private static final List<String> APPEND_KEY = List.of(COMMIT_LSN, SEQ);
+    private static final List<String> APPEND_COLUMNS = List.of(OP, COMMIT_LSN, SEQ, LSN, COMMIT_TS);
+
+    private final Dialect dialect;
+    private final SinkRules rules;
+    private final SqlBuilder sql;
+    private final Map<TableName, TargetTable> tables = new HashMap<>();
+    /** Null unless createTables is set. */
+    private final TableCreator creator;
+
+    ChangeApplier(Dialect dialect, SinkRules rules, boolean createTables) {
+        this.dialect = dialect;
+        this.rules = rules;
+        this.sql = new SqlBuilder(dialect);
+        this.creator = createTables ? new TableCreator(dialect) : null;
+    }
+
+    /** The rule of the change's source table, its target in this target database. */
+    SinkRules.TableRule rule(ChangeEvent change) {
+        return rules.rule(change.getSchema(), change.getTable(), dialect.defaultSchema());
+    }
+
+    /** Forgets what was read about target tables, e.g. after a failure a DBA may fix. */
+    void forgetTables() {
+        tables.clear();
+    }
+
+    /**
+     * Adds the change's statements to the batch.
+     *
+     * @param position the change's position in its transaction (append mode's unique key), or null if unknown
+     * @param source   the catalog of the change's source, asked only when a target table or column is to be created
+     */
+    void apply(ChangeEvent change, Long position, Supplier<SourceCatalog> source, StatementBatch batch)
+            throws SQLException {
+        if (change.getOp() == Operation.MESSAGE || change.getOp() == Operation.TRUNCATE && !rules.applyTruncate()) {
+            return;
+        }
+        SinkRules.TableRule rule = rule(change);
+        TargetTable table = table(batch, rule, change, source);
+        if (creator != null) {
+            table = withSourceColumns(batch, rule, table, change, source);
+        }
+        switch (rule.mode()) {
+            case APPEND -> append(change, position, rule, table, batch);
+            case UPSERT, SOFT_DELETE -> mirror(change, rule, table, batch);
+        }
+    }
+
+    private TargetTable table(StatementBatch batch, SinkRules.TableRule rule, ChangeEvent change,
+                              Supplier<SourceCatalog> source) throws SQLException {
+        TargetTable table = tables.get(rule.target());
+        if (table == null) {
+            table = TargetTable.readIfExists(batch.connection(), dialect, rule.target());
+            if (table == null && creator != null) {
+                create(batch, rule, change, source);
+            }
+            if (table == null) {
+                table = TargetTable.read(batch.connection(), dialect, rule.target()); // missing: a clear error
+            }
+            if (rule.mode() == SinkMode.APPEND) {
+                table.requireColumns(APPEND_COLUMNS, "(append mode records each change's operation and position)");
+                table.requireUniqueKey(APPEND_KEY, "(append mode relies on it to ignore redelivered changes)");
+            } else if (rule.mode() == SinkMode.SOFT_DELETE) {
+                table.requireColumns(List.of(DELETED), "(softDelete mode marks deleted rows in it)");
+            }
+            tables.put(rule.target(), table);
+        }
+        return table;
+    }
+
+    /**
+     * createTables: columns the change writes that the target table lacks (added at the source since the table was
+     * made) are added first, so the change is written whole.
+     */
+    private TargetTable withSourceColumns(StatementBatch batch, SinkRules.TableRule rule, TargetTable table,
+                                          ChangeEvent change, Supplier<SourceCatalog> source) throws SQLException {
+        Map<String, Object> image = change.getAfter() != null ? change.getAfter() : change.getBefore();
+        if (image == null) {
+            return table;
+        }
+        List<String> missing = table.missingOf(image, rule::writes);
+        if (missing.isEmpty()) {
+            return table;
+        }
+        batch.flush(); // MariaDB commits at DDL: what is pending goes first, in order
+        creator.addColumns(batch.connection(), source.get().describe(rule.source()), rule, missing);
+        tables.remove(rule.target());
+        return table(batch, rule, change, source);
+    }
+
+    /** Creates the missing target table, keyed by the change's key (a truncate has none: the source's key). */
+    private void create(StatementBatch batch, SinkRules.TableRule rule, ChangeEvent change,
+                        Supplier<SourceCatalog> source) throws SQLException {
+        batch.flush(); // MariaDB commits at DDL: what is pending goes first, in order
+        SourceTable described = source.get().describe(rule.source());
+        List<String> key = change.getKey() == null || change.getKey().isEmpty() ? described.identityKey()
+                : List.copyOf(change.getKey().keySet());
+        creator.create(batch.connection(), described, rule, key);
+    }
+
+    private void mirror(ChangeEvent change, SinkRules.TableRule rule, TargetTable table, StatementBatch batch)
+            throws SQLException {
+        boolean soft = rule.mode() == SinkMode.SOFT_DELETE;
+        TableName target = table.name();
+        switch (change.getOp()) {
+            case TRUNCATE -> {
+                if (soft) {
+                    batch.add(sql.update(target, List.of(DELETED), List.of()), List.of(true));
+                } else {
+                    batch.add(sql.delete(target, List.of()), List.of());
+                }
+            }
+            case DELETE -> remove(keyOf(change, change.getKey(), rule, table), soft, target, batch);
+            default -> {
+                Row key = keyOf(change, change.getKey(), rule, table);
+                Row row = written(change.getAfter(), rule);
+                if (soft) {
+                    row.put(DELETED, false);
+                }
+                Row oldKey = change.getBefore() == null ? null : keyOf(change, change.getBefore(), rule, table);
+                if (oldKey != null && !oldKey.sameValues(key)) {
+                    carryUnchanged(change, rule, key, oldKey, row, table, batch);
+                    upsert(row, key, table, batch);
+                    remove(oldKey, soft, target, batch);
+                } else {
+                    upsert(row, key, table, batch);
+                }
+            }
+        }
+    }
+
+    private void upsert(Row row, Row key, TargetTable table, StatementBatch batch) throws SQLException {
+        table.requireColumns(row.columns, "(written by the change)");
+        table.requireUniqueKey(key.columns, "(the source table's key, which upserts match rows by)");
+        batch.add(sql.upsert(table.name(), row.columns, key.columns), row.values);
+    }
+
+    private void remove(Row key, boolean soft, TableName target, StatementBatch batch) throws SQLException {
+        if (soft) {
+            List<Object> values = new ArrayList<>(key.values.size() + 1);
+            values.add(true);
+            values.addAll(key.values);
+            batch.add(sql.update(target, List.of(DELETED), key.columns), values);
+        } else {
+            batch.add(sql.delete(target, key.columns), key.values);
+        }
+    }
+
+    /**
+     * A key change whose TOASTed columns did not change does not carry them: take them from the old row, unless the
+     * new row exists already (the move was applied before a crash, see the class comment).
+     */
+    private void carryUnchanged(ChangeEvent change, SinkRules.TableRule rule, Row key, Row oldKey, Row row,
+                                TargetTable table, StatementBatch batch) throws SQLException {
+        List<String> unchanged = change.getUnchanged().stream().filter(rule::writes).toList();
+        if (unchanged.isEmpty() || batch.queryFirst(sql.select(table.name(), key.columns, key.columns),
+                key.values) != null) {
+            return;
+        }
+        table.requireColumns(unchanged, "(kept from the row before its key changed)");
+        List<Object> carried = batch.queryFirst(sql.select(table.name(), unchanged, oldKey.columns), oldKey.values);
+        if (carried != null) {
+            for (int i = 0; i < unchanged.size(); i++) {
+                row.put(unchanged.get(i), carried.get(i));
+            }
+        }
+    }
+
+    private void append(ChangeEvent change, Long position, SinkRules.TableRule rule, TargetTable table,
+                        StatementBatch batch) throws SQLException {
+        if (position == null) {
+            throw new SinkException("Append mode needs each change's position in its transaction (the "
+                    + "CamelPgCdcPosition header the pgcdc consumer sets); the exchange of " + describe(change)
+                    + " has none");
+        }
+        Map<String, Object> image = change.getAfter() != null ? change.getAfter()
+                : change.getBefore() != null ? change.getBefore() : change.getKey();
+        Row row = written(image, rule);
+        row.put(OP, change.getOp().code());
+        row.put(COMMIT_LSN, change.getCommitLsn().value());
+        row.put(SEQ, position);
+        row.put(LSN, change.getLsn().value());
+        row.put(COMMIT_TS, change.getCommitTimestamp() == null ? null
+                : change.getCommitTimestamp().atOffset(ZoneOffset.UTC));
+        table.requireColumns(row.columns, "(written by the change)");
+        batch.add(sql.insert(table.name(), row.columns, APPEND_KEY, List.of()), row.values);
+    }
+
+    /** The written columns of a row image: all but the excluded ones. */
+    private static Row written(Map<String, Object> image, SinkRules.TableRule rule) {
+        Row row = new Row();
+        if (image != null) {
+            image.forEach((column, value) -> {
+                if (rule.writes(column)) {
+                    row.put(column, value);
+                }
+            });
+        }
+        return row;
+    }
+
+    /** The key columns' values in {@code image} (the change's key for the new row, its before image for the old). */
+    private static Row keyOf(ChangeEvent change, Map<String, Object> image, SinkRules.TableRule rule,
+                             TargetTable table) {
+        if (change.getKey() == null || change.getKey().isEmpty()) {
+            throw new SinkException(describe(change) + " has no key: upsert and softDelete need a primary key"
+                    + " (or replica identity) on the source table; use append mode for tables without one");
+        }
+        Row key = new Row();
+        for (String column : change.getKey().keySet()) {
+            if (!rule.writes(column)) {
+                throw new SinkException("excludeColumns leaves out key column " + column + " of " + rule.source()
+                        + ", which " + table.name() + " needs to find rows");
+            }
+            key.put(column, image.get(column));
+        }
+        return key;
+    }
+
+    static String describe(ChangeEvent change) {
+        return "change " + change.getOp().code() + " of " + change.getSchema() + "." + change.getTable() + " at LSN "
+                + change.getLsn() + " (key " + change.getKey() + ")";
+    }
+
+    /** Column names and values in matching order, as statements bind them. */
+    private static final class Row {
+        final List<String> columns = new ArrayList<>();
+        final List<Object> values = new ArrayList<>();
+
+        void put(String column, Object value) {
+            columns.add(column);
+            values.add(value);
+        }
+
+        boolean sameValues(Row other) {
+            for (int i = 0; i < values.size(); i++) {
+                if (!Objects.deepEquals(values.get(i), other.values.get(i))) {
+                    return false;
+                }
+            }
+            return true;
+        }
+    }
+}

@@ -1,0 +1,100 @@
+package dev.pgcdc.sink;
+
+import java.sql.Connection;
+import java.sql.DatabaseMetaData;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.List;
+import java.util.Locale;
+
+import dev.pgcdc.setup.TableName;
+
+/**
+ * What differs between target databases: identifier quoting, the insert-or-update clause, how a Java value of a
+ * change is bound, and where JDBC metadata keeps a schema. Everything else the sink writes is standard SQL.
+ */
+abstract class Dialect {
+
+    /** The dialect of a connection, from its JDBC metadata. */
+    static Dialect of(Connection connection) throws SQLException {
+        String product = connection.getMetaData().getDatabaseProductName().toLowerCase(Locale.ROOT);
+        if (product.contains("postgresql")) {
+            return new PostgresDialect();
+        }
+        if (product.contains("mariadb") || product.contains("mysql")) {
+            return new MariaDbDialect(connection.getCatalog());
+        }
+        throw new SQLException("pgcdc-sink writes to PostgreSQL and MariaDB/MySQL, not to " + product);
+    }
+
+    abstract String quote(String identifier);
+
+    /**
+     * The schema of tables the options give none (no targetSchema, an unqualified tableMapping target): null where
+     * they keep the source's schema.
+     */
+    String defaultSchema() {
+        return null;
+    }
+
+    String quote(TableName table) {
+        return quote(table.schema()) + '.' + quote(table.name());
+    }
+
+    /**
+     * The clause after {@code INSERT ... VALUES (...)} that turns a key conflict into an update of
+     * {@code update} (none: leave the existing row alone).
+     */
+    abstract String onConflict(List<String> key, List<String> update);
+
+    /** Binds one change value (a natural Java value as pgcdc decodes it) as statement parameter {@code index}. */
+    abstract void bind(PreparedStatement statement, int index, Object value) throws SQLException;
+
+    /** Session settings the dialect's binding relies on, run once per new connection. */
+    void prepare(Connection connection) throws SQLException {
+    }
+
+    /** The table's columns as {@link DatabaseMetaData#getColumns} lists them. */
+    abstract ResultSet columns(DatabaseMetaData metadata, TableName table) throws SQLException;
+
+    /** The table's indexes as {@link DatabaseMetaData#getIndexInfo} lists them, unique ones only. */
+    abstract ResultSet uniqueIndexes(DatabaseMetaData metadata, TableName table) throws SQLException;
+
+    /**
+     * The target type for a source column of a table being created, or null after adding to {@code problems} why
+     * the target cannot hold its values as {@link #bind} writes them (each problem names the column and the fix).
+     *
+     * @param key whether the column is part of the created table's primary key
+     */
+    abstract String columnType(Connection target, SourceTable.Column column, boolean key, List<String> problems)
+            throws SQLException;
+
+    /** The type of append mode's commit timestamp column. */
+    abstract String timestampType();
+
+    /** Whether the target keeps the identifier as given (longer ones are truncated or refused). */
+    abstract boolean fits(String identifier);
+
+    /** The identifier length limit, for messages: "63 bytes". */
+    abstract String identifierLimit();
+
+    /** What follows {@code CREATE TABLE t (...)}: table options, or nothing. */
+    String tableOptions(Connection target) throws SQLException {
+        return "";
+    }
+
+    /**
+     * A name as a {@link DatabaseMetaData} search pattern that matches only itself: {@code _} and {@code %} are
+     * wildcards there, and names may contain them (a table {@code a_b} must not also find {@code axb}'s columns).
+     */
+    static String exactPattern(DatabaseMetaData metadata, String name) throws SQLException {
+        String escape = metadata.getSearchStringEscape();
+        return name.replace(escape, escape + escape).replace("_", escape + "_").replace("%", escape + "%");
+    }
+
+    /** A column name as the target compares it (MariaDB's column names ignore case). */
+    String columnKey(String column) {
+        return column;
+    }
+}

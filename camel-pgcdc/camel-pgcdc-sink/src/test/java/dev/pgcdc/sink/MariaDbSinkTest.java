@@ -1,0 +1,281 @@
+package dev.pgcdc.sink;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.List;
+
+import dev.pgcdc.embedded.PostgresServer;
+import dev.pgcdc.embedded.junit.Await;
+import dev.pgcdc.embedded.junit.PostgresExtension;
+import dev.pgcdc.event.ChangeEvent;
+import org.apache.camel.Exchange;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * pgcdc → pgcdc-sink into MariaDB (127.0.0.1:3306), end to end: each mode, mapping and exclusion, every kind of value
+ * in the form {@link MariaDbDialect} documents, and bad targets. The tests' database is their own (named with this
+ * JVM's pid), created before and dropped after them.
+ */
+class MariaDbSinkTest extends SinkTestSupport {
+
+    @RegisterExtension
+    static final PostgresExtension PG = PostgresExtension.builder().build();
+    static final String DATABASE = SqlDatabase.mariaDbName("pgcdc_sink_test");
+
+    @Override
+    protected PostgresServer pg() {
+        return PG.server();
+    }
+
+    @BeforeAll
+    static void createDatabase() {
+        SqlDatabase.createMariaDb(DATABASE);
+    }
+
+    @AfterAll
+    static void dropDatabase() {
+        SqlDatabase.dropMariaDb(DATABASE);
+    }
+
+    @Override
+    protected SqlDatabase target() {
+        return SqlDatabase.mariaDb(DATABASE);
+    }
+
+    @Override
+    protected String sinkUri(String options) {
+        return "pgcdc-sink:maria?jdbcUrl=" + SqlDatabase.mariaDbUrl(DATABASE) + "&user=root&targetSchema=" + DATABASE
+                + (options.isEmpty() ? "" : "&" + options);
+    }
+
+    /** Waits until the MariaDB mirror holds the source's rows (id, name, amount, at in UTC, md5 of doc). */
+    private void awaitMirror(String table) {
+        List<String> expected = source().strings(postgresMirrorRows(table));
+        Await.until(table + " mirrored", Duration.ofSeconds(30), () -> target().strings(mariaDbMirrorRows(table)),
+                expected::equals);
+    }
+
+    @Test
+    void upsertMirrorsInsertsUpdatesKeyChangesUnchangedToastDeletesAndTruncate() throws Exception {
+        String slot = uniqueSlot("maria_upsert");
+        String table = slot + "_t";
+        pg().execute("CREATE TABLE " + table + " (id int PRIMARY KEY, name text, amount numeric(12,2), at timestamptz,"
+                + " doc text)", "ALTER TABLE " + table + " ALTER doc SET STORAGE EXTERNAL");
+        target().execute("CREATE TABLE " + table + " (id INT PRIMARY KEY, name TEXT, amount DECIMAL(12,2),"
+                + " at DATETIME(6), doc LONGTEXT)");
+        route(slot, table, "");
+        String row = "(%1$d, 'n%1$d', %1$d.25, '2026-01-02 03:04:05.123456+02', repeat(md5('%1$d'), 200))";
+        writeUpsertChanges(table, id -> String.format(row, id));
+        awaitMirror(table);
+        assertThat(target().strings("SELECT CONCAT(id, ':', name, ':', amount, ':', LENGTH(doc)) FROM " + table
+                + " ORDER BY id")).containsExactly("1:renamed:1.25:6400", "4:n4:5.25:6400", "20:moved:2.25:6400");
+
+        pg().execute("TRUNCATE " + table, "INSERT INTO " + table + " VALUES " + String.format(row, 5));
+        awaitMirror(table);
+        assertThat(target().strings("SELECT id FROM " + table)).containsExactly("5");
+    }
+
+    @Test
+    void appendRecordsEveryChangeOnceWithItsPositionAndCommitTimeInUtcAlsoWhenRedelivered() throws Exception {
+        String slot = uniqueSlot("maria_append");
+        String table = slot + "_t";
+        pg().execute("CREATE TABLE " + table + " (id int PRIMARY KEY, name text)");
+        target().execute(appendTable(table, "DATETIME(6)"));
+        String options = "mode=append";
+        List<Exchange> sent = recordingRoute(slot, table, options);
+        pg().execute("INSERT INTO " + table + " VALUES (1, 'one'), (2, 'two'), (3, 'three')");
+        writeAppendChangesAfterInserts(table);
+        String history = "SELECT CONCAT_WS(' ', _pgcdc_op, COALESCE(id, '-'), COALESCE(name, '-')) FROM " + table
+                + " ORDER BY _pgcdc_commit_lsn, _pgcdc_seq";
+        Await.until("history appended", Duration.ofSeconds(30), () -> target().strings(history),
+                APPEND_HISTORY::equals);
+
+        // each row records its change's position, LSNs and commit time (DATETIME in UTC), exactly
+        DateTimeFormatter micros = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss.SSSSSS").withZone(ZoneOffset.UTC);
+        List<String> recorded = sent.stream().map(e -> {
+            ChangeEvent change = e.getIn().getBody(ChangeEvent.class);
+            return change.getOp().code() + " " + change.getCommitLsn().value() + " " + change.getLsn().value() + " "
+                    + micros.format(change.getCommitTimestamp());
+        }).toList();
+        String positions = "SELECT CONCAT_WS(' ', _pgcdc_op, _pgcdc_commit_lsn, _pgcdc_lsn,"
+                + " DATE_FORMAT(_pgcdc_commit_ts, '%Y-%m-%d %H:%i:%s.%f')) FROM " + table
+                + " ORDER BY _pgcdc_commit_lsn, _pgcdc_seq";
+        assertThat(target().strings(positions)).isEqualTo(recorded);
+        assertThat(target().strings("SELECT CONCAT(MIN(_pgcdc_seq), '-', MAX(_pgcdc_seq)) FROM " + table
+                + " WHERE _pgcdc_op = 'c'")).containsExactly("0-2");
+
+        // the consumer's redelivery after a crash sends the same changes again: nothing is appended twice
+        redeliver(sent, options);
+        assertThat(target().strings(history)).isEqualTo(APPEND_HISTORY);
+    }
+
+    @Test
+    void softDeleteWithTableMappingAndExcludedColumns() throws Exception {
+        String slot = uniqueSlot("maria_soft");
+        target().execute("CREATE TABLE `Copy` (id INT PRIMARY KEY, name TEXT,"
+                + " _pgcdc_deleted BOOLEAN NOT NULL DEFAULT FALSE)");
+        String table = replicateSoftDeletes(slot, DATABASE + ".\"Copy\"");
+        String rows = "SELECT CONCAT_WS(' ', id, name, _pgcdc_deleted) FROM `Copy` ORDER BY id";
+        Await.until("soft deletes applied", Duration.ofSeconds(30), () -> target().strings(rows),
+                List.of("1 a 1", "2 again 0")::equals);
+
+        pg().execute("TRUNCATE " + table);
+        Await.until("truncate marks every row deleted", Duration.ofSeconds(30), () -> target().strings(rows),
+                List.of("1 a 1", "2 again 1")::equals);
+    }
+
+    @Test
+    void withoutTargetSchemaTablesGoIntoTheDatabaseOfTheJdbcUrl() throws Exception {
+        // neither a MariaDB database named after the source schema (public) nor one created on the fly
+        String slot = uniqueSlot("maria_url_db");
+        String table = slot + "_t";
+        String mapped = slot + "_m";
+        pg().execute("CREATE TABLE " + table + " (id int PRIMARY KEY, name varchar(20))",
+                "CREATE TABLE " + mapped + " (id int PRIMARY KEY, name varchar(20))");
+        FailedChanges failed = failingRouteTo(slot, table + "," + mapped, "pgcdc-sink:maria?jdbcUrl="
+                + SqlDatabase.mariaDbUrl(DATABASE) + "&user=root&createTables=true&tableMapping=" + mapped + ":"
+                + mapped + "_copy");
+        pg().execute("INSERT INTO " + table + " VALUES (1, 'one')", "INSERT INTO " + mapped + " VALUES (2, 'two')");
+
+        for (String target : List.of(table, mapped + "_copy")) {
+            Await.until(target + " in " + DATABASE + " (failures: " + failed.errors + ")", Duration.ofSeconds(30),
+                    () -> target().stringsOnceCreated("SELECT CONCAT_WS(' ', id, name) FROM " + target),
+                    rows -> rows.size() == 1);
+        }
+        assertThat(target().strings("SELECT CONCAT_WS(' ', id, name) FROM " + table)).containsExactly("1 one");
+        assertThat(target().strings("SELECT CONCAT_WS(' ', id, name) FROM " + mapped + "_copy"))
+                .containsExactly("2 two");
+        assertThat(failed.errors).isEmpty();
+    }
+
+    @Test
+    void everyValueTypeIsStoredInItsDocumentedForm() throws Exception {
+        String slot = uniqueSlot("maria_types");
+        String table = slot + "_t";
+        pg().execute("CREATE TABLE " + table + " (id int PRIMARY KEY, data bytea, meta jsonb, doc json, ints int[],"
+                + " texts text[], u uuid, at timestamptz, at_ts timestamptz, amount numeric(14,4), big numeric,"
+                + " flag boolean, d date, t time, tz timetz, n bigint, r double precision, lt timestamp)");
+        target().execute("CREATE TABLE " + table + " (id INT PRIMARY KEY, data BLOB, meta JSON, doc JSON, ints JSON,"
+                + " texts JSON, u CHAR(36), at DATETIME(6), at_ts TIMESTAMP(6) NULL, amount DECIMAL(14,4),"
+                + " big DECIMAL(40,10), flag BOOLEAN, d DATE, t TIME(6), tz VARCHAR(32), n BIGINT, r DOUBLE, lt DATETIME(6))");
+        route(slot, table, "");
+        pg().execute("INSERT INTO " + table + " VALUES (1, '\\x00ff10', '{\"b\": [1, 2.50, null], \"a\": \"x\\\"y\"}',"
+                + " '{\"z\": 1,  \"a\": 1.0}', '{1,NULL,-3}', '{\"a b\",\"c\\\"d\",NULL,\"\"}',"
+                + " 'a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11', '2026-01-02 03:04:05.123456+02',"
+                + " '2026-07-01 23:30:00.5-05', 12345678.9012, -123456789012345678901234567890.0000000001, true,"
+                + " '2026-02-28', '13:14:15.5', '13:14:15.25+02', 9007199254740993, 0.1,"
+                + " '2026-03-04 05:06:07.000001')",
+                "INSERT INTO " + table + " (id) VALUES (2)",
+                "INSERT INTO " + table + " VALUES (3, '', '[]', 'null', '{}', '{}', NULL, '1970-01-01 00:00:00+00',"
+                        + " NULL, 0, 0, false, '0001-01-01', '24:00:00', '00:00+00', -1, -0.5, '2000-01-01')");
+        String values = "SELECT CONCAT_WS(' | ', id, COALESCE(HEX(data), 'NULL'), COALESCE(meta, 'NULL'),"
+                + " COALESCE(doc, 'NULL'), COALESCE(ints, 'NULL'), COALESCE(texts, 'NULL'), COALESCE(u, 'NULL'),"
+                + " COALESCE(DATE_FORMAT(at, '%Y-%m-%d %H:%i:%s.%f'), 'NULL'),"
+                + " COALESCE(UNIX_TIMESTAMP(at_ts), 'NULL'), COALESCE(amount, 'NULL'), COALESCE(big, 'NULL'),"
+                + " COALESCE(flag, 'NULL'), COALESCE(d, 'NULL'), COALESCE(t, 'NULL'), COALESCE(tz, 'NULL'),"
+                + " COALESCE(n, 'NULL'), COALESCE(r, 'NULL'), COALESCE(lt, 'NULL')) FROM " + table + " ORDER BY id";
+        List<String> expected = List.of(
+                "1 | 00FF10 | {\"a\":\"x\\\"y\",\"b\":[1,2.50,null]} | {\"z\":1,\"a\":1.0} | [1,null,-3]"
+                        + " | [\"a b\",\"c\\\"d\",null,\"\"] | a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11"
+                        + " | 2026-01-02 01:04:05.123456 | 1782966600.500000 | 12345678.9012"
+                        + " | -123456789012345678901234567890.0000000001 | 1 | 2026-02-28 | 13:14:15.500000"
+                        + " | 13:14:15.25+02 | 9007199254740993 | 0.1"
+                        + " | 2026-03-04 05:06:07.000001",
+                "2 | NULL | NULL | NULL | NULL | NULL | NULL | NULL | NULL | NULL | NULL | NULL | NULL | NULL | NULL"
+                        + " | NULL | NULL | NULL",
+                "3 |  | [] | null | [] | [] | NULL | 1970-01-01 00:00:00.000000 | NULL | 0.0000 | 0.0000000000 | 0"
+                        + " | 0001-01-01 | 24:00:00.000000 | 00:00:00+00 | -1 | -0.5"
+                        + " | 2000-01-01 00:00:00.000000");
+        Await.until("three rows stored", Duration.ofSeconds(30), () -> target().strings(values), v -> v.size() == 3);
+        assertThat(target().strings(values)).isEqualTo(expected);
+
+        // an update of every column to NULL writes NULLs
+        pg().execute("UPDATE " + table + " SET data = NULL, meta = NULL, doc = NULL, ints = NULL, texts = NULL,"
+                + " u = NULL, at = NULL, at_ts = NULL, amount = NULL, big = NULL, flag = NULL, d = NULL, t = NULL,"
+                + " tz = NULL, n = NULL, r = NULL, lt = NULL WHERE id = 1");
+        Await.until("row 1 all NULL", Duration.ofSeconds(30), () -> target().strings(values).get(0),
+                expected.get(1).replaceFirst("2", "1")::equals);
+    }
+
+    @Test
+    void nanAndInfiniteNumbersWhichMariaDbCannotStoreAreClearErrors() throws Exception {
+        String slot = uniqueSlot("maria_nan");
+        String table = slot + "_t";
+        pg().execute("CREATE TABLE " + table + " (id int PRIMARY KEY, n numeric, r double precision)");
+        target().execute("CREATE TABLE " + table + " (id INT PRIMARY KEY, n DECIMAL(10,2), r DOUBLE)");
+        List<String> errors = handlingRoute(slot, List.of(table), "");
+        pg().execute("INSERT INTO " + table + " VALUES (1, 'NaN', 0), (2, 0, '-Infinity'), (3, 1.5, 2.5)");
+        Await.until("two failures", Duration.ofSeconds(30), () -> errors.size() >= 2);
+        assertThat(errors.get(0)).contains("Could not apply change c of public." + table,
+                "MariaDB and MySQL cannot store NaN");
+        assertThat(errors.get(1)).contains("(key {id=2})", "MariaDB and MySQL cannot store -Infinity");
+        // the change after them in the same transaction is applied (the route handled the failures)
+        Await.until("row 3 applied", Duration.ofSeconds(30),
+                () -> target().strings("SELECT CONCAT_WS(' ', id, n, r) FROM " + table), List.of("3 1.50 2.5")::equals);
+    }
+
+    @Test
+    void datesOutsideMariaDbsRangeAreClearErrorsNotZeroDates() throws Exception {
+        String slot = uniqueSlot("maria_dates");
+        String table = slot + "_t";
+        pg().execute("CREATE TABLE " + table + " (id int PRIMARY KEY, d date, ts timestamptz)");
+        target().execute("CREATE TABLE " + table + " (id INT PRIMARY KEY, d DATE, ts DATETIME(6))");
+        // a lenient server would store these as zero dates, a strict one refuse them less clearly
+        List<String> errors = handlingRoute(slot, List.of(table), "");
+        pg().execute("INSERT INTO " + table + " VALUES (1, 'infinity', NULL), (2, '0044-03-15 BC', NULL),"
+                + " (3, NULL, '-infinity'), (4, '9999-12-31', '9999-12-31 23:59:59+00')");
+        Await.until("three failures", Duration.ofSeconds(30), () -> errors.size() >= 3);
+        assertThat(errors).allSatisfy(error -> assertThat(error)
+                .contains("MariaDB and MySQL cannot store", "years 1 to 9999"));
+        Await.until("row 4 applied", Duration.ofSeconds(30),
+                () -> target().strings("SELECT CONCAT_WS(' ', id, d, ts) FROM " + table),
+                List.of("4 9999-12-31 9999-12-31 23:59:59.000000")::equals);
+    }
+
+    @Test
+    void badTargetsAreClearErrorsOnTheirExchangesAndNothingIsAcknowledgedUntilFixed() throws Exception {
+        String missingTable = uniqueSlot("maria_no_table");
+        String missingColumn = uniqueSlot("maria_no_column");
+        String noKey = uniqueSlot("maria_no_key");
+        for (String slot : List.of(missingTable, missingColumn, noKey)) {
+            pg().execute("CREATE TABLE " + slot + "_t (id int PRIMARY KEY, name text)");
+        }
+        // a look-alike of the missing table: '_' is a wildcard in JDBC metadata patterns, and must not match it
+        target().execute("CREATE TABLE " + (missingTable + "_t").replace('_', 'x') + " (id INT PRIMARY KEY, name TEXT)",
+                "CREATE TABLE " + missingColumn + "_t (id INT PRIMARY KEY)",
+                appendTable(noKey + "_t", "DATETIME(6)"), "ALTER TABLE " + noKey + "_t DROP PRIMARY KEY");
+        FailedChanges tableFailures = failingRoute(missingTable, missingTable + "_t", "");
+        FailedChanges columnFailures = failingRoute(missingColumn, missingColumn + "_t", "");
+        FailedChanges keyFailures = failingRoute(noKey, noKey + "_t", "mode=append");
+        for (String slot : List.of(missingTable, missingColumn, noKey)) {
+            pg().execute("INSERT INTO " + slot + "_t VALUES (1, 'a')");
+        }
+
+        assertThat(tableFailures.awaitError()).contains("Could not apply change c of public." + missingTable + "_t",
+                "Target table \"" + DATABASE + "\".\"" + missingTable + "_t\" does not exist");
+        assertThat(columnFailures.awaitError()).contains("Could not apply change c of public." + missingColumn + "_t",
+                "has no column(s) [name]");
+        assertThat(keyFailures.awaitError()).contains("Could not apply change c of public." + noKey + "_t",
+                "needs a primary key or unique index on exactly [_pgcdc_commit_lsn, _pgcdc_seq]");
+        for (FailedChanges failed : List.of(tableFailures, columnFailures, keyFailures)) {
+            failed.assertNotAcknowledged();
+        }
+        assertThat(target().strings("SELECT COUNT(*) FROM " + missingColumn + "_t")).containsExactly("0");
+        assertThat(target().strings("SELECT COUNT(*) FROM " + noKey + "_t")).containsExactly("0");
+
+        // fixed targets: the consumer delivers the failed changes again and the sink applies them
+        target().execute("CREATE TABLE " + missingTable + "_t (id INT PRIMARY KEY, name TEXT)",
+                "ALTER TABLE " + missingColumn + "_t ADD COLUMN name TEXT",
+                "ALTER TABLE " + noKey + "_t ADD PRIMARY KEY (_pgcdc_commit_lsn, _pgcdc_seq)");
+        for (String slot : List.of(missingTable, missingColumn, noKey)) {
+            Await.until(slot + " applied after the fix", Duration.ofSeconds(30),
+                    () -> target().strings("SELECT CONCAT(id, name) FROM " + slot + "_t"), List.of("1a")::equals);
+        }
+    }
+}
