@@ -33,15 +33,6 @@ public class PgCdcComponentConverter implements GenericConverter {
 
     @Override
     public Object convert(Object source, TypeDescriptor sourceType, TypeDescriptor targetType) {
-        if (source == null) {
-            return null;
-        }
-        String reference = source.toString();
-        if (!reference.startsWith("#")) {
-            throw new IllegalArgumentException("camel.component.pgcdc: '" + reference + "' is not a bean reference;"
-                    + " name a bean of type " + targetType.getType().getName() + " as #bean:name");
-        }
-        String name = reference.startsWith("#bean:") ? reference.substring("#bean:".length()) : reference.substring(1);
-        return applicationContext.getBean(name, targetType.getType());
+        return BeanReferences.resolve(applicationContext, "camel.component.pgcdc", source, targetType.getType());
     }
 }

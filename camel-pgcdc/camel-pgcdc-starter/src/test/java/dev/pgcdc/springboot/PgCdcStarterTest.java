@@ -3,16 +3,9 @@ package dev.pgcdc.springboot;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.net.URL;
 import java.time.Duration;
-import java.util.Collections;
-import java.util.HashMap;
-import java.util.Iterator;
 import java.util.Map;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.pgcdc.embedded.PostgresCluster;
 import dev.pgcdc.embedded.junit.Await;
 import org.apache.camel.ConsumerTemplate;
@@ -77,26 +70,7 @@ class PgCdcStarterTest {
 
     @Test
     void configurationMetadataListsEveryComponentOption() throws IOException {
-        ObjectMapper json = new ObjectMapper();
-        JsonNode component;
-        try (InputStream in = getClass().getResourceAsStream("/META-INF/dev/pgcdc/pgcdc.json")) {
-            component = json.readTree(in).get("componentProperties");
-        }
-        Map<String, JsonNode> metadata = new HashMap<>();
-        for (URL url : Collections.list(getClass().getClassLoader()
-                .getResources("META-INF/spring-configuration-metadata.json"))) {
-            try (InputStream in = url.openStream()) {
-                json.readTree(in).get("properties").forEach(p -> metadata.put(p.get("name").asText(), p));
-            }
-        }
-        for (Iterator<String> names = component.fieldNames(); names.hasNext(); ) {
-            String option = names.next();
-            String property = "camel.component.pgcdc." + option.replaceAll("([A-Z])", "-$1").toLowerCase();
-            assertThat(metadata).as("spring-configuration-metadata.json lists %s", property).containsKey(property);
-            assertThat(metadata.get(property).path("description").asText()).as(property)
-                    .isEqualToIgnoringWhitespace(component.get(option).get("description").asText());
-        }
-        assertThat(metadata).containsKeys("camel.component.pgcdc.enabled", "camel.component.pgcdc.customizer.enabled");
+        ConfigurationMetadata.assertListsEveryComponentOption("META-INF/dev/pgcdc/pgcdc.json", "pgcdc");
     }
 
     @SpringBootApplication
