@@ -66,6 +66,8 @@ public class PgCdcComponentConfigurer extends PropertyConfigurerSupport implemen
         case "plugin": getOrCreateConfiguration(target).setPlugin(property(camelContext, java.lang.String.class, value)); return true;
         case "port": getOrCreateConfiguration(target).setPort(property(camelContext, int.class, value)); return true;
         case "publication": getOrCreateConfiguration(target).setPublication(property(camelContext, java.lang.String.class, value)); return true;
+        case "readtimeout":
+        case "readTimeout": getOrCreateConfiguration(target).setReadTimeout(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
         case "reconnectdelay":
         case "reconnectDelay": getOrCreateConfiguration(target).setReconnectDelay(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
         case "reconnectmaxdelay":
@@ -171,6 +173,8 @@ public class PgCdcComponentConfigurer extends PropertyConfigurerSupport implemen
         case "plugin": return java.lang.String.class;
         case "port": return int.class;
         case "publication": return java.lang.String.class;
+        case "readtimeout":
+        case "readTimeout": return long.class;
         case "reconnectdelay":
         case "reconnectDelay": return long.class;
         case "reconnectmaxdelay":
@@ -277,6 +281,8 @@ public class PgCdcComponentConfigurer extends PropertyConfigurerSupport implemen
         case "plugin": return getOrCreateConfiguration(target).getPlugin();
         case "port": return getOrCreateConfiguration(target).getPort();
         case "publication": return getOrCreateConfiguration(target).getPublication();
+        case "readtimeout":
+        case "readTimeout": return getOrCreateConfiguration(target).getReadTimeout();
         case "reconnectdelay":
         case "reconnectDelay": return getOrCreateConfiguration(target).getReconnectDelay();
         case "reconnectmaxdelay":

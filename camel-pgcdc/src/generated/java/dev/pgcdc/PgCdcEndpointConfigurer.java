@@ -60,6 +60,8 @@ public class PgCdcEndpointConfigurer extends PropertyConfigurerSupport implement
         case "plugin": target.getConfiguration().setPlugin(property(camelContext, java.lang.String.class, value)); return true;
         case "port": target.getConfiguration().setPort(property(camelContext, int.class, value)); return true;
         case "publication": target.getConfiguration().setPublication(property(camelContext, java.lang.String.class, value)); return true;
+        case "readtimeout":
+        case "readTimeout": target.getConfiguration().setReadTimeout(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
         case "reconnectdelay":
         case "reconnectDelay": target.getConfiguration().setReconnectDelay(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
         case "reconnectmaxdelay":
@@ -166,6 +168,8 @@ public class PgCdcEndpointConfigurer extends PropertyConfigurerSupport implement
         case "plugin": return java.lang.String.class;
         case "port": return int.class;
         case "publication": return java.lang.String.class;
+        case "readtimeout":
+        case "readTimeout": return long.class;
         case "reconnectdelay":
         case "reconnectDelay": return long.class;
         case "reconnectmaxdelay":
@@ -273,6 +277,8 @@ public class PgCdcEndpointConfigurer extends PropertyConfigurerSupport implement
         case "plugin": return target.getConfiguration().getPlugin();
         case "port": return target.getConfiguration().getPort();
         case "publication": return target.getConfiguration().getPublication();
+        case "readtimeout":
+        case "readTimeout": return target.getConfiguration().getReadTimeout();
         case "reconnectdelay":
         case "reconnectDelay": return target.getConfiguration().getReconnectDelay();
         case "reconnectmaxdelay":

@@ -152,8 +152,11 @@ public class PgCdcConfiguration implements Cloneable {
                             + " below the server's wal_sender_timeout.")
     private long statusInterval = 10000;
     @UriParam(label = "consumer", defaultValue = "1000", javaType = "java.time.Duration",
-              description = "The first delay before reconnecting after a lost connection, a busy slot or a failed"
-                            + " exchange; it doubles on each further attempt up to reconnectMaxDelay.")
+              description = "The first delay before reconnecting after a lost or dead connection or a failed"
+                            + " exchange; it doubles on each further attempt up to reconnectMaxDelay, and starts again"
+                            + " at this delay after a healthy session: one that streamed for at least ten times this"
+                            + " delay without an unhandled exchange failure. A slot held by another process (a"
+                            + " standby instance waiting to take over) is polled at this steady delay.")
     private long reconnectDelay = 1000;
     @UriParam(label = "consumer", defaultValue = "60000", javaType = "java.time.Duration",
               description = "The longest delay between reconnect attempts.")
@@ -163,6 +166,16 @@ public class PgCdcConfiguration implements Cloneable {
     private long shutdownTimeout = 30000;
     @UriParam(label = "common", defaultValue = "10", description = "Connect timeout in seconds.")
     private int connectTimeout = 10;
+    @UriParam(label = "common", defaultValue = "60000", javaType = "java.time.Duration",
+              description = "How long a connection may stay silent before it counts as dead, like PostgreSQL's"
+                            + " wal_receiver_timeout. The replication stream asks the server for a reply with every"
+                            + " status update, so a live server is heard from at least every statusInterval whatever"
+                            + " its wal_sender_timeout; with nothing received for longer than this, the connection is"
+                            + " closed, health reports DOWN after healthGracePeriod, and the consumer reconnects. It"
+                            + " is also the statement_timeout of the slot monitor, heartbeat and catalog queries and the"
+                            + " socket read timeout of those connections and of the replication connection's login."
+                            + " Must be at least twice statusInterval.")
+    private long readTimeout = ConnectionSettings.DEFAULT_READ_TIMEOUT.toMillis();
 
     @UriParam(label = "consumer,advanced", defaultValue = "30000", javaType = "java.time.Duration",
               description = "How often the slot's lag, retained WAL and wal_status are read from the server.")
@@ -240,8 +253,15 @@ public class PgCdcConfiguration implements Cloneable {
 
     /** Where and how to connect, from the connection and security options; fails on inconsistent ones. */
     public ConnectionSettings connectionSettings() {
+        // a reply follows each status update within a round trip; twice the interval leaves room for a slow one
+        if (readTimeout < 2 * statusInterval) {
+            throw new IllegalArgumentException("readTimeout (" + readTimeout + " ms) must be at least twice"
+                    + " statusInterval (" + statusInterval + " ms): the server's replies to the status updates are"
+                    + " what shows the connection is alive. Raise readTimeout or lower statusInterval.");
+        }
         return new ConnectionSettings(host, port, database, user, Secrets.valueOrFile("password", password, passwordFile),
                 connectTimeout)
+                .withReadTimeout(Duration.ofMillis(readTimeout))
                 .withSsl(new SslSettings(SslMode.of(sslMode), path(sslRootCert), path(sslCert), path(sslKey), sslPassword))
                 .withSsh(sshHost == null || sshHost.isBlank() ? null : SshSettings.builder(sshHost).port(sshPort)
                         .user(sshUser).password(sshPassword).privateKeyFile(path(sshPrivateKeyFile))
@@ -594,6 +614,14 @@ public class PgCdcConfiguration implements Cloneable {
 
     public void setConnectTimeout(int connectTimeout) {
         this.connectTimeout = connectTimeout;
+    }
+
+    public long getReadTimeout() {
+        return readTimeout;
+    }
+
+    public void setReadTimeout(long readTimeout) {
+        this.readTimeout = readTimeout;
     }
 
     public long getSlotMonitorInterval() {

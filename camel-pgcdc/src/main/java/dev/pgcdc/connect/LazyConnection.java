@@ -25,7 +25,7 @@ public final class LazyConnection implements AutoCloseable {
 
     public synchronized Connection get() throws SQLException {
         if (connection == null || connection.isClosed()) {
-            connection = connector.openJdbc(applicationName);
+            connection = connector.openBounded(applicationName);
         }
         return connection;
     }

@@ -42,17 +42,34 @@ public final class PgConnector implements AutoCloseable {
 
     /** An ordinary SQL session, auto-commit on. */
     public Connection openJdbc(String applicationName) throws SQLException {
-        return connect(baseProperties(applicationName));
+        return connect(baseProperties(applicationName), null);
     }
 
-    /** A {@code replication=database} session, for CREATE_REPLICATION_SLOT and START_REPLICATION. */
-    public PGConnection openReplication(String applicationName) throws SQLException {
+    /**
+     * An ordinary SQL session for short queries (slot monitor, heartbeat, catalog look-ups): a statement is cancelled
+     * after the read timeout, and a server that does not answer at all fails the read, so no thread waits forever on a
+     * lost connection.
+     */
+    public Connection openBounded(String applicationName) throws SQLException {
+        Properties props = baseProperties(applicationName);
+        PGProperty.OPTIONS.set(props, PGProperty.OPTIONS.getOrDefault(props) + " -c statement_timeout="
+                + settings.readTimeout().toMillis());
+        boundReads(props);
+        return connect(props, null);
+    }
+
+    /**
+     * A {@code replication=database} session for START_REPLICATION; {@code traffic} learns of every byte that
+     * arrives. Blocking reads (logging in, ending the stream) fail after the read timeout.
+     */
+    public PGConnection openReplication(String applicationName, InboundTraffic traffic) throws SQLException {
         Properties props = baseProperties(applicationName);
         PGProperty.REPLICATION.set(props, "database");
         // The replication protocol only understands the simple query protocol.
         PGProperty.PREFER_QUERY_MODE.set(props, "simple");
         PGProperty.ASSUME_MIN_SERVER_VERSION.set(props, "10");
-        return connect(props).unwrap(PGConnection.class);
+        boundReads(props);
+        return connect(props, traffic).unwrap(PGConnection.class);
     }
 
     @Override
@@ -66,9 +83,10 @@ public final class PgConnector implements AutoCloseable {
         }
     }
 
-    private Connection connect(Properties props) throws SQLException {
+    /** Opens the connection; with {@code traffic}, through sockets that report arriving bytes to it. */
+    private Connection connect(Properties props, InboundTraffic traffic) throws SQLException {
+        InetSocketAddress localEnd = null;
         if (tunnel != null) {
-            InetSocketAddress localEnd;
             try {
                 localEnd = tunnel.ensureOpen();
             } catch (IOException e) {
@@ -77,11 +95,29 @@ public final class PgConnector implements AutoCloseable {
             PGProperty.SOCKET_FACTORY.set(props, TunnelSocketFactory.class.getName());
             PGProperty.SOCKET_FACTORY_ARG.set(props, TunnelSocketFactory.argument(localEnd));
         }
+        String trafficKey = null;
+        if (traffic != null) {
+            trafficKey = TrafficSocketFactory.register(localEnd, traffic);
+            PGProperty.SOCKET_FACTORY.set(props, TrafficSocketFactory.class.getName());
+            PGProperty.SOCKET_FACTORY_ARG.set(props, trafficKey);
+        }
         try {
             return DriverManager.getConnection(url(), props);
         } catch (SQLException e) {
             throw ConnectFailure.of(e, settings);
+        } finally {
+            if (trafficKey != null) {
+                TrafficSocketFactory.unregister(trafficKey);
+            }
         }
+    }
+
+    /**
+     * A read that blocks longer than the read timeout fails (one second more, so that a live server's own
+     * statement_timeout answers first, with its clearer message).
+     */
+    private void boundReads(Properties props) {
+        PGProperty.SOCKET_TIMEOUT.set(props, (int) settings.readTimeout().toSeconds() + 1);
     }
 
     private String url() {

@@ -32,7 +32,7 @@ public interface Catalog {
 
     /**
      * The relation's primary key columns in key order; if it has none, its replica identity index's columns;
-     * empty if neither exists.
+     * empty if neither exists; null if there is no such relation (any more).
      */
     List<String> primaryKey(int relationOid);
 

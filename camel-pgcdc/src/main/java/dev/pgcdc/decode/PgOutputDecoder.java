@@ -23,14 +23,18 @@ import java.util.Map;
  * <li>{@code key}: the table's primary key. The server flags the replica identity columns, which are the primary
  *     key under REPLICA IDENTITY DEFAULT and the index's columns under USING INDEX, so those flags are used; under
  *     FULL (every column flagged) and NOTHING the {@link Catalog} names the primary key (or the replica identity
- *     index). Without one, the server's flags stay the key (under FULL: the whole row). Taken from the new row for
- *     insert and update, from the old key or old row for delete.</li>
+ *     index) when the Relation message arrives, by OID, and it counts only if its columns are the relation's. A
+ *     table without one keeps the server's flags (under FULL: the whole row); a table the catalog no longer knows,
+ *     or whose key columns it names differently, has an unknown key: null. Taken from the new row for insert and
+ *     update (an unchanged TOASTed key column filled from the old key the server then sends), from the old key or
+ *     old row for delete.</li>
  * <li>{@code before}: null unless the server sent an old tuple: 'K' (old key: an update that changed the
  *     key, or a delete, under DEFAULT/INDEX) gives only the identity columns, 'O' (FULL) the whole old row.
  *     So for an update that changed the key, {@code key} is the <em>new</em> key and {@code before} holds
  *     the old one.</li>
  * <li>{@code after}: the new row, without columns the server marked unchanged TOAST ('u'); those are
- *     listed in {@code unchanged}, unless the old row ('O') supplied their value, which is then used.</li>
+ *     listed in {@code unchanged}, unless the old row ('O') or old key ('K') supplied their value, which is then
+ *     used.</li>
  * <li>Columns the {@link ColumnFilter} excludes are not decoded and appear in none of these.</li>
  * </ul>
  *
@@ -202,8 +206,8 @@ public final class PgOutputDecoder implements ChangeDecoder {
         expectMarker(r, marker, MessageType.NEW_TUPLE);
         Object[] row = readTuple(r, rel);
         Map<String, Object> before = old == null ? null : before(rel, oldMarker, old);
-        if (oldMarker == MessageType.OLD_TUPLE) {
-            RowEvents.fillUnchanged(row, old); // only a whole old row has values for non-key columns
+        if (old != null) {
+            RowEvents.fillUnchanged(rel, oldMarker == MessageType.OLD_TUPLE, row, old);
         }
         listener.change(change(r, Operation.UPDATE, rel, RowEvents.key(rel, row), before, row));
     }

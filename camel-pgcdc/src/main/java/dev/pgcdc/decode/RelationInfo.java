@@ -37,7 +37,8 @@ public final class RelationInfo {
     }
 
     /**
-     * @param keyColumns the event key's columns (resolved primary key, or the server's identity columns)
+     * @param keyColumns the event key's columns (resolved primary key, or the server's identity columns), or null if
+     *                   the key the table had when its changes were made cannot be known
      * @param excluded   columns to leave out of every map; none may be in {@code keyColumns}
      * @throws IllegalArgumentException if a key column is excluded
      */
@@ -54,40 +55,59 @@ public final class RelationInfo {
             String name = columns.get(i).getName();
             names.add(name);
             kept[i] = !excluded.contains(name);
-            if (!kept[i] && keyColumns.contains(name)) {
+            if (!kept[i] && keyColumns != null && keyColumns.contains(name)) {
                 throw new IllegalArgumentException("Column " + schema + '.' + table + '.' + name + " is part of the"
                         + " key of " + schema + '.' + table + " and cannot be excluded: remove it from excludeColumns");
             }
         }
         this.columnNames = ColumnNames.of(names);
         this.keptColumns = project(i -> kept[i]);
-        this.key = project(i -> keyColumns.contains(this.columns.get(i).getName()));
+        this.key = keyColumns == null ? null : project(i -> keyColumns.contains(this.columns.get(i).getName()));
         this.identity = project(i -> kept[i] && this.columns.get(i).isKey());
     }
 
     /**
      * A relation as a decoder learned it (pgoutput: a Relation message; wal2json: the catalog), with the event key
      * resolved: the identity columns the server flags, except under REPLICA IDENTITY FULL (every column flagged) and
-     * NOTHING, where the catalog names the primary key (or replica identity index), if there is one.
+     * NOTHING, where the catalog names the primary key (or replica identity index) by the relation's OID. The
+     * catalog answers for today, so its key counts only if every one of its columns is among the relation's: a table
+     * dropped since (no answer) or whose key columns were renamed leaves the key unknown (null), never silently the
+     * whole row. A table the catalog shows without such a key keeps the flagged columns (FULL: the whole row, which
+     * is then its identity).
      *
      * @throws IllegalArgumentException if the column filter excludes a key column
      */
     static RelationInfo resolve(int oid, String schema, String table, char replicaIdentity, List<ColumnInfo> columns,
                                 Catalog catalog, ColumnFilter columnFilter) {
         List<String> identityColumns = new ArrayList<>();
-        List<String> excluded = new ArrayList<>();
+        List<String> names = new ArrayList<>();
         for (ColumnInfo column : columns) {
+            names.add(column.getName());
             if (column.isKey()) {
                 identityColumns.add(column.getName());
-            }
-            if (!columnFilter.includes(schema, table, column.getName())) {
-                excluded.add(column.getName());
             }
         }
         List<String> key = identityColumns;
         if (replicaIdentity == IDENTITY_FULL || replicaIdentity == IDENTITY_NOTHING) {
             List<String> primaryKey = catalog.primaryKey(oid);
-            key = primaryKey.isEmpty() ? identityColumns : primaryKey;
+            key = primaryKey == null || !names.containsAll(primaryKey) ? null
+                    : primaryKey.isEmpty() ? identityColumns : primaryKey;
+        }
+        return withKey(oid, schema, table, replicaIdentity, columns, key, columnFilter);
+    }
+
+    /**
+     * A relation whose event key is known otherwise (or null: unknown).
+     *
+     * @throws IllegalArgumentException if the column filter excludes a key column
+     */
+    static RelationInfo withKey(int oid, String schema, String table, char replicaIdentity, List<ColumnInfo> columns,
+                                List<String> key, ColumnFilter columnFilter) {
+        List<String> excluded = new ArrayList<>();
+        for (ColumnInfo column : columns) {
+            if (!columnFilter.includes(schema, table, column.getName())) {
+                excluded.add(column.getName());
+            }
         }
         return new RelationInfo(oid, schema, table, replicaIdentity, columns, key, excluded);
     }
@@ -132,9 +152,12 @@ public final class RelationInfo {
         return columnNames;
     }
 
-    /** The event key's column names, shared by every key map of this relation. */
+    /**
+     * The event key's column names, shared by every key map of this relation; null if the key the table had when
+     * its changes were made cannot be known (see {@link #resolve}).
+     */
     public ColumnNames keyNames() {
-        return key.names();
+        return key == null ? null : key.names();
     }
 
     /** Whether the same columns, in the same order and with the same types, as {@code other}. */
@@ -161,6 +184,7 @@ public final class RelationInfo {
         return keptColumns;
     }
 
+    /** The event key's columns, or null if unknown. */
     Projection key() {
         return key;
     }

@@ -46,14 +46,21 @@ final class RowEvents {
         return withoutUnchanged(wholeRow ? rel.keptColumns() : rel.identity(), old);
     }
 
-    /** The key columns of a tuple (a key column still unchanged is left out: value unknown). */
+    /**
+     * The key columns of a tuple (a key column still unchanged is left out: value unknown); null if the relation's
+     * key is unknown.
+     */
     static Map<String, Object> key(RelationInfo rel, Object[] row) {
-        return withoutUnchanged(rel.key(), row);
+        return rel.key() == null ? null : withoutUnchanged(rel.key(), row);
     }
 
-    /** Fills unchanged TOAST columns of the new row from the old row, where the old row has them. */
-    static void fillUnchanged(Object[] row, Object[] old) {
-        for (int i = 0; i < row.length; i++) {
+    /**
+     * Fills unchanged TOAST columns of the new row from the old tuple: from every column of a whole old row
+     * (REPLICA IDENTITY FULL), from the identity columns of an old key. The server sends an old key when an
+     * identity column is TOASTed on disk even if the key did not change, so this is where such a key's value is.
+     */
+    static void fillUnchanged(RelationInfo rel, boolean wholeRow, Object[] row, Object[] old) {
+        for (int i : (wholeRow ? rel.keptColumns() : rel.identity()).positions()) {
             if (row[i] == UNCHANGED) {
                 row[i] = old[i];
             }

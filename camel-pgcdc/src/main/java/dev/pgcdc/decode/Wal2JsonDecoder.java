@@ -4,6 +4,8 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
@@ -14,8 +16,9 @@ import dev.pgcdc.event.Lsn;
 /**
  * Decodes wal2json format-version 2: one JSON object per message, so memory does not grow with a transaction's size.
  * Expects the options {@code include-transaction}, {@code include-xids}, {@code include-timestamp},
- * {@code include-lsn} and {@code include-type-oids}: transaction objects with xid, commit timestamp and LSNs, and
- * column type OIDs, by which values are converted with the same codecs as pgoutput's text values.
+ * {@code include-lsn}, {@code include-type-oids} and {@code include-pk}: transaction objects with xid, commit timestamp
+ * and LSNs, column type OIDs, by which values are converted with the same codecs as pgoutput's text values, and each
+ * change's primary key columns.
  *
  * <pre>
  * {"action":"B","xid":754,"timestamp":"2026-11-22 10:00:00.123456+00","lsn":"0/1A2B3C4","nextlsn":"0/1A2B400"}
@@ -77,7 +80,7 @@ public final class Wal2JsonDecoder implements ChangeDecoder {
             case MessageType.DELETE:
             case MessageType.TRUNCATE:
                 changes.change(Wal2JsonText.operation(String.valueOf(m.action)), m.schema, m.table, m.columns,
-                        m.identity, lsn, openTransaction(), listener);
+                        m.identity, m.pk, lsn, openTransaction(), listener);
                 break;
             case MessageType.MESSAGE:
                 byte[] content = m.content.getBytes(StandardCharsets.UTF_8);
@@ -111,6 +114,7 @@ public final class Wal2JsonDecoder implements ChangeDecoder {
         String table;
         Wal2JsonColumns columns;
         Wal2JsonColumns identity;
+        List<String> pk = List.of();
         boolean transactional;
         String prefix;
         String content;
@@ -133,10 +137,11 @@ public final class Wal2JsonDecoder implements ChangeDecoder {
                     case "table" -> table = parser.getText();
                     case "columns" -> columns = columns(parser);
                     case "identity" -> identity = columns(parser);
+                    case "pk" -> pk = names(parser);
                     case "transactional" -> transactional = parser.getBooleanValue();
                     case "prefix" -> prefix = parser.getText();
                     case "content" -> content = parser.getText();
-                    default -> parser.skipChildren(); // e.g. "pk" or "origin" if the slot's user asked for them
+                    default -> parser.skipChildren(); // e.g. "origin" if the slot's user asked for it
                 }
             }
         }
@@ -162,6 +167,24 @@ public final class Wal2JsonDecoder implements ChangeDecoder {
                 columns.add(name, typeOid, value);
             }
             return columns;
+        }
+
+        /** [{"name":"id","type":"integer","typeoid":23},...] */
+        private static List<String> names(JsonParser parser) throws IOException {
+            expect(parser.currentToken(), JsonToken.START_ARRAY);
+            List<String> names = new ArrayList<>();
+            while (parser.nextToken() == JsonToken.START_OBJECT) {
+                while (parser.nextToken() == JsonToken.FIELD_NAME) {
+                    String field = parser.currentName();
+                    parser.nextToken();
+                    if (field.equals("name")) {
+                        names.add(parser.getText());
+                    } else {
+                        parser.skipChildren();
+                    }
+                }
+            }
+            return names;
         }
 
         private static void expect(JsonToken token, JsonToken expected) {

@@ -168,7 +168,7 @@ public final class Wal2JsonV1Decoder implements ChangeDecoder {
                 throw new IllegalArgumentException("change outside a transaction (the document has no xid)");
             }
             changes.change(Wal2JsonText.operation(c.kind), c.schema, c.table, c.columns.zip(), c.oldKeys.zip(),
-                    changeLsn, transaction, listener);
+                    c.pk, changeLsn, transaction, listener);
         } catch (IllegalArgumentException e) {
             throw new DecodeException("wal2json", e.getMessage(), changeLsn, type, e);
         }
@@ -187,6 +187,7 @@ public final class Wal2JsonV1Decoder implements ChangeDecoder {
         String table;
         final ParallelColumns columns = new ParallelColumns();
         final ParallelColumns oldKeys = new ParallelColumns();
+        List<String> pk = List.of();
         boolean transactional;
         String prefix;
         String content;
@@ -212,6 +213,17 @@ public final class Wal2JsonV1Decoder implements ChangeDecoder {
                                 case "keytypeoids" -> oldKeys.typeOids = strings(p);
                                 case "keyvalues" -> oldKeys.values = values(p);
                                 default -> p.skipChildren();
+                            }
+                        }
+                    }
+                    case "pk" -> {
+                        while (p.nextToken() == JsonToken.FIELD_NAME) {
+                            String key = p.currentName();
+                            p.nextToken();
+                            if (key.equals("pknames")) {
+                                pk = strings(p);
+                            } else {
+                                p.skipChildren();
                             }
                         }
                     }

@@ -34,6 +34,7 @@ public final class ChangeEvent implements ChangeRecord {
     private final long txId;
     private final Instant commitTimestamp;
     private final boolean snapshot;
+    private final long position;
 
     /**
      * Maps are taken as given (not copied: pass {@link RowMap}s or other unmodifiable maps);
@@ -43,6 +44,13 @@ public final class ChangeEvent implements ChangeRecord {
                        Map<String, Object> key, Map<String, Object> before, Map<String, Object> after,
                        List<String> unchanged, Lsn lsn, Lsn commitLsn, long txId, Instant commitTimestamp,
                        boolean snapshot) {
+        this(op, schema, table, key, before, after, unchanged, lsn, commitLsn, txId, commitTimestamp, snapshot, -1);
+    }
+
+    private ChangeEvent(Operation op, String schema, String table,
+                        Map<String, Object> key, Map<String, Object> before, Map<String, Object> after,
+                        List<String> unchanged, Lsn lsn, Lsn commitLsn, long txId, Instant commitTimestamp,
+                        boolean snapshot, long position) {
         this.op = Objects.requireNonNull(op, "op");
         this.schema = schema;
         this.table = table;
@@ -55,6 +63,13 @@ public final class ChangeEvent implements ChangeRecord {
         this.txId = txId;
         this.commitTimestamp = commitTimestamp;
         this.snapshot = snapshot;
+        this.position = position;
+    }
+
+    @Override
+    public ChangeEvent withPosition(long position) {
+        return new ChangeEvent(op, schema, table, key, before, after, unchanged, lsn, commitLsn, txId, commitTimestamp,
+                snapshot, position);
     }
 
     @Override
@@ -71,8 +86,9 @@ public final class ChangeEvent implements ChangeRecord {
     }
 
     /**
-     * The row's primary key columns (under REPLICA IDENTITY USING INDEX: the index's columns; for a table without
-     * primary key under FULL: the whole row); null for a truncate.
+     * The row's primary key columns as the table had them when the change was made (under REPLICA IDENTITY USING
+     * INDEX: the index's columns; for a table without primary key under FULL: the whole row); null for a truncate,
+     * and null when that key cannot be known (e.g. a table under FULL dropped before the change was decoded).
      */
     public Map<String, Object> getKey() {
         return key;
@@ -120,6 +136,11 @@ public final class ChangeEvent implements ChangeRecord {
     }
 
     @Override
+    public long getPosition() {
+        return position;
+    }
+
+    @Override
     public boolean equals(Object o) {
         if (this == o) {
             return true;
@@ -128,7 +149,7 @@ public final class ChangeEvent implements ChangeRecord {
             return false;
         }
         ChangeEvent that = (ChangeEvent) o;
-        return txId == that.txId && snapshot == that.snapshot && op == that.op
+        return txId == that.txId && position == that.position && snapshot == that.snapshot && op == that.op
                 && Objects.equals(schema, that.schema) && Objects.equals(table, that.table)
                 && Objects.equals(key, that.key) && Objects.equals(before, that.before)
                 && Objects.equals(after, that.after) && unchanged.equals(that.unchanged)
@@ -143,7 +164,7 @@ public final class ChangeEvent implements ChangeRecord {
 
     @Override
     public String toString() {
-        return "ChangeEvent{op=" + op.code() + ", table=" + schema + '.' + table + ", key=" + key
+        return "ChangeEvent{id=" + getId() + ", op=" + op.code() + ", table=" + schema + '.' + table + ", key=" + key
                 + ", before=" + before + ", after=" + after + ", unchanged=" + unchanged + ", lsn=" + lsn
                 + ", commitLsn=" + commitLsn + ", txId=" + txId + ", commitTimestamp=" + commitTimestamp
                 + ", snapshot=" + snapshot + '}';

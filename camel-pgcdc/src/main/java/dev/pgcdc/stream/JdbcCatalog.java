@@ -25,13 +25,17 @@ public final class JdbcCatalog implements Catalog, AutoCloseable {
             + " FROM pg_catalog.pg_type t WHERE t.oid = ?";
     private static final String ATTRIBUTES = "SELECT attname, atttypid FROM pg_catalog.pg_attribute"
             + " WHERE attrelid = ? AND attnum > 0 AND NOT attisdropped ORDER BY attnum";
-    /** The primary key, else the replica identity index, columns in index order. */
-    private static final String KEY = "SELECT a.attname FROM pg_catalog.pg_index i"
+    /**
+     * The primary key, else the replica identity index, columns in index order; one row with a null name if the
+     * relation has neither, no row if there is no such relation.
+     */
+    private static final String KEY = "SELECT k.attname FROM pg_catalog.pg_class c LEFT JOIN LATERAL ("
+            + "SELECT a.attname, k.n FROM pg_catalog.pg_index i"
             + " CROSS JOIN LATERAL unnest(i.indkey) WITH ORDINALITY AS k(attnum, n)"
             + " JOIN pg_catalog.pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = k.attnum"
-            + " WHERE i.indexrelid = (SELECT x.indexrelid FROM pg_catalog.pg_index x WHERE x.indrelid = ?"
-            + " AND (x.indisprimary OR x.indisreplident) ORDER BY x.indisprimary DESC LIMIT 1)"
-            + " ORDER BY k.n";
+            + " WHERE i.indexrelid = (SELECT x.indexrelid FROM pg_catalog.pg_index x WHERE x.indrelid = c.oid"
+            + " AND (x.indisprimary OR x.indisreplident) ORDER BY x.indisprimary DESC LIMIT 1)) k ON true"
+            + " WHERE c.oid = ? ORDER BY k.n";
 
     /**
      * A table's columns with their replica identity flag as pgoutput sets it: every column under FULL, none under
@@ -96,10 +100,15 @@ public final class JdbcCatalog implements Catalog, AutoCloseable {
         try (PreparedStatement ps = connection().prepareStatement(KEY)) {
             ps.setLong(1, Integer.toUnsignedLong(relationOid));
             try (ResultSet rs = ps.executeQuery()) {
-                List<String> columns = new ArrayList<>();
-                while (rs.next()) {
-                    columns.add(rs.getString(1));
+                if (!rs.next()) {
+                    return null;
                 }
+                List<String> columns = new ArrayList<>();
+                do {
+                    if (rs.getString(1) != null) {
+                        columns.add(rs.getString(1));
+                    }
+                } while (rs.next());
                 return columns;
             }
         } catch (SQLException e) {
@@ -132,7 +141,7 @@ public final class JdbcCatalog implements Catalog, AutoCloseable {
 
     private Connection connection() throws SQLException {
         if (connection == null) {
-            connection = connector.openJdbc(applicationName);
+            connection = connector.openBounded(applicationName);
         }
         return connection;
     }

@@ -7,6 +7,7 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
+import dev.pgcdc.connect.InboundTraffic;
 import dev.pgcdc.connect.PgConnector;
 import dev.pgcdc.event.Lsn;
 import dev.pgcdc.ops.SlotMonitor;
@@ -19,9 +20,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The replication thread's main loop: connect, stream one {@link ReplicationSession}, and after a lost connection,
- * a busy slot or a failed exchange, wait (bounded exponential backoff) and resume from the position the server has
- * confirmed. Resuming from the server's position, never a local one, is what makes delivery at-least-once: every
+ * The replication thread's main loop: connect, stream one {@link ReplicationSession}, and after a lost or dead
+ * connection or a failed exchange, wait (bounded exponential backoff, starting again after a healthy session) and
+ * resume from the position the server has confirmed. A slot another process holds is polled at the steady initial
+ * delay, so a standby instance takes over soon after the active one is gone. Resuming from the server's position, never a local one, is what makes delivery at-least-once: every
  * change not confirmed is sent again.
  */
 public final class Replicator implements Runnable {
@@ -44,7 +46,12 @@ public final class Replicator implements Runnable {
     private volatile Throwable lastError;
     /** The acknowledged position when an exchange last failed unhandled, or -1: delivery is blocked until past it. */
     private volatile long blockedAt = -1;
+    /** Why the last unhandled exchange failed: kept while the stream is blocked there, across reconnects. */
+    private volatile Throwable blockingFailure;
     private volatile long disconnectedSinceNanos = System.nanoTime();
+    private boolean waitingForSlot;
+    /** The server process of a connection given up as dead, which may still hold the slot; 0 when none. */
+    private int abandonedPid;
 
     /** Told about each failure before the replicator retries, so the consumer can report it to Camel. */
     public interface FailureListener {
@@ -64,13 +71,14 @@ public final class Replicator implements Runnable {
     @Override
     public void run() {
         while (!stopRequested) {
+            boolean slotBusy = false;
             try {
                 streamOnce();
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 break;
             } catch (SQLException e) {
-                handleConnectionFailure(e);
+                slotBusy = handleConnectionFailure(e);
             } catch (SlotUnusableException e) {
                 fail(e.getMessage(), null);
                 break;
@@ -79,7 +87,7 @@ public final class Replicator implements Runnable {
             }
             if (!stopRequested) {
                 state = ReplicatorState.RETRYING;
-                pause(backoff.nextDelayMillis());
+                pause(slotBusy ? backoff.steadyDelayMillis() : backoff.nextDelayMillis());
             }
         }
         if (state != ReplicatorState.FAILED) {
@@ -98,9 +106,15 @@ public final class Replicator implements Runnable {
     }
 
     private void streamOnce() throws SQLException, InterruptedException {
-        PGConnection replication = connector.openReplication("pgcdc " + options.slotName());
+        InboundTraffic traffic = new InboundTraffic();
+        PGConnection replication = connector.openReplication("pgcdc " + options.slotName(), traffic);
         JdbcCatalog catalog = new JdbcCatalog(connector, "pgcdc " + options.slotName() + " catalog");
+        long streamingSince = 0;
+        boolean routeFailed = false;
         try {
+            if (abandonedPid != 0) {
+                releaseAbandoned((Connection) replication);
+            }
             long confirmed = usableSlotPosition((Connection) replication);
             ChainedLogicalStreamBuilder builder = replication.getReplicationAPI().replicationStream().logical()
                     .withSlotName(options.slotName())
@@ -109,31 +123,68 @@ public final class Replicator implements Runnable {
                     .withAutomaticFlush(false);
             options.plugin().withOptions(builder, options.decoding());
             PGReplicationStream stream = builder.start();
-            ReplicationSession current = new ReplicationSession(stream, options, sink, confirmed, stats, catalog, tap);
+            ReplicationSession current = new ReplicationSession(stream, options, sink, confirmed, stats, catalog, tap,
+                    traffic, connector.settings().readTimeout());
             session = current;
             if (stopRequested) {
                 current.requestStop();
             }
             state = ReplicatorState.STREAMING;
+            streamingSince = System.nanoTime();
+            waitingForSlot = false;
             disconnectedSinceNanos = 0;
             lastError = null;
             LOG.info("Slot {}: streaming from {} ({})", options.slotName(), Lsn.of(confirmed),
                     options.plugin().describe());
-            ReplicationSession.Outcome outcome = current.run();
+            ReplicationSession.Outcome outcome;
+            try {
+                outcome = current.run();
+            } catch (DeadConnectionException e) {
+                abandonedPid = replication.getBackendPID();
+                throw e;
+            }
             if (outcome == ReplicationSession.Outcome.ROUTE_FAILED) {
+                routeFailed = true;
                 blockedAt = stats.acknowledgedLsn();
+                blockingFailure = current.routeFailure();
                 report("Slot " + options.slotName() + ": an exchange failed and was not handled by the route;"
                         + " nothing after it was acknowledged, and streaming resumes from "
                         + Lsn.of(stats.confirmedLsn()), current.routeFailure());
-            } else {
-                backoff.reset();
             }
             closeQuietly(stream);
         } finally {
+            if (streamingSince != 0 && !routeFailed) {
+                // an exchange that keeps failing must back off however long it took to reach it
+                backoff.sessionEnded(Duration.ofNanos(System.nanoTime() - streamingSince));
+            }
             session = null;
             disconnectedSinceNanos = System.nanoTime();
             catalog.close();
             closeQuietly((Connection) replication);
+        }
+    }
+
+    /**
+     * Ends the server process of the connection given up as dead if it still holds the slot: the server would otherwise
+     * keep the slot busy until its wal_sender_timeout. Only that process, identified by its PID and the slot, so
+     * another instance streaming from the slot is never touched.
+     */
+    private void releaseAbandoned(Connection connection) {
+        int pid = abandonedPid;
+        abandonedPid = 0;
+        try (PreparedStatement ps = connection.prepareStatement("SELECT pg_catalog.pg_terminate_backend(active_pid)"
+                + " FROM pg_catalog.pg_replication_slots WHERE slot_name = ? AND active_pid = ?")) {
+            ps.setString(1, options.slotName());
+            ps.setInt(2, pid);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (rs.next() && rs.getBoolean(1)) {
+                    LOG.info("Slot {}: ended server process {}, which still held the slot for the connection given up"
+                            + " as dead", options.slotName(), pid);
+                }
+            }
+        } catch (SQLException e) {
+            LOG.info("Slot {}: could not end server process {} of the connection given up as dead ({}); the slot is"
+                    + " free once the server's wal_sender_timeout ends it", options.slotName(), pid, e.getMessage());
         }
     }
 
@@ -157,16 +208,24 @@ public final class Replicator implements Runnable {
         }
     }
 
-    private void handleConnectionFailure(SQLException e) {
+    /** Reports the failure; true when it is the slot being held by another process, which is worth polling. */
+    private boolean handleConnectionFailure(SQLException e) {
         if (SLOT_IN_USE.equals(e.getSQLState())) {
             String message = "Slot " + options.slotName() + " is in use by another process (" + e.getMessage()
                     + "); waiting for it to become free";
             lastError = e;
-            LOG.info(message);
-            return;
+            // a standby instance polls for as long as the active one lives: say so once, not at every poll
+            if (waitingForSlot) {
+                LOG.debug(message);
+            } else {
+                LOG.info(message);
+            }
+            waitingForSlot = true;
+            return true;
         }
         report("Slot " + options.slotName() + ": connection to " + connector.settings() + " lost or refused: "
                 + e.getMessage() + "; reconnecting", e);
+        return false;
     }
 
     /** Records the failure and hands it to the listener (Camel's exception handler), which logs it. */
@@ -210,6 +269,11 @@ public final class Replicator implements Runnable {
     public boolean blockedByFailure() {
         long at = blockedAt;
         return at >= 0 && stats.acknowledgedLsn() <= at;
+    }
+
+    /** The failure of the exchange the stream is blocked at (see {@link #blockedByFailure()}). */
+    public Throwable blockingFailure() {
+        return blockingFailure;
     }
 
     /** How long the replication connection has been down; zero while streaming. */

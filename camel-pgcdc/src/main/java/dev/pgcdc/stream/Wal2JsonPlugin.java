@@ -13,8 +13,9 @@ import dev.pgcdc.ops.Heartbeat;
 import org.postgresql.replication.fluent.logical.ChainedLogicalStreamBuilder;
 
 /**
- * The wal2json plugin (2.x), format-version 2 (one message per change) or 1 (a document per transaction, sent in
- * pieces). Only options every wal2json 2.x knows are used: an unknown option is an error there.
+ * The wal2json plugin (2.4+), format-version 2 (one message per change) or 1 (a document per transaction, sent in
+ * pieces). Only options every wal2json 2.4+ knows are used: an unknown option is an error there ({@code include-pk}
+ * came in 2.4).
  *
  * <p>Table filters made of exact names are pushed down ({@code add-tables}, {@code filter-tables}), so the server
  * does not send what would be dropped; patterns with wildcards are filtered here only (wal2json's own wildcards
@@ -45,6 +46,8 @@ public final class Wal2JsonPlugin implements OutputPlugin {
                 // values are converted by type OID, as pgoutput's are; type names would only cost bandwidth
                 .withSlotOption("include-type-oids", true)
                 .withSlotOption("include-types", false)
+                // the primary key as it was when the change was made: today's catalog may no longer know it
+                .withSlotOption("include-pk", true)
                 .withSlotOption("filter-msg-prefixes", escaped(Heartbeat.MESSAGE_PREFIX));
         if (formatVersion == 2) {
             builder.withSlotOption("include-transaction", true);

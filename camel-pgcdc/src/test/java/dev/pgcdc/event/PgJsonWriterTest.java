@@ -26,6 +26,22 @@ class PgJsonWriterTest {
         assertThat(PgJsonWriter.formatDate(LocalDate.of(10000, 1, 1))).isEqualTo("10000-01-01");
     }
 
+    /** The shortest digits, never a half-way point (1e23), as numeric text; checked against PostgreSQL 15. */
+    @Test
+    void floatsAsPostgresPrintsThem() {
+        assertThat(FloatJson.toJsonb(1e23)).isEqualTo("99999999999999990000000");
+        assertThat(FloatJson.toJsonb(-0.0)).isEqualTo("0");
+        assertThat(FloatJson.toJsonb(0.1 + 0.2)).isEqualTo("0.30000000000000004");
+        assertThat(FloatJson.toJsonb(-1.5e-7)).isEqualTo("-0.00000015");
+        assertThat(FloatJson.toJsonb(123.0)).isEqualTo("123");
+        assertThat(FloatJson.toJsonb(Double.MIN_VALUE)).isEqualTo("0." + "0".repeat(323) + "5"); // Java says 4.9E-324
+        assertThat(FloatJson.toJsonb(Double.MAX_VALUE)).isEqualTo("17976931348623157" + "0".repeat(292));
+        assertThat(FloatJson.toJsonb(1e23f)).isEqualTo("100000000000000000000000");
+        assertThat(FloatJson.toJsonb(-0.0f)).isEqualTo("0");
+        assertThat(FloatJson.toJsonb(Float.MIN_VALUE)).isEqualTo("0." + "0".repeat(44) + "1");
+        assertThat(FloatJson.toJsonb(16777217f)).isEqualTo("16777216");
+    }
+
     @Test
     void timesAsPostgresPrintsThem() {
         assertThat(PgJsonWriter.formatTime(LocalTime.MAX)).isEqualTo("24:00:00");

@@ -71,6 +71,13 @@ class BadConfigurationTest extends CdcTestSupport {
     }
 
     @Test
+    void aReadTimeoutTooShortForTheStatusInterval() {
+        assertFailsClearly(target(pg().host(), pg().port(), "postgres", SUPERUSER_PASSWORD)
+                + "&statusInterval=10000&readTimeout=15000", "readTimeout (15000 ms) must be at least twice"
+                + " statusInterval (10000 ms)", "Raise readTimeout or lower statusInterval");
+    }
+
+    @Test
     void wrongPassword() {
         assertFailsClearly(target(pg().host(), pg().port(), "postgres", WRONG_PASSWORD),
                 "password authentication failed for user \"postgres\"",

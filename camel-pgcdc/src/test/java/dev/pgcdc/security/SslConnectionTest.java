@@ -82,6 +82,24 @@ class SslConnectionTest extends CdcTestSupport {
     }
 
     @Test
+    void anIdleEncryptedReplicationConnectionIsNotTakenForADeadOne() throws Exception {
+        String slot = uniqueSlot("tls_idle");
+        pg().execute("CREATE TABLE " + slot + " (id int PRIMARY KEY)");
+        Received received = new Received();
+        // the server's replies arrive encrypted: the dead-connection check must see them all the same
+        start(route(uri(slot, "tables=" + slot + "&sslMode=verify-full&sslRootCert=" + rootCert + "&readTimeout=1500"),
+                received));
+        awaitStreaming(slot);
+        int pid = slot(slot).activePid();
+        Await.until("the idle replication connection lived for three readTimeouts", Duration.ofSeconds(20),
+                () -> pg().queryForObject("SELECT count(*)::int FROM pg_stat_activity WHERE pid = ?"
+                        + " AND clock_timestamp() - backend_start > interval '4500 ms'", Integer.class, pid) == 1);
+        assertThat(slot(slot).activePid()).isEqualTo(pid);
+        pg().execute("INSERT INTO " + slot + " VALUES (1)");
+        assertThat(received.await(1).get(0).getAfter()).isEqualTo(Map.of("id", 1));
+    }
+
+    @Test
     void verifyFullRefusesACertificateForAnotherHost() throws Exception {
         useServerCertificate("other");
         try (LogCapture logs = new LogCapture()) {

@@ -243,7 +243,13 @@ final class ChangeApplier {
     /** The key columns' values in {@code image} (the change's key for the new row, its before image for the old). */
     private static Row keyOf(ChangeEvent change, Map<String, Object> image, SinkRules.TableRule rule,
                              TargetTable table) {
-        if (change.getKey() == null || change.getKey().isEmpty()) {
+        if (change.getKey() == null) {
+            throw new SinkException(describe(change) + " does not know its key: the key the source table had when"
+                    + " the change was made could not be established (the table was dropped, or its key columns"
+                    + " renamed, before the change was decoded), so upsert and softDelete cannot find its row; use"
+                    + " append mode, or filter such changes out before the sink");
+        }
+        if (change.getKey().isEmpty()) {
             throw new SinkException(describe(change) + " has no key: upsert and softDelete need a primary key"
                     + " (or replica identity) on the source table; use append mode for tables without one");
         }

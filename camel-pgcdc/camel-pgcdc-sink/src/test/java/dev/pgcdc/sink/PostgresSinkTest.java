@@ -137,6 +137,26 @@ class PostgresSinkTest extends SinkTestSupport {
         awaitEqual(table, table);
     }
 
+    /** A backlog decoded after its REPLICA IDENTITY FULL table was dropped: the key is unknown, and the error says so. */
+    @Test
+    void aChangeWhoseKeyCannotBeKnownFailsSayingWhy() throws Exception {
+        String slot = uniqueSlot("unknownkey");
+        String table = slot + "_t";
+        pg().execute("CREATE TABLE " + table + " (id int PRIMARY KEY, v text)",
+                "ALTER TABLE " + table + " REPLICA IDENTITY FULL");
+        target().execute("CREATE TABLE " + table + " (id int PRIMARY KEY, v text)");
+        String tables = "public." + slot + "_*"; // a pattern: the restart must not look for the dropped table
+        FailedChanges first = failingRoute(slot, tables, "");
+        first.context.stop();
+        contexts.remove(first.context);
+        pg().execute("INSERT INTO " + table + " VALUES (1, 'a')", "DROP TABLE " + table);
+
+        FailedChanges failed = failingRoute(slot, tables, "");
+        assertThat(failed.awaitError()).contains("Could not apply change c of public." + table,
+                "does not know its key", "dropped", "append mode");
+        failed.assertNotAcknowledged();
+    }
+
     @Test
     void applyTruncateFalseKeepsTheTargetRowsAcrossASourceTruncate() throws Exception {
         String slot = uniqueSlot("keeptrunc");

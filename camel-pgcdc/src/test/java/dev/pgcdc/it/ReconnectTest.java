@@ -1,0 +1,211 @@
+package dev.pgcdc.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+
+import dev.pgcdc.embedded.junit.Await;
+import dev.pgcdc.event.ChangeEvent;
+import org.apache.camel.CamelContext;
+import org.apache.camel.builder.RouteBuilder;
+import org.apache.camel.health.HealthCheck;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Recovery timing: a connection that silently stops carrying traffic is noticed and replaced, back-off starts again
+ * after healthy sessions, and a standby instance polls a busy slot at a steady interval. Timings are read from what
+ * the server and a TCP proxy observe (connection start times), never from sleeps.
+ */
+class ReconnectTest extends DefaultClusterTest {
+
+    private static final long READ_TIMEOUT_MILLIS = 3000;
+    private static final long GRACE_MILLIS = 500;
+
+    @Test
+    void aBlackHoledConnectionIsNoticedReportedDownAndReplacedWithoutLosingChanges() throws Exception {
+        String slot = uniqueSlot("partition");
+        String table = slot + "_t";
+        pg().execute("CREATE TABLE " + table + " (id int PRIMARY KEY)");
+        try (TcpProxy proxy = new TcpProxy(pg().host(), pg().port(), Duration.ofMinutes(3))) {
+            Received received = new Received();
+            CamelContext context = start(routeTo(viaProxy(uri(slot, "tables=" + table + "&readTimeout="
+                    + READ_TIMEOUT_MILLIS + "&healthGracePeriod=" + GRACE_MILLIS), proxy), received));
+            awaitStreaming(slot);
+            insertRange(table, 1, 10);
+            received.await(10);
+            awaitHealth(context, HealthCheck.State.UP);
+
+            int partitionedPid = slot(slot).activePid();
+            long partitionedAt = System.nanoTime();
+            proxy.blackHole(true);
+            insertRange(table, 11, 20);
+            awaitHealth(context, HealthCheck.State.DOWN);
+            Duration noticedAfter = Duration.ofNanos(System.nanoTime() - partitionedAt);
+            // readTimeout plus the health grace period, plus slack for a loaded machine
+            assertThat(noticedAfter).isLessThan(Duration.ofMillis(READ_TIMEOUT_MILLIS + GRACE_MILLIS + 5000));
+
+            proxy.blackHole(false);
+            received.awaitMatching("rows 1-20, those written during the partition included",
+                    l -> ids(l).containsAll(range(1, 20)));
+            awaitHealth(context, HealthCheck.State.UP);
+            // a new connection (possibly one opened during the partition, whose login resumed when it healed)
+            assertThat(proxy.acceptedNanos()).anyMatch(accepted -> accepted > partitionedAt);
+            assertThat(slot(slot).activePid()).isNotEqualTo(partitionedPid);
+            insertRange(table, 21, 25);
+            received.awaitMatching("rows 21-25 on the new connection", l -> ids(l).containsAll(range(21, 25)));
+        }
+    }
+
+    @Test
+    void connectionsCutOffForGoodAreReplacedAndNoMonitorQueryHangs() throws Exception {
+        String slot = uniqueSlot("cutoff");
+        String table = slot + "_t";
+        pg().execute("CREATE TABLE " + table + " (id int PRIMARY KEY)");
+        try (TcpProxy proxy = new TcpProxy(pg().host(), pg().port(), Duration.ofMinutes(3))) {
+            Received received = new Received();
+            start(routeTo(viaProxy(uri(slot, "tables=" + table + "&readTimeout=" + READ_TIMEOUT_MILLIS
+                    + "&slotMonitorInterval=200"), proxy), received));
+            awaitStreaming(slot);
+            insertRange(table, 1, 5);
+            received.await(5);
+            Await.until("the slot monitor connected through the proxy", Duration.ofSeconds(30),
+                    () -> slotMonitorsVia(proxy.upstreamPorts()) > 0);
+            int pid = slot(slot).activePid();
+            Set<Integer> cutOff = proxy.upstreamPorts();
+
+            proxy.cutOffOpenConnections();
+            insertRange(table, 6, 10);
+            received.awaitMatching("rows 6-10 over a new connection", l -> ids(l).containsAll(range(6, 10)));
+            assertThat(slot(slot).activePid()).isNotEqualTo(pid);
+            // the monitor's query on its cut-off connection timed out, and the next round opened a new connection
+            Await.until("a new slot monitor connection", Duration.ofSeconds(30), () -> {
+                Set<Integer> fresh = new HashSet<>(proxy.upstreamPorts());
+                fresh.removeAll(cutOff);
+                return slotMonitorsVia(fresh) > 0;
+            });
+        }
+    }
+
+    @Test
+    void reconnectDelaysStartAgainAfterEachHealthySession() throws Exception {
+        String slot = uniqueSlot("backoff");
+        String table = slot + "_t";
+        pg().execute("CREATE TABLE " + table + " (id int PRIMARY KEY)");
+        Received received = new Received();
+        // reconnectDelay=200 ms: a session is healthy after 2 s; without the reset the delays would grow 0.2, 0.4,
+        // 0.8, 1.6, 3.2 s
+        start(routeTo(withMaxDelay(uri(slot, "tables=" + table), 20000), received));
+        awaitStreaming(slot);
+        List<Double> delays = new ArrayList<>();
+        for (int round = 1; round <= 5; round++) {
+            int row = round;
+            insertRange(table, row, row);
+            int pid = slot(slot).activePid();
+            received.awaitMatching("row " + row, l -> ids(l).contains(row));
+            Await.until("session " + round + " streamed for longer than the healthy bound", Duration.ofSeconds(30),
+                    () -> pg().queryForObject("SELECT clock_timestamp() - backend_start > interval '2500 ms'"
+                            + " FROM pg_stat_activity WHERE pid = ?", Boolean.class, pid));
+            assertThat(pg().queryForObject("SELECT pg_terminate_backend(?, 10000)", Boolean.class, pid)).isTrue();
+            double terminatedAt = pg().queryForObject("SELECT extract(epoch FROM clock_timestamp())::float8",
+                    Double.class);
+            Await.until("the consumer reconnected after termination " + round, Duration.ofSeconds(30),
+                    () -> slot(slot).active() && slot(slot).activePid() != pid);
+            double startedAt = pg().queryForObject("SELECT extract(epoch FROM backend_start)::float8"
+                    + " FROM pg_stat_activity WHERE pid = ?", Double.class, slot(slot).activePid());
+            delays.add(startedAt - terminatedAt);
+        }
+        // each reconnect waits the initial 200 ms again; 1.2 s leaves room for a slow connect on a busy machine
+        assertThat(delays).as("seconds from each termination to the next replication connection")
+                .allMatch(delay -> delay < 1.2);
+        received.awaitMatching("rows 1-5", l -> ids(l).containsAll(range(1, 5)));
+    }
+
+    @Test
+    void aStandbyInstancePollsTheBusySlotAtTheSteadyDelayAndTakesOverQuickly() throws Exception {
+        String slot = uniqueSlot("standby");
+        String table = slot + "_t";
+        pg().execute("CREATE TABLE " + table + " (id int PRIMARY KEY)");
+        Received first = new Received();
+        Received second = new Received();
+        CamelContext active = start(routeTo(uri(slot, "tables=" + table), first));
+        awaitStreaming(slot);
+        int activePid = slot(slot).activePid();
+        try (TcpProxy proxy = new TcpProxy(pg().host(), pg().port(), Duration.ofMinutes(3))) {
+            // the standby goes through the proxy, which counts its connection attempts
+            start(routeTo(withMaxDelay(viaProxy(uri(slot, "tables=" + table), proxy), 20000), second));
+            long since = System.nanoTime();
+            List<Long> polls = Await.until("the standby polled the busy slot for 6 s", Duration.ofSeconds(30),
+                    proxy::acceptedNanos, l -> !l.isEmpty() && l.get(l.size() - 1) - since > 6_000_000_000L);
+            long longestGap = 0;
+            for (int i = 1; i < polls.size(); i++) {
+                longestGap = Math.max(longestGap, polls.get(i) - polls.get(i - 1));
+            }
+            // polled every reconnectDelay (200 ms) plus a connect; exponential back-off would have reached 3.2 s
+            assertThat(Duration.ofNanos(longestGap)).isLessThan(Duration.ofMillis(1000));
+
+            insertRange(table, 1, 10);
+            first.await(10);
+            active.stop();
+            contexts.remove(active);
+            long stoppedAt = System.nanoTime();
+            Await.until("the standby took the slot over", Duration.ofSeconds(30),
+                    () -> slot(slot).active() && slot(slot).activePid() != activePid);
+            assertThat(Duration.ofNanos(System.nanoTime() - stoppedAt)).isLessThan(Duration.ofSeconds(3));
+            insertRange(table, 11, 20);
+            second.awaitMatching("rows 11-20 on the standby", l -> ids(l).containsAll(range(11, 20)));
+        }
+    }
+
+    /** How many slot monitor sessions the server has from these client ports. */
+    private int slotMonitorsVia(Set<Integer> ports) {
+        if (ports.isEmpty()) {
+            return 0;
+        }
+        return pg().queryForObject("SELECT count(*)::int FROM pg_stat_activity WHERE application_name ="
+                + " 'pgcdc slot monitor' AND client_port IN (" + ports.stream().map(String::valueOf)
+                .collect(Collectors.joining(", ")) + ")", Integer.class);
+    }
+
+    private void awaitHealth(CamelContext context, HealthCheck.State state) {
+        Await.until("consumer health " + state, Duration.ofSeconds(30), () -> OperationsTest.consumerHealth(context),
+                r -> r.isPresent() && r.get().getState() == state);
+    }
+
+    private String viaProxy(String uri, TcpProxy proxy) {
+        String direct = "&port=" + pg().port() + "&";
+        assertThat(uri).contains(direct);
+        return uri.replace(direct, "&port=" + proxy.port() + "&");
+    }
+
+    private static String withMaxDelay(String uri, long millis) {
+        assertThat(uri).contains("&reconnectMaxDelay=1000&");
+        return uri.replace("&reconnectMaxDelay=1000&", "&reconnectMaxDelay=" + millis + "&");
+    }
+
+    private static RouteBuilder routeTo(String uri, Received received) {
+        return new RouteBuilder() {
+            @Override
+            public void configure() {
+                from(uri).process(e -> received.add(e.getIn().getBody(ChangeEvent.class)));
+            }
+        };
+    }
+
+    private void insertRange(String table, int from, int to) {
+        pg().execute("INSERT INTO " + table + " SELECT g FROM generate_series(" + from + ", " + to + ") g");
+    }
+
+    private static Set<Object> range(int from, int to) {
+        return IntStream.rangeClosed(from, to).boxed().collect(Collectors.toSet());
+    }
+
+    private static Set<Object> ids(List<ChangeEvent> events) {
+        return events.stream().map(e -> e.getAfter().get("id")).collect(Collectors.toSet());
+    }
+}
