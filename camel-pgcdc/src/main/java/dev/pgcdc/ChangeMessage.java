@@ -5,6 +5,7 @@ import java.util.Map;
 import dev.pgcdc.event.ChangeEvent;
 import dev.pgcdc.event.ChangeRecord;
 import dev.pgcdc.event.LogicalMessage;
+import dev.pgcdc.outbox.OutboxEvent;
 import dev.pgcdc.stream.Delivery;
 import org.apache.camel.Exchange;
 import org.apache.camel.support.DefaultMessage;
@@ -19,15 +20,18 @@ final class ChangeMessage extends DefaultMessage {
 
     private final ChangeRecord record;
     private final Delivery delivery;
+    private final OutboxEvent outbox;
 
     /**
-     * @param body     the change itself, or its Debezium envelope
+     * @param body     the change itself, its Debezium envelope, or the outbox event's payload
      * @param delivery where the change stands in its transaction
+     * @param outbox   the outbox event the change is, or null
      */
-    ChangeMessage(Exchange exchange, Object body, ChangeRecord record, Delivery delivery) {
+    ChangeMessage(Exchange exchange, Object body, ChangeRecord record, Delivery delivery, OutboxEvent outbox) {
         super(exchange);
         this.record = record;
         this.delivery = delivery;
+        this.outbox = outbox;
         setBody(body);
     }
 
@@ -66,6 +70,14 @@ final class ChangeMessage extends DefaultMessage {
             }
         } else {
             headers.put(PgCdcConstants.MESSAGE_PREFIX, ((LogicalMessage) record).getPrefix());
+        }
+        if (outbox != null) {
+            headers.put(PgCdcConstants.OUTBOX_EVENT_ID, outbox.id());
+            headers.put(PgCdcConstants.OUTBOX_AGGREGATE_TYPE, outbox.aggregateType());
+            headers.put(PgCdcConstants.OUTBOX_AGGREGATE_ID, outbox.aggregateId());
+            if (outbox.type() != null) {
+                headers.put(PgCdcConstants.OUTBOX_EVENT_TYPE, outbox.type());
+            }
         }
     }
 }

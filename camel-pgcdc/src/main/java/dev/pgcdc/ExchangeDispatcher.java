@@ -8,6 +8,8 @@ import java.util.concurrent.TimeUnit;
 import dev.pgcdc.decode.DecodeException;
 import dev.pgcdc.event.ChangeRecord;
 import dev.pgcdc.event.DebeziumEnvelope;
+import dev.pgcdc.outbox.Outbox;
+import dev.pgcdc.outbox.OutboxException;
 import dev.pgcdc.stream.AckListener;
 import dev.pgcdc.stream.ChangeSink;
 import dev.pgcdc.stream.Delivery;
@@ -29,6 +31,8 @@ final class ExchangeDispatcher implements ChangeSink, Runnable {
 
     private final PgCdcConsumer consumer;
     private final PgCdcConfiguration configuration;
+    /** The transactional outbox, or null. */
+    private final Outbox outbox;
     private final BlockingQueue<Pending> queue = new LinkedBlockingQueue<>();
     private final ArrayDeque<Pending> batch = new ArrayDeque<>(BATCH);
     private final Object lock = new Object();
@@ -43,6 +47,7 @@ final class ExchangeDispatcher implements ChangeSink, Runnable {
     ExchangeDispatcher(PgCdcConsumer consumer, PgCdcConfiguration configuration) {
         this.consumer = consumer;
         this.configuration = configuration;
+        this.outbox = configuration.outbox(configuration.decodingOptions());
     }
 
     @Override
@@ -136,24 +141,53 @@ final class ExchangeDispatcher implements ChangeSink, Runnable {
     }
 
     private void dispatch(Pending pending) {
+        Outbox.Outcome outcome = Outbox.Outcome.PASS;
+        RuntimeException outboxFailure = null;
+        if (outbox != null && pending.record != null) {
+            try {
+                outcome = outbox.route(pending.record);
+            } catch (OutboxException e) {
+                outboxFailure = e;
+            }
+            if (outcome.ignored()) {
+                pending.onComplete(null);
+                return;
+            }
+        }
         Exchange exchange = consumer.createExchange(false);
         // A completion hook rather than the process callback: it travels with the exchange through seda and other
         // hand-overs, so the change is acknowledged only when the route has really finished with it.
         exchange.getExchangeExtension().addOnCompletion(pending);
         if (pending.undecodable != null) {
-            // as a consumer's bridged error: the route's error handler takes the exchange without running the route
-            exchange.getIn().setBody(pending.undecodable.getMessage());
-            exchange.getIn().setHeader(PgCdcConstants.LSN, pending.undecodable.getLsn().toString());
-            exchange.setException(pending.undecodable);
-            exchange.setProperty(ExchangePropertyKey.ERRORHANDLER_BRIDGE, true);
-            consumer.getAsyncProcessor().process(exchange, doneSync -> { });
+            failBridged(exchange, pending.undecodable, pending.undecodable.getLsn().toString());
             return;
         }
         ChangeRecord record = pending.record;
-        Object body = configuration.getOutputFormat() == OutputFormat.DEBEZIUM
-                ? DebeziumEnvelope.of(record, configuration.getSlotName(), configuration.getDatabase())
-                : record;
-        exchange.setIn(new ChangeMessage(exchange, body, record, pending.delivery));
+        if (outboxFailure != null) {
+            failBridged(exchange, outboxFailure, record.getLsn().toString());
+            return;
+        }
+        Object body;
+        if (outcome.event() != null) {
+            body = outcome.event().payload();
+        } else if (configuration.getOutputFormat() == OutputFormat.DEBEZIUM) {
+            body = DebeziumEnvelope.of(record, configuration.getSlotName(), configuration.getDatabase());
+        } else {
+            body = record;
+        }
+        exchange.setIn(new ChangeMessage(exchange, body, record, pending.delivery, outcome.event()));
+        consumer.getAsyncProcessor().process(exchange, doneSync -> { });
+    }
+
+    /**
+     * A change that cannot be delivered, as a consumer's bridged error: the route's error handler takes the exchange
+     * without running the route (a dead-letter channel completes it and the stream moves on).
+     */
+    private void failBridged(Exchange exchange, Exception failure, String lsn) {
+        exchange.getIn().setBody(failure.getMessage());
+        exchange.getIn().setHeader(PgCdcConstants.LSN, lsn);
+        exchange.setException(failure);
+        exchange.setProperty(ExchangePropertyKey.ERRORHANDLER_BRIDGE, true);
         consumer.getAsyncProcessor().process(exchange, doneSync -> { });
     }
 

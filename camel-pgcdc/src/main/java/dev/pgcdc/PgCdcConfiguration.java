@@ -11,7 +11,10 @@ import dev.pgcdc.connect.SshSettings;
 import dev.pgcdc.connect.SslMode;
 import dev.pgcdc.connect.SslSettings;
 import dev.pgcdc.filter.ColumnExclusions;
+import dev.pgcdc.filter.NamePattern;
 import dev.pgcdc.filter.TableFilter;
+import dev.pgcdc.outbox.Outbox;
+import dev.pgcdc.outbox.OutboxFields;
 import dev.pgcdc.setup.SetupMode;
 import dev.pgcdc.setup.TableName;
 import dev.pgcdc.snapshot.SnapshotMode;
@@ -133,6 +136,31 @@ public class PgCdcConfiguration implements Cloneable {
               description = "Deliver logical decoding messages (pg_logical_emit_message, PostgreSQL 14+) as exchanges"
                             + " with operation m and a LogicalMessage body.")
     private boolean emitMessages;
+    @UriParam(label = "consumer,outbox", description = "Transactional outbox tables, comma-separated names or glob"
+            + " patterns as in tables: an insert into one becomes an outbox event (body: the payload column; headers:"
+            + " event id, aggregate type, aggregate id, event type) instead of a row change; deletes, updates,"
+            + " truncates and snapshot reads of these tables are ignored (and acknowledged).")
+    private String outboxTables;
+    @UriParam(label = "consumer,outbox", description = "Logical decoding messages with this prefix (written with"
+            + " pg_logical_emit_message(true, prefix, content), PostgreSQL 14+) become outbox events too: the content is"
+            + " a JSON object with the outbox column names as fields; without an id field the event id is the"
+            + " change id.")
+    private String outboxMessagePrefix;
+    @UriParam(label = "consumer,outbox", defaultValue = "id", description = "The outbox column (and message field)"
+            + " holding the event id.")
+    private String outboxIdColumn = OutboxFields.DEBEZIUM.id();
+    @UriParam(label = "consumer,outbox", defaultValue = "aggregatetype", description = "The outbox column (and"
+            + " message field) holding the aggregate type.")
+    private String outboxAggregateTypeColumn = OutboxFields.DEBEZIUM.aggregateType();
+    @UriParam(label = "consumer,outbox", defaultValue = "aggregateid", description = "The outbox column (and message"
+            + " field) holding the aggregate id.")
+    private String outboxAggregateIdColumn = OutboxFields.DEBEZIUM.aggregateId();
+    @UriParam(label = "consumer,outbox", defaultValue = "type", description = "The outbox column (and message field)"
+            + " holding the event type.")
+    private String outboxTypeColumn = OutboxFields.DEBEZIUM.type();
+    @UriParam(label = "consumer,outbox", defaultValue = "payload", description = "The outbox column (and message"
+            + " field) holding the payload: json/jsonb and text arrive as a String, bytea as byte[].")
+    private String outboxPayloadColumn = OutboxFields.DEBEZIUM.payload();
     @UriParam(label = "consumer", defaultValue = "native", enums = "native,debezium",
               description = "The body: native (the ChangeEvent) or debezium (a DebeziumEnvelope with Debezium's"
                             + " before/after/source/op/ts_ms shape, for routes written for camel-debezium-postgres).")
@@ -237,8 +265,34 @@ public class PgCdcConfiguration implements Cloneable {
         TableFilter tableFilter = TableFilter.of(tables, excludeTables)
                 .excluding(TableName.parse(signalTable)).excluding(TableName.parse(snapshotStateTable));
         TableName heartbeat = heartbeatTableName();
-        return new DecodingOptions(binary, rawText, emitMessages,
+        // outbox messages are asked for like any message; the outbox ignores the others unless emitMessages is set
+        return new DecodingOptions(binary, rawText, emitMessages || hasText(outboxMessagePrefix),
                 heartbeat == null ? tableFilter : tableFilter.excluding(heartbeat), ColumnExclusions.of(excludeColumns));
+    }
+
+    /**
+     * The transactional outbox, or null without outbox tables and prefix; fails on an outbox table that the table
+     * options leave out (its rows would never arrive).
+     */
+    public Outbox outbox(DecodingOptions decoding) {
+        if (!hasText(outboxTables) && !hasText(outboxMessagePrefix)) {
+            return null;
+        }
+        List<NamePattern> outbox = NamePattern.parseList(outboxTables, 2);
+        for (NamePattern pattern : outbox) {
+            if (pattern.isExact() && !decoding.tables().includes(pattern.table().schema(), pattern.table().name())) {
+                throw new IllegalArgumentException("outboxTables names " + pattern.table().quoted() + ", which the"
+                        + " options tables and excludeTables leave out, so none of its events would arrive: add "
+                        + pattern.table().quoted() + " to tables");
+            }
+        }
+        return new Outbox(outbox, hasText(outboxMessagePrefix) ? outboxMessagePrefix : null,
+                new OutboxFields(outboxIdColumn, outboxAggregateTypeColumn, outboxAggregateIdColumn, outboxTypeColumn,
+                        outboxPayloadColumn), emitMessages);
+    }
+
+    private static boolean hasText(String value) {
+        return value != null && !value.isBlank();
     }
 
     public PgCdcConfiguration copy() {
@@ -732,5 +786,61 @@ public class PgCdcConfiguration implements Cloneable {
 
     public void setSnapshotStateRepository(StateRepository<String, String> snapshotStateRepository) {
         this.snapshotStateRepository = snapshotStateRepository;
+    }
+
+    public String getOutboxTables() {
+        return outboxTables;
+    }
+
+    public void setOutboxTables(String outboxTables) {
+        this.outboxTables = outboxTables;
+    }
+
+    public String getOutboxMessagePrefix() {
+        return outboxMessagePrefix;
+    }
+
+    public void setOutboxMessagePrefix(String outboxMessagePrefix) {
+        this.outboxMessagePrefix = outboxMessagePrefix;
+    }
+
+    public String getOutboxIdColumn() {
+        return outboxIdColumn;
+    }
+
+    public void setOutboxIdColumn(String outboxIdColumn) {
+        this.outboxIdColumn = outboxIdColumn;
+    }
+
+    public String getOutboxAggregateTypeColumn() {
+        return outboxAggregateTypeColumn;
+    }
+
+    public void setOutboxAggregateTypeColumn(String outboxAggregateTypeColumn) {
+        this.outboxAggregateTypeColumn = outboxAggregateTypeColumn;
+    }
+
+    public String getOutboxAggregateIdColumn() {
+        return outboxAggregateIdColumn;
+    }
+
+    public void setOutboxAggregateIdColumn(String outboxAggregateIdColumn) {
+        this.outboxAggregateIdColumn = outboxAggregateIdColumn;
+    }
+
+    public String getOutboxTypeColumn() {
+        return outboxTypeColumn;
+    }
+
+    public void setOutboxTypeColumn(String outboxTypeColumn) {
+        this.outboxTypeColumn = outboxTypeColumn;
+    }
+
+    public String getOutboxPayloadColumn() {
+        return outboxPayloadColumn;
+    }
+
+    public void setOutboxPayloadColumn(String outboxPayloadColumn) {
+        this.outboxPayloadColumn = outboxPayloadColumn;
     }
 }

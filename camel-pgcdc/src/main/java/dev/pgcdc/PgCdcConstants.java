@@ -5,7 +5,7 @@ import org.apache.camel.spi.Metadata;
 /**
  * Headers set on change exchanges (the body is the {@link dev.pgcdc.event.ChangeEvent} itself, a
  * {@link dev.pgcdc.event.LogicalMessage}, or with {@code outputFormat=debezium} a
- * {@link dev.pgcdc.event.DebeziumEnvelope}). Messages have no schema, table, key or snapshot header, and a
+ * {@link dev.pgcdc.event.DebeziumEnvelope}; for an outbox event the payload, with the outbox headers). Messages have no schema, table, key or snapshot header, and a
  * non-transactional message no transaction headers.
  */
 public final class PgCdcConstants {
@@ -47,6 +47,19 @@ public final class PgCdcConstants {
                             + " restart, so the key to drop duplicates on (the LSN alone is not unique: a COPY gives"
                             + " many rows the same LSN).", javaType = "String")
     public static final String ID = "CamelPgCdcId";
+
+    @Metadata(description = "Outbox events (options outboxTables, outboxMessagePrefix): the event id, from the outbox"
+                            + " row's id column or the message's id field (else the change id); the same on every"
+                            + " redelivery.", javaType = "String")
+    public static final String OUTBOX_EVENT_ID = "CamelPgCdcOutboxEventId";
+    @Metadata(description = "Outbox events: the aggregate type (e.g. order), to route by.", javaType = "String")
+    public static final String OUTBOX_AGGREGATE_TYPE = "CamelPgCdcOutboxAggregateType";
+    @Metadata(description = "Outbox events: the aggregate id, e.g. as the Kafka record key so one aggregate's events"
+                            + " stay in order.", javaType = "String")
+    public static final String OUTBOX_AGGREGATE_ID = "CamelPgCdcOutboxAggregateId";
+    @Metadata(description = "Outbox events: the event type; absent when the row or message has none.",
+              javaType = "String")
+    public static final String OUTBOX_EVENT_TYPE = "CamelPgCdcOutboxEventType";
 
     private PgCdcConstants() {
     }

@@ -56,7 +56,8 @@ public class PgCdcEndpoint extends DefaultEndpoint {
         if (configuration.getMaxInflight() < 1) {
             throw new IllegalArgumentException("maxInflight must be at least 1, was " + configuration.getMaxInflight());
         }
-        configuration.decodingOptions(); // option values and combinations: fail at route start, not on connect
+        // option values and combinations: fail at route start, not on connect
+        configuration.outbox(configuration.decodingOptions());
 
     }
 
