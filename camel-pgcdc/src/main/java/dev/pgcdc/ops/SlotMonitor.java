@@ -24,7 +24,8 @@ public final class SlotMonitor {
                 + " COALESCE((" + current + " - restart_lsn)::bigint, -1),"
                 + (version >= 13 ? " wal_status, safe_wal_size," : " NULL::text, NULL::bigint,")
                 + (version >= 17 ? " invalidation_reason," : " NULL::text,")
-                + (version >= 13 ? " current_setting('max_slot_wal_keep_size') <> '-1'" : " false")
+                + (version >= 13 ? " current_setting('max_slot_wal_keep_size') <> '-1'," : " false,")
+                + " " + current + "::text"
                 + " FROM pg_catalog.pg_replication_slots WHERE slot_name = ?";
         try (PreparedStatement ps = connection.prepareStatement(sql)) {
             ps.setString(1, slotName);
@@ -35,7 +36,7 @@ public final class SlotMonitor {
                 Number safe = (Number) rs.getObject(6);
                 return new SlotStatus(slotName, rs.getBoolean(1), (Integer) rs.getObject(2), rs.getLong(3),
                         rs.getLong(4), rs.getString(5), safe == null ? null : safe.longValue(), rs.getString(7),
-                        rs.getBoolean(8));
+                        rs.getBoolean(8), rs.getString(9));
             }
         }
     }

@@ -11,9 +11,12 @@ package dev.pgcdc.ops;
  *                           unlimited or unknown
  * @param invalidationReason why the slot was invalidated (PostgreSQL 17+), null if valid or unknown
  * @param walKeepLimited     whether {@code max_slot_wal_keep_size} bounds the retained WAL
+ * @param serverLsn          the server's current WAL position ({@code pg_current_wal_lsn()}) at the reading; null
+ *                           on a standby
  */
 public record SlotStatus(String slotName, boolean active, Integer activePid, long lagBytes, long retainedBytes,
-                         String walStatus, Long safeWalSize, String invalidationReason, boolean walKeepLimited) {
+                         String walStatus, Long safeWalSize, String invalidationReason, boolean walKeepLimited,
+                         String serverLsn) {
 
     /** The server removed WAL the slot still needed: it can never be resumed. */
     public boolean lost() {

@@ -1,6 +1,7 @@
 package dev.pgcdc.ops;
 
 import java.sql.SQLException;
+import java.time.Instant;
 import java.util.function.Consumer;
 
 import dev.pgcdc.connect.LazyConnection;
@@ -21,6 +22,7 @@ public final class SlotWatch implements Runnable, AutoCloseable {
     private final long lagWarnBytes;
     private final Consumer<SlotStatus> onLost;
     private volatile SlotStatus latest;
+    private volatile Instant latestAt;
     private boolean lostReported;
     private boolean lagWarned;
 
@@ -36,6 +38,7 @@ public final class SlotWatch implements Runnable, AutoCloseable {
         try {
             SlotStatus status = monitor.read(connection.get());
             latest = status;
+            latestAt = Instant.now();
             if (status == null) {
                 return;
             }
@@ -66,6 +69,11 @@ public final class SlotWatch implements Runnable, AutoCloseable {
     /** The latest reading, or null before the first one (or if the slot does not exist). */
     public SlotStatus latest() {
         return latest;
+    }
+
+    /** When {@link #latest()} was read, or null before the first reading. */
+    public Instant latestAt() {
+        return latestAt;
     }
 
     @Override

@@ -10,7 +10,7 @@ import java.util.List;
 
 import dev.pgcdc.connect.PgConnector;
 import dev.pgcdc.decode.ColumnFilter;
-import dev.pgcdc.decode.TypeRegistry;
+import dev.pgcdc.decode.value.TypeRegistry;
 import dev.pgcdc.filter.NamePattern;
 import dev.pgcdc.filter.TableFilter;
 import dev.pgcdc.setup.ReplicaIdentity;
