@@ -16,6 +16,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
+import java.util.function.IntFunction;
 import java.util.function.Predicate;
 import java.util.stream.Collectors;
 
@@ -143,14 +144,60 @@ class KafkaIntegrationsTest {
         pg.execute("CREATE TABLE kafka_kill (id int PRIMARY KEY)");
         kafka.createTopics("pgcdc.public.kafka_kill");
         int rows = 4_000;
-        String slot = "kafka_kill";
-        Process child = startRunner(pg, slot, "kafka_kill");
+        killMidStreamAndRestart(pg, "kafka_kill", "kafka.yaml", rows,
+                id -> List.of("INSERT INTO kafka_kill VALUES (" + id + ")"), "pgcdc.tables=public.kafka_kill");
+
+        List<Received> records = consume("pgcdc.public.kafka_kill", distinctAtLeast("pgcdc_id", rows));
+        Map<String, List<Received>> byChangeId = records.stream().collect(Collectors.groupingBy(r -> r.headers().get("pgcdc_id")));
+        Set<Integer> ids = records.stream().map(r -> r.json().get("after").get("id").asInt()).collect(Collectors.toSet());
+        assertThat(ids).hasSize(rows);
+        assertThat(byChangeId).hasSize(rows);
+        // a duplicate is the same change again, recognisable by its id
+        assertThat(byChangeId.values()).allSatisfy(same -> assertThat(same.stream().map(Received::value).distinct()).hasSize(1));
+        System.out.printf("kafka.yaml, kill -9 mid-stream: %d changes, %d records, %d duplicates%n", rows, records.size(),
+                records.size() - rows);
+    }
+
+    @Test
+    void afterAKillAndARestartEveryOutboxEventIsInTheTopicUnderItsEventId() throws Exception {
+        PostgresServer pg = PG.server();
+        pg.execute("CREATE TABLE kill_orders (id int PRIMARY KEY)",
+                "CREATE TABLE kill_outbox (id uuid PRIMARY KEY, aggregatetype text NOT NULL, aggregateid text NOT NULL,"
+                        + " type text, payload jsonb)");
+        kafka.createTopics("outbox.kill_order");
+        int events = 2_000;
+        killMidStreamAndRestart(pg, "outbox_kill", "outbox-kafka.yaml", events, id -> List.of(
+                        "INSERT INTO kill_orders VALUES (" + id + ")",
+                        "INSERT INTO kill_outbox VALUES (gen_random_uuid(), 'kill_order', '" + id + "', 'created',"
+                                + " '{\"order\": " + id + "}')",
+                        "DELETE FROM kill_outbox"),
+                "pgcdc.tables=public.kill_orders,public.kill_outbox",
+                "camel.component.pgcdc.outboxTables=public.kill_outbox");
+
+        List<Received> records = consume("outbox.kill_order", distinctAtLeast("id", events));
+        Map<String, List<Received>> byEventId = records.stream().collect(Collectors.groupingBy(r -> r.headers().get("id")));
+        assertThat(byEventId).hasSize(events);
+        assertThat(records.stream().map(Received::key).distinct()).hasSize(events);
+        // a redelivered event carries the id it had: the same record again
+        assertThat(byEventId.values()).allSatisfy(same -> assertThat(same.stream()
+                .map(r -> r.key() + " " + r.value()).distinct()).hasSize(1));
+        System.out.printf("outbox-kafka.yaml, kill -9 mid-stream: %d events, %d records, %d duplicates%n", events,
+                records.size(), records.size() - events);
+    }
+
+    /**
+     * Runs the integration in a JVM of its own while {@code count} transactions commit, kills it with SIGKILL once
+     * some are acknowledged (but not all), restarts it and waits until the slot is confirmed past the last one.
+     */
+    private void killMidStreamAndRestart(PostgresServer pg, String slot, String integration, int count,
+                                         IntFunction<List<String>> transaction, String... properties) throws Exception {
+        Process child = startRunner(pg, slot, integration, properties);
         Thread writer = null;
         try {
             Await.until("slot " + slot + " streaming", DEADLINE, () -> pg.replicationSlots().stream()
                     .anyMatch(s -> s.slotName().equals(slot) && s.active()));
             long start = currentWalLsn(pg);
-            writer = new Thread(() -> insertOneByOne(pg, rows), "writer");
+            writer = new Thread(() -> commitEach(pg, count, transaction), "writer");
             writer.start();
             Await.until("some changes acknowledged", DEADLINE, () -> slot(pg, slot).confirmedFlushLsnValue() > start);
         } finally {
@@ -160,7 +207,7 @@ class KafkaIntegrationsTest {
         long end = currentWalLsn(pg);
         assertThat(slot(pg, slot).confirmedFlushLsnValue()).as("killed before everything was acknowledged").isLessThan(end);
 
-        Process restarted = startRunner(pg, slot, "kafka_kill");
+        Process restarted = startRunner(pg, slot, integration, properties);
         try {
             Await.until("slot " + slot + " confirmed past the last change", Duration.ofSeconds(120),
                     () -> slot(pg, slot).confirmedFlushLsnValue() >= end);
@@ -168,37 +215,37 @@ class KafkaIntegrationsTest {
             restarted.destroy();
             restarted.waitFor(30, TimeUnit.SECONDS);
         }
-        List<Received> records = consume("pgcdc.public.kafka_kill",
-                list -> list.stream().map(r -> r.headers().get("pgcdc_id")).distinct().count() >= rows);
-        Map<String, List<Received>> byChangeId = records.stream().collect(Collectors.groupingBy(r -> r.headers().get("pgcdc_id")));
-        Set<Integer> ids = records.stream().map(r -> r.json().get("after").get("id").asInt()).collect(Collectors.toSet());
-        assertThat(ids).hasSize(rows);
-        assertThat(byChangeId).hasSize(rows);
-        // a duplicate is the same change again, recognisable by its id
-        assertThat(byChangeId.values()).allSatisfy(same -> assertThat(same.stream().map(Received::value).distinct()).hasSize(1));
-        System.out.printf("kill -9 mid-stream: %d changes, %d records, %d duplicates%n", rows, records.size(),
-                records.size() - rows);
     }
 
-    private Process startRunner(PostgresServer pg, String slot, String table) throws Exception {
+    private Process startRunner(PostgresServer pg, String slot, String integration, String... properties)
+            throws Exception {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx256m", "-cp", System.getProperty("java.class.path"), PgCdcRunner.class.getName(),
-                RunningRoutes.integration("kafka.yaml").toString(), "pgcdc.host=" + pg.host(), "pgcdc.port=" + pg.port(),
+                RunningRoutes.integration(integration).toString(), "pgcdc.host=" + pg.host(), "pgcdc.port=" + pg.port(),
                 "pgcdc.user=" + pg.superuser(), "pgcdc.password=" + pg.superuserPassword(), "pgcdc.slot=" + slot,
-                "pgcdc.tables=public." + table, "camel.component.pgcdc.snapshotMode=never",
-                "kafka.brokers=" + kafka.bootstrapServers()));
-        File log = DIR.resolve("runner-" + System.nanoTime() + ".log").toFile();
+                "camel.component.pgcdc.snapshotMode=never", "kafka.brokers=" + kafka.bootstrapServers()));
+        command.addAll(List.of(properties));
+        File log = DIR.resolve("runner-" + slot + "-" + System.nanoTime() + ".log").toFile();
         return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log).start();
     }
 
-    private static void insertOneByOne(PostgresServer pg, int rows) {
+    /** Commits transactions 1 to {@code count}, each of the given statements. */
+    private static void commitEach(PostgresServer pg, int count, IntFunction<List<String>> transaction) {
         try (Connection connection = pg.connect(); Statement sql = connection.createStatement()) {
-            for (int id = 1; id <= rows; id++) {
-                sql.execute("INSERT INTO kafka_kill VALUES (" + id + ")");
+            connection.setAutoCommit(false);
+            for (int i = 1; i <= count; i++) {
+                for (String statement : transaction.apply(i)) {
+                    sql.execute(statement);
+                }
+                connection.commit();
             }
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    private static Predicate<List<Received>> distinctAtLeast(String header, int count) {
+        return list -> list.stream().map(r -> r.headers().get(header)).distinct().count() >= count;
     }
 
     /** Reads the topic from the start until the records satisfy the condition (or the deadline passes). */
