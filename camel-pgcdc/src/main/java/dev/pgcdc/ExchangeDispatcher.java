@@ -9,7 +9,6 @@ import dev.pgcdc.decode.DecodeException;
 import dev.pgcdc.event.ChangeRecord;
 import dev.pgcdc.event.DebeziumEnvelope;
 import dev.pgcdc.outbox.Outbox;
-import dev.pgcdc.outbox.OutboxException;
 import dev.pgcdc.stream.AckListener;
 import dev.pgcdc.stream.ChangeSink;
 import dev.pgcdc.stream.Delivery;
@@ -141,18 +140,11 @@ final class ExchangeDispatcher implements ChangeSink, Runnable {
     }
 
     private void dispatch(Pending pending) {
-        Outbox.Outcome outcome = Outbox.Outcome.PASS;
-        RuntimeException outboxFailure = null;
-        if (outbox != null && pending.record != null) {
-            try {
-                outcome = outbox.route(pending.record);
-            } catch (OutboxException e) {
-                outboxFailure = e;
-            }
-            if (outcome.ignored()) {
-                pending.onComplete(null);
-                return;
-            }
+        Outbox.Outcome outcome = outbox == null || pending.record == null ? Outbox.Outcome.PASS
+                : outbox.route(pending.record);
+        if (outcome.ignored()) {
+            pending.onComplete(null);
+            return;
         }
         Exchange exchange = consumer.createExchange(false);
         // A completion hook rather than the process callback: it travels with the exchange through seda and other
@@ -163,8 +155,8 @@ final class ExchangeDispatcher implements ChangeSink, Runnable {
             return;
         }
         ChangeRecord record = pending.record;
-        if (outboxFailure != null) {
-            failBridged(exchange, outboxFailure, record.getLsn().toString());
+        if (outcome.failure() != null) {
+            failBridged(exchange, outcome.failure(), record.getLsn().toString());
             return;
         }
         Object body;

@@ -26,14 +26,17 @@ import dev.pgcdc.filter.NamePattern;
  */
 public final class Outbox {
 
-    /** What becomes of one change: delivered as it is, ignored (completed at once), or delivered as an event. */
-    public record Outcome(boolean outbox, OutboxEvent event) {
+    /**
+     * What becomes of one change: delivered as it is ({@link #PASS}), ignored and completed at once, delivered as an
+     * event, or, for an outbox row or message that lacks what an event needs, delivered as a failure.
+     */
+    public record Outcome(boolean outbox, OutboxEvent event, OutboxException failure) {
 
-        public static final Outcome PASS = new Outcome(false, null);
-        public static final Outcome IGNORE = new Outcome(true, null);
+        public static final Outcome PASS = new Outcome(false, null, null);
+        static final Outcome IGNORE = new Outcome(true, null, null);
 
         public boolean ignored() {
-            return outbox && event == null;
+            return outbox && event == null && failure == null;
         }
     }
 
@@ -62,11 +65,18 @@ public final class Outbox {
         this.otherMessages = otherMessages;
     }
 
-    /** @throws OutboxException for an outbox row or message that lacks what an event needs */
     public Outcome route(ChangeRecord record) {
+        try {
+            return outcome(record);
+        } catch (OutboxException e) {
+            return new Outcome(true, null, e);
+        }
+    }
+
+    private Outcome outcome(ChangeRecord record) {
         if (record instanceof LogicalMessage message) {
             if (message.getPrefix().equals(messagePrefix)) {
-                return new Outcome(true, fromMessage(message));
+                return new Outcome(true, fromMessage(message), null);
             }
             return otherMessages ? Outcome.PASS : Outcome.IGNORE;
         }
@@ -77,7 +87,7 @@ public final class Outbox {
         if (change.getOp() != Operation.INSERT) {
             return Outcome.IGNORE;
         }
-        return new Outcome(true, fromRow(change));
+        return new Outcome(true, fromRow(change), null);
     }
 
     private OutboxEvent fromRow(ChangeEvent change) {

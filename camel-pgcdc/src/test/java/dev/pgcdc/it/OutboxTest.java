@@ -113,6 +113,43 @@ class OutboxTest extends DefaultClusterTest {
     }
 
     @Test
+    void aMalformedOutboxMessageGoesToTheErrorHandlerAndTheStreamMovesOn() throws Exception {
+        String slot = uniqueSlot("outboxbadmsg");
+        String orders = slot + "_orders";
+        pg().execute("CREATE TABLE " + orders + " (id int PRIMARY KEY)");
+        List<String> dead = new ArrayList<>();
+        List<String> events = new ArrayList<>();
+        start(new RouteBuilder() {
+            @Override
+            public void configure() {
+                errorHandler(deadLetterChannel("direct:dead"));
+                from("direct:dead").process(e -> {
+                    synchronized (dead) {
+                        dead.add(e.getIn().getBody(String.class));
+                    }
+                });
+                from(uri(slot, "tables=" + orders + "&outboxMessagePrefix=outbox")).process(e -> {
+                    synchronized (events) {
+                        events.add(e.getIn().getHeader(PgCdcConstants.OUTBOX_AGGREGATE_ID, String.class));
+                    }
+                });
+            }
+        });
+        awaitStreaming(slot);
+        pg().execute("SELECT pg_logical_emit_message(true, 'outbox', 'oops')",
+                "SELECT pg_logical_emit_message(true, 'outbox', '{\"aggregatetype\": \"order\", \"aggregateid\": \"7\"}')");
+        Await.until("the good event after the bad one", Duration.ofSeconds(30), () -> {
+            synchronized (events) {
+                return events.contains("7");
+            }
+        });
+        synchronized (dead) {
+            assertThat(dead).singleElement().asString().contains("is not a JSON object")
+                    .contains("pg_logical_emit_message(true, 'outbox', json_build_object(");
+        }
+    }
+
+    @Test
     void anOutboxTableTheTableOptionsLeaveOutIsAnError() {
         String slot = uniqueSlot("outboxbad");
         assertThatThrownBy(() -> start(collecting(uri(slot, "tables=orders&outboxTables=outbox"), new ArrayList<>(),
