@@ -82,6 +82,8 @@ final class KafkaBroker implements AutoCloseable {
                     + Files.readString(dir.resolve("format.log")));
         }
         Process broker = java(classpath, dir.resolve("broker.log"), "kafka.Kafka", config.toString());
+        // a test JVM that ends without close() (a fork timeout) must not leave the broker behind
+        Runtime.getRuntime().addShutdownHook(new Thread(broker::destroyForcibly, "kafka-broker-reaper"));
         KafkaBroker started = new KafkaBroker(broker, "127.0.0.1:" + brokerPort, dir);
         try {
             started.awaitReady();
