@@ -9,6 +9,7 @@ import dev.pgcdc.decode.DecodeException;
 import dev.pgcdc.event.ChangeRecord;
 import dev.pgcdc.event.DebeziumEnvelope;
 import dev.pgcdc.outbox.Outbox;
+import dev.pgcdc.pg.SourceTables;
 import dev.pgcdc.stream.AckListener;
 import dev.pgcdc.stream.ChangeSink;
 import dev.pgcdc.stream.Delivery;
@@ -30,6 +31,7 @@ final class ExchangeDispatcher implements ChangeSink, Runnable {
 
     private final PgCdcConsumer consumer;
     private final PgCdcConfiguration configuration;
+    private final SourceTables sourceTables;
     /** The transactional outbox, or null. */
     private final Outbox outbox;
     private final BlockingQueue<Pending> queue = new LinkedBlockingQueue<>();
@@ -43,10 +45,12 @@ final class ExchangeDispatcher implements ChangeSink, Runnable {
     private int outstanding;
     private volatile boolean running = true;
 
-    ExchangeDispatcher(PgCdcConsumer consumer, PgCdcConfiguration configuration) {
+    ExchangeDispatcher(PgCdcConsumer consumer, PgCdcConfiguration configuration, SourceTables sourceTables,
+                       Outbox outbox) {
         this.consumer = consumer;
         this.configuration = configuration;
-        this.outbox = configuration.outbox(configuration.decodingOptions());
+        this.sourceTables = sourceTables;
+        this.outbox = outbox;
     }
 
     @Override
@@ -168,6 +172,7 @@ final class ExchangeDispatcher implements ChangeSink, Runnable {
             body = record;
         }
         exchange.setIn(new ChangeMessage(exchange, body, record, pending.delivery, outcome.event()));
+        exchange.setProperty(SourceTables.PROPERTY, sourceTables);
         consumer.getAsyncProcessor().process(exchange, doneSync -> { });
     }
 
