@@ -8,6 +8,7 @@ import java.util.concurrent.TimeUnit;
 import dev.pgcdc.decode.DecodeException;
 import dev.pgcdc.event.ChangeRecord;
 import dev.pgcdc.event.DebeziumEnvelope;
+import dev.pgcdc.outbox.Outbox;
 import dev.pgcdc.pg.SourceTables;
 import dev.pgcdc.stream.AckListener;
 import dev.pgcdc.stream.ChangeSink;
@@ -31,6 +32,8 @@ final class ExchangeDispatcher implements ChangeSink, Runnable {
     private final PgCdcConsumer consumer;
     private final PgCdcConfiguration configuration;
     private final SourceTables sourceTables;
+    /** The transactional outbox, or null. */
+    private final Outbox outbox;
     private final BlockingQueue<Pending> queue = new LinkedBlockingQueue<>();
     private final ArrayDeque<Pending> batch = new ArrayDeque<>(BATCH);
     private final Object lock = new Object();
@@ -42,10 +45,12 @@ final class ExchangeDispatcher implements ChangeSink, Runnable {
     private int outstanding;
     private volatile boolean running = true;
 
-    ExchangeDispatcher(PgCdcConsumer consumer, PgCdcConfiguration configuration, SourceTables sourceTables) {
+    ExchangeDispatcher(PgCdcConsumer consumer, PgCdcConfiguration configuration, SourceTables sourceTables,
+                       Outbox outbox) {
         this.consumer = consumer;
         this.configuration = configuration;
         this.sourceTables = sourceTables;
+        this.outbox = outbox;
     }
 
     @Override
@@ -139,25 +144,43 @@ final class ExchangeDispatcher implements ChangeSink, Runnable {
     }
 
     private void dispatch(Pending pending) {
+        Outbox.Outcome outcome = outbox == null || pending.record == null ? Outbox.Outcome.PASS
+                : outbox.route(pending.record);
+        if (outcome.ignored()) {
+            pending.onComplete(null);
+            return;
+        }
         Exchange exchange = consumer.createExchange(false);
         // A completion hook rather than the process callback: it travels with the exchange through seda and other
         // hand-overs, so the change is acknowledged only when the route has really finished with it.
         exchange.getExchangeExtension().addOnCompletion(pending);
         if (pending.undecodable != null) {
-            // as a consumer's bridged error: the route's error handler takes the exchange without running the route
-            exchange.getIn().setBody(pending.undecodable.getMessage());
-            exchange.getIn().setHeader(PgCdcConstants.LSN, pending.undecodable.getLsn().toString());
-            exchange.setException(pending.undecodable);
-            exchange.setProperty(ExchangePropertyKey.ERRORHANDLER_BRIDGE, true);
-            consumer.getAsyncProcessor().process(exchange, doneSync -> { });
+            failBridged(exchange, pending.undecodable, pending.undecodable.getLsn().toString());
             return;
         }
         ChangeRecord record = pending.record;
+        if (outcome.failure() != null) {
+            failBridged(exchange, outcome.failure(), record.getLsn().toString());
+            return;
+        }
         OutputFormat format = configuration.getOutputFormat();
-        DebeziumEnvelope envelope = format == OutputFormat.NATIVE ? null
+        DebeziumEnvelope envelope = format == OutputFormat.NATIVE || outcome.event() != null ? null
                 : DebeziumEnvelope.of(record, configuration.getSlotName(), configuration.getDatabase());
-        exchange.setIn(new ChangeMessage(exchange, format.body(record, envelope), record, envelope, pending.delivery));
+        Object body = outcome.event() != null ? outcome.event().payload() : format.body(record, envelope);
+        exchange.setIn(new ChangeMessage(exchange, body, record, envelope, pending.delivery, outcome.event()));
         exchange.setProperty(SourceTables.PROPERTY, sourceTables);
+        consumer.getAsyncProcessor().process(exchange, doneSync -> { });
+    }
+
+    /**
+     * A change that cannot be delivered, as a consumer's bridged error: the route's error handler takes the exchange
+     * without running the route (a dead-letter channel completes it and the stream moves on).
+     */
+    private void failBridged(Exchange exchange, Exception failure, String lsn) {
+        exchange.getIn().setBody(failure.getMessage());
+        exchange.getIn().setHeader(PgCdcConstants.LSN, lsn);
+        exchange.setException(failure);
+        exchange.setProperty(ExchangePropertyKey.ERRORHANDLER_BRIDGE, true);
         consumer.getAsyncProcessor().process(exchange, doneSync -> { });
     }
 

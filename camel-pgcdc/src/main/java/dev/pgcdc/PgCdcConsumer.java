@@ -131,7 +131,7 @@ public class PgCdcConsumer extends DefaultConsumer {
         sourceTables = new CatalogSourceTables(connector, "pgcdc " + configuration.getSlotName() + " source tables",
                 plugin instanceof PgOutputPlugin ? options.publication() : null,
                 (table, column) -> decoding.columns().includes(table.schema(), table.name(), column));
-        dispatcher = new ExchangeDispatcher(this, configuration, sourceTables);
+        dispatcher = new ExchangeDispatcher(this, configuration, sourceTables, options.outbox());
         replicator = new Replicator(connector, options.stream(), dispatcher, tap, options.reconnectDelay(),
                 options.reconnectMaxDelay(),
                 (message, cause) -> getExceptionHandler().handleException(message, cause));
