@@ -21,9 +21,9 @@ import dev.pgcdc.event.ChangeEvent;
 import dev.pgcdc.event.Lsn;
 import dev.pgcdc.ops.Heartbeat;
 import dev.pgcdc.ops.KeylessTableWatch;
-import dev.pgcdc.ops.SlotStatus;
 import dev.pgcdc.ops.SlotWatch;
-import dev.pgcdc.ops.Slots;
+import dev.pgcdc.pg.ReplicationSlot;
+import dev.pgcdc.pg.SlotState;
 import dev.pgcdc.setup.ConnectorTable;
 import dev.pgcdc.setup.Setup;
 import dev.pgcdc.setup.SetupMode;
@@ -229,7 +229,7 @@ public class PgCdcConsumer extends DefaultConsumer {
                     + " is forgotten, so every table is snapshotted again", configuration.getSlotName());
         }
         if (plan.connectorCreatesSlot()) {
-            boolean created = Slots.createLogical(connection, configuration.getSlotName(), plugin.name());
+            boolean created = new ReplicationSlot(configuration.getSlotName()).createLogical(connection, plugin.name());
             LOG.info("pgcdc:{}: {} the replication slot", configuration.getSlotName(),
                     created ? "created" : "another instance has just created");
         }
@@ -322,7 +322,7 @@ public class PgCdcConsumer extends DefaultConsumer {
 
     private void dropSlotNow() throws SQLException {
         try (Connection connection = connector.openJdbc("pgcdc drop slot")) {
-            Slots.drop(connection, configuration.getSlotName());
+            new ReplicationSlot(configuration.getSlotName()).drop(connection);
             LOG.info("pgcdc:{}: replication slot dropped", configuration.getSlotName());
         }
     }
@@ -332,7 +332,7 @@ public class PgCdcConsumer extends DefaultConsumer {
     }
 
     /** The latest reading of the slot, or null before the first. */
-    public SlotStatus slotStatus() {
+    public SlotState slotStatus() {
         return slotWatch == null ? null : slotWatch.latest();
     }
 
@@ -373,19 +373,19 @@ public class PgCdcConsumer extends DefaultConsumer {
 
     @ManagedAttribute(description = "Bytes of WAL written since the confirmed position (-1 if unknown)")
     public long getLagBytes() {
-        SlotStatus status = slotStatus();
+        SlotState status = slotStatus();
         return status == null ? -1 : status.lagBytes();
     }
 
     @ManagedAttribute(description = "Bytes of WAL the slot keeps on the server (-1 if unknown)")
     public long getRetainedWalBytes() {
-        SlotStatus status = slotStatus();
+        SlotState status = slotStatus();
         return status == null ? -1 : status.retainedBytes();
     }
 
     @ManagedAttribute(description = "The slot's wal_status (PostgreSQL 13+)")
     public String getWalStatus() {
-        SlotStatus status = slotStatus();
+        SlotState status = slotStatus();
         return status == null ? null : status.walStatus();
     }
 

@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Set;
 
 import dev.pgcdc.PgCdcConfiguration;
+import dev.pgcdc.pg.SlotState;
 import dev.pgcdc.snapshot.SnapshotSetup;
 
 import org.junit.jupiter.api.Test;
@@ -278,7 +279,7 @@ class SetupPlannerTest {
                 .contains("No free replication slot", "max_replication_slots = 6");
         assertThat(plan(new FactsBuilder().slot(slot("wal2json"))).blockers()).singleElement().asString()
                 .contains("'wal2json'", "pg_drop_replication_slot('slot')");
-        SlotFacts lost = new SlotFacts("slot", "pgoutput", "logical", "app", false, null, "lost", null);
+        SlotState lost = slot("pgoutput", "lost");
         assertThat(plan(new FactsBuilder().slot(lost)).blockers()).singleElement().asString()
                 .contains("is lost", "max_slot_wal_keep_size");
         assertThat(plan(new FactsBuilder().table(TableFacts.missing(ORDERS, true, true))).blockers())
