@@ -1,8 +1,6 @@
 package dev.pgcdc;
 
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
@@ -18,17 +16,16 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 import dev.pgcdc.connect.PgConnector;
 import dev.pgcdc.event.ChangeEvent;
+import dev.pgcdc.decode.TypeRegistry;
 import dev.pgcdc.event.Lsn;
 import dev.pgcdc.ops.Heartbeat;
 import dev.pgcdc.ops.KeylessTableWatch;
 import dev.pgcdc.ops.SlotWatch;
 import dev.pgcdc.pg.ReplicationSlot;
 import dev.pgcdc.pg.SlotState;
+import dev.pgcdc.setup.ChangeModelPreflight;
 import dev.pgcdc.setup.ConnectorTable;
 import dev.pgcdc.setup.Setup;
-import dev.pgcdc.setup.SetupMode;
-import dev.pgcdc.setup.SetupOutcome;
-import dev.pgcdc.setup.SetupPlan;
 import dev.pgcdc.setup.SetupRequest;
 import dev.pgcdc.setup.TableName;
 import dev.pgcdc.snapshot.RepositoryStateStore;
@@ -39,8 +36,8 @@ import dev.pgcdc.snapshot.SnapshotSetup;
 import dev.pgcdc.snapshot.SnapshotStateStore;
 import dev.pgcdc.snapshot.Snapshotter;
 import dev.pgcdc.snapshot.TableStateStore;
-import dev.pgcdc.stream.ChangeModelPreflight;
 import dev.pgcdc.stream.DecodingOptions;
+import dev.pgcdc.stream.JdbcCatalog;
 import dev.pgcdc.stream.OutputPlugin;
 import dev.pgcdc.stream.Replicator;
 import dev.pgcdc.stream.ReplicatorState;
@@ -176,29 +173,18 @@ public class PgCdcConsumer extends DefaultConsumer {
      * so setup asks for it (and the state table) only when it is already there.
      */
     private static boolean snapshotsWanted(Connection connection, SnapshotOptions options) throws SQLException {
-        if (options.mode() != SnapshotMode.NEVER) {
-            return true;
-        }
-        try (PreparedStatement statement = connection.prepareStatement("SELECT to_regclass(?) IS NOT NULL")) {
-            statement.setString(1, options.signalTable().quoted());
-            try (ResultSet row = statement.executeQuery()) {
-                row.next();
-                return row.getBoolean(1);
-            }
-        }
+        return options.mode() != SnapshotMode.NEVER || Setup.exists(connection, options.signalTable());
     }
 
     /**
-     * Runs setup planning (see {@link SetupMode}) for the captured tables, the heartbeat table and the snapshot's
-     * tables: creates what the user may, fails with the SQL still missing, or in plan mode only logs the plan. Then
-     * creates the slot when it is missing and the user may.
+     * Runs all start-time preparation (see {@link Setup#prepare}) for the captured tables, the heartbeat table and
+     * the snapshot's tables.
      *
      * @return whether streaming may start
      */
     private boolean prepareServer(Connection connection, DecodingOptions decoding, OutputPlugin plugin,
                                   List<ConnectorTable> snapshotTables)
             throws SQLException {
-        SetupMode mode = configuration.getSetupMode();
         List<ConnectorTable> connectorTables = new ArrayList<>(snapshotTables);
         if (configuration.heartbeatTableName() != null) {
             connectorTables.add(ConnectorTable.heartbeat(configuration.heartbeatTableName()));
@@ -208,32 +194,36 @@ public class PgCdcConsumer extends DefaultConsumer {
                 .tables(ChangeModelPreflight.tablesToPublish(connection, decoding.tables(),
                         SetupRequest.usesPublication(plugin.name())))
                 .connectorTables(connectorTables).replicaIdentityFull(configuration.replicaIdentityFullTables()).build();
-        SetupOutcome outcome = Setup.run(connection, request, mode);
-        SetupPlan plan = outcome.plan();
-        outcome.applied().forEach(statement -> LOG.info("pgcdc:{}: setup ran: {}", configuration.getSlotName(),
-                statement.sql()));
-        if (mode == SetupMode.PLAN) {
-            LOG.info("pgcdc:{}: setup plan (setupMode=plan, not streaming):{}{}", configuration.getSlotName(),
-                    System.lineSeparator(), plan.describe());
-            return false;
+        try (JdbcCatalog catalog = new JdbcCatalog(connector, "pgcdc " + configuration.getSlotName() + " catalog")) {
+            TypeRegistry types = TypeRegistry.natural(catalog);
+            ChangeModelPreflight changeModel = new ChangeModelPreflight(connection, request.publicationName(),
+                    decoding.binary(), decoding.emitMessages(), decoding.columns()::includes,
+                    new ChangeModelPreflight.Types() {
+                        @Override
+                        public boolean hasBinary(int oid) {
+                            return types.hasBinary(oid);
+                        }
+
+                        @Override
+                        public String typeName(int oid) {
+                            return types.typeName(oid);
+                        }
+                    });
+            return Setup.prepare(connection, request, configuration.getSetupMode(), changeModel,
+                    this::forgetSnapshotProgress);
         }
-        plan.warnings().forEach(warning -> LOG.warn("pgcdc:{}: {}", configuration.getSlotName(), warning));
-        new ChangeModelPreflight(connection, connector, request.publicationName(), decoding,
-                configuration.replicaIdentityFullTables()).run();
-        if (plan.existingSlot().isEmpty() && snapshotState != null) {
-            // Progress saved under this slot name belongs to an earlier slot (lost and dropped, or dropped): the new
-            // one holds no change made before it exists. Forgotten before the slot is created, so a crash in between
-            // cannot leave a new slot beside old progress.
+    }
+
+    /**
+     * Progress saved under this slot name belongs to an earlier slot (lost and dropped, or dropped): the new one holds
+     * no change made before it exists.
+     */
+    private void forgetSnapshotProgress() throws SQLException {
+        if (snapshotState != null) {
             snapshotState.forgetAll();
             LOG.info("pgcdc:{}: the replication slot is new: snapshot progress saved for an earlier slot of this name"
                     + " is forgotten, so every table is snapshotted again", configuration.getSlotName());
         }
-        if (plan.connectorCreatesSlot()) {
-            boolean created = new ReplicationSlot(configuration.getSlotName()).createLogical(connection, plugin.name());
-            LOG.info("pgcdc:{}: {} the replication slot", configuration.getSlotName(),
-                    created ? "created" : "another instance has just created");
-        }
-        return true;
     }
 
     @Override

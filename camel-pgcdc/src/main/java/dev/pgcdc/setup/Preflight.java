@@ -53,6 +53,13 @@ final class Preflight {
                         + " name (names are case-sensitive), or remove it from the tables option.");
             }
         }
+        for (TableName table : request.replicaIdentityFull()) {
+            if (facts.tables().stream().noneMatch(captured -> captured.name().equals(table))) {
+                blockers.add("replicaIdentityFull names " + table + ", which is not a captured table (it does not"
+                        + " exist, or the tables option or the publication leaves it out). Fix the name (names are"
+                        + " case-sensitive) or remove it from the option.");
+            }
+        }
         for (ConnectorTable table : request.connectorTables()) {
             if (!facts.connectorTable(table.name()).schemaExists()) {
                 blockers.add("Schema " + table.name().schema() + " of the " + table.kind() + " " + table.name()

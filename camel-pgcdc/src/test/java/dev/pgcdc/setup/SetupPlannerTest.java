@@ -237,6 +237,33 @@ class SetupPlannerTest {
     }
 
     @Test
+    void replicaIdentityFullOnATableWithAKeyIsAPlannedStepOfWhoeverMayAlterIt() {
+        SetupRequest request = SetupRequest.builder().slotName("slot").publicationName("pub").tables(List.of(ORDERS))
+                .replicaIdentityFull(List.of(ORDERS)).build();
+
+        SetupPlan owned = SetupPlanner.plan(new FactsBuilder().table(ownedTable(ORDERS)).build(), request);
+        SetupPlan foreign = SetupPlanner.plan(new FactsBuilder().user(syncUser()).table(foreignTable(ORDERS))
+                .publication(listPublication(false, ORDERS)).slot(slot("pgoutput")).build(), request);
+
+        assertThat(owned.statements()).extracting(PlannedStatement::sql, PlannedStatement::actor).contains(
+                tuple("ALTER TABLE \"public\".\"orders\" REPLICA IDENTITY FULL", Actor.CONNECTOR));
+        assertThat(foreign.isReady()).isFalse();
+        assertThat(foreign.statementsFor(Actor.ADMINISTRATOR)).extracting(PlannedStatement::sql)
+                .containsExactly("ALTER TABLE \"public\".\"orders\" REPLICA IDENTITY FULL");
+    }
+
+    @Test
+    void replicaIdentityFullNamingATableThatIsNotCapturedIsABlocker() {
+        SetupRequest request = SetupRequest.builder().slotName("slot").publicationName("pub").tables(List.of(ORDERS))
+                .replicaIdentityFull(List.of(TableName.of("public", "ordres"))).build();
+
+        SetupPlan plan = SetupPlanner.plan(new FactsBuilder().table(ownedTable(ORDERS)).build(), request);
+
+        assertThat(plan.blockers()).singleElement().asString()
+                .contains("replicaIdentityFull names \"public\".\"ordres\", which is not a captured table");
+    }
+
+    @Test
     void replicaIdentityFullOnAKeylessTableOfAnotherOwnerIsTheAdministratorsToRun() {
         FactsBuilder facts = new FactsBuilder().user(syncUser()).table(withoutPrimaryKey(foreignTable(ORDERS)));
         SetupRequest request = SetupRequest.builder().slotName("slot").publicationName("pub").tables(List.of(ORDERS))

@@ -1,4 +1,4 @@
-package dev.pgcdc.stream;
+package dev.pgcdc.setup;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -8,19 +8,14 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 
-import dev.pgcdc.connect.PgConnector;
-import dev.pgcdc.decode.ColumnFilter;
-import dev.pgcdc.decode.TypeRegistry;
 import dev.pgcdc.filter.NamePattern;
 import dev.pgcdc.filter.TableFilter;
-import dev.pgcdc.setup.ReplicaIdentity;
-import dev.pgcdc.setup.TableName;
 
 /**
  * Checks at start what the change model options need, so that a mistake fails the start with a clear message
  * instead of looping on reconnects: binary mode and messages need PostgreSQL 14; binary mode needs a binary decoder
- * for the type of every published column that is not excluded; no key column may be excluded. Also sets REPLICA
- * IDENTITY FULL on the tables named in {@code replicaIdentityFull} (or says what to run if not allowed).
+ * for the type of every published column that is not excluded; no key column may be excluded. The decoder's
+ * knowledge comes in through {@link Columns} and {@link Types}, so setup needs nothing of the stream.
  */
 public final class ChangeModelPreflight {
 
@@ -34,23 +29,40 @@ public final class ChangeModelPreflight {
             + " JOIN pg_catalog.pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped"
             + " WHERE pt.pubname = ? ORDER BY 1, 2, a.attnum";
 
+    /** Which columns the change model keeps (option excludeColumns). */
+    @FunctionalInterface
+    public interface Columns {
+        boolean includes(String schema, String table, String column);
+    }
+
+    /** What the decoder knows of a type. */
+    public interface Types {
+        /** Whether binary mode can decode values of the type. */
+        boolean hasBinary(int oid);
+
+        String typeName(int oid);
+    }
+
     private final Connection connection;
-    private final PgConnector connector;
     private final String publication;
-    private final DecodingOptions decoding;
-    private final List<TableName> replicaIdentityFull;
+    private final boolean binary;
+    private final boolean emitMessages;
+    private final Columns columns;
+    private final Types types;
 
     /**
      * @param publication the publication pgoutput streams, or null for wal2json: it reads no publication, and sends
      *                    messages on every version (its per-column checks happen when a table is first seen)
+     * @param types       asked only in binary mode
      */
-    public ChangeModelPreflight(Connection connection, PgConnector connector, String publication,
-                                DecodingOptions decoding, List<TableName> replicaIdentityFull) {
+    public ChangeModelPreflight(Connection connection, String publication, boolean binary, boolean emitMessages,
+                                Columns columns, Types types) {
         this.connection = connection;
-        this.connector = connector;
         this.publication = publication;
-        this.decoding = decoding;
-        this.replicaIdentityFull = replicaIdentityFull;
+        this.binary = binary;
+        this.emitMessages = emitMessages;
+        this.columns = columns;
+        this.types = types;
     }
 
     /**
@@ -82,7 +94,6 @@ public final class ChangeModelPreflight {
     }
 
     public void run() throws SQLException {
-        setReplicaIdentityFull();
         if (publication != null) {
             checkServerVersion();
             checkPublishedColumns();
@@ -96,46 +107,16 @@ public final class ChangeModelPreflight {
             rs.next();
             version = rs.getInt(1);
         }
-        if (version < 140000 && (decoding.binary() || decoding.emitMessages())) {
-            throw new IllegalArgumentException((decoding.binary() ? "binary=true" : "emitMessages=true")
+        if (version < 140000 && (binary || emitMessages)) {
+            throw new IllegalArgumentException((binary ? "binary=true" : "emitMessages=true")
                     + " needs PostgreSQL 14 or later (pgoutput options binary and messages); the server runs "
                     + version / 10000 + ". Remove the option.");
         }
     }
 
-    private void setReplicaIdentityFull() throws SQLException {
-        for (TableName table : replicaIdentityFull) {
-            String name = table.quoted();
-            String alter = ReplicaIdentity.alterToFull(table);
-            try (PreparedStatement ps = connection.prepareStatement("SELECT c.relreplident FROM pg_catalog.pg_class c"
-                    + " JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = ? AND c.relname = ?")) {
-                ps.setString(1, table.schema());
-                ps.setString(2, table.name());
-                try (ResultSet rs = ps.executeQuery()) {
-                    if (!rs.next()) {
-                        throw new IllegalArgumentException("replicaIdentityFull names " + name
-                                + ", which does not exist");
-                    }
-                    if ("f".equals(rs.getString(1))) {
-                        continue;
-                    }
-                }
-            }
-            try (Statement statement = connection.createStatement()) {
-                statement.execute(alter);
-            } catch (SQLException e) {
-                throw new IllegalStateException("Could not set REPLICA IDENTITY FULL on " + name + " ("
-                        + e.getMessage() + "); the table's owner must run: " + alter + ";", e);
-            }
-        }
-    }
-
     private void checkPublishedColumns() throws SQLException {
-        ColumnFilter columns = decoding.columns();
         List<String> problems = new ArrayList<>();
-        try (JdbcCatalog catalog = new JdbcCatalog(connector, "pgcdc preflight catalog");
-             PreparedStatement ps = connection.prepareStatement(PUBLISHED_COLUMNS)) {
-            TypeRegistry types = TypeRegistry.natural(catalog);
+        try (PreparedStatement ps = connection.prepareStatement(PUBLISHED_COLUMNS)) {
             ps.setString(1, publication);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
@@ -148,7 +129,7 @@ public final class ChangeModelPreflight {
                         if (rs.getBoolean(5)) {
                             problems.add("excludeColumns: " + name + " is a key column and cannot be excluded");
                         }
-                    } else if (decoding.binary() && !types.hasBinary(typeOid)) {
+                    } else if (binary && !types.hasBinary(typeOid)) {
                         problems.add("binary=true: " + name + " has type " + types.typeName(typeOid)
                                 + ", whose binary form pgcdc cannot decode; use binary=false (or exclude the column)");
                     }
