@@ -46,6 +46,7 @@ final class ChangeMessage extends DefaultMessage {
 
     @Override
     protected void populateInitialHeaders(Map<String, Object> headers) {
+        headers.put(PgCdcConstants.ID, record.getId());
         headers.put(PgCdcConstants.OPERATION, record.getOp().code());
         headers.put(PgCdcConstants.LSN, record.getLsn().toString());
         headers.put(PgCdcConstants.POSITION, delivery.position());

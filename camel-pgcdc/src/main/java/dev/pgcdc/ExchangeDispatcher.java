@@ -5,12 +5,14 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
+import dev.pgcdc.decode.DecodeException;
 import dev.pgcdc.event.ChangeRecord;
 import dev.pgcdc.event.DebeziumEnvelope;
 import dev.pgcdc.stream.AckListener;
 import dev.pgcdc.stream.ChangeSink;
 import dev.pgcdc.stream.Delivery;
 import org.apache.camel.Exchange;
+import org.apache.camel.ExchangePropertyKey;
 import org.apache.camel.spi.Synchronization;
 
 /**
@@ -45,7 +47,12 @@ final class ExchangeDispatcher implements ChangeSink, Runnable {
 
     @Override
     public void deliver(ChangeRecord record, Delivery delivery, long seq, AckListener listener) {
-        queue.add(new Pending(record, delivery, seq, listener, generation));
+        queue.add(new Pending(record, null, delivery, seq, listener, generation));
+    }
+
+    @Override
+    public void deliverUndecodable(DecodeException failure, Delivery delivery, long seq, AckListener listener) {
+        queue.add(new Pending(null, failure, delivery, seq, listener, generation));
     }
 
     @Override
@@ -130,14 +137,23 @@ final class ExchangeDispatcher implements ChangeSink, Runnable {
 
     private void dispatch(Pending pending) {
         Exchange exchange = consumer.createExchange(false);
+        // A completion hook rather than the process callback: it travels with the exchange through seda and other
+        // hand-overs, so the change is acknowledged only when the route has really finished with it.
+        exchange.getExchangeExtension().addOnCompletion(pending);
+        if (pending.undecodable != null) {
+            // as a consumer's bridged error: the route's error handler takes the exchange without running the route
+            exchange.getIn().setBody(pending.undecodable.getMessage());
+            exchange.getIn().setHeader(PgCdcConstants.LSN, pending.undecodable.getLsn().toString());
+            exchange.setException(pending.undecodable);
+            exchange.setProperty(ExchangePropertyKey.ERRORHANDLER_BRIDGE, true);
+            consumer.getAsyncProcessor().process(exchange, doneSync -> { });
+            return;
+        }
         ChangeRecord record = pending.record;
         Object body = configuration.getOutputFormat() == OutputFormat.DEBEZIUM
                 ? DebeziumEnvelope.of(record, configuration.getSlotName(), configuration.getDatabase())
                 : record;
         exchange.setIn(new ChangeMessage(exchange, body, record, pending.delivery));
-        // A completion hook rather than the process callback: it travels with the exchange through seda and other
-        // hand-overs, so the change is acknowledged only when the route has really finished with it.
-        exchange.getExchangeExtension().addOnCompletion(pending);
         consumer.getAsyncProcessor().process(exchange, doneSync -> { });
     }
 
@@ -145,13 +161,17 @@ final class ExchangeDispatcher implements ChangeSink, Runnable {
     private final class Pending implements Synchronization {
 
         private final ChangeRecord record;
+        /** Set instead of the record for a message that could not be decoded. */
+        private final DecodeException undecodable;
         private final Delivery delivery;
         private final long seq;
         private final AckListener listener;
         private final long generation;
 
-        Pending(ChangeRecord record, Delivery delivery, long seq, AckListener listener, long generation) {
+        Pending(ChangeRecord record, DecodeException undecodable, Delivery delivery, long seq, AckListener listener,
+                long generation) {
             this.record = record;
+            this.undecodable = undecodable;
             this.delivery = delivery;
             this.seq = seq;
             this.listener = listener;

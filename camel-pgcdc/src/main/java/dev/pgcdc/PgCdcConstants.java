@@ -17,7 +17,8 @@ public final class PgCdcConstants {
     public static final String SCHEMA = "CamelPgCdcSchema";
     @Metadata(description = "The name of the changed table.", javaType = "String")
     public static final String TABLE = "CamelPgCdcTable";
-    @Metadata(description = "The LSN of the change, in PostgreSQL's X/X form.", javaType = "String")
+    @Metadata(description = "The LSN of the change, in PostgreSQL's X/X form (several changes may share it: use"
+                            + " CamelPgCdcId to identify a change).", javaType = "String")
     public static final String LSN = "CamelPgCdcLsn";
     @Metadata(description = "The commit LSN of the change's transaction, in PostgreSQL's X/X form.", javaType = "String")
     public static final String COMMIT_LSN = "CamelPgCdcCommitLsn";
@@ -41,6 +42,11 @@ public final class PgCdcConstants {
     @Metadata(description = "Whether the change is the last of its transaction that the consumer delivers.",
               javaType = "Boolean")
     public static final String LAST_IN_TRANSACTION = "CamelPgCdcLastInTransaction";
+    @Metadata(description = "The change's identifier, its commit LSN and its position in the transaction"
+                            + " (0/1A2B400:17): unique, and the same when the change is delivered again after a"
+                            + " restart, so the key to drop duplicates on (the LSN alone is not unique: a COPY gives"
+                            + " many rows the same LSN).", javaType = "String")
+    public static final String ID = "CamelPgCdcId";
 
     private PgCdcConstants() {
     }

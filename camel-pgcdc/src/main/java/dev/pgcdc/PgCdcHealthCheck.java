@@ -56,8 +56,9 @@ final class PgCdcHealthCheck extends AbstractHealthCheck {
             builder.message(error != null ? error.getMessage() : slot.lostMessage());
             builder.down();
         } else if (replicator.blockedByFailure()) {
+            Throwable failure = replicator.blockingFailure();
             builder.message("An exchange failed and was not handled by the route; delivery is retried from the last"
-                    + " confirmed position" + (error == null ? "" : ": " + error.getMessage()));
+                    + " confirmed position" + (failure == null ? "" : ": " + failure.getMessage()));
             builder.down();
         } else if (replicator.disconnectedFor().compareTo(grace) > 0) {
             builder.message("Not connected for " + replicator.disconnectedFor().toSeconds() + " s"

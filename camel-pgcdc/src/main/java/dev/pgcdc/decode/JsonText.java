@@ -17,10 +17,12 @@ import com.fasterxml.jackson.core.JsonFactory;
 final class JsonText {
 
     private static final ObjectReader READER = JsonMapper.builder(JsonFactory.builder()
-                    // PostgreSQL's limits (numeric: 131072 digits, jsonb: 255 MB) exceed Jackson's defaults
+                    // PostgreSQL's limits (numeric: 131072 digits, jsonb: 255 MB, nesting: as deep as its stack
+                    // allows, thousands of levels) exceed Jackson's defaults; the tree is built without recursion
                     .streamReadConstraints(StreamReadConstraints.builder()
                             .maxNumberLength(Integer.MAX_VALUE)
                             .maxStringLength(Integer.MAX_VALUE)
+                            .maxNestingDepth(Integer.MAX_VALUE)
                             .build())
                     .build())
             .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)

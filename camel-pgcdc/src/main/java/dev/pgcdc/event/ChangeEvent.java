@@ -34,6 +34,7 @@ public final class ChangeEvent implements ChangeRecord {
     private final long txId;
     private final Instant commitTimestamp;
     private final boolean snapshot;
+    private final long position;
 
     /**
      * Maps are taken as given (not copied: pass {@link RowMap}s or other unmodifiable maps);
@@ -43,6 +44,13 @@ public final class ChangeEvent implements ChangeRecord {
                        Map<String, Object> key, Map<String, Object> before, Map<String, Object> after,
                        List<String> unchanged, Lsn lsn, Lsn commitLsn, long txId, Instant commitTimestamp,
                        boolean snapshot) {
+        this(op, schema, table, key, before, after, unchanged, lsn, commitLsn, txId, commitTimestamp, snapshot, -1);
+    }
+
+    private ChangeEvent(Operation op, String schema, String table,
+                        Map<String, Object> key, Map<String, Object> before, Map<String, Object> after,
+                        List<String> unchanged, Lsn lsn, Lsn commitLsn, long txId, Instant commitTimestamp,
+                        boolean snapshot, long position) {
         this.op = Objects.requireNonNull(op, "op");
         this.schema = schema;
         this.table = table;
@@ -55,6 +63,13 @@ public final class ChangeEvent implements ChangeRecord {
         this.txId = txId;
         this.commitTimestamp = commitTimestamp;
         this.snapshot = snapshot;
+        this.position = position;
+    }
+
+    @Override
+    public ChangeEvent withPosition(long position) {
+        return new ChangeEvent(op, schema, table, key, before, after, unchanged, lsn, commitLsn, txId, commitTimestamp,
+                snapshot, position);
     }
 
     @Override
@@ -121,6 +136,11 @@ public final class ChangeEvent implements ChangeRecord {
     }
 
     @Override
+    public long getPosition() {
+        return position;
+    }
+
+    @Override
     public boolean equals(Object o) {
         if (this == o) {
             return true;
@@ -129,7 +149,7 @@ public final class ChangeEvent implements ChangeRecord {
             return false;
         }
         ChangeEvent that = (ChangeEvent) o;
-        return txId == that.txId && snapshot == that.snapshot && op == that.op
+        return txId == that.txId && position == that.position && snapshot == that.snapshot && op == that.op
                 && Objects.equals(schema, that.schema) && Objects.equals(table, that.table)
                 && Objects.equals(key, that.key) && Objects.equals(before, that.before)
                 && Objects.equals(after, that.after) && unchanged.equals(that.unchanged)
@@ -144,7 +164,7 @@ public final class ChangeEvent implements ChangeRecord {
 
     @Override
     public String toString() {
-        return "ChangeEvent{op=" + op.code() + ", table=" + schema + '.' + table + ", key=" + key
+        return "ChangeEvent{id=" + getId() + ", op=" + op.code() + ", table=" + schema + '.' + table + ", key=" + key
                 + ", before=" + before + ", after=" + after + ", unchanged=" + unchanged + ", lsn=" + lsn
                 + ", commitLsn=" + commitLsn + ", txId=" + txId + ", commitTimestamp=" + commitTimestamp
                 + ", snapshot=" + snapshot + '}';

@@ -39,8 +39,17 @@ public final class ChangeEventSerializer extends StdSerializer<ChangeEvent> {
         gen.writeEndObject();
     }
 
-    /** {@code lsn}, {@code commitLsn}, {@code txId}, {@code commitTimestamp}: common to every delivered record. */
+    /**
+     * {@code id}, {@code lsn}, {@code commitLsn}, {@code txId}, {@code commitTimestamp}: common to every delivered
+     * record.
+     */
     static void writeTransactionFields(ChangeRecord record, JsonGenerator gen) throws IOException {
+        String id = record.getId();
+        if (id == null) {
+            gen.writeNullField("id");
+        } else {
+            gen.writeStringField("id", id);
+        }
         writeLsn("lsn", record.getLsn(), gen);
         writeLsn("commitLsn", record.getCommitLsn(), gen);
         gen.writeNumberField("txId", record.getTxId());

@@ -26,10 +26,16 @@ public final class LogicalMessage implements ChangeRecord {
     private final Lsn commitLsn;
     private final long txId;
     private final Instant commitTimestamp;
+    private final long position;
 
     /** The transaction fields are null/0 for a non-transactional message. */
     public LogicalMessage(boolean transactional, Lsn lsn, String prefix, byte[] content, Lsn commitLsn, long txId,
                           Instant commitTimestamp) {
+        this(transactional, lsn, prefix, content, commitLsn, txId, commitTimestamp, -1);
+    }
+
+    private LogicalMessage(boolean transactional, Lsn lsn, String prefix, byte[] content, Lsn commitLsn, long txId,
+                           Instant commitTimestamp, long position) {
         this.transactional = transactional;
         this.lsn = lsn;
         this.prefix = prefix;
@@ -37,6 +43,17 @@ public final class LogicalMessage implements ChangeRecord {
         this.commitLsn = commitLsn;
         this.txId = txId;
         this.commitTimestamp = commitTimestamp;
+        this.position = position;
+    }
+
+    @Override
+    public LogicalMessage withPosition(long position) {
+        return new LogicalMessage(transactional, lsn, prefix, content, commitLsn, txId, commitTimestamp, position);
+    }
+
+    @Override
+    public long getPosition() {
+        return position;
     }
 
     @Override
@@ -92,7 +109,7 @@ public final class LogicalMessage implements ChangeRecord {
 
     @Override
     public String toString() {
-        return "LogicalMessage{transactional=" + transactional + ", lsn=" + lsn + ", prefix=" + prefix
+        return "LogicalMessage{id=" + getId() + ", transactional=" + transactional + ", lsn=" + lsn + ", prefix=" + prefix
                 + ", content=" + content.length + " bytes, txId=" + txId + "}";
     }
 }

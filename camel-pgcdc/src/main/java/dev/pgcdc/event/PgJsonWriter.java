@@ -1,10 +1,15 @@
 package dev.pgcdc.event;
 
+import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.StreamWriteConstraints;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.JsonSerializable;
 import com.fasterxml.jackson.databind.SerializerProvider;
 
 import java.io.IOException;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.time.LocalDate;
@@ -13,6 +18,8 @@ import java.time.LocalTime;
 import java.time.OffsetDateTime;
 import java.time.OffsetTime;
 import java.time.ZoneOffset;
+import java.util.ArrayDeque;
+import java.util.Deque;
 import java.util.Iterator;
 import java.util.Map;
 import java.util.UUID;
@@ -34,6 +41,10 @@ import java.util.UUID;
 public final class PgJsonWriter {
 
     private static final char[] HEX = "0123456789abcdef".toCharArray();
+    /** Writes embedded JSON nested deeper than the caller's generator allows. */
+    private static final JsonFactory UNLIMITED = JsonFactory.builder()
+            .streamWriteConstraints(StreamWriteConstraints.builder().maxNestingDepth(Integer.MAX_VALUE).build())
+            .build();
 
     private PgJsonWriter() {
     }
@@ -114,26 +125,100 @@ public final class PgJsonWriter {
         }
     }
 
-    /** Embedded json/jsonb: decimals keep their exact digits, never the exponent form. */
+    /**
+     * Embedded json/jsonb: decimals keep their exact digits, never the exponent form. A value nested deeper than the
+     * generator allows (camel-jackson's mapper: 1,000 levels, PostgreSQL: many thousands) goes in as raw JSON text
+     * written by a generator without that limit.
+     */
     private static void writeJson(JsonNode node, JsonGenerator gen, SerializerProvider provider) throws IOException {
-        if (node.isObject()) {
-            gen.writeStartObject();
-            for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
-                Map.Entry<String, JsonNode> field = it.next();
-                gen.writeFieldName(field.getKey());
-                writeJson(field.getValue(), gen, provider);
+        if (gen.getOutputContext().getNestingDepth() + depth(node) <= gen.streamWriteConstraints().getMaxNestingDepth()) {
+            writeTree(node, gen, provider);
+            return;
+        }
+        gen.writeRawValue(jsonText(node));
+    }
+
+    /**
+     * The JSON text of an embedded json/jsonb value, however deep: Jackson's own {@code JsonNode.toString()} refuses
+     * more than 1,000 levels.
+     */
+    public static String jsonText(JsonNode node) {
+        StringWriter text = new StringWriter();
+        try (JsonGenerator raw = UNLIMITED.createGenerator(text)) {
+            writeTree(node, raw, null);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e); // a StringWriter does not fail
+        }
+        return text.toString();
+    }
+
+    /** How many arrays and objects deep the value is; without recursion, as PostgreSQL nests far beyond the stack. */
+    private static int depth(JsonNode root) {
+        if (!root.isContainerNode()) {
+            return 0;
+        }
+        int deepest = 0;
+        Deque<JsonNode> nodes = new ArrayDeque<>();
+        Deque<Integer> depths = new ArrayDeque<>();
+        nodes.push(root);
+        depths.push(1);
+        while (!nodes.isEmpty()) {
+            JsonNode node = nodes.pop();
+            int depth = depths.pop();
+            deepest = Math.max(deepest, depth);
+            for (JsonNode child : node) {
+                if (child.isContainerNode()) {
+                    nodes.push(child);
+                    depths.push(depth + 1);
+                }
             }
-            gen.writeEndObject();
-        } else if (node.isArray()) {
-            gen.writeStartArray();
-            for (JsonNode element : node) {
-                writeJson(element, gen, provider);
+        }
+        return deepest;
+    }
+
+    /**
+     * Writes the tree without recursion: one open container per level on an explicit stack. {@code provider} may be
+     * null.
+     */
+    private static void writeTree(JsonNode root, JsonGenerator gen, SerializerProvider provider) throws IOException {
+        Deque<Iterator<?>> open = new ArrayDeque<>();
+        JsonNode next = root;
+        while (true) {
+            if (next != null) {
+                if (next.isObject()) {
+                    gen.writeStartObject();
+                    open.push(next.fields());
+                } else if (next.isArray()) {
+                    gen.writeStartArray();
+                    open.push(next.elements());
+                } else if (next.isBigDecimal()) {
+                    gen.writeNumber(next.decimalValue().toPlainString());
+                } else {
+                    // a parsed value is text, number, boolean or null, none of which needs the provider
+                    ((JsonSerializable) next).serialize(gen, provider);
+                }
+                next = null;
             }
-            gen.writeEndArray();
-        } else if (node.isBigDecimal()) {
-            gen.writeNumber(node.decimalValue().toPlainString());
-        } else {
-            provider.defaultSerializeValue(node, gen);
+            Iterator<?> level = open.peek();
+            if (level == null) {
+                return;
+            }
+            if (!level.hasNext()) {
+                open.pop();
+                if (gen.getOutputContext().inObject()) {
+                    gen.writeEndObject();
+                } else {
+                    gen.writeEndArray();
+                }
+            } else {
+                Object item = level.next();
+                if (item instanceof Map.Entry<?, ?> field) {
+                    gen.writeFieldName((String) field.getKey());
+                    next = (JsonNode) field.getValue();
+                } else {
+                    next = (JsonNode) item;
+                }
+            }
         }
     }
 

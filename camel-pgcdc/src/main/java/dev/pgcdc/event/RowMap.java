@@ -1,5 +1,7 @@
 package dev.pgcdc.event;
 
+import com.fasterxml.jackson.databind.JsonNode;
+
 import java.util.AbstractMap;
 import java.util.AbstractSet;
 import java.util.Iterator;
@@ -63,6 +65,21 @@ public final class RowMap extends AbstractMap<String, Object> {
     public Object get(Object key) {
         int position = columns.positionOf(key);
         return position < 0 ? null : values[position];
+    }
+
+    /** As any map prints, but json/jsonb values as their JSON text however deep (see {@link PgJsonWriter#jsonText}). */
+    @Override
+    public String toString() {
+        StringBuilder text = new StringBuilder("{");
+        for (int i = 0; i < values.length; i++) {
+            if (i > 0) {
+                text.append(", ");
+            }
+            Object value = values[i];
+            text.append(columns.get(i)).append('=')
+                    .append(value instanceof JsonNode json ? PgJsonWriter.jsonText(json) : String.valueOf(value));
+        }
+        return text.append('}').toString();
     }
 
     @Override

@@ -2,6 +2,7 @@ package dev.pgcdc.stream;
 
 import java.util.concurrent.TimeUnit;
 
+import dev.pgcdc.decode.DecodeException;
 import dev.pgcdc.event.ChangeRecord;
 
 /**
@@ -15,6 +16,13 @@ public interface ChangeSink {
      * for it once it is delivered.
      */
     void deliver(ChangeRecord record, Delivery delivery, long seq, AckListener listener);
+
+    /**
+     * Queues, in the place of a change, the reason it could not be decoded: the route gets it as a failed exchange, so
+     * its error handler decides (a dead-letter channel completes it and the stream moves on; unhandled, it fails as
+     * any route failure does).
+     */
+    void deliverUndecodable(DecodeException failure, Delivery delivery, long seq, AckListener listener);
 
     /** Drops changes that were queued but not yet handed to the route (they are not acknowledged either). */
     void discardPending();

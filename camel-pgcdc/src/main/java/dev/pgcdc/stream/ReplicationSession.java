@@ -15,6 +15,7 @@ import dev.pgcdc.ack.AckTracker;
 import dev.pgcdc.connect.InboundTraffic;
 import dev.pgcdc.decode.Catalog;
 import dev.pgcdc.decode.ChangeDecoder;
+import dev.pgcdc.decode.DecodeException;
 import dev.pgcdc.decode.DecodeListener;
 import dev.pgcdc.decode.RelationInfo;
 import dev.pgcdc.decode.TypeRegistry;
@@ -134,8 +135,7 @@ final class ReplicationSession implements DecodeListener, AckListener, StreamTap
         while (!shouldStop()) {
             ByteBuffer message = stream.readPending();
             if (message != null) {
-                // The LSN belongs to this message only now: a later read or keepalive moves it.
-                decoder.decode(message, stream.getLastReceiveLSN().asLong(), this);
+                decode(message);
                 park = MIN_IDLE_PARK_NANOS;
                 reportProgressIfDue(false);
             } else {
@@ -159,6 +159,23 @@ final class ReplicationSession implements DecodeListener, AckListener, StreamTap
             throw new DeadConnectionException("nothing arrived from the server for " + silent.toMillis() + " ms (readTimeout="
                     + readTimeout.toMillis() + " ms), although each status update asks it for a reply: the connection"
                     + " is dead");
+        }
+    }
+
+    /**
+     * Decodes one message; one that cannot be decoded takes a change's place, so the route decides what happens to it
+     * instead of the stream retrying it forever.
+     */
+    private void decode(ByteBuffer message) {
+        // The LSN belongs to this message only now: a later read or keepalive moves it.
+        try {
+            decoder.decode(message, stream.getLastReceiveLSN().asLong(), this);
+        } catch (DecodeException e) {
+            LOG.error("Slot {}: {}", options.slotName(), e.getMessage());
+            hold(null, e, inTransaction ? nextPosition++ : 0, false, this);
+            if (!inTransaction) {
+                releaseHeld(true);
+            }
         }
     }
 
@@ -188,14 +205,14 @@ final class ReplicationSession implements DecodeListener, AckListener, StreamTap
             // the set is almost always empty: then no "schema.table" key is built for every change
             boolean firstOfNewSchema = !schemaChanged.isEmpty()
                     && schemaChanged.remove(event.getSchema() + '.' + event.getTable());
-            hold(event, position, firstOfNewSchema, this);
+            hold(event, null, position, firstOfNewSchema, this);
         }
     }
 
     @Override
     public void message(LogicalMessage message) {
         if (options.decoding().emitMessages()) {
-            hold(message, inTransaction ? nextPosition++ : 0, false, this);
+            hold(message, null, inTransaction ? nextPosition++ : 0, false, this);
             if (!inTransaction) {
                 releaseHeld(true); // a non-transactional message is a transaction of its own
             }
@@ -204,7 +221,7 @@ final class ReplicationSession implements DecodeListener, AckListener, StreamTap
 
     @Override
     public boolean emit(ChangeEvent change, Runnable onCompleted) {
-        hold(change, nextPosition++, false, new AckListener() {
+        hold(change, null, nextPosition++, false, new AckListener() {
             @Override
             public void completed(long seq) {
                 ReplicationSession.this.completed(seq);
@@ -232,9 +249,11 @@ final class ReplicationSession implements DecodeListener, AckListener, StreamTap
      * Keeps the newest change back until the next one (or the commit) arrives, so that each delivery can say whether
      * it is the last of its transaction (a sink commits its batch there).
      */
-    private void hold(ChangeRecord record, long position, boolean schemaChanged, AckListener listener) {
+    private void hold(ChangeRecord record, DecodeException undecodable, long position, boolean schemaChanged,
+                      AckListener listener) {
         releaseHeld(false);
-        held = new Held(record, new Delivery(position, false, schemaChanged), listener);
+        held = new Held(record == null ? null : record.withPosition(position), undecodable,
+                new Delivery(position, false, schemaChanged), listener);
     }
 
     private void releaseHeld(boolean lastInTransaction) {
@@ -248,12 +267,17 @@ final class ReplicationSession implements DecodeListener, AckListener, StreamTap
             delivering = false;
             return;
         }
-        stats.received(release.record);
         Delivery delivery = lastInTransaction ? release.delivery.markedLast() : release.delivery;
+        if (release.undecodable != null) {
+            sink.deliverUndecodable(release.undecodable, delivery, seq, release.listener);
+            return;
+        }
+        stats.received(release.record);
         sink.deliver(release.record, delivery, seq, release.listener);
     }
 
-    private record Held(ChangeRecord record, Delivery delivery, AckListener listener) {
+    /** A change, or in its place the reason a message could not be decoded. */
+    private record Held(ChangeRecord record, DecodeException undecodable, Delivery delivery, AckListener listener) {
     }
 
     /** Waits for room under {@code maxInflight} while keeping the connection alive; -1 when the session must end. */

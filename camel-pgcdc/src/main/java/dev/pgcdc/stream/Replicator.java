@@ -44,6 +44,8 @@ public final class Replicator implements Runnable {
     private volatile Throwable lastError;
     /** The acknowledged position when an exchange last failed unhandled, or -1: delivery is blocked until past it. */
     private volatile long blockedAt = -1;
+    /** Why the last unhandled exchange failed: kept while the stream is blocked there, across reconnects. */
+    private volatile Throwable blockingFailure;
     private volatile long disconnectedSinceNanos = System.nanoTime();
     private boolean waitingForSlot;
     /** The server process of a connection given up as dead, which may still hold the slot; 0 when none. */
@@ -143,6 +145,7 @@ public final class Replicator implements Runnable {
             if (outcome == ReplicationSession.Outcome.ROUTE_FAILED) {
                 routeFailed = true;
                 blockedAt = stats.acknowledgedLsn();
+                blockingFailure = current.routeFailure();
                 report("Slot " + options.slotName() + ": an exchange failed and was not handled by the route;"
                         + " nothing after it was acknowledged, and streaming resumes from "
                         + Lsn.of(stats.confirmedLsn()), current.routeFailure());
@@ -252,6 +255,11 @@ public final class Replicator implements Runnable {
     public boolean blockedByFailure() {
         long at = blockedAt;
         return at >= 0 && stats.acknowledgedLsn() <= at;
+    }
+
+    /** The failure of the exchange the stream is blocked at (see {@link #blockedByFailure()}). */
+    public Throwable blockingFailure() {
+        return blockingFailure;
     }
 
     /** How long the replication connection has been down; zero while streaming. */

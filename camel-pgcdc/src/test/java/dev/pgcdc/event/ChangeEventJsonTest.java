@@ -1,6 +1,8 @@
 package dev.pgcdc.event;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import org.junit.jupiter.api.Test;
 
 import java.time.Instant;
@@ -19,13 +21,31 @@ class ChangeEventJsonTest {
         ChangeEvent event = new ChangeEvent(Operation.UPDATE, "public", "orders",
                 new RowMap(ColumnNames.of("id"), new Object[] {7}), null,
                 new RowMap(ORDER, new Object[] {7, "paid", null}), List.of("doc"),
-                Lsn.parse("0/1A2B3C4"), Lsn.parse("0/1A2B400"), 1234, Instant.parse("2026-11-22T10:00:00.123456Z"), false);
+                Lsn.parse("0/1A2B3C4"), Lsn.parse("0/1A2B400"), 1234, Instant.parse("2026-11-22T10:00:00.123456Z"), false)
+                .withPosition(3);
 
         assertThat(new ObjectMapper().writeValueAsString(event)).isEqualTo(
                 "{\"op\":\"u\",\"schema\":\"public\",\"table\":\"orders\",\"key\":{\"id\":7},"
                         + "\"before\":null,\"after\":{\"id\":7,\"status\":\"paid\",\"doc\":null},\"unchanged\":[\"doc\"],"
-                        + "\"lsn\":\"0/1A2B3C4\",\"commitLsn\":\"0/1A2B400\",\"txId\":1234,"
+                        + "\"id\":\"0/1A2B400:3\",\"lsn\":\"0/1A2B3C4\",\"commitLsn\":\"0/1A2B400\",\"txId\":1234,"
                         + "\"commitTimestamp\":\"2026-11-22T10:00:00.123456Z\",\"snapshot\":false}");
+    }
+
+    @Test
+    void jsonNestedDeeperThanJacksonsLimitsPrintsWithAPlainObjectMapperAndInToString() throws Exception {
+        int levels = 5_000;
+        JsonNode deep = JsonNodeFactory.instance.numberNode(1);
+        for (int i = 0; i < levels; i++) {
+            deep = JsonNodeFactory.instance.arrayNode().add(deep);
+        }
+        ChangeEvent event = new ChangeEvent(Operation.INSERT, "public", "docs",
+                new RowMap(ColumnNames.of("id"), new Object[] {1}), null,
+                new RowMap(ColumnNames.of("id", "doc"), new Object[] {1, deep}), null,
+                Lsn.parse("0/1A2B3C4"), Lsn.parse("0/1A2B400"), 1234, null, false);
+        String text = "[".repeat(levels) + "1" + "]".repeat(levels);
+
+        assertThat(new ObjectMapper().writeValueAsString(event)).contains("\"after\":{\"id\":1,\"doc\":" + text + "}");
+        assertThat(event.toString()).contains("after={id=1, doc=" + text + "}");
     }
 
     @Test

@@ -2,7 +2,10 @@ package dev.pgcdc.security;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
 
 import org.apache.logging.log4j.Level;
 import org.apache.logging.log4j.LogManager;
@@ -13,8 +16,8 @@ import org.apache.logging.log4j.core.config.Configurator;
 import org.apache.logging.log4j.core.config.Property;
 
 /**
- * Everything logged while it is open, messages and stack traces, with our own loggers at DEBUG: tests check that
- * no secret ever reaches a log.
+ * Everything logged while it is open, messages and stack traces, with our own loggers (and any others named) at DEBUG:
+ * tests check that no secret ever reaches a log.
  */
 public final class LogCapture implements AutoCloseable {
 
@@ -23,9 +26,10 @@ public final class LogCapture implements AutoCloseable {
 
     private final StringBuffer text = new StringBuffer();
     private final AbstractAppender appender;
-    private final Level previousLevel;
+    private final Map<String, Level> previousLevels = new LinkedHashMap<>();
 
-    public LogCapture() {
+    /** @param alsoAtDebug more loggers to set to DEBUG while open, e.g. Camel's own ({@code org.apache.camel}) */
+    public LogCapture(String... alsoAtDebug) {
         appender = new AbstractAppender("capture-" + NAMES.incrementAndGet(), null, null, true, Property.EMPTY_ARRAY) {
             @Override
             public void append(LogEvent event) {
@@ -40,10 +44,12 @@ public final class LogCapture implements AutoCloseable {
         };
         appender.start();
         LoggerContext context = (LoggerContext) LogManager.getContext(false);
-        previousLevel = LogManager.getLogger(OUR_LOGGERS).getLevel();
         context.getConfiguration().getRootLogger().addAppender(appender, Level.ALL, null);
         context.updateLoggers();
-        Configurator.setLevel(OUR_LOGGERS, Level.DEBUG);
+        for (String logger : Stream.concat(Stream.of(OUR_LOGGERS), Stream.of(alsoAtDebug)).toList()) {
+            previousLevels.put(logger, LogManager.getLogger(logger).getLevel());
+            Configurator.setLevel(logger, Level.DEBUG);
+        }
     }
 
     public String text() {
@@ -54,7 +60,7 @@ public final class LogCapture implements AutoCloseable {
     public void close() {
         LoggerContext context = (LoggerContext) LogManager.getContext(false);
         context.getConfiguration().getRootLogger().removeAppender(appender.getName());
-        Configurator.setLevel(OUR_LOGGERS, previousLevel);
+        previousLevels.forEach(Configurator::setLevel);
         context.updateLoggers();
         appender.stop();
     }

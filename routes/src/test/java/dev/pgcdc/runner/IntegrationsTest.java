@@ -3,6 +3,7 @@ package dev.pgcdc.runner;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
+import java.io.StringReader;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -10,6 +11,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 import java.util.stream.Stream;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -29,6 +32,7 @@ import jakarta.jms.JMSContext;
 import jakarta.jms.Message;
 import org.apache.qpid.jms.JmsConnectionFactory;
 import org.junit.jupiter.api.Test;
+import org.postgresql.PGConnection;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -119,7 +123,7 @@ class IntegrationsTest {
             assertThat(accepted).extracting(d -> parse(d.body())).extracting(
                     json -> json.get("table").asText() + " " + json.get("op").asText() + " " + json.get("after").get("status").asText())
                     .containsExactly("wh_orders c new", "wh_orders u paid");
-            assertThat(accepted).allSatisfy(d -> assertThat(d.idempotencyKey()).endsWith("/public.wh_orders"));
+            assertThat(accepted).allSatisfy(d -> assertThat(d.idempotencyKey()).isEqualTo(parse(d.body()).get("id").asText()));
             List<Path> dead = Await.until("the rejected order dead-lettered", DEADLINE, () -> files(deadLetters),
                     files -> !files.isEmpty());
             assertThat(dead).hasSize(1);
@@ -151,6 +155,7 @@ class IntegrationsTest {
                     JsonNode body = parse(message.getBody(String.class));
                     assertThat(message.getStringProperty("pgcdc_op")).isEqualTo(body.get("op").asText());
                     assertThat(message.getStringProperty("pgcdc_lsn")).isEqualTo(body.get("lsn").asText());
+                    assertThat(message.getStringProperty("pgcdc_id")).isEqualTo(body.get("id").asText());
                     received.add(message.getStringProperty("pgcdc_schema") + "." + message.getStringProperty("pgcdc_table")
                             + " " + body.get("op").asText());
                 }
@@ -182,8 +187,43 @@ class IntegrationsTest {
                         .containsExactly("c one", "u uno", "c two");
                 assertThat(messages).allSatisfy(m -> {
                     assertThat(m.getSubject()).isEqualTo(prefix + ".public.nats_t");
-                    assertThat(m.getHeaders().getFirst("Nats-Msg-Id")).endsWith("/public.nats_t");
+                    assertThat(m.getHeaders().getFirst("Nats-Msg-Id"))
+                            .isEqualTo(parse(new String(m.getData(), StandardCharsets.UTF_8)).get("id").asText());
                 });
+            } finally {
+                jsm.deleteStream(stream);
+            }
+        }
+    }
+
+    @Test
+    void natsJetStreamKeepsEveryRowOfACopyOnceThoughTwoSlotsDeliverIt() throws Exception {
+        PostgresServer pg = PG.server();
+        pg.execute("CREATE TABLE nats_copy (id int PRIMARY KEY)");
+        String stream = "PGCDC_TEST_" + System.nanoTime();
+        String prefix = "pgcdc.test" + System.nanoTime();
+        int rows = 2_000;
+        try (Connection nats = Nats.connect("nats://127.0.0.1:4222")) {
+            JetStreamManagement jsm = nats.jetStreamManagement();
+            jsm.addStream(StreamConfiguration.builder().name(stream).subjects(prefix + ".>").build());
+            // the second slot delivers every change again, as a restart without acknowledgement would
+            try (RunningRoutes first = RunningRoutes.capture(pg, "nats_copy_a", "public.nats_copy",
+                    RunningRoutes.integration("nats-jetstream.yaml"), "nats.prefix=" + prefix);
+                 RunningRoutes second = RunningRoutes.capture(pg, "nats_copy_b", "public.nats_copy",
+                         RunningRoutes.integration("nats-jetstream.yaml"), "nats.prefix=" + prefix)) {
+                try (var connection = pg.connectTo("postgres")) {
+                    String data = IntStream.rangeClosed(1, rows).mapToObj(Integer::toString)
+                            .collect(Collectors.joining("\n", "", "\n"));
+                    connection.unwrap(PGConnection.class).getCopyAPI()
+                            .copyIn("COPY nats_copy FROM STDIN", new StringReader(data));
+                }
+                long end = ReplicationSlot.lsnValue(
+                        pg.queryForObject("SELECT pg_current_wal_insert_lsn()::text", String.class));
+                Await.until("both slots confirmed past the COPY", DEADLINE, () -> pg.replicationSlots().stream()
+                        .filter(slot -> slot.slotName().startsWith("nats_copy_") && slot.confirmedFlushLsnValue() >= end)
+                        .count() == 2);
+                // a dropped duplicate is never stored, so the count is final once both deliveries were acknowledged
+                assertThat(messageCount(jsm, stream)).isEqualTo(rows);
             } finally {
                 jsm.deleteStream(stream);
             }

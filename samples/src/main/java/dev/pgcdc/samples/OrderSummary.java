@@ -29,7 +29,7 @@ public class OrderSummary implements Processor {
         summary.put("status", order.get("status"));
         summary.put("amount", amount);
         summary.put("committedAt", change.getCommitTimestamp().toString());
-        summary.put("lsn", change.getLsn().toString());
+        summary.put("id", change.getId());
         exchange.getIn().setBody(summary);
     }
 }

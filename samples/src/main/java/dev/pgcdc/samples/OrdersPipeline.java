@@ -37,10 +37,8 @@ public class OrdersPipeline extends RouteBuilder {
                 .to(ORDERS);
 
         from(ORDERS).routeId("orders")
-                // A change's LSN is unique to it, except that one TRUNCATE of several tables gives each table's
-                // change the same LSN: the table completes the key.
-                .idempotentConsumer(simple("${header." + PgCdcConstants.LSN + "}/${header." + PgCdcConstants.SCHEMA
-                        + "}.${header." + PgCdcConstants.TABLE + "}"), seenChanges())
+                // the change's id is unique to it and the same when it is delivered again (its LSN is not unique)
+                .idempotentConsumer(header(PgCdcConstants.ID), seenChanges())
                 .process(new OrderSummary())
                 .marshal().json()
                 .to("file:{{sample.dir:target/orders}}?fileName=orders.jsonl&fileExist=Append&appendChars=\\n");
