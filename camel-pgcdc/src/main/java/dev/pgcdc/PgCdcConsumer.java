@@ -15,12 +15,9 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import dev.pgcdc.connect.PgConnector;
-import dev.pgcdc.event.ChangeEvent;
 import dev.pgcdc.decode.TypeRegistry;
+import dev.pgcdc.event.ChangeEvent;
 import dev.pgcdc.event.Lsn;
-import dev.pgcdc.ops.Heartbeat;
-import dev.pgcdc.ops.KeylessTableWatch;
-import dev.pgcdc.ops.SlotWatch;
 import dev.pgcdc.pg.ReplicationSlot;
 import dev.pgcdc.pg.SlotState;
 import dev.pgcdc.setup.ChangeModelPreflight;
@@ -37,10 +34,13 @@ import dev.pgcdc.snapshot.SnapshotStateStore;
 import dev.pgcdc.snapshot.Snapshotter;
 import dev.pgcdc.snapshot.TableStateStore;
 import dev.pgcdc.stream.DecodingOptions;
+import dev.pgcdc.stream.Heartbeat;
 import dev.pgcdc.stream.JdbcCatalog;
+import dev.pgcdc.stream.KeylessTableWatch;
 import dev.pgcdc.stream.OutputPlugin;
 import dev.pgcdc.stream.Replicator;
 import dev.pgcdc.stream.ReplicatorState;
+import dev.pgcdc.stream.SlotWatch;
 import dev.pgcdc.stream.StreamOptions;
 import dev.pgcdc.stream.StreamStats;
 import dev.pgcdc.stream.StreamTap;
@@ -348,7 +348,7 @@ public class PgCdcConsumer extends DefaultConsumer {
 
     @ManagedAttribute(description = "Changes handed to the route but not completed")
     public long getInflightCount() {
-        return replicator == null ? 0 : replicator.stats().receivedCount() - replicator.stats().completedCount();
+        return replicator == null ? 0 : replicator.stats().inFlight();
     }
 
     @ManagedAttribute(description = "Changes received per schema.table since start")

@@ -233,6 +233,25 @@ class StreamingTest extends DefaultClusterTest {
     }
 
     @Test
+    void changesRedeliveredAfterAFailedExchangeNoLongerCountAsInFlightOnceTheyComplete() throws Exception {
+        String slot = uniqueSlot("fail_inflight");
+        String table = slot + "_t";
+        pg().execute("CREATE TABLE " + table + " (id int PRIMARY KEY)");
+        FailingRoute route = new FailingRoute(uri(slot, "tables=" + table), 2);
+        CamelContext context = start(route);
+        awaitStreaming(slot);
+        pg().execute("INSERT INTO " + table + " VALUES (1)", "INSERT INTO " + table + " VALUES (2)",
+                "INSERT INTO " + table + " VALUES (3)");
+        Await.until("the failing change retried", Duration.ofSeconds(30), () -> route.failures.get() >= 3);
+
+        route.failing.set(false);
+        route.delivered.awaitMatching("row 3 delivered", list -> list.stream()
+                .anyMatch(e -> Integer.valueOf(3).equals(e.getAfter().get("id"))));
+
+        Await.until("nothing in flight", Duration.ofSeconds(20), () -> consumer(context).getInflightCount() == 0);
+    }
+
+    @Test
     void reconnectsAfterTheServerKillsTheConnectionWithoutLosingAChange() throws Exception {
         String slot = uniqueSlot("kill");
         String table = slot + "_t";

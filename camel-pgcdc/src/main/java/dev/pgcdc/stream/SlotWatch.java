@@ -1,4 +1,4 @@
-package dev.pgcdc.ops;
+package dev.pgcdc.stream;
 
 import java.sql.SQLException;
 import java.util.function.Consumer;
