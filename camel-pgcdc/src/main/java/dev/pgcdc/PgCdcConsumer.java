@@ -15,7 +15,7 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import dev.pgcdc.connect.PgConnector;
-import dev.pgcdc.decode.TypeRegistry;
+import dev.pgcdc.decode.value.TypeRegistry;
 import dev.pgcdc.event.ChangeEvent;
 import dev.pgcdc.event.Lsn;
 import dev.pgcdc.pg.ReplicationSlot;
@@ -29,6 +29,7 @@ import dev.pgcdc.snapshot.RepositoryStateStore;
 import dev.pgcdc.snapshot.SnapshotMode;
 import dev.pgcdc.snapshot.SnapshotOptions;
 import dev.pgcdc.snapshot.SnapshotPhase;
+import dev.pgcdc.snapshot.SnapshotProgress;
 import dev.pgcdc.snapshot.SnapshotSetup;
 import dev.pgcdc.snapshot.SnapshotStateStore;
 import dev.pgcdc.snapshot.Snapshotter;
@@ -79,6 +80,7 @@ public class PgCdcConsumer extends DefaultConsumer {
     private Snapshotter snapshotter;
     private SnapshotStateStore snapshotState;
     private ExecutorService snapshotWorkers;
+    private volatile String snapshotError;
 
     PgCdcConsumer(PgCdcEndpoint endpoint, Processor processor) {
         super(endpoint, processor);
@@ -326,6 +328,32 @@ public class PgCdcConsumer extends DefaultConsumer {
         return slotWatch == null ? null : slotWatch.latest();
     }
 
+    /** Reads the slot from the server now, on the caller's thread, instead of waiting for the next reading. */
+    public SlotState refreshSlotStatus() {
+        SlotWatch watch = slotWatch;
+        if (watch != null) {
+            watch.run();
+        }
+        return slotStatus();
+    }
+
+    /** When {@link #slotStatus()} was read, or null before the first reading. */
+    public Instant slotStatusReadAt() {
+        SlotWatch watch = slotWatch;
+        return watch == null ? null : watch.latestAt();
+    }
+
+    /** The last snapshot failure since start, or null. */
+    public String snapshotError() {
+        return snapshotError;
+    }
+
+    /** Where each table snapshotted since start stands; empty without snapshots. */
+    public List<SnapshotProgress> snapshotProgress() {
+        Snapshotter current = snapshotter;
+        return current == null ? List.of() : current.progress();
+    }
+
     /** Counters and positions of the stream; null before start. */
     public StreamStats stats() {
         return replicator == null ? null : replicator.stats();
@@ -426,6 +454,7 @@ public class PgCdcConsumer extends DefaultConsumer {
 
         @Override
         public void failed(String message, Throwable cause) {
+            snapshotError = message;
             getExceptionHandler().handleException(message, cause);
         }
 

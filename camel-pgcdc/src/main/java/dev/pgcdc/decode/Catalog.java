@@ -1,5 +1,8 @@
 package dev.pgcdc.decode;
 
+import dev.pgcdc.decode.value.TypeCatalog;
+import dev.pgcdc.decode.value.TypeDescription;
+
 import java.util.List;
 
 /**
@@ -7,7 +10,7 @@ import java.util.List;
  * columns are a table's primary key, and (for wal2json, which does not describe relations) a table's columns. The
  * replication connection is busy streaming, so an implementation uses an ordinary connection of its own.
  */
-public interface Catalog {
+public interface Catalog extends TypeCatalog {
 
     /** Knows nothing: types the decoder does not know stay text, keys are what the server flags. */
     Catalog NONE = new Catalog() {
@@ -26,9 +29,6 @@ public interface Catalog {
             return null;
         }
     };
-
-    /** The type's description, or null if there is no such type. */
-    TypeDescription type(int oid);
 
     /**
      * The relation's primary key columns in key order; if it has none, its replica identity index's columns;

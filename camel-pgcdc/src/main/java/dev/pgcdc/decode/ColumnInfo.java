@@ -1,5 +1,7 @@
 package dev.pgcdc.decode;
 
+import dev.pgcdc.decode.value.ValueCodec;
+
 /** One column of a {@link RelationInfo}, as the server's Relation message describes it. */
 public final class ColumnInfo {
 
@@ -9,7 +11,7 @@ public final class ColumnInfo {
     private final boolean key;
     private final ValueCodec codec;
 
-    ColumnInfo(String name, int typeOid, int typeModifier, boolean key, ValueCodec codec) {
+    public ColumnInfo(String name, int typeOid, int typeModifier, boolean key, ValueCodec codec) {
         this.name = name;
         this.typeOid = typeOid;
         this.typeModifier = typeModifier;
@@ -43,7 +45,7 @@ public final class ColumnInfo {
         return codec.typeName();
     }
 
-    ValueCodec codec() {
+    public ValueCodec codec() {
         return codec;
     }
 

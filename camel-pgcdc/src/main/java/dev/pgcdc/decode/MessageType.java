@@ -1,28 +1,28 @@
 package dev.pgcdc.decode;
 
 /** The pgoutput message type bytes (PostgreSQL "Logical Replication Message Formats"). */
-final class MessageType {
+public final class MessageType {
 
-    static final char BEGIN = 'B';
-    static final char COMMIT = 'C';
-    static final char ORIGIN = 'O';
-    static final char RELATION = 'R';
-    static final char TYPE = 'Y';
-    static final char INSERT = 'I';
-    static final char UPDATE = 'U';
-    static final char DELETE = 'D';
-    static final char TRUNCATE = 'T';
-    static final char MESSAGE = 'M';
+    public static final char BEGIN = 'B';
+    public static final char COMMIT = 'C';
+    public static final char ORIGIN = 'O';
+    public static final char RELATION = 'R';
+    public static final char TYPE = 'Y';
+    public static final char INSERT = 'I';
+    public static final char UPDATE = 'U';
+    public static final char DELETE = 'D';
+    public static final char TRUNCATE = 'T';
+    public static final char MESSAGE = 'M';
     /** Protocol version 2+ with {@code streaming on}: blocks of an in-progress transaction. */
-    static final char STREAM_START = 'S';
-    static final char STREAM_STOP = 'E';
-    static final char STREAM_COMMIT = 'c';
-    static final char STREAM_ABORT = 'A';
+    public static final char STREAM_START = 'S';
+    public static final char STREAM_STOP = 'E';
+    public static final char STREAM_COMMIT = 'c';
+    public static final char STREAM_ABORT = 'A';
 
     /** Sub-message markers inside Insert, Update and Delete. */
-    static final char NEW_TUPLE = 'N';
-    static final char OLD_KEY = 'K';
-    static final char OLD_TUPLE = 'O';
+    public static final char NEW_TUPLE = 'N';
+    public static final char OLD_KEY = 'K';
+    public static final char OLD_TUPLE = 'O';
 
     private MessageType() {
     }

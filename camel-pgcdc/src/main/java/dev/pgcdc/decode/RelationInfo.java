@@ -33,7 +33,7 @@ public final class RelationInfo {
     private final Projection identity;
 
     /** Positions of some columns and their names, shared by every map built from them. */
-    record Projection(int[] positions, ColumnNames names) {
+    public record Projection(int[] positions, ColumnNames names) {
     }
 
     /**
@@ -77,8 +77,8 @@ public final class RelationInfo {
      *
      * @throws IllegalArgumentException if the column filter excludes a key column
      */
-    static RelationInfo resolve(int oid, String schema, String table, char replicaIdentity, List<ColumnInfo> columns,
-                                Catalog catalog, ColumnFilter columnFilter) {
+    public static RelationInfo resolve(int oid, String schema, String table, char replicaIdentity,
+                                       List<ColumnInfo> columns, Catalog catalog, ColumnFilter columnFilter) {
         List<String> identityColumns = new ArrayList<>();
         List<String> names = new ArrayList<>();
         for (ColumnInfo column : columns) {
@@ -101,8 +101,8 @@ public final class RelationInfo {
      *
      * @throws IllegalArgumentException if the column filter excludes a key column
      */
-    static RelationInfo withKey(int oid, String schema, String table, char replicaIdentity, List<ColumnInfo> columns,
-                                List<String> key, ColumnFilter columnFilter) {
+    public static RelationInfo withKey(int oid, String schema, String table, char replicaIdentity,
+                                       List<ColumnInfo> columns, List<String> key, ColumnFilter columnFilter) {
         List<String> excluded = new ArrayList<>();
         for (ColumnInfo column : columns) {
             if (!columnFilter.includes(schema, table, column.getName())) {
@@ -176,21 +176,21 @@ public final class RelationInfo {
         return true;
     }
 
-    boolean isKept(int position) {
+    public boolean isKept(int position) {
         return kept[position];
     }
 
-    Projection keptColumns() {
+    public Projection keptColumns() {
         return keptColumns;
     }
 
     /** The event key's columns, or null if unknown. */
-    Projection key() {
+    public Projection key() {
         return key;
     }
 
     /** The replica identity columns the server sends in an old key ('K'), less excluded ones. */
-    Projection identity() {
+    public Projection identity() {
         return identity;
     }
 

@@ -16,17 +16,18 @@ import dev.pgcdc.event.RowMap;
  * the relation's column order, with {@link #UNCHANGED} where the server did not send an unchanged TOAST value and
  * null for excluded columns. Sharing this is what makes pgoutput and wal2json produce identical events.
  */
-final class RowEvents {
+public final class RowEvents {
 
     /** Marks an unchanged TOAST column in a decoded row until the maps are built. */
-    static final Object UNCHANGED = new Object();
+    public static final Object UNCHANGED = new Object();
 
     private RowEvents() {
     }
 
     /** A row change; {@code row} is the new row (null for a delete). */
-    static ChangeEvent change(Operation op, RelationInfo rel, Map<String, Object> key, Map<String, Object> before,
-                              Object[] row, Lsn lsn, Lsn commitLsn, long xid, Instant commitTimestamp) {
+    public static ChangeEvent change(Operation op, RelationInfo rel, Map<String, Object> key,
+                                     Map<String, Object> before, Object[] row, Lsn lsn, Lsn commitLsn, long xid,
+                                     Instant commitTimestamp) {
         Map<String, Object> after = null;
         List<String> unchanged = null;
         if (row != null) {
@@ -42,7 +43,7 @@ final class RowEvents {
      * The event's {@code before}: the whole old row (REPLICA IDENTITY FULL) or only the replica identity columns of
      * an old key.
      */
-    static Map<String, Object> before(RelationInfo rel, boolean wholeRow, Object[] old) {
+    public static Map<String, Object> before(RelationInfo rel, boolean wholeRow, Object[] old) {
         return withoutUnchanged(wholeRow ? rel.keptColumns() : rel.identity(), old);
     }
 
@@ -50,7 +51,7 @@ final class RowEvents {
      * The key columns of a tuple (a key column still unchanged is left out: value unknown); null if the relation's
      * key is unknown.
      */
-    static Map<String, Object> key(RelationInfo rel, Object[] row) {
+    public static Map<String, Object> key(RelationInfo rel, Object[] row) {
         return rel.key() == null ? null : withoutUnchanged(rel.key(), row);
     }
 
@@ -59,7 +60,7 @@ final class RowEvents {
      * (REPLICA IDENTITY FULL), from the identity columns of an old key. The server sends an old key when an
      * identity column is TOASTed on disk even if the key did not change, so this is where such a key's value is.
      */
-    static void fillUnchanged(RelationInfo rel, boolean wholeRow, Object[] row, Object[] old) {
+    public static void fillUnchanged(RelationInfo rel, boolean wholeRow, Object[] row, Object[] old) {
         for (int i : (wholeRow ? rel.keptColumns() : rel.identity()).positions()) {
             if (row[i] == UNCHANGED) {
                 row[i] = old[i];

@@ -11,7 +11,7 @@ import java.util.Objects;
  * One row change (or one truncated table, or one snapshot row): the body of a pgcdc exchange.
  *
  * <p>Immutable. Row maps ({@link #getKey()}, {@link #getBefore()}, {@link #getAfter()}) are unmodifiable,
- * in table column order, and hold natural Java values (see {@code dev.pgcdc.decode.TextValueDecoder} for
+ * in table column order, and hold natural Java values (see {@code dev.pgcdc.decode.value.BuiltinType} for
  * the type mapping). Its JSON form, with any Jackson {@code ObjectMapper}, is the one in src/ARCHITECTURE.md;
  * column values print as PostgreSQL's {@code to_jsonb} does with {@code TimeZone=UTC}
  * ({@link ChangeEventSerializer}).

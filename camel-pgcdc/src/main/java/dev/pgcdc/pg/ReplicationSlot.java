@@ -31,7 +31,7 @@ public final class ReplicationSlot {
                    COALESCE((restart_lsn - '0/0'::pg_lsn)::bigint, 0),
                    COALESCE((here.lsn - confirmed_flush_lsn)::bigint, -1),
                    COALESCE((here.lsn - restart_lsn)::bigint, -1),
-                   %s
+                   %s, here.lsn::text
             FROM pg_catalog.pg_replication_slots, here WHERE slot_name = ?""";
 
     private final String name;
@@ -61,7 +61,8 @@ public final class ReplicationSlot {
                 return new SlotState(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4),
                         rs.getBoolean(5), (Integer) rs.getObject(6), rs.getLong(7), rs.getLong(8), rs.getLong(9),
                         rs.getLong(10), rs.getString(11), safe == null ? null : safe.longValue(), rs.getString(14),
-                        rs.getBoolean(13), (Boolean) rs.getObject(15), (Boolean) rs.getObject(16));
+                        rs.getBoolean(13), (Boolean) rs.getObject(15), (Boolean) rs.getObject(16),
+                        rs.getString(17));
             }
         }
     }

@@ -21,11 +21,13 @@ import dev.pgcdc.sql.Identifiers;
  * @param walKeepLimited     whether {@code max_slot_wal_keep_size} bounds the retained WAL
  * @param failover           whether the slot is synchronised to standbys (PostgreSQL 17+)
  * @param synced             whether this is a standby's copy synchronised from the primary (PostgreSQL 17+)
+ * @param serverLsn          the server's current WAL position ({@code pg_current_wal_lsn()}) at the reading; null on
+ *                           a standby
  */
 public record SlotState(String name, String plugin, String slotType, String database, boolean active,
         Integer activePid, long confirmedFlushLsn, long restartLsn, long lagBytes, long retainedBytes,
         String walStatus, Long safeWalSize, String invalidationReason, boolean walKeepLimited, Boolean failover,
-        Boolean synced) {
+        Boolean synced, String serverLsn) {
 
     public boolean isLogical() {
         return "logical".equals(slotType);

@@ -3,7 +3,7 @@ package dev.pgcdc.snapshot;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
-import dev.pgcdc.decode.TextDecoder;
+import dev.pgcdc.decode.value.TextDecoder;
 
 /**
  * Splits one row of {@code COPY ... TO STDOUT} text format into column values and decodes them with the stream's

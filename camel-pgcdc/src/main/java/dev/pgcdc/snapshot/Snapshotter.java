@@ -4,10 +4,12 @@ import dev.pgcdc.setup.TableName;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
@@ -63,6 +65,8 @@ public final class Snapshotter {
     /** Tables being snapshotted or waiting for a worker; guarded by this. */
     private final Map<TableName, TableSnapshot> active = new HashMap<>();
     private final Set<TableName> failed = ConcurrentHashMap.newKeySet();
+    /** The last progress of tables no longer active, for {@link #progress()}. */
+    private final Map<TableName, SnapshotProgress> finished = new ConcurrentHashMap<>();
     private ExecutorService workers;
     private ExecutorService control;
     private volatile boolean started;
@@ -209,7 +213,7 @@ public final class Snapshotter {
                     if (again) {
                         store.save(snapshot.table(), TableProgress.start());
                     } else {
-                        active.remove(snapshot.table());
+                        forget(snapshot);
                     }
                 }
             } while (again);
@@ -227,6 +231,20 @@ public final class Snapshotter {
 
     private synchronized void forget(TableSnapshot snapshot) {
         active.remove(snapshot.table());
+        finished.put(snapshot.table(), snapshot.progress());
+    }
+
+    /**
+     * Where each table snapshotted since start stands, by name: those running or waiting for a worker, then the
+     * last state of those that finished, failed or stopped.
+     */
+    public List<SnapshotProgress> progress() {
+        Map<TableName, SnapshotProgress> all = new TreeMap<>(Comparator.comparing(TableName::toString));
+        all.putAll(finished);
+        synchronized (this) {
+            active.forEach((table, snapshot) -> all.put(table, snapshot.progress()));
+        }
+        return List.copyOf(all.values());
     }
 
     private void completeIfIdle() {

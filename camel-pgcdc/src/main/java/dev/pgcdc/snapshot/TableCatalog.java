@@ -2,8 +2,8 @@ package dev.pgcdc.snapshot;
 
 import dev.pgcdc.connect.PgConnector;
 import dev.pgcdc.decode.ColumnFilter;
-import dev.pgcdc.decode.TextDecoder;
-import dev.pgcdc.decode.TypeRegistry;
+import dev.pgcdc.decode.value.TextDecoder;
+import dev.pgcdc.decode.value.TypeRegistry;
 import dev.pgcdc.filter.TableFilter;
 
 import dev.pgcdc.setup.TableName;

@@ -1,6 +1,6 @@
 package dev.pgcdc.snapshot;
 
-import dev.pgcdc.decode.TextDecoder;
+import dev.pgcdc.decode.value.TextDecoder;
 import dev.pgcdc.setup.TableName;
 import java.util.List;
 import java.util.Map;

@@ -44,6 +44,8 @@ final class TableSnapshot {
     private final AtomicBoolean restartRequested = new AtomicBoolean();
     /** The high watermark row of the last chunk; deleted together with the next low watermark. */
     private Long previousHigh;
+    /** Null until the first read; replaced when the snapshot starts over. */
+    private volatile ProgressLog log;
 
     TableSnapshot(Context context, TableLayout table) {
         this.context = context;
@@ -61,6 +63,12 @@ final class TableSnapshot {
 
     boolean takeRestart() {
         return restartRequested.getAndSet(false);
+    }
+
+    /** Where this table's snapshot stands; any thread. */
+    SnapshotProgress progress() {
+        ProgressLog current = log;
+        return current == null ? ProgressLog.queued(table) : current.progress();
     }
 
     /**
@@ -94,7 +102,7 @@ final class TableSnapshot {
         if (progress == null) {
             progress = TableProgress.start();
         }
-        ProgressLog log = new ProgressLog(table.id(), table.estimatedRows(), progress.rowsDone());
+        log = new ProgressLog(table.id(), table.estimatedRows(), progress.rowsDone());
         // windows read and closed by their high watermark, oldest first, whose rows the stream has yet to deliver
         ArrayDeque<Pending> pending = new ArrayDeque<>();
         List<String> readAfter = progress.lastKey();
@@ -108,6 +116,7 @@ final class TableSnapshot {
                     discard(pending);
                     progress = TableProgress.start();
                     context.store().save(table.id(), progress);
+                    log = new ProgressLog(table.id(), table.estimatedRows(), 0);
                     readAfter = null;
                     allRead = false;
                 }

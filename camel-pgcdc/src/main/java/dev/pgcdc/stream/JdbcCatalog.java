@@ -10,7 +10,7 @@ import java.util.List;
 import dev.pgcdc.connect.PgConnector;
 import dev.pgcdc.decode.Catalog;
 import dev.pgcdc.decode.TableDescription;
-import dev.pgcdc.decode.TypeDescription;
+import dev.pgcdc.decode.value.TypeDescription;
 
 /**
  * The decoder's {@link Catalog} over an ordinary JDBC connection of its own (the replication connection is busy

@@ -2,7 +2,7 @@ package dev.pgcdc.stream;
 
 import dev.pgcdc.decode.Catalog;
 import dev.pgcdc.decode.ChangeDecoder;
-import dev.pgcdc.decode.TypeRegistry;
+import dev.pgcdc.decode.value.TypeRegistry;
 import org.postgresql.replication.fluent.logical.ChainedLogicalStreamBuilder;
 
 /**

@@ -5,8 +5,8 @@ import java.util.stream.Collectors;
 
 import dev.pgcdc.decode.Catalog;
 import dev.pgcdc.decode.ChangeDecoder;
-import dev.pgcdc.decode.PgOutputDecoder;
-import dev.pgcdc.decode.TypeRegistry;
+import dev.pgcdc.decode.pgoutput.PgOutputDecoder;
+import dev.pgcdc.decode.value.TypeRegistry;
 import dev.pgcdc.sql.Identifiers;
 import org.postgresql.replication.fluent.logical.ChainedLogicalStreamBuilder;
 

@@ -18,7 +18,7 @@ import dev.pgcdc.decode.ChangeDecoder;
 import dev.pgcdc.decode.DecodeException;
 import dev.pgcdc.decode.DecodeListener;
 import dev.pgcdc.decode.RelationInfo;
-import dev.pgcdc.decode.TypeRegistry;
+import dev.pgcdc.decode.value.TypeRegistry;
 import dev.pgcdc.event.ChangeEvent;
 import dev.pgcdc.event.ChangeRecord;
 import dev.pgcdc.event.LogicalMessage;

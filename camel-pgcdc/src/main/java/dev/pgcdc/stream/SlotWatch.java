@@ -1,6 +1,7 @@
 package dev.pgcdc.stream;
 
 import java.sql.SQLException;
+import java.time.Instant;
 import java.util.function.Consumer;
 
 import dev.pgcdc.connect.LazyConnection;
@@ -23,6 +24,7 @@ public final class SlotWatch implements Runnable, AutoCloseable {
     private final long lagWarnBytes;
     private final Consumer<SlotState> onLost;
     private volatile SlotState latest;
+    private volatile Instant latestAt;
     private boolean lostReported;
     private boolean lagWarned;
 
@@ -38,6 +40,7 @@ public final class SlotWatch implements Runnable, AutoCloseable {
         try {
             SlotState status = slot.read(connection.get());
             latest = status;
+            latestAt = Instant.now();
             if (status == null) {
                 return;
             }
@@ -68,6 +71,11 @@ public final class SlotWatch implements Runnable, AutoCloseable {
     /** The latest reading, or null before the first one (or if the slot does not exist). */
     public SlotState latest() {
         return latest;
+    }
+
+    /** When {@link #latest()} was read, or null before the first reading. */
+    public Instant latestAt() {
+        return latestAt;
     }
 
     @Override

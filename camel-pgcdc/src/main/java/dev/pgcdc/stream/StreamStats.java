@@ -20,6 +20,7 @@ public final class StreamStats {
     private volatile long acknowledgedLsn;
     private volatile long confirmedLsn;
     private volatile Instant lastCommitTimestamp;
+    private volatile Instant confirmedAdvancedAt;
     /** The current session's, which alone counts the changes in flight; null between sessions. */
     private volatile AckTracker tracker;
     // the replication thread's cache for tableCounter
@@ -67,6 +68,9 @@ public final class StreamStats {
     }
 
     void statusSent(long confirmedLsn) {
+        if (confirmedLsn != this.confirmedLsn) {
+            confirmedAdvancedAt = Instant.now();
+        }
         this.confirmedLsn = confirmedLsn;
         statusUpdates.increment();
     }
@@ -107,6 +111,14 @@ public final class StreamStats {
     /** The newest LSN reported to the server as flushed. */
     public long confirmedLsn() {
         return confirmedLsn;
+    }
+
+    /**
+     * When the position confirmed to the server last moved forward (the last acknowledgement of new changes or idle
+     * WAL), or null before the first. A stuck route shows here while status updates go on.
+     */
+    public Instant confirmedAdvancedAt() {
+        return confirmedAdvancedAt;
     }
 
     /** The commit time of the newest change handed to the route, or null before the first. */

@@ -5,9 +5,9 @@ import java.util.stream.Collectors;
 
 import dev.pgcdc.decode.Catalog;
 import dev.pgcdc.decode.ChangeDecoder;
-import dev.pgcdc.decode.TypeRegistry;
-import dev.pgcdc.decode.Wal2JsonDecoder;
-import dev.pgcdc.decode.Wal2JsonV1Decoder;
+import dev.pgcdc.decode.value.TypeRegistry;
+import dev.pgcdc.decode.wal2json.Wal2JsonDecoder;
+import dev.pgcdc.decode.wal2json.Wal2JsonV1Decoder;
 import dev.pgcdc.filter.NamePattern;
 import org.postgresql.replication.fluent.logical.ChainedLogicalStreamBuilder;
 

@@ -10,13 +10,13 @@ import java.util.List;
 import java.util.stream.Collectors;
 
 /** Records every callback in order, as readable strings and as objects. */
-final class RecordingListener implements DecodeListener {
+public final class RecordingListener implements DecodeListener {
 
-    final List<String> calls = new ArrayList<>();
-    final List<ChangeEvent> changes = new ArrayList<>();
-    final List<RelationInfo> relations = new ArrayList<>();
-    final List<TypeInfo> types = new ArrayList<>();
-    final List<LogicalMessage> messages = new ArrayList<>();
+    public final List<String> calls = new ArrayList<>();
+    public final List<ChangeEvent> changes = new ArrayList<>();
+    public final List<RelationInfo> relations = new ArrayList<>();
+    public final List<TypeInfo> types = new ArrayList<>();
+    public final List<LogicalMessage> messages = new ArrayList<>();
 
     @Override
     public void begin(long xid, Lsn commitLsn, Instant commitTimestamp) {
@@ -57,7 +57,7 @@ final class RecordingListener implements DecodeListener {
         messages.add(message);
     }
 
-    List<ChangeEvent> changesOf(String table) {
+    public List<ChangeEvent> changesOf(String table) {
         return changes.stream().filter(e -> table.equals(e.getTable())).collect(Collectors.toList());
     }
 }

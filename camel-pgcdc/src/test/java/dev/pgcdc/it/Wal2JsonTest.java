@@ -40,6 +40,7 @@ class Wal2JsonTest extends CdcTestSupport {
     private static final ObjectMapper JSON = new ObjectMapper();
     /** Larger than a TOAST page and incompressible, so it is stored out of line. */
     private static final String BIG = "(SELECT string_agg(md5(g::text), '') FROM generate_series(1, 400) g)";
+    private static final String HSTORE = "'\"zz\"=>\"1\", \"a\"=>NULL, \"q\\\"k\"=>\"ünï\"'::hstore";
 
     @Override
     protected PostgresServer pg() {
@@ -83,6 +84,8 @@ class Wal2JsonTest extends CdcTestSupport {
         assertThat(actual).extracting(e -> e.path("op").asText()).containsExactly(
                 "c", "c", "c", "u", "u", "u", "d", "d", "m", "t");
         assertThat(actual.get(3).get("unchanged")).hasSize(1); // big, an unchanged TOAST value left out by wal2json
+        assertThat(actual.get(0).get("after").get("h")).as("hstore as to_jsonb makes it").isEqualTo(JSON.readTree(
+                pg().queryForObject("SELECT to_jsonb(" + HSTORE + ")::text", String.class)));
         assertThat(actual.get(5).get("before").get("doc").asText()).hasSizeGreaterThan(8000); // FULL: old row
     }
 
@@ -204,13 +207,14 @@ class Wal2JsonTest extends CdcTestSupport {
     }
 
     private void createTables(String prefix, String types, String full) {
-        pg().execute("CREATE TYPE " + prefix + "_mood AS ENUM ('sad', 'happy')",
+        pg().execute("CREATE EXTENSION IF NOT EXISTS hstore",
+                "CREATE TYPE " + prefix + "_mood AS ENUM ('sad', 'happy')",
                 "CREATE DOMAIN " + prefix + "_pos AS int CHECK (VALUE > 0)",
                 "CREATE TYPE " + prefix + "_pair AS (a int, b text)",
                 "CREATE TABLE " + types + " (id int PRIMARY KEY, n numeric(12,3), nan numeric, f8 float8, b bool,"
                         + " t text, by bytea, u uuid, j jsonb, js json, d date, ts timestamp, tstz timestamptz,"
                         + " iv interval, ia int[], ta text[], e " + prefix + "_mood, dm " + prefix + "_pos,"
-                        + " c " + prefix + "_pair, big text)",
+                        + " c " + prefix + "_pair, h hstore, big text)",
                 "ALTER TABLE " + types + " ALTER big SET STORAGE EXTERNAL",
                 "CREATE TABLE " + full + " (id int PRIMARY KEY, status text, doc text)",
                 "ALTER TABLE " + full + " ALTER doc SET STORAGE EXTERNAL",
@@ -222,7 +226,7 @@ class Wal2JsonTest extends CdcTestSupport {
         pg().execute("BEGIN; INSERT INTO " + types + " VALUES (1, 12.5, 1.25, -0.5, true, E'tab\\t\"q\" ünï 🐘',"
                         + " '\\x00ff', 'a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11', '{\"a\": [1, 2.50]}', '[1, 2.0]',"
                         + " '2026-11-22', '2026-11-22 10:00:00.123456', '2026-11-22 10:00:00.5+02', '1 day 02:00:00',"
-                        + " '{1,NULL,3}', '{\"a b\",c}', 'happy', 7, ROW(1, 'x'), " + BIG + ");"
+                        + " '{1,NULL,3}', '{\"a b\",c}', 'happy', 7, ROW(1, 'x'), " + HSTORE + ", " + BIG + ");"
                         + " INSERT INTO " + types + " (id, nan, f8, b) VALUES (2, 'NaN', 1e300, false);"
                         + " INSERT INTO " + full + " VALUES (1, 'new', " + BIG + "); COMMIT",
                 "UPDATE " + types + " SET t = 'changed' WHERE id = 1",

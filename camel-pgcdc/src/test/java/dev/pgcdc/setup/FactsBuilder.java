@@ -59,7 +59,7 @@ final class FactsBuilder {
 
     static SlotState slot(String plugin, String walStatus) {
         return new SlotState("slot", plugin, "logical", "app", false, null, 0, 0, 0, 0, walStatus, null, null, false,
-                null, null);
+                null, null, null);
     }
 
     FactsBuilder version(int version) {

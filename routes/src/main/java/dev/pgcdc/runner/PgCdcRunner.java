@@ -39,6 +39,7 @@ public final class PgCdcRunner {
                 "classpath:application.properties;optional=true,file:application.properties;optional=true");
         arguments.properties().forEach(main::addArgumentProperty);
         main.configure().withRoutesIncludePattern(arguments.routesIncludePattern());
+        main.configure().addRoutesBuilder(new OperatorPage());
         main.addMainListener(new EmbeddedSource());
         return main;
     }

@@ -34,8 +34,9 @@ class RunnerJarIT {
 
     @Test
     void printsChangeEventsFromTheEmbeddedDatabaseAndStopsCleanlyOnSigterm() throws Exception {
+        // a free port for the runner's HTTP server: 8080 may be taken where the build runs
         Process runner = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-jar", System.getProperty("pgcdc.runner.jar"))
+                "-jar", System.getProperty("pgcdc.runner.jar"), "camel.server.port=" + OperatorPageIT.freePort())
                 .directory(workingDir.toFile()).redirectErrorStream(true)
                 .redirectOutput(workingDir.resolve("console.txt").toFile()).start();
         Output output = new Output(workingDir.resolve("console.txt"));

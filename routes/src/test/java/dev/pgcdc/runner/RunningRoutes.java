@@ -39,7 +39,8 @@ final class RunningRoutes implements AutoCloseable {
 
     /** Starts the route; fails as the runner would if the route or its configuration is wrong. */
     static RunningRoutes start(Path route, String... properties) {
-        List<String> arguments = new ArrayList<>(List.of(route.toString()));
+        // tests of integrations need no HTTP server, and several test JVMs may run at once: the default port would clash
+        List<String> arguments = new ArrayList<>(List.of(route.toString(), "camel.server.enabled=false"));
         arguments.addAll(List.of(properties));
         Main main = PgCdcRunner.newMain(RunnerArguments.parse(arguments.toArray(String[]::new)));
         RunningRoutes routes = new RunningRoutes(main);

@@ -165,7 +165,7 @@ final class MariaDbDialect extends Dialect {
             case "macaddr" -> "VARCHAR(17)";
             case "macaddr8" -> "VARCHAR(23)";
             case "interval", "money" -> "VARCHAR(100)";
-            case "json", "jsonb" -> "JSON";
+            case "json", "jsonb", "hstore" -> "JSON";
             default -> "LONGTEXT"; // text, xml, citext, ranges, geometry, tsvector...: pgcdc delivers their text
         };
     }

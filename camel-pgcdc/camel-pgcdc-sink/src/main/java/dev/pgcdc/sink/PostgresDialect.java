@@ -19,6 +19,7 @@ import java.util.stream.Collectors;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.pgcdc.event.PgJsonWriter;
+import dev.pgcdc.event.RowMap;
 import dev.pgcdc.setup.TableName;
 import dev.pgcdc.sql.Identifiers;
 
@@ -64,8 +65,9 @@ final class PostgresDialect extends Dialect {
 
     /**
      * A value as PostgreSQL's input functions read it: arrays as {@code {"1","a \"b\"",NULL}}, nested per
-     * dimension; composite values (a {@link Map} of attributes in order) as {@code ("1",,"x")}, an empty field being
-     * NULL. Elements and fields are always quoted, so any text survives, including nested arrays and records.
+     * dimension; composite values (a {@link RowMap} of attributes in order) as {@code ("1",,"x")}, an empty field
+     * being NULL; hstore values (any other map) as {@code "k"=>"v", "n"=>NULL}. Elements, fields, keys and values are
+     * always quoted, so any text survives, including nested arrays and records.
      */
     static String literal(Object value) {
         if (value instanceof List<?> elements) {
@@ -77,13 +79,21 @@ final class PostgresDialect extends Dialect {
             }
             return text.append('}').toString();
         }
-        if (value instanceof Map<?, ?> record) {
+        if (value instanceof RowMap record) {
             StringBuilder text = new StringBuilder("(");
             int i = 0;
             for (Object field : record.values()) {
                 text.append(i++ > 0 ? "," : "").append(field == null ? "" : quoted(literal(field)));
             }
             return text.append(')').toString();
+        }
+        if (value instanceof Map<?, ?> hstore) {
+            StringBuilder text = new StringBuilder();
+            for (Map.Entry<?, ?> pair : hstore.entrySet()) {
+                text.append(text.length() > 0 ? ", " : "").append(quoted(String.valueOf(pair.getKey()))).append("=>")
+                        .append(pair.getValue() == null ? "NULL" : quoted(String.valueOf(pair.getValue())));
+            }
+            return text.toString();
         }
         return elementText(value);
     }

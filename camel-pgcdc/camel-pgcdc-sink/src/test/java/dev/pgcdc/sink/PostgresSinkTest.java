@@ -172,6 +172,19 @@ class PostgresSinkTest extends SinkTestSupport {
     }
 
     @Test
+    void hstoreValuesAndArraysOfThemArriveAsTheyLeft() throws Exception {
+        String slot = uniqueSlot("hstore");
+        String table = slot + "_t";
+        pg().execute("CREATE EXTENSION IF NOT EXISTS hstore");
+        target().execute("CREATE EXTENSION IF NOT EXISTS hstore");
+        createBoth(table, "id int PRIMARY KEY, h hstore, hs hstore[], doc text");
+        route(slot, table, "");
+        pg().execute("INSERT INTO " + table + " VALUES (1, '\"a\"=>\"1\", \"q\\\"k\"=>\"b\\\\s\", \"n\"=>NULL',"
+                + " ARRAY['\"x\"=>\"y, z\"'::hstore, NULL, ''], 'd'), (2, '', NULL, NULL)");
+        awaitEqual(table, table);
+    }
+
+    @Test
     void eachBadTargetIsAClearErrorOnItsExchange() throws Exception {
         String slot = uniqueSlot("bad");
         String[] tables = {slot + "_nowhere", slot + "_checked", slot + "_nokey", slot + "_log"};

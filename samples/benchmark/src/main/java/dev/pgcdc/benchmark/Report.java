@@ -5,13 +5,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 
 /**
- * Writes the figures of one run as {@code report.json} (everything) and {@code report.md} (the tables the README
- * shows). The markdown reads the JSON tree, so the two cannot disagree.
+ * Writes the figures of one run as {@code report.json} (everything), {@code report.md} (the tables the README
+ * shows) and the {@link Charts} it embeds. The markdown and the charts read the JSON tree, so none can disagree.
  */
 final class Report {
 
@@ -24,6 +25,7 @@ final class Report {
         Files.createDirectories(outDir);
         Files.writeString(outDir.resolve("report.json"), JSON.writeValueAsString(figures) + "\n");
         Files.writeString(outDir.resolve("report.md"), markdown(figures));
+        Charts.write(figures, outDir);
     }
 
     @SuppressWarnings("unchecked")
@@ -40,17 +42,21 @@ final class Report {
                 .append(machine.get("loadAverageAtStart")).append(" at start, ").append(run.get("loadAverageAtEnd"))
                 .append(" at end; ").append(map(figures, "versions").get("postgresql")).append("\n\n");
 
+        Set<String> charts = Charts.draw(figures).keySet();
         if (figures.containsKey("streaming")) {
             streaming(md, map(figures, "streaming"));
+            embed(md, charts, Charts.DRAIN, "Streaming drain throughput over time");
         }
         if (figures.containsKey("sink")) {
             sink(md, map(figures, "sink"));
         }
         if (figures.containsKey("snapshot")) {
             snapshot(md, map(figures, "snapshot"));
+            embed(md, charts, Charts.SNAPSHOT, "Snapshot rows/s by reader and worker count");
         }
         if (figures.containsKey("liveLag")) {
             liveLag(md, map(figures, "liveLag"));
+            embed(md, charts, Charts.LIVE_LAG, "Live lag percentiles by writer rate");
         }
         if (figures.containsKey("bigTransaction")) {
             bigTransaction(md, map(figures, "bigTransaction"));
@@ -154,6 +160,13 @@ final class Report {
                     .append(baseline.get("cpuMicrosPerChange")).append(" CPU µs/change, peak heap used ")
                     .append(baseline.get("peakHeapUsedMb")).append(" MB, peak RSS ").append(baseline.get("peakRssMb"))
                     .append(" MB\n");
+        }
+    }
+
+    /** A chart next to the report, when the figures had data for it. */
+    private static void embed(StringBuilder md, Set<String> charts, String file, String caption) {
+        if (charts.contains(file)) {
+            md.append("![").append(caption).append("](").append(file).append(")\n\n");
         }
     }
 

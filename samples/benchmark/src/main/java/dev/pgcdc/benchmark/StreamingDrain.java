@@ -32,18 +32,35 @@ final class StreamingDrain {
         figures.put("writeSeconds", (System.nanoTime() - writeStart) / 1e9);
         figures.put("endLsn", endLsn);
 
-        double recvSeconds = run.consumers().recvlogical(RECV, endLsn, timeout);
+        // each consumer's progress over time, for the report's chart
+        Map<String, Object> timelines = new LinkedHashMap<>();
+        double recvSeconds;
+        try (DrainTimeline timeline = DrainTimeline.start(run.cluster(), RECV, endLsn, changes)) {
+            recvSeconds = run.consumers().recvlogical(RECV, endLsn, timeout);
+            timelines.put("pgRecvlogical", timeline.samples());
+        }
         figures.put("pgRecvlogical", rate(changes, recvSeconds));
 
-        Map<String, Object> pgcdc = withRate(run.consumers().pgcdc("pgcdc-drain", "drain", PGCDC, changes, 0, timeout,
-                null).result(timeout), changes);
+        Map<String, Object> pgcdc;
+        try (DrainTimeline timeline = DrainTimeline.start(run.cluster(), PGCDC, endLsn, changes)) {
+            pgcdc = withRate(run.consumers().pgcdc("pgcdc-drain", "drain", PGCDC, changes, 0, timeout,
+                    null).result(timeout), changes);
+            timelines.put("pgcdc", timeline.samples());
+        }
         figures.put("pgcdc", pgcdc);
         if (run.baselineJar() != null) {
-            figures.put("pgcdcBaseline", withRate(run.consumers().pgcdc("pgcdc-baseline-drain", "drain", BASELINE,
-                    changes, 0, timeout, run.baselineJar()).result(timeout), changes));
+            try (DrainTimeline timeline = DrainTimeline.start(run.cluster(), BASELINE, endLsn, changes)) {
+                figures.put("pgcdcBaseline", withRate(run.consumers().pgcdc("pgcdc-baseline-drain", "drain", BASELINE,
+                        changes, 0, timeout, run.baselineJar()).result(timeout), changes));
+                timelines.put("pgcdcBaseline", timeline.samples());
+            }
         }
-        Map<String, Object> debezium = withRate(run.consumers().debezium("debezium-drain", "stream", DEBEZIUM, changes,
-                timeout).result(timeout), changes);
+        Map<String, Object> debezium;
+        try (DrainTimeline timeline = DrainTimeline.start(run.cluster(), DEBEZIUM, endLsn, changes)) {
+            debezium = withRate(run.consumers().debezium("debezium-drain", "stream", DEBEZIUM, changes,
+                    timeout).result(timeout), changes);
+            timelines.put("debezium", timeline.samples());
+        }
         figures.put("debezium", debezium);
 
         Object pgcdcRate = pgcdc.get("changesPerSecond");
@@ -54,6 +71,7 @@ final class StreamingDrain {
             ratios.put("pgcdcToBaseline", Run.ratio(pgcdcRate, baseline.get("changesPerSecond")));
         }
         figures.put("ratios", ratios);
+        figures.put("timelines", timelines);
         run.slots().drop(RECV, PGCDC, BASELINE, DEBEZIUM);
         return figures;
     }

@@ -1,0 +1,8 @@
+package dev.pgcdc.decode.value;
+
+/** Where {@link TypeRegistry} learns how a type that is not built in is made. */
+public interface TypeCatalog {
+
+    /** The type's description, or null if there is no such type. */
+    TypeDescription type(int oid);
+}
