@@ -5,7 +5,6 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 
-import dev.pgcdc.sql.Identifiers;
 import org.postgresql.replication.LogSequenceNumber;
 
 /**

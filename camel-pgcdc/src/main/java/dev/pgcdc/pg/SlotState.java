@@ -1,7 +1,5 @@
 package dev.pgcdc.pg;
 
-import dev.pgcdc.sql.Identifiers;
-
 /**
  * One reading of a replication slot's row in {@code pg_replication_slots}. Columns the server's version lacks read as
  * null (or false); positions as 0 when the server has none (0/0 is no valid WAL position).

@@ -1,7 +1,6 @@
 package dev.pgcdc.setup;
 
 import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -10,6 +9,9 @@ import java.util.List;
 
 import dev.pgcdc.filter.NamePattern;
 import dev.pgcdc.filter.TableFilter;
+import dev.pgcdc.pg.PgCatalog;
+import dev.pgcdc.pg.TableName;
+import dev.pgcdc.pg.TableShape;
 
 /**
  * Checks at start what the change model options need, so that a mistake fails the start with a clear message
@@ -18,16 +20,6 @@ import dev.pgcdc.filter.TableFilter;
  * knowledge comes in through {@link Columns} and {@link Types}, so setup needs nothing of the stream.
  */
 public final class ChangeModelPreflight {
-
-    /** Every published column with whether it belongs to the primary key (or replica identity index). */
-    private static final String PUBLISHED_COLUMNS = "SELECT n.nspname, c.relname, a.attname, a.atttypid,"
-            + " EXISTS (SELECT 1 FROM pg_catalog.pg_index i WHERE i.indrelid = c.oid"
-            + "   AND (i.indisprimary OR i.indisreplident) AND a.attnum = ANY (i.indkey))"
-            + " FROM pg_catalog.pg_publication_tables pt"
-            + " JOIN pg_catalog.pg_namespace n ON n.nspname = pt.schemaname"
-            + " JOIN pg_catalog.pg_class c ON c.relnamespace = n.oid AND c.relname = pt.tablename"
-            + " JOIN pg_catalog.pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped"
-            + " WHERE pt.pubname = ? ORDER BY 1, 2, a.attnum";
 
     /** Which columns the change model keeps (option excludeColumns). */
     @FunctionalInterface
@@ -116,23 +108,21 @@ public final class ChangeModelPreflight {
 
     private void checkPublishedColumns() throws SQLException {
         List<String> problems = new ArrayList<>();
-        try (PreparedStatement ps = connection.prepareStatement(PUBLISHED_COLUMNS)) {
-            ps.setString(1, publication);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    String schema = rs.getString(1);
-                    String table = rs.getString(2);
-                    String column = rs.getString(3);
-                    int typeOid = (int) rs.getLong(4);
-                    String name = schema + '.' + table + '.' + column;
-                    if (!columns.includes(schema, table, column)) {
-                        if (rs.getBoolean(5)) {
-                            problems.add("excludeColumns: " + name + " is a key column and cannot be excluded");
-                        }
-                    } else if (binary && !types.hasBinary(typeOid)) {
-                        problems.add("binary=true: " + name + " has type " + types.typeName(typeOid)
-                                + ", whose binary form pgcdc cannot decode; use binary=false (or exclude the column)");
+        PgCatalog catalog = new PgCatalog(connection);
+        for (TableName table : catalog.publishedTables(publication)) {
+            TableShape shape = catalog.shape(table, publication);
+            if (shape == null) {
+                continue; // dropped since the publication was read
+            }
+            for (TableShape.Column column : shape.streamedColumns()) {
+                String name = table.schema() + '.' + table.name() + '.' + column.name();
+                if (!columns.includes(table.schema(), table.name(), column.name())) {
+                    if (shape.key().contains(column.name())) {
+                        problems.add("excludeColumns: " + name + " is a key column and cannot be excluded");
                     }
+                } else if (binary && !types.hasBinary(column.typeOid())) {
+                    problems.add("binary=true: " + name + " has type " + types.typeName(column.typeOid())
+                            + ", whose binary form pgcdc cannot decode; use binary=false (or exclude the column)");
                 }
             }
         }

@@ -1,12 +1,13 @@
 package dev.pgcdc.setup;
 
-import static dev.pgcdc.sql.Identifiers.quote;
-import static dev.pgcdc.sql.Identifiers.quoteLiteral;
+import static dev.pgcdc.pg.Identifiers.quote;
+import static dev.pgcdc.pg.Identifiers.quoteLiteral;
 
 import java.util.ArrayList;
 import java.util.List;
 
 import dev.pgcdc.pg.SlotState;
+import dev.pgcdc.pg.TableName;
 
 /**
  * The problems no statement of the plan can fix (server settings that need a restart, a standby, an unusable slot,

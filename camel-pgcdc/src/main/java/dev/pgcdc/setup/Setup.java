@@ -7,6 +7,7 @@ import java.sql.SQLException;
 import java.util.List;
 
 import dev.pgcdc.pg.ReplicationSlot;
+import dev.pgcdc.pg.TableName;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

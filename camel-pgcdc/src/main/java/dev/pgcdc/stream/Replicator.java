@@ -8,6 +8,7 @@ import java.util.concurrent.TimeUnit;
 import dev.pgcdc.connect.InboundTraffic;
 import dev.pgcdc.connect.PgConnector;
 import dev.pgcdc.event.Lsn;
+import dev.pgcdc.pg.PgCatalog;
 import dev.pgcdc.pg.ReplicationSlot;
 import dev.pgcdc.pg.SlotState;
 import org.postgresql.PGConnection;
@@ -107,7 +108,7 @@ public final class Replicator implements Runnable {
     private void streamOnce() throws SQLException, InterruptedException {
         InboundTraffic traffic = new InboundTraffic();
         PGConnection replication = connector.openReplication("pgcdc " + options.slotName(), traffic);
-        JdbcCatalog catalog = new JdbcCatalog(connector, "pgcdc " + options.slotName() + " catalog");
+        PgCatalog catalog = new PgCatalog(connector, "pgcdc " + options.slotName() + " catalog");
         long streamingSince = 0;
         boolean routeFailed = false;
         try {
