@@ -1,6 +1,8 @@
 package dev.pgcdc;
 
 import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -42,7 +44,6 @@ final class ExchangeDispatcher implements ChangeSink, Runnable {
      * so that {@link #deliver} reads it without the lock; {@link #next} re-checks it under the lock.
      */
     private volatile long generation;
-    private int outstanding;
     private volatile boolean running = true;
 
     ExchangeDispatcher(PgCdcConsumer consumer, PgCdcConfiguration configuration, SourceTables sourceTables,
@@ -65,26 +66,14 @@ final class ExchangeDispatcher implements ChangeSink, Runnable {
 
     @Override
     public void discardPending() {
+        List<Pending> dropped = new ArrayList<>();
         synchronized (lock) {
             generation++;
-            queue.clear();
-            batch.clear(); // safe from any thread: the dispatcher takes from it only under the lock, in next()
+            queue.drainTo(dropped);
+            dropped.addAll(batch); // safe from any thread: the dispatcher takes from it only under the lock, in next()
+            batch.clear();
         }
-    }
-
-    @Override
-    public boolean awaitOutstanding(long timeout, TimeUnit unit) throws InterruptedException {
-        long deadline = System.nanoTime() + unit.toNanos(timeout);
-        synchronized (lock) {
-            while (outstanding > 0) {
-                long left = deadline - System.nanoTime();
-                if (left <= 0) {
-                    return false;
-                }
-                TimeUnit.NANOSECONDS.timedWait(lock, left);
-            }
-            return true;
-        }
+        dropped.forEach(Pending::discarded);
     }
 
     void stop() {
@@ -108,20 +97,23 @@ final class ExchangeDispatcher implements ChangeSink, Runnable {
     }
 
     /**
-     * The next change to dispatch, already counted as outstanding, or null after 100 ms without one. Refills the
-     * local batch from the queue when it is empty; a change of an older generation (queued before a discard) is
-     * skipped.
+     * The next change to dispatch, or null after 100 ms without one. Refills the local batch from the queue when it
+     * is empty; a change of an older generation (queued while a discard ran) is discarded too.
      */
     private Pending next() throws InterruptedException {
         while (true) {
+            Pending pending;
+            boolean current;
             synchronized (lock) {
-                Pending pending;
-                while ((pending = batch.poll()) != null) {
-                    if (pending.generation == generation) {
-                        outstanding++;
-                        return pending;
-                    }
-                }
+                pending = batch.poll();
+                current = pending != null && pending.generation == generation;
+            }
+            if (current) {
+                return pending;
+            }
+            if (pending != null) {
+                pending.discarded();
+                continue;
             }
             Pending first = queue.poll(100, TimeUnit.MILLISECONDS);
             if (first == null) {
@@ -130,15 +122,6 @@ final class ExchangeDispatcher implements ChangeSink, Runnable {
             synchronized (lock) {
                 batch.add(first);
                 queue.drainTo(batch, BATCH - 1);
-            }
-        }
-    }
-
-    private void finished() {
-        synchronized (lock) {
-            // only awaitOutstanding waits, and only for zero
-            if (--outstanding == 0) {
-                lock.notifyAll();
             }
         }
     }
@@ -207,24 +190,19 @@ final class ExchangeDispatcher implements ChangeSink, Runnable {
 
         @Override
         public void onComplete(Exchange exchange) {
-            try {
-                listener.completed(seq);
-            } finally {
-                finished();
-            }
+            listener.completed(seq);
         }
 
         @Override
         public void onFailure(Exchange exchange) {
-            try {
-                Throwable cause = exchange.getException();
-                // Camel's error handler has logged the failure; the replicator reports where streaming resumes.
-                listener.failed(seq, cause);
-                // Stop delivering at once: what is queued behind the failure is redelivered after the restart.
-                discardPending();
-            } finally {
-                finished();
-            }
+            // Camel's error handler has logged the failure; the replicator reports where streaming resumes.
+            listener.failed(seq, exchange.getException());
+            // Stop delivering at once: what is queued behind the failure is redelivered after the restart.
+            discardPending();
+        }
+
+        void discarded() {
+            listener.discarded(seq);
         }
     }
 }
