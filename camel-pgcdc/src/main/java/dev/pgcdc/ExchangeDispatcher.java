@@ -8,6 +8,7 @@ import java.util.concurrent.TimeUnit;
 import dev.pgcdc.decode.DecodeException;
 import dev.pgcdc.event.ChangeRecord;
 import dev.pgcdc.event.DebeziumEnvelope;
+import dev.pgcdc.pg.SourceTables;
 import dev.pgcdc.stream.AckListener;
 import dev.pgcdc.stream.ChangeSink;
 import dev.pgcdc.stream.Delivery;
@@ -29,6 +30,7 @@ final class ExchangeDispatcher implements ChangeSink, Runnable {
 
     private final PgCdcConsumer consumer;
     private final PgCdcConfiguration configuration;
+    private final SourceTables sourceTables;
     private final BlockingQueue<Pending> queue = new LinkedBlockingQueue<>();
     private final ArrayDeque<Pending> batch = new ArrayDeque<>(BATCH);
     private final Object lock = new Object();
@@ -40,9 +42,10 @@ final class ExchangeDispatcher implements ChangeSink, Runnable {
     private int outstanding;
     private volatile boolean running = true;
 
-    ExchangeDispatcher(PgCdcConsumer consumer, PgCdcConfiguration configuration) {
+    ExchangeDispatcher(PgCdcConsumer consumer, PgCdcConfiguration configuration, SourceTables sourceTables) {
         this.consumer = consumer;
         this.configuration = configuration;
+        this.sourceTables = sourceTables;
     }
 
     @Override
@@ -154,6 +157,7 @@ final class ExchangeDispatcher implements ChangeSink, Runnable {
                 ? DebeziumEnvelope.of(record, configuration.getSlotName(), configuration.getDatabase())
                 : record;
         exchange.setIn(new ChangeMessage(exchange, body, record, pending.delivery));
+        exchange.setProperty(SourceTables.PROPERTY, sourceTables);
         consumer.getAsyncProcessor().process(exchange, doneSync -> { });
     }
 

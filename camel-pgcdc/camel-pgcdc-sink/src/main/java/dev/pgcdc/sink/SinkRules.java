@@ -8,7 +8,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
-import dev.pgcdc.setup.TableName;
+import dev.pgcdc.pg.TableName;
 
 /**
  * What the options say about each source table: its target table, its mode and the columns left out. Names are
@@ -40,7 +40,7 @@ final class SinkRules {
     }
 
     private SinkRules(PgCdcSinkConfiguration configuration) {
-        defaultMode = SinkMode.parse(configuration.getMode());
+        defaultMode = configuration.getMode();
         modes = new HashMap<>();
         for (String[] pair : pairs("tableModes", configuration.getTableModes())) {
             modes.put(TableName.parse(pair[0]), SinkMode.parse(pair[1]));

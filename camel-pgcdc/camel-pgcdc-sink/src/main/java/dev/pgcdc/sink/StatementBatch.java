@@ -12,7 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
-import dev.pgcdc.setup.TableName;
+import dev.pgcdc.pg.TableName;
 
 /**
  * Runs statements in the order given on one connection, sending consecutive runs of the same SQL as one JDBC batch,
