@@ -1,13 +1,18 @@
 package dev.pgcdc.snapshot;
 
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.stream.Collectors;
 
 /**
  * Where the snapshot of a table without a key stands: the next heap block to read (chunks are ctid ranges of whole
- * blocks) and the horizon, the transaction snapshot of the table's first chunk, with xids as a row's {@code xmin}
- * carries them (32 bits). Chunks read only row versions the horizon sees: a row version written after it reached
+ * blocks) and the horizon, a snapshot taken when the table's snapshot was planned (right after the stream started),
+ * with xids as a row's {@code xmin} carries them (32 bits). Chunks read only row versions the horizon sees: a row version written after it reached
  * the route through the stream (it committed after the first low watermark), and reading it again from a block not
  * yet read would deliver it twice, which a table without a key cannot absorb.
  *
@@ -21,6 +26,19 @@ record BlockCursor(long nextBlock, long xmin, long xmax, List<Long> running) {
 
     BlockCursor {
         running = List.copyOf(running);
+    }
+
+    /**
+     * A cursor at block 0 with the connection's current snapshot (its transaction's, if one is open) as horizon.
+     */
+    static BlockCursor horizon(Connection connection) throws SQLException {
+        try (PreparedStatement ps = connection.prepareStatement("SELECT txid_snapshot_xmin(s) % 4294967296,"
+                + " txid_snapshot_xmax(s) % 4294967296,"
+                + " ARRAY(SELECT x % 4294967296 FROM txid_snapshot_xip(s) x) FROM txid_current_snapshot() s");
+             ResultSet rs = ps.executeQuery()) {
+            rs.next();
+            return new BlockCursor(0, rs.getLong(1), rs.getLong(2), Arrays.asList((Long[]) rs.getArray(3).getArray()));
+        }
     }
 
     static BlockCursor of(List<String> key) {

@@ -70,13 +70,13 @@ final class ChunkReader {
 
     /**
      * Reads the rows of a table without a key in {@code blocks} heap blocks from the cursor's, those the cursor's
-     * horizon sees; the first read (a null cursor) takes the horizon from its own transaction. A ctid range is a
+     * horizon sees; a null cursor starts at block 0 with the horizon of this read's own transaction. A ctid range is a
      * TID range scan on PostgreSQL 14+; older servers scan the whole table for each chunk.
      */
     Chunk readBlocks(Connection connection, TableLayout table, BlockCursor cursor, long blocks,
                      long[] runningAtLowWatermark) throws SQLException, InterruptedException {
         return inTransaction(connection, table, runningAtLowWatermark, () -> {
-            BlockCursor from = cursor != null ? cursor : horizon(connection);
+            BlockCursor from = cursor != null ? cursor : BlockCursor.horizon(connection);
             long end = from.nextBlock() + blocks;
             String range = "ctid >= '(" + from.nextBlock() + ",0)'::tid AND ctid < '(" + end + ",0)'::tid AND "
                     + from.visibleCondition();
@@ -105,18 +105,6 @@ final class ChunkReader {
                 connection.rollback();
                 connection.setAutoCommit(autoCommit);
             }
-        }
-    }
-
-    /** The transaction's snapshot as a cursor at block 0, xids modulo 2^32 as rows' {@code xmin} carry them. */
-    private static BlockCursor horizon(Connection connection) throws SQLException {
-        try (PreparedStatement ps = connection.prepareStatement("SELECT txid_snapshot_xmin(s) % 4294967296,"
-                + " txid_snapshot_xmax(s) % 4294967296,"
-                + " ARRAY(SELECT x % 4294967296 FROM txid_snapshot_xip(s) x) FROM txid_current_snapshot() s");
-             ResultSet rs = ps.executeQuery()) {
-            rs.next();
-            List<Long> running = Arrays.asList((Long[]) rs.getArray(3).getArray());
-            return new BlockCursor(0, rs.getLong(1), rs.getLong(2), running);
         }
     }
 
