@@ -98,7 +98,7 @@ public final class Snapshotter {
      *
      * @param workers runs table snapshots; it should have {@code parallelism} threads
      * @param control handles snapshot requests from the signal table; one thread is enough
-     * @throws IllegalArgumentException if a table to snapshot has no primary key
+     * @throws IllegalArgumentException if a table to snapshot cannot be (its key columns are not read)
      */
     public void start(ExecutorService workers, ExecutorService control) throws SQLException {
         this.workers = workers;
@@ -168,7 +168,7 @@ public final class Snapshotter {
      * snapshotted right now). The request is saved first, so a restart continues it.
      *
      * @param table {@code schema.table}, or {@code table} for schema public
-     * @throws IllegalArgumentException if the table is not published, is internal or has no primary key
+     * @throws IllegalArgumentException if the table is not published, is internal or its key columns are not read
      */
     public void resnapshot(String table) throws SQLException {
         TableName id = TableName.parse(table);
