@@ -1,6 +1,7 @@
 package dev.pgcdc;
 
 import java.util.ArrayDeque;
+import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -9,7 +10,6 @@ import dev.pgcdc.decode.DecodeException;
 import dev.pgcdc.event.ChangeRecord;
 import dev.pgcdc.event.DebeziumEnvelope;
 import dev.pgcdc.stream.AckListener;
-import dev.pgcdc.stream.ChangeSink;
 import dev.pgcdc.stream.Delivery;
 import org.apache.camel.Exchange;
 import org.apache.camel.ExchangePropertyKey;
@@ -23,7 +23,7 @@ import org.apache.camel.spi.Synchronization;
  * <p>The dispatcher thread takes queued changes in batches ({@link #BATCH}), so the queue's lock is taken once per
  * batch rather than once per change on the consuming side.
  */
-final class ExchangeDispatcher implements ChangeSink, Runnable {
+final class ExchangeDispatcher implements Dispatcher, Runnable {
 
     private static final int BATCH = 256;
 
@@ -79,7 +79,13 @@ final class ExchangeDispatcher implements ChangeSink, Runnable {
         }
     }
 
-    void stop() {
+    @Override
+    public List<Runnable> loops() {
+        return List.of(this);
+    }
+
+    @Override
+    public void stop() {
         running = false;
     }
 

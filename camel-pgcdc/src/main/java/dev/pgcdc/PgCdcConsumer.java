@@ -58,8 +58,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Wires the parts together: setup on start, the replication thread ({@link Replicator}), the thread that hands
- * changes to the route ({@link ExchangeDispatcher}), the snapshot ({@link Snapshotter}), heartbeats and the slot
+ * Wires the parts together: setup on start, the replication thread ({@link Replicator}), the threads that hand
+ * changes to the route ({@link Dispatcher}), the snapshot ({@link Snapshotter}), heartbeats and the slot
  * monitor; exposes health and managed attributes.
  */
 @ManagedResource(description = "pgcdc consumer: streams changes of a PostgreSQL database and snapshots its tables")
@@ -73,7 +73,7 @@ public class PgCdcConsumer extends DefaultConsumer {
     private PgConnector connector;
     private ExecutorService executor;
     private ScheduledExecutorService scheduler;
-    private ExchangeDispatcher dispatcher;
+    private Dispatcher dispatcher;
     private Replicator replicator;
     private Future<?> replicatorDone;
     private SlotWatch slotWatch;
@@ -126,7 +126,9 @@ public class PgCdcConsumer extends DefaultConsumer {
         StreamOptions options = new StreamOptions(configuration.getSlotName(), plugin, configuration.getMaxInflight(),
                 Duration.ofMillis(configuration.getStatusInterval()), Duration.ofMillis(configuration.getShutdownTimeout()),
                 decoding);
-        dispatcher = new ExchangeDispatcher(this, configuration);
+        dispatcher = configuration.getConcurrentConsumers() > 1
+                ? new LaneDispatcher(this, configuration, configuration.getConcurrentConsumers())
+                : new ExchangeDispatcher(this, configuration);
         replicator = new Replicator(connector, options, dispatcher, tap, Duration.ofMillis(configuration.getReconnectDelay()),
                 Duration.ofMillis(configuration.getReconnectMaxDelay()),
                 (message, cause) -> getExceptionHandler().handleException(message, cause));
@@ -135,9 +137,11 @@ public class PgCdcConsumer extends DefaultConsumer {
         setHealthCheck(new PgCdcHealthCheck(this, getRouteId(), Duration.ofMillis(configuration.getHealthGracePeriod())));
 
         ExecutorServiceManager executors = getEndpoint().getCamelContext().getExecutorServiceManager();
-        executor = executors.newFixedThreadPool(this, "pgcdc-" + configuration.getSlotName(), snapshots ? 3 : 2);
+        List<Runnable> deliveryLoops = dispatcher.loops();
+        executor = executors.newFixedThreadPool(this, "pgcdc-" + configuration.getSlotName(),
+                deliveryLoops.size() + (snapshots ? 2 : 1));
         scheduler = executors.newSingleThreadScheduledExecutor(this, "pgcdc-monitor-" + configuration.getSlotName());
-        executor.submit(dispatcher);
+        deliveryLoops.forEach(executor::submit);
         replicatorDone = executor.submit(replicator);
         scheduler.scheduleWithFixedDelay(slotWatch, 0, configuration.getSlotMonitorInterval(), TimeUnit.MILLISECONDS);
         if (SetupRequest.usesPublication(plugin.name())) {
@@ -164,7 +168,7 @@ public class PgCdcConsumer extends DefaultConsumer {
             snapshotWorkers = executors.newFixedThreadPool(this, "pgcdc-" + configuration.getSlotName() + "-snapshot",
                     snapshotOptions.parallelism());
             try {
-                // the third thread of the consumer's pool takes snapshot requests from the signal table
+                // the consumer's pool has a thread left to take snapshot requests from the signal table
                 snapshotter.start(snapshotWorkers, executor);
             } catch (Exception e) {
                 doStop(); // e.g. a table without primary key: stop the threads already running, then fail

@@ -56,6 +56,11 @@ public class PgCdcEndpoint extends DefaultEndpoint {
         if (configuration.getMaxInflight() < 1) {
             throw new IllegalArgumentException("maxInflight must be at least 1, was " + configuration.getMaxInflight());
         }
+        if (configuration.getConcurrentConsumers() < 1) {
+            throw new IllegalArgumentException("concurrentConsumers must be at least 1, was "
+                    + configuration.getConcurrentConsumers() + ": 1 delivers in commit order on one thread, more"
+                    + " spread changes over that many threads by table and key");
+        }
         configuration.decodingOptions(); // option values and combinations: fail at route start, not on connect
 
     }
