@@ -2,12 +2,22 @@ package dev.pgcdc.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
+import java.util.HashSet;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -15,6 +25,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.pgcdc.embedded.PostgresServer;
 import dev.pgcdc.embedded.junit.Await;
 import dev.pgcdc.embedded.junit.PostgresExtension;
@@ -24,12 +35,19 @@ import dev.pgcdc.event.Operation;
 import org.apache.camel.builder.RouteBuilder;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
 
-/** concurrentConsumers: changes of one row in commit order, other rows in parallel, barriers, acknowledgement. */
+/**
+ * concurrentConsumers: changes of one row in commit order, other rows in parallel, barriers, acknowledgement, and
+ * nothing lost when the consumer's JVM is killed.
+ */
 class ParallelDeliveryTest extends CdcTestSupport {
 
     @RegisterExtension
     static final PostgresExtension PG = PostgresExtension.builder().build();
+
+    @TempDir
+    Path dir;
 
     /** Orders changes as the stream delivered them. */
     private static final Comparator<ChangeRecord> STREAM_ORDER = Comparator
@@ -209,5 +227,86 @@ class ParallelDeliveryTest extends CdcTestSupport {
         completed.awaitMatching("every row completed", list -> list.stream()
                 .map(c -> c.getKey().get("id")).distinct().count() == inserts.length);
         Await.until("confirmed past the last row", Duration.ofSeconds(30), () -> confirmedFlush(slot) >= lastCommit);
+    }
+
+    @Test
+    void aConsumerKilledMidStreamLosesNothing() throws Exception {
+        String slot = uniqueSlot("lanes_kill");
+        String table = slot + "_t";
+        int keys = 500;
+        pg().execute("CREATE TABLE " + table + " (id int PRIMARY KEY, v int NOT NULL)",
+                "INSERT INTO " + table + " SELECT g, 0 FROM generate_series(1, " + keys + ") g");
+        String uri = uri(slot, "tables=" + table + "&concurrentConsumers=8");
+        Path firstRun = dir.resolve("first-run.jsonl");
+        AtomicBoolean writing = new AtomicBoolean(true);
+        Thread writer = new Thread(() -> {
+            try (Connection connection = pg().connect(); Statement statement = connection.createStatement()) {
+                while (writing.get()) {
+                    // one row per transaction, so that the slot advances in small steps
+                    statement.execute("UPDATE " + table + " SET v = v + 1 WHERE id = "
+                            + (1 + ThreadLocalRandom.current().nextInt(keys)));
+                }
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        }, "writer");
+        Process child = SnapshotChild.start(dir, uri, firstRun.toString(), "256m");
+        Map<Integer, Set<Integer>> seen = new HashMap<>();
+        try {
+            Await.until("the child streaming", Duration.ofSeconds(60), () -> pg().replicationSlots().stream()
+                    .anyMatch(s -> s.slotName().equals(slot) && s.active()));
+            long started = confirmedFlush(slot);
+            writer.start();
+            Await.until("the child confirmed a part of the stream", Duration.ofSeconds(60),
+                    () -> confirmedFlush(slot) > started && lines(firstRun) > 2000);
+        } finally {
+            child.destroyForcibly().waitFor(30, TimeUnit.SECONDS); // kill -9
+        }
+        for (String line : Files.readAllLines(firstRun, StandardCharsets.UTF_8)) {
+            if (line.endsWith("}")) { // the line being written when the process died is incomplete
+                JsonNode after = AppliedTables.parse(line).get("after");
+                seen.computeIfAbsent(after.get("id").asInt(), id -> new HashSet<>()).add(after.get("v").asInt());
+            }
+        }
+        start(new RouteBuilder() {
+            @Override
+            public void configure() {
+                from(uri).process(e -> {
+                    Map<String, Object> after = e.getIn().getBody(ChangeEvent.class).getAfter();
+                    synchronized (seen) {
+                        seen.computeIfAbsent((Integer) after.get("id"), id -> new HashSet<>()).add((Integer) after.get("v"));
+                    }
+                });
+            }
+        });
+        awaitStreaming(slot);
+        writing.set(false);
+        writer.join();
+        long end = currentWalLsn();
+        Await.until("the slot caught up", Duration.ofSeconds(60), () -> confirmedFlush(slot) >= end);
+
+        Map<Integer, Integer> finalValues = new HashMap<>();
+        for (Map<String, Object> row : pg().queryForList("SELECT id, v FROM " + table)) {
+            finalValues.put((Integer) row.get("id"), (Integer) row.get("v"));
+        }
+        synchronized (seen) {
+            finalValues.forEach((id, last) -> {
+                Set<Integer> expected = new HashSet<>();
+                for (int v = 1; v <= last; v++) {
+                    expected.add(v);
+                }
+                assertThat(seen.getOrDefault(id, Set.of())).as("values of row %s delivered", id).containsAll(expected);
+            });
+        }
+    }
+
+    private static long lines(Path file) {
+        try (var lines = Files.lines(file, StandardCharsets.UTF_8)) {
+            return lines.count();
+        } catch (NoSuchFileException e) {
+            return 0;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 }
