@@ -75,9 +75,11 @@ class DevConsoleTest extends CdcTestSupport {
             DevConsole console = DevConsoleRegistry.get(context).resolveById("pgcdc");
             assertThat(console).as("pgcdc console found through its META-INF/services entry").isNotNull();
 
+            // the first chunk's progress is saved before the second chunk's rows reach the route: wait for both
             JsonNode midway = Await.until("the first chunk completed and the second held", Duration.ofSeconds(30),
                     () -> consumerJson(console, Map.of()),
                     c -> table(c, table) != null && table(c, table).get("rowsDone").asLong() == 10
+                            && c.get("received").asLong() >= 15 && c.get("inflight").asLong() > 0
                             && c.hasNonNull("lastAckTime") && c.hasNonNull("serverLsn"));
             JsonNode progress = table(midway, table);
             assertThat(progress.get("done").asBoolean()).isFalse();
@@ -96,8 +98,6 @@ class DevConsoleTest extends CdcTestSupport {
             assertThat(midway.get("lagSeconds").isNumber()).isTrue();
             assertThat(midway.get("walStatus").asText()).isEqualTo("reserved");
             assertThat(midway.get("safeWalSize").asLong()).isPositive();
-            assertThat(midway.get("received").asLong()).isGreaterThanOrEqualTo(15);
-            assertThat(midway.get("inflight").asLong()).as("row 15 is held").isPositive();
             assertThat(midway.get("completed").asLong())
                     .isEqualTo(midway.get("received").asLong() - midway.get("inflight").asLong());
             assertThat(midway.get("lastError").isNull()).isTrue();
