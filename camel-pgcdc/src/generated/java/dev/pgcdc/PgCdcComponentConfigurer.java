@@ -39,7 +39,7 @@ public class PgCdcComponentConfigurer extends PropertyConfigurerSupport implemen
         case "concurrentConsumers": getOrCreateConfiguration(target).setConcurrentConsumers(property(camelContext, int.class, value)); return true;
         case "configuration": target.setConfiguration(property(camelContext, dev.pgcdc.PgCdcConfiguration.class, value)); return true;
         case "connecttimeout":
-        case "connectTimeout": getOrCreateConfiguration(target).setConnectTimeout(property(camelContext, int.class, value)); return true;
+        case "connectTimeout": getOrCreateConfiguration(target).setConnectTimeout(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
         case "database": getOrCreateConfiguration(target).setDatabase(property(camelContext, java.lang.String.class, value)); return true;
         case "dropslotonstop":
         case "dropSlotOnStop": getOrCreateConfiguration(target).setDropSlotOnStop(property(camelContext, boolean.class, value)); return true;
@@ -65,7 +65,7 @@ public class PgCdcComponentConfigurer extends PropertyConfigurerSupport implemen
         case "password": getOrCreateConfiguration(target).setPassword(property(camelContext, java.lang.String.class, value)); return true;
         case "passwordfile":
         case "passwordFile": getOrCreateConfiguration(target).setPasswordFile(property(camelContext, java.lang.String.class, value)); return true;
-        case "plugin": getOrCreateConfiguration(target).setPlugin(property(camelContext, java.lang.String.class, value)); return true;
+        case "plugin": getOrCreateConfiguration(target).setPlugin(property(camelContext, dev.pgcdc.Plugin.class, value)); return true;
         case "port": getOrCreateConfiguration(target).setPort(property(camelContext, int.class, value)); return true;
         case "publication": getOrCreateConfiguration(target).setPublication(property(camelContext, java.lang.String.class, value)); return true;
         case "readtimeout":
@@ -119,7 +119,7 @@ public class PgCdcComponentConfigurer extends PropertyConfigurerSupport implemen
         case "sslkey":
         case "sslKey": getOrCreateConfiguration(target).setSslKey(property(camelContext, java.lang.String.class, value)); return true;
         case "sslmode":
-        case "sslMode": getOrCreateConfiguration(target).setSslMode(property(camelContext, java.lang.String.class, value)); return true;
+        case "sslMode": getOrCreateConfiguration(target).setSslMode(property(camelContext, dev.pgcdc.connect.SslMode.class, value)); return true;
         case "sslpassword":
         case "sslPassword": getOrCreateConfiguration(target).setSslPassword(property(camelContext, java.lang.String.class, value)); return true;
         case "sslrootcert":
@@ -129,7 +129,7 @@ public class PgCdcComponentConfigurer extends PropertyConfigurerSupport implemen
         case "tables": getOrCreateConfiguration(target).setTables(property(camelContext, java.lang.String.class, value)); return true;
         case "user": getOrCreateConfiguration(target).setUser(property(camelContext, java.lang.String.class, value)); return true;
         case "valueformat":
-        case "valueFormat": getOrCreateConfiguration(target).setValueFormat(property(camelContext, java.lang.String.class, value)); return true;
+        case "valueFormat": getOrCreateConfiguration(target).setValueFormat(property(camelContext, dev.pgcdc.ValueFormat.class, value)); return true;
         case "wal2jsonformatversion":
         case "wal2jsonFormatVersion": getOrCreateConfiguration(target).setWal2jsonFormatVersion(property(camelContext, int.class, value)); return true;
         default: return false;
@@ -148,7 +148,7 @@ public class PgCdcComponentConfigurer extends PropertyConfigurerSupport implemen
         case "concurrentConsumers": return int.class;
         case "configuration": return dev.pgcdc.PgCdcConfiguration.class;
         case "connecttimeout":
-        case "connectTimeout": return int.class;
+        case "connectTimeout": return long.class;
         case "database": return java.lang.String.class;
         case "dropslotonstop":
         case "dropSlotOnStop": return boolean.class;
@@ -174,7 +174,7 @@ public class PgCdcComponentConfigurer extends PropertyConfigurerSupport implemen
         case "password": return java.lang.String.class;
         case "passwordfile":
         case "passwordFile": return java.lang.String.class;
-        case "plugin": return java.lang.String.class;
+        case "plugin": return dev.pgcdc.Plugin.class;
         case "port": return int.class;
         case "publication": return java.lang.String.class;
         case "readtimeout":
@@ -228,7 +228,7 @@ public class PgCdcComponentConfigurer extends PropertyConfigurerSupport implemen
         case "sslkey":
         case "sslKey": return java.lang.String.class;
         case "sslmode":
-        case "sslMode": return java.lang.String.class;
+        case "sslMode": return dev.pgcdc.connect.SslMode.class;
         case "sslpassword":
         case "sslPassword": return java.lang.String.class;
         case "sslrootcert":
@@ -238,7 +238,7 @@ public class PgCdcComponentConfigurer extends PropertyConfigurerSupport implemen
         case "tables": return java.lang.String.class;
         case "user": return java.lang.String.class;
         case "valueformat":
-        case "valueFormat": return java.lang.String.class;
+        case "valueFormat": return dev.pgcdc.ValueFormat.class;
         case "wal2jsonformatversion":
         case "wal2jsonFormatVersion": return int.class;
         default: return null;

@@ -29,7 +29,7 @@ public class PgCdcEndpointConfigurer extends PropertyConfigurerSupport implement
         case "concurrentconsumers":
         case "concurrentConsumers": target.getConfiguration().setConcurrentConsumers(property(camelContext, int.class, value)); return true;
         case "connecttimeout":
-        case "connectTimeout": target.getConfiguration().setConnectTimeout(property(camelContext, int.class, value)); return true;
+        case "connectTimeout": target.getConfiguration().setConnectTimeout(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
         case "database": target.getConfiguration().setDatabase(property(camelContext, java.lang.String.class, value)); return true;
         case "dropslotonstop":
         case "dropSlotOnStop": target.getConfiguration().setDropSlotOnStop(property(camelContext, boolean.class, value)); return true;
@@ -59,7 +59,7 @@ public class PgCdcEndpointConfigurer extends PropertyConfigurerSupport implement
         case "password": target.getConfiguration().setPassword(property(camelContext, java.lang.String.class, value)); return true;
         case "passwordfile":
         case "passwordFile": target.getConfiguration().setPasswordFile(property(camelContext, java.lang.String.class, value)); return true;
-        case "plugin": target.getConfiguration().setPlugin(property(camelContext, java.lang.String.class, value)); return true;
+        case "plugin": target.getConfiguration().setPlugin(property(camelContext, dev.pgcdc.Plugin.class, value)); return true;
         case "port": target.getConfiguration().setPort(property(camelContext, int.class, value)); return true;
         case "publication": target.getConfiguration().setPublication(property(camelContext, java.lang.String.class, value)); return true;
         case "readtimeout":
@@ -113,7 +113,7 @@ public class PgCdcEndpointConfigurer extends PropertyConfigurerSupport implement
         case "sslkey":
         case "sslKey": target.getConfiguration().setSslKey(property(camelContext, java.lang.String.class, value)); return true;
         case "sslmode":
-        case "sslMode": target.getConfiguration().setSslMode(property(camelContext, java.lang.String.class, value)); return true;
+        case "sslMode": target.getConfiguration().setSslMode(property(camelContext, dev.pgcdc.connect.SslMode.class, value)); return true;
         case "sslpassword":
         case "sslPassword": target.getConfiguration().setSslPassword(property(camelContext, java.lang.String.class, value)); return true;
         case "sslrootcert":
@@ -123,7 +123,7 @@ public class PgCdcEndpointConfigurer extends PropertyConfigurerSupport implement
         case "tables": target.getConfiguration().setTables(property(camelContext, java.lang.String.class, value)); return true;
         case "user": target.getConfiguration().setUser(property(camelContext, java.lang.String.class, value)); return true;
         case "valueformat":
-        case "valueFormat": target.getConfiguration().setValueFormat(property(camelContext, java.lang.String.class, value)); return true;
+        case "valueFormat": target.getConfiguration().setValueFormat(property(camelContext, dev.pgcdc.ValueFormat.class, value)); return true;
         case "wal2jsonformatversion":
         case "wal2jsonFormatVersion": target.getConfiguration().setWal2jsonFormatVersion(property(camelContext, int.class, value)); return true;
         default: return false;
@@ -139,7 +139,7 @@ public class PgCdcEndpointConfigurer extends PropertyConfigurerSupport implement
         case "concurrentconsumers":
         case "concurrentConsumers": return int.class;
         case "connecttimeout":
-        case "connectTimeout": return int.class;
+        case "connectTimeout": return long.class;
         case "database": return java.lang.String.class;
         case "dropslotonstop":
         case "dropSlotOnStop": return boolean.class;
@@ -169,7 +169,7 @@ public class PgCdcEndpointConfigurer extends PropertyConfigurerSupport implement
         case "password": return java.lang.String.class;
         case "passwordfile":
         case "passwordFile": return java.lang.String.class;
-        case "plugin": return java.lang.String.class;
+        case "plugin": return dev.pgcdc.Plugin.class;
         case "port": return int.class;
         case "publication": return java.lang.String.class;
         case "readtimeout":
@@ -223,7 +223,7 @@ public class PgCdcEndpointConfigurer extends PropertyConfigurerSupport implement
         case "sslkey":
         case "sslKey": return java.lang.String.class;
         case "sslmode":
-        case "sslMode": return java.lang.String.class;
+        case "sslMode": return dev.pgcdc.connect.SslMode.class;
         case "sslpassword":
         case "sslPassword": return java.lang.String.class;
         case "sslrootcert":
@@ -233,7 +233,7 @@ public class PgCdcEndpointConfigurer extends PropertyConfigurerSupport implement
         case "tables": return java.lang.String.class;
         case "user": return java.lang.String.class;
         case "valueformat":
-        case "valueFormat": return java.lang.String.class;
+        case "valueFormat": return dev.pgcdc.ValueFormat.class;
         case "wal2jsonformatversion":
         case "wal2jsonFormatVersion": return int.class;
         default: return null;

@@ -2,6 +2,7 @@ package dev.pgcdc;
 
 import java.util.Map;
 
+import dev.pgcdc.option.OptionValues;
 import org.apache.camel.Endpoint;
 import org.apache.camel.spi.Metadata;
 import org.apache.camel.spi.annotations.Component;
@@ -19,6 +20,7 @@ public class PgCdcComponent extends DefaultComponent {
         PgCdcConfiguration endpointConfiguration = configuration.copy();
         endpointConfiguration.setSlotName(remaining);
         PgCdcEndpoint endpoint = new PgCdcEndpoint(uri, this, endpointConfiguration);
+        OptionValues.check(parameters, PgCdcConfiguration.class);
         setProperties(endpoint, parameters);
         return endpoint;
     }

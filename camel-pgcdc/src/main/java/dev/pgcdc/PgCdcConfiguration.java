@@ -1,25 +1,9 @@
 package dev.pgcdc;
 
-import java.nio.file.Path;
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
-
 import dev.pgcdc.connect.ConnectionSettings;
-import dev.pgcdc.connect.Secrets;
-import dev.pgcdc.connect.SshSettings;
 import dev.pgcdc.connect.SslMode;
-import dev.pgcdc.connect.SslSettings;
-import dev.pgcdc.filter.ColumnExclusions;
-import dev.pgcdc.filter.TableFilter;
 import dev.pgcdc.setup.SetupMode;
-import dev.pgcdc.setup.TableName;
 import dev.pgcdc.snapshot.SnapshotMode;
-import dev.pgcdc.snapshot.SnapshotOptions;
-import dev.pgcdc.stream.DecodingOptions;
-import dev.pgcdc.stream.OutputPlugin;
-import dev.pgcdc.stream.PgOutputPlugin;
-import dev.pgcdc.stream.Wal2JsonPlugin;
 import org.apache.camel.RuntimeCamelException;
 import org.apache.camel.spi.Metadata;
 import org.apache.camel.spi.StateRepository;
@@ -27,7 +11,10 @@ import org.apache.camel.spi.UriParam;
 import org.apache.camel.spi.UriParams;
 import org.apache.camel.spi.UriPath;
 
-/** Endpoint options of {@code pgcdc:}; shared by the component as defaults for its endpoints. */
+/**
+ * Endpoint options of {@code pgcdc:} as the URI sets them; shared by the component as defaults for its endpoints.
+ * {@link PgCdcOptions} checks them when the endpoint is created.
+ */
 @UriParams
 public class PgCdcConfiguration implements Cloneable {
 
@@ -55,7 +42,7 @@ public class PgCdcConfiguration implements Cloneable {
     @UriParam(label = "security", defaultValue = "prefer", enums = "disable,allow,prefer,require,verify-ca,verify-full",
               description = "TLS as libpq's sslmode: verify-full checks that the server's certificate is signed by"
                             + " sslRootCert and names the host; require encrypts without checking the certificate.")
-    private String sslMode = "prefer";
+    private SslMode sslMode = SslMode.PREFER;
     @UriParam(label = "security", description = "The root (CA) certificate file, PEM, that signed the server's"
                                                + " certificate; for verify-ca and verify-full.")
     private String sslRootCert;
@@ -92,7 +79,7 @@ public class PgCdcConfiguration implements Cloneable {
                             + " publication. wal2json (installed on the server, e.g. for slots older connectors"
                             + " created) needs no publication; the change events are the same, except where the"
                             + " component documentation says wal2json cannot tell (e.g. numeric NaN).")
-    private String plugin = "pgoutput";
+    private Plugin plugin = Plugin.PGOUTPUT;
     @UriParam(label = "advanced", defaultValue = "2", enums = "2,1",
               description = "With plugin=wal2json, its format-version: 2 sends one message per change; 1 (for wal2json"
                             + " builds without version 2) sends a document per transaction, in pieces, which is read"
@@ -123,7 +110,7 @@ public class PgCdcConfiguration implements Cloneable {
               description = "Column values as natural Java types (BigDecimal, OffsetDateTime, byte[], List, Map, ...;"
                             + " the JSON form equals PostgreSQL's to_jsonb) or as PostgreSQL's text output (every"
                             + " value a String). text cannot be combined with binary.")
-    private String valueFormat = "natural";
+    private ValueFormat valueFormat = ValueFormat.NATURAL;
     @UriParam(label = "consumer", defaultValue = "false",
               description = "Ask pgoutput for binary values (PostgreSQL 14+): less work for the server, same output."
                             + " Fails at start, naming the column, if a published column's type has no binary"
@@ -170,8 +157,10 @@ public class PgCdcConfiguration implements Cloneable {
     @UriParam(label = "consumer", defaultValue = "30000", javaType = "java.time.Duration",
               description = "How long stopping waits for in-flight exchanges to complete so they can be acknowledged.")
     private long shutdownTimeout = 30000;
-    @UriParam(label = "common", defaultValue = "10", description = "Connect timeout in seconds.")
-    private int connectTimeout = 10;
+    @UriParam(label = "common", defaultValue = "10000", javaType = "java.time.Duration",
+              description = "How long connecting (TCP, TLS and login) may take, e.g. 10s. pgjdbc counts whole seconds,"
+                            + " so it is rounded up and a value under 1s is refused; 0 waits without limit.")
+    private long connectTimeout = 10000;
     @UriParam(label = "common", defaultValue = "60000", javaType = "java.time.Duration",
               description = "How long a connection may stay silent before it counts as dead, like PostgreSQL's"
                             + " wal_receiver_timeout. The replication stream asks the server for a reply with every"
@@ -230,92 +219,12 @@ public class PgCdcConfiguration implements Cloneable {
             + " in instead of the snapshotStateTable.")
     private StateRepository<String, String> snapshotStateRepository;
 
-    /** The decoding and filter options, checked. */
-    public DecodingOptions decodingOptions() {
-        boolean rawText = "text".equalsIgnoreCase(valueFormat);
-        if (!rawText && !"natural".equalsIgnoreCase(valueFormat)) {
-            throw new IllegalArgumentException("valueFormat must be natural or text, was " + valueFormat);
-        }
-        if (rawText && binary) {
-            throw new IllegalArgumentException("valueFormat=text needs the server's text output: remove binary=true");
-        }
-        // Our own tables' rows (heartbeats, snapshot signals and state) never reach the route, even when a
-        // FOR ALL TABLES publication covers them; they still count for acknowledgement. (The snapshot sees signal
-        // rows before this filter.)
-        TableFilter tableFilter = TableFilter.of(tables, excludeTables)
-                .excluding(TableName.parse(signalTable)).excluding(TableName.parse(snapshotStateTable));
-        TableName heartbeat = heartbeatTableName();
-        return new DecodingOptions(binary, rawText, emitMessages,
-                heartbeat == null ? tableFilter : tableFilter.excluding(heartbeat), ColumnExclusions.of(excludeColumns));
-    }
-
     public PgCdcConfiguration copy() {
         try {
             return (PgCdcConfiguration) clone();
         } catch (CloneNotSupportedException e) {
             throw new RuntimeCamelException(e);
         }
-    }
-
-    /** Where and how to connect, from the connection and security options; fails on inconsistent ones. */
-    public ConnectionSettings connectionSettings() {
-        // a reply follows each status update within a round trip; twice the interval leaves room for a slow one
-        if (readTimeout < 2 * statusInterval) {
-            throw new IllegalArgumentException("readTimeout (" + readTimeout + " ms) must be at least twice"
-                    + " statusInterval (" + statusInterval + " ms): the server's replies to the status updates are"
-                    + " what shows the connection is alive. Raise readTimeout or lower statusInterval.");
-        }
-        return new ConnectionSettings(host, port, database, user, Secrets.valueOrFile("password", password, passwordFile),
-                connectTimeout)
-                .withReadTimeout(Duration.ofMillis(readTimeout))
-                .withSsl(new SslSettings(SslMode.of(sslMode), path(sslRootCert), path(sslCert), path(sslKey), sslPassword))
-                .withSsh(sshHost == null || sshHost.isBlank() ? null : SshSettings.builder(sshHost).port(sshPort)
-                        .user(sshUser).password(sshPassword).privateKeyFile(path(sshPrivateKeyFile))
-                        .privateKey(sshPrivateKey).privateKeyPassphrase(sshPrivateKeyPassphrase)
-                        .knownHostsFile(path(sshKnownHostsFile)).hostKeyFingerprint(sshHostKeyFingerprint).build());
-    }
-
-    private static Path path(String file) {
-        return file == null || file.isBlank() ? null : Path.of(file);
-    }
-
-    /** The output plugin with its options, checked against the decoding options. */
-    public OutputPlugin outputPlugin() {
-        switch (plugin) {
-            case "pgoutput":
-                return new PgOutputPlugin(List.of(resolvedPublication()));
-            case "wal2json":
-                if (binary) {
-                    throw new IllegalArgumentException("binary=true is a pgoutput option; wal2json sends text:"
-                            + " remove binary=true");
-                }
-                return new Wal2JsonPlugin(wal2jsonFormatVersion);
-            default:
-                throw new IllegalArgumentException("plugin must be pgoutput or wal2json, was " + plugin);
-        }
-    }
-
-    /** The publication to stream: the configured one, or the slot name. */
-    public String resolvedPublication() {
-        return publication != null && !publication.isBlank() ? publication : slotName;
-    }
-
-    /** The heartbeat table, or null when heartbeats are logical decoding messages. */
-    public TableName heartbeatTableName() {
-        return heartbeatTable == null || heartbeatTable.isBlank() ? null : TableName.parse(heartbeatTable);
-    }
-
-    /** The tables to set REPLICA IDENTITY FULL on. */
-    public List<TableName> replicaIdentityFullTables() {
-        return replicaIdentityFull == null || replicaIdentityFull.isBlank() ? List.of()
-                : TableName.parseList(replicaIdentityFull);
-    }
-
-    /** The snapshot options; it reads only what the route would see (the decoding options' filters). */
-    public SnapshotOptions snapshotOptions(DecodingOptions decoding) {
-        return new SnapshotOptions(slotName, resolvedPublication(), snapshotMode, TableName.parseSet(skipSnapshotTables),
-                snapshotChunkSize, snapshotParallelism, TableName.parse(signalTable), TableName.parse(snapshotStateTable),
-                Duration.ofMillis(reconnectDelay), decoding.tables(), decoding.columns(), decoding.rawText());
     }
 
     public String getSlotName() {
@@ -374,11 +283,11 @@ public class PgCdcConfiguration implements Cloneable {
         this.passwordFile = passwordFile;
     }
 
-    public String getSslMode() {
+    public SslMode getSslMode() {
         return sslMode;
     }
 
-    public void setSslMode(String sslMode) {
+    public void setSslMode(SslMode sslMode) {
         this.sslMode = sslMode;
     }
 
@@ -518,11 +427,11 @@ public class PgCdcConfiguration implements Cloneable {
         this.excludeColumns = excludeColumns;
     }
 
-    public String getValueFormat() {
+    public ValueFormat getValueFormat() {
         return valueFormat;
     }
 
-    public void setValueFormat(String valueFormat) {
+    public void setValueFormat(ValueFormat valueFormat) {
         this.valueFormat = valueFormat;
     }
 
@@ -534,11 +443,11 @@ public class PgCdcConfiguration implements Cloneable {
         this.binary = binary;
     }
 
-    public String getPlugin() {
+    public Plugin getPlugin() {
         return plugin;
     }
 
-    public void setPlugin(String plugin) {
+    public void setPlugin(Plugin plugin) {
         this.plugin = plugin;
     }
 
@@ -622,11 +531,11 @@ public class PgCdcConfiguration implements Cloneable {
         this.shutdownTimeout = shutdownTimeout;
     }
 
-    public int getConnectTimeout() {
+    public long getConnectTimeout() {
         return connectTimeout;
     }
 
-    public void setConnectTimeout(int connectTimeout) {
+    public void setConnectTimeout(long connectTimeout) {
         this.connectTimeout = connectTimeout;
     }
 

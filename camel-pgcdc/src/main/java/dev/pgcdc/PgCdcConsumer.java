@@ -45,7 +45,6 @@ import dev.pgcdc.stream.DecodingOptions;
 import dev.pgcdc.stream.OutputPlugin;
 import dev.pgcdc.stream.Replicator;
 import dev.pgcdc.stream.ReplicatorState;
-import dev.pgcdc.stream.StreamOptions;
 import dev.pgcdc.stream.StreamStats;
 import dev.pgcdc.stream.StreamTap;
 import org.apache.camel.Processor;
@@ -70,6 +69,7 @@ public class PgCdcConsumer extends DefaultConsumer {
     private static final boolean MICROMETER_PRESENT = isPresent("io.micrometer.core.instrument.MeterRegistry");
 
     private final PgCdcConfiguration configuration;
+    private final PgCdcOptions options;
     private PgConnector connector;
     private ExecutorService executor;
     private ScheduledExecutorService scheduler;
@@ -88,6 +88,7 @@ public class PgCdcConsumer extends DefaultConsumer {
     PgCdcConsumer(PgCdcEndpoint endpoint, Processor processor) {
         super(endpoint, processor);
         this.configuration = endpoint.getConfiguration();
+        this.options = endpoint.options();
     }
 
     @Override
@@ -98,10 +99,10 @@ public class PgCdcConsumer extends DefaultConsumer {
     @Override
     protected void doStart() throws Exception {
         super.doStart();
-        connector = new PgConnector(configuration.connectionSettings());
-        DecodingOptions decoding = configuration.decodingOptions();
-        OutputPlugin plugin = configuration.outputPlugin();
-        SnapshotOptions snapshotOptions = configuration.snapshotOptions(decoding);
+        connector = new PgConnector(options.connection());
+        DecodingOptions decoding = options.decoding();
+        OutputPlugin plugin = options.plugin();
+        SnapshotOptions snapshotOptions = options.snapshot();
         boolean stateInDatabase = configuration.getSnapshotStateRepository() == null;
         boolean snapshots;
         try (Connection connection = connector.openJdbc("pgcdc " + configuration.getSlotName() + " setup")) {
@@ -123,18 +124,15 @@ public class PgCdcConsumer extends DefaultConsumer {
             snapshotter = new Snapshotter(connector, snapshotOptions, snapshotState, new SnapshotEvents());
             tap = snapshotter.tap();
         }
-        StreamOptions options = new StreamOptions(configuration.getSlotName(), plugin, configuration.getMaxInflight(),
-                Duration.ofMillis(configuration.getStatusInterval()), Duration.ofMillis(configuration.getShutdownTimeout()),
-                decoding);
-        dispatcher = configuration.getConcurrentConsumers() > 1
-                ? new LaneDispatcher(this, configuration, configuration.getConcurrentConsumers())
+        dispatcher = options.concurrentConsumers() > 1
+                ? new LaneDispatcher(this, configuration, options.concurrentConsumers())
                 : new ExchangeDispatcher(this, configuration);
-        replicator = new Replicator(connector, options, dispatcher, tap, Duration.ofMillis(configuration.getReconnectDelay()),
-                Duration.ofMillis(configuration.getReconnectMaxDelay()),
+        replicator = new Replicator(connector, options.stream(), dispatcher, tap, options.reconnectDelay(),
+                options.reconnectMaxDelay(),
                 (message, cause) -> getExceptionHandler().handleException(message, cause));
-        slotWatch = new SlotWatch(connector, configuration.getSlotName(), configuration.getLagWarnBytes(),
+        slotWatch = new SlotWatch(connector, configuration.getSlotName(), options.lagWarnBytes(),
                 lost -> replicator.fail(lost.lostMessage(), null));
-        setHealthCheck(new PgCdcHealthCheck(this, getRouteId(), Duration.ofMillis(configuration.getHealthGracePeriod())));
+        setHealthCheck(new PgCdcHealthCheck(this, getRouteId(), options.healthGracePeriod()));
 
         ExecutorServiceManager executors = getEndpoint().getCamelContext().getExecutorServiceManager();
         List<Runnable> deliveryLoops = dispatcher.loops();
@@ -143,26 +141,24 @@ public class PgCdcConsumer extends DefaultConsumer {
         scheduler = executors.newSingleThreadScheduledExecutor(this, "pgcdc-monitor-" + configuration.getSlotName());
         deliveryLoops.forEach(executor::submit);
         replicatorDone = executor.submit(replicator);
-        scheduler.scheduleWithFixedDelay(slotWatch, 0, configuration.getSlotMonitorInterval(), TimeUnit.MILLISECONDS);
+        long monitorMillis = options.slotMonitorInterval().toMillis();
+        scheduler.scheduleWithFixedDelay(slotWatch, 0, monitorMillis, TimeUnit.MILLISECONDS);
         if (SetupRequest.usesPublication(plugin.name())) {
-            keylessWatch = new KeylessTableWatch(connector, configuration.getSlotName(),
-                    configuration.resolvedPublication());
-            scheduler.scheduleWithFixedDelay(keylessWatch, 0, configuration.getSlotMonitorInterval(),
-                    TimeUnit.MILLISECONDS);
+            keylessWatch = new KeylessTableWatch(connector, configuration.getSlotName(), options.publication());
+            scheduler.scheduleWithFixedDelay(keylessWatch, 0, monitorMillis, TimeUnit.MILLISECONDS);
         }
         if (MICROMETER_PRESENT) {
             meters = PgCdcMeters.bind(getEndpoint().getCamelContext(), this, configuration.getSlotName());
             if (meters != null) {
-                scheduler.scheduleWithFixedDelay(meters::registerNewTables, 0, configuration.getSlotMonitorInterval(),
-                        TimeUnit.MILLISECONDS);
+                scheduler.scheduleWithFixedDelay(meters::registerNewTables, 0, monitorMillis, TimeUnit.MILLISECONDS);
             }
         }
-        if (configuration.getHeartbeatInterval() > 0) {
-            TableName table = configuration.heartbeatTableName();
+        long heartbeatMillis = options.heartbeatInterval().toMillis();
+        if (heartbeatMillis > 0) {
+            TableName table = options.heartbeatTable();
             heartbeat = table == null ? Heartbeat.viaMessage(connector, configuration.getSlotName())
                     : Heartbeat.viaTable(connector, configuration.getSlotName(), table.schema(), table.name());
-            scheduler.scheduleWithFixedDelay(heartbeat, configuration.getHeartbeatInterval(),
-                    configuration.getHeartbeatInterval(), TimeUnit.MILLISECONDS);
+            scheduler.scheduleWithFixedDelay(heartbeat, heartbeatMillis, heartbeatMillis, TimeUnit.MILLISECONDS);
         }
         if (snapshotter != null) {
             snapshotWorkers = executors.newFixedThreadPool(this, "pgcdc-" + configuration.getSlotName() + "-snapshot",
@@ -204,16 +200,16 @@ public class PgCdcConsumer extends DefaultConsumer {
     private boolean prepareServer(Connection connection, DecodingOptions decoding, OutputPlugin plugin,
                                   List<ConnectorTable> snapshotTables)
             throws SQLException {
-        SetupMode mode = configuration.getSetupMode();
+        SetupMode mode = options.setupMode();
         List<ConnectorTable> connectorTables = new ArrayList<>(snapshotTables);
-        if (configuration.heartbeatTableName() != null) {
-            connectorTables.add(ConnectorTable.heartbeat(configuration.heartbeatTableName()));
+        if (options.heartbeatTable() != null) {
+            connectorTables.add(ConnectorTable.heartbeat(options.heartbeatTable()));
         }
         SetupRequest request = SetupRequest.builder().slotName(configuration.getSlotName())
-                .plugin(plugin.name()).publicationName(configuration.resolvedPublication())
+                .plugin(plugin.name()).publicationName(options.publication())
                 .tables(ChangeModelPreflight.tablesToPublish(connection, decoding.tables(),
                         SetupRequest.usesPublication(plugin.name())))
-                .connectorTables(connectorTables).replicaIdentityFull(configuration.replicaIdentityFullTables()).build();
+                .connectorTables(connectorTables).replicaIdentityFull(options.replicaIdentityFull()).build();
         SetupOutcome outcome = Setup.run(connection, request, mode);
         SetupPlan plan = outcome.plan();
         outcome.applied().forEach(statement -> LOG.info("pgcdc:{}: setup ran: {}", configuration.getSlotName(),
@@ -225,7 +221,7 @@ public class PgCdcConsumer extends DefaultConsumer {
         }
         plan.warnings().forEach(warning -> LOG.warn("pgcdc:{}: {}", configuration.getSlotName(), warning));
         new ChangeModelPreflight(connection, connector, request.publicationName(), decoding,
-                configuration.replicaIdentityFullTables()).run();
+                options.replicaIdentityFull()).run();
         if (plan.existingSlot().isEmpty() && snapshotState != null) {
             // Progress saved under this slot name belongs to an earlier slot (lost and dropped, or dropped): the new
             // one holds no change made before it exists. Forgotten before the slot is created, so a crash in between
@@ -281,7 +277,7 @@ public class PgCdcConsumer extends DefaultConsumer {
         if (executor != null) {
             executor.shutdown();
             try {
-                replicatorDone.get(configuration.getShutdownTimeout() + 10_000, TimeUnit.MILLISECONDS);
+                replicatorDone.get(options.stream().drainTimeout().toMillis() + 10_000, TimeUnit.MILLISECONDS);
             } catch (TimeoutException e) {
                 LOG.warn("pgcdc:{}: the replication thread did not stop in time", configuration.getSlotName());
             }

@@ -1,7 +1,5 @@
 package dev.pgcdc;
 
-import java.util.regex.Pattern;
-
 import org.apache.camel.Category;
 import org.apache.camel.Consumer;
 import org.apache.camel.Processor;
@@ -19,11 +17,9 @@ import org.apache.camel.support.DefaultEndpoint;
              headersClass = PgCdcConstants.class)
 public class PgCdcEndpoint extends DefaultEndpoint {
 
-    /** PostgreSQL's own rule for replication slot names. */
-    private static final Pattern SLOT_NAME = Pattern.compile("[a-z0-9_]{1,63}");
-
     @UriParam
     private final PgCdcConfiguration configuration;
+    private PgCdcOptions options;
 
     PgCdcEndpoint(String uri, PgCdcComponent component, PgCdcConfiguration configuration) {
         super(uri, component);
@@ -35,34 +31,23 @@ public class PgCdcEndpoint extends DefaultEndpoint {
         throw new UnsupportedOperationException("pgcdc: is a consumer-only endpoint: use it in from(...)");
     }
 
+    /** Checks the options once, so a bad value fails when the endpoint is created rather than on connect. */
+    @Override
+    protected void doInit() throws Exception {
+        super.doInit();
+        options = PgCdcOptions.of(configuration);
+    }
+
     @Override
     public Consumer createConsumer(Processor processor) throws Exception {
-        validate();
         PgCdcConsumer consumer = new PgCdcConsumer(this, processor);
         configureConsumer(consumer);
         return consumer;
     }
 
-    private void validate() {
-        String slot = configuration.getSlotName();
-        if (slot == null || !SLOT_NAME.matcher(slot).matches()) {
-            throw new IllegalArgumentException("Invalid replication slot name '" + slot + "' in pgcdc:" + slot
-                    + ": PostgreSQL allows 1 to 63 lower-case letters, digits and underscores, e.g. pgcdc:orders_slot");
-        }
-        if (configuration.getDatabase() == null || configuration.getDatabase().isBlank()) {
-            throw new IllegalArgumentException("pgcdc:" + slot + " needs the database option, e.g. pgcdc:" + slot
-                    + "?host=db.example.com&database=shop");
-        }
-        if (configuration.getMaxInflight() < 1) {
-            throw new IllegalArgumentException("maxInflight must be at least 1, was " + configuration.getMaxInflight());
-        }
-        if (configuration.getConcurrentConsumers() < 1) {
-            throw new IllegalArgumentException("concurrentConsumers must be at least 1, was "
-                    + configuration.getConcurrentConsumers() + ": 1 delivers in commit order on one thread, more"
-                    + " spread changes over that many threads by table and key");
-        }
-        configuration.decodingOptions(); // option values and combinations: fail at route start, not on connect
-
+    /** The checked options; set when the endpoint is initialised. */
+    public PgCdcOptions options() {
+        return options;
     }
 
     public PgCdcConfiguration getConfiguration() {

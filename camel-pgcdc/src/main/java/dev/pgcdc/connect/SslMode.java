@@ -1,8 +1,5 @@
 package dev.pgcdc.connect;
 
-import java.util.Arrays;
-import java.util.stream.Collectors;
-
 /** libpq's sslmode values, which pgjdbc understands with the same meaning. */
 public enum SslMode {
     /** Never TLS. */
@@ -27,16 +24,6 @@ public enum SslMode {
     /** The value as libpq and pgjdbc spell it. */
     public String value() {
         return value;
-    }
-
-    public static SslMode of(String value) {
-        for (SslMode mode : values()) {
-            if (mode.value.equalsIgnoreCase(value)) {
-                return mode;
-            }
-        }
-        throw new IllegalArgumentException("Unknown sslMode '" + value + "'; use one of "
-                + Arrays.stream(values()).map(SslMode::value).collect(Collectors.joining(", ")));
     }
 
     @Override

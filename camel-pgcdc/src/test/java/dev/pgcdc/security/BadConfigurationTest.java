@@ -19,7 +19,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Each wrong setting makes the consumer's start fail with one clear message, soon (connectTimeout=5), without
+ * Each wrong setting makes the consumer's start fail with one clear message, soon (connectTimeout=5s), without
  * retrying, and without a secret in the message or in anything logged meanwhile.
  */
 class BadConfigurationTest extends CdcTestSupport {
@@ -121,7 +121,7 @@ class BadConfigurationTest extends CdcTestSupport {
 
     private String target(String host, int port, String database, String password) {
         return "pgcdc:" + uniqueSlot("bad") + "?host=" + host + "&port=" + port + "&database=" + database
-                + "&user=postgres&password=" + password + "&connectTimeout=5&reconnectDelay=100";
+                + "&user=postgres&password=" + password + "&connectTimeout=5s&reconnectDelay=100";
     }
 
     private void assertFailsClearly(String uri, String... expected) {

@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Set;
 
 import dev.pgcdc.PgCdcConfiguration;
+import dev.pgcdc.PgCdcOptions;
 import dev.pgcdc.snapshot.SnapshotSetup;
 
 import org.junit.jupiter.api.Test;
@@ -88,9 +89,9 @@ class SetupPlannerTest {
     void syncUserLeavesTheSnapshotTablesToTheAdministratorWithGrants() {
         PgCdcConfiguration configuration = new PgCdcConfiguration();
         configuration.setSlotName("slot");
+        configuration.setDatabase("shop");
         configuration.setPublication("pub");
-        List<ConnectorTable> snapshotTables = SnapshotSetup.tables(
-                configuration.snapshotOptions(configuration.decodingOptions()), true);
+        List<ConnectorTable> snapshotTables = SnapshotSetup.tables(PgCdcOptions.of(configuration).snapshot(), true);
         FactsBuilder facts = new FactsBuilder().user(syncUser()).table(foreignTable(ORDERS))
                 .publication(listPublication(false, ORDERS)).slot(slot("pgoutput"));
         snapshotTables.forEach(table -> facts.connectorTable(table, TableFacts.missing(table.name(), true, false)));
@@ -112,9 +113,9 @@ class SetupPlannerTest {
     void snapshotTablesAlreadySetUpAddNothing() {
         PgCdcConfiguration configuration = new PgCdcConfiguration();
         configuration.setSlotName("slot");
+        configuration.setDatabase("shop");
         configuration.setPublication("pub");
-        List<ConnectorTable> snapshotTables = SnapshotSetup.tables(
-                configuration.snapshotOptions(configuration.decodingOptions()), true);
+        List<ConnectorTable> snapshotTables = SnapshotSetup.tables(PgCdcOptions.of(configuration).snapshot(), true);
         FactsBuilder facts = new FactsBuilder().user(syncUser()).table(foreignTable(ORDERS))
                 .publication(listPublication(false, ORDERS, snapshotTables.get(0).name())).slot(slot("pgoutput"));
         // created by an administrator, who granted what the role needs

@@ -49,7 +49,7 @@ public class PgCdcSinkComponentConfigurer extends PropertyConfigurerSupport impl
         case "jdbcUrl": getOrCreateConfiguration(target).setJdbcUrl(property(camelContext, java.lang.String.class, value)); return true;
         case "lazystartproducer":
         case "lazyStartProducer": target.setLazyStartProducer(property(camelContext, boolean.class, value)); return true;
-        case "mode": getOrCreateConfiguration(target).setMode(property(camelContext, java.lang.String.class, value)); return true;
+        case "mode": getOrCreateConfiguration(target).setMode(property(camelContext, dev.pgcdc.sink.SinkMode.class, value)); return true;
         case "password": getOrCreateConfiguration(target).setPassword(property(camelContext, java.lang.String.class, value)); return true;
         case "passwordfile":
         case "passwordFile": getOrCreateConfiguration(target).setPasswordFile(property(camelContext, java.lang.String.class, value)); return true;
@@ -86,7 +86,7 @@ public class PgCdcSinkComponentConfigurer extends PropertyConfigurerSupport impl
         case "jdbcUrl": return java.lang.String.class;
         case "lazystartproducer":
         case "lazyStartProducer": return boolean.class;
-        case "mode": return java.lang.String.class;
+        case "mode": return dev.pgcdc.sink.SinkMode.class;
         case "password": return java.lang.String.class;
         case "passwordfile":
         case "passwordFile": return java.lang.String.class;

@@ -39,7 +39,7 @@ public class PgCdcSinkEndpointConfigurer extends PropertyConfigurerSupport imple
         case "jdbcUrl": target.getConfiguration().setJdbcUrl(property(camelContext, java.lang.String.class, value)); return true;
         case "lazystartproducer":
         case "lazyStartProducer": target.setLazyStartProducer(property(camelContext, boolean.class, value)); return true;
-        case "mode": target.getConfiguration().setMode(property(camelContext, java.lang.String.class, value)); return true;
+        case "mode": target.getConfiguration().setMode(property(camelContext, dev.pgcdc.sink.SinkMode.class, value)); return true;
         case "password": target.getConfiguration().setPassword(property(camelContext, java.lang.String.class, value)); return true;
         case "passwordfile":
         case "passwordFile": target.getConfiguration().setPasswordFile(property(camelContext, java.lang.String.class, value)); return true;
@@ -73,7 +73,7 @@ public class PgCdcSinkEndpointConfigurer extends PropertyConfigurerSupport imple
         case "jdbcUrl": return java.lang.String.class;
         case "lazystartproducer":
         case "lazyStartProducer": return boolean.class;
-        case "mode": return java.lang.String.class;
+        case "mode": return dev.pgcdc.sink.SinkMode.class;
         case "password": return java.lang.String.class;
         case "passwordfile":
         case "passwordFile": return java.lang.String.class;

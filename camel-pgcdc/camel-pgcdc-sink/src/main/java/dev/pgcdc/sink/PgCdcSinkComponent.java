@@ -2,6 +2,7 @@ package dev.pgcdc.sink;
 
 import java.util.Map;
 
+import dev.pgcdc.option.OptionValues;
 import org.apache.camel.Endpoint;
 import org.apache.camel.spi.Metadata;
 import org.apache.camel.spi.annotations.Component;
@@ -19,6 +20,7 @@ public class PgCdcSinkComponent extends DefaultComponent {
         PgCdcSinkConfiguration endpointConfiguration = configuration.copy();
         endpointConfiguration.setName(remaining);
         PgCdcSinkEndpoint endpoint = new PgCdcSinkEndpoint(uri, this, endpointConfiguration);
+        OptionValues.check(parameters, PgCdcSinkConfiguration.class);
         setProperties(endpoint, parameters);
         return endpoint;
     }

@@ -7,7 +7,10 @@ import org.apache.camel.spi.UriParam;
 import org.apache.camel.spi.UriParams;
 import org.apache.camel.spi.UriPath;
 
-/** Endpoint options of {@code pgcdc-sink:}; the component's copy holds the defaults of its endpoints. */
+/**
+ * Endpoint options of {@code pgcdc-sink:} as the URI sets them; the component's copy holds the defaults of its
+ * endpoints. The endpoint checks them when it is created.
+ */
 @UriParams
 public class PgCdcSinkConfiguration implements Cloneable {
 
@@ -33,7 +36,7 @@ public class PgCdcSinkConfiguration implements Cloneable {
               description = "How changes are applied: upsert (insert-or-update by key, delete deletes), append (every"
                             + " change appended as a row with _pgcdc_op, _pgcdc_lsn, _pgcdc_seq, _pgcdc_commit_ts),"
                             + " softDelete (as upsert, but a delete sets _pgcdc_deleted = true).")
-    private String mode = "upsert";
+    private SinkMode mode = SinkMode.UPSERT;
     @UriParam(label = "common", description = "Per-table modes overriding mode, comma-separated table:mode, tables"
             + " written as in SQL: public.audit:append,orders:softDelete.")
     private String tableModes;
@@ -124,11 +127,11 @@ public class PgCdcSinkConfiguration implements Cloneable {
         this.passwordFile = passwordFile;
     }
 
-    public String getMode() {
+    public SinkMode getMode() {
         return mode;
     }
 
-    public void setMode(String mode) {
+    public void setMode(SinkMode mode) {
         this.mode = mode;
     }
 

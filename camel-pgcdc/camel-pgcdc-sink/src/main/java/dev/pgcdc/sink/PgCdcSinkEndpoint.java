@@ -1,5 +1,8 @@
 package dev.pgcdc.sink;
 
+import java.time.Duration;
+
+import dev.pgcdc.option.OptionValues;
 import org.apache.camel.Category;
 import org.apache.camel.Consumer;
 import org.apache.camel.Processor;
@@ -19,20 +22,29 @@ public class PgCdcSinkEndpoint extends DefaultEndpoint {
 
     @UriParam
     private final PgCdcSinkConfiguration configuration;
+    private SinkRules rules;
+    private TargetDatabase database;
 
     PgCdcSinkEndpoint(String uri, PgCdcSinkComponent component, PgCdcSinkConfiguration configuration) {
         super(uri, component);
         this.configuration = configuration;
     }
 
+    /** Checks the options once, so a bad value fails when the endpoint is created, not on the first exchange. */
     @Override
-    public Producer createProducer() {
-        // parsed here so that a bad option fails the route's start, not the first exchange
-        SinkRules rules = SinkRules.of(configuration);
+    protected void doInit() throws Exception {
+        super.doInit();
+        rules = SinkRules.of(configuration);
         if (configuration.getBatchSize() < 1) {
             throw new IllegalArgumentException("batchSize must be at least 1, was " + configuration.getBatchSize());
         }
-        return new PgCdcSinkProducer(this, TargetDatabase.of(configuration), rules);
+        OptionValues.duration("batchTimeout", configuration.getBatchTimeout(), Duration.ZERO);
+        database = TargetDatabase.of(configuration);
+    }
+
+    @Override
+    public Producer createProducer() {
+        return new PgCdcSinkProducer(this, database, rules);
     }
 
     @Override

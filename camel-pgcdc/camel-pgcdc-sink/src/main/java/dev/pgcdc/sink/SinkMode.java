@@ -15,13 +15,15 @@ public enum SinkMode {
         this.option = option;
     }
 
+    /** A mode as {@code tableModes} writes it, in any case. */
     public static SinkMode parse(String text) {
         for (SinkMode mode : values()) {
             if (mode.option.equalsIgnoreCase(text.strip())) {
                 return mode;
             }
         }
-        throw new IllegalArgumentException("Unknown sink mode '" + text + "': use upsert, append or softDelete");
+        throw new IllegalArgumentException("Invalid mode '" + text.strip() + "' in option tableModes: use one of upsert,"
+                + " append, softDelete");
     }
 
     @Override

@@ -40,7 +40,7 @@ final class SinkRules {
     }
 
     private SinkRules(PgCdcSinkConfiguration configuration) {
-        defaultMode = SinkMode.parse(configuration.getMode());
+        defaultMode = configuration.getMode();
         modes = new HashMap<>();
         for (String[] pair : pairs("tableModes", configuration.getTableModes())) {
             modes.put(TableName.parse(pair[0]), SinkMode.parse(pair[1]));

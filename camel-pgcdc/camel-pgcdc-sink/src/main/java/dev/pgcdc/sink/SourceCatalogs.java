@@ -30,7 +30,7 @@ final class SourceCatalogs implements AutoCloseable {
                     + ": route from pgcdc: to pgcdc-sink: directly, or create the target tables yourself");
         }
         return catalogs.computeIfAbsent(pgcdc, endpoint -> new SourceCatalog(
-                endpoint.getConfiguration().connectionSettings(), endpoint.getConfiguration().decodingOptions().columns(),
+                endpoint.options().connection(), endpoint.options().decoding().columns(),
                 "pgcdc-sink:" + sinkName));
     }
 
