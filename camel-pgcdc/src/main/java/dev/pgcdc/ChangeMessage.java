@@ -31,14 +31,6 @@ final class ChangeMessage extends DefaultMessage {
         setBody(body);
     }
 
-    /**
-     * The change's place in its transaction as the headers would give it, or null once the headers exist (the route
-     * may have changed them since, so then they are what counts).
-     */
-    Delivery untouchedDelivery() {
-        return hasPopulatedHeaders() ? null : delivery;
-    }
-
     @Override
     protected boolean isPopulateHeadersSupported() {
         return true;
@@ -50,7 +42,7 @@ final class ChangeMessage extends DefaultMessage {
         headers.put(PgCdcConstants.OPERATION, record.getOp().code());
         headers.put(PgCdcConstants.LSN, record.getLsn().toString());
         headers.put(PgCdcConstants.POSITION, delivery.position());
-        headers.put(PgCdcConstants.LAST_IN_TRANSACTION, delivery.lastInTransaction());
+        headers.put(PgCdcConstants.LAST_IN_TRANSACTION, record.isLastInTransaction());
         if (record.getCommitLsn() != null) { // null only for a non-transactional message
             headers.put(PgCdcConstants.COMMIT_LSN, record.getCommitLsn().toString());
             headers.put(PgCdcConstants.TX_ID, record.getTxId());

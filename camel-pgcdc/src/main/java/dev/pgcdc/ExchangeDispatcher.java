@@ -9,6 +9,7 @@ import java.util.concurrent.TimeUnit;
 import dev.pgcdc.decode.DecodeException;
 import dev.pgcdc.event.ChangeRecord;
 import dev.pgcdc.event.DebeziumEnvelope;
+import dev.pgcdc.pg.SourceTables;
 import dev.pgcdc.stream.AckListener;
 import dev.pgcdc.stream.Delivery;
 import org.apache.camel.Exchange;
@@ -29,6 +30,7 @@ final class ExchangeDispatcher implements Dispatcher, Runnable {
 
     private final PgCdcConsumer consumer;
     private final PgCdcConfiguration configuration;
+    private final SourceTables sourceTables;
     private final BlockingQueue<Pending> queue = new LinkedBlockingQueue<>();
     private final ArrayDeque<Pending> batch = new ArrayDeque<>(BATCH);
     private final Object lock = new Object();
@@ -40,9 +42,10 @@ final class ExchangeDispatcher implements Dispatcher, Runnable {
     private int outstanding;
     private volatile boolean running = true;
 
-    ExchangeDispatcher(PgCdcConsumer consumer, PgCdcConfiguration configuration) {
+    ExchangeDispatcher(PgCdcConsumer consumer, PgCdcConfiguration configuration, SourceTables sourceTables) {
         this.consumer = consumer;
         this.configuration = configuration;
+        this.sourceTables = sourceTables;
     }
 
     @Override
@@ -160,6 +163,7 @@ final class ExchangeDispatcher implements Dispatcher, Runnable {
                 ? DebeziumEnvelope.of(record, configuration.getSlotName(), configuration.getDatabase())
                 : record;
         exchange.setIn(new ChangeMessage(exchange, body, record, pending.delivery));
+        exchange.setProperty(SourceTables.PROPERTY, sourceTables);
         consumer.getAsyncProcessor().process(exchange, doneSync -> { });
     }
 

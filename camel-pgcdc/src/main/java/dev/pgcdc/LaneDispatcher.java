@@ -13,6 +13,7 @@ import dev.pgcdc.decode.DecodeException;
 import dev.pgcdc.event.ChangeEvent;
 import dev.pgcdc.event.ChangeRecord;
 import dev.pgcdc.event.Operation;
+import dev.pgcdc.pg.SourceTables;
 import dev.pgcdc.stream.AckListener;
 import dev.pgcdc.stream.Delivery;
 
@@ -50,10 +51,10 @@ final class LaneDispatcher implements Dispatcher, Runnable {
     private int inLanes;
     private volatile boolean running = true;
 
-    LaneDispatcher(PgCdcConsumer consumer, PgCdcConfiguration configuration, int lanes) {
+    LaneDispatcher(PgCdcConsumer consumer, PgCdcConfiguration configuration, SourceTables sourceTables, int lanes) {
         this.lanes = new ExchangeDispatcher[lanes];
         for (int i = 0; i < lanes; i++) {
-            this.lanes[i] = new ExchangeDispatcher(consumer, configuration);
+            this.lanes[i] = new ExchangeDispatcher(consumer, configuration, sourceTables);
         }
     }
 

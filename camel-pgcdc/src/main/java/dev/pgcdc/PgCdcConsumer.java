@@ -17,6 +17,7 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import dev.pgcdc.connect.PgConnector;
+import dev.pgcdc.pg.CatalogSourceTables;
 import dev.pgcdc.event.ChangeEvent;
 import dev.pgcdc.event.Lsn;
 import dev.pgcdc.ops.Heartbeat;
@@ -30,7 +31,7 @@ import dev.pgcdc.setup.SetupMode;
 import dev.pgcdc.setup.SetupOutcome;
 import dev.pgcdc.setup.SetupPlan;
 import dev.pgcdc.setup.SetupRequest;
-import dev.pgcdc.setup.TableName;
+import dev.pgcdc.pg.TableName;
 import dev.pgcdc.snapshot.RepositoryStateStore;
 import dev.pgcdc.snapshot.SnapshotMode;
 import dev.pgcdc.snapshot.SnapshotOptions;
@@ -43,6 +44,7 @@ import dev.pgcdc.snapshot.TableStateStore;
 import dev.pgcdc.stream.ChangeModelPreflight;
 import dev.pgcdc.stream.DecodingOptions;
 import dev.pgcdc.stream.OutputPlugin;
+import dev.pgcdc.stream.PgOutputPlugin;
 import dev.pgcdc.stream.Replicator;
 import dev.pgcdc.stream.ReplicatorState;
 import dev.pgcdc.stream.StreamStats;
@@ -71,6 +73,8 @@ public class PgCdcConsumer extends DefaultConsumer {
     private final PgCdcConfiguration configuration;
     private final PgCdcOptions options;
     private PgConnector connector;
+    /** What producers (the sink) learn about the source tables; lives as long as the connector. */
+    private CatalogSourceTables sourceTables;
     private ExecutorService executor;
     private ScheduledExecutorService scheduler;
     private Dispatcher dispatcher;
@@ -124,9 +128,12 @@ public class PgCdcConsumer extends DefaultConsumer {
             snapshotter = new Snapshotter(connector, snapshotOptions, snapshotState, new SnapshotEvents());
             tap = snapshotter.tap();
         }
+        sourceTables = new CatalogSourceTables(connector, "pgcdc " + configuration.getSlotName() + " source tables",
+                plugin instanceof PgOutputPlugin ? options.publication() : null,
+                (table, column) -> decoding.columns().includes(table.schema(), table.name(), column));
         dispatcher = options.concurrentConsumers() > 1
-                ? new LaneDispatcher(this, configuration, options.concurrentConsumers())
-                : new ExchangeDispatcher(this, configuration);
+                ? new LaneDispatcher(this, configuration, sourceTables, options.concurrentConsumers())
+                : new ExchangeDispatcher(this, configuration, sourceTables);
         replicator = new Replicator(connector, options.stream(), dispatcher, tap, options.reconnectDelay(),
                 options.reconnectMaxDelay(),
                 (message, cause) -> getExceptionHandler().handleException(message, cause));
@@ -220,8 +227,7 @@ public class PgCdcConsumer extends DefaultConsumer {
             return false;
         }
         plan.warnings().forEach(warning -> LOG.warn("pgcdc:{}: {}", configuration.getSlotName(), warning));
-        new ChangeModelPreflight(connection, connector, request.publicationName(), decoding,
-                options.replicaIdentityFull()).run();
+        new ChangeModelPreflight(connection, request.publicationName(), decoding, options.replicaIdentityFull()).run();
         if (plan.existingSlot().isEmpty() && snapshotState != null) {
             // Progress saved under this slot name belongs to an earlier slot (lost and dropped, or dropped): the new
             // one holds no change made before it exists. Forgotten before the slot is created, so a crash in between
@@ -310,6 +316,10 @@ public class PgCdcConsumer extends DefaultConsumer {
 
     /** The SSH tunnel and a converted client key live exactly as long as the consumer runs. */
     private void closeConnector() {
+        if (sourceTables != null) {
+            sourceTables.close();
+            sourceTables = null;
+        }
         if (connector != null) {
             connector.close();
             connector = null;

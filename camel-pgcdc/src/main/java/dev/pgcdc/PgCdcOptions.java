@@ -12,7 +12,7 @@ import dev.pgcdc.connect.SslSettings;
 import dev.pgcdc.filter.ColumnExclusions;
 import dev.pgcdc.filter.TableFilter;
 import dev.pgcdc.setup.SetupMode;
-import dev.pgcdc.setup.TableName;
+import dev.pgcdc.pg.TableName;
 import dev.pgcdc.snapshot.SnapshotOptions;
 import dev.pgcdc.stream.DecodingOptions;
 import dev.pgcdc.stream.OutputPlugin;

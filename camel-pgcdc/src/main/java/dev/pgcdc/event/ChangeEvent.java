@@ -35,6 +35,8 @@ public final class ChangeEvent implements ChangeRecord {
     private final Instant commitTimestamp;
     private final boolean snapshot;
     private final long position;
+    /** Where the stream ended its transaction, not part of what the change is: left out of equals. */
+    private final boolean lastInTransaction;
 
     /**
      * Maps are taken as given (not copied: pass {@link RowMap}s or other unmodifiable maps);
@@ -44,13 +46,14 @@ public final class ChangeEvent implements ChangeRecord {
                        Map<String, Object> key, Map<String, Object> before, Map<String, Object> after,
                        List<String> unchanged, Lsn lsn, Lsn commitLsn, long txId, Instant commitTimestamp,
                        boolean snapshot) {
-        this(op, schema, table, key, before, after, unchanged, lsn, commitLsn, txId, commitTimestamp, snapshot, -1);
+        this(op, schema, table, key, before, after, unchanged, lsn, commitLsn, txId, commitTimestamp, snapshot, -1,
+                false);
     }
 
     private ChangeEvent(Operation op, String schema, String table,
                         Map<String, Object> key, Map<String, Object> before, Map<String, Object> after,
                         List<String> unchanged, Lsn lsn, Lsn commitLsn, long txId, Instant commitTimestamp,
-                        boolean snapshot, long position) {
+                        boolean snapshot, long position, boolean lastInTransaction) {
         this.op = Objects.requireNonNull(op, "op");
         this.schema = schema;
         this.table = table;
@@ -64,12 +67,24 @@ public final class ChangeEvent implements ChangeRecord {
         this.commitTimestamp = commitTimestamp;
         this.snapshot = snapshot;
         this.position = position;
+        this.lastInTransaction = lastInTransaction;
     }
 
     @Override
     public ChangeEvent withPosition(long position) {
         return new ChangeEvent(op, schema, table, key, before, after, unchanged, lsn, commitLsn, txId, commitTimestamp,
-                snapshot, position);
+                snapshot, position, false);
+    }
+
+    @Override
+    public ChangeEvent markedLast() {
+        return new ChangeEvent(op, schema, table, key, before, after, unchanged, lsn, commitLsn, txId, commitTimestamp,
+                snapshot, position, true);
+    }
+
+    @Override
+    public boolean isLastInTransaction() {
+        return lastInTransaction;
     }
 
     @Override

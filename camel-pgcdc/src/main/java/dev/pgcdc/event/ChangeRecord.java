@@ -32,6 +32,15 @@ public interface ChangeRecord {
     ChangeRecord withPosition(long position);
 
     /**
+     * Whether no later item of its transaction will be delivered, so that a consumer of the stream (a sink that
+     * batches by source transaction) knows where the transaction ends without waiting for the next one.
+     */
+    boolean isLastInTransaction();
+
+    /** This item marked as the last of its transaction. */
+    ChangeRecord markedLast();
+
+    /**
      * The item's identifier: unique among everything one database cluster's WAL delivers, and the same when the item
      * is delivered again after a restart, so it is the key to drop duplicates on. It is the commit LSN of the
      * transaction and the position in it ({@code 0/1A2B400:17}); a non-transactional message has its own LSN instead

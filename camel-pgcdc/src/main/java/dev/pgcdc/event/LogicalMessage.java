@@ -27,15 +27,17 @@ public final class LogicalMessage implements ChangeRecord {
     private final long txId;
     private final Instant commitTimestamp;
     private final long position;
+    /** Where the stream ended its transaction, not part of what the message is. */
+    private final boolean lastInTransaction;
 
     /** The transaction fields are null/0 for a non-transactional message. */
     public LogicalMessage(boolean transactional, Lsn lsn, String prefix, byte[] content, Lsn commitLsn, long txId,
                           Instant commitTimestamp) {
-        this(transactional, lsn, prefix, content, commitLsn, txId, commitTimestamp, -1);
+        this(transactional, lsn, prefix, content, commitLsn, txId, commitTimestamp, -1, false);
     }
 
     private LogicalMessage(boolean transactional, Lsn lsn, String prefix, byte[] content, Lsn commitLsn, long txId,
-                           Instant commitTimestamp, long position) {
+                           Instant commitTimestamp, long position, boolean lastInTransaction) {
         this.transactional = transactional;
         this.lsn = lsn;
         this.prefix = prefix;
@@ -44,11 +46,24 @@ public final class LogicalMessage implements ChangeRecord {
         this.txId = txId;
         this.commitTimestamp = commitTimestamp;
         this.position = position;
+        this.lastInTransaction = lastInTransaction;
     }
 
     @Override
     public LogicalMessage withPosition(long position) {
-        return new LogicalMessage(transactional, lsn, prefix, content, commitLsn, txId, commitTimestamp, position);
+        return new LogicalMessage(transactional, lsn, prefix, content, commitLsn, txId, commitTimestamp, position,
+                false);
+    }
+
+    @Override
+    public LogicalMessage markedLast() {
+        return new LogicalMessage(transactional, lsn, prefix, content, commitLsn, txId, commitTimestamp, position,
+                true);
+    }
+
+    @Override
+    public boolean isLastInTransaction() {
+        return lastInTransaction;
     }
 
     @Override

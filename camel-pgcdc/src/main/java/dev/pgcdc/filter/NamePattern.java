@@ -5,8 +5,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.regex.Pattern;
 
-import dev.pgcdc.setup.TableName;
-import dev.pgcdc.sql.QualifiedNames;
+import dev.pgcdc.pg.TableName;
+import dev.pgcdc.pg.QualifiedNames;
 
 /**
  * A qualified name or glob over qualified names, written as in SQL: {@code orders}, {@code public.order_*},

@@ -1,6 +1,6 @@
 package dev.pgcdc.filter;
 
-import dev.pgcdc.setup.TableName;
+import dev.pgcdc.pg.TableName;
 
 import java.util.ArrayList;
 import java.util.List;

@@ -5,7 +5,7 @@ import java.sql.SQLException;
 
 import dev.pgcdc.connect.LazyConnection;
 import dev.pgcdc.connect.PgConnector;
-import dev.pgcdc.sql.Identifiers;
+import dev.pgcdc.pg.Identifiers;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

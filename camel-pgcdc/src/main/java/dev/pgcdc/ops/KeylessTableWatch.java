@@ -9,7 +9,7 @@ import java.util.Set;
 import dev.pgcdc.connect.LazyConnection;
 import dev.pgcdc.connect.PgConnector;
 import dev.pgcdc.setup.SetupPlanner;
-import dev.pgcdc.setup.TableName;
+import dev.pgcdc.pg.TableName;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -1,5 +1,7 @@
 package dev.pgcdc.setup;
 
+import dev.pgcdc.pg.TableName;
+
 /** {@code pg_class.relreplident}: which old values the server writes to WAL for an UPDATE or DELETE. */
 public enum ReplicaIdentity {
     DEFAULT, NOTHING, FULL, INDEX;

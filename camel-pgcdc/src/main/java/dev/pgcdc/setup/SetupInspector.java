@@ -1,5 +1,9 @@
 package dev.pgcdc.setup;
 
+import dev.pgcdc.pg.PgCatalog;
+import dev.pgcdc.pg.TableName;
+import dev.pgcdc.pg.TableShape;
+
 import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -8,6 +12,7 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
 
@@ -41,9 +46,7 @@ public final class SetupInspector {
                    COALESCE(pg_has_role(c.relowner, 'USAGE'), false),
                    COALESCE(has_table_privilege(c.oid, 'SELECT'), false),
                    COALESCE((SELECT bool_and(has_table_privilege(c.oid, p))
-                             FROM unnest(string_to_array(t.privileges, ', ')) AS p), true),
-                   EXISTS (SELECT 1 FROM pg_index i WHERE i.indrelid = c.oid AND i.indisprimary),
-                   COALESCE(c.relreplident::text, 'd')
+                             FROM unnest(string_to_array(t.privileges, ', ')) AS p), true)
             FROM unnest(?::text[], ?::text[], ?::text[]) WITH ORDINALITY AS t(schema_name, table_name, privileges, ord)
             LEFT JOIN pg_namespace n ON n.nspname = t.schema_name
             LEFT JOIN pg_class c ON c.relnamespace = n.oid AND c.relname = t.table_name AND c.relkind IN ('r', 'p')
@@ -205,11 +208,19 @@ public final class SetupInspector {
                     TableName name = TableName.of(row.getString(1), row.getString(2));
                     tables.add(row.getBoolean(4)
                             ? new TableFacts(name, true, true, row.getBoolean(5), row.getBoolean(6), row.getBoolean(7),
-                                    row.getBoolean(8), row.getBoolean(9),
-                                    ReplicaIdentity.fromCatalogCode(row.getString(10)))
+                                    row.getBoolean(8), false, ReplicaIdentity.DEFAULT)
                             : TableFacts.missing(name, row.getBoolean(3), row.getBoolean(5)));
                 }
             }
+            // the key and replica identity as the catalog answers them for the stream
+            Map<TableName, TableShape> shapes = new PgCatalog(connection).shapes(
+                    tables.stream().filter(TableFacts::exists).map(TableFacts::name).toList());
+            tables.replaceAll(table -> {
+                TableShape shape = shapes.get(table.name());
+                return shape == null ? table : new TableFacts(table.name(), true, true, table.createOnSchema(),
+                        table.owned(), table.canSelect(), table.privileged(), !shape.primaryKey().isEmpty(),
+                        ReplicaIdentity.fromCatalogCode(String.valueOf(shape.replicaIdentity())));
+            });
             return tables;
         }
     }

@@ -1,7 +1,9 @@
 package dev.pgcdc.setup;
 
-import static dev.pgcdc.sql.Identifiers.quote;
-import static dev.pgcdc.sql.Identifiers.quoteLiteral;
+import dev.pgcdc.pg.TableName;
+
+import static dev.pgcdc.pg.Identifiers.quote;
+import static dev.pgcdc.pg.Identifiers.quoteLiteral;
 
 import java.util.ArrayList;
 import java.util.List;

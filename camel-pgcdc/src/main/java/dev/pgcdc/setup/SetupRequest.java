@@ -1,5 +1,7 @@
 package dev.pgcdc.setup;
 
+import dev.pgcdc.pg.TableName;
+
 import java.util.List;
 import java.util.Objects;
 import java.util.regex.Pattern;

@@ -1,5 +1,7 @@
 package dev.pgcdc.setup;
 
+import dev.pgcdc.pg.TableName;
+
 /**
  * One table as the connecting role sees it. When the table does not exist, only {@code schemaExists} and
  * {@code createOnSchema} carry information.

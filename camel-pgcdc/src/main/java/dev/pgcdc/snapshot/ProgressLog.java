@@ -1,6 +1,6 @@
 package dev.pgcdc.snapshot;
 
-import dev.pgcdc.setup.TableName;
+import dev.pgcdc.pg.TableName;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 

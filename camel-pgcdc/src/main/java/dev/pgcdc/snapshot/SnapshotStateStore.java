@@ -1,6 +1,6 @@
 package dev.pgcdc.snapshot;
 
-import dev.pgcdc.setup.TableName;
+import dev.pgcdc.pg.TableName;
 import java.sql.SQLException;
 
 /** Where snapshot progress survives restarts: a table in the source database or a Camel StateRepository. */

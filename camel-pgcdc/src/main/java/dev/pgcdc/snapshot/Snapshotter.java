@@ -1,6 +1,7 @@
 package dev.pgcdc.snapshot;
 
-import dev.pgcdc.setup.TableName;
+import dev.pgcdc.pg.PgCatalog;
+import dev.pgcdc.pg.TableName;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;
@@ -105,10 +106,10 @@ public final class Snapshotter {
         List<TableLayout> planned = new ArrayList<>();
         try (Connection connection = connector.openJdbc("pgcdc " + options.slotName() + " snapshot plan")) {
             signals.deleteWatermarks(connection);
-            TableCatalog catalog = new TableCatalog(connector, connection, options);
+            PgCatalog catalog = new PgCatalog(connection);
             List<String> problems = new ArrayList<>();
-            for (TableName table : catalog.publishedTables()) {
-                if (options.isInternal(table) || options.skipTables().contains(table)) {
+            for (TableName table : catalog.publishedTables(options.publication())) {
+                if (!options.tables().includes(table.schema(), table.name()) || options.isInternal(table) || options.skipTables().contains(table)) {
                     continue;
                 }
                 TableProgress progress = store.load(table);
@@ -116,7 +117,7 @@ public final class Snapshotter {
                     continue;
                 }
                 try {
-                    planned.add(catalog.layout(table));
+                    planned.add(TableLayout.of(catalog, table, options));
                 } catch (IllegalArgumentException e) {
                     problems.add(e.getMessage());
                 }
@@ -161,11 +162,11 @@ public final class Snapshotter {
         }
         TableLayout layout;
         try (Connection connection = connector.openJdbc("pgcdc " + options.slotName() + " snapshot request")) {
-            TableCatalog catalog = new TableCatalog(connector, connection, options);
-            if (!catalog.publishedTables().contains(id)) {
+            PgCatalog catalog = new PgCatalog(connection);
+            if (!options.tables().includes(id.schema(), id.name())) {
                 throw new IllegalArgumentException("Table " + id + " is not in publication " + options.publication());
             }
-            layout = catalog.layout(id);
+            layout = TableLayout.of(catalog, id, options);
         }
         store.save(id, TableProgress.start());
         LOG.info("Slot {}: re-snapshot of {} requested", options.slotName(), id);

@@ -1,7 +1,12 @@
 package dev.pgcdc.snapshot;
 
 import dev.pgcdc.decode.value.TextDecoder;
-import dev.pgcdc.setup.TableName;
+import dev.pgcdc.decode.value.TypeRegistry;
+import dev.pgcdc.pg.PgCatalog;
+import dev.pgcdc.pg.TableName;
+import dev.pgcdc.pg.TableShape;
+import java.sql.SQLException;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -10,7 +15,9 @@ import dev.pgcdc.event.RowMap;
 
 /**
  * The columns of a table as the stream publishes them (same names and order as pgoutput's Relation message, decoded by the
- * stream's decoders for their types), and its primary key, which orders and delimits the snapshot's chunks.
+ * stream's decoders for their types), and its key as the stream sees it ({@link TableShape#key()}: the replica identity
+ * index's columns, else the primary key's), which orders and delimits the snapshot's chunks and matches its rows with
+ * the stream's changes. A replica identity index is unique, not null and not partial, so keyset chunks work on it.
  */
 final class TableLayout {
 
@@ -32,6 +39,44 @@ final class TableLayout {
         this.keyPositions = keyPositions;
         this.keyTypes = List.copyOf(keyTypes);
         this.estimatedRows = estimatedRows;
+    }
+
+    /**
+     * The table as the catalog describes it, seen through the options' column filter; its decoders resolved now
+     * through the catalog (arrays, domains, enums and composites), as the stream resolves them.
+     *
+     * @throws IllegalArgumentException if the table does not exist, is not in the publication or has no key
+     */
+    static TableLayout of(PgCatalog catalog, TableName table, SnapshotOptions options) throws SQLException {
+        TableShape shape = catalog.shape(table, options.publication());
+        if (shape == null) {
+            throw new IllegalArgumentException("Table " + table + " does not exist");
+        }
+        if (!shape.publication().includes()) {
+            throw new IllegalArgumentException("Table " + table + " is not in publication " + options.publication());
+        }
+        TypeRegistry types = options.rawText() ? TypeRegistry.rawText() : TypeRegistry.natural(catalog);
+        List<String> names = new ArrayList<>();
+        List<TextDecoder> decoders = new ArrayList<>();
+        for (TableShape.Column column : shape.streamedColumns()) {
+            if (options.columns().includes(table.schema(), table.name(), column.name())) {
+                names.add(column.name());
+                decoders.add(types.textDecoder(column.typeOid()));
+            }
+        }
+        if (names.isEmpty()) {
+            throw new IllegalArgumentException("Table " + table + " has no columns to snapshot");
+        }
+        if (shape.key().isEmpty() || !names.containsAll(shape.key())) {
+            throw new IllegalArgumentException("Table " + table + " has no primary key or replica identity index"
+                    + " (or its key is not published), so it cannot be snapshotted: the snapshot reads in key order"
+                    + " and matches rows with the stream by key. Add a primary key, or list the table in"
+                    + " skipSnapshotTables to only stream it.");
+        }
+        int[] keyPositions = shape.key().stream().mapToInt(names::indexOf).toArray();
+        List<String> keyTypes = shape.key().stream().map(name -> shape.column(name).declaredType()).toList();
+        return new TableLayout(table, names, decoders.toArray(TextDecoder[]::new), shape.key(), keyPositions,
+                keyTypes, shape.estimatedRows());
     }
 
     TableName id() {
@@ -69,7 +114,7 @@ final class TableLayout {
         return new RowMap(keyColumns, keyValues(row));
     }
 
-    /** The primary key of a row read by the snapshot, comparable with {@link #keyOf(Map)}. */
+    /** The key of a row read by the snapshot, comparable with {@link #keyOf(Map)}. */
     Object rowKey(Object[] row) {
         return RowKey.of(keyValues(row));
     }
@@ -82,7 +127,7 @@ final class TableLayout {
         return values;
     }
 
-    /** The primary key of a streamed row (new or old image), or null if the image lacks a key column. */
+    /** The key of a streamed row (new or old image), or null if the image lacks a key column. */
     Object keyOf(Map<String, Object> image) {
         Object[] values = new Object[keyColumns.size()];
         for (int k = 0; k < values.length; k++) {

@@ -1,20 +1,20 @@
 package dev.pgcdc.stream;
 
 import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 
-import dev.pgcdc.connect.PgConnector;
+import dev.pgcdc.pg.PgCatalog;
+import dev.pgcdc.pg.TableShape;
 import dev.pgcdc.decode.ColumnFilter;
 import dev.pgcdc.decode.value.TypeRegistry;
 import dev.pgcdc.filter.NamePattern;
 import dev.pgcdc.filter.TableFilter;
 import dev.pgcdc.setup.ReplicaIdentity;
-import dev.pgcdc.setup.TableName;
+import dev.pgcdc.pg.TableName;
 
 /**
  * Checks at start what the change model options need, so that a mistake fails the start with a clear message
@@ -24,18 +24,7 @@ import dev.pgcdc.setup.TableName;
  */
 public final class ChangeModelPreflight {
 
-    /** Every published column with whether it belongs to the primary key (or replica identity index). */
-    private static final String PUBLISHED_COLUMNS = "SELECT n.nspname, c.relname, a.attname, a.atttypid,"
-            + " EXISTS (SELECT 1 FROM pg_catalog.pg_index i WHERE i.indrelid = c.oid"
-            + "   AND (i.indisprimary OR i.indisreplident) AND a.attnum = ANY (i.indkey))"
-            + " FROM pg_catalog.pg_publication_tables pt"
-            + " JOIN pg_catalog.pg_namespace n ON n.nspname = pt.schemaname"
-            + " JOIN pg_catalog.pg_class c ON c.relnamespace = n.oid AND c.relname = pt.tablename"
-            + " JOIN pg_catalog.pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped"
-            + " WHERE pt.pubname = ? ORDER BY 1, 2, a.attnum";
-
     private final Connection connection;
-    private final PgConnector connector;
     private final String publication;
     private final DecodingOptions decoding;
     private final List<TableName> replicaIdentityFull;
@@ -44,10 +33,9 @@ public final class ChangeModelPreflight {
      * @param publication the publication pgoutput streams, or null for wal2json: it reads no publication, and sends
      *                    messages on every version (its per-column checks happen when a table is first seen)
      */
-    public ChangeModelPreflight(Connection connection, PgConnector connector, String publication,
-                                DecodingOptions decoding, List<TableName> replicaIdentityFull) {
+    public ChangeModelPreflight(Connection connection, String publication, DecodingOptions decoding,
+                                List<TableName> replicaIdentityFull) {
         this.connection = connection;
-        this.connector = connector;
         this.publication = publication;
         this.decoding = decoding;
         this.replicaIdentityFull = replicaIdentityFull;
@@ -107,19 +95,12 @@ public final class ChangeModelPreflight {
         for (TableName table : replicaIdentityFull) {
             String name = table.quoted();
             String alter = ReplicaIdentity.alterToFull(table);
-            try (PreparedStatement ps = connection.prepareStatement("SELECT c.relreplident FROM pg_catalog.pg_class c"
-                    + " JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = ? AND c.relname = ?")) {
-                ps.setString(1, table.schema());
-                ps.setString(2, table.name());
-                try (ResultSet rs = ps.executeQuery()) {
-                    if (!rs.next()) {
-                        throw new IllegalArgumentException("replicaIdentityFull names " + name
-                                + ", which does not exist");
-                    }
-                    if ("f".equals(rs.getString(1))) {
-                        continue;
-                    }
-                }
+            TableShape shape = new PgCatalog(connection).shape(table, null);
+            if (shape == null) {
+                throw new IllegalArgumentException("replicaIdentityFull names " + name + ", which does not exist");
+            }
+            if (shape.replicaIdentity() == TableShape.IDENTITY_FULL) {
+                continue;
             }
             try (Statement statement = connection.createStatement()) {
                 statement.execute(alter);
@@ -133,25 +114,22 @@ public final class ChangeModelPreflight {
     private void checkPublishedColumns() throws SQLException {
         ColumnFilter columns = decoding.columns();
         List<String> problems = new ArrayList<>();
-        try (JdbcCatalog catalog = new JdbcCatalog(connector, "pgcdc preflight catalog");
-             PreparedStatement ps = connection.prepareStatement(PUBLISHED_COLUMNS)) {
-            TypeRegistry types = TypeRegistry.natural(catalog);
-            ps.setString(1, publication);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    String schema = rs.getString(1);
-                    String table = rs.getString(2);
-                    String column = rs.getString(3);
-                    int typeOid = (int) rs.getLong(4);
-                    String name = schema + '.' + table + '.' + column;
-                    if (!columns.includes(schema, table, column)) {
-                        if (rs.getBoolean(5)) {
-                            problems.add("excludeColumns: " + name + " is a key column and cannot be excluded");
-                        }
-                    } else if (decoding.binary() && !types.hasBinary(typeOid)) {
-                        problems.add("binary=true: " + name + " has type " + types.typeName(typeOid)
-                                + ", whose binary form pgcdc cannot decode; use binary=false (or exclude the column)");
+        PgCatalog catalog = new PgCatalog(connection);
+        TypeRegistry types = TypeRegistry.natural(catalog);
+        for (TableName table : catalog.publishedTables(publication)) {
+            TableShape shape = catalog.shape(table, publication);
+            if (shape == null) {
+                continue; // dropped since the publication was read
+            }
+            for (TableShape.Column column : shape.streamedColumns()) {
+                String name = table.schema() + '.' + table.name() + '.' + column.name();
+                if (!columns.includes(table.schema(), table.name(), column.name())) {
+                    if (shape.key().contains(column.name())) {
+                        problems.add("excludeColumns: " + name + " is a key column and cannot be excluded");
                     }
+                } else if (decoding.binary() && !types.hasBinary(column.typeOid())) {
+                    problems.add("binary=true: " + name + " has type " + types.typeName(column.typeOid())
+                            + ", whose binary form pgcdc cannot decode; use binary=false (or exclude the column)");
                 }
             }
         }

@@ -5,12 +5,7 @@ package dev.pgcdc.stream;
  *
  * @param position          its 0-based position among the changes of its transaction (filtered ones count too), the
  *                          same on every redelivery: with the commit LSN it identifies the change
- * @param lastInTransaction whether no later change of its transaction will be delivered
  * @param schemaChanged     whether it is the first change of its table since the table's columns changed
  */
-public record Delivery(long position, boolean lastInTransaction, boolean schemaChanged) {
-
-    Delivery markedLast() {
-        return new Delivery(position, true, schemaChanged);
-    }
+public record Delivery(long position, boolean schemaChanged) {
 }

@@ -7,7 +7,7 @@ import dev.pgcdc.decode.Catalog;
 import dev.pgcdc.decode.ChangeDecoder;
 import dev.pgcdc.decode.pgoutput.PgOutputDecoder;
 import dev.pgcdc.decode.value.TypeRegistry;
-import dev.pgcdc.sql.Identifiers;
+import dev.pgcdc.pg.Identifiers;
 import org.postgresql.replication.fluent.logical.ChainedLogicalStreamBuilder;
 
 /** PostgreSQL's built-in plugin: streams the tables of publications, in its binary protocol. */

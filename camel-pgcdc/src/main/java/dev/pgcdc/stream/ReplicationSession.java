@@ -253,7 +253,7 @@ final class ReplicationSession implements DecodeListener, AckListener, StreamTap
                       AckListener listener) {
         releaseHeld(false);
         held = new Held(record == null ? null : record.withPosition(position), undecodable,
-                new Delivery(position, false, schemaChanged), listener);
+                new Delivery(position, schemaChanged), listener);
     }
 
     private void releaseHeld(boolean lastInTransaction) {
@@ -267,13 +267,13 @@ final class ReplicationSession implements DecodeListener, AckListener, StreamTap
             delivering = false;
             return;
         }
-        Delivery delivery = lastInTransaction ? release.delivery.markedLast() : release.delivery;
         if (release.undecodable != null) {
-            sink.deliverUndecodable(release.undecodable, delivery, seq, release.listener);
+            sink.deliverUndecodable(release.undecodable, release.delivery, seq, release.listener);
             return;
         }
-        stats.received(release.record);
-        sink.deliver(release.record, delivery, seq, release.listener);
+        ChangeRecord record = lastInTransaction ? release.record.markedLast() : release.record;
+        stats.received(record);
+        sink.deliver(record, release.delivery, seq, release.listener);
     }
 
     /** A change, or in its place the reason a message could not be decoded. */

@@ -12,6 +12,7 @@ import dev.pgcdc.connect.PgConnector;
 import dev.pgcdc.event.Lsn;
 import dev.pgcdc.ops.SlotMonitor;
 import dev.pgcdc.ops.SlotStatus;
+import dev.pgcdc.pg.PgCatalog;
 import org.postgresql.PGConnection;
 import org.postgresql.replication.LogSequenceNumber;
 import org.postgresql.replication.PGReplicationStream;
@@ -108,7 +109,7 @@ public final class Replicator implements Runnable {
     private void streamOnce() throws SQLException, InterruptedException {
         InboundTraffic traffic = new InboundTraffic();
         PGConnection replication = connector.openReplication("pgcdc " + options.slotName(), traffic);
-        JdbcCatalog catalog = new JdbcCatalog(connector, "pgcdc " + options.slotName() + " catalog");
+        PgCatalog catalog = new PgCatalog(connector, "pgcdc " + options.slotName() + " catalog");
         long streamingSince = 0;
         boolean routeFailed = false;
         try {

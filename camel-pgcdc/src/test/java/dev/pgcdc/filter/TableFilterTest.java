@@ -35,12 +35,12 @@ class TableFilterTest {
         assertThat(filter.includes("public", "Order")).isTrue();
         assertThat(filter.includePatterns()).allMatch(NamePattern::isExact);
         assertThat(filter.includePatterns().get(1).table())
-                .isEqualTo(dev.pgcdc.setup.TableName.of("My Schema", "a.b*"));
+                .isEqualTo(dev.pgcdc.pg.TableName.of("My Schema", "a.b*"));
     }
 
     @Test
     void excludingATableDropsExactlyIt() {
-        TableFilter filter = TableFilter.ALL.excluding(dev.pgcdc.setup.TableName.of("ops", "Heart.beat"));
+        TableFilter filter = TableFilter.ALL.excluding(dev.pgcdc.pg.TableName.of("ops", "Heart.beat"));
         assertThat(filter.includes("ops", "Heart.beat")).isFalse();
         assertThat(filter.includes("ops", "heart.beat")).isTrue();
     }

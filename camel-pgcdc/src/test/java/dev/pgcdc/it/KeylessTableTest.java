@@ -11,7 +11,7 @@ import dev.pgcdc.embedded.junit.PostgresExtension;
 import dev.pgcdc.event.ChangeEvent;
 import dev.pgcdc.event.Operation;
 import dev.pgcdc.security.LogCapture;
-import dev.pgcdc.setup.TableName;
+import dev.pgcdc.pg.TableName;
 import org.apache.camel.CamelContext;
 import org.apache.camel.builder.RouteBuilder;
 import org.junit.jupiter.api.Test;

@@ -13,7 +13,7 @@ import dev.pgcdc.embedded.junit.PostgresExtension;
 import dev.pgcdc.event.ChangeEvent;
 import dev.pgcdc.event.Operation;
 import dev.pgcdc.it.CdcTestSupport;
-import dev.pgcdc.sql.Identifiers;
+import dev.pgcdc.pg.Identifiers;
 import org.apache.camel.builder.RouteBuilder;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;

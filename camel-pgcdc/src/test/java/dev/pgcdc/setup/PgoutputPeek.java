@@ -1,6 +1,6 @@
 package dev.pgcdc.setup;
 
-import static dev.pgcdc.sql.Identifiers.quote;
+import static dev.pgcdc.pg.Identifiers.quote;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;

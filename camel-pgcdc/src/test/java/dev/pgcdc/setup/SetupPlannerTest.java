@@ -1,5 +1,7 @@
 package dev.pgcdc.setup;
 
+import dev.pgcdc.pg.TableName;
+
 import static dev.pgcdc.setup.FactsBuilder.HEARTBEAT;
 import static dev.pgcdc.setup.FactsBuilder.ORDERS;
 import static dev.pgcdc.setup.FactsBuilder.foreignTable;

@@ -1,5 +1,7 @@
 package dev.pgcdc.setup;
 
+import dev.pgcdc.pg.TableName;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.tuple;
@@ -25,7 +27,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 import dev.pgcdc.embedded.PostgresServer;
 import dev.pgcdc.embedded.junit.Await;
 import dev.pgcdc.embedded.junit.PostgresExtension;
-import dev.pgcdc.sql.Identifiers;
+import dev.pgcdc.pg.Identifiers;
 
 /**
  * Setup against a real server, one database and its own roles per test: the privilege models, pre-existing

@@ -11,7 +11,8 @@ import java.util.function.Supplier;
 
 import dev.pgcdc.event.ChangeEvent;
 import dev.pgcdc.event.Operation;
-import dev.pgcdc.setup.TableName;
+import dev.pgcdc.pg.SourceTables;
+import dev.pgcdc.pg.TableName;
 
 /**
  * Turns one change into the statements that apply it to its target table, per the table's {@link SinkMode}.
@@ -69,9 +70,9 @@ final class ChangeApplier {
      * Adds the change's statements to the batch.
      *
      * @param position the change's position in its transaction (append mode's unique key), or null if unknown
-     * @param source   the catalog of the change's source, asked only when a target table or column is to be created
+     * @param source   the change's source tables, asked only when a target table or column is to be created
      */
-    void apply(ChangeEvent change, Long position, Supplier<SourceCatalog> source, StatementBatch batch)
+    void apply(ChangeEvent change, Long position, Supplier<SourceTables> source, StatementBatch batch)
             throws SQLException {
         if (change.getOp() == Operation.MESSAGE || change.getOp() == Operation.TRUNCATE && !rules.applyTruncate()) {
             return;
@@ -88,7 +89,7 @@ final class ChangeApplier {
     }
 
     private TargetTable table(StatementBatch batch, SinkRules.TableRule rule, ChangeEvent change,
-                              Supplier<SourceCatalog> source) throws SQLException {
+                              Supplier<SourceTables> source) throws SQLException {
         TargetTable table = tables.get(rule.target());
         if (table == null) {
             table = TargetTable.readIfExists(batch.connection(), dialect, rule.target());
@@ -114,7 +115,7 @@ final class ChangeApplier {
      * made) are added first, so the change is written whole.
      */
     private TargetTable withSourceColumns(StatementBatch batch, SinkRules.TableRule rule, TargetTable table,
-                                          ChangeEvent change, Supplier<SourceCatalog> source) throws SQLException {
+                                          ChangeEvent change, Supplier<SourceTables> source) throws SQLException {
         Map<String, Object> image = change.getAfter() != null ? change.getAfter() : change.getBefore();
         if (image == null) {
             return table;
@@ -124,16 +125,16 @@ final class ChangeApplier {
             return table;
         }
         batch.flush(); // MariaDB commits at DDL: what is pending goes first, in order
-        creator.addColumns(batch.connection(), source.get().describe(rule.source()), rule, missing);
+        creator.addColumns(batch.connection(), SourceTable.describe(source.get(), rule.source()), rule, missing);
         tables.remove(rule.target());
         return table(batch, rule, change, source);
     }
 
     /** Creates the missing target table, keyed by the change's key (a truncate has none: the source's key). */
     private void create(StatementBatch batch, SinkRules.TableRule rule, ChangeEvent change,
-                        Supplier<SourceCatalog> source) throws SQLException {
+                        Supplier<SourceTables> source) throws SQLException {
         batch.flush(); // MariaDB commits at DDL: what is pending goes first, in order
-        SourceTable described = source.get().describe(rule.source());
+        SourceTable described = SourceTable.describe(source.get(), rule.source());
         List<String> key = change.getKey() == null || change.getKey().isEmpty() ? described.identityKey()
                 : List.copyOf(change.getKey().keySet());
         creator.create(batch.connection(), described, rule, key);

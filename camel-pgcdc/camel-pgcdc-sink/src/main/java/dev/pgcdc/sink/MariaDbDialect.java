@@ -28,7 +28,7 @@ import com.fasterxml.jackson.databind.SerializerProvider;
 import com.fasterxml.jackson.databind.annotation.JsonSerialize;
 import com.fasterxml.jackson.databind.ser.std.StdSerializer;
 import dev.pgcdc.event.PgJsonWriter;
-import dev.pgcdc.setup.TableName;
+import dev.pgcdc.pg.TableName;
 
 /**
  * MariaDB and MySQL targets. A schema is a database there. Values without a MariaDB counterpart are stored in

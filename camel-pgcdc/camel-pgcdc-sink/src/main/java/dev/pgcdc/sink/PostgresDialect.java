@@ -20,8 +20,8 @@ import java.util.stream.Collectors;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.pgcdc.event.PgJsonWriter;
 import dev.pgcdc.event.RowMap;
-import dev.pgcdc.setup.TableName;
-import dev.pgcdc.sql.Identifiers;
+import dev.pgcdc.pg.TableName;
+import dev.pgcdc.pg.Identifiers;
 
 /**
  * PostgreSQL targets. Values without an exact JDBC type (json, jsonb, arrays, and the String fallback for types such

@@ -11,9 +11,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
-import dev.pgcdc.ChangePlace;
 import dev.pgcdc.event.ChangeEvent;
+import dev.pgcdc.pg.SourceTables;
 import org.apache.camel.AsyncCallback;
+import org.apache.camel.Endpoint;
 import org.apache.camel.Exchange;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -72,7 +73,6 @@ final class SinkWriter implements Runnable {
     private Connection connection;
     private StatementBatch batch;
     private ChangeApplier applier;
-    private final SourceCatalogs sources;
 
     private record Pending(Exchange exchange, AsyncCallback callback, ChangeEvent change, Long position, boolean last,
                            long arrivalNanos) {
@@ -86,13 +86,12 @@ final class SinkWriter implements Runnable {
         this.batchSize = configuration.getBatchSize();
         this.batchTimeoutNanos = TimeUnit.MILLISECONDS.toNanos(configuration.getBatchTimeout());
         this.createTables = configuration.isCreateTables();
-        this.sources = new SourceCatalogs(name);
     }
 
     /** Queues the exchange's change; the callback is called once it is committed or has failed. */
     void submit(Exchange exchange, ChangeEvent change, AsyncCallback callback) {
         Pending pending = new Pending(exchange, callback, change,
-                ChangePlace.position(exchange.getIn()), ChangePlace.lastInTransaction(exchange.getIn()),
+                change.getPosition() < 0 ? null : change.getPosition(), change.isLastInTransaction(),
                 System.nanoTime());
         lock.lock();
         try {
@@ -144,7 +143,6 @@ final class SinkWriter implements Runnable {
             failQueued();
         } finally {
             disconnect();
-            sources.close();
         }
     }
 
@@ -189,11 +187,27 @@ final class SinkWriter implements Runnable {
         return completeCount;
     }
 
+    /**
+     * The source tables the change's consumer attached; fails when the change did not come straight from a pgcdc:
+     * consumer (a hand-over such as seda keeps the property, but the documented rule is the direct route).
+     */
+    private SourceTables sourceTables(Exchange exchange) {
+        SourceTables source = exchange.getProperty(SourceTables.PROPERTY, SourceTables.class);
+        Endpoint from = exchange.getFromEndpoint();
+        if (source == null || from == null || !from.getEndpointUri().startsWith("pgcdc:")) {
+            throw new SinkException("createTables needs the change to come straight from a pgcdc: consumer in the"
+                    + " same route, to read the source's column types, but this exchange came from "
+                    + (from == null ? "no endpoint" : from.getEndpointBaseUri())
+                    + ": route from pgcdc: to pgcdc-sink: directly, or create the target tables yourself");
+        }
+        return source;
+    }
+
     private void write(List<Pending> items) {
         try {
             connect();
             for (Pending pending : items) {
-                applier.apply(pending.change, pending.position, () -> sources.of(pending.exchange), batch);
+                applier.apply(pending.change, pending.position, () -> sourceTables(pending.exchange), batch);
             }
             batch.flush();
             connection.commit();

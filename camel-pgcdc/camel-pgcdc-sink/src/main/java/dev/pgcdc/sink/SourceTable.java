@@ -1,15 +1,36 @@
 package dev.pgcdc.sink;
 
+import java.sql.SQLException;
 import java.util.List;
 
-import dev.pgcdc.setup.TableName;
+import dev.pgcdc.pg.SourceTables;
+import dev.pgcdc.pg.TableName;
+import dev.pgcdc.pg.TableShape;
 
 /**
- * A source table's columns as the source catalog declares them, read to create its target table.
+ * A source table's columns as the source catalog declares them (the columns the stream carries), read to create its
+ * target table.
  *
  * @param identityKey the primary key (or replica identity index) columns, for changes that carry no key (truncate)
  */
 record SourceTable(TableName name, List<Column> columns, List<String> identityKey) {
+
+    /**
+     * The table as the change's consumer describes it.
+     *
+     * @throws SinkException if the source catalog no longer has the table
+     */
+    static SourceTable describe(SourceTables source, TableName table) throws SQLException {
+        TableShape shape = source.shape(table);
+        if (shape == null || shape.columns().isEmpty()) {
+            throw new SinkException("Source table " + table + " was not found in the source catalog (dropped or"
+                    + " renamed since the change was written?): its target table cannot be created");
+        }
+        List<Column> columns = shape.columns().stream().map(column -> new Column(column.name(),
+                column.declaredType(), column.notNull(), column.base().name(), column.base().kind(),
+                column.base().category(), column.base().elementKind(), column.base().typmod())).toList();
+        return new SourceTable(table, columns, shape.key());
+    }
 
     /**
      * One column. {@code declaredType} is {@code format_type}'s text, schema-qualified and quoted where needed; the

@@ -17,7 +17,7 @@ import java.util.stream.Collectors;
 
 import dev.pgcdc.event.ColumnNames;
 import dev.pgcdc.event.RowMap;
-import dev.pgcdc.setup.TableName;
+import dev.pgcdc.pg.TableName;
 
 /** A target table as JDBC metadata describes it: its columns and unique keys, read once and checked against. */
 final class TargetTable {

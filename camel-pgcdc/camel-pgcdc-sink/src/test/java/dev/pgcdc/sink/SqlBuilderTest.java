@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;
 
-import dev.pgcdc.setup.TableName;
+import dev.pgcdc.pg.TableName;
 import org.junit.jupiter.api.Test;
 
 class SqlBuilderTest {

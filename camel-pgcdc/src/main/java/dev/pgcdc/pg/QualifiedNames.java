@@ -1,4 +1,4 @@
-package dev.pgcdc.sql;
+package dev.pgcdc.pg;
 
 import java.util.ArrayList;
 import java.util.List;

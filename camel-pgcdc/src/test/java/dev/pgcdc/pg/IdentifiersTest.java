@@ -1,4 +1,4 @@
-package dev.pgcdc.sql;
+package dev.pgcdc.pg;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -1,4 +1,4 @@
-package dev.pgcdc.sql;
+package dev.pgcdc.pg;
 
 /**
  * Quoting for SQL we generate. Every name and every string value that goes into generated SQL passes through here,

@@ -1,4 +1,4 @@
-package dev.pgcdc.setup;
+package dev.pgcdc.pg;
 
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -7,8 +7,6 @@ import java.util.Locale;
 import java.util.Set;
 import java.util.Objects;
 
-import dev.pgcdc.sql.Identifiers;
-import dev.pgcdc.sql.QualifiedNames;
 
 /** A schema-qualified table name, exactly as stored in the catalog (case and all, not yet quoted). */
 public record TableName(String schema, String name) {
