@@ -42,6 +42,8 @@ import dev.pgcdc.stream.Delivery;
  */
 final class LaneDispatcher implements Dispatcher, Runnable {
 
+    /** Its stream's acknowledgement tracker says when a barrier may go. */
+    private final PgCdcConsumer consumer;
     private final ExchangeDispatcher[] lanes;
     private final BlockingQueue<Queued> intake = new LinkedBlockingQueue<>();
     private final Object lock = new Object();
@@ -51,7 +53,6 @@ final class LaneDispatcher implements Dispatcher, Runnable {
      */
     private volatile long generation;
     private volatile boolean running = true;
-    private final PgCdcConsumer consumer;
 
     LaneDispatcher(PgCdcConsumer consumer, PgCdcConfiguration configuration, SourceTables sourceTables, Outbox outbox,
                    int lanes) {
