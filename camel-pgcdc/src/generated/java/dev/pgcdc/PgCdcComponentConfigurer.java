@@ -35,6 +35,8 @@ public class PgCdcComponentConfigurer extends PropertyConfigurerSupport implemen
         case "binary": getOrCreateConfiguration(target).setBinary(property(camelContext, boolean.class, value)); return true;
         case "bridgeerrorhandler":
         case "bridgeErrorHandler": target.setBridgeErrorHandler(property(camelContext, boolean.class, value)); return true;
+        case "concurrentconsumers":
+        case "concurrentConsumers": getOrCreateConfiguration(target).setConcurrentConsumers(property(camelContext, int.class, value)); return true;
         case "configuration": target.setConfiguration(property(camelContext, dev.pgcdc.PgCdcConfiguration.class, value)); return true;
         case "connecttimeout":
         case "connectTimeout": getOrCreateConfiguration(target).setConnectTimeout(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
@@ -156,6 +158,8 @@ public class PgCdcComponentConfigurer extends PropertyConfigurerSupport implemen
         case "binary": return boolean.class;
         case "bridgeerrorhandler":
         case "bridgeErrorHandler": return boolean.class;
+        case "concurrentconsumers":
+        case "concurrentConsumers": return int.class;
         case "configuration": return dev.pgcdc.PgCdcConfiguration.class;
         case "connecttimeout":
         case "connectTimeout": return long.class;
@@ -278,6 +282,8 @@ public class PgCdcComponentConfigurer extends PropertyConfigurerSupport implemen
         case "binary": return getOrCreateConfiguration(target).isBinary();
         case "bridgeerrorhandler":
         case "bridgeErrorHandler": return target.isBridgeErrorHandler();
+        case "concurrentconsumers":
+        case "concurrentConsumers": return getOrCreateConfiguration(target).getConcurrentConsumers();
         case "configuration": return target.getConfiguration();
         case "connecttimeout":
         case "connectTimeout": return getOrCreateConfiguration(target).getConnectTimeout();

@@ -13,7 +13,6 @@ import dev.pgcdc.event.DebeziumEnvelope;
 import dev.pgcdc.outbox.Outbox;
 import dev.pgcdc.pg.SourceTables;
 import dev.pgcdc.stream.AckListener;
-import dev.pgcdc.stream.ChangeSink;
 import dev.pgcdc.stream.Delivery;
 import org.apache.camel.Exchange;
 import org.apache.camel.ExchangePropertyKey;
@@ -27,7 +26,7 @@ import org.apache.camel.spi.Synchronization;
  * <p>The dispatcher thread takes queued changes in batches ({@link #BATCH}), so the queue's lock is taken once per
  * batch rather than once per change on the consuming side.
  */
-final class ExchangeDispatcher implements ChangeSink, Runnable {
+final class ExchangeDispatcher implements Dispatcher, Runnable {
 
     private static final int BATCH = 256;
 
@@ -76,7 +75,13 @@ final class ExchangeDispatcher implements ChangeSink, Runnable {
         dropped.forEach(Pending::discarded);
     }
 
-    void stop() {
+    @Override
+    public List<Runnable> loops() {
+        return List.of(this);
+    }
+
+    @Override
+    public void stop() {
         running = false;
     }
 

@@ -160,6 +160,14 @@ public class PgCdcConfiguration implements Cloneable {
     @UriParam(label = "consumer", defaultValue = "1000", description = "The most change exchanges in flight (handed"
             + " to the route but not completed); reading from the server pauses while the limit is reached.")
     private int maxInflight = 1000;
+    @UriParam(label = "consumer", defaultValue = "1", description = "How many threads hand changes to the route. With"
+            + " more than one, changes are spread over them by a hash of table and key: the changes of one row keep"
+            + " their commit order, rows of other keys overtake each other. Truncates, logical decoding messages, the"
+            + " first change after a table's columns changed, changes without a known key and updates that change a"
+            + " row's key wait until everything before them completed, and everything after waits for them."
+            + " Acknowledgement is unchanged (whole transactions, once all their changes completed); maxInflight"
+            + " bounds the changes in flight over all threads.")
+    private int concurrentConsumers = 1;
     @UriParam(label = "consumer,advanced", defaultValue = "10000", javaType = "java.time.Duration",
               description = "How often a status update is sent to the server even without progress. Keep it well"
                             + " below the server's wal_sender_timeout.")
@@ -509,6 +517,14 @@ public class PgCdcConfiguration implements Cloneable {
 
     public void setMaxInflight(int maxInflight) {
         this.maxInflight = maxInflight;
+    }
+
+    public int getConcurrentConsumers() {
+        return concurrentConsumers;
+    }
+
+    public void setConcurrentConsumers(int concurrentConsumers) {
+        this.concurrentConsumers = concurrentConsumers;
     }
 
     public long getStatusInterval() {

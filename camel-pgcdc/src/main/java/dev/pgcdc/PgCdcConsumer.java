@@ -56,8 +56,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Wires the parts together: setup on start, the replication thread ({@link Replicator}), the thread that hands
- * changes to the route ({@link ExchangeDispatcher}), the snapshot ({@link Snapshotter}), heartbeats and the slot
+ * Wires the parts together: setup on start, the replication thread ({@link Replicator}), the threads that hand
+ * changes to the route ({@link Dispatcher}), the snapshot ({@link Snapshotter}), heartbeats and the slot
  * monitor; exposes health and managed attributes.
  */
 @ManagedResource(description = "pgcdc consumer: streams changes of a PostgreSQL database and snapshots its tables")
@@ -74,7 +74,7 @@ public class PgCdcConsumer extends DefaultConsumer {
     private CatalogSourceTables sourceTables;
     private ExecutorService executor;
     private ScheduledExecutorService scheduler;
-    private ExchangeDispatcher dispatcher;
+    private Dispatcher dispatcher;
     private Replicator replicator;
     private Future<?> replicatorDone;
     private SlotWatch slotWatch;
@@ -128,7 +128,9 @@ public class PgCdcConsumer extends DefaultConsumer {
         sourceTables = new CatalogSourceTables(connector, "pgcdc " + configuration.getSlotName() + " source tables",
                 plugin instanceof PgOutputPlugin ? options.publication() : null,
                 (table, column) -> decoding.columns().includes(table.schema(), table.name(), column));
-        dispatcher = new ExchangeDispatcher(this, configuration, sourceTables, options.outbox());
+        dispatcher = options.concurrentConsumers() > 1
+                ? new LaneDispatcher(this, configuration, sourceTables, options.outbox(), options.concurrentConsumers())
+                : new ExchangeDispatcher(this, configuration, sourceTables, options.outbox());
         replicator = new Replicator(connector, options.stream(), dispatcher, tap, options.reconnectDelay(),
                 options.reconnectMaxDelay(),
                 (message, cause) -> getExceptionHandler().handleException(message, cause));
@@ -137,9 +139,11 @@ public class PgCdcConsumer extends DefaultConsumer {
         setHealthCheck(new PgCdcHealthCheck(this, getRouteId(), options.healthGracePeriod()));
 
         ExecutorServiceManager executors = getEndpoint().getCamelContext().getExecutorServiceManager();
-        executor = executors.newFixedThreadPool(this, "pgcdc-" + configuration.getSlotName(), snapshots ? 3 : 2);
+        List<Runnable> deliveryLoops = dispatcher.loops();
+        executor = executors.newFixedThreadPool(this, "pgcdc-" + configuration.getSlotName(),
+                deliveryLoops.size() + (snapshots ? 2 : 1));
         scheduler = executors.newSingleThreadScheduledExecutor(this, "pgcdc-monitor-" + configuration.getSlotName());
-        executor.submit(dispatcher);
+        deliveryLoops.forEach(executor::submit);
         replicatorDone = executor.submit(replicator);
         long monitorMillis = options.slotMonitorInterval().toMillis();
         scheduler.scheduleWithFixedDelay(slotWatch, 0, monitorMillis, TimeUnit.MILLISECONDS);
@@ -164,7 +168,7 @@ public class PgCdcConsumer extends DefaultConsumer {
             snapshotWorkers = executors.newFixedThreadPool(this, "pgcdc-" + configuration.getSlotName() + "-snapshot",
                     snapshotOptions.parallelism());
             try {
-                // the third thread of the consumer's pool takes snapshot requests from the signal table
+                // the consumer's pool has a thread left to take snapshot requests from the signal table
                 snapshotter.start(snapshotWorkers, executor);
             } catch (Exception e) {
                 doStop(); // e.g. a table without primary key: stop the threads already running, then fail
@@ -367,6 +371,11 @@ public class PgCdcConsumer extends DefaultConsumer {
     @ManagedAttribute(description = "What the replication thread is doing: STARTING, STREAMING, RETRYING, STOPPED, FAILED")
     public String getPhase() {
         return replicator == null ? ReplicatorState.STARTING.name() : replicator.state().name();
+    }
+
+    /** The stream's counters, for the dispatcher's threads (they start after the replicator was made). */
+    StreamStats streamStats() {
+        return replicator.stats();
     }
 
     @ManagedAttribute(description = "Changes handed to the route since start")

@@ -34,12 +34,13 @@ import static dev.pgcdc.option.OptionValues.duration;
  * @param heartbeatInterval    zero when heartbeats are off
  * @param heartbeatTable       the heartbeat table, or null when heartbeats are logical decoding messages
  * @param outbox               the transactional outbox, or null without outbox tables and message prefix
+ * @param concurrentConsumers  how many threads hand changes to the route (1: in commit order on one thread)
  */
 public record PgCdcOptions(ConnectionSettings connection, StreamOptions stream, SnapshotOptions snapshot,
                            String publication, SetupMode setupMode, List<TableName> replicaIdentityFull,
                            Duration reconnectDelay, Duration reconnectMaxDelay, Duration slotMonitorInterval,
                            long lagWarnBytes, Duration healthGracePeriod, Duration heartbeatInterval,
-                           TableName heartbeatTable, Outbox outbox) {
+                           TableName heartbeatTable, Outbox outbox, int concurrentConsumers) {
 
     /** PostgreSQL's own rule for replication slot names. */
     private static final Pattern SLOT_NAME = Pattern.compile("[a-z0-9_]{1,63}");
@@ -63,6 +64,11 @@ public record PgCdcOptions(ConnectionSettings connection, StreamOptions stream, 
         if (configuration.getMaxInflight() < 1) {
             throw new IllegalArgumentException("maxInflight must be at least 1, was " + configuration.getMaxInflight());
         }
+        if (configuration.getConcurrentConsumers() < 1) {
+            throw new IllegalArgumentException("concurrentConsumers must be at least 1, was "
+                    + configuration.getConcurrentConsumers() + ": 1 delivers in commit order on one thread, more"
+                    + " spread changes over that many threads by table and key");
+        }
         String publication = configuration.getPublication() != null && !configuration.getPublication().isBlank()
                 ? configuration.getPublication() : slot;
         DecodingOptions decoding = decodingOptions(configuration);
@@ -82,7 +88,8 @@ public record PgCdcOptions(ConnectionSettings connection, StreamOptions stream, 
                 configuration.getLagWarnBytes(),
                 duration("healthGracePeriod", configuration.getHealthGracePeriod(), Duration.ZERO),
                 duration("heartbeatInterval", configuration.getHeartbeatInterval(), Duration.ZERO),
-                heartbeatTable(configuration), outbox(configuration, decoding));
+                heartbeatTable(configuration), outbox(configuration, decoding),
+                configuration.getConcurrentConsumers());
     }
 
     public DecodingOptions decoding() {

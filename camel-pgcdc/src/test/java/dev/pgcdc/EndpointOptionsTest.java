@@ -94,6 +94,7 @@ class EndpointOptionsTest {
                 + " binary=true");
         assertFails("&plugin=wal2json&wal2jsonFormatVersion=3", "wal2jsonFormatVersion must be 2 or 1, was 3");
         assertFails("&maxInflight=0", "maxInflight must be at least 1, was 0");
+        assertFails("&concurrentConsumers=0", "concurrentConsumers must be at least 1, was 0");
         assertFails("&snapshotChunkSize=0", "snapshotChunkSize must be at least 1, was 0");
     }
 

@@ -26,8 +26,13 @@ public final class AckTracker {
     private final int capacity;
     /** Waiters are woken when at most this many changes are in flight. */
     private final int wakeAtInFlight;
-    /** Threads in {@link #register(long, TimeUnit)} or {@link #awaitSettled}: without any, nobody needs a notify. */
+    /**
+     * Threads in {@link #register(long, TimeUnit)}, {@link #awaitSettled} or {@link #awaitCompletedBefore}: without
+     * any, nobody needs a notify.
+     */
     private int waiters;
+    /** The lowest sequence number an {@link #awaitCompletedBefore} waits to see reached; none: Long.MAX_VALUE. */
+    private long awaitedLowest = Long.MAX_VALUE;
     /** Commit marks not yet confirmable: {@code [sequence that must be reached, end LSN]}. */
     private final ArrayDeque<long[]> pendingCommits = new ArrayDeque<>();
 
@@ -108,7 +113,7 @@ public final class AckTracker {
             while (!pendingCommits.isEmpty() && pendingCommits.peekFirst()[0] <= lowestIncomplete) {
                 advanceTo(pendingCommits.pollFirst()[1]);
             }
-            if (waiters > 0 && nextSeq - lowestIncomplete <= wakeAtInFlight) {
+            if (waiters > 0 && (nextSeq - lowestIncomplete <= wakeAtInFlight || lowestIncomplete >= awaitedLowest)) {
                 notifyAll();
                 return;
             }
@@ -185,6 +190,29 @@ public final class AckTracker {
                 return false;
             }
             waitNanos(left);
+        }
+        return true;
+    }
+
+    /**
+     * Waits until every change registered before {@code seq} has completed, at most {@code timeout}; returns whether
+     * that happened. An abandoned change never completes: a caller gives up when the changes are abandoned (it then
+     * learns of it through their listeners).
+     */
+    public synchronized boolean awaitCompletedBefore(long seq, long timeout, TimeUnit unit)
+            throws InterruptedException {
+        long deadline = System.nanoTime() + unit.toNanos(timeout);
+        while (lowestIncomplete < seq) {
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                return false;
+            }
+            awaitedLowest = Math.min(awaitedLowest, seq);
+            try {
+                waitNanos(left);
+            } finally {
+                awaitedLowest = Long.MAX_VALUE;
+            }
         }
         return true;
     }

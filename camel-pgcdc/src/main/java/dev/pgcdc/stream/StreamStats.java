@@ -4,6 +4,7 @@ import java.time.Instant;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 
 import dev.pgcdc.ack.AckTracker;
@@ -89,6 +90,15 @@ public final class StreamStats {
     public long inFlight() {
         AckTracker current = tracker;
         return current == null ? 0 : current.outstanding();
+    }
+
+    /**
+     * Waits until every change the current session registered before {@code seq} has completed (see
+     * {@link AckTracker#awaitCompletedBefore}); false after the timeout or between sessions.
+     */
+    public boolean awaitCompletedBefore(long seq, long timeout, TimeUnit unit) throws InterruptedException {
+        AckTracker current = tracker;
+        return current != null && current.awaitCompletedBefore(seq, timeout, unit);
     }
 
     /** Changes handed to the route since start, per {@code schema.table}. */

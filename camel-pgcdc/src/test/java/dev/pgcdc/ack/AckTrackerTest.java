@@ -223,4 +223,28 @@ class AckTrackerTest {
         tracker.abandon(first);
         assertThat(settled.get(30, TimeUnit.SECONDS)).isTrue();
     }
+
+    @Test
+    void aWaiterForTheChangesBeforeASequenceWakesWhenTheyCompletedWhileLaterOnesAreStillOutstanding()
+            throws Exception {
+        // a full window of 16: completing one change frees less than the refill batch, so only the waiter's own
+        // target can wake it before its 30 s timeout
+        AckTracker tracker = new AckTracker(16, 0);
+        for (int i = 0; i < 16; i++) {
+            tracker.register();
+        }
+        assertThat(tracker.awaitCompletedBefore(1, 10, TimeUnit.MILLISECONDS)).isFalse();
+        CompletableFuture<Boolean> before = CompletableFuture.supplyAsync(() -> {
+            try {
+                return tracker.awaitCompletedBefore(1, 30, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        tracker.complete(0);
+        assertThat(before.get(5, TimeUnit.SECONDS)).isTrue();
+        assertThat(tracker.outstanding()).isEqualTo(15);
+        tracker.complete(2);
+        assertThat(tracker.awaitCompletedBefore(3, 10, TimeUnit.MILLISECONDS)).isFalse();
+    }
 }

@@ -5,9 +5,11 @@ import java.time.Duration;
 import dev.pgcdc.embedded.junit.Await;
 
 import java.io.BufferedWriter;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 
 import dev.pgcdc.event.ChangeEvent;
@@ -28,6 +30,14 @@ public final class SnapshotChild {
     private SnapshotChild() {
     }
 
+    /** Starts a child consuming {@code uri} into {@code output} with at most {@code heap}; its console goes to dir/child.out. */
+    static Process start(Path dir, String uri, String output, String heap) throws IOException {
+        List<String> command = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx" + heap, "-cp", System.getProperty("java.class.path"), SnapshotChild.class.getName(), uri, output);
+        return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(dir.resolve("child.out").toFile())
+                .start();
+    }
+
     public static void main(String[] args) throws Exception {
         String uri = args[0];
         BufferedWriter out = args[1].equals("-") ? null : Files.newBufferedWriter(Path.of(args[1]), StandardCharsets.UTF_8);
@@ -42,9 +52,11 @@ public final class SnapshotChild {
                         reads.incrementAndGet();
                     }
                     if (out != null) {
-                        out.write(AppliedTables.write(event));
-                        out.write('\n');
-                        out.flush();
+                        synchronized (out) { // with concurrentConsumers, several threads write
+                            out.write(AppliedTables.write(event));
+                            out.write('\n');
+                            out.flush();
+                        }
                     }
                 });
             }

@@ -3,14 +3,12 @@ package dev.pgcdc.it;
 import dev.pgcdc.embedded.junit.Await;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.File;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.Statement;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
@@ -61,7 +59,7 @@ class SnapshotChildJvmTest extends CdcTestSupport {
         writer.start();
         try {
             Path firstRun = dir.resolve("first-run.jsonl");
-            Process child = startChild(uri(slot, options), firstRun.toString(), "256m");
+            Process child = SnapshotChild.start(dir, uri(slot, options), firstRun.toString(), "256m");
             try {
                 Await.until("a third of the table snapshotted", Duration.ofSeconds(120), () -> savedRows(slot) >= rows / 3);
             } finally {
@@ -115,7 +113,7 @@ class SnapshotChildJvmTest extends CdcTestSupport {
                 "INSERT INTO " + table + " SELECT g, g / 100.0, 'note ' || g, now() FROM generate_series(1, " + rows + ") g",
                 "ANALYZE " + table);
         long started = System.nanoTime();
-        Process child = startChild(uri(slot, "tables=" + table + "&snapshotMode=initial_only"), "-", "128m");
+        Process child = SnapshotChild.start(dir, uri(slot, "tables=" + table + "&snapshotMode=initial_only"), "-", "128m");
         String output;
         try {
             assertThat(child.waitFor(5, TimeUnit.MINUTES)).as("child finished").isTrue();
@@ -135,13 +133,6 @@ class SnapshotChildJvmTest extends CdcTestSupport {
         }
         return pg().queryForObject("SELECT coalesce(sum(rows_done), 0)::bigint FROM pgcdc_snapshot_state"
                 + " WHERE slot_name = ?", Long.class, slot);
-    }
-
-    private Process startChild(String uri, String output, String heap) throws Exception {
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx" + heap, "-cp", System.getProperty("java.class.path"), SnapshotChild.class.getName(), uri, output));
-        File log = dir.resolve("child.out").toFile();
-        return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log).start();
     }
 
     /** Updates, deletes and inserts all over the table until told to stop. */

@@ -47,7 +47,17 @@ class SnapshotConsistencyTest extends CdcTestSupport {
 
     @Test
     void snapshotBesideConcurrentInsertsUpdatesAndDeletesConvergesOnTheSource() throws Exception {
-        convergesWhile(uniqueSlot("consistency"), reads -> {
+        convergesWhile(uniqueSlot("consistency"), "", reads -> {
+        });
+    }
+
+    /**
+     * With parallel delivery a snapshot row goes to the lane of its key, like the streamed changes of its row, so their
+     * order still holds (applied per key, the result is exactly the source).
+     */
+    @Test
+    void snapshotWithParallelDeliveryConvergesOnTheSource() throws Exception {
+        convergesWhile(uniqueSlot("consistency_lanes"), "&concurrentConsumers=8", reads -> {
         });
     }
 
@@ -58,7 +68,7 @@ class SnapshotConsistencyTest extends CdcTestSupport {
     @Test
     void snapshotConvergesWhenTheStreamIsCutWhileChunksAreInFlight() throws Exception {
         String slot = uniqueSlot("cut");
-        convergesWhile(slot, reads -> {
+        convergesWhile(slot, "", reads -> {
             for (int threshold : new int[] {ROWS / 5, ROWS / 2}) {
                 Await.until(threshold + " rows read", Duration.ofMinutes(2), () -> reads.get() >= threshold);
                 awaitStreaming(slot); // a kill while it reconnects would cut nothing
@@ -72,7 +82,7 @@ class SnapshotConsistencyTest extends CdcTestSupport {
         void run(AtomicInteger reads) throws Exception;
     }
 
-    private void convergesWhile(String slot, DuringSnapshot during) throws Exception {
+    private void convergesWhile(String slot, String extraOptions, DuringSnapshot during) throws Exception {
         String table = slot + "_t";
         pg().execute("CREATE TABLE " + table + " (id bigint PRIMARY KEY, v int NOT NULL, note text, at timestamptz)",
                 "INSERT INTO " + table + " SELECT g, 0, 'row ' || g, '2026-01-01'::timestamptz + g * interval '1s'"
@@ -84,7 +94,7 @@ class SnapshotConsistencyTest extends CdcTestSupport {
         CamelContext context = start(new RouteBuilder() {
             @Override
             public void configure() {
-                from(uri(slot, "tables=" + table + "&snapshotChunkSize=2000")).process(e -> {
+                from(uri(slot, "tables=" + table + "&snapshotChunkSize=2000" + extraOptions)).process(e -> {
                     ChangeEvent event = e.getIn().getBody(ChangeEvent.class);
                     if (event.getOp() == Operation.READ) {
                         // the snapshot waits for the writer, however fast it is: writes land all over its run

@@ -77,6 +77,15 @@ final class Consumers {
         return pgcdc(name, "snapshot", slot, rows, 0, workers, timeout, camelPgcdcJar, List.of());
     }
 
+    /**
+     * The pgcdc probe delivering into a route that waits 5 ms per change, over {@code consumers} threads
+     * (concurrentConsumers); latencies are commit to completion after the first {@code warmup} changes.
+     */
+    Child pgcdcWebhook(String name, String slot, long expected, long warmup, int consumers, Duration timeout)
+            throws IOException {
+        return pgcdc(name, "webhook", slot, expected, warmup, 1, timeout, null, List.of("consumers=" + consumers));
+    }
+
     private Child pgcdc(String name, String mode, String slot, long expected, long warmup, int workers,
                         Duration timeout, Path camelPgcdcJar, List<String> extraArgs) throws IOException {
         List<String> classpath = new ArrayList<>();

@@ -9,13 +9,13 @@ import java.util.concurrent.locks.LockSupport;
 import dev.pgcdc.embedded.PostgresServer;
 
 /**
- * Inserts rows at a steady rate: one transaction every {@link #TICK_NANOS}, each of {@code rate / 200} rows, on a
- * fixed schedule (a late tick is caught up at once, so the average rate holds even on a loaded machine).
+ * Inserts rows at a steady rate: 200 transactions a second (one every 5 ms), each of {@code rate / 200} rows, or below
+ * 200 rows/s one single-row transaction every {@code 1 / rate} s, on a fixed schedule (a late tick is caught up at
+ * once, so the average rate holds even on a loaded machine).
  */
 final class PacedWriter {
 
-    static final long TICK_NANOS = TimeUnit.MILLISECONDS.toNanos(5);
-    private static final int TICKS_PER_SECOND = 200;
+    private static final int MAX_TICKS_PER_SECOND = 200;
 
     private final PostgresServer server;
 
@@ -25,23 +25,28 @@ final class PacedWriter {
 
     /** The rows one run of {@link #write} inserts. */
     static long rows(int rate, int seconds) {
-        return (long) rowsPerTick(rate) * TICKS_PER_SECOND * seconds;
+        return (long) rowsPerTick(rate) * ticksPerSecond(rate) * seconds;
+    }
+
+    private static int ticksPerSecond(int rate) {
+        return Math.min(MAX_TICKS_PER_SECOND, rate);
     }
 
     private static int rowsPerTick(int rate) {
-        return Math.max(1, rate / TICKS_PER_SECOND);
+        return Math.max(1, rate / ticksPerSecond(rate));
     }
 
     /** Writes {@code rate} rows a second for {@code seconds}; returns the rate achieved. */
     double write(int rate, int seconds) throws SQLException {
         int rows = rowsPerTick(rate);
-        long ticks = (long) TICKS_PER_SECOND * seconds;
+        long ticks = (long) ticksPerSecond(rate) * seconds;
+        long tickNanos = TimeUnit.SECONDS.toNanos(1) / ticksPerSecond(rate);
         try (Connection connection = server.connect();
              PreparedStatement insert = connection.prepareStatement(Workload.INSERT_ROWS)) {
             insert.setInt(1, rows);
             long start = System.nanoTime();
             for (long tick = 0; tick < ticks; tick++) {
-                long due = start + tick * TICK_NANOS;
+                long due = start + tick * tickNanos;
                 long wait = due - System.nanoTime();
                 if (wait > 0) {
                     LockSupport.parkNanos(wait);

@@ -9,6 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
 
 import dev.pgcdc.benchmark.probe.CpuClock;
 import dev.pgcdc.benchmark.probe.MemoryWatch;
@@ -33,7 +34,7 @@ import org.apache.camel.impl.DefaultCamelContext;
  * last one counted, so when the tally is complete the target holds every change.
  *
  * <p>Arguments: {@code mode host port user password database slot publication table expected warmup maxInflight
- * workers timeoutSeconds}, and {@code sink} in sink mode.
+ * workers timeoutSeconds}, {@code sink} in sink mode and {@code consumers} in webhook mode.
  */
 public final class PgcdcProbe {
 
@@ -43,13 +44,17 @@ public final class PgcdcProbe {
      */
     private static final long CONFIRM_POLL_MILLIS = 5;
 
+    /** How long the route of {@code mode=webhook} waits per change: a webhook's answer. */
+    private static final long WEBHOOK_NANOS = TimeUnit.MILLISECONDS.toNanos(5);
+
     private PgcdcProbe() {
     }
 
     public static void main(String[] argv) throws Exception {
         ProbeArgs args = new ProbeArgs(argv);
         String mode = args.get("mode");
-        boolean lag = mode.equals("lag");
+        boolean webhook = mode.equals("webhook");
+        boolean lag = mode.equals("lag") || webhook;
         boolean snapshot = mode.equals("snapshot");
         boolean sink = mode.equals("sink");
         AtomicLong firstArrivalNanos = new AtomicLong(); // sink mode: the clock starts before the sink
@@ -62,7 +67,8 @@ public final class PgcdcProbe {
                 + "&password=RAW(" + args.get("password") + ")&publication=" + args.get("publication")
                 + "&tables=" + args.get("table") + "&maxInflight=" + args.get("maxInflight")
                 + (snapshot ? "&snapshotMode=initial_only&snapshotParallelism=" + args.get("workers")
-                        : "&snapshotMode=never");
+                        : "&snapshotMode=never")
+                + (webhook ? "&concurrentConsumers=" + args.get("consumers") : "");
         try (MemoryWatch memory = new MemoryWatch(); CamelContext camel = new DefaultCamelContext()) {
             camel.addRoutes(new RouteBuilder() {
                 @Override
@@ -74,6 +80,16 @@ public final class PgcdcProbe {
                                 firstArrivalNanos.set(System.nanoTime());
                             }
                         }).to(args.get("sink")).process(exchange -> tally.record(null));
+                        return;
+                    }
+                    if (webhook) {
+                        from(uri).routeId("webhook").process(exchange -> {
+                            long answered = System.nanoTime() + WEBHOOK_NANOS;
+                            for (long left; (left = answered - System.nanoTime()) > 0; ) {
+                                LockSupport.parkNanos(left);
+                            }
+                            tally.record(exchange.getIn().getBody(ChangeEvent.class).getCommitTimestamp());
+                        });
                         return;
                     }
                     from(uri).routeId("count").process(exchange -> {

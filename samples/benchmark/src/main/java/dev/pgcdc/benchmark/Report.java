@@ -61,6 +61,9 @@ final class Report {
         if (figures.containsKey("bigTransaction")) {
             bigTransaction(md, map(figures, "bigTransaction"));
         }
+        if (figures.containsKey("parallelDelivery")) {
+            parallelDelivery(md, map(figures, "parallelDelivery"));
+        }
         return md.toString();
     }
 
@@ -148,6 +151,20 @@ final class Report {
                     .append(" |\n");
         }
         md.append('\n');
+    }
+
+    private static void parallelDelivery(StringBuilder md, Map<String, Object> parallel) {
+        md.append("**Parallel delivery** (a route waiting 5 ms per change; concurrentConsumers)\n\n")
+                .append("| consumers | backlog changes | changes/s | paced changes/s | p50 ms | p99 ms | max ms |\n")
+                .append("|---:|---:|---:|---:|---:|---:|---:|\n");
+        for (int consumers : ParallelDelivery.CONSUMERS) {
+            Map<String, Object> r = map(parallel, String.valueOf(consumers));
+            md.append("| ").append(consumers).append(" | ").append(r.get("backlogChanges")).append(" | ")
+                    .append(r.get("changesPerSecond")).append(" | ").append(r.get("pacedChangesPerSecond"))
+                    .append(" | ").append(r.get("p50Ms")).append(" | ").append(r.get("p99Ms")).append(" | ")
+                    .append(r.get("maxMs")).append(" |\n");
+        }
+        md.append("\nRatios: ").append(parallel.get("ratios")).append("\n\n");
     }
 
     private static void bigTransaction(StringBuilder md, Map<String, Object> big) {

@@ -35,13 +35,15 @@ class BenchmarkSmokeTest {
                 "/sink/jdbcBatches/rowsPerSecond", "/sink/jdbcAppendBatches/rowsPerSecond", "/sink/copyIn/rowsPerSecond",
                 "/sink/ratios/upsertToDrain", "/sink/ratios/upsertToJdbcBatches", "/sink/ratios/upsertToCopyIn",
                 "/sink/ratios/appendToDrain", "/sink/ratios/appendToJdbcAppendBatches",
-                "/sink/upsert/cpuMicrosPerChange", "/sink/upsert/peakRssMb", "/bigTransaction/peakLiveHeapMb", "/bigTransaction/peakRssMb")) {
+                "/sink/upsert/cpuMicrosPerChange", "/sink/upsert/peakRssMb", "/bigTransaction/peakLiveHeapMb", "/bigTransaction/peakRssMb",
+                "/parallelDelivery/1/changesPerSecond", "/parallelDelivery/32/changesPerSecond",
+                "/parallelDelivery/1/p99Ms", "/parallelDelivery/32/p99Ms", "/parallelDelivery/ratios/32To1")) {
             assertThat(report.at(path).isNumber()).as(path).isTrue();
             assertThat(report.at(path).asDouble()).as(path).isPositive();
         }
         assertThat(nulls(report, "")).as("figures without a value").isEmpty();
         assertThat(Files.readString(out.resolve("report.md"))).contains("Streaming drain", "Snapshot", "Live lag", "Sink",
-                "One transaction of 5000 rows");
+                "One transaction of 5000 rows", "Parallel delivery");
     }
 
     private static List<String> nulls(JsonNode node, String path) {
