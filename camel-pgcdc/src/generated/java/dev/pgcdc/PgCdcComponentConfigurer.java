@@ -82,6 +82,8 @@ public class PgCdcComponentConfigurer extends PropertyConfigurerSupport implemen
         case "signalTable": getOrCreateConfiguration(target).setSignalTable(property(camelContext, java.lang.String.class, value)); return true;
         case "skipsnapshottables":
         case "skipSnapshotTables": getOrCreateConfiguration(target).setSkipSnapshotTables(property(camelContext, java.lang.String.class, value)); return true;
+        case "slotfailover":
+        case "slotFailover": getOrCreateConfiguration(target).setSlotFailover(property(camelContext, boolean.class, value)); return true;
         case "slotmonitorinterval":
         case "slotMonitorInterval": getOrCreateConfiguration(target).setSlotMonitorInterval(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
         case "snapshotchunksize":
@@ -189,6 +191,8 @@ public class PgCdcComponentConfigurer extends PropertyConfigurerSupport implemen
         case "signalTable": return java.lang.String.class;
         case "skipsnapshottables":
         case "skipSnapshotTables": return java.lang.String.class;
+        case "slotfailover":
+        case "slotFailover": return boolean.class;
         case "slotmonitorinterval":
         case "slotMonitorInterval": return long.class;
         case "snapshotchunksize":
@@ -297,6 +301,8 @@ public class PgCdcComponentConfigurer extends PropertyConfigurerSupport implemen
         case "signalTable": return getOrCreateConfiguration(target).getSignalTable();
         case "skipsnapshottables":
         case "skipSnapshotTables": return getOrCreateConfiguration(target).getSkipSnapshotTables();
+        case "slotfailover":
+        case "slotFailover": return getOrCreateConfiguration(target).isSlotFailover();
         case "slotmonitorinterval":
         case "slotMonitorInterval": return getOrCreateConfiguration(target).getSlotMonitorInterval();
         case "snapshotchunksize":

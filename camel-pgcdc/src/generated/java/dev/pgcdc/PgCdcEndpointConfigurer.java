@@ -76,6 +76,8 @@ public class PgCdcEndpointConfigurer extends PropertyConfigurerSupport implement
         case "signalTable": target.getConfiguration().setSignalTable(property(camelContext, java.lang.String.class, value)); return true;
         case "skipsnapshottables":
         case "skipSnapshotTables": target.getConfiguration().setSkipSnapshotTables(property(camelContext, java.lang.String.class, value)); return true;
+        case "slotfailover":
+        case "slotFailover": target.getConfiguration().setSlotFailover(property(camelContext, boolean.class, value)); return true;
         case "slotmonitorinterval":
         case "slotMonitorInterval": target.getConfiguration().setSlotMonitorInterval(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
         case "snapshotchunksize":
@@ -184,6 +186,8 @@ public class PgCdcEndpointConfigurer extends PropertyConfigurerSupport implement
         case "signalTable": return java.lang.String.class;
         case "skipsnapshottables":
         case "skipSnapshotTables": return java.lang.String.class;
+        case "slotfailover":
+        case "slotFailover": return boolean.class;
         case "slotmonitorinterval":
         case "slotMonitorInterval": return long.class;
         case "snapshotchunksize":
@@ -293,6 +297,8 @@ public class PgCdcEndpointConfigurer extends PropertyConfigurerSupport implement
         case "signalTable": return target.getConfiguration().getSignalTable();
         case "skipsnapshottables":
         case "skipSnapshotTables": return target.getConfiguration().getSkipSnapshotTables();
+        case "slotfailover":
+        case "slotFailover": return target.getConfiguration().isSlotFailover();
         case "slotmonitorinterval":
         case "slotMonitorInterval": return target.getConfiguration().getSlotMonitorInterval();
         case "snapshotchunksize":

@@ -23,7 +23,7 @@ public class PgCdcEndpointUriFactory extends org.apache.camel.support.component.
     private static final Set<String> SECRET_PROPERTY_NAMES;
     private static final Map<String, String> MULTI_VALUE_PREFIXES;
     static {
-        Set<String> props = new HashSet<>(56);
+        Set<String> props = new HashSet<>(57);
         props.add("binary");
         props.add("bridgeErrorHandler");
         props.add("connectTimeout");
@@ -54,6 +54,7 @@ public class PgCdcEndpointUriFactory extends org.apache.camel.support.component.
         props.add("shutdownTimeout");
         props.add("signalTable");
         props.add("skipSnapshotTables");
+        props.add("slotFailover");
         props.add("slotMonitorInterval");
         props.add("slotName");
         props.add("snapshotChunkSize");

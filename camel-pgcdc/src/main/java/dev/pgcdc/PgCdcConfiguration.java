@@ -23,7 +23,9 @@ public class PgCdcConfiguration implements Cloneable {
     @Metadata(required = true)
     private String slotName;
 
-    @UriParam(label = "common", defaultValue = "localhost", description = "The PostgreSQL server host.")
+    @UriParam(label = "common", defaultValue = "localhost", description = "The PostgreSQL server host, or a primary"
+            + " and its standbys as a list h1:5432,h2:5432 (entries without a port use port): connections then always"
+            + " go to whichever is the primary, so after a failover pgcdc reconnects to the promoted standby.")
     private String host = "localhost";
     @UriParam(label = "common", defaultValue = "5432", description = "The PostgreSQL server port.")
     private int port = 5432;
@@ -74,6 +76,11 @@ public class PgCdcConfiguration implements Cloneable {
     @UriParam(label = "security", description = "The SSH server's expected host key fingerprint (SHA256:..., as"
             + " ssh-keygen -lf prints it), instead of a known_hosts file.")
     private String sshHostKeyFingerprint;
+    @UriParam(label = "advanced", defaultValue = "false", description = "Create the slot as a failover slot"
+            + " (PostgreSQL 17+; an existing slot is altered to one), which the server syncs to standbys that have"
+            + " sync_replication_slots on, so a promoted standby has it. Setup warns about what the primary and its"
+            + " standbys still lack for it. List the primary and its standbys in host to follow the primary.")
+    private boolean slotFailover;
     @UriParam(label = "common", defaultValue = "pgoutput", enums = "pgoutput,wal2json",
               description = "The logical decoding output plugin. pgoutput is built into PostgreSQL and streams a"
                             + " publication. wal2json (installed on the server, e.g. for slots older connectors"
@@ -465,6 +472,14 @@ public class PgCdcConfiguration implements Cloneable {
 
     public void setOutputFormat(OutputFormat outputFormat) {
         this.outputFormat = outputFormat;
+    }
+
+    public boolean isSlotFailover() {
+        return slotFailover;
+    }
+
+    public void setSlotFailover(boolean slotFailover) {
+        this.slotFailover = slotFailover;
     }
 
     public String getReplicaIdentityFull() {

@@ -212,7 +212,8 @@ public class PgCdcConsumer extends DefaultConsumer {
                 .plugin(plugin.name()).publicationName(options.publication())
                 .tables(ChangeModelPreflight.tablesToPublish(connection, decoding.tables(),
                         SetupRequest.usesPublication(plugin.name())))
-                .connectorTables(connectorTables).replicaIdentityFull(options.replicaIdentityFull()).build();
+                .connectorTables(connectorTables).replicaIdentityFull(options.replicaIdentityFull())
+                .slotFailover(configuration.isSlotFailover()).build();
         SetupOutcome outcome = Setup.run(connection, request, mode);
         SetupPlan plan = outcome.plan();
         outcome.applied().forEach(statement -> LOG.info("pgcdc:{}: setup ran: {}", configuration.getSlotName(),
@@ -233,9 +234,17 @@ public class PgCdcConsumer extends DefaultConsumer {
                     + " is forgotten, so every table is snapshotted again", configuration.getSlotName());
         }
         if (plan.connectorCreatesSlot()) {
-            boolean created = Slots.createLogical(connection, configuration.getSlotName(), plugin.name());
-            LOG.info("pgcdc:{}: {} the replication slot", configuration.getSlotName(),
-                    created ? "created" : "another instance has just created");
+            boolean created = Slots.createLogical(connection, configuration.getSlotName(), plugin.name(),
+                    configuration.isSlotFailover());
+            LOG.info("pgcdc:{}: {} the replication slot{}", configuration.getSlotName(),
+                    created ? "created" : "another instance has just created",
+                    configuration.isSlotFailover() ? " (failover)" : "");
+        } else if (plan.connectorMakesSlotFailover()) {
+            try (Connection replication = (Connection) connector.openReplication(
+                    "pgcdc " + configuration.getSlotName() + " setup", null)) {
+                Slots.alterToFailover(replication, configuration.getSlotName());
+            }
+            LOG.info("pgcdc:{}: made the replication slot a failover slot", configuration.getSlotName());
         }
         return true;
     }

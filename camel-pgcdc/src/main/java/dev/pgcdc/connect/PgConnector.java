@@ -121,7 +121,7 @@ public final class PgConnector implements AutoCloseable {
     }
 
     private String url() {
-        return "jdbc:postgresql://" + bracketIpv6(settings.host()) + ":" + settings.port() + "/";
+        return "jdbc:postgresql://" + String.join(",", settings.addresses()) + "/";
     }
 
     private Properties baseProperties(String applicationName) {
@@ -138,11 +138,12 @@ public final class PgConnector implements AutoCloseable {
         PGProperty.CONNECT_TIMEOUT.set(props, settings.connectTimeoutSeconds());
         PGProperty.OPTIONS.set(props, "-c TimeZone=UTC -c DateStyle=ISO -c IntervalStyle=postgres -c bytea_output=hex -c extra_float_digits=3");
         PGProperty.TCP_KEEP_ALIVE.set(props, true);
+        if (settings.isHostList()) {
+            // a list names a primary and its standbys: the slot, the stream and every write belong to the primary,
+            // so after a failover each reconnect finds the promoted one
+            PGProperty.TARGET_SERVER_TYPE.set(props, "primary");
+        }
         tls.apply(props);
         return props;
-    }
-
-    private static String bracketIpv6(String host) {
-        return host.indexOf(':') >= 0 && !host.startsWith("[") ? "[" + host + "]" : host;
     }
 }

@@ -4,6 +4,9 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
+
+import dev.pgcdc.pg.Identifiers;
 
 /** Creating and dropping the replication slot: the two ends of a pipeline's life on the server. */
 public final class Slots {
@@ -17,11 +20,15 @@ public final class Slots {
     /**
      * Creates the slot.
      *
+     * @param failover whether it is a failover slot, synced to standbys (PostgreSQL 17+)
      * @return false when another session (a second instance starting at the same moment) created it first
      */
-    public static boolean createLogical(Connection connection, String slotName, String plugin) throws SQLException {
-        try (PreparedStatement ps = connection.prepareStatement(
-                "SELECT pg_catalog.pg_create_logical_replication_slot(?, ?)")) {
+    public static boolean createLogical(Connection connection, String slotName, String plugin, boolean failover)
+            throws SQLException {
+        // arguments: name, plugin, temporary, two_phase, failover (the last two from PostgreSQL 14 and 17)
+        try (PreparedStatement ps = connection.prepareStatement(failover
+                ? "SELECT pg_catalog.pg_create_logical_replication_slot(?, ?, false, false, true)"
+                : "SELECT pg_catalog.pg_create_logical_replication_slot(?, ?)")) {
             ps.setString(1, slotName);
             ps.setString(2, plugin);
             ps.execute();
@@ -32,6 +39,16 @@ public final class Slots {
                 return false;
             }
             throw e;
+        }
+    }
+
+    /**
+     * Makes an existing slot a failover slot (PostgreSQL 17+). Only a replication connection may: there is no SQL
+     * function for it.
+     */
+    public static void alterToFailover(Connection replicationConnection, String slotName) throws SQLException {
+        try (Statement statement = replicationConnection.createStatement()) {
+            statement.execute("ALTER_REPLICATION_SLOT " + Identifiers.quote(slotName) + " ( FAILOVER true )");
         }
     }
 

@@ -71,6 +71,14 @@ public final class SetupPlan {
         return facts.slot() == null && facts.user().canReplicate();
     }
 
+    /**
+     * The slot exists but is no failover slot though the request asks for one: the consumer alters it over a
+     * replication connection, which the role that reads the slot may open.
+     */
+    public boolean connectorMakesSlotFailover() {
+        return facts.failover() != null && Boolean.FALSE.equals(facts.failover().slotFailover());
+    }
+
     /** Nothing left to do (except creating the slot, see {@link #connectorCreatesSlot()}) and nothing blocks. */
     public boolean isReady() {
         return blockers.isEmpty() && statements.isEmpty();
