@@ -4,6 +4,7 @@ import java.util.Map;
 
 import dev.pgcdc.event.ChangeEvent;
 import dev.pgcdc.event.ChangeRecord;
+import dev.pgcdc.event.DebeziumEnvelope;
 import dev.pgcdc.event.LogicalMessage;
 import dev.pgcdc.stream.Delivery;
 import org.apache.camel.Exchange;
@@ -18,15 +19,19 @@ import org.apache.camel.support.DefaultMessage;
 final class ChangeMessage extends DefaultMessage {
 
     private final ChangeRecord record;
+    private final DebeziumEnvelope debezium;
     private final Delivery delivery;
 
     /**
-     * @param body     the change itself, or its Debezium envelope
+     * @param body     the change itself, or what the output format makes of it
+     * @param debezium the change's Debezium envelope when the output format is a Debezium one (the CamelDebezium*
+     *                 headers come from it), else null
      * @param delivery where the change stands in its transaction
      */
-    ChangeMessage(Exchange exchange, Object body, ChangeRecord record, Delivery delivery) {
+    ChangeMessage(Exchange exchange, Object body, ChangeRecord record, DebeziumEnvelope debezium, Delivery delivery) {
         super(exchange);
         this.record = record;
+        this.debezium = debezium;
         this.delivery = delivery;
         setBody(body);
     }
@@ -58,6 +63,9 @@ final class ChangeMessage extends DefaultMessage {
             }
         } else {
             headers.put(PgCdcConstants.MESSAGE_PREFIX, ((LogicalMessage) record).getPrefix());
+        }
+        if (debezium != null) {
+            DebeziumHeaders.put(headers, record, debezium);
         }
     }
 }

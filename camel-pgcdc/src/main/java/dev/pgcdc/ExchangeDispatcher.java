@@ -153,10 +153,10 @@ final class ExchangeDispatcher implements ChangeSink, Runnable {
             return;
         }
         ChangeRecord record = pending.record;
-        Object body = configuration.getOutputFormat() == OutputFormat.DEBEZIUM
-                ? DebeziumEnvelope.of(record, configuration.getSlotName(), configuration.getDatabase())
-                : record;
-        exchange.setIn(new ChangeMessage(exchange, body, record, pending.delivery));
+        OutputFormat format = configuration.getOutputFormat();
+        DebeziumEnvelope envelope = format == OutputFormat.NATIVE ? null
+                : DebeziumEnvelope.of(record, configuration.getSlotName(), configuration.getDatabase());
+        exchange.setIn(new ChangeMessage(exchange, format.body(record, envelope), record, envelope, pending.delivery));
         exchange.setProperty(SourceTables.PROPERTY, sourceTables);
         consumer.getAsyncProcessor().process(exchange, doneSync -> { });
     }

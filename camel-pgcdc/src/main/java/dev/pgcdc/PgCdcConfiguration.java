@@ -127,9 +127,11 @@ public class PgCdcConfiguration implements Cloneable {
               description = "Deliver logical decoding messages (pg_logical_emit_message, PostgreSQL 14+) as exchanges"
                             + " with operation m and a LogicalMessage body.")
     private boolean emitMessages;
-    @UriParam(label = "consumer", defaultValue = "native", enums = "native,debezium",
-              description = "The body: native (the ChangeEvent) or debezium (a DebeziumEnvelope with Debezium's"
-                            + " before/after/source/op/ts_ms shape, for routes written for camel-debezium-postgres).")
+    @UriParam(label = "consumer", defaultValue = "native", enums = "native,debezium,debezium-envelope",
+              description = "The body: native (the ChangeEvent); debezium (as camel-debezium-postgres delivers it: the"
+                            + " row after the change as a Map, with the CamelDebezium* headers, so routes written for"
+                            + " it keep working); debezium-envelope (a DebeziumEnvelope with Debezium's"
+                            + " before/after/source/op/ts_ms shape, with the CamelDebezium* headers).")
     private OutputFormat outputFormat = OutputFormat.NATIVE;
     @UriParam(label = "advanced", description = "Tables to set REPLICA IDENTITY FULL on at start (comma-separated"
                                                + " schema.table names), so that updates and deletes carry the whole"

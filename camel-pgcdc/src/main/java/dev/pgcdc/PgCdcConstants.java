@@ -4,8 +4,8 @@ import org.apache.camel.spi.Metadata;
 
 /**
  * Headers set on change exchanges (the body is the {@link dev.pgcdc.event.ChangeEvent} itself, a
- * {@link dev.pgcdc.event.LogicalMessage}, or with {@code outputFormat=debezium} a
- * {@link dev.pgcdc.event.DebeziumEnvelope}). Messages have no schema, table, key or snapshot header, and a
+ * {@link dev.pgcdc.event.LogicalMessage}, or what {@link OutputFormat} makes of it). The Debezium output formats add
+ * camel-debezium's CamelDebezium* headers. Messages have no schema, table, key or snapshot header, and a
  * non-transactional message no transaction headers.
  */
 public final class PgCdcConstants {
@@ -47,6 +47,27 @@ public final class PgCdcConstants {
                             + " restart, so the key to drop duplicates on (the LSN alone is not unique: a COPY gives"
                             + " many rows the same LSN).", javaType = "String")
     public static final String ID = "CamelPgCdcId";
+
+    @Metadata(description = "With outputFormat debezium or debezium-envelope, as camel-debezium: slot.schema.table"
+                            + " (slot.message for a logical decoding message).", javaType = "String")
+    public static final String DEBEZIUM_IDENTIFIER = "CamelDebeziumIdentifier";
+    @Metadata(description = "With outputFormat debezium or debezium-envelope, as camel-debezium: the primary key"
+                            + " columns and values of the changed row.", javaType = "java.util.Map<String, Object>")
+    public static final String DEBEZIUM_KEY = "CamelDebeziumKey";
+    @Metadata(description = "With outputFormat debezium or debezium-envelope, as camel-debezium: the envelope's"
+                            + " source (connector, name, ts_ms, db, snapshot, schema, table, txId, lsn).",
+              javaType = "java.util.Map<String, Object>")
+    public static final String DEBEZIUM_SOURCE_METADATA = "CamelDebeziumSourceMetadata";
+    @Metadata(description = "With outputFormat debezium or debezium-envelope, as camel-debezium: the operation"
+                            + " (c, u, d, r, t, m).", javaType = "String")
+    public static final String DEBEZIUM_OPERATION = "CamelDebeziumOperation";
+    @Metadata(description = "With outputFormat debezium or debezium-envelope, as camel-debezium: the row before the"
+                            + " change as the server sent it, or null.", javaType = "java.util.Map<String, Object>")
+    public static final String DEBEZIUM_BEFORE = "CamelDebeziumBefore";
+    @Metadata(description = "With outputFormat debezium or debezium-envelope, as camel-debezium: when the consumer"
+                            + " built the event (epoch milliseconds); also set as CamelMessageTimestamp.",
+              javaType = "Long")
+    public static final String DEBEZIUM_TIMESTAMP = "CamelDebeziumTimestamp";
 
     private PgCdcConstants() {
     }

@@ -11,8 +11,9 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * A change shaped like the value of a Debezium PostgreSQL connector event (option {@code outputFormat=debezium}),
- * so routes and consumers written for camel-debezium-postgres's envelope can switch:
+ * A change shaped like the value of a Debezium PostgreSQL connector event (option
+ * {@code outputFormat=debezium-envelope}; {@code outputFormat=debezium} builds the body and headers camel-debezium
+ * delivers from it), so consumers written for Debezium's envelope can switch:
  * {@code {"before":{..},"after":{..},"source":{..},"op":"u","ts_ms":..,"transaction":null}}, and for a logical
  * decoding message {@code "message":{"prefix":..,"content":..}} instead of before/after.
  *

@@ -1,0 +1,58 @@
+package dev.pgcdc.springboot;
+
+import dev.pgcdc.PgCdcComponent;
+import org.apache.camel.CamelContext;
+import org.apache.camel.Component;
+import org.apache.camel.spi.ComponentCustomizer;
+import org.apache.camel.spring.boot.CamelAutoConfiguration;
+import org.apache.camel.spring.boot.ComponentConfigurationProperties;
+import org.apache.camel.spring.boot.util.CamelPropertiesHelper;
+import org.apache.camel.spring.boot.util.ConditionalOnCamelContextAndAutoConfigurationBeans;
+import org.apache.camel.spring.boot.util.ConditionalOnHierarchicalProperties;
+import org.apache.camel.spring.boot.util.HierarchicalPropertiesEvaluator;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.ApplicationContext;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Conditional;
+import org.springframework.context.annotation.Lazy;
+
+/**
+ * Applies {@code camel.component.pgcdc.*} to the pgcdc component through a {@link ComponentCustomizer}, as Camel's
+ * own starters do: off with {@code camel.component.pgcdc.enabled=false}, the customizer off with
+ * {@code camel.component.pgcdc.customizer.enabled=false} (or {@code camel.component.customizer.enabled=false}).
+ */
+@AutoConfiguration(after = {CamelAutoConfiguration.class, PgCdcComponentConverter.class})
+@Conditional(ConditionalOnCamelContextAndAutoConfigurationBeans.class)
+@EnableConfigurationProperties({ComponentConfigurationProperties.class, PgCdcComponentConfiguration.class})
+@ConditionalOnHierarchicalProperties({"camel.component", "camel.component.pgcdc"})
+public class PgCdcComponentAutoConfiguration {
+
+    private final ApplicationContext applicationContext;
+    private final CamelContext camelContext;
+    private final PgCdcComponentConfiguration configuration;
+
+    public PgCdcComponentAutoConfiguration(ApplicationContext applicationContext, CamelContext camelContext,
+                                           PgCdcComponentConfiguration configuration) {
+        this.applicationContext = applicationContext;
+        this.camelContext = camelContext;
+        this.configuration = configuration;
+    }
+
+    @Lazy
+    @Bean
+    public ComponentCustomizer configurePgCdcComponent() {
+        return new ComponentCustomizer() {
+            @Override
+            public void configure(String name, Component target) {
+                CamelPropertiesHelper.copyProperties(camelContext, configuration, target);
+            }
+
+            @Override
+            public boolean isEnabled(String name, Component target) {
+                return HierarchicalPropertiesEvaluator.evaluate(applicationContext, "camel.component.customizer",
+                        "camel.component.pgcdc.customizer") && target instanceof PgCdcComponent;
+            }
+        };
+    }
+}

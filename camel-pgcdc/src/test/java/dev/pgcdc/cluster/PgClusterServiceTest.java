@@ -1,0 +1,147 @@
+package dev.pgcdc.cluster;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import dev.pgcdc.embedded.PostgresServer;
+import dev.pgcdc.embedded.ReplicationSlot;
+import dev.pgcdc.embedded.junit.Await;
+import dev.pgcdc.embedded.junit.PostgresExtension;
+import org.apache.camel.CamelContext;
+import org.apache.camel.builder.RouteBuilder;
+import org.apache.camel.cluster.CamelClusterEventListener;
+import org.apache.camel.impl.DefaultCamelContext;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/** Instances elected by {@link PgClusterService}: PostgreSQL advisory locks, no other infrastructure. */
+class PgClusterServiceTest extends ClusterTestSupport {
+
+    @RegisterExtension
+    static final PostgresExtension PG = PostgresExtension.builder().build();
+
+    @Override
+    protected PostgresServer pg() {
+        return PG.server();
+    }
+
+    @Test
+    void theOtherInstanceTakesOverWhenTheActiveOneIsKilled() throws Exception {
+        assertThat(killTheActiveInstance("pg", Duration.ofSeconds(30))).isLessThan(Duration.ofSeconds(30));
+    }
+
+    @Test
+    void fourSlotsSpreadOverTwoInstancesAndMoveToTheSurvivor() throws Exception {
+        List<String> slots = IntStream.rangeClosed(1, 4).mapToObj(i -> uniqueSlot("spread")).toList();
+        slots.forEach(this::createSourceTable);
+        Process a = startInstance("pg", "a", slots);
+        startInstance("pg", "b", slots);
+
+        Await.until("two slots led by each instance", Duration.ofSeconds(90),
+                () -> leadCounts().equals(Map.of("a", 2L, "b", 2L)) && activeReaders(slots) == 4);
+        List<Integer> pids = streamingPids(slots);
+        assertThat(pids).as("one reader per slot").doesNotHaveDuplicates().hasSize(4);
+        int round = 1;
+        insertInto(slots, round);
+        Await.until("the round delivered", Duration.ofSeconds(30), () -> slots.stream().allMatch(s -> delivered(s, 1)));
+        assertThat(slots.stream().map(this::deliverers).flatMap(List::stream).collect(Collectors.groupingBy(i -> i,
+                Collectors.counting()))).as("slots per delivering instance").isEqualTo(Map.of("a", 2L, "b", 2L));
+
+        a.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+        Await.until("all four slots led and read by b", Duration.ofSeconds(60),
+                () -> leadCounts().equals(Map.of("b", 4L)) && activeReaders(slots) == 4);
+        insertInto(slots, 2);
+        Await.until("the round delivered by b", Duration.ofSeconds(30), () -> slots.stream().allMatch(s -> delivered(s, 2)));
+        for (String slot : slots) {
+            assertThat(pg().queryForObject("SELECT instance FROM delivered WHERE slot = ? AND id = 2", String.class,
+                    slot)).as(slot).isEqualTo("b");
+            assertThat(missing(slot)).isZero();
+        }
+    }
+
+    @Test
+    void anInstanceWhoseLockSessionIsTerminatedGivesUpLeadershipAtItsNextCheck() throws Exception {
+        String slot = uniqueSlot("terminated");
+        createSourceTable(slot);
+        List<String> events = new CopyOnWriteArrayList<>();
+        AtomicInteger delivered = new AtomicInteger();
+        CamelContext a = clustered("a", slot, delivered);
+        awaitStreaming(slot, Duration.ofSeconds(60));
+        clustered("b", slot, delivered);
+        PgClusterService service = a.hasService(PgClusterService.class);
+        service.getView(slot).addEventListener((CamelClusterEventListener.Leadership) (view, leader) ->
+                events.add(leader != null && leader.isLocal() ? "taken" : "lost"));
+        assertThat(service.isLeader(slot)).isTrue();
+
+        pg().execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'pgcdc-cluster a'");
+        long terminated = System.nanoTime();
+        Await.until("a gave up its leadership", Duration.ofSeconds(10), () -> events.contains("lost"));
+        System.out.printf("lock session terminated: leadership given up after %d ms%n",
+                (System.nanoTime() - terminated) / 1_000_000);
+        Await.until("one leader and one reader again", Duration.ofSeconds(60),
+                () -> leadCounts().values().stream().mapToLong(Long::longValue).sum() == 1
+                        && activeReaders(List.of(slot)) == 1);
+        int before = delivered.get();
+        insertInto(List.of(slot), 1);
+        Await.until("the change delivered", Duration.ofSeconds(30), () -> delivered.get() > before);
+    }
+
+    /** An instance in this JVM: its own context and lock session, one master route counting changes. */
+    private CamelContext clustered(String id, String slot, AtomicInteger delivered) throws Exception {
+        PgClusterService service = new PgClusterService();
+        service.setId(id);
+        service.setHost(pg().host());
+        service.setPort(pg().port());
+        service.setDatabase("postgres");
+        service.setUser(pg().superuser());
+        service.setCheckInterval(300);
+        service.setSessionTimeout(3000);
+        CamelContext context = new DefaultCamelContext();
+        context.addService(service);
+        context.addRoutes(new RouteBuilder() {
+            @Override
+            public void configure() {
+                from("master:" + slot + ":" + uri(slot, "tables=" + slot + "_t")).process(e -> delivered.incrementAndGet());
+            }
+        });
+        contexts.add(context);
+        context.start();
+        return context;
+    }
+
+    /** How many namespaces each instance leads, from the advisory locks its lock session holds. */
+    private Map<String, Long> leadCounts() {
+        return pg().queryForList("SELECT substr(a.application_name, length('pgcdc-cluster ') + 1) AS member"
+                + " FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid WHERE l.locktype = 'advisory'"
+                + " AND l.mode = 'ExclusiveLock' AND l.classid = " + Integer.toUnsignedLong(LockKey.LEADER_CLASS)).stream()
+                .collect(Collectors.groupingBy(row -> (String) row.get("member"), Collectors.counting()));
+    }
+
+    private long activeReaders(List<String> slots) {
+        return streamingPids(slots).size();
+    }
+
+    private List<Integer> streamingPids(List<String> slots) {
+        return pg().replicationSlots().stream().filter(s -> slots.contains(s.slotName()) && s.active())
+                .map(ReplicationSlot::activePid).toList();
+    }
+
+    private void insertInto(List<String> slots, int id) {
+        for (String slot : slots) {
+            pg().execute("INSERT INTO " + slot + "_t VALUES (" + id + ", 'round " + id + "')");
+        }
+    }
+
+    private boolean delivered(String slot, int id) {
+        return pg().queryForObject("SELECT count(*) FROM delivered WHERE slot = ? AND id = ?", Long.class, slot, id) > 0;
+    }
+}
