@@ -31,6 +31,7 @@ import dev.pgcdc.setup.SetupMode;
 import dev.pgcdc.setup.SetupOutcome;
 import dev.pgcdc.setup.SetupPlan;
 import dev.pgcdc.setup.SetupRequest;
+import dev.pgcdc.setup.StandbyInspector;
 import dev.pgcdc.pg.TableName;
 import dev.pgcdc.snapshot.RepositoryStateStore;
 import dev.pgcdc.snapshot.SnapshotMode;
@@ -218,6 +219,10 @@ public class PgCdcConsumer extends DefaultConsumer {
         SetupPlan plan = outcome.plan();
         outcome.applied().forEach(statement -> LOG.info("pgcdc:{}: setup ran: {}", configuration.getSlotName(),
                 statement.sql()));
+        if (configuration.isSlotFailover() && options.connection().isHostList() && plan.facts().isAtLeast(17)) {
+            standbysLackingSlotSync().forEach(warning -> LOG.warn("pgcdc:{}: {}", configuration.getSlotName(),
+                    warning));
+        }
         if (mode == SetupMode.PLAN) {
             LOG.info("pgcdc:{}: setup plan (setupMode=plan, not streaming):{}{}", configuration.getSlotName(),
                     System.lineSeparator(), plan.describe());
@@ -247,6 +252,21 @@ public class PgCdcConsumer extends DefaultConsumer {
             LOG.info("pgcdc:{}: made the replication slot a failover slot", configuration.getSlotName());
         }
         return true;
+    }
+
+    /** What slot sync lacks on the standbys of the host list that can be reached; one unreachable is skipped. */
+    private List<String> standbysLackingSlotSync() {
+        List<String> warnings = new ArrayList<>();
+        for (String address : options.connection().addresses()) {
+            try (Connection server = connector.openBoundedAt(address, "pgcdc " + configuration.getSlotName()
+                    + " setup")) {
+                warnings.addAll(StandbyInspector.missing(server, address, configuration.getDatabase()));
+            } catch (SQLException e) {
+                LOG.info("pgcdc:{}: cannot check {} for slot sync, so its settings go unchecked: {}",
+                        configuration.getSlotName(), address, e.getMessage());
+            }
+        }
+        return warnings;
     }
 
     @Override

@@ -26,6 +26,10 @@ import dev.pgcdc.embedded.PostgresCluster;
 import dev.pgcdc.embedded.PostgresServer;
 import dev.pgcdc.embedded.junit.Await;
 import dev.pgcdc.event.ChangeEvent;
+import dev.pgcdc.setup.Setup;
+import dev.pgcdc.setup.SetupPlan;
+import dev.pgcdc.setup.SetupRequest;
+import dev.pgcdc.setup.StandbyInspector;
 import org.apache.camel.CamelContext;
 import org.apache.camel.builder.RouteBuilder;
 import org.junit.jupiter.api.AfterEach;
@@ -130,6 +134,35 @@ class FailoverTest extends CdcTestSupport {
         gate.release();
         Await.until("the slot confirmed past the completed change", WAIT,
                 () -> confirmedFlush(slot) >= heldEvent.getCommitLsn().value());
+    }
+
+    @Test
+    void setupNamesWhatSlotSyncLacksOnThePrimaryAndOnTheStandby() throws Exception {
+        primary = PostgresCluster.builder().binaries("18").start();
+        current = primary;
+        standby = primary.startStandby(STANDBY_SLOT);
+        standby.execute("ALTER SYSTEM SET hot_standby_feedback = off",
+                "ALTER SYSTEM SET primary_conninfo = 'host=" + primary.host() + " port=" + primary.port()
+                        + " user=postgres password=postgres'", "SELECT pg_reload_conf()");
+        Await.until("the standby streaming through its slot", WAIT, () -> primary.queryForObject(
+                "SELECT count(*)::int FROM pg_replication_slots WHERE slot_name = ? AND active", Integer.class,
+                STANDBY_SLOT) == 1);
+
+        SetupPlan plan;
+        try (Connection connection = primary.connect()) {
+            plan = Setup.plan(connection, SetupRequest.builder().slotName("checked").publicationName("checked")
+                    .slotFailover(true).build());
+        }
+        assertThat(plan.warnings()).anySatisfy(warning -> assertThat(warning).contains(
+                "synchronized_standby_slots does not name " + STANDBY_SLOT,
+                "ALTER SYSTEM SET synchronized_standby_slots = '\"" + STANDBY_SLOT + "\"'"));
+        try (Connection onStandby = standby.connect(); Connection onPrimary = primary.connect()) {
+            assertThat(StandbyInspector.missing(onStandby, "standby:1", "shop")).singleElement().asString()
+                    .contains("on standby standby:1", "hot_standby_feedback is off", "primary_conninfo names no"
+                            + " database", "ALTER SYSTEM SET hot_standby_feedback = on;", "dbname=shop")
+                    .doesNotContain("sync_replication_slots", "primary_slot_name", "password=");
+            assertThat(StandbyInspector.missing(onPrimary, "primary:1", "shop")).isEmpty();
+        }
     }
 
     private static String literal(String value) {
