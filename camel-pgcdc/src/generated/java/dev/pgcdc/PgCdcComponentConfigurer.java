@@ -65,6 +65,8 @@ public class PgCdcComponentConfigurer extends PropertyConfigurerSupport implemen
         case "passwordFile": getOrCreateConfiguration(target).setPasswordFile(property(camelContext, java.lang.String.class, value)); return true;
         case "plugin": getOrCreateConfiguration(target).setPlugin(property(camelContext, dev.pgcdc.Plugin.class, value)); return true;
         case "port": getOrCreateConfiguration(target).setPort(property(camelContext, int.class, value)); return true;
+        case "primaryhost":
+        case "primaryHost": getOrCreateConfiguration(target).setPrimaryHost(property(camelContext, java.lang.String.class, value)); return true;
         case "publication": getOrCreateConfiguration(target).setPublication(property(camelContext, java.lang.String.class, value)); return true;
         case "readtimeout":
         case "readTimeout": getOrCreateConfiguration(target).setReadTimeout(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
@@ -174,6 +176,8 @@ public class PgCdcComponentConfigurer extends PropertyConfigurerSupport implemen
         case "passwordFile": return java.lang.String.class;
         case "plugin": return dev.pgcdc.Plugin.class;
         case "port": return int.class;
+        case "primaryhost":
+        case "primaryHost": return java.lang.String.class;
         case "publication": return java.lang.String.class;
         case "readtimeout":
         case "readTimeout": return long.class;
@@ -284,6 +288,8 @@ public class PgCdcComponentConfigurer extends PropertyConfigurerSupport implemen
         case "passwordFile": return getOrCreateConfiguration(target).getPasswordFile();
         case "plugin": return getOrCreateConfiguration(target).getPlugin();
         case "port": return getOrCreateConfiguration(target).getPort();
+        case "primaryhost":
+        case "primaryHost": return getOrCreateConfiguration(target).getPrimaryHost();
         case "publication": return getOrCreateConfiguration(target).getPublication();
         case "readtimeout":
         case "readTimeout": return getOrCreateConfiguration(target).getReadTimeout();

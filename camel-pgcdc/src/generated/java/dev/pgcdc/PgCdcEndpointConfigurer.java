@@ -59,6 +59,8 @@ public class PgCdcEndpointConfigurer extends PropertyConfigurerSupport implement
         case "passwordFile": target.getConfiguration().setPasswordFile(property(camelContext, java.lang.String.class, value)); return true;
         case "plugin": target.getConfiguration().setPlugin(property(camelContext, dev.pgcdc.Plugin.class, value)); return true;
         case "port": target.getConfiguration().setPort(property(camelContext, int.class, value)); return true;
+        case "primaryhost":
+        case "primaryHost": target.getConfiguration().setPrimaryHost(property(camelContext, java.lang.String.class, value)); return true;
         case "publication": target.getConfiguration().setPublication(property(camelContext, java.lang.String.class, value)); return true;
         case "readtimeout":
         case "readTimeout": target.getConfiguration().setReadTimeout(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
@@ -169,6 +171,8 @@ public class PgCdcEndpointConfigurer extends PropertyConfigurerSupport implement
         case "passwordFile": return java.lang.String.class;
         case "plugin": return dev.pgcdc.Plugin.class;
         case "port": return int.class;
+        case "primaryhost":
+        case "primaryHost": return java.lang.String.class;
         case "publication": return java.lang.String.class;
         case "readtimeout":
         case "readTimeout": return long.class;
@@ -280,6 +284,8 @@ public class PgCdcEndpointConfigurer extends PropertyConfigurerSupport implement
         case "passwordFile": return target.getConfiguration().getPasswordFile();
         case "plugin": return target.getConfiguration().getPlugin();
         case "port": return target.getConfiguration().getPort();
+        case "primaryhost":
+        case "primaryHost": return target.getConfiguration().getPrimaryHost();
         case "publication": return target.getConfiguration().getPublication();
         case "readtimeout":
         case "readTimeout": return target.getConfiguration().getReadTimeout();

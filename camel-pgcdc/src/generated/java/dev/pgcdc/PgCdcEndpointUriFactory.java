@@ -23,7 +23,7 @@ public class PgCdcEndpointUriFactory extends org.apache.camel.support.component.
     private static final Set<String> SECRET_PROPERTY_NAMES;
     private static final Map<String, String> MULTI_VALUE_PREFIXES;
     static {
-        Set<String> props = new HashSet<>(57);
+        Set<String> props = new HashSet<>(58);
         props.add("binary");
         props.add("bridgeErrorHandler");
         props.add("connectTimeout");
@@ -45,6 +45,7 @@ public class PgCdcEndpointUriFactory extends org.apache.camel.support.component.
         props.add("passwordFile");
         props.add("plugin");
         props.add("port");
+        props.add("primaryHost");
         props.add("publication");
         props.add("readTimeout");
         props.add("reconnectDelay");

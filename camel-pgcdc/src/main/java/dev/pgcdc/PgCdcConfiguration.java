@@ -27,6 +27,11 @@ public class PgCdcConfiguration implements Cloneable {
             + " and its standbys as a list h1:5432,h2:5432 (entries without a port use port): connections then always"
             + " go to whichever is the primary, so after a failover pgcdc reconnects to the promoted standby.")
     private String host = "localhost";
+    @UriParam(label = "advanced", description = "To decode from a hot standby (PostgreSQL 16+; host names the standby):"
+            + " the primary's host, or a list h1:5432,h2:5432 of the primary and its standbys (entries without a port"
+            + " use port). The slot is created and read on the standby; everything that writes (setup, heartbeats,"
+            + " the snapshot's signal and state tables and watermarks) goes to the primary.")
+    private String primaryHost;
     @UriParam(label = "common", defaultValue = "5432", description = "The PostgreSQL server port.")
     private int port = 5432;
     @UriParam(label = "common", description = "The database to capture.")
@@ -474,6 +479,14 @@ public class PgCdcConfiguration implements Cloneable {
 
     public void setOutputFormat(OutputFormat outputFormat) {
         this.outputFormat = outputFormat;
+    }
+
+    public String getPrimaryHost() {
+        return primaryHost;
+    }
+
+    public void setPrimaryHost(String primaryHost) {
+        this.primaryHost = primaryHost;
     }
 
     public boolean isSlotFailover() {

@@ -74,6 +74,8 @@ public class PgCdcConsumer extends DefaultConsumer {
     private final PgCdcConfiguration configuration;
     private final PgCdcOptions options;
     private PgConnector connector;
+    /** Where everything that writes goes: the primary when decoding from a standby, else {@link #connector}. */
+    private PgConnector writer;
     /** What producers (the sink) learn about the source tables; lives as long as the connector. */
     private CatalogSourceTables sourceTables;
     private ExecutorService executor;
@@ -105,18 +107,19 @@ public class PgCdcConsumer extends DefaultConsumer {
     protected void doStart() throws Exception {
         super.doStart();
         connector = new PgConnector(options.connection());
+        writer = options.decodesFromStandby() ? new PgConnector(options.primary()) : connector;
         DecodingOptions decoding = options.decoding();
         OutputPlugin plugin = options.plugin();
         SnapshotOptions snapshotOptions = options.snapshot();
         boolean stateInDatabase = configuration.getSnapshotStateRepository() == null;
         boolean snapshots;
-        try (Connection connection = connector.openJdbc("pgcdc " + configuration.getSlotName() + " setup")) {
+        try (Connection connection = writer.openJdbc("pgcdc " + configuration.getSlotName() + " setup")) {
             List<ConnectorTable> snapshotTables = snapshotsWanted(connection, snapshotOptions)
                     ? SnapshotSetup.tables(snapshotOptions, stateInDatabase) : List.of();
             snapshots = !snapshotTables.isEmpty();
             if (snapshots) {
                 snapshotState = stateInDatabase
-                        ? new TableStateStore(connector, configuration.getSlotName(), snapshotOptions.stateTable())
+                        ? new TableStateStore(writer, configuration.getSlotName(), snapshotOptions.stateTable())
                         : new RepositoryStateStore(configuration.getSnapshotStateRepository(),
                                 configuration.getSlotName());
             }
@@ -126,7 +129,7 @@ public class PgCdcConsumer extends DefaultConsumer {
         }
         StreamTap tap = StreamTap.NONE;
         if (snapshots) {
-            snapshotter = new Snapshotter(connector, snapshotOptions, snapshotState, new SnapshotEvents());
+            snapshotter = new Snapshotter(writer, snapshotOptions, snapshotState, new SnapshotEvents());
             tap = snapshotter.tap();
         }
         sourceTables = new CatalogSourceTables(connector, "pgcdc " + configuration.getSlotName() + " source tables",
@@ -160,8 +163,8 @@ public class PgCdcConsumer extends DefaultConsumer {
         long heartbeatMillis = options.heartbeatInterval().toMillis();
         if (heartbeatMillis > 0) {
             TableName table = options.heartbeatTable();
-            heartbeat = table == null ? Heartbeat.viaMessage(connector, configuration.getSlotName())
-                    : Heartbeat.viaTable(connector, configuration.getSlotName(), table.schema(), table.name());
+            heartbeat = table == null ? Heartbeat.viaMessage(writer, configuration.getSlotName())
+                    : Heartbeat.viaTable(writer, configuration.getSlotName(), table.schema(), table.name());
             scheduler.scheduleWithFixedDelay(heartbeat, heartbeatMillis, heartbeatMillis, TimeUnit.MILLISECONDS);
         }
         if (snapshotter != null) {
@@ -203,7 +206,7 @@ public class PgCdcConsumer extends DefaultConsumer {
      */
     private boolean prepareServer(Connection connection, DecodingOptions decoding, OutputPlugin plugin,
                                   List<ConnectorTable> snapshotTables)
-            throws SQLException {
+            throws SQLException, InterruptedException {
         SetupMode mode = options.setupMode();
         List<ConnectorTable> connectorTables = new ArrayList<>(snapshotTables);
         if (options.heartbeatTable() != null) {
@@ -230,7 +233,9 @@ public class PgCdcConsumer extends DefaultConsumer {
         }
         plan.warnings().forEach(warning -> LOG.warn("pgcdc:{}: {}", configuration.getSlotName(), warning));
         new ChangeModelPreflight(connection, request.publicationName(), decoding, options.replicaIdentityFull()).run();
-        if (plan.existingSlot().isEmpty() && snapshotState != null) {
+        boolean slotExists = options.decodesFromStandby() ? StandbySlot.exists(connector, configuration.getSlotName())
+                : plan.existingSlot().isPresent();
+        if (!slotExists && snapshotState != null) {
             // Progress saved under this slot name belongs to an earlier slot (lost and dropped, or dropped): the new
             // one holds no change made before it exists. Forgotten before the slot is created, so a crash in between
             // cannot leave a new slot beside old progress.
@@ -238,7 +243,13 @@ public class PgCdcConsumer extends DefaultConsumer {
             LOG.info("pgcdc:{}: the replication slot is new: snapshot progress saved for an earlier slot of this name"
                     + " is forgotten, so every table is snapshotted again", configuration.getSlotName());
         }
-        if (plan.connectorCreatesSlot()) {
+        if (options.decodesFromStandby()) {
+            StandbySlot.warnWithoutFeedback(connector, configuration.getSlotName());
+            if (!slotExists) {
+                StandbySlot.create(connector, writer, configuration.getSlotName(), plugin.name());
+                LOG.info("pgcdc:{}: created the replication slot on the standby", configuration.getSlotName());
+            }
+        } else if (plan.connectorCreatesSlot()) {
             boolean created = Slots.createLogical(connection, configuration.getSlotName(), plugin.name(),
                     configuration.isSlotFailover());
             LOG.info("pgcdc:{}: {} the replication slot{}", configuration.getSlotName(),
@@ -345,6 +356,10 @@ public class PgCdcConsumer extends DefaultConsumer {
             sourceTables.close();
             sourceTables = null;
         }
+        if (writer != null && writer != connector) {
+            writer.close();
+        }
+        writer = null;
         if (connector != null) {
             connector.close();
             connector = null;

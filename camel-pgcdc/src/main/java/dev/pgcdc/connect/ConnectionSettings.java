@@ -48,6 +48,12 @@ public final class ConnectionSettings {
         this.ssh = ssh;
     }
 
+    /** Another server (or host list) reached with the same port default, database, user and security settings. */
+    public ConnectionSettings withHost(String otherHost) {
+        return new ConnectionSettings(otherHost, port, database, user, password, connectTimeoutSeconds, readTimeout,
+                ssl, null).withSsh(ssh);
+    }
+
     /** The same target with these TLS settings. */
     public ConnectionSettings withSsl(SslSettings sslSettings) {
         return new ConnectionSettings(host, port, database, user, password, connectTimeoutSeconds, readTimeout,
