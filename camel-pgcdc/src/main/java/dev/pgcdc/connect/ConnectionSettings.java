@@ -97,19 +97,23 @@ public final class ConnectionSettings {
     }
 
     private static List<String> addressesOf(String host, int port) {
-        if (host.indexOf(',') < 0) {
-            return List.of(bracketIpv6(host) + ":" + port);
-        }
+        boolean list = host.indexOf(',') >= 0;
         List<String> addresses = new ArrayList<>();
-        for (String entry : host.split(",")) {
+        for (String entry : host.split(",", -1)) {
             String address = entry.strip();
             if (address.isEmpty()) {
                 throw new IllegalArgumentException("host " + host + " has an empty entry: list servers as"
                         + " h1:5432,h2:5432");
             }
+            int colons = address.length() - address.replace(":", "").length();
+            if (!list && colons > 1 && !address.startsWith("[")) {
+                addresses.add("[" + address + "]:" + port); // one bare IPv6 address
+                continue;
+            }
             int portStart = address.lastIndexOf(':');
             boolean hasPort = portStart > address.lastIndexOf(']');
-            if (hasPort && !address.substring(portStart + 1).matches("\\d{1,5}")) {
+            if (hasPort && (colons > 1 && !address.startsWith("[")
+                    || !address.substring(portStart + 1).matches("\\d{1,5}"))) {
                 throw new IllegalArgumentException("host " + host + ": " + address + " is not host:port (write an IPv6"
                         + " address in brackets, [::1]:5432)");
             }
@@ -156,10 +160,6 @@ public final class ConnectionSettings {
     }
 
     /** Names the target for messages: {@code user@host:port/database [via ssh ...]}, never a secret. */
-    private static String bracketIpv6(String host) {
-        return host.indexOf(':') >= 0 && !host.startsWith("[") ? "[" + host + "]" : host;
-    }
-
     @Override
     public String toString() {
         return (user == null ? "" : user + "@") + String.join(",", addresses()) + "/" + database

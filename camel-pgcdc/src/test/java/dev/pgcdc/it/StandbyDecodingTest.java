@@ -18,6 +18,7 @@ import dev.pgcdc.embedded.PostgresCluster;
 import dev.pgcdc.embedded.PostgresServer;
 import dev.pgcdc.embedded.junit.Await;
 import dev.pgcdc.event.ChangeEvent;
+import dev.pgcdc.security.LogCapture;
 import dev.pgcdc.snapshot.SnapshotPhase;
 import org.apache.camel.CamelContext;
 import org.apache.camel.builder.RouteBuilder;
@@ -88,6 +89,30 @@ class StandbyDecodingTest extends CdcTestSupport {
         Await.until("the slot confirmed everything written", WAIT, () -> confirmedFlush(slot) >= end);
         assertThat(AppliedTables.differences(AppliedTables.source(standby, "t", List.of("id")), applied.table("t")))
                 .isEmpty();
+    }
+
+    @Test
+    void aStandbyWithoutHotStandbyFeedbackIsNamedWithTheFixAndStillStreams() throws Exception {
+        primary = PostgresCluster.builder().binaries("18").start();
+        standby = primary.startStandby("standby1");
+        standby.execute("ALTER SYSTEM SET hot_standby_feedback = off", "SELECT pg_reload_conf()");
+        primary.execute("CREATE TABLE t (id int PRIMARY KEY, v int NOT NULL)");
+        String slot = uniqueSlot("no_feedback");
+        Received received = new Received();
+        try (LogCapture log = new LogCapture()) {
+            start(new RouteBuilder() {
+                @Override
+                public void configure() {
+                    from(uri(slot, "tables=t&primaryHost=" + primary.host() + ":" + primary.port()))
+                            .process(e -> received.add(e.getIn().getBody(ChangeEvent.class)));
+                }
+            });
+            assertThat(log.text()).contains("hot_standby_feedback off", "the standby then invalidates the slot",
+                    "ALTER SYSTEM SET hot_standby_feedback = on; SELECT pg_reload_conf();");
+        }
+        primary.execute("INSERT INTO t VALUES (1, 1)");
+        assertThat(received.await(1)).singleElement().satisfies(event -> assertThat(event.getAfter().get("id"))
+                .isEqualTo(1));
     }
 
     /** Random inserts, updates and deletes through the multi-host list, reconnecting after a failure. */
