@@ -58,6 +58,20 @@ public class PgCdcComponentConfigurer extends PropertyConfigurerSupport implemen
         case "lagWarnBytes": getOrCreateConfiguration(target).setLagWarnBytes(property(camelContext, long.class, value)); return true;
         case "maxinflight":
         case "maxInflight": getOrCreateConfiguration(target).setMaxInflight(property(camelContext, int.class, value)); return true;
+        case "outboxaggregateidcolumn":
+        case "outboxAggregateIdColumn": getOrCreateConfiguration(target).setOutboxAggregateIdColumn(property(camelContext, java.lang.String.class, value)); return true;
+        case "outboxaggregatetypecolumn":
+        case "outboxAggregateTypeColumn": getOrCreateConfiguration(target).setOutboxAggregateTypeColumn(property(camelContext, java.lang.String.class, value)); return true;
+        case "outboxidcolumn":
+        case "outboxIdColumn": getOrCreateConfiguration(target).setOutboxIdColumn(property(camelContext, java.lang.String.class, value)); return true;
+        case "outboxmessageprefix":
+        case "outboxMessagePrefix": getOrCreateConfiguration(target).setOutboxMessagePrefix(property(camelContext, java.lang.String.class, value)); return true;
+        case "outboxpayloadcolumn":
+        case "outboxPayloadColumn": getOrCreateConfiguration(target).setOutboxPayloadColumn(property(camelContext, java.lang.String.class, value)); return true;
+        case "outboxtables":
+        case "outboxTables": getOrCreateConfiguration(target).setOutboxTables(property(camelContext, java.lang.String.class, value)); return true;
+        case "outboxtypecolumn":
+        case "outboxTypeColumn": getOrCreateConfiguration(target).setOutboxTypeColumn(property(camelContext, java.lang.String.class, value)); return true;
         case "outputformat":
         case "outputFormat": getOrCreateConfiguration(target).setOutputFormat(property(camelContext, dev.pgcdc.OutputFormat.class, value)); return true;
         case "password": getOrCreateConfiguration(target).setPassword(property(camelContext, java.lang.String.class, value)); return true;
@@ -169,6 +183,20 @@ public class PgCdcComponentConfigurer extends PropertyConfigurerSupport implemen
         case "lagWarnBytes": return long.class;
         case "maxinflight":
         case "maxInflight": return int.class;
+        case "outboxaggregateidcolumn":
+        case "outboxAggregateIdColumn": return java.lang.String.class;
+        case "outboxaggregatetypecolumn":
+        case "outboxAggregateTypeColumn": return java.lang.String.class;
+        case "outboxidcolumn":
+        case "outboxIdColumn": return java.lang.String.class;
+        case "outboxmessageprefix":
+        case "outboxMessagePrefix": return java.lang.String.class;
+        case "outboxpayloadcolumn":
+        case "outboxPayloadColumn": return java.lang.String.class;
+        case "outboxtables":
+        case "outboxTables": return java.lang.String.class;
+        case "outboxtypecolumn":
+        case "outboxTypeColumn": return java.lang.String.class;
         case "outputformat":
         case "outputFormat": return dev.pgcdc.OutputFormat.class;
         case "password": return java.lang.String.class;
@@ -281,6 +309,20 @@ public class PgCdcComponentConfigurer extends PropertyConfigurerSupport implemen
         case "lagWarnBytes": return getOrCreateConfiguration(target).getLagWarnBytes();
         case "maxinflight":
         case "maxInflight": return getOrCreateConfiguration(target).getMaxInflight();
+        case "outboxaggregateidcolumn":
+        case "outboxAggregateIdColumn": return getOrCreateConfiguration(target).getOutboxAggregateIdColumn();
+        case "outboxaggregatetypecolumn":
+        case "outboxAggregateTypeColumn": return getOrCreateConfiguration(target).getOutboxAggregateTypeColumn();
+        case "outboxidcolumn":
+        case "outboxIdColumn": return getOrCreateConfiguration(target).getOutboxIdColumn();
+        case "outboxmessageprefix":
+        case "outboxMessagePrefix": return getOrCreateConfiguration(target).getOutboxMessagePrefix();
+        case "outboxpayloadcolumn":
+        case "outboxPayloadColumn": return getOrCreateConfiguration(target).getOutboxPayloadColumn();
+        case "outboxtables":
+        case "outboxTables": return getOrCreateConfiguration(target).getOutboxTables();
+        case "outboxtypecolumn":
+        case "outboxTypeColumn": return getOrCreateConfiguration(target).getOutboxTypeColumn();
         case "outputformat":
         case "outputFormat": return getOrCreateConfiguration(target).getOutputFormat();
         case "password": return getOrCreateConfiguration(target).getPassword();

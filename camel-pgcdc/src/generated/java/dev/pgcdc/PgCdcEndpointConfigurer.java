@@ -52,6 +52,20 @@ public class PgCdcEndpointConfigurer extends PropertyConfigurerSupport implement
         case "lagWarnBytes": target.getConfiguration().setLagWarnBytes(property(camelContext, long.class, value)); return true;
         case "maxinflight":
         case "maxInflight": target.getConfiguration().setMaxInflight(property(camelContext, int.class, value)); return true;
+        case "outboxaggregateidcolumn":
+        case "outboxAggregateIdColumn": target.getConfiguration().setOutboxAggregateIdColumn(property(camelContext, java.lang.String.class, value)); return true;
+        case "outboxaggregatetypecolumn":
+        case "outboxAggregateTypeColumn": target.getConfiguration().setOutboxAggregateTypeColumn(property(camelContext, java.lang.String.class, value)); return true;
+        case "outboxidcolumn":
+        case "outboxIdColumn": target.getConfiguration().setOutboxIdColumn(property(camelContext, java.lang.String.class, value)); return true;
+        case "outboxmessageprefix":
+        case "outboxMessagePrefix": target.getConfiguration().setOutboxMessagePrefix(property(camelContext, java.lang.String.class, value)); return true;
+        case "outboxpayloadcolumn":
+        case "outboxPayloadColumn": target.getConfiguration().setOutboxPayloadColumn(property(camelContext, java.lang.String.class, value)); return true;
+        case "outboxtables":
+        case "outboxTables": target.getConfiguration().setOutboxTables(property(camelContext, java.lang.String.class, value)); return true;
+        case "outboxtypecolumn":
+        case "outboxTypeColumn": target.getConfiguration().setOutboxTypeColumn(property(camelContext, java.lang.String.class, value)); return true;
         case "outputformat":
         case "outputFormat": target.getConfiguration().setOutputFormat(property(camelContext, dev.pgcdc.OutputFormat.class, value)); return true;
         case "password": target.getConfiguration().setPassword(property(camelContext, java.lang.String.class, value)); return true;
@@ -164,6 +178,20 @@ public class PgCdcEndpointConfigurer extends PropertyConfigurerSupport implement
         case "lagWarnBytes": return long.class;
         case "maxinflight":
         case "maxInflight": return int.class;
+        case "outboxaggregateidcolumn":
+        case "outboxAggregateIdColumn": return java.lang.String.class;
+        case "outboxaggregatetypecolumn":
+        case "outboxAggregateTypeColumn": return java.lang.String.class;
+        case "outboxidcolumn":
+        case "outboxIdColumn": return java.lang.String.class;
+        case "outboxmessageprefix":
+        case "outboxMessagePrefix": return java.lang.String.class;
+        case "outboxpayloadcolumn":
+        case "outboxPayloadColumn": return java.lang.String.class;
+        case "outboxtables":
+        case "outboxTables": return java.lang.String.class;
+        case "outboxtypecolumn":
+        case "outboxTypeColumn": return java.lang.String.class;
         case "outputformat":
         case "outputFormat": return dev.pgcdc.OutputFormat.class;
         case "password": return java.lang.String.class;
@@ -277,6 +305,20 @@ public class PgCdcEndpointConfigurer extends PropertyConfigurerSupport implement
         case "lagWarnBytes": return target.getConfiguration().getLagWarnBytes();
         case "maxinflight":
         case "maxInflight": return target.getConfiguration().getMaxInflight();
+        case "outboxaggregateidcolumn":
+        case "outboxAggregateIdColumn": return target.getConfiguration().getOutboxAggregateIdColumn();
+        case "outboxaggregatetypecolumn":
+        case "outboxAggregateTypeColumn": return target.getConfiguration().getOutboxAggregateTypeColumn();
+        case "outboxidcolumn":
+        case "outboxIdColumn": return target.getConfiguration().getOutboxIdColumn();
+        case "outboxmessageprefix":
+        case "outboxMessagePrefix": return target.getConfiguration().getOutboxMessagePrefix();
+        case "outboxpayloadcolumn":
+        case "outboxPayloadColumn": return target.getConfiguration().getOutboxPayloadColumn();
+        case "outboxtables":
+        case "outboxTables": return target.getConfiguration().getOutboxTables();
+        case "outboxtypecolumn":
+        case "outboxTypeColumn": return target.getConfiguration().getOutboxTypeColumn();
         case "outputformat":
         case "outputFormat": return target.getConfiguration().getOutputFormat();
         case "password": return target.getConfiguration().getPassword();

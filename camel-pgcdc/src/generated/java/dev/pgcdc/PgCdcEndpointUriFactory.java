@@ -23,7 +23,7 @@ public class PgCdcEndpointUriFactory extends org.apache.camel.support.component.
     private static final Set<String> SECRET_PROPERTY_NAMES;
     private static final Map<String, String> MULTI_VALUE_PREFIXES;
     static {
-        Set<String> props = new HashSet<>(58);
+        Set<String> props = new HashSet<>(65);
         props.add("binary");
         props.add("bridgeErrorHandler");
         props.add("connectTimeout");
@@ -40,6 +40,13 @@ public class PgCdcEndpointUriFactory extends org.apache.camel.support.component.
         props.add("host");
         props.add("lagWarnBytes");
         props.add("maxInflight");
+        props.add("outboxAggregateIdColumn");
+        props.add("outboxAggregateTypeColumn");
+        props.add("outboxIdColumn");
+        props.add("outboxMessagePrefix");
+        props.add("outboxPayloadColumn");
+        props.add("outboxTables");
+        props.add("outboxTypeColumn");
         props.add("outputFormat");
         props.add("password");
         props.add("passwordFile");

@@ -6,6 +6,7 @@ import dev.pgcdc.event.ChangeEvent;
 import dev.pgcdc.event.ChangeRecord;
 import dev.pgcdc.event.DebeziumEnvelope;
 import dev.pgcdc.event.LogicalMessage;
+import dev.pgcdc.outbox.OutboxEvent;
 import dev.pgcdc.stream.Delivery;
 import org.apache.camel.Exchange;
 import org.apache.camel.support.DefaultMessage;
@@ -21,18 +22,22 @@ final class ChangeMessage extends DefaultMessage {
     private final ChangeRecord record;
     private final DebeziumEnvelope debezium;
     private final Delivery delivery;
+    private final OutboxEvent outbox;
 
     /**
-     * @param body     the change itself, or what the output format makes of it
+     * @param body     the change itself, what the output format makes of it, or the outbox event's payload
      * @param debezium the change's Debezium envelope when the output format is a Debezium one (the CamelDebezium*
      *                 headers come from it), else null
      * @param delivery where the change stands in its transaction
+     * @param outbox   the outbox event the change is, or null
      */
-    ChangeMessage(Exchange exchange, Object body, ChangeRecord record, DebeziumEnvelope debezium, Delivery delivery) {
+    ChangeMessage(Exchange exchange, Object body, ChangeRecord record, DebeziumEnvelope debezium, Delivery delivery,
+                  OutboxEvent outbox) {
         super(exchange);
         this.record = record;
         this.debezium = debezium;
         this.delivery = delivery;
+        this.outbox = outbox;
         setBody(body);
     }
 
@@ -66,6 +71,14 @@ final class ChangeMessage extends DefaultMessage {
         }
         if (debezium != null) {
             DebeziumHeaders.put(headers, record, debezium);
+        }
+        if (outbox != null) {
+            headers.put(PgCdcConstants.OUTBOX_EVENT_ID, outbox.id());
+            headers.put(PgCdcConstants.OUTBOX_AGGREGATE_TYPE, outbox.aggregateType());
+            headers.put(PgCdcConstants.OUTBOX_AGGREGATE_ID, outbox.aggregateId());
+            if (outbox.type() != null) {
+                headers.put(PgCdcConstants.OUTBOX_EVENT_TYPE, outbox.type());
+            }
         }
     }
 }

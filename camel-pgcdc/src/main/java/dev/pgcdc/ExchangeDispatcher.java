@@ -1,6 +1,8 @@
 package dev.pgcdc;
 
 import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -8,6 +10,7 @@ import java.util.concurrent.TimeUnit;
 import dev.pgcdc.decode.DecodeException;
 import dev.pgcdc.event.ChangeRecord;
 import dev.pgcdc.event.DebeziumEnvelope;
+import dev.pgcdc.outbox.Outbox;
 import dev.pgcdc.pg.SourceTables;
 import dev.pgcdc.stream.AckListener;
 import dev.pgcdc.stream.ChangeSink;
@@ -31,6 +34,8 @@ final class ExchangeDispatcher implements ChangeSink, Runnable {
     private final PgCdcConsumer consumer;
     private final PgCdcConfiguration configuration;
     private final SourceTables sourceTables;
+    /** The transactional outbox, or null. */
+    private final Outbox outbox;
     private final BlockingQueue<Pending> queue = new LinkedBlockingQueue<>();
     private final ArrayDeque<Pending> batch = new ArrayDeque<>(BATCH);
     private final Object lock = new Object();
@@ -39,13 +44,14 @@ final class ExchangeDispatcher implements ChangeSink, Runnable {
      * so that {@link #deliver} reads it without the lock; {@link #next} re-checks it under the lock.
      */
     private volatile long generation;
-    private int outstanding;
     private volatile boolean running = true;
 
-    ExchangeDispatcher(PgCdcConsumer consumer, PgCdcConfiguration configuration, SourceTables sourceTables) {
+    ExchangeDispatcher(PgCdcConsumer consumer, PgCdcConfiguration configuration, SourceTables sourceTables,
+                       Outbox outbox) {
         this.consumer = consumer;
         this.configuration = configuration;
         this.sourceTables = sourceTables;
+        this.outbox = outbox;
     }
 
     @Override
@@ -60,26 +66,14 @@ final class ExchangeDispatcher implements ChangeSink, Runnable {
 
     @Override
     public void discardPending() {
+        List<Pending> dropped = new ArrayList<>();
         synchronized (lock) {
             generation++;
-            queue.clear();
-            batch.clear(); // safe from any thread: the dispatcher takes from it only under the lock, in next()
+            queue.drainTo(dropped);
+            dropped.addAll(batch); // safe from any thread: the dispatcher takes from it only under the lock, in next()
+            batch.clear();
         }
-    }
-
-    @Override
-    public boolean awaitOutstanding(long timeout, TimeUnit unit) throws InterruptedException {
-        long deadline = System.nanoTime() + unit.toNanos(timeout);
-        synchronized (lock) {
-            while (outstanding > 0) {
-                long left = deadline - System.nanoTime();
-                if (left <= 0) {
-                    return false;
-                }
-                TimeUnit.NANOSECONDS.timedWait(lock, left);
-            }
-            return true;
-        }
+        dropped.forEach(Pending::discarded);
     }
 
     void stop() {
@@ -103,20 +97,23 @@ final class ExchangeDispatcher implements ChangeSink, Runnable {
     }
 
     /**
-     * The next change to dispatch, already counted as outstanding, or null after 100 ms without one. Refills the
-     * local batch from the queue when it is empty; a change of an older generation (queued before a discard) is
-     * skipped.
+     * The next change to dispatch, or null after 100 ms without one. Refills the local batch from the queue when it
+     * is empty; a change of an older generation (queued while a discard ran) is discarded too.
      */
     private Pending next() throws InterruptedException {
         while (true) {
+            Pending pending;
+            boolean current;
             synchronized (lock) {
-                Pending pending;
-                while ((pending = batch.poll()) != null) {
-                    if (pending.generation == generation) {
-                        outstanding++;
-                        return pending;
-                    }
-                }
+                pending = batch.poll();
+                current = pending != null && pending.generation == generation;
+            }
+            if (current) {
+                return pending;
+            }
+            if (pending != null) {
+                pending.discarded();
+                continue;
             }
             Pending first = queue.poll(100, TimeUnit.MILLISECONDS);
             if (first == null) {
@@ -129,35 +126,44 @@ final class ExchangeDispatcher implements ChangeSink, Runnable {
         }
     }
 
-    private void finished() {
-        synchronized (lock) {
-            // only awaitOutstanding waits, and only for zero
-            if (--outstanding == 0) {
-                lock.notifyAll();
-            }
-        }
-    }
-
     private void dispatch(Pending pending) {
+        Outbox.Outcome outcome = outbox == null || pending.record == null ? Outbox.Outcome.PASS
+                : outbox.route(pending.record);
+        if (outcome.ignored()) {
+            pending.onComplete(null);
+            return;
+        }
         Exchange exchange = consumer.createExchange(false);
         // A completion hook rather than the process callback: it travels with the exchange through seda and other
         // hand-overs, so the change is acknowledged only when the route has really finished with it.
         exchange.getExchangeExtension().addOnCompletion(pending);
         if (pending.undecodable != null) {
-            // as a consumer's bridged error: the route's error handler takes the exchange without running the route
-            exchange.getIn().setBody(pending.undecodable.getMessage());
-            exchange.getIn().setHeader(PgCdcConstants.LSN, pending.undecodable.getLsn().toString());
-            exchange.setException(pending.undecodable);
-            exchange.setProperty(ExchangePropertyKey.ERRORHANDLER_BRIDGE, true);
-            consumer.getAsyncProcessor().process(exchange, doneSync -> { });
+            failBridged(exchange, pending.undecodable, pending.undecodable.getLsn().toString());
             return;
         }
         ChangeRecord record = pending.record;
+        if (outcome.failure() != null) {
+            failBridged(exchange, outcome.failure(), record.getLsn().toString());
+            return;
+        }
         OutputFormat format = configuration.getOutputFormat();
-        DebeziumEnvelope envelope = format == OutputFormat.NATIVE ? null
+        DebeziumEnvelope envelope = format == OutputFormat.NATIVE || outcome.event() != null ? null
                 : DebeziumEnvelope.of(record, configuration.getSlotName(), configuration.getDatabase());
-        exchange.setIn(new ChangeMessage(exchange, format.body(record, envelope), record, envelope, pending.delivery));
+        Object body = outcome.event() != null ? outcome.event().payload() : format.body(record, envelope);
+        exchange.setIn(new ChangeMessage(exchange, body, record, envelope, pending.delivery, outcome.event()));
         exchange.setProperty(SourceTables.PROPERTY, sourceTables);
+        consumer.getAsyncProcessor().process(exchange, doneSync -> { });
+    }
+
+    /**
+     * A change that cannot be delivered, as a consumer's bridged error: the route's error handler takes the exchange
+     * without running the route (a dead-letter channel completes it and the stream moves on).
+     */
+    private void failBridged(Exchange exchange, Exception failure, String lsn) {
+        exchange.getIn().setBody(failure.getMessage());
+        exchange.getIn().setHeader(PgCdcConstants.LSN, lsn);
+        exchange.setException(failure);
+        exchange.setProperty(ExchangePropertyKey.ERRORHANDLER_BRIDGE, true);
         consumer.getAsyncProcessor().process(exchange, doneSync -> { });
     }
 
@@ -184,24 +190,19 @@ final class ExchangeDispatcher implements ChangeSink, Runnable {
 
         @Override
         public void onComplete(Exchange exchange) {
-            try {
-                listener.completed(seq);
-            } finally {
-                finished();
-            }
+            listener.completed(seq);
         }
 
         @Override
         public void onFailure(Exchange exchange) {
-            try {
-                Throwable cause = exchange.getException();
-                // Camel's error handler has logged the failure; the replicator reports where streaming resumes.
-                listener.failed(seq, cause);
-                // Stop delivering at once: what is queued behind the failure is redelivered after the restart.
-                discardPending();
-            } finally {
-                finished();
-            }
+            // Camel's error handler has logged the failure; the replicator reports where streaming resumes.
+            listener.failed(seq, exchange.getException());
+            // Stop delivering at once: what is queued behind the failure is redelivered after the restart.
+            discardPending();
+        }
+
+        void discarded() {
+            listener.discarded(seq);
         }
     }
 }

@@ -10,20 +10,20 @@ public enum OutputFormat {
      * contract of src/ARCHITECTURE.md.
      */
     NATIVE,
+    /** A {@link DebeziumEnvelope}, Debezium's before/after/source/op/ts_ms value, with the CamelDebezium* headers. */
+    DEBEZIUM,
     /**
      * What camel-debezium-postgres delivers: the row after the change as a Map (null for deletes and truncates; for a
      * logical decoding message its prefix and content), with the CamelDebezium* headers.
      */
-    DEBEZIUM,
-    /** A {@link DebeziumEnvelope}, Debezium's before/after/source/op/ts_ms value, with the CamelDebezium* headers. */
-    DEBEZIUM_ENVELOPE;
+    CAMEL_DEBEZIUM;
 
     /** The body of the exchange that carries the record; {@code envelope} is null for {@link #NATIVE}. */
     Object body(ChangeRecord record, DebeziumEnvelope envelope) {
         return switch (this) {
             case NATIVE -> record;
-            case DEBEZIUM -> envelope.getMessage() != null ? envelope.getMessage() : envelope.getAfter();
-            case DEBEZIUM_ENVELOPE -> envelope;
+            case DEBEZIUM -> envelope;
+            case CAMEL_DEBEZIUM -> envelope.getMessage() != null ? envelope.getMessage() : envelope.getAfter();
         };
     }
 }

@@ -2,6 +2,7 @@ package dev.pgcdc;
 
 import dev.pgcdc.connect.ConnectionSettings;
 import dev.pgcdc.connect.SslMode;
+import dev.pgcdc.outbox.OutboxFields;
 import dev.pgcdc.setup.SetupMode;
 import dev.pgcdc.snapshot.SnapshotMode;
 import org.apache.camel.RuntimeCamelException;
@@ -132,11 +133,36 @@ public class PgCdcConfiguration implements Cloneable {
               description = "Deliver logical decoding messages (pg_logical_emit_message, PostgreSQL 14+) as exchanges"
                             + " with operation m and a LogicalMessage body.")
     private boolean emitMessages;
-    @UriParam(label = "consumer", defaultValue = "native", enums = "native,debezium,debezium-envelope",
-              description = "The body: native (the ChangeEvent); debezium (as camel-debezium-postgres delivers it: the"
-                            + " row after the change as a Map, with the CamelDebezium* headers, so routes written for"
-                            + " it keep working); debezium-envelope (a DebeziumEnvelope with Debezium's"
-                            + " before/after/source/op/ts_ms shape, with the CamelDebezium* headers).")
+    @UriParam(label = "consumer,outbox", description = "Transactional outbox tables, comma-separated names or glob"
+            + " patterns as in tables: an insert into one becomes an outbox event (body: the payload column; headers:"
+            + " event id, aggregate type, aggregate id, event type) instead of a row change; deletes, updates,"
+            + " truncates and snapshot reads of these tables are ignored (and acknowledged).")
+    private String outboxTables;
+    @UriParam(label = "consumer,outbox", description = "Logical decoding messages with this prefix (written with"
+            + " pg_logical_emit_message(true, prefix, content), PostgreSQL 14+) become outbox events too: the content is"
+            + " a JSON object with the outbox column names as fields; without an id field the event id is the"
+            + " change id.")
+    private String outboxMessagePrefix;
+    @UriParam(label = "consumer,outbox", defaultValue = "id", description = "The outbox column (and message field)"
+            + " holding the event id.")
+    private String outboxIdColumn = OutboxFields.DEBEZIUM.id();
+    @UriParam(label = "consumer,outbox", defaultValue = "aggregatetype", description = "The outbox column (and"
+            + " message field) holding the aggregate type.")
+    private String outboxAggregateTypeColumn = OutboxFields.DEBEZIUM.aggregateType();
+    @UriParam(label = "consumer,outbox", defaultValue = "aggregateid", description = "The outbox column (and message"
+            + " field) holding the aggregate id.")
+    private String outboxAggregateIdColumn = OutboxFields.DEBEZIUM.aggregateId();
+    @UriParam(label = "consumer,outbox", defaultValue = "type", description = "The outbox column (and message field)"
+            + " holding the event type.")
+    private String outboxTypeColumn = OutboxFields.DEBEZIUM.type();
+    @UriParam(label = "consumer,outbox", defaultValue = "payload", description = "The outbox column (and message"
+            + " field) holding the payload: json/jsonb and text arrive as a String, bytea as byte[].")
+    private String outboxPayloadColumn = OutboxFields.DEBEZIUM.payload();
+    @UriParam(label = "consumer", defaultValue = "native", enums = "native,debezium,camel-debezium",
+              description = "The body: native (the ChangeEvent); debezium (a DebeziumEnvelope with Debezium's"
+                            + " before/after/source/op/ts_ms shape); camel-debezium (as camel-debezium-postgres"
+                            + " delivers it: the row after the change as a Map, so routes written for it keep"
+                            + " working). Both Debezium formats add camel-debezium's CamelDebezium* headers.")
     private OutputFormat outputFormat = OutputFormat.NATIVE;
     @UriParam(label = "advanced", description = "Tables to set REPLICA IDENTITY FULL on at start (comma-separated"
                                                + " schema.table names), so that updates and deletes carry the whole"
@@ -671,5 +697,61 @@ public class PgCdcConfiguration implements Cloneable {
 
     public void setSnapshotStateRepository(StateRepository<String, String> snapshotStateRepository) {
         this.snapshotStateRepository = snapshotStateRepository;
+    }
+
+    public String getOutboxTables() {
+        return outboxTables;
+    }
+
+    public void setOutboxTables(String outboxTables) {
+        this.outboxTables = outboxTables;
+    }
+
+    public String getOutboxMessagePrefix() {
+        return outboxMessagePrefix;
+    }
+
+    public void setOutboxMessagePrefix(String outboxMessagePrefix) {
+        this.outboxMessagePrefix = outboxMessagePrefix;
+    }
+
+    public String getOutboxIdColumn() {
+        return outboxIdColumn;
+    }
+
+    public void setOutboxIdColumn(String outboxIdColumn) {
+        this.outboxIdColumn = outboxIdColumn;
+    }
+
+    public String getOutboxAggregateTypeColumn() {
+        return outboxAggregateTypeColumn;
+    }
+
+    public void setOutboxAggregateTypeColumn(String outboxAggregateTypeColumn) {
+        this.outboxAggregateTypeColumn = outboxAggregateTypeColumn;
+    }
+
+    public String getOutboxAggregateIdColumn() {
+        return outboxAggregateIdColumn;
+    }
+
+    public void setOutboxAggregateIdColumn(String outboxAggregateIdColumn) {
+        this.outboxAggregateIdColumn = outboxAggregateIdColumn;
+    }
+
+    public String getOutboxTypeColumn() {
+        return outboxTypeColumn;
+    }
+
+    public void setOutboxTypeColumn(String outboxTypeColumn) {
+        this.outboxTypeColumn = outboxTypeColumn;
+    }
+
+    public String getOutboxPayloadColumn() {
+        return outboxPayloadColumn;
+    }
+
+    public void setOutboxPayloadColumn(String outboxPayloadColumn) {
+        this.outboxPayloadColumn = outboxPayloadColumn;
     }
 }

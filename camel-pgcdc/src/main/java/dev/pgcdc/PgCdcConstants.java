@@ -4,8 +4,9 @@ import org.apache.camel.spi.Metadata;
 
 /**
  * Headers set on change exchanges (the body is the {@link dev.pgcdc.event.ChangeEvent} itself, a
- * {@link dev.pgcdc.event.LogicalMessage}, or what {@link OutputFormat} makes of it). The Debezium output formats add
- * camel-debezium's CamelDebezium* headers. Messages have no schema, table, key or snapshot header, and a
+ * {@link dev.pgcdc.event.LogicalMessage}, what {@link OutputFormat} makes of it, or for an outbox event its payload,
+ * with the outbox headers). The Debezium output formats add camel-debezium's CamelDebezium* headers. Messages
+ * have no schema, table, key or snapshot header, and a
  * non-transactional message no transaction headers.
  */
 public final class PgCdcConstants {
@@ -48,26 +49,38 @@ public final class PgCdcConstants {
                             + " many rows the same LSN).", javaType = "String")
     public static final String ID = "CamelPgCdcId";
 
-    @Metadata(description = "With outputFormat debezium or debezium-envelope, as camel-debezium: slot.schema.table"
+    @Metadata(description = "With outputFormat debezium or camel-debezium, as camel-debezium: slot.schema.table"
                             + " (slot.message for a logical decoding message).", javaType = "String")
     public static final String DEBEZIUM_IDENTIFIER = "CamelDebeziumIdentifier";
-    @Metadata(description = "With outputFormat debezium or debezium-envelope, as camel-debezium: the primary key"
+    @Metadata(description = "With outputFormat debezium or camel-debezium, as camel-debezium: the primary key"
                             + " columns and values of the changed row.", javaType = "java.util.Map<String, Object>")
     public static final String DEBEZIUM_KEY = "CamelDebeziumKey";
-    @Metadata(description = "With outputFormat debezium or debezium-envelope, as camel-debezium: the envelope's"
+    @Metadata(description = "With outputFormat debezium or camel-debezium, as camel-debezium: the envelope's"
                             + " source (connector, name, ts_ms, db, snapshot, schema, table, txId, lsn).",
               javaType = "java.util.Map<String, Object>")
     public static final String DEBEZIUM_SOURCE_METADATA = "CamelDebeziumSourceMetadata";
-    @Metadata(description = "With outputFormat debezium or debezium-envelope, as camel-debezium: the operation"
+    @Metadata(description = "With outputFormat debezium or camel-debezium, as camel-debezium: the operation"
                             + " (c, u, d, r, t, m).", javaType = "String")
     public static final String DEBEZIUM_OPERATION = "CamelDebeziumOperation";
-    @Metadata(description = "With outputFormat debezium or debezium-envelope, as camel-debezium: the row before the"
+    @Metadata(description = "With outputFormat debezium or camel-debezium, as camel-debezium: the row before the"
                             + " change as the server sent it, or null.", javaType = "java.util.Map<String, Object>")
     public static final String DEBEZIUM_BEFORE = "CamelDebeziumBefore";
-    @Metadata(description = "With outputFormat debezium or debezium-envelope, as camel-debezium: when the consumer"
+    @Metadata(description = "With outputFormat debezium or camel-debezium, as camel-debezium: when the consumer"
                             + " built the event (epoch milliseconds); also set as CamelMessageTimestamp.",
               javaType = "Long")
     public static final String DEBEZIUM_TIMESTAMP = "CamelDebeziumTimestamp";
+    @Metadata(description = "Outbox events (options outboxTables, outboxMessagePrefix): the event id, from the outbox"
+                            + " row's id column or the message's id field (else the change id); the same on every"
+                            + " redelivery.", javaType = "String")
+    public static final String OUTBOX_EVENT_ID = "CamelPgCdcOutboxEventId";
+    @Metadata(description = "Outbox events: the aggregate type (e.g. order), to route by.", javaType = "String")
+    public static final String OUTBOX_AGGREGATE_TYPE = "CamelPgCdcOutboxAggregateType";
+    @Metadata(description = "Outbox events: the aggregate id, e.g. as the Kafka record key so one aggregate's events"
+                            + " stay in order.", javaType = "String")
+    public static final String OUTBOX_AGGREGATE_ID = "CamelPgCdcOutboxAggregateId";
+    @Metadata(description = "Outbox events: the event type; absent when the row or message has none.",
+              javaType = "String")
+    public static final String OUTBOX_EVENT_TYPE = "CamelPgCdcOutboxEventType";
 
     private PgCdcConstants() {
     }

@@ -1,8 +1,6 @@
 package dev.pgcdc;
 
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
@@ -17,22 +15,19 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import dev.pgcdc.connect.PgConnector;
-import dev.pgcdc.pg.CatalogSourceTables;
+import dev.pgcdc.decode.value.TypeRegistry;
 import dev.pgcdc.event.ChangeEvent;
 import dev.pgcdc.event.Lsn;
-import dev.pgcdc.ops.Heartbeat;
-import dev.pgcdc.ops.KeylessTableWatch;
-import dev.pgcdc.ops.SlotStatus;
-import dev.pgcdc.ops.SlotWatch;
-import dev.pgcdc.ops.Slots;
+import dev.pgcdc.pg.CatalogSourceTables;
+import dev.pgcdc.pg.PgCatalog;
+import dev.pgcdc.pg.ReplicationSlot;
+import dev.pgcdc.pg.SlotState;
+import dev.pgcdc.pg.TableName;
+import dev.pgcdc.setup.ChangeModelPreflight;
 import dev.pgcdc.setup.ConnectorTable;
 import dev.pgcdc.setup.Setup;
-import dev.pgcdc.setup.SetupMode;
-import dev.pgcdc.setup.SetupOutcome;
-import dev.pgcdc.setup.SetupPlan;
 import dev.pgcdc.setup.SetupRequest;
 import dev.pgcdc.setup.StandbyInspector;
-import dev.pgcdc.pg.TableName;
 import dev.pgcdc.snapshot.RepositoryStateStore;
 import dev.pgcdc.snapshot.SnapshotMode;
 import dev.pgcdc.snapshot.SnapshotOptions;
@@ -42,12 +37,14 @@ import dev.pgcdc.snapshot.SnapshotSetup;
 import dev.pgcdc.snapshot.SnapshotStateStore;
 import dev.pgcdc.snapshot.Snapshotter;
 import dev.pgcdc.snapshot.TableStateStore;
-import dev.pgcdc.stream.ChangeModelPreflight;
 import dev.pgcdc.stream.DecodingOptions;
+import dev.pgcdc.stream.Heartbeat;
+import dev.pgcdc.stream.KeylessTableWatch;
 import dev.pgcdc.stream.OutputPlugin;
 import dev.pgcdc.stream.PgOutputPlugin;
 import dev.pgcdc.stream.Replicator;
 import dev.pgcdc.stream.ReplicatorState;
+import dev.pgcdc.stream.SlotWatch;
 import dev.pgcdc.stream.StreamStats;
 import dev.pgcdc.stream.StreamTap;
 import org.apache.camel.Processor;
@@ -135,7 +132,7 @@ public class PgCdcConsumer extends DefaultConsumer {
         sourceTables = new CatalogSourceTables(connector, "pgcdc " + configuration.getSlotName() + " source tables",
                 plugin instanceof PgOutputPlugin ? options.publication() : null,
                 (table, column) -> decoding.columns().includes(table.schema(), table.name(), column));
-        dispatcher = new ExchangeDispatcher(this, configuration, sourceTables);
+        dispatcher = new ExchangeDispatcher(this, configuration, sourceTables, options.outbox());
         replicator = new Replicator(connector, options.stream(), dispatcher, tap, options.reconnectDelay(),
                 options.reconnectMaxDelay(),
                 (message, cause) -> getExceptionHandler().handleException(message, cause));
@@ -185,29 +182,18 @@ public class PgCdcConsumer extends DefaultConsumer {
      * so setup asks for it (and the state table) only when it is already there.
      */
     private static boolean snapshotsWanted(Connection connection, SnapshotOptions options) throws SQLException {
-        if (options.mode() != SnapshotMode.NEVER) {
-            return true;
-        }
-        try (PreparedStatement statement = connection.prepareStatement("SELECT to_regclass(?) IS NOT NULL")) {
-            statement.setString(1, options.signalTable().quoted());
-            try (ResultSet row = statement.executeQuery()) {
-                row.next();
-                return row.getBoolean(1);
-            }
-        }
+        return options.mode() != SnapshotMode.NEVER || Setup.exists(connection, options.signalTable());
     }
 
     /**
-     * Runs setup planning (see {@link SetupMode}) for the captured tables, the heartbeat table and the snapshot's
-     * tables: creates what the user may, fails with the SQL still missing, or in plan mode only logs the plan. Then
-     * creates the slot when it is missing and the user may.
+     * Runs all start-time preparation (see {@link Setup#prepare}) for the captured tables, the heartbeat table and
+     * the snapshot's tables.
      *
      * @return whether streaming may start
      */
     private boolean prepareServer(Connection connection, DecodingOptions decoding, OutputPlugin plugin,
                                   List<ConnectorTable> snapshotTables)
             throws SQLException, InterruptedException {
-        SetupMode mode = options.setupMode();
         List<ConnectorTable> connectorTables = new ArrayList<>(snapshotTables);
         if (options.heartbeatTable() != null) {
             connectorTables.add(ConnectorTable.heartbeat(options.heartbeatTable()));
@@ -217,52 +203,60 @@ public class PgCdcConsumer extends DefaultConsumer {
                 .tables(ChangeModelPreflight.tablesToPublish(connection, decoding.tables(),
                         SetupRequest.usesPublication(plugin.name())))
                 .connectorTables(connectorTables).replicaIdentityFull(options.replicaIdentityFull())
-                .slotFailover(configuration.isSlotFailover()).build();
-        SetupOutcome outcome = Setup.run(connection, request, mode);
-        SetupPlan plan = outcome.plan();
-        outcome.applied().forEach(statement -> LOG.info("pgcdc:{}: setup ran: {}", configuration.getSlotName(),
-                statement.sql()));
-        if (configuration.isSlotFailover() && options.connection().isHostList() && plan.facts().isAtLeast(17)) {
-            standbysLackingSlotSync().forEach(warning -> LOG.warn("pgcdc:{}: {}", configuration.getSlotName(),
-                    warning));
-        }
-        if (mode == SetupMode.PLAN) {
-            LOG.info("pgcdc:{}: setup plan (setupMode=plan, not streaming):{}{}", configuration.getSlotName(),
-                    System.lineSeparator(), plan.describe());
+                .slotFailover(configuration.isSlotFailover()).slotElsewhere(options.decodesFromStandby()).build();
+        TypeRegistry types = TypeRegistry.natural(new PgCatalog(connection));
+        ChangeModelPreflight changeModel = new ChangeModelPreflight(connection, request.publicationName(),
+                decoding.binary(), decoding.emitMessages(), decoding.columns()::includes,
+                new ChangeModelPreflight.Types() {
+                    @Override
+                    public boolean hasBinary(int oid) {
+                        return types.hasBinary(oid);
+                    }
+
+                    @Override
+                    public String typeName(int oid) {
+                        return types.typeName(oid);
+                    }
+                });
+        if (!Setup.prepare(connection, request, options.setupMode(), changeModel, this::forgetSnapshotProgress)) {
             return false;
         }
-        plan.warnings().forEach(warning -> LOG.warn("pgcdc:{}: {}", configuration.getSlotName(), warning));
-        new ChangeModelPreflight(connection, request.publicationName(), decoding, options.replicaIdentityFull()).run();
-        boolean slotExists = options.decodesFromStandby() ? StandbySlot.exists(connector, configuration.getSlotName())
-                : plan.existingSlot().isPresent();
-        if (!slotExists && snapshotState != null) {
-            // Progress saved under this slot name belongs to an earlier slot (lost and dropped, or dropped): the new
-            // one holds no change made before it exists. Forgotten before the slot is created, so a crash in between
-            // cannot leave a new slot beside old progress.
+        ReplicationSlot slot = new ReplicationSlot(configuration.getSlotName());
+        if (options.decodesFromStandby()) {
+            StandbySlot.warnWithoutFeedback(connector, configuration.getSlotName());
+            if (!StandbySlot.exists(connector, configuration.getSlotName())) {
+                forgetSnapshotProgress();
+                StandbySlot.create(connector, writer, configuration.getSlotName(), plugin.name());
+                LOG.info("pgcdc:{}: created the replication slot on the standby", configuration.getSlotName());
+            }
+        }
+        if (configuration.isSlotFailover()) {
+            SlotState state = slot.read(connection);
+            if (state != null && Boolean.FALSE.equals(state.failover())) {
+                try (Connection replication = (Connection) connector.openReplication(
+                        "pgcdc " + configuration.getSlotName() + " setup", null)) {
+                    slot.alterToFailover(replication);
+                }
+                LOG.info("pgcdc:{}: made the replication slot a failover slot", configuration.getSlotName());
+            }
+            if (options.connection().isHostList()) {
+                standbysLackingSlotSync().forEach(warning -> LOG.warn("pgcdc:{}: {}", configuration.getSlotName(),
+                        warning));
+            }
+        }
+        return true;
+    }
+
+    /**
+     * Progress saved under this slot name belongs to an earlier slot (lost and dropped, or dropped): the new one holds
+     * no change made before it exists.
+     */
+    private void forgetSnapshotProgress() throws SQLException {
+        if (snapshotState != null) {
             snapshotState.forgetAll();
             LOG.info("pgcdc:{}: the replication slot is new: snapshot progress saved for an earlier slot of this name"
                     + " is forgotten, so every table is snapshotted again", configuration.getSlotName());
         }
-        if (options.decodesFromStandby()) {
-            StandbySlot.warnWithoutFeedback(connector, configuration.getSlotName());
-            if (!slotExists) {
-                StandbySlot.create(connector, writer, configuration.getSlotName(), plugin.name());
-                LOG.info("pgcdc:{}: created the replication slot on the standby", configuration.getSlotName());
-            }
-        } else if (plan.connectorCreatesSlot()) {
-            boolean created = Slots.createLogical(connection, configuration.getSlotName(), plugin.name(),
-                    configuration.isSlotFailover());
-            LOG.info("pgcdc:{}: {} the replication slot{}", configuration.getSlotName(),
-                    created ? "created" : "another instance has just created",
-                    configuration.isSlotFailover() ? " (failover)" : "");
-        } else if (plan.connectorMakesSlotFailover()) {
-            try (Connection replication = (Connection) connector.openReplication(
-                    "pgcdc " + configuration.getSlotName() + " setup", null)) {
-                Slots.alterToFailover(replication, configuration.getSlotName());
-            }
-            LOG.info("pgcdc:{}: made the replication slot a failover slot", configuration.getSlotName());
-        }
-        return true;
     }
 
     /** What slot sync lacks on the standbys of the host list that can be reached; one unreachable is skipped. */
@@ -374,7 +368,7 @@ public class PgCdcConsumer extends DefaultConsumer {
 
     private void dropSlotNow() throws SQLException {
         try (Connection connection = connector.openJdbc("pgcdc drop slot")) {
-            Slots.drop(connection, configuration.getSlotName());
+            new ReplicationSlot(configuration.getSlotName()).drop(connection);
             LOG.info("pgcdc:{}: replication slot dropped", configuration.getSlotName());
         }
     }
@@ -384,12 +378,12 @@ public class PgCdcConsumer extends DefaultConsumer {
     }
 
     /** The latest reading of the slot, or null before the first. */
-    public SlotStatus slotStatus() {
+    public SlotState slotStatus() {
         return slotWatch == null ? null : slotWatch.latest();
     }
 
     /** Reads the slot from the server now, on the caller's thread, instead of waiting for the next reading. */
-    public SlotStatus refreshSlotStatus() {
+    public SlotState refreshSlotStatus() {
         SlotWatch watch = slotWatch;
         if (watch != null) {
             watch.run();
@@ -436,7 +430,7 @@ public class PgCdcConsumer extends DefaultConsumer {
 
     @ManagedAttribute(description = "Changes handed to the route but not completed")
     public long getInflightCount() {
-        return replicator == null ? 0 : replicator.stats().receivedCount() - replicator.stats().completedCount();
+        return replicator == null ? 0 : replicator.stats().inFlight();
     }
 
     @ManagedAttribute(description = "Changes received per schema.table since start")
@@ -451,19 +445,19 @@ public class PgCdcConsumer extends DefaultConsumer {
 
     @ManagedAttribute(description = "Bytes of WAL written since the confirmed position (-1 if unknown)")
     public long getLagBytes() {
-        SlotStatus status = slotStatus();
+        SlotState status = slotStatus();
         return status == null ? -1 : status.lagBytes();
     }
 
     @ManagedAttribute(description = "Bytes of WAL the slot keeps on the server (-1 if unknown)")
     public long getRetainedWalBytes() {
-        SlotStatus status = slotStatus();
+        SlotState status = slotStatus();
         return status == null ? -1 : status.retainedBytes();
     }
 
     @ManagedAttribute(description = "The slot's wal_status (PostgreSQL 13+)")
     public String getWalStatus() {
-        SlotStatus status = slotStatus();
+        SlotState status = slotStatus();
         return status == null ? null : status.walStatus();
     }
 

@@ -6,7 +6,7 @@ import java.util.List;
 import java.util.Map;
 
 import dev.pgcdc.event.Lsn;
-import dev.pgcdc.ops.SlotStatus;
+import dev.pgcdc.pg.SlotState;
 import dev.pgcdc.snapshot.SnapshotProgress;
 import dev.pgcdc.stream.Replicator;
 import dev.pgcdc.stream.StreamStats;
@@ -107,7 +107,7 @@ public class PgCdcDevConsole extends AbstractDevConsole {
         json.put("phase", consumer.getPhase());
         health(json, consumer.getHealthCheck());
 
-        SlotStatus slot = refresh ? consumer.refreshSlotStatus() : consumer.slotStatus();
+        SlotState slot = refresh ? consumer.refreshSlotStatus() : consumer.slotStatus();
         json.put("confirmedLsn", consumer.getConfirmedLsn());
         json.put("serverLsn", slot == null ? null : slot.serverLsn());
         json.put("slotReadAt", text(consumer.slotStatusReadAt()));
@@ -154,6 +154,7 @@ public class PgCdcDevConsole extends AbstractDevConsole {
             table.put("rowsPerSecond", Math.round(progress.rowsPerSecond() * 10) / 10.0);
             table.put("etaSeconds", progress.eta() == null ? null : progress.eta().toSeconds());
             table.put("done", progress.done());
+            table.put("chunksReadAgain", progress.chunksReadAgain());
             tables.add(table);
         }
         snapshot.put("tables", tables);

@@ -4,7 +4,7 @@ import java.time.Duration;
 import java.util.Map;
 
 import dev.pgcdc.event.Lsn;
-import dev.pgcdc.ops.SlotStatus;
+import dev.pgcdc.pg.SlotState;
 import dev.pgcdc.stream.Replicator;
 import dev.pgcdc.stream.ReplicatorState;
 import org.apache.camel.health.HealthCheckResultBuilder;
@@ -44,7 +44,7 @@ final class PgCdcHealthCheck extends AbstractHealthCheck {
         builder.detail("pgcdc.phase", state.name());
         builder.detail("pgcdc.confirmed.lsn", Lsn.of(replicator.stats().confirmedLsn()).toString());
         builder.detail("pgcdc.received", replicator.stats().receivedCount());
-        SlotStatus slot = consumer.slotStatus();
+        SlotState slot = consumer.slotStatus();
         if (slot != null) {
             builder.detail("pgcdc.lag.bytes", slot.lagBytes());
             if (slot.walStatus() != null) {

@@ -10,7 +10,10 @@ import dev.pgcdc.connect.Secrets;
 import dev.pgcdc.connect.SshSettings;
 import dev.pgcdc.connect.SslSettings;
 import dev.pgcdc.filter.ColumnExclusions;
+import dev.pgcdc.filter.NamePattern;
 import dev.pgcdc.filter.TableFilter;
+import dev.pgcdc.outbox.Outbox;
+import dev.pgcdc.outbox.OutboxFields;
 import dev.pgcdc.setup.SetupMode;
 import dev.pgcdc.pg.TableName;
 import dev.pgcdc.snapshot.SnapshotOptions;
@@ -32,12 +35,13 @@ import static dev.pgcdc.option.OptionValues.duration;
  * @param heartbeatTable       the heartbeat table, or null when heartbeats are logical decoding messages
  * @param primary              where everything that writes goes when decoding from a standby; else
  *                             {@code connection}
+ * @param outbox               the transactional outbox, or null without outbox tables and message prefix
  */
 public record PgCdcOptions(ConnectionSettings connection, StreamOptions stream, SnapshotOptions snapshot,
                            String publication, SetupMode setupMode, List<TableName> replicaIdentityFull,
                            Duration reconnectDelay, Duration reconnectMaxDelay, Duration slotMonitorInterval,
                            long lagWarnBytes, Duration healthGracePeriod, Duration heartbeatInterval,
-                           TableName heartbeatTable, ConnectionSettings primary) {
+                           TableName heartbeatTable, Outbox outbox, ConnectionSettings primary) {
 
     /** PostgreSQL's own rule for replication slot names. */
     private static final Pattern SLOT_NAME = Pattern.compile("[a-z0-9_]{1,63}");
@@ -81,8 +85,8 @@ public record PgCdcOptions(ConnectionSettings connection, StreamOptions stream, 
                 configuration.getLagWarnBytes(),
                 duration("healthGracePeriod", configuration.getHealthGracePeriod(), Duration.ZERO),
                 duration("heartbeatInterval", configuration.getHeartbeatInterval(), Duration.ZERO),
-                heartbeatTable(configuration), blank(configuration.getPrimaryHost()) ? connection
-                        : connection.withHost(configuration.getPrimaryHost()));
+                heartbeatTable(configuration), outbox(configuration, decoding),
+                blank(configuration.getPrimaryHost()) ? connection : connection.withHost(configuration.getPrimaryHost()));
     }
 
     /** Whether the slot is read on a standby while everything that writes goes to the primary (option primaryHost). */
@@ -110,9 +114,31 @@ public record PgCdcOptions(ConnectionSettings connection, StreamOptions stream, 
                 .excluding(TableName.parse(configuration.getSignalTable()))
                 .excluding(TableName.parse(configuration.getSnapshotStateTable()));
         TableName heartbeat = heartbeatTable(configuration);
-        return new DecodingOptions(configuration.isBinary(), rawText, configuration.isEmitMessages(),
+        // outbox messages are asked for like any message; the outbox ignores the others unless emitMessages is set
+        return new DecodingOptions(configuration.isBinary(), rawText,
+                configuration.isEmitMessages() || !blank(configuration.getOutboxMessagePrefix()),
                 heartbeat == null ? tableFilter : tableFilter.excluding(heartbeat),
                 ColumnExclusions.of(configuration.getExcludeColumns()));
+    }
+
+    /** Fails on an outbox table that the table options leave out: its rows would never arrive. */
+    private static Outbox outbox(PgCdcConfiguration configuration, DecodingOptions decoding) {
+        String prefix = configuration.getOutboxMessagePrefix();
+        if (blank(configuration.getOutboxTables()) && blank(prefix)) {
+            return null;
+        }
+        List<NamePattern> tables = NamePattern.parseList(configuration.getOutboxTables(), 2);
+        for (NamePattern pattern : tables) {
+            if (pattern.isExact() && !decoding.tables().includes(pattern.table().schema(), pattern.table().name())) {
+                throw new IllegalArgumentException("outboxTables names " + pattern.table().quoted() + ", which the"
+                        + " options tables and excludeTables leave out, so none of its events would arrive: add "
+                        + pattern.table().quoted() + " to tables");
+            }
+        }
+        return new Outbox(tables, blank(prefix) ? null : prefix, new OutboxFields(configuration.getOutboxIdColumn(),
+                configuration.getOutboxAggregateTypeColumn(), configuration.getOutboxAggregateIdColumn(),
+                configuration.getOutboxTypeColumn(), configuration.getOutboxPayloadColumn()),
+                configuration.isEmitMessages());
     }
 
     private static OutputPlugin outputPlugin(PgCdcConfiguration configuration, String publication) {

@@ -13,7 +13,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 import dev.pgcdc.connect.PgConnector;
-import dev.pgcdc.ops.Slots;
+import dev.pgcdc.pg.ReplicationSlot;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -74,7 +74,7 @@ final class StandbySlot {
             InterruptedException {
         CompletableFuture<Boolean> created = CompletableFuture.supplyAsync(() -> {
             try (Connection connection = standby.openJdbc("pgcdc " + slot + " setup")) {
-                return Slots.createLogical(connection, slot, plugin, false);
+                return new ReplicationSlot(slot).createLogical(connection, plugin, false);
             } catch (SQLException e) {
                 throw new CompletionException(e);
             }

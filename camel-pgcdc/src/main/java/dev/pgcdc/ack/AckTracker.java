@@ -26,7 +26,7 @@ public final class AckTracker {
     private final int capacity;
     /** Waiters are woken when at most this many changes are in flight. */
     private final int wakeAtInFlight;
-    /** Threads in {@link #register(long, TimeUnit)} or {@link #awaitIdle}: without any, nobody needs a notify. */
+    /** Threads in {@link #register(long, TimeUnit)} or {@link #awaitSettled}: without any, nobody needs a notify. */
     private int waiters;
     /** Commit marks not yet confirmable: {@code [sequence that must be reached, end LSN]}. */
     private final ArrayDeque<long[]> pendingCommits = new ArrayDeque<>();
@@ -36,6 +36,7 @@ public final class AckTracker {
     private long lowestIncomplete;
     private long confirmable;
     private long completedCount;
+    private long abandonedCount;
 
     public AckTracker(int capacity, long initialConfirmed) {
         if (capacity < 1) {
@@ -107,10 +108,30 @@ public final class AckTracker {
             while (!pendingCommits.isEmpty() && pendingCommits.peekFirst()[0] <= lowestIncomplete) {
                 advanceTo(pendingCommits.pollFirst()[1]);
             }
-            // wakeAtInFlight >= 0, so an awaitIdle waiter is always woken when the last change completes
             if (waiters > 0 && nextSeq - lowestIncomplete <= wakeAtInFlight) {
                 notifyAll();
+                return;
             }
+        }
+        wakeIfSettled();
+    }
+
+    /**
+     * Marks a change that will never complete: its exchange failed and nothing handled it, or it was dropped before
+     * it reached the route. It no longer counts as {@link #outstanding()}, and nothing from it on is ever confirmed.
+     * Any thread.
+     */
+    public synchronized void abandon(long seq) {
+        if (seq < lowestIncomplete || seq >= nextSeq) {
+            throw new IllegalArgumentException("sequence " + seq + " is not in flight");
+        }
+        abandonedCount++;
+        wakeIfSettled();
+    }
+
+    private void wakeIfSettled() {
+        if (waiters > 0 && outstanding() == 0) {
+            notifyAll();
         }
     }
 
@@ -139,18 +160,26 @@ public final class AckTracker {
         return confirmable;
     }
 
+    /**
+     * The places of the window taken (bounded by {@code capacity}): from the oldest change not completed to the
+     * newest registered, including changes after it that completed already.
+     */
     public synchronized int inFlight() {
         return (int) (nextSeq - lowestIncomplete);
     }
 
-    public synchronized long completedCount() {
-        return completedCount;
+    /**
+     * The changes in flight: registered, and neither completed nor abandoned. The one count of changes the route
+     * holds, which metrics, health and shutdown read.
+     */
+    public synchronized long outstanding() {
+        return nextSeq - completedCount - abandonedCount;
     }
 
-    /** Waits until nothing is in flight, at most {@code timeout}; returns whether that happened. */
-    public synchronized boolean awaitIdle(long timeout, TimeUnit unit) throws InterruptedException {
+    /** Waits until no change is {@link #outstanding()}, at most {@code timeout}; returns whether that happened. */
+    public synchronized boolean awaitSettled(long timeout, TimeUnit unit) throws InterruptedException {
         long deadline = System.nanoTime() + unit.toNanos(timeout);
-        while (nextSeq != lowestIncomplete) {
+        while (outstanding() > 0) {
             long left = deadline - System.nanoTime();
             if (left <= 0) {
                 return false;

@@ -12,7 +12,7 @@ import java.util.Map;
 
 /**
  * A change shaped like the value of a Debezium PostgreSQL connector event (option
- * {@code outputFormat=debezium-envelope}; {@code outputFormat=debezium} builds the body and headers camel-debezium
+ * {@code outputFormat=debezium}; {@code outputFormat=camel-debezium} builds the body and headers camel-debezium
  * delivers from it), so consumers written for Debezium's envelope can switch:
  * {@code {"before":{..},"after":{..},"source":{..},"op":"u","ts_ms":..,"transaction":null}}, and for a logical
  * decoding message {@code "message":{"prefix":..,"content":..}} instead of before/after.

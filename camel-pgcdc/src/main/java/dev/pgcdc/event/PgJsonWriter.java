@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.StreamWriteConstraints;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.JsonSerializable;
 import com.fasterxml.jackson.databind.SerializerProvider;
 
@@ -46,7 +47,28 @@ public final class PgJsonWriter {
             .streamWriteConstraints(StreamWriteConstraints.builder().maxNestingDepth(Integer.MAX_VALUE).build())
             .build();
 
+    /** Serialises what {@link #writeValue} has no rule for, when no caller's provider is at hand. */
+    private static final ObjectMapper FALLBACK = new ObjectMapper();
+
     private PgJsonWriter() {
+    }
+
+    /**
+     * A value, e.g. a change's key, as compact JSON text with column values as {@code to_jsonb} prints them; null for
+     * null. For routes, e.g. a Kafka record key that is the same for every change of a row: the method language with
+     * bean type {@code dev.pgcdc.event.PgJsonWriter} and method {@code json(${header.CamelPgCdcKey})}.
+     */
+    public static String json(Object value) {
+        if (value == null) {
+            return null;
+        }
+        StringWriter text = new StringWriter();
+        try (JsonGenerator gen = UNLIMITED.createGenerator(text)) {
+            writeValue(value, gen, FALLBACK.getSerializerProviderInstance());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return text.toString();
     }
 
     public static void writeValue(Object value, JsonGenerator gen, SerializerProvider provider) throws IOException {

@@ -2,10 +2,11 @@ package dev.pgcdc.setup;
 
 import java.security.SecureRandom;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Savepoint;
 import java.util.HexFormat;
+
+import dev.pgcdc.pg.ReplicationSlot;
 
 /**
  * Tells whether the server can load a logical decoding output plugin by creating a temporary logical slot with it
@@ -30,12 +31,12 @@ final class PluginProbe {
     PluginAvailability availability(String plugin) throws SQLException {
         byte[] suffix = new byte[6];
         RANDOM.nextBytes(suffix);
-        String slot = "pgcdc_probe_" + HexFormat.of().formatHex(suffix);
+        ReplicationSlot slot = new ReplicationSlot("pgcdc_probe_" + HexFormat.of().formatHex(suffix));
         // inside a transaction a failed probe must not abort the caller's work
         Savepoint savepoint = connection.getAutoCommit() ? null : connection.setSavepoint();
         try {
-            run("SELECT pg_catalog.pg_create_logical_replication_slot(?, ?, true)", slot, plugin);
-            run("SELECT pg_catalog.pg_drop_replication_slot(?)", slot);
+            slot.createTemporary(connection, plugin);
+            slot.drop(connection);
             return PluginAvailability.LOADABLE;
         } catch (SQLException e) {
             if (savepoint != null) {
@@ -51,15 +52,6 @@ final class PluginProbe {
             if (savepoint != null) {
                 connection.releaseSavepoint(savepoint);
             }
-        }
-    }
-
-    private void run(String sql, String... parameters) throws SQLException {
-        try (PreparedStatement ps = connection.prepareStatement(sql)) {
-            for (int i = 0; i < parameters.length; i++) {
-                ps.setString(i + 1, parameters[i]);
-            }
-            ps.execute();
         }
     }
 }

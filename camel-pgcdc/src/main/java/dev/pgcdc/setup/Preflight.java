@@ -6,6 +6,9 @@ import static dev.pgcdc.pg.Identifiers.quoteLiteral;
 import java.util.ArrayList;
 import java.util.List;
 
+import dev.pgcdc.pg.SlotState;
+import dev.pgcdc.pg.TableName;
+
 /**
  * The problems no statement of the plan can fix (server settings that need a restart, a standby, an unusable slot,
  * missing tables), each as one message naming the fix; and warnings that do not stop the connector.
@@ -55,6 +58,13 @@ final class Preflight {
                         + " name (names are case-sensitive), or remove it from the tables option.");
             }
         }
+        for (TableName table : request.replicaIdentityFull()) {
+            if (facts.tables().stream().noneMatch(captured -> captured.name().equals(table))) {
+                blockers.add("replicaIdentityFull names " + table + ", which is not a captured table (it does not"
+                        + " exist, or the tables option or the publication leaves it out). Fix the name (names are"
+                        + " case-sensitive) or remove it from the option.");
+            }
+        }
         for (ConnectorTable table : request.connectorTables()) {
             if (!facts.connectorTable(table.name()).schemaExists()) {
                 blockers.add("Schema " + table.name().schema() + " of the " + table.kind() + " " + table.name()
@@ -66,7 +76,7 @@ final class Preflight {
 
     List<String> warnings() {
         List<String> warnings = new ArrayList<>();
-        SlotFacts slot = facts.slot();
+        SlotState slot = facts.slot();
         if (slot != null && slot.active()) {
             warnings.add("Slot " + quoteLiteral(slot.name()) + " is being read by process " + slot.activePid()
                     + "; while that lasts pgcdc cannot stream from it (error 55006, \"replication slot is"
@@ -128,7 +138,7 @@ final class Preflight {
         }
     }
 
-    private void addUnusableSlot(SlotFacts slot, List<String> blockers) {
+    private void addUnusableSlot(SlotState slot, List<String> blockers) {
         String name = quoteLiteral(slot.name());
         String dropIt = "Drop it (SELECT pg_drop_replication_slot(" + name + ");), so pgcdc creates it again and"
                 + " takes a new snapshot, or choose another slot name.";
@@ -141,10 +151,8 @@ final class Preflight {
         } else if (!request.plugin().equals(slot.plugin())) {
             blockers.add("Slot " + name + " uses output plugin " + quoteLiteral(slot.plugin()) + ", not "
                     + quoteLiteral(request.plugin()) + ". " + dropIt);
-        } else if (slot.isLost()) {
-            String reason = slot.invalidationReason() != null ? slot.invalidationReason() : "wal_status lost";
-            blockers.add("Slot " + name + " is lost (" + reason + "): the server removed WAL it needs, so it can"
-                    + " never resume. " + dropIt + " To keep it from happening again, raise max_slot_wal_keep_size"
+        } else if (slot.lost()) {
+            blockers.add("Slot " + name + " is lost " + slot.lostReason() + ". " + dropIt + " To keep it from happening again, raise max_slot_wal_keep_size"
                     + " (now " + facts.maxSlotWalKeepSize() + ") or keep the connector running.");
         }
     }

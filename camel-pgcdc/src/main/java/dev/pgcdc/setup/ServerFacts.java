@@ -4,6 +4,8 @@ import dev.pgcdc.pg.TableName;
 
 import java.util.List;
 
+import dev.pgcdc.pg.SlotState;
+
 /**
  * Everything the planner needs, read from the server by {@link SetupInspector} (or written by hand in tests).
  *
@@ -24,7 +26,7 @@ import java.util.List;
  */
 public record ServerFacts(int serverVersion, String database, String walLevel, int maxReplicationSlots,
         int usedReplicationSlots, int maxWalSenders, String maxSlotWalKeepSize, boolean standby, UserFacts user,
-        List<TableFacts> tables, List<TableFacts> connectorTables, PublicationFacts publication, SlotFacts slot,
+        List<TableFacts> tables, List<TableFacts> connectorTables, PublicationFacts publication, SlotState slot,
         List<String> outputPluginLibraries, PluginAvailability plugin, FailoverFacts failover) {
 
     public ServerFacts {

@@ -1,12 +1,77 @@
 package dev.pgcdc.setup;
 
 import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.util.List;
+
+import dev.pgcdc.pg.ReplicationSlot;
+import dev.pgcdc.pg.TableName;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** The whole setup step as the consumer runs it at start: inspect, plan, and in auto mode apply and check again. */
 public final class Setup {
 
+    private static final Logger LOG = LoggerFactory.getLogger(Setup.class);
+
     private Setup() {
+    }
+
+    /**
+     * All of start-time preparation: runs setup (see {@link SetupMode}), checks the change model's options against
+     * the server, and creates the slot when it is missing and the role may. In plan mode only logs the plan.
+     *
+     * @param beforeNewSlot runs when the slot does not exist yet, before it is created (progress saved under its
+     *                      name belongs to an earlier slot, and a crash in between must not leave the new slot beside
+     *                      it)
+     * @return whether streaming may start
+     * @throws SetupFailedException when the server is not ready, with the SQL an administrator must run
+     */
+    public static boolean prepare(Connection connection, SetupRequest request, SetupMode mode,
+                                  ChangeModelPreflight changeModel, BeforeNewSlot beforeNewSlot) throws SQLException {
+        String slot = request.slotName();
+        SetupOutcome outcome = run(connection, request, mode);
+        SetupPlan plan = outcome.plan();
+        outcome.applied().forEach(statement -> LOG.info("pgcdc:{}: setup ran: {}", slot, statement.sql()));
+        if (mode == SetupMode.PLAN) {
+            LOG.info("pgcdc:{}: setup plan (setupMode=plan, not streaming):{}{}", slot, System.lineSeparator(),
+                    plan.describe());
+            return false;
+        }
+        plan.warnings().forEach(warning -> LOG.warn("pgcdc:{}: {}", slot, warning));
+        changeModel.run();
+        if (request.slotElsewhere()) {
+            return true;
+        }
+        if (plan.existingSlot().isEmpty()) {
+            beforeNewSlot.run();
+        }
+        if (plan.connectorCreatesSlot()) {
+            boolean created = new ReplicationSlot(slot).createLogical(connection, request.plugin(),
+                    request.slotFailover());
+            LOG.info("pgcdc:{}: {} the replication slot{}", slot, created ? "created" : "another instance has just created",
+                    request.slotFailover() ? " (failover)" : "");
+        }
+        return true;
+    }
+
+    /** What the caller does when the slot is new, before setup creates it. */
+    @FunctionalInterface
+    public interface BeforeNewSlot {
+        void run() throws SQLException;
+    }
+
+    /** Whether the table (or any relation of that name) exists. */
+    public static boolean exists(Connection connection, TableName table) throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement("SELECT to_regclass(?) IS NOT NULL")) {
+            statement.setString(1, table.quoted());
+            try (ResultSet row = statement.executeQuery()) {
+                row.next();
+                return row.getBoolean(1);
+            }
+        }
     }
 
     /**

@@ -16,6 +16,9 @@ import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
 
+import dev.pgcdc.pg.ReplicationSlot;
+import dev.pgcdc.pg.SlotState;
+
 /**
  * Reads the server's settings, the connecting role's capabilities and the state of the slot, publication, tables
  * and the connector's own tables. It only reads: every query is a SELECT on catalogs and functions, except the
@@ -76,10 +79,6 @@ public final class SetupInspector {
     private static final String PUBLICATION_TABLES_SQL =
             "SELECT schemaname, tablename FROM pg_publication_tables WHERE pubname = ? ORDER BY 1, 2";
 
-    private static final String SLOT_SQL = """
-            SELECT slot_name, plugin, slot_type, database, active, active_pid, %s, %s
-            FROM pg_replication_slots WHERE slot_name = ?""";
-
     private static final String FAILOVER_SQL = """
             SELECT current_setting('synchronized_standby_slots'),
                    (SELECT failover FROM pg_replication_slots WHERE slot_name = ?)""";
@@ -117,7 +116,7 @@ public final class SetupInspector {
             }
             PublicationFacts publication = request.usesPublication()
                     ? publication(request.publicationName(), version) : null;
-            SlotFacts slot = slot(request.slotName(), version);
+            SlotState slot = new ReplicationSlot(request.slotName()).read(connection);
             boolean probe = needsProbe(request, slot);
             List<String> allowedPlugins = probe ? allowedPlugins(outputPluginLibraries()) : null;
             return new ServerFacts(version, server.getString(2), server.getString(3), server.getInt(4),
@@ -156,7 +155,7 @@ public final class SetupInspector {
      * in, nor when the slot already uses the plugin. Output plugins are no extensions ({@code pg_available_extensions}
      * does not list them) and the library directory is not readable to every role, hence a probe.
      */
-    private static boolean needsProbe(SetupRequest request, SlotFacts slot) {
+    private static boolean needsProbe(SetupRequest request, SlotState slot) {
         return !SetupRequest.PGOUTPUT.equals(request.plugin())
                 && (slot == null || !request.plugin().equals(slot.plugin()));
     }
@@ -301,22 +300,6 @@ public final class SetupInspector {
                 }
             }
             return schemas;
-        }
-    }
-
-    private SlotFacts slot(String name, int version) throws SQLException {
-        // wal_status exists from PG13, invalidation_reason from PG17
-        String sql = SLOT_SQL.formatted(version >= 130000 ? "wal_status" : "NULL::text",
-                version >= 170000 ? "invalidation_reason" : "NULL::text");
-        try (PreparedStatement statement = connection.prepareStatement(sql)) {
-            statement.setString(1, name);
-            try (ResultSet row = statement.executeQuery()) {
-                if (!row.next()) {
-                    return null;
-                }
-                return new SlotFacts(row.getString(1), row.getString(2), row.getString(3), row.getString(4),
-                        row.getBoolean(5), (Integer) row.getObject(6), row.getString(7), row.getString(8));
-            }
         }
     }
 

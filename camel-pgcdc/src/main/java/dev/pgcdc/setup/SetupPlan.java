@@ -3,6 +3,8 @@ package dev.pgcdc.setup;
 import java.util.List;
 import java.util.Optional;
 
+import dev.pgcdc.pg.SlotState;
+
 /**
  * What is still needed before changes can flow: statements (each with who must run it and why), blockers that no
  * statement of ours fixes, and warnings. Statements already satisfied on the server are not in it, so a fully
@@ -59,7 +61,7 @@ public final class SetupPlan {
         return warnings;
     }
 
-    public Optional<SlotFacts> existingSlot() {
+    public Optional<SlotState> existingSlot() {
         return Optional.ofNullable(facts.slot());
     }
 
@@ -69,14 +71,6 @@ public final class SetupPlan {
      */
     public boolean connectorCreatesSlot() {
         return facts.slot() == null && facts.user().canReplicate();
-    }
-
-    /**
-     * The slot exists but is no failover slot though the request asks for one: the consumer alters it over a
-     * replication connection, which the role that reads the slot may open.
-     */
-    public boolean connectorMakesSlotFailover() {
-        return facts.failover() != null && Boolean.FALSE.equals(facts.failover().slotFailover());
     }
 
     /** Nothing left to do (except creating the slot, see {@link #connectorCreatesSlot()}) and nothing blocks. */

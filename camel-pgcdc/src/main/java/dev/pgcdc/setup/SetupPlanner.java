@@ -92,10 +92,18 @@ public final class SetupPlanner {
      * A table without replica identity that replicaIdentityFull names is fixed by the connector when the role may
      * alter it. One an existing publication already publishes is no reason to refuse the start (the connector
      * publishes nothing new, and the table's UPDATEs and DELETEs fail already): a warning says what the stream misses.
+     * A table with a key that replicaIdentityFull names is set to FULL as the option asks, by whoever may.
      */
     private void planReplicaIdentity() {
         for (TableFacts table : facts.existingTables()) {
             if (table.hasUsableReplicaIdentity()) {
+                if (table.replicaIdentity() != ReplicaIdentity.FULL
+                        && request.replicaIdentityFull().contains(table.name())) {
+                    statements.add(PlannedStatement.by(rights.setsReplicaIdentityFull(table),
+                            ReplicaIdentity.alterToFull(table.name()), "replicaIdentityFull names " + table.name()
+                                    + ": its updates and deletes then carry the whole old row, and unchanged TOASTed"
+                                    + " values are filled in from it."));
+                }
                 continue;
             }
             boolean connectorFixes = rights.setsReplicaIdentityFull(table);

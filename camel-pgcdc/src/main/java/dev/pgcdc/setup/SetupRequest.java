@@ -24,6 +24,7 @@ public final class SetupRequest {
     private final List<ConnectorTable> connectorTables;
     private final List<TableName> replicaIdentityFull;
     private final boolean slotFailover;
+    private final boolean slotElsewhere;
 
     private SetupRequest(Builder builder) {
         this.slotName = Objects.requireNonNull(builder.slotName, "slotName");
@@ -33,6 +34,7 @@ public final class SetupRequest {
         this.connectorTables = List.copyOf(builder.connectorTables);
         this.replicaIdentityFull = List.copyOf(builder.replicaIdentityFull);
         this.slotFailover = builder.slotFailover;
+        this.slotElsewhere = builder.slotElsewhere;
         if (connectorTableNames().stream().distinct().count() < connectorTables.size()) {
             throw new IllegalArgumentException("the connector's own tables need distinct names, not "
                     + connectorTableNames());
@@ -83,6 +85,11 @@ public final class SetupRequest {
         return slotFailover;
     }
 
+    /** Whether the slot lives on another server (a standby decoded from): {@link Setup#prepare} leaves it alone. */
+    public boolean slotElsewhere() {
+        return slotElsewhere;
+    }
+
     List<TableName> connectorTableNames() {
         return connectorTables.stream().map(ConnectorTable::name).toList();
     }
@@ -109,8 +116,14 @@ public final class SetupRequest {
         private List<ConnectorTable> connectorTables = List.of();
         private List<TableName> replicaIdentityFull = List.of();
         private boolean slotFailover;
+        private boolean slotElsewhere;
 
         private Builder() {
+        }
+
+        public Builder slotElsewhere(boolean slotElsewhere) {
+            this.slotElsewhere = slotElsewhere;
+            return this;
         }
 
         public Builder slotFailover(boolean slotFailover) {

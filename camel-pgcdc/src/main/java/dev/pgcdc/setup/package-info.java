@@ -10,11 +10,10 @@
  *         .tables(List.of(TableName.of("public", "orders")))
  *         .connectorTables(List.of(ConnectorTable.heartbeat(TableName.of("public", "pgcdc_heartbeat")))).build();
  * SetupOutcome outcome = Setup.run(connection, request, SetupMode.AUTO); // throws SetupFailedException if not ready
- * if (outcome.plan().connectorCreatesSlot()) { ... CREATE_REPLICATION_SLOT over the replication connection ... }
  * }</pre>
  *
- * <p>The slot is the one object setup never creates: the consumer creates it when the initial snapshot starts, so
- * the snapshot can be taken at exactly the slot's starting point. Nothing here ever drops anything or changes an
- * object's owner.
+ * <p>{@link dev.pgcdc.setup.Setup#prepare} is all of the consumer's start-time preparation: it runs that, checks the
+ * change model's options against the server ({@link dev.pgcdc.setup.ChangeModelPreflight}) and, last, creates the
+ * slot when it is missing and the role may. Nothing here ever drops anything or changes an object's owner.
  */
 package dev.pgcdc.setup;

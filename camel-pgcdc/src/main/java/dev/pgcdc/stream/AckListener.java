@@ -8,4 +8,7 @@ public interface AckListener {
 
     /** The exchange failed and nothing handled it: the change must never be acknowledged. */
     void failed(long seq, Throwable cause);
+
+    /** The change was dropped before it reached the route; it is delivered again after the restart. */
+    void discarded(long seq);
 }

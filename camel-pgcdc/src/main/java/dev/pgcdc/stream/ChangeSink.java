@@ -1,7 +1,5 @@
 package dev.pgcdc.stream;
 
-import java.util.concurrent.TimeUnit;
-
 import dev.pgcdc.decode.DecodeException;
 import dev.pgcdc.event.ChangeRecord;
 
@@ -24,13 +22,9 @@ public interface ChangeSink {
      */
     void deliverUndecodable(DecodeException failure, Delivery delivery, long seq, AckListener listener);
 
-    /** Drops changes that were queued but not yet handed to the route (they are not acknowledged either). */
-    void discardPending();
-
     /**
-     * Waits until every change handed to the route has completed or failed.
-     *
-     * @return whether that happened within the timeout
+     * Drops changes that were queued but not yet handed to the route (they are not acknowledged either), telling each
+     * one's listener {@link AckListener#discarded}.
      */
-    boolean awaitOutstanding(long timeout, TimeUnit unit) throws InterruptedException;
+    void discardPending();
 }

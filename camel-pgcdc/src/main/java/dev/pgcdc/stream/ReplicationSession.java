@@ -94,6 +94,7 @@ final class ReplicationSession implements DecodeListener, AckListener, StreamTap
         this.sink = sink;
         this.stats = stats;
         this.tracker = new AckTracker(options.maxInflight(), confirmedLsn);
+        stats.sessionStarted(tracker);
         DecodingOptions decoding = options.decoding();
         this.decoder = options.plugin().decoder(
                 decoding.rawText() ? TypeRegistry.rawText() : TypeRegistry.natural(catalog), catalog, decoding);
@@ -112,6 +113,7 @@ final class ReplicationSession implements DecodeListener, AckListener, StreamTap
             try {
                 drain();
             } finally {
+                stats.sessionEnded();
                 tap.sessionEnded();
             }
         }
@@ -232,6 +234,11 @@ final class ReplicationSession implements DecodeListener, AckListener, StreamTap
             public void failed(long seq, Throwable cause) {
                 ReplicationSession.this.failed(seq, cause);
             }
+
+            @Override
+            public void discarded(long seq) {
+                ReplicationSession.this.discarded(seq);
+            }
         });
         return delivering;
     }
@@ -311,6 +318,12 @@ final class ReplicationSession implements DecodeListener, AckListener, StreamTap
         if (routeFailure == null) {
             routeFailure = cause;
         }
+        tracker.abandon(seq);
+    }
+
+    @Override
+    public void discarded(long seq) {
+        tracker.abandon(seq);
     }
 
     private void reportProgressIfDue(boolean force) throws SQLException {
@@ -341,10 +354,10 @@ final class ReplicationSession implements DecodeListener, AckListener, StreamTap
         sink.discardPending();
         long deadline = System.nanoTime() + options.drainTimeout().toNanos();
         try {
-            while (!sink.awaitOutstanding(SERVICE_SLICE_MILLIS, TimeUnit.MILLISECONDS)) {
+            while (!tracker.awaitSettled(SERVICE_SLICE_MILLIS, TimeUnit.MILLISECONDS)) {
                 if (System.nanoTime() > deadline) {
                     LOG.warn("Slot {}: {} exchange(s) still in flight after {}; they will be delivered again",
-                            options.slotName(), tracker.inFlight(), options.drainTimeout());
+                            options.slotName(), tracker.outstanding(), options.drainTimeout());
                     break;
                 }
                 reportProgressIfDue(false);

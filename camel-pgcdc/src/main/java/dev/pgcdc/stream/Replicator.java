@@ -1,8 +1,6 @@
 package dev.pgcdc.stream;
 
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
@@ -10,11 +8,10 @@ import java.util.concurrent.TimeUnit;
 import dev.pgcdc.connect.InboundTraffic;
 import dev.pgcdc.connect.PgConnector;
 import dev.pgcdc.event.Lsn;
-import dev.pgcdc.ops.SlotMonitor;
-import dev.pgcdc.ops.SlotStatus;
 import dev.pgcdc.pg.PgCatalog;
+import dev.pgcdc.pg.ReplicationSlot;
+import dev.pgcdc.pg.SlotState;
 import org.postgresql.PGConnection;
-import org.postgresql.replication.LogSequenceNumber;
 import org.postgresql.replication.PGReplicationStream;
 import org.postgresql.replication.fluent.logical.ChainedLogicalStreamBuilder;
 import org.slf4j.Logger;
@@ -34,6 +31,7 @@ public final class Replicator implements Runnable {
 
     private final PgConnector connector;
     private final StreamOptions options;
+    private final ReplicationSlot slot;
     private final ChangeSink sink;
     private final FailureListener failureListener;
     private final StreamTap tap;
@@ -64,6 +62,7 @@ public final class Replicator implements Runnable {
         this.connector = connector;
         this.tap = tap;
         this.options = options;
+        this.slot = new ReplicationSlot(options.slotName());
         this.sink = sink;
         this.failureListener = failureListener;
         this.backoff = new Backoff(reconnectDelay, reconnectMaxDelay);
@@ -173,15 +172,10 @@ public final class Replicator implements Runnable {
     private void releaseAbandoned(Connection connection) {
         int pid = abandonedPid;
         abandonedPid = 0;
-        try (PreparedStatement ps = connection.prepareStatement("SELECT pg_catalog.pg_terminate_backend(active_pid)"
-                + " FROM pg_catalog.pg_replication_slots WHERE slot_name = ? AND active_pid = ?")) {
-            ps.setString(1, options.slotName());
-            ps.setInt(2, pid);
-            try (ResultSet rs = ps.executeQuery()) {
-                if (rs.next() && rs.getBoolean(1)) {
-                    LOG.info("Slot {}: ended server process {}, which still held the slot for the connection given up"
-                            + " as dead", options.slotName(), pid);
-                }
+        try {
+            if (slot.terminateHolder(connection, pid)) {
+                LOG.info("Slot {}: ended server process {}, which still held the slot for the connection given up"
+                        + " as dead", options.slotName(), pid);
             }
         } catch (SQLException e) {
             LOG.info("Slot {}: could not end server process {} of the connection given up as dead ({}); the slot is"
@@ -191,22 +185,14 @@ public final class Replicator implements Runnable {
 
     /** Where the server will resume (changes committed at or before it are not sent again); fails if it cannot. */
     private long usableSlotPosition(Connection connection) throws SQLException {
-        SlotStatus status = new SlotMonitor(options.slotName()).read(connection);
-        if (status == null) {
-            throw new SlotUnusableException("Replication slot " + options.slotName() + " does not exist (it was dropped"
-                    + " while the consumer ran), so changes made since are in no stream: " + SlotStatus.recreation());
+        SlotState state = slot.read(connection);
+        if (state == null) {
+            throw new SlotUnusableException(slot.missingMessage());
         }
-        if (status.lost()) {
-            throw new SlotUnusableException(status.lostMessage());
+        if (state.lost()) {
+            throw new SlotUnusableException(state.lostMessage());
         }
-        try (PreparedStatement ps = connection.prepareStatement(
-                "SELECT confirmed_flush_lsn::text FROM pg_catalog.pg_replication_slots WHERE slot_name = ?")) {
-            ps.setString(1, options.slotName());
-            try (ResultSet rs = ps.executeQuery()) {
-                String lsn = rs.next() ? rs.getString(1) : null;
-                return lsn == null ? 0 : LogSequenceNumber.valueOf(lsn).asLong();
-            }
-        }
+        return state.confirmedFlushLsn();
     }
 
     /** Reports the failure; true when it is the slot being held by another process, which is worth polling. */

@@ -6,6 +6,7 @@ import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
 
+import dev.pgcdc.ack.AckTracker;
 import dev.pgcdc.event.ChangeEvent;
 import dev.pgcdc.event.ChangeRecord;
 
@@ -20,6 +21,8 @@ public final class StreamStats {
     private volatile long confirmedLsn;
     private volatile Instant lastCommitTimestamp;
     private volatile Instant confirmedAdvancedAt;
+    /** The current session's, which alone counts the changes in flight; null between sessions. */
+    private volatile AckTracker tracker;
     // the replication thread's cache for tableCounter
     private String lastSchema;
     private String lastTable;
@@ -55,6 +58,15 @@ public final class StreamStats {
         this.acknowledgedLsn = acknowledgedLsn;
     }
 
+    void sessionStarted(AckTracker tracker) {
+        this.tracker = tracker;
+    }
+
+    /** What was still in flight is delivered again by the next session. */
+    void sessionEnded() {
+        this.tracker = null;
+    }
+
     void statusSent(long confirmedLsn) {
         if (confirmedLsn != this.confirmedLsn) {
             confirmedAdvancedAt = Instant.now();
@@ -71,6 +83,12 @@ public final class StreamStats {
     /** Changes whose exchanges completed since start. */
     public long completedCount() {
         return completed.sum();
+    }
+
+    /** Changes handed to the route and not yet completed (nor failed): the current session's count. */
+    public long inFlight() {
+        AckTracker current = tracker;
+        return current == null ? 0 : current.outstanding();
     }
 
     /** Changes handed to the route since start, per {@code schema.table}. */

@@ -9,7 +9,6 @@ import dev.pgcdc.decode.value.TypeRegistry;
 import dev.pgcdc.decode.wal2json.Wal2JsonDecoder;
 import dev.pgcdc.decode.wal2json.Wal2JsonV1Decoder;
 import dev.pgcdc.filter.NamePattern;
-import dev.pgcdc.ops.Heartbeat;
 import org.postgresql.replication.fluent.logical.ChainedLogicalStreamBuilder;
 
 /**

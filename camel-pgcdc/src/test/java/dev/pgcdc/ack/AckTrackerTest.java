@@ -186,4 +186,41 @@ class AckTrackerTest {
             }
         }
     }
+
+    @Test
+    void outstandingCountsChangesNeitherCompletedNorAbandonedAndAbandonedOnesAreNeverConfirmed() throws Exception {
+        AckTracker tracker = new AckTracker(16, 0);
+        long failed = tracker.register();
+        long dropped = tracker.register();
+        long done = tracker.register();
+        tracker.commit(10);
+        tracker.complete(done);
+        assertThat(tracker.outstanding()).isEqualTo(2);
+        assertThat(tracker.awaitSettled(10, TimeUnit.MILLISECONDS)).isFalse();
+
+        tracker.abandon(failed);
+        tracker.abandon(dropped);
+
+        assertThat(tracker.outstanding()).isZero();
+        assertThat(tracker.awaitSettled(10, TimeUnit.MILLISECONDS)).isTrue();
+        assertThat(tracker.confirmable()).isZero();
+        assertThat(tracker.inFlight()).isEqualTo(3);
+    }
+
+    @Test
+    void aWaiterForSettlingWakesWhenTheLastOutstandingChangeIsAbandoned() throws Exception {
+        AckTracker tracker = new AckTracker(16, 0);
+        long first = tracker.register();
+        long second = tracker.register();
+        tracker.complete(second);
+        CompletableFuture<Boolean> settled = CompletableFuture.supplyAsync(() -> {
+            try {
+                return tracker.awaitSettled(30, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        tracker.abandon(first);
+        assertThat(settled.get(30, TimeUnit.SECONDS)).isTrue();
+    }
 }

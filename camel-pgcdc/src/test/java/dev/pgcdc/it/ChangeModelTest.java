@@ -196,7 +196,7 @@ class ChangeModelTest extends CdcTestSupport {
         String table = slot + "_t";
         pg().execute("CREATE TABLE " + table + " (id int PRIMARY KEY, name text)");
         Exchanges exchanges = consume(slot,
-                "tables=public." + table + "&emitMessages=true&outputFormat=debezium-envelope");
+                "tables=public." + table + "&emitMessages=true&outputFormat=debezium");
         pg().execute("BEGIN; INSERT INTO " + table + " VALUES (1, 'a');"
                         + " SELECT pg_logical_emit_message(true, 'audit', 'ünï text'); COMMIT",
                 "SELECT pg_logical_emit_message(false, 'raw', '\\x00ff'::bytea)",

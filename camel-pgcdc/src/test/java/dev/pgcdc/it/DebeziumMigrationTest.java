@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Migrating from camel-debezium-postgres: a route written for it runs unchanged but for its {@code from:} URI, with
- * {@code outputFormat=debezium} (the body is the row after the change, the CamelDebezium* headers as camel-debezium
+ * {@code outputFormat=camel-debezium} (the body is the row after the change, the CamelDebezium* headers as camel-debezium
  * sets them).
  */
 class DebeziumMigrationTest extends DefaultClusterTest {
@@ -54,7 +54,7 @@ class DebeziumMigrationTest extends DefaultClusterTest {
         String slot = uniqueSlot("customers");
         String table = slot + "_t";
         pg().execute("CREATE TABLE " + table + " (id int PRIMARY KEY, name text)");
-        String pgcdcUri = uri(slot, "tables=public." + table + "&outputFormat=debezium");
+        String pgcdcUri = uri(slot, "tables=public." + table + "&outputFormat=camel-debezium");
 
         List<Exchange> audit = new ArrayList<>();
         CamelContext context = start(new RouteBuilder() {

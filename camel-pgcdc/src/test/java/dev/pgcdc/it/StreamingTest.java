@@ -212,14 +212,7 @@ class StreamingTest extends DefaultClusterTest {
     @Test
     void aFailedExchangeIsNeverAcknowledgedAndEverythingFromItIsRedelivered() throws Exception {
         String slot = uniqueSlot("fail");
-        String table = slot + "_t";
-        pg().execute("CREATE TABLE " + table + " (id int PRIMARY KEY)");
-        FailingRoute route = new FailingRoute(uri(slot, "tables=" + table), 2);
-        start(route);
-        awaitStreaming(slot);
-        pg().execute("INSERT INTO " + table + " VALUES (1)", "INSERT INTO " + table + " VALUES (2)",
-                "INSERT INTO " + table + " VALUES (3)");
-        Await.until("the failing change retried", Duration.ofSeconds(30), () -> route.failures.get() >= 3);
+        FailingRoute route = failingOnRowTwo(slot).route();
         assertThat(confirmedFlush(slot)).isLessThanOrEqualTo(route.failedCommit.get());
 
         route.failing.set(false);
@@ -230,6 +223,35 @@ class StreamingTest extends DefaultClusterTest {
         });
         long newest = events.stream().mapToLong(e -> e.getCommitLsn().value()).max().orElseThrow();
         Await.until("confirmed past row 3", Duration.ofSeconds(20), () -> confirmedFlush(slot) > newest);
+    }
+
+    @Test
+    void changesRedeliveredAfterAFailedExchangeNoLongerCountAsInFlightOnceTheyComplete() throws Exception {
+        Failing failing = failingOnRowTwo(uniqueSlot("fail_inflight"));
+        FailingRoute route = failing.route();
+
+        route.failing.set(false);
+        route.delivered.awaitMatching("row 3 delivered", list -> list.stream()
+                .anyMatch(e -> Integer.valueOf(3).equals(e.getAfter().get("id"))));
+
+        Await.until("nothing in flight", Duration.ofSeconds(20),
+                () -> consumer(failing.context()).getInflightCount() == 0);
+    }
+
+    private record Failing(FailingRoute route, CamelContext context) {
+    }
+
+    /** Streams rows 1 to 3 into a route that fails row 2 until told otherwise, and waits until it failed thrice. */
+    private Failing failingOnRowTwo(String slot) throws Exception {
+        String table = slot + "_t";
+        pg().execute("CREATE TABLE " + table + " (id int PRIMARY KEY)");
+        FailingRoute route = new FailingRoute(uri(slot, "tables=" + table), 2);
+        CamelContext context = start(route);
+        awaitStreaming(slot);
+        pg().execute("INSERT INTO " + table + " VALUES (1)", "INSERT INTO " + table + " VALUES (2)",
+                "INSERT INTO " + table + " VALUES (3)");
+        Await.until("the failing change retried", Duration.ofSeconds(30), () -> route.failures.get() >= 3);
+        return new Failing(route, context);
     }
 
     @Test

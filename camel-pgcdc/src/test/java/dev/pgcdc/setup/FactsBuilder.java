@@ -6,6 +6,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 
+import dev.pgcdc.pg.SlotState;
+
 /** Hand-written {@link ServerFacts} for planner tests: a healthy PG16 server unless told otherwise. */
 final class FactsBuilder {
 
@@ -22,7 +24,7 @@ final class FactsBuilder {
     private final List<ConnectorTable> connectorTables = new ArrayList<>();
     private final List<TableFacts> connectorTableFacts = new ArrayList<>();
     private PublicationFacts publication;
-    private SlotFacts slot;
+    private SlotState slot;
     private FailoverFacts failover;
     private List<String> outputPluginLibraries;
     private PluginAvailability plugin = PluginAvailability.LOADABLE;
@@ -54,8 +56,13 @@ final class FactsBuilder {
                 PublicationFacts.ALL_OPERATIONS);
     }
 
-    static SlotFacts slot(String plugin) {
-        return new SlotFacts("slot", plugin, "logical", "app", false, null, "reserved", null);
+    static SlotState slot(String plugin) {
+        return slot(plugin, "reserved");
+    }
+
+    static SlotState slot(String plugin, String walStatus) {
+        return new SlotState("slot", plugin, "logical", "app", false, null, 0, 0, 0, 0, walStatus, null, null, false,
+                null, null, null);
     }
 
     FactsBuilder version(int version) {
@@ -120,7 +127,7 @@ final class FactsBuilder {
         return this;
     }
 
-    FactsBuilder slot(SlotFacts slot) {
+    FactsBuilder slot(SlotState slot) {
         this.slot = slot;
         return this;
     }

@@ -2,7 +2,6 @@ package dev.pgcdc.setup;
 
 import static dev.pgcdc.setup.FactsBuilder.ORDERS;
 import static dev.pgcdc.setup.FactsBuilder.ownedTable;
-import static dev.pgcdc.setup.FactsBuilder.slot;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;
@@ -29,7 +28,6 @@ class FailoverPlanTest {
 
         assertThat(plan.blockers()).anySatisfy(blocker -> assertThat(blocker)
                 .contains("slotFailover needs PostgreSQL 17", "PostgreSQL 16", "Remove slotFailover=true"));
-        assertThat(plan.connectorMakesSlotFailover()).isFalse();
     }
 
     @Test
@@ -58,14 +56,5 @@ class FailoverPlanTest {
         assertThat(withoutSlot.warnings()).singleElement().asString().contains("without a physical slot",
                 "pg_create_physical_replication_slot('walreceiver')", "primary_slot_name = 'walreceiver'");
         assertThat(alone.warnings()).singleElement().asString().contains("no physical standby streams");
-    }
-
-    @Test
-    void anExistingSlotThatIsNoFailoverSlotIsAlteredByTheConnector() {
-        SetupPlan plan = plan(pg18(new FailoverFacts(false, "standby1", List.of(GUARDED))).slot(slot("pgoutput")));
-
-        assertThat(plan.connectorMakesSlotFailover()).isTrue();
-        assertThat(plan(pg18(new FailoverFacts(true, "standby1", List.of(GUARDED))).slot(slot("pgoutput")))
-                .connectorMakesSlotFailover()).isFalse();
     }
 }

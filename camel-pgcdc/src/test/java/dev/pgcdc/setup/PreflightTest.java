@@ -17,6 +17,7 @@ import org.postgresql.PGConnection;
 import org.postgresql.replication.PGReplicationStream;
 
 import dev.pgcdc.embedded.PostgresServer;
+import dev.pgcdc.pg.SlotState;
 import dev.pgcdc.embedded.junit.PostgresExtension;
 
 /**
@@ -108,7 +109,7 @@ class PreflightTest {
 
             SetupPlan plan = Setup.plan(db.connectAs(server.superuser()), request(db));
 
-            assertThat(plan.existingSlot()).get().extracting(SlotFacts::walStatus).isEqualTo("lost");
+            assertThat(plan.existingSlot()).get().extracting(SlotState::walStatus).isEqualTo("lost");
             assertThat(plan.blockers()).singleElement().asString()
                     .contains("Slot '" + db.slot() + "' is lost", "can never resume",
                             "SELECT pg_drop_replication_slot('" + db.slot() + "');", "max_slot_wal_keep_size (now 1MB)");

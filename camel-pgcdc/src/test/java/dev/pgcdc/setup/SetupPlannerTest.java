@@ -18,6 +18,7 @@ import java.util.Set;
 
 import dev.pgcdc.PgCdcConfiguration;
 import dev.pgcdc.PgCdcOptions;
+import dev.pgcdc.pg.SlotState;
 import dev.pgcdc.snapshot.SnapshotSetup;
 
 import org.junit.jupiter.api.Test;
@@ -239,6 +240,33 @@ class SetupPlannerTest {
     }
 
     @Test
+    void replicaIdentityFullOnATableWithAKeyIsAPlannedStepOfWhoeverMayAlterIt() {
+        SetupRequest request = SetupRequest.builder().slotName("slot").publicationName("pub").tables(List.of(ORDERS))
+                .replicaIdentityFull(List.of(ORDERS)).build();
+
+        SetupPlan owned = SetupPlanner.plan(new FactsBuilder().table(ownedTable(ORDERS)).build(), request);
+        SetupPlan foreign = SetupPlanner.plan(new FactsBuilder().user(syncUser()).table(foreignTable(ORDERS))
+                .publication(listPublication(false, ORDERS)).slot(slot("pgoutput")).build(), request);
+
+        assertThat(owned.statements()).extracting(PlannedStatement::sql, PlannedStatement::actor).contains(
+                tuple("ALTER TABLE \"public\".\"orders\" REPLICA IDENTITY FULL", Actor.CONNECTOR));
+        assertThat(foreign.isReady()).isFalse();
+        assertThat(foreign.statementsFor(Actor.ADMINISTRATOR)).extracting(PlannedStatement::sql)
+                .containsExactly("ALTER TABLE \"public\".\"orders\" REPLICA IDENTITY FULL");
+    }
+
+    @Test
+    void replicaIdentityFullNamingATableThatIsNotCapturedIsABlocker() {
+        SetupRequest request = SetupRequest.builder().slotName("slot").publicationName("pub").tables(List.of(ORDERS))
+                .replicaIdentityFull(List.of(TableName.of("public", "ordres"))).build();
+
+        SetupPlan plan = SetupPlanner.plan(new FactsBuilder().table(ownedTable(ORDERS)).build(), request);
+
+        assertThat(plan.blockers()).singleElement().asString()
+                .contains("replicaIdentityFull names \"public\".\"ordres\", which is not a captured table");
+    }
+
+    @Test
     void replicaIdentityFullOnAKeylessTableOfAnotherOwnerIsTheAdministratorsToRun() {
         FactsBuilder facts = new FactsBuilder().user(syncUser()).table(withoutPrimaryKey(foreignTable(ORDERS)));
         SetupRequest request = SetupRequest.builder().slotName("slot").publicationName("pub").tables(List.of(ORDERS))
@@ -281,7 +309,7 @@ class SetupPlannerTest {
                 .contains("No free replication slot", "max_replication_slots = 6");
         assertThat(plan(new FactsBuilder().slot(slot("wal2json"))).blockers()).singleElement().asString()
                 .contains("'wal2json'", "pg_drop_replication_slot('slot')");
-        SlotFacts lost = new SlotFacts("slot", "pgoutput", "logical", "app", false, null, "lost", null);
+        SlotState lost = slot("pgoutput", "lost");
         assertThat(plan(new FactsBuilder().slot(lost)).blockers()).singleElement().asString()
                 .contains("is lost", "max_slot_wal_keep_size");
         assertThat(plan(new FactsBuilder().table(TableFacts.missing(ORDERS, true, true))).blockers())

@@ -25,6 +25,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 import dev.pgcdc.embedded.PostgresServer;
+import dev.pgcdc.pg.SlotState;
 import dev.pgcdc.embedded.junit.Await;
 import dev.pgcdc.embedded.junit.PostgresExtension;
 import dev.pgcdc.pg.Identifiers;
@@ -90,7 +91,7 @@ class SetupServerTest {
             assertThat(second.plan().statements()).isEmpty();
             assertThat(second.plan().toSqlScript()).isEmpty();
             assertThat(second.plan().connectorCreatesSlot()).isFalse();
-            assertThat(second.plan().existingSlot()).get().extracting(SlotFacts::plugin).isEqualTo("pgoutput");
+            assertThat(second.plan().existingSlot()).get().extracting(SlotState::plugin).isEqualTo("pgoutput");
             PublicationFacts publication = second.plan().facts().publication();
             assertThat(publication.publishedTables()).containsExactlyInAnyOrder(ORDERS, HEARTBEAT);
             assertThat(publication.viaRoot()).isEqualTo(server.major() >= 13 ? Boolean.TRUE : null);
@@ -364,7 +365,7 @@ class SetupServerTest {
 
             assertThat(plan.facts().majorVersion()).isEqualTo(major);
             assertThat(plan.facts().publication().viaRoot()).isEqualTo(major >= 13 ? Boolean.FALSE : null);
-            assertThat(plan.existingSlot()).get().extracting(SlotFacts::walStatus)
+            assertThat(plan.existingSlot()).get().extracting(SlotState::walStatus)
                     .isEqualTo(major >= 13 ? "reserved" : null);
             assertThat(sql(plan.statements())).containsExactly(HEARTBEAT_DDL,
                     "ALTER PUBLICATION \"pub\" ADD TABLE \"public\".\"pgcdc_heartbeat\"");

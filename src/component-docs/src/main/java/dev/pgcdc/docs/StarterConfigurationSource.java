@@ -93,7 +93,7 @@ public final class StarterConfigurationSource {
             case "String" -> " = \"" + text.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
             case "Integer", "Boolean" -> " = " + text;
             case "Long" -> " = " + text + "L";
-            // an enum option's default names its constant as the JSON spells it (native, debezium-envelope)
+            // an enum option's default names its constant as the JSON spells it (native, camel-debezium)
             default -> " = " + type + "." + text.toUpperCase(Locale.ROOT).replaceAll("[^A-Z0-9]", "_");
         };
     }

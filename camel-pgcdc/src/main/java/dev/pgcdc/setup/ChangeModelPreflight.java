@@ -1,4 +1,4 @@
-package dev.pgcdc.stream;
+package dev.pgcdc.setup;
 
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -7,38 +7,54 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 
-import dev.pgcdc.pg.PgCatalog;
-import dev.pgcdc.pg.TableShape;
-import dev.pgcdc.decode.ColumnFilter;
-import dev.pgcdc.decode.value.TypeRegistry;
 import dev.pgcdc.filter.NamePattern;
 import dev.pgcdc.filter.TableFilter;
-import dev.pgcdc.setup.ReplicaIdentity;
+import dev.pgcdc.pg.PgCatalog;
 import dev.pgcdc.pg.TableName;
+import dev.pgcdc.pg.TableShape;
 
 /**
  * Checks at start what the change model options need, so that a mistake fails the start with a clear message
  * instead of looping on reconnects: binary mode and messages need PostgreSQL 14; binary mode needs a binary decoder
- * for the type of every published column that is not excluded; no key column may be excluded. Also sets REPLICA
- * IDENTITY FULL on the tables named in {@code replicaIdentityFull} (or says what to run if not allowed).
+ * for the type of every published column that is not excluded; no key column may be excluded. The decoder's
+ * knowledge comes in through {@link Columns} and {@link Types}, so setup needs nothing of the stream.
  */
 public final class ChangeModelPreflight {
 
+    /** Which columns the change model keeps (option excludeColumns). */
+    @FunctionalInterface
+    public interface Columns {
+        boolean includes(String schema, String table, String column);
+    }
+
+    /** What the decoder knows of a type. */
+    public interface Types {
+        /** Whether binary mode can decode values of the type. */
+        boolean hasBinary(int oid);
+
+        String typeName(int oid);
+    }
+
     private final Connection connection;
     private final String publication;
-    private final DecodingOptions decoding;
-    private final List<TableName> replicaIdentityFull;
+    private final boolean binary;
+    private final boolean emitMessages;
+    private final Columns columns;
+    private final Types types;
 
     /**
      * @param publication the publication pgoutput streams, or null for wal2json: it reads no publication, and sends
      *                    messages on every version (its per-column checks happen when a table is first seen)
+     * @param types       asked only in binary mode
      */
-    public ChangeModelPreflight(Connection connection, String publication, DecodingOptions decoding,
-                                List<TableName> replicaIdentityFull) {
+    public ChangeModelPreflight(Connection connection, String publication, boolean binary, boolean emitMessages,
+                                Columns columns, Types types) {
         this.connection = connection;
         this.publication = publication;
-        this.decoding = decoding;
-        this.replicaIdentityFull = replicaIdentityFull;
+        this.binary = binary;
+        this.emitMessages = emitMessages;
+        this.columns = columns;
+        this.types = types;
     }
 
     /**
@@ -70,7 +86,6 @@ public final class ChangeModelPreflight {
     }
 
     public void run() throws SQLException {
-        setReplicaIdentityFull();
         if (publication != null) {
             checkServerVersion();
             checkPublishedColumns();
@@ -84,38 +99,16 @@ public final class ChangeModelPreflight {
             rs.next();
             version = rs.getInt(1);
         }
-        if (version < 140000 && (decoding.binary() || decoding.emitMessages())) {
-            throw new IllegalArgumentException((decoding.binary() ? "binary=true" : "emitMessages=true")
+        if (version < 140000 && (binary || emitMessages)) {
+            throw new IllegalArgumentException((binary ? "binary=true" : "emitMessages=true")
                     + " needs PostgreSQL 14 or later (pgoutput options binary and messages); the server runs "
                     + version / 10000 + ". Remove the option.");
         }
     }
 
-    private void setReplicaIdentityFull() throws SQLException {
-        for (TableName table : replicaIdentityFull) {
-            String name = table.quoted();
-            String alter = ReplicaIdentity.alterToFull(table);
-            TableShape shape = new PgCatalog(connection).shape(table, null);
-            if (shape == null) {
-                throw new IllegalArgumentException("replicaIdentityFull names " + name + ", which does not exist");
-            }
-            if (shape.replicaIdentity() == TableShape.IDENTITY_FULL) {
-                continue;
-            }
-            try (Statement statement = connection.createStatement()) {
-                statement.execute(alter);
-            } catch (SQLException e) {
-                throw new IllegalStateException("Could not set REPLICA IDENTITY FULL on " + name + " ("
-                        + e.getMessage() + "); the table's owner must run: " + alter + ";", e);
-            }
-        }
-    }
-
     private void checkPublishedColumns() throws SQLException {
-        ColumnFilter columns = decoding.columns();
         List<String> problems = new ArrayList<>();
         PgCatalog catalog = new PgCatalog(connection);
-        TypeRegistry types = TypeRegistry.natural(catalog);
         for (TableName table : catalog.publishedTables(publication)) {
             TableShape shape = catalog.shape(table, publication);
             if (shape == null) {
@@ -127,7 +120,7 @@ public final class ChangeModelPreflight {
                     if (shape.key().contains(column.name())) {
                         problems.add("excludeColumns: " + name + " is a key column and cannot be excluded");
                     }
-                } else if (decoding.binary() && !types.hasBinary(column.typeOid())) {
+                } else if (binary && !types.hasBinary(column.typeOid())) {
                     problems.add("binary=true: " + name + " has type " + types.typeName(column.typeOid())
                             + ", whose binary form pgcdc cannot decode; use binary=false (or exclude the column)");
                 }

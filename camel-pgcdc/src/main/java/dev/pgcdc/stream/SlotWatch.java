@@ -1,4 +1,4 @@
-package dev.pgcdc.ops;
+package dev.pgcdc.stream;
 
 import java.sql.SQLException;
 import java.time.Instant;
@@ -6,6 +6,8 @@ import java.util.function.Consumer;
 
 import dev.pgcdc.connect.LazyConnection;
 import dev.pgcdc.connect.PgConnector;
+import dev.pgcdc.pg.ReplicationSlot;
+import dev.pgcdc.pg.SlotState;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -18,17 +20,17 @@ public final class SlotWatch implements Runnable, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(SlotWatch.class);
 
     private final LazyConnection connection;
-    private final SlotMonitor monitor;
+    private final ReplicationSlot slot;
     private final long lagWarnBytes;
-    private final Consumer<SlotStatus> onLost;
-    private volatile SlotStatus latest;
+    private final Consumer<SlotState> onLost;
+    private volatile SlotState latest;
     private volatile Instant latestAt;
     private boolean lostReported;
     private boolean lagWarned;
 
-    public SlotWatch(PgConnector connector, String slotName, long lagWarnBytes, Consumer<SlotStatus> onLost) {
+    public SlotWatch(PgConnector connector, String slotName, long lagWarnBytes, Consumer<SlotState> onLost) {
         this.connection = new LazyConnection(connector, "pgcdc slot monitor");
-        this.monitor = new SlotMonitor(slotName);
+        this.slot = new ReplicationSlot(slotName);
         this.lagWarnBytes = lagWarnBytes;
         this.onLost = onLost;
     }
@@ -36,7 +38,7 @@ public final class SlotWatch implements Runnable, AutoCloseable {
     @Override
     public synchronized void run() {
         try {
-            SlotStatus status = monitor.read(connection.get());
+            SlotState status = slot.read(connection.get());
             latest = status;
             latestAt = Instant.now();
             if (status == null) {
@@ -53,21 +55,21 @@ public final class SlotWatch implements Runnable, AutoCloseable {
         }
     }
 
-    private void warnAboutRetention(SlotStatus status) {
+    private void warnAboutRetention(SlotState status) {
         boolean unbounded = !status.walKeepLimited();
         if (unbounded && status.lagBytes() > lagWarnBytes && !lagWarned) {
             lagWarned = true;
             LOG.warn("Slot {} is {} bytes behind and max_slot_wal_keep_size is unlimited: the server keeps all that WAL"
                     + " on disk until the consumer catches up. Consider a bound (ALTER SYSTEM SET"
                     + " max_slot_wal_keep_size = '50GB'; SELECT pg_reload_conf();) and check why the route is slow.",
-                    status.slotName(), status.lagBytes());
+                    status.name(), status.lagBytes());
         } else if (status.lagBytes() <= lagWarnBytes) {
             lagWarned = false;
         }
     }
 
     /** The latest reading, or null before the first one (or if the slot does not exist). */
-    public SlotStatus latest() {
+    public SlotState latest() {
         return latest;
     }
 

@@ -1,4 +1,4 @@
-package dev.pgcdc.ops;
+package dev.pgcdc.stream;
 
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;

@@ -1,0 +1,203 @@
+package dev.pgcdc.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.tuple;
+
+import java.sql.Connection;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import dev.pgcdc.PgCdcConstants;
+import dev.pgcdc.embedded.junit.Await;
+import dev.pgcdc.event.ChangeEvent;
+import org.apache.camel.Exchange;
+import org.apache.camel.builder.RouteBuilder;
+import org.junit.jupiter.api.Test;
+
+/** The transactional outbox: outbox rows and messages become events, once per commit, in commit order. */
+class OutboxTest extends DefaultClusterTest {
+
+    /** What the route saw of one exchange: an outbox event's headers and payload, or a row change's table and key. */
+    record Seen(String eventId, String aggregateType, String aggregateId, String type, Object body, String changeId) {
+    }
+
+    @Test
+    void outboxRowsAndMessagesBecomeEventsOncePerCommitInCommitOrder() throws Exception {
+        String slot = uniqueSlot("outbox");
+        String orders = slot + "_orders";
+        String outbox = slot + "_outbox";
+        createTables(orders, outbox);
+        List<Seen> seen = new ArrayList<>();
+        start(collecting(uri(slot, "tables=" + orders + "," + outbox + "&outboxTables=" + outbox
+                + "&outboxMessagePrefix=outbox&outboxTypeColumn=event_type"), seen, new AtomicBoolean()));
+        awaitStreaming(slot);
+
+        try (Connection connection = pg().connect(); Statement sql = connection.createStatement()) {
+            connection.setAutoCommit(false);
+            // an order and its event; the application deletes the published row in the same transaction
+            sql.execute("INSERT INTO " + orders + " VALUES (1, 'new')");
+            sql.execute("INSERT INTO " + outbox + " VALUES ('00000000-0000-0000-0000-000000000001', 'order', '1',"
+                    + " 'created', '{\"id\": 1, \"total\": 10.50}')");
+            sql.execute("DELETE FROM " + outbox);
+            connection.commit();
+            // never committed: neither the order nor its event
+            sql.execute("INSERT INTO " + orders + " VALUES (2, 'new')");
+            sql.execute("INSERT INTO " + outbox + " VALUES ('00000000-0000-0000-0000-000000000002', 'order', '2',"
+                    + " 'created', '{\"id\": 2}')");
+            connection.rollback();
+            // two aggregates in one transaction: a row and a message without a table
+            sql.execute("INSERT INTO " + outbox + " VALUES ('00000000-0000-0000-0000-000000000003', 'customer', 'c7',"
+                    + " 'renamed', '\"Ada\"')");
+            sql.execute("SELECT pg_logical_emit_message(true, 'outbox', '{\"aggregatetype\": \"invoice\","
+                    + " \"aggregateid\": \"9\", \"event_type\": \"issued\", \"payload\": {\"n\": 1.0}}')");
+            sql.execute("SELECT pg_logical_emit_message(true, 'not-outbox', 'ignored: emitMessages is off')");
+            connection.commit();
+            // updates and truncates of outbox rows publish nothing
+            sql.execute("INSERT INTO " + outbox + " VALUES ('00000000-0000-0000-0000-000000000004', 'order', '1',"
+                    + " 'paid', '{}')");
+            connection.commit();
+            sql.execute("UPDATE " + outbox + " SET payload = '{\"changed\": true}'");
+            sql.execute("TRUNCATE " + outbox);
+            sql.execute("INSERT INTO " + orders + " VALUES (3, 'last')");
+            connection.commit();
+        }
+        long end = currentWalLsn();
+        List<Seen> all = Await.until("the last order", Duration.ofSeconds(30), () -> copy(seen),
+                list -> list.stream().anyMatch(s -> s.changeId() != null && s.body() instanceof ChangeEvent c
+                        && c.getAfter().get("id").equals(3)));
+
+        // json/jsonb payloads arrive as JSON text with their exact numbers (compact, as jsonb keeps no spacing)
+        assertThat(all).extracting(Seen::aggregateType, Seen::aggregateId, Seen::type, Seen::body)
+                .containsExactly(
+                        tuple(null, null, null, all.get(0).body()),
+                        tuple("order", "1", "created", "{\"id\":1,\"total\":10.50}"),
+                        tuple("customer", "c7", "renamed", "\"Ada\""),
+                        tuple("invoice", "9", "issued", "{\"n\":1.0}"),
+                        tuple("order", "1", "paid", "{}"),
+                        tuple(null, null, null, all.get(5).body()));
+        assertThat(((ChangeEvent) all.get(0).body()).getAfter()).containsEntry("id", 1);
+        assertThat(all.get(1).eventId()).isEqualTo("00000000-0000-0000-0000-000000000001");
+        // a message without an id field: the event id is the change id, as stable as the row's
+        assertThat(all.get(3).eventId()).isEqualTo(all.get(3).changeId()).matches("[0-9A-F]+/[0-9A-F]+:1");
+        // ignored changes (the delete, the update, the truncate, the other message) are acknowledged all the same
+        Await.until("slot confirmed past the last commit", Duration.ofSeconds(30), () -> confirmedFlush(slot) >= end);
+    }
+
+    @Test
+    void aRedeliveredEventCarriesTheSameEventId() throws Exception {
+        String slot = uniqueSlot("outboxredo");
+        String orders = slot + "_orders";
+        String outbox = slot + "_outbox";
+        createTables(orders, outbox);
+        List<Seen> seen = new ArrayList<>();
+        AtomicBoolean failOnce = new AtomicBoolean(true);
+        start(collecting(uri(slot, "outboxTables=" + outbox + "&outboxTypeColumn=event_type"), seen, failOnce));
+        awaitStreaming(slot);
+        pg().execute("INSERT INTO " + outbox + " (id, aggregatetype, aggregateid, event_type, payload)"
+                + " SELECT ('00000000-0000-0000-0000-00000000000' || g)::uuid, 'order', g::text, 'created', '{}'"
+                + " FROM generate_series(1, 3) g");
+
+        // the first delivery of the second event fails unhandled: the transaction is delivered again
+        List<Seen> all = Await.until("the redelivery", Duration.ofSeconds(30), () -> copy(seen), list -> list.size() >= 4);
+        // json/jsonb payloads arrive as JSON text with their exact numbers (compact, as jsonb keeps no spacing)
+        assertThat(all).extracting(Seen::eventId).containsExactly("00000000-0000-0000-0000-000000000001",
+                "00000000-0000-0000-0000-000000000001", "00000000-0000-0000-0000-000000000002",
+                "00000000-0000-0000-0000-000000000003");
+        assertThat(all.get(0).changeId()).isEqualTo(all.get(1).changeId());
+    }
+
+    @Test
+    void aMalformedOutboxMessageGoesToTheErrorHandlerAndTheStreamMovesOn() throws Exception {
+        String slot = uniqueSlot("outboxbadmsg");
+        String orders = slot + "_orders";
+        pg().execute("CREATE TABLE " + orders + " (id int PRIMARY KEY)");
+        List<String> dead = new ArrayList<>();
+        List<String> events = new ArrayList<>();
+        start(new RouteBuilder() {
+            @Override
+            public void configure() {
+                errorHandler(deadLetterChannel("direct:dead"));
+                from("direct:dead").process(e -> {
+                    synchronized (dead) {
+                        dead.add(e.getIn().getBody(String.class));
+                    }
+                });
+                from(uri(slot, "tables=" + orders + "&outboxMessagePrefix=outbox")).process(e -> {
+                    synchronized (events) {
+                        events.add(e.getIn().getHeader(PgCdcConstants.OUTBOX_AGGREGATE_ID, String.class));
+                    }
+                });
+            }
+        });
+        awaitStreaming(slot);
+        pg().execute("SELECT pg_logical_emit_message(true, 'outbox', 'oops')",
+                "SELECT pg_logical_emit_message(true, 'outbox', '{\"aggregatetype\": \"order\", \"aggregateid\": \"7\"}')");
+        Await.until("the good event after the bad one", Duration.ofSeconds(30), () -> {
+            synchronized (events) {
+                return events.contains("7");
+            }
+        });
+        synchronized (dead) {
+            assertThat(dead).singleElement().asString().contains("is not a JSON object")
+                    .contains("pg_logical_emit_message(true, 'outbox', json_build_object(");
+        }
+    }
+
+    @Test
+    void anOutboxTableTheTableOptionsLeaveOutIsAnError() {
+        String slot = uniqueSlot("outboxbad");
+        assertThatThrownBy(() -> start(collecting(uri(slot, "tables=orders&outboxTables=outbox"), new ArrayList<>(),
+                new AtomicBoolean())))
+                .satisfies(e -> assertThat(rootMessage(e)).contains("outboxTables names \"public\".\"outbox\"")
+                        .contains("add \"public\".\"outbox\" to tables"));
+    }
+
+    private void createTables(String orders, String outbox) {
+        // Debezium's outbox layout, with the event type in a column of another name
+        pg().execute("CREATE TABLE " + orders + " (id int PRIMARY KEY, status text)",
+                "CREATE TABLE " + outbox + " (id uuid PRIMARY KEY, aggregatetype text NOT NULL,"
+                        + " aggregateid text NOT NULL, event_type text, payload jsonb)");
+    }
+
+    /** Collects what the route sees; with {@code failOnce} set, the first exchange of event 2 fails unhandled. */
+    private static RouteBuilder collecting(String uri, List<Seen> seen, AtomicBoolean failOnce) {
+        AtomicInteger attempts = new AtomicInteger();
+        return new RouteBuilder() {
+            @Override
+            public void configure() {
+                from(uri).process(e -> {
+                    Seen one = seen(e);
+                    synchronized (seen) {
+                        seen.add(one);
+                    }
+                    if ("00000000-0000-0000-0000-000000000002".equals(one.eventId()) && failOnce.get()
+                            && attempts.incrementAndGet() == 1) {
+                        synchronized (seen) {
+                            seen.remove(seen.size() - 1);
+                        }
+                        throw new IllegalStateException("the broker is away");
+                    }
+                });
+            }
+        };
+    }
+
+    private static Seen seen(Exchange e) {
+        Map<String, Object> h = e.getIn().getHeaders();
+        return new Seen((String) h.get(PgCdcConstants.OUTBOX_EVENT_ID), (String) h.get(PgCdcConstants.OUTBOX_AGGREGATE_TYPE),
+                (String) h.get(PgCdcConstants.OUTBOX_AGGREGATE_ID), (String) h.get(PgCdcConstants.OUTBOX_EVENT_TYPE),
+                e.getIn().getBody(), (String) h.get(PgCdcConstants.ID));
+    }
+
+    private static List<Seen> copy(List<Seen> seen) {
+        synchronized (seen) {
+            return List.copyOf(seen);
+        }
+    }
+}

@@ -1,0 +1,160 @@
+package dev.pgcdc.runner;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+import dev.pgcdc.embedded.junit.Await;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+
+/**
+ * A real Kafka broker (KRaft, broker and controller in one process) in a JVM of its own, on free 127.0.0.1 ports,
+ * with its logs under the given directory. Its classpath is what the pgcdc-kafka-broker module resolved
+ * (target/broker.classpath), so the broker's kafka-clients and Scala never meet camel-kafka's client here.
+ */
+final class KafkaBroker implements AutoCloseable {
+
+    private static final Path CLASSPATH = Path.of("..", "src", "kafka-broker", "target", "broker.classpath");
+    private static final Duration START_TIMEOUT = Duration.ofSeconds(90);
+
+    private final Process process;
+    private final String bootstrap;
+    private final Path dir;
+
+    private KafkaBroker(Process process, String bootstrap, Path dir) {
+        this.process = process;
+        this.bootstrap = bootstrap;
+        this.dir = dir;
+    }
+
+    /** Formats a new log directory under {@code dir}, starts the broker and waits until it answers. */
+    static KafkaBroker start(Path dir) throws IOException, InterruptedException {
+        if (!Files.exists(CLASSPATH)) {
+            throw new IllegalStateException(CLASSPATH.toAbsolutePath().normalize() + " is missing: build with the"
+                    + " module that writes it, e.g. mvn -pl routes -am verify");
+        }
+        String classpath = Files.readString(CLASSPATH).trim();
+        Files.createDirectories(dir);
+        int brokerPort = freePort();
+        int controllerPort = freePort();
+        Path config = dir.resolve("server.properties");
+        Properties properties = new Properties();
+        properties.putAll(Map.ofEntries(
+                Map.entry("process.roles", "broker,controller"),
+                Map.entry("node.id", "1"),
+                Map.entry("controller.quorum.voters", "1@127.0.0.1:" + controllerPort),
+                Map.entry("listeners", "PLAINTEXT://127.0.0.1:" + brokerPort + ",CONTROLLER://127.0.0.1:" + controllerPort),
+                Map.entry("advertised.listeners", "PLAINTEXT://127.0.0.1:" + brokerPort),
+                Map.entry("controller.listener.names", "CONTROLLER"),
+                Map.entry("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT"),
+                Map.entry("inter.broker.listener.name", "PLAINTEXT"),
+                Map.entry("log.dirs", dir.resolve("logs").toAbsolutePath().toString()),
+                Map.entry("num.partitions", "3"),
+                Map.entry("offsets.topic.replication.factor", "1"),
+                Map.entry("transaction.state.log.replication.factor", "1"),
+                Map.entry("transaction.state.log.min.isr", "1"),
+                Map.entry("share.coordinator.state.topic.replication.factor", "1"),
+                Map.entry("share.coordinator.state.topic.min.isr", "1"),
+                Map.entry("group.initial.rebalance.delay.ms", "0"),
+                Map.entry("auto.create.topics.enable", "true")));
+        try (var out = Files.newBufferedWriter(config, StandardCharsets.UTF_8)) {
+            properties.store(out, "pgcdc test broker");
+        }
+        Process format = java(classpath, dir.resolve("format.log"), "kafka.tools.StorageTool", "format", "-t",
+                clusterId(), "-c", config.toString());
+        if (!format.waitFor(60, TimeUnit.SECONDS) || format.exitValue() != 0) {
+            format.destroyForcibly();
+            throw new IllegalStateException("formatting the Kafka log directory failed: "
+                    + Files.readString(dir.resolve("format.log")));
+        }
+        Process broker = java(classpath, dir.resolve("broker.log"), "kafka.Kafka", config.toString());
+        // a test JVM that ends without close() (a fork timeout) must not leave the broker behind
+        Runtime.getRuntime().addShutdownHook(new Thread(broker::destroyForcibly, "kafka-broker-reaper"));
+        KafkaBroker started = new KafkaBroker(broker, "127.0.0.1:" + brokerPort, dir);
+        try {
+            started.awaitReady();
+        } catch (RuntimeException e) {
+            started.close();
+            throw new IllegalStateException("the Kafka broker did not start: " + Files.readString(dir.resolve("broker.log")),
+                    e);
+        }
+        return started;
+    }
+
+    String bootstrapServers() {
+        return bootstrap;
+    }
+
+    /**
+     * Creates topics of three partitions, as production creates them before the pipeline starts: a topic the
+     * producer's first record auto-creates can stall an idempotent producer (its first batch meets "not leader",
+     * later batches land, and the retried one is then out of sequence until delivery.timeout.ms).
+     */
+    void createTopics(String... topics) throws Exception {
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
+            admin.createTopics(Stream.of(topics).map(t -> new NewTopic(t, 3, (short) 1)).toList()).all()
+                    .get(30, TimeUnit.SECONDS);
+        }
+    }
+
+    private void awaitReady() {
+        Await.until("Kafka broker at " + bootstrap + " answering", START_TIMEOUT, () -> {
+            if (!process.isAlive()) {
+                throw new IllegalStateException("the broker exited with " + process.exitValue());
+            }
+            try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+                    AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 2000, AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 2000))) {
+                return !admin.describeCluster().nodes().get(3, TimeUnit.SECONDS).isEmpty();
+            } catch (Exception notYet) {
+                return false;
+            }
+        });
+    }
+
+    private static Process java(String classpath, Path log, String mainClass, String... args) throws IOException {
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx512m", "-XX:+UseSerialGC", "-cp", classpath, mainClass));
+        command.addAll(List.of(args));
+        return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    }
+
+    /** A KRaft cluster id: 16 random bytes, base64url without padding (what kafka-storage random-uuid prints). */
+    private static String clusterId() {
+        UUID uuid = UUID.randomUUID();
+        byte[] bytes = new byte[16];
+        for (int i = 0; i < 8; i++) {
+            bytes[i] = (byte) (uuid.getMostSignificantBits() >>> (56 - 8 * i));
+            bytes[8 + i] = (byte) (uuid.getLeastSignificantBits() >>> (56 - 8 * i));
+        }
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket()) {
+            socket.bind(new InetSocketAddress("127.0.0.1", 0));
+            return socket.getLocalPort();
+        }
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        process.destroy();
+        if (!process.waitFor(30, TimeUnit.SECONDS)) {
+            process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+        }
+    }
+}
