@@ -165,6 +165,24 @@ class FailoverTest extends CdcTestSupport {
         }
     }
 
+    @Test
+    void anExistingSlotIsMadeAFailoverSlot() throws Exception {
+        primary = PostgresCluster.builder().binaries("18").start();
+        current = primary;
+        String slot = uniqueSlot("altered");
+        primary.execute("CREATE TABLE t (id int PRIMARY KEY)", "CREATE PUBLICATION " + slot + " FOR TABLE t",
+                "SELECT pg_create_logical_replication_slot('" + slot + "', 'pgoutput')");
+        start(new RouteBuilder() {
+            @Override
+            public void configure() {
+                from(uri(slot, "tables=t&slotFailover=true")).to("log:altered?level=DEBUG");
+            }
+        });
+        awaitStreaming(slot);
+        assertThat(primary.queryForObject("SELECT failover FROM pg_replication_slots WHERE slot_name = ?",
+                Boolean.class, slot)).isTrue();
+    }
+
     private static String literal(String value) {
         return "'" + value.replace("'", "''") + "'";
     }
