@@ -81,6 +81,8 @@ public class PgCdcComponentConfigurer extends PropertyConfigurerSupport implemen
         case "passwordFile": getOrCreateConfiguration(target).setPasswordFile(property(camelContext, java.lang.String.class, value)); return true;
         case "plugin": getOrCreateConfiguration(target).setPlugin(property(camelContext, dev.pgcdc.Plugin.class, value)); return true;
         case "port": getOrCreateConfiguration(target).setPort(property(camelContext, int.class, value)); return true;
+        case "primaryhost":
+        case "primaryHost": getOrCreateConfiguration(target).setPrimaryHost(property(camelContext, java.lang.String.class, value)); return true;
         case "publication": getOrCreateConfiguration(target).setPublication(property(camelContext, java.lang.String.class, value)); return true;
         case "readtimeout":
         case "readTimeout": getOrCreateConfiguration(target).setReadTimeout(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
@@ -98,6 +100,8 @@ public class PgCdcComponentConfigurer extends PropertyConfigurerSupport implemen
         case "signalTable": getOrCreateConfiguration(target).setSignalTable(property(camelContext, java.lang.String.class, value)); return true;
         case "skipsnapshottables":
         case "skipSnapshotTables": getOrCreateConfiguration(target).setSkipSnapshotTables(property(camelContext, java.lang.String.class, value)); return true;
+        case "slotfailover":
+        case "slotFailover": getOrCreateConfiguration(target).setSlotFailover(property(camelContext, boolean.class, value)); return true;
         case "slotmonitorinterval":
         case "slotMonitorInterval": getOrCreateConfiguration(target).setSlotMonitorInterval(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
         case "snapshotchunksize":
@@ -204,6 +208,8 @@ public class PgCdcComponentConfigurer extends PropertyConfigurerSupport implemen
         case "passwordFile": return java.lang.String.class;
         case "plugin": return dev.pgcdc.Plugin.class;
         case "port": return int.class;
+        case "primaryhost":
+        case "primaryHost": return java.lang.String.class;
         case "publication": return java.lang.String.class;
         case "readtimeout":
         case "readTimeout": return long.class;
@@ -221,6 +227,8 @@ public class PgCdcComponentConfigurer extends PropertyConfigurerSupport implemen
         case "signalTable": return java.lang.String.class;
         case "skipsnapshottables":
         case "skipSnapshotTables": return java.lang.String.class;
+        case "slotfailover":
+        case "slotFailover": return boolean.class;
         case "slotmonitorinterval":
         case "slotMonitorInterval": return long.class;
         case "snapshotchunksize":
@@ -328,6 +336,8 @@ public class PgCdcComponentConfigurer extends PropertyConfigurerSupport implemen
         case "passwordFile": return getOrCreateConfiguration(target).getPasswordFile();
         case "plugin": return getOrCreateConfiguration(target).getPlugin();
         case "port": return getOrCreateConfiguration(target).getPort();
+        case "primaryhost":
+        case "primaryHost": return getOrCreateConfiguration(target).getPrimaryHost();
         case "publication": return getOrCreateConfiguration(target).getPublication();
         case "readtimeout":
         case "readTimeout": return getOrCreateConfiguration(target).getReadTimeout();
@@ -345,6 +355,8 @@ public class PgCdcComponentConfigurer extends PropertyConfigurerSupport implemen
         case "signalTable": return getOrCreateConfiguration(target).getSignalTable();
         case "skipsnapshottables":
         case "skipSnapshotTables": return getOrCreateConfiguration(target).getSkipSnapshotTables();
+        case "slotfailover":
+        case "slotFailover": return getOrCreateConfiguration(target).isSlotFailover();
         case "slotmonitorinterval":
         case "slotMonitorInterval": return getOrCreateConfiguration(target).getSlotMonitorInterval();
         case "snapshotchunksize":

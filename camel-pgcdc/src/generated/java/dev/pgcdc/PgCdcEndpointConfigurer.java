@@ -75,6 +75,8 @@ public class PgCdcEndpointConfigurer extends PropertyConfigurerSupport implement
         case "passwordFile": target.getConfiguration().setPasswordFile(property(camelContext, java.lang.String.class, value)); return true;
         case "plugin": target.getConfiguration().setPlugin(property(camelContext, dev.pgcdc.Plugin.class, value)); return true;
         case "port": target.getConfiguration().setPort(property(camelContext, int.class, value)); return true;
+        case "primaryhost":
+        case "primaryHost": target.getConfiguration().setPrimaryHost(property(camelContext, java.lang.String.class, value)); return true;
         case "publication": target.getConfiguration().setPublication(property(camelContext, java.lang.String.class, value)); return true;
         case "readtimeout":
         case "readTimeout": target.getConfiguration().setReadTimeout(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
@@ -92,6 +94,8 @@ public class PgCdcEndpointConfigurer extends PropertyConfigurerSupport implement
         case "signalTable": target.getConfiguration().setSignalTable(property(camelContext, java.lang.String.class, value)); return true;
         case "skipsnapshottables":
         case "skipSnapshotTables": target.getConfiguration().setSkipSnapshotTables(property(camelContext, java.lang.String.class, value)); return true;
+        case "slotfailover":
+        case "slotFailover": target.getConfiguration().setSlotFailover(property(camelContext, boolean.class, value)); return true;
         case "slotmonitorinterval":
         case "slotMonitorInterval": target.getConfiguration().setSlotMonitorInterval(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
         case "snapshotchunksize":
@@ -199,6 +203,8 @@ public class PgCdcEndpointConfigurer extends PropertyConfigurerSupport implement
         case "passwordFile": return java.lang.String.class;
         case "plugin": return dev.pgcdc.Plugin.class;
         case "port": return int.class;
+        case "primaryhost":
+        case "primaryHost": return java.lang.String.class;
         case "publication": return java.lang.String.class;
         case "readtimeout":
         case "readTimeout": return long.class;
@@ -216,6 +222,8 @@ public class PgCdcEndpointConfigurer extends PropertyConfigurerSupport implement
         case "signalTable": return java.lang.String.class;
         case "skipsnapshottables":
         case "skipSnapshotTables": return java.lang.String.class;
+        case "slotfailover":
+        case "slotFailover": return boolean.class;
         case "slotmonitorinterval":
         case "slotMonitorInterval": return long.class;
         case "snapshotchunksize":
@@ -324,6 +332,8 @@ public class PgCdcEndpointConfigurer extends PropertyConfigurerSupport implement
         case "passwordFile": return target.getConfiguration().getPasswordFile();
         case "plugin": return target.getConfiguration().getPlugin();
         case "port": return target.getConfiguration().getPort();
+        case "primaryhost":
+        case "primaryHost": return target.getConfiguration().getPrimaryHost();
         case "publication": return target.getConfiguration().getPublication();
         case "readtimeout":
         case "readTimeout": return target.getConfiguration().getReadTimeout();
@@ -341,6 +351,8 @@ public class PgCdcEndpointConfigurer extends PropertyConfigurerSupport implement
         case "signalTable": return target.getConfiguration().getSignalTable();
         case "skipsnapshottables":
         case "skipSnapshotTables": return target.getConfiguration().getSkipSnapshotTables();
+        case "slotfailover":
+        case "slotFailover": return target.getConfiguration().isSlotFailover();
         case "slotmonitorinterval":
         case "slotMonitorInterval": return target.getConfiguration().getSlotMonitorInterval();
         case "snapshotchunksize":

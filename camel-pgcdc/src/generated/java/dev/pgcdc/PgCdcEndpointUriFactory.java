@@ -23,7 +23,7 @@ public class PgCdcEndpointUriFactory extends org.apache.camel.support.component.
     private static final Set<String> SECRET_PROPERTY_NAMES;
     private static final Map<String, String> MULTI_VALUE_PREFIXES;
     static {
-        Set<String> props = new HashSet<>(64);
+        Set<String> props = new HashSet<>(66);
         props.add("binary");
         props.add("bridgeErrorHandler");
         props.add("concurrentConsumers");
@@ -53,6 +53,7 @@ public class PgCdcEndpointUriFactory extends org.apache.camel.support.component.
         props.add("passwordFile");
         props.add("plugin");
         props.add("port");
+        props.add("primaryHost");
         props.add("publication");
         props.add("readTimeout");
         props.add("reconnectDelay");
@@ -62,6 +63,7 @@ public class PgCdcEndpointUriFactory extends org.apache.camel.support.component.
         props.add("shutdownTimeout");
         props.add("signalTable");
         props.add("skipSnapshotTables");
+        props.add("slotFailover");
         props.add("slotMonitorInterval");
         props.add("slotName");
         props.add("snapshotChunkSize");

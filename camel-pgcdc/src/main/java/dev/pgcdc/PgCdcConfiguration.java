@@ -24,8 +24,15 @@ public class PgCdcConfiguration implements Cloneable {
     @Metadata(required = true)
     private String slotName;
 
-    @UriParam(label = "common", defaultValue = "localhost", description = "The PostgreSQL server host.")
+    @UriParam(label = "common", defaultValue = "localhost", description = "The PostgreSQL server host, or a primary"
+            + " and its standbys as a list h1:5432,h2:5432 (entries without a port use port): connections then always"
+            + " go to whichever is the primary, so after a failover pgcdc reconnects to the promoted standby.")
     private String host = "localhost";
+    @UriParam(label = "advanced", description = "To decode from a hot standby (PostgreSQL 16+; host names the standby):"
+            + " the primary's host, or a list h1:5432,h2:5432 of the primary and its standbys (entries without a port"
+            + " use port). The slot is created and read on the standby; everything that writes (setup, heartbeats,"
+            + " the snapshot's signal and state tables and watermarks) goes to the primary.")
+    private String primaryHost;
     @UriParam(label = "common", defaultValue = "5432", description = "The PostgreSQL server port.")
     private int port = 5432;
     @UriParam(label = "common", description = "The database to capture.")
@@ -75,6 +82,11 @@ public class PgCdcConfiguration implements Cloneable {
     @UriParam(label = "security", description = "The SSH server's expected host key fingerprint (SHA256:..., as"
             + " ssh-keygen -lf prints it), instead of a known_hosts file.")
     private String sshHostKeyFingerprint;
+    @UriParam(label = "advanced", defaultValue = "false", description = "Create the slot as a failover slot"
+            + " (PostgreSQL 17+; an existing slot is altered to one), which the server syncs to standbys that have"
+            + " sync_replication_slots on, so a promoted standby has it. Setup warns about what the primary and its"
+            + " standbys still lack for it. List the primary and its standbys in host to follow the primary.")
+    private boolean slotFailover;
     @UriParam(label = "common", defaultValue = "pgoutput", enums = "pgoutput,wal2json",
               description = "The logical decoding output plugin. pgoutput is built into PostgreSQL and streams a"
                             + " publication. wal2json (installed on the server, e.g. for slots older connectors"
@@ -501,6 +513,22 @@ public class PgCdcConfiguration implements Cloneable {
 
     public void setOutputFormat(OutputFormat outputFormat) {
         this.outputFormat = outputFormat;
+    }
+
+    public String getPrimaryHost() {
+        return primaryHost;
+    }
+
+    public void setPrimaryHost(String primaryHost) {
+        this.primaryHost = primaryHost;
+    }
+
+    public boolean isSlotFailover() {
+        return slotFailover;
+    }
+
+    public void setSlotFailover(boolean slotFailover) {
+        this.slotFailover = slotFailover;
     }
 
     public String getReplicaIdentityFull() {

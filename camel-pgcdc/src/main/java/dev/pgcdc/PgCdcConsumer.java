@@ -27,6 +27,7 @@ import dev.pgcdc.setup.ChangeModelPreflight;
 import dev.pgcdc.setup.ConnectorTable;
 import dev.pgcdc.setup.Setup;
 import dev.pgcdc.setup.SetupRequest;
+import dev.pgcdc.setup.StandbyInspector;
 import dev.pgcdc.snapshot.RepositoryStateStore;
 import dev.pgcdc.snapshot.SnapshotMode;
 import dev.pgcdc.snapshot.SnapshotOptions;
@@ -70,6 +71,8 @@ public class PgCdcConsumer extends DefaultConsumer {
     private final PgCdcConfiguration configuration;
     private final PgCdcOptions options;
     private PgConnector connector;
+    /** Where everything that writes goes: the primary when decoding from a standby, else {@link #connector}. */
+    private PgConnector writer;
     /** What producers (the sink) learn about the source tables; lives as long as the connector. */
     private CatalogSourceTables sourceTables;
     private ExecutorService executor;
@@ -101,18 +104,19 @@ public class PgCdcConsumer extends DefaultConsumer {
     protected void doStart() throws Exception {
         super.doStart();
         connector = new PgConnector(options.connection());
+        writer = options.decodesFromStandby() ? new PgConnector(options.primary()) : connector;
         DecodingOptions decoding = options.decoding();
         OutputPlugin plugin = options.plugin();
         SnapshotOptions snapshotOptions = options.snapshot();
         boolean stateInDatabase = configuration.getSnapshotStateRepository() == null;
         boolean snapshots;
-        try (Connection connection = connector.openJdbc("pgcdc " + configuration.getSlotName() + " setup")) {
+        try (Connection connection = writer.openJdbc("pgcdc " + configuration.getSlotName() + " setup")) {
             List<ConnectorTable> snapshotTables = snapshotsWanted(connection, snapshotOptions)
                     ? SnapshotSetup.tables(snapshotOptions, stateInDatabase) : List.of();
             snapshots = !snapshotTables.isEmpty();
             if (snapshots) {
                 snapshotState = stateInDatabase
-                        ? new TableStateStore(connector, configuration.getSlotName(), snapshotOptions.stateTable())
+                        ? new TableStateStore(writer, configuration.getSlotName(), snapshotOptions.stateTable())
                         : new RepositoryStateStore(configuration.getSnapshotStateRepository(),
                                 configuration.getSlotName());
             }
@@ -122,7 +126,7 @@ public class PgCdcConsumer extends DefaultConsumer {
         }
         StreamTap tap = StreamTap.NONE;
         if (snapshots) {
-            snapshotter = new Snapshotter(connector, snapshotOptions, snapshotState, new SnapshotEvents());
+            snapshotter = new Snapshotter(writer, snapshotOptions, snapshotState, new SnapshotEvents());
             tap = snapshotter.tap();
         }
         sourceTables = new CatalogSourceTables(connector, "pgcdc " + configuration.getSlotName() + " source tables",
@@ -160,8 +164,8 @@ public class PgCdcConsumer extends DefaultConsumer {
         long heartbeatMillis = options.heartbeatInterval().toMillis();
         if (heartbeatMillis > 0) {
             TableName table = options.heartbeatTable();
-            heartbeat = table == null ? Heartbeat.viaMessage(connector, configuration.getSlotName())
-                    : Heartbeat.viaTable(connector, configuration.getSlotName(), table.schema(), table.name());
+            heartbeat = table == null ? Heartbeat.viaMessage(writer, configuration.getSlotName())
+                    : Heartbeat.viaTable(writer, configuration.getSlotName(), table.schema(), table.name());
             scheduler.scheduleWithFixedDelay(heartbeat, heartbeatMillis, heartbeatMillis, TimeUnit.MILLISECONDS);
         }
         if (snapshotter != null) {
@@ -193,7 +197,7 @@ public class PgCdcConsumer extends DefaultConsumer {
      */
     private boolean prepareServer(Connection connection, DecodingOptions decoding, OutputPlugin plugin,
                                   List<ConnectorTable> snapshotTables)
-            throws SQLException {
+            throws SQLException, InterruptedException {
         List<ConnectorTable> connectorTables = new ArrayList<>(snapshotTables);
         if (options.heartbeatTable() != null) {
             connectorTables.add(ConnectorTable.heartbeat(options.heartbeatTable()));
@@ -202,7 +206,8 @@ public class PgCdcConsumer extends DefaultConsumer {
                 .plugin(plugin.name()).publicationName(options.publication())
                 .tables(ChangeModelPreflight.tablesToPublish(connection, decoding.tables(),
                         SetupRequest.usesPublication(plugin.name())))
-                .connectorTables(connectorTables).replicaIdentityFull(options.replicaIdentityFull()).build();
+                .connectorTables(connectorTables).replicaIdentityFull(options.replicaIdentityFull())
+                .slotFailover(configuration.isSlotFailover()).slotElsewhere(options.decodesFromStandby()).build();
         TypeRegistry types = TypeRegistry.natural(new PgCatalog(connection));
         ChangeModelPreflight changeModel = new ChangeModelPreflight(connection, request.publicationName(),
                 decoding.binary(), decoding.emitMessages(), decoding.columns()::includes,
@@ -217,8 +222,33 @@ public class PgCdcConsumer extends DefaultConsumer {
                         return types.typeName(oid);
                     }
                 });
-        return Setup.prepare(connection, request, options.setupMode(), changeModel,
-                this::forgetSnapshotProgress);
+        if (!Setup.prepare(connection, request, options.setupMode(), changeModel, this::forgetSnapshotProgress)) {
+            return false;
+        }
+        ReplicationSlot slot = new ReplicationSlot(configuration.getSlotName());
+        if (options.decodesFromStandby()) {
+            StandbySlot.warnWithoutFeedback(connector, configuration.getSlotName());
+            if (!StandbySlot.exists(connector, configuration.getSlotName())) {
+                forgetSnapshotProgress();
+                StandbySlot.create(connector, writer, configuration.getSlotName(), plugin.name());
+                LOG.info("pgcdc:{}: created the replication slot on the standby", configuration.getSlotName());
+            }
+        }
+        if (configuration.isSlotFailover()) {
+            SlotState state = slot.read(connection);
+            if (state != null && Boolean.FALSE.equals(state.failover())) {
+                try (Connection replication = (Connection) connector.openReplication(
+                        "pgcdc " + configuration.getSlotName() + " setup", null)) {
+                    slot.alterToFailover(replication);
+                }
+                LOG.info("pgcdc:{}: made the replication slot a failover slot", configuration.getSlotName());
+            }
+            if (options.connection().isHostList()) {
+                standbysLackingSlotSync().forEach(warning -> LOG.warn("pgcdc:{}: {}", configuration.getSlotName(),
+                        warning));
+            }
+        }
+        return true;
     }
 
     /**
@@ -231,6 +261,21 @@ public class PgCdcConsumer extends DefaultConsumer {
             LOG.info("pgcdc:{}: the replication slot is new: snapshot progress saved for an earlier slot of this name"
                     + " is forgotten, so every table is snapshotted again", configuration.getSlotName());
         }
+    }
+
+    /** What slot sync lacks on the standbys of the host list that can be reached; one unreachable is skipped. */
+    private List<String> standbysLackingSlotSync() {
+        List<String> warnings = new ArrayList<>();
+        for (String address : options.connection().addresses()) {
+            try (Connection server = connector.openBoundedAt(address, "pgcdc " + configuration.getSlotName()
+                    + " setup")) {
+                warnings.addAll(StandbyInspector.missing(server, address, configuration.getDatabase()));
+            } catch (SQLException e) {
+                LOG.info("pgcdc:{}: cannot check {} for slot sync, so its settings go unchecked: {}",
+                        configuration.getSlotName(), address, e.getMessage());
+            }
+        }
+        return warnings;
     }
 
     @Override
@@ -309,6 +354,10 @@ public class PgCdcConsumer extends DefaultConsumer {
             sourceTables.close();
             sourceTables = null;
         }
+        if (writer != null && writer != connector) {
+            writer.close();
+        }
+        writer = null;
         if (connector != null) {
             connector.close();
             connector = null;

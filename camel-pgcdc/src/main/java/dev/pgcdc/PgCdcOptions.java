@@ -33,6 +33,8 @@ import static dev.pgcdc.option.OptionValues.duration;
  * @param replicaIdentityFull  the tables to set REPLICA IDENTITY FULL on
  * @param heartbeatInterval    zero when heartbeats are off
  * @param heartbeatTable       the heartbeat table, or null when heartbeats are logical decoding messages
+ * @param primary              where everything that writes goes when decoding from a standby; else
+ *                             {@code connection}
  * @param outbox               the transactional outbox, or null without outbox tables and message prefix
  * @param concurrentConsumers  how many threads hand changes to the route (1: in commit order on one thread)
  */
@@ -40,7 +42,8 @@ public record PgCdcOptions(ConnectionSettings connection, StreamOptions stream, 
                            String publication, SetupMode setupMode, List<TableName> replicaIdentityFull,
                            Duration reconnectDelay, Duration reconnectMaxDelay, Duration slotMonitorInterval,
                            long lagWarnBytes, Duration healthGracePeriod, Duration heartbeatInterval,
-                           TableName heartbeatTable, Outbox outbox, int concurrentConsumers) {
+                           TableName heartbeatTable, Outbox outbox, int concurrentConsumers,
+                           ConnectionSettings primary) {
 
     /** PostgreSQL's own rule for replication slot names. */
     private static final Pattern SLOT_NAME = Pattern.compile("[a-z0-9_]{1,63}");
@@ -82,14 +85,21 @@ public record PgCdcOptions(ConnectionSettings connection, StreamOptions stream, 
                 configuration.getSnapshotParallelism(), TableName.parse(configuration.getSignalTable()),
                 TableName.parse(configuration.getSnapshotStateTable()), reconnectDelay, decoding.tables(),
                 decoding.columns(), decoding.rawText());
-        return new PgCdcOptions(connectionSettings(configuration, statusInterval), stream, snapshot, publication,
+        ConnectionSettings connection = connectionSettings(configuration, statusInterval);
+        return new PgCdcOptions(connection, stream, snapshot, publication,
                 configuration.getSetupMode(), tableList(configuration.getReplicaIdentityFull()), reconnectDelay,
                 reconnectMaxDelay, duration("slotMonitorInterval", configuration.getSlotMonitorInterval(), ONE_MS),
                 configuration.getLagWarnBytes(),
                 duration("healthGracePeriod", configuration.getHealthGracePeriod(), Duration.ZERO),
                 duration("heartbeatInterval", configuration.getHeartbeatInterval(), Duration.ZERO),
                 heartbeatTable(configuration), outbox(configuration, decoding),
-                configuration.getConcurrentConsumers());
+                configuration.getConcurrentConsumers(),
+                blank(configuration.getPrimaryHost()) ? connection : connection.withHost(configuration.getPrimaryHost()));
+    }
+
+    /** Whether the slot is read on a standby while everything that writes goes to the primary (option primaryHost). */
+    public boolean decodesFromStandby() {
+        return primary != connection;
     }
 
     public DecodingOptions decoding() {

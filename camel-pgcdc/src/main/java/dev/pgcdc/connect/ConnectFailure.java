@@ -51,6 +51,10 @@ final class ConnectFailure {
             return "The server's certificate is not issued for host " + settings.host() + " (sslMode="
                     + settings.ssl().mode() + "): connect with a host name the certificate names";
         }
+        if (settings.isHostList() && text.contains("targetServerType")) {
+            return "None of the servers in host is a primary that accepts connections now (during a failover, until"
+                    + " a standby is promoted)";
+        }
         if (text.contains("does not support SSL")) {
             return "sslMode=" + settings.ssl().mode() + " requires TLS, but the server has ssl=off";
         }

@@ -1,6 +1,8 @@
 package dev.pgcdc.connect;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -13,6 +15,7 @@ public final class ConnectionSettings {
     public static final Duration DEFAULT_READ_TIMEOUT = Duration.ofSeconds(60);
 
     private final String host;
+    private final List<String> addresses;
     private final int port;
     private final String database;
     private final String user;
@@ -32,6 +35,7 @@ public final class ConnectionSettings {
                                int connectTimeoutSeconds, Duration readTimeout, SslSettings ssl, SshSettings ssh) {
         this.host = Objects.requireNonNull(host, "host");
         this.port = port;
+        this.addresses = addressesOf(host, port);
         this.database = Objects.requireNonNull(database, "database");
         this.user = user;
         this.password = password;
@@ -44,6 +48,12 @@ public final class ConnectionSettings {
         this.ssh = ssh;
     }
 
+    /** Another server (or host list) reached with the same port default, database, user and security settings. */
+    public ConnectionSettings withHost(String otherHost) {
+        return new ConnectionSettings(otherHost, port, database, user, password, connectTimeoutSeconds, readTimeout,
+                ssl, null).withSsh(ssh);
+    }
+
     /** The same target with these TLS settings. */
     public ConnectionSettings withSsl(SslSettings sslSettings) {
         return new ConnectionSettings(host, port, database, user, password, connectTimeoutSeconds, readTimeout,
@@ -52,6 +62,10 @@ public final class ConnectionSettings {
 
     /** The same target reached through this SSH tunnel; null for a direct connection. */
     public ConnectionSettings withSsh(SshSettings sshSettings) {
+        if (sshSettings != null && isHostList()) {
+            throw new IllegalArgumentException("host lists several servers (" + host + "), but an SSH tunnel leads to"
+                    + " one: name one server in host, or reach the servers without sshHost");
+        }
         return new ConnectionSettings(host, port, database, user, password, connectTimeoutSeconds, readTimeout, ssl,
                 sshSettings);
     }
@@ -61,8 +75,51 @@ public final class ConnectionSettings {
         return new ConnectionSettings(host, port, database, user, password, connectTimeoutSeconds, timeout, ssl, ssh);
     }
 
+    /** The host option as given: one host, or a list of {@code host[:port]} (see {@link #isHostList()}). */
     public String host() {
         return host;
+    }
+
+    /**
+     * Whether host lists several servers, pgjdbc's {@code h1:5432,h2:5432} (a port-less entry uses the port option):
+     * a primary and its standbys, of which connections always reach the one that is primary at the time.
+     */
+    public boolean isHostList() {
+        return host.indexOf(',') >= 0;
+    }
+
+    /**
+     * Every server as {@code host:port} (an IPv6 address in brackets), in the order given: the one server, or each
+     * entry of a host list.
+     */
+    public List<String> addresses() {
+        return addresses;
+    }
+
+    private static List<String> addressesOf(String host, int port) {
+        boolean list = host.indexOf(',') >= 0;
+        List<String> addresses = new ArrayList<>();
+        for (String entry : host.split(",", -1)) {
+            String address = entry.strip();
+            if (address.isEmpty()) {
+                throw new IllegalArgumentException("host " + host + " has an empty entry: list servers as"
+                        + " h1:5432,h2:5432");
+            }
+            int colons = address.length() - address.replace(":", "").length();
+            if (!list && colons > 1 && !address.startsWith("[")) {
+                addresses.add("[" + address + "]:" + port); // one bare IPv6 address
+                continue;
+            }
+            int portStart = address.lastIndexOf(':');
+            boolean hasPort = portStart > address.lastIndexOf(']');
+            if (hasPort && (colons > 1 && !address.startsWith("[")
+                    || !address.substring(portStart + 1).matches("\\d{1,5}"))) {
+                throw new IllegalArgumentException("host " + host + ": " + address + " is not host:port (write an IPv6"
+                        + " address in brackets, [::1]:5432)");
+            }
+            addresses.add(hasPort ? address : address + ":" + port);
+        }
+        return List.copyOf(addresses);
     }
 
     public int port() {
@@ -105,7 +162,7 @@ public final class ConnectionSettings {
     /** Names the target for messages: {@code user@host:port/database [via ssh ...]}, never a secret. */
     @Override
     public String toString() {
-        return (user == null ? "" : user + "@") + host + ":" + port + "/" + database
+        return (user == null ? "" : user + "@") + String.join(",", addresses()) + "/" + database
                 + (ssh == null ? "" : " via SSH " + ssh);
     }
 }

@@ -6,6 +6,7 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.util.List;
 import java.util.Properties;
 
 import org.postgresql.PGConnection;
@@ -46,16 +47,30 @@ public final class PgConnector implements AutoCloseable {
     }
 
     /**
+     * A bounded session (see {@link #openBounded}) with one server of the host list, whichever its role, e.g. to
+     * inspect a standby.
+     */
+    public Connection openBoundedAt(String address, String applicationName) throws SQLException {
+        Properties props = boundedProperties(applicationName);
+        PGProperty.TARGET_SERVER_TYPE.set(props, "any");
+        return connect(props, null, List.of(address));
+    }
+
+    /**
      * An ordinary SQL session for short queries (slot monitor, heartbeat, catalog look-ups): a statement is cancelled
      * after the read timeout, and a server that does not answer at all fails the read, so no thread waits forever on a
      * lost connection.
      */
     public Connection openBounded(String applicationName) throws SQLException {
+        return connect(boundedProperties(applicationName), null);
+    }
+
+    private Properties boundedProperties(String applicationName) {
         Properties props = baseProperties(applicationName);
         PGProperty.OPTIONS.set(props, PGProperty.OPTIONS.getOrDefault(props) + " -c statement_timeout="
                 + settings.readTimeout().toMillis());
         boundReads(props);
-        return connect(props, null);
+        return props;
     }
 
     /**
@@ -85,6 +100,10 @@ public final class PgConnector implements AutoCloseable {
 
     /** Opens the connection; with {@code traffic}, through sockets that report arriving bytes to it. */
     private Connection connect(Properties props, InboundTraffic traffic) throws SQLException {
+        return connect(props, traffic, settings.addresses());
+    }
+
+    private Connection connect(Properties props, InboundTraffic traffic, List<String> addresses) throws SQLException {
         InetSocketAddress localEnd = null;
         if (tunnel != null) {
             try {
@@ -102,7 +121,7 @@ public final class PgConnector implements AutoCloseable {
             PGProperty.SOCKET_FACTORY_ARG.set(props, trafficKey);
         }
         try {
-            return DriverManager.getConnection(url(), props);
+            return DriverManager.getConnection("jdbc:postgresql://" + String.join(",", addresses) + "/", props);
         } catch (SQLException e) {
             throw ConnectFailure.of(e, settings);
         } finally {
@@ -120,10 +139,6 @@ public final class PgConnector implements AutoCloseable {
         PGProperty.SOCKET_TIMEOUT.set(props, (int) settings.readTimeout().toSeconds() + 1);
     }
 
-    private String url() {
-        return "jdbc:postgresql://" + bracketIpv6(settings.host()) + ":" + settings.port() + "/";
-    }
-
     private Properties baseProperties(String applicationName) {
         Properties props = new Properties();
         // The database goes in a property, not the URL, so that any name works without URL encoding.
@@ -138,11 +153,12 @@ public final class PgConnector implements AutoCloseable {
         PGProperty.CONNECT_TIMEOUT.set(props, settings.connectTimeoutSeconds());
         PGProperty.OPTIONS.set(props, "-c TimeZone=UTC -c DateStyle=ISO -c IntervalStyle=postgres -c bytea_output=hex -c extra_float_digits=3");
         PGProperty.TCP_KEEP_ALIVE.set(props, true);
+        if (settings.isHostList()) {
+            // a list names a primary and its standbys: the slot, the stream and every write belong to the primary,
+            // so after a failover each reconnect finds the promoted one
+            PGProperty.TARGET_SERVER_TYPE.set(props, "primary");
+        }
         tls.apply(props);
         return props;
-    }
-
-    private static String bracketIpv6(String host) {
-        return host.indexOf(':') >= 0 && !host.startsWith("[") ? "[" + host + "]" : host;
     }
 }

@@ -4,6 +4,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 
 import org.postgresql.replication.LogSequenceNumber;
 
@@ -75,11 +76,15 @@ public final class ReplicationSlot {
     /**
      * Creates the slot as a logical slot for the plugin.
      *
+     * @param failover whether it is a failover slot, synced to standbys (PostgreSQL 17+)
      * @return false when another session (a second instance starting at the same moment) created it first
      */
-    public boolean createLogical(Connection connection, String plugin) throws SQLException {
+    public boolean createLogical(Connection connection, String plugin, boolean failover) throws SQLException {
         try {
-            execute(connection, "SELECT pg_catalog.pg_create_logical_replication_slot(?, ?)", name, plugin);
+            // arguments: name, plugin, temporary, two_phase, failover (the last two from PostgreSQL 14 and 17)
+            execute(connection, failover
+                    ? "SELECT pg_catalog.pg_create_logical_replication_slot(?, ?, false, false, true)"
+                    : "SELECT pg_catalog.pg_create_logical_replication_slot(?, ?)", name, plugin);
             return true;
         } catch (SQLException e) {
             if (DUPLICATE_OBJECT.equals(e.getSQLState())) {
@@ -116,6 +121,16 @@ public final class ReplicationSlot {
                     + (state.database() == null ? "" : " in database " + state.database()) + ", not as a logical"
                     + " slot for " + plugin + " in " + database + ": choose another slot name, or drop it: SELECT"
                     + " pg_drop_replication_slot(" + Identifiers.quoteLiteral(name) + ");", DUPLICATE_OBJECT);
+        }
+    }
+
+    /**
+     * Makes the existing slot a failover slot (PostgreSQL 17+). Only a replication connection may: there is no SQL
+     * function for it.
+     */
+    public void alterToFailover(Connection replicationConnection) throws SQLException {
+        try (Statement statement = replicationConnection.createStatement()) {
+            statement.execute("ALTER_REPLICATION_SLOT " + Identifiers.quote(name) + " ( FAILOVER true )");
         }
     }
 

@@ -34,6 +34,10 @@ final class Preflight {
                     + " ALTER SYSTEM SET wal_level = logical; and restart PostgreSQL (wal_level only changes at"
                     + " server start).");
         }
+        if (request.slotFailover() && !facts.isAtLeast(17)) {
+            blockers.add("slotFailover needs PostgreSQL 17 or newer, which syncs failover slots to standbys; this"
+                    + " server is PostgreSQL " + facts.majorVersion() + ". Remove slotFailover=true, or upgrade.");
+        }
         if (facts.maxWalSenders() == 0) {
             blockers.add("max_wal_senders is 0, so no replication connection is possible. Run"
                     + " ALTER SYSTEM SET max_wal_senders = 10; and restart PostgreSQL.");

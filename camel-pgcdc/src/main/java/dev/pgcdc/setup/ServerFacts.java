@@ -21,11 +21,13 @@ import dev.pgcdc.pg.SlotState;
  *                             setting {@code output_plugin_libraries}; null where it has no such setting, the role
  *                             may not read it, or the plugin needed no check
  * @param plugin               whether a slot can be created with the requested output plugin
+ * @param failover             what a failover slot needs; null unless the request asks for one of a PostgreSQL 17+
+ *                             server
  */
 public record ServerFacts(int serverVersion, String database, String walLevel, int maxReplicationSlots,
         int usedReplicationSlots, int maxWalSenders, String maxSlotWalKeepSize, boolean standby, UserFacts user,
         List<TableFacts> tables, List<TableFacts> connectorTables, PublicationFacts publication, SlotState slot,
-        List<String> outputPluginLibraries, PluginAvailability plugin) {
+        List<String> outputPluginLibraries, PluginAvailability plugin, FailoverFacts failover) {
 
     public ServerFacts {
         tables = List.copyOf(tables);

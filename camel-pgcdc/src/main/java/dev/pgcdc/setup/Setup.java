@@ -42,12 +42,17 @@ public final class Setup {
         }
         plan.warnings().forEach(warning -> LOG.warn("pgcdc:{}: {}", slot, warning));
         changeModel.run();
+        if (request.slotElsewhere()) {
+            return true;
+        }
         if (plan.existingSlot().isEmpty()) {
             beforeNewSlot.run();
         }
         if (plan.connectorCreatesSlot()) {
-            boolean created = new ReplicationSlot(slot).createLogical(connection, request.plugin());
-            LOG.info("pgcdc:{}: {} the replication slot", slot, created ? "created" : "another instance has just created");
+            boolean created = new ReplicationSlot(slot).createLogical(connection, request.plugin(),
+                    request.slotFailover());
+            LOG.info("pgcdc:{}: {} the replication slot{}", slot, created ? "created" : "another instance has just created",
+                    request.slotFailover() ? " (failover)" : "");
         }
         return true;
     }

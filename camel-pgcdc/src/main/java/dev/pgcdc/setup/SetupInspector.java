@@ -79,6 +79,18 @@ public final class SetupInspector {
     private static final String PUBLICATION_TABLES_SQL =
             "SELECT schemaname, tablename FROM pg_publication_tables WHERE pubname = ? ORDER BY 1, 2";
 
+    private static final String FAILOVER_SQL = """
+            SELECT current_setting('synchronized_standby_slots'),
+                   (SELECT failover FROM pg_replication_slots WHERE slot_name = ?)""";
+
+    /** Physical standbys only: logical walsenders (pgcdc's own included) have a database. */
+    private static final String STANDBYS_SQL = """
+            SELECT r.application_name, coalesce(host(r.client_addr), 'local'), s.slot_name::text
+            FROM pg_stat_replication r
+            LEFT JOIN pg_replication_slots s ON s.active_pid = r.pid
+            WHERE s.slot_type IS DISTINCT FROM 'logical'
+            ORDER BY 1, 2""";
+
     private final Connection connection;
 
     public SetupInspector(Connection connection) {
@@ -112,8 +124,30 @@ public final class SetupInspector {
                     tables(selectedTables(request, publication), table -> ""),
                     tables(request.connectorTableNames(), table -> request.connectorTable(table).privileges()),
                     publication, slot, allowedPlugins,
-                    probe ? probePlugin(request.plugin(), allowedPlugins) : PluginAvailability.LOADABLE);
+                    probe ? probePlugin(request.plugin(), allowedPlugins) : PluginAvailability.LOADABLE,
+                    request.slotFailover() && version >= 170000 ? failover(request.slotName()) : null);
         }
+    }
+
+    private FailoverFacts failover(String slotName) throws SQLException {
+        Boolean slotFailover;
+        String synchronizedSlots;
+        try (PreparedStatement statement = connection.prepareStatement(FAILOVER_SQL)) {
+            statement.setString(1, slotName);
+            try (ResultSet row = statement.executeQuery()) {
+                row.next();
+                synchronizedSlots = row.getString(1);
+                slotFailover = (Boolean) row.getObject(2);
+            }
+        }
+        List<FailoverFacts.Standby> standbys = new ArrayList<>();
+        try (PreparedStatement statement = connection.prepareStatement(STANDBYS_SQL);
+                ResultSet row = statement.executeQuery()) {
+            while (row.next()) {
+                standbys.add(new FailoverFacts.Standby(row.getString(1), row.getString(2), row.getString(3)));
+            }
+        }
+        return new FailoverFacts(slotFailover, synchronizedSlots, standbys);
     }
 
     /**

@@ -51,6 +51,9 @@ public final class SetupPlanner {
         // slot existed but the publication did not yet
         planSlotByAdministrator();
         warnings.addAll(0, preflight.warnings());
+        if (facts.failover() != null) {
+            warnings.addAll(FailoverPrerequisites.missing(facts.failover(), request.slotName()));
+        }
         return new SetupPlan(request, facts, rights.model(), statements, preflight.blockers(), warnings);
     }
 

@@ -23,6 +23,8 @@ public final class SetupRequest {
     private final List<TableName> tables;
     private final List<ConnectorTable> connectorTables;
     private final List<TableName> replicaIdentityFull;
+    private final boolean slotFailover;
+    private final boolean slotElsewhere;
 
     private SetupRequest(Builder builder) {
         this.slotName = Objects.requireNonNull(builder.slotName, "slotName");
@@ -31,6 +33,8 @@ public final class SetupRequest {
         this.tables = List.copyOf(builder.tables);
         this.connectorTables = List.copyOf(builder.connectorTables);
         this.replicaIdentityFull = List.copyOf(builder.replicaIdentityFull);
+        this.slotFailover = builder.slotFailover;
+        this.slotElsewhere = builder.slotElsewhere;
         if (connectorTableNames().stream().distinct().count() < connectorTables.size()) {
             throw new IllegalArgumentException("the connector's own tables need distinct names, not "
                     + connectorTableNames());
@@ -76,6 +80,16 @@ public final class SetupRequest {
         return replicaIdentityFull;
     }
 
+    /** Whether the slot is to be a failover slot, synced to standbys (option slotFailover, PostgreSQL 17+). */
+    public boolean slotFailover() {
+        return slotFailover;
+    }
+
+    /** Whether the slot lives on another server (a standby decoded from): {@link Setup#prepare} leaves it alone. */
+    public boolean slotElsewhere() {
+        return slotElsewhere;
+    }
+
     List<TableName> connectorTableNames() {
         return connectorTables.stream().map(ConnectorTable::name).toList();
     }
@@ -101,8 +115,20 @@ public final class SetupRequest {
         private List<TableName> tables = List.of();
         private List<ConnectorTable> connectorTables = List.of();
         private List<TableName> replicaIdentityFull = List.of();
+        private boolean slotFailover;
+        private boolean slotElsewhere;
 
         private Builder() {
+        }
+
+        public Builder slotElsewhere(boolean slotElsewhere) {
+            this.slotElsewhere = slotElsewhere;
+            return this;
+        }
+
+        public Builder slotFailover(boolean slotFailover) {
+            this.slotFailover = slotFailover;
+            return this;
         }
 
         public Builder slotName(String slotName) {

@@ -16,8 +16,8 @@ class SlotsTest extends DefaultClusterTest {
     void creatingASlotAnotherInstanceHasJustCreatedIsNotAnError() throws Exception {
         String slot = uniqueSlot("twice");
         try (Connection first = pg().connect(); Connection second = pg().connect()) {
-            assertThat(new ReplicationSlot(slot).createLogical(first, "pgoutput")).isTrue();
-            assertThat(new ReplicationSlot(slot).createLogical(second, "pgoutput")).isFalse();
+            assertThat(new ReplicationSlot(slot).createLogical(first, "pgoutput", false)).isTrue();
+            assertThat(new ReplicationSlot(slot).createLogical(second, "pgoutput", false)).isFalse();
             assertThat(pg().replicationSlots()).extracting(s -> s.slotName()).contains(slot);
             new ReplicationSlot(slot).drop(first);
         }
@@ -28,7 +28,7 @@ class SlotsTest extends DefaultClusterTest {
         String slot = uniqueSlot("physical");
         pg().execute("SELECT pg_create_physical_replication_slot('" + slot + "')");
         try (Connection connection = pg().connect()) {
-            assertThatThrownBy(() -> new ReplicationSlot(slot).createLogical(connection, "pgoutput"))
+            assertThatThrownBy(() -> new ReplicationSlot(slot).createLogical(connection, "pgoutput", false))
                     .hasMessageContaining("Replication slot " + slot + " was just created by another session as a"
                             + " physical slot")
                     .hasMessageContaining("SELECT pg_drop_replication_slot('" + slot + "');");
@@ -42,7 +42,7 @@ class SlotsTest extends DefaultClusterTest {
         ReplicationSlot slot = new ReplicationSlot(name);
         try (Connection connection = pg().connect()) {
             assertThat(slot.read(connection)).isNull();
-            slot.createLogical(connection, "pgoutput");
+            slot.createLogical(connection, "pgoutput", false);
             SlotState created = slot.read(connection);
             assertThat(created.isLogical()).isTrue();
             assertThat(created.plugin()).isEqualTo("pgoutput");

@@ -25,6 +25,7 @@ final class FactsBuilder {
     private final List<TableFacts> connectorTableFacts = new ArrayList<>();
     private PublicationFacts publication;
     private SlotState slot;
+    private FailoverFacts failover;
     private List<String> outputPluginLibraries;
     private PluginAvailability plugin = PluginAvailability.LOADABLE;
 
@@ -121,6 +122,11 @@ final class FactsBuilder {
         return this;
     }
 
+    FactsBuilder failover(FailoverFacts failover) {
+        this.failover = failover;
+        return this;
+    }
+
     FactsBuilder slot(SlotState slot) {
         this.slot = slot;
         return this;
@@ -128,7 +134,7 @@ final class FactsBuilder {
 
     ServerFacts build() {
         return new ServerFacts(version, "app", walLevel, maxSlots, usedSlots, 10, "-1", standby, user, tables,
-                connectorTableFacts, publication, slot, outputPluginLibraries, plugin);
+                connectorTableFacts, publication, slot, outputPluginLibraries, plugin, failover);
     }
 
     /** Slot "slot", publication "pub", the given tables and the connector tables the facts were given for. */

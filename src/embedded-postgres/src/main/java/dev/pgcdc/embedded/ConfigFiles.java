@@ -61,6 +61,10 @@ final class ConfigFiles {
         user.own(file);
     }
 
+    void writeFile(String name, String text) {
+        write(dataDir.resolve(name), text);
+    }
+
     private void write(Path file, String text) {
         try {
             Files.writeString(file, text);

@@ -5,6 +5,10 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -57,6 +61,8 @@ public final class PostgresCluster implements PostgresServer {
     private Path workDir;
     private int port;
     private boolean running;
+    /** Set while this cluster is a standby that has not been promoted. */
+    private boolean standby;
 
     private PostgresCluster(Builder builder) {
         this.installation = builder.installation != null ? builder.installation : PostgresBinaries.resolve(builder.binaries);
@@ -66,6 +72,17 @@ public final class PostgresCluster implements PostgresServer {
         this.settings = new LinkedHashMap<>(builder.settings);
         this.dataFiles = new LinkedHashMap<>(builder.dataFiles);
         this.hbaRules = List.copyOf(builder.hbaRules);
+    }
+
+    /** An unstarted cluster with the same binaries, superuser and settings as {@code other}. */
+    private PostgresCluster(PostgresCluster other) {
+        this.installation = other.installation;
+        this.superuser = other.superuser;
+        this.password = other.password;
+        this.hostAuth = other.hostAuth;
+        this.settings = new LinkedHashMap<>(other.settings);
+        this.dataFiles = Map.of();
+        this.hbaRules = other.hbaRules;
     }
 
     public static Builder builder() {
@@ -180,6 +197,56 @@ public final class PostgresCluster implements PostgresServer {
         return dataDir().resolveSibling("postgres.log");
     }
 
+    /**
+     * Starts a physical standby of this running cluster, streaming through a new physical slot {@code slotName},
+     * made with the low-level backup API since the binaries have no pg_basebackup. The standby is a hot standby with
+     * {@code hot_standby_feedback} and, from PostgreSQL 17, {@code sync_replication_slots} on, so failover slots
+     * created here are synced to it; {@code primary_conninfo} names a database, which slot sync needs. Stop it like
+     * any cluster.
+     */
+    public synchronized PostgresCluster startStandby(String slotName) {
+        if (!running) {
+            throw new IllegalStateException("cluster is not running");
+        }
+        PostgresCluster copy = new PostgresCluster(this);
+        copy.settings.put("hot_standby", "on");
+        copy.settings.put("hot_standby_feedback", "on");
+        copy.settings.put("primary_slot_name", slotName);
+        copy.settings.put("primary_conninfo", "host=" + HOST + " port=" + port + " user=" + superuser + " password="
+                + password + " dbname=postgres application_name=" + slotName);
+        if (major() >= 17) {
+            copy.settings.put("sync_replication_slots", "on");
+        }
+        execute("SELECT pg_create_physical_replication_slot(" + SqlQuoting.literal(slotName) + ", true)");
+        copy.startFromBackupOf(this);
+        LOG.info("PostgreSQL {} standby of port {} started on {}:{}", installation.version(), port, HOST, copy.port);
+        return copy;
+    }
+
+    /** Promotes this standby to a primary and waits until it accepts writes. */
+    public synchronized void promote() {
+        if (!standby) {
+            throw new IllegalStateException("not a standby");
+        }
+        CommandRunner.runOrFail(user.command(List.of(installation.binDir().resolve("pg_ctl").toString(),
+                "-D", dataDir().toString(), "-w", "-t", PG_CTL_WAIT_SECONDS, "promote")), workDir, PG_CTL_TIMEOUT);
+        standby = false;
+    }
+
+    /**
+     * Stops the server the way a crash would ({@code pg_ctl stop -m immediate}: no checkpoint, clients cut off);
+     * the data stays until {@link #stop()}.
+     */
+    public synchronized void kill() {
+        if (!running) {
+            throw new IllegalStateException("cluster is not running");
+        }
+        Optional<ProcessHandle> postmaster = postmasterPid().flatMap(ProcessHandle::of);
+        pgCtlStop("immediate");
+        running = false;
+        postmaster.ifPresent(this::awaitExit);
+    }
+
     /** The postmaster's process id, from postmaster.pid; empty when no server runs. */
     public synchronized Optional<Long> postmasterPid() {
         if (workDir == null || !Files.exists(dataDir().resolve("postmaster.pid"))) {
@@ -196,6 +263,43 @@ public final class PostgresCluster implements PostgresServer {
     /** The operating-system user the server runs as. */
     public String osUser() {
         return Optional.ofNullable(user.switchedUserName()).orElse(System.getProperty("user.name"));
+    }
+
+    /**
+     * Copies the primary's data directory between pg_backup_start and pg_backup_stop, writes the backup label and
+     * standby.signal, and starts the copy as a standby.
+     */
+    private void startFromBackupOf(PostgresCluster primary) {
+        try {
+            workDir = Files.createTempDirectory("pgcdc-cluster-");
+            user.own(workDir);
+            ClusterReaper.register(this);
+            String labelFile;
+            boolean before15 = primary.major() < 15;
+            try (Connection session = primary.connect(); Statement statement = session.createStatement()) {
+                // non-exclusive, fast checkpoint; the backup belongs to this session, so it stays open until the stop
+                statement.execute(before15 ? "SELECT pg_start_backup('pgcdc standby', true, false)"
+                        : "SELECT pg_backup_start('pgcdc standby', true)");
+                BackupCopy.copy(primary.dataDir(), dataDir(), user);
+                try (ResultSet stop = statement.executeQuery(before15 ? "SELECT labelfile FROM pg_stop_backup(false)"
+                        : "SELECT labelfile FROM pg_backup_stop()")) {
+                    stop.next();
+                    labelFile = stop.getString(1);
+                }
+            }
+            ConfigFiles config = new ConfigFiles(dataDir(), user);
+            config.writeFile("backup_label", labelFile);
+            config.writeFile("standby.signal", "");
+            standby = true;
+            startOnFreePort(config);
+        } catch (IOException | SQLException e) {
+            PostgresException failure = new PostgresException("cannot make a standby in " + workDir + ": " + e, e);
+            stop();
+            throw failure;
+        } catch (RuntimeException e) {
+            stop();
+            throw e;
+        }
     }
 
     private void initdb() throws IOException {

@@ -1,0 +1,127 @@
+package dev.pgcdc;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+import dev.pgcdc.connect.PgConnector;
+import dev.pgcdc.pg.ReplicationSlot;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The slot of a consumer that decodes from a hot standby (option primaryHost, PostgreSQL 16+). */
+final class StandbySlot {
+
+    private static final Logger LOG = LoggerFactory.getLogger(StandbySlot.class);
+    /** The server's error for a function the role may not execute. */
+    private static final String INSUFFICIENT_PRIVILEGE = "42501";
+    private static final Duration CREATE_TIMEOUT = Duration.ofMinutes(2);
+
+    private StandbySlot() {
+    }
+
+    static boolean exists(PgConnector standby, String slot) throws SQLException {
+        try (Connection connection = standby.openBounded("pgcdc " + slot + " setup");
+                PreparedStatement statement = connection.prepareStatement(
+                        "SELECT 1 FROM pg_catalog.pg_replication_slots WHERE slot_name = ?")) {
+            statement.setString(1, slot);
+            try (ResultSet row = statement.executeQuery()) {
+                return row.next();
+            }
+        }
+    }
+
+    /**
+     * Refuses a standby older than PostgreSQL 16 and warns when it lacks hot_standby_feedback: without it the
+     * primary's vacuum removes catalog rows the slot still needs, and the standby then invalidates the slot.
+     */
+    static void warnWithoutFeedback(PgConnector standby, String slot) throws SQLException {
+        try (Connection connection = standby.openBounded("pgcdc " + slot + " setup");
+                Statement statement = connection.createStatement();
+                ResultSet row = statement.executeQuery("SELECT pg_is_in_recovery(),"
+                        + " current_setting('hot_standby_feedback')::bool, current_setting('server_version_num')::int")) {
+            row.next();
+            if (!row.getBoolean(1)) {
+                return; // host is a primary now (a promoted standby): nothing standby-specific applies
+            }
+            if (row.getInt(3) < 160000) {
+                throw new SQLException("Decoding from a standby (option primaryHost) needs PostgreSQL 16 or newer;"
+                        + " " + standby.settings() + " is older. Point host at the primary and remove primaryHost.");
+            }
+            if (!row.getBoolean(2)) {
+                LOG.warn("pgcdc:{}: the standby {} has hot_standby_feedback off, so the primary may remove catalog rows"
+                        + " the slot still needs and the standby then invalidates the slot (it is lost). On the"
+                        + " standby: ALTER SYSTEM SET hot_standby_feedback = on; SELECT pg_reload_conf();", slot,
+                        standby.settings());
+            }
+        }
+    }
+
+    /**
+     * Creates the slot on the standby. The standby finishes creating it once it replays a record of the
+     * transactions running on the primary: the primary logs one every 15 s while it writes, and at once on
+     * {@code pg_log_standby_snapshot()}, which is asked for when the role may.
+     */
+    static void create(PgConnector standby, PgConnector primary, String slot, String plugin) throws SQLException,
+            InterruptedException {
+        CompletableFuture<Boolean> created = CompletableFuture.supplyAsync(() -> {
+            try (Connection connection = standby.openJdbc("pgcdc " + slot + " setup")) {
+                return new ReplicationSlot(slot).createLogical(connection, plugin, false);
+            } catch (SQLException e) {
+                throw new CompletionException(e);
+            }
+        });
+        long deadline = System.nanoTime() + CREATE_TIMEOUT.toNanos();
+        try (Connection onPrimary = primary.openBounded("pgcdc " + slot + " setup")) {
+            boolean mayLog = true;
+            while (true) {
+                if (mayLog) {
+                    mayLog = logStandbySnapshot(onPrimary, slot);
+                }
+                try {
+                    created.get(1, TimeUnit.SECONDS);
+                    return;
+                } catch (TimeoutException e) {
+                    if (System.nanoTime() > deadline) {
+                        created.cancel(true);
+                        throw new SQLException("The standby " + standby.settings() + " did not finish creating slot "
+                                + slot + " within " + CREATE_TIMEOUT.toSeconds() + " s: it waits for a record of the"
+                                + " running transactions from the primary. Run SELECT pg_log_standby_snapshot(); on"
+                                + " the primary, or check that the standby replays.");
+                    }
+                }
+            }
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof CompletionException wrapped && wrapped.getCause() instanceof SQLException sql) {
+                throw sql;
+            }
+            if (e.getCause() instanceof SQLException sql) {
+                throw sql;
+            }
+            throw new SQLException("Creating slot " + slot + " on the standby failed: " + e.getCause(), e.getCause());
+        }
+    }
+
+    /** @return whether to ask again: false once the role turned out not to be allowed */
+    private static boolean logStandbySnapshot(Connection primary, String slot) throws SQLException {
+        try (Statement statement = primary.createStatement()) {
+            statement.execute("SELECT pg_catalog.pg_log_standby_snapshot()");
+            return true;
+        } catch (SQLException e) {
+            if (!INSUFFICIENT_PRIVILEGE.equals(e.getSQLState())) {
+                throw e;
+            }
+            LOG.info("pgcdc:{}: waiting for the primary to log its running transactions (up to 15 s; the role may not"
+                    + " run pg_log_standby_snapshot())", slot);
+            return false;
+        }
+    }
+}
