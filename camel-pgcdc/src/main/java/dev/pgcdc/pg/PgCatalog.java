@@ -17,9 +17,6 @@ import java.util.Set;
 import java.util.TreeMap;
 
 import dev.pgcdc.connect.PgConnector;
-import dev.pgcdc.decode.Catalog;
-import dev.pgcdc.decode.TableDescription;
-import dev.pgcdc.decode.value.TypeDescription;
 
 /**
  * The one place that asks the database what a table looks like: its columns, its key as the stream sees it, what a

@@ -1,6 +1,6 @@
 package dev.pgcdc.stream;
 
-import dev.pgcdc.decode.Catalog;
+import dev.pgcdc.pg.Catalog;
 import dev.pgcdc.decode.ChangeDecoder;
 import dev.pgcdc.decode.value.TypeRegistry;
 import org.postgresql.replication.fluent.logical.ChainedLogicalStreamBuilder;
