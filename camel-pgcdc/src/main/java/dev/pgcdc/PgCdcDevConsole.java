@@ -154,6 +154,7 @@ public class PgCdcDevConsole extends AbstractDevConsole {
             table.put("rowsPerSecond", Math.round(progress.rowsPerSecond() * 10) / 10.0);
             table.put("etaSeconds", progress.eta() == null ? null : progress.eta().toSeconds());
             table.put("done", progress.done());
+            table.put("chunksReadAgain", progress.chunksReadAgain());
             tables.add(table);
         }
         snapshot.put("tables", tables);

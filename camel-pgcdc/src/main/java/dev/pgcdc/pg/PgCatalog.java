@@ -15,6 +15,8 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import dev.pgcdc.connect.PgConnector;
 
@@ -43,6 +45,8 @@ public final class PgCatalog implements Catalog, AutoCloseable {
             + " SELECT t.typname, t.typtype, t.typcategory, coalesce(e.typtype::text, '') AS elementkind, base.typmod"
             + " FROM base JOIN pg_catalog.pg_type t ON t.oid = base.typid AND t.typtype <> 'd'"
             + " LEFT JOIN pg_catalog.pg_type e ON e.oid = t.typelem AND t.typcategory = 'A') b";
+
+    private static final Pattern PLANNED_ROWS = Pattern.compile(" rows=(\\d+) ");
 
     private final PgConnector connector;
     private final String applicationName;
@@ -196,6 +200,43 @@ public final class PgCatalog implements Catalog, AutoCloseable {
                 Array names = rs.getArray(1);
                 return new TableShape.Publication(publication, true,
                         names == null ? null : Arrays.asList((String[]) names.getArray()), rs.getString(2));
+            }
+        }
+    }
+
+    /**
+     * The planner's estimate of the rows {@code SELECT} reads from the table with that condition (null: all rows).
+     * Unlike {@code reltuples} it is there for a table never analysed: the planner then scales the table's current
+     * size by the rows a page holds.
+     */
+    public long plannedRows(TableName table, String condition) throws SQLException {
+        try (Statement statement = connection().createStatement();
+             ResultSet rs = statement.executeQuery("EXPLAIN SELECT 1 FROM " + table.quoted()
+                     + (condition == null ? "" : " WHERE (" + condition + ")"))) {
+            // the first line is the top plan node: "Seq Scan on t  (cost=0.00..35.50 rows=2550 width=4)"
+            Matcher rows = PLANNED_ROWS.matcher(rs.next() ? rs.getString(1) : "");
+            if (!rows.find()) {
+                throw new SQLException("no row estimate in the plan of " + table);
+            }
+            return Long.parseLong(rows.group(1));
+        }
+    }
+
+    /**
+     * The table's size in heap blocks now, which bounds its ctids; for a partitioned table its largest partition's,
+     * as a ctid range on the root applies to every partition.
+     */
+    public long blocks(TableName table) throws SQLException {
+        // pg_partition_tree lists nothing for a table that is not partitioned
+        String relations = majorVersion() >= 12
+                ? "SELECT t.oid UNION SELECT p.relid FROM pg_catalog.pg_partition_tree(t.oid) p" : "SELECT t.oid";
+        try (PreparedStatement ps = connection().prepareStatement("SELECT coalesce(max(pg_catalog.pg_relation_size("
+                + "r.relid)), 0) / pg_catalog.current_setting('block_size')::bigint FROM (SELECT ?::regclass AS oid) t"
+                + " CROSS JOIN LATERAL (" + relations + ") r(relid)")) {
+            ps.setString(1, table.quoted());
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
             }
         }
     }

@@ -8,9 +8,11 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import java.util.stream.Collectors;
 
 import dev.pgcdc.pg.Identifiers;
+import dev.pgcdc.pg.PgCatalog;
 import org.postgresql.PGConnection;
 import org.postgresql.copy.CopyOut;
 import org.slf4j.Logger;
@@ -52,18 +54,50 @@ final class ChunkReader {
     }
 
     /**
-     * Reads in one transaction, at the isolation {@link #prepare} set.
+     * Reads the next {@code chunkSize} rows after {@code afterKey} in key order, in one transaction at the isolation
+     * {@link #prepare} set.
      *
      * @param afterKey the key text of the last row already read, or null to start at the beginning
      * @param runningAtLowWatermark the transaction ids running right after the low watermark committed
      */
     Chunk read(Connection connection, TableLayout table, List<String> afterKey, long[] runningAtLowWatermark)
             throws SQLException, InterruptedException {
+        return inTransaction(connection, table, runningAtLowWatermark, () -> {
+            Chunk chunk = copy(connection, table, query(table, afterKey), line -> keyText(table, line));
+            return new Chunk(chunk.rows(), chunk.lastKey(), chunk.size() < chunkSize);
+        });
+    }
+
+    /**
+     * Reads the rows of a table without a key in {@code blocks} heap blocks from the cursor's, those the cursor's
+     * horizon sees; a null cursor starts at block 0 with the horizon of this read's own transaction. A ctid range is a
+     * TID range scan on PostgreSQL 14+; older servers scan the whole table for each chunk.
+     */
+    Chunk readBlocks(Connection connection, TableLayout table, BlockCursor cursor, long blocks,
+                     long[] runningAtLowWatermark) throws SQLException, InterruptedException {
+        return inTransaction(connection, table, runningAtLowWatermark, () -> {
+            BlockCursor from = cursor != null ? cursor : BlockCursor.horizon(connection);
+            long end = from.nextBlock() + blocks;
+            String range = "ctid >= '(" + from.nextBlock() + ",0)'::tid AND ctid < '(" + end + ",0)'::tid AND "
+                    + from.visibleCondition();
+            Chunk chunk = copy(connection, table, query(table, range, ""), line -> null);
+            // measured after the read's snapshot was taken: every row version it sees lies in these blocks
+            boolean last = end >= new PgCatalog(connection).blocks(table.id());
+            return new Chunk(chunk.rows(), from.at(end).toKey(), last);
+        });
+    }
+
+    private interface Read {
+        Chunk run() throws SQLException;
+    }
+
+    private static Chunk inTransaction(Connection connection, TableLayout table, long[] runningAtLowWatermark,
+                                       Read read) throws SQLException, InterruptedException {
         boolean autoCommit = connection.getAutoCommit();
         connection.setAutoCommit(false);
         try {
             awaitEnded(connection, table, runningAtLowWatermark);
-            Chunk chunk = copy(connection, table, afterKey);
+            Chunk chunk = read.run();
             connection.commit();
             return chunk;
         } finally {
@@ -104,9 +138,10 @@ final class ChunkReader {
         }
     }
 
-    private Chunk copy(Connection connection, TableLayout table, List<String> afterKey) throws SQLException {
-        List<Object[]> rows = new ArrayList<>(chunkSize);
-        CopyOut copy = connection.unwrap(PGConnection.class).getCopyAPI().copyOut(query(table, afterKey));
+    private static Chunk copy(Connection connection, TableLayout table, String sql, Function<byte[], List<String>> keyOf)
+            throws SQLException {
+        List<Object[]> rows = new ArrayList<>();
+        CopyOut copy = connection.unwrap(PGConnection.class).getCopyAPI().copyOut(sql);
         byte[] line;
         byte[] last = null;
         try {
@@ -119,7 +154,7 @@ final class ChunkReader {
                 copy.cancelCopy();
             }
         }
-        return new Chunk(rows, last == null ? null : keyText(table, last));
+        return new Chunk(rows, last == null ? null : keyOf.apply(last), false);
     }
 
     private static List<String> keyText(TableLayout table, byte[] line) {
@@ -130,20 +165,41 @@ final class ChunkReader {
         return key;
     }
 
-    /** COPY takes no parameters, so the saved key goes in as literals cast to the key columns' types. */
+    /**
+     * COPY takes no parameters, so the saved key goes in as literals cast to the key columns' types. The publication's
+     * row filter restricts the rows as it restricts the stream's.
+     */
     private String query(TableLayout table, List<String> afterKey) {
-        String columns = table.columns().asList().stream().map(Identifiers::quote).collect(Collectors.joining(", "));
         String key = table.keyColumns().asList().stream().map(Identifiers::quote).collect(Collectors.joining(", "));
-        StringBuilder sql = new StringBuilder("COPY (SELECT ").append(columns).append(" FROM ")
-                .append(table.id().quoted());
+        String after = null;
         if (afterKey != null) {
             List<String> literals = new ArrayList<>();
             for (int k = 0; k < afterKey.size(); k++) {
                 literals.add(Identifiers.quoteLiteral(afterKey.get(k)) + "::" + table.keyTypes().get(k));
             }
-            sql.append(" WHERE (").append(key).append(") > (").append(String.join(", ", literals)).append(')');
+            after = "(" + key + ") > (" + String.join(", ", literals) + ")";
         }
-        return sql.append(" ORDER BY ").append(key).append(" LIMIT ").append(chunkSize).append(") TO STDOUT")
-                .toString();
+        return query(table, after, " ORDER BY " + key + " LIMIT " + chunkSize);
+    }
+
+    /**
+     * The COPY of the table's columns with the publication's row filter and {@code condition} (null: none), then
+     * {@code tail}.
+     */
+    private static String query(TableLayout table, String condition, String tail) {
+        String columns = table.columns().asList().stream().map(Identifiers::quote).collect(Collectors.joining(", "));
+        List<String> conditions = new ArrayList<>();
+        if (table.rowFilter() != null) {
+            conditions.add("(" + table.rowFilter() + ")");
+        }
+        if (condition != null) {
+            conditions.add(condition);
+        }
+        StringBuilder sql = new StringBuilder("COPY (SELECT ").append(columns).append(" FROM ")
+                .append(table.id().quoted());
+        if (!conditions.isEmpty()) {
+            sql.append(" WHERE ").append(String.join(" AND ", conditions));
+        }
+        return sql.append(tail).append(") TO STDOUT").toString();
     }
 }

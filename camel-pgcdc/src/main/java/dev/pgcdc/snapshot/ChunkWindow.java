@@ -20,12 +20,14 @@ import dev.pgcdc.event.Operation;
  * is the truth at that point and every later change of it follows it.
  *
  * <p>The outcome reaches the worker: {@link Outcome#COMPLETED} once every emitted row's exchange completed (only then
- * may its progress be saved), or {@link Outcome#ABANDONED} when the session ended before that; the worker then
+ * may its progress be saved), or {@link Outcome#ABANDONED} when the session ended before that, or
+ * {@link Outcome#CHANGED} when a table without a key changed in the window (nothing emitted); the worker then
  * reads the chunk again under new watermarks.
  */
 final class ChunkWindow {
 
-    enum Outcome { COMPLETED, ABANDONED }
+    /** CHANGED: a table without a key changed in the window; its chunk is read again, as no row can be matched. */
+    enum Outcome { COMPLETED, ABANDONED, CHANGED }
 
     private final String id;
     private final TableLayout table;
@@ -37,6 +39,7 @@ final class ChunkWindow {
      * removed from an index of the chunk: changes inside a window are few, rows many.
      */
     private final Set<Object> changedKeys = new HashSet<>();
+    /** The table was truncated in the window, or (a table without a key) changed at all. */
     private boolean truncated;
     /** Emitted rows whose exchanges have not completed; counted without the lock, once per row. */
     private final AtomicInteger outstanding = new AtomicInteger(-1);
@@ -72,7 +75,7 @@ final class ChunkWindow {
 
     /** Replication thread: a change of the table inside the window; its keys leave the chunk. */
     synchronized void changed(ChangeEvent change) {
-        if (change.getOp() == Operation.TRUNCATE) {
+        if (change.getOp() == Operation.TRUNCATE || table.keyless()) {
             truncated = true;
             return;
         }
@@ -101,6 +104,11 @@ final class ChunkWindow {
             return null;
         }
         open = false;
+        if (truncated && table.keyless()) {
+            rows = null;
+            finish(Outcome.CHANGED);
+            return List.of();
+        }
         List<Object[]> remaining;
         if (truncated) {
             remaining = List.of();

@@ -3,6 +3,7 @@ package dev.pgcdc.snapshot;
 import dev.pgcdc.pg.TableName;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -22,6 +23,7 @@ final class ProgressLog {
     private final long startNanos = System.nanoTime();
     private long lastLogNanos = startNanos;
     private volatile long rowsDone;
+    private final AtomicLong chunksReadAgain = new AtomicLong();
     /** Written before {@link #done}, read after it. */
     private long finishedNanos;
     private volatile boolean done;
@@ -32,12 +34,12 @@ final class ProgressLog {
         this.startRows = startRows;
         this.rowsDone = startRows;
         LOG.info("Snapshot of {} {} (about {} rows)", table, startRows > 0 ? "resumes after " + startRows + " rows"
-                : "starts", estimatedRows > 0 ? estimatedRows : "unknown");
+                : "starts", estimatedRows);
     }
 
     /** A table whose snapshot has not started yet (waiting for a worker). */
     static SnapshotProgress queued(TableLayout table) {
-        return new SnapshotProgress(display(table.id()), 0, table.estimatedRows(), 0, null, false);
+        return new SnapshotProgress(display(table.id()), 0, table.estimatedRows(), 0, null, false, 0);
     }
 
     void chunkDone(long rowsDone) {
@@ -57,6 +59,12 @@ final class ProgressLog {
             line.append(", ETA ").append(progress.eta());
         }
         LOG.info("Snapshot of {}: {}", table, line);
+    }
+
+    /** A chunk of a table without a key changed in its window and is read again. */
+    void chunkReadAgain() {
+        LOG.debug("Snapshot of {}: the table changed while a chunk was read; reading it again", table);
+        chunksReadAgain.incrementAndGet();
     }
 
     void finished(long rowsDone) {
@@ -79,7 +87,8 @@ final class ProgressLog {
         double perSecond = Math.max(0, rows - startRows) / Math.max(1e-9, (end - startNanos) / 1e9);
         Duration eta = !finished && estimatedRows > rows && perSecond > 0
                 ? Duration.ofSeconds(Math.round((estimatedRows - rows) / perSecond)) : null;
-        return new SnapshotProgress(display(table), rows, estimatedRows, perSecond, eta, finished);
+        return new SnapshotProgress(display(table), rows, estimatedRows, perSecond, eta, finished,
+                chunksReadAgain.get());
     }
 
     /** {@code schema.table} unquoted, as the stream's per-table counters name it. */

@@ -7,14 +7,15 @@ import java.time.Duration;
  *
  * @param table         {@code schema.table}
  * @param rowsDone      rows whose exchanges completed (the saved progress)
- * @param estimatedRows the planner's row estimate ({@code pg_class.reltuples}) when the table was planned; 0 if
- *                      unknown (a table never analysed)
+ * @param estimatedRows the rows estimated when the table was planned: {@code pg_class.reltuples}, else (never
+ *                      analysed, or a publication's row filter) the planner's estimate
  * @param rowsPerSecond rows completed per second since this table's snapshot (or its resumption) started
  * @param eta           the time left at that rate; null when done or unknown
  * @param done          whether every row was read and completed
+ * @param chunksReadAgain chunks of a table without a key read again because the table changed in their window
  */
 public record SnapshotProgress(String table, long rowsDone, long estimatedRows, double rowsPerSecond, Duration eta,
-                               boolean done) {
+                               boolean done, long chunksReadAgain) {
 
     public SnapshotProgress {
         estimatedRows = Math.max(0, estimatedRows); // reltuples is -1 for a table never analysed (PostgreSQL 14+)

@@ -98,12 +98,13 @@ public final class Snapshotter {
      *
      * @param workers runs table snapshots; it should have {@code parallelism} threads
      * @param control handles snapshot requests from the signal table; one thread is enough
-     * @throws IllegalArgumentException if a table to snapshot has no primary key
+     * @throws IllegalArgumentException if a table to snapshot cannot be (its key columns are not read)
      */
     public void start(ExecutorService workers, ExecutorService control) throws SQLException {
         this.workers = workers;
         this.control = control;
         List<TableLayout> planned = new ArrayList<>();
+        List<TableLayout> starting = new ArrayList<>();
         try (Connection connection = connector.openJdbc("pgcdc " + options.slotName() + " snapshot plan")) {
             signals.deleteWatermarks(connection);
             PgCatalog catalog = new PgCatalog(connection);
@@ -117,7 +118,11 @@ public final class Snapshotter {
                     continue;
                 }
                 try {
-                    planned.add(TableLayout.of(catalog, table, options));
+                    TableLayout layout = TableLayout.of(catalog, table, options);
+                    planned.add(layout);
+                    if (options.mode() == SnapshotMode.ALWAYS || progress == null && layout.keyless()) {
+                        starting.add(layout);
+                    }
                 } catch (IllegalArgumentException e) {
                     problems.add(e.getMessage());
                 }
@@ -125,17 +130,27 @@ public final class Snapshotter {
             if (!problems.isEmpty()) {
                 throw new IllegalArgumentException(String.join("\n", problems));
             }
+            for (TableLayout table : starting) {
+                store.save(table.id(), startingPoint(connection, table));
+            }
         }
         LOG.info("Slot {}: snapshot mode {}: {} table(s) to snapshot {}", options.slotName(), options.mode(),
                 planned.size(), planned.stream().map(t -> t.id().toString()).toList());
         for (TableLayout table : planned) {
-            if (options.mode() == SnapshotMode.ALWAYS) {
-                store.save(table.id(), TableProgress.start());
-            }
             schedule(table);
         }
         started = true;
         completeIfIdle();
+    }
+
+    /**
+     * The progress a table's snapshot starts from. A table without a key gets its horizon now, right after the
+     * stream started, not at its first chunk, which may come much later: the changes in between reach the route
+     * through the stream, and through the snapshot too if the horizon saw them.
+     */
+    private static TableProgress startingPoint(Connection connection, TableLayout table) throws SQLException {
+        return table.keyless() ? new TableProgress(false, BlockCursor.horizon(connection).toKey(), 0)
+                : TableProgress.start();
     }
 
     /** Whether a table with this saved progress is snapshotted on start. */
@@ -153,7 +168,7 @@ public final class Snapshotter {
      * snapshotted right now). The request is saved first, so a restart continues it.
      *
      * @param table {@code schema.table}, or {@code table} for schema public
-     * @throws IllegalArgumentException if the table is not published, is internal or has no primary key
+     * @throws IllegalArgumentException if the table is not published, is internal or its key columns are not read
      */
     public void resnapshot(String table) throws SQLException {
         TableName id = TableName.parse(table);
@@ -167,8 +182,8 @@ public final class Snapshotter {
                 throw new IllegalArgumentException("Table " + id + " is not in publication " + options.publication());
             }
             layout = TableLayout.of(catalog, id, options);
+            store.save(id, startingPoint(connection, layout));
         }
-        store.save(id, TableProgress.start());
         LOG.info("Slot {}: re-snapshot of {} requested", options.slotName(), id);
         schedule(layout);
     }

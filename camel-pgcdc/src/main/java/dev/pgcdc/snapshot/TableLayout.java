@@ -18,6 +18,7 @@ import dev.pgcdc.event.RowMap;
  * stream's decoders for their types), and its key as the stream sees it ({@link TableShape#key()}: the replica identity
  * index's columns, else the primary key's), which orders and delimits the snapshot's chunks and matches its rows with
  * the stream's changes. A replica identity index is unique, not null and not partial, so keyset chunks work on it.
+ * A table with neither is read in ctid ranges, its whole row as the key.
  */
 final class TableLayout {
 
@@ -29,9 +30,12 @@ final class TableLayout {
     /** The SQL type of each key column ({@code format_type}), to cast the saved key text back. */
     private final List<String> keyTypes;
     private final long estimatedRows;
+    /** The publication's row filter (PostgreSQL 15+), or null: the snapshot reads the rows the stream delivers. */
+    private final String rowFilter;
+    private final boolean keyless;
 
     TableLayout(TableName id, List<String> columns, TextDecoder[] decoders, List<String> keyColumns, int[] keyPositions,
-                List<String> keyTypes, long estimatedRows) {
+                List<String> keyTypes, long estimatedRows, String rowFilter, boolean keyless) {
         this.id = id;
         this.columns = ColumnNames.of(columns);
         this.decoders = decoders;
@@ -39,13 +43,15 @@ final class TableLayout {
         this.keyPositions = keyPositions;
         this.keyTypes = List.copyOf(keyTypes);
         this.estimatedRows = estimatedRows;
+        this.rowFilter = rowFilter;
+        this.keyless = keyless;
     }
 
     /**
      * The table as the catalog describes it, seen through the options' column filter; its decoders resolved now
      * through the catalog (arrays, domains, enums and composites), as the stream resolves them.
      *
-     * @throws IllegalArgumentException if the table does not exist, is not in the publication or has no key
+     * @throws IllegalArgumentException if the table does not exist, is not in the publication or its key is not read
      */
     static TableLayout of(PgCatalog catalog, TableName table, SnapshotOptions options) throws SQLException {
         TableShape shape = catalog.shape(table, options.publication());
@@ -67,16 +73,22 @@ final class TableLayout {
         if (names.isEmpty()) {
             throw new IllegalArgumentException("Table " + table + " has no columns to snapshot");
         }
-        if (shape.key().isEmpty() || !names.containsAll(shape.key())) {
-            throw new IllegalArgumentException("Table " + table + " has no primary key or replica identity index"
-                    + " (or its key is not published), so it cannot be snapshotted: the snapshot reads in key order"
-                    + " and matches rows with the stream by key. Add a primary key, or list the table in"
-                    + " skipSnapshotTables to only stream it.");
+        if (!names.containsAll(shape.key())) {
+            throw new IllegalArgumentException("Table " + table + " has key columns " + shape.key() + " that the"
+                    + " snapshot does not read (a publication's column list or excludeColumns leaves them out), so"
+                    + " its rows cannot be matched with the stream's changes. Publish the key columns, or list the"
+                    + " table in skipSnapshotTables to only stream it.");
         }
-        int[] keyPositions = shape.key().stream().mapToInt(names::indexOf).toArray();
-        List<String> keyTypes = shape.key().stream().map(name -> shape.column(name).declaredType()).toList();
-        return new TableLayout(table, names, decoders.toArray(TextDecoder[]::new), shape.key(), keyPositions,
-                keyTypes, shape.estimatedRows());
+        // without a key the whole row is the identity, as the stream's under REPLICA IDENTITY FULL
+        List<String> key = shape.key().isEmpty() ? names : shape.key();
+        int[] keyPositions = key.stream().mapToInt(names::indexOf).toArray();
+        List<String> keyTypes = key.stream().map(name -> shape.column(name).declaredType()).toList();
+        String rowFilter = shape.publication().rowFilter();
+        // reltuples counts every row and is unknown before the first ANALYZE; the planner knows both cases better
+        long estimatedRows = shape.estimatedRows() > 0 && rowFilter == null ? shape.estimatedRows()
+                : catalog.plannedRows(table, rowFilter);
+        return new TableLayout(table, names, decoders.toArray(TextDecoder[]::new), key, keyPositions, keyTypes,
+                estimatedRows, rowFilter, shape.key().isEmpty());
     }
 
     TableName id() {
@@ -104,7 +116,23 @@ final class TableLayout {
         return keyTypes;
     }
 
-    /** {@code pg_class.reltuples}: rows at the last VACUUM/ANALYZE; 0 or less when unknown. */
+    /**
+     * No primary key or replica identity index: chunks are ctid ranges ({@link BlockCursor}) and the key is the
+     * whole row.
+     */
+    boolean keyless() {
+        return keyless;
+    }
+
+    /** The publication's row filter as the server deparses it (column names unqualified), or null. */
+    String rowFilter() {
+        return rowFilter;
+    }
+
+    /**
+     * The rows the snapshot will read, estimated when it was planned: {@code pg_class.reltuples}, else (never
+     * analysed, or a row filter) the planner's estimate.
+     */
     long estimatedRows() {
         return estimatedRows;
     }

@@ -19,7 +19,8 @@ import org.slf4j.LoggerFactory;
  * goes through its {@link ChunkWindow}: low watermark, keyset read, high watermark; the stream then emits the chunk
  * at the high watermark. Up to {@link #PIPELINE_DEPTH} chunks are on their way at once (their key ranges are
  * disjoint, so their windows do not interact); a chunk's last key is saved only once every emitted row of it, and of
- * every chunk before it, completed. A chunk whose window was abandoned (the stream session ended) is read again,
+ * every chunk before it, completed. A table without a key is read one ctid range at a time, and a range is read
+ * again (smaller) when the table changed in its window. A chunk whose window was abandoned (the stream session ended) is read again,
  * with the chunks after it; a lost connection is retried from the saved progress.
  */
 final class TableSnapshot {
@@ -44,6 +45,11 @@ final class TableSnapshot {
     private final AtomicBoolean restartRequested = new AtomicBoolean();
     /** The high watermark row of the last chunk; deleted together with the next low watermark. */
     private Long previousHigh;
+    /**
+     * A table without a key: heap blocks per chunk, grown toward {@code chunkSize} rows after a chunk completes,
+     * halved when one is read again (a shorter read leaves a shorter window for a change to land in).
+     */
+    private long spanBlocks = 1;
     /** Null until the first read; replaced when the snapshot starts over. */
     private volatile ProgressLog log;
 
@@ -121,10 +127,11 @@ final class TableSnapshot {
                     allRead = false;
                 }
                 // the next chunk is read while the stream still delivers the earlier ones
-                if (!allRead && pending.size() < PIPELINE_DEPTH) {
+                // a table without a key reads one chunk at a time: a chunk read again must come before the next
+                if (!allRead && pending.size() < (table.keyless() ? 1 : PIPELINE_DEPTH)) {
                     Pending next = readThroughWindow(connection, readAfter);
                     pending.add(next);
-                    allRead = next.chunk().size() < context.reader().chunkSize();
+                    allRead = next.chunk().last();
                     if (next.chunk().lastKey() != null) {
                         readAfter = next.chunk().lastKey();
                     }
@@ -136,15 +143,24 @@ final class TableSnapshot {
                 if (outcome == null) {
                     return false;
                 }
-                if (outcome == ChunkWindow.Outcome.ABANDONED) {
-                    // the session ended: the later windows went with it, so read again after the saved key
+                if (outcome != ChunkWindow.Outcome.COMPLETED) {
+                    if (outcome == ChunkWindow.Outcome.CHANGED) {
+                        spanBlocks = Math.max(1, spanBlocks / 2);
+                        log.chunkReadAgain();
+                    }
+                    // the session ended (the later windows went with it) or the chunk changed: read again after
+                    // the saved key
                     discard(pending);
                     readAfter = progress.lastKey();
                     allRead = false;
                     continue;
                 }
                 Chunk chunk = oldest.chunk();
-                boolean last = chunk.size() < context.reader().chunkSize();
+                boolean last = chunk.last();
+                if (table.keyless()) {
+                    long wanted = spanBlocks * context.reader().chunkSize() / Math.max(1, chunk.size());
+                    spanBlocks = Math.max(1, Math.min(2 * spanBlocks, wanted));
+                }
                 List<String> lastKey = chunk.lastKey() != null ? chunk.lastKey() : progress.lastKey();
                 progress = new TableProgress(last, lastKey, progress.rowsDone() + chunk.size());
                 context.store().save(table.id(), progress);
@@ -165,7 +181,7 @@ final class TableSnapshot {
     private record Pending(ChunkWindow window, Chunk chunk) {
     }
 
-    /** Low watermark, keyset read, high watermark; the stream then closes the window on its own. */
+    /** Low watermark, keyset (or ctid range) read, high watermark; the stream then closes the window on its own. */
     private Pending readThroughWindow(Connection connection, List<String> afterKey)
             throws SQLException, InterruptedException {
         ChunkWindow window = new ChunkWindow(context.chunkIds().get(), table);
@@ -174,7 +190,10 @@ final class TableSnapshot {
             SignalTable.LowWatermark low = context.signals().writeLow(connection, table.id(), window.id(),
                     previousHigh);
             previousHigh = null;
-            Chunk chunk = context.reader().read(connection, table, afterKey, low.runningTransactions());
+            Chunk chunk = table.keyless()
+                    ? context.reader().readBlocks(connection, table, afterKey == null ? null : BlockCursor.of(afterKey),
+                            spanBlocks, low.runningTransactions())
+                    : context.reader().read(connection, table, afterKey, low.runningTransactions());
             window.rowsRead(chunk.rows());
             previousHigh = context.signals().writeHigh(connection, table.id(), window.id(), low.id());
             return new Pending(window, chunk);

@@ -48,6 +48,7 @@ final class ChangeApplier {
     private final Map<TableName, TargetTable> tables = new HashMap<>();
     /** Null unless createTables is set. */
     private final TableCreator creator;
+    private SinkRules.TableRule lastRule;
 
     ChangeApplier(Dialect dialect, SinkRules rules, boolean createTables) {
         this.dialect = dialect;
@@ -58,7 +59,13 @@ final class ChangeApplier {
 
     /** The rule of the change's source table, its target in this target database. */
     SinkRules.TableRule rule(ChangeEvent change) {
-        return rules.rule(change.getSchema(), change.getTable(), dialect.defaultSchema());
+        // consecutive changes mostly share a table: spares the shared rule map's lock and key per change
+        SinkRules.TableRule last = lastRule;
+        if (last != null && last.source().name().equals(change.getTable())
+                && last.source().schema().equals(change.getSchema())) {
+            return last;
+        }
+        return lastRule = rules.rule(change.getSchema(), change.getTable(), dialect.defaultSchema());
     }
 
     /** Forgets what was read about target tables, e.g. after a failure a DBA may fix. */
@@ -174,7 +181,7 @@ final class ChangeApplier {
     private void upsert(Row row, Row key, TargetTable table, StatementBatch batch) throws SQLException {
         table.requireColumns(row.columns, "(written by the change)");
         table.requireUniqueKey(key.columns, "(the source table's key, which upserts match rows by)");
-        batch.add(sql.upsert(table.name(), row.columns, key.columns), row.values);
+        batch.addUpsert(sql.upsert(table.name(), row.columns, key.columns), row.values, key.values);
     }
 
     private void remove(Row key, boolean soft, TableName target, StatementBatch batch) throws SQLException {
@@ -225,7 +232,11 @@ final class ChangeApplier {
         row.put(COMMIT_TS, change.getCommitTimestamp() == null ? null
                 : change.getCommitTimestamp().atOffset(ZoneOffset.UTC));
         table.requireColumns(row.columns, "(written by the change)");
-        batch.add(sql.insert(table.name(), row.columns, APPEND_KEY, List.of()), row.values);
+        if (batch.loadsAppends()) {
+            batch.append(table.name(), row.columns, APPEND_KEY, row.values);
+        } else {
+            batch.add(sql.insert(table.name(), row.columns, APPEND_KEY, List.of()), row.values);
+        }
     }
 
     /** The written columns of a row image: all but the excluded ones. */

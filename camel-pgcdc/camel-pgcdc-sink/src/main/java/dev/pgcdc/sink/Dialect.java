@@ -51,6 +51,11 @@ abstract class Dialect {
     /** Binds one change value (a natural Java value as pgcdc decodes it) as statement parameter {@code index}. */
     abstract void bind(PreparedStatement statement, int index, Object value) throws SQLException;
 
+    /** How append mode's rows are loaded in bulk on the connection, or null: one INSERT statement each. */
+    CopyAppends copyAppends(Connection connection) throws SQLException {
+        return null;
+    }
+
     /** Session settings the dialect's binding relies on, run once per new connection. */
     void prepare(Connection connection) throws SQLException {
     }

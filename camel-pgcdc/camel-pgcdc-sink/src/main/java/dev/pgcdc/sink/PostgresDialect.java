@@ -63,6 +63,36 @@ final class PostgresDialect extends Dialect {
         }
     }
 
+    @Override
+    CopyAppends copyAppends(Connection connection) throws SQLException {
+        return CopyAppends.of(connection, this);
+    }
+
+    /**
+     * Appends a value as a field of COPY's text format: what {@link #bind} would send as text ({@link #literal}), with
+     * COPY's escapes for backslash, tab, line feed and carriage return; NULL as {@code \N}.
+     */
+    static void copyField(Object value, StringBuilder out) {
+        if (value == null) {
+            out.append("\\N");
+        } else if (value instanceof Long || value instanceof Integer || value instanceof Short) {
+            out.append(((Number) value).longValue());
+        } else {
+            String text = value instanceof String string ? string : value instanceof JsonNode ? value.toString()
+                    : literal(value);
+            for (int i = 0; i < text.length(); i++) {
+                char c = text.charAt(i);
+                switch (c) {
+                    case '\\' -> out.append("\\\\");
+                    case '\t' -> out.append("\\t");
+                    case '\n' -> out.append("\\n");
+                    case '\r' -> out.append("\\r");
+                    default -> out.append(c);
+                }
+            }
+        }
+    }
+
     /**
      * A value as PostgreSQL's input functions read it: arrays as {@code {"1","a \"b\"",NULL}}, nested per
      * dimension; composite values (a {@link RowMap} of attributes in order) as {@code ("1",,"x")}, an empty field

@@ -211,6 +211,7 @@ final class SinkWriter implements Runnable {
             }
             batch.flush();
             connection.commit();
+            batch.committed();
         } catch (Exception e) {
             if (connection == null) {
                 // the target cannot be reached: replaying change by change would only try to connect again per change

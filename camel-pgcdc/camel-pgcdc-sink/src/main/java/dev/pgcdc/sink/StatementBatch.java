@@ -1,16 +1,22 @@
 package dev.pgcdc.sink;
 
+import java.nio.ByteBuffer;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+
+import dev.pgcdc.pg.TableName;
 
 /**
- * Runs statements in the order given on one connection, sending consecutive runs of the same SQL as one JDBC batch.
+ * Runs statements in the order given on one connection, sending consecutive runs of the same SQL as one JDBC batch,
+ * and consecutive appends (where the target loads them in bulk, {@link CopyAppends}) as one load per table.
  * Order is kept exactly: a different statement, or a query, first sends what is pending. Prepared statements are kept
  * for the connection's life, so the driver can use server-side prepared statements.
  */
@@ -18,20 +24,39 @@ final class StatementBatch implements AutoCloseable {
 
     private final Connection connection;
     private final Dialect dialect;
+    /** Null where appends are INSERT statements. */
+    private final CopyAppends appends;
     private final Map<String, PreparedStatement> prepared = new HashMap<>();
     private PreparedStatement pending;
     private int pendingCount;
+    /** The keys of the rows the pending batch upserts. */
+    private final Set<List<Object>> pendingKeys = new HashSet<>();
 
-    StatementBatch(Connection connection, Dialect dialect) {
+    StatementBatch(Connection connection, Dialect dialect) throws SQLException {
         this.connection = connection;
         this.dialect = dialect;
+        this.appends = dialect.copyAppends(connection);
     }
 
     Connection connection() {
         return connection;
     }
 
+    /** Whether {@link #append} loads rows in bulk; otherwise appends are {@link #add}ed as INSERT statements. */
+    boolean loadsAppends() {
+        return appends != null;
+    }
+
+    /** Appends a row to {@code table} unless a row with the same {@code key} values exists (see {@link CopyAppends}). */
+    void append(TableName table, List<String> columns, List<String> key, List<?> values) throws SQLException {
+        sendStatements();
+        appends.add(table, columns, key, values);
+    }
+
     void add(String sql, List<?> values) throws SQLException {
+        if (appends != null && appends.hasPending()) {
+            appends.flush();
+        }
         PreparedStatement statement = prepare(sql);
         if (statement != pending) {
             flush();
@@ -40,6 +65,24 @@ final class StatementBatch implements AutoCloseable {
         bind(statement, values);
         statement.addBatch();
         pendingCount++;
+    }
+
+    /**
+     * Adds an insert-or-update of the row with key values {@code key}. A driver may send a batch of them as multi-row
+     * statements (pgjdbc's reWriteBatchedInserts, {@link TargetDatabase}), and one statement must not update a row
+     * twice: a row already in the pending batch first sends the batch. (A repeat this check misses, such as keys equal
+     * only under the target's collation, fails the batch, which is then applied change by change.)
+     */
+    void addUpsert(String sql, List<?> values, List<?> key) throws SQLException {
+        List<Object> rowKey = new ArrayList<>(key.size());
+        for (Object value : key) {
+            rowKey.add(value instanceof byte[] bytes ? ByteBuffer.wrap(bytes) : value);
+        }
+        if (pendingKeys.contains(rowKey) && pending == prepared.get(sql)) {
+            sendStatements();
+        }
+        add(sql, values); // sends another pending statement first, forgetting its keys
+        pendingKeys.add(rowKey);
     }
 
     /** Runs a query after everything pending; returns the first row's values, or null when there is none. */
@@ -59,12 +102,28 @@ final class StatementBatch implements AutoCloseable {
         }
     }
 
+    /** Sends everything pending. */
     void flush() throws SQLException {
+        sendStatements();
+        if (appends != null) {
+            appends.flush();
+        }
+    }
+
+    private void sendStatements() throws SQLException {
         if (pending != null && pendingCount > 0) {
             PreparedStatement statement = pending;
             pending = null;
             pendingCount = 0;
+            pendingKeys.clear();
             statement.executeBatch();
+        }
+    }
+
+    /** After the transaction committed. */
+    void committed() {
+        if (appends != null) {
+            appends.committed();
         }
     }
 
@@ -90,10 +149,17 @@ final class StatementBatch implements AutoCloseable {
         }
         pending = null;
         pendingCount = 0;
+        pendingKeys.clear();
+        if (appends != null) {
+            appends.discard();
+        }
     }
 
     @Override
     public void close() {
+        if (appends != null) {
+            appends.close();
+        }
         for (PreparedStatement statement : prepared.values()) {
             try {
                 statement.close();

@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
+import java.sql.Types;
 import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.util.LinkedHashMap;
@@ -58,7 +59,8 @@ final class SinkApply {
         cluster.execute("DROP DATABASE IF EXISTS " + TARGET_DATABASE);
         cluster.createDatabase(TARGET_DATABASE);
         target(run, "CREATE TABLE bench (" + COLUMNS + ")", "CREATE TABLE bench_history (" + HISTORY_COLUMNS + ")",
-                "CREATE TABLE bench_jdbc (" + COLUMNS + ")", "CREATE TABLE bench_copy (" + COLUMNS + ")");
+                "CREATE TABLE bench_jdbc (" + COLUMNS + ")", "CREATE TABLE bench_copy (" + COLUMNS + ")",
+                "CREATE TABLE bench_history_jdbc (" + HISTORY_COLUMNS + ")");
         boolean baseline = run.baselineJar() != null;
         if (baseline) {
             target(run, "CREATE TABLE bench_baseline (" + COLUMNS + ")",
@@ -97,6 +99,10 @@ final class SinkApply {
         Map<String, Object> jdbc = timed(changes, () -> jdbcBatches(run, size));
         require("JDBC reference rows", String.valueOf(rows), targetString(run, "SELECT count(*) FROM bench_jdbc"));
         figures.put("jdbcBatches", jdbc);
+        Map<String, Object> jdbcAppend = timed(changes, () -> jdbcAppendBatches(run, size));
+        require("JDBC append reference rows", String.valueOf(changes),
+                targetString(run, "SELECT count(*) FROM bench_history_jdbc"));
+        figures.put("jdbcAppendBatches", jdbcAppend);
         figures.put("copyIn", timed(changes, () -> copyIn(run, changes)));
 
         Map<String, Object> ratios = new LinkedHashMap<>();
@@ -107,6 +113,7 @@ final class SinkApply {
         ratios.put("upsertToCopyIn", Run.ratio(upsertRate, map(figures, "copyIn").get("rowsPerSecond")));
         ratios.put("appendToDrain", Run.ratio(appendRate, map(figures, "pgcdcDrain").get("changesPerSecond")));
         ratios.put("appendToJdbcBatches", Run.ratio(appendRate, jdbc.get("rowsPerSecond")));
+        ratios.put("appendToJdbcAppendBatches", Run.ratio(appendRate, jdbcAppend.get("rowsPerSecond")));
         if (baseline) {
             ratios.put("upsertToBaseline", Run.ratio(upsertRate, map(figures, "upsertBaseline").get("rowsPerSecond")));
             ratios.put("upsertCpuToBaseline", Run.ratio(upsert.get("cpuMicrosPerChange"),
@@ -196,6 +203,52 @@ final class SinkApply {
             batches.add(upsert);
             batches.commit();
         }
+    }
+
+    /**
+     * The backlog's changes appended by plain JDBC as append mode's inserts: one {@code INSERT ... ON CONFLICT
+     * (_pgcdc_commit_lsn, _pgcdc_seq) DO NOTHING} per change (a delete's row holds its key only), JDBC batches of
+     * {@link #BATCH_SIZE} statements, one transaction each.
+     */
+    private static void jdbcAppendBatches(Run run, Size size) throws SQLException {
+        try (Connection connection = run.cluster().connectTo(TARGET_DATABASE);
+             PreparedStatement insert = connection.prepareStatement("INSERT INTO bench_history_jdbc (id, k, payload,"
+                     + " ts, _pgcdc_op, _pgcdc_commit_lsn, _pgcdc_seq, _pgcdc_lsn, _pgcdc_commit_ts)"
+                     + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (_pgcdc_commit_lsn, _pgcdc_seq) DO NOTHING")) {
+            connection.setAutoCommit(false);
+            OffsetDateTime ts = OffsetDateTime.now();
+            Batches batches = new Batches(connection);
+            long seq = 0;
+            for (long id = 1; id <= size.inserts(); id++) {
+                appendRow(insert, id, (int) id, payload(id), ts, "c", ++seq);
+                batches.add(insert);
+            }
+            for (long id = 1; id <= size.updates(); id++) {
+                appendRow(insert, id, (int) id + 1, payload(-id), ts, "u", ++seq);
+                batches.add(insert);
+            }
+            for (long id = size.updates() + 1; id <= size.updates() + size.deletes(); id++) {
+                appendRow(insert, id, null, null, null, "d", ++seq);
+                batches.add(insert);
+            }
+            appendRow(insert, size.inserts() + 1L, -1, "end of backlog", ts, "c", ++seq);
+            batches.add(insert);
+            batches.commit();
+        }
+    }
+
+    /** One history row; the change id's two parts are made up (one transaction of every change), unique per row. */
+    private static void appendRow(PreparedStatement statement, long id, Integer k, String payload, OffsetDateTime ts,
+                                  String op, long seq) throws SQLException {
+        statement.setLong(1, id);
+        statement.setObject(2, k, Types.INTEGER);
+        statement.setString(3, payload);
+        statement.setObject(4, ts, Types.TIMESTAMP_WITH_TIMEZONE);
+        statement.setString(5, op);
+        statement.setLong(6, 1L);
+        statement.setLong(7, seq);
+        statement.setLong(8, seq);
+        statement.setObject(9, ts);
     }
 
     private static void bindRow(PreparedStatement statement, long id, int k, String payload, OffsetDateTime ts)

@@ -32,8 +32,9 @@ class BenchmarkSmokeTest {
                 "/liveLag/1000/p50Ms", "/liveLag/1000/p99Ms", "/liveLag/1000/maxMs", "/liveLag/2000/p99Ms",
                 "/bigTransaction/changesPerSecond",
                 "/sink/upsert/rowsPerSecond", "/sink/append/rowsPerSecond", "/sink/pgcdcDrain/changesPerSecond",
-                "/sink/jdbcBatches/rowsPerSecond", "/sink/copyIn/rowsPerSecond", "/sink/ratios/upsertToDrain",
-                "/sink/ratios/upsertToJdbcBatches", "/sink/ratios/upsertToCopyIn", "/sink/ratios/appendToDrain",
+                "/sink/jdbcBatches/rowsPerSecond", "/sink/jdbcAppendBatches/rowsPerSecond", "/sink/copyIn/rowsPerSecond",
+                "/sink/ratios/upsertToDrain", "/sink/ratios/upsertToJdbcBatches", "/sink/ratios/upsertToCopyIn",
+                "/sink/ratios/appendToDrain", "/sink/ratios/appendToJdbcAppendBatches",
                 "/sink/upsert/cpuMicrosPerChange", "/sink/upsert/peakRssMb", "/bigTransaction/peakLiveHeapMb", "/bigTransaction/peakRssMb")) {
             assertThat(report.at(path).isNumber()).as(path).isTrue();
             assertThat(report.at(path).asDouble()).as(path).isPositive();

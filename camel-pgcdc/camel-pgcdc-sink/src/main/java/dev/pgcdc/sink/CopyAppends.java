@@ -1,0 +1,208 @@
+package dev.pgcdc.sink;
+
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+import dev.pgcdc.pg.TableName;
+import org.postgresql.PGConnection;
+import org.postgresql.copy.CopyIn;
+import org.postgresql.copy.CopyManager;
+
+/**
+ * Append mode's inserts on a PostgreSQL target: the rows of a batch go by {@code COPY} into a staging table, and one
+ * {@code INSERT ... SELECT ... ON CONFLICT DO NOTHING} per staging table moves them into the target, so a batch costs
+ * two statements instead of one per change, and a redelivered change is ignored as before.
+ *
+ * <p>Staging tables are temporary (the session's own, nothing to clean up after a crash), one per target table and
+ * column list, made once per connection with the target columns' own types, so COPY reads each value exactly as an
+ * insert into the target would. They are emptied at every commit ({@code ON COMMIT DELETE ROWS}, a truncation).
+ */
+final class CopyAppends {
+
+    private static final String INSUFFICIENT_PRIVILEGE = "42501";
+
+    private final Connection connection;
+    private final Dialect dialect;
+    private final CopyManager copy;
+    private final Map<Shape, Stage> stages = new HashMap<>();
+    /** Stages holding rows not yet moved, in the order of their first row. */
+    private final Map<Shape, Stage> pending = new LinkedHashMap<>();
+    private int created;
+
+    private record Shape(TableName target, List<String> columns, List<String> key) {
+    }
+
+    private static final class Stage {
+        final String copySql;
+        final PreparedStatement insert;
+        final String empty;
+        final StringBuilder rows = new StringBuilder(1 << 16);
+        /** Made in the open transaction: gone after its rollback. */
+        boolean madeInTransaction = true;
+        /** Rows moved in the open transaction are still in it (emptied at commit): empty it before moving more. */
+        boolean movedInTransaction;
+
+        Stage(String copySql, PreparedStatement insert, String empty) {
+            this.copySql = copySql;
+            this.insert = insert;
+            this.empty = empty;
+        }
+    }
+
+    private CopyAppends(Connection connection, Dialect dialect, CopyManager copy) {
+        this.connection = connection;
+        this.dialect = dialect;
+        this.copy = copy;
+    }
+
+    /** Appends through COPY on a pgjdbc connection; null for another driver (appends are then plain inserts). */
+    static CopyAppends of(Connection connection, Dialect dialect) throws SQLException {
+        if (!connection.isWrapperFor(PGConnection.class)) {
+            return null;
+        }
+        return new CopyAppends(connection, dialect, connection.unwrap(PGConnection.class).getCopyAPI());
+    }
+
+    boolean hasPending() {
+        return !pending.isEmpty();
+    }
+
+    /** Stages one row for {@code target}, whose unique {@code key} ignores a row appended before. */
+    void add(TableName target, List<String> columns, List<String> key, List<?> values) throws SQLException {
+        Shape shape = new Shape(target, columns, key);
+        Stage stage = pending.get(shape);
+        if (stage == null) {
+            stage = stages.get(shape);
+            if (stage == null) {
+                shape = new Shape(target, List.copyOf(columns), List.copyOf(key));
+                stage = make(shape);
+                stages.put(shape, stage);
+            }
+            pending.put(shape, stage);
+        }
+        StringBuilder rows = stage.rows;
+        for (int i = 0; i < values.size(); i++) {
+            if (i > 0) {
+                rows.append('\t');
+            }
+            PostgresDialect.copyField(values.get(i), rows);
+        }
+        rows.append('\n');
+    }
+
+    /** Moves the staged rows into their targets. */
+    void flush() throws SQLException {
+        for (Stage stage : pending.values()) {
+            if (stage.movedInTransaction) {
+                try (Statement statement = connection.createStatement()) {
+                    statement.execute(stage.empty);
+                }
+            }
+            byte[] bytes = stage.rows.toString().getBytes(StandardCharsets.UTF_8);
+            stage.rows.setLength(0);
+            CopyIn in = copy.copyIn(stage.copySql);
+            try {
+                in.writeToCopy(bytes, 0, bytes.length);
+                in.endCopy();
+            } finally {
+                if (in.isActive()) {
+                    in.cancelCopy();
+                }
+            }
+            stage.insert.executeUpdate();
+            stage.movedInTransaction = true;
+        }
+        pending.clear();
+    }
+
+    /** After a commit: the stages made so far stay, empty. */
+    void committed() {
+        for (Stage stage : stages.values()) {
+            stage.madeInTransaction = false;
+            stage.movedInTransaction = false;
+        }
+    }
+
+    /** After a rollback: staged rows are dropped, and stages made in the transaction are forgotten with it. */
+    void discard() {
+        pending.values().forEach(stage -> stage.rows.setLength(0));
+        pending.clear();
+        stages.values().removeIf(stage -> {
+            if (stage.madeInTransaction) {
+                close(stage.insert);
+            }
+            return stage.madeInTransaction;
+        });
+        stages.values().forEach(stage -> stage.movedInTransaction = false);
+    }
+
+    void close() {
+        stages.values().forEach(stage -> close(stage.insert));
+        stages.clear();
+        pending.clear();
+    }
+
+    private static void close(PreparedStatement statement) {
+        try {
+            statement.close();
+        } catch (SQLException e) {
+            // closing after a failure: the connection is closed or rolled back anyway
+        }
+    }
+
+    /**
+     * Makes the staging table of a shape: its columns have the target's types ({@code format_type}, as the session
+     * resolves them), read from the catalog, so no privilege beyond the target's INSERT is needed. The session may
+     * come from a pool and hold a staging table of an earlier user: it is replaced.
+     */
+    private Stage make(Shape shape) throws SQLException {
+        Map<String, String> types = new HashMap<>();
+        try (PreparedStatement statement = connection.prepareStatement("SELECT attname, format_type(atttypid,"
+                + " atttypmod) FROM pg_attribute WHERE attrelid = ?::regclass AND attnum > 0 AND NOT attisdropped")) {
+            statement.setString(1, dialect.quote(shape.target()));
+            try (ResultSet rows = statement.executeQuery()) {
+                while (rows.next()) {
+                    types.put(rows.getString(1), rows.getString(2));
+                }
+            }
+        }
+        List<String> definitions = new ArrayList<>();
+        for (String column : shape.columns()) {
+            String type = types.get(column);
+            if (type == null) { // checked against the metadata before: dropped since
+                throw new SinkException("Target table " + shape.target() + " has no column " + column
+                        + " (written by the change): add it, or leave it out with excludeColumns");
+            }
+            definitions.add(dialect.quote(column) + " " + type);
+        }
+        String name = dialect.quote("pgcdc_stage_" + ++created);
+        String stage = "pg_temp." + name;
+        try (Statement statement = connection.createStatement()) {
+            statement.execute("DROP TABLE IF EXISTS " + stage + "; CREATE TEMPORARY TABLE " + name + " ("
+                    + String.join(", ", definitions) + ") ON COMMIT DELETE ROWS");
+        } catch (SQLException e) {
+            if (INSUFFICIENT_PRIVILEGE.equals(e.getSQLState())) {
+                throw new SinkException("Append mode loads each batch through a temporary staging table, which the"
+                        + " target user may not create (" + e.getMessage() + "): GRANT TEMPORARY ON DATABASE "
+                        + dialect.quote(connection.getCatalog()) + " TO " + dialect.quote(
+                        connection.getMetaData().getUserName()), e);
+            }
+            throw e;
+        }
+        String columns = shape.columns().stream().map(dialect::quote).collect(Collectors.joining(", "));
+        String insert = "INSERT INTO " + dialect.quote(shape.target()) + " (" + columns + ") SELECT " + columns
+                + " FROM " + stage + dialect.onConflict(shape.key(), List.of());
+        return new Stage("COPY " + stage + " (" + columns + ") FROM STDIN", connection.prepareStatement(insert),
+                "DELETE FROM " + stage);
+    }
+}

@@ -1,0 +1,220 @@
+package dev.pgcdc.sink;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import dev.pgcdc.embedded.PostgresServer;
+import dev.pgcdc.embedded.junit.Await;
+import dev.pgcdc.embedded.junit.PostgresExtension;
+import org.apache.camel.Exchange;
+import org.apache.camel.ProducerTemplate;
+import org.apache.camel.builder.RouteBuilder;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * Append mode into PostgreSQL, which loads each batch by COPY into a temporary staging table and one
+ * {@code INSERT ... SELECT ... ON CONFLICT DO NOTHING} ({@link CopyAppends}): values of every kind, odd names, NULLs,
+ * a replayed batch, a batch mixing appends with other statements, and a row the target refuses.
+ */
+class CopyAppendTest extends SinkTestSupport {
+
+    @RegisterExtension
+    static final PostgresExtension PG = PostgresExtension.builder().build();
+    static final String TARGET = "copy_target";
+    static final String APPEND_COLUMNS = "_pgcdc_op char(1), _pgcdc_commit_lsn bigint, _pgcdc_seq bigint,"
+            + " _pgcdc_lsn bigint, _pgcdc_commit_ts timestamptz, PRIMARY KEY (_pgcdc_commit_lsn, _pgcdc_seq)";
+    /** A history row's source columns as to_jsonb gives them, to compare with the source row's. */
+    static final String SOURCE_PART = "to_jsonb(hist) - '{_pgcdc_op, _pgcdc_commit_lsn, _pgcdc_seq, _pgcdc_lsn,"
+            + " _pgcdc_commit_ts}'::text[]";
+    static final String[] TYPES = {"CREATE EXTENSION IF NOT EXISTS hstore",
+        "CREATE TYPE mood AS ENUM ('sad', 'happy')", "CREATE TYPE pair AS (n int, label text)"};
+
+    /** Column definitions of the type test: every kind of value the sink writes, names with quotes and blanks. */
+    static final String TYPED_COLUMNS = "id int PRIMARY KEY, i2 smallint, i8 bigint, num numeric, num_s numeric(12,2),"
+            + " f4 real, f8 double precision, b boolean, t text, \"Odd \"\"col\"\" \tname\" varchar(30), c char(3),"
+            + " by bytea, u uuid, j json, jb jsonb, d date, tm time, ttz timetz, ts timestamp, tstz timestamptz,"
+            + " iv interval, ip inet, m mood, p pair, h hstore, ia int[], ta text[], na numeric[], tsa timestamptz[],"
+            + " pa pair[], ba bytea[]";
+
+    static final String[] TYPED_ROWS = {
+        "(1, 42, 1234567890123, 12345.678900, 1.5, 1.1, 3.141592653589793, true, 'hello',"
+                + " 'a \"q\" b', 'ab', '\\x0102ab', 'a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11', '{\"b\": 1.50, \"a\": [1]}',"
+                + " '{\"big\": 123456789012345678901234567890}', '2026-11-22', '10:00:00.123456', '10:00:00.5+02',"
+                + " '2026-11-22 10:00:00.123456', '2026-11-22 10:00:00.123456+00', '1 year 2 mons 3 days 04:05:06.789',"
+                + " '2001:db8::1/64', 'happy', ROW(1, 'a \"b\", c\\d (e)'), '\"a\"=>\"1\", \"q\\\"k\"=>\"b\\\\s\", \"n\"=>NULL',"
+                + " '{1,NULL,3}', ARRAY['x', NULL, 'tab\there', 'q\"', 'back\\slash', ''], '{1.5,NaN}',"
+                + " ARRAY['2026-01-01 00:00:00+00'::timestamptz, 'infinity'], ARRAY[ROW(2, NULL)::pair, NULL],"
+                + " ARRAY['\\x00ff'::bytea, NULL])",
+        // the escapes COPY's text format needs (backslash, tab, line feed, carriage return), and special values
+        "(2, -32768, -9223372036854775808, 'NaN', -99.99, 'NaN', '-Infinity', false,"
+                + " E'tab\\there\\nnew\\rline \\\\N \\\\. \"q\" ünïcødé 🐘', E'\\\\', '   ', '\\x', '00000000-0000-0000-0000-000000000000',"
+                + " '[]', 'null', 'infinity', '24:00:00', '23:59:59.999999-05:30', '-infinity', '-infinity',"
+                + " '-1 days +02:03:04', '10.0.0.1', 'sad', ROW(NULL, ''), '', '{}', '{}', '{}', '{}', '{}', '{}')",
+        "(3, 32767, 0, 'Infinity', 0, '-0', 1e300, NULL, '', '', NULL, NULL, NULL, NULL, NULL, '0044-03-15 BC', NULL,"
+                + " NULL, '0044-03-15 12:00:00 BC', '1999-12-31 23:59:59.1+05:30', NULL, NULL, NULL, NULL, NULL, NULL,"
+                + " NULL, NULL, NULL, NULL, NULL)",
+        "(4, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL,"
+                + " NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL)"};
+
+    @Override
+    protected PostgresServer pg() {
+        return PG.server();
+    }
+
+    @BeforeAll
+    static void createTarget() {
+        PG.server().createDatabase(TARGET);
+        PG.server().execute(TYPES);
+        new SqlDatabase(() -> PG.server().connectTo(TARGET)).execute(TYPES);
+    }
+
+    @Override
+    protected SqlDatabase target() {
+        return new SqlDatabase(() -> pg().connectTo(TARGET));
+    }
+
+    @Override
+    protected String sinkUri(String options) {
+        return "pgcdc-sink:history?jdbcUrl=" + pg().jdbcUrl(TARGET) + "&user=" + pg().superuser()
+                + (options.isEmpty() ? "" : "&" + options);
+    }
+
+    /** The source rows as to_jsonb, in id order. */
+    private List<String> sourceRows(String table) {
+        return source().strings("SELECT to_jsonb(s)::text FROM " + table + " s ORDER BY id");
+    }
+
+    /** The source columns of the history's inserts as to_jsonb, in id order. */
+    private List<String> historyInserts(String history) {
+        return target().stringsOnceCreated("SELECT (" + SOURCE_PART + ")::text FROM " + history
+                + " hist WHERE _pgcdc_op = 'c' ORDER BY hist.id");
+    }
+
+    @Test
+    void valuesOfEveryKindArriveEqualToTheSourcesToJsonbIntoATableWithAnOddName() throws Exception {
+        String slot = uniqueSlot("copytypes");
+        String table = slot + "_t";
+        // quotes, a dot and a non-ASCII letter in the target's name; tableMapping names it as SQL would
+        String history = "\"Hist \"\"q\"\".é\"";
+        pg().execute("CREATE TABLE " + table + " (" + TYPED_COLUMNS + ")");
+        target().execute("CREATE TABLE " + history + " (" + TYPED_COLUMNS.replace(" PRIMARY KEY", "") + ", "
+                + APPEND_COLUMNS + ")");
+        route(slot, table, "mode=append&tableMapping=" + table + ":public." + history.replace(" ", "%20"));
+        pg().execute("INSERT INTO " + table + " VALUES " + String.join(", ", TYPED_ROWS));
+        List<String> expected = sourceRows(table);
+        assertThat(expected).hasSize(4);
+        Await.until("every row appended", Duration.ofSeconds(30), () -> historyInserts(history), expected::equals);
+    }
+
+    @Test
+    void aReplayedBatchPartlyAppliedBeforeACrashIsAppendedOnce() throws Exception {
+        String slot = uniqueSlot("copyreplay");
+        String table = slot + "_t";
+        pg().execute("CREATE TABLE " + table + " (id int PRIMARY KEY, name text)");
+        target().execute(appendTable(table, "timestamptz"));
+        List<Exchange> sent = recordingRoute(slot, table, "tableModes=" + table + ":append");
+        pg().execute("INSERT INTO " + table + " SELECT g, 'n' || g FROM generate_series(1, 3) g");
+        writeAppendChangesAfterInserts(table);
+        String history = "SELECT _pgcdc_op || ' ' || coalesce(id::text, '-') || ' ' || coalesce(name, '-') FROM "
+                + table + " ORDER BY _pgcdc_commit_lsn, _pgcdc_seq";
+        List<String> expected = List.of("c 1 n1", "c 2 n2", "c 3 n3", "u 1 uno", "d 2 -", "t - -");
+        Await.until("history appended", Duration.ofSeconds(30), () -> target().strings(history), expected::equals);
+
+        // a crash after the first changes were committed: the consumer sends them all again, one batch after another
+        target().execute("DELETE FROM " + table + " WHERE _pgcdc_op <> 'c'");
+        ProducerTemplate template = contexts.get(0).createProducerTemplate();
+        List<CompletableFuture<Exchange>> replayed = new ArrayList<>();
+        for (Exchange exchange : sent) {
+            replayed.add(template.asyncSend(sinkUri("tableModes=" + table + ":append"), exchange.copy()));
+        }
+        for (CompletableFuture<Exchange> each : replayed) {
+            assertThat(each.get().getException()).isNull();
+        }
+        assertThat(target().strings(history)).isEqualTo(expected);
+    }
+
+    @Test
+    void appendsMixedWithUpsertsInOneTransactionAreAppendedOnceAndInOrder() throws Exception {
+        String slot = uniqueSlot("copymixed");
+        String log = slot + "_log";
+        String mirror = slot + "_m";
+        pg().execute("CREATE TABLE " + log + " (id int PRIMARY KEY, name text)",
+                "CREATE TABLE " + mirror + " (id int PRIMARY KEY, name text)");
+        target().execute(appendTable(log, "timestamptz"), "CREATE TABLE " + mirror + " (id int PRIMARY KEY, name text)");
+        route(slot, log + "," + mirror, "tableModes=" + log + ":append");
+        // one source transaction alternating between the tables: the staged log rows are moved before each upsert,
+        // so the batch moves rows of one staging table several times
+        List<String> statements = new ArrayList<>(List.of("BEGIN"));
+        for (int i = 1; i <= 5; i++) {
+            statements.add("INSERT INTO " + log + " VALUES (" + i + ", 'l" + i + "')");
+            statements.add("INSERT INTO " + mirror + " VALUES (" + i + ", 'm" + i + "')");
+            statements.add("UPDATE " + log + " SET name = 'u" + i + "' WHERE id = " + i);
+        }
+        statements.add("COMMIT");
+        pg().execute(String.join("; ", statements));
+        List<String> expected = new ArrayList<>();
+        for (int i = 1; i <= 5; i++) {
+            expected.addAll(List.of("c " + i + " l" + i, "u " + i + " u" + i));
+        }
+        Await.until("the log appended", Duration.ofSeconds(30), () -> target().strings("SELECT _pgcdc_op || ' ' || id"
+                + " || ' ' || name FROM " + log + " ORDER BY _pgcdc_commit_lsn, _pgcdc_seq"), expected::equals);
+        target().awaitRowsEqual(mirror, source(), mirror);
+    }
+
+    @Test
+    void aRowTheTargetRefusesFailsOnlyItsOwnExchangeWithTheTargetsError() throws Exception {
+        String slot = uniqueSlot("copyrefused");
+        String table = slot + "_t";
+        pg().execute("CREATE TABLE " + table + " (id int PRIMARY KEY, n int)");
+        target().execute("CREATE TABLE " + table + " (id int, n int CHECK (n > 0), " + APPEND_COLUMNS + ")");
+        List<String> errors = handlingRoute(slot, List.of(table), "mode=append");
+        // one transaction, so one batch: it fails, and is applied again change by change
+        pg().execute("INSERT INTO " + table + " VALUES (1, 1), (2, -2), (3, 3)");
+        Await.until("the refused row's failure", Duration.ofSeconds(30), () -> !errors.isEmpty());
+        Await.until("the other rows appended", Duration.ofSeconds(30), () -> target().strings("SELECT"
+                + " string_agg(id || ':' || n, ',' ORDER BY id) FROM " + table), List.of("1:1,3:3")::equals);
+        assertThat(errors).hasSize(1);
+        assertThat(errors.get(0)).contains("Could not apply change c of public." + table, "violates check constraint");
+        // the staging table made in the failed transaction went with it; later batches make and use it again
+        pg().execute("INSERT INTO " + table + " VALUES (4, 4)");
+        Await.until("a later row appended", Duration.ofSeconds(30), () -> target().strings("SELECT count(*) FROM "
+                + table), List.of("3")::equals);
+    }
+
+    @Test
+    void aTargetUserWhoMayNotCreateTemporaryTablesIsToldTheGrant() throws Exception {
+        String slot = uniqueSlot("copytemp");
+        String table = slot + "_t";
+        String database = slot + "_db";
+        String user = slot + "_user";
+        pg().execute("CREATE TABLE " + table + " (id int PRIMARY KEY)");
+        pg().createDatabase(database);
+        pg().execute("CREATE ROLE " + user + " LOGIN");
+        SqlDatabase restricted = new SqlDatabase(() -> pg().connectTo(database));
+        restricted.execute("REVOKE TEMPORARY ON DATABASE " + database + " FROM PUBLIC",
+                "CREATE TABLE " + table + " (id int, " + APPEND_COLUMNS + ")",
+                "GRANT INSERT ON " + table + " TO " + user);
+        List<String> errors = new CopyOnWriteArrayList<>();
+        start(new RouteBuilder() {
+            @Override
+            public void configure() {
+                onException(SinkException.class).handled(true).process(e -> errors.add(
+                        e.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class).getMessage()));
+                from(uri(slot, "tables=" + table)).to("pgcdc-sink:restricted?mode=append&jdbcUrl="
+                        + pg().jdbcUrl(database) + "&user=" + user);
+            }
+        });
+        awaitStreaming(slot);
+        pg().execute("INSERT INTO " + table + " VALUES (1)");
+        Await.until("the failure", Duration.ofSeconds(30), () -> !errors.isEmpty());
+        assertThat(errors.get(0)).contains("temporary staging table",
+                "GRANT TEMPORARY ON DATABASE \"" + database + "\" TO \"" + user + "\"");
+    }
+}
