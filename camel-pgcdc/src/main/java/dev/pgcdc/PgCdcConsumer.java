@@ -7,6 +7,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledExecutorService;
@@ -26,6 +27,7 @@ import dev.pgcdc.pg.TableName;
 import dev.pgcdc.setup.ChangeModelPreflight;
 import dev.pgcdc.setup.ConnectorTable;
 import dev.pgcdc.setup.Setup;
+import dev.pgcdc.setup.SetupPlan;
 import dev.pgcdc.setup.SetupRequest;
 import dev.pgcdc.setup.StandbyInspector;
 import dev.pgcdc.snapshot.RepositoryStateStore;
@@ -110,6 +112,7 @@ public class PgCdcConsumer extends DefaultConsumer {
         SnapshotOptions snapshotOptions = options.snapshot();
         boolean stateInDatabase = configuration.getSnapshotStateRepository() == null;
         boolean snapshots;
+        SetupPlan plan;
         try (Connection connection = writer.openJdbc("pgcdc " + configuration.getSlotName() + " setup")) {
             List<ConnectorTable> snapshotTables = snapshotsWanted(connection, snapshotOptions)
                     ? SnapshotSetup.tables(snapshotOptions, stateInDatabase) : List.of();
@@ -120,9 +123,11 @@ public class PgCdcConsumer extends DefaultConsumer {
                         : new RepositoryStateStore(configuration.getSnapshotStateRepository(),
                                 configuration.getSlotName());
             }
-            if (!prepareServer(connection, decoding, plugin, snapshotTables)) {
+            Optional<SetupPlan> prepared = prepareServer(connection, decoding, plugin, snapshotTables);
+            if (prepared.isEmpty()) {
                 return;
             }
+            plan = prepared.get();
         }
         StreamTap tap = StreamTap.NONE;
         if (snapshots) {
@@ -152,7 +157,8 @@ public class PgCdcConsumer extends DefaultConsumer {
         long monitorMillis = options.slotMonitorInterval().toMillis();
         scheduler.scheduleWithFixedDelay(slotWatch, 0, monitorMillis, TimeUnit.MILLISECONDS);
         if (SetupRequest.usesPublication(plugin.name())) {
-            keylessWatch = new KeylessTableWatch(connector, configuration.getSlotName(), options.publication());
+            keylessWatch = new KeylessTableWatch(connector, configuration.getSlotName(), options.publication(),
+                    plan.publishedWithoutIdentity());
             scheduler.scheduleWithFixedDelay(keylessWatch, 0, monitorMillis, TimeUnit.MILLISECONDS);
         }
         if (MICROMETER_PRESENT) {
@@ -193,9 +199,9 @@ public class PgCdcConsumer extends DefaultConsumer {
      * Runs all start-time preparation (see {@link Setup#prepare}) for the captured tables, the heartbeat table and
      * the snapshot's tables.
      *
-     * @return whether streaming may start
+     * @return the plan streaming starts with; empty when streaming must not start
      */
-    private boolean prepareServer(Connection connection, DecodingOptions decoding, OutputPlugin plugin,
+    private Optional<SetupPlan> prepareServer(Connection connection, DecodingOptions decoding, OutputPlugin plugin,
                                   List<ConnectorTable> snapshotTables)
             throws SQLException, InterruptedException {
         List<ConnectorTable> connectorTables = new ArrayList<>(snapshotTables);
@@ -222,8 +228,10 @@ public class PgCdcConsumer extends DefaultConsumer {
                         return types.typeName(oid);
                     }
                 });
-        if (!Setup.prepare(connection, request, options.setupMode(), changeModel, this::forgetSnapshotProgress)) {
-            return false;
+        Optional<SetupPlan> plan = Setup.prepare(connection, request, options.setupMode(), changeModel,
+                this::forgetSnapshotProgress);
+        if (plan.isEmpty()) {
+            return plan;
         }
         ReplicationSlot slot = new ReplicationSlot(configuration.getSlotName());
         if (options.decodesFromStandby()) {
@@ -248,7 +256,7 @@ public class PgCdcConsumer extends DefaultConsumer {
                         warning));
             }
         }
-        return true;
+        return plan;
     }
 
     /**

@@ -1,6 +1,8 @@
 package dev.pgcdc.decode;
 
 import dev.pgcdc.event.ColumnNames;
+import dev.pgcdc.filter.ColumnFilter;
+import dev.pgcdc.pg.Catalog;
 
 import java.util.ArrayList;
 import java.util.Arrays;

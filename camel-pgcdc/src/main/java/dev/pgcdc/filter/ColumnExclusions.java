@@ -2,7 +2,6 @@ package dev.pgcdc.filter;
 
 import java.util.List;
 
-import dev.pgcdc.decode.ColumnFilter;
 
 /**
  * Columns left out of every change (option {@code excludeColumns}: {@code schema.table.column} names or patterns,

@@ -19,9 +19,6 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import dev.pgcdc.connect.PgConnector;
-import dev.pgcdc.decode.Catalog;
-import dev.pgcdc.decode.TableDescription;
-import dev.pgcdc.decode.value.TypeDescription;
 
 /**
  * The one place that asks the database what a table looks like: its columns, its key as the stream sees it, what a

@@ -5,6 +5,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.List;
+import java.util.Optional;
 
 import dev.pgcdc.pg.ReplicationSlot;
 import dev.pgcdc.pg.TableName;
@@ -26,10 +27,10 @@ public final class Setup {
      * @param beforeNewSlot runs when the slot does not exist yet, before it is created (progress saved under its
      *                      name belongs to an earlier slot, and a crash in between must not leave the new slot beside
      *                      it)
-     * @return whether streaming may start
+     * @return the plan streaming starts with, whose warnings were logged; empty when streaming must not start
      * @throws SetupFailedException when the server is not ready, with the SQL an administrator must run
      */
-    public static boolean prepare(Connection connection, SetupRequest request, SetupMode mode,
+    public static Optional<SetupPlan> prepare(Connection connection, SetupRequest request, SetupMode mode,
                                   ChangeModelPreflight changeModel, BeforeNewSlot beforeNewSlot) throws SQLException {
         String slot = request.slotName();
         SetupOutcome outcome = run(connection, request, mode);
@@ -38,12 +39,12 @@ public final class Setup {
         if (mode == SetupMode.PLAN) {
             LOG.info("pgcdc:{}: setup plan (setupMode=plan, not streaming):{}{}", slot, System.lineSeparator(),
                     plan.describe());
-            return false;
+            return Optional.empty();
         }
         plan.warnings().forEach(warning -> LOG.warn("pgcdc:{}: {}", slot, warning));
         changeModel.run();
         if (request.slotElsewhere()) {
-            return true;
+            return Optional.of(plan);
         }
         if (plan.existingSlot().isEmpty()) {
             beforeNewSlot.run();
@@ -54,7 +55,7 @@ public final class Setup {
             LOG.info("pgcdc:{}: {} the replication slot{}", slot, created ? "created" : "another instance has just created",
                     request.slotFailover() ? " (failover)" : "");
         }
-        return true;
+        return Optional.of(plan);
     }
 
     /** What the caller does when the slot is new, before setup creates it. */

@@ -2,8 +2,10 @@ package dev.pgcdc.setup;
 
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 import dev.pgcdc.pg.SlotState;
+import dev.pgcdc.pg.TableName;
 
 /**
  * What is still needed before changes can flow: statements (each with who must run it and why), blockers that no
@@ -18,15 +20,17 @@ public final class SetupPlan {
     private final List<PlannedStatement> statements;
     private final List<String> blockers;
     private final List<String> warnings;
+    private final Set<TableName> publishedWithoutIdentity;
 
     SetupPlan(SetupRequest request, ServerFacts facts, SetupModel model, List<PlannedStatement> statements,
-            List<String> blockers, List<String> warnings) {
+            List<String> blockers, List<String> warnings, Set<TableName> publishedWithoutIdentity) {
         this.request = request;
         this.facts = facts;
         this.model = model;
         this.statements = List.copyOf(statements);
         this.blockers = List.copyOf(blockers);
         this.warnings = List.copyOf(warnings);
+        this.publishedWithoutIdentity = Set.copyOf(publishedWithoutIdentity);
     }
 
     public SetupRequest request() {
@@ -59,6 +63,11 @@ public final class SetupPlan {
     /** Worth knowing, but the connector can start. */
     public List<String> warnings() {
         return warnings;
+    }
+
+    /** The tables already published without replica identity that {@link #warnings()} warns about. */
+    public Set<TableName> publishedWithoutIdentity() {
+        return publishedWithoutIdentity;
     }
 
     public Optional<SlotState> existingSlot() {

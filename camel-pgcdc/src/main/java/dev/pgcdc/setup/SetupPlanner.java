@@ -6,7 +6,9 @@ import static dev.pgcdc.pg.Identifiers.quote;
 import static dev.pgcdc.pg.Identifiers.quoteLiteral;
 
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
@@ -28,6 +30,7 @@ public final class SetupPlanner {
     private final List<TableFacts> published;
     private final List<PlannedStatement> statements = new ArrayList<>();
     private final List<String> warnings = new ArrayList<>();
+    private final Set<TableName> publishedWithoutIdentity = new HashSet<>();
 
     private SetupPlanner(ServerFacts facts, SetupRequest request) {
         this.facts = facts;
@@ -54,7 +57,8 @@ public final class SetupPlanner {
         if (facts.failover() != null) {
             warnings.addAll(FailoverPrerequisites.missing(facts.failover(), request.slotName()));
         }
-        return new SetupPlan(request, facts, rights.model(), statements, preflight.blockers(), warnings);
+        return new SetupPlan(request, facts, rights.model(), statements, preflight.blockers(), warnings,
+                publishedWithoutIdentity);
     }
 
     private void planRole() {
@@ -109,6 +113,7 @@ public final class SetupPlanner {
             boolean connectorFixes = rights.setsReplicaIdentityFull(table);
             if (!connectorFixes && alreadyPublished(table)) {
                 warnings.add(publishedWithoutIdentity(table.name(), facts.publication().name()));
+                publishedWithoutIdentity.add(table.name());
             } else {
                 statements.add(PlannedStatement.by(connectorFixes, ReplicaIdentity.alterToFull(table.name()),
                         missingIdentityConsequence(table) + " REPLICA IDENTITY FULL fixes this by logging the whole"

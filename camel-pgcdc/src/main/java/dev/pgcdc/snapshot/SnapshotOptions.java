@@ -3,7 +3,7 @@ package dev.pgcdc.snapshot;
 import dev.pgcdc.pg.TableName;
 import java.time.Duration;
 
-import dev.pgcdc.decode.ColumnFilter;
+import dev.pgcdc.filter.ColumnFilter;
 import dev.pgcdc.filter.TableFilter;
 import java.util.Set;
 

@@ -1,6 +1,6 @@
 package dev.pgcdc.stream;
 
-import dev.pgcdc.decode.ColumnFilter;
+import dev.pgcdc.filter.ColumnFilter;
 import dev.pgcdc.filter.TableFilter;
 
 /**

@@ -16,7 +16,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Periodically looks for published tables without replica identity (run it on a scheduler): a table created while
  * the consumer runs is published at once by a FOR ALL TABLES (or schema) publication, and PostgreSQL then rejects
- * its UPDATEs and DELETEs. Warns once per table that appears, with the fix.
+ * its UPDATEs and DELETEs. Warns once per table that appears, with the fix; setup has warned about those present at
+ * start.
  */
 public final class KeylessTableWatch implements Runnable, AutoCloseable {
 
@@ -31,13 +32,16 @@ public final class KeylessTableWatch implements Runnable, AutoCloseable {
     private final LazyConnection connection;
     private final String slotName;
     private final String publication;
-    /** Null before the first look, whose tables setup has warned about at start. */
+    /** At the latest look; before the first, those setup warned about at start. */
     private volatile Set<TableName> keyless;
 
-    public KeylessTableWatch(PgConnector connector, String slotName, String publication) {
+    /** @param warnedAtStart the published tables without replica identity that setup warned about at start */
+    public KeylessTableWatch(PgConnector connector, String slotName, String publication,
+                             Set<TableName> warnedAtStart) {
         this.connection = new LazyConnection(connector, "pgcdc keyless table watch");
         this.slotName = slotName;
         this.publication = publication;
+        this.keyless = Set.copyOf(warnedAtStart);
     }
 
     @Override
@@ -56,7 +60,7 @@ public final class KeylessTableWatch implements Runnable, AutoCloseable {
             return;
         }
         for (TableName table : found) {
-            if (keyless != null && !keyless.contains(table)) {
+            if (!keyless.contains(table)) {
                 LOG.warn("pgcdc:{}: {}", slotName, SetupPlanner.publishedWithoutIdentity(table, publication));
             }
         }
@@ -65,8 +69,7 @@ public final class KeylessTableWatch implements Runnable, AutoCloseable {
 
     /** The published tables without replica identity at the latest look. */
     public Set<TableName> keylessTables() {
-        Set<TableName> latest = keyless;
-        return latest == null ? Set.of() : latest;
+        return keyless;
     }
 
     @Override

@@ -1,9 +1,11 @@
 package dev.pgcdc.stream;
 
-import dev.pgcdc.decode.Catalog;
+import dev.pgcdc.pg.Catalog;
 import dev.pgcdc.decode.ChangeDecoder;
 import dev.pgcdc.decode.value.TypeRegistry;
 import org.postgresql.replication.fluent.logical.ChainedLogicalStreamBuilder;
+
+import java.util.Optional;
 
 /**
  * What differs between output plugins on the replication connection: the options of START_REPLICATION and the
@@ -22,4 +24,12 @@ public interface OutputPlugin {
 
     /** What the plugin streams, for the log, e.g. "publications [orders]". */
     String describe();
+
+    /**
+     * The server's answer to START_REPLICATION as a final error with its cause and fix, when retrying cannot help
+     * (the plugin refuses the options we pass); else empty.
+     */
+    default Optional<String> refusal(String serverMessage) {
+        return Optional.empty();
+    }
 }

@@ -3,7 +3,7 @@ package dev.pgcdc.stream;
 import java.util.List;
 import java.util.stream.Collectors;
 
-import dev.pgcdc.decode.Catalog;
+import dev.pgcdc.pg.Catalog;
 import dev.pgcdc.decode.ChangeDecoder;
 import dev.pgcdc.decode.pgoutput.PgOutputDecoder;
 import dev.pgcdc.decode.value.TypeRegistry;

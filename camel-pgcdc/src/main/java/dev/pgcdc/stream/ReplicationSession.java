@@ -13,7 +13,7 @@ import java.util.concurrent.locks.LockSupport;
 
 import dev.pgcdc.ack.AckTracker;
 import dev.pgcdc.connect.InboundTraffic;
-import dev.pgcdc.decode.Catalog;
+import dev.pgcdc.pg.Catalog;
 import dev.pgcdc.decode.ChangeDecoder;
 import dev.pgcdc.decode.DecodeException;
 import dev.pgcdc.decode.DecodeListener;

@@ -3,6 +3,7 @@ package dev.pgcdc.stream;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 import dev.pgcdc.connect.InboundTraffic;
@@ -122,7 +123,16 @@ public final class Replicator implements Runnable {
                     // pgjdbc would otherwise confirm everything it has received, acknowledged or not.
                     .withAutomaticFlush(false);
             options.plugin().withOptions(builder, options.decoding());
-            PGReplicationStream stream = builder.start();
+            PGReplicationStream stream;
+            try {
+                stream = builder.start();
+            } catch (SQLException e) {
+                Optional<String> refusal = options.plugin().refusal(e.getMessage());
+                if (refusal.isPresent()) {
+                    throw new SlotUnusableException(refusal.get());
+                }
+                throw e;
+            }
             ReplicationSession current = new ReplicationSession(stream, options, sink, confirmed, stats, catalog, tap,
                     traffic, connector.settings().readTimeout());
             session = current;

@@ -1,9 +1,11 @@
 package dev.pgcdc.stream;
 
 import java.util.List;
+import java.util.Optional;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
-import dev.pgcdc.decode.Catalog;
+import dev.pgcdc.pg.Catalog;
 import dev.pgcdc.decode.ChangeDecoder;
 import dev.pgcdc.decode.value.TypeRegistry;
 import dev.pgcdc.decode.wal2json.Wal2JsonDecoder;
@@ -22,6 +24,8 @@ import org.postgresql.replication.fluent.logical.ChainedLogicalStreamBuilder;
  */
 public final class Wal2JsonPlugin implements OutputPlugin {
 
+    private static final Pattern UNKNOWN_OPTION = Pattern.compile("option \"[^\"]+\" = \"[^\"]*\" is unknown");
+
     private final int formatVersion;
 
     public Wal2JsonPlugin(int formatVersion) {
@@ -34,6 +38,20 @@ public final class Wal2JsonPlugin implements OutputPlugin {
     @Override
     public String name() {
         return "wal2json";
+    }
+
+    /**
+     * wal2json before 2.4 refuses an option it does not know with {@code option "include-pk" = "true" is unknown}
+     * (its startup callback); every option we pass is known from 2.4 on.
+     */
+    @Override
+    public Optional<String> refusal(String serverMessage) {
+        if (serverMessage == null || !UNKNOWN_OPTION.matcher(serverMessage).find()) {
+            return Optional.empty();
+        }
+        return Optional.of("wal2json 2.4 or newer is needed (it sends each change's primary key, option include-pk):"
+                + " upgrade the postgresql-NN-wal2json package (NN: the server's major version). The server said: "
+                + serverMessage);
     }
 
     @Override

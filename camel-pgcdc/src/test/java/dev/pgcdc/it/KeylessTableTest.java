@@ -20,7 +20,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 /**
  * Tables without primary key or replica identity: setup does what {@code replicaIdentityFull} promises when the role
  * may, and a keyless table that an existing FOR ALL TABLES publication publishes is warned about when it appears
- * and does not stop a restart.
+ * and does not stop a restart, and so is one that setup did not check (only the watch's first look sees it).
  * Its own cluster, because a FOR ALL TABLES publication makes UPDATE and DELETE fail on every keyless table.
  */
 class KeylessTableTest extends CdcTestSupport {
@@ -79,6 +79,25 @@ class KeylessTableTest extends CdcTestSupport {
 
         received.awaitMatching("the keyless table's insert and the keyed one's", events -> events.stream()
                 .map(ChangeEvent::getTable).toList().containsAll(List.of(keyless, keyed)));
+    }
+
+    @Test
+    void aPublishedKeylessTableThatSetupDidNotWarnAboutIsWarnedAboutAtTheFirstLook() throws Exception {
+        String slot = uniqueSlot("not_captured");
+        String keyed = slot + "_keyed";
+        String keyless = slot + "_keyless";
+        pg().execute("CREATE TABLE " + keyed + " (id int PRIMARY KEY)", "CREATE TABLE " + keyless + " (payload text)",
+                "CREATE PUBLICATION " + slot + " FOR ALL TABLES");
+        String fix = "ALTER TABLE \"public\".\"" + keyless + "\" REPLICA IDENTITY FULL;";
+        try (LogCapture logs = new LogCapture()) {
+            // setup checks only the captured table; the publication still publishes the keyless one
+            CamelContext context = start(collecting(slot, "tables=public." + keyed + "&slotMonitorInterval=200",
+                    new Received()));
+            Await.until("the keyless table is reported", Duration.ofSeconds(20),
+                    () -> consumer(context).getTablesWithoutReplicaIdentity()
+                            .contains(TableName.of("public", keyless).toString()));
+            assertThat(logs.text()).contains("WARN").contains(fix);
+        }
     }
 
     private RouteBuilder collecting(String slot, String options, Received received) {

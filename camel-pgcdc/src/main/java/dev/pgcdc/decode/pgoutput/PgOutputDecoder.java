@@ -1,8 +1,8 @@
 package dev.pgcdc.decode.pgoutput;
 
-import dev.pgcdc.decode.Catalog;
+import dev.pgcdc.pg.Catalog;
 import dev.pgcdc.decode.ChangeDecoder;
-import dev.pgcdc.decode.ColumnFilter;
+import dev.pgcdc.filter.ColumnFilter;
 import dev.pgcdc.decode.ColumnInfo;
 import dev.pgcdc.decode.DecodeException;
 import dev.pgcdc.decode.DecodeListener;

@@ -1,5 +1,8 @@
 package dev.pgcdc.decode.value;
 
+import dev.pgcdc.pg.TypeCatalog;
+import dev.pgcdc.pg.TypeDescription;
+
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;

@@ -1,12 +1,12 @@
 package dev.pgcdc.decode.wal2json;
 
-import dev.pgcdc.decode.Catalog;
-import dev.pgcdc.decode.ColumnFilter;
+import dev.pgcdc.pg.Catalog;
+import dev.pgcdc.filter.ColumnFilter;
 import dev.pgcdc.decode.ColumnInfo;
 import dev.pgcdc.decode.DecodeListener;
 import dev.pgcdc.decode.RelationInfo;
 import dev.pgcdc.decode.RowEvents;
-import dev.pgcdc.decode.TableDescription;
+import dev.pgcdc.pg.TableDescription;
 import dev.pgcdc.decode.pgoutput.PgOutputDecoder;
 import dev.pgcdc.decode.value.TypeRegistry;
 

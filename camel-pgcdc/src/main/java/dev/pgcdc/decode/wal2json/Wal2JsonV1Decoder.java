@@ -1,8 +1,8 @@
 package dev.pgcdc.decode.wal2json;
 
-import dev.pgcdc.decode.Catalog;
+import dev.pgcdc.pg.Catalog;
 import dev.pgcdc.decode.ChangeDecoder;
-import dev.pgcdc.decode.ColumnFilter;
+import dev.pgcdc.filter.ColumnFilter;
 import dev.pgcdc.decode.DecodeException;
 import dev.pgcdc.decode.DecodeListener;
 import dev.pgcdc.decode.MessageType;

@@ -1,13 +1,13 @@
 package dev.pgcdc.decode.wal2json;
 
-import dev.pgcdc.decode.Catalog;
-import dev.pgcdc.decode.ColumnFilter;
+import dev.pgcdc.pg.Catalog;
+import dev.pgcdc.filter.ColumnFilter;
 import dev.pgcdc.decode.DecodeException;
 import dev.pgcdc.decode.RecordingListener;
 import dev.pgcdc.decode.RelationInfo;
-import dev.pgcdc.decode.TableDescription;
+import dev.pgcdc.pg.TableDescription;
 import dev.pgcdc.decode.value.BuiltinType;
-import dev.pgcdc.decode.value.TypeDescription;
+import dev.pgcdc.pg.TypeDescription;
 import dev.pgcdc.decode.value.TypeRegistry;
 
 import static org.assertj.core.api.Assertions.assertThat;

@@ -1,4 +1,4 @@
-package dev.pgcdc.decode.value;
+package dev.pgcdc.pg;
 
 import java.util.List;
 

@@ -1,4 +1,4 @@
-package dev.pgcdc.decode;
+package dev.pgcdc.filter;
 
 /** Which columns leave the decoder: excluded ones are skipped, never decoded, and appear in no row map. */
 @FunctionalInterface

@@ -1,4 +1,4 @@
-package dev.pgcdc.decode.value;
+package dev.pgcdc.pg;
 
 /** Where {@link TypeRegistry} learns how a type that is not built in is made. */
 public interface TypeCatalog {

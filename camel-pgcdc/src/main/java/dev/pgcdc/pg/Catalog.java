@@ -1,7 +1,4 @@
-package dev.pgcdc.decode;
-
-import dev.pgcdc.decode.value.TypeCatalog;
-import dev.pgcdc.decode.value.TypeDescription;
+package dev.pgcdc.pg;
 
 import java.util.List;
 
