@@ -45,6 +45,8 @@ final class LaneDispatcher implements Dispatcher, Runnable {
     /** Its stream's acknowledgement tracker says when a barrier may go. */
     private final PgCdcConsumer consumer;
     private final ExchangeDispatcher[] lanes;
+    /** Null without outbox options. */
+    private final Outbox outbox;
     private final BlockingQueue<Queued> intake = new LinkedBlockingQueue<>();
     private final Object lock = new Object();
     /**
@@ -57,6 +59,7 @@ final class LaneDispatcher implements Dispatcher, Runnable {
     LaneDispatcher(PgCdcConsumer consumer, PgCdcConfiguration configuration, SourceTables sourceTables, Outbox outbox,
                    int lanes) {
         this.consumer = consumer;
+        this.outbox = outbox;
         this.lanes = new ExchangeDispatcher[lanes];
         for (int i = 0; i < lanes; i++) {
             this.lanes[i] = new ExchangeDispatcher(consumer, configuration, sourceTables, outbox);
@@ -188,13 +191,20 @@ final class LaneDispatcher implements Dispatcher, Runnable {
     }
 
     /**
-     * The lane of a row: a hash of its table and key values. Equal keys are equal Java values whether streamed or read
-     * by the snapshot (the same decoders make them); byte arrays (bytea keys) are hashed by content.
+     * The lane of a row: a hash of its table and key values, or for an outbox row of its aggregate (an outbox row's key
+     * is its event id, and one aggregate's events must stay in order). Equal keys are equal Java values whether
+     * streamed or read by the snapshot (the same decoders make them); byte arrays (bytea keys) are hashed by content.
      */
     private int laneOf(ChangeEvent change) {
-        int hash = 31 * change.getSchema().hashCode() + change.getTable().hashCode();
-        for (Object value : change.getKey().values()) {
-            hash = 31 * hash + (value instanceof byte[] bytes ? Arrays.hashCode(bytes) : Objects.hashCode(value));
+        String aggregate = outbox == null ? null : outbox.aggregateOf(change);
+        int hash;
+        if (aggregate != null) {
+            hash = aggregate.hashCode();
+        } else {
+            hash = 31 * change.getSchema().hashCode() + change.getTable().hashCode();
+            for (Object value : change.getKey().values()) {
+                hash = 31 * hash + (value instanceof byte[] bytes ? Arrays.hashCode(bytes) : Objects.hashCode(value));
+            }
         }
         hash ^= hash >>> 16;
         return Math.floorMod(hash, lanes.length);

@@ -10,8 +10,10 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
 
 import dev.pgcdc.PgCdcConstants;
 import dev.pgcdc.embedded.junit.Await;
@@ -87,6 +89,45 @@ class OutboxTest extends DefaultClusterTest {
         assertThat(all.get(3).eventId()).isEqualTo(all.get(3).changeId()).matches("[0-9A-F]+/[0-9A-F]+:1");
         // ignored changes (the delete, the update, the truncate, the other message) are acknowledged all the same
         Await.until("slot confirmed past the last commit", Duration.ofSeconds(30), () -> confirmedFlush(slot) >= end);
+    }
+
+    @Test
+    void eventsOfOneAggregateKeepCommitOrderWhenSeveralThreadsDeliver() throws Exception {
+        String slot = uniqueSlot("outbox_lanes");
+        String orders = slot + "_orders";
+        String outbox = slot + "_outbox";
+        createTables(orders, outbox);
+        List<Seen> seen = new ArrayList<>();
+        start(new RouteBuilder() {
+            @Override
+            public void configure() {
+                from(uri(slot, "tables=" + outbox + "&outboxTables=" + outbox + "&concurrentConsumers=8"))
+                        .process(e -> {
+                            // uneven work per exchange, so lanes overtake each other (load, not synchronisation)
+                            LockSupport.parkNanos(ThreadLocalRandom.current().nextLong(2_000_000));
+                            Seen one = seen(e);
+                            synchronized (seen) {
+                                seen.add(one);
+                            }
+                        });
+            }
+        });
+        awaitStreaming(slot);
+        int events = 400;
+        // one event per transaction, event ids random (the outbox row's key), four aggregates taking turns
+        for (int n = 0; n < events; n++) {
+            pg().execute("INSERT INTO " + outbox + " VALUES (gen_random_uuid(), 'order', '" + (n % 4) + "', 'step',"
+                    + " '{\"n\": " + n + "}')");
+        }
+        List<Seen> all = Await.until("every event", Duration.ofSeconds(60), () -> copy(seen),
+                list -> list.size() >= events);
+        assertThat(all).hasSize(events);
+        for (int aggregate = 0; aggregate < 4; aggregate++) {
+            String id = String.valueOf(aggregate);
+            List<Integer> order = all.stream().filter(s -> id.equals(s.aggregateId()))
+                    .map(s -> Integer.valueOf(((String) s.body()).replaceAll("\\D", ""))).toList();
+            assertThat(order).as("aggregate %s in commit order", id).isSorted().hasSize(events / 4);
+        }
     }
 
     @Test
