@@ -394,10 +394,13 @@ public class PgCdcConsumer extends DefaultConsumer {
         return slotWatch == null ? null : slotWatch.latest();
     }
 
-    /** Reads the slot from the server now, on the caller's thread, instead of waiting for the next reading. */
+    /**
+     * Reads the slot from the server now, on the caller's thread, instead of waiting for the next reading; a stopped
+     * consumer keeps its last reading (its connections are closed and stay closed).
+     */
     public SlotState refreshSlotStatus() {
         SlotWatch watch = slotWatch;
-        if (watch != null) {
+        if (watch != null && isStarted()) {
             watch.run();
         }
         return slotStatus();

@@ -72,6 +72,13 @@ public record PgCdcOptions(ConnectionSettings connection, StreamOptions stream, 
                     + configuration.getConcurrentConsumers() + ": 1 delivers in commit order on one thread, more"
                     + " spread changes over that many threads by table and key");
         }
+        if (configuration.isSlotFailover() && !blank(configuration.getPrimaryHost())) {
+            throw new IllegalArgumentException("slotFailover cannot be combined with primaryHost: with primaryHost the"
+                    + " slot lives on the standby named by host, and failover slots are created on a primary (PostgreSQL"
+                    + " 17 syncs them to its standbys). Either read the slot on the primary with slotFailover=true and"
+                    + " host listing primary and standby (h1:5432,h2:5432), or decode on the standby without"
+                    + " slotFailover");
+        }
         String publication = configuration.getPublication() != null && !configuration.getPublication().isBlank()
                 ? configuration.getPublication() : slot;
         DecodingOptions decoding = decodingOptions(configuration);

@@ -7,13 +7,13 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 import dev.pgcdc.connect.PgConnector;
 import dev.pgcdc.pg.ReplicationSlot;
+import org.postgresql.PGConnection;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -72,13 +72,36 @@ final class StandbySlot {
      */
     static void create(PgConnector standby, PgConnector primary, String slot, String plugin) throws SQLException,
             InterruptedException {
-        CompletableFuture<Boolean> created = CompletableFuture.supplyAsync(() -> {
-            try (Connection connection = standby.openJdbc("pgcdc " + slot + " setup")) {
-                return new ReplicationSlot(slot).createLogical(connection, plugin, false);
-            } catch (SQLException e) {
-                throw new CompletionException(e);
+        // The creation blocks until the standby replays a running-transactions record, so it runs on a thread of its
+        // own over a connection this method owns: whatever ends the wait (done, timeout, stop, error) also ends it.
+        Connection onStandby = standby.openJdbc("pgcdc " + slot + " setup");
+        CompletableFuture<Boolean> created = new CompletableFuture<>();
+        Thread creator = new Thread(() -> {
+            try {
+                created.complete(new ReplicationSlot(slot).createLogical(onStandby, plugin, false));
+            } catch (Throwable e) {
+                created.completeExceptionally(e);
             }
-        });
+        }, "pgcdc " + slot + " standby slot");
+        creator.setDaemon(true);
+        creator.start();
+        try {
+            await(created, standby, primary, slot);
+        } finally {
+            try {
+                if (!created.isDone()) {
+                    // an aborted creation leaves no slot behind: the server drops a slot it has not finished
+                    onStandby.unwrap(PGConnection.class).cancelQuery();
+                    creator.join(TimeUnit.SECONDS.toMillis(10));
+                }
+            } finally {
+                onStandby.close();
+            }
+        }
+    }
+
+    private static void await(CompletableFuture<Boolean> created, PgConnector standby, PgConnector primary,
+                              String slot) throws SQLException, InterruptedException {
         long deadline = System.nanoTime() + CREATE_TIMEOUT.toNanos();
         try (Connection onPrimary = primary.openBounded("pgcdc " + slot + " setup")) {
             boolean mayLog = true;
@@ -91,7 +114,6 @@ final class StandbySlot {
                     return;
                 } catch (TimeoutException e) {
                     if (System.nanoTime() > deadline) {
-                        created.cancel(true);
                         throw new SQLException("The standby " + standby.settings() + " did not finish creating slot "
                                 + slot + " within " + CREATE_TIMEOUT.toSeconds() + " s: it waits for a record of the"
                                 + " running transactions from the primary. Run SELECT pg_log_standby_snapshot(); on"
@@ -100,9 +122,6 @@ final class StandbySlot {
                 }
             }
         } catch (ExecutionException e) {
-            if (e.getCause() instanceof CompletionException wrapped && wrapped.getCause() instanceof SQLException sql) {
-                throw sql;
-            }
             if (e.getCause() instanceof SQLException sql) {
                 throw sql;
             }

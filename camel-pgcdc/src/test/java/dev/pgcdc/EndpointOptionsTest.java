@@ -96,6 +96,8 @@ class EndpointOptionsTest {
         assertFails("&maxInflight=0", "maxInflight must be at least 1, was 0");
         assertFails("&concurrentConsumers=0", "concurrentConsumers must be at least 1, was 0");
         assertFails("&snapshotChunkSize=0", "snapshotChunkSize must be at least 1, was 0");
+        assertFails("&slotFailover=true&primaryHost=primary.example:5432", "slotFailover cannot be combined with"
+                + " primaryHost");
     }
 
     private PgCdcEndpoint endpoint(String options) {

@@ -58,7 +58,7 @@ final class PlanText {
         return plan.existingSlot().map(slot -> "exists (plugin " + slot.plugin() + ", "
                 + (slot.active() ? "active, pid " + slot.activePid() : "inactive")
                 + (slot.walStatus() != null ? ", wal_status " + slot.walStatus() : "") + ")")
-                .orElse(plan.connectorCreatesSlot() ? "missing; pgcdc creates it when the initial snapshot starts"
+                .orElse(plan.connectorCreatesSlot() ? "missing; pgcdc creates it at the end of setup"
                         : "missing; the role may not create it");
     }
 

@@ -75,8 +75,8 @@ public final class SetupPlan {
     }
 
     /**
-     * The slot does not exist yet and the connecting role may create it: the consumer creates it over its
-     * replication connection when the initial snapshot starts.
+     * The slot does not exist yet and the connecting role may create it: {@link Setup#prepare} creates it at the end
+     * of setup, before streaming starts.
      */
     public boolean connectorCreatesSlot() {
         return facts.slot() == null && facts.user().canReplicate();

@@ -240,7 +240,7 @@ final class ReplicationSession implements DecodeListener, AckListener, StreamTap
                 ReplicationSession.this.discarded(seq);
             }
         });
-        return delivering;
+        return delivering && routeFailure == null;
     }
 
     @Override
@@ -267,6 +267,12 @@ final class ReplicationSession implements DecodeListener, AckListener, StreamTap
         Held release = held;
         held = null;
         if (release == null || !delivering) {
+            return;
+        }
+        if (routeFailure != null) {
+            // a failed exchange stops delivery here, not only at the next message: nothing committed after it may
+            // reach the route before it is delivered again
+            delivering = false;
             return;
         }
         long seq = awaitCapacity();
