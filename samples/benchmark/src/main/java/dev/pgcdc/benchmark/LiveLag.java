@@ -31,6 +31,23 @@ final class LiveLag {
         run.slots().create(slot);
         Child probe = run.consumers().pgcdc("pgcdc-lag-" + rate, "lag", slot, expected,
                 PacedWriter.rows(rate, WARMUP_SECONDS), timeout, null);
+        Paced paced = paced(run, slot, probe, rate, seconds, timeout);
+        Map<String, Object> result = paced.result();
+        Map<String, Object> figures = new LinkedHashMap<>();
+        figures.put("writerChangesPerSecond", Math.round(paced.achieved()));
+        figures.put("p50Ms", result.get("p50Ms"));
+        figures.put("p99Ms", result.get("p99Ms"));
+        figures.put("maxMs", result.get("maxMs"));
+        figures.put("measuredChanges", expected - PacedWriter.rows(rate, WARMUP_SECONDS));
+        return figures;
+    }
+
+    /** What the probe measured while the writer kept {@code rate} changes/s into its slot, and the rate achieved. */
+    record Paced(double achieved, Map<String, Object> result) {
+    }
+
+    /** Waits for the probe to stream, writes at the rate, collects the probe's figures and drops the slot. */
+    static Paced paced(Run run, String slot, Child probe, int rate, int seconds, Duration timeout) throws Exception {
         try {
             run.slots().awaitActive(slot, Duration.ofSeconds(60));
         } catch (RuntimeException | InterruptedException e) {
@@ -41,12 +58,6 @@ final class LiveLag {
         Map<String, Object> result = probe.result(timeout);
         StreamingDrain.requireComplete(result);
         run.slots().drop(slot);
-        Map<String, Object> figures = new LinkedHashMap<>();
-        figures.put("writerChangesPerSecond", Math.round(achieved));
-        figures.put("p50Ms", result.get("p50Ms"));
-        figures.put("p99Ms", result.get("p99Ms"));
-        figures.put("maxMs", result.get("maxMs"));
-        figures.put("measuredChanges", expected - PacedWriter.rows(rate, WARMUP_SECONDS));
-        return figures;
+        return new Paced(achieved, result);
     }
 }

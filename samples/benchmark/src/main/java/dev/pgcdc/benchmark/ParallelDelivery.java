@@ -76,18 +76,10 @@ final class ParallelDelivery {
         run.slots().create(slot);
         Child probe = run.consumers().pgcdcWebhook("pgcdc-parallel-lag-" + consumers, slot, expected,
                 PacedWriter.rows(rate, WARMUP_SECONDS), consumers, timeout);
-        try {
-            run.slots().awaitActive(slot, Duration.ofSeconds(60));
-        } catch (RuntimeException | InterruptedException e) {
-            probe.kill();
-            throw e;
-        }
-        double achieved = new PacedWriter(run.cluster()).write(rate, seconds);
-        Map<String, Object> result = probe.result(timeout);
-        StreamingDrain.requireComplete(result);
-        run.slots().drop(slot);
+        LiveLag.Paced paced = LiveLag.paced(run, slot, probe, rate, seconds, timeout);
+        Map<String, Object> result = paced.result();
         Map<String, Object> figures = new LinkedHashMap<>();
-        figures.put("pacedChangesPerSecond", Math.round(achieved));
+        figures.put("pacedChangesPerSecond", Math.round(paced.achieved()));
         figures.put("p50Ms", result.get("p50Ms"));
         figures.put("p99Ms", result.get("p99Ms"));
         figures.put("maxMs", result.get("maxMs"));
