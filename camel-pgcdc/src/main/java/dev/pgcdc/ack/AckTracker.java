@@ -23,6 +23,8 @@ import java.util.concurrent.TimeUnit;
 public final class AckTracker {
 
     private final boolean[] done;
+    /** Abandoned changes by ring place; the window never moves past one, so its place is never reused. */
+    private final boolean[] abandoned;
     private final int capacity;
     /** Waiters are woken when at most this many changes are in flight. */
     private final int wakeAtInFlight;
@@ -49,6 +51,7 @@ public final class AckTracker {
         }
         this.capacity = capacity;
         this.done = new boolean[capacity];
+        this.abandoned = new boolean[capacity];
         this.wakeAtInFlight = capacity - Math.max(1, capacity / 8);
         this.confirmable = initialConfirmed;
     }
@@ -101,6 +104,9 @@ public final class AckTracker {
         if (done[slot]) {
             throw new IllegalArgumentException("sequence " + seq + " completed twice");
         }
+        if (abandoned[slot]) {
+            throw new IllegalStateException("sequence " + seq + " completed after it was abandoned");
+        }
         done[slot] = true;
         completedCount++;
         boolean moved = false;
@@ -124,12 +130,24 @@ public final class AckTracker {
     /**
      * Marks a change that will never complete: its exchange failed and nothing handled it, or it was dropped before
      * it reached the route. It no longer counts as {@link #outstanding()}, and nothing from it on is ever confirmed.
-     * Any thread.
+     * Any thread. Each change is completed or abandoned once: anything else is a bug in the caller, and counting it
+     * would make {@link #outstanding()} lie, so it is refused.
+     *
+     * @throws IllegalStateException when the change was never registered, or was already completed or abandoned
      */
     public synchronized void abandon(long seq) {
-        if (seq < lowestIncomplete || seq >= nextSeq) {
-            throw new IllegalArgumentException("sequence " + seq + " is not in flight");
+        int slot = (int) (seq % capacity);
+        if (seq >= nextSeq || seq < 0) {
+            throw new IllegalStateException("cannot abandon sequence " + seq + ": it was never registered (next is "
+                    + nextSeq + ")");
         }
+        if (seq < lowestIncomplete || done[slot]) {
+            throw new IllegalStateException("cannot abandon sequence " + seq + ": it has already completed");
+        }
+        if (abandoned[slot]) {
+            throw new IllegalStateException("cannot abandon sequence " + seq + ": it was already abandoned");
+        }
+        abandoned[slot] = true;
         abandonedCount++;
         wakeIfSettled();
     }

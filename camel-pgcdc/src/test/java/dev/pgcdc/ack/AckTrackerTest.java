@@ -247,4 +247,27 @@ class AckTrackerTest {
         tracker.complete(2);
         assertThat(tracker.awaitCompletedBefore(3, 10, TimeUnit.MILLISECONDS)).isFalse();
     }
+
+    @Test
+    void abandoningAChangeTwiceOrOneCompletedOrNeverRegisteredIsRefusedAndLeavesTheCountsAlone() {
+        AckTracker tracker = new AckTracker(16, 0);
+        long first = tracker.register();
+        long second = tracker.register();
+        long third = tracker.register();
+        tracker.complete(first);
+        tracker.complete(third);
+        tracker.abandon(second);
+
+        assertThatThrownBy(() -> tracker.abandon(second))
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("already abandoned");
+        assertThatThrownBy(() -> tracker.abandon(first))
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("already completed");
+        assertThatThrownBy(() -> tracker.abandon(third))
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("already completed");
+        assertThatThrownBy(() -> tracker.abandon(7))
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("never registered");
+        assertThatThrownBy(() -> tracker.complete(second))
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("after it was abandoned");
+        assertThat(tracker.outstanding()).isZero();
+    }
 }
