@@ -236,10 +236,10 @@ public class PgCdcConsumer extends DefaultConsumer {
         ReplicationSlot slot = new ReplicationSlot(configuration.getSlotName());
         if (options.decodesFromStandby()) {
             StandbySlot.warnWithoutFeedback(connector, configuration.getSlotName());
-            if (!StandbySlot.exists(connector, configuration.getSlotName())) {
-                forgetSnapshotProgress();
-                StandbySlot.create(connector, writer, configuration.getSlotName(), plugin.name());
+            if (!StandbySlot.exists(connector, configuration.getSlotName())
+                    && StandbySlot.create(connector, writer, configuration.getSlotName(), plugin.name())) {
                 LOG.info("pgcdc:{}: created the replication slot on the standby", configuration.getSlotName());
+                forgetSnapshotProgress();
             }
         }
         if (configuration.isSlotFailover()) {
@@ -261,7 +261,8 @@ public class PgCdcConsumer extends DefaultConsumer {
 
     /**
      * Progress saved under this slot name belongs to an earlier slot (lost and dropped, or dropped): the new one holds
-     * no change made before it exists.
+     * no change made before it exists. Called only by the instance that created the slot: another starting at the
+     * same moment would otherwise erase progress the creator has saved since.
      */
     private void forgetSnapshotProgress() throws SQLException {
         if (snapshotState != null) {

@@ -69,8 +69,10 @@ final class StandbySlot {
      * Creates the slot on the standby. The standby finishes creating it once it replays a record of the
      * transactions running on the primary: the primary logs one every 15 s while it writes, and at once on
      * {@code pg_log_standby_snapshot()}, which is asked for when the role may.
+     *
+     * @return false when another session (a second instance starting at the same moment) created it first
      */
-    static void create(PgConnector standby, PgConnector primary, String slot, String plugin) throws SQLException,
+    static boolean create(PgConnector standby, PgConnector primary, String slot, String plugin) throws SQLException,
             InterruptedException {
         // The creation blocks until the standby replays a running-transactions record, so it runs on a thread of its
         // own over a connection this method owns: whatever ends the wait (done, timeout, stop, error) also ends it.
@@ -87,6 +89,7 @@ final class StandbySlot {
         creator.start();
         try {
             await(created, standby, primary, slot);
+            return created.join();
         } finally {
             try {
                 if (!created.isDone()) {

@@ -31,7 +31,7 @@ public final class Setup {
      * @throws SetupFailedException when the server is not ready, with the SQL an administrator must run
      */
     public static Optional<SetupPlan> prepare(Connection connection, SetupRequest request, SetupMode mode,
-                                  ChangeModelPreflight changeModel, BeforeNewSlot beforeNewSlot) throws SQLException {
+                                  ChangeModelPreflight changeModel, SlotCreated slotCreated) throws SQLException {
         String slot = request.slotName();
         SetupOutcome outcome = run(connection, request, mode);
         SetupPlan plan = outcome.plan();
@@ -46,21 +46,24 @@ public final class Setup {
         if (request.slotElsewhere()) {
             return Optional.of(plan);
         }
-        if (plan.existingSlot().isEmpty()) {
-            beforeNewSlot.run();
-        }
         if (plan.connectorCreatesSlot()) {
             boolean created = new ReplicationSlot(slot).createLogical(connection, request.plugin(),
                     request.slotFailover());
             LOG.info("pgcdc:{}: {} the replication slot{}", slot, created ? "created" : "another instance has just created",
                     request.slotFailover() ? " (failover)" : "");
+            if (created) {
+                slotCreated.run();
+            }
         }
         return Optional.of(plan);
     }
 
-    /** What the caller does when the slot is new, before setup creates it. */
+    /**
+     * What the caller does once this setup created the slot. Only the instance whose creation made the slot runs it:
+     * another starting at the same moment finds the slot created and must not undo what the creator did since.
+     */
     @FunctionalInterface
-    public interface BeforeNewSlot {
+    public interface SlotCreated {
         void run() throws SQLException;
     }
 

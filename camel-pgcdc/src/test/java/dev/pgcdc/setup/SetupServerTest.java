@@ -8,6 +8,7 @@ import static org.assertj.core.api.Assertions.tuple;
 import static org.assertj.core.api.Assumptions.assumeThat;
 
 import java.sql.Connection;
+import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -16,6 +17,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 
 import org.junit.jupiter.api.BeforeAll;
@@ -95,6 +97,41 @@ class SetupServerTest {
             PublicationFacts publication = second.plan().facts().publication();
             assertThat(publication.publishedTables()).containsExactlyInAnyOrder(ORDERS, HEARTBEAT);
             assertThat(publication.viaRoot()).isEqualTo(server.major() >= 13 ? Boolean.TRUE : null);
+        }
+    }
+
+    @Test
+    void onlyTheInstanceWhoseCreationMadeTheSlotIsToldItIsNew() throws Exception {
+        try (TestDatabase db = new TestDatabase(server)) {
+            createTable(db, ORDERS, server.superuser());
+            Connection connection = db.connectAs(server.superuser());
+            SetupRequest request = request(db, HEARTBEAT, ORDERS);
+            AtomicInteger toldNew = new AtomicInteger();
+            // the change model check runs after setup inspected the server (no slot) and before it creates the slot:
+            // another instance creating it right then is the race of two instances starting at once
+            AtomicInteger otherInstanceCreations = new AtomicInteger();
+            ChangeModelPreflight otherCreatesTheSlotMeanwhile = new ChangeModelPreflight(connection, "pub", false,
+                    false, (schema, table, column) -> {
+                        if (otherInstanceCreations.getAndIncrement() == 0) {
+                            try {
+                                db.createSlotOverReplicationConnection(server.superuser());
+                            } catch (SQLException e) {
+                                throw new AssertionError(e);
+                            }
+                        }
+                        return true;
+                    }, null);
+
+            assertThat(Setup.prepare(connection, request, SetupMode.AUTO, otherCreatesTheSlotMeanwhile,
+                    toldNew::incrementAndGet).get().connectorCreatesSlot()).isTrue();
+            assertThat(otherInstanceCreations).hasPositiveValue();
+            assertThat(toldNew).hasValue(0);
+
+            server.execute("SELECT pg_drop_replication_slot(" + Identifiers.quoteLiteral(db.slot()) + ")");
+            ChangeModelPreflight alone = new ChangeModelPreflight(connection, "pub", false, false,
+                    (schema, table, column) -> true, null);
+            Setup.prepare(connection, request, SetupMode.AUTO, alone, toldNew::incrementAndGet);
+            assertThat(toldNew).hasValue(1);
         }
     }
 
