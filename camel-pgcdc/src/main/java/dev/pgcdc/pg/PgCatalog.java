@@ -257,6 +257,30 @@ public final class PgCatalog implements Catalog, AutoCloseable {
         return tables;
     }
 
+    /**
+     * The tables the publication publishes that have no replica identity, whose UPDATEs and DELETEs PostgreSQL then
+     * rejects: identity NOTHING, or DEFAULT without a primary key.
+     */
+    public Set<TableName> publishedWithoutIdentity(String publication) throws SQLException {
+        Set<TableName> tables = new LinkedHashSet<>();
+        try (PreparedStatement ps = connection().prepareStatement("SELECT pt.schemaname::text, pt.tablename::text"
+                + " FROM pg_catalog.pg_publication_tables pt"
+                + " JOIN pg_catalog.pg_namespace n ON n.nspname = pt.schemaname"
+                + " JOIN pg_catalog.pg_class c ON c.relnamespace = n.oid AND c.relname = pt.tablename"
+                + " WHERE pt.pubname = ? AND (c.relreplident = '" + TableShape.IDENTITY_NOTHING + "'"
+                + " OR (c.relreplident = '" + TableShape.IDENTITY_DEFAULT + "' AND NOT EXISTS"
+                + " (SELECT 1 FROM pg_catalog.pg_index i WHERE i.indrelid = c.oid AND i.indisprimary)))"
+                + " ORDER BY 1, 2")) {
+            ps.setString(1, publication);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    tables.add(new TableName(rs.getString(1), rs.getString(2)));
+                }
+            }
+        }
+        return tables;
+    }
+
     @Override
     public TypeDescription type(int oid) {
         try (PreparedStatement ps = connection().prepareStatement(TYPE)) {
