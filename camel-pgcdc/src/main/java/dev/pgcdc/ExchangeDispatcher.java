@@ -55,12 +55,17 @@ final class ExchangeDispatcher implements Dispatcher, Runnable {
 
     @Override
     public void deliver(ChangeRecord record, Delivery delivery, long seq, AckListener listener) {
-        queue.add(new Pending(record, null, delivery, seq, listener, generation));
+        deliver(record, null, delivery, seq, listener);
+    }
+
+    /** Delivers a change whose outbox outcome the caller has already worked out (null: not yet). */
+    void deliver(ChangeRecord record, Outbox.Outcome outcome, Delivery delivery, long seq, AckListener listener) {
+        queue.add(new Pending(record, outcome, null, delivery, seq, listener, generation));
     }
 
     @Override
     public void deliverUndecodable(DecodeException failure, Delivery delivery, long seq, AckListener listener) {
-        queue.add(new Pending(null, failure, delivery, seq, listener, generation));
+        queue.add(new Pending(null, null, failure, delivery, seq, listener, generation));
     }
 
     @Override
@@ -132,8 +137,8 @@ final class ExchangeDispatcher implements Dispatcher, Runnable {
     }
 
     private void dispatch(Pending pending) {
-        Outbox.Outcome outcome = outbox == null || pending.record == null ? Outbox.Outcome.PASS
-                : outbox.route(pending.record);
+        Outbox.Outcome outcome = pending.outcome != null ? pending.outcome
+                : outbox == null || pending.record == null ? Outbox.Outcome.PASS : outbox.route(pending.record);
         if (outcome.ignored()) {
             pending.onComplete(null);
             return;
@@ -176,6 +181,8 @@ final class ExchangeDispatcher implements Dispatcher, Runnable {
     private final class Pending implements Synchronization {
 
         private final ChangeRecord record;
+        /** What the outbox makes of the record, when already known; else null. */
+        private final Outbox.Outcome outcome;
         /** Set instead of the record for a message that could not be decoded. */
         private final DecodeException undecodable;
         private final Delivery delivery;
@@ -183,9 +190,10 @@ final class ExchangeDispatcher implements Dispatcher, Runnable {
         private final AckListener listener;
         private final long generation;
 
-        Pending(ChangeRecord record, DecodeException undecodable, Delivery delivery, long seq, AckListener listener,
-                long generation) {
+        Pending(ChangeRecord record, Outbox.Outcome outcome, DecodeException undecodable, Delivery delivery, long seq,
+                AckListener listener, long generation) {
             this.record = record;
+            this.outcome = outcome;
             this.undecodable = undecodable;
             this.delivery = delivery;
             this.seq = seq;

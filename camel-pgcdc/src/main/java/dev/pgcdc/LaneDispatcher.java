@@ -120,10 +120,12 @@ final class LaneDispatcher implements Dispatcher, Runnable {
                     continue;
                 }
                 if (!isBarrier(queued)) {
-                    place(queued, laneOf((ChangeEvent) queued.record));
+                    // worked out once here, for the lane and for the lane's dispatcher
+                    Outbox.Outcome outcome = outbox == null ? Outbox.Outcome.PASS : outbox.route(queued.record);
+                    place(queued, laneOf((ChangeEvent) queued.record, outcome), outcome);
                 } else if (!awaitCompletedBefore(queued.seq, queued.generation)) {
                     queued.discarded();
-                } else if (place(queued, 0)) {
+                } else if (place(queued, 0, null)) {
                     // nothing after the barrier goes until it completed
                     awaitCompletedBefore(queued.seq + 1, queued.generation);
                 }
@@ -133,15 +135,19 @@ final class LaneDispatcher implements Dispatcher, Runnable {
         }
     }
 
-    /** Puts a change into a lane unless it was discarded meanwhile (then tells its listener); returns whether it went. */
-    private boolean place(Queued queued, int lane) {
+    /**
+     * Puts a change into a lane unless it was discarded meanwhile (then tells its listener); returns whether it went.
+     *
+     * @param outcome what the outbox makes of the change, or null when the lane is to work it out
+     */
+    private boolean place(Queued queued, int lane, Outbox.Outcome outcome) {
         synchronized (lock) {
             if (queued.generation == generation) {
                 AckListener listener = new FailureStopsAll(queued.listener);
                 if (queued.undecodable != null) {
                     lanes[lane].deliverUndecodable(queued.undecodable, queued.delivery, queued.seq, listener);
                 } else {
-                    lanes[lane].deliver(queued.record, queued.delivery, queued.seq, listener);
+                    lanes[lane].deliver(queued.record, outcome, queued.delivery, queued.seq, listener);
                 }
                 return true;
             }
@@ -195,11 +201,10 @@ final class LaneDispatcher implements Dispatcher, Runnable {
      * is its event id, and one aggregate's events must stay in order). Equal keys are equal Java values whether
      * streamed or read by the snapshot (the same decoders make them); byte arrays (bytea keys) are hashed by content.
      */
-    private int laneOf(ChangeEvent change) {
-        String aggregate = outbox == null ? null : outbox.aggregateOf(change);
+    private int laneOf(ChangeEvent change, Outbox.Outcome outcome) {
         int hash;
-        if (aggregate != null) {
-            hash = aggregate.hashCode();
+        if (outcome.event() != null) {
+            hash = outcome.event().aggregate().hashCode();
         } else {
             hash = 31 * change.getSchema().hashCode() + change.getTable().hashCode();
             for (Object value : change.getKey().values()) {

@@ -73,15 +73,6 @@ public final class Outbox {
         }
     }
 
-    /**
-     * What orders a change among others when several threads deliver: for an outbox row, its aggregate (type and id),
-     * so one aggregate's events keep commit order whatever their event ids; null for any other change.
-     */
-    public String aggregateOf(ChangeEvent change) {
-        OutboxEvent event = route(change).event();
-        return event == null ? null : event.aggregateType() + '\u0000' + event.aggregateId();
-    }
-
     private Outcome outcome(ChangeRecord record) {
         if (record instanceof LogicalMessage message) {
             if (message.getPrefix().equals(messagePrefix)) {

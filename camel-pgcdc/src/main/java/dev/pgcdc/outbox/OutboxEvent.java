@@ -11,4 +11,12 @@ package dev.pgcdc.outbox;
  * @param payload       json/jsonb as JSON text (String), text as String, bytea as byte[]; null when there is none
  */
 public record OutboxEvent(String id, String aggregateType, String aggregateId, String type, Object payload) {
+
+    /**
+     * What orders the event among others when several threads deliver: its aggregate (type and id), so one
+     * aggregate's events keep commit order whatever their event ids.
+     */
+    public String aggregate() {
+        return aggregateType + '\u0000' + aggregateId;
+    }
 }
