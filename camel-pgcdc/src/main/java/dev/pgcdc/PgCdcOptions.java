@@ -181,7 +181,7 @@ public record PgCdcOptions(ConnectionSettings connection, StreamOptions stream, 
         return new ConnectionSettings(configuration.getHost(), configuration.getPort(), configuration.getDatabase(),
                 configuration.getUser(),
                 Secrets.valueOrFile("password", configuration.getPassword(), configuration.getPasswordFile()),
-                connectTimeoutSeconds(configuration.getConnectTimeout()))
+                ConnectionSettings.connectTimeoutSeconds(configuration.getConnectTimeout()))
                 .withReadTimeout(readTimeout)
                 .withSsl(new SslSettings(configuration.getSslMode(), path(configuration.getSslRootCert()),
                         path(configuration.getSslCert()), path(configuration.getSslKey()),
@@ -193,18 +193,6 @@ public record PgCdcOptions(ConnectionSettings connection, StreamOptions stream, 
                         .privateKeyPassphrase(configuration.getSshPrivateKeyPassphrase())
                         .knownHostsFile(path(configuration.getSshKnownHostsFile()))
                         .hostKeyFingerprint(configuration.getSshHostKeyFingerprint()).build());
-    }
-
-    /**
-     * pgjdbc counts the connect timeout in whole seconds (0: none). A value under a second is refused rather than
-     * rounded: it is most likely a number of seconds written without its unit.
-     */
-    private static int connectTimeoutSeconds(long millis) {
-        if (millis != 0 && millis < 1000) {
-            throw new IllegalArgumentException("Invalid value " + millis + "ms for option connectTimeout: it must be"
-                    + " 0 (no timeout) or at least 1s. A plain number is milliseconds: write e.g. connectTimeout=10s");
-        }
-        return Math.toIntExact((millis + 999) / 1000);
     }
 
     private static TableName heartbeatTable(PgCdcConfiguration configuration) {

@@ -77,15 +77,18 @@ public class PgClusterService extends AbstractCamelClusterService<PgClusterView>
     @Metadata(description = "The root certificate (PEM file) that signs the server's certificate, for verify-ca and"
                             + " verify-full")
     private String sslRootCert;
-    @Metadata(description = "Seconds to wait for a connection", defaultValue = "10")
-    private int connectTimeout = 10;
-    @Metadata(description = "Milliseconds between checks of the lock session; each check also tries the free namespaces",
-              defaultValue = "1000")
+    @Metadata(description = "How long connecting (TCP, TLS and login) may take, e.g. 10s. pgjdbc counts whole seconds,"
+                            + " so it is rounded up and a value under 1s is refused; 0 waits without limit.",
+              defaultValue = "10000", javaType = "java.time.Duration")
+    private long connectTimeout = 10_000;
+    @Metadata(description = "How long between checks of the lock session, e.g. 1s; each check also tries the free"
+                            + " namespaces",
+              defaultValue = "1000", javaType = "java.time.Duration")
     private long checkInterval = 1000;
-    @Metadata(description = "Milliseconds after which the server ends a lock session it has not heard from, releasing"
-                            + " its leadership; the instance itself gives up after half of it. At least three check"
-                            + " intervals.",
-              defaultValue = "30000")
+    @Metadata(description = "How long the server waits before it ends a lock session it has not heard from, e.g."
+                            + " 30s, releasing its leadership; the instance itself gives up after half of it. At least"
+                            + " three check intervals.",
+              defaultValue = "30000", javaType = "java.time.Duration")
     private long sessionTimeout = 30_000;
     @Metadata(description = "Hand namespaces over to instances that lead fewer, so leadership spreads evenly",
               defaultValue = "true")
@@ -127,7 +130,8 @@ public class PgClusterService extends AbstractCamelClusterService<PgClusterView>
             setId(getCamelContext().getUuidGenerator().generateUuid());
         }
         connector = new PgConnector(new ConnectionSettings(host, port, database, user,
-                Secrets.valueOrFile("password", password, passwordFile), connectTimeout)
+                Secrets.valueOrFile("password", password, passwordFile),
+                ConnectionSettings.connectTimeoutSeconds(connectTimeout))
                 .withSsl(new SslSettings(sslMode, sslRootCert == null ? null : Path.of(sslRootCert), null, null, null))
                 .withReadTimeout(Duration.ofMillis(sessionTimeout / 3)));
         super.doStart();
@@ -383,11 +387,13 @@ public class PgClusterService extends AbstractCamelClusterService<PgClusterView>
         this.sslRootCert = sslRootCert;
     }
 
-    public int getConnectTimeout() {
+    /** Milliseconds. */
+    public long getConnectTimeout() {
         return connectTimeout;
     }
 
-    public void setConnectTimeout(int connectTimeout) {
+    /** Milliseconds; from properties, a duration such as {@code 10s}. */
+    public void setConnectTimeout(long connectTimeout) {
         this.connectTimeout = connectTimeout;
     }
 

@@ -31,6 +31,19 @@ public final class ConnectionSettings {
                 null);
     }
 
+    /**
+     * The option connectTimeout (milliseconds, as every time option) as pgjdbc counts it: whole seconds, rounded up;
+     * 0 is none. A value under a second is refused rather than rounded: it is most likely a number of seconds written
+     * without its unit.
+     */
+    public static int connectTimeoutSeconds(long millis) {
+        if (millis < 0 || millis != 0 && millis < 1000) {
+            throw new IllegalArgumentException("Invalid value " + millis + "ms for option connectTimeout: it must be"
+                    + " 0 (no timeout) or at least 1s. A plain number is milliseconds: write e.g. connectTimeout=10s");
+        }
+        return Math.toIntExact((millis + 999) / 1000);
+    }
+
     private ConnectionSettings(String host, int port, String database, String user, String password,
                                int connectTimeoutSeconds, Duration readTimeout, SslSettings ssl, SshSettings ssh) {
         this.host = Objects.requireNonNull(host, "host");

@@ -3,6 +3,8 @@ package dev.pgcdc.cluster;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.util.Properties;
+
 import org.apache.camel.impl.DefaultCamelContext;
 import org.junit.jupiter.api.Test;
 
@@ -37,6 +39,28 @@ class PgClusterServiceOptionsTest {
         try (DefaultCamelContext context = new DefaultCamelContext()) {
             service.setCamelContext(context);
             assertThatThrownBy(service::start).hasMessageContaining("PgClusterService needs a database");
+        }
+    }
+
+    @Test
+    void timeoutsAreDurationsInMillisecondsLikeTheComponentsAndAConnectTimeoutUnderASecondIsRefused() throws Exception {
+        try (DefaultCamelContext context = new DefaultCamelContext()) {
+            Properties properties = new Properties();
+            properties.setProperty(PgClusterServiceConfiguration.PREFIX + "connectTimeout", "5s");
+            properties.setProperty(PgClusterServiceConfiguration.PREFIX + "checkInterval", "500ms");
+            properties.setProperty(PgClusterServiceConfiguration.PREFIX + "sessionTimeout", "1m");
+            context.getPropertiesComponent().setInitialProperties(properties);
+            new PgClusterServiceConfiguration().configure(context);
+            PgClusterService service = context.hasService(PgClusterService.class);
+            assertThat(service.getConnectTimeout()).isEqualTo(5000);
+            assertThat(service.getCheckInterval()).isEqualTo(500);
+            assertThat(service.getSessionTimeout()).isEqualTo(60_000);
+
+            service.setDatabase("shop");
+            service.setConnectTimeout(10);
+            service.setCamelContext(context);
+            assertThatThrownBy(service::start).hasMessage("Invalid value 10ms for option connectTimeout: it must be 0"
+                    + " (no timeout) or at least 1s. A plain number is milliseconds: write e.g. connectTimeout=10s");
         }
     }
 }
