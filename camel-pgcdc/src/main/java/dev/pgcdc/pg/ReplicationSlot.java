@@ -69,8 +69,8 @@ public final class ReplicationSlot {
 
     /** The message for a slot that disappeared while the consumer ran. */
     public String missingMessage() {
-        return "Replication slot " + name + " does not exist (it was dropped while the consumer ran), so changes made"
-                + " since are in no stream: " + RECREATION;
+        return "Replication slot " + Identifiers.quoteLiteral(name) + " does not exist (it was dropped while the"
+                + " consumer ran), so changes made since are in no stream: " + RECREATION;
     }
 
     /**

@@ -36,16 +36,15 @@ public record SlotState(String name, String plugin, String slotType, String data
         return "lost".equals(walStatus) || invalidationReason != null;
     }
 
-    /** Why the slot is lost and what that costs, to follow "slot ... is lost". */
-    public String lostReason() {
-        return "(wal_status=" + walStatus + (invalidationReason == null ? "" : ", invalidation_reason="
-                + invalidationReason) + "): the server removed WAL it still needed, so it can never resume, and"
-                + " changes made while the consumer was behind are gone from the stream";
-    }
-
-    /** The message for a slot found lost while the consumer runs, with the recovery steps. */
+    /**
+     * The one message for a lost slot, wherever it is found (setup at start, the stream, the slot watch, health):
+     * what happened, what a restart does, and the fix.
+     */
     public String lostMessage() {
-        return "Replication slot " + name + " is lost " + lostReason() + ". Recovery: SELECT pg_drop_replication_slot("
+        return "Replication slot " + Identifiers.quoteLiteral(name) + " is lost (wal_status=" + walStatus
+                + (invalidationReason == null ? "" : ", invalidation_reason=" + invalidationReason) + "): the server"
+                + " removed WAL it still needed, so it can never resume, and changes made while the consumer was behind"
+                + " are gone from the stream. Restarting as it is fails again. Fix: SELECT pg_drop_replication_slot("
                 + Identifiers.quoteLiteral(name) + "); then " + ReplicationSlot.RECREATION;
     }
 }

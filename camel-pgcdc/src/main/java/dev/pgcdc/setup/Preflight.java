@@ -152,8 +152,8 @@ final class Preflight {
             blockers.add("Slot " + name + " uses output plugin " + quoteLiteral(slot.plugin()) + ", not "
                     + quoteLiteral(request.plugin()) + ". " + dropIt);
         } else if (slot.lost()) {
-            blockers.add("Slot " + name + " is lost " + slot.lostReason() + ". " + dropIt + " To keep it from happening again, raise max_slot_wal_keep_size"
-                    + " (now " + facts.maxSlotWalKeepSize() + ") or keep the connector running.");
+            blockers.add(slot.lostMessage() + " To keep it from happening again, raise max_slot_wal_keep_size (now "
+                    + facts.maxSlotWalKeepSize() + ") or keep the connector running.");
         }
     }
 }

@@ -48,8 +48,9 @@ class SlotLossTest extends CdcTestSupport {
         writeUntilLost(slot, table);
 
         assertThatThrownBy(() -> start(route(slot, table, new CountDownLatch(0))))
-                .satisfies(e -> assertThat(rootMessage(e)).contains("Slot '" + slot + "' is lost")
-                        .contains("SELECT pg_drop_replication_slot('" + slot + "');").contains("new snapshot"));
+                .satisfies(e -> assertThat(rootMessage(e)).contains("Replication slot '" + slot + "' is lost")
+                        .contains("SELECT pg_drop_replication_slot('" + slot + "');")
+                        .contains("snapshots every table again"));
     }
 
     @Test
@@ -68,7 +69,7 @@ class SlotLossTest extends CdcTestSupport {
                     () -> OperationsTest.consumerHealth(context),
                     r -> r.isPresent() && r.get().getState() == HealthCheck.State.DOWN).get();
             assertThat(health.getMessage()).get().asString()
-                    .contains("Replication slot " + slot + " is lost")
+                    .contains("Replication slot '" + slot + "' is lost")
                     .contains("pg_drop_replication_slot('" + slot + "')");
         } finally {
             release.countDown();

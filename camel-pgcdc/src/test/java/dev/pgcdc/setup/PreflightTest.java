@@ -111,7 +111,7 @@ class PreflightTest {
 
             assertThat(plan.existingSlot()).get().extracting(SlotState::walStatus).isEqualTo("lost");
             assertThat(plan.blockers()).singleElement().asString()
-                    .contains("Slot '" + db.slot() + "' is lost", "can never resume",
+                    .contains("Replication slot '" + db.slot() + "' is lost", "can never resume",
                             "SELECT pg_drop_replication_slot('" + db.slot() + "');", "max_slot_wal_keep_size (now 1MB)");
         } finally {
             server.restart(Map.of("max_slot_wal_keep_size", "-1"));

@@ -311,7 +311,7 @@ class SetupPlannerTest {
                 .contains("'wal2json'", "pg_drop_replication_slot('slot')");
         SlotState lost = slot("pgoutput", "lost");
         assertThat(plan(new FactsBuilder().slot(lost)).blockers()).singleElement().asString()
-                .contains("is lost", "max_slot_wal_keep_size");
+                .contains(lost.lostMessage(), "max_slot_wal_keep_size");
         assertThat(plan(new FactsBuilder().table(TableFacts.missing(ORDERS, true, true))).blockers())
                 .singleElement().asString().contains("\"public\".\"orders\" does not exist");
     }
