@@ -4,7 +4,6 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 
 import org.postgresql.replication.LogSequenceNumber;
 
@@ -124,14 +123,24 @@ public final class ReplicationSlot {
         }
     }
 
-    /**
-     * Makes the existing slot a failover slot (PostgreSQL 17+). Only a replication connection may: there is no SQL
-     * function for it.
-     */
-    public void alterToFailover(Connection replicationConnection) throws SQLException {
-        try (Statement statement = replicationConnection.createStatement()) {
-            statement.execute("ALTER_REPLICATION_SLOT " + Identifiers.quote(name) + " ( FAILOVER true )");
+    /** Whether the slot exists on the server of {@code connection}. */
+    public boolean exists(Connection connection) throws SQLException {
+        try (PreparedStatement ps = connection.prepareStatement(
+                "SELECT 1 FROM pg_catalog.pg_replication_slots WHERE slot_name = ?")) {
+            ps.setString(1, name);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next();
+            }
         }
+    }
+
+    /**
+     * The replication command that makes the existing slot a failover slot (PostgreSQL 17+): there is no SQL function
+     * for it, only a replication connection ({@code replication=database}) may run it, and only while no process
+     * streams from the slot.
+     */
+    public String alterToFailoverCommand() {
+        return "ALTER_REPLICATION_SLOT " + Identifiers.quote(name) + " ( FAILOVER true )";
     }
 
     /** Drops the slot if it exists; fails if a process is streaming from it. */
