@@ -29,7 +29,7 @@ import dev.pgcdc.setup.ConnectorTable;
 import dev.pgcdc.setup.Setup;
 import dev.pgcdc.setup.SetupPlan;
 import dev.pgcdc.setup.SetupRequest;
-import dev.pgcdc.setup.StandbyInspector;
+import dev.pgcdc.setup.SetupServers;
 import dev.pgcdc.snapshot.RepositoryStateStore;
 import dev.pgcdc.snapshot.SnapshotMode;
 import dev.pgcdc.snapshot.SnapshotOptions;
@@ -228,41 +228,13 @@ public class PgCdcConsumer extends DefaultConsumer {
                         return types.typeName(oid);
                     }
                 });
-        Optional<SetupPlan> plan = Setup.prepare(connection, request, options.setupMode(), changeModel,
+        return Setup.prepare(connection, new SetupServers(connector, writer), request, options.setupMode(), changeModel,
                 this::forgetSnapshotProgress);
-        if (plan.isEmpty()) {
-            return plan;
-        }
-        ReplicationSlot slot = new ReplicationSlot(configuration.getSlotName());
-        if (options.decodesFromStandby()) {
-            StandbySlot.warnWithoutFeedback(connector, configuration.getSlotName());
-            if (!StandbySlot.exists(connector, configuration.getSlotName())
-                    && StandbySlot.create(connector, writer, configuration.getSlotName(), plugin.name())) {
-                LOG.info("pgcdc:{}: created the replication slot on the standby", configuration.getSlotName());
-                forgetSnapshotProgress();
-            }
-        }
-        if (configuration.isSlotFailover()) {
-            SlotState state = slot.read(connection);
-            if (state != null && Boolean.FALSE.equals(state.failover())) {
-                try (Connection replication = (Connection) connector.openReplication(
-                        "pgcdc " + configuration.getSlotName() + " setup", null)) {
-                    slot.alterToFailover(replication);
-                }
-                LOG.info("pgcdc:{}: made the replication slot a failover slot", configuration.getSlotName());
-            }
-            if (options.connection().isHostList()) {
-                standbysLackingSlotSync().forEach(warning -> LOG.warn("pgcdc:{}: {}", configuration.getSlotName(),
-                        warning));
-            }
-        }
-        return plan;
     }
 
     /**
      * Progress saved under this slot name belongs to an earlier slot (lost and dropped, or dropped): the new one holds
-     * no change made before it exists. Called only by the instance that created the slot: another starting at the
-     * same moment would otherwise erase progress the creator has saved since.
+     * no change made before it exists.
      */
     private void forgetSnapshotProgress() throws SQLException {
         if (snapshotState != null) {
@@ -270,21 +242,6 @@ public class PgCdcConsumer extends DefaultConsumer {
             LOG.info("pgcdc:{}: the replication slot is new: snapshot progress saved for an earlier slot of this name"
                     + " is forgotten, so every table is snapshotted again", configuration.getSlotName());
         }
-    }
-
-    /** What slot sync lacks on the standbys of the host list that can be reached; one unreachable is skipped. */
-    private List<String> standbysLackingSlotSync() {
-        List<String> warnings = new ArrayList<>();
-        for (String address : options.connection().addresses()) {
-            try (Connection server = connector.openBoundedAt(address, "pgcdc " + configuration.getSlotName()
-                    + " setup")) {
-                warnings.addAll(StandbyInspector.missing(server, address, configuration.getDatabase()));
-            } catch (SQLException e) {
-                LOG.info("pgcdc:{}: cannot check {} for slot sync, so its settings go unchecked: {}",
-                        configuration.getSlotName(), address, e.getMessage());
-            }
-        }
-        return warnings;
     }
 
     @Override

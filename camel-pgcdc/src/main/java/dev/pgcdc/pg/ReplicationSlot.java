@@ -4,7 +4,6 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 
 import org.postgresql.replication.LogSequenceNumber;
 
@@ -124,14 +123,50 @@ public final class ReplicationSlot {
         }
     }
 
+    /** A held {@link #lockCreation} lock; closing releases it. */
+    public interface CreationLock extends AutoCloseable {
+        @Override
+        void close() throws SQLException;
+    }
+
     /**
-     * Makes the existing slot a failover slot (PostgreSQL 17+). Only a replication connection may: there is no SQL
-     * function for it.
+     * Serialises the instances that may create this slot (a session advisory lock on {@code connection}, keyed by
+     * the slot's name): whoever holds it and still finds the slot missing is the one that creates it, so work that
+     * must happen once per new slot, before it exists, runs exactly there; a crash in between leaves the slot missing
+     * and the next start does that work again.
      */
-    public void alterToFailover(Connection replicationConnection) throws SQLException {
-        try (Statement statement = replicationConnection.createStatement()) {
-            statement.execute("ALTER_REPLICATION_SLOT " + Identifiers.quote(name) + " ( FAILOVER true )");
+    public CreationLock lockCreation(Connection connection) throws SQLException {
+        advisory(connection, "pg_advisory_lock");
+        return () -> advisory(connection, "pg_advisory_unlock");
+    }
+
+    private void advisory(Connection connection, String function) throws SQLException {
+        // the two-int form, its first int ASCII "pgcS", keeps the key apart from one-bigint application locks
+        try (PreparedStatement ps = connection.prepareStatement(
+                "SELECT pg_catalog." + function + "(x'70676353'::int, pg_catalog.hashtext(?))")) {
+            ps.setString(1, name);
+            ps.execute();
         }
+    }
+
+    /** Whether the slot exists on the server of {@code connection}. */
+    public boolean exists(Connection connection) throws SQLException {
+        try (PreparedStatement ps = connection.prepareStatement(
+                "SELECT 1 FROM pg_catalog.pg_replication_slots WHERE slot_name = ?")) {
+            ps.setString(1, name);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next();
+            }
+        }
+    }
+
+    /**
+     * The replication command that makes the existing slot a failover slot (PostgreSQL 17+): there is no SQL function
+     * for it, only a replication connection ({@code replication=database}) may run it, and only while no process
+     * streams from the slot.
+     */
+    public String alterToFailoverCommand() {
+        return "ALTER_REPLICATION_SLOT " + Identifiers.quote(name) + " ( FAILOVER true )";
     }
 
     /** Drops the slot if it exists; fails if a process is streaming from it. */

@@ -5,11 +5,10 @@ import java.util.List;
 /**
  * What a failover slot (option {@code slotFailover}, PostgreSQL 17+) needs on the primary, read there.
  *
- * @param slotFailover             whether the existing slot is a failover slot; null when it does not exist yet
  * @param synchronizedStandbySlots the setting as the server shows it; empty when unset
  * @param standbys                 the physical standbys streaming from this server now ({@code pg_stat_replication})
  */
-public record FailoverFacts(Boolean slotFailover, String synchronizedStandbySlots, List<Standby> standbys) {
+public record FailoverFacts(String synchronizedStandbySlots, List<Standby> standbys) {
 
     public FailoverFacts {
         standbys = List.copyOf(standbys);

@@ -3,12 +3,14 @@ package dev.pgcdc.setup;
 import java.util.Objects;
 
 /**
- * One SQL statement still needed.
+ * One statement still needed.
  *
- * @param sql complete statement without the trailing semicolon
- * @param why one sentence an administrator can act on
+ * @param sql                complete statement without the trailing semicolon
+ * @param why                one sentence an administrator can act on
+ * @param replicationCommand whether {@code sql} is a replication command (e.g. {@code ALTER_REPLICATION_SLOT}), which
+ *                           only a replication connection runs, outside any transaction
  */
-public record PlannedStatement(String sql, Actor actor, String why) {
+public record PlannedStatement(String sql, Actor actor, String why, boolean replicationCommand) {
 
     public PlannedStatement {
         Objects.requireNonNull(sql, "sql");
@@ -17,14 +19,19 @@ public record PlannedStatement(String sql, Actor actor, String why) {
     }
 
     public static PlannedStatement byConnector(String sql, String why) {
-        return new PlannedStatement(sql, Actor.CONNECTOR, why);
+        return by(true, sql, why);
     }
 
     public static PlannedStatement byAdministrator(String sql, String why) {
-        return new PlannedStatement(sql, Actor.ADMINISTRATOR, why);
+        return by(false, sql, why);
     }
 
     public static PlannedStatement by(boolean connectorMay, String sql, String why) {
-        return new PlannedStatement(sql, connectorMay ? Actor.CONNECTOR : Actor.ADMINISTRATOR, why);
+        return new PlannedStatement(sql, connectorMay ? Actor.CONNECTOR : Actor.ADMINISTRATOR, why, false);
+    }
+
+    /** A replication command; {@code why} should say how an administrator runs one. */
+    public static PlannedStatement replicationCommand(boolean connectorMay, String command, String why) {
+        return new PlannedStatement(command, connectorMay ? Actor.CONNECTOR : Actor.ADMINISTRATOR, why, true);
     }
 }

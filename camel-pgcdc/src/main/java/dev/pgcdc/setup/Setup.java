@@ -7,6 +7,7 @@ import java.sql.SQLException;
 import java.util.List;
 import java.util.Optional;
 
+import dev.pgcdc.connect.PgConnector;
 import dev.pgcdc.pg.ReplicationSlot;
 import dev.pgcdc.pg.TableName;
 import org.slf4j.Logger;
@@ -21,19 +22,24 @@ public final class Setup {
     }
 
     /**
-     * All of start-time preparation: runs setup (see {@link SetupMode}), checks the change model's options against
-     * the server, and creates the slot when it is missing and the role may. In plan mode only logs the plan.
+     * All of start-time preparation: runs setup (see {@link SetupMode}; a slot that slotFailover wants a failover slot
+     * is altered like any other object setup plans), checks the change model's options against the server, and
+     * creates the slot when it is missing and the role may: on the primary, or on the standby decoded from. In plan
+     * mode only logs the plan.
      *
-     * @param beforeNewSlot runs when the slot does not exist yet, before it is created (progress saved under its
-     *                      name belongs to an earlier slot, and a crash in between must not leave the new slot beside
-     *                      it)
+     * @param connection    a JDBC connection to the primary
+     * @param beforeNewSlot runs when this instance is about to create the slot, which is missing (progress saved
+     *                      under its name belongs to an earlier slot); instances starting at once take turns, so only
+     *                      the creator runs it, and a crash before the creation leaves the slot missing, so the next
+     *                      start runs it again
      * @return the plan streaming starts with, whose warnings were logged; empty when streaming must not start
      * @throws SetupFailedException when the server is not ready, with the SQL an administrator must run
      */
-    public static Optional<SetupPlan> prepare(Connection connection, SetupRequest request, SetupMode mode,
-                                  ChangeModelPreflight changeModel, SlotCreated slotCreated) throws SQLException {
+    public static Optional<SetupPlan> prepare(Connection connection, SetupServers servers, SetupRequest request,
+                                              SetupMode mode, ChangeModelPreflight changeModel,
+                                              BeforeNewSlot beforeNewSlot) throws SQLException, InterruptedException {
         String slot = request.slotName();
-        SetupOutcome outcome = run(connection, request, mode);
+        SetupOutcome outcome = run(connection, servers.slotServer(), request, mode);
         SetupPlan plan = outcome.plan();
         outcome.applied().forEach(statement -> LOG.info("pgcdc:{}: setup ran: {}", slot, statement.sql()));
         if (mode == SetupMode.PLAN) {
@@ -43,27 +49,29 @@ public final class Setup {
         }
         plan.warnings().forEach(warning -> LOG.warn("pgcdc:{}: {}", slot, warning));
         changeModel.run();
-        if (request.slotElsewhere()) {
-            return Optional.of(plan);
-        }
-        if (plan.connectorCreatesSlot()) {
-            boolean created = new ReplicationSlot(slot).createLogical(connection, request.plugin(),
-                    request.slotFailover());
-            LOG.info("pgcdc:{}: {} the replication slot{}", slot, created ? "created" : "another instance has just created",
-                    request.slotFailover() ? " (failover)" : "");
-            if (created) {
-                slotCreated.run();
+        ReplicationSlot replicationSlot = new ReplicationSlot(slot);
+        try (ReplicationSlot.CreationLock lock = replicationSlot.lockCreation(connection)) {
+            if (request.slotElsewhere()) {
+                StandbySlot.prepare(servers, slot, request.plugin(), beforeNewSlot);
+                return Optional.of(plan);
             }
+            if (plan.connectorCreatesSlot() && !replicationSlot.exists(connection)) {
+                beforeNewSlot.run();
+                boolean created = replicationSlot.createLogical(connection, request.plugin(), request.slotFailover());
+                LOG.info("pgcdc:{}: {} the replication slot{}", slot,
+                        created ? "created" : "another instance has just created", request.slotFailover() ? " (failover)" : "");
+            }
+        }
+        if (request.slotFailover() && servers.slotServer().settings().isHostList()) {
+            StandbyInspector.missingOnStandbys(servers.slotServer(), slot)
+                    .forEach(warning -> LOG.warn("pgcdc:{}: {}", slot, warning));
         }
         return Optional.of(plan);
     }
 
-    /**
-     * What the caller does once this setup created the slot. Only the instance whose creation made the slot runs it:
-     * another starting at the same moment finds the slot created and must not undo what the creator did since.
-     */
+    /** What the caller does once per new slot, before it is created (see {@link #prepare}). */
     @FunctionalInterface
-    public interface SlotCreated {
+    public interface BeforeNewSlot {
         void run() throws SQLException;
     }
 
@@ -83,10 +91,19 @@ public final class Setup {
      *                              the blockers and the SQL an administrator must run
      */
     public static SetupOutcome run(Connection connection, SetupRequest request, SetupMode mode) {
+        return run(connection, null, request, mode);
+    }
+
+    /**
+     * As {@link #run(Connection, SetupRequest, SetupMode)}, with the server the slot lives on for the replication
+     * commands the plan may hold (null: the plan must hold none for the connector).
+     */
+    public static SetupOutcome run(Connection connection, PgConnector slotServer, SetupRequest request,
+                                   SetupMode mode) {
         SetupPlan plan = plan(connection, request);
         List<PlannedStatement> applied = List.of();
         if (mode == SetupMode.AUTO && !plan.statementsFor(Actor.CONNECTOR).isEmpty()) {
-            applied = applyRacingOthers(connection, request, plan);
+            applied = applyRacingOthers(connection, slotServer, request, plan);
             plan = plan(connection, request); // check what we did instead of assuming it
         }
         if (mode != SetupMode.PLAN && !plan.isReady()) {
@@ -99,11 +116,11 @@ public final class Setup {
      * Applies the plan. Instances starting together may create the same objects between one's inspection and its
      * statements: the loser rolls back and plans again from what the winner created.
      */
-    private static List<PlannedStatement> applyRacingOthers(Connection connection, SetupRequest request,
-                                                            SetupPlan plan) {
+    private static List<PlannedStatement> applyRacingOthers(Connection connection, PgConnector slotServer,
+                                                            SetupRequest request, SetupPlan plan) {
         for (int attempt = 1; ; attempt++) {
             try {
-                return new SetupApplier(connection).apply(plan);
+                return new SetupApplier(connection, slotServer).apply(plan);
             } catch (SetupApplier.CreatedConcurrentlyException e) {
                 if (attempt == 3) {
                     throw e;

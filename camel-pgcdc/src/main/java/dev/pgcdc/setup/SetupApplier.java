@@ -6,6 +6,8 @@ import java.sql.Statement;
 import java.util.List;
 import java.util.Set;
 
+import dev.pgcdc.connect.PgConnector;
+
 /**
  * Runs the statements the planner gave to the connector, and nothing else: the planner gives the connector only
  * what the connecting role may do on objects it owns or creates, so ownership never changes and nothing an
@@ -22,21 +24,49 @@ public final class SetupApplier {
     private static final Set<String> CREATED_CONCURRENTLY = Set.of("42710", "42P07", "23505");
 
     private final Connection connection;
+    private final PgConnector slotServer;
 
-    public SetupApplier(Connection connection) {
+    /**
+     * @param slotServer the server the slot lives on, for the plan's replication commands; null when the plan holds
+     *                   none for the connector
+     */
+    public SetupApplier(Connection connection, PgConnector slotServer) {
         this.connection = connection;
+        this.slotServer = slotServer;
     }
 
     /**
-     * Runs the connector's statements in one transaction, so a failure leaves the server as it was.
+     * Runs the connector's SQL statements in one transaction, so a failure leaves the server as it was, then its
+     * replication commands (which no transaction holds), each on a replication connection of its own.
      *
      * @return the statements run, in order
      */
     public List<PlannedStatement> apply(SetupPlan plan) {
         List<PlannedStatement> toRun = plan.statementsFor(Actor.CONNECTOR);
-        if (toRun.isEmpty()) {
-            return toRun;
+        List<PlannedStatement> sql = toRun.stream().filter(statement -> !statement.replicationCommand()).toList();
+        if (!sql.isEmpty()) {
+            applyInTransaction(sql);
         }
+        toRun.stream().filter(PlannedStatement::replicationCommand)
+                .forEach(command -> runReplicationCommand(command, plan.request().slotName()));
+        return toRun;
+    }
+
+    private void runReplicationCommand(PlannedStatement command, String slot) {
+        if (slotServer == null) {
+            throw new IllegalStateException("\"" + command.sql() + "\" is a replication command and this setup has"
+                    + " no server to run it on");
+        }
+        try (Connection replication = (Connection) slotServer.openReplication("pgcdc " + slot + " setup", null);
+             Statement statement = replication.createStatement()) {
+            statement.execute(command.sql());
+        } catch (SQLException e) {
+            throw new SetupException("Could not apply the setup plan: \"" + command.sql() + "\" failed: "
+                    + e.getMessage() + " (" + command.why() + ")", e);
+        }
+    }
+
+    private void applyInTransaction(List<PlannedStatement> toRun) {
         try {
             boolean autoCommit = connection.getAutoCommit();
             connection.setAutoCommit(false);
@@ -54,7 +84,6 @@ public final class SetupApplier {
             throw CREATED_CONCURRENTLY.contains(e.getSQLState()) ? new CreatedConcurrentlyException(message, e)
                     : new SetupException(message, e);
         }
-        return toRun;
     }
 
     private void runAll(List<PlannedStatement> toRun) throws SQLException {

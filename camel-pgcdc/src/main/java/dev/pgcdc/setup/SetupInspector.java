@@ -79,9 +79,7 @@ public final class SetupInspector {
     private static final String PUBLICATION_TABLES_SQL =
             "SELECT schemaname, tablename FROM pg_publication_tables WHERE pubname = ? ORDER BY 1, 2";
 
-    private static final String FAILOVER_SQL = """
-            SELECT current_setting('synchronized_standby_slots'),
-                   (SELECT failover FROM pg_replication_slots WHERE slot_name = ?)""";
+    private static final String FAILOVER_SQL = "SELECT current_setting('synchronized_standby_slots')";
 
     /** Physical standbys only: logical walsenders (pgcdc's own included) have a database. */
     private static final String STANDBYS_SQL = """
@@ -125,20 +123,17 @@ public final class SetupInspector {
                     tables(request.connectorTableNames(), table -> request.connectorTable(table).privileges()),
                     publication, slot, allowedPlugins,
                     probe ? probePlugin(request.plugin(), allowedPlugins) : PluginAvailability.LOADABLE,
-                    request.slotFailover() && version >= 170000 ? failover(request.slotName()) : null);
+                    request.slotFailover() && version >= 170000 ? failover() : null);
         }
     }
 
-    private FailoverFacts failover(String slotName) throws SQLException {
-        Boolean slotFailover;
+    /** The slot's own failover flag is in its {@link SlotState}. */
+    private FailoverFacts failover() throws SQLException {
         String synchronizedSlots;
-        try (PreparedStatement statement = connection.prepareStatement(FAILOVER_SQL)) {
-            statement.setString(1, slotName);
-            try (ResultSet row = statement.executeQuery()) {
-                row.next();
-                synchronizedSlots = row.getString(1);
-                slotFailover = (Boolean) row.getObject(2);
-            }
+        try (PreparedStatement statement = connection.prepareStatement(FAILOVER_SQL);
+                ResultSet row = statement.executeQuery()) {
+            row.next();
+            synchronizedSlots = row.getString(1);
         }
         List<FailoverFacts.Standby> standbys = new ArrayList<>();
         try (PreparedStatement statement = connection.prepareStatement(STANDBYS_SQL);
@@ -147,7 +142,7 @@ public final class SetupInspector {
                 standbys.add(new FailoverFacts.Standby(row.getString(1), row.getString(2), row.getString(3)));
             }
         }
-        return new FailoverFacts(slotFailover, synchronizedSlots, standbys);
+        return new FailoverFacts(synchronizedSlots, standbys);
     }
 
     /**

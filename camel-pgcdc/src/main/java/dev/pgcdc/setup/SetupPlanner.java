@@ -1,5 +1,6 @@
 package dev.pgcdc.setup;
 
+import dev.pgcdc.pg.ReplicationSlot;
 import dev.pgcdc.pg.TableName;
 
 import static dev.pgcdc.pg.Identifiers.quote;
@@ -52,7 +53,7 @@ public final class SetupPlanner {
         planConnectorTablesAndPublication();
         // last: pgoutput decodes each change with the catalog of its time, and fails on changes made while the
         // slot existed but the publication did not yet
-        planSlotByAdministrator();
+        planSlot();
         warnings.addAll(0, preflight.warnings());
         if (facts.failover() != null) {
             warnings.addAll(FailoverPrerequisites.missing(facts.failover(), request.slotName()));
@@ -201,7 +202,7 @@ public final class SetupPlanner {
         return facts.connectorTable(table.name());
     }
 
-    private void planSlotByAdministrator() {
+    private void planSlot() {
         if (facts.slot() == null && !user.canReplicate()) {
             statements.add(PlannedStatement.byAdministrator(
                     "SELECT pg_create_logical_replication_slot(" + quoteLiteral(request.slotName()) + ", "
@@ -212,6 +213,22 @@ public final class SetupPlanner {
                             + facts.database() + ", outside a transaction that has written anything (not with"
                             + " psql -1)."));
         }
+        // null before PostgreSQL 17, where slotFailover is a blocker
+        if (request.slotFailover() && facts.slot() != null && Boolean.FALSE.equals(facts.slot().failover())) {
+            String command = new ReplicationSlot(request.slotName()).alterToFailoverCommand();
+            statements.add(PlannedStatement.replicationCommand(user.canReplicate(), command,
+                    "slotFailover=true, but replication slot " + request.slotName() + " is no failover slot, so no"
+                            + " standby syncs it and a failover loses it. This is a replication command, not SQL: run"
+                            + " it on a replication connection as a role with replication rights while no consumer"
+                            + " streams from the slot, e.g. psql \"dbname=" + conninfoValue(facts.database())
+                            + " replication=database\" -c '" + command + "'"));
+        }
+    }
+
+    /** A value of a libpq connection string, quoted when it must be. */
+    private static String conninfoValue(String value) {
+        return value.matches("[A-Za-z0-9_.-]+") ? value
+                : "'" + value.replace("\\", "\\\\").replace("'", "\\'") + "'";
     }
 
     private String createPublicationSql() {

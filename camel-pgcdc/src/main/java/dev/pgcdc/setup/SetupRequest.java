@@ -85,7 +85,7 @@ public final class SetupRequest {
         return slotFailover;
     }
 
-    /** Whether the slot lives on another server (a standby decoded from): {@link Setup#prepare} leaves it alone. */
+    /** Whether the slot lives on another server (a standby decoded from): {@link Setup#prepare} creates it there. */
     public boolean slotElsewhere() {
         return slotElsewhere;
     }

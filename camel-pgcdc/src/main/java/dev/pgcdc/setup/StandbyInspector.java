@@ -8,11 +8,17 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Pattern;
 
+import dev.pgcdc.connect.PgConnector;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 /**
  * Reads, on a standby the consumer can reach (an entry of the host list), the settings slot sync needs there
  * (PostgreSQL 17+), and says what is missing with the fix. The primary cannot see them.
  */
 public final class StandbyInspector {
+
+    private static final Logger LOG = LoggerFactory.getLogger(StandbyInspector.class);
 
     /**
      * primary_conninfo is only visible to superusers and pg_read_all_settings: pg_settings then has no row, and
@@ -28,6 +34,23 @@ public final class StandbyInspector {
             "(^|\\s)dbname\\s*=\\s*\\S|^postgres(ql)?://[^/?]*/[^?\\s]+");
 
     private StandbyInspector() {
+    }
+
+    /**
+     * What slot sync lacks on each standby of the host list that can be reached; one that cannot is skipped, with a
+     * note in the log.
+     */
+    static List<String> missingOnStandbys(PgConnector hosts, String slot) {
+        List<String> warnings = new ArrayList<>();
+        for (String address : hosts.settings().addresses()) {
+            try (Connection server = hosts.openBoundedAt(address, "pgcdc " + slot + " setup")) {
+                warnings.addAll(missing(server, address, hosts.settings().database()));
+            } catch (SQLException e) {
+                LOG.info("pgcdc:{}: cannot check {} for slot sync, so its settings go unchecked: {}", slot, address,
+                        e.getMessage());
+            }
+        }
+        return warnings;
     }
 
     /**

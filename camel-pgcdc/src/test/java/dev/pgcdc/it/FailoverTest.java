@@ -27,6 +27,7 @@ import dev.pgcdc.embedded.PostgresServer;
 import dev.pgcdc.embedded.junit.Await;
 import dev.pgcdc.event.ChangeEvent;
 import dev.pgcdc.setup.Setup;
+import dev.pgcdc.setup.SetupFailedException;
 import dev.pgcdc.setup.SetupPlan;
 import dev.pgcdc.setup.SetupRequest;
 import dev.pgcdc.setup.StandbyInspector;
@@ -181,6 +182,32 @@ class FailoverTest extends CdcTestSupport {
         awaitStreaming(slot);
         assertThat(primary.queryForObject("SELECT failover FROM pg_replication_slots WHERE slot_name = ?",
                 Boolean.class, slot)).isTrue();
+    }
+
+    @Test
+    void inValidateModeAnExistingSlotIsNotAlteredAndTheErrorNamesTheCommand() throws Exception {
+        primary = PostgresCluster.builder().binaries("18").start();
+        current = primary;
+        String slot = uniqueSlot("validated");
+        primary.execute("CREATE TABLE t (id int PRIMARY KEY)", "CREATE PUBLICATION " + slot + " FOR TABLE t",
+                "SELECT pg_create_logical_replication_slot('" + slot + "', 'pgoutput')");
+        SetupFailedException failure;
+        try {
+            start(new RouteBuilder() {
+                @Override
+                public void configure() {
+                    from(uri(slot, "tables=t&slotFailover=true&setupMode=VALIDATE&snapshotMode=never"))
+                            .to("log:never");
+                }
+            });
+            throw new AssertionError("start should fail: validate mode may not make the slot a failover slot");
+        } catch (Exception e) {
+            failure = setupFailure(e);
+        }
+        assertThat(failure.getMessage()).contains("ALTER_REPLICATION_SLOT \"" + slot + "\" ( FAILOVER true )",
+                "replication=database", "is no failover slot");
+        assertThat(primary.queryForObject("SELECT failover FROM pg_replication_slots WHERE slot_name = ?",
+                Boolean.class, slot)).isFalse();
     }
 
     private static String literal(String value) {

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;
 
+import dev.pgcdc.pg.SlotState;
 import org.junit.jupiter.api.Test;
 
 /** What setup says about slotFailover, on hand-written facts. */
@@ -32,7 +33,7 @@ class FailoverPlanTest {
 
     @Test
     void aPrimaryWithAGuardedStandbyNeedsNothing() {
-        SetupPlan plan = plan(pg18(new FailoverFacts(null, "standby1", List.of(GUARDED))));
+        SetupPlan plan = plan(pg18(new FailoverFacts("standby1", List.of(GUARDED))));
 
         assertThat(plan.warnings()).noneMatch(warning -> warning.contains("slotFailover"));
         assertThat(plan.blockers()).isEmpty();
@@ -41,7 +42,7 @@ class FailoverPlanTest {
     @Test
     void aMissingSynchronizedStandbySlotsIsNamedWithTheStatementThatSetsIt() {
         FailoverFacts.Standby second = new FailoverFacts.Standby("standby2", "10.0.0.3", "standby2");
-        SetupPlan plan = plan(pg18(new FailoverFacts(null, "standby1", List.of(GUARDED, second))));
+        SetupPlan plan = plan(pg18(new FailoverFacts("standby1", List.of(GUARDED, second))));
 
         assertThat(plan.warnings()).singleElement().asString().contains("does not name standby2",
                 "ALTER SYSTEM SET synchronized_standby_slots = '\"standby1\", \"standby2\"'; SELECT pg_reload_conf();");
@@ -49,12 +50,37 @@ class FailoverPlanTest {
 
     @Test
     void aStandbyWithoutPhysicalSlotAndAPrimaryWithoutStandbyAreWarnedAbout() {
-        SetupPlan withoutSlot = plan(pg18(new FailoverFacts(null, "",
+        SetupPlan withoutSlot = plan(pg18(new FailoverFacts("",
                 List.of(new FailoverFacts.Standby("walreceiver", "10.0.0.4", null)))));
-        SetupPlan alone = plan(pg18(new FailoverFacts(null, "", List.of())));
+        SetupPlan alone = plan(pg18(new FailoverFacts("", List.of())));
 
         assertThat(withoutSlot.warnings()).singleElement().asString().contains("without a physical slot",
                 "pg_create_physical_replication_slot('walreceiver')", "primary_slot_name = 'walreceiver'");
         assertThat(alone.warnings()).singleElement().asString().contains("no physical standby streams");
+    }
+
+    @Test
+    void anExistingSlotWithoutFailoverIsAlteredByAReplicationCommandOfTheConnectorOrElseOfAnAdministrator() {
+        FailoverFacts guarded = new FailoverFacts("standby1", List.of(GUARDED));
+        SlotState withoutFailover = slot(false);
+        SetupPlan byConnector = plan(pg18(guarded).slot(withoutFailover));
+        SetupPlan byAdministrator = plan(pg18(guarded).slot(withoutFailover)
+                .user(new UserFacts("cdc", false, false, true, false, false, false)));
+        SetupPlan alreadyFailover = plan(pg18(guarded).slot(slot(true)));
+
+        PlannedStatement alter = byConnector.statementsFor(Actor.CONNECTOR).stream()
+                .filter(PlannedStatement::replicationCommand).findFirst().orElseThrow();
+        assertThat(alter.sql()).isEqualTo("ALTER_REPLICATION_SLOT \"slot\" ( FAILOVER true )");
+        assertThat(alter.replicationCommand()).isTrue();
+        assertThat(alter.why()).contains("psql \"dbname=app replication=database\" -c"
+                + " 'ALTER_REPLICATION_SLOT \"slot\" ( FAILOVER true )'");
+        assertThat(byConnector.isReady()).isFalse();
+        assertThat(byAdministrator.toSqlScript()).contains("ALTER_REPLICATION_SLOT \"slot\" ( FAILOVER true );");
+        assertThat(alreadyFailover.statements()).noneMatch(PlannedStatement::replicationCommand);
+    }
+
+    private static SlotState slot(boolean failover) {
+        return new SlotState("slot", "pgoutput", "logical", "app", false, null, 0, 0, 0, 0, "reserved", null, null,
+                false, failover, false, null);
     }
 }

@@ -101,7 +101,8 @@ class SetupServerTest {
     }
 
     @Test
-    void onlyTheInstanceWhoseCreationMadeTheSlotIsToldItIsNew() throws Exception {
+    void onlyTheInstanceThatCreatesTheSlotIsToldItIsNewAndACrashBeforeTheCreationTellsTheNextStartAgain()
+            throws Exception {
         try (TestDatabase db = new TestDatabase(server)) {
             createTable(db, ORDERS, server.superuser());
             Connection connection = db.connectAs(server.superuser());
@@ -122,7 +123,8 @@ class SetupServerTest {
                         return true;
                     }, null);
 
-            assertThat(Setup.prepare(connection, request, SetupMode.AUTO, otherCreatesTheSlotMeanwhile,
+            SetupServers servers = new SetupServers(db.connector(server.superuser()), db.connector(server.superuser()));
+            assertThat(Setup.prepare(connection, servers, request, SetupMode.AUTO, otherCreatesTheSlotMeanwhile,
                     toldNew::incrementAndGet).get().connectorCreatesSlot()).isTrue();
             assertThat(otherInstanceCreations).hasPositiveValue();
             assertThat(toldNew).hasValue(0);
@@ -130,7 +132,12 @@ class SetupServerTest {
             server.execute("SELECT pg_drop_replication_slot(" + Identifiers.quoteLiteral(db.slot()) + ")");
             ChangeModelPreflight alone = new ChangeModelPreflight(connection, "pub", false, false,
                     (schema, table, column) -> true, null);
-            Setup.prepare(connection, request, SetupMode.AUTO, alone, toldNew::incrementAndGet);
+            assertThatThrownBy(() -> Setup.prepare(connection, servers, request, SetupMode.AUTO, alone, () -> {
+                throw new SQLException("crashed before creating the slot");
+            })).hasMessageContaining("crashed");
+            assertThat(server.queryForObject("SELECT count(*) FROM pg_replication_slots WHERE slot_name = ?",
+                    Long.class, db.slot())).isZero();
+            Setup.prepare(connection, servers, request, SetupMode.AUTO, alone, toldNew::incrementAndGet);
             assertThat(toldNew).hasValue(1);
         }
     }

@@ -6,6 +6,9 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
+
+import dev.pgcdc.connect.ConnectionSettings;
+import dev.pgcdc.connect.PgConnector;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -48,6 +51,11 @@ final class TestDatabase implements AutoCloseable {
 
     String slot() {
         return "slot_" + name;
+    }
+
+    /** Connections as setup makes them, to this database as {@code role} (trust authentication: no password). */
+    PgConnector connector(String role) {
+        return new PgConnector(new ConnectionSettings(server.host(), server.port(), name, role, null, 10));
     }
 
     /** Creates a role unique to this test; {@code attributes} as in CREATE ROLE, e.g. LOGIN REPLICATION. */

@@ -115,4 +115,31 @@ final class Child {
     void kill() {
         process.destroyForcibly();
     }
+
+    /** Sends SIGKILL (Process.destroyForcibly on Linux) to the process by its PID and waits until it is gone. */
+    void killNow(Duration timeout) throws InterruptedException {
+        process.destroyForcibly();
+        if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+            throw new IllegalStateException(name + " (pid " + process.pid() + ") still runs " + timeout + " after kill -9");
+        }
+    }
+
+    String name() {
+        return name;
+    }
+
+    long pid() {
+        return process.pid();
+    }
+
+    boolean isAlive() {
+        return process.isAlive();
+    }
+
+    /** The lines the process printed on stdout so far. */
+    List<String> lines() {
+        synchronized (stdout) {
+            return List.copyOf(stdout);
+        }
+    }
 }

@@ -101,6 +101,18 @@ final class Consumers {
         return Child.startJvm(name, classpath, jvmOptions(name), PgcdcProbe.class.getName(), args, logDir);
     }
 
+    /**
+     * One instance of the clustered pgcdc application ({@link ClusteredInstance}) streaming {@code slot} when it is
+     * elected; it runs until killed.
+     */
+    Child clusteredInstance(String name, String slot, String instance) throws IOException {
+        List<String> args = new ArrayList<>(connectionArgs());
+        args.addAll(List.of("slot=" + slot, "instance=" + instance, "publication=" + Workload.PUBLICATION,
+                "table=" + Workload.TABLE));
+        return Child.startJvm(name, List.of(System.getProperty("java.class.path")), jvmOptions(name),
+                ClusteredInstance.class.getName(), args, logDir);
+    }
+
     /** The Debezium probe (its own module's jar and dependencies, Camel 4.17) in {@code stream} or {@code snapshot} mode. */
     Child debezium(String name, String mode, String slot, long expected, Duration timeout) throws IOException {
         if (!Files.isRegularFile(debeziumJar)) {

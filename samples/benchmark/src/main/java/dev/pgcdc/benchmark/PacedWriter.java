@@ -4,6 +4,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 import java.util.concurrent.locks.LockSupport;
 
 import dev.pgcdc.embedded.PostgresServer;
@@ -38,14 +39,23 @@ final class PacedWriter {
 
     /** Writes {@code rate} rows a second for {@code seconds}; returns the rate achieved. */
     double write(int rate, int seconds) throws SQLException {
+        return write(rate, (long) ticksPerSecond(rate) * seconds, () -> false);
+    }
+
+    /** Writes {@code rate} rows a second until {@code stop} says so; returns the rate achieved. */
+    double writeUntil(int rate, BooleanSupplier stop) throws SQLException {
+        return write(rate, Long.MAX_VALUE, stop);
+    }
+
+    private double write(int rate, long ticks, BooleanSupplier stop) throws SQLException {
         int rows = rowsPerTick(rate);
-        long ticks = (long) ticksPerSecond(rate) * seconds;
         long tickNanos = TimeUnit.SECONDS.toNanos(1) / ticksPerSecond(rate);
         try (Connection connection = server.connect();
              PreparedStatement insert = connection.prepareStatement(Workload.INSERT_ROWS)) {
             insert.setInt(1, rows);
             long start = System.nanoTime();
-            for (long tick = 0; tick < ticks; tick++) {
+            long tick = 0;
+            for (; tick < ticks && !stop.getAsBoolean(); tick++) {
                 long due = start + tick * tickNanos;
                 long wait = due - System.nanoTime();
                 if (wait > 0) {
@@ -53,7 +63,7 @@ final class PacedWriter {
                 }
                 insert.executeUpdate();
             }
-            return rows * ticks / ((System.nanoTime() - start) / 1e9);
+            return rows * tick / ((System.nanoTime() - start) / 1e9);
         }
     }
 }

@@ -64,6 +64,9 @@ final class Report {
         if (figures.containsKey("parallelDelivery")) {
             parallelDelivery(md, map(figures, "parallelDelivery"));
         }
+        if (figures.containsKey("takeover")) {
+            takeover(md, map(figures, "takeover"));
+        }
         return md.toString();
     }
 
@@ -165,6 +168,27 @@ final class Report {
                     .append(r.get("maxMs")).append(" |\n");
         }
         md.append("\nRatios: ").append(parallel.get("ratios")).append("\n\n");
+    }
+
+    private static void takeover(StringBuilder md, Map<String, Object> takeover) {
+        md.append("**Takeover** (two instances of one `master:` route, PgClusterService, checkInterval ")
+                .append(takeover.get("checkIntervalMs")).append(" ms; the active one killed with SIGKILL while a"
+                        + " writer inserts ").append(takeover.get("writerChangesPerSecond")).append(" changes/s)\n\n")
+                .append("| kill | killed (pid) | survivor | kill → elected ms | kill → first change ms | delivered"
+                        + " again |\n")
+                .append("|---:|---|---|---:|---:|---:|\n");
+        int kill = 1;
+        for (Object repetition : (List<?>) takeover.get("repetitions")) {
+            Map<?, ?> r = (Map<?, ?>) repetition;
+            md.append("| ").append(kill++).append(" | ").append(r.get("killed")).append(" (").append(r.get("killedPid"))
+                    .append(") | ").append(r.get("survivor")).append(" | ").append(r.get("electedMs")).append(" | ")
+                    .append(r.get("takeoverMs")).append(" | ")
+                    .append(r.get("redeliveredChanges")).append(" |\n");
+        }
+        md.append("\nMedian ").append(takeover.get("medianMs")).append(" ms (min ").append(takeover.get("minMs"))
+                .append(", max ").append(takeover.get("maxMs")).append("); ").append(takeover.get("writtenChanges"))
+                .append(" changes written, ").append(takeover.get("lostChanges")).append(" lost (must be 0), ")
+                .append(takeover.get("redeliveredChanges")).append(" delivered twice\n\n");
     }
 
     private static void bigTransaction(StringBuilder md, Map<String, Object> big) {

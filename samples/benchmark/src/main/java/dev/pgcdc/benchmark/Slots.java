@@ -28,11 +28,21 @@ final class Slots {
 
     /** Waits until a consumer streams from the slot, so that a paced writer starts against a live stream. */
     void awaitActive(String name, Duration timeout) throws InterruptedException {
+        await(name, true, timeout);
+    }
+
+    /** Waits until no process streams from the slot (a killed consumer's walsender has ended), so it can be dropped. */
+    void awaitInactive(String name, Duration timeout) throws InterruptedException {
+        await(name, false, timeout);
+    }
+
+    private void await(String name, boolean active, Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
-        while (!Boolean.TRUE.equals(server.queryForObject("SELECT coalesce((SELECT active FROM pg_replication_slots"
-                + " WHERE slot_name = ?), false)", Boolean.class, name))) {
+        while (active != Boolean.TRUE.equals(server.queryForObject("SELECT coalesce((SELECT active FROM"
+                + " pg_replication_slots WHERE slot_name = ?), false)", Boolean.class, name))) {
             if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("no consumer started streaming slot " + name + " within " + timeout);
+                throw new IllegalStateException("slot " + name + (active ? " has no consumer streaming" : " is still"
+                        + " streamed") + " after " + timeout);
             }
             Thread.sleep(20); // a slot's active flag has no notification: polled, bounded by the deadline
         }

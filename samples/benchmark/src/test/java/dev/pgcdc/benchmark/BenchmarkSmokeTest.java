@@ -37,13 +37,15 @@ class BenchmarkSmokeTest {
                 "/sink/ratios/appendToDrain", "/sink/ratios/appendToJdbcAppendBatches",
                 "/sink/upsert/cpuMicrosPerChange", "/sink/upsert/peakRssMb", "/bigTransaction/peakLiveHeapMb", "/bigTransaction/peakRssMb",
                 "/parallelDelivery/1/changesPerSecond", "/parallelDelivery/32/changesPerSecond",
-                "/parallelDelivery/1/p99Ms", "/parallelDelivery/32/p99Ms", "/parallelDelivery/ratios/32To1")) {
+                "/parallelDelivery/1/p99Ms", "/parallelDelivery/32/p99Ms", "/parallelDelivery/ratios/32To1",
+                "/takeover/medianMs", "/takeover/repetitions/0/takeoverMs", "/takeover/writtenChanges")) {
             assertThat(report.at(path).isNumber()).as(path).isTrue();
             assertThat(report.at(path).asDouble()).as(path).isPositive();
         }
         assertThat(nulls(report, "")).as("figures without a value").isEmpty();
+        assertThat(report.at("/takeover/lostChanges").asLong()).as("changes lost at a takeover").isZero();
         assertThat(Files.readString(out.resolve("report.md"))).contains("Streaming drain", "Snapshot", "Live lag", "Sink",
-                "One transaction of 5000 rows", "Parallel delivery");
+                "One transaction of 5000 rows", "Parallel delivery", "Takeover");
     }
 
     private static List<String> nulls(JsonNode node, String path) {

@@ -1,7 +1,6 @@
-package dev.pgcdc;
+package dev.pgcdc.setup;
 
 import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -28,14 +27,22 @@ final class StandbySlot {
     private StandbySlot() {
     }
 
-    static boolean exists(PgConnector standby, String slot) throws SQLException {
-        try (Connection connection = standby.openBounded("pgcdc " + slot + " setup");
-                PreparedStatement statement = connection.prepareStatement(
-                        "SELECT 1 FROM pg_catalog.pg_replication_slots WHERE slot_name = ?")) {
-            statement.setString(1, slot);
-            try (ResultSet row = statement.executeQuery()) {
-                return row.next();
-            }
+    /**
+     * Makes sure the slot exists on the standby: warns about what the standby lacks, and creates the slot when it is
+     * missing, after {@code beforeNewSlot} (the caller holds the slot's creation lock).
+     */
+    static void prepare(SetupServers servers, String slot, String plugin, Setup.BeforeNewSlot beforeNewSlot)
+            throws SQLException, InterruptedException {
+        warnWithoutFeedback(servers.slotServer(), slot);
+        boolean exists;
+        try (Connection connection = servers.slotServer().openBounded("pgcdc " + slot + " setup")) {
+            exists = new ReplicationSlot(slot).exists(connection);
+        }
+        if (!exists) {
+            beforeNewSlot.run();
+            LOG.info("pgcdc:{}: {} the replication slot on the standby", slot,
+                    create(servers.slotServer(), servers.primary(), slot, plugin) ? "created"
+                            : "another instance has just created");
         }
     }
 
@@ -43,7 +50,7 @@ final class StandbySlot {
      * Refuses a standby older than PostgreSQL 16 and warns when it lacks hot_standby_feedback: without it the
      * primary's vacuum removes catalog rows the slot still needs, and the standby then invalidates the slot.
      */
-    static void warnWithoutFeedback(PgConnector standby, String slot) throws SQLException {
+    private static void warnWithoutFeedback(PgConnector standby, String slot) throws SQLException {
         try (Connection connection = standby.openBounded("pgcdc " + slot + " setup");
                 Statement statement = connection.createStatement();
                 ResultSet row = statement.executeQuery("SELECT pg_is_in_recovery(),"
@@ -72,7 +79,7 @@ final class StandbySlot {
      *
      * @return false when another session (a second instance starting at the same moment) created it first
      */
-    static boolean create(PgConnector standby, PgConnector primary, String slot, String plugin) throws SQLException,
+    private static boolean create(PgConnector standby, PgConnector primary, String slot, String plugin) throws SQLException,
             InterruptedException {
         // The creation blocks until the standby replays a running-transactions record, so it runs on a thread of its
         // own over a connection this method owns: whatever ends the wait (done, timeout, stop, error) also ends it.
