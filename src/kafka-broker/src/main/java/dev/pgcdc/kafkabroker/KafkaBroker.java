@@ -35,19 +35,18 @@ import org.apache.kafka.common.TopicPartition;
  */
 public final class KafkaBroker implements AutoCloseable {
 
-    private static final String CLASSPATH = "broker.classpath";
-    private static final Duration START_TIMEOUT = Duration.ofSeconds(90);
     /** Partitions of every topic {@link #createTopics} creates. */
     public static final int PARTITIONS = 3;
 
+    private static final String CLASSPATH = "broker.classpath";
+    private static final Duration START_TIMEOUT = Duration.ofSeconds(90);
+
     private final Process process;
     private final String bootstrap;
-    private final Path dir;
 
-    private KafkaBroker(Process process, String bootstrap, Path dir) {
+    private KafkaBroker(Process process, String bootstrap) {
         this.process = process;
         this.bootstrap = bootstrap;
-        this.dir = dir;
     }
 
     /**
@@ -92,7 +91,7 @@ public final class KafkaBroker implements AutoCloseable {
         Process broker = java(classpath, dir.resolve("broker.log"), "kafka.Kafka", config.toString());
         // a test JVM that ends without close() (a fork timeout) must not leave the broker behind
         Runtime.getRuntime().addShutdownHook(new Thread(broker::destroyForcibly, "kafka-broker-reaper"));
-        KafkaBroker started = new KafkaBroker(broker, "127.0.0.1:" + brokerPort, dir);
+        KafkaBroker started = new KafkaBroker(broker, "127.0.0.1:" + brokerPort);
         try {
             started.awaitReady();
         } catch (RuntimeException | AssertionError e) { // Await's timeout is an AssertionError
@@ -107,13 +106,8 @@ public final class KafkaBroker implements AutoCloseable {
         return bootstrap;
     }
 
-    /** The broker JVM's process id, for a report or a log line. */
-    public long pid() {
-        return process.pid();
-    }
-
     /**
-     * Creates topics of three partitions, as production creates them before the pipeline starts: a topic the
+     * Creates topics of {@link #PARTITIONS} partitions, as production creates them before the pipeline starts: a topic the
      * producer's first record auto-creates can stall an idempotent producer (its first batch meets "not leader",
      * later batches land, and the retried one is then out of sequence until delivery.timeout.ms).
      */
