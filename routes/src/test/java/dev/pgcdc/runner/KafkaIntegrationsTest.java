@@ -26,6 +26,7 @@ import dev.pgcdc.embedded.PostgresServer;
 import dev.pgcdc.embedded.ReplicationSlot;
 import dev.pgcdc.embedded.junit.Await;
 import dev.pgcdc.embedded.junit.PostgresExtension;
+import dev.pgcdc.kafkabroker.KafkaBroker;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;

@@ -17,7 +17,7 @@ import dev.pgcdc.embedded.PostgresCluster;
  * <pre>
  * java -jar samples/benchmark/target/pgcdc-benchmark.jar [--size full|small|smoke] [--out DIR]
  *      [--baseline-jar OLD-camel-pgcdc.jar] [--jvm-option OPTION]... [--max-inflight N]
- *      [--parts streaming,sink,snapshot,liveLag,bigTransaction,parallelDelivery,takeover]
+ *      [--parts streaming,sink,snapshot,liveLag,bigTransaction,parallelDelivery,takeover,kafka]
  * </pre>
  *
  * {@code --jvm-option} goes to every probe JVM; {@code {name}} in it becomes the probe's log path without extension,
@@ -27,7 +27,7 @@ public final class Benchmark {
 
     /** The measurements, in the order they run; {@code --parts} selects some of them (for development). */
     private static final Set<String> PARTS = Set.of("streaming", "sink", "snapshot", "liveLag", "bigTransaction",
-            "parallelDelivery", "takeover");
+            "parallelDelivery", "takeover", "kafka");
 
     private Benchmark() {
     }
@@ -99,6 +99,7 @@ public final class Benchmark {
             measurements.put("bigTransaction", () -> BigTransaction.measure(run));
             measurements.put("parallelDelivery", () -> ParallelDelivery.measure(run));
             measurements.put("takeover", () -> Takeover.measure(run));
+            measurements.put("kafka", () -> KafkaDelivery.measure(run));
             for (Map.Entry<String, Measurement> part : measurements.entrySet()) {
                 if (parts.contains(part.getKey())) {
                     figures.put(part.getKey(), phase(part.getKey(), part.getValue()));

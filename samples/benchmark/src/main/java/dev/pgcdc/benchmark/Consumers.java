@@ -86,6 +86,19 @@ final class Consumers {
         return pgcdc(name, "webhook", slot, expected, warmup, 1, timeout, null, List.of("consumers=" + consumers));
     }
 
+    /**
+     * The pgcdc probe delivering into Kafka as routes/integrations/kafka.yaml does (idempotent, acks=all), into
+     * {@code topic} of the broker at {@code bootstrap}, over {@code consumers} threads (concurrentConsumers);
+     * latencies are commit to the broker's acknowledgement after the first {@code warmup} changes. The probe warms its
+     * producer up with one record into {@link KafkaDelivery#READY_TOPIC} before it streams.
+     */
+    Child pgcdcKafka(String name, String slot, long expected, long warmup, int consumers, String bootstrap,
+                     String topic, Duration timeout) throws IOException {
+        return pgcdc(name, "kafka", slot, expected, warmup, 1, timeout, null,
+                List.of("consumers=" + consumers, "kafka=" + bootstrap, "topic=" + topic,
+                        "readyTopic=" + KafkaDelivery.READY_TOPIC));
+    }
+
     private Child pgcdc(String name, String mode, String slot, long expected, long warmup, int workers,
                         Duration timeout, Path camelPgcdcJar, List<String> extraArgs) throws IOException {
         List<String> classpath = new ArrayList<>();
@@ -115,6 +128,17 @@ final class Consumers {
 
     /** The Debezium probe (its own module's jar and dependencies, Camel 4.17) in {@code stream} or {@code snapshot} mode. */
     Child debezium(String name, String mode, String slot, long expected, Duration timeout) throws IOException {
+        return debezium(name, mode, slot, expected, timeout, List.of());
+    }
+
+    /** The Debezium probe streaming {@code slot} into {@code topic} with the pgcdc probe's Kafka producer settings. */
+    Child debeziumKafka(String name, String slot, long expected, String bootstrap, String topic, Duration timeout)
+            throws IOException {
+        return debezium(name, "kafka", slot, expected, timeout, List.of("kafka=" + bootstrap, "topic=" + topic));
+    }
+
+    private Child debezium(String name, String mode, String slot, long expected, Duration timeout,
+                           List<String> extraArgs) throws IOException {
         if (!Files.isRegularFile(debeziumJar)) {
             throw new IllegalStateException("Debezium probe not built: " + debeziumJar
                     + " (build with -pl samples/benchmark -am, or set -Dpgcdc.benchmark.debeziumJar)");
@@ -123,8 +147,14 @@ final class Consumers {
         args.addAll(List.of("mode=" + mode, "slot=" + slot, "expected=" + expected,
                 "timeoutSeconds=" + timeout.toSeconds(), "publication=" + Workload.PUBLICATION,
                 "table=" + Workload.TABLE));
+        args.addAll(extraArgs);
         return Child.startJvm(name, List.of(debeziumJar.toString()), jvmOptions(name),
                 "dev.pgcdc.benchmark.debezium.DebeziumProbe", args, logDir);
+    }
+
+    /** Where the probes' logs and the report go. */
+    Path logDir() {
+        return logDir;
     }
 
     private List<String> jvmOptions(String name) {

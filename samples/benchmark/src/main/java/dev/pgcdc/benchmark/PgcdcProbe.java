@@ -5,18 +5,21 @@ import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 
+import dev.pgcdc.PgCdcConstants;
 import dev.pgcdc.benchmark.probe.CpuClock;
 import dev.pgcdc.benchmark.probe.MemoryWatch;
 import dev.pgcdc.benchmark.probe.ProbeArgs;
 import dev.pgcdc.benchmark.probe.ResultLine;
 import dev.pgcdc.benchmark.probe.Tally;
 import dev.pgcdc.event.ChangeEvent;
+import dev.pgcdc.event.PgJsonWriter;
 import org.apache.camel.CamelContext;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.impl.DefaultCamelContext;
@@ -31,10 +34,16 @@ import org.apache.camel.impl.DefaultCamelContext;
  * {@code workers} as snapshotParallelism, from its first row to its last. {@code mode=sink}: the route ends in the
  * {@code sink} URI (a {@code pgcdc-sink:} endpoint); a change counts when the sink completed its exchange, i.e. after
  * the target transaction holding it committed, and the clock runs from the first change reaching the route to the
- * last one counted, so when the tally is complete the target holds every change.
+ * last one counted, so when the tally is complete the target holds every change. {@code mode=kafka}: the route is
+ * routes/integrations/kafka.yaml's (the row's key as JSON for the record key, the change as JSON for the value, an
+ * idempotent producer with acks=all) into {@code topic}; a change counts when the kafka endpoint returned, i.e. when
+ * the broker acknowledged its record, with its commit-to-acknowledgement latency, and the clock runs from the first
+ * acknowledgement to the last. Before it streams, the probe sends one record through the same producer into
+ * {@code readyTopic}, so that the producer's start-up is not measured.
  *
  * <p>Arguments: {@code mode host port user password database slot publication table expected warmup maxInflight
- * workers timeoutSeconds}, {@code sink} in sink mode and {@code consumers} in webhook mode.
+ * workers timeoutSeconds}, {@code sink} in sink mode, {@code consumers} in webhook and kafka mode, {@code kafka}
+ * (bootstrap servers), {@code topic} and {@code readyTopic} in kafka mode.
  */
 public final class PgcdcProbe {
 
@@ -47,6 +56,12 @@ public final class PgcdcProbe {
     /** How long the route of {@code mode=webhook} waits per change: a webhook's answer. */
     private static final long WEBHOOK_NANOS = TimeUnit.MILLISECONDS.toNanos(5);
 
+    /** The exchange property holding the change's commit time in kafka mode, where the body becomes JSON. */
+    private static final String COMMITTED = "benchCommitted";
+
+    /** Kafka mode's producer, behind a direct endpoint so that one warm-up record can go through it first. */
+    private static final String KAFKA = "direct:kafka";
+
     private PgcdcProbe() {
     }
 
@@ -54,7 +69,8 @@ public final class PgcdcProbe {
         ProbeArgs args = new ProbeArgs(argv);
         String mode = args.get("mode");
         boolean webhook = mode.equals("webhook");
-        boolean lag = mode.equals("lag") || webhook;
+        boolean kafka = mode.equals("kafka");
+        boolean lag = mode.equals("lag") || webhook || kafka;
         boolean snapshot = mode.equals("snapshot");
         boolean sink = mode.equals("sink");
         AtomicLong firstArrivalNanos = new AtomicLong(); // sink mode: the clock starts before the sink
@@ -68,7 +84,7 @@ public final class PgcdcProbe {
                 + "&tables=" + args.get("table") + "&maxInflight=" + args.get("maxInflight")
                 + (snapshot ? "&snapshotMode=initial_only&snapshotParallelism=" + args.get("workers")
                         : "&snapshotMode=never")
-                + (webhook ? "&concurrentConsumers=" + args.get("consumers") : "");
+                + (webhook || kafka ? "&concurrentConsumers=" + args.get("consumers") : "");
         try (MemoryWatch memory = new MemoryWatch(); CamelContext camel = new DefaultCamelContext()) {
             camel.addRoutes(new RouteBuilder() {
                 @Override
@@ -80,6 +96,17 @@ public final class PgcdcProbe {
                                 firstArrivalNanos.set(System.nanoTime());
                             }
                         }).to(args.get("sink")).process(exchange -> tally.record(null));
+                        return;
+                    }
+                    if (kafka) {
+                        from(uri).routeId("kafka").autoStartup(false).process(exchange -> {
+                            exchange.setProperty(COMMITTED, exchange.getIn().getBody(ChangeEvent.class)
+                                    .getCommitTimestamp());
+                            exchange.getIn().setHeader("kafka.KEY",
+                                    PgJsonWriter.json(exchange.getIn().getHeader(PgCdcConstants.KEY)));
+                        }).to(KAFKA).process(exchange -> tally.record(exchange.getProperty(COMMITTED, Instant.class)));
+                        from(KAFKA).marshal().json().to("kafka:" + args.get("topic") + "?brokers=" + args.get("kafka")
+                                + "&requestRequiredAcks=all&enableIdempotence=true");
                         return;
                     }
                     if (webhook) {
@@ -106,6 +133,13 @@ public final class PgcdcProbe {
             });
             long startNanos = System.nanoTime();
             camel.start();
+            if (kafka) {
+                // the producer's first send waits for its connection, metadata and producer id: paid before the slot
+                // is streamed (and so before the paced writer starts), into a topic of its own
+                camel.createProducerTemplate().sendBodyAndHeader(KAFKA, Map.of("ready", true), "kafka.OVERRIDE_TOPIC",
+                        args.get("readyTopic"));
+                camel.getRouteController().startRoute("kafka");
+            }
             boolean complete = tally.await(args.getLong("timeoutSeconds"), TimeUnit.SECONDS);
             long endNanos = complete && mode.equals("drain") ? awaitConfirmedPast(args, lastCommitLsn[0])
                     : tally.lastNanos();

@@ -67,6 +67,9 @@ final class Report {
         if (figures.containsKey("takeover")) {
             takeover(md, map(figures, "takeover"));
         }
+        if (figures.containsKey("kafka")) {
+            kafka(md, map(figures, "kafka"));
+        }
         return md.toString();
     }
 
@@ -189,6 +192,35 @@ final class Report {
                 .append(", max ").append(takeover.get("maxMs")).append("); ").append(takeover.get("writtenChanges"))
                 .append(" changes written, ").append(takeover.get("lostChanges")).append(" lost (must be 0), ")
                 .append(takeover.get("redeliveredChanges")).append(" delivered twice\n\n");
+    }
+
+    private static void kafka(StringBuilder md, Map<String, Object> kafka) {
+        md.append("**Into Kafka** (idempotent producer, acks=all, keyed by the row's key; commit to the broker's"
+                        + " acknowledgement)\n\n")
+                .append("| target changes/s | writer achieved | acknowledged changes/s | p50 ms | p99 ms | max ms"
+                        + " | CPU µs/change | records |\n|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+        Map<String, Object> paced = map(kafka, "paced");
+        for (String rate : paced.keySet()) {
+            Map<String, Object> r = map(paced, rate);
+            md.append("| ").append(rate).append(" | ").append(r.get("writerChangesPerSecond")).append(" | ")
+                    .append(r.get("acknowledgedChangesPerSecond")).append(" | ").append(r.get("p50Ms")).append(" | ")
+                    .append(r.get("p99Ms")).append(" | ").append(r.get("maxMs")).append(" | ")
+                    .append(r.get("cpuMicrosPerChange")).append(" | ").append(r.get("records")).append(" |\n");
+        }
+        Map<String, Object> backlog = map(kafka, "backlog");
+        md.append("\nBacklog of ").append(backlog.get("changes")).append(" changes drained into Kafka\n\n")
+                .append("| consumer | changes/s | seconds | CPU µs/change | peak RSS MB | records in topic |\n")
+                .append("|---|---:|---:|---:|---:|---:|\n");
+        String[][] rows = {{"pgcdc", "pgcdc"},
+                {"pgcdcConcurrent", "pgcdc, concurrentConsumers " + KafkaDelivery.CONSUMERS},
+                {"debezium", "camel-debezium-postgres"}};
+        for (String[] row : rows) {
+            Map<String, Object> c = map(backlog, row[0]);
+            md.append("| ").append(row[1]).append(" | ").append(c.get("changesPerSecond")).append(" | ")
+                    .append(seconds(c.get("seconds"))).append(" | ").append(c.get("cpuMicrosPerChange")).append(" | ")
+                    .append(c.get("peakRssMb")).append(" | ").append(c.get("records")).append(" |\n");
+        }
+        md.append("\nRatios: ").append(backlog.get("ratios")).append("\n\n");
     }
 
     private static void bigTransaction(StringBuilder md, Map<String, Object> big) {

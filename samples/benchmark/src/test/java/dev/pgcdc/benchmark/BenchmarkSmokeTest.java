@@ -38,14 +38,21 @@ class BenchmarkSmokeTest {
                 "/sink/upsert/cpuMicrosPerChange", "/sink/upsert/peakRssMb", "/bigTransaction/peakLiveHeapMb", "/bigTransaction/peakRssMb",
                 "/parallelDelivery/1/changesPerSecond", "/parallelDelivery/32/changesPerSecond",
                 "/parallelDelivery/1/p99Ms", "/parallelDelivery/32/p99Ms", "/parallelDelivery/ratios/32To1",
-                "/takeover/medianMs", "/takeover/repetitions/0/takeoverMs", "/takeover/writtenChanges")) {
+                "/takeover/medianMs", "/takeover/repetitions/0/takeoverMs", "/takeover/writtenChanges",
+                "/kafka/paced/1000/p50Ms", "/kafka/paced/1000/p99Ms", "/kafka/paced/2000/maxMs",
+                "/kafka/paced/2000/acknowledgedChangesPerSecond", "/kafka/paced/2000/records",
+                "/kafka/backlog/pgcdc/changesPerSecond", "/kafka/backlog/pgcdcConcurrent/changesPerSecond",
+                "/kafka/backlog/debezium/changesPerSecond", "/kafka/backlog/pgcdc/cpuMicrosPerChange",
+                "/kafka/backlog/debezium/cpuMicrosPerChange", "/kafka/backlog/pgcdc/records",
+                "/kafka/backlog/pgcdcConcurrent/records", "/kafka/backlog/debezium/records",
+                "/kafka/backlog/ratios/pgcdcToDebezium")) {
             assertThat(report.at(path).isNumber()).as(path).isTrue();
             assertThat(report.at(path).asDouble()).as(path).isPositive();
         }
         assertThat(nulls(report, "")).as("figures without a value").isEmpty();
         assertThat(report.at("/takeover/lostChanges").asLong()).as("changes lost at a takeover").isZero();
         assertThat(Files.readString(out.resolve("report.md"))).contains("Streaming drain", "Snapshot", "Live lag", "Sink",
-                "One transaction of 5000 rows", "Parallel delivery", "Takeover");
+                "One transaction of 5000 rows", "Parallel delivery", "Takeover", "Into Kafka");
     }
 
     private static List<String> nulls(JsonNode node, String path) {

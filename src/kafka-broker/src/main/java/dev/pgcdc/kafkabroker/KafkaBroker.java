@@ -1,6 +1,7 @@
-package dev.pgcdc.runner;
+package dev.pgcdc.kafkabroker;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
@@ -9,6 +10,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -19,35 +21,40 @@ import java.util.stream.Stream;
 import dev.pgcdc.embedded.junit.Await;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.ListOffsetsResult.ListOffsetsResultInfo;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.common.TopicPartition;
 
 /**
  * A real Kafka broker (KRaft, broker and controller in one process) in a JVM of its own, on free 127.0.0.1 ports,
- * with its logs under the given directory. Its classpath is what the pgcdc-kafka-broker module resolved
- * (target/broker.classpath), so the broker's kafka-clients and Scala never meet camel-kafka's client here.
+ * with its logs under the given directory: what the routes' tests and the benchmark deliver to. Its classpath is
+ * what this module resolved at build time (the {@code broker.classpath} resource beside this class), so the
+ * broker's kafka-clients and Scala never meet the caller's client; the admin calls here use the caller's
+ * kafka-clients.
  */
-final class KafkaBroker implements AutoCloseable {
+public final class KafkaBroker implements AutoCloseable {
 
-    private static final Path CLASSPATH = Path.of("..", "src", "kafka-broker", "target", "broker.classpath");
+    /** Partitions of every topic {@link #createTopics} creates. */
+    public static final int PARTITIONS = 3;
+
+    private static final String CLASSPATH = "broker.classpath";
     private static final Duration START_TIMEOUT = Duration.ofSeconds(90);
 
     private final Process process;
     private final String bootstrap;
-    private final Path dir;
 
-    private KafkaBroker(Process process, String bootstrap, Path dir) {
+    private KafkaBroker(Process process, String bootstrap) {
         this.process = process;
         this.bootstrap = bootstrap;
-        this.dir = dir;
     }
 
-    /** Formats a new log directory under {@code dir}, starts the broker and waits until it answers. */
-    static KafkaBroker start(Path dir) throws IOException, InterruptedException {
-        if (!Files.exists(CLASSPATH)) {
-            throw new IllegalStateException(CLASSPATH.toAbsolutePath().normalize() + " is missing: build with the"
-                    + " module that writes it, e.g. mvn -pl routes -am verify");
-        }
-        String classpath = Files.readString(CLASSPATH).trim();
+    /**
+     * Formats a new log directory under {@code dir}, starts the broker and waits until it answers (at most
+     * {@link #START_TIMEOUT}; then the broker is stopped and the error holds its log).
+     */
+    public static KafkaBroker start(Path dir) throws IOException, InterruptedException {
+        String classpath = brokerClasspath();
         Files.createDirectories(dir);
         int brokerPort = freePort();
         int controllerPort = freePort();
@@ -63,7 +70,7 @@ final class KafkaBroker implements AutoCloseable {
                 Map.entry("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT"),
                 Map.entry("inter.broker.listener.name", "PLAINTEXT"),
                 Map.entry("log.dirs", dir.resolve("logs").toAbsolutePath().toString()),
-                Map.entry("num.partitions", "3"),
+                Map.entry("num.partitions", String.valueOf(PARTITIONS)),
                 Map.entry("offsets.topic.replication.factor", "1"),
                 Map.entry("transaction.state.log.replication.factor", "1"),
                 Map.entry("transaction.state.log.min.isr", "1"),
@@ -84,10 +91,10 @@ final class KafkaBroker implements AutoCloseable {
         Process broker = java(classpath, dir.resolve("broker.log"), "kafka.Kafka", config.toString());
         // a test JVM that ends without close() (a fork timeout) must not leave the broker behind
         Runtime.getRuntime().addShutdownHook(new Thread(broker::destroyForcibly, "kafka-broker-reaper"));
-        KafkaBroker started = new KafkaBroker(broker, "127.0.0.1:" + brokerPort, dir);
+        KafkaBroker started = new KafkaBroker(broker, "127.0.0.1:" + brokerPort);
         try {
             started.awaitReady();
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | AssertionError e) { // Await's timeout is an AssertionError
             started.close();
             throw new IllegalStateException("the Kafka broker did not start: " + Files.readString(dir.resolve("broker.log")),
                     e);
@@ -95,20 +102,39 @@ final class KafkaBroker implements AutoCloseable {
         return started;
     }
 
-    String bootstrapServers() {
+    public String bootstrapServers() {
         return bootstrap;
     }
 
     /**
-     * Creates topics of three partitions, as production creates them before the pipeline starts: a topic the
+     * Creates topics of {@link #PARTITIONS} partitions, as production creates them before the pipeline starts: a topic the
      * producer's first record auto-creates can stall an idempotent producer (its first batch meets "not leader",
      * later batches land, and the retried one is then out of sequence until delivery.timeout.ms).
      */
-    void createTopics(String... topics) throws Exception {
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
-            admin.createTopics(Stream.of(topics).map(t -> new NewTopic(t, 3, (short) 1)).toList()).all()
+    public void createTopics(String... topics) throws Exception {
+        try (Admin admin = admin()) {
+            admin.createTopics(Stream.of(topics).map(t -> new NewTopic(t, PARTITIONS, (short) 1)).toList()).all()
                     .get(30, TimeUnit.SECONDS);
         }
+    }
+
+    /**
+     * The records a topic of {@link #createTopics} holds: the sum of its partitions' end offsets (nothing is
+     * deleted or compacted in a broker this young, and a transactional marker would count too; none is written).
+     */
+    public long endOffsets(String topic) throws Exception {
+        try (Admin admin = admin()) {
+            Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+            for (int partition = 0; partition < PARTITIONS; partition++) {
+                latest.put(new TopicPartition(topic, partition), OffsetSpec.latest());
+            }
+            return admin.listOffsets(latest).all().get(30, TimeUnit.SECONDS).values().stream()
+                    .mapToLong(ListOffsetsResultInfo::offset).sum();
+        }
+    }
+
+    private Admin admin() {
+        return Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap));
     }
 
     private void awaitReady() {
@@ -123,6 +149,16 @@ final class KafkaBroker implements AutoCloseable {
                 return false;
             }
         });
+    }
+
+    private static String brokerClasspath() throws IOException {
+        try (InputStream in = KafkaBroker.class.getResourceAsStream(CLASSPATH)) {
+            if (in == null) {
+                throw new IllegalStateException(CLASSPATH + " is missing beside " + KafkaBroker.class.getName()
+                        + ": build pgcdc-kafka-broker with Maven (e.g. mvn -pl routes -am verify), which writes it");
+            }
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8).trim();
+        }
     }
 
     private static Process java(String classpath, Path log, String mainClass, String... args) throws IOException {
@@ -150,6 +186,7 @@ final class KafkaBroker implements AutoCloseable {
         }
     }
 
+    /** Stops the broker (SIGTERM, then SIGKILL after 30 s). */
     @Override
     public void close() throws InterruptedException {
         process.destroy();
