@@ -68,7 +68,7 @@ public final class PgcdcProbe {
                 + "&tables=" + args.get("table") + "&maxInflight=" + args.get("maxInflight")
                 + (snapshot ? "&snapshotMode=initial_only&snapshotParallelism=" + args.get("workers")
                         : "&snapshotMode=never")
-                + (webhook ? "&concurrentConsumers=" + args.get("consumers") : "");
+                + (webhook || snapshot ? "&concurrentConsumers=" + args.get("consumers") : "");
         try (MemoryWatch memory = new MemoryWatch(); CamelContext camel = new DefaultCamelContext()) {
             camel.addRoutes(new RouteBuilder() {
                 @Override
