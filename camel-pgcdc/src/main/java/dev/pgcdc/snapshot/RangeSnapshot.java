@@ -30,16 +30,18 @@ final class RangeSnapshot {
     /** The high watermark row of the last chunk; deleted together with the next low watermark. */
     private Long previousHigh;
     /**
-     * A table without a key: heap blocks per chunk, grown toward {@code chunkSize} rows after a chunk completes,
-     * halved when one is read again (a shorter read leaves a shorter window for a change to land in).
+     * A table without a key: heap blocks per chunk, first those expected to hold {@code chunkSize} rows, then grown
+     * toward {@code chunkSize} rows after a chunk completes and halved when one is read again (a shorter read leaves a
+     * shorter window for a change to land in).
      */
-    private long spanBlocks = 1;
+    private long spanBlocks;
 
     RangeSnapshot(TableSnapshot owner, int index) {
         this.owner = owner;
         this.context = owner.context();
         this.table = owner.layout();
         this.index = index;
+        this.spanBlocks = owner.firstSpan();
     }
 
     /** @return whether the range was read to its end (false: interrupted) */

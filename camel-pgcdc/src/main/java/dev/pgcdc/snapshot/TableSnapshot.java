@@ -12,6 +12,7 @@ import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 
 import dev.pgcdc.connect.PgConnector;
+import dev.pgcdc.pg.PgCatalog;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -45,6 +46,11 @@ final class TableSnapshot {
     private volatile Throwable failure;
     /** Guarded by this. */
     private TableProgress progress;
+    /**
+     * A table without a key: the heap blocks its ranges read in their first chunk, the blocks expected to hold
+     * {@code chunkSize} rows (the table's size over its estimated rows); each range adapts it from there.
+     */
+    private volatile long firstSpan = 1;
     /** Null until planned; replaced when the snapshot starts over. */
     private volatile ProgressLog log;
 
@@ -93,6 +99,10 @@ final class TableSnapshot {
      */
     List<Integer> plan(int readers) throws SQLException, InterruptedException {
         TableProgress planned = withConnection("plan", connection -> {
+            if (table.keyless()) {
+                long blocks = new PgCatalog(connection).blocks(table.id());
+                firstSpan = Math.max(1, blocks * context.reader().chunkSize() / Math.max(1, table.estimatedRows()));
+            }
             TableProgress saved = context.store().load(table.id());
             if (saved == null) {
                 saved = TableProgress.start();
@@ -132,6 +142,10 @@ final class TableSnapshot {
         }
         running.set(left.size());
         return left;
+    }
+
+    long firstSpan() {
+        return firstSpan;
     }
 
     synchronized RangeProgress range(int index) {
