@@ -34,7 +34,7 @@ import org.apache.camel.impl.DefaultCamelContext;
  * last one counted, so when the tally is complete the target holds every change.
  *
  * <p>Arguments: {@code mode host port user password database slot publication table expected warmup maxInflight
- * workers timeoutSeconds}, {@code sink} in sink mode and {@code consumers} in webhook mode.
+ * workers timeoutSeconds}, {@code sink} in sink mode and {@code consumers} in webhook and snapshot mode.
  */
 public final class PgcdcProbe {
 
