@@ -240,11 +240,14 @@ public class PgCdcConfiguration implements Cloneable {
             + " snapshotted, comma-separated, as schema.table (or table for schema public).")
     private String skipSnapshotTables;
     @UriParam(label = "consumer,snapshot", defaultValue = "4096", description = "Rows per snapshot chunk: each chunk"
-            + " is read in its own short transaction, and the snapshot holds at most three chunks per table in memory"
+            + " is read in its own short transaction, and the snapshot holds at most three chunks per reader in memory"
             + " (it reads ahead while the route takes the earlier ones).")
     private int snapshotChunkSize = 4096;
-    @UriParam(label = "consumer,snapshot", defaultValue = "1", description = "How many tables are snapshotted at the"
-            + " same time, each on a connection of its own.")
+    @UriParam(label = "consumer,snapshot", defaultValue = "1", description = "How many snapshot readers run at the"
+            + " same time in total, each on a connection of its own. A table is split into up to this many ranges of"
+            + " its key (boundaries at quantiles of a sample of the key, so UUIDs or gaps still give even ranges; heap"
+            + " block ranges for a table without a key), none smaller than a chunk, read concurrently and resumed"
+            + " each after its own saved key; the ranges of all tables share these readers, table after table.")
     private int snapshotParallelism = 1;
     @UriParam(label = "consumer,snapshot", defaultValue = "public.pgcdc_signal", description = "The signal table"
             + " (schema.table), which must be in the publication: the snapshot's chunk watermarks pass through it,"

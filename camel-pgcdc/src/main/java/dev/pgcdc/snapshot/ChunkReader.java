@@ -19,9 +19,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Reads the next chunk of a table: the {@code chunkSize} rows after the last key, in key order, with {@code COPY
- * (SELECT ... ORDER BY key LIMIT n) TO STDOUT} (text format: the same text the stream carries, at COPY speed) in a
- * short REPEATABLE READ transaction.
+ * Reads the next chunk of a range of a table: the {@code chunkSize} rows after the last key and up to the range's
+ * last key, in key order, with {@code COPY (SELECT ... WHERE (key) > (...) AND (key) <= (...) ORDER BY key LIMIT n)
+ * TO STDOUT} (text format: the same text the stream carries, at COPY speed, with no cursor round trips) in a short
+ * REPEATABLE READ transaction.
  *
  * <p>Before reading, it waits until the transactions that were running just after the low watermark committed
  * have ended. Without that wait a transaction could commit in the WAL before the low watermark and yet not be
@@ -54,35 +55,35 @@ final class ChunkReader {
     }
 
     /**
-     * Reads the next {@code chunkSize} rows after {@code afterKey} in key order, in one transaction at the isolation
-     * {@link #prepare} set.
+     * Reads the next {@code chunkSize} rows after {@code afterKey} up to {@code upTo} in key order, in one transaction
+     * at the isolation {@link #prepare} set.
      *
      * @param afterKey the key text of the last row already read, or null to start at the beginning
+     * @param upTo the key text of the range's last key, or null to read to the end of the table
      * @param runningAtLowWatermark the transaction ids running right after the low watermark committed
      */
-    Chunk read(Connection connection, TableLayout table, List<String> afterKey, long[] runningAtLowWatermark)
-            throws SQLException, InterruptedException {
+    Chunk read(Connection connection, TableLayout table, List<String> afterKey, List<String> upTo,
+               long[] runningAtLowWatermark) throws SQLException, InterruptedException {
         return inTransaction(connection, table, runningAtLowWatermark, () -> {
-            Chunk chunk = copy(connection, table, query(table, afterKey), line -> keyText(table, line));
+            Chunk chunk = copy(connection, table, query(table, afterKey, upTo), line -> keyText(table, line));
             return new Chunk(chunk.rows(), chunk.lastKey(), chunk.size() < chunkSize);
         });
     }
 
     /**
-     * Reads the rows of a table without a key in {@code blocks} heap blocks from the cursor's, those the cursor's
-     * horizon sees; a null cursor starts at block 0 with the horizon of this read's own transaction. A ctid range is a
-     * TID range scan on PostgreSQL 14+; older servers scan the whole table for each chunk.
+     * Reads the rows of a table without a key in {@code blocks} heap blocks from the cursor's, up to {@code endBlock}
+     * (null: the end of the table), those the cursor's horizon sees. A ctid range is a TID range scan on PostgreSQL
+     * 14+; older servers scan the whole table for each chunk.
      */
-    Chunk readBlocks(Connection connection, TableLayout table, BlockCursor cursor, long blocks,
+    Chunk readBlocks(Connection connection, TableLayout table, BlockCursor from, long blocks, Long endBlock,
                      long[] runningAtLowWatermark) throws SQLException, InterruptedException {
         return inTransaction(connection, table, runningAtLowWatermark, () -> {
-            BlockCursor from = cursor != null ? cursor : BlockCursor.horizon(connection);
-            long end = from.nextBlock() + blocks;
+            long end = endBlock == null ? from.nextBlock() + blocks : Math.min(endBlock, from.nextBlock() + blocks);
             String range = "ctid >= '(" + from.nextBlock() + ",0)'::tid AND ctid < '(" + end + ",0)'::tid AND "
                     + from.visibleCondition();
             Chunk chunk = copy(connection, table, query(table, range, ""), line -> null);
             // measured after the read's snapshot was taken: every row version it sees lies in these blocks
-            boolean last = end >= new PgCatalog(connection).blocks(table.id());
+            boolean last = endBlock != null ? end >= endBlock : end >= new PgCatalog(connection).blocks(table.id());
             return new Chunk(chunk.rows(), from.at(end).toKey(), last);
         });
     }
@@ -165,21 +166,17 @@ final class ChunkReader {
         return key;
     }
 
-    /**
-     * COPY takes no parameters, so the saved key goes in as literals cast to the key columns' types. The publication's
-     * row filter restricts the rows as it restricts the stream's.
-     */
-    private String query(TableLayout table, List<String> afterKey) {
-        String key = table.keyColumns().asList().stream().map(Identifiers::quote).collect(Collectors.joining(", "));
-        String after = null;
+    /** The chunk's COPY: keys after {@code afterKey} and up to {@code upTo} (each null: unbounded), in key order. */
+    private String query(TableLayout table, List<String> afterKey, List<String> upTo) {
+        List<String> bounds = new ArrayList<>();
         if (afterKey != null) {
-            List<String> literals = new ArrayList<>();
-            for (int k = 0; k < afterKey.size(); k++) {
-                literals.add(Identifiers.quoteLiteral(afterKey.get(k)) + "::" + table.keyTypes().get(k));
-            }
-            after = "(" + key + ") > (" + String.join(", ", literals) + ")";
+            bounds.add(table.keyRow() + " > " + table.keyLiteral(afterKey));
         }
-        return query(table, after, " ORDER BY " + key + " LIMIT " + chunkSize);
+        if (upTo != null) {
+            bounds.add(table.keyRow() + " <= " + table.keyLiteral(upTo));
+        }
+        return query(table, bounds.isEmpty() ? null : String.join(" AND ", bounds),
+                " ORDER BY " + table.keyList() + " LIMIT " + chunkSize);
     }
 
     /**

@@ -12,7 +12,8 @@ import java.util.Set;
  *
  * @param skipTables  published tables that are only streamed, never snapshotted
  * @param chunkSize   rows per chunk: what the snapshot holds in memory per table, and the size of each read
- * @param parallelism how many tables are snapshotted at the same time (one connection each)
+ * @param parallelism how many chunk readers run at the same time in total (one connection each), over the ranges
+ *                    of one table or of several
  * @param retryDelay  the first pause before a snapshot continues after a lost connection
  */
 public record SnapshotOptions(String slotName, String publication, SnapshotMode mode, Set<TableName> skipTables,

@@ -22,9 +22,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Runs the snapshot beside streaming: decides on start which tables to snapshot ({@link SnapshotMode}), runs up to
- * {@code parallelism} {@link TableSnapshot}s at a time, and takes re-snapshot requests (from JMX or the signal
- * table) while the stream goes on.
+ * Runs the snapshot beside streaming: decides on start which tables to snapshot ({@link SnapshotMode}), reads them
+ * with {@code parallelism} readers in total, and takes re-snapshot requests (from JMX or the signal table) while the
+ * stream goes on.
  *
  * <h2>The algorithm: watermark windows</h2>
  * Each table is read in chunks of {@code chunkSize} rows in primary key order (keyset: {@code WHERE key > last key
@@ -38,11 +38,21 @@ import org.slf4j.LoggerFactory;
  * ones as deletes. See {@link ChunkWindow} and {@link ChunkReader} (why the read waits for transactions running at
  * the low watermark).
  *
- * <p>Each table reads up to {@link TableSnapshot#PIPELINE_DEPTH} chunks ahead of the stream's delivery, so memory is
+ * <h2>Parallel readers</h2>
+ * When its turn comes, a table is split into up to {@code parallelism} ranges of its key (of its heap blocks without
+ * a key; see {@link RangeSplit} for how the boundaries are placed), none expected to be smaller than a chunk. Each
+ * range is read as above, bounded by {@code (key) <= (upper bound)}, on a connection of its own; the windows of
+ * different ranges hold disjoint keys, so they do not interact. The ranges of every table go into one queue served
+ * by the {@code parallelism} worker threads: that many chunk readers at most, in total, whether one big table or
+ * many are snapshotted; tables are taken in the order planned, and a worker whose range ended takes the next range
+ * queued, of the same or the next table.
+ *
+ * <p>Each range reads up to {@link RangeSnapshot#PIPELINE_DEPTH} chunks ahead of the stream's delivery, so memory is
  * bounded by {@code parallelism x PIPELINE_DEPTH x chunkSize} rows plus the exchanges in flight ({@code maxInflight}).
- * Progress (done, last key, rows) is saved per chunk once its rows' exchanges all completed; after a crash each
- * table continues after its saved key. Chunk reads after the saved key that were delivered before the crash are
- * delivered again (at-least-once), which applying in order absorbs.
+ * Progress is saved per range and per chunk once the chunk's rows' exchanges all completed; after a crash each range
+ * continues after its own saved key. Chunk reads after the saved key that were delivered before the crash are
+ * delivered again (at-least-once), which applying in order absorbs. Snapshot rows reach the route through the
+ * dispatcher like streamed changes, so with {@code concurrentConsumers} they spread over its lanes by key.
  */
 public final class Snapshotter {
 
@@ -96,7 +106,7 @@ public final class Snapshotter {
     /**
      * Plans the snapshot by mode and starts it.
      *
-     * @param workers runs table snapshots; it should have {@code parallelism} threads
+     * @param workers plans tables and reads their ranges; it should have {@code parallelism} threads
      * @param control handles snapshot requests from the signal table; one thread is enough
      * @throws IllegalArgumentException if a table to snapshot cannot be (its key columns are not read)
      */
@@ -215,32 +225,58 @@ public final class Snapshotter {
             active.put(table.id(), snapshot);
         }
         failed.remove(table.id());
-        workers.execute(() -> run(snapshot));
+        workers.execute(() -> plan(snapshot));
     }
 
-    private void run(TableSnapshot snapshot) {
+    /**
+     * Worker: splits the table into ranges and queues them behind the ranges already queued, so the workers read
+     * tables in the order planned and a worker whose range ended takes the next range of any table.
+     */
+    private void plan(TableSnapshot snapshot) {
+        List<Integer> ranges;
         try {
-            boolean again;
-            do {
-                snapshot.run();
-                synchronized (this) {
-                    // a re-snapshot asked for after the last chunk was read is not lost
-                    again = snapshot.takeRestart() && !stopping;
-                    if (again) {
-                        store.save(snapshot.table(), TableProgress.start());
-                    } else {
-                        forget(snapshot);
-                    }
-                }
-            } while (again);
+            ranges = snapshot.plan(options.parallelism());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             forget(snapshot);
+            completeIfIdle();
+            return;
         } catch (SQLException | RuntimeException e) {
-            failed.add(snapshot.table());
+            ended(snapshot, e);
+            return;
+        }
+        if (ranges.isEmpty()) {
+            ended(snapshot, null);
+            return;
+        }
+        for (int range : ranges) {
+            workers.execute(() -> {
+                if (snapshot.runRange(range)) {
+                    ended(snapshot, snapshot.failure());
+                }
+            });
+        }
+    }
+
+    /** Every range of a table's plan ended: it is done, stopped, failed, or starts over as asked meanwhile. */
+    private void ended(TableSnapshot snapshot, Throwable failure) {
+        synchronized (this) {
+            // a re-snapshot asked for after the last chunk was read is not lost
+            if (failure == null && snapshot.takeRestart() && !stopping) {
+                try {
+                    store.save(snapshot.table(), TableProgress.start());
+                    workers.execute(() -> plan(snapshot));
+                    return;
+                } catch (SQLException | RuntimeException e) {
+                    failure = e;
+                }
+            }
             forget(snapshot);
+        }
+        if (failure != null) {
+            failed.add(snapshot.table());
             listener.failed("Slot " + options.slotName() + ": snapshot of " + snapshot.table() + " failed: "
-                    + e.getMessage(), e);
+                    + failure.getMessage(), failure);
         }
         completeIfIdle();
     }

@@ -2,6 +2,7 @@ package dev.pgcdc.snapshot;
 
 import dev.pgcdc.decode.value.TextDecoder;
 import dev.pgcdc.decode.value.TypeRegistry;
+import dev.pgcdc.pg.Identifiers;
 import dev.pgcdc.pg.PgCatalog;
 import dev.pgcdc.pg.TableName;
 import dev.pgcdc.pg.TableShape;
@@ -9,6 +10,7 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Collectors;
 
 import dev.pgcdc.event.ColumnNames;
 import dev.pgcdc.event.RowMap;
@@ -114,6 +116,28 @@ final class TableLayout {
 
     List<String> keyTypes() {
         return keyTypes;
+    }
+
+    /** SQL: the key columns, {@code "a", "b"}, to order by. */
+    String keyList() {
+        return keyColumns.asList().stream().map(Identifiers::quote).collect(Collectors.joining(", "));
+    }
+
+    /** SQL: the key columns as a row, {@code ("a", "b")}, to compare with {@link #keyLiteral}. */
+    String keyRow() {
+        return "(" + keyList() + ")";
+    }
+
+    /**
+     * SQL: a key's text as a row of literals cast to the key columns' types (COPY takes no parameters, so saved keys
+     * go in as literals).
+     */
+    String keyLiteral(List<String> key) {
+        List<String> literals = new ArrayList<>();
+        for (int k = 0; k < key.size(); k++) {
+            literals.add(Identifiers.quoteLiteral(key.get(k)) + "::" + keyTypes.get(k));
+        }
+        return "(" + String.join(", ", literals) + ")";
     }
 
     /**

@@ -4,35 +4,28 @@ import dev.pgcdc.pg.TableName;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
-import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 
 import dev.pgcdc.connect.PgConnector;
+import dev.pgcdc.pg.PgCatalog;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Snapshots one table, chunk by chunk, from the saved progress to the end, on a connection of its own. Each chunk
- * goes through its {@link ChunkWindow}: low watermark, keyset read, high watermark; the stream then emits the chunk
- * at the high watermark. Up to {@link #PIPELINE_DEPTH} chunks are on their way at once (their key ranges are
- * disjoint, so their windows do not interact); a chunk's last key is saved only once every emitted row of it, and of
- * every chunk before it, completed. A table without a key is read one ctid range at a time, and a range is read
- * again (smaller) when the table changed in its window. A chunk whose window was abandoned (the stream session ended) is read again,
- * with the chunks after it; a lost connection is retried from the saved progress.
+ * Snapshots one table: splits what is left of it into ranges ({@link RangeSplit}), which {@link RangeSnapshot}s read
+ * at the same time, each on a connection of its own, and keeps the table's progress, saved with every range's own
+ * progress after each of its completed chunks. A range's failure stops the table's other ranges; a re-snapshot
+ * request stops them too, and the table is planned again from its first key once they all ended.
  */
 final class TableSnapshot {
 
     private static final Logger LOG = LoggerFactory.getLogger(TableSnapshot.class);
-    private static final long AWAIT_SLICE_MILLIS = 200;
     private static final Duration MAX_RETRY_DELAY = Duration.ofSeconds(30);
-    /**
-     * Chunks read ahead of the stream's delivery: while the route takes one chunk's rows, the next ones are read, so
-     * neither waits for the other's round trips. Memory holds up to this many chunks per table.
-     */
-    static final int PIPELINE_DEPTH = 3;
 
     /** What every table's snapshot shares. */
     record Context(PgConnector connector, String slotName, ChunkReader reader, SignalTable signals, SnapshotTap tap,
@@ -40,17 +33,25 @@ final class TableSnapshot {
                    Duration retryDelay) {
     }
 
+    /** Work on a connection of its own, retried on a new one after a transient failure. */
+    interface ConnectionWork<T> {
+        T run(Connection connection) throws SQLException, InterruptedException;
+    }
+
     private final Context context;
     private final TableLayout table;
     private final AtomicBoolean restartRequested = new AtomicBoolean();
-    /** The high watermark row of the last chunk; deleted together with the next low watermark. */
-    private Long previousHigh;
+    /** The ranges of the current plan still running. */
+    private final AtomicInteger running = new AtomicInteger();
+    private volatile Throwable failure;
+    /** Guarded by this. */
+    private TableProgress progress;
     /**
-     * A table without a key: heap blocks per chunk, grown toward {@code chunkSize} rows after a chunk completes,
-     * halved when one is read again (a shorter read leaves a shorter window for a change to land in).
+     * A table without a key: the heap blocks its ranges read in their first chunk, the blocks expected to hold
+     * {@code chunkSize} rows (the table's size over its estimated rows); each range adapts it from there.
      */
-    private long spanBlocks = 1;
-    /** Null until the first read; replaced when the snapshot starts over. */
+    private volatile long firstSpan = 1;
+    /** Null until planned; replaced when the snapshot starts over. */
     private volatile ProgressLog log;
 
     TableSnapshot(Context context, TableLayout table) {
@@ -62,13 +63,26 @@ final class TableSnapshot {
         return table.id();
     }
 
-    /** Start over from the first key at the next chunk (a re-snapshot was asked for while this one runs). */
+    TableLayout layout() {
+        return table;
+    }
+
+    Context context() {
+        return context;
+    }
+
+    /** Start over from the first key (a re-snapshot was asked for while this one runs). */
     void requestRestart() {
         restartRequested.set(true);
     }
 
     boolean takeRestart() {
         return restartRequested.getAndSet(false);
+    }
+
+    /** Whether the ranges should stop reading: the snapshotter stops, a range failed, or a restart is due. */
+    boolean interrupted() {
+        return context.stopping().getAsBoolean() || failure != null || restartRequested.get();
     }
 
     /** Where this table's snapshot stands; any thread. */
@@ -78,151 +92,123 @@ final class TableSnapshot {
     }
 
     /**
-     * Runs until the table is done or the snapshotter stops.
+     * Loads the saved progress and, unless it is split already, splits what is left into up to {@code readers}
+     * ranges and saves them.
      *
-     * @return whether the table was snapshotted to the end
-     * @throws SQLException for a failure that retrying cannot fix (the table was dropped, a permission is missing)
+     * @return the ranges not done yet, by index; each is then run by {@link #runRange}
      */
-    boolean run() throws SQLException, InterruptedException {
+    List<Integer> plan(int readers) throws SQLException, InterruptedException {
+        TableProgress planned = withConnection("plan", connection -> {
+            if (table.keyless()) {
+                long blocks = new PgCatalog(connection).blocks(table.id());
+                firstSpan = Math.max(1, blocks * context.reader().chunkSize() / Math.max(1, table.estimatedRows()));
+            }
+            TableProgress saved = context.store().load(table.id());
+            if (saved == null) {
+                saved = TableProgress.start();
+            }
+            if (saved.done() || saved.ranges() != null) {
+                return saved;
+            }
+            int ranges = RangeSplit.rangesFor(table, readers, context.reader().chunkSize());
+            List<RangeProgress> split = table.keyless()
+                    ? RangeSplit.blocks(connection, table, saved.lastKey() == null ? BlockCursor.horizon(connection)
+                            : BlockCursor.of(saved.lastKey()), ranges)
+                    : RangeSplit.keys(connection, table, saved.lastKey(), ranges);
+            // rows done before the split (a progress saved as one range) stay counted, in the first range
+            RangeProgress first = split.get(0);
+            split.set(0, new RangeProgress(first.after(), first.upTo(), false, saved.rowsDone()));
+            TableProgress result = TableProgress.of(split);
+            context.store().save(table.id(), result);
+            LOG.info("Snapshot of {}: {} range(s) read at the same time", table.id(), split.size());
+            return result;
+        });
+        if (planned == null) {
+            return List.of();
+        }
+        List<Integer> left = new ArrayList<>();
+        synchronized (this) {
+            progress = planned;
+            log = new ProgressLog(table.id(), table.estimatedRows(), planned.rowsDone());
+            List<RangeProgress> ranges = planned.ranges() == null ? List.of() : planned.ranges();
+            for (int i = 0; i < ranges.size(); i++) {
+                if (!ranges.get(i).done()) {
+                    left.add(i);
+                }
+            }
+            if (left.isEmpty()) {
+                log.finished(planned.rowsDone());
+            }
+        }
+        running.set(left.size());
+        return left;
+    }
+
+    long firstSpan() {
+        return firstSpan;
+    }
+
+    synchronized RangeProgress range(int index) {
+        return progress.ranges().get(index);
+    }
+
+    /**
+     * Reads one range to its end, unless interrupted first; a failure that retrying cannot fix (the table was
+     * dropped, a permission is missing) is kept as {@link #failure()} and stops the other ranges.
+     *
+     * @return whether this was the last range of the plan to end
+     */
+    boolean runRange(int index) {
+        try {
+            withConnection("range " + index, new RangeSnapshot(this, index)::snapshot);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (SQLException | RuntimeException e) {
+            failure = e;
+        }
+        return running.decrementAndGet() == 0;
+    }
+
+    /** The failure that stopped a range of this plan, or null. */
+    Throwable failure() {
+        return failure;
+    }
+
+    /** A chunk of range {@code index} completed: saves the table's progress with the range's. */
+    synchronized void chunkDone(int index, Chunk chunk) throws SQLException {
+        List<RangeProgress> ranges = new ArrayList<>(progress.ranges());
+        ranges.set(index, ranges.get(index).advanced(chunk.lastKey(), chunk.last(), chunk.size()));
+        progress = TableProgress.of(ranges);
+        context.store().save(table.id(), progress);
+        log.chunkDone(progress.rowsDone());
+        if (progress.done()) {
+            log.finished(progress.rowsDone());
+        }
+    }
+
+    /** A chunk of a table without a key changed in its window and is read again. */
+    void chunkReadAgain() {
+        log.chunkReadAgain();
+    }
+
+    /** Runs {@code work} on a new connection, again on another after a transient failure; null once stopping. */
+    private <T> T withConnection(String what, ConnectionWork<T> work) throws SQLException, InterruptedException {
         Duration delay = context.retryDelay();
-        while (!context.stopping().getAsBoolean()) {
+        while (!interrupted()) {
             try (Connection connection = context.connector().openJdbc(
                     "pgcdc " + context.slotName() + " snapshot " + table.id())) {
-                return snapshot(connection);
+                return work.run(connection);
             } catch (SQLException e) {
                 if (!isTransient(e)) {
                     throw e;
                 }
-                LOG.warn("Snapshot of {}: {}; continuing from the saved position in {}", table.id(), e.getMessage(),
-                        delay);
+                LOG.warn("Snapshot of {} ({}): {}; continuing from the saved position in {}", table.id(), what,
+                        e.getMessage(), delay);
                 Thread.sleep(delay.toMillis()); // backoff before retrying a lost connection
                 delay = delay.multipliedBy(2).compareTo(MAX_RETRY_DELAY) > 0 ? MAX_RETRY_DELAY : delay.multipliedBy(2);
             }
         }
-        return false;
-    }
-
-    private boolean snapshot(Connection connection) throws SQLException, InterruptedException {
-        context.reader().prepare(connection);
-        TableProgress progress = context.store().load(table.id());
-        if (progress == null) {
-            progress = TableProgress.start();
-        }
-        log = new ProgressLog(table.id(), table.estimatedRows(), progress.rowsDone());
-        // windows read and closed by their high watermark, oldest first, whose rows the stream has yet to deliver
-        ArrayDeque<Pending> pending = new ArrayDeque<>();
-        List<String> readAfter = progress.lastKey();
-        boolean allRead = false;
-        try {
-            while (!progress.done()) {
-                if (context.stopping().getAsBoolean()) {
-                    return false;
-                }
-                if (takeRestart()) {
-                    discard(pending);
-                    progress = TableProgress.start();
-                    context.store().save(table.id(), progress);
-                    log = new ProgressLog(table.id(), table.estimatedRows(), 0);
-                    readAfter = null;
-                    allRead = false;
-                }
-                // the next chunk is read while the stream still delivers the earlier ones
-                // a table without a key reads one chunk at a time: a chunk read again must come before the next
-                if (!allRead && pending.size() < (table.keyless() ? 1 : PIPELINE_DEPTH)) {
-                    Pending next = readThroughWindow(connection, readAfter);
-                    pending.add(next);
-                    allRead = next.chunk().last();
-                    if (next.chunk().lastKey() != null) {
-                        readAfter = next.chunk().lastKey();
-                    }
-                    continue;
-                }
-                Pending oldest = pending.remove();
-                ChunkWindow.Outcome outcome = awaitOutcome(oldest.window());
-                context.tap().unregister(oldest.window());
-                if (outcome == null) {
-                    return false;
-                }
-                if (outcome != ChunkWindow.Outcome.COMPLETED) {
-                    if (outcome == ChunkWindow.Outcome.CHANGED) {
-                        spanBlocks = Math.max(1, spanBlocks / 2);
-                        log.chunkReadAgain();
-                    }
-                    // the session ended (the later windows went with it) or the chunk changed: read again after
-                    // the saved key
-                    discard(pending);
-                    readAfter = progress.lastKey();
-                    allRead = false;
-                    continue;
-                }
-                Chunk chunk = oldest.chunk();
-                boolean last = chunk.last();
-                if (table.keyless()) {
-                    long wanted = spanBlocks * context.reader().chunkSize() / Math.max(1, chunk.size());
-                    spanBlocks = Math.max(1, Math.min(2 * spanBlocks, wanted));
-                }
-                List<String> lastKey = chunk.lastKey() != null ? chunk.lastKey() : progress.lastKey();
-                progress = new TableProgress(last, lastKey, progress.rowsDone() + chunk.size());
-                context.store().save(table.id(), progress);
-                log.chunkDone(progress.rowsDone());
-            }
-        } finally {
-            discard(pending);
-            if (previousHigh != null && !connection.isClosed()) {
-                context.signals().delete(connection, previousHigh);
-                previousHigh = null;
-            }
-        }
-        log.finished(progress.rowsDone());
-        return true;
-    }
-
-    /** A chunk read between its watermarks, waiting for the stream to deliver it. */
-    private record Pending(ChunkWindow window, Chunk chunk) {
-    }
-
-    /** Low watermark, keyset (or ctid range) read, high watermark; the stream then closes the window on its own. */
-    private Pending readThroughWindow(Connection connection, List<String> afterKey)
-            throws SQLException, InterruptedException {
-        ChunkWindow window = new ChunkWindow(context.chunkIds().get(), table);
-        context.tap().register(window);
-        try {
-            SignalTable.LowWatermark low = context.signals().writeLow(connection, table.id(), window.id(),
-                    previousHigh);
-            previousHigh = null;
-            Chunk chunk = table.keyless()
-                    ? context.reader().readBlocks(connection, table, afterKey == null ? null : BlockCursor.of(afterKey),
-                            spanBlocks, low.runningTransactions())
-                    : context.reader().read(connection, table, afterKey, low.runningTransactions());
-            window.rowsRead(chunk.rows());
-            previousHigh = context.signals().writeHigh(connection, table.id(), window.id(), low.id());
-            return new Pending(window, chunk);
-        } catch (SQLException | InterruptedException | RuntimeException e) {
-            context.tap().unregister(window);
-            throw e;
-        }
-    }
-
-    /** The window's outcome, or null if the snapshotter stops first. */
-    private ChunkWindow.Outcome awaitOutcome(ChunkWindow window) throws InterruptedException {
-        ChunkWindow.Outcome outcome;
-        while ((outcome = window.await(AWAIT_SLICE_MILLIS)) == null) {
-            if (context.stopping().getAsBoolean()) {
-                return null;
-            }
-        }
-        return outcome;
-    }
-
-    /**
-     * Forgets windows whose chunks will be read again: unregistered, a window's high watermark emits nothing. Rows
-     * already emitted from them are delivered twice, which applying in order absorbs.
-     */
-    private void discard(ArrayDeque<Pending> pending) {
-        for (Pending p : pending) {
-            context.tap().unregister(p.window());
-        }
-        pending.clear();
+        return null;
     }
 
     /** Lost connections, server shutdowns, conflicts and resource shortages pass; other errors do not. */

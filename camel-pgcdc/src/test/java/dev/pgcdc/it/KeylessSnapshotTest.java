@@ -47,7 +47,16 @@ class KeylessSnapshotTest extends CdcTestSupport {
 
     @Test
     void snapshotAndStreamConvergeOnAKeylessTableWrittenMeanwhile() throws Exception {
-        String slot = uniqueSlot("keyless");
+        convergesWhileWritten(uniqueSlot("keyless"), 1);
+    }
+
+    /** Three workers read three ranges of heap blocks at once, all with the same horizon. */
+    @Test
+    void threeWorkersReadingBlockRangesConvergeOnAKeylessTableWrittenMeanwhile() throws Exception {
+        convergesWhileWritten(uniqueSlot("keyless_ranges"), 3);
+    }
+
+    private void convergesWhileWritten(String slot, int workers) throws Exception {
         String table = slot + "_t";
         pg().execute("CREATE TABLE " + table + " (n bigint, v text)",
                 "INSERT INTO " + table + " SELECT g, 'v' || g FROM generate_series(1, " + ROWS + ") g",
@@ -59,7 +68,7 @@ class KeylessSnapshotTest extends CdcTestSupport {
         CamelContext context = start(new RouteBuilder() {
             @Override
             public void configure() {
-                from(uri(slot, "tables=" + table)).process(e -> {
+                from(uri(slot, "tables=" + table + "&snapshotParallelism=" + workers)).process(e -> {
                     ChangeEvent event = e.getIn().getBody(ChangeEvent.class);
                     synchronized (applied) {
                         apply(applied, event);

@@ -30,4 +30,19 @@ class RepositoryStateStoreTest {
         store.save(ORDERS, halfway);
         assertThat(new RepositoryStateStore(repository, "slot").load(ORDERS)).isEqualTo(halfway);
     }
+
+    @Test
+    void progressOfRangesIsKeptAndProgressSavedAsOneKeyStillLoads() {
+        MemoryStateRepository repository = new MemoryStateRepository();
+        RepositoryStateStore store = new RepositoryStateStore(repository, "slot");
+        TableProgress split = TableProgress.of(List.of(new RangeProgress(null, List.of("a", "1"), true, 10),
+                new RangeProgress(List.of("b", "7"), null, false, 4)));
+        store.save(ORDERS, split);
+        assertThat(store.load(ORDERS)).isEqualTo(split);
+        assertThat(split.done()).isFalse();
+        assertThat(split.rowsDone()).isEqualTo(14);
+
+        repository.setState("slot/" + ORDERS, "{\"done\":false,\"lastKey\":[\"3\"],\"rowsDone\":3}");
+        assertThat(store.load(ORDERS)).isEqualTo(new TableProgress(false, List.of("3"), 3));
+    }
 }

@@ -110,8 +110,10 @@ final class Charts {
             String name = String.valueOf(reader.getKey());
             if (reader.getValue() instanceof Map<?, ?> r && r.get("rowsPerSecond") != null
                     && (name.startsWith("pgcdc") || name.equals("debezium"))) {
-                groups.add(r.get("workers") != null ? name.replaceAll("(\\d+|N)Workers?$", "") + ", "
-                        + r.get("workers") + (number(r.get("workers")) == 1 ? " worker" : " workers") : name);
+                groups.add(r.get("workers") != null ? name.replaceAll("(\\d+|N)Workers?(\\d+Lanes)?$", "") + ", "
+                        + r.get("workers") + (number(r.get("workers")) == 1 ? " worker" : " workers")
+                        + (r.get("lanes") != null && number(r.get("lanes")) > 1 ? ", " + r.get("lanes") + " lanes" : "")
+                        : name);
                 values.add(new double[] {number(r.get("rowsPerSecond"))});
             }
         }

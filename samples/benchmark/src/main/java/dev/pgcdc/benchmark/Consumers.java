@@ -44,8 +44,13 @@ final class Consumers {
 
     /** {@code COPY bench TO STDOUT} through psql into /dev/null; returns its wall time. */
     double psqlCopy(Duration timeout) throws IOException, InterruptedException {
+        return psqlCopy(Workload.TABLE, timeout);
+    }
+
+    /** Seconds {@code COPY table TO STDOUT} through psql into nothing takes. */
+    double psqlCopy(String table, Duration timeout) throws IOException, InterruptedException {
         return Child.startDiscardingOutput("psql-copy", List.of(cluster.tool("psql").toString(), "--no-psqlrc",
-                        "--quiet", "--command=COPY bench TO STDOUT", connInfo()),
+                        "--quiet", "--command=COPY " + table + " TO STDOUT", connInfo()),
                 Map.of("PGPASSWORD", cluster.superuserPassword()), logDir).await(timeout);
     }
 
@@ -74,7 +79,17 @@ final class Consumers {
      */
     Child pgcdcSnapshot(String name, String slot, long rows, int workers, Duration timeout, Path camelPgcdcJar)
             throws IOException {
-        return pgcdc(name, "snapshot", slot, rows, 0, workers, timeout, camelPgcdcJar, List.of());
+        return pgcdcSnapshot(name, slot, Workload.TABLE, rows, workers, 1, timeout, camelPgcdcJar);
+    }
+
+    /**
+     * The pgcdc probe taking the initial snapshot of {@code table} with {@code workers} as its snapshotParallelism,
+     * delivered over {@code consumers} threads (concurrentConsumers).
+     */
+    Child pgcdcSnapshot(String name, String slot, String table, long rows, int workers, int consumers,
+                        Duration timeout, Path camelPgcdcJar) throws IOException {
+        return pgcdc(name, "snapshot", slot, rows, 0, workers, timeout, camelPgcdcJar,
+                List.of("table=" + table, "consumers=" + consumers));
     }
 
     /**

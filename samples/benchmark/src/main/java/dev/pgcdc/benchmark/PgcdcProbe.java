@@ -42,8 +42,8 @@ import org.apache.camel.impl.DefaultCamelContext;
  * {@code readyTopic}, so that the producer's start-up is not measured.
  *
  * <p>Arguments: {@code mode host port user password database slot publication table expected warmup maxInflight
- * workers timeoutSeconds}, {@code sink} in sink mode, {@code consumers} in webhook and kafka mode, {@code kafka}
- * (bootstrap servers), {@code topic} and {@code readyTopic} in kafka mode.
+ * workers timeoutSeconds}, {@code sink} in sink mode, {@code consumers} in webhook, snapshot and kafka mode,
+ * {@code kafka} (bootstrap servers), {@code topic} and {@code readyTopic} in kafka mode.
  */
 public final class PgcdcProbe {
 
@@ -84,7 +84,7 @@ public final class PgcdcProbe {
                 + "&tables=" + args.get("table") + "&maxInflight=" + args.get("maxInflight")
                 + (snapshot ? "&snapshotMode=initial_only&snapshotParallelism=" + args.get("workers")
                         : "&snapshotMode=never")
-                + (webhook || kafka ? "&concurrentConsumers=" + args.get("consumers") : "");
+                + (webhook || kafka || snapshot ? "&concurrentConsumers=" + args.get("consumers") : "");
         try (MemoryWatch memory = new MemoryWatch(); CamelContext camel = new DefaultCamelContext()) {
             camel.addRoutes(new RouteBuilder() {
                 @Override

@@ -118,18 +118,11 @@ final class Report {
     }
 
     private static void snapshot(StringBuilder md, Map<String, Object> snapshot) {
-        md.append("**Snapshot** of ").append(snapshot.get("rows")).append(" rows\n\n")
-                .append("| reader | rows/s | seconds | CPU µs/row |\n|---|---:|---:|---:|\n");
-        Map<String, Object> copy = map(snapshot, "copyToStdout");
-        md.append("| COPY TO STDOUT (psql) | ").append(copy.get("rowsPerSecond")).append(" | ")
-                .append(seconds(copy.get("seconds"))).append(" | – |\n");
-        for (String reader : snapshot.keySet()) {
-            if (reader.startsWith("pgcdc") || reader.equals("debezium")) {
-                Map<String, Object> r = map(snapshot, reader);
-                md.append("| ").append(reader).append(" | ").append(r.get("rowsPerSecond")).append(" | ")
-                        .append(seconds(r.get("seconds"))).append(" | ").append(r.get("cpuMicrosPerChange"))
-                        .append(" |\n");
-            }
+        md.append("**Snapshot** of ").append(snapshot.get("rows")).append(" rows\n\n");
+        snapshotReaders(md, snapshot);
+        if (snapshot.get("keyless") instanceof Map<?, ?>) {
+            md.append("\nThe same rows in a table without a key (ctid ranges):\n\n");
+            snapshotReaders(md, map(snapshot, "keyless"));
         }
         md.append("\nRatios: ").append(map(snapshot, "ratios")).append("\n\n");
         if (snapshot.get("baselineRounds") instanceof List<?> rounds) {
@@ -144,6 +137,24 @@ final class Report {
                         .append(" | ").append(current.get("cpuMicrosPerChange")).append(" |\n");
             }
             md.append("\n");
+        }
+    }
+
+    /** COPY, then each pgcdc (and Debezium) reader of one table. */
+    private static void snapshotReaders(StringBuilder md, Map<String, Object> readers) {
+        md.append("| reader | workers | lanes | rows/s | seconds | CPU µs/row | load average after |\n")
+                .append("|---|---:|---:|---:|---:|---:|---|\n");
+        Map<String, Object> copy = map(readers, "copyToStdout");
+        md.append("| COPY TO STDOUT (psql) | – | – | ").append(copy.get("rowsPerSecond")).append(" | ")
+                .append(seconds(copy.get("seconds"))).append(" | – | – |\n");
+        for (String reader : readers.keySet()) {
+            if (reader.startsWith("pgcdc") || reader.equals("debezium")) {
+                Map<String, Object> r = map(readers, reader);
+                md.append("| ").append(reader).append(" | ").append(orDash(r.get("workers"))).append(" | ")
+                        .append(orDash(r.get("lanes"))).append(" | ").append(r.get("rowsPerSecond")).append(" | ")
+                        .append(seconds(r.get("seconds"))).append(" | ").append(r.get("cpuMicrosPerChange"))
+                        .append(" | ").append(orDash(r.get("loadAverage"))).append(" |\n");
+            }
         }
     }
 

@@ -9,18 +9,18 @@ import java.util.Map;
 
 /**
  * Part 2: the whole table read by {@code COPY bench TO STDOUT} through psql (the ceiling) and by Debezium's initial
- * snapshot, and by pgcdc's snapshot (snapshotMode=initial_only) with 1 and N workers.
+ * snapshot, and by pgcdc's snapshot (snapshotMode=initial_only) with 1, 2 and 4 workers (snapshotParallelism: the
+ * table is split into that many key ranges read at once), 4 workers also with 4 delivery lanes (concurrentConsumers);
+ * then the same for a copy of the table without a key (ctid ranges) beside its own COPY.
  */
 final class SnapshotRead {
 
     private static final String DEBEZIUM = "snapshot_debezium";
     /** COPY runs twice and the faster run counts: the first may still pay for cold pages. */
     private static final int COPY_RUNS = 2;
-    /**
-     * pgcdc's snapshotParallelism: 1, and one per core. It snapshots tables in parallel, so for this one table the
-     * second figure shows what the setting costs or gains, not a split of the table.
-     */
-    private static final int[] WORKERS = {1, Math.max(2, Runtime.getRuntime().availableProcessors())};
+    /** pgcdc's snapshotParallelism: readers of the one table, each on a range of its key. */
+    private static final int[] WORKERS = {1, 2, 4};
+    private static final int LANES = 4;
 
     /** Rounds of baseline and current build with {@code --baseline-jar}. */
     private static final int BASELINE_ROUNDS = 3;
@@ -37,18 +37,11 @@ final class SnapshotRead {
         Map<String, Object> figures = new LinkedHashMap<>();
         figures.put("rows", rows);
 
-        double copySeconds = Double.MAX_VALUE;
-        for (int i = 0; i < COPY_RUNS; i++) {
-            copySeconds = Math.min(copySeconds, run.consumers().psqlCopy(timeout));
-        }
-        Map<String, Object> copy = new LinkedHashMap<>();
-        copy.put("seconds", copySeconds);
-        copy.put("rowsPerSecond", Run.perSecond(rows, copySeconds));
+        Map<String, Object> copy = copy(run, Workload.TABLE);
         figures.put("copyToStdout", copy);
-
-        for (int workers : WORKERS) {
-            figures.put(workers == 1 ? "pgcdc1Worker" : "pgcdcNWorkers", pgcdc(run, "", workers, null));
-        }
+        figures.putAll(pgcdcByWorkers(run, Workload.TABLE, ""));
+        figures.put("pgcdc" + LANES + "Workers" + LANES + "Lanes",
+                pgcdc(run, "lanes-", Workload.TABLE, WORKERS[WORKERS.length - 1], LANES, null));
         if (run.baselineJar() != null) {
             List<Map<String, Object>> rounds = baselineRounds(run);
             figures.put("pgcdcBaseline1Worker", rounds.get(0).get("baseline"));
@@ -60,17 +53,63 @@ final class SnapshotRead {
         StreamingDrain.requireComplete(debezium);
         Map<String, Object> debeziumFigures = withRowRate(debezium, rows);
         figures.put("debezium", debeziumFigures);
+        run.slots().drop(DEBEZIUM);
+
+        run.workload().createKeylessCopy();
+        Map<String, Object> keyless = new LinkedHashMap<>();
+        try {
+            keyless.put("copyToStdout", copy(run, Workload.KEYLESS_TABLE));
+            keyless.putAll(pgcdcByWorkers(run, Workload.KEYLESS_TABLE, "keyless-"));
+        } finally {
+            run.workload().dropKeylessCopy();
+        }
+        figures.put("keyless", keyless);
+
         Map<String, Object> ratios = new LinkedHashMap<>();
         Object pgcdcRate = ((Map<?, ?>) figures.get("pgcdc1Worker")).get("rowsPerSecond");
         ratios.put("pgcdc1WorkerToCopy", Run.ratio(pgcdcRate, copy.get("rowsPerSecond")));
+        ratios.put("pgcdcBestToCopy", Run.ratio(best(figures), copy.get("rowsPerSecond")));
+        ratios.put("keylessBestToCopy", Run.ratio(best(keyless), ((Map<?, ?>) keyless.get("copyToStdout"))
+                .get("rowsPerSecond")));
         ratios.put("pgcdc1WorkerToDebezium", Run.ratio(pgcdcRate, debeziumFigures.get("rowsPerSecond")));
         ratios.put("debeziumToCopy", Run.ratio(debeziumFigures.get("rowsPerSecond"), copy.get("rowsPerSecond")));
         if (figures.get("pgcdcBaseline1Worker") instanceof Map<?, ?> baseline) {
             ratios.put("pgcdc1WorkerToBaseline", Run.ratio(pgcdcRate, baseline.get("rowsPerSecond")));
         }
         figures.put("ratios", ratios);
-        run.slots().drop(DEBEZIUM);
         return figures;
+    }
+
+    /** The faster of {@link #COPY_RUNS} runs of {@code COPY table TO STDOUT}: the first may still pay for cold pages. */
+    private static Map<String, Object> copy(Run run, String table) throws Exception {
+        int rows = run.size().snapshotRows();
+        double seconds = Double.MAX_VALUE;
+        for (int i = 0; i < COPY_RUNS; i++) {
+            seconds = Math.min(seconds, run.consumers().psqlCopy(table, Run.timeoutFor(rows)));
+        }
+        Map<String, Object> copy = new LinkedHashMap<>();
+        copy.put("seconds", seconds);
+        copy.put("rowsPerSecond", Run.perSecond(rows, seconds));
+        return copy;
+    }
+
+    /** pgcdc's snapshot of {@code table} with each worker count, one delivery lane, by figure name. */
+    private static Map<String, Object> pgcdcByWorkers(Run run, String table, String prefix) throws Exception {
+        Map<String, Object> figures = new LinkedHashMap<>();
+        for (int workers : WORKERS) {
+            figures.put(workers == 1 ? "pgcdc1Worker" : "pgcdc" + workers + "Workers",
+                    pgcdc(run, prefix, table, workers, 1, null));
+        }
+        return figures;
+    }
+
+    /** The highest pgcdc rate among the figures. */
+    private static double best(Map<String, Object> figures) {
+        return figures.entrySet().stream()
+                .filter(e -> e.getKey().startsWith("pgcdc") && !e.getKey().contains("Baseline")
+                        && e.getValue() instanceof Map<?, ?>)
+                .mapToDouble(e -> ((Number) ((Map<?, ?>) e.getValue()).get("rowsPerSecond")).doubleValue())
+                .max().orElse(0);
     }
 
     /**
@@ -81,23 +120,27 @@ final class SnapshotRead {
         List<Map<String, Object>> rounds = new ArrayList<>();
         for (int round = 1; round <= BASELINE_ROUNDS; round++) {
             Map<String, Object> pair = new LinkedHashMap<>();
-            pair.put("baseline", pgcdc(run, "baseline-" + round + "-", 1, run.baselineJar()));
-            pair.put("current", pgcdc(run, "current-" + round + "-", 1, null));
+            pair.put("baseline", pgcdc(run, "baseline-" + round + "-", Workload.TABLE, 1, 1, run.baselineJar()));
+            pair.put("current", pgcdc(run, "current-" + round + "-", Workload.TABLE, 1, 1, null));
             rounds.add(pair);
         }
         return rounds;
     }
 
-    private static Map<String, Object> pgcdc(Run run, String prefix, int workers, Path jar)
+    private static Map<String, Object> pgcdc(Run run, String prefix, String table, int workers, int lanes, Path jar)
             throws Exception {
         int rows = run.size().snapshotRows();
         Duration timeout = Run.timeoutFor(rows);
-        String slot = "snapshot_pgcdc_" + prefix.replace("-", "_") + workers;
-        Map<String, Object> pgcdc = run.consumers().pgcdcSnapshot("pgcdc-" + prefix + "snapshot-" + workers, slot,
-                rows, workers, timeout, jar).result(timeout);
+        String slot = "snapshot_pgcdc_" + prefix.replace("-", "_") + workers + "_" + lanes;
+        Map<String, Object> pgcdc = run.consumers().pgcdcSnapshot("pgcdc-" + prefix + "snapshot-" + workers
+                + (lanes > 1 ? "-lanes-" + lanes : ""), slot, table, rows, workers, lanes, timeout, jar)
+                .result(timeout);
         StreamingDrain.requireComplete(pgcdc);
         Map<String, Object> figures = withRowRate(pgcdc, rows);
         figures.put("workers", workers);
+        figures.put("lanes", lanes);
+        // the machine may be shared: the load when each figure was taken says how much it is disturbed
+        figures.put("loadAverage", Environment.loadAverage());
         run.slots().drop(slot);
         return figures;
     }

@@ -15,6 +15,7 @@ final class Workload {
 
     static final String TABLE = "public.bench";
     static final String PUBLICATION = "bench_pub";
+    static final String KEYLESS_TABLE = "public.bench_keyless";
     /** Inserts {@code ?} rows; the payload has 100 characters, different per row so that nothing compresses away. */
     static final String INSERT_ROWS = "INSERT INTO bench (k, payload) SELECT g, substr(repeat(md5(g::text), 4), 1, 100)"
             + " FROM generate_series(1, ?) g";
@@ -85,6 +86,21 @@ final class Workload {
             insert.setInt(1, rows);
             insert.executeUpdate();
         }
+    }
+
+    /**
+     * A copy of {@code bench} without a key (REPLICA IDENTITY FULL), in the publication: the snapshot reads it in ctid
+     * ranges.
+     */
+    void createKeylessCopy() {
+        server.execute("CREATE TABLE " + KEYLESS_TABLE + " AS SELECT * FROM bench",
+                "ALTER TABLE " + KEYLESS_TABLE + " REPLICA IDENTITY FULL",
+                "ALTER PUBLICATION " + PUBLICATION + " ADD TABLE " + KEYLESS_TABLE,
+                "VACUUM (ANALYZE) " + KEYLESS_TABLE);
+    }
+
+    void dropKeylessCopy() {
+        server.execute("DROP TABLE " + KEYLESS_TABLE);
     }
 
     /** Sets hint bits and the visibility map, so that the first reader of the snapshot does not pay for them. */
