@@ -216,7 +216,13 @@ final class ReplicationSession implements DecodeListener, AckListener, StreamTap
         if (options.decoding().emitMessages()) {
             hold(message, null, inTransaction ? nextPosition++ : 0, false, this);
             if (!inTransaction) {
-                releaseHeld(true); // a non-transactional message is a transaction of its own
+                // A non-transactional message is a transaction of its own, ending at its LSN: the end of its WAL
+                // record. The server skips a message whose record starts before the confirmed position, so confirming
+                // that LSN is enough; one byte more could skip the commit of a transaction whose record starts there.
+                releaseHeld(true);
+                if (delivering) {
+                    tracker.commit(message.getLsn().value());
+                }
             }
         }
     }
