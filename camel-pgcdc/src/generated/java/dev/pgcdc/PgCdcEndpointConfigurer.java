@@ -26,6 +26,8 @@ public class PgCdcEndpointConfigurer extends PropertyConfigurerSupport implement
         case "binary": target.getConfiguration().setBinary(property(camelContext, boolean.class, value)); return true;
         case "bridgeerrorhandler":
         case "bridgeErrorHandler": target.setBridgeErrorHandler(property(camelContext, boolean.class, value)); return true;
+        case "catchupthreshold":
+        case "catchUpThreshold": target.getConfiguration().setCatchUpThreshold(property(camelContext, long.class, value)); return true;
         case "concurrentconsumers":
         case "concurrentConsumers": target.getConfiguration().setConcurrentConsumers(property(camelContext, int.class, value)); return true;
         case "connecttimeout":
@@ -154,6 +156,8 @@ public class PgCdcEndpointConfigurer extends PropertyConfigurerSupport implement
         case "binary": return boolean.class;
         case "bridgeerrorhandler":
         case "bridgeErrorHandler": return boolean.class;
+        case "catchupthreshold":
+        case "catchUpThreshold": return long.class;
         case "concurrentconsumers":
         case "concurrentConsumers": return int.class;
         case "connecttimeout":
@@ -283,6 +287,8 @@ public class PgCdcEndpointConfigurer extends PropertyConfigurerSupport implement
         case "binary": return target.getConfiguration().isBinary();
         case "bridgeerrorhandler":
         case "bridgeErrorHandler": return target.isBridgeErrorHandler();
+        case "catchupthreshold":
+        case "catchUpThreshold": return target.getConfiguration().getCatchUpThreshold();
         case "concurrentconsumers":
         case "concurrentConsumers": return target.getConfiguration().getConcurrentConsumers();
         case "connecttimeout":

@@ -218,6 +218,17 @@ public class PgCdcConfiguration implements Cloneable {
     @UriParam(label = "consumer,advanced", defaultValue = "1073741824", description = "Warn when the slot is this many"
             + " bytes behind while max_slot_wal_keep_size is unlimited (WAL piles up on the server's disk).")
     private long lagWarnBytes = 1L << 30;
+    @UriParam(label = "consumer,advanced", defaultValue = "0", description = "Catch-up: when the slot is at least this"
+            + " many bytes of WAL behind as a session starts, its backlog is drained through the SQL interface"
+            + " (pg_logical_slot_get_binary_changes on a temporary copy of the slot, which the server decodes several"
+            + " times faster than a walsender sends), then streaming takes over near the head. The same changes, ids"
+            + " and acknowledgement rules as streaming; the slot is advanced (pg_replication_slot_advance) only to"
+            + " completed transactions, and a crash resumes from there. PostgreSQL 12+ and plugin pgoutput; otherwise"
+            + " the slot is streamed. While catching up no walsender holds the slot, so another instance polling for"
+            + " it (a standby without clustered routes) could take it and deliver the same changes too: use it with"
+            + " one instance per slot or with master:/clustered routes. 0 (the default): never; e.g. 268435456"
+            + " (256 MB).")
+    private long catchUpThreshold;
     @UriParam(label = "consumer,advanced", defaultValue = "60000", javaType = "java.time.Duration",
               description = "How long the replication connection may be down before the health check reports DOWN.")
     private long healthGracePeriod = 60000;
@@ -617,6 +628,14 @@ public class PgCdcConfiguration implements Cloneable {
 
     public void setLagWarnBytes(long lagWarnBytes) {
         this.lagWarnBytes = lagWarnBytes;
+    }
+
+    public long getCatchUpThreshold() {
+        return catchUpThreshold;
+    }
+
+    public void setCatchUpThreshold(long catchUpThreshold) {
+        this.catchUpThreshold = catchUpThreshold;
     }
 
     public long getHealthGracePeriod() {

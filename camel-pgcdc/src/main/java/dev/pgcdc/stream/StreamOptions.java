@@ -12,15 +12,26 @@ public final class StreamOptions {
     private final Duration statusInterval;
     private final Duration drainTimeout;
     private final DecodingOptions decoding;
+    private final long catchUpThreshold;
 
+    /**
+     * @param catchUpThreshold bytes of WAL the slot must be behind at a session's start for the backlog to be caught
+     *                         up through the SQL interface first (PostgreSQL 12+, pgoutput); 0: never
+     */
     public StreamOptions(String slotName, OutputPlugin plugin, int maxInflight, Duration statusInterval,
-                         Duration drainTimeout, DecodingOptions decoding) {
+                         Duration drainTimeout, DecodingOptions decoding, long catchUpThreshold) {
         this.slotName = Objects.requireNonNull(slotName, "slotName");
         this.plugin = Objects.requireNonNull(plugin, "plugin");
         this.maxInflight = maxInflight;
         this.statusInterval = statusInterval;
         this.drainTimeout = drainTimeout;
         this.decoding = Objects.requireNonNull(decoding, "decoding");
+        this.catchUpThreshold = catchUpThreshold;
+    }
+
+    /** Bytes of lag from which a session catches up through the SQL interface first; 0: never. */
+    public long catchUpThreshold() {
+        return catchUpThreshold;
     }
 
     public DecodingOptions decoding() {
