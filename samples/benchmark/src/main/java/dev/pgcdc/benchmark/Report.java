@@ -72,7 +72,8 @@ final class Report {
                 .append("| consumer | changes/s | seconds | CPU µs/change | peak heap used MB | peak live heap MB"
                         + " | peak RSS MB |\n")
                 .append("|---|---:|---:|---:|---:|---:|---:|\n");
-        for (String consumer : new String[] {"pgRecvlogical", "pgcdc", "pgcdcBaseline", "debezium"}) {
+        for (String consumer : new String[] {"pgRecvlogical", "pgcdc", "pgcdcCatchUp", "pgcdcBaseline",
+                "debezium"}) {
             if (drain.get(consumer) instanceof Map<?, ?>) {
                 Map<String, Object> c = map(drain, consumer);
                 md.append("| ").append(consumer).append(" | ").append(c.get("changesPerSecond")).append(" | ")
