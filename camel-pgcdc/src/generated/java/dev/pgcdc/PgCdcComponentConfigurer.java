@@ -35,6 +35,8 @@ public class PgCdcComponentConfigurer extends PropertyConfigurerSupport implemen
         case "binary": getOrCreateConfiguration(target).setBinary(property(camelContext, boolean.class, value)); return true;
         case "bridgeerrorhandler":
         case "bridgeErrorHandler": target.setBridgeErrorHandler(property(camelContext, boolean.class, value)); return true;
+        case "catchupbatchsize":
+        case "catchUpBatchSize": getOrCreateConfiguration(target).setCatchUpBatchSize(property(camelContext, int.class, value)); return true;
         case "catchupthreshold":
         case "catchUpThreshold": getOrCreateConfiguration(target).setCatchUpThreshold(property(camelContext, long.class, value)); return true;
         case "concurrentconsumers":
@@ -164,6 +166,8 @@ public class PgCdcComponentConfigurer extends PropertyConfigurerSupport implemen
         case "binary": return boolean.class;
         case "bridgeerrorhandler":
         case "bridgeErrorHandler": return boolean.class;
+        case "catchupbatchsize":
+        case "catchUpBatchSize": return int.class;
         case "catchupthreshold":
         case "catchUpThreshold": return long.class;
         case "concurrentconsumers":
@@ -294,6 +298,8 @@ public class PgCdcComponentConfigurer extends PropertyConfigurerSupport implemen
         case "binary": return getOrCreateConfiguration(target).isBinary();
         case "bridgeerrorhandler":
         case "bridgeErrorHandler": return target.isBridgeErrorHandler();
+        case "catchupbatchsize":
+        case "catchUpBatchSize": return getOrCreateConfiguration(target).getCatchUpBatchSize();
         case "catchupthreshold":
         case "catchUpThreshold": return getOrCreateConfiguration(target).getCatchUpThreshold();
         case "concurrentconsumers":

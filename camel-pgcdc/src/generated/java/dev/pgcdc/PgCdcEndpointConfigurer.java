@@ -26,6 +26,8 @@ public class PgCdcEndpointConfigurer extends PropertyConfigurerSupport implement
         case "binary": target.getConfiguration().setBinary(property(camelContext, boolean.class, value)); return true;
         case "bridgeerrorhandler":
         case "bridgeErrorHandler": target.setBridgeErrorHandler(property(camelContext, boolean.class, value)); return true;
+        case "catchupbatchsize":
+        case "catchUpBatchSize": target.getConfiguration().setCatchUpBatchSize(property(camelContext, int.class, value)); return true;
         case "catchupthreshold":
         case "catchUpThreshold": target.getConfiguration().setCatchUpThreshold(property(camelContext, long.class, value)); return true;
         case "concurrentconsumers":
@@ -156,6 +158,8 @@ public class PgCdcEndpointConfigurer extends PropertyConfigurerSupport implement
         case "binary": return boolean.class;
         case "bridgeerrorhandler":
         case "bridgeErrorHandler": return boolean.class;
+        case "catchupbatchsize":
+        case "catchUpBatchSize": return int.class;
         case "catchupthreshold":
         case "catchUpThreshold": return long.class;
         case "concurrentconsumers":
@@ -287,6 +291,8 @@ public class PgCdcEndpointConfigurer extends PropertyConfigurerSupport implement
         case "binary": return target.getConfiguration().isBinary();
         case "bridgeerrorhandler":
         case "bridgeErrorHandler": return target.isBridgeErrorHandler();
+        case "catchupbatchsize":
+        case "catchUpBatchSize": return target.getConfiguration().getCatchUpBatchSize();
         case "catchupthreshold":
         case "catchUpThreshold": return target.getConfiguration().getCatchUpThreshold();
         case "concurrentconsumers":

@@ -229,6 +229,13 @@ public class PgCdcConfiguration implements Cloneable {
             + " one instance per slot or with master:/clustered routes. 0 (the default): never; e.g. 268435456"
             + " (256 MB).")
     private long catchUpThreshold;
+    @UriParam(label = "consumer,advanced", defaultValue = "1048576", description = "Catch-up: the changes the first"
+            + " pg_logical_slot_get_binary_changes call asks for; each further call asks for twice as many, up to 8"
+            + " times this. Every call decodes again from the copy's restart point, which moves only at the"
+            + " running-transactions records the server logs every 15 s, so a backlog written in a burst is cheapest"
+            + " in few large calls; the server materialises a call's output (in temporary files beyond work_mem)"
+            + " before its first row, so larger calls wait longer for it.")
+    private int catchUpBatchSize = 1 << 20;
     @UriParam(label = "consumer,advanced", defaultValue = "60000", javaType = "java.time.Duration",
               description = "How long the replication connection may be down before the health check reports DOWN.")
     private long healthGracePeriod = 60000;
@@ -636,6 +643,14 @@ public class PgCdcConfiguration implements Cloneable {
 
     public void setCatchUpThreshold(long catchUpThreshold) {
         this.catchUpThreshold = catchUpThreshold;
+    }
+
+    public int getCatchUpBatchSize() {
+        return catchUpBatchSize;
+    }
+
+    public void setCatchUpBatchSize(int catchUpBatchSize) {
+        this.catchUpBatchSize = catchUpBatchSize;
     }
 
     public long getHealthGracePeriod() {

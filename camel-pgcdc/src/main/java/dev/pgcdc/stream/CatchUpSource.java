@@ -33,17 +33,19 @@ import org.slf4j.LoggerFactory;
  * A crash drops the copy with its session and leaves the real slot at its confirmed position.
  *
  * <p>A thread of its own runs the batches, and pgjdbc reads their rows there, while the session's thread decodes and
- * delivers: the server decodes the next batch while this one is delivered. Batches double from
- * {@link #FIRST_BATCH} to {@link #MAX_BATCH} changes: each call decodes again from the copy's restart point (the last
- * running-transactions record, which a burst of writes may not have), so growing batches bound that repetition
- * however the backlog was written. Rows are read {@link #FETCH_ROWS} at a time, so memory stays bounded.
+ * delivers. Batches are large and double (from {@code catchUpBatchSize} up to {@link #MAX_GROWTH} times it): each
+ * call decodes again from the copy's restart point, which only moves at a running-transactions record in the WAL
+ * (the background writer logs one every 15 s), so a backlog written in a burst is decoded again from its start by
+ * every call, at the cost of decoding it. Catch-up ends without another call once the copy is close to the server's
+ * WAL, so a backlog that fits one batch is decoded once. The server materialises a batch before its first row
+ * (spilling to temporary files beyond work_mem); rows are read {@link #FETCH_ROWS} at a time, so the client's memory
+ * stays bounded.
  */
 final class CatchUpSource implements WalSource, AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(CatchUpSource.class);
 
-    static final int FIRST_BATCH = 16_384;
-    static final int MAX_BATCH = 1 << 20;
+    static final int MAX_GROWTH = 8;
     private static final int FETCH_ROWS = 4096;
     private static final int CHUNK_ROWS = 1024;
     /** Chunks decoded ahead: bounds memory (about 64k changes) and lets the server work while the client does. */
@@ -101,6 +103,7 @@ final class CatchUpSource implements WalSource, AutoCloseable {
     private final Connection control;
     private final String[] pluginOptions;
     private final long closeEnoughBytes;
+    private final int firstBatch;
     private final BlockingQueue<Chunk> queue = new ArrayBlockingQueue<>(QUEUE_CHUNKS);
     private final Thread fetcher;
     private volatile boolean closed;
@@ -115,7 +118,7 @@ final class CatchUpSource implements WalSource, AutoCloseable {
     private long advancedAtNanos = System.nanoTime();
 
     private CatchUpSource(ReplicationSlot slot, Connection fetch, Connection control, ReplicationSlot copy,
-                          Map<String, String> pluginOptions, long closeEnoughBytes, long confirmed) {
+                          Map<String, String> pluginOptions, long closeEnoughBytes, int firstBatch, long confirmed) {
         this.slotName = slot.name();
         this.slot = slot;
         this.fetch = fetch;
@@ -124,6 +127,7 @@ final class CatchUpSource implements WalSource, AutoCloseable {
         this.pluginOptions = pluginOptions.entrySet().stream()
                 .flatMap(e -> Stream.of(e.getKey(), e.getValue())).toArray(String[]::new);
         this.closeEnoughBytes = closeEnoughBytes;
+        this.firstBatch = firstBatch;
         this.advanced = confirmed;
         this.fetcher = new Thread(this::fetchBatches, "pgcdc-catchup-" + slot.name());
         fetcher.setDaemon(true);
@@ -134,9 +138,11 @@ final class CatchUpSource implements WalSource, AutoCloseable {
      *
      * @param control        an ordinary session the real slot is advanced on; the caller closes it
      * @param closeEnoughBytes catch-up ends once the copy is less than this behind the server's WAL
+     * @param firstBatch     the changes the first call asks for
      */
     static CatchUpSource start(PgConnector connector, Connection control, ReplicationSlot slot,
-                               Map<String, String> pluginOptions, long closeEnoughBytes, long confirmed)
+                               Map<String, String> pluginOptions, long closeEnoughBytes, int firstBatch,
+                               long confirmed)
             throws SQLException {
         Connection fetch = connector.openJdbc("pgcdc " + slot.name() + " catch-up");
         try {
@@ -145,7 +151,7 @@ final class CatchUpSource implements WalSource, AutoCloseable {
                     "pgcdc_catchup_" + fetch.unwrap(PGConnection.class).getBackendPID());
             fetch.setAutoCommit(false); // rows are read a part at a time through a portal
             CatchUpSource source = new CatchUpSource(slot, fetch, control, copy, pluginOptions, closeEnoughBytes,
-                    confirmed);
+                    firstBatch, confirmed);
             source.fetcher.start();
             return source;
         } catch (SQLException | RuntimeException e) {
@@ -156,7 +162,7 @@ final class CatchUpSource implements WalSource, AutoCloseable {
 
     private void fetchBatches() {
         try {
-            int batch = FIRST_BATCH;
+            int batch = firstBatch;
             while (!closed) {
                 int rows = fetchBatch(batch);
                 SlotState state = copy.read(fetch);
@@ -167,7 +173,7 @@ final class CatchUpSource implements WalSource, AutoCloseable {
                     queue.put(Chunk.end());
                     return;
                 }
-                batch = Math.min(batch * 2, MAX_BATCH);
+                batch = (int) Math.min(batch * 2L, (long) firstBatch * MAX_GROWTH);
             }
         } catch (SQLException e) {
             if (!closed) {

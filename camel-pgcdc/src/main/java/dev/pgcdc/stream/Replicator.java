@@ -183,7 +183,8 @@ public final class Replicator implements Runnable {
             }
             PgCatalog catalog = new PgCatalog(connector, "pgcdc " + options.slotName() + " catalog");
             try (CatchUpSource source = CatchUpSource.start(connector, control, slot, pluginOptions.get(),
-                    Math.min(options.catchUpThreshold() / 2, CLOSE_ENOUGH_BYTES), confirmed)) {
+                    Math.min(options.catchUpThreshold() / 2, CLOSE_ENOUGH_BYTES), options.catchUpBatchSize(),
+                    confirmed)) {
                 ReplicationSession.Outcome outcome = runSession(
                         new ReplicationSession(source, options, sink, confirmed, stats, catalog, tap),
                         ReplicatorState.CATCHING_UP, "catching up " + state.lagBytes() / (1024 * 1024)

@@ -57,7 +57,7 @@ class CatchUpTest extends DefaultClusterTest {
                 "INSERT INTO " + table + " VALUES (1, 1, 'after the truncate')",
                 "SELECT pg_logical_emit_message(false, 'end', 'of the backlog')");
         long backlogEnd = currentWalLsn();
-        String options = "publication=" + caughtUp + "_pub&emitMessages=true&binary=true";
+        String options = "publication=" + caughtUp + "_pub&emitMessages=true&binary=true&catchUpBatchSize=16384";
 
         Exchanges viaCatchUp = new Exchanges();
         CamelContext catchingUp = start(collecting(uri(caughtUp, options + "&catchUpThreshold=1"), viaCatchUp));
@@ -91,7 +91,7 @@ class CatchUpTest extends DefaultClusterTest {
         writeBacklog(table);
         long backlogEnd = currentWalLsn();
         int failingId = 30_000; // in the second batch
-        FailingRoute route = new FailingRoute(uri(slot, "catchUpThreshold=1"), failingId);
+        FailingRoute route = new FailingRoute(uri(slot, "catchUpThreshold=1&catchUpBatchSize=16384"), failingId);
         CamelContext context = start(route);
         Await.until("the row failed twice (catch-up resumed from the slot and failed again)", Duration.ofSeconds(60),
                 route.failures::get, n -> n >= 2);
