@@ -181,10 +181,19 @@ public final class Replicator implements Runnable {
             if (state.active() || state.lagBytes() < options.catchUpThreshold()) {
                 return true;
             }
+            CatchUpSource source;
+            try {
+                source = CatchUpSource.start(connector, control, slot, pluginOptions.get(),
+                        Math.min(options.catchUpThreshold() / 2, CLOSE_ENOUGH_BYTES), options.catchUpBatchSize(),
+                        confirmed);
+            } catch (SQLException e) {
+                // e.g. max_replication_slots reached: the copy is an optimisation, the stream still works
+                LOG.warn("Slot {}: could not copy the slot to catch up ({}); streaming instead", options.slotName(),
+                        e.getMessage());
+                return true;
+            }
             PgCatalog catalog = new PgCatalog(connector, "pgcdc " + options.slotName() + " catalog");
-            try (CatchUpSource source = CatchUpSource.start(connector, control, slot, pluginOptions.get(),
-                    Math.min(options.catchUpThreshold() / 2, CLOSE_ENOUGH_BYTES), options.catchUpBatchSize(),
-                    confirmed)) {
+            try (source) {
                 ReplicationSession.Outcome outcome = runSession(
                         new ReplicationSession(source, options, sink, confirmed, stats, catalog, tap),
                         ReplicatorState.CATCHING_UP, "catching up " + state.lagBytes() / (1024 * 1024)

@@ -47,6 +47,10 @@ final class Report {
             streaming(md, map(figures, "streaming"));
             embed(md, charts, Charts.DRAIN, "Streaming drain throughput over time");
         }
+        if (figures.containsKey("catchUp")) {
+            md.append("Catch-up part (the drain without Debezium):\n\n");
+            streaming(md, map(figures, "catchUp"));
+        }
         if (figures.containsKey("sink")) {
             sink(md, map(figures, "sink"));
         }

@@ -20,10 +20,14 @@ final class StreamingDrain {
     private StreamingDrain() {
     }
 
-    static Map<String, Object> measure(Run run) throws Exception {
+    /** @param withDebezium whether camel-debezium-postgres drains too (part streaming; part catchUp leaves it out) */
+    static Map<String, Object> measure(Run run, boolean withDebezium) throws Exception {
         long changes = run.size().backlogChanges();
         Duration timeout = Run.timeoutFor(changes);
-        run.slots().create(RECV, PGCDC, CATCH_UP, DEBEZIUM);
+        run.slots().create(RECV, PGCDC, CATCH_UP);
+        if (withDebezium) {
+            run.slots().create(DEBEZIUM);
+        }
         if (run.baselineJar() != null) {
             run.slots().create(BASELINE);
         }
@@ -61,18 +65,20 @@ final class StreamingDrain {
                 timelines.put("pgcdcBaseline", timeline.samples());
             }
         }
-        Map<String, Object> debezium;
-        try (DrainTimeline timeline = DrainTimeline.start(run.cluster(), DEBEZIUM, endLsn, changes)) {
-            debezium = withRate(run.consumers().debezium("debezium-drain", "stream", DEBEZIUM, changes,
-                    timeout).result(timeout), changes);
-            timelines.put("debezium", timeline.samples());
+        if (withDebezium) {
+            try (DrainTimeline timeline = DrainTimeline.start(run.cluster(), DEBEZIUM, endLsn, changes)) {
+                figures.put("debezium", withRate(run.consumers().debezium("debezium-drain", "stream", DEBEZIUM,
+                        changes, timeout).result(timeout), changes));
+                timelines.put("debezium", timeline.samples());
+            }
         }
-        figures.put("debezium", debezium);
 
         Object pgcdcRate = pgcdc.get("changesPerSecond");
         Map<String, Object> ratios = new LinkedHashMap<>();
         ratios.put("pgcdcToPgRecvlogical", Run.ratio(pgcdcRate, changes / recvSeconds));
-        ratios.put("pgcdcToDebezium", Run.ratio(pgcdcRate, debezium.get("changesPerSecond")));
+        if (figures.get("debezium") instanceof Map<?, ?> debezium) {
+            ratios.put("pgcdcToDebezium", Run.ratio(pgcdcRate, debezium.get("changesPerSecond")));
+        }
         ratios.put("pgcdcCatchUpToPgRecvlogical", Run.ratio(catchUp.get("changesPerSecond"), changes / recvSeconds));
         ratios.put("pgcdcCatchUpToPgcdc", Run.ratio(catchUp.get("changesPerSecond"), pgcdcRate));
         if (figures.get("pgcdcBaseline") instanceof Map<?, ?> baseline) {
