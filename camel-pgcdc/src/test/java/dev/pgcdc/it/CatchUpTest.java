@@ -112,7 +112,7 @@ class CatchUpTest extends DefaultClusterTest {
     void aConsumerKilledDuringCatchUpLosesNothing() throws Exception {
         String slot = uniqueSlot("cukill");
         String table = slot + "_t";
-        int rows = 200_000;
+        int rows = 100_000;
         pg().execute("CREATE TABLE " + table + " (id int PRIMARY KEY, v int, note text)",
                 "CREATE PUBLICATION " + slot + " FOR TABLE " + table,
                 "SELECT pg_create_logical_replication_slot('" + slot + "', 'pgoutput')");
