@@ -96,7 +96,6 @@ final class CatchUpSource implements WalSource, AutoCloseable {
         }
     }
 
-    private final String slotName;
     private final ReplicationSlot slot;
     private final ReplicationSlot copy;
     private final Connection fetch;
@@ -119,7 +118,6 @@ final class CatchUpSource implements WalSource, AutoCloseable {
 
     private CatchUpSource(ReplicationSlot slot, Connection fetch, Connection control, ReplicationSlot copy,
                           Map<String, String> pluginOptions, long closeEnoughBytes, int firstBatch, long confirmed) {
-        this.slotName = slot.name();
         this.slot = slot;
         this.fetch = fetch;
         this.control = control;
@@ -292,7 +290,7 @@ final class CatchUpSource implements WalSource, AutoCloseable {
             try {
                 statement.cancel();
             } catch (SQLException e) {
-                LOG.debug("Slot {}: cancelling the catch-up batch failed: {}", slotName, e.getMessage());
+                LOG.debug("Slot {}: cancelling the catch-up batch failed: {}", slot.name(), e.getMessage());
             }
         }
         queue.clear();
@@ -304,7 +302,7 @@ final class CatchUpSource implements WalSource, AutoCloseable {
         try {
             fetch.close();
         } catch (SQLException e) {
-            LOG.debug("Slot {}: closing the catch-up session failed: {}", slotName, e.getMessage());
+            LOG.debug("Slot {}: closing the catch-up session failed: {}", slot.name(), e.getMessage());
         }
     }
 }
