@@ -35,6 +35,10 @@ public class PgCdcComponentConfigurer extends PropertyConfigurerSupport implemen
         case "binary": getOrCreateConfiguration(target).setBinary(property(camelContext, boolean.class, value)); return true;
         case "bridgeerrorhandler":
         case "bridgeErrorHandler": target.setBridgeErrorHandler(property(camelContext, boolean.class, value)); return true;
+        case "catchupbatchsize":
+        case "catchUpBatchSize": getOrCreateConfiguration(target).setCatchUpBatchSize(property(camelContext, int.class, value)); return true;
+        case "catchupthreshold":
+        case "catchUpThreshold": getOrCreateConfiguration(target).setCatchUpThreshold(property(camelContext, long.class, value)); return true;
         case "concurrentconsumers":
         case "concurrentConsumers": getOrCreateConfiguration(target).setConcurrentConsumers(property(camelContext, int.class, value)); return true;
         case "configuration": target.setConfiguration(property(camelContext, dev.pgcdc.PgCdcConfiguration.class, value)); return true;
@@ -162,6 +166,10 @@ public class PgCdcComponentConfigurer extends PropertyConfigurerSupport implemen
         case "binary": return boolean.class;
         case "bridgeerrorhandler":
         case "bridgeErrorHandler": return boolean.class;
+        case "catchupbatchsize":
+        case "catchUpBatchSize": return int.class;
+        case "catchupthreshold":
+        case "catchUpThreshold": return long.class;
         case "concurrentconsumers":
         case "concurrentConsumers": return int.class;
         case "configuration": return dev.pgcdc.PgCdcConfiguration.class;
@@ -290,6 +298,10 @@ public class PgCdcComponentConfigurer extends PropertyConfigurerSupport implemen
         case "binary": return getOrCreateConfiguration(target).isBinary();
         case "bridgeerrorhandler":
         case "bridgeErrorHandler": return target.isBridgeErrorHandler();
+        case "catchupbatchsize":
+        case "catchUpBatchSize": return getOrCreateConfiguration(target).getCatchUpBatchSize();
+        case "catchupthreshold":
+        case "catchUpThreshold": return getOrCreateConfiguration(target).getCatchUpThreshold();
         case "concurrentconsumers":
         case "concurrentConsumers": return getOrCreateConfiguration(target).getConcurrentConsumers();
         case "configuration": return target.getConfiguration();

@@ -26,6 +26,10 @@ public class PgCdcEndpointConfigurer extends PropertyConfigurerSupport implement
         case "binary": target.getConfiguration().setBinary(property(camelContext, boolean.class, value)); return true;
         case "bridgeerrorhandler":
         case "bridgeErrorHandler": target.setBridgeErrorHandler(property(camelContext, boolean.class, value)); return true;
+        case "catchupbatchsize":
+        case "catchUpBatchSize": target.getConfiguration().setCatchUpBatchSize(property(camelContext, int.class, value)); return true;
+        case "catchupthreshold":
+        case "catchUpThreshold": target.getConfiguration().setCatchUpThreshold(property(camelContext, long.class, value)); return true;
         case "concurrentconsumers":
         case "concurrentConsumers": target.getConfiguration().setConcurrentConsumers(property(camelContext, int.class, value)); return true;
         case "connecttimeout":
@@ -154,6 +158,10 @@ public class PgCdcEndpointConfigurer extends PropertyConfigurerSupport implement
         case "binary": return boolean.class;
         case "bridgeerrorhandler":
         case "bridgeErrorHandler": return boolean.class;
+        case "catchupbatchsize":
+        case "catchUpBatchSize": return int.class;
+        case "catchupthreshold":
+        case "catchUpThreshold": return long.class;
         case "concurrentconsumers":
         case "concurrentConsumers": return int.class;
         case "connecttimeout":
@@ -283,6 +291,10 @@ public class PgCdcEndpointConfigurer extends PropertyConfigurerSupport implement
         case "binary": return target.getConfiguration().isBinary();
         case "bridgeerrorhandler":
         case "bridgeErrorHandler": return target.isBridgeErrorHandler();
+        case "catchupbatchsize":
+        case "catchUpBatchSize": return target.getConfiguration().getCatchUpBatchSize();
+        case "catchupthreshold":
+        case "catchUpThreshold": return target.getConfiguration().getCatchUpThreshold();
         case "concurrentconsumers":
         case "concurrentConsumers": return target.getConfiguration().getConcurrentConsumers();
         case "connecttimeout":

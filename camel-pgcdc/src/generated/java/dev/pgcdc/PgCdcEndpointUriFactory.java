@@ -23,9 +23,11 @@ public class PgCdcEndpointUriFactory extends org.apache.camel.support.component.
     private static final Set<String> SECRET_PROPERTY_NAMES;
     private static final Map<String, String> MULTI_VALUE_PREFIXES;
     static {
-        Set<String> props = new HashSet<>(66);
+        Set<String> props = new HashSet<>(68);
         props.add("binary");
         props.add("bridgeErrorHandler");
+        props.add("catchUpBatchSize");
+        props.add("catchUpThreshold");
         props.add("concurrentConsumers");
         props.add("connectTimeout");
         props.add("database");

@@ -218,6 +218,24 @@ public class PgCdcConfiguration implements Cloneable {
     @UriParam(label = "consumer,advanced", defaultValue = "1073741824", description = "Warn when the slot is this many"
             + " bytes behind while max_slot_wal_keep_size is unlimited (WAL piles up on the server's disk).")
     private long lagWarnBytes = 1L << 30;
+    @UriParam(label = "consumer,advanced", defaultValue = "0", description = "Catch-up: when the slot is at least this"
+            + " many bytes of WAL behind as a session starts, its backlog is drained through the SQL interface"
+            + " (pg_logical_slot_get_binary_changes on a temporary copy of the slot, which the server decodes several"
+            + " times faster than a walsender sends), then streaming takes over near the head. The same changes, ids"
+            + " and acknowledgement rules as streaming; the slot is advanced (pg_replication_slot_advance) only to"
+            + " completed transactions, and a crash resumes from there. PostgreSQL 12+ and plugin pgoutput; otherwise"
+            + " the slot is streamed. While catching up no walsender holds the slot, so another instance polling for"
+            + " it (a standby without clustered routes) could take it and deliver the same changes too: use it with"
+            + " one instance per slot or with master:/clustered routes. 0 (the default): never; e.g. 268435456"
+            + " (256 MB).")
+    private long catchUpThreshold;
+    @UriParam(label = "consumer,advanced", defaultValue = "1048576", description = "Catch-up: the changes the first"
+            + " pg_logical_slot_get_binary_changes call asks for; each further call asks for twice as many, up to 8"
+            + " times this. Every call decodes again from the copy's restart point, which moves only at the"
+            + " running-transactions records the server logs every 15 s, so a backlog written in a burst is cheapest"
+            + " in few large calls; the server materialises a call's output (in temporary files beyond work_mem)"
+            + " before its first row, so larger calls wait longer for it.")
+    private int catchUpBatchSize = 1 << 20;
     @UriParam(label = "consumer,advanced", defaultValue = "60000", javaType = "java.time.Duration",
               description = "How long the replication connection may be down before the health check reports DOWN.")
     private long healthGracePeriod = 60000;
@@ -620,6 +638,22 @@ public class PgCdcConfiguration implements Cloneable {
 
     public void setLagWarnBytes(long lagWarnBytes) {
         this.lagWarnBytes = lagWarnBytes;
+    }
+
+    public long getCatchUpThreshold() {
+        return catchUpThreshold;
+    }
+
+    public void setCatchUpThreshold(long catchUpThreshold) {
+        this.catchUpThreshold = catchUpThreshold;
+    }
+
+    public int getCatchUpBatchSize() {
+        return catchUpBatchSize;
+    }
+
+    public void setCatchUpBatchSize(int catchUpBatchSize) {
+        this.catchUpBatchSize = catchUpBatchSize;
     }
 
     public long getHealthGracePeriod() {

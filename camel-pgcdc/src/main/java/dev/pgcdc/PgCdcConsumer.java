@@ -386,7 +386,7 @@ public class PgCdcConsumer extends DefaultConsumer {
         return replicator == null ? null : replicator.stats();
     }
 
-    @ManagedAttribute(description = "What the replication thread is doing: STARTING, STREAMING, RETRYING, STOPPED, FAILED")
+    @ManagedAttribute(description = "What the replication thread is doing: STARTING, STREAMING, CATCHING_UP, RETRYING, STOPPED, FAILED")
     public String getPhase() {
         return replicator == null ? ReplicatorState.STARTING.name() : replicator.state().name();
     }

@@ -64,6 +64,14 @@ public record PgCdcOptions(ConnectionSettings connection, StreamOptions stream, 
             throw new IllegalArgumentException("pgcdc:" + slot + " needs the database option, e.g. pgcdc:" + slot
                     + "?host=db.example.com&database=shop");
         }
+        if (configuration.getCatchUpThreshold() < 0) {
+            throw new IllegalArgumentException("catchUpThreshold must be 0 (never catch up) or a number of bytes of lag,"
+                    + " e.g. 268435456 (256 MB), was " + configuration.getCatchUpThreshold());
+        }
+        if (configuration.getCatchUpBatchSize() < 1) {
+            throw new IllegalArgumentException("catchUpBatchSize must be at least 1, was "
+                    + configuration.getCatchUpBatchSize());
+        }
         if (configuration.getMaxInflight() < 1) {
             throw new IllegalArgumentException("maxInflight must be at least 1, was " + configuration.getMaxInflight());
         }
@@ -86,7 +94,8 @@ public record PgCdcOptions(ConnectionSettings connection, StreamOptions stream, 
         Duration reconnectMaxDelay = duration("reconnectMaxDelay", configuration.getReconnectMaxDelay(), reconnectDelay);
         Duration statusInterval = duration("statusInterval", configuration.getStatusInterval(), ONE_MS);
         StreamOptions stream = new StreamOptions(slot, outputPlugin(configuration, publication), configuration.getMaxInflight(),
-                statusInterval, duration("shutdownTimeout", configuration.getShutdownTimeout(), Duration.ZERO), decoding);
+                statusInterval, duration("shutdownTimeout", configuration.getShutdownTimeout(), Duration.ZERO), decoding,
+                configuration.getCatchUpThreshold(), configuration.getCatchUpBatchSize());
         SnapshotOptions snapshot = new SnapshotOptions(slot, publication, configuration.getSnapshotMode(),
                 TableName.parseSet(configuration.getSkipSnapshotTables()), configuration.getSnapshotChunkSize(),
                 configuration.getSnapshotParallelism(), TableName.parse(configuration.getSignalTable()),

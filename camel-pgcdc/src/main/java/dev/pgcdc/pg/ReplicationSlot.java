@@ -102,6 +102,18 @@ public final class ReplicationSlot {
         execute(connection, "SELECT pg_catalog.pg_create_logical_replication_slot(?, ?, true)", name, plugin);
     }
 
+    /**
+     * Copies this logical slot into a temporary slot of the connection's session (PostgreSQL 12+): same plugin, same
+     * confirmed and restart positions. Consuming the copy leaves this slot where it is; the copy disappears with the
+     * session.
+     *
+     * @return the copy
+     */
+    public ReplicationSlot copyToTemporary(Connection connection, String copyName) throws SQLException {
+        execute(connection, "SELECT pg_catalog.pg_copy_logical_replication_slot(?, ?, true)", name, copyName);
+        return new ReplicationSlot(copyName);
+    }
+
     /** The slot another session created must be the one we would have: logical, same plugin, this database. */
     private void requireSame(Connection connection, String plugin) throws SQLException {
         SlotState state = read(connection);

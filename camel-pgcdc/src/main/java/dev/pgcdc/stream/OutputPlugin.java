@@ -5,6 +5,7 @@ import dev.pgcdc.decode.ChangeDecoder;
 import dev.pgcdc.decode.value.TypeRegistry;
 import org.postgresql.replication.fluent.logical.ChainedLogicalStreamBuilder;
 
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -18,6 +19,15 @@ public interface OutputPlugin {
 
     /** Adds the plugin's options to the START_REPLICATION command. */
     ChainedLogicalStreamBuilder withOptions(ChainedLogicalStreamBuilder builder, DecodingOptions decoding);
+
+    /**
+     * The plugin's options as the SQL interface takes them ({@code pg_logical_slot_get_binary_changes}), so that a
+     * far-behind slot can be caught up through it with the same messages as the stream's; empty when the plugin does
+     * not catch up that way.
+     */
+    default Optional<Map<String, String>> sqlOptions(DecodingOptions decoding) {
+        return Optional.empty();
+    }
 
     /** A decoder for one replication session. */
     ChangeDecoder decoder(TypeRegistry types, Catalog catalog, DecodingOptions decoding);

@@ -1,6 +1,9 @@
 package dev.pgcdc.stream;
 
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.stream.Collectors;
 
 import dev.pgcdc.pg.Catalog;
@@ -26,16 +29,30 @@ public final class PgOutputPlugin implements OutputPlugin {
 
     @Override
     public ChainedLogicalStreamBuilder withOptions(ChainedLogicalStreamBuilder builder, DecodingOptions decoding) {
+        // pgjdbc puts each value between single quotes without escaping, so embedded single quotes are doubled here
+        options(decoding).forEach((name, value) -> builder.withSlotOption(name, value.replace("'", "''")));
+        return builder;
+    }
+
+    @Override
+    public Optional<Map<String, String>> sqlOptions(DecodingOptions decoding) {
+        return Optional.of(options(decoding));
+    }
+
+    /** The same options on the replication connection and through the SQL interface, so both send the same. */
+    private Map<String, String> options(DecodingOptions decoding) {
+        Map<String, String> options = new LinkedHashMap<>();
         // version 1 is all we use on every server: binary and messages are options of their own (PG14+), and
         // streamed in-progress transactions (version 2+) are not decoded
-        builder.withSlotOption("proto_version", 1).withSlotOption("publication_names", publicationNames());
+        options.put("proto_version", "1");
+        options.put("publication_names", publicationNames());
         if (decoding.binary()) {
-            builder.withSlotOption("binary", true);
+            options.put("binary", "true");
         }
         if (decoding.emitMessages()) {
-            builder.withSlotOption("messages", true);
+            options.put("messages", "true");
         }
-        return builder;
+        return options;
     }
 
     @Override
@@ -49,8 +66,7 @@ public final class PgOutputPlugin implements OutputPlugin {
     }
 
     private String publicationNames() {
-        // publication_names is parsed as a list of SQL identifiers, so each name is quoted; pgjdbc puts the value
-        // between single quotes without escaping, so embedded single quotes are doubled here.
-        return publications.stream().map(Identifiers::quote).collect(Collectors.joining(",")).replace("'", "''");
+        // publication_names is parsed as a list of SQL identifiers, so each name is quoted
+        return publications.stream().map(Identifiers::quote).collect(Collectors.joining(","));
     }
 }

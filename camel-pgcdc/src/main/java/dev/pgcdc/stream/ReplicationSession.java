@@ -2,7 +2,6 @@ package dev.pgcdc.stream;
 
 import java.nio.ByteBuffer;
 import java.sql.SQLException;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -12,7 +11,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
 import dev.pgcdc.ack.AckTracker;
-import dev.pgcdc.connect.InboundTraffic;
 import dev.pgcdc.pg.Catalog;
 import dev.pgcdc.decode.ChangeDecoder;
 import dev.pgcdc.decode.DecodeException;
@@ -23,15 +21,15 @@ import dev.pgcdc.event.ChangeEvent;
 import dev.pgcdc.event.ChangeRecord;
 import dev.pgcdc.event.LogicalMessage;
 import dev.pgcdc.event.Lsn;
-import org.postgresql.replication.LogSequenceNumber;
-import org.postgresql.replication.PGReplicationStream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * One life of a replication stream: reads, decodes and hands changes to the sink, and reports the acknowledged
- * position back to the server. Everything that touches the pgjdbc stream happens on the thread calling
- * {@link #run}, because the stream is not thread-safe; other threads only flip flags and complete changes.
+ * position back to the server. It reads from a {@link WalSource}: the walsender's stream, or a far-behind slot's
+ * backlog through the SQL interface (catch-up), which ends the session once near the head. Everything that touches the
+ * source happens on the thread calling {@link #run}, because the pgjdbc stream is not thread-safe; other threads only
+ * flip flags and complete changes.
  *
  * <p>Changes of tables the {@link dev.pgcdc.filter.TableFilter} excludes are never registered, so they count as done
  * at once: the transaction's commit mark alone lets the slot advance past them. When a Relation message changes a
@@ -50,9 +48,9 @@ final class ReplicationSession implements DecodeListener, AckListener, StreamTap
     private static final long MAX_IDLE_PARK_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
     private static final long SERVICE_SLICE_MILLIS = 50;
 
-    enum Outcome { STOPPED, ROUTE_FAILED }
+    enum Outcome { STOPPED, ROUTE_FAILED, CAUGHT_UP }
 
-    private final PGReplicationStream stream;
+    private final WalSource source;
     private final StreamOptions options;
     private final ChangeSink sink;
     private final AckTracker tracker;
@@ -63,12 +61,11 @@ final class ReplicationSession implements DecodeListener, AckListener, StreamTap
     /** Tables ({@code schema.table}) whose next change is the first after their columns changed. */
     private final Set<String> schemaChanged = new HashSet<>();
     private final StreamTap tap;
-    private final InboundTraffic traffic;
-    /** Silence for longer than this, although every status update asks the server for a reply, means a dead link. */
-    private final Duration readTimeout;
 
     private volatile boolean stopRequested;
     private volatile Throwable routeFailure;
+    /** The source had nothing more to give (catch-up reached the head). */
+    private boolean caughtUp;
     /** False once stopping or failed: later changes and commits are ignored so they cannot be acknowledged. */
     private boolean delivering = true;
     private boolean inTransaction;
@@ -84,11 +81,9 @@ final class ReplicationSession implements DecodeListener, AckListener, StreamTap
     private final long minStatusGapNanos;
     private long lastReportedLsn;
 
-    ReplicationSession(PGReplicationStream stream, StreamOptions options, ChangeSink sink, long confirmedLsn,
-                       StreamStats stats, Catalog catalog, StreamTap tap, InboundTraffic traffic, Duration readTimeout) {
-        this.stream = stream;
-        this.traffic = traffic;
-        this.readTimeout = readTimeout;
+    ReplicationSession(WalSource source, StreamOptions options, ChangeSink sink, long confirmedLsn,
+                       StreamStats stats, Catalog catalog, StreamTap tap) {
+        this.source = source;
         this.tap = tap;
         this.options = options;
         this.sink = sink;
@@ -102,7 +97,10 @@ final class ReplicationSession implements DecodeListener, AckListener, StreamTap
         this.minStatusGapNanos = Math.min(PROGRESS_GAP_NANOS, options.statusInterval().toNanos());
     }
 
-    /** Streams until {@link #requestStop()} or a route failure; connection problems surface as SQLException. */
+    /**
+     * Streams until {@link #requestStop()}, a route failure or the source's end; connection problems surface as
+     * SQLException.
+     */
     Outcome run() throws SQLException, InterruptedException {
         try {
             pump();
@@ -111,13 +109,16 @@ final class ReplicationSession implements DecodeListener, AckListener, StreamTap
         } finally {
             delivering = false;
             try {
-                drain();
+                drain(caughtUp && routeFailure == null);
             } finally {
                 stats.sessionEnded();
                 tap.sessionEnded();
             }
         }
-        return routeFailure != null ? Outcome.ROUTE_FAILED : Outcome.STOPPED;
+        if (routeFailure != null) {
+            return Outcome.ROUTE_FAILED;
+        }
+        return caughtUp ? Outcome.CAUGHT_UP : Outcome.STOPPED;
     }
 
     Throwable routeFailure() {
@@ -135,32 +136,28 @@ final class ReplicationSession implements DecodeListener, AckListener, StreamTap
     private void pump() throws SQLException, InterruptedException {
         long park = MIN_IDLE_PARK_NANOS;
         while (!shouldStop()) {
-            ByteBuffer message = stream.readPending();
+            ByteBuffer message = source.readPending();
             if (message != null) {
                 decode(message);
                 park = MIN_IDLE_PARK_NANOS;
                 reportProgressIfDue(false);
+            } else if (source.finished()) {
+                caughtUp = true;
+                return;
             } else {
-                if (!inTransaction && delivering) {
-                    // Nothing unread and no open transaction: the keepalive's WAL end may be confirmed.
-                    tracker.idle(stream.getLastReceiveLSN().asLong());
+                long idle = source.idlePosition();
+                if (!inTransaction && delivering && idle != 0) {
+                    // Nothing unread and no open transaction: the server's position (a keepalive's WAL end) may be
+                    // confirmed.
+                    tracker.idle(idle);
                 }
                 // Checked only here, with everything received read: while the route applies backpressure, unread
                 // bytes wait in the socket and the silence is ours, not the server's.
-                requireTraffic();
+                source.requireAlive();
                 reportProgressIfDue(false);
                 LockSupport.parkNanos(park);
                 park = Math.min(park * 2, MAX_IDLE_PARK_NANOS);
             }
-        }
-    }
-
-    private void requireTraffic() throws SQLException {
-        Duration silent = traffic.silentFor();
-        if (silent.compareTo(readTimeout) > 0) {
-            throw new DeadConnectionException("nothing arrived from the server for " + silent.toMillis() + " ms (readTimeout="
-                    + readTimeout.toMillis() + " ms), although each status update asks it for a reply: the connection"
-                    + " is dead");
         }
     }
 
@@ -169,9 +166,8 @@ final class ReplicationSession implements DecodeListener, AckListener, StreamTap
      * instead of the stream retrying it forever.
      */
     private void decode(ByteBuffer message) {
-        // The LSN belongs to this message only now: a later read or keepalive moves it.
         try {
-            decoder.decode(message, stream.getLastReceiveLSN().asLong(), this);
+            decoder.decode(message, source.messageLsn(), this);
         } catch (DecodeException e) {
             LOG.error("Slot {}: {}", options.slotName(), e.getMessage());
             hold(null, e, inTransaction ? nextPosition++ : 0, false, this);
@@ -216,7 +212,13 @@ final class ReplicationSession implements DecodeListener, AckListener, StreamTap
         if (options.decoding().emitMessages()) {
             hold(message, null, inTransaction ? nextPosition++ : 0, false, this);
             if (!inTransaction) {
-                releaseHeld(true); // a non-transactional message is a transaction of its own
+                // A non-transactional message is a transaction of its own, ending at its LSN: the end of its WAL
+                // record. The server skips a message whose record starts before the confirmed position, so confirming
+                // that LSN is enough; one byte more could skip the commit of a transaction whose record starts there.
+                releaseHeld(true);
+                if (delivering) {
+                    tracker.commit(message.getLsn().value());
+                }
             }
         }
     }
@@ -343,23 +345,26 @@ final class ReplicationSession implements DecodeListener, AckListener, StreamTap
         boolean progress = lsn > lastReportedLsn;
         if (force || (progress && sinceLast >= PROGRESS_GAP_NANOS)
                 || sinceLast >= options.statusInterval().toNanos()) {
-            if (progress) {
-                LogSequenceNumber confirmed = LogSequenceNumber.valueOf(lsn);
-                stream.setFlushedLSN(confirmed);
-                stream.setAppliedLSN(confirmed);
-                lastReportedLsn = lsn;
-            }
-            stream.forceUpdateStatus();
+            lastReportedLsn = source.report(lsn, force);
             lastStatusNanos = now;
             stats.statusSent(lastReportedLsn);
         }
     }
 
-    /** Lets exchanges already handed to the route finish, then confirms what completed. */
-    private void drain() throws InterruptedException {
-        sink.discardPending();
-        long deadline = System.nanoTime() + options.drainTimeout().toNanos();
+    /**
+     * Lets exchanges already handed to the route finish, then confirms what completed. A hand-over (catch-up reached
+     * the head, the stream takes over) first waits for every change given to the sink, so the stream does not deliver
+     * again what is only queued; a stop request cuts that short.
+     */
+    private void drain(boolean handOver) throws InterruptedException {
         try {
+            if (handOver) {
+                while (!tracker.awaitSettled(SERVICE_SLICE_MILLIS, TimeUnit.MILLISECONDS) && !shouldStop()) {
+                    reportProgressIfDue(false);
+                }
+            }
+            sink.discardPending();
+            long deadline = System.nanoTime() + options.drainTimeout().toNanos();
             while (!tracker.awaitSettled(SERVICE_SLICE_MILLIS, TimeUnit.MILLISECONDS)) {
                 if (System.nanoTime() > deadline) {
                     LOG.warn("Slot {}: {} exchange(s) still in flight after {}; they will be delivered again",

@@ -3,6 +3,7 @@ package dev.pgcdc.stream;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
@@ -29,6 +30,10 @@ public final class Replicator implements Runnable {
 
     private static final Logger LOG = LoggerFactory.getLogger(Replicator.class);
     private static final String SLOT_IN_USE = "55006";
+    /** pg_copy_logical_replication_slot, which catch-up copies the slot with, came in PostgreSQL 12. */
+    private static final int CATCH_UP_MIN_MAJOR = 12;
+    /** Catch-up hands over to the stream once this close to the server's WAL, at most (else half the threshold). */
+    private static final long CLOSE_ENOUGH_BYTES = 16L << 20;
 
     private final PgConnector connector;
     private final StreamOptions options;
@@ -52,6 +57,8 @@ public final class Replicator implements Runnable {
     private boolean waitingForSlot;
     /** The server process of a connection given up as dead, which may still hold the slot; 0 when none. */
     private int abandonedPid;
+    /** False once the server or plugin turned out unable to catch up (said once): every session streams. */
+    private boolean catchUpPossible = true;
 
     /** Told about each failure before the replicator retries, so the consumer can report it to Camel. */
     public interface FailureListener {
@@ -107,16 +114,17 @@ public final class Replicator implements Runnable {
     }
 
     private void streamOnce() throws SQLException, InterruptedException {
+        if (options.catchUpThreshold() > 0 && catchUpPossible && !catchUpIfFarBehind()) {
+            return; // stopped, or a route failure to back off from
+        }
         InboundTraffic traffic = new InboundTraffic();
         PGConnection replication = connector.openReplication("pgcdc " + options.slotName(), traffic);
         PgCatalog catalog = new PgCatalog(connector, "pgcdc " + options.slotName() + " catalog");
-        long streamingSince = 0;
-        boolean routeFailed = false;
         try {
             if (abandonedPid != 0) {
                 releaseAbandoned((Connection) replication);
             }
-            long confirmed = usableSlotPosition((Connection) replication);
+            long confirmed = usableSlotPosition(slot.read((Connection) replication));
             ChainedLogicalStreamBuilder builder = replication.getReplicationAPI().replicationStream().logical()
                     .withSlotName(options.slotName())
                     .withStatusInterval((int) options.statusInterval().toMillis(), TimeUnit.MILLISECONDS)
@@ -133,26 +141,91 @@ public final class Replicator implements Runnable {
                 }
                 throw e;
             }
-            ReplicationSession current = new ReplicationSession(stream, options, sink, confirmed, stats, catalog, tap,
-                    traffic, connector.settings().readTimeout());
-            session = current;
-            if (stopRequested) {
-                current.requestStop();
-            }
-            state = ReplicatorState.STREAMING;
-            streamingSince = System.nanoTime();
-            waitingForSlot = false;
-            disconnectedSinceNanos = 0;
-            lastError = null;
-            LOG.info("Slot {}: streaming from {} ({})", options.slotName(), Lsn.of(confirmed),
-                    options.plugin().describe());
-            ReplicationSession.Outcome outcome;
+            WalsenderSource source = new WalsenderSource(stream, traffic, connector.settings().readTimeout(),
+                    confirmed);
             try {
-                outcome = current.run();
+                runSession(new ReplicationSession(source, options, sink, confirmed, stats, catalog, tap),
+                        ReplicatorState.STREAMING, "streaming from " + Lsn.of(confirmed));
             } catch (DeadConnectionException e) {
                 abandonedPid = replication.getBackendPID();
                 throw e;
             }
+            closeQuietly(stream);
+        } finally {
+            catalog.close();
+            closeQuietly((Connection) replication);
+        }
+    }
+
+    /**
+     * Drains the backlog through the SQL interface ({@link CatchUpSource}) when the slot is at least
+     * {@code catchUpThreshold} behind and nobody streams from it, until close to the head; the stream then takes
+     * over from what catch-up confirmed. Needs PostgreSQL 12+ (pg_copy_logical_replication_slot) and pgoutput; below
+     * that, or with another plugin, the slot is streamed as ever.
+     *
+     * @return whether streaming should follow now: caught up, or no catch-up was needed
+     */
+    private boolean catchUpIfFarBehind() throws SQLException, InterruptedException {
+        Optional<Map<String, String>> pluginOptions = options.plugin().sqlOptions(options.decoding());
+        try (Connection control = connector.openJdbc("pgcdc " + options.slotName() + " catch-up control")) {
+            int major = control.getMetaData().getDatabaseMajorVersion();
+            if (major < CATCH_UP_MIN_MAJOR || pluginOptions.isEmpty()) {
+                catchUpPossible = false;
+                LOG.info("Slot {}: catch-up (catchUpThreshold) needs PostgreSQL {} or newer and the pgoutput plugin;"
+                        + " with {} on PostgreSQL {} the slot is always streamed", options.slotName(),
+                        CATCH_UP_MIN_MAJOR, options.plugin().name(), major);
+                return true;
+            }
+            SlotState state = slot.read(control);
+            long confirmed = usableSlotPosition(state);
+            if (state.active() || state.lagBytes() < options.catchUpThreshold()) {
+                return true;
+            }
+            CatchUpSource source;
+            try {
+                source = CatchUpSource.start(connector, control, slot, pluginOptions.get(),
+                        Math.min(options.catchUpThreshold() / 2, CLOSE_ENOUGH_BYTES), options.catchUpBatchSize(),
+                        confirmed);
+            } catch (SQLException e) {
+                // e.g. max_replication_slots reached: the copy is an optimisation, the stream still works
+                LOG.warn("Slot {}: could not copy the slot to catch up ({}); streaming instead", options.slotName(),
+                        e.getMessage());
+                return true;
+            }
+            PgCatalog catalog = new PgCatalog(connector, "pgcdc " + options.slotName() + " catalog");
+            try (source) {
+                ReplicationSession.Outcome outcome = runSession(
+                        new ReplicationSession(source, options, sink, confirmed, stats, catalog, tap),
+                        ReplicatorState.CATCHING_UP, "catching up " + state.lagBytes() / (1024 * 1024)
+                                + " MB through the SQL interface from " + Lsn.of(confirmed));
+                if (outcome != ReplicationSession.Outcome.CAUGHT_UP) {
+                    return false;
+                }
+                LOG.info("Slot {}: caught up to {}; streaming takes over", options.slotName(),
+                        Lsn.of(stats.acknowledgedLsn()));
+                return true;
+            } finally {
+                catalog.close();
+            }
+        }
+    }
+
+    /** Runs one session; a route failure blocks delivery at the acknowledged position and is reported. */
+    private ReplicationSession.Outcome runSession(ReplicationSession current, ReplicatorState phase, String what)
+            throws SQLException, InterruptedException {
+        session = current;
+        if (stopRequested) {
+            current.requestStop();
+        }
+        state = phase;
+        long since = System.nanoTime();
+        waitingForSlot = false;
+        disconnectedSinceNanos = 0;
+        lastError = null;
+        LOG.info("Slot {}: {} ({})", options.slotName(), what, options.plugin().describe());
+        boolean routeFailed = false;
+        try {
+            ReplicationSession.Outcome outcome = current.run();
             if (outcome == ReplicationSession.Outcome.ROUTE_FAILED) {
                 routeFailed = true;
                 blockedAt = stats.acknowledgedLsn();
@@ -161,16 +234,14 @@ public final class Replicator implements Runnable {
                         + " nothing after it was acknowledged, and streaming resumes from "
                         + Lsn.of(stats.confirmedLsn()), current.routeFailure());
             }
-            closeQuietly(stream);
+            return outcome;
         } finally {
-            if (streamingSince != 0 && !routeFailed) {
+            if (!routeFailed) {
                 // an exchange that keeps failing must back off however long it took to reach it
-                backoff.sessionEnded(Duration.ofNanos(System.nanoTime() - streamingSince));
+                backoff.sessionEnded(Duration.ofNanos(System.nanoTime() - since));
             }
             session = null;
             disconnectedSinceNanos = System.nanoTime();
-            catalog.close();
-            closeQuietly((Connection) replication);
         }
     }
 
@@ -194,8 +265,7 @@ public final class Replicator implements Runnable {
     }
 
     /** Where the server will resume (changes committed at or before it are not sent again); fails if it cannot. */
-    private long usableSlotPosition(Connection connection) throws SQLException {
-        SlotState state = slot.read(connection);
+    private long usableSlotPosition(SlotState state) {
         if (state == null) {
             throw new SlotUnusableException(slot.missingMessage());
         }

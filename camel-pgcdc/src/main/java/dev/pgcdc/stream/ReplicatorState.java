@@ -6,6 +6,11 @@ public enum ReplicatorState {
     STARTING,
     /** Connected and delivering changes. */
     STREAMING,
+    /**
+     * Delivering a far-behind slot's backlog through the SQL interface (catchUpThreshold); streaming takes over near
+     * the head.
+     */
+    CATCHING_UP,
     /** Lost the connection, or a route failed, or the slot is busy: waiting to resume from the confirmed position. */
     RETRYING,
     /** Stopped on request. */

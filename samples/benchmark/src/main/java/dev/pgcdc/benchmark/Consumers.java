@@ -64,6 +64,14 @@ final class Consumers {
     }
 
     /**
+     * The pgcdc probe draining {@code slot} into the counting route with catch-up on for any lag
+     * ({@code catchUpThreshold=1}): the backlog through the SQL interface, then streaming at the head.
+     */
+    Child pgcdcCatchUp(String name, String slot, long expected, Duration timeout) throws IOException {
+        return pgcdc(name, "drain", slot, expected, 0, 1, timeout, null, List.of("catchUpThreshold=1"));
+    }
+
+    /**
      * The pgcdc probe streaming {@code slot} into {@code sinkUri} (a pgcdc-sink endpoint); it reports when
      * {@code expected} changes are committed in the target; {@code camelPgcdcJar} (an older build, or null) goes in
      * front of the classpath.

@@ -84,7 +84,8 @@ public final class PgcdcProbe {
                 + "&tables=" + args.get("table") + "&maxInflight=" + args.get("maxInflight")
                 + (snapshot ? "&snapshotMode=initial_only&snapshotParallelism=" + args.get("workers")
                         : "&snapshotMode=never")
-                + (webhook || kafka || snapshot ? "&concurrentConsumers=" + args.get("consumers") : "");
+                + (webhook || kafka || snapshot ? "&concurrentConsumers=" + args.get("consumers") : "")
+                + "&catchUpThreshold=" + args.get("catchUpThreshold", "0");
         try (MemoryWatch memory = new MemoryWatch(); CamelContext camel = new DefaultCamelContext()) {
             camel.addRoutes(new RouteBuilder() {
                 @Override

@@ -47,6 +47,10 @@ final class Report {
             streaming(md, map(figures, "streaming"));
             embed(md, charts, Charts.DRAIN, "Streaming drain throughput over time");
         }
+        if (figures.containsKey("catchUp")) {
+            md.append("Catch-up part (the drain without Debezium):\n\n");
+            streaming(md, map(figures, "catchUp"));
+        }
         if (figures.containsKey("sink")) {
             sink(md, map(figures, "sink"));
         }
@@ -78,7 +82,8 @@ final class Report {
                 .append("| consumer | changes/s | seconds | CPU µs/change | peak heap used MB | peak live heap MB"
                         + " | peak RSS MB |\n")
                 .append("|---|---:|---:|---:|---:|---:|---:|\n");
-        for (String consumer : new String[] {"pgRecvlogical", "pgcdc", "pgcdcBaseline", "debezium"}) {
+        for (String consumer : new String[] {"pgRecvlogical", "pgcdc", "pgcdcCatchUp", "pgcdcBaseline",
+                "debezium"}) {
             if (drain.get(consumer) instanceof Map<?, ?>) {
                 Map<String, Object> c = map(drain, consumer);
                 md.append("| ").append(consumer).append(" | ").append(c.get("changesPerSecond")).append(" | ")

@@ -5,23 +5,29 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * Part 1: the same backlog drained by pg_recvlogical (the ceiling), pgcdc (and an older pgcdc build, when given)
- * and camel-debezium-postgres, each from its own slot created before the backlog was written.
+ * Part 1: the same backlog drained by pg_recvlogical (the walsender's ceiling), pgcdc streaming (and an older pgcdc
+ * build, when given), pgcdc with catch-up (the backlog through the SQL interface) and camel-debezium-postgres, each
+ * from its own slot created before the backlog was written.
  */
 final class StreamingDrain {
 
     private static final String RECV = "drain_recvlogical";
     private static final String PGCDC = "drain_pgcdc";
     private static final String BASELINE = "drain_pgcdc_baseline";
+    private static final String CATCH_UP = "drain_pgcdc_catchup";
     private static final String DEBEZIUM = "drain_debezium";
 
     private StreamingDrain() {
     }
 
-    static Map<String, Object> measure(Run run) throws Exception {
+    /** @param withDebezium whether camel-debezium-postgres drains too (part streaming; part catchUp leaves it out) */
+    static Map<String, Object> measure(Run run, boolean withDebezium) throws Exception {
         long changes = run.size().backlogChanges();
         Duration timeout = Run.timeoutFor(changes);
-        run.slots().create(RECV, PGCDC, DEBEZIUM);
+        run.slots().create(RECV, PGCDC, CATCH_UP);
+        if (withDebezium) {
+            run.slots().create(DEBEZIUM);
+        }
         if (run.baselineJar() != null) {
             run.slots().create(BASELINE);
         }
@@ -48,6 +54,10 @@ final class StreamingDrain {
             timelines.put("pgcdc", timeline.samples());
         }
         figures.put("pgcdc", pgcdc);
+        // catch-up has no walsender until the head, so no sent_lsn to draw: no timeline
+        Map<String, Object> catchUp = withRate(run.consumers().pgcdcCatchUp("pgcdc-catchup-drain", CATCH_UP, changes,
+                timeout).result(timeout), changes);
+        figures.put("pgcdcCatchUp", catchUp);
         if (run.baselineJar() != null) {
             try (DrainTimeline timeline = DrainTimeline.start(run.cluster(), BASELINE, endLsn, changes)) {
                 figures.put("pgcdcBaseline", withRate(run.consumers().pgcdc("pgcdc-baseline-drain", "drain", BASELINE,
@@ -55,24 +65,28 @@ final class StreamingDrain {
                 timelines.put("pgcdcBaseline", timeline.samples());
             }
         }
-        Map<String, Object> debezium;
-        try (DrainTimeline timeline = DrainTimeline.start(run.cluster(), DEBEZIUM, endLsn, changes)) {
-            debezium = withRate(run.consumers().debezium("debezium-drain", "stream", DEBEZIUM, changes,
-                    timeout).result(timeout), changes);
-            timelines.put("debezium", timeline.samples());
+        if (withDebezium) {
+            try (DrainTimeline timeline = DrainTimeline.start(run.cluster(), DEBEZIUM, endLsn, changes)) {
+                figures.put("debezium", withRate(run.consumers().debezium("debezium-drain", "stream", DEBEZIUM,
+                        changes, timeout).result(timeout), changes));
+                timelines.put("debezium", timeline.samples());
+            }
         }
-        figures.put("debezium", debezium);
 
         Object pgcdcRate = pgcdc.get("changesPerSecond");
         Map<String, Object> ratios = new LinkedHashMap<>();
         ratios.put("pgcdcToPgRecvlogical", Run.ratio(pgcdcRate, changes / recvSeconds));
-        ratios.put("pgcdcToDebezium", Run.ratio(pgcdcRate, debezium.get("changesPerSecond")));
+        if (figures.get("debezium") instanceof Map<?, ?> debezium) {
+            ratios.put("pgcdcToDebezium", Run.ratio(pgcdcRate, debezium.get("changesPerSecond")));
+        }
+        ratios.put("pgcdcCatchUpToPgRecvlogical", Run.ratio(catchUp.get("changesPerSecond"), changes / recvSeconds));
+        ratios.put("pgcdcCatchUpToPgcdc", Run.ratio(catchUp.get("changesPerSecond"), pgcdcRate));
         if (figures.get("pgcdcBaseline") instanceof Map<?, ?> baseline) {
             ratios.put("pgcdcToBaseline", Run.ratio(pgcdcRate, baseline.get("changesPerSecond")));
         }
         figures.put("ratios", ratios);
         figures.put("timelines", timelines);
-        run.slots().drop(RECV, PGCDC, BASELINE, DEBEZIUM);
+        run.slots().drop(RECV, PGCDC, CATCH_UP, BASELINE, DEBEZIUM);
         return figures;
     }
 

@@ -23,6 +23,7 @@ class BenchmarkSmokeTest {
         JsonNode report = new ObjectMapper().readTree(out.resolve("report.json").toFile());
         for (String path : List.of("/streaming/pgRecvlogical/changesPerSecond", "/streaming/pgcdc/changesPerSecond",
                 "/streaming/debezium/changesPerSecond", "/streaming/ratios/pgcdcToPgRecvlogical",
+                "/streaming/pgcdcCatchUp/changesPerSecond", "/streaming/ratios/pgcdcCatchUpToPgRecvlogical",
                 "/streaming/ratios/pgcdcToDebezium", "/streaming/pgcdc/peakHeapUsedMb",
                 "/streaming/pgcdc/peakLiveHeapMb", "/streaming/pgcdc/peakRssMb", "/streaming/pgcdc/cpuMicrosPerChange",
                 "/streaming/debezium/cpuMicrosPerChange",

@@ -26,6 +26,11 @@ public final class ProbeArgs {
         return value;
     }
 
+    /** The value, or {@code fallback} when the argument is absent. */
+    public String get(String key, String fallback) {
+        return values.getOrDefault(key, fallback);
+    }
+
     public long getLong(String key) {
         return Long.parseLong(get(key));
     }

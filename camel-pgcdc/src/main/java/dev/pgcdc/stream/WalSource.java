@@ -1,0 +1,39 @@
+package dev.pgcdc.stream;
+
+import java.nio.ByteBuffer;
+import java.sql.SQLException;
+
+/**
+ * Where a {@link ReplicationSession} reads the plugin's messages and reports the confirmed position: the walsender's
+ * stream ({@link WalsenderSource}), or a far-behind slot's backlog drained through the SQL interface
+ * ({@link CatchUpSource}). Both deliver the same messages at the same LSNs, so one session decodes and delivers both.
+ * Called only on the session's thread.
+ */
+interface WalSource {
+
+    /** The next message, or null when none is ready now. */
+    ByteBuffer readPending() throws SQLException;
+
+    /** The LSN of the message {@link #readPending} returned last, as the server sent it with that message. */
+    long messageLsn();
+
+    /**
+     * A position the server has sent everything before, confirmable once nothing is in flight and no transaction is
+     * open (idle advancement); 0 when there is none.
+     */
+    long idlePosition();
+
+    /**
+     * Tells the server that {@code confirmable} may be confirmed (never more than that).
+     *
+     * @param force whether the position must reach the server now (the session ends)
+     * @return the position the server has been told
+     */
+    long report(long confirmable, boolean force) throws SQLException;
+
+    /** Fails when the connection is dead; called with everything received read. */
+    void requireAlive() throws SQLException;
+
+    /** Whether the source has nothing more to give: catch-up reached the head. A stream never has. */
+    boolean finished();
+}

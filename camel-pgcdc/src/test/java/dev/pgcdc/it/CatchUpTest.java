@@ -1,0 +1,225 @@
+package dev.pgcdc.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+
+import dev.pgcdc.PgCdcConsumer;
+import dev.pgcdc.embedded.junit.Await;
+import dev.pgcdc.event.ChangeEvent;
+import org.apache.camel.CamelContext;
+import org.apache.camel.Exchange;
+import org.apache.camel.builder.RouteBuilder;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Catch-up (catchUpThreshold): a far-behind slot's backlog drained through the SQL interface gives exactly the
+ * exchanges streaming gives, keeps the acknowledgement rules (a failed exchange is not confirmed past, a killed
+ * consumer loses nothing), and hands over to a walsender at the head.
+ */
+class CatchUpTest extends DefaultClusterTest {
+
+    /** Spans batches (the first holds 16384 changes, the next twice that), one transaction across a boundary. */
+    private static final int BACKLOG_ROWS = 40_000;
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void catchUpDeliversWhatStreamingDeliversChangeByChangeThenStreamsAtTheHead() throws Exception {
+        String caughtUp = uniqueSlot("catchup");
+        String streamed = uniqueSlot("streamed");
+        String table = caughtUp + "_t";
+        pg().execute("CREATE TABLE " + table + " (id int PRIMARY KEY, v int, note text, at timestamptz, tags text[])",
+                "CREATE PUBLICATION " + caughtUp + "_pub FOR TABLE " + table,
+                "SELECT pg_create_logical_replication_slot('" + caughtUp + "', 'pgoutput')",
+                "SELECT pg_create_logical_replication_slot('" + streamed + "', 'pgoutput')");
+        writeBacklog(table);
+        pg().execute("SELECT pg_logical_emit_message(false, 'outside', 'no transaction')",
+                "UPDATE " + table + " SET v = v + 1, note = NULL WHERE id % 7 = 0",
+                "DELETE FROM " + table + " WHERE id % 11 = 0",
+                "BEGIN; INSERT INTO " + table + " VALUES (-1, 0); SELECT pg_logical_emit_message(true, 'inside', 'x');"
+                        + " UPDATE " + table + " SET id = -2 WHERE id = -1; COMMIT",
+                "TRUNCATE " + table,
+                "INSERT INTO " + table + " VALUES (1, 1, 'after the truncate')",
+                "SELECT pg_logical_emit_message(false, 'end', 'of the backlog')");
+        long backlogEnd = currentWalLsn();
+        String options = "publication=" + caughtUp + "_pub&emitMessages=true&binary=true&catchUpBatchSize=16384";
+
+        Exchanges viaCatchUp = new Exchanges();
+        CamelContext catchingUp = start(collecting(uri(caughtUp, options + "&catchUpThreshold=1"), viaCatchUp));
+        Exchanges viaStream = new Exchanges();
+        start(collecting(uri(streamed, options), viaStream));
+
+        List<Map<String, Object>> streamedExchanges = viaStream.awaitBody("of the backlog");
+        List<Map<String, Object>> caughtUpExchanges = viaCatchUp.awaitBody("of the backlog");
+        assertThat(viaCatchUp.phases.get(0)).as("the phase when the first change arrived").isEqualTo("CATCHING_UP");
+        assertThat(streamedExchanges).hasSizeGreaterThan(BACKLOG_ROWS);
+        assertThat(caughtUpExchanges).hasSameSizeAs(streamedExchanges);
+        for (int i = 0; i < streamedExchanges.size(); i++) {
+            assertThat(caughtUpExchanges.get(i)).as("exchange %d", i).isEqualTo(streamedExchanges.get(i));
+        }
+
+        // near the head a walsender takes over, from where catch-up confirmed
+        awaitStreaming(caughtUp);
+        assertThat(consumer(catchingUp).getPhase()).isEqualTo("STREAMING");
+        assertThat(confirmedFlush(caughtUp)).isGreaterThanOrEqualTo(backlogEnd);
+        pg().execute("INSERT INTO " + table + " VALUES (2, 2, 'streamed')");
+        assertThat(viaCatchUp.awaitBody("streamed")).hasSize(caughtUpExchanges.size() + 1);
+    }
+
+    @Test
+    void aRouteFailureDuringCatchUpIsNotAcknowledgedPast() throws Exception {
+        String slot = uniqueSlot("cufail");
+        String table = slot + "_t";
+        pg().execute("CREATE TABLE " + table + " (id int PRIMARY KEY, v int, note text, at timestamptz, tags text[])",
+                "CREATE PUBLICATION " + slot + " FOR TABLE " + table,
+                "SELECT pg_create_logical_replication_slot('" + slot + "', 'pgoutput')");
+        writeBacklog(table);
+        long backlogEnd = currentWalLsn();
+        int failingId = 30_000; // in the second batch
+        FailingRoute route = new FailingRoute(uri(slot, "catchUpThreshold=1&catchUpBatchSize=16384"), failingId);
+        CamelContext context = start(route);
+        Await.until("the row failed twice (catch-up resumed from the slot and failed again)", Duration.ofSeconds(60),
+                route.failures::get, n -> n >= 2);
+        assertThat(confirmedFlush(slot)).as("confirmed position while the row fails")
+                .isLessThan(route.failedCommit.get());
+
+        route.failing.set(false);
+        Await.until("the slot confirmed to the end of the backlog", Duration.ofSeconds(60),
+                () -> confirmedFlush(slot) >= backlogEnd);
+        Set<Object> ids = new HashSet<>();
+        route.delivered.snapshot().forEach(e -> ids.add(e.getAfter().get("id")));
+        assertThat(ids).hasSize(BACKLOG_ROWS);
+        awaitStreaming(slot);
+        assertThat(consumer(context).getPhase()).isEqualTo("STREAMING");
+    }
+
+    @Test
+    void aConsumerKilledDuringCatchUpLosesNothing() throws Exception {
+        String slot = uniqueSlot("cukill");
+        String table = slot + "_t";
+        int rows = 100_000;
+        pg().execute("CREATE TABLE " + table + " (id int PRIMARY KEY, v int, note text)",
+                "CREATE PUBLICATION " + slot + " FOR TABLE " + table,
+                "SELECT pg_create_logical_replication_slot('" + slot + "', 'pgoutput')");
+        pg().execute("DO $$ BEGIN FOR i IN 0.." + (rows / 100 - 1) + " LOOP INSERT INTO " + table
+                + " SELECT g, g, md5(g::text) FROM generate_series(i * 100 + 1, i * 100 + 100) g; COMMIT; END LOOP;"
+                + " END $$");
+        long backlogEnd = currentWalLsn();
+        String uri = uri(slot, "catchUpThreshold=1");
+        Path firstRun = dir.resolve("first-run.jsonl");
+        Process child = SnapshotChild.start(dir, uri, firstRun.toString(), "256m");
+        try {
+            Await.until("a third of the backlog delivered", Duration.ofSeconds(120), () -> lines(firstRun) >= rows / 3);
+            assertThat(catchUpSlots()).as("temporary catch-up slots while the child delivers").isPositive();
+        } finally {
+            child.destroyForcibly().waitFor(30, TimeUnit.SECONDS); // SIGKILL: nothing runs on the way out
+        }
+        long confirmedAtKill = confirmedFlush(slot);
+        assertThat(confirmedAtKill).isLessThan(backlogEnd);
+        Await.until("the killed session's temporary slot gone", Duration.ofSeconds(30), () -> catchUpSlots() == 0);
+
+        Set<Object> ids = new HashSet<>();
+        for (String line : Files.readAllLines(firstRun, StandardCharsets.UTF_8)) {
+            if (line.endsWith("}")) { // the line being written when the process died is incomplete
+                ids.add(AppliedTables.parse(line).get("key").get("id").asInt());
+            }
+        }
+        Received received = new Received();
+        start(routeTo(uri, received));
+        Await.until("the slot confirmed to the end of the backlog", Duration.ofSeconds(120),
+                () -> confirmedFlush(slot) >= backlogEnd);
+        received.snapshot().forEach(e -> ids.add(e.getAfter().get("id")));
+        assertThat(ids).hasSize(rows);
+        assertThat(received.snapshot().get(0).getCommitLsn().value()).as("resumed where the slot was confirmed")
+                .isGreaterThan(confirmedAtKill);
+    }
+
+    /** 40000 rows: transactions of 1000 rows and one of 20000 (across the first batch's end). */
+    private void writeBacklog(String table) {
+        int from = 1;
+        while (from <= BACKLOG_ROWS) {
+            int to = from == 15_001 ? 34_000 : from + 999;
+            pg().execute("INSERT INTO " + table + " SELECT g, g % 100, 'row ' || g, '2026-01-02 03:04:05+00'::timestamptz"
+                    + " + g * interval '1 second', ARRAY['a', g::text] FROM generate_series(" + from + ", " + to + ") g");
+            from = to + 1;
+        }
+    }
+
+    private int catchUpSlots() {
+        return pg().queryForObject("SELECT count(*)::int FROM pg_replication_slots WHERE temporary"
+                + " AND slot_name LIKE 'pgcdc\\_catchup\\_%'", Integer.class);
+    }
+
+    private static long lines(Path file) {
+        if (!Files.exists(file)) {
+            return 0;
+        }
+        try (var lines = Files.lines(file, StandardCharsets.UTF_8)) {
+            return lines.count();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private RouteBuilder routeTo(String uri, Received received) {
+        return new RouteBuilder() {
+            @Override
+            public void configure() {
+                from(uri).process(e -> received.add(e.getIn().getBody(ChangeEvent.class)));
+            }
+        };
+    }
+
+    private static RouteBuilder collecting(String uri, Exchanges exchanges) {
+        return new RouteBuilder() {
+            @Override
+            public void configure() {
+                from(uri).process(exchanges::add);
+            }
+        };
+    }
+
+    /** Each exchange as its body's JSON and its pgcdc headers, in arrival order, with the consumer's phase then. */
+    private static final class Exchanges {
+        private final List<Map<String, Object>> exchanges = new ArrayList<>();
+        final List<String> phases = new ArrayList<>();
+
+        synchronized void add(Exchange exchange) {
+            Map<String, Object> seen = new TreeMap<>();
+            exchange.getIn().getHeaders().forEach((name, value) -> {
+                if (name.startsWith("CamelPgCdc")) {
+                    seen.put(name, value);
+                }
+            });
+            seen.put("body", AppliedTables.write(exchange.getIn().getBody()));
+            exchanges.add(seen);
+            phases.add(((PgCdcConsumer) exchange.getFromEndpoint().getCamelContext().getRoutes().get(0)
+                    .getConsumer()).getPhase());
+        }
+
+        synchronized List<Map<String, Object>> snapshot() {
+            return new ArrayList<>(exchanges);
+        }
+
+        /** Waits until the newest exchange's body (JSON) contains {@code text}. */
+        List<Map<String, Object>> awaitBody(String text) {
+            return Await.until("an exchange with " + text, Duration.ofSeconds(90), this::snapshot,
+                    l -> !l.isEmpty() && ((String) l.get(l.size() - 1).get("body")).contains(text));
+        }
+    }
+}
