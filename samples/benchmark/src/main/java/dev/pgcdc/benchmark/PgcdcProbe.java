@@ -1,16 +1,19 @@
 package dev.pgcdc.benchmark;
 
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 
+import dev.pgcdc.PgCdcConstants;
 import dev.pgcdc.benchmark.probe.CpuClock;
 import dev.pgcdc.benchmark.probe.MemoryWatch;
 import dev.pgcdc.benchmark.probe.ProbeArgs;
@@ -18,6 +21,7 @@ import dev.pgcdc.benchmark.probe.ResultLine;
 import dev.pgcdc.benchmark.probe.Tally;
 import dev.pgcdc.event.ChangeEvent;
 import org.apache.camel.CamelContext;
+import org.apache.camel.Exchange;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.impl.DefaultCamelContext;
 
@@ -47,7 +51,28 @@ public final class PgcdcProbe {
     /** How long the route of {@code mode=webhook} waits per change: a webhook's answer. */
     private static final long WEBHOOK_NANOS = TimeUnit.MILLISECONDS.toNanos(5);
 
+    /** System property: a file to write every measured change's latency to (see {@link Tally#writeTrace}). */
+    private static final String LAG_TRACE = "pgcdc.benchmark.lagTrace";
+
     private PgcdcProbe() {
+    }
+
+    /**
+     * False once a change came without {@link PgCdcConstants#RECEIVED_AT}: an older build, whose header map would be
+     * built for every change that is asked, which the current build spares a route asking only for the lag headers.
+     */
+    private static volatile boolean timed = true;
+
+    /** When the server sent the change or pgcdc read it (by header); null from a build that does not say. */
+    private static Instant time(Exchange exchange, String header) {
+        if (!timed) {
+            return null;
+        }
+        Instant time = exchange.getIn().getHeader(header, Instant.class);
+        if (time == null && header.equals(PgCdcConstants.RECEIVED_AT)) {
+            timed = false;
+        }
+        return time;
     }
 
     public static void main(String[] argv) throws Exception {
@@ -88,7 +113,8 @@ public final class PgcdcProbe {
                             for (long left; (left = answered - System.nanoTime()) > 0; ) {
                                 LockSupport.parkNanos(left);
                             }
-                            tally.record(exchange.getIn().getBody(ChangeEvent.class).getCommitTimestamp());
+                            tally.record(exchange.getIn().getBody(ChangeEvent.class).getCommitTimestamp(),
+                                    time(exchange, PgCdcConstants.SENT_AT), time(exchange, PgCdcConstants.RECEIVED_AT));
                         });
                         return;
                     }
@@ -100,7 +126,8 @@ public final class PgcdcProbe {
                         if (!snapshot) {
                             lastCommitLsn[0] = event.getCommitLsn().value();
                         }
-                        tally.record(event.getCommitTimestamp());
+                        tally.record(event.getCommitTimestamp(), lag ? time(exchange, PgCdcConstants.SENT_AT) : null,
+                                lag ? time(exchange, PgCdcConstants.RECEIVED_AT) : null);
                     });
                 }
             });
@@ -121,6 +148,10 @@ public final class PgcdcProbe {
             result.putAll(memory.figures());
             if (lag) {
                 result.putAll(tally.latencyMillis());
+                String trace = System.getProperty(LAG_TRACE);
+                if (trace != null) {
+                    tally.writeTrace(Path.of(trace));
+                }
             }
             ResultLine.print(result);
         }
