@@ -145,8 +145,8 @@ final class Report {
         md.append("**Live lag** (pgcdc, commit to exchange; its parts: *server*, commit to the walsender sending the"
                         + " change; *transit*, sent to pgcdc reading it; *inside*, read to the route)\n\n")
                 .append("| target changes/s | build | achieved | p50 ms | p99 ms | max ms | server p50 / p99 / max ms"
-                        + " | transit p50 / p99 / max ms | inside p50 / p99 / max ms | load average |\n")
-                .append("|---:|---|---:|---:|---:|---:|---:|---:|---:|---|\n");
+                        + " | transit p50 / p99 / max ms | inside p50 / p99 / max ms | CPU µs/change | load average |\n")
+                .append("|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---|\n");
         for (String rate : lag.keySet()) {
             Map<String, Object> r = map(lag, rate);
             if (r.get("runs") instanceof List<?> runs) {
@@ -165,8 +165,8 @@ final class Report {
                 .append(" | ").append(r.get("writerChangesPerSecond")).append(" | ").append(r.get("p50Ms"))
                 .append(" | ").append(r.get("p99Ms")).append(" | ").append(r.get("maxMs")).append(" | ")
                 .append(percentiles(r.get("server"))).append(" | ").append(percentiles(r.get("transit"))).append(" | ")
-                .append(percentiles(r.get("inside"))).append(" | ")
-                .append(orDash(r.get("loadAverage"))).append(" |\n");
+                .append(percentiles(r.get("inside"))).append(" | ").append(orDash(r.get("cpuMicrosPerChange")))
+                .append(" | ").append(orDash(r.get("loadAverage"))).append(" |\n");
     }
 
     private static String percentiles(Object figures) {
