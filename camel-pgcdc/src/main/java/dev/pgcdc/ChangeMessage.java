@@ -1,5 +1,6 @@
 package dev.pgcdc;
 
+import java.time.Instant;
 import java.util.Map;
 
 import dev.pgcdc.event.ChangeEvent;
@@ -46,12 +47,41 @@ final class ChangeMessage extends DefaultMessage {
         return true;
     }
 
+    /**
+     * The lag headers ({@link PgCdcConstants#SENT_AT}, {@link PgCdcConstants#RECEIVED_AT}) are answered without
+     * building the header map while it is not built (they would be in it, with these values): a route that measures
+     * the lag of every change then costs no header map either. Once built, the map answers, as the route may have
+     * changed it.
+     */
+    @Override
+    public Object getHeader(String name) {
+        Instant time = hasPopulatedHeaders() ? null : lagTime(name);
+        return time != null ? time : super.getHeader(name);
+    }
+
+    @Override
+    public <T> T getHeader(String name, Class<T> type) {
+        Instant time = hasPopulatedHeaders() || !type.isAssignableFrom(Instant.class) ? null : lagTime(name);
+        return time != null ? type.cast(time) : super.getHeader(name, type);
+    }
+
+    private Instant lagTime(String name) {
+        if (PgCdcConstants.RECEIVED_AT.equalsIgnoreCase(name)) {
+            return delivery.receivedAt();
+        }
+        return PgCdcConstants.SENT_AT.equalsIgnoreCase(name) ? delivery.sentAt() : null;
+    }
+
     @Override
     protected void populateInitialHeaders(Map<String, Object> headers) {
         headers.put(PgCdcConstants.ID, record.getId());
         headers.put(PgCdcConstants.OPERATION, record.getOp().code());
         headers.put(PgCdcConstants.LSN, record.getLsn().toString());
         headers.put(PgCdcConstants.POSITION, delivery.position());
+        headers.put(PgCdcConstants.RECEIVED_AT, delivery.receivedAt());
+        if (delivery.sentAt() != null) {
+            headers.put(PgCdcConstants.SENT_AT, delivery.sentAt());
+        }
         headers.put(PgCdcConstants.LAST_IN_TRANSACTION, record.isLastInTransaction());
         if (record.getCommitLsn() != null) { // null only for a non-transactional message
             headers.put(PgCdcConstants.COMMIT_LSN, record.getCommitLsn().toString());

@@ -27,6 +27,16 @@ public final class PgCdcConstants {
     public static final String TX_ID = "CamelPgCdcTxId";
     @Metadata(description = "When the change's transaction committed.", javaType = "java.time.Instant")
     public static final String COMMIT_TIMESTAMP = "CamelPgCdcCommitTimestamp";
+    @Metadata(description = "When the server's walsender sent the change, by the server's clock (absent when the"
+                            + " driver does not tell). From the commit timestamp to it is the lag in the server.",
+              javaType = "java.time.Instant")
+    public static final String SENT_AT = "CamelPgCdcSentAt";
+    @Metadata(description = "When pgcdc read the change from the replication connection. From CamelPgCdcSentAt to it"
+                            + " is the lag in the network and the socket (a busy or late read loop shows here; on"
+                            + " another host add the clocks' difference); from it to now the lag inside pgcdc"
+                            + " (decoding, hand-off to the route's thread, the route so far).",
+              javaType = "java.time.Instant")
+    public static final String RECEIVED_AT = "CamelPgCdcReceivedAt";
     @Metadata(description = "The primary key (replica identity) columns and values of the changed row.",
               javaType = "java.util.Map<String, Object>")
     public static final String KEY = "CamelPgCdcKey";

@@ -16,6 +16,14 @@ public final class TableFilter {
 
     private final List<NamePattern> includes;
     private final List<NamePattern> excludes;
+    /**
+     * The last answer: {@link #includes} runs once per change, and changes come in runs of one table whose names are
+     * the same String instances (the decoder's relation). Immutable, so threads sharing the filter may race on it.
+     */
+    private Answer last = new Answer(null, null, false);
+
+    private record Answer(String schema, String table, boolean included) {
+    }
 
     private TableFilter(List<NamePattern> includes, List<NamePattern> excludes) {
         this.includes = includes;
@@ -35,8 +43,25 @@ public final class TableFilter {
     }
 
     public boolean includes(String schema, String table) {
-        return (includes.isEmpty() || includes.stream().anyMatch(p -> p.matches(schema, table)))
-                && excludes.stream().noneMatch(p -> p.matches(schema, table));
+        Answer answer = last;
+        if (answer.schema() != schema || answer.table() != table) {
+            answer = new Answer(schema, table, matchesAny(includes, schema, table, includes.isEmpty())
+                    && !matchesAny(excludes, schema, table, false));
+            last = answer;
+        }
+        return answer.included();
+    }
+
+    private static boolean matchesAny(List<NamePattern> patterns, String schema, String table, boolean ifNone) {
+        if (patterns.isEmpty()) {
+            return ifNone;
+        }
+        for (NamePattern pattern : patterns) {
+            if (pattern.matches(schema, table)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     public List<NamePattern> includePatterns() {

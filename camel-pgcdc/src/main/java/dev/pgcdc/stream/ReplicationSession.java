@@ -44,8 +44,14 @@ final class ReplicationSession implements DecodeListener, AckListener, StreamTap
 
     /** Progress is reported at most this often, so a fast stream costs a handful of status messages a second. */
     private static final long PROGRESS_GAP_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
+    /**
+     * The idle loop's pause between polls, doubling up to the maximum while nothing arrives. An empty poll already
+     * waits on the socket for up to 1 ms (pgjdbc's peek), waking as soon as data arrives; only the pause adds to the
+     * lag of a change that arrives during it, so the pause stays short: a longer one saves little CPU (an idle
+     * session polls a few hundred times a second) and delayed the first change after every pause of the writer.
+     */
     private static final long MIN_IDLE_PARK_NANOS = TimeUnit.MICROSECONDS.toNanos(50);
-    private static final long MAX_IDLE_PARK_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
+    private static final long MAX_IDLE_PARK_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
     private static final long SERVICE_SLICE_MILLIS = 50;
 
     enum Outcome { STOPPED, ROUTE_FAILED, CAUGHT_UP }
@@ -76,6 +82,9 @@ final class ReplicationSession implements DecodeListener, AckListener, StreamTap
      * of its transaction: a sink can then commit a transaction's changes as soon as the last one is in.
      */
     private Held held;
+    /** When the message being decoded was sent by the server (its clock; null if unknown) and read here. */
+    private Instant sentAt;
+    private Instant readAt;
     private long lastStatusNanos = System.nanoTime();
     /** No status message goes out sooner than this after the previous one. */
     private final long minStatusGapNanos;
@@ -138,6 +147,8 @@ final class ReplicationSession implements DecodeListener, AckListener, StreamTap
         while (!shouldStop()) {
             ByteBuffer message = source.readPending();
             if (message != null) {
+                readAt = Instant.now();
+                sentAt = SendTime.of(message);
                 decode(message);
                 park = MIN_IDLE_PARK_NANOS;
                 reportProgressIfDue(false);
@@ -262,7 +273,7 @@ final class ReplicationSession implements DecodeListener, AckListener, StreamTap
                       AckListener listener) {
         releaseHeld(false);
         held = new Held(record == null ? null : record.withPosition(position), undecodable,
-                new Delivery(position, schemaChanged), listener);
+                new Delivery(position, schemaChanged, sentAt, readAt), listener);
     }
 
     private void releaseHeld(boolean lastInTransaction) {

@@ -4,10 +4,12 @@ import dev.pgcdc.embedded.junit.Await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -96,6 +98,40 @@ class StreamingTest extends DefaultClusterTest {
         long lastCommit = truncate.getCommitLsn().value();
         Await.until("confirmed_flush_lsn past the truncate", Duration.ofSeconds(20),
                 () -> confirmedFlush(slot) > lastCommit);
+    }
+
+    @Test
+    void saysWhenTheServerSentEachChangeAndWhenItWasRead() throws Exception {
+        String slot = uniqueSlot("lagtimes");
+        pg().execute("CREATE TABLE " + slot + " (id int PRIMARY KEY)");
+        List<Instant[]> times = new CopyOnWriteArrayList<>();
+        start(new RouteBuilder() {
+            @Override
+            public void configure() {
+                from(uri(slot, "tables=public." + slot)).process(e -> {
+                    // asked first, before anything builds the header map; then as the map has them
+                    Instant sent = e.getIn().getHeader(PgCdcConstants.SENT_AT, Instant.class);
+                    Instant received = (Instant) e.getIn().getHeader(PgCdcConstants.RECEIVED_AT);
+                    Instant now = Instant.now();
+                    Map<String, Object> headers = e.getIn().getHeaders();
+                    times.add(new Instant[] {e.getIn().getBody(ChangeEvent.class).getCommitTimestamp(), sent, received,
+                            now, (Instant) headers.get(PgCdcConstants.SENT_AT),
+                            (Instant) headers.get(PgCdcConstants.RECEIVED_AT)});
+                });
+            }
+        });
+        awaitStreaming(slot);
+        pg().execute("INSERT INTO " + slot + " VALUES (1)", "INSERT INTO " + slot + " VALUES (2)");
+
+        Await.until("two changes", Duration.ofSeconds(30), times::size, n -> n == 2);
+        for (Instant[] t : times) {
+            // one host, one clock: committed, then sent by the walsender, then read by pgcdc, then in the route
+            assertThat(t[1]).isNotNull().isAfterOrEqualTo(t[0]);
+            assertThat(t[2]).isAfterOrEqualTo(t[1]);
+            assertThat(t[3]).isAfterOrEqualTo(t[2]);
+            assertThat(t[4]).isEqualTo(t[1]);
+            assertThat(t[5]).isEqualTo(t[2]);
+        }
     }
 
     @Test

@@ -1,12 +1,21 @@
 package dev.pgcdc.benchmark;
 
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
  * Part 3: pgcdc streaming live while a paced writer inserts at each configured rate; commit-to-exchange latency
- * percentiles after a warm-up of {@link #WARMUP_SECONDS} at the same rate.
+ * percentiles after a warm-up of {@link #WARMUP_SECONDS} at the same rate, split (for a build that says when each
+ * change was sent and read) into the lag in the server (commit to its walsender sending the change), in transit (the
+ * network, and the socket while pgcdc's read loop was busy or late) and inside pgcdc (reading to the route).
+ *
+ * <p>With a baseline build, each rate is run four times, baseline, current, current, baseline, so that a change in
+ * the shared machine's load weighs on both builds alike; the rate's figures are the current build's first run, and
+ * {@code runs} lists all four in order.
  */
 final class LiveLag {
 
@@ -18,19 +27,36 @@ final class LiveLag {
     static Map<String, Object> measure(Run run) throws Exception {
         Map<String, Object> figures = new LinkedHashMap<>();
         for (int rate : run.size().lagRates()) {
-            figures.put(String.valueOf(rate), atRate(run, rate));
+            if (run.baselineJar() == null) {
+                figures.put(String.valueOf(rate), atRate(run, rate, "pgcdc-lag-" + rate, null));
+                continue;
+            }
+            List<Map<String, Object>> runs = new ArrayList<>();
+            int round = 0;
+            for (boolean baseline : new boolean[] {true, false, false, true}) {
+                round++;
+                Map<String, Object> one = baseline
+                        ? atRate(run, rate, "pgcdc-baseline-lag-" + rate + "-" + round, run.baselineJar())
+                        : atRate(run, rate, "pgcdc-lag-" + rate + "-" + round, null);
+                one.put("build", baseline ? "baseline" : "current");
+                runs.add(one);
+            }
+            Map<String, Object> current = new LinkedHashMap<>(runs.get(1));
+            current.remove("build");
+            current.put("runs", runs);
+            figures.put(String.valueOf(rate), current);
         }
         return figures;
     }
 
-    private static Map<String, Object> atRate(Run run, int rate) throws Exception {
+    private static Map<String, Object> atRate(Run run, int rate, String name, Path camelPgcdcJar) throws Exception {
         String slot = "lag_" + rate;
         int seconds = WARMUP_SECONDS + run.size().lagSeconds();
         long expected = PacedWriter.rows(rate, seconds);
         Duration timeout = Run.timeoutFor(expected).plusSeconds(seconds);
         run.slots().create(slot);
-        Child probe = run.consumers().pgcdc("pgcdc-lag-" + rate, "lag", slot, expected,
-                PacedWriter.rows(rate, WARMUP_SECONDS), timeout, null);
+        Child probe = run.consumers().pgcdc(name, "lag", slot, expected, PacedWriter.rows(rate, WARMUP_SECONDS),
+                timeout, camelPgcdcJar);
         Paced paced = paced(run, slot, probe, rate, seconds, timeout);
         Map<String, Object> result = paced.result();
         Map<String, Object> figures = new LinkedHashMap<>();
@@ -38,7 +64,14 @@ final class LiveLag {
         figures.put("p50Ms", result.get("p50Ms"));
         figures.put("p99Ms", result.get("p99Ms"));
         figures.put("maxMs", result.get("maxMs"));
+        for (String part : List.of("server", "transit", "inside")) {
+            if (result.containsKey(part)) {
+                figures.put(part, result.get(part));
+            }
+        }
         figures.put("measuredChanges", expected - PacedWriter.rows(rate, WARMUP_SECONDS));
+        figures.put("cpuMicrosPerChange", result.get("cpuMicrosPerChange"));
+        figures.put("loadAverage", Environment.loadAverage());
         return figures;
     }
 

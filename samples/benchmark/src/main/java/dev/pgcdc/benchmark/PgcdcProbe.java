@@ -1,5 +1,6 @@
 package dev.pgcdc.benchmark;
 
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
@@ -21,6 +22,7 @@ import dev.pgcdc.benchmark.probe.Tally;
 import dev.pgcdc.event.ChangeEvent;
 import dev.pgcdc.event.PgJsonWriter;
 import org.apache.camel.CamelContext;
+import org.apache.camel.Exchange;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.impl.DefaultCamelContext;
 
@@ -62,7 +64,28 @@ public final class PgcdcProbe {
     /** Kafka mode's producer, behind a direct endpoint so that one warm-up record can go through it first. */
     private static final String KAFKA = "direct:kafka";
 
+    /** System property: a file to write every measured change's latency to (see {@link Tally#writeTrace}). */
+    private static final String LAG_TRACE = "pgcdc.benchmark.lagTrace";
+
     private PgcdcProbe() {
+    }
+
+    /**
+     * False once a change came without {@link PgCdcConstants#RECEIVED_AT}: an older build, whose header map would be
+     * built for every change that is asked, which the current build spares a route asking only for the lag headers.
+     */
+    private static volatile boolean timed = true;
+
+    /** When the server sent the change or pgcdc read it (by header); null from a build that does not say. */
+    private static Instant time(Exchange exchange, String header) {
+        if (!timed) {
+            return null;
+        }
+        Instant time = exchange.getIn().getHeader(header, Instant.class);
+        if (time == null && header.equals(PgCdcConstants.RECEIVED_AT)) {
+            timed = false;
+        }
+        return time;
     }
 
     public static void main(String[] argv) throws Exception {
@@ -116,7 +139,8 @@ public final class PgcdcProbe {
                             for (long left; (left = answered - System.nanoTime()) > 0; ) {
                                 LockSupport.parkNanos(left);
                             }
-                            tally.record(exchange.getIn().getBody(ChangeEvent.class).getCommitTimestamp());
+                            tally.record(exchange.getIn().getBody(ChangeEvent.class).getCommitTimestamp(),
+                                    time(exchange, PgCdcConstants.SENT_AT), time(exchange, PgCdcConstants.RECEIVED_AT));
                         });
                         return;
                     }
@@ -128,7 +152,8 @@ public final class PgcdcProbe {
                         if (!snapshot) {
                             lastCommitLsn[0] = event.getCommitLsn().value();
                         }
-                        tally.record(event.getCommitTimestamp());
+                        tally.record(event.getCommitTimestamp(), lag ? time(exchange, PgCdcConstants.SENT_AT) : null,
+                                lag ? time(exchange, PgCdcConstants.RECEIVED_AT) : null);
                     });
                 }
             });
@@ -156,6 +181,10 @@ public final class PgcdcProbe {
             result.putAll(memory.figures());
             if (lag) {
                 result.putAll(tally.latencyMillis());
+                String trace = System.getProperty(LAG_TRACE);
+                if (trace != null) {
+                    tally.writeTrace(Path.of(trace));
+                }
             }
             ResultLine.print(result);
         }

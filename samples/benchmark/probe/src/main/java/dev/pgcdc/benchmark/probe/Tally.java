@@ -1,5 +1,9 @@
 package dev.pgcdc.benchmark.probe;
 
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -17,6 +21,15 @@ public final class Tally {
     private final long expected;
     private final long warmup;
     private final long[] latencyMicros;
+    /** Commit to the server sending the change: the lag in the server. */
+    private final long[] serverMicros;
+    /** The server sending the change to the consumer reading it: the lag in the network and the consumer's socket. */
+    private final long[] transitMicros;
+    /** The consumer reading the change to its arrival in the route: the lag inside the consumer. */
+    private final long[] insideMicros;
+    private final long[] arrivalNanos;
+    /** Whether every measured change came with the times it was sent and read, so that the split is known. */
+    private boolean split = true;
     private final CountDownLatch reached = new CountDownLatch(1);
     private long count;
     private long firstNanos;
@@ -31,11 +44,24 @@ public final class Tally {
     public Tally(long expected, long warmup, boolean keepLatencies) {
         this.expected = expected;
         this.warmup = warmup;
-        this.latencyMicros = keepLatencies ? new long[Math.toIntExact(expected - warmup)] : null;
+        int kept = keepLatencies ? Math.toIntExact(expected - warmup) : 0;
+        this.latencyMicros = keepLatencies ? new long[kept] : null;
+        this.serverMicros = new long[kept];
+        this.transitMicros = new long[kept];
+        this.insideMicros = new long[kept];
+        this.arrivalNanos = new long[kept];
     }
 
     /** Records one change; {@code commitTime} may be null when latencies are not kept. */
-    public synchronized void record(Instant commitTime) {
+    public void record(Instant commitTime) {
+        record(commitTime, null, null);
+    }
+
+    /**
+     * Records one change; {@code commitTime} may be null when latencies are not kept, {@code sentTime} (when the
+     * server sent the change) and {@code readTime} (when the consumer read it) when the consumer does not say.
+     */
+    public synchronized void record(Instant commitTime, Instant sentTime, Instant readTime) {
         long now = System.nanoTime();
         if (count == 0) {
             firstNanos = now;
@@ -45,8 +71,16 @@ public final class Tally {
         long measured = count - warmup;
         if (latencyMicros != null && measured >= 0 && measured < latencyMicros.length) {
             Instant arrival = Instant.now();
-            latencyMicros[(int) measured] = (arrival.getEpochSecond() - commitTime.getEpochSecond()) * 1_000_000L
-                    + (arrival.getNano() - commitTime.getNano()) / 1_000;
+            int i = (int) measured;
+            latencyMicros[i] = micros(commitTime, arrival);
+            arrivalNanos[i] = now;
+            if (sentTime == null || readTime == null) {
+                split = false;
+            } else {
+                serverMicros[i] = micros(commitTime, sentTime);
+                transitMicros[i] = micros(sentTime, readTime);
+                insideMicros[i] = micros(readTime, arrival);
+            }
         }
         if (++count == expected) {
             reached.countDown();
@@ -77,15 +111,52 @@ public final class Tally {
         return lastNanos;
     }
 
-    /** p50, p99 and max of the recorded latencies, in milliseconds. */
+    private static long micros(Instant from, Instant to) {
+        return (to.getEpochSecond() - from.getEpochSecond()) * 1_000_000L + (to.getNano() - from.getNano()) / 1_000;
+    }
+
+    /**
+     * p50, p99 and max of the recorded latencies, in milliseconds; when the consumer said when each change was sent
+     * and read, the same of its three parts: {@code server} (commit to sent), {@code transit} (sent to read: the
+     * network, and the socket while the consumer's read loop was busy or late) and {@code inside} (read to route).
+     */
     public synchronized Map<String, Object> latencyMillis() {
-        long[] sorted = Arrays.copyOf(latencyMicros, (int) Math.max(0, Math.min(count - warmup, latencyMicros.length)));
+        Map<String, Object> figures = percentiles(latencyMicros);
+        if (split && measured() > 0) {
+            figures.put("server", percentiles(serverMicros));
+            figures.put("transit", percentiles(transitMicros));
+            figures.put("inside", percentiles(insideMicros));
+        }
+        return figures;
+    }
+
+    private int measured() {
+        return (int) Math.max(0, Math.min(count - warmup, latencyMicros.length));
+    }
+
+    private Map<String, Object> percentiles(long[] micros) {
+        long[] sorted = Arrays.copyOf(micros, measured());
         Arrays.sort(sorted);
         Map<String, Object> figures = new LinkedHashMap<>();
         figures.put("p50Ms", percentile(sorted, 0.50));
         figures.put("p99Ms", percentile(sorted, 0.99));
         figures.put("maxMs", sorted.length == 0 ? 0.0 : sorted[sorted.length - 1] / 1000.0);
         return figures;
+    }
+
+    /**
+     * Writes one line per measured change, in arrival order: milliseconds since the first, then its latency and its
+     * three parts (see {@link #latencyMillis()}; 0 when unknown) in microseconds: where in the run a tail is.
+     */
+    public synchronized void writeTrace(Path file) throws IOException {
+        try (PrintWriter out = new PrintWriter(Files.newBufferedWriter(file))) {
+            out.println("ms,latencyUs,serverUs,transitUs,insideUs");
+            int n = measured();
+            for (int i = 0; i < n; i++) {
+                out.printf("%.3f,%d,%d,%d,%d%n", (arrivalNanos[i] - arrivalNanos[0]) / 1e6, latencyMicros[i],
+                        serverMicros[i], transitMicros[i], insideMicros[i]);
+            }
+        }
     }
 
     private static double percentile(long[] sorted, double fraction) {
