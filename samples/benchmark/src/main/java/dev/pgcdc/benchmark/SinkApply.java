@@ -76,34 +76,38 @@ final class SinkApply {
         figures.put("changes", changes);
         figures.put("rowsAtEnd", rows);
         figures.put("batchSize", BATCH_SIZE);
-        figures.put("pgcdcDrain", StreamingDrain.withRate(run.consumers().pgcdc("pgcdc-sink-drain", "drain", DRAIN,
-                changes, 0, timeout, null).result(timeout), changes));
+        ServerCpu server = ServerCpu.of(cluster);
+        figures.put("pgcdcDrain", withServerCpu(server, changes, () -> StreamingDrain.withRate(run.consumers().pgcdc(
+                "pgcdc-sink-drain", "drain", DRAIN, changes, 0, timeout, null).result(timeout), changes)));
 
         // with a baseline the builds alternate (baseline, current, current, baseline), so that a change in the
         // machine's load during the part weighs on both alike
         if (baseline) {
-            figures.put("upsertBaseline", upsert(run, "pgcdc-baseline-sink-upsert", UPSERT_BASELINE, "bench_baseline",
-                    sourceContent, changes, timeout, run.baselineJar()));
+            figures.put("upsertBaseline", withServerCpu(server, changes, () -> upsert(run,
+                    "pgcdc-baseline-sink-upsert", UPSERT_BASELINE, "bench_baseline", sourceContent, changes, timeout,
+                    run.baselineJar())));
         }
-        Map<String, Object> upsert = upsert(run, "pgcdc-sink-upsert", UPSERT, "bench", sourceContent, changes,
-                timeout, null);
+        Map<String, Object> upsert = withServerCpu(server, changes, () -> upsert(run, "pgcdc-sink-upsert", UPSERT,
+                "bench", sourceContent, changes, timeout, null));
         figures.put("upsert", upsert);
-        Map<String, Object> append = append(run, "pgcdc-sink-append", APPEND, "bench_history", changes, timeout,
-                null);
+        Map<String, Object> append = withServerCpu(server, changes, () -> append(run, "pgcdc-sink-append", APPEND,
+                "bench_history", changes, timeout, null));
         figures.put("append", append);
         if (baseline) {
-            figures.put("appendBaseline", append(run, "pgcdc-baseline-sink-append", APPEND_BASELINE,
-                    "bench_history_baseline", changes, timeout, run.baselineJar()));
+            figures.put("appendBaseline", withServerCpu(server, changes, () -> append(run,
+                    "pgcdc-baseline-sink-append", APPEND_BASELINE, "bench_history_baseline", changes, timeout,
+                    run.baselineJar())));
         }
 
-        Map<String, Object> jdbc = timed(changes, () -> jdbcBatches(run, size));
+        Map<String, Object> jdbc = withServerCpu(server, changes, () -> timed(changes, () -> jdbcBatches(run, size)));
         require("JDBC reference rows", String.valueOf(rows), targetString(run, "SELECT count(*) FROM bench_jdbc"));
         figures.put("jdbcBatches", jdbc);
-        Map<String, Object> jdbcAppend = timed(changes, () -> jdbcAppendBatches(run, size));
+        Map<String, Object> jdbcAppend = withServerCpu(server, changes,
+                () -> timed(changes, () -> jdbcAppendBatches(run, size)));
         require("JDBC append reference rows", String.valueOf(changes),
                 targetString(run, "SELECT count(*) FROM bench_history_jdbc"));
         figures.put("jdbcAppendBatches", jdbcAppend);
-        figures.put("copyIn", timed(changes, () -> copyIn(run, changes)));
+        figures.put("copyIn", withServerCpu(server, changes, () -> timed(changes, () -> copyIn(run, changes))));
 
         Map<String, Object> ratios = new LinkedHashMap<>();
         Object upsertRate = upsert.get("rowsPerSecond");
@@ -162,6 +166,24 @@ final class SinkApply {
 
     private interface Work {
         void run() throws Exception;
+    }
+
+    private interface Measured {
+        Map<String, Object> run() throws Exception;
+    }
+
+    /**
+     * The measurement's figures with the server's CPU per change beside them (µs): the target's backend, and in the
+     * sink runs also the walsender decoding the source's WAL.
+     */
+    private static Map<String, Object> withServerCpu(ServerCpu server, long changes, Measured measured)
+            throws Exception {
+        long before = server == null ? 0 : server.micros();
+        Map<String, Object> figures = new LinkedHashMap<>(measured.run());
+        if (server != null) {
+            figures.put("serverCpuMicrosPerChange", Math.round((server.micros() - before) * 10.0 / changes) / 10.0);
+        }
+        return figures;
     }
 
     private static Map<String, Object> timed(long rows, Work work) throws Exception {

@@ -1,0 +1,73 @@
+package dev.pgcdc.benchmark;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.stream.Stream;
+
+import dev.pgcdc.embedded.PostgresServer;
+
+/**
+ * CPU time the database cluster's processes have used, read from {@code /proc} (Linux): the postmaster's own, its
+ * ended children's (which the kernel adds to the postmaster's cutime and cstime once it reaps them) and its live
+ * children's. The difference over a measurement is the server's CPU for it: backends, walsenders and background
+ * workers alike (whatever else the cluster runs meanwhile, which in the benchmark is nothing).
+ */
+final class ServerCpu {
+
+    /** USER_HZ: the unit of /proc's times, 100 on every Linux architecture pgcdc runs on. */
+    private static final long MICROS_PER_TICK = 10_000;
+
+    private final long postmaster;
+
+    private ServerCpu(long postmaster) {
+        this.postmaster = postmaster;
+    }
+
+    /** The cluster's CPU counter, or null where /proc cannot tell (not Linux, another host). */
+    static ServerCpu of(PostgresServer cluster) {
+        try {
+            // a process that lives as long as the cluster, whose parent is the postmaster
+            long checkpointer = cluster.queryForObject("SELECT pid FROM pg_stat_activity"
+                    + " WHERE backend_type = 'checkpointer'", Integer.class);
+            return new ServerCpu(fields(checkpointer)[1]);
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
+    }
+
+    /** Microseconds of CPU the cluster used so far. */
+    long micros() throws IOException {
+        long[] own = fields(postmaster);
+        long ticks = own[11] + own[12] + own[13] + own[14];
+        try (Stream<Path> processes = Files.list(Path.of("/proc"))) {
+            for (Path process : (Iterable<Path>) processes::iterator) {
+                String name = process.getFileName().toString();
+                if (!name.chars().allMatch(Character::isDigit)) {
+                    continue;
+                }
+                long[] child;
+                try {
+                    child = fields(Long.parseLong(name));
+                } catch (IOException e) {
+                    continue; // ended meanwhile: then counted in the postmaster's cutime
+                }
+                if (child[1] == postmaster) {
+                    ticks += child[11] + child[12];
+                }
+            }
+        }
+        return ticks * MICROS_PER_TICK;
+    }
+
+    /** The numeric fields of /proc/PID/stat after the command name: [0] state (0), [1] ppid, ... [11] utime. */
+    private static long[] fields(long pid) throws IOException {
+        String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+        String[] parts = stat.substring(stat.lastIndexOf(')') + 2).trim().split(" ");
+        long[] values = new long[15];
+        for (int i = 1; i < values.length; i++) {
+            values[i] = Long.parseLong(parts[i]);
+        }
+        return values;
+    }
+}
