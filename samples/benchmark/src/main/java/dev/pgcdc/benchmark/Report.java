@@ -98,6 +98,8 @@ final class Report {
                 {"appendBaseline", "baseline build → pgcdc-sink, append", "rowsPerSecond"},
                 {"jdbcBatches", "plain JDBC, same changes, batches of " + sink.get("batchSize") + " (reference)",
                         "rowsPerSecond"},
+                {"jdbcRewrittenBatches", "plain JDBC with reWriteBatchedInserts, same changes, batches of "
+                        + sink.get("batchSize") + " (reference)", "rowsPerSecond"},
                 {"jdbcAppendBatches", "plain JDBC, append's inserts, batches of " + sink.get("batchSize")
                         + " (reference)", "rowsPerSecond"},
                 {"copyIn", "COPY FROM STDIN, as many rows (reference)", "rowsPerSecond"}};

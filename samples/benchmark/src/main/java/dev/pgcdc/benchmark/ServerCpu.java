@@ -3,6 +3,8 @@ package dev.pgcdc.benchmark;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.stream.Stream;
 
 import dev.pgcdc.embedded.PostgresServer;
@@ -36,10 +38,38 @@ final class ServerCpu {
         }
     }
 
+    /**
+     * Microseconds of CPU the cluster used so far. A backend whose client has just disconnected may still be ending:
+     * its time moves to the postmaster's once it is reaped, and read in between it can be lost. So this first waits
+     * (at most 5 s) until no more processes run than {@code children}, the count before the measurement.
+     */
+    long micros(int children) throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + 5_000_000_000L;
+        while (children() > children && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        return micros();
+    }
+
+    /** The postmaster's children, ended ones not yet reaped included. */
+    int children() throws IOException {
+        return childStats().size();
+    }
+
     /** Microseconds of CPU the cluster used so far. */
     long micros() throws IOException {
         long[] own = fields(postmaster);
         long ticks = own[11] + own[12] + own[13] + own[14];
+        for (long[] child : childStats()) {
+            if (child[0] != 'Z') { // a zombie's time is counted once the postmaster reaps it
+                ticks += child[11] + child[12];
+            }
+        }
+        return ticks * MICROS_PER_TICK;
+    }
+
+    private List<long[]> childStats() throws IOException {
+        List<long[]> children = new ArrayList<>();
         try (Stream<Path> processes = Files.list(Path.of("/proc"))) {
             for (Path process : (Iterable<Path>) processes::iterator) {
                 String name = process.getFileName().toString();
@@ -53,18 +83,19 @@ final class ServerCpu {
                     continue; // ended meanwhile: then counted in the postmaster's cutime
                 }
                 if (child[1] == postmaster) {
-                    ticks += child[11] + child[12];
+                    children.add(child);
                 }
             }
         }
-        return ticks * MICROS_PER_TICK;
+        return children;
     }
 
-    /** The numeric fields of /proc/PID/stat after the command name: [0] state (0), [1] ppid, ... [11] utime. */
+    /** The fields of /proc/PID/stat after the command name: [0] the state letter, [1] ppid, ... [11] utime. */
     private static long[] fields(long pid) throws IOException {
         String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
         String[] parts = stat.substring(stat.lastIndexOf(')') + 2).trim().split(" ");
         long[] values = new long[15];
+        values[0] = parts[0].charAt(0);
         for (int i = 1; i < values.length; i++) {
             values[i] = Long.parseLong(parts[i]);
         }
