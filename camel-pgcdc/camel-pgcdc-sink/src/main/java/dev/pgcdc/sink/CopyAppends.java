@@ -44,6 +44,7 @@ final class CopyAppends {
 
     private static final class Stage {
         final String copySql;
+        final String insertSql;
         final PreparedStatement insert;
         final String empty;
         final StringBuilder rows = new StringBuilder(1 << 16);
@@ -52,8 +53,9 @@ final class CopyAppends {
         /** Rows moved in the open transaction are still in it (emptied at commit): empty it before moving more. */
         boolean movedInTransaction;
 
-        Stage(String copySql, PreparedStatement insert, String empty) {
+        Stage(String copySql, String insertSql, PreparedStatement insert, String empty) {
             this.copySql = copySql;
+            this.insertSql = insertSql;
             this.insert = insert;
             this.empty = empty;
         }
@@ -102,6 +104,21 @@ final class CopyAppends {
 
     /** Moves the staged rows into their targets. */
     void flush() throws SQLException {
+        move(false);
+    }
+
+    /**
+     * Moves the staged rows into their targets and commits the transaction in the same round trip as the last move.
+     * Each round trip is a wait for the target's backend to be scheduled, which on a busy host costs more than the
+     * work; pgjdbc sees the transaction ended, so its {@code commit()} afterwards sends nothing. A failed move skips
+     * the COMMIT (the server ignores the rest of the round trip), and the transaction is rolled back as usual.
+     */
+    void flushCommitting() throws SQLException {
+        move(true);
+    }
+
+    private void move(boolean commit) throws SQLException {
+        int left = pending.size();
         for (Stage stage : pending.values()) {
             if (stage.movedInTransaction) {
                 try (Statement statement = connection.createStatement()) {
@@ -119,7 +136,13 @@ final class CopyAppends {
                     in.cancelCopy();
                 }
             }
-            stage.insert.executeUpdate();
+            if (commit && --left == 0) {
+                try (Statement statement = connection.createStatement()) {
+                    statement.execute(stage.insertSql + "; COMMIT");
+                }
+            } else {
+                stage.insert.executeUpdate();
+            }
             stage.movedInTransaction = true;
         }
         pending.clear();
@@ -202,7 +225,7 @@ final class CopyAppends {
         String columns = shape.columns().stream().map(dialect::quote).collect(Collectors.joining(", "));
         String insert = "INSERT INTO " + dialect.quote(shape.target()) + " (" + columns + ") SELECT " + columns
                 + " FROM " + stage + dialect.onConflict(shape.key(), List.of());
-        return new Stage("COPY " + stage + " (" + columns + ") FROM STDIN", connection.prepareStatement(insert),
+        return new Stage("COPY " + stage + " (" + columns + ") FROM STDIN", insert, connection.prepareStatement(insert),
                 "DELETE FROM " + stage);
     }
 }

@@ -209,8 +209,7 @@ final class SinkWriter implements Runnable {
             for (Pending pending : items) {
                 applier.apply(pending.change, pending.position, () -> sourceTables(pending.exchange), batch);
             }
-            batch.flush();
-            connection.commit();
+            batch.commit();
             batch.committed();
         } catch (Exception e) {
             if (connection == null) {

@@ -110,6 +110,15 @@ final class StatementBatch implements AutoCloseable {
         }
     }
 
+    /** Sends everything pending and commits. */
+    void commit() throws SQLException {
+        sendStatements();
+        if (appends != null && appends.hasPending()) {
+            appends.flushCommitting();
+        }
+        connection.commit(); // nothing to send when the last load committed
+    }
+
     private void sendStatements() throws SQLException {
         if (pending != null && pendingCount > 0) {
             PreparedStatement statement = pending;

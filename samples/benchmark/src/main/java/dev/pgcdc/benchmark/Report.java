@@ -100,7 +100,8 @@ final class Report {
         md.append("**Sink**: ").append(sink.get("changes")).append(" changes (").append(sink.get("rowsAtEnd"))
                 .append(" rows at the end) applied into another database of the same cluster, batchSize ")
                 .append(sink.get("batchSize")).append("\n\n")
-                .append("| applier | rows/s | seconds | CPU µs/change | peak RSS MB |\n|---|---:|---:|---:|---:|\n");
+                .append("| applier | rows/s | seconds | CPU µs/change | server CPU µs/change | peak RSS MB |\n"
+                        + "|---|---:|---:|---:|---:|---:|\n");
         String[][] rows = {{"pgcdcDrain", "pgcdc drain without a sink (reference)", "changesPerSecond"},
                 {"upsert", "pgcdc → pgcdc-sink, upsert", "rowsPerSecond"},
                 {"upsertBaseline", "baseline build → pgcdc-sink, upsert", "rowsPerSecond"},
@@ -108,6 +109,8 @@ final class Report {
                 {"appendBaseline", "baseline build → pgcdc-sink, append", "rowsPerSecond"},
                 {"jdbcBatches", "plain JDBC, same changes, batches of " + sink.get("batchSize") + " (reference)",
                         "rowsPerSecond"},
+                {"jdbcRewrittenBatches", "plain JDBC with reWriteBatchedInserts, same changes, batches of "
+                        + sink.get("batchSize") + " (reference)", "rowsPerSecond"},
                 {"jdbcAppendBatches", "plain JDBC, append's inserts, batches of " + sink.get("batchSize")
                         + " (reference)", "rowsPerSecond"},
                 {"copyIn", "COPY FROM STDIN, as many rows (reference)", "rowsPerSecond"}};
@@ -116,7 +119,8 @@ final class Report {
                 Map<String, Object> r = map(sink, row[0]);
                 md.append("| ").append(row[1]).append(" | ").append(r.get(row[2])).append(" | ")
                         .append(seconds(r.get("seconds"))).append(" | ").append(orDash(r.get("cpuMicrosPerChange")))
-                        .append(" | ").append(orDash(r.get("peakRssMb"))).append(" |\n");
+                        .append(" | ").append(orDash(r.get("serverCpuMicrosPerChange"))).append(" | ")
+                        .append(orDash(r.get("peakRssMb"))).append(" |\n");
             }
         }
         md.append("\nRatios: ").append(map(sink, "ratios")).append("\n\n");

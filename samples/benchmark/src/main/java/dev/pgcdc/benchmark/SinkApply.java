@@ -3,6 +3,7 @@ package dev.pgcdc.benchmark;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.sql.Connection;
+import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Types;
@@ -23,8 +24,10 @@ import org.postgresql.copy.CopyIn;
  *
  * <p>References, measured in the same run: pgcdc draining the same backlog without a sink (what the sink could get at
  * most), and a plain JDBC client applying the same changes to the same target: the same statements (upserts for
- * inserts and updates, deletes by key), sent as JDBC batches of {@code batchSize}, one transaction per batch, and
- * {@code COPY FROM STDIN} of as many rows (what the target takes at best). With {@code --baseline-jar}, the older
+ * inserts and updates, deletes by key), sent as JDBC batches of {@code batchSize}, one transaction per batch (by the
+ * driver as it comes, the issue's reference, and with reWriteBatchedInserts, as pgcdc-sink sends them), and
+ * {@code COPY FROM STDIN} of as many rows (what the target takes at best). Beside each rate: the server's CPU per
+ * change ({@link ServerCpu}). With {@code --baseline-jar}, the older
  * build's sink applies the same backlog too (from slots and into tables of its own), before and after the current
  * build's runs.
  */
@@ -59,7 +62,8 @@ final class SinkApply {
         cluster.execute("DROP DATABASE IF EXISTS " + TARGET_DATABASE);
         cluster.createDatabase(TARGET_DATABASE);
         target(run, "CREATE TABLE bench (" + COLUMNS + ")", "CREATE TABLE bench_history (" + HISTORY_COLUMNS + ")",
-                "CREATE TABLE bench_jdbc (" + COLUMNS + ")", "CREATE TABLE bench_copy (" + COLUMNS + ")",
+                "CREATE TABLE bench_jdbc (" + COLUMNS + ")", "CREATE TABLE bench_jdbc_rewritten (" + COLUMNS + ")",
+                "CREATE TABLE bench_copy (" + COLUMNS + ")",
                 "CREATE TABLE bench_history_jdbc (" + HISTORY_COLUMNS + ")");
         boolean baseline = run.baselineJar() != null;
         if (baseline) {
@@ -76,40 +80,51 @@ final class SinkApply {
         figures.put("changes", changes);
         figures.put("rowsAtEnd", rows);
         figures.put("batchSize", BATCH_SIZE);
-        figures.put("pgcdcDrain", StreamingDrain.withRate(run.consumers().pgcdc("pgcdc-sink-drain", "drain", DRAIN,
-                changes, 0, timeout, null).result(timeout), changes));
+        ServerCpu server = ServerCpu.of(cluster);
+        figures.put("pgcdcDrain", withServerCpu(server, changes, () -> StreamingDrain.withRate(run.consumers().pgcdc(
+                "pgcdc-sink-drain", "drain", DRAIN, changes, 0, timeout, null).result(timeout), changes)));
 
         // with a baseline the builds alternate (baseline, current, current, baseline), so that a change in the
         // machine's load during the part weighs on both alike
         if (baseline) {
-            figures.put("upsertBaseline", upsert(run, "pgcdc-baseline-sink-upsert", UPSERT_BASELINE, "bench_baseline",
-                    sourceContent, changes, timeout, run.baselineJar()));
+            figures.put("upsertBaseline", withServerCpu(server, changes, () -> upsert(run,
+                    "pgcdc-baseline-sink-upsert", UPSERT_BASELINE, "bench_baseline", sourceContent, changes, timeout,
+                    run.baselineJar())));
         }
-        Map<String, Object> upsert = upsert(run, "pgcdc-sink-upsert", UPSERT, "bench", sourceContent, changes,
-                timeout, null);
+        Map<String, Object> upsert = withServerCpu(server, changes, () -> upsert(run, "pgcdc-sink-upsert", UPSERT,
+                "bench", sourceContent, changes, timeout, null));
         figures.put("upsert", upsert);
-        Map<String, Object> append = append(run, "pgcdc-sink-append", APPEND, "bench_history", changes, timeout,
-                null);
+        Map<String, Object> append = withServerCpu(server, changes, () -> append(run, "pgcdc-sink-append", APPEND,
+                "bench_history", changes, timeout, null));
         figures.put("append", append);
         if (baseline) {
-            figures.put("appendBaseline", append(run, "pgcdc-baseline-sink-append", APPEND_BASELINE,
-                    "bench_history_baseline", changes, timeout, run.baselineJar()));
+            figures.put("appendBaseline", withServerCpu(server, changes, () -> append(run,
+                    "pgcdc-baseline-sink-append", APPEND_BASELINE, "bench_history_baseline", changes, timeout,
+                    run.baselineJar())));
         }
 
-        Map<String, Object> jdbc = timed(changes, () -> jdbcBatches(run, size));
+        Map<String, Object> jdbc = withServerCpu(server, changes,
+                () -> timed(changes, () -> jdbcBatches(run, size, "bench_jdbc", false)));
         require("JDBC reference rows", String.valueOf(rows), targetString(run, "SELECT count(*) FROM bench_jdbc"));
         figures.put("jdbcBatches", jdbc);
-        Map<String, Object> jdbcAppend = timed(changes, () -> jdbcAppendBatches(run, size));
+        Map<String, Object> jdbcRewritten = withServerCpu(server, changes,
+                () -> timed(changes, () -> jdbcBatches(run, size, "bench_jdbc_rewritten", true)));
+        require("JDBC reference rows (rewritten)", String.valueOf(rows),
+                targetString(run, "SELECT count(*) FROM bench_jdbc_rewritten"));
+        figures.put("jdbcRewrittenBatches", jdbcRewritten);
+        Map<String, Object> jdbcAppend = withServerCpu(server, changes,
+                () -> timed(changes, () -> jdbcAppendBatches(run, size)));
         require("JDBC append reference rows", String.valueOf(changes),
                 targetString(run, "SELECT count(*) FROM bench_history_jdbc"));
         figures.put("jdbcAppendBatches", jdbcAppend);
-        figures.put("copyIn", timed(changes, () -> copyIn(run, changes)));
+        figures.put("copyIn", withServerCpu(server, changes, () -> timed(changes, () -> copyIn(run, changes))));
 
         Map<String, Object> ratios = new LinkedHashMap<>();
         Object upsertRate = upsert.get("rowsPerSecond");
         Object appendRate = append.get("rowsPerSecond");
         ratios.put("upsertToDrain", Run.ratio(upsertRate, map(figures, "pgcdcDrain").get("changesPerSecond")));
         ratios.put("upsertToJdbcBatches", Run.ratio(upsertRate, jdbc.get("rowsPerSecond")));
+        ratios.put("upsertToJdbcRewrittenBatches", Run.ratio(upsertRate, jdbcRewritten.get("rowsPerSecond")));
         ratios.put("upsertToCopyIn", Run.ratio(upsertRate, map(figures, "copyIn").get("rowsPerSecond")));
         ratios.put("appendToDrain", Run.ratio(appendRate, map(figures, "pgcdcDrain").get("changesPerSecond")));
         ratios.put("appendToJdbcBatches", Run.ratio(appendRate, jdbc.get("rowsPerSecond")));
@@ -164,6 +179,26 @@ final class SinkApply {
         void run() throws Exception;
     }
 
+    private interface Measured {
+        Map<String, Object> run() throws Exception;
+    }
+
+    /**
+     * The measurement's figures with the server's CPU per change beside them (µs): the target's backend, and in the
+     * sink runs also the walsender decoding the source's WAL.
+     */
+    private static Map<String, Object> withServerCpu(ServerCpu server, long changes, Measured measured)
+            throws Exception {
+        int children = server == null ? 0 : server.children();
+        long before = server == null ? 0 : server.micros();
+        Map<String, Object> figures = new LinkedHashMap<>(measured.run());
+        if (server != null) {
+            figures.put("serverCpuMicrosPerChange",
+                    Math.round((server.micros(children) - before) * 10.0 / changes) / 10.0);
+        }
+        return figures;
+    }
+
     private static Map<String, Object> timed(long rows, Work work) throws Exception {
         long start = System.nanoTime();
         work.run();
@@ -176,14 +211,18 @@ final class SinkApply {
 
     /**
      * The backlog's changes applied by plain JDBC, as the sink applies them: an upsert per insert and update, a delete
-     * per delete, JDBC batches of {@link #BATCH_SIZE} statements, one transaction each.
+     * per delete, JDBC batches of {@link #BATCH_SIZE} statements, one transaction each. The issue's reference is the
+     * driver as it comes; {@code rewritten} turns on pgjdbc's reWriteBatchedInserts, as pgcdc-sink does, so a batch of
+     * upserts goes as multi-row statements: the same statements the sink sends, a stricter reference.
      */
-    private static void jdbcBatches(Run run, Size size) throws SQLException {
-        try (Connection connection = run.cluster().connectTo(TARGET_DATABASE);
-             PreparedStatement upsert = connection.prepareStatement("INSERT INTO bench_jdbc (id, k, payload, ts)"
+    private static void jdbcBatches(Run run, Size size, String table, boolean rewritten) throws SQLException {
+        PostgresServer cluster = run.cluster();
+        try (Connection connection = DriverManager.getConnection(cluster.jdbcUrl(TARGET_DATABASE)
+                     + "?reWriteBatchedInserts=" + rewritten, cluster.superuser(), cluster.superuserPassword());
+             PreparedStatement upsert = connection.prepareStatement("INSERT INTO " + table + " (id, k, payload, ts)"
                      + " VALUES (?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET k = EXCLUDED.k,"
                      + " payload = EXCLUDED.payload, ts = EXCLUDED.ts");
-             PreparedStatement delete = connection.prepareStatement("DELETE FROM bench_jdbc WHERE id = ?")) {
+             PreparedStatement delete = connection.prepareStatement("DELETE FROM " + table + " WHERE id = ?")) {
             connection.setAutoCommit(false);
             OffsetDateTime ts = OffsetDateTime.now();
             Batches batches = new Batches(connection);
