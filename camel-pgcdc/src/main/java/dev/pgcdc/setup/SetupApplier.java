@@ -9,9 +9,9 @@ import java.util.Set;
 import dev.pgcdc.connect.PgConnector;
 
 /**
- * Runs the statements the planner gave to the connector but the slot's creation, and nothing else: the planner gives the connector only
- * what the connecting role may do on objects it owns or creates, so ownership never changes and nothing an
- * administrator owns is touched. Nothing is ever dropped.
+ * Runs the statements the planner gave to the connector but the slot's creation, and nothing else: the planner gives
+ * the connector only what the connecting role may do on objects it owns or creates, so ownership never changes and
+ * nothing an administrator owns is touched. Nothing is ever dropped.
  */
 public final class SetupApplier {
 

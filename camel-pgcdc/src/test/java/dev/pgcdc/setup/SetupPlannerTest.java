@@ -30,7 +30,8 @@ class SetupPlannerTest {
         return SetupPlanner.plan(facts.build(), facts.request(ORDERS));
     }
 
-    private static final String CREATE_SLOT = "SELECT pg_catalog.pg_create_logical_replication_slot('slot', 'pgoutput')";
+    private static final String CREATE_SLOT =
+            "SELECT pg_catalog.pg_create_logical_replication_slot('slot', 'pgoutput')";
 
     private static List<String> sql(List<PlannedStatement> statements) {
         return statements.stream().map(PlannedStatement::sql).toList();
