@@ -108,9 +108,9 @@ public class PgCdcConfiguration implements Cloneable {
             + " publication has to be created, it is created for the tables that exist and match.")
     private String tables;
     @UriParam(label = "common", defaultValue = "AUTO", description = "AUTO: create the publication, slot and heartbeat"
-            + " table when the user may, and fail with the SQL still missing otherwise. VALIDATE: change nothing and"
-            + " fail with the SQL if anything is missing. PLAN: log the plan (who must run which SQL, and why) and do"
-            + " not stream.")
+            + " table when the user may, and fail with the SQL still missing otherwise. VALIDATE: change nothing"
+            + " (create no slot either) and fail with the SQL if anything is missing. PLAN: log the plan (who must run"
+            + " which SQL, and why) and do not stream.")
     private SetupMode setupMode = SetupMode.AUTO;
     @UriParam(label = "filter", description = "Tables whose changes are dropped (and acknowledged), comma-separated"
                                              + " names or glob patterns as in tables, e.g. public.audit_*.")

@@ -4,6 +4,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 
 import org.postgresql.replication.LogSequenceNumber;
 
@@ -79,11 +80,8 @@ public final class ReplicationSlot {
      * @return false when another session (a second instance starting at the same moment) created it first
      */
     public boolean createLogical(Connection connection, String plugin, boolean failover) throws SQLException {
-        try {
-            // arguments: name, plugin, temporary, two_phase, failover (the last two from PostgreSQL 14 and 17)
-            execute(connection, failover
-                    ? "SELECT pg_catalog.pg_create_logical_replication_slot(?, ?, false, false, true)"
-                    : "SELECT pg_catalog.pg_create_logical_replication_slot(?, ?)", name, plugin);
+        try (Statement statement = connection.createStatement()) {
+            statement.execute(createLogicalStatement(plugin, failover));
             return true;
         } catch (SQLException e) {
             if (DUPLICATE_OBJECT.equals(e.getSQLState())) {
@@ -92,6 +90,17 @@ public final class ReplicationSlot {
             }
             throw e;
         }
+    }
+
+    /**
+     * The SQL that creates the slot as a logical slot for the plugin, as {@link #createLogical} runs it and as an
+     * administrator may run it (outside a transaction that has written anything).
+     *
+     * @param failover whether it is a failover slot, synced to standbys (PostgreSQL 17+)
+     */
+    public String createLogicalStatement(String plugin, boolean failover) {
+        return "SELECT pg_catalog.pg_create_logical_replication_slot(" + Identifiers.quoteLiteral(name) + ", "
+                + Identifiers.quoteLiteral(plugin) + (failover ? ", failover => true" : "") + ")";
     }
 
     /**

@@ -26,12 +26,12 @@ final class PlanText {
         }
         for (PlannedStatement statement : administratorStatements) {
             script.append('\n');
-            appendStatement(script, statement);
+            appendStatement(script, statement, plan.facts().database());
         }
         return script.toString();
     }
 
-    static String describe(SetupPlan plan) {
+    static String describe(SetupPlan plan, SetupMode mode) {
         ServerFacts facts = plan.facts();
         StringBuilder text = new StringBuilder();
         text.append("pgcdc setup plan for slot ").append(plan.request().slotName()).append(" in database ")
@@ -42,13 +42,18 @@ final class PlanText {
         list(text, "Warnings:", plan.warnings());
         List<PlannedStatement> connectorStatements = plan.statementsFor(Actor.CONNECTOR);
         if (!connectorStatements.isEmpty()) {
-            text.append("pgcdc runs these itself (setupMode=auto):\n");
-            connectorStatements.forEach(statement -> appendStatement(text, statement));
+            text.append(switch (mode) {
+                case AUTO -> "pgcdc runs these itself:\n";
+                case VALIDATE -> "Missing (setupMode=validate changes nothing); pgcdc runs these itself with"
+                        + " setupMode=auto, or an administrator runs them:\n";
+                case PLAN -> "pgcdc runs these itself (setupMode=auto):\n";
+            });
+            connectorStatements.forEach(statement -> appendStatement(text, statement, facts.database()));
         }
         if (!plan.statementsFor(Actor.ADMINISTRATOR).isEmpty()) {
             text.append("An administrator must run:\n").append(sqlScript(plan));
         }
-        if (plan.isReady()) {
+        if (plan.isSetUp()) {
             text.append("Nothing to do: the server is set up.\n");
         }
         return text.toString();
@@ -58,7 +63,8 @@ final class PlanText {
         return plan.existingSlot().map(slot -> "exists (plugin " + slot.plugin() + ", "
                 + (slot.active() ? "active, pid " + slot.activePid() : "inactive")
                 + (slot.walStatus() != null ? ", wal_status " + slot.walStatus() : "") + ")")
-                .orElse(plan.connectorCreatesSlot() ? "missing; pgcdc creates it at the end of setup"
+                .orElse(plan.request().slotElsewhere() ? "on the standby decoded from"
+                        : plan.connectorCreatesSlot() ? "missing; the role may create it"
                         : "missing; the role may not create it");
     }
 
@@ -69,9 +75,31 @@ final class PlanText {
         }
     }
 
-    private static void appendStatement(StringBuilder text, PlannedStatement statement) {
+    private static void appendStatement(StringBuilder text, PlannedStatement statement, String database) {
         comment(text, statement.why());
-        text.append(statement.sql()).append(";\n");
+        if (!statement.replicationCommand()) {
+            text.append(statement.sql()).append(";\n");
+            return;
+        }
+        // psql runs a replication command only on a replication connection: reconnect for it, reusing host, port,
+        // user and password of the session, then reconnect as before
+        text.append("\\connect -reuse-previous=on ")
+                .append(psqlArgument("dbname=" + conninfoValue(database) + " replication=database")).append('\n')
+                .append(statement.sql()).append(";\n")
+                .append("\\connect -reuse-previous=on ")
+                .append(psqlArgument("dbname=" + conninfoValue(database) + " replication=false")).append('\n');
+    }
+
+    /** A value of a libpq connection string, quoted when it must be. */
+    private static String conninfoValue(String value) {
+        return value.matches("[A-Za-z0-9_.-]+") ? value
+                : "'" + value.replace("\\", "\\\\").replace("'", "\\'") + "'";
+    }
+
+    /** An argument of a psql meta-command, in single quotes, where psql reads C-like escapes and '' as a quote. */
+    private static String psqlArgument(String value) {
+        return "'" + value.replace("\\", "\\\\").replace("'", "''").replace("\n", "\\n").replace("\r", "\\r")
+                + "'";
     }
 
     private static void comment(StringBuilder text, String comment) {

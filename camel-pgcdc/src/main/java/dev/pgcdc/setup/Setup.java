@@ -23,9 +23,10 @@ public final class Setup {
 
     /**
      * All of start-time preparation: runs setup (see {@link SetupMode}; a slot that slotFailover wants a failover slot
-     * is altered like any other object setup plans), checks the change model's options against the server, and
-     * creates the slot when it is missing and the role may: on the primary, or on the standby decoded from. In plan
-     * mode only logs the plan.
+     * is altered like any other object setup plans), checks the change model's options against the server, and in
+     * auto mode creates the slot when it is missing and the role may: on the primary, or on the standby decoded from.
+     * Validate mode creates nothing and fails on a missing slot like on any other missing object. In plan mode only
+     * logs the plan.
      *
      * @param connection    a JDBC connection to the primary
      * @param beforeNewSlot runs when this instance is about to create the slot, which is missing (progress saved
@@ -52,7 +53,7 @@ public final class Setup {
         ReplicationSlot replicationSlot = new ReplicationSlot(slot);
         try (ReplicationSlot.CreationLock lock = replicationSlot.lockCreation(connection)) {
             if (request.slotElsewhere()) {
-                StandbySlot.prepare(servers, slot, request.plugin(), beforeNewSlot);
+                StandbySlot.prepare(servers, plan, mode, beforeNewSlot);
                 return Optional.of(plan);
             }
             if (plan.connectorCreatesSlot() && !replicationSlot.exists(connection)) {
@@ -102,12 +103,12 @@ public final class Setup {
                                    SetupMode mode) {
         SetupPlan plan = plan(connection, request);
         List<PlannedStatement> applied = List.of();
-        if (mode == SetupMode.AUTO && !plan.statementsFor(Actor.CONNECTOR).isEmpty()) {
+        if (mode == SetupMode.AUTO && !SetupApplier.toApply(plan).isEmpty()) {
             applied = applyRacingOthers(connection, slotServer, request, plan);
             plan = plan(connection, request); // check what we did instead of assuming it
         }
-        if (mode != SetupMode.PLAN && !plan.isReady()) {
-            throw new SetupFailedException(plan);
+        if (mode == SetupMode.AUTO ? !plan.isReady() : mode == SetupMode.VALIDATE && !plan.isSetUp()) {
+            throw new SetupFailedException(plan, mode);
         }
         return new SetupOutcome(plan, applied);
     }

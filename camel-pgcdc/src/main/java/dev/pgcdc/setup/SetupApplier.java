@@ -9,9 +9,9 @@ import java.util.Set;
 import dev.pgcdc.connect.PgConnector;
 
 /**
- * Runs the statements the planner gave to the connector, and nothing else: the planner gives the connector only
- * what the connecting role may do on objects it owns or creates, so ownership never changes and nothing an
- * administrator owns is touched. Nothing is ever dropped.
+ * Runs the statements the planner gave to the connector but the slot's creation, and nothing else: the planner gives
+ * the connector only what the connecting role may do on objects it owns or creates, so ownership never changes and
+ * nothing an administrator owns is touched. Nothing is ever dropped.
  */
 public final class SetupApplier {
 
@@ -42,7 +42,7 @@ public final class SetupApplier {
      * @return the statements run, in order
      */
     public List<PlannedStatement> apply(SetupPlan plan) {
-        List<PlannedStatement> toRun = plan.statementsFor(Actor.CONNECTOR);
+        List<PlannedStatement> toRun = toApply(plan);
         List<PlannedStatement> sql = toRun.stream().filter(statement -> !statement.replicationCommand()).toList();
         if (!sql.isEmpty()) {
             applyInTransaction(sql);
@@ -50,6 +50,15 @@ public final class SetupApplier {
         toRun.stream().filter(PlannedStatement::replicationCommand)
                 .forEach(command -> runReplicationCommand(command, plan.request().slotName()));
         return toRun;
+    }
+
+    /**
+     * The connector's statements but the slot's creation, which {@link Setup#prepare} runs once the rest is done and
+     * checked, under the slot's creation lock.
+     */
+    static List<PlannedStatement> toApply(SetupPlan plan) {
+        return plan.statementsFor(Actor.CONNECTOR).stream()
+                .filter(statement -> statement.kind() != PlannedStatement.Kind.SLOT_CREATION).toList();
     }
 
     private void runReplicationCommand(PlannedStatement command, String slot) {

@@ -8,8 +8,9 @@ public class SetupFailedException extends SetupException {
 
     private final transient SetupPlan plan;
 
-    public SetupFailedException(SetupPlan plan) {
-        super(plan.describe());
+    /** @param mode the mode setup ran in, which decides who the message says runs the connector's statements */
+    public SetupFailedException(SetupPlan plan, SetupMode mode) {
+        super(plan.describe(mode));
         this.plan = plan;
     }
 

@@ -1,5 +1,6 @@
 package dev.pgcdc.setup;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -75,16 +76,32 @@ public final class SetupPlan {
     }
 
     /**
-     * The slot does not exist yet and the connecting role may create it: {@link Setup#prepare} creates it at the end
-     * of setup, before streaming starts.
+     * The slot does not exist yet and the connecting role may create it: with setupMode=auto, {@link Setup#prepare}
+     * creates it at the end of setup, before streaming starts.
      */
     public boolean connectorCreatesSlot() {
-        return facts.slot() == null && facts.user().canReplicate();
+        return statementsFor(Actor.CONNECTOR).stream()
+                .anyMatch(statement -> statement.kind() == PlannedStatement.Kind.SLOT_CREATION);
     }
 
-    /** Nothing left to do (except creating the slot, see {@link #connectorCreatesSlot()}) and nothing blocks. */
+    /**
+     * Nothing blocks and nothing is left but what pgcdc does as it starts with setupMode=auto: creating the slot
+     * (see {@link #connectorCreatesSlot()}).
+     */
     public boolean isReady() {
+        return blockers.isEmpty() && statements.size() == (connectorCreatesSlot() ? 1 : 0);
+    }
+
+    /** Nothing is left at all: what setupMode=validate requires. */
+    public boolean isSetUp() {
         return blockers.isEmpty() && statements.isEmpty();
+    }
+
+    /** This plan with one more statement, found outside the planner's facts (e.g. on a standby). */
+    SetupPlan with(PlannedStatement statement) {
+        List<PlannedStatement> more = new ArrayList<>(statements);
+        more.add(statement);
+        return new SetupPlan(request, facts, model, more, blockers, warnings, publishedWithoutIdentity);
     }
 
     /**
@@ -95,9 +112,14 @@ public final class SetupPlan {
         return PlanText.sqlScript(this);
     }
 
-    /** The whole plan for a log or an error message: model, slot, blockers, warnings and every statement. */
+    /** The whole plan for a log: model, slot, blockers, warnings and every statement, as setupMode=plan shows it. */
     public String describe() {
-        return PlanText.describe(this);
+        return describe(SetupMode.PLAN);
+    }
+
+    /** As {@link #describe()}, telling who runs the connector's statements in that mode. */
+    public String describe(SetupMode mode) {
+        return PlanText.describe(this, mode);
     }
 
     @Override

@@ -202,33 +202,30 @@ public final class SetupPlanner {
         return facts.connectorTable(table.name());
     }
 
+    /** Decoding from a standby, the slot lives there and {@link StandbySlot} sees to it. */
     private void planSlot() {
-        if (facts.slot() == null && !user.canReplicate()) {
-            statements.add(PlannedStatement.byAdministrator(
-                    "SELECT pg_create_logical_replication_slot(" + quoteLiteral(request.slotName()) + ", "
-                            + quoteLiteral(request.plugin()) + ")",
-                    "Replication slot " + request.slotName() + " does not exist and role " + user.name()
+        if (facts.slot() == null && !request.slotElsewhere()) {
+            String sql = new ReplicationSlot(request.slotName()).createLogicalStatement(request.plugin(),
+                    request.slotFailover() && facts.isAtLeast(17));
+            String where = " Run it in database " + facts.database() + ", outside a transaction that has written"
+                    + " anything (not with psql -1).";
+            statements.add(PlannedStatement.slotCreation(user.canReplicate(), sql, user.canReplicate()
+                    ? "Replication slot " + request.slotName() + " does not exist. pgcdc creates it itself with"
+                            + " setupMode=auto, as streaming starts; otherwise a role with replication rights runs"
+                            + " it." + where
+                    : "Replication slot " + request.slotName() + " does not exist and role " + user.name()
                             + " may not create it. Optional once the role has replication rights: pgcdc then"
-                            + " creates the slot itself at the start of the initial snapshot. Run it in database "
-                            + facts.database() + ", outside a transaction that has written anything (not with"
-                            + " psql -1)."));
+                            + " creates the slot itself at the start of the initial snapshot." + where));
         }
         // null before PostgreSQL 17, where slotFailover is a blocker
         if (request.slotFailover() && facts.slot() != null && Boolean.FALSE.equals(facts.slot().failover())) {
             String command = new ReplicationSlot(request.slotName()).alterToFailoverCommand();
             statements.add(PlannedStatement.replicationCommand(user.canReplicate(), command,
                     "slotFailover=true, but replication slot " + request.slotName() + " is no failover slot, so no"
-                            + " standby syncs it and a failover loses it. This is a replication command, not SQL: run"
-                            + " it on a replication connection as a role with replication rights while no consumer"
-                            + " streams from the slot, e.g. psql \"dbname=" + conninfoValue(facts.database())
-                            + " replication=database\" -c '" + command + "'"));
+                            + " standby syncs it and a failover loses it. This is a replication command, not SQL: it runs on"
+                            + " a replication connection (replication=database; the script reconnects with one), as a"
+                            + " role with replication rights, while no consumer streams from the slot."));
         }
-    }
-
-    /** A value of a libpq connection string, quoted when it must be. */
-    private static String conninfoValue(String value) {
-        return value.matches("[A-Za-z0-9_.-]+") ? value
-                : "'" + value.replace("\\", "\\\\").replace("'", "\\'") + "'";
     }
 
     private String createPublicationSql() {

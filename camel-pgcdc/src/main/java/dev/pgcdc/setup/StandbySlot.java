@@ -28,22 +28,38 @@ final class StandbySlot {
     }
 
     /**
-     * Makes sure the slot exists on the standby: warns about what the standby lacks, and creates the slot when it is
-     * missing, after {@code beforeNewSlot} (the caller holds the slot's creation lock).
+     * Makes sure the slot exists on the standby: warns about what the standby lacks, and in auto mode creates the slot
+     * when it is missing, after {@code beforeNewSlot} (the caller holds the slot's creation lock).
+     *
+     * @throws SetupFailedException in validate mode when the slot is missing, with the statement that creates it
      */
-    static void prepare(SetupServers servers, String slot, String plugin, Setup.BeforeNewSlot beforeNewSlot)
+    static void prepare(SetupServers servers, SetupPlan plan, SetupMode mode, Setup.BeforeNewSlot beforeNewSlot)
             throws SQLException, InterruptedException {
-        warnWithoutFeedback(servers.slotServer(), slot);
+        String slot = plan.request().slotName();
+        String plugin = plan.request().plugin();
+        PgConnector standby = servers.slotServer();
+        warnWithoutFeedback(standby, slot);
+        ReplicationSlot replicationSlot = new ReplicationSlot(slot);
         boolean exists;
-        try (Connection connection = servers.slotServer().openBounded("pgcdc " + slot + " setup")) {
-            exists = new ReplicationSlot(slot).exists(connection);
+        try (Connection connection = standby.openBounded("pgcdc " + slot + " setup")) {
+            exists = replicationSlot.exists(connection);
         }
-        if (!exists) {
-            beforeNewSlot.run();
-            LOG.info("pgcdc:{}: {} the replication slot on the standby", slot,
-                    create(servers.slotServer(), servers.primary(), slot, plugin) ? "created"
-                            : "another instance has just created");
+        if (exists) {
+            return;
         }
+        if (mode == SetupMode.VALIDATE) {
+            throw new SetupFailedException(plan.with(PlannedStatement.slotCreation(
+                    plan.facts().user().canReplicate(), replicationSlot.createLogicalStatement(plugin, false),
+                    "Replication slot " + slot + " does not exist on the standby " + standby.settings() + ", which"
+                            + " pgcdc decodes from (primaryHost). pgcdc creates it itself with setupMode=auto;"
+                            + " otherwise a role with replication rights runs it on that standby, in database "
+                            + plan.facts().database() + ". It completes once the standby replays a record of the"
+                            + " primary's running transactions (at once after SELECT pg_log_standby_snapshot(); on"
+                            + " the primary).")), mode);
+        }
+        beforeNewSlot.run();
+        LOG.info("pgcdc:{}: {} the replication slot on the standby", slot,
+                create(standby, servers.primary(), slot, plugin) ? "created" : "another instance has just created");
     }
 
     /**

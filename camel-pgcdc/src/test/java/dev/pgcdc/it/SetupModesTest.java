@@ -1,12 +1,16 @@
 package dev.pgcdc.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
 import static org.assertj.core.api.Assertions.tuple;
 
+import java.time.Duration;
 import java.util.List;
 
+import dev.pgcdc.embedded.junit.Await;
 import dev.pgcdc.event.ChangeEvent;
 import dev.pgcdc.event.Operation;
+import dev.pgcdc.setup.PlannedStatement;
 import dev.pgcdc.setup.SetupFailedException;
 import org.apache.camel.builder.RouteBuilder;
 import org.junit.jupiter.api.Test;
@@ -65,6 +69,46 @@ class SetupModesTest extends DefaultClusterTest {
         List<ChangeEvent> events = received.await(2);
         assertThat(events).extracting(ChangeEvent::getOp, ChangeEvent::getTable).containsExactly(
                 tuple(Operation.READ, "Order " + slot), tuple(Operation.INSERT, "Order " + slot));
+    }
+
+    @Test
+    void validateModeCreatesNoMissingSlotButNamesTheStatementThatDoes() throws Exception {
+        String slot = uniqueSlot("validate_slot");
+        String table = slot + "_t";
+        pg().execute("CREATE TABLE " + table + " (id int PRIMARY KEY)");
+        RouteBuilder auto = route(slot, "tables=" + table);
+        start(auto);
+        awaitStreaming(slot);
+        stopContexts();
+        // all set up but the slot
+        Await.until("slot dropped", Duration.ofSeconds(30), () -> dropInactiveSlot(slot));
+
+        Throwable thrown = catchThrowable(() -> start(route(slot, "setupMode=VALIDATE&tables=" + table)));
+
+        String create = "SELECT pg_catalog.pg_create_logical_replication_slot('" + slot + "', 'pgoutput')";
+        SetupFailedException failure = setupFailure(thrown);
+        assertThat(failure.plan().statements()).extracting(PlannedStatement::sql).containsExactly(create);
+        assertThat(failure.getMessage()).contains("Missing (setupMode=validate changes nothing)", create + ";");
+        assertThat(pg().replicationSlots()).noneMatch(s -> s.slotName().equals(slot));
+    }
+
+    private RouteBuilder route(String slot, String options) {
+        return new RouteBuilder() {
+            @Override
+            public void configure() {
+                from(uri(slot, options)).to("log:never");
+            }
+        };
+    }
+
+    /** False while the stopped consumer's walsender still holds the slot. */
+    private boolean dropInactiveSlot(String slot) {
+        try {
+            pg().execute("SELECT pg_drop_replication_slot('" + slot + "')");
+            return true;
+        } catch (RuntimeException slotStillActive) {
+            return false;
+        }
     }
 
     @Test

@@ -1,6 +1,7 @@
 package dev.pgcdc.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
 
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -96,15 +97,26 @@ class StandbyDecodingTest extends CdcTestSupport {
         primary = PostgresCluster.builder().binaries("18").start();
         standby = primary.startStandby("standby1");
         standby.execute("ALTER SYSTEM SET hot_standby_feedback = off", "SELECT pg_reload_conf()");
-        primary.execute("CREATE TABLE t (id int PRIMARY KEY, v int NOT NULL)");
         String slot = uniqueSlot("no_feedback");
+        primary.execute("CREATE TABLE t (id int PRIMARY KEY, v int NOT NULL)", "CREATE PUBLICATION " + slot
+                + " FOR TABLE t");
+        String options = "tables=t&primaryHost=" + primary.host() + ":" + primary.port();
+        // validate mode creates no slot on the standby either: it names the statement that does
+        Throwable validated = catchThrowable(() -> start(new RouteBuilder() {
+            @Override
+            public void configure() {
+                from(uri(slot, options + "&setupMode=VALIDATE")).to("log:never");
+            }
+        }));
+        assertThat(setupFailure(validated).getMessage()).contains("does not exist on the standby",
+                "SELECT pg_catalog.pg_create_logical_replication_slot('" + slot + "', 'pgoutput');");
+        assertThat(standby.replicationSlots()).noneMatch(s -> s.slotName().equals(slot));
         Received received = new Received();
         try (LogCapture log = new LogCapture()) {
             start(new RouteBuilder() {
                 @Override
                 public void configure() {
-                    from(uri(slot, "tables=t&primaryHost=" + primary.host() + ":" + primary.port()))
-                            .process(e -> received.add(e.getIn().getBody(ChangeEvent.class)));
+                    from(uri(slot, options)).process(e -> received.add(e.getIn().getBody(ChangeEvent.class)));
                 }
             });
             assertThat(log.text()).contains("hot_standby_feedback off", "the standby then invalidates the slot",

@@ -60,6 +60,15 @@ class FailoverPlanTest {
     }
 
     @Test
+    void aMissingSlotIsCreatedAsAFailoverSlot() {
+        SetupPlan plan = plan(pg18(new FailoverFacts("standby1", List.of(GUARDED))));
+
+        assertThat(plan.statementsFor(Actor.CONNECTOR)).extracting(PlannedStatement::sql).containsExactly(
+                "CREATE PUBLICATION \"pub\" FOR TABLE \"public\".\"orders\" WITH (publish_via_partition_root = true)",
+                "SELECT pg_catalog.pg_create_logical_replication_slot('slot', 'pgoutput', failover => true)");
+    }
+
+    @Test
     void anExistingSlotWithoutFailoverIsAlteredByAReplicationCommandOfTheConnectorOrElseOfAnAdministrator() {
         FailoverFacts guarded = new FailoverFacts("standby1", List.of(GUARDED));
         SlotState withoutFailover = slot(false);
@@ -72,10 +81,13 @@ class FailoverPlanTest {
                 .filter(PlannedStatement::replicationCommand).findFirst().orElseThrow();
         assertThat(alter.sql()).isEqualTo("ALTER_REPLICATION_SLOT \"slot\" ( FAILOVER true )");
         assertThat(alter.replicationCommand()).isTrue();
-        assertThat(alter.why()).contains("psql \"dbname=app replication=database\" -c"
-                + " 'ALTER_REPLICATION_SLOT \"slot\" ( FAILOVER true )'");
+        assertThat(alter.why()).contains("replication command", "replication=database");
         assertThat(byConnector.isReady()).isFalse();
-        assertThat(byAdministrator.toSqlScript()).contains("ALTER_REPLICATION_SLOT \"slot\" ( FAILOVER true );");
+        assertThat(byAdministrator.toSqlScript()).contains("""
+                \\connect -reuse-previous=on 'dbname=app replication=database'
+                ALTER_REPLICATION_SLOT "slot" ( FAILOVER true );
+                \\connect -reuse-previous=on 'dbname=app replication=false'
+                """);
         assertThat(alreadyFailover.statements()).noneMatch(PlannedStatement::replicationCommand);
     }
 

@@ -173,7 +173,7 @@ class PreflightTest {
 
             SetupPlan plan = Setup.plan(db.connectAs(sync), request(db, ORDERS, INVOICES));
 
-            assertThat(plan.statements()).containsExactly(PlannedStatement.byAdministrator(
+            assertThat(plan.statementsFor(Actor.ADMINISTRATOR)).containsExactly(PlannedStatement.byAdministrator(
                     "ALTER PUBLICATION \"pub\" ADD TABLE \"public\".\"invoices\"",
                     "Publication pub does not publish \"public\".\"invoices\", so its changes would never arrive."));
         }

@@ -30,6 +30,9 @@ class SetupPlannerTest {
         return SetupPlanner.plan(facts.build(), facts.request(ORDERS));
     }
 
+    private static final String CREATE_SLOT =
+            "SELECT pg_catalog.pg_create_logical_replication_slot('slot', 'pgoutput')";
+
     private static List<String> sql(List<PlannedStatement> statements) {
         return statements.stream().map(PlannedStatement::sql).toList();
     }
@@ -42,15 +45,26 @@ class SetupPlannerTest {
         assertThat(sql(plan.statementsFor(Actor.CONNECTOR))).containsExactly(
                 "CREATE TABLE \"public\".\"pgcdc_heartbeat\" (slot_name text PRIMARY KEY, beat timestamptz NOT NULL DEFAULT now())",
                 "CREATE PUBLICATION \"pub\" FOR TABLE \"public\".\"orders\", \"public\".\"pgcdc_heartbeat\""
-                        + " WITH (publish_via_partition_root = true)");
+                        + " WITH (publish_via_partition_root = true)", CREATE_SLOT);
         assertThat(plan.statementsFor(Actor.ADMINISTRATOR)).isEmpty();
         assertThat(plan.toSqlScript()).isEmpty();
         assertThat(plan.connectorCreatesSlot()).isTrue();
     }
 
     @Test
+    void theConnectorsStatementsAreHeadedByWhatTheModeDoesWithThem() {
+        SetupPlan plan = plan(new FactsBuilder().table(ownedTable(ORDERS)).missingHeartbeat(false));
+
+        assertThat(plan.describe(SetupMode.VALIDATE)).contains("Missing (setupMode=validate changes nothing); pgcdc"
+                + " runs these itself with setupMode=auto, or an administrator runs them:\n").contains(CREATE_SLOT)
+                .doesNotContain("Nothing to do");
+        assertThat(plan.describe()).contains("pgcdc runs these itself (setupMode=auto):\n");
+        assertThat(plan.describe(SetupMode.AUTO)).contains("pgcdc runs these itself:\n");
+    }
+
+    @Test
     void publishViaPartitionRootOnlyFromPg13() {
-        SetupPlan plan = plan(new FactsBuilder().version(120015).table(ownedTable(ORDERS)));
+        SetupPlan plan = plan(new FactsBuilder().version(120015).table(ownedTable(ORDERS)).slot(slot("pgoutput")));
 
         assertThat(sql(plan.statements())).containsExactly("CREATE PUBLICATION \"pub\" FOR TABLE \"public\".\"orders\"");
     }
@@ -58,7 +72,8 @@ class SetupPlannerTest {
     @Test
     void tableOwnerWithCreateOnDatabaseIsConnectorManaged() {
         UserFacts owner = new UserFacts("cdc", false, true, true, true, false, false);
-        SetupPlan plan = plan(new FactsBuilder().user(owner).table(ownedTable(ORDERS)).missingHeartbeat(true));
+        SetupPlan plan = plan(new FactsBuilder().user(owner).table(ownedTable(ORDERS)).missingHeartbeat(true)
+                .slot(slot("pgoutput")));
 
         assertThat(plan.model()).isEqualTo(SetupModel.CONNECTOR_MANAGED);
         assertThat(plan.statementsFor(Actor.ADMINISTRATOR)).isEmpty();
@@ -71,18 +86,19 @@ class SetupPlannerTest {
         SetupPlan plan = plan(new FactsBuilder().user(syncUser()).table(foreignTable(ORDERS)).missingHeartbeat(false));
 
         assertThat(plan.model()).isEqualTo(SetupModel.CUSTOMER_MANAGED);
-        assertThat(plan.statementsFor(Actor.CONNECTOR)).isEmpty();
+        assertThat(sql(plan.statementsFor(Actor.CONNECTOR))).containsExactly(CREATE_SLOT);
         assertThat(sql(plan.statements())).containsExactly(
                 "CREATE TABLE \"public\".\"pgcdc_heartbeat\" (slot_name text PRIMARY KEY, beat timestamptz NOT NULL DEFAULT now())",
                 "GRANT SELECT, INSERT, UPDATE ON \"public\".\"pgcdc_heartbeat\" TO \"cdc\"",
                 "CREATE PUBLICATION \"pub\" FOR TABLE \"public\".\"orders\", \"public\".\"pgcdc_heartbeat\""
-                        + " WITH (publish_via_partition_root = true)");
+                        + " WITH (publish_via_partition_root = true)", CREATE_SLOT);
         assertThat(plan.connectorCreatesSlot()).isTrue();
     }
 
     @Test
     void heartbeatCreatableByTheUserIsStillCreatedByTheAdministratorWhoPublishesIt() {
-        SetupPlan plan = plan(new FactsBuilder().user(syncUser()).table(foreignTable(ORDERS)).missingHeartbeat(true));
+        SetupPlan plan = plan(new FactsBuilder().user(syncUser()).table(foreignTable(ORDERS)).missingHeartbeat(true)
+                .slot(slot("pgoutput")));
 
         assertThat(plan.statementsFor(Actor.CONNECTOR)).isEmpty();
         assertThat(plan.toSqlScript()).contains("CREATE TABLE \"public\".\"pgcdc_heartbeat\"", "GRANT SELECT, INSERT");
@@ -134,8 +150,7 @@ class SetupPlannerTest {
         SetupPlan plan = plan(new FactsBuilder().user(user).table(foreignTable(ORDERS))
                 .heartbeat(ownedTable(HEARTBEAT)).publication(listPublication(false, ORDERS, HEARTBEAT)));
 
-        assertThat(sql(plan.statements())).containsExactly("ALTER ROLE \"cdc\" REPLICATION",
-                "SELECT pg_create_logical_replication_slot('slot', 'pgoutput')");
+        assertThat(sql(plan.statements())).containsExactly("ALTER ROLE \"cdc\" REPLICATION", CREATE_SLOT);
         assertThat(plan.connectorCreatesSlot()).isFalse();
         assertThat(plan.model()).isEqualTo(SetupModel.CUSTOMER_MANAGED);
     }
@@ -174,7 +189,7 @@ class SetupPlannerTest {
     void existingPublicationOnlyGainsMissingTablesAndOnlyFromItsOwner() {
         TableName invoices = TableName.of("public", "invoices");
         SetupPlan owned = plan(new FactsBuilder().table(ownedTable(ORDERS)).heartbeat(ownedTable(HEARTBEAT))
-                .publication(listPublication(true, HEARTBEAT, invoices)));
+                .publication(listPublication(true, HEARTBEAT, invoices)).slot(slot("pgoutput")));
         assertThat(owned.statements()).containsExactly(PlannedStatement.byConnector(
                 "ALTER PUBLICATION \"pub\" ADD TABLE \"public\".\"orders\"",
                 "Publication pub does not publish \"public\".\"orders\", so its changes would never arrive."));
@@ -193,7 +208,7 @@ class SetupPlannerTest {
                 true, PublicationFacts.ALL_OPERATIONS);
         for (PublicationFacts publication : List.of(allTables, inSchema)) {
             SetupPlan plan = plan(new FactsBuilder().user(syncUser()).table(foreignTable(ORDERS))
-                    .missingHeartbeat(true).publication(publication));
+                    .missingHeartbeat(true).publication(publication).slot(slot("pgoutput")));
             assertThat(plan.statements()).extracting(PlannedStatement::sql, PlannedStatement::actor).containsExactly(
                     tuple("CREATE TABLE \"public\".\"pgcdc_heartbeat\" (slot_name text PRIMARY"
                             + " KEY, beat timestamptz NOT NULL DEFAULT now())", Actor.CONNECTOR));
@@ -203,7 +218,7 @@ class SetupPlannerTest {
     @Test
     void noTablesSelectedMeansForAllTablesWhichNeedsASuperuser() {
         SetupRequest everything = SetupRequest.builder().slotName("slot").publicationName("pub").build();
-        ServerFacts facts = new FactsBuilder().table(ownedTable(ORDERS)).build();
+        ServerFacts facts = new FactsBuilder().table(ownedTable(ORDERS)).slot(slot("pgoutput")).build();
 
         assertThat(SetupPlanner.plan(facts, everything).statements()).containsExactly(PlannedStatement.byConnector(
                 "CREATE PUBLICATION \"pub\" FOR ALL TABLES WITH (publish_via_partition_root = true)",
@@ -215,7 +230,7 @@ class SetupPlannerTest {
 
     @Test
     void tableWithoutPrimaryKeyIsFixedAndPublishedByTheAdministratorFirst() {
-        SetupPlan plan = plan(new FactsBuilder().table(withoutPrimaryKey(ownedTable(ORDERS))));
+        SetupPlan plan = plan(new FactsBuilder().table(withoutPrimaryKey(ownedTable(ORDERS))).slot(slot("pgoutput")));
 
         assertThat(plan.statements()).extracting(PlannedStatement::sql, PlannedStatement::actor).containsExactly(
                 tuple("ALTER TABLE \"public\".\"orders\" REPLICA IDENTITY FULL",
@@ -227,7 +242,7 @@ class SetupPlannerTest {
 
     @Test
     void replicaIdentityFullOnAKeylessTableTheRoleOwnsIsTheConnectorsToRun() {
-        FactsBuilder facts = new FactsBuilder().table(withoutPrimaryKey(ownedTable(ORDERS)));
+        FactsBuilder facts = new FactsBuilder().table(withoutPrimaryKey(ownedTable(ORDERS))).slot(slot("pgoutput"));
         SetupRequest request = SetupRequest.builder().slotName("slot").publicationName("pub").tables(List.of(ORDERS))
                 .replicaIdentityFull(List.of(ORDERS)).build();
 
@@ -294,7 +309,7 @@ class SetupPlannerTest {
         TableFacts unreadable = new TableFacts(ORDERS, true, true, false, false, false, false, true,
                 ReplicaIdentity.DEFAULT);
         SetupPlan plan = plan(new FactsBuilder().user(syncUser()).table(unreadable)
-                .publication(listPublication(false, ORDERS)));
+                .publication(listPublication(false, ORDERS)).slot(slot("pgoutput")));
 
         assertThat(sql(plan.statements())).containsExactly("GRANT SELECT ON \"public\".\"orders\" TO \"cdc\"");
     }
@@ -344,7 +359,8 @@ class SetupPlannerTest {
     void wal2jsonNeedsNoPublicationButAnInstalledPlugin() {
         SetupPlan ready = SetupPlanner.plan(new FactsBuilder().table(ownedTable(ORDERS)).build(), WAL2JSON);
         assertThat(ready.isReady()).isTrue();
-        assertThat(ready.statements()).isEmpty();
+        assertThat(sql(ready.statements()))
+                .containsExactly("SELECT pg_catalog.pg_create_logical_replication_slot('slot', 'wal2json')");
         assertThat(ready.connectorCreatesSlot()).isTrue();
 
         SetupPlan missing = SetupPlanner.plan(new FactsBuilder().table(ownedTable(ORDERS))

@@ -27,6 +27,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 import dev.pgcdc.embedded.PostgresServer;
+import dev.pgcdc.pg.ReplicationSlot;
 import dev.pgcdc.pg.SlotState;
 import dev.pgcdc.embedded.junit.Await;
 import dev.pgcdc.embedded.junit.PostgresExtension;
@@ -62,6 +63,10 @@ class SetupServerTest {
     private static void createTable(TestDatabase db, TableName table, String owner) {
         db.asSuperuser("CREATE TABLE " + table.quoted() + " (id int PRIMARY KEY, note text);"
                 + "ALTER TABLE " + table.quoted() + " OWNER TO " + Identifiers.quote(owner));
+    }
+
+    private static String createSlot(TestDatabase db) {
+        return "SELECT pg_catalog.pg_create_logical_replication_slot('" + db.slot() + "', 'pgoutput')";
     }
 
     private static List<String> sql(List<PlannedStatement> statements) {
@@ -207,21 +212,20 @@ class SetupServerTest {
 
             SetupPlan plan = Setup.plan(connection, request);
             assertThat(plan.model()).isEqualTo(SetupModel.CUSTOMER_MANAGED);
-            assertThat(plan.statementsFor(Actor.CONNECTOR)).isEmpty();
+            assertThat(sql(plan.statementsFor(Actor.CONNECTOR))).containsExactly(createSlot(db));
             assertThat(sql(plan.statements())).containsExactly(HEARTBEAT_DDL,
                     "GRANT SELECT, INSERT, UPDATE ON \"public\".\"pgcdc_heartbeat\" TO \"" + sync + "\"",
-                    createPublication("\"public\".\"orders\", \"public\".\"pgcdc_heartbeat\""));
+                    createPublication("\"public\".\"orders\", \"public\".\"pgcdc_heartbeat\""), createSlot(db));
             assertThatThrownBy(() -> Setup.run(connection, request, SetupMode.VALIDATE))
                     .isInstanceOf(SetupFailedException.class).hasMessageContaining(plan.toSqlScript());
             assertThatThrownBy(() -> Setup.run(connection, request, SetupMode.AUTO))
                     .isInstanceOf(SetupFailedException.class);
 
             db.runScriptWithPsql(plan.toSqlScript());
+            db.createSlotOverReplicationConnection(sync);
 
             SetupOutcome validated = Setup.run(connection, request, SetupMode.VALIDATE);
-            assertThat(validated.plan().isReady()).isTrue();
-            assertThat(validated.plan().connectorCreatesSlot()).isTrue();
-            db.createSlotOverReplicationConnection(sync);
+            assertThat(validated.plan().isSetUp()).isTrue();
             db.asSuperuser("INSERT INTO " + ORDERS.quoted() + " VALUES (1, 'new')");
             try (Statement statement = connection.createStatement()) {
                 statement.execute("INSERT INTO " + HEARTBEAT.quoted() + " (slot_name) VALUES ('x')"
@@ -281,7 +285,7 @@ class SetupServerTest {
             assertThat(after.facts().connectorTable(HEARTBEAT).exists()).isTrue();
             assertThat(after.statements()).extracting(PlannedStatement::sql, PlannedStatement::actor).containsExactly(
                     tuple("ALTER PUBLICATION \"pub\" ADD TABLE \"other\".\"items\"",
-                            Actor.ADMINISTRATOR));
+                            Actor.ADMINISTRATOR), tuple(createSlot(db), Actor.CONNECTOR));
         }
     }
 
@@ -313,7 +317,7 @@ class SetupServerTest {
 
                 SetupPlan plan = Setup.plan(connection, request);
                 assertThat(sql(plan.statements())).containsExactly("GRANT rds_replication TO \"" + sync + "\"",
-                        "SELECT pg_create_logical_replication_slot('" + db.slot() + "', 'pgoutput')");
+                        createSlot(db));
 
                 db.runScriptWithPsql(plan.toSqlScript());
                 assertThat(Setup.plan(connection, request).isReady()).isTrue();
@@ -332,10 +336,42 @@ class SetupServerTest {
                     + "; GRANT SELECT, INSERT, UPDATE ON pgcdc_heartbeat TO " + sync
                     + "; CREATE PUBLICATION pub FOR TABLE orders, pgcdc_heartbeat");
 
-            SetupOutcome outcome = Setup.run(db.connectAs(sync), request(db, HEARTBEAT, ORDERS), SetupMode.VALIDATE);
+            Connection connection = db.connectAs(sync);
+            SetupRequest request = request(db, HEARTBEAT, ORDERS);
 
-            assertThat(outcome.plan().statements()).isEmpty();
+            SetupOutcome outcome = Setup.run(connection, request, SetupMode.AUTO);
+            assertThat(outcome.plan().statements()).extracting(PlannedStatement::sql, PlannedStatement::actor)
+                    .containsExactly(tuple(createSlot(db), Actor.CONNECTOR));
+            assertThat(outcome.applied()).isEmpty();
+            assertThat(outcome.plan().isReady()).isTrue();
             assertThat(outcome.plan().connectorCreatesSlot()).isTrue();
+            // validate creates nothing, the slot included: it names the statement that creates it
+            assertThatThrownBy(() -> Setup.run(connection, request, SetupMode.VALIDATE))
+                    .isInstanceOf(SetupFailedException.class).hasMessageContaining(createSlot(db) + ";")
+                    .hasMessageContaining("Missing (setupMode=validate changes nothing)");
+            assertThat(new ReplicationSlot(db.slot()).exists(connection)).isFalse();
+        }
+    }
+
+    @Test
+    void theScriptAltersTheSlotToAFailoverSlotOverAReplicationConnectionWhenRunWithPsql() throws Exception {
+        assumeThat(server.major()).as("failover slots need PostgreSQL 17").isGreaterThanOrEqualTo(17);
+        try (TestDatabase db = new TestDatabase(server)) {
+            String sync = db.createRole("sync", "LOGIN");
+            createTable(db, ORDERS, server.superuser());
+            db.asSuperuser("GRANT SELECT ON orders TO " + sync + "; CREATE PUBLICATION pub FOR TABLE orders");
+            db.asSuperuser("SELECT pg_create_logical_replication_slot('" + db.slot() + "', 'pgoutput')");
+            Connection connection = db.connectAs(sync);
+            SetupRequest request = SetupRequest.builder().slotName(db.slot()).publicationName("pub")
+                    .tables(List.of(ORDERS)).slotFailover(true).build();
+
+            String script = Setup.plan(connection, request).toSqlScript();
+            assertThat(script).contains("\\connect -reuse-previous=on 'dbname=" + db.name()
+                    + " replication=database'\nALTER_REPLICATION_SLOT \"" + db.slot() + "\" ( FAILOVER true );\n");
+            db.runScriptWithPsql(script);
+
+            assertThat(new ReplicationSlot(db.slot()).read(connection).failover()).isTrue();
+            assertThat(Setup.plan(connection, request).isSetUp()).isTrue();
         }
     }
 
@@ -356,7 +392,8 @@ class SetupServerTest {
             assertThat(plan.statements()).extracting(PlannedStatement::sql, PlannedStatement::actor).containsExactly(
                     tuple(HEARTBEAT_DDL, Actor.CONNECTOR),
                     tuple(
-                            "ALTER PUBLICATION \"pub\" ADD TABLE \"public\".\"pgcdc_heartbeat\"", Actor.CONNECTOR));
+                            "ALTER PUBLICATION \"pub\" ADD TABLE \"public\".\"pgcdc_heartbeat\"", Actor.CONNECTOR),
+                    tuple(createSlot(db), Actor.CONNECTOR));
         }
     }
 
@@ -380,8 +417,8 @@ class SetupServerTest {
             Connection connection = db.connectAs(sync);
 
             db.runScriptWithPsql(Setup.plan(connection, request).toSqlScript());
-            Setup.run(connection, request, SetupMode.VALIDATE);
             db.createSlotOverReplicationConnection(sync);
+            Setup.run(connection, request, SetupMode.VALIDATE);
             for (TableName table : tables) {
                 db.asSuperuser("INSERT INTO " + table.quoted() + " VALUES (1, 'x')");
             }
