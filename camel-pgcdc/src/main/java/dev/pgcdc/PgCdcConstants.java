@@ -28,7 +28,7 @@ public final class PgCdcConstants {
     @Metadata(description = "When the change's transaction committed.", javaType = "java.time.Instant")
     public static final String COMMIT_TIMESTAMP = "CamelPgCdcCommitTimestamp";
     @Metadata(description = "When the server's walsender sent the change, by the server's clock (absent when the"
-                            + " driver does not tell). From the commit timestamp to it is the lag in the server.",
+                            + " driver does not tell, and during catch-up: the SQL interface sends no time). From the commit timestamp to it is the lag in the server.",
               javaType = "java.time.Instant")
     public static final String SENT_AT = "CamelPgCdcSentAt";
     @Metadata(description = "When pgcdc read the change from the replication connection. From CamelPgCdcSentAt to it"
