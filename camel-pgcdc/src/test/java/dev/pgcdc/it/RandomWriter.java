@@ -17,6 +17,8 @@ import dev.pgcdc.embedded.junit.Await;
  */
 final class RandomWriter implements AutoCloseable {
 
+    private static final int PACED_WRITES = 3_000;
+
     private final PostgresServer pg;
     private final String table;
     private final long rows;
@@ -44,10 +46,12 @@ final class RandomWriter implements AutoCloseable {
     }
 
     /**
-     * Waits until the writer has made {@code due} writes: a snapshot that waits for the writer this way, however fast
-     * it reads, has writes landing all over its run.
+     * Waits until the writer has made its share, for {@code reads} rows of {@code rows} read, of the
+     * {@value #PACED_WRITES} writes it makes by the time a whole snapshot is read: a snapshot that waits for the writer
+     * this way, however fast it reads, has writes landing all over its run.
      */
-    void awaitWrites(long due) {
+    void keepPace(int reads, int rows) {
+        long due = (long) reads * PACED_WRITES / rows;
         if (writes.get() < due) {
             Await.until("writer keeps pace", Duration.ofMinutes(1), () -> writes.get() >= due);
         }

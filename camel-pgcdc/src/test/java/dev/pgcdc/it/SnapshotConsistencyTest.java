@@ -25,8 +25,6 @@ class SnapshotConsistencyTest extends SnapshotTestSupport {
     static final PostgresExtension PG = PostgresExtension.builder().build();
 
     private static final int ROWS = 200_000;
-    /** Writes the writer has made by the time the whole table has been read (proportionally before). */
-    private static final int PACED_WRITES = 3_000;
 
     @Override
     protected PostgresServer pg() {
@@ -83,7 +81,7 @@ class SnapshotConsistencyTest extends SnapshotTestSupport {
                 from(uri(slot, "tables=" + table + "&snapshotChunkSize=2000" + extraOptions)).process(e -> {
                     ChangeEvent event = e.getIn().getBody(ChangeEvent.class);
                     if (event.getOp() == Operation.READ) {
-                        writer.awaitWrites((long) reads.incrementAndGet() * PACED_WRITES / ROWS);
+                        writer.keepPace(reads.incrementAndGet(), ROWS);
                         if (!event.isSnapshot() || !e.getIn().getHeader(PgCdcConstants.SNAPSHOT, Boolean.class)) {
                             readsWithoutHeader.incrementAndGet();
                         }

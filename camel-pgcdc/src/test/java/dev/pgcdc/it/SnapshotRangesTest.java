@@ -37,8 +37,6 @@ class SnapshotRangesTest extends SnapshotTestSupport {
     /** The killed consumer's table: the child JVM writes every event as JSON, which costs more per row. */
     private static final int KILLED_ROWS = Integer.getInteger("pgcdc.snapshot.rows", 100_000);
     private static final int WORKERS = 4;
-    /** Writes the writer has made by the time the whole table has been read (proportionally before). */
-    private static final int PACED_WRITES = 3_000;
 
     @TempDir
     Path dir;
@@ -64,7 +62,7 @@ class SnapshotRangesTest extends SnapshotTestSupport {
                         + "&concurrentConsumers=4")).process(e -> {
                     ChangeEvent event = e.getIn().getBody(ChangeEvent.class);
                     if (event.getOp() == Operation.READ) {
-                        writer.awaitWrites((long) reads.incrementAndGet() * PACED_WRITES / ROWS);
+                        writer.keepPace(reads.incrementAndGet(), ROWS);
                     }
                     applied.apply(event);
                 });
