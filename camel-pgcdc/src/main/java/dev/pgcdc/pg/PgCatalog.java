@@ -243,18 +243,12 @@ public final class PgCatalog implements Catalog, AutoCloseable {
 
     /** The tables the publication publishes (partitions or their root, as the publication reports them). */
     public Set<TableName> publishedTables(String publication) throws SQLException {
-        Set<TableName> tables = new LinkedHashSet<>();
         try (PreparedStatement ps = connection().prepareStatement(
                 "SELECT schemaname::text, tablename::text FROM pg_catalog.pg_publication_tables WHERE pubname = ?"
                         + " ORDER BY 1, 2")) {
             ps.setString(1, publication);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    tables.add(new TableName(rs.getString(1), rs.getString(2)));
-                }
-            }
+            return tableNames(ps);
         }
-        return tables;
     }
 
     /**
@@ -262,7 +256,6 @@ public final class PgCatalog implements Catalog, AutoCloseable {
      * rejects: identity NOTHING, or DEFAULT without a primary key.
      */
     public Set<TableName> publishedWithoutIdentity(String publication) throws SQLException {
-        Set<TableName> tables = new LinkedHashSet<>();
         try (PreparedStatement ps = connection().prepareStatement("SELECT pt.schemaname::text, pt.tablename::text"
                 + " FROM pg_catalog.pg_publication_tables pt"
                 + " JOIN pg_catalog.pg_namespace n ON n.nspname = pt.schemaname"
@@ -272,10 +265,16 @@ public final class PgCatalog implements Catalog, AutoCloseable {
                 + " (SELECT 1 FROM pg_catalog.pg_index i WHERE i.indrelid = c.oid AND i.indisprimary)))"
                 + " ORDER BY 1, 2")) {
             ps.setString(1, publication);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    tables.add(new TableName(rs.getString(1), rs.getString(2)));
-                }
+            return tableNames(ps);
+        }
+    }
+
+    /** The tables a query of (schema, table) rows names, in its order. */
+    private static Set<TableName> tableNames(PreparedStatement ps) throws SQLException {
+        Set<TableName> tables = new LinkedHashSet<>();
+        try (ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                tables.add(new TableName(rs.getString(1), rs.getString(2)));
             }
         }
         return tables;

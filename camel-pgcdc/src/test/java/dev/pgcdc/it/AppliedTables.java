@@ -50,6 +50,11 @@ public final class AppliedTables {
         return new HashMap<>(tables.getOrDefault(name, Map.of()));
     }
 
+    /** What differs between the source's table and the one applied here, as {@link #differences} says it. */
+    public List<String> differencesFromSource(PostgresServer pg, String table, List<String> keyColumns) {
+        return differences(source(pg, table, keyColumns), table(table));
+    }
+
     /** Every row of the source table by key, as {@code to_jsonb(row)}. */
     public static Map<JsonNode, JsonNode> source(PostgresServer pg, String table, List<String> keyColumns) {
         Map<JsonNode, JsonNode> rows = new HashMap<>();

@@ -2,10 +2,6 @@ package dev.pgcdc.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -14,7 +10,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.concurrent.TimeUnit;
 
 import dev.pgcdc.PgCdcConstants;
 import dev.pgcdc.PgCdcConsumer;
@@ -125,21 +120,17 @@ class CatchUpTest extends DefaultClusterTest {
         Path firstRun = dir.resolve("first-run.jsonl");
         Process child = SnapshotChild.start(dir, uri, firstRun.toString(), "256m");
         try {
-            Await.until("a third of the backlog delivered", Duration.ofSeconds(120), () -> lines(firstRun) >= rows / 3);
+            Await.until("a third of the backlog delivered", Duration.ofSeconds(120), () -> SnapshotChild.lines(firstRun) >= rows / 3);
             assertThat(catchUpSlots()).as("temporary catch-up slots while the child delivers").isPositive();
         } finally {
-            child.destroyForcibly().waitFor(30, TimeUnit.SECONDS); // SIGKILL: nothing runs on the way out
+            SnapshotChild.kill(child);
         }
         long confirmedAtKill = confirmedFlush(slot);
         assertThat(confirmedAtKill).isLessThan(backlogEnd);
         Await.until("the killed session's temporary slot gone", Duration.ofSeconds(30), () -> catchUpSlots() == 0);
 
         Set<Object> ids = new HashSet<>();
-        for (String line : Files.readAllLines(firstRun, StandardCharsets.UTF_8)) {
-            if (line.endsWith("}")) { // the line being written when the process died is incomplete
-                ids.add(AppliedTables.parse(line).get("key").get("id").asInt());
-            }
-        }
+        SnapshotChild.events(firstRun).forEach(event -> ids.add(event.get("key").get("id").asInt()));
         Received received = new Received();
         start(routeTo(uri, received));
         Await.until("the slot confirmed to the end of the backlog", Duration.ofSeconds(120),
@@ -164,17 +155,6 @@ class CatchUpTest extends DefaultClusterTest {
     private int catchUpSlots() {
         return pg().queryForObject("SELECT count(*)::int FROM pg_replication_slots WHERE temporary"
                 + " AND slot_name LIKE 'pgcdc\\_catchup\\_%'", Integer.class);
-    }
-
-    private static long lines(Path file) {
-        if (!Files.exists(file)) {
-            return 0;
-        }
-        try (var lines = Files.lines(file, StandardCharsets.UTF_8)) {
-            return lines.count();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 
     private RouteBuilder routeTo(String uri, Received received) {

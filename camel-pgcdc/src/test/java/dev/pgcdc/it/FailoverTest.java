@@ -92,8 +92,7 @@ class FailoverTest extends CdcTestSupport {
             }
         });
         awaitStreaming(slot);
-        assertThat(primary.queryForObject("SELECT failover FROM pg_replication_slots WHERE slot_name = ?",
-                Boolean.class, slot)).isTrue();
+        assertThat(isFailoverSlot(slot)).isTrue();
         Await.until("slot " + slot + " synced to the standby", WAIT, () -> standby.queryForObject(
                 "SELECT count(*)::int FROM pg_replication_slots WHERE slot_name = ? AND synced", Integer.class,
                 slot) == 1);
@@ -168,11 +167,7 @@ class FailoverTest extends CdcTestSupport {
 
     @Test
     void anExistingSlotIsMadeAFailoverSlot() throws Exception {
-        primary = PostgresCluster.builder().binaries("18").start();
-        current = primary;
-        String slot = uniqueSlot("altered");
-        primary.execute("CREATE TABLE t (id int PRIMARY KEY)", "CREATE PUBLICATION " + slot + " FOR TABLE t",
-                "SELECT pg_create_logical_replication_slot('" + slot + "', 'pgoutput')");
+        String slot = primaryWithExistingSlot("altered");
         start(new RouteBuilder() {
             @Override
             public void configure() {
@@ -180,17 +175,12 @@ class FailoverTest extends CdcTestSupport {
             }
         });
         awaitStreaming(slot);
-        assertThat(primary.queryForObject("SELECT failover FROM pg_replication_slots WHERE slot_name = ?",
-                Boolean.class, slot)).isTrue();
+        assertThat(isFailoverSlot(slot)).isTrue();
     }
 
     @Test
     void inValidateModeAnExistingSlotIsNotAlteredAndTheErrorNamesTheCommand() throws Exception {
-        primary = PostgresCluster.builder().binaries("18").start();
-        current = primary;
-        String slot = uniqueSlot("validated");
-        primary.execute("CREATE TABLE t (id int PRIMARY KEY)", "CREATE PUBLICATION " + slot + " FOR TABLE t",
-                "SELECT pg_create_logical_replication_slot('" + slot + "', 'pgoutput')");
+        String slot = primaryWithExistingSlot("validated");
         SetupFailedException failure;
         try {
             start(new RouteBuilder() {
@@ -206,8 +196,22 @@ class FailoverTest extends CdcTestSupport {
         }
         assertThat(failure.getMessage()).contains("ALTER_REPLICATION_SLOT \"" + slot + "\" ( FAILOVER true )",
                 "replication=database", "is no failover slot");
-        assertThat(primary.queryForObject("SELECT failover FROM pg_replication_slots WHERE slot_name = ?",
-                Boolean.class, slot)).isFalse();
+        assertThat(isFailoverSlot(slot)).isFalse();
+    }
+
+    /** Starts a PostgreSQL 18 primary with a table t, and a publication and a slot (no failover slot) named after it. */
+    private String primaryWithExistingSlot(String prefix) {
+        primary = PostgresCluster.builder().binaries("18").start();
+        current = primary;
+        String slot = uniqueSlot(prefix);
+        primary.execute("CREATE TABLE t (id int PRIMARY KEY)", "CREATE PUBLICATION " + slot + " FOR TABLE t",
+                "SELECT pg_create_logical_replication_slot('" + slot + "', 'pgoutput')");
+        return slot;
+    }
+
+    private boolean isFailoverSlot(String slot) {
+        return primary.queryForObject("SELECT failover FROM pg_replication_slots WHERE slot_name = ?", Boolean.class,
+                slot);
     }
 
     private static String literal(String value) {

@@ -28,7 +28,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * updates and deletes across it: the snapshot's rows and the stream's changes, applied in order as a multiset of
  * whole rows, give the table's rows, and chunks the table changed in while they were read were read again.
  */
-class KeylessSnapshotTest extends CdcTestSupport {
+class KeylessSnapshotTest extends SnapshotTestSupport {
 
     private static final int ROWS = 200_000;
 
@@ -38,11 +38,6 @@ class KeylessSnapshotTest extends CdcTestSupport {
     @Override
     protected PostgresServer pg() {
         return PG.server();
-    }
-
-    @Override
-    protected String defaultSnapshotMode() {
-        return "initial";
     }
 
     @Test

@@ -2,11 +2,6 @@ package dev.pgcdc.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.Statement;
@@ -258,15 +253,13 @@ class ParallelDeliveryTest extends CdcTestSupport {
             long started = confirmedFlush(slot);
             writer.start();
             Await.until("the child confirmed a part of the stream", Duration.ofSeconds(60),
-                    () -> confirmedFlush(slot) > started && lines(firstRun) > 2000);
+                    () -> confirmedFlush(slot) > started && SnapshotChild.lines(firstRun) > 2000);
         } finally {
-            child.destroyForcibly().waitFor(30, TimeUnit.SECONDS); // kill -9
+            SnapshotChild.kill(child);
         }
-        for (String line : Files.readAllLines(firstRun, StandardCharsets.UTF_8)) {
-            if (line.endsWith("}")) { // the line being written when the process died is incomplete
-                JsonNode after = AppliedTables.parse(line).get("after");
-                seen.computeIfAbsent(after.get("id").asInt(), id -> new HashSet<>()).add(after.get("v").asInt());
-            }
+        for (JsonNode event : SnapshotChild.events(firstRun)) {
+            JsonNode after = event.get("after");
+            seen.computeIfAbsent(after.get("id").asInt(), id -> new HashSet<>()).add(after.get("v").asInt());
         }
         start(new RouteBuilder() {
             @Override
@@ -298,15 +291,4 @@ class ParallelDeliveryTest extends CdcTestSupport {
                 assertThat(seen.getOrDefault(id, Set.of())).as("values of row %s delivered", id).containsAll(expected);
             });
         }
-    }
-
-    private static long lines(Path file) {
-        try (var lines = Files.lines(file, StandardCharsets.UTF_8)) {
-            return lines.count();
-        } catch (NoSuchFileException e) {
-            return 0;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-}
+    }}

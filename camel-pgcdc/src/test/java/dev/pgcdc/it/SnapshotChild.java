@@ -6,11 +6,16 @@ import dev.pgcdc.embedded.junit.Await;
 
 import java.io.BufferedWriter;
 import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.NoSuchFileException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+
+import com.fasterxml.jackson.databind.JsonNode;
 
 import dev.pgcdc.event.ChangeEvent;
 import dev.pgcdc.event.Operation;
@@ -36,6 +41,29 @@ public final class SnapshotChild {
                 "-Xmx" + heap, "-cp", System.getProperty("java.class.path"), SnapshotChild.class.getName(), uri, output);
         return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(dir.resolve("child.out").toFile())
                 .start();
+    }
+
+    /** Kills the child with SIGKILL, so nothing runs on its way out, and waits until it is gone. */
+    static void kill(Process child) throws InterruptedException {
+        child.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+    }
+
+    /** How many lines the child has written to {@code output} so far; 0 before it created the file. */
+    static long lines(Path output) {
+        try (var lines = Files.lines(output, StandardCharsets.UTF_8)) {
+            return lines.count();
+        } catch (NoSuchFileException e) {
+            return 0;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The events a killed child wrote to {@code output}, in order. */
+    static List<JsonNode> events(Path output) throws IOException {
+        return Files.readAllLines(output, StandardCharsets.UTF_8).stream()
+                .filter(line -> line.endsWith("}")) // the line being written when the process died is incomplete
+                .map(AppliedTables::parse).toList();
     }
 
     public static void main(String[] args) throws Exception {

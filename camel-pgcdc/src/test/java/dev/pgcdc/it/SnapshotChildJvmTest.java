@@ -1,9 +1,7 @@
 package dev.pgcdc.it;
 
-import dev.pgcdc.embedded.junit.Await;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -13,33 +11,22 @@ import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.pgcdc.embedded.PostgresServer;
+import dev.pgcdc.embedded.junit.Await;
 import dev.pgcdc.embedded.junit.PostgresExtension;
-import dev.pgcdc.event.ChangeEvent;
-import dev.pgcdc.event.Operation;
-import dev.pgcdc.snapshot.SnapshotPhase;
-import org.apache.camel.CamelContext;
-import org.apache.camel.builder.RouteBuilder;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The snapshot in a consumer process of its own: killed in the middle, and with a small fixed heap. */
-class SnapshotChildJvmTest extends CdcTestSupport {
+class SnapshotChildJvmTest extends SnapshotTestSupport {
 
     @RegisterExtension
     static final PostgresExtension PG = PostgresExtension.builder().build();
 
     @TempDir
     Path dir;
-
-    @Override
-    protected String defaultSnapshotMode() {
-        return "initial";
-    }
 
     @Override
     protected PostgresServer pg() {
@@ -63,41 +50,19 @@ class SnapshotChildJvmTest extends CdcTestSupport {
             try {
                 Await.until("a third of the table snapshotted", Duration.ofSeconds(120), () -> savedRows(slot) >= rows / 3);
             } finally {
-                child.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+                SnapshotChild.kill(child);
             }
             long savedAtKill = savedRows(slot);
             assertThat(savedAtKill).isLessThan(rows);
 
-            AppliedTables applied = new AppliedTables();
-            for (String line : Files.readAllLines(firstRun, StandardCharsets.UTF_8)) {
-                if (line.endsWith("}")) { // the line being written when the process died is incomplete
-                    applied.apply(AppliedTables.parse(line));
-                }
-            }
-            AtomicInteger rereads = new AtomicInteger();
-            CamelContext context = start(new RouteBuilder() {
-                @Override
-                public void configure() {
-                    from(uri(slot, options)).process(e -> {
-                        ChangeEvent event = e.getIn().getBody(ChangeEvent.class);
-                        if (event.getOp() == Operation.READ) {
-                            rereads.incrementAndGet();
-                        }
-                        applied.apply(event);
-                    });
-                }
-            });
-            Await.until("snapshot complete", Duration.ofMinutes(3),
-                    () -> consumer(context).snapshotPhase() == SnapshotPhase.COMPLETED);
+            Resumed resumed = resumeAfterKill(slot, options, firstRun);
             writing.set(false);
             writer.join();
-            long end = currentWalLsn();
-            Await.until("slot caught up", Duration.ofSeconds(60), () -> confirmedFlush(slot) >= end);
+            awaitCaughtUp(slot);
 
-            assertThat(rereads.get()).as("rows read after the restart").isPositive()
+            assertThat(resumed.rereads().get()).as("rows read after the restart").isPositive()
                     .isLessThanOrEqualTo((int) (rows - savedAtKill + 1000 + 5000));
-            assertThat(AppliedTables.differences(AppliedTables.source(pg(), table, List.of("id")), applied.table(table)))
-                    .isEmpty();
+            assertThat(resumed.applied().differencesFromSource(pg(), table, List.of("id"))).isEmpty();
         } finally {
             writing.set(false);
             writer.join();

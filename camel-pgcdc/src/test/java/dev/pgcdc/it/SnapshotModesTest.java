@@ -22,15 +22,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Snapshot modes, skipped tables, re-snapshot on demand (JMX and SQL) and the row estimate. */
-class SnapshotModesTest extends CdcTestSupport {
+class SnapshotModesTest extends SnapshotTestSupport {
 
     @RegisterExtension
     static final PostgresExtension PG = PostgresExtension.builder().build();
-
-    @Override
-    protected String defaultSnapshotMode() {
-        return "initial";
-    }
 
     @Override
     protected PostgresServer pg() {

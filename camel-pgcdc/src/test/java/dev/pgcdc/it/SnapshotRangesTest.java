@@ -2,18 +2,10 @@ package dev.pgcdc.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 
 import dev.pgcdc.embedded.PostgresServer;
 import dev.pgcdc.embedded.junit.Await;
@@ -36,7 +28,7 @@ import org.junit.jupiter.api.io.TempDir;
  * of many chunks each and fast enough on a loaded 2-core CI machine; {@code -Dpgcdc.snapshot.rows=1000000} runs both
  * at a million.
  */
-class SnapshotRangesTest extends CdcTestSupport {
+class SnapshotRangesTest extends SnapshotTestSupport {
 
     @RegisterExtension
     static final PostgresExtension PG = PostgresExtension.builder().build();
@@ -45,16 +37,9 @@ class SnapshotRangesTest extends CdcTestSupport {
     /** The killed consumer's table: the child JVM writes every event as JSON, which costs more per row. */
     private static final int KILLED_ROWS = Integer.getInteger("pgcdc.snapshot.rows", 100_000);
     private static final int WORKERS = 4;
-    /** Writes the writer has made by the time the whole table has been read (proportionally before). */
-    private static final int PACED_WRITES = 3_000;
 
     @TempDir
     Path dir;
-
-    @Override
-    protected String defaultSnapshotMode() {
-        return "initial";
-    }
 
     @Override
     protected PostgresServer pg() {
@@ -68,7 +53,7 @@ class SnapshotRangesTest extends CdcTestSupport {
         createTable(table, ROWS);
         AppliedTables applied = new AppliedTables();
         AtomicInteger reads = new AtomicInteger();
-        AtomicLong writes = new AtomicLong();
+        RandomWriter writer = new RandomWriter(pg(), table, ROWS, 0);
         AtomicInteger mostRangesReading = new AtomicInteger();
         CamelContext context = start(new RouteBuilder() {
             @Override
@@ -77,35 +62,25 @@ class SnapshotRangesTest extends CdcTestSupport {
                         + "&concurrentConsumers=4")).process(e -> {
                     ChangeEvent event = e.getIn().getBody(ChangeEvent.class);
                     if (event.getOp() == Operation.READ) {
-                        // the snapshot waits for the writer, however fast it is: writes land all over its run
-                        long due = (long) reads.incrementAndGet() * PACED_WRITES / ROWS;
-                        if (writes.get() < due) {
-                            Await.until("writer keeps pace", Duration.ofMinutes(1), () -> writes.get() >= due);
-                        }
+                        writer.keepPace(reads.incrementAndGet(), ROWS);
                     }
                     applied.apply(event);
                 });
             }
         });
-        AtomicBoolean writing = new AtomicBoolean(true);
-        Thread writer = new Thread(() -> write(table, ROWS, writing, writes, 0), "writer");
-        writer.start();
-        try {
+        try (writer) {
+            writer.start();
             Await.until("snapshot complete", Duration.ofMinutes(4), () -> {
                 mostRangesReading.accumulateAndGet(rangesReading(slot, table), Math::max);
                 return consumer(context).snapshotPhase() == SnapshotPhase.COMPLETED;
             });
-        } finally {
-            writing.set(false);
-            writer.join();
         }
         awaitCaughtUp(slot);
 
         assertThat(ranges(slot, table)).as("ranges saved").hasSize(WORKERS).allMatch(r -> r.done);
         assertThat(mostRangesReading.get()).as("ranges seen reading at the same time").isGreaterThanOrEqualTo(2);
-        assertThat(writes.get()).as("writes during the snapshot").isGreaterThan(1000);
-        assertThat(AppliedTables.differences(AppliedTables.source(pg(), table, List.of("id")), applied.table(table)))
-                .isEmpty();
+        assertThat(writer.writes()).as("writes during the snapshot").isGreaterThan(1000);
+        assertThat(applied.differencesFromSource(pg(), table, List.of("id"))).isEmpty();
     }
 
     /**
@@ -169,11 +144,7 @@ class SnapshotRangesTest extends CdcTestSupport {
         int chunk = 1000;
         createTable(table, rows);
         String options = "tables=" + table + "&snapshotChunkSize=" + chunk + "&snapshotParallelism=" + WORKERS;
-        AtomicBoolean writing = new AtomicBoolean(true);
-        AtomicLong writes = new AtomicLong();
-        Thread writer = new Thread(() -> write(table, rows, writing, writes, 1), "writer");
-        writer.start();
-        try {
+        try (RandomWriter writer = new RandomWriter(pg(), table, rows, 1).start()) {
             Path firstRun = dir.resolve("first-run.jsonl");
             Process child = SnapshotChild.start(dir, uri(slot, options), firstRun.toString(), "256m");
             try {
@@ -181,46 +152,22 @@ class SnapshotRangesTest extends CdcTestSupport {
                         () -> ranges(slot, table).stream().filter(r -> r.rows > 0).count() == WORKERS
                                 && savedRows(slot, table) >= rows / 3);
             } finally {
-                child.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+                SnapshotChild.kill(child);
             }
             List<Range> atKill = ranges(slot, table);
             long savedAtKill = savedRows(slot, table);
             assertThat(atKill).as("ranges at the kill").hasSize(WORKERS).anyMatch(r -> !r.done);
 
-            AppliedTables applied = new AppliedTables();
-            for (String line : Files.readAllLines(firstRun, StandardCharsets.UTF_8)) {
-                if (line.endsWith("}")) { // the line being written when the process died is incomplete
-                    applied.apply(AppliedTables.parse(line));
-                }
-            }
-            AtomicInteger rereads = new AtomicInteger();
-            CamelContext context = start(new RouteBuilder() {
-                @Override
-                public void configure() {
-                    from(uri(slot, options)).process(e -> {
-                        ChangeEvent event = e.getIn().getBody(ChangeEvent.class);
-                        if (event.getOp() == Operation.READ) {
-                            rereads.incrementAndGet();
-                        }
-                        applied.apply(event);
-                    });
-                }
-            });
-            Await.until("snapshot complete", Duration.ofMinutes(3),
-                    () -> consumer(context).snapshotPhase() == SnapshotPhase.COMPLETED);
-            writing.set(false);
-            writer.join();
+            Resumed resumed = resumeAfterKill(slot, options, firstRun);
+            writer.close();
             awaitCaughtUp(slot);
 
             // each range reads again at most the chunks it had read ahead (3) and the one being read
-            long slack = (long) WORKERS * 4 * chunk + writes.get();
-            assertThat((long) rereads.get()).as("rows read after the restart (%d saved at the kill of %d)", savedAtKill, rows)
+            long slack = (long) WORKERS * 4 * chunk + writer.writes();
+            assertThat((long) resumed.rereads().get())
+                    .as("rows read after the restart (%d saved at the kill of %d)", savedAtKill, rows)
                     .isPositive().isLessThanOrEqualTo(rows - savedAtKill + slack).isLessThan(rows * 3L / 4);
-            assertThat(AppliedTables.differences(AppliedTables.source(pg(), table, List.of("id")), applied.table(table)))
-                    .isEmpty();
-        } finally {
-            writing.set(false);
-            writer.join();
+            assertThat(resumed.applied().differencesFromSource(pg(), table, List.of("id"))).isEmpty();
         }
     }
 
@@ -287,49 +234,5 @@ class SnapshotRangesTest extends CdcTestSupport {
 
     private long savedRows(String slot, String table) {
         return ranges(slot, table).stream().mapToLong(r -> r.rows).sum();
-    }
-
-    private void createTable(String table, int rows) {
-        pg().execute("CREATE TABLE " + table + " (id bigint PRIMARY KEY, v int NOT NULL, note text, at timestamptz)",
-                "INSERT INTO " + table + " SELECT g, 0, 'row ' || g, '2026-01-01'::timestamptz + g * interval '1s'"
-                        + " FROM generate_series(1, " + rows + ") g", "ANALYZE " + table);
-    }
-
-    private void awaitCaughtUp(String slot) {
-        long end = currentWalLsn();
-        Await.until("slot caught up", Duration.ofSeconds(60), () -> confirmedFlush(slot) >= end);
-    }
-
-    /**
-     * Updates, deletes and inserts all over the key range (and past it), each its own transaction, every
-     * {@code pauseMillis} (0: as fast as it can).
-     */
-    private void write(String table, int rows, AtomicBoolean writing, AtomicLong writes, long pauseMillis) {
-        ThreadLocalRandom random = ThreadLocalRandom.current();
-        long nextId = rows + 1;
-        try (Connection connection = pg().connect(); Statement statement = connection.createStatement()) {
-            while (writing.get()) {
-                long id = 1 + random.nextLong(nextId);
-                int choice = random.nextInt(10);
-                if (choice < 4) {
-                    statement.execute("UPDATE " + table + " SET v = v + 1, note = 'u' || v WHERE id = " + id);
-                } else if (choice < 6) {
-                    statement.execute("DELETE FROM " + table + " WHERE id = " + id);
-                } else if (choice < 8) {
-                    statement.execute("INSERT INTO " + table + " VALUES (" + nextId++ + ", 1, 'new', now())");
-                } else if (choice < 9) {
-                    statement.execute("INSERT INTO " + table + " VALUES (" + id + ", 2, 'again', now())"
-                            + " ON CONFLICT (id) DO UPDATE SET v = " + table + ".v + 10");
-                } else {
-                    statement.execute("UPDATE " + table + " SET v = v + 1 WHERE id BETWEEN " + id + " AND " + (id + 50));
-                }
-                writes.incrementAndGet();
-                if (pauseMillis > 0) {
-                    Thread.sleep(pauseMillis); // a steady trickle, not a flood: the point is the restart
-                }
-            }
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
     }
 }
