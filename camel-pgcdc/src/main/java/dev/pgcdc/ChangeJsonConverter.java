@@ -1,5 +1,7 @@
 package dev.pgcdc;
 
+import java.nio.charset.StandardCharsets;
+
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.pgcdc.event.ChangeRecord;
@@ -26,9 +28,13 @@ public final class ChangeJsonConverter {
         return JSON.writeValueAsBytes(record);
     }
 
+    /**
+     * The text of {@link #toBytes(ChangeRecord)}: Jackson's text writer would leave a character outside the BMP as it
+     * is where its UTF-8 writer (and so {@code marshal: json}) escapes it as a surrogate pair.
+     */
     @Converter
     public static String toString(ChangeRecord record) throws JsonProcessingException {
-        return JSON.writeValueAsString(record);
+        return new String(toBytes(record), StandardCharsets.UTF_8);
     }
 
     /** A Debezium envelope (outputFormat debezium), as UTF-8 JSON. */
@@ -37,8 +43,9 @@ public final class ChangeJsonConverter {
         return JSON.writeValueAsBytes(envelope);
     }
 
+    /** The text of {@link #toBytes(DebeziumEnvelope)}, for the same reason. */
     @Converter
     public static String toString(DebeziumEnvelope envelope) throws JsonProcessingException {
-        return JSON.writeValueAsString(envelope);
+        return new String(toBytes(envelope), StandardCharsets.UTF_8);
     }
 }
