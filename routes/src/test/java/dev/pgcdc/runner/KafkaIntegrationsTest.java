@@ -82,7 +82,7 @@ class KafkaIntegrationsTest {
         try (RunningRoutes routes = RunningRoutes.capture(pg, "kafka", "public.kafka_t",
                 RunningRoutes.integration("kafka.yaml"), "kafka.brokers=" + kafka.bootstrapServers())) {
             pg.execute("INSERT INTO kafka_t VALUES (1, 'eu', 'one')", "UPDATE kafka_t SET name = 'uno' WHERE id = 1",
-                    "INSERT INTO kafka_t VALUES (2, 'us', 'two')", "DELETE FROM kafka_t WHERE id = 1");
+                    "INSERT INTO kafka_t VALUES (2, 'us', 'two \"2\" \uD83D\uDE00')", "DELETE FROM kafka_t WHERE id = 1");
             long end = currentWalLsn(pg);
             List<Received> records = consume("pgcdc.public.kafka_t", list -> list.size() >= 4);
             assertThat(records).hasSize(4);
@@ -91,10 +91,20 @@ class KafkaIntegrationsTest {
             // the key is the row's key as JSON: one row's changes share a partition, so they stay in order
             assertThat(opsByKey).containsOnly(Map.entry("{\"id\":1,\"region\":\"eu\"}", List.of("c", "u", "d")),
                     Map.entry("{\"id\":2,\"region\":\"us\"}", List.of("c")));
-            assertThat(records).allSatisfy(r -> {
-                assertThat(r.headers()).containsEntry("pgcdc_id", r.json().get("id").asText())
-                        .containsEntry("pgcdc_table", "kafka_t").containsEntry("pgcdc_op", r.json().get("op").asText());
-            });
+            assertThat(records).allSatisfy(r -> assertThat(r.headers()).containsOnly(
+                    Map.entry("pgcdc_id", r.json().get("id").asText()), Map.entry("pgcdc_op", r.json().get("op").asText()),
+                    Map.entry("pgcdc_schema", "public"), Map.entry("pgcdc_table", "kafka_t"),
+                    Map.entry("Content-Type", "application/json")));
+            // the value, spelled exactly as marshal: json writes a change (field order, escapes, a character outside the BMP
+            // as an escaped surrogate pair)
+            Received two = records.stream().filter(r -> r.key().contains("\"us\"")).findFirst().orElseThrow();
+            JsonNode json = two.json();
+            assertThat(two.value()).isEqualTo("{\"op\":\"c\",\"schema\":\"public\",\"table\":\"kafka_t\","
+                    + "\"key\":{\"id\":2,\"region\":\"us\"},\"before\":null,"
+                    + "\"after\":{\"id\":2,\"region\":\"us\",\"name\":\"two \\\"2\\\" \\uD83D\\uDE00\"},\"unchanged\":[],"
+                    + "\"id\":\"" + json.get("id").asText() + "\",\"lsn\":\"" + json.get("lsn").asText() + "\","
+                    + "\"commitLsn\":\"" + json.get("commitLsn").asText() + "\",\"txId\":" + json.get("txId").asLong()
+                    + ",\"commitTimestamp\":\"" + json.get("commitTimestamp").asText() + "\",\"snapshot\":false}");
             // acknowledged only once the broker has the records, and then all of them
             Await.until("slot kafka confirmed past the last change", DEADLINE,
                     () -> slot(pg, "kafka").confirmedFlushLsnValue() >= end);

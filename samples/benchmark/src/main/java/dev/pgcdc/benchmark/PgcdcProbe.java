@@ -23,6 +23,7 @@ import dev.pgcdc.event.ChangeEvent;
 import dev.pgcdc.event.PgJsonWriter;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
+import org.apache.camel.Message;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.impl.DefaultCamelContext;
 
@@ -37,8 +38,8 @@ import org.apache.camel.impl.DefaultCamelContext;
  * {@code sink} URI (a {@code pgcdc-sink:} endpoint); a change counts when the sink completed its exchange, i.e. after
  * the target transaction holding it committed, and the clock runs from the first change reaching the route to the
  * last one counted, so when the tally is complete the target holds every change. {@code mode=kafka}: the route is
- * routes/integrations/kafka.yaml's (the row's key as JSON for the record key, the change as JSON for the value, an
- * idempotent producer with acks=all) into {@code topic}; a change counts when the kafka endpoint returned, i.e. when
+ * routes/integrations/kafka.yaml's (the row's key as JSON for the record key, the change as JSON bytes for the
+ * value, its record headers, an idempotent producer with acks=all) into {@code topic}; a change counts when the kafka endpoint returned, i.e. when
  * the broker acknowledged its record, with its commit-to-acknowledgement latency, and the clock runs from the first
  * acknowledgement to the last. Before it streams, the probe sends one record through the same producer into
  * {@code readyTopic}, so that the producer's start-up is not measured.
@@ -124,12 +125,18 @@ public final class PgcdcProbe {
                     }
                     if (kafka) {
                         from(uri).routeId("kafka").autoStartup(false).process(exchange -> {
-                            exchange.setProperty(COMMITTED, exchange.getIn().getBody(ChangeEvent.class)
-                                    .getCommitTimestamp());
-                            exchange.getIn().setHeader("kafka.KEY",
-                                    PgJsonWriter.json(exchange.getIn().getHeader(PgCdcConstants.KEY)));
+                            Message in = exchange.getIn();
+                            exchange.setProperty(COMMITTED, in.getBody(ChangeEvent.class).getCommitTimestamp());
+                            in.setHeader("pgcdc_id", in.getHeader(PgCdcConstants.ID));
+                            in.setHeader("pgcdc_op", in.getHeader(PgCdcConstants.OPERATION));
+                            in.setHeader("pgcdc_schema", in.getHeader(PgCdcConstants.SCHEMA));
+                            in.setHeader("pgcdc_table", in.getHeader(PgCdcConstants.TABLE));
+                            in.setHeader("kafka.KEY", PgJsonWriter.json(in.getHeader(PgCdcConstants.KEY)));
+                            in.setHeader("Content-Type", "application/json");
                         }).to(KAFKA).process(exchange -> tally.record(exchange.getProperty(COMMITTED, Instant.class)));
-                        from(KAFKA).marshal().json().to("kafka:" + args.get("topic") + "?brokers=" + args.get("kafka")
+                        // the value: the change's JSON bytes from pgcdc's type converter, as in kafka.yaml
+                        from(KAFKA).to("kafka:" + args.get("topic") + "?brokers=" + args.get("kafka")
+                                + "&valueSerializer=org.apache.kafka.common.serialization.ByteArraySerializer"
                                 + "&requestRequiredAcks=all&enableIdempotence=true");
                         return;
                     }
@@ -162,7 +169,7 @@ public final class PgcdcProbe {
             if (kafka) {
                 // the producer's first send waits for its connection, metadata and producer id: paid before the slot
                 // is streamed (and so before the paced writer starts), into a topic of its own
-                camel.createProducerTemplate().sendBodyAndHeader(KAFKA, Map.of("ready", true), "kafka.OVERRIDE_TOPIC",
+                camel.createProducerTemplate().sendBodyAndHeader(KAFKA, "{\"ready\":true}", "kafka.OVERRIDE_TOPIC",
                         args.get("readyTopic"));
                 camel.getRouteController().startRoute("kafka");
             }
