@@ -2,6 +2,7 @@ package dev.pgcdc.sink;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -95,9 +96,21 @@ class CrashRecoveryTest extends CdcTestSupport {
             writer.start();
             long unconfirmedButApplied = 0;
             for (int changes : new int[] {250, 600}) {
-                // kill while some changes are applied in the target but not yet confirmed, so redelivery is exercised
-                Await.until(changes + " source changes, some applied but unconfirmed", Duration.ofSeconds(60),
-                        () -> auditCount() >= changes && appliedButUnconfirmed(target, slot) > 0);
+                // kill while some changes are applied in the target but not yet confirmed, so redelivery is exercised:
+                // the child is frozen (SIGSTOP) before the check that decides, so no status update can confirm them
+                // between the check and the kill; found all confirmed, it runs on and the check is made again
+                Process running = child;
+                Await.until(changes + " source changes, some applied but unconfirmed", Duration.ofSeconds(60), () -> {
+                    if (auditCount() < changes || appliedButUnconfirmed(target, slot) == 0) {
+                        return false;
+                    }
+                    signal("STOP", running);
+                    if (appliedButUnconfirmed(target, slot) > 0) {
+                        return true;
+                    }
+                    signal("CONT", running);
+                    return false;
+                });
                 child.destroyForcibly(); // SIGKILL: no shutdown hook, no final status update
                 child.waitFor(10, TimeUnit.SECONDS);
                 // changes committed in the target that the slot has not confirmed: they come again after the restart
@@ -139,6 +152,17 @@ class CrashRecoveryTest extends CdcTestSupport {
 
     private long auditCount() {
         return pg().queryForObject("SELECT count(*) FROM audit", Long.class);
+    }
+
+    private static void signal(String signal, Process process) {
+        try {
+            Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(process.pid())).inheritIO().start();
+            if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
+                throw new AssertionError("kill -" + signal + " " + process.pid() + " failed");
+            }
+        } catch (IOException | InterruptedException e) {
+            throw new AssertionError("kill -" + signal + " " + process.pid() + " failed", e);
+        }
     }
 
     private static Process startChild(String[] routeArgs) throws Exception {
