@@ -46,7 +46,7 @@ final class ServerCpu {
     long micros(int children) throws IOException, InterruptedException {
         long deadline = System.nanoTime() + 5_000_000_000L;
         while (children() > children && System.nanoTime() < deadline) {
-            Thread.sleep(10);
+            Thread.sleep(10); // polls (bounded above) for exited backends to be reaped, whose CPU /proc only then counts
         }
         return micros();
     }
