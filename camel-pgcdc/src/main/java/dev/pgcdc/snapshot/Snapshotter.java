@@ -147,7 +147,7 @@ public final class Snapshotter {
         LOG.info("Slot {}: snapshot mode {}: {} table(s) to snapshot {}", options.slotName(), options.mode(),
                 planned.size(), planned.stream().map(t -> t.id().toString()).toList());
         for (TableLayout table : planned) {
-            schedule(table);
+            schedule(table, null);
         }
         started = true;
         completeIfIdle();
@@ -175,7 +175,7 @@ public final class Snapshotter {
 
     /**
      * Snapshots one published table again while streaming goes on (from its first key, also if it is being
-     * snapshotted right now). The request is saved first, so a restart continues it.
+     * snapshotted right now). The request is saved before this returns, so a restart continues it.
      *
      * @param table {@code schema.table}, or {@code table} for schema public
      * @throws IllegalArgumentException if the table is not published, is internal or its key columns are not read
@@ -186,16 +186,17 @@ public final class Snapshotter {
             throw new IllegalArgumentException(id + " is pgcdc's own bookkeeping table and is never snapshotted");
         }
         TableLayout layout;
+        TableProgress request;
         try (Connection connection = connector.openJdbc("pgcdc " + options.slotName() + " snapshot request")) {
             PgCatalog catalog = new PgCatalog(connection);
             if (!options.tables().includes(id.schema(), id.name())) {
                 throw new IllegalArgumentException("Table " + id + " is not in publication " + options.publication());
             }
             layout = TableLayout.of(catalog, id, options);
-            store.save(id, startingPoint(connection, layout));
+            request = startingPoint(connection, layout);
         }
+        schedule(layout, request);
         LOG.info("Slot {}: re-snapshot of {} requested", options.slotName(), id);
-        schedule(layout);
     }
 
     /** Replication thread: a {@code snapshot} row arrived in the signal table; handled on the control thread. */
@@ -213,13 +214,25 @@ public final class Snapshotter {
         });
     }
 
-    private void schedule(TableLayout table) {
+    /**
+     * Snapshots a table, or restarts its running snapshot. A request's progress is saved under the lock that
+     * {@link #ended} takes: while the table is active, its chunks' progress no longer overwrites it
+     * ({@link TableSnapshot#requestRestart}) and it starts over; otherwise a new snapshot continues from it. Saved
+     * before taking the lock, the table could finish in between, its done progress replacing the request, and the
+     * new snapshot would find nothing to read.
+     *
+     * @param request the progress to start from, saved first; null to continue from the saved progress
+     */
+    private void schedule(TableLayout table, TableProgress request) throws SQLException {
         TableSnapshot snapshot;
         synchronized (this) {
             TableSnapshot running = active.get(table.id());
             if (running != null) {
-                running.requestRestart();
+                running.requestRestart(request);
                 return;
+            }
+            if (request != null) {
+                store.save(table.id(), request);
             }
             snapshot = new TableSnapshot(context, table);
             active.put(table.id(), snapshot);
@@ -261,15 +274,10 @@ public final class Snapshotter {
     /** Every range of a table's plan ended: it is done, stopped, failed, or starts over as asked meanwhile. */
     private void ended(TableSnapshot snapshot, Throwable failure) {
         synchronized (this) {
-            // a re-snapshot asked for after the last chunk was read is not lost
+            // a re-snapshot asked for after the last chunk was read is not lost; its progress is saved already
             if (failure == null && snapshot.takeRestart() && !stopping) {
-                try {
-                    store.save(snapshot.table(), TableProgress.start());
-                    workers.execute(() -> plan(snapshot));
-                    return;
-                } catch (SQLException | RuntimeException e) {
-                    failure = e;
-                }
+                workers.execute(() -> plan(snapshot));
+                return;
             }
             forget(snapshot);
         }

@@ -71,8 +71,15 @@ final class TableSnapshot {
         return context;
     }
 
-    /** Start over from the first key (a re-snapshot was asked for while this one runs). */
-    void requestRestart() {
+    /**
+     * Start over from the first key: a re-snapshot was asked for while this one runs. {@code request}, the progress
+     * to start from (null: keep the saved progress), is saved now and no progress of this run overwrites it, so a
+     * consumer restarted before the table starts over still continues the request.
+     */
+    synchronized void requestRestart(TableProgress request) throws SQLException {
+        if (request != null) {
+            context.store().save(table.id(), request);
+        }
         restartRequested.set(true);
     }
 
@@ -119,7 +126,7 @@ final class TableSnapshot {
             RangeProgress first = split.get(0);
             split.set(0, new RangeProgress(first.after(), first.upTo(), false, saved.rowsDone()));
             TableProgress result = TableProgress.of(split);
-            context.store().save(table.id(), result);
+            save(result);
             LOG.info("Snapshot of {}: {} range(s) read at the same time", table.id(), split.size());
             return result;
         });
@@ -176,6 +183,9 @@ final class TableSnapshot {
 
     /** A chunk of range {@code index} completed: saves the table's progress with the range's. */
     synchronized void chunkDone(int index, Chunk chunk) throws SQLException {
+        if (restartRequested.get()) {
+            return; // the request's progress stays saved: the table starts over
+        }
         List<RangeProgress> ranges = new ArrayList<>(progress.ranges());
         ranges.set(index, ranges.get(index).advanced(chunk.lastKey(), chunk.last(), chunk.size()));
         progress = TableProgress.of(ranges);
@@ -183,6 +193,13 @@ final class TableSnapshot {
         log.chunkDone(progress.rowsDone());
         if (progress.done()) {
             log.finished(progress.rowsDone());
+        }
+    }
+
+    /** Saves the table's progress unless a restart was requested: the request's progress, saved then, stays. */
+    private synchronized void save(TableProgress current) throws SQLException {
+        if (!restartRequested.get()) {
+            context.store().save(table.id(), current);
         }
     }
 

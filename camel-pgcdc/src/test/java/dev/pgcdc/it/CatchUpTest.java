@@ -13,6 +13,7 @@ import java.util.TreeMap;
 
 import dev.pgcdc.PgCdcConstants;
 import dev.pgcdc.PgCdcConsumer;
+import dev.pgcdc.embedded.PostgresServer;
 import dev.pgcdc.embedded.junit.Await;
 import dev.pgcdc.event.ChangeEvent;
 import org.apache.camel.CamelContext;
@@ -30,12 +31,41 @@ class CatchUpTest extends DefaultClusterTest {
 
     /** Spans batches (the first holds 16384 changes, the next twice that), one transaction across a boundary. */
     private static final int BACKLOG_ROWS = 40_000;
+    /** pg_copy_logical_replication_slot, which catch-up copies the slot with, came in PostgreSQL 12. */
+    private static final int OLDEST_CATCH_UP_MAJOR = 12;
 
     @TempDir
     Path dir;
 
+    /** The cluster of the running test: the class's default one unless a test picks a major. */
+    private PostgresServer server;
+
+    @Override
+    protected PostgresServer pg() {
+        return server == null ? super.pg() : server;
+    }
+
     @Test
     void catchUpDeliversWhatStreamingDeliversChangeByChangeThenStreamsAtTheHead() throws Exception {
+        deliversWhatStreamingDelivers(BACKLOG_ROWS, 16_384, "&emitMessages=true&binary=true");
+    }
+
+    /**
+     * The same on the oldest major catch-up runs on, briefly: a tenth of the backlog in batches a tenth the size, and
+     * neither logical messages nor binary values (pgoutput sends them from PostgreSQL 14).
+     */
+    @Test
+    void catchUpDeliversWhatStreamingDeliversOnTheOldestMajorItRunsOn() throws Exception {
+        server = PG.forMajor(OLDEST_CATCH_UP_MAJOR);
+        deliversWhatStreamingDelivers(BACKLOG_ROWS / 10, 1_638, "");
+    }
+
+    /**
+     * A backlog of {@code rows} changes and more (updates, deletes, a key change, a truncate, messages) read by
+     * catch-up from batches of {@code firstBatch} changes on, and by the walsender from another slot: the same
+     * exchanges, in the same order; then a walsender takes over from catch-up at the head.
+     */
+    private void deliversWhatStreamingDelivers(int rows, int firstBatch, String pluginOptions) throws Exception {
         String caughtUp = uniqueSlot("catchup");
         String streamed = uniqueSlot("streamed");
         String table = caughtUp + "_t";
@@ -43,7 +73,7 @@ class CatchUpTest extends DefaultClusterTest {
                 "CREATE PUBLICATION " + caughtUp + "_pub FOR TABLE " + table,
                 "SELECT pg_create_logical_replication_slot('" + caughtUp + "', 'pgoutput')",
                 "SELECT pg_create_logical_replication_slot('" + streamed + "', 'pgoutput')");
-        writeBacklog(table);
+        writeBacklog(table, rows);
         pg().execute("SELECT pg_logical_emit_message(false, 'outside', 'no transaction')",
                 "UPDATE " + table + " SET v = v + 1, note = NULL WHERE id % 7 = 0",
                 "DELETE FROM " + table + " WHERE id % 11 = 0",
@@ -51,19 +81,20 @@ class CatchUpTest extends DefaultClusterTest {
                         + " UPDATE " + table + " SET id = -2 WHERE id = -1; COMMIT",
                 "TRUNCATE " + table,
                 "INSERT INTO " + table + " VALUES (1, 1, 'after the truncate')",
-                "SELECT pg_logical_emit_message(false, 'end', 'of the backlog')");
+                "SELECT pg_logical_emit_message(false, 'end', 'of the backlog')",
+                "INSERT INTO " + table + " VALUES (2, 2, 'end of the backlog')");
         long backlogEnd = currentWalLsn();
-        String options = "publication=" + caughtUp + "_pub&emitMessages=true&binary=true&catchUpBatchSize=16384";
+        String options = "publication=" + caughtUp + "_pub&catchUpBatchSize=" + firstBatch + pluginOptions;
 
         Exchanges viaCatchUp = new Exchanges();
         CamelContext catchingUp = start(collecting(uri(caughtUp, options + "&catchUpThreshold=1"), viaCatchUp));
         Exchanges viaStream = new Exchanges();
         start(collecting(uri(streamed, options), viaStream));
 
-        List<Map<String, Object>> streamedExchanges = viaStream.awaitBody("of the backlog");
-        List<Map<String, Object>> caughtUpExchanges = viaCatchUp.awaitBody("of the backlog");
+        List<Map<String, Object>> streamedExchanges = viaStream.awaitBody("end of the backlog");
+        List<Map<String, Object>> caughtUpExchanges = viaCatchUp.awaitBody("end of the backlog");
         assertThat(viaCatchUp.phases.get(0)).as("the phase when the first change arrived").isEqualTo("CATCHING_UP");
-        assertThat(streamedExchanges).hasSizeGreaterThan(BACKLOG_ROWS);
+        assertThat(streamedExchanges).hasSizeGreaterThan(rows);
         assertThat(caughtUpExchanges).hasSameSizeAs(streamedExchanges);
         for (int i = 0; i < streamedExchanges.size(); i++) {
             assertThat(caughtUpExchanges.get(i)).as("exchange %d", i).isEqualTo(streamedExchanges.get(i));
@@ -73,7 +104,7 @@ class CatchUpTest extends DefaultClusterTest {
         awaitStreaming(caughtUp);
         assertThat(consumer(catchingUp).getPhase()).isEqualTo("STREAMING");
         assertThat(confirmedFlush(caughtUp)).isGreaterThanOrEqualTo(backlogEnd);
-        pg().execute("INSERT INTO " + table + " VALUES (2, 2, 'streamed')");
+        pg().execute("INSERT INTO " + table + " VALUES (3, 3, 'streamed')");
         assertThat(viaCatchUp.awaitBody("streamed")).hasSize(caughtUpExchanges.size() + 1);
     }
 
@@ -84,7 +115,7 @@ class CatchUpTest extends DefaultClusterTest {
         pg().execute("CREATE TABLE " + table + " (id int PRIMARY KEY, v int, note text, at timestamptz, tags text[])",
                 "CREATE PUBLICATION " + slot + " FOR TABLE " + table,
                 "SELECT pg_create_logical_replication_slot('" + slot + "', 'pgoutput')");
-        writeBacklog(table);
+        writeBacklog(table, BACKLOG_ROWS);
         long backlogEnd = currentWalLsn();
         int failingId = 30_000; // in the second batch
         FailingRoute route = new FailingRoute(uri(slot, "catchUpThreshold=1&catchUpBatchSize=16384"), failingId);
@@ -141,11 +172,15 @@ class CatchUpTest extends DefaultClusterTest {
                 .isGreaterThan(confirmedAtKill);
     }
 
-    /** 40000 rows: transactions of 1000 rows and one of 20000 (across the first batch's end). */
-    private void writeBacklog(String table) {
+    /**
+     * Inserts of {@code rows} rows: transactions of a fortieth of them and one of 19 fortieths (40000 rows: 1000 and
+     * 19000, from row 15001, across the first batch's end).
+     */
+    private void writeBacklog(String table, int rows) {
+        int step = rows / 40;
         int from = 1;
-        while (from <= BACKLOG_ROWS) {
-            int to = from == 15_001 ? 34_000 : from + 999;
+        while (from <= rows) {
+            int to = from == 15 * step + 1 ? 34 * step : from + step - 1;
             pg().execute("INSERT INTO " + table + " SELECT g, g % 100, 'row ' || g, '2026-01-02 03:04:05+00'::timestamptz"
                     + " + g * interval '1 second', ARRAY['a', g::text] FROM generate_series(" + from + ", " + to + ") g");
             from = to + 1;

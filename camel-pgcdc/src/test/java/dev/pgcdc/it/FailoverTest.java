@@ -3,7 +3,6 @@ package dev.pgcdc.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -12,14 +11,12 @@ import java.time.Instant;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.locks.LockSupport;
+import java.util.function.BooleanSupplier;
 import java.util.stream.Collectors;
 
 import dev.pgcdc.embedded.PostgresCluster;
@@ -33,7 +30,6 @@ import dev.pgcdc.setup.SetupRequest;
 import dev.pgcdc.setup.StandbyInspector;
 import org.apache.camel.CamelContext;
 import org.apache.camel.builder.RouteBuilder;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -41,13 +37,8 @@ import org.junit.jupiter.api.Test;
  * multi-host list: the primary crashes while a writer runs, the standby is promoted, and the route carries on from
  * the synced slot by itself.
  */
-class FailoverTest extends CdcTestSupport {
+class FailoverTest extends StandbyTestSupport {
 
-    private static final String STANDBY_SLOT = "standby1";
-    private static final Duration WAIT = Duration.ofSeconds(60);
-
-    private PostgresCluster primary;
-    private PostgresCluster standby;
     private volatile PostgresCluster current;
 
     @Override
@@ -55,29 +46,17 @@ class FailoverTest extends CdcTestSupport {
         return current;
     }
 
-    @AfterEach
-    void stopClusters() {
-        stopContexts();
-        if (standby != null) {
-            standby.stop();
-        }
-        if (primary != null) {
-            primary.stop();
-        }
-    }
-
     @Test
     void everyCommittedRowArrivesAcrossAPrimaryCrashAndPromotion() throws Exception {
-        primary = PostgresCluster.builder().binaries("18").start();
+        startPrimaryAndStandby();
         current = primary;
-        standby = primary.startStandby(STANDBY_SLOT);
         // after the backup, so the standby does not inherit them: commits wait for the standby's flush (every row
         // the writer saw committed survives the failover) and pgcdc is sent nothing the standby lacks
         primary.execute("ALTER SYSTEM SET synchronous_standby_names = " + literal(STANDBY_SLOT),
                 "ALTER SYSTEM SET synchronized_standby_slots = " + literal(STANDBY_SLOT), "SELECT pg_reload_conf()",
                 "CREATE TABLE t (id int PRIMARY KEY)");
         String slot = uniqueSlot("failover");
-        String hosts = primary.host() + ":" + primary.port() + "," + standby.host() + ":" + standby.port();
+        String hosts = hosts();
         Gate gate = new Gate();
         Received received = new Received();
         CamelContext context = start(new RouteBuilder() {
@@ -138,9 +117,8 @@ class FailoverTest extends CdcTestSupport {
 
     @Test
     void setupNamesWhatSlotSyncLacksOnThePrimaryAndOnTheStandby() throws Exception {
-        primary = PostgresCluster.builder().binaries("18").start();
+        startPrimaryAndStandby();
         current = primary;
-        standby = primary.startStandby(STANDBY_SLOT);
         standby.execute("ALTER SYSTEM SET hot_standby_feedback = off",
                 "ALTER SYSTEM SET primary_conninfo = 'host=" + primary.host() + " port=" + primary.port()
                         + " user=postgres password=postgres'", "SELECT pg_reload_conf()");
@@ -201,7 +179,7 @@ class FailoverTest extends CdcTestSupport {
 
     /** Starts a PostgreSQL 18 primary with a table t, and a publication and a slot (no failover slot) named after it. */
     private String primaryWithExistingSlot(String prefix) {
-        primary = PostgresCluster.builder().binaries("18").start();
+        startPrimary();
         current = primary;
         String slot = uniqueSlot(prefix);
         primary.execute("CREATE TABLE t (id int PRIMARY KEY)", "CREATE PUBLICATION " + slot + " FOR TABLE t",
@@ -257,17 +235,13 @@ class FailoverTest extends CdcTestSupport {
      * commits succeeded (those must survive) and which failed with an unknown outcome.
      */
     private static final class Writer implements AutoCloseable {
-        private final String url;
         private final Set<Integer> committed = ConcurrentHashMap.newKeySet();
         private final Map<Integer, Instant> commitTimes = new ConcurrentHashMap<>();
-        private final AtomicBoolean running = new AtomicBoolean(true);
         private final AtomicLong nextId = new AtomicLong(1);
-        private final Thread thread;
+        private final PrimaryWriter writer;
 
         Writer(String hosts) {
-            this.url = "jdbc:postgresql://" + hosts + "/postgres?targetServerType=primary&connectTimeout=2";
-            this.thread = new Thread(this::run, "failover-writer");
-            thread.start();
+            this.writer = new PrimaryWriter(hosts, "failover-writer", this::insert);
         }
 
         Set<Integer> committed() {
@@ -285,36 +259,25 @@ class FailoverTest extends CdcTestSupport {
                     .mapToInt(Map.Entry::getKey).min().orElse(Integer.MAX_VALUE);
         }
 
-        private void run() {
-            Properties props = new Properties();
-            props.setProperty("user", "postgres");
-            props.setProperty("password", "postgres");
-            while (running.get()) {
-                try (Connection connection = DriverManager.getConnection(url, props);
-                        Statement settings = connection.createStatement()) {
-                    // the harness turns synchronous_commit off; on, a commit waits for the standby's flush
-                    settings.execute("SET synchronous_commit = on");
-                    try (PreparedStatement insert = connection.prepareStatement("INSERT INTO t VALUES (?)")) {
-                        while (running.get()) {
-                            int id = (int) nextId.getAndIncrement();
-                            insert.setInt(1, id);
-                            insert.executeUpdate();
-                            committed.add(id);
-                            commitTimes.put(id, Instant.now());
-                        }
-                    }
-                } catch (SQLException e) {
-                    // the primary is gone or not yet promoted: connect again at a modest pace (the multi-host list
-                    // finds the primary)
-                    LockSupport.parkNanos(Duration.ofMillis(100).toNanos());
+        private void insert(Connection connection, BooleanSupplier running) throws SQLException {
+            try (Statement settings = connection.createStatement()) {
+                // the harness turns synchronous_commit off; on, a commit waits for the standby's flush
+                settings.execute("SET synchronous_commit = on");
+            }
+            try (PreparedStatement insert = connection.prepareStatement("INSERT INTO t VALUES (?)")) {
+                while (running.getAsBoolean()) {
+                    int id = (int) nextId.getAndIncrement();
+                    insert.setInt(1, id);
+                    insert.executeUpdate();
+                    committed.add(id);
+                    commitTimes.put(id, Instant.now());
                 }
             }
         }
 
         @Override
         public void close() throws InterruptedException {
-            running.set(false);
-            thread.join(WAIT.toMillis());
+            writer.close();
         }
     }
 }

@@ -3,21 +3,29 @@ package dev.pgcdc.it;
 import dev.pgcdc.embedded.junit.Await;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadInfo;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.BooleanSupplier;
 
 import javax.management.MBeanServer;
 import javax.management.ObjectName;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.pgcdc.embedded.PostgresServer;
 import dev.pgcdc.embedded.junit.PostgresExtension;
 import dev.pgcdc.event.ChangeEvent;
 import dev.pgcdc.event.Operation;
 import dev.pgcdc.snapshot.SnapshotPhase;
+import dev.pgcdc.snapshot.TableProgress;
 import org.apache.camel.CamelContext;
 import org.apache.camel.ServiceStatus;
 import org.apache.camel.builder.RouteBuilder;
+import org.apache.camel.support.processor.state.MemoryStateRepository;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -149,6 +157,100 @@ class SnapshotModesTest extends SnapshotTestSupport {
         assertThat(reads(events, streaming)).isZero();
         Await.until("signal row deleted once handled", Duration.ofSeconds(10), () -> pg().queryForObject(
                 "SELECT count(*)::int FROM pgcdc_signal WHERE slot_name = ?", Integer.class, slot) == 0);
+    }
+
+    /**
+     * A request that arrives as the table's last chunk completes. The interleaving that lost it: the request's
+     * progress is saved, the last chunk's done progress overwrites it, the table finishes and is forgotten, and only
+     * then is the request scheduled: its new snapshot loads "done" and reads nothing. {@link RacingRepository} drives
+     * the two threads into that order, or as far into it as the locks let them.
+     */
+    @Test
+    void aResnapshotRequestedAsTheTableFinishesIsNotLost() throws Exception {
+        String slot = uniqueSlot("request_race");
+        String table = table(slot, "t", 3);
+        Received received = new Received();
+        RacingRepository repository = new RacingRepository();
+        CamelContext context = start(new RouteBuilder() {
+            @Override
+            public void configure() {
+                bindToRegistry("racing", repository);
+                from(uri(slot, "tables=" + table + "&snapshotStateRepository=#racing")).routeId("snapshot")
+                        .process(e -> received.add(e.getIn().getBody(ChangeEvent.class)));
+            }
+        });
+        repository.finished = () -> consumer(context).snapshotPhase() == SnapshotPhase.COMPLETED;
+        Await.until("the last chunk's progress about to be saved", Duration.ofSeconds(30),
+                () -> repository.worker != null);
+
+        AtomicReference<Exception> failure = new AtomicReference<>();
+        Thread requester = new Thread(() -> {
+            try {
+                consumer(context).resnapshotTable("public." + table);
+            } catch (Exception e) {
+                failure.set(e);
+            }
+        }, "resnapshot request");
+        repository.requester = requester;
+        requester.start();
+        requester.join(Duration.ofSeconds(30).toMillis());
+        assertThat(requester.isAlive()).as("request handled").isFalse();
+        assertThat(failure.get()).isNull();
+
+        received.awaitMatching("the requested second snapshot", events -> reads(events, table) == 6);
+        awaitSnapshotted(context);
+    }
+
+    /**
+     * Snapshot progress in memory that holds the snapshot's final save until a re-snapshot request's save wrote or
+     * waits for the worker (blocked on a lock the worker holds), then holds that request's save until the first
+     * snapshot finished or the worker waits for the requester.
+     */
+    static final class RacingRepository extends MemoryStateRepository {
+        private static final ObjectMapper JSON = new ObjectMapper();
+
+        volatile Thread worker;
+        volatile Thread requester;
+        volatile BooleanSupplier finished = () -> false;
+        private volatile boolean requestSaved;
+
+        @Override
+        public void setState(String key, String value) {
+            TableProgress progress = progress(key, value);
+            if (progress != null && progress.done() && worker == null) {
+                worker = Thread.currentThread();
+                Await.until("request saved, or waiting for the worker", Duration.ofSeconds(30),
+                        () -> requestSaved || blockedBy(requester, worker));
+            }
+            super.setState(key, value);
+            if (Thread.currentThread() == requester && !requestSaved) {
+                requestSaved = true;
+                Await.until("first snapshot finished, or the worker waiting for the request",
+                        Duration.ofSeconds(30), () -> finished.getAsBoolean() || blockedBy(worker, requester));
+            }
+        }
+
+        /** The progress of a table; null for the slot's generation, stored under the slot name alone. */
+        private static TableProgress progress(String key, String value) {
+            if (!key.contains("/")) {
+                return null;
+            }
+            try {
+                return JSON.readValue(value, TableProgress.class);
+            } catch (JsonProcessingException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+
+        /** Whether {@code waiting} is blocked entering a monitor that {@code owner} holds. */
+        private static boolean blockedBy(Thread waiting, Thread owner) {
+            if (waiting == null || owner == null) {
+                return false;
+            }
+            ThreadInfo info = ManagementFactory.getThreadMXBean().getThreadInfo(waiting.getId());
+            return info != null && info.getThreadState() == Thread.State.BLOCKED
+                    && info.getLockOwnerId() == owner.getId();
+        }
     }
 
     private static long reads(List<ChangeEvent> events, String table) {

@@ -4,18 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.time.Duration;
 import java.util.List;
-import java.util.Properties;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.locks.LockSupport;
+import java.util.function.BooleanSupplier;
 
-import dev.pgcdc.embedded.PostgresCluster;
 import dev.pgcdc.embedded.PostgresServer;
 import dev.pgcdc.embedded.junit.Await;
 import dev.pgcdc.event.ChangeEvent;
@@ -23,45 +18,28 @@ import dev.pgcdc.security.LogCapture;
 import dev.pgcdc.snapshot.SnapshotPhase;
 import org.apache.camel.CamelContext;
 import org.apache.camel.builder.RouteBuilder;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
  * Decoding from a hot standby (PostgreSQL 16+, here 18): the slot lives on the standby, everything that writes goes to
  * the primary, and the snapshot's watermarks written there arrive through the standby's stream.
  */
-class StandbyDecodingTest extends CdcTestSupport {
+class StandbyDecodingTest extends StandbyTestSupport {
 
-    private static final Duration WAIT = Duration.ofSeconds(60);
     private static final int ROWS = 2000;
-
-    private PostgresCluster primary;
-    private PostgresCluster standby;
 
     @Override
     protected PostgresServer pg() {
         return standby;
     }
 
-    @AfterEach
-    void stopClusters() {
-        stopContexts();
-        if (standby != null) {
-            standby.stop();
-        }
-        if (primary != null) {
-            primary.stop();
-        }
-    }
-
     @Test
     void snapshotAndStreamFromAStandbyConvergeWithTheSourceAndGoOnAfterItsPromotion() throws Exception {
-        primary = PostgresCluster.builder().binaries("18").start();
-        standby = primary.startStandby("standby1");
+        startPrimaryAndStandby();
         primary.execute("CREATE TABLE t (id int PRIMARY KEY, v int NOT NULL)",
                 "INSERT INTO t SELECT g, 0 FROM generate_series(1, " + ROWS + ") g");
         String slot = uniqueSlot("from_standby");
-        String hosts = primary.host() + ":" + primary.port() + "," + standby.host() + ":" + standby.port();
+        String hosts = hosts();
         AppliedTables applied = new AppliedTables();
         CamelContext context = start(new RouteBuilder() {
             @Override
@@ -94,8 +72,7 @@ class StandbyDecodingTest extends CdcTestSupport {
 
     @Test
     void aStandbyWithoutHotStandbyFeedbackIsNamedWithTheFixAndStillStreams() throws Exception {
-        primary = PostgresCluster.builder().binaries("18").start();
-        standby = primary.startStandby("standby1");
+        startPrimaryAndStandby();
         standby.execute("ALTER SYSTEM SET hot_standby_feedback = off", "SELECT pg_reload_conf()");
         String slot = uniqueSlot("no_feedback");
         primary.execute("CREATE TABLE t (id int PRIMARY KEY, v int NOT NULL)", "CREATE PUBLICATION " + slot
@@ -129,49 +106,35 @@ class StandbyDecodingTest extends CdcTestSupport {
 
     /** Random inserts, updates and deletes through the multi-host list, reconnecting after a failure. */
     private static final class Writer implements AutoCloseable {
-        private final String url;
-        private final AtomicBoolean running = new AtomicBoolean(true);
         private final AtomicLong writes = new AtomicLong();
-        private final Thread thread;
+        private final PrimaryWriter writer;
 
         Writer(String hosts) {
-            this.url = "jdbc:postgresql://" + hosts + "/postgres?targetServerType=primary&connectTimeout=2";
-            this.thread = new Thread(this::run, "standby-writer");
-            thread.start();
+            this.writer = new PrimaryWriter(hosts, "standby-writer", this::write);
         }
 
         long writes() {
             return writes.get();
         }
 
-        private void run() {
-            Properties props = new Properties();
-            props.setProperty("user", "postgres");
-            props.setProperty("password", "postgres");
+        private void write(Connection connection, BooleanSupplier running) throws SQLException {
             ThreadLocalRandom random = ThreadLocalRandom.current();
-            while (running.get()) {
-                try (Connection connection = DriverManager.getConnection(url, props);
-                        Statement statement = connection.createStatement()) {
-                    while (running.get()) {
-                        int id = 1 + random.nextInt(ROWS + 500);
-                        statement.execute(switch (random.nextInt(3)) {
-                            case 0 -> "INSERT INTO t VALUES (" + id + ", 1) ON CONFLICT (id) DO UPDATE SET v = t.v + 1";
-                            case 1 -> "UPDATE t SET v = v + 1 WHERE id = " + id;
-                            default -> "DELETE FROM t WHERE id = " + id;
-                        });
-                        writes.incrementAndGet();
-                    }
-                } catch (SQLException e) {
-                    // the primary is gone or not yet promoted: connect again at a modest pace
-                    LockSupport.parkNanos(Duration.ofMillis(100).toNanos());
+            try (Statement statement = connection.createStatement()) {
+                while (running.getAsBoolean()) {
+                    int id = 1 + random.nextInt(ROWS + 500);
+                    statement.execute(switch (random.nextInt(3)) {
+                        case 0 -> "INSERT INTO t VALUES (" + id + ", 1) ON CONFLICT (id) DO UPDATE SET v = t.v + 1";
+                        case 1 -> "UPDATE t SET v = v + 1 WHERE id = " + id;
+                        default -> "DELETE FROM t WHERE id = " + id;
+                    });
+                    writes.incrementAndGet();
                 }
             }
         }
 
         @Override
         public void close() throws InterruptedException {
-            running.set(false);
-            thread.join(WAIT.toMillis());
+            writer.close();
         }
     }
 }
