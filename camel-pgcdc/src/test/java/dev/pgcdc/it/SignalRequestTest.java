@@ -111,6 +111,33 @@ class SignalRequestTest extends SnapshotTestSupport {
         assertThat(signalRows(slot)).isZero();
     }
 
+    /**
+     * Requests made while the consumer is stopped reach the next one twice, through the stream and in the table on
+     * start: each is acted on once. The stream brings them to the one thread that handles signals in order, so once
+     * the second table is snapshotted again the first request's stream delivery has been handled too.
+     */
+    @Test
+    void aRequestMadeWhileTheConsumerIsStoppedIsActedOnOnce() throws Exception {
+        String slot = uniqueSlot("signal_twice");
+        String first = table(slot + "_a");
+        String second = table(slot + "_b");
+        String options = "tables=" + first + "," + second;
+        CamelContext context = consume(slot, options, null, new Received());
+        awaitSnapshotted(context);
+        context.stop();
+
+        requestSnapshot(slot, first);
+        requestSnapshot(slot, second);
+        Received received = new Received();
+        CamelContext restarted = consume(slot, options, null, received);
+        received.awaitMatching("both tables snapshotted again",
+                events -> reads(events, first) >= 3 && reads(events, second) == 3);
+        awaitCaughtUp(slot);
+        awaitSnapshotted(restarted);
+        assertThat(reads(received.snapshot(), first)).as("snapshotted once more, not twice").isEqualTo(3);
+        assertThat(signalRows(slot)).isZero();
+    }
+
     /** Snapshot progress in memory whose next save fails once {@link #failNext} is set. */
     static final class FailingOnce extends MemoryStateRepository {
         volatile boolean failNext;
