@@ -7,7 +7,9 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Types;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 
 import dev.pgcdc.event.ChangeEvent;
@@ -20,7 +22,11 @@ import dev.pgcdc.event.Operation;
  *
  * <pre>INSERT INTO pgcdc_signal (slot_name, kind, table_name) VALUES ('orders_slot', 'snapshot', 'public.orders');</pre>
  *
- * <p>Rows are deleted once handled, so the table stays tiny; its changes are never delivered to the route.
+ * <p>Rows are deleted once handled, so the table stays tiny; its changes are never delivered to the route. A
+ * request's row is deleted in a transaction that commits only after the request's starting progress is saved: until
+ * then the row is locked, so only one consumer acts on it, and a consumer that crashes before the commit leaves it in
+ * the table. The stream confirms a signal as soon as it passed, so the stream may not bring such a request again: the
+ * consumer takes the requests still in the table when it starts ({@link #snapshotRequests}).
  */
 final class SignalTable {
 
@@ -120,11 +126,30 @@ final class SignalTable {
         }
     }
 
+    /** The snapshot requests for this slot still in the table, oldest first. */
+    List<Signal> snapshotRequests(Connection connection) throws SQLException {
+        try (PreparedStatement ps = connection.prepareStatement("SELECT id, slot_name, kind, table_name, data FROM "
+                + table.quoted() + " WHERE slot_name = ? AND kind = ? ORDER BY id")) {
+            ps.setString(1, slotName);
+            ps.setString(2, SNAPSHOT);
+            try (ResultSet rs = ps.executeQuery()) {
+                List<Signal> requests = new ArrayList<>();
+                while (rs.next()) {
+                    requests.add(new Signal(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4),
+                            rs.getString(5)));
+                }
+                return requests;
+            }
+        }
+    }
+
     /**
-     * Deletes a handled signal row.
+     * Deletes a handled signal row; in a transaction, the row stays locked until it ends, and a concurrent delete of
+     * it waits for that and then finds the row gone only if the transaction committed.
      *
      * @return whether it was still there: false means it was handled before (the stream delivers a signal again
-     *         after a restart from an earlier position), so a snapshot request must not be acted on twice
+     *         after a restart from an earlier position, or the consumer took it from the table on start), so a
+     *         snapshot request must not be acted on twice
      */
     boolean delete(Connection connection, long id) throws SQLException {
         try (PreparedStatement ps = connection.prepareStatement("DELETE FROM " + table.quoted() + " WHERE id = ?")) {

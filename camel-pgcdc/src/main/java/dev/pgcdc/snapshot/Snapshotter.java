@@ -149,6 +149,7 @@ public final class Snapshotter {
         for (TableLayout table : planned) {
             schedule(table, null);
         }
+        takeWaitingRequests();
         started = true;
         completeIfIdle();
     }
@@ -181,37 +182,84 @@ public final class Snapshotter {
      * @throws IllegalArgumentException if the table is not published, is internal or its key columns are not read
      */
     public void resnapshot(String table) throws SQLException {
+        Request request = request(table);
+        schedule(request.table(), request.progress());
+        LOG.info("Slot {}: re-snapshot of {} requested", options.slotName(), request.table().id());
+    }
+
+    /** A re-snapshot request checked: the table and the progress its new snapshot starts from. */
+    private record Request(TableLayout table, TableProgress progress) {
+    }
+
+    /** @throws IllegalArgumentException if the table is not published, is internal or its key columns are not read */
+    private Request request(String table) throws SQLException {
         TableName id = TableName.parse(table);
         if (options.isInternal(id)) {
             throw new IllegalArgumentException(id + " is pgcdc's own bookkeeping table and is never snapshotted");
         }
-        TableLayout layout;
-        TableProgress request;
         try (Connection connection = connector.openJdbc("pgcdc " + options.slotName() + " snapshot request")) {
             PgCatalog catalog = new PgCatalog(connection);
             if (!options.tables().includes(id.schema(), id.name())) {
                 throw new IllegalArgumentException("Table " + id + " is not in publication " + options.publication());
             }
-            layout = TableLayout.of(catalog, id, options);
-            request = startingPoint(connection, layout);
+            TableLayout layout = TableLayout.of(catalog, id, options);
+            return new Request(layout, startingPoint(connection, layout));
         }
-        schedule(layout, request);
-        LOG.info("Slot {}: re-snapshot of {} requested", options.slotName(), id);
     }
 
     /** Replication thread: a {@code snapshot} row arrived in the signal table; handled on the control thread. */
     private void onSnapshotSignal(SignalTable.Signal signal) {
-        control.execute(() -> {
-            try (Connection connection = connector.openJdbc("pgcdc " + options.slotName() + " signal")) {
-                // deleting claims it: a signal the stream delivers again after a restart is gone by then
-                if (signals.delete(connection, signal.id())) {
-                    resnapshot(signal.tableName());
-                }
-            } catch (SQLException | RuntimeException e) {
-                listener.failed("Slot " + options.slotName() + ": snapshot request " + signal.id() + " for "
-                        + signal.tableName() + " failed: " + e.getMessage(), e);
+        control.execute(() -> claim(signal));
+    }
+
+    /**
+     * On start: the requests still in the signal table. The stream confirms a signal as soon as it passed (it is
+     * never delivered to the route), so a request whose claim did not commit before the consumer stopped or crashed
+     * may never come through the stream again; its row is still there.
+     */
+    private void takeWaitingRequests() throws SQLException {
+        List<SignalTable.Signal> waiting;
+        try (Connection connection = connector.openJdbc("pgcdc " + options.slotName() + " signal")) {
+            waiting = signals.snapshotRequests(connection);
+        }
+        waiting.forEach(this::claim);
+    }
+
+    /**
+     * Claims a snapshot request and saves its progress in one transaction of the signal table: deleting the row
+     * claims it, and the delete commits only once the request's progress is saved, so a crash in between leaves the
+     * row for the next start ({@link #takeWaitingRequests}), and a request is never lost. The row stays locked until
+     * then: a second claim of it (the stream delivering it again after a restart, the start's look at the table,
+     * another instance) waits, finds it gone and does nothing. A crash between the save and the commit makes the
+     * table be snapshotted twice, which is harmless.
+     */
+    private void claim(SignalTable.Signal signal) {
+        try (Connection connection = connector.openJdbc("pgcdc " + options.slotName() + " signal")) {
+            connection.setAutoCommit(false);
+            if (!signals.delete(connection, signal.id())) {
+                connection.rollback();
+                return;
             }
-        });
+            Request request;
+            try {
+                request = request(signal.tableName());
+            } catch (IllegalArgumentException e) {
+                // no retry can carry it out: consumed, not tried again on every start
+                connection.commit();
+                listener.failed("Slot " + options.slotName() + ": snapshot request " + signal.id() + " for "
+                        + signal.tableName() + " refused: " + e.getMessage(), e);
+                return;
+            }
+            schedule(request.table(), request.progress());
+            connection.commit();
+            LOG.info("Slot {}: re-snapshot of {} requested through the signal table", options.slotName(),
+                    request.table().id());
+        } catch (SQLException | RuntimeException e) {
+            // closing the connection without commit rolled the delete back
+            listener.failed("Slot " + options.slotName() + ": snapshot request " + signal.id() + " for "
+                    + signal.tableName() + " failed: " + e.getMessage() + "; its row stays in the signal table and"
+                    + " is taken again when the consumer next starts", e);
+        }
     }
 
     /**
