@@ -66,7 +66,7 @@ public final class PgcdcProbe {
     private static final String KAFKA = "direct:kafka";
 
     /** System property: a file to write every measured change's latency to (see {@link Tally#writeTrace}). */
-    private static final String LAG_TRACE = "pgcdc.benchmark.lagTrace";
+    static final String LAG_TRACE = "pgcdc.benchmark.lagTrace";
 
     private PgcdcProbe() {
     }
