@@ -3,6 +3,10 @@ package dev.pgcdc.benchmark;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -12,8 +16,10 @@ import dev.pgcdc.embedded.PostgresServer;
  * What the machine was doing while a paced writer ran (Linux {@code /proc}; nothing elsewhere), so that a live-lag
  * tail can be told apart from a machine that had no CPU to give: the whole machine's busy cores, sampled every 100 ms
  * (their mean, and the share of samples with at least 95 % of the cores busy), the cluster's CPU ({@link ServerCpu}),
- * the walsender's own CPU and the time it spent runnable but waiting for a CPU ({@code /proc/PID/schedstat}), and how
- * often autovacuum or autoanalyze ran on the table.
+ * the walsender's own CPU and the time it spent runnable but waiting for a CPU ({@code /proc/PID/schedstat}), what
+ * the walsender was doing in each sample ({@code pg_stat_activity.wait_event}: nothing, i.e. decoding, sending or
+ * waiting for a CPU; {@code WalSenderWriteData}, its socket full because the consumer is not reading; waiting for new
+ * WAL or for the consumer, caught up), and how often autovacuum or autoanalyze ran on the table.
  */
 final class MachineWatch implements AutoCloseable {
 
@@ -33,6 +39,16 @@ final class MachineWatch implements AutoCloseable {
     private int samples;
     private int saturatedSamples;
     private double busyCoresSum;
+    /** Samples of the walsender's wait event: none (working or runnable), socket full, anything else (caught up). */
+    private int walsenderSamples;
+    private int walsenderWorking;
+    private int walsenderSocketFull;
+    /**
+     * The walsender's latest schedstat reading and when it was taken: it is read at every sample, because the
+     * walsender ends as soon as its consumer has the last change, which can be before the writer returns.
+     */
+    private long[] walsenderLast;
+    private long walsenderLastNanos;
 
     private MachineWatch(PostgresServer cluster, long walsenderPid) {
         this.cluster = cluster;
@@ -54,16 +70,35 @@ final class MachineWatch implements AutoCloseable {
     }
 
     private void sample() {
+        try (Connection connection = cluster.connect();
+             PreparedStatement waitEvent = connection.prepareStatement("SELECT coalesce(wait_event, '')"
+                     + " FROM pg_stat_activity WHERE pid = ?")) {
+            waitEvent.setLong(1, walsenderPid);
+            sample(waitEvent);
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot sample the walsender's wait event: " + e.getMessage(), e);
+        }
+    }
+
+    private void sample(PreparedStatement waitEvent) throws SQLException {
         long[] previous = cpuTicks();
-        while (running && previous != null) {
+        while (running) {
             try {
                 Thread.sleep(SAMPLE_MILLIS); // a fixed sampling period: /proc/stat has no notification
             } catch (InterruptedException e) {
                 return;
             }
+            sampleWalsender(waitEvent);
+            long[] walsender = schedstat(walsenderPid);
+            if (walsender != null) {
+                synchronized (this) {
+                    walsenderLast = walsender;
+                    walsenderLastNanos = System.nanoTime();
+                }
+            }
             long[] now = cpuTicks();
-            if (now == null) {
-                return;
+            if (now == null || previous == null) {
+                continue;
             }
             long total = now[0] - previous[0];
             if (total > 0) {
@@ -80,6 +115,22 @@ final class MachineWatch implements AutoCloseable {
         }
     }
 
+    private void sampleWalsender(PreparedStatement waitEvent) throws SQLException {
+        try (ResultSet row = waitEvent.executeQuery()) {
+            if (row.next()) {
+                String event = row.getString(1);
+                synchronized (this) {
+                    walsenderSamples++;
+                    if (event.isEmpty()) {
+                        walsenderWorking++;
+                    } else if (event.equals("WalSenderWriteData")) {
+                        walsenderSocketFull++;
+                    }
+                }
+            }
+        }
+    }
+
     /** The figures since the start; stops the sampling. */
     Map<String, Object> figures() throws InterruptedException {
         running = false;
@@ -91,15 +142,23 @@ final class MachineWatch implements AutoCloseable {
                 figures.put("machineBusyCores", round(busyCoresSum / samples));
                 figures.put("machineSaturatedShare", round((double) saturatedSamples / samples));
             }
+            if (walsenderSamples > 0) {
+                figures.put("walsenderWorkingShare", round((double) walsenderWorking / walsenderSamples));
+                figures.put("walsenderSocketFullShare", round((double) walsenderSocketFull / walsenderSamples));
+            }
         }
         long serverMicros = serverMicros();
         if (serverMicros >= 0 && serverMicrosStart >= 0) {
             figures.put("clusterCores", round((serverMicros - serverMicrosStart) / 1e6 / seconds));
         }
-        long[] walsender = schedstat(walsenderPid);
-        if (walsender != null && walsenderStart != null) {
-            figures.put("walsenderCpuMsPerSecond", round((walsender[0] - walsenderStart[0]) / 1e6 / seconds));
-            figures.put("walsenderCpuWaitMsPerSecond", round((walsender[1] - walsenderStart[1]) / 1e6 / seconds));
+        synchronized (this) {
+            if (walsenderLast != null && walsenderStart != null) {
+                double walsenderSeconds = (walsenderLastNanos - startNanos) / 1e9;
+                figures.put("walsenderCpuMsPerSecond",
+                        round((walsenderLast[0] - walsenderStart[0]) / 1e6 / walsenderSeconds));
+                figures.put("walsenderCpuWaitMsPerSecond",
+                        round((walsenderLast[1] - walsenderStart[1]) / 1e6 / walsenderSeconds));
+            }
         }
         figures.put("autovacuumRuns", autovacuumRuns() - autovacuumStart);
         return figures;

@@ -178,13 +178,15 @@ final class Report {
                 .append("|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---|\n");
         StringBuilder machine = new StringBuilder("**The machine during each live-lag run** (busy cores: mean of 100 ms"
                 + " samples, and the share of samples with 95 % of the cores or more busy; the cluster's CPU; its"
-                + " walsender's CPU and time runnable but waiting for a CPU, per second; the writer's inserts,"
-                + " statement and commit; autovacuum and autoanalyze runs on the table; the consumer JVM's time"
+                + " walsender's CPU and time runnable but waiting for a CPU, per second, and the share of samples in"
+                + " which it was working (no wait event: decoding, sending or waiting for a CPU) or its socket was"
+                + " full (WalSenderWriteData: the consumer not reading); the writer's inserts, statement and commit;"
+                + " autovacuum and autoanalyze runs on the table; the consumer JVM's time"
                 + " compiling (JIT, summed over its compiler threads) and in GC while the latencies were measured)\n\n")
                 .append("| target changes/s | build | busy cores | saturated share | cluster cores | walsender CPU ms/s"
-                        + " | walsender CPU wait ms/s | insert p50 / p99 / max ms | autovacuum runs | consumer JIT ms"
-                        + " | consumer GC ms |\n")
-                .append("|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+                        + " | walsender CPU wait ms/s | walsender working | walsender socket full"
+                        + " | insert p50 / p99 / max ms | autovacuum runs | consumer JIT ms | consumer GC ms |\n")
+                .append("|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
         for (String rate : lag.keySet()) {
             Map<String, Object> r = map(lag, rate);
             List<Map<?, ?>> rows = new ArrayList<>();
@@ -221,6 +223,8 @@ final class Report {
                 .append(" | ").append(orDash(r.get("clusterCores"))).append(" | ")
                 .append(orDash(r.get("walsenderCpuMsPerSecond"))).append(" | ")
                 .append(orDash(r.get("walsenderCpuWaitMsPerSecond"))).append(" | ")
+                .append(orDash(r.get("walsenderWorkingShare"))).append(" | ")
+                .append(orDash(r.get("walsenderSocketFullShare"))).append(" | ")
                 .append(percentiles(r.get("writerInsert"))).append(" | ").append(orDash(r.get("autovacuumRuns")))
                 .append(" | ").append(orDash(r.get("jitMs"))).append(" | ").append(orDash(r.get("gcMs")))
                 .append(" |\n");

@@ -34,7 +34,7 @@ class BenchmarkSmokeTest {
                 "/liveLag/1000/p50Ms", "/liveLag/1000/p99Ms", "/liveLag/1000/maxMs", "/liveLag/2000/p99Ms",
                 "/liveLag/1000/reference/p99Ms", "/liveLag/1000/reference/server/p99Ms",
                 "/liveLag/1000/writerInsert/p99Ms", "/liveLag/1000/machineBusyCores", "/liveLag/1000/clusterCores",
-                "/liveLag/1000/walsenderCpuMsPerSecond",
+                "/liveLag/1000/walsenderCpuMsPerSecond", "/liveLag/1000/reference/walsenderCpuMsPerSecond",
                 "/bigTransaction/changesPerSecond",
                 "/sink/upsert/rowsPerSecond", "/sink/append/rowsPerSecond", "/sink/pgcdcDrain/changesPerSecond",
                 "/sink/jdbcBatches/rowsPerSecond", "/sink/jdbcAppendBatches/rowsPerSecond", "/sink/copyIn/rowsPerSecond",
