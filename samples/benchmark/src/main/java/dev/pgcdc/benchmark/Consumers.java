@@ -122,6 +122,18 @@ final class Consumers {
                         "readyTopic=" + KafkaDelivery.READY_TOPIC));
     }
 
+    /**
+     * The live-lag reference ({@link RawStreamProbe}): pgjdbc alone reading {@code slot}, latencies after the first
+     * {@code warmup} changes.
+     */
+    Child rawStream(String name, String slot, long expected, long warmup, Duration timeout) throws IOException {
+        List<String> args = new ArrayList<>(connectionArgs());
+        args.addAll(List.of("slot=" + slot, "expected=" + expected, "warmup=" + warmup,
+                "timeoutSeconds=" + timeout.toSeconds(), "publication=" + Workload.PUBLICATION));
+        return Child.startJvm(name, List.of(System.getProperty("java.class.path")), jvmOptions(name),
+                RawStreamProbe.class.getName(), args, logDir);
+    }
+
     private Child pgcdc(String name, String mode, String slot, long expected, long warmup, int workers,
                         Duration timeout, Path camelPgcdcJar, List<String> extraArgs) throws IOException {
         List<String> classpath = new ArrayList<>();

@@ -13,6 +13,11 @@ import java.util.Map;
  * change was sent and read) into the lag in the server (commit to its walsender sending the change), in transit (the
  * network, and the socket while pgcdc's read loop was busy or late) and inside pgcdc (reading to the route).
  *
+ * <p>Each rate is first measured with the reference consumer ({@link RawStreamProbe}: pgjdbc alone, nothing done per
+ * change), whose lag is what the server and the machine give at that rate, under {@code reference}. Every run also
+ * says what the machine was doing meanwhile ({@link MachineWatch}: busy cores, the cluster's and its walsender's CPU,
+ * the walsender's waits for a CPU, autovacuum) and how long the writer's inserts took, statement and commit.
+ *
  * <p>With a baseline build, each rate is run four times, baseline, current, current, baseline, so that a change in
  * the shared machine's load weighs on both builds alike; the rate's figures are the current build's first run, and
  * {@code runs} lists all four in order.
@@ -27,8 +32,11 @@ final class LiveLag {
     static Map<String, Object> measure(Run run) throws Exception {
         Map<String, Object> figures = new LinkedHashMap<>();
         for (int rate : run.size().lagRates()) {
+            Map<String, Object> reference = reference(run, rate);
             if (run.baselineJar() == null) {
-                figures.put(String.valueOf(rate), atRate(run, rate, "pgcdc-lag-" + rate, null));
+                Map<String, Object> current = atRate(run, rate, "pgcdc-lag-" + rate, null);
+                current.put("reference", reference);
+                figures.put(String.valueOf(rate), current);
                 continue;
             }
             List<Map<String, Object>> runs = new ArrayList<>();
@@ -44,6 +52,7 @@ final class LiveLag {
             Map<String, Object> current = new LinkedHashMap<>(runs.get(1));
             current.remove("build");
             current.put("runs", runs);
+            current.put("reference", reference);
             figures.put(String.valueOf(rate), current);
         }
         return figures;
@@ -57,7 +66,22 @@ final class LiveLag {
         run.slots().create(slot);
         Child probe = run.consumers().pgcdc(name, "lag", slot, expected, PacedWriter.rows(rate, WARMUP_SECONDS),
                 timeout, camelPgcdcJar);
-        Paced paced = paced(run, slot, probe, rate, seconds, timeout);
+        return figures(rate, expected, paced(run, slot, probe, rate, seconds, timeout));
+    }
+
+    /** The reference consumer at {@code rate}, with the same warm-up and measured span as a pgcdc run. */
+    private static Map<String, Object> reference(Run run, int rate) throws Exception {
+        String slot = "lag_reference_" + rate;
+        int seconds = WARMUP_SECONDS + run.size().lagSeconds();
+        long expected = PacedWriter.rows(rate, seconds);
+        Duration timeout = Run.timeoutFor(expected).plusSeconds(seconds);
+        run.slots().create(slot);
+        Child probe = run.consumers().rawStream("reference-lag-" + rate, slot, expected,
+                PacedWriter.rows(rate, WARMUP_SECONDS), timeout);
+        return figures(rate, expected, paced(run, slot, probe, rate, seconds, timeout));
+    }
+
+    private static Map<String, Object> figures(int rate, long expected, Paced paced) {
         Map<String, Object> result = paced.result();
         Map<String, Object> figures = new LinkedHashMap<>();
         figures.put("writerChangesPerSecond", Math.round(paced.achieved()));
@@ -71,12 +95,20 @@ final class LiveLag {
         }
         figures.put("measuredChanges", expected - PacedWriter.rows(rate, WARMUP_SECONDS));
         figures.put("cpuMicrosPerChange", result.get("cpuMicrosPerChange"));
+        figures.put("jitMs", result.get("jitMs"));
+        figures.put("gcMs", result.get("gcMs"));
+        figures.put("writerInsert", paced.writerInsert());
+        figures.putAll(paced.machine());
         figures.put("loadAverage", Environment.loadAverage());
         return figures;
     }
 
-    /** What the probe measured while the writer kept {@code rate} changes/s into its slot, and the rate achieved. */
-    record Paced(double achieved, Map<String, Object> result) {
+    /**
+     * What the probe measured while the writer kept {@code rate} changes/s into its slot, the rate achieved, how long
+     * the writer's inserts took and what the machine did meanwhile ({@link MachineWatch#figures()}).
+     */
+    record Paced(double achieved, Map<String, Object> result, Map<String, Object> writerInsert,
+                 Map<String, Object> machine) {
     }
 
     /** Waits for the probe to stream, writes at the rate, collects the probe's figures and drops the slot. */
@@ -87,10 +119,16 @@ final class LiveLag {
             probe.kill();
             throw e;
         }
-        double achieved = new PacedWriter(run.cluster()).write(rate, seconds);
+        PacedWriter writer = new PacedWriter(run.cluster());
+        double achieved;
+        Map<String, Object> machine;
+        try (MachineWatch watch = MachineWatch.start(run.cluster(), slot)) {
+            achieved = writer.write(rate, seconds);
+            machine = watch.figures();
+        }
         Map<String, Object> result = probe.result(timeout);
         StreamingDrain.requireComplete(result);
         run.slots().drop(slot);
-        return new Paced(achieved, result);
+        return new Paced(achieved, result, writer.insertMillis(), machine);
     }
 }

@@ -66,7 +66,7 @@ public final class PgcdcProbe {
     private static final String KAFKA = "direct:kafka";
 
     /** System property: a file to write every measured change's latency to (see {@link Tally#writeTrace}). */
-    private static final String LAG_TRACE = "pgcdc.benchmark.lagTrace";
+    static final String LAG_TRACE = "pgcdc.benchmark.lagTrace";
 
     private PgcdcProbe() {
     }
@@ -109,7 +109,9 @@ public final class PgcdcProbe {
                 + (snapshot ? "&snapshotMode=initial_only&snapshotParallelism=" + args.get("workers")
                         : "&snapshotMode=never")
                 + (webhook || kafka || snapshot ? "&concurrentConsumers=" + args.get("consumers") : "")
-                + "&catchUpThreshold=" + args.get("catchUpThreshold", "0");
+                // named only when set: 0 is the default, and a build older than the option would refuse it
+                + (args.get("catchUpThreshold", null) != null ? "&catchUpThreshold=" + args.get("catchUpThreshold")
+                        : "");
         try (MemoryWatch memory = new MemoryWatch(); CamelContext camel = new DefaultCamelContext()) {
             camel.addRoutes(new RouteBuilder() {
                 @Override

@@ -3,6 +3,8 @@ package dev.pgcdc.benchmark;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -168,31 +170,68 @@ final class Report {
     }
 
     private static void liveLag(StringBuilder md, Map<String, Object> lag) {
-        md.append("**Live lag** (pgcdc, commit to exchange; its parts: *server*, commit to the walsender sending the"
-                        + " change; *transit*, sent to pgcdc reading it; *inside*, read to the route)\n\n")
+        md.append("**Live lag** (commit to exchange; its parts: *server*, commit to the walsender sending the"
+                        + " change; *transit*, sent to the consumer reading it; *inside*, read to the route;"
+                        + " *reference*: pgjdbc alone reading the stream, no decoding, no Camel)\n\n")
                 .append("| target changes/s | build | achieved | p50 ms | p99 ms | max ms | server p50 / p99 / max ms"
                         + " | transit p50 / p99 / max ms | inside p50 / p99 / max ms | CPU µs/change | load average |\n")
                 .append("|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---|\n");
+        StringBuilder machine = new StringBuilder("**The machine during each live-lag run** (busy cores: mean of 100 ms"
+                + " samples, and the share of samples with 95 % of the cores or more busy; the cluster's CPU; its"
+                + " walsender's CPU and time runnable but waiting for a CPU, per second, and the share of samples in"
+                + " which it was working (no wait event: decoding, sending or waiting for a CPU) or its socket was"
+                + " full (WalSenderWriteData: the consumer not reading); the writer's inserts, statement and commit;"
+                + " autovacuum and autoanalyze runs on the table; the consumer JVM's time"
+                + " compiling (JIT, summed over its compiler threads) and in GC while the latencies were measured)\n\n")
+                .append("| target changes/s | build | busy cores | saturated share | cluster cores | walsender CPU ms/s"
+                        + " | walsender CPU wait ms/s | walsender working | walsender socket full"
+                        + " | insert p50 / p99 / max ms | autovacuum runs | consumer JIT ms | consumer GC ms |\n")
+                .append("|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
         for (String rate : lag.keySet()) {
             Map<String, Object> r = map(lag, rate);
+            List<Map<?, ?>> rows = new ArrayList<>();
+            if (r.get("reference") instanceof Map<?, ?> reference) {
+                Map<Object, Object> row = new LinkedHashMap<>(reference);
+                row.put("build", "reference");
+                rows.add(row);
+            }
             if (r.get("runs") instanceof List<?> runs) {
-                for (Object one : runs) {
-                    lagRow(md, rate, (Map<?, ?>) one);
-                }
+                runs.forEach(one -> rows.add((Map<?, ?>) one));
             } else {
-                lagRow(md, rate, r);
+                rows.add(r);
+            }
+            for (Map<?, ?> row : rows) {
+                lagRow(md, rate, row);
+                machineRow(machine, rate, row);
             }
         }
-        md.append('\n');
+        md.append('\n').append(machine).append('\n');
     }
 
     private static void lagRow(StringBuilder md, String rate, Map<?, ?> r) {
-        md.append("| ").append(rate).append(" | ").append(r.get("build") == null ? "current" : r.get("build"))
+        md.append("| ").append(rate).append(" | ").append(build(r))
                 .append(" | ").append(r.get("writerChangesPerSecond")).append(" | ").append(r.get("p50Ms"))
                 .append(" | ").append(r.get("p99Ms")).append(" | ").append(r.get("maxMs")).append(" | ")
                 .append(percentiles(r.get("server"))).append(" | ").append(percentiles(r.get("transit"))).append(" | ")
                 .append(percentiles(r.get("inside"))).append(" | ").append(orDash(r.get("cpuMicrosPerChange")))
                 .append(" | ").append(orDash(r.get("loadAverage"))).append(" |\n");
+    }
+
+    private static void machineRow(StringBuilder md, String rate, Map<?, ?> r) {
+        md.append("| ").append(rate).append(" | ").append(build(r)).append(" | ")
+                .append(orDash(r.get("machineBusyCores"))).append(" | ").append(orDash(r.get("machineSaturatedShare")))
+                .append(" | ").append(orDash(r.get("clusterCores"))).append(" | ")
+                .append(orDash(r.get("walsenderCpuMsPerSecond"))).append(" | ")
+                .append(orDash(r.get("walsenderCpuWaitMsPerSecond"))).append(" | ")
+                .append(orDash(r.get("walsenderWorkingShare"))).append(" | ")
+                .append(orDash(r.get("walsenderSocketFullShare"))).append(" | ")
+                .append(percentiles(r.get("writerInsert"))).append(" | ").append(orDash(r.get("autovacuumRuns")))
+                .append(" | ").append(orDash(r.get("jitMs"))).append(" | ").append(orDash(r.get("gcMs")))
+                .append(" |\n");
+    }
+
+    private static Object build(Map<?, ?> r) {
+        return r.get("build") == null ? "current" : r.get("build");
     }
 
     private static String percentiles(Object figures) {

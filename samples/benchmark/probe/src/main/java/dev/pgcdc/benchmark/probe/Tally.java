@@ -35,6 +35,9 @@ public final class Tally {
     private long firstNanos;
     private long firstCpuNanos;
     private long lastNanos;
+    /** The JVM's JIT compilation and GC times when the first measured change arrived, in ms; -1 when unknown. */
+    private long compileMillisAtStart = -1;
+    private long gcMillisAtStart = -1;
 
     /**
      * @param expected      changes to wait for
@@ -69,6 +72,10 @@ public final class Tally {
         }
         lastNanos = now;
         long measured = count - warmup;
+        if (latencyMicros != null && measured == 0) {
+            compileMillisAtStart = JvmTimes.compileMillis();
+            gcMillisAtStart = JvmTimes.gcMillis();
+        }
         if (latencyMicros != null && measured >= 0 && measured < latencyMicros.length) {
             Instant arrival = Instant.now();
             int i = (int) measured;
@@ -119,9 +126,15 @@ public final class Tally {
      * p50, p99 and max of the recorded latencies, in milliseconds; when the consumer said when each change was sent
      * and read, the same of its three parts: {@code server} (commit to sent), {@code transit} (sent to read: the
      * network, and the socket while the consumer's read loop was busy or late) and {@code inside} (read to route).
+     * Also the milliseconds the JVM spent compiling (JIT, all compiler threads) and in GC from the first measured
+     * change to now: CPU the consumer's JVM took beside its work while the latencies were measured.
      */
     public synchronized Map<String, Object> latencyMillis() {
         Map<String, Object> figures = percentiles(latencyMicros);
+        if (compileMillisAtStart >= 0) {
+            figures.put("jitMs", JvmTimes.compileMillis() - compileMillisAtStart);
+            figures.put("gcMs", JvmTimes.gcMillis() - gcMillisAtStart);
+        }
         if (split && measured() > 0) {
             figures.put("server", percentiles(serverMicros));
             figures.put("transit", percentiles(transitMicros));
