@@ -20,8 +20,9 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Append mode into PostgreSQL, which loads each batch by COPY into a temporary staging table and one
- * {@code INSERT ... SELECT ... ON CONFLICT DO NOTHING} ({@link CopyAppends}): values of every kind, odd names, NULLs,
- * a replayed batch, a batch mixing appends with other statements, and a row the target refuses.
+ * {@code INSERT ... SELECT ... ON CONFLICT DO NOTHING}, or a batch of appends only by one COPY straight into the
+ * target ({@link CopyAppends}): values of every kind, odd names, NULLs, a replayed batch, which statement loads which
+ * batch, a batch mixing appends with other statements, and a row the target refuses.
  */
 class CopyAppendTest extends SinkTestSupport {
 
