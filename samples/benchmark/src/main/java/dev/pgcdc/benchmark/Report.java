@@ -107,6 +107,8 @@ final class Report {
                 {"upsertBaseline", "baseline build → pgcdc-sink, upsert", "rowsPerSecond"},
                 {"append", "pgcdc → pgcdc-sink, append", "rowsPerSecond"},
                 {"appendBaseline", "baseline build → pgcdc-sink, append", "rowsPerSecond"},
+                {"pgcdcDrainCatchUp", "pgcdc drain with catch-up, no sink (reference)", "changesPerSecond"},
+                {"appendCatchUp", "pgcdc with catch-up → pgcdc-sink, append", "rowsPerSecond"},
                 {"jdbcBatches", "plain JDBC, same changes, batches of " + sink.get("batchSize") + " (reference)",
                         "rowsPerSecond"},
                 {"jdbcRewrittenBatches", "plain JDBC with reWriteBatchedInserts, same changes, batches of "

@@ -42,6 +42,9 @@ final class SinkApply {
     private static final String UPSERT = "sink_upsert";
     private static final String APPEND = "sink_append";
     private static final String DRAIN = "sink_drain";
+    /** The append run and its drain reference with catch-up on (catchUpThreshold=1). */
+    private static final String APPEND_CATCH_UP = "sink_append_catchup";
+    private static final String DRAIN_CATCH_UP = "sink_drain_catchup";
     /** With {@code --baseline-jar}: the same two runs with the older build, into tables of their own. */
     private static final String UPSERT_BASELINE = "sink_upsert_baseline";
     private static final String APPEND_BASELINE = "sink_append_baseline";
@@ -69,14 +72,15 @@ final class SinkApply {
                 "CREATE TABLE bench_copy (" + COLUMNS + ")",
                 "CREATE TABLE bench_history_jdbc (" + HISTORY_COLUMNS + ")",
                 "CREATE TABLE bench_history_copy (" + HISTORY_COLUMNS + ")",
-                "CREATE TABLE bench_history_direct (" + HISTORY_COLUMNS + ")");
+                "CREATE TABLE bench_history_direct (" + HISTORY_COLUMNS + ")",
+                "CREATE TABLE bench_history_catchup (" + HISTORY_COLUMNS + ")");
         boolean baseline = run.baselineJar() != null;
         if (baseline) {
             target(run, "CREATE TABLE bench_baseline (" + COLUMNS + ")",
                     "CREATE TABLE bench_history_baseline (" + HISTORY_COLUMNS + ")");
             run.slots().create(UPSERT_BASELINE, APPEND_BASELINE);
         }
-        run.slots().create(DRAIN, UPSERT, APPEND);
+        run.slots().create(DRAIN, UPSERT, APPEND, DRAIN_CATCH_UP, APPEND_CATCH_UP);
         run.workload().writeBacklog(size);
         String sourceContent = cluster.queryForObject(String.format(CONTENT, "bench"), String.class);
         long rows = cluster.queryForObject("SELECT count(*) FROM bench", Long.class);
@@ -100,13 +104,20 @@ final class SinkApply {
                 "bench", sourceContent, changes, timeout, null));
         figures.put("upsert", upsert);
         Map<String, Object> append = withServerCpu(server, changes, () -> append(run, "pgcdc-sink-append", APPEND,
-                "bench_history", changes, timeout, null));
+                "bench_history", false, changes, timeout, null));
         figures.put("append", append);
         if (baseline) {
             figures.put("appendBaseline", withServerCpu(server, changes, () -> append(run,
-                    "pgcdc-baseline-sink-append", APPEND_BASELINE, "bench_history_baseline", changes, timeout,
+                    "pgcdc-baseline-sink-append", APPEND_BASELINE, "bench_history_baseline", false, changes, timeout,
                     run.baselineJar())));
         }
+        // a backlog is what the sink applies here, and catch-up is pgcdc's way through one: the same append, fed by it
+        figures.put("pgcdcDrainCatchUp", withServerCpu(server, changes, () -> StreamingDrain.withRate(
+                run.consumers().pgcdcCatchUp("pgcdc-sink-drain-catchup", DRAIN_CATCH_UP, changes, timeout)
+                        .result(timeout), changes)));
+        Map<String, Object> appendCatchUp = withServerCpu(server, changes, () -> append(run,
+                "pgcdc-sink-append-catchup", APPEND_CATCH_UP, "bench_history_catchup", true, changes, timeout, null));
+        figures.put("appendCatchUp", appendCatchUp);
 
         Map<String, Object> jdbc = withServerCpu(server, changes,
                 () -> timed(changes, () -> jdbcBatches(run, size, "bench_jdbc", false)));
@@ -155,6 +166,9 @@ final class SinkApply {
         ratios.put("appendToJdbcBatches", Run.ratio(appendRate, jdbc.get("rowsPerSecond")));
         ratios.put("appendToJdbcAppendBatches", Run.ratio(appendRate, jdbcAppend.get("rowsPerSecond")));
         ratios.put("appendToJdbcCopyAppend", Run.ratio(appendRate, jdbcCopyAppend.get("rowsPerSecond")));
+        ratios.put("appendCatchUpToAppend", Run.ratio(appendCatchUp.get("rowsPerSecond"), appendRate));
+        ratios.put("appendCatchUpToDrainCatchUp", Run.ratio(appendCatchUp.get("rowsPerSecond"),
+                map(figures, "pgcdcDrainCatchUp").get("changesPerSecond")));
         ratios.put("jdbcCopyAppendToJdbcAppendBatches", Run.ratio(jdbcCopyAppend.get("rowsPerSecond"),
                 jdbcAppend.get("rowsPerSecond")));
         ratios.put("jdbcCopyDirectToJdbcAppendBatches", Run.ratio(jdbcCopyDirect.get("rowsPerSecond"),
@@ -169,7 +183,7 @@ final class SinkApply {
             run.slots().drop(UPSERT_BASELINE, APPEND_BASELINE);
         }
         figures.put("ratios", ratios);
-        run.slots().drop(DRAIN, UPSERT, APPEND);
+        run.slots().drop(DRAIN, UPSERT, APPEND, DRAIN_CATCH_UP, APPEND_CATCH_UP);
         return figures;
     }
 
@@ -177,30 +191,30 @@ final class SinkApply {
     private static Map<String, Object> upsert(Run run, String name, String slot, String table, String sourceContent,
                                               long changes, Duration timeout, Path camelPgcdcJar) throws Exception {
         Map<String, Object> figures = sink(run, name, slot, "&tableMapping=" + Workload.TABLE + ":public." + table,
-                changes, timeout, camelPgcdcJar);
+                false, changes, timeout, camelPgcdcJar);
         require("upsert target " + table + " equal to the source", sourceContent,
                 targetString(run, String.format(CONTENT, table)));
         return figures;
     }
 
     /** An append run into {@code table}, checked to hold one row per change. */
-    private static Map<String, Object> append(Run run, String name, String slot, String table, long changes,
-                                              Duration timeout, Path camelPgcdcJar) throws Exception {
+    private static Map<String, Object> append(Run run, String name, String slot, String table, boolean catchUp,
+                                              long changes, Duration timeout, Path camelPgcdcJar) throws Exception {
         Map<String, Object> figures = sink(run, name, slot, "&mode=append&tableMapping=" + Workload.TABLE
-                + ":public." + table, changes, timeout, camelPgcdcJar);
+                + ":public." + table, catchUp, changes, timeout, camelPgcdcJar);
         require("append target " + table + " holding every change", String.valueOf(changes),
                 targetString(run, "SELECT count(*) FROM " + table));
         return figures;
     }
 
     /** One probe run through pgcdc-sink; its figures with the rate of rows applied in front. */
-    private static Map<String, Object> sink(Run run, String name, String slot, String options, long changes,
-                                            Duration timeout, Path camelPgcdcJar) throws Exception {
+    private static Map<String, Object> sink(Run run, String name, String slot, String options, boolean catchUp,
+                                            long changes, Duration timeout, Path camelPgcdcJar) throws Exception {
         PostgresServer cluster = run.cluster();
         String uri = "pgcdc-sink:" + slot + "?jdbcUrl=" + cluster.jdbcUrl(TARGET_DATABASE) + "&user="
                 + cluster.superuser() + "&password=RAW(" + cluster.superuserPassword() + ")" + options;
-        Map<String, Object> probe = run.consumers().pgcdcSink(name, slot, changes, uri, timeout, camelPgcdcJar)
-                .result(timeout);
+        Map<String, Object> probe = run.consumers().pgcdcSink(name, slot, changes, uri, catchUp, timeout,
+                camelPgcdcJar).result(timeout);
         StreamingDrain.requireComplete(probe);
         return SnapshotRead.withRowRate(probe, changes);
     }
