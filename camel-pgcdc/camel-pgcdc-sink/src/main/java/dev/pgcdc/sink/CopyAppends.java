@@ -42,6 +42,7 @@ final class CopyAppends {
     private static final String UNIQUE_VIOLATION = "23505";
 
     private final Connection connection;
+    /** What tells the transaction's state; null where a wrapper hides it (then batches always go staged). */
     private final BaseConnection driver;
     private final Dialect dialect;
     private final CopyManager copy;
@@ -102,7 +103,7 @@ final class CopyAppends {
 
     private CopyAppends(Connection connection, Dialect dialect, CopyManager copy) throws SQLException {
         this.connection = connection;
-        this.driver = connection.unwrap(BaseConnection.class);
+        this.driver = connection.isWrapperFor(BaseConnection.class) ? connection.unwrap(BaseConnection.class) : null;
         this.dialect = dialect;
         this.copy = copy;
     }
@@ -175,7 +176,7 @@ final class CopyAppends {
             stage.rows.setLength(0);
             // the transaction would hold nothing but these rows (pgjdbc has not even begun it): they may be a COPY
             // of their own into the target, which fails whole on a row appended before
-            if (commit && left == 1 && driver.getTransactionState() == TransactionState.IDLE
+            if (commit && left == 1 && driver != null && driver.getTransactionState() == TransactionState.IDLE
                     && copiedDirectly(stage, bytes)) {
                 break;
             }
