@@ -51,6 +51,11 @@ public final class RowMap extends AbstractMap<String, Object> {
         return columns;
     }
 
+    /** The value of the column at {@code position} of {@link #columns()}. */
+    public Object valueAt(int position) {
+        return values[position];
+    }
+
     @Override
     public int size() {
         return values.length;

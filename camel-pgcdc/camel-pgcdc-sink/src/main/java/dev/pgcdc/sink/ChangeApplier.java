@@ -3,14 +3,18 @@ package dev.pgcdc.sink;
 import java.sql.SQLException;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.function.Supplier;
 
 import dev.pgcdc.event.ChangeEvent;
+import dev.pgcdc.event.ColumnNames;
 import dev.pgcdc.event.Operation;
+import dev.pgcdc.event.RowMap;
 import dev.pgcdc.pg.SourceTables;
 import dev.pgcdc.pg.TableName;
 
@@ -41,6 +45,8 @@ final class ChangeApplier {
     static final String DELETED = "_pgcdc_deleted";
     private static final List<String> APPEND_KEY = List.of(COMMIT_LSN, SEQ);
     private static final List<String> APPEND_COLUMNS = List.of(OP, COMMIT_LSN, SEQ, LSN, COMMIT_TS);
+    /** Image shapes remembered at most: a relation announced again (after a reconnect) brings a new one. */
+    private static final int SHAPES = 64;
 
     private final Dialect dialect;
     private final SinkRules rules;
@@ -49,6 +55,20 @@ final class ChangeApplier {
     /** Null unless createTables is set. */
     private final TableCreator creator;
     private SinkRules.TableRule lastRule;
+    /**
+     * The columns written from the images of one shape, worked out once per shape: the rows of a relation share one
+     * {@link ColumnNames}, so per change only values are copied, and the one column list it gives every change is
+     * what the checks and statement caches recognise at once (by identity), instead of a list built, hashed and
+     * compared several times per change. By identity of the image's names (a relation's tables have one mode, so
+     * one list of added columns: append mode's, or softDelete's).
+     */
+    private final Map<ColumnNames, Shape> mirrorShapes = new IdentityHashMap<>();
+    private final Map<ColumnNames, Shape> appendShapes = new IdentityHashMap<>();
+    /** The key columns of a change's key image, by identity of its names; key columns the rule excludes fail. */
+    private final Map<ColumnNames, List<String>> keyShapes = new IdentityHashMap<>();
+
+    private record Shape(int[] positions, List<String> columns) {
+    }
 
     ChangeApplier(Dialect dialect, SinkRules rules, boolean createTables) {
         this.dialect = dialect;
@@ -162,9 +182,9 @@ final class ChangeApplier {
             case DELETE -> remove(keyOf(change, change.getKey(), rule, table), soft, target, batch);
             default -> {
                 Row key = keyOf(change, change.getKey(), rule, table);
-                Row row = written(change.getAfter(), rule);
+                Row row = written(change.getAfter(), rule, mirrorShapes, soft ? List.of(DELETED) : List.of());
                 if (soft) {
-                    row.put(DELETED, false);
+                    row.values.add(false);
                 }
                 Row oldKey = change.getBefore() == null ? null : keyOf(change, change.getBefore(), rule, table);
                 if (oldKey != null && !oldKey.sameValues(key)) {
@@ -224,12 +244,13 @@ final class ChangeApplier {
         }
         Map<String, Object> image = change.getAfter() != null ? change.getAfter()
                 : change.getBefore() != null ? change.getBefore() : change.getKey();
-        Row row = written(image, rule);
-        row.put(OP, change.getOp().code());
-        row.put(COMMIT_LSN, change.getCommitLsn().value());
-        row.put(SEQ, position);
-        row.put(LSN, change.getLsn().value());
-        row.put(COMMIT_TS, change.getCommitTimestamp() == null ? null
+        Row row = written(image, rule, appendShapes, APPEND_COLUMNS);
+        // the values of APPEND_COLUMNS, in their order
+        row.values.add(change.getOp().code());
+        row.values.add(change.getCommitLsn().value());
+        row.values.add(position);
+        row.values.add(change.getLsn().value());
+        row.values.add(change.getCommitTimestamp() == null ? null
                 : change.getCommitTimestamp().atOffset(ZoneOffset.UTC));
         table.requireColumns(row.columns, "(written by the change)");
         if (batch.loadsAppends()) {
@@ -239,9 +260,25 @@ final class ChangeApplier {
         }
     }
 
-    /** The written columns of a row image: all but the excluded ones. */
-    private static Row written(Map<String, Object> image, SinkRules.TableRule rule) {
-        Row row = new Row();
+    /**
+     * The written columns of a row image, all but the excluded ones, and their values; its columns end in
+     * {@code extra}, whose values the caller adds.
+     */
+    private static Row written(Map<String, Object> image, SinkRules.TableRule rule, Map<ColumnNames, Shape> shapes,
+                               List<String> extra) {
+        if (image instanceof RowMap row) {
+            Shape shape = shapes.get(row.columns());
+            if (shape == null) {
+                shape = shape(row.columns(), rule, extra);
+                remember(shapes, row.columns(), shape);
+            }
+            List<Object> values = new ArrayList<>(shape.columns().size());
+            for (int position : shape.positions()) {
+                values.add(row.valueAt(position));
+            }
+            return new Row(shape.columns(), values);
+        }
+        Row row = new Row(new ArrayList<>(), new ArrayList<>());
         if (image != null) {
             image.forEach((column, value) -> {
                 if (rule.writes(column)) {
@@ -249,12 +286,33 @@ final class ChangeApplier {
                 }
             });
         }
+        row.columns.addAll(extra);
         return row;
     }
 
+    private static Shape shape(ColumnNames names, SinkRules.TableRule rule, List<String> extra) {
+        List<String> columns = new ArrayList<>(names.size() + extra.size());
+        int[] positions = new int[names.size()];
+        for (int i = 0; i < names.size(); i++) {
+            if (rule.writes(names.get(i))) {
+                positions[columns.size()] = i;
+                columns.add(names.get(i));
+            }
+        }
+        positions = Arrays.copyOf(positions, columns.size());
+        columns.addAll(extra);
+        return new Shape(positions, List.copyOf(columns));
+    }
+
+    private static <V> void remember(Map<ColumnNames, V> shapes, ColumnNames names, V value) {
+        if (shapes.size() >= SHAPES) {
+            shapes.clear();
+        }
+        shapes.put(names, value);
+    }
+
     /** The key columns' values in {@code image} (the change's key for the new row, its before image for the old). */
-    private static Row keyOf(ChangeEvent change, Map<String, Object> image, SinkRules.TableRule rule,
-                             TargetTable table) {
+    private Row keyOf(ChangeEvent change, Map<String, Object> image, SinkRules.TableRule rule, TargetTable table) {
         if (change.getKey() == null) {
             throw new SinkException(describe(change) + " does not know its key: the key the source table had when"
                     + " the change was made could not be established (the table was dropped, or its key columns"
@@ -265,15 +323,32 @@ final class ChangeApplier {
             throw new SinkException(describe(change) + " has no key: upsert and softDelete need a primary key"
                     + " (or replica identity) on the source table; use append mode for tables without one");
         }
-        Row key = new Row();
-        for (String column : change.getKey().keySet()) {
-            if (!rule.writes(column)) {
-                throw new SinkException("excludeColumns leaves out key column " + column + " of " + rule.source()
-                        + ", which " + table.name() + " needs to find rows");
+        Map<String, Object> key = change.getKey();
+        ColumnNames names = key instanceof RowMap row ? row.columns() : null;
+        List<String> columns = names == null ? null : keyShapes.get(names);
+        if (columns == null) {
+            for (String column : key.keySet()) {
+                if (!rule.writes(column)) {
+                    throw new SinkException("excludeColumns leaves out key column " + column + " of " + rule.source()
+                            + ", which " + table.name() + " needs to find rows");
+                }
             }
-            key.put(column, image.get(column));
+            columns = List.copyOf(key.keySet());
+            if (names != null) {
+                remember(keyShapes, names, columns);
+            }
         }
-        return key;
+        List<Object> values = new ArrayList<>(columns.size());
+        if (image == key && key instanceof RowMap row) {
+            for (int i = 0; i < columns.size(); i++) {
+                values.add(row.valueAt(i));
+            }
+        } else {
+            for (String column : columns) {
+                values.add(image.get(column));
+            }
+        }
+        return new Row(columns, values);
     }
 
     static String describe(ChangeEvent change) {
@@ -281,12 +356,23 @@ final class ChangeApplier {
                 + change.getLsn() + " (key " + change.getKey() + ")";
     }
 
-    /** Column names and values in matching order, as statements bind them. */
+    /**
+     * Column names and values in matching order, as statements bind them. The names may be a shape's shared list:
+     * adding a column copies them first.
+     */
     private static final class Row {
-        final List<String> columns = new ArrayList<>();
-        final List<Object> values = new ArrayList<>();
+        List<String> columns;
+        final List<Object> values;
+
+        Row(List<String> columns, List<Object> values) {
+            this.columns = columns;
+            this.values = values;
+        }
 
         void put(String column, Object value) {
+            if (!(columns instanceof ArrayList)) {
+                columns = new ArrayList<>(columns);
+            }
             columns.add(column);
             values.add(value);
         }

@@ -80,7 +80,17 @@ final class PostgresDialect extends Dialect {
         } else {
             String text = value instanceof String string ? string : value instanceof JsonNode ? value.toString()
                     : literal(value);
-            for (int i = 0; i < text.length(); i++) {
+            // most text needs no escape: appended whole, not char by char (the writer's largest cost in append mode)
+            int plain = 0;
+            while (plain < text.length() && !needsEscape(text.charAt(plain))) {
+                plain++;
+            }
+            if (plain == text.length()) {
+                out.append(text);
+                return;
+            }
+            out.append(text, 0, plain);
+            for (int i = plain; i < text.length(); i++) {
                 char c = text.charAt(i);
                 switch (c) {
                     case '\\' -> out.append("\\\\");
@@ -91,6 +101,10 @@ final class PostgresDialect extends Dialect {
                 }
             }
         }
+    }
+
+    private static boolean needsEscape(char c) {
+        return c == '\\' || c == '\t' || c == '\n' || c == '\r';
     }
 
     /**

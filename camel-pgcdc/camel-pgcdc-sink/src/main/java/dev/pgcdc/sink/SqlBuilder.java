@@ -17,6 +17,11 @@ final class SqlBuilder {
 
     private final Dialect dialect;
     private final Map<List<Object>, String> cache = new HashMap<>();
+    /** The last upsert text and what it was made of, by identity: consecutive changes mostly share their lists. */
+    private TableName upsertTable;
+    private List<String> upsertColumns;
+    private List<String> upsertKey;
+    private String upsertText;
 
     SqlBuilder(Dialect dialect) {
         this.dialect = dialect;
@@ -32,8 +37,14 @@ final class SqlBuilder {
      * built, not for every change.
      */
     String upsert(TableName table, List<String> columns, List<String> key) {
-        return cached(List.of("upsert", table, columns, key), () -> insertText(table, columns, key,
-                columns.stream().filter(c -> !key.contains(c)).toList()));
+        if (table != upsertTable || columns != upsertColumns || key != upsertKey) {
+            upsertText = cached(List.of("upsert", table, columns, key), () -> insertText(table, columns, key,
+                    columns.stream().filter(c -> !key.contains(c)).toList()));
+            upsertTable = table;
+            upsertColumns = columns;
+            upsertKey = key;
+        }
+        return upsertText;
     }
 
     private String insertText(TableName table, List<String> columns, List<String> key, List<String> update) {

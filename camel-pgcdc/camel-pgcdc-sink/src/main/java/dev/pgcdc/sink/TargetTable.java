@@ -30,6 +30,9 @@ final class TargetTable {
     private final Set<Collection<String>> verifiedKeys = new HashSet<>();
     /** Column lists already found in {@link #columns}: a table sees few distinct ones, so each is checked once. */
     private final Set<Collection<String>> verifiedColumns = new HashSet<>();
+    /** The lists last found here, by identity: consecutive changes of a table mostly bring the same one. */
+    private Collection<String> lastColumns;
+    private Collection<String> lastKey;
     /** Column names of change images found complete here, by identity: the rows of a relation share one. */
     private final Set<ColumnNames> completeImages = Collections.newSetFromMap(new IdentityHashMap<>());
 
@@ -102,7 +105,11 @@ final class TargetTable {
 
     /** Fails unless every column exists in the table. */
     void requireColumns(Collection<String> wanted, String why) {
+        if (wanted == lastColumns) {
+            return;
+        }
         if (verifiedColumns.contains(wanted)) {
+            lastColumns = wanted;
             return;
         }
         List<String> missing = missing(wanted);
@@ -111,11 +118,16 @@ final class TargetTable {
                     + ": add them, or leave them out with excludeColumns");
         }
         verifiedColumns.add(List.copyOf(wanted));
+        lastColumns = wanted;
     }
 
     /** Fails unless a primary key or unique index consists of exactly these columns (what an upsert relies on). */
     void requireUniqueKey(Collection<String> key, String why) {
+        if (key == lastKey) {
+            return;
+        }
         if (verifiedKeys.contains(key)) {
+            lastKey = key;
             return;
         }
         Set<String> wanted = key.stream().map(dialect::columnKey).collect(Collectors.toSet());
@@ -124,5 +136,6 @@ final class TargetTable {
                     + key + " " + why);
         }
         verifiedKeys.add(List.copyOf(key));
+        lastKey = key;
     }
 }

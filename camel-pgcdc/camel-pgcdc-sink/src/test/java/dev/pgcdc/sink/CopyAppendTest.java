@@ -20,8 +20,9 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Append mode into PostgreSQL, which loads each batch by COPY into a temporary staging table and one
- * {@code INSERT ... SELECT ... ON CONFLICT DO NOTHING} ({@link CopyAppends}): values of every kind, odd names, NULLs,
- * a replayed batch, a batch mixing appends with other statements, and a row the target refuses.
+ * {@code INSERT ... SELECT ... ON CONFLICT DO NOTHING}, or a batch of appends only by one COPY straight into the
+ * target ({@link CopyAppends}): values of every kind, odd names, NULLs, a replayed batch, which statement loads which
+ * batch, a batch mixing appends with other statements, and a row the target refuses.
  */
 class CopyAppendTest extends SinkTestSupport {
 
@@ -138,6 +139,44 @@ class CopyAppendTest extends SinkTestSupport {
             assertThat(each.get().getException()).isNull();
         }
         assertThat(target().strings(history)).isEqualTo(expected);
+    }
+
+    @Test
+    void aBatchOfAppendsOnlyIsCopiedStraightIntoTheTargetAndARedeliveredOneThroughTheStagingTable() throws Exception {
+        String slot = uniqueSlot("copydirect");
+        String table = slot + "_t";
+        pg().execute("CREATE TABLE " + table + " (id int PRIMARY KEY, name text)");
+        // a statement trigger records which statement wrote each batch into the target
+        target().execute(appendTable(table, "timestamptz"), "CREATE TABLE " + table + "_by (n serial, query text)",
+                "CREATE FUNCTION " + table + "_by() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN INSERT INTO "
+                        + table + "_by (query) VALUES (split_part(current_query(), ' ', 1)); RETURN NULL; END $$",
+                "CREATE TRIGGER by_statement AFTER INSERT ON " + table + " FOR EACH STATEMENT EXECUTE FUNCTION "
+                        + table + "_by()");
+        String options = "tableModes=" + table + ":append";
+        List<Exchange> sent = recordingRoute(slot, table, options);
+        String by = "SELECT query FROM " + table + "_by ORDER BY n";
+        // the first batch makes the staging table in its transaction, so it goes through it
+        pg().execute("INSERT INTO " + table + " SELECT g, 'n' || g FROM generate_series(1, 3) g");
+        Await.until("the first batch", Duration.ofSeconds(30), () -> target().strings(by), List.of("INSERT")::equals);
+        pg().execute("INSERT INTO " + table + " SELECT g, 'n' || g FROM generate_series(4, 6) g");
+        Await.until("the second batch", Duration.ofSeconds(30), () -> target().strings(by),
+                List.of("INSERT", "COPY")::equals);
+
+        // redelivered: the COPY fails on the unique key and leaves nothing, the staging table ignores the rows
+        ProducerTemplate template = contexts.get(0).createProducerTemplate();
+        List<CompletableFuture<Exchange>> replayed = new ArrayList<>();
+        for (Exchange exchange : sent.subList(3, 6)) {
+            replayed.add(template.asyncSend(sinkUri(options), exchange.copy()));
+        }
+        for (CompletableFuture<Exchange> each : replayed) {
+            assertThat(each.get().getException()).isNull();
+        }
+        // the replayed changes may come in more than one batch: each goes through the staging table
+        List<String> statements = target().strings(by);
+        assertThat(statements.subList(0, 2)).isEqualTo(List.of("INSERT", "COPY"));
+        assertThat(statements.subList(2, statements.size())).isNotEmpty().containsOnly("INSERT");
+        assertThat(target().strings("SELECT string_agg(id::text, ',' ORDER BY _pgcdc_commit_lsn, _pgcdc_seq) FROM "
+                + table)).isEqualTo(List.of("1,2,3,4,5,6"));
     }
 
     @Test

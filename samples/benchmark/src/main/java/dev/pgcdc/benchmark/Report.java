@@ -109,12 +109,18 @@ final class Report {
                 {"upsertBaseline", "baseline build → pgcdc-sink, upsert", "rowsPerSecond"},
                 {"append", "pgcdc → pgcdc-sink, append", "rowsPerSecond"},
                 {"appendBaseline", "baseline build → pgcdc-sink, append", "rowsPerSecond"},
+                {"pgcdcDrainCatchUp", "pgcdc drain with catch-up, no sink (reference)", "changesPerSecond"},
+                {"appendCatchUp", "pgcdc with catch-up → pgcdc-sink, append", "rowsPerSecond"},
                 {"jdbcBatches", "plain JDBC, same changes, batches of " + sink.get("batchSize") + " (reference)",
                         "rowsPerSecond"},
                 {"jdbcRewrittenBatches", "plain JDBC with reWriteBatchedInserts, same changes, batches of "
                         + sink.get("batchSize") + " (reference)", "rowsPerSecond"},
                 {"jdbcAppendBatches", "plain JDBC, append's inserts, batches of " + sink.get("batchSize")
                         + " (reference)", "rowsPerSecond"},
+                {"jdbcCopyAppend", "plain JDBC, append's method: COPY to a staging table + INSERT ... SELECT per batch"
+                        + " of " + sink.get("batchSize") + " (reference)", "rowsPerSecond"},
+                {"jdbcCopyDirect", "plain JDBC, append's method for appends only: COPY into the target per batch of "
+                        + sink.get("batchSize") + " (reference)", "rowsPerSecond"},
                 {"copyIn", "COPY FROM STDIN, as many rows (reference)", "rowsPerSecond"}};
         for (String[] row : rows) {
             if (sink.get(row[0]) instanceof Map<?, ?>) {
@@ -124,6 +130,11 @@ final class Report {
                         .append(" | ").append(orDash(r.get("serverCpuMicrosPerChange"))).append(" | ")
                         .append(orDash(r.get("peakRssMb"))).append(" |\n");
             }
+        }
+        if (map(sink, "append").containsKey("targetServerCpuMicrosPerChange")) {
+            md.append("\nTarget-side server CPU µs/change (the sink run's minus the drain's decoding): upsert ")
+                    .append(map(sink, "upsert").get("targetServerCpuMicrosPerChange")).append(", append ")
+                    .append(map(sink, "append").get("targetServerCpuMicrosPerChange")).append("\n");
         }
         md.append("\nRatios: ").append(map(sink, "ratios")).append("\n\n");
     }

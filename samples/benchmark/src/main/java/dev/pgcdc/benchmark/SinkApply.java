@@ -6,15 +6,18 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.sql.Types;
 import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 import dev.pgcdc.embedded.PostgresServer;
 import org.postgresql.PGConnection;
 import org.postgresql.copy.CopyIn;
+import org.postgresql.copy.CopyManager;
 
 /**
  * The sink part: the streaming backlog applied by pgcdc → {@code pgcdc-sink:} into a second database of the same
@@ -39,6 +42,9 @@ final class SinkApply {
     private static final String UPSERT = "sink_upsert";
     private static final String APPEND = "sink_append";
     private static final String DRAIN = "sink_drain";
+    /** The append run and its drain reference with catch-up on (catchUpThreshold=1). */
+    private static final String APPEND_CATCH_UP = "sink_append_catchup";
+    private static final String DRAIN_CATCH_UP = "sink_drain_catchup";
     /** With {@code --baseline-jar}: the same two runs with the older build, into tables of their own. */
     private static final String UPSERT_BASELINE = "sink_upsert_baseline";
     private static final String APPEND_BASELINE = "sink_append_baseline";
@@ -64,14 +70,17 @@ final class SinkApply {
         target(run, "CREATE TABLE bench (" + COLUMNS + ")", "CREATE TABLE bench_history (" + HISTORY_COLUMNS + ")",
                 "CREATE TABLE bench_jdbc (" + COLUMNS + ")", "CREATE TABLE bench_jdbc_rewritten (" + COLUMNS + ")",
                 "CREATE TABLE bench_copy (" + COLUMNS + ")",
-                "CREATE TABLE bench_history_jdbc (" + HISTORY_COLUMNS + ")");
+                "CREATE TABLE bench_history_jdbc (" + HISTORY_COLUMNS + ")",
+                "CREATE TABLE bench_history_copy (" + HISTORY_COLUMNS + ")",
+                "CREATE TABLE bench_history_direct (" + HISTORY_COLUMNS + ")",
+                "CREATE TABLE bench_history_catchup (" + HISTORY_COLUMNS + ")");
         boolean baseline = run.baselineJar() != null;
         if (baseline) {
             target(run, "CREATE TABLE bench_baseline (" + COLUMNS + ")",
                     "CREATE TABLE bench_history_baseline (" + HISTORY_COLUMNS + ")");
             run.slots().create(UPSERT_BASELINE, APPEND_BASELINE);
         }
-        run.slots().create(DRAIN, UPSERT, APPEND);
+        run.slots().create(DRAIN, UPSERT, APPEND, DRAIN_CATCH_UP, APPEND_CATCH_UP);
         run.workload().writeBacklog(size);
         String sourceContent = cluster.queryForObject(String.format(CONTENT, "bench"), String.class);
         long rows = cluster.queryForObject("SELECT count(*) FROM bench", Long.class);
@@ -95,13 +104,20 @@ final class SinkApply {
                 "bench", sourceContent, changes, timeout, null));
         figures.put("upsert", upsert);
         Map<String, Object> append = withServerCpu(server, changes, () -> append(run, "pgcdc-sink-append", APPEND,
-                "bench_history", changes, timeout, null));
+                "bench_history", false, changes, timeout, null));
         figures.put("append", append);
         if (baseline) {
             figures.put("appendBaseline", withServerCpu(server, changes, () -> append(run,
-                    "pgcdc-baseline-sink-append", APPEND_BASELINE, "bench_history_baseline", changes, timeout,
+                    "pgcdc-baseline-sink-append", APPEND_BASELINE, "bench_history_baseline", false, changes, timeout,
                     run.baselineJar())));
         }
+        // a backlog is what the sink applies here, and catch-up is pgcdc's way through one: the same append, fed by it
+        figures.put("pgcdcDrainCatchUp", withServerCpu(server, changes, () -> StreamingDrain.withRate(
+                run.consumers().pgcdcCatchUp("pgcdc-sink-drain-catchup", DRAIN_CATCH_UP, changes, timeout)
+                        .result(timeout), changes)));
+        Map<String, Object> appendCatchUp = withServerCpu(server, changes, () -> append(run,
+                "pgcdc-sink-append-catchup", APPEND_CATCH_UP, "bench_history_catchup", true, changes, timeout, null));
+        figures.put("appendCatchUp", appendCatchUp);
 
         Map<String, Object> jdbc = withServerCpu(server, changes,
                 () -> timed(changes, () -> jdbcBatches(run, size, "bench_jdbc", false)));
@@ -117,8 +133,28 @@ final class SinkApply {
         require("JDBC append reference rows", String.valueOf(changes),
                 targetString(run, "SELECT count(*) FROM bench_history_jdbc"));
         figures.put("jdbcAppendBatches", jdbcAppend);
+        Map<String, Object> jdbcCopyAppend = withServerCpu(server, changes,
+                () -> timed(changes, () -> jdbcCopyAppend(run, size, "bench_history_copy", false)));
+        require("JDBC COPY append reference rows", String.valueOf(changes),
+                targetString(run, "SELECT count(*) FROM bench_history_copy"));
+        figures.put("jdbcCopyAppend", jdbcCopyAppend);
+        Map<String, Object> jdbcCopyDirect = withServerCpu(server, changes,
+                () -> timed(changes, () -> jdbcCopyAppend(run, size, "bench_history_direct", true)));
+        require("JDBC direct COPY append reference rows", String.valueOf(changes),
+                targetString(run, "SELECT count(*) FROM bench_history_direct"));
+        figures.put("jdbcCopyDirect", jdbcCopyDirect);
         figures.put("copyIn", withServerCpu(server, changes, () -> timed(changes, () -> copyIn(run, changes))));
 
+        // the sink runs' server CPU holds the walsender decoding the source as the drain's does: the difference is
+        // the target's side, comparable with the JDBC references' (estimated: the decoding is the same work in both)
+        Object decoding = map(figures, "pgcdcDrain").get("serverCpuMicrosPerChange");
+        if (decoding != null) {
+            for (Map<String, Object> sinkRun : List.of(upsert, append)) {
+                sinkRun.put("targetServerCpuMicrosPerChange", Math.round(
+                        ((Number) sinkRun.get("serverCpuMicrosPerChange")).doubleValue() * 10
+                                - ((Number) decoding).doubleValue() * 10) / 10.0);
+            }
+        }
         Map<String, Object> ratios = new LinkedHashMap<>();
         Object upsertRate = upsert.get("rowsPerSecond");
         Object appendRate = append.get("rowsPerSecond");
@@ -129,6 +165,14 @@ final class SinkApply {
         ratios.put("appendToDrain", Run.ratio(appendRate, map(figures, "pgcdcDrain").get("changesPerSecond")));
         ratios.put("appendToJdbcBatches", Run.ratio(appendRate, jdbc.get("rowsPerSecond")));
         ratios.put("appendToJdbcAppendBatches", Run.ratio(appendRate, jdbcAppend.get("rowsPerSecond")));
+        ratios.put("appendToJdbcCopyAppend", Run.ratio(appendRate, jdbcCopyAppend.get("rowsPerSecond")));
+        ratios.put("appendCatchUpToAppend", Run.ratio(appendCatchUp.get("rowsPerSecond"), appendRate));
+        ratios.put("appendCatchUpToDrainCatchUp", Run.ratio(appendCatchUp.get("rowsPerSecond"),
+                map(figures, "pgcdcDrainCatchUp").get("changesPerSecond")));
+        ratios.put("jdbcCopyAppendToJdbcAppendBatches", Run.ratio(jdbcCopyAppend.get("rowsPerSecond"),
+                jdbcAppend.get("rowsPerSecond")));
+        ratios.put("jdbcCopyDirectToJdbcAppendBatches", Run.ratio(jdbcCopyDirect.get("rowsPerSecond"),
+                jdbcAppend.get("rowsPerSecond")));
         if (baseline) {
             ratios.put("upsertToBaseline", Run.ratio(upsertRate, map(figures, "upsertBaseline").get("rowsPerSecond")));
             ratios.put("upsertCpuToBaseline", Run.ratio(upsert.get("cpuMicrosPerChange"),
@@ -139,7 +183,7 @@ final class SinkApply {
             run.slots().drop(UPSERT_BASELINE, APPEND_BASELINE);
         }
         figures.put("ratios", ratios);
-        run.slots().drop(DRAIN, UPSERT, APPEND);
+        run.slots().drop(DRAIN, UPSERT, APPEND, DRAIN_CATCH_UP, APPEND_CATCH_UP);
         return figures;
     }
 
@@ -147,30 +191,30 @@ final class SinkApply {
     private static Map<String, Object> upsert(Run run, String name, String slot, String table, String sourceContent,
                                               long changes, Duration timeout, Path camelPgcdcJar) throws Exception {
         Map<String, Object> figures = sink(run, name, slot, "&tableMapping=" + Workload.TABLE + ":public." + table,
-                changes, timeout, camelPgcdcJar);
+                false, changes, timeout, camelPgcdcJar);
         require("upsert target " + table + " equal to the source", sourceContent,
                 targetString(run, String.format(CONTENT, table)));
         return figures;
     }
 
     /** An append run into {@code table}, checked to hold one row per change. */
-    private static Map<String, Object> append(Run run, String name, String slot, String table, long changes,
-                                              Duration timeout, Path camelPgcdcJar) throws Exception {
+    private static Map<String, Object> append(Run run, String name, String slot, String table, boolean catchUp,
+                                              long changes, Duration timeout, Path camelPgcdcJar) throws Exception {
         Map<String, Object> figures = sink(run, name, slot, "&mode=append&tableMapping=" + Workload.TABLE
-                + ":public." + table, changes, timeout, camelPgcdcJar);
+                + ":public." + table, catchUp, changes, timeout, camelPgcdcJar);
         require("append target " + table + " holding every change", String.valueOf(changes),
                 targetString(run, "SELECT count(*) FROM " + table));
         return figures;
     }
 
     /** One probe run through pgcdc-sink; its figures with the rate of rows applied in front. */
-    private static Map<String, Object> sink(Run run, String name, String slot, String options, long changes,
-                                            Duration timeout, Path camelPgcdcJar) throws Exception {
+    private static Map<String, Object> sink(Run run, String name, String slot, String options, boolean catchUp,
+                                            long changes, Duration timeout, Path camelPgcdcJar) throws Exception {
         PostgresServer cluster = run.cluster();
         String uri = "pgcdc-sink:" + slot + "?jdbcUrl=" + cluster.jdbcUrl(TARGET_DATABASE) + "&user="
                 + cluster.superuser() + "&password=RAW(" + cluster.superuserPassword() + ")" + options;
-        Map<String, Object> probe = run.consumers().pgcdcSink(name, slot, changes, uri, timeout, camelPgcdcJar)
-                .result(timeout);
+        Map<String, Object> probe = run.consumers().pgcdcSink(name, slot, changes, uri, catchUp, timeout,
+                camelPgcdcJar).result(timeout);
         StreamingDrain.requireComplete(probe);
         return SnapshotRead.withRowRate(probe, changes);
     }
@@ -249,45 +293,99 @@ final class SinkApply {
      * (_pgcdc_commit_lsn, _pgcdc_seq) DO NOTHING} per change (a delete's row holds its key only), JDBC batches of
      * {@link #BATCH_SIZE} statements, one transaction each.
      */
-    private static void jdbcAppendBatches(Run run, Size size) throws SQLException {
+    private static void jdbcAppendBatches(Run run, Size size) throws Exception {
         try (Connection connection = run.cluster().connectTo(TARGET_DATABASE);
              PreparedStatement insert = connection.prepareStatement("INSERT INTO bench_history_jdbc (id, k, payload,"
                      + " ts, _pgcdc_op, _pgcdc_commit_lsn, _pgcdc_seq, _pgcdc_lsn, _pgcdc_commit_ts)"
                      + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (_pgcdc_commit_lsn, _pgcdc_seq) DO NOTHING")) {
             connection.setAutoCommit(false);
-            OffsetDateTime ts = OffsetDateTime.now();
             Batches batches = new Batches(connection);
-            long seq = 0;
-            for (long id = 1; id <= size.inserts(); id++) {
-                appendRow(insert, id, (int) id, payload(id), ts, "c", ++seq);
+            historyRows(size, (id, k, payload, ts, op, seq) -> {
+                insert.setLong(1, id);
+                insert.setObject(2, k, Types.INTEGER);
+                insert.setString(3, payload);
+                insert.setObject(4, ts, Types.TIMESTAMP_WITH_TIMEZONE);
+                insert.setString(5, op);
+                insert.setLong(6, 1L);
+                insert.setLong(7, seq);
+                insert.setLong(8, seq);
+                insert.setObject(9, ts);
                 batches.add(insert);
-            }
-            for (long id = 1; id <= size.updates(); id++) {
-                appendRow(insert, id, (int) id + 1, payload(-id), ts, "u", ++seq);
-                batches.add(insert);
-            }
-            for (long id = size.updates() + 1; id <= size.updates() + size.deletes(); id++) {
-                appendRow(insert, id, null, null, null, "d", ++seq);
-                batches.add(insert);
-            }
-            appendRow(insert, size.inserts() + 1L, -1, "end of backlog", ts, "c", ++seq);
-            batches.add(insert);
+            });
             batches.commit();
         }
     }
 
-    /** One history row; the change id's two parts are made up (one transaction of every change), unique per row. */
-    private static void appendRow(PreparedStatement statement, long id, Integer k, String payload, OffsetDateTime ts,
-                                  String op, long seq) throws SQLException {
-        statement.setLong(1, id);
-        statement.setObject(2, k, Types.INTEGER);
-        statement.setString(3, payload);
-        statement.setObject(4, ts, Types.TIMESTAMP_WITH_TIMEZONE);
-        statement.setString(5, op);
-        statement.setLong(6, 1L);
-        statement.setLong(7, seq);
-        statement.setLong(8, seq);
-        statement.setObject(9, ts);
+    /**
+     * The backlog's changes appended by plain JDBC the way append mode loads them, without the stream and Camel in
+     * front, per batch of {@link #BATCH_SIZE} rows. Staged (the issue's method, and append mode's way for a batch
+     * that holds more than appends to one table or a redelivered change): a {@code COPY} into a temporary staging
+     * table of the target's columns ({@code ON COMMIT DELETE ROWS}), then one
+     * {@code INSERT ... SELECT ... ON CONFLICT DO NOTHING} sent with the {@code COMMIT} in one round trip.
+     * {@code direct} (append mode's way for a batch of appends to one table): one {@code COPY} into the target, its
+     * own transaction. The methods' own rates on the target, to compare with {@link #jdbcAppendBatches}.
+     */
+    private static void jdbcCopyAppend(Run run, Size size, String table, boolean direct) throws Exception {
+        try (Connection connection = run.cluster().connectTo(TARGET_DATABASE);
+             Statement statement = connection.createStatement()) {
+            statement.execute("CREATE TEMPORARY TABLE history_stage (LIKE " + table + ") ON COMMIT DELETE ROWS");
+            connection.setAutoCommit(direct);
+            CopyManager copy = connection.unwrap(PGConnection.class).getCopyAPI();
+            String columns = "id, k, payload, ts, _pgcdc_op, _pgcdc_commit_lsn, _pgcdc_seq, _pgcdc_lsn,"
+                    + " _pgcdc_commit_ts";
+            String move = "INSERT INTO " + table + " (" + columns + ") SELECT " + columns + " FROM history_stage"
+                    + " ON CONFLICT (_pgcdc_commit_lsn, _pgcdc_seq) DO NOTHING; COMMIT";
+            String copySql = "COPY " + (direct ? table : "history_stage") + " (" + columns + ") FROM STDIN";
+            StringBuilder rows = new StringBuilder(1 << 16);
+            int[] count = {0};
+            Work load = () -> {
+                byte[] bytes = rows.toString().getBytes(StandardCharsets.UTF_8);
+                rows.setLength(0);
+                CopyIn in = copy.copyIn(copySql);
+                in.writeToCopy(bytes, 0, bytes.length);
+                in.endCopy();
+                if (!direct) {
+                    statement.execute(move);
+                }
+                count[0] = 0;
+            };
+            historyRows(size, (id, k, payload, ts, op, seq) -> {
+                String time = ts == null ? "\\N" : ts.toString();
+                rows.append(id).append('\t').append(k == null ? "\\N" : k.toString()).append('\t')
+                        .append(payload == null ? "\\N" : payload).append('\t').append(time).append('\t').append(op)
+                        .append("\t1\t").append(seq).append('\t').append(seq).append('\t').append(time)
+                        .append('\n');
+                if (++count[0] == BATCH_SIZE) {
+                    load.run();
+                }
+            });
+            if (count[0] > 0) {
+                load.run();
+            }
+        }
+    }
+
+    private interface HistoryRow {
+        void add(long id, Integer k, String payload, OffsetDateTime ts, String op, long seq) throws Exception;
+    }
+
+    /**
+     * The backlog's changes as append mode's rows (a delete's row holds its key only); the change id's two parts are
+     * made up (one transaction of every change: commit LSN 1, position {@code seq}), unique per row.
+     */
+    private static void historyRows(Size size, HistoryRow row) throws Exception {
+        OffsetDateTime ts = OffsetDateTime.now();
+        long seq = 0;
+        for (long id = 1; id <= size.inserts(); id++) {
+            row.add(id, (int) id, payload(id), ts, "c", ++seq);
+        }
+        for (long id = 1; id <= size.updates(); id++) {
+            row.add(id, (int) id + 1, payload(-id), ts, "u", ++seq);
+        }
+        for (long id = size.updates() + 1; id <= size.updates() + size.deletes(); id++) {
+            row.add(id, null, null, null, "d", ++seq);
+        }
+        row.add(size.inserts() + 1L, -1, "end of backlog", ts, "c", ++seq);
     }
 
     private static void bindRow(PreparedStatement statement, long id, int k, String payload, OffsetDateTime ts)
