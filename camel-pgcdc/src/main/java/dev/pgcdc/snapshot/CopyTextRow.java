@@ -7,8 +7,8 @@ import dev.pgcdc.decode.value.ValueCodec;
 
 /**
  * Splits one row of {@code COPY ... TO STDOUT} text format into column values and decodes them with the stream's
- * own codecs ({@link ValueCodec#fromText}), so a snapshot row holds exactly what streaming would deliver for the same row:
- * both carry the type's text output, COPY merely escapes it.
+ * own codecs ({@link ValueCodec#fromText}), so a snapshot row holds exactly what streaming would deliver for the same
+ * row: both carry the type's text output, COPY merely escapes it.
  *
  * <p>The format: columns separated by tabs, the row ended by a newline, {@code \N} for NULL, and backslash escapes
  * for backslash and the control characters {@code \b \f \n \r \t \v} (COPY TO writes no others).
