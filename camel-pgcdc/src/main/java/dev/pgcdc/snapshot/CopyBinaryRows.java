@@ -1,5 +1,6 @@
 package dev.pgcdc.snapshot;
 
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -52,6 +53,7 @@ final class CopyBinaryRows {
             headerRead = true;
         }
         int columns = table.columns().size();
+        ByteBuffer values = ByteBuffer.wrap(message);
         while (at < message.length) {
             if (ended) {
                 throw new IllegalArgumentException("binary COPY of " + table.id() + " has data after its trailer");
@@ -66,12 +68,12 @@ final class CopyBinaryRows {
                 throw new IllegalArgumentException("binary COPY row of " + table.id() + " has " + fields
                         + " fields, expected " + (columns + keyTexts));
             }
-            Object[] values = new Object[columns];
+            Object[] row = new Object[columns];
             for (int column = 0; column < columns; column++) {
                 int length = int32(message, at);
                 at += 4;
                 if (length >= 0) {
-                    values[column] = BinaryValueDecoder.decode(table.codec(column), message, at, length);
+                    row[column] = BinaryValueDecoder.decode(table.codec(column), values, at, length);
                     at += length;
                 }
             }
@@ -80,7 +82,7 @@ final class CopyBinaryRows {
             for (int k = 0; k < keyTexts; k++) {
                 at += 4 + int32(message, at); // a key is never NULL
             }
-            rows.add(values);
+            rows.add(row);
         }
     }
 

@@ -35,7 +35,15 @@ public final class BinaryValueDecoder {
 
     /** Decodes a whole value of {@code len} bytes at {@code off}. */
     public static Object decode(ValueCodec codec, byte[] buf, int off, int len) {
-        ByteBuffer b = ByteBuffer.wrap(buf, off, len); // the codecs read relative to the position: no slice needed
+        return decode(codec, ByteBuffer.wrap(buf), off, len);
+    }
+
+    /**
+     * Decodes a whole value of {@code len} bytes at {@code off} of the buffer's array, which wraps the array whole;
+     * moves the buffer's position and limit, so that one buffer serves every value of a message.
+     */
+    public static Object decode(ValueCodec codec, ByteBuffer b, int off, int len) {
+        b.limit(off + len).position(off); // the codecs read relative to the position: no slice needed
         try {
             Object value = codec.fromBinary(b);
             if (b.hasRemaining()) {
