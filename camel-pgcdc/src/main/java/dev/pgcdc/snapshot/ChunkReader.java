@@ -8,7 +8,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Function;
 import java.util.stream.Collectors;
 
 import dev.pgcdc.pg.Identifiers;
@@ -21,8 +20,10 @@ import org.slf4j.LoggerFactory;
 /**
  * Reads the next chunk of a range of a table: the {@code chunkSize} rows after the last key and up to the range's
  * last key, in key order, with {@code COPY (SELECT ... WHERE (key) > (...) AND (key) <= (...) ORDER BY key LIMIT n)
- * TO STDOUT} (text format: the same text the stream carries, at COPY speed, with no cursor round trips) in a short
- * REPEATABLE READ transaction.
+ * TO STDOUT} (at COPY speed, with no cursor round trips) in a short REPEATABLE READ transaction. The binary format
+ * when every column's type has one the stream's decoders read ({@link TableLayout#binary()}): the server sends it
+ * with less work than text and its values need no parsing, so it reads faster than text; else the text format, the
+ * same text the stream carries.
  *
  * <p>Before reading, it waits until the transactions that were running just after the low watermark committed
  * have ended. Without that wait a transaction could commit in the WAL before the low watermark and yet not be
@@ -65,7 +66,7 @@ final class ChunkReader {
     Chunk read(Connection connection, TableLayout table, List<String> afterKey, List<String> upTo,
                long[] runningAtLowWatermark) throws SQLException, InterruptedException {
         return inTransaction(connection, table, runningAtLowWatermark, () -> {
-            Chunk chunk = copy(connection, table, query(table, afterKey, upTo), line -> keyText(table, line));
+            Chunk chunk = copy(connection, table, query(table, afterKey, upTo), true);
             return new Chunk(chunk.rows(), chunk.lastKey(), chunk.size() < chunkSize);
         });
     }
@@ -81,7 +82,7 @@ final class ChunkReader {
             long end = endBlock == null ? from.nextBlock() + blocks : Math.min(endBlock, from.nextBlock() + blocks);
             String range = "ctid >= '(" + from.nextBlock() + ",0)'::tid AND ctid < '(" + end + ",0)'::tid AND "
                     + from.visibleCondition();
-            Chunk chunk = copy(connection, table, query(table, range, ""), line -> null);
+            Chunk chunk = copy(connection, table, query(table, range, "", false), false);
             // measured after the read's snapshot was taken: every row version it sees lies in these blocks
             boolean last = endBlock != null ? end >= endBlock : end >= new PgCatalog(connection).blocks(table.id());
             return new Chunk(chunk.rows(), from.at(end).toKey(), last);
@@ -139,23 +140,32 @@ final class ChunkReader {
         }
     }
 
-    private static Chunk copy(Connection connection, TableLayout table, String sql, Function<byte[], List<String>> keyOf)
+    /** Runs the chunk's COPY; with {@code keyed}, the chunk's last key is the last row's key as text. */
+    private static Chunk copy(Connection connection, TableLayout table, String sql, boolean keyed)
             throws SQLException {
         List<Object[]> rows = new ArrayList<>();
         CopyOut copy = connection.unwrap(PGConnection.class).getCopyAPI().copyOut(sql);
-        byte[] line;
+        CopyBinaryRows binary = table.binary() ? new CopyBinaryRows(table, keyed ? table.keyPositions().length : 0)
+                : null;
+        byte[] message;
         byte[] last = null;
         try {
-            while ((line = copy.readFromCopy()) != null) {
-                rows.add(CopyTextRow.decode(line, table));
-                last = line;
+            while ((message = copy.readFromCopy()) != null) {
+                if (binary != null) {
+                    binary.read(message, rows);
+                } else {
+                    rows.add(CopyTextRow.decode(message, table));
+                    last = message;
+                }
             }
         } finally {
             if (copy.isActive()) {
                 copy.cancelCopy();
             }
         }
-        return new Chunk(rows, last == null ? null : keyOf.apply(last), false);
+        List<String> lastKey = !keyed ? null : binary != null ? binary.lastKeyTexts()
+                : last == null ? null : keyText(table, last);
+        return new Chunk(rows, lastKey, false);
     }
 
     private static List<String> keyText(TableLayout table, byte[] line) {
@@ -176,15 +186,28 @@ final class ChunkReader {
             bounds.add(table.keyRow() + " <= " + table.keyLiteral(upTo));
         }
         return query(table, bounds.isEmpty() ? null : String.join(" AND ", bounds),
-                " ORDER BY " + table.keyList() + " LIMIT " + chunkSize);
+                " ORDER BY " + keyOrdinals(table) + " LIMIT " + chunkSize, true);
+    }
+
+    /**
+     * The key columns by their place in the select list: the key texts binary COPY adds carry the key columns' names
+     * too, which would make ORDER BY by name ambiguous.
+     */
+    private static String keyOrdinals(TableLayout table) {
+        return Arrays.stream(table.keyPositions()).mapToObj(position -> Integer.toString(position + 1))
+                .collect(Collectors.joining(", "));
     }
 
     /**
      * The COPY of the table's columns with the publication's row filter and {@code condition} (null: none), then
-     * {@code tail}.
+     * {@code tail}. In binary format with {@code keyed}, the key columns follow as text (their output, as the text
+     * format has them), to save the chunk's last key.
      */
-    private static String query(TableLayout table, String condition, String tail) {
-        String columns = table.columns().asList().stream().map(Identifiers::quote).collect(Collectors.joining(", "));
+    private static String query(TableLayout table, String condition, String tail, boolean keyed) {
+        List<String> selected = new ArrayList<>(table.columns().asList().stream().map(Identifiers::quote).toList());
+        if (table.binary() && keyed) {
+            table.keyColumns().asList().forEach(key -> selected.add(Identifiers.quote(key) + "::text"));
+        }
         List<String> conditions = new ArrayList<>();
         if (table.rowFilter() != null) {
             conditions.add("(" + table.rowFilter() + ")");
@@ -192,11 +215,11 @@ final class ChunkReader {
         if (condition != null) {
             conditions.add(condition);
         }
-        StringBuilder sql = new StringBuilder("COPY (SELECT ").append(columns).append(" FROM ")
+        StringBuilder sql = new StringBuilder("COPY (SELECT ").append(String.join(", ", selected)).append(" FROM ")
                 .append(table.id().quoted());
         if (!conditions.isEmpty()) {
             sql.append(" WHERE ").append(String.join(" AND ", conditions));
         }
-        return sql.append(tail).append(") TO STDOUT").toString();
+        return sql.append(tail).append(") TO STDOUT").append(table.binary() ? " (FORMAT binary)" : "").toString();
     }
 }

@@ -3,12 +3,12 @@ package dev.pgcdc.snapshot;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
-import dev.pgcdc.decode.value.TextDecoder;
+import dev.pgcdc.decode.value.ValueCodec;
 
 /**
  * Splits one row of {@code COPY ... TO STDOUT} text format into column values and decodes them with the stream's
- * own decoders ({@link TextDecoder}), so a snapshot row holds exactly what streaming would deliver for the same row:
- * both carry the type's text output, COPY merely escapes it.
+ * own codecs ({@link ValueCodec#fromText}), so a snapshot row holds exactly what streaming would deliver for the same
+ * row: both carry the type's text output, COPY merely escapes it.
  *
  * <p>The format: columns separated by tabs, the row ended by a newline, {@code \N} for NULL, and backslash escapes
  * for backslash and the control characters {@code \b \f \n \r \t \v} (COPY TO writes no others).
@@ -38,7 +38,7 @@ final class CopyTextRow {
                     throw new IllegalArgumentException("COPY row of " + table.id() + " has more columns than the "
                             + values.length + " expected");
                 }
-                values[column] = value(line, start, i - start, escaped, table.decoder(column));
+                values[column] = value(line, start, i - start, escaped, table.codec(column));
                 column++;
                 if (b == NEWLINE) {
                     break;
@@ -74,15 +74,15 @@ final class CopyTextRow {
         throw new IllegalArgumentException("COPY row has no column " + wantedColumn);
     }
 
-    private static Object value(byte[] line, int start, int length, boolean escaped, TextDecoder decoder) {
+    private static Object value(byte[] line, int start, int length, boolean escaped, ValueCodec codec) {
         if (!escaped) {
-            return decoder.decode(line, start, length);
+            return codec.fromText(line, start, length);
         }
         if (length == 2 && line[start + 1] == 'N') {
             return null;
         }
         byte[] raw = unescape(line, start, length);
-        return decoder.decode(raw, 0, raw.length);
+        return codec.fromText(raw, 0, raw.length);
     }
 
     private static byte[] unescape(byte[] line, int start, int length) {

@@ -100,12 +100,13 @@ final class SnapshotTap implements StreamTap {
             return;
         }
         TableLayout table = window.table();
+        Runnable completed = window::rowCompleted;
         for (Object[] row : rows) {
             ChangeEvent read = new ChangeEvent(Operation.READ, table.id().schema(), table.id().name(),
                     table.keyOf(row), null, new RowMap(table.columns(), row), null,
                     highWatermark.getLsn(), highWatermark.getCommitLsn(), highWatermark.getTxId(),
                     highWatermark.getCommitTimestamp(), true);
-            if (!emitter.emit(read, window::rowCompleted)) {
+            if (!emitter.emit(read, completed)) {
                 return; // the session is ending; the window is abandoned with it
             }
         }

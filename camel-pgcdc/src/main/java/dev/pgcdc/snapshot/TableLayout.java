@@ -1,13 +1,14 @@
 package dev.pgcdc.snapshot;
 
-import dev.pgcdc.decode.value.TextDecoder;
 import dev.pgcdc.decode.value.TypeRegistry;
+import dev.pgcdc.decode.value.ValueCodec;
 import dev.pgcdc.pg.Identifiers;
 import dev.pgcdc.pg.PgCatalog;
 import dev.pgcdc.pg.TableName;
 import dev.pgcdc.pg.TableShape;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -26,7 +27,9 @@ final class TableLayout {
 
     private final TableName id;
     private final ColumnNames columns;
-    private final TextDecoder[] decoders;
+    private final ValueCodec[] codecs;
+    /** Every column's type has a binary form the stream's decoders read: chunks are read with binary COPY. */
+    private final boolean binary;
     private final ColumnNames keyColumns;
     private final int[] keyPositions;
     /** The SQL type of each key column ({@code format_type}), to cast the saved key text back. */
@@ -36,11 +39,12 @@ final class TableLayout {
     private final String rowFilter;
     private final boolean keyless;
 
-    TableLayout(TableName id, List<String> columns, TextDecoder[] decoders, List<String> keyColumns, int[] keyPositions,
+    TableLayout(TableName id, List<String> columns, ValueCodec[] codecs, List<String> keyColumns, int[] keyPositions,
                 List<String> keyTypes, long estimatedRows, String rowFilter, boolean keyless) {
         this.id = id;
         this.columns = ColumnNames.of(columns);
-        this.decoders = decoders;
+        this.codecs = codecs;
+        this.binary = Arrays.stream(codecs).allMatch(ValueCodec::hasBinary);
         this.keyColumns = ColumnNames.of(keyColumns);
         this.keyPositions = keyPositions;
         this.keyTypes = List.copyOf(keyTypes);
@@ -50,7 +54,7 @@ final class TableLayout {
     }
 
     /**
-     * The table as the catalog describes it, seen through the options' column filter; its decoders resolved now
+     * The table as the catalog describes it, seen through the options' column filter; its codecs resolved now
      * through the catalog (arrays, domains, enums and composites), as the stream resolves them.
      *
      * @throws IllegalArgumentException if the table does not exist, is not in the publication or its key is not read
@@ -65,11 +69,11 @@ final class TableLayout {
         }
         TypeRegistry types = options.rawText() ? TypeRegistry.rawText() : TypeRegistry.natural(catalog);
         List<String> names = new ArrayList<>();
-        List<TextDecoder> decoders = new ArrayList<>();
+        List<ValueCodec> codecs = new ArrayList<>();
         for (TableShape.Column column : shape.streamedColumns()) {
             if (options.columns().includes(table.schema(), table.name(), column.name())) {
                 names.add(column.name());
-                decoders.add(types.textDecoder(column.typeOid()));
+                codecs.add(types.codec(column.typeOid()));
             }
         }
         if (names.isEmpty()) {
@@ -89,7 +93,7 @@ final class TableLayout {
         // reltuples counts every row and is unknown before the first ANALYZE; the planner knows both cases better
         long estimatedRows = shape.estimatedRows() > 0 && rowFilter == null ? shape.estimatedRows()
                 : catalog.plannedRows(table, rowFilter);
-        return new TableLayout(table, names, decoders.toArray(TextDecoder[]::new), key, keyPositions, keyTypes,
+        return new TableLayout(table, names, codecs.toArray(ValueCodec[]::new), key, keyPositions, keyTypes,
                 estimatedRows, rowFilter, shape.key().isEmpty());
     }
 
@@ -101,9 +105,18 @@ final class TableLayout {
         return columns;
     }
 
-    /** The stream's decoder for the column's type. */
-    TextDecoder decoder(int column) {
-        return decoders[column];
+    /** The stream's codec for the column's type. */
+    ValueCodec codec(int column) {
+        return codecs[column];
+    }
+
+    /**
+     * Whether chunks are read in COPY's binary format: every column's type has a binary form that decodes to the same
+     * value as its text (the server's send function is cheaper than its output function, and the values need no
+     * parsing). With {@code valueFormat=text} no type has.
+     */
+    boolean binary() {
+        return binary;
     }
 
     ColumnNames keyColumns() {

@@ -23,7 +23,8 @@ import java.util.UUID;
 public final class BinaryValueDecoder {
 
     private static final LocalDate PG_EPOCH_DATE = LocalDate.of(2000, 1, 1);
-    private static final LocalDateTime PG_EPOCH = PG_EPOCH_DATE.atStartOfDay();
+    /** 2000-01-01 00:00 in seconds since 1970-01-01 00:00. */
+    private static final long PG_EPOCH_SECOND = PG_EPOCH_DATE.atStartOfDay().toEpochSecond(ZoneOffset.UTC);
     private static final short NUMERIC_NEG = 0x4000;
     private static final short NUMERIC_NAN = (short) 0xC000;
     private static final short NUMERIC_PINF = (short) 0xD000;
@@ -34,7 +35,15 @@ public final class BinaryValueDecoder {
 
     /** Decodes a whole value of {@code len} bytes at {@code off}. */
     public static Object decode(ValueCodec codec, byte[] buf, int off, int len) {
-        ByteBuffer b = ByteBuffer.wrap(buf, off, len).slice();
+        return decode(codec, ByteBuffer.wrap(buf), off, len);
+    }
+
+    /**
+     * Decodes a whole value of {@code len} bytes at {@code off} of the buffer's array, which wraps the array whole;
+     * moves the buffer's position and limit, so that one buffer serves every value of a message.
+     */
+    public static Object decode(ValueCodec codec, ByteBuffer b, int off, int len) {
+        b.limit(off + len).position(off); // the codecs read relative to the position: no slice needed
         try {
             Object value = codec.fromBinary(b);
             if (b.hasRemaining()) {
@@ -124,10 +133,11 @@ public final class BinaryValueDecoder {
     }
 
     private static LocalDateTime timestamp(long micros) {
+        // in one step from the Unix epoch: no intermediate date-times
         return micros == Long.MAX_VALUE ? LocalDateTime.MAX
                 : micros == Long.MIN_VALUE ? LocalDateTime.MIN
-                : PG_EPOCH.plusSeconds(Math.floorDiv(micros, 1_000_000L))
-                        .plusNanos(Math.floorMod(micros, 1_000_000L) * 1000);
+                : LocalDateTime.ofEpochSecond(PG_EPOCH_SECOND + Math.floorDiv(micros, 1_000_000L),
+                        (int) Math.floorMod(micros, 1_000_000L) * 1000, ZoneOffset.UTC);
     }
 
     /** numeric_send: ndigits, weight, sign, dscale, then base-10000 digits. */

@@ -53,12 +53,6 @@ public final class TypeRegistry {
         return codec(oid).typeName();
     }
 
-    /** The text decoder of a type, resolved now (through the catalog if needed); it needs the registry no more. */
-    public TextDecoder textDecoder(int oid) {
-        ValueCodec codec = codec(oid);
-        return codec::fromText;
-    }
-
     public ValueCodec codec(int oid) {
         ValueCodec codec = codecs.get(oid);
         if (codec == null) {
