@@ -6,8 +6,9 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.Map;
-import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
@@ -38,18 +39,27 @@ import org.slf4j.LoggerFactory;
  * (the background writer logs one every 15 s), so a backlog written in a burst is decoded again from its start by
  * every call, at the cost of decoding it. Catch-up ends without another call once the copy is close to the server's
  * WAL, so a backlog that fits one batch is decoded once. The server materialises a batch before its first row
- * (spilling to temporary files beyond work_mem); rows are read {@link #FETCH_ROWS} at a time, so the client's memory
- * stays bounded.
+ * (spilling to temporary files beyond work_mem), so the batch size costs the client no memory: what it holds is
+ * bounded by bytes, whatever the rows' width. pgjdbc holds one fetch of rows, sized to about {@link #FETCH_BYTES}
+ * from the rows' average wire size; the queue holds chunks of rows read ahead of the session up to
+ * {@link #QUEUE_BYTES}. Rows that wait longer than a young collection are copied by every collection until read, and
+ * G1 grows the heap to keep that copying cheap, so the queue is kept to what overlaps the fetches with decoding.
  */
 final class CatchUpSource implements WalSource, AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(CatchUpSource.class);
 
     static final int MAX_GROWTH = 8;
+    /** Rows per fetch at most, and at least (for rows of about {@link #FETCH_BYTES} each). */
     private static final int FETCH_ROWS = 4096;
+    private static final int MIN_FETCH_ROWS = 16;
+    private static final long FETCH_BYTES = 4L << 20;
     private static final int CHUNK_ROWS = 1024;
-    /** Chunks decoded ahead: bounds memory (about 64k changes) and lets the server work while the client does. */
-    private static final int QUEUE_CHUNKS = 64;
+    private static final int CHUNK_BYTES = 256 << 10;
+    /** Bytes of rows read ahead of the session: lets the server send while the client decodes. */
+    static final int QUEUE_BYTES = 8 << 20;
+    /** What a queued row costs beside its message's bytes: the array's header, the reference to it and its LSN. */
+    private static final int ROW_OVERHEAD = 32;
     static final long ADVANCE_BYTES = 64L << 20;
     static final long ADVANCE_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(5);
 
@@ -61,6 +71,8 @@ final class CatchUpSource implements WalSource, AutoCloseable {
         final long[] lsns;
         final byte[][] data;
         int size;
+        /** The rows' size in memory, as {@link #QUEUE_BYTES} counts it. */
+        long bytes;
         /** The copy's position after the batch this chunk closes; 0 if it closes none. */
         final long batchEnd;
         final boolean last;
@@ -93,6 +105,16 @@ final class CatchUpSource implements WalSource, AutoCloseable {
         void add(long lsn, byte[] message) {
             lsns[size] = lsn;
             data[size++] = message;
+            bytes += message.length + ROW_OVERHEAD;
+        }
+
+        boolean full() {
+            return size == CHUNK_ROWS || bytes >= CHUNK_BYTES;
+        }
+
+        /** The queue's budget this chunk takes: all of it for one wider than the budget, which then waits alone. */
+        int cost() {
+            return (int) Math.min(bytes, QUEUE_BYTES);
         }
     }
 
@@ -103,10 +125,15 @@ final class CatchUpSource implements WalSource, AutoCloseable {
     private final String[] pluginOptions;
     private final long closeEnoughBytes;
     private final int firstBatch;
-    private final BlockingQueue<Chunk> queue = new ArrayBlockingQueue<>(QUEUE_CHUNKS);
+    /** Bounded by {@link #budget}, which rows take before they are queued and give back once read. */
+    private final BlockingQueue<Chunk> queue = new LinkedBlockingQueue<>();
+    private final Semaphore budget = new Semaphore(QUEUE_BYTES);
     private final Thread fetcher;
     private volatile boolean closed;
     private volatile PreparedStatement running;
+    /** Fetching thread only: rows and bytes read so far, which size the next fetch. */
+    private long rowsRead;
+    private long bytesRead;
 
     private Chunk current;
     private int index;
@@ -187,29 +214,55 @@ final class CatchUpSource implements WalSource, AutoCloseable {
         try (PreparedStatement ps = fetch.prepareStatement(GET_CHANGES)) {
             // binary results from the first execution: bytea arrives as bytes, not hex text to parse
             ps.unwrap(PGStatement.class).setPrepareThreshold(-1);
-            ps.setFetchSize(FETCH_ROWS);
             ps.setString(1, copy.name());
             ps.setInt(2, batch);
             ps.setArray(3, fetch.createArrayOf("text", pluginOptions));
             running = ps;
+            ps.setFetchSize(fetchRows());
             try (ResultSet rs = ps.executeQuery()) {
                 Chunk chunk = Chunk.rows();
                 while (rs.next()) {
-                    chunk.add(rs.getLong(1), rs.getBytes(2));
+                    byte[] message = rs.getBytes(2);
+                    chunk.add(rs.getLong(1), message);
                     rows++;
-                    if (chunk.size == CHUNK_ROWS) {
-                        queue.put(chunk);
+                    bytesRead += message.length;
+                    if (++rowsRead % MIN_FETCH_ROWS == 0) {
+                        // pgjdbc reads it when it fetches next
+                        rs.setFetchSize(fetchRows());
+                    }
+                    if (chunk.full()) {
+                        enqueue(chunk);
                         chunk = Chunk.rows();
                     }
                 }
                 if (chunk.size > 0) {
-                    queue.put(chunk);
+                    enqueue(chunk);
                 }
             } finally {
                 running = null;
             }
         }
         return rows;
+    }
+
+    /** Queues a chunk of rows once the budget has room for it. */
+    private void enqueue(Chunk chunk) throws InterruptedException {
+        budget.acquire(chunk.cost());
+        queue.put(chunk);
+    }
+
+    /** Rows per fetch for about {@link #FETCH_BYTES}, at the rows' average size so far; few before the first. */
+    private int fetchRows() {
+        if (rowsRead == 0) {
+            return MIN_FETCH_ROWS;
+        }
+        long rows = FETCH_BYTES / Math.max(1, bytesRead / rowsRead);
+        return (int) Math.max(MIN_FETCH_ROWS, Math.min(FETCH_ROWS, rows));
+    }
+
+    /** Bytes of rows queued and not yet taken by the session. */
+    long queuedBytes() {
+        return queue.stream().mapToLong(chunk -> chunk.bytes).sum();
     }
 
     private void offerQuietly(Chunk chunk) {
@@ -223,6 +276,11 @@ final class CatchUpSource implements WalSource, AutoCloseable {
     @Override
     public ByteBuffer readPending() throws SQLException {
         while (current == null || index == current.size) {
+            if (current != null) {
+                // the session is done with the chunk's last message
+                budget.release(current.cost());
+                current = null;
+            }
             if (finished) {
                 return null;
             }

@@ -65,10 +65,12 @@ final class Consumers {
 
     /**
      * The pgcdc probe draining {@code slot} into the counting route with catch-up on for any lag
-     * ({@code catchUpThreshold=1}): the backlog through the SQL interface, then streaming at the head.
+     * ({@code catchUpThreshold=1}): the backlog through the SQL interface, then streaming at the head;
+     * {@code camelPgcdcJar} (an older build, or null) goes in front of the classpath.
      */
-    Child pgcdcCatchUp(String name, String slot, long expected, Duration timeout) throws IOException {
-        return pgcdc(name, "drain", slot, expected, 0, 1, timeout, null, List.of("catchUpThreshold=1"));
+    Child pgcdcCatchUp(String name, String slot, long expected, Duration timeout, Path camelPgcdcJar)
+            throws IOException {
+        return pgcdc(name, "drain", slot, expected, 0, 1, timeout, camelPgcdcJar, List.of("catchUpThreshold=1"));
     }
 
     /**

@@ -84,7 +84,7 @@ final class Report {
                 .append("| consumer | changes/s | seconds | CPU µs/change | peak heap used MB | peak live heap MB"
                         + " | peak RSS MB |\n")
                 .append("|---|---:|---:|---:|---:|---:|---:|\n");
-        for (String consumer : new String[] {"pgRecvlogical", "pgcdc", "pgcdcCatchUp", "pgcdcBaseline",
+        for (String consumer : new String[] {"pgRecvlogical", "pgcdc", "pgcdcCatchUp", "pgcdcCatchUpBaseline", "pgcdcBaseline",
                 "debezium"}) {
             if (drain.get(consumer) instanceof Map<?, ?>) {
                 Map<String, Object> c = map(drain, consumer);

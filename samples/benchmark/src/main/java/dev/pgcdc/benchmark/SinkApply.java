@@ -113,7 +113,7 @@ final class SinkApply {
         }
         // a backlog is what the sink applies here, and catch-up is pgcdc's way through one: the same append, fed by it
         figures.put("pgcdcDrainCatchUp", withServerCpu(server, changes, () -> StreamingDrain.withRate(
-                run.consumers().pgcdcCatchUp("pgcdc-sink-drain-catchup", DRAIN_CATCH_UP, changes, timeout)
+                run.consumers().pgcdcCatchUp("pgcdc-sink-drain-catchup", DRAIN_CATCH_UP, changes, timeout, null)
                         .result(timeout), changes)));
         Map<String, Object> appendCatchUp = withServerCpu(server, changes, () -> append(run,
                 "pgcdc-sink-append-catchup", APPEND_CATCH_UP, "bench_history_catchup", true, changes, timeout, null));

@@ -5,9 +5,9 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * Part 1: the same backlog drained by pg_recvlogical (the walsender's ceiling), pgcdc streaming (and an older pgcdc
- * build, when given), pgcdc with catch-up (the backlog through the SQL interface) and camel-debezium-postgres, each
- * from its own slot created before the backlog was written.
+ * Part 1: the same backlog drained by pg_recvlogical (the walsender's ceiling), pgcdc streaming, pgcdc with catch-up
+ * (the backlog through the SQL interface), both also with an older pgcdc build when given, and
+ * camel-debezium-postgres, each from its own slot created before the backlog was written.
  */
 final class StreamingDrain {
 
@@ -15,6 +15,7 @@ final class StreamingDrain {
     private static final String PGCDC = "drain_pgcdc";
     private static final String BASELINE = "drain_pgcdc_baseline";
     private static final String CATCH_UP = "drain_pgcdc_catchup";
+    private static final String BASELINE_CATCH_UP = "drain_pgcdc_catchup_baseline";
     private static final String DEBEZIUM = "drain_debezium";
 
     private StreamingDrain() {
@@ -29,7 +30,7 @@ final class StreamingDrain {
             run.slots().create(DEBEZIUM);
         }
         if (run.baselineJar() != null) {
-            run.slots().create(BASELINE);
+            run.slots().create(BASELINE, BASELINE_CATCH_UP);
         }
         long writeStart = System.nanoTime();
         String endLsn = run.workload().writeBacklog(run.size());
@@ -56,8 +57,12 @@ final class StreamingDrain {
         figures.put("pgcdc", pgcdc);
         // catch-up has no walsender until the head, so no sent_lsn to draw: no timeline
         Map<String, Object> catchUp = withRate(run.consumers().pgcdcCatchUp("pgcdc-catchup-drain", CATCH_UP, changes,
-                timeout).result(timeout), changes);
+                timeout, null).result(timeout), changes);
         figures.put("pgcdcCatchUp", catchUp);
+        if (run.baselineJar() != null) {
+            figures.put("pgcdcCatchUpBaseline", withRate(run.consumers().pgcdcCatchUp("pgcdc-catchup-baseline-drain",
+                    BASELINE_CATCH_UP, changes, timeout, run.baselineJar()).result(timeout), changes));
+        }
         if (run.baselineJar() != null) {
             try (DrainTimeline timeline = DrainTimeline.start(run.cluster(), BASELINE, endLsn, changes)) {
                 figures.put("pgcdcBaseline", withRate(run.consumers().pgcdc("pgcdc-baseline-drain", "drain", BASELINE,
@@ -84,9 +89,13 @@ final class StreamingDrain {
         if (figures.get("pgcdcBaseline") instanceof Map<?, ?> baseline) {
             ratios.put("pgcdcToBaseline", Run.ratio(pgcdcRate, baseline.get("changesPerSecond")));
         }
+        if (figures.get("pgcdcCatchUpBaseline") instanceof Map<?, ?> baseline) {
+            ratios.put("pgcdcCatchUpToBaseline", Run.ratio(catchUp.get("changesPerSecond"),
+                    baseline.get("changesPerSecond")));
+        }
         figures.put("ratios", ratios);
         figures.put("timelines", timelines);
-        run.slots().drop(RECV, PGCDC, CATCH_UP, BASELINE, DEBEZIUM);
+        run.slots().drop(RECV, PGCDC, CATCH_UP, BASELINE, BASELINE_CATCH_UP, DEBEZIUM);
         return figures;
     }
 
