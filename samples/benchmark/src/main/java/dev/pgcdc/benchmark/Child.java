@@ -57,9 +57,12 @@ final class Child {
         return new Child(name, builder.start());
     }
 
-    /** Starts a JVM running {@code mainClass} on {@code classpath} with the given JVM options and arguments. */
+    /**
+     * Starts a JVM running {@code mainClass} on {@code classpath} with the given JVM options, arguments and environment
+     * variables.
+     */
     static Child startJvm(String name, List<String> classpath, List<String> jvmOptions, String mainClass,
-                          List<String> args, Path logDir) throws IOException {
+                          List<String> args, Map<String, String> environment, Path logDir) throws IOException {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(jvmOptions);
@@ -67,7 +70,7 @@ final class Child {
         command.add(String.join(java.io.File.pathSeparator, classpath));
         command.add(mainClass);
         command.addAll(args);
-        return start(name, command, Map.of(), logDir);
+        return start(name, command, environment, logDir);
     }
 
     private void readStdout() {

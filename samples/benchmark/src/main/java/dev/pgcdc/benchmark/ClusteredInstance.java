@@ -19,7 +19,7 @@ import org.apache.camel.impl.DefaultCamelContext;
  * route received it) before the exchange completes, so every change the instance acknowledged was printed; when it is
  * elected it prints {@code LEADER <epoch µs>}. Runs until killed.
  *
- * <p>Arguments: {@code host port user password database slot publication table instance}.
+ * <p>Arguments: {@code host port user database slot publication table instance}.
  */
 public final class ClusteredInstance {
 
@@ -39,10 +39,10 @@ public final class ClusteredInstance {
         cluster.setPort(args.getInt("port"));
         cluster.setDatabase(args.get("database"));
         cluster.setUser(args.get("user"));
-        cluster.setPassword(args.get("password"));
+        cluster.setPassword(args.password());
         String uri = "master:" + NAMESPACE + ":pgcdc:" + args.get("slot") + "?host=" + args.get("host") + "&port="
                 + args.get("port") + "&database=" + args.get("database") + "&user=" + args.get("user")
-                + "&password=RAW(" + args.get("password") + ")&publication=" + args.get("publication")
+                + "&password=RAW(" + args.password() + ")&publication=" + args.get("publication")
                 + "&tables=" + args.get("table") + "&snapshotMode=never";
         CamelContext camel = new DefaultCamelContext();
         camel.addService(cluster);

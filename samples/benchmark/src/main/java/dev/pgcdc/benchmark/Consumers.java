@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
+import dev.pgcdc.benchmark.probe.ProbeArgs;
 import dev.pgcdc.embedded.PostgresCluster;
 
 /**
@@ -134,7 +135,7 @@ final class Consumers {
         args.addAll(List.of("slot=" + slot, "expected=" + expected, "warmup=" + warmup,
                 "timeoutSeconds=" + timeout.toSeconds(), "publication=" + Workload.PUBLICATION));
         return Child.startJvm(name, List.of(System.getProperty("java.class.path")), jvmOptions(name),
-                RawStreamProbe.class.getName(), args, logDir);
+                RawStreamProbe.class.getName(), args, probeEnvironment(), logDir);
     }
 
     private Child pgcdc(String name, String mode, String slot, long expected, long warmup, int workers,
@@ -149,7 +150,8 @@ final class Consumers {
                 "maxInflight=" + maxInflight, "workers=" + workers, "timeoutSeconds=" + timeout.toSeconds(),
                 "publication=" + Workload.PUBLICATION, "table=" + Workload.TABLE));
         args.addAll(extraArgs);
-        return Child.startJvm(name, classpath, jvmOptions(name), PgcdcProbe.class.getName(), args, logDir);
+        return Child.startJvm(name, classpath, jvmOptions(name), PgcdcProbe.class.getName(), args, probeEnvironment(),
+                logDir);
     }
 
     /**
@@ -161,7 +163,7 @@ final class Consumers {
         args.addAll(List.of("slot=" + slot, "instance=" + instance, "publication=" + Workload.PUBLICATION,
                 "table=" + Workload.TABLE));
         return Child.startJvm(name, List.of(System.getProperty("java.class.path")), jvmOptions(name),
-                ClusteredInstance.class.getName(), args, logDir);
+                ClusteredInstance.class.getName(), args, probeEnvironment(), logDir);
     }
 
     /** The Debezium probe (its own module's jar and dependencies, Camel 4.17) in {@code stream} or {@code snapshot} mode. */
@@ -187,7 +189,7 @@ final class Consumers {
                 "table=" + Workload.TABLE));
         args.addAll(extraArgs);
         return Child.startJvm(name, List.of(debeziumJar.toString()), jvmOptions(name),
-                "dev.pgcdc.benchmark.debezium.DebeziumProbe", args, logDir);
+                "dev.pgcdc.benchmark.debezium.DebeziumProbe", args, probeEnvironment(), logDir);
     }
 
     /** Where the probes' logs and the report go. */
@@ -205,7 +207,11 @@ final class Consumers {
 
     private List<String> connectionArgs() {
         return List.of("host=" + cluster.host(), "port=" + cluster.port(), "user=" + cluster.superuser(),
-                "password=" + cluster.superuserPassword(), "database=postgres");
+                "database=postgres");
+    }
+
+    private Map<String, String> probeEnvironment() {
+        return Map.of(ProbeArgs.PASSWORD_VARIABLE, cluster.superuserPassword());
     }
 
     private String connInfo() {

@@ -44,7 +44,7 @@ import org.apache.camel.impl.DefaultCamelContext;
  * acknowledgement to the last. Before it streams, the probe sends one record through the same producer into
  * {@code readyTopic}, so that the producer's start-up is not measured.
  *
- * <p>Arguments: {@code mode host port user password database slot publication table expected warmup maxInflight
+ * <p>Arguments: {@code mode host port user database slot publication table expected warmup maxInflight
  * workers timeoutSeconds}, {@code sink} in sink mode, {@code consumers} in webhook, snapshot and kafka mode,
  * {@code kafka} (bootstrap servers), {@code topic} and {@code readyTopic} in kafka mode.
  */
@@ -104,7 +104,7 @@ public final class PgcdcProbe {
         long[] lastCommitLsn = new long[1]; // written by the route thread, read after the tally is complete
         String uri = "pgcdc:" + args.get("slot") + "?host=" + args.get("host") + "&port=" + args.get("port")
                 + "&database=" + args.get("database") + "&user=" + args.get("user")
-                + "&password=RAW(" + args.get("password") + ")&publication=" + args.get("publication")
+                + "&password=RAW(" + args.password() + ")&publication=" + args.get("publication")
                 + "&tables=" + args.get("table") + "&maxInflight=" + args.get("maxInflight")
                 + (snapshot ? "&snapshotMode=initial_only&snapshotParallelism=" + args.get("workers")
                         : "&snapshotMode=never")
@@ -202,7 +202,7 @@ public final class PgcdcProbe {
     /** Polls the slot until the server has the commit of {@code commitLsn} confirmed; returns when that was seen. */
     private static long awaitConfirmedPast(ProbeArgs args, long commitLsn) throws SQLException, InterruptedException {
         String url = "jdbc:postgresql://" + args.get("host") + ":" + args.get("port") + "/" + args.get("database");
-        try (Connection connection = DriverManager.getConnection(url, args.get("user"), args.get("password"));
+        try (Connection connection = DriverManager.getConnection(url, args.get("user"), args.password());
              PreparedStatement confirmed = connection.prepareStatement("SELECT confirmed_flush_lsn > ?::pg_lsn"
                      + " FROM pg_replication_slots WHERE slot_name = ?")) {
             confirmed.setString(1, dev.pgcdc.event.Lsn.of(commitLsn).toString());

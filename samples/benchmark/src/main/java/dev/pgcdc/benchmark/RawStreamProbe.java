@@ -25,7 +25,7 @@ import org.postgresql.replication.PGReplicationStream;
  * read), is what the server and the machine give at that rate: a tail it shares with pgcdc is not pgcdc's. Prints one
  * result line.
  *
- * <p>Arguments: {@code host port user password database slot publication expected warmup timeoutSeconds}.
+ * <p>Arguments: {@code host port user database slot publication expected warmup timeoutSeconds}.
  */
 public final class RawStreamProbe {
 
@@ -41,7 +41,7 @@ public final class RawStreamProbe {
         Tally tally = new Tally(args.getLong("expected"), args.getLong("warmup"), true);
         Properties properties = new Properties();
         PGProperty.USER.set(properties, args.get("user"));
-        PGProperty.PASSWORD.set(properties, args.get("password"));
+        PGProperty.PASSWORD.set(properties, args.password());
         PGProperty.REPLICATION.set(properties, "database");
         PGProperty.ASSUME_MIN_SERVER_VERSION.set(properties, "10");
         PGProperty.PREFER_QUERY_MODE.set(properties, "simple");

@@ -24,7 +24,7 @@ import org.apache.camel.impl.DefaultCamelContext;
  * acks=all, the row's key as JSON for the record key, the change as JSON for its value), a change counting once
  * the broker acknowledged its record.
  *
- * <p>Arguments: {@code mode host port user password database slot publication table expected timeoutSeconds},
+ * <p>Arguments: {@code mode host port user database slot publication table expected timeoutSeconds},
  * {@code kafka} (bootstrap servers) and {@code topic} in kafka mode. Offsets live in memory: every run starts from
  * the slot's confirmed position (stream, kafka) or from scratch (snapshot).
  */
@@ -39,7 +39,7 @@ public final class DebeziumProbe {
         boolean kafka = args.get("mode").equals("kafka");
         Tally tally = new Tally(args.getLong("expected"), 0, false);
         String uri = "debezium-postgres:bench?databaseHostname=" + args.get("host") + "&databasePort=" + args.get("port")
-                + "&databaseUser=" + args.get("user") + "&databasePassword=RAW(" + args.get("password") + ")"
+                + "&databaseUser=" + args.get("user") + "&databasePassword=RAW(" + args.password() + ")"
                 + "&databaseDbname=" + args.get("database") + "&topicPrefix=bench&pluginName=pgoutput"
                 + "&slotName=" + args.get("slot") + "&publicationName=" + args.get("publication")
                 + "&publicationAutocreateMode=disabled&tableIncludeList=" + args.get("table")

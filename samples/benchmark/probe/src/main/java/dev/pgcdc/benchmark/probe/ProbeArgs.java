@@ -3,8 +3,13 @@ package dev.pgcdc.benchmark.probe;
 import java.util.HashMap;
 import java.util.Map;
 
-/** The {@code key=value} arguments the benchmark passes to a probe JVM. */
+/**
+ * The {@code key=value} arguments the benchmark passes to a probe JVM. The password comes in the environment
+ * ({@value #PASSWORD_VARIABLE}), not as an argument, where every process listing would show it.
+ */
 public final class ProbeArgs {
+
+    public static final String PASSWORD_VARIABLE = "PGPASSWORD";
 
     private final Map<String, String> values = new HashMap<>();
 
@@ -16,6 +21,15 @@ public final class ProbeArgs {
             }
             values.put(arg.substring(0, eq), arg.substring(eq + 1));
         }
+    }
+
+    /** The database password, from {@value #PASSWORD_VARIABLE}. */
+    public String password() {
+        String password = System.getenv(PASSWORD_VARIABLE);
+        if (password == null) {
+            throw new IllegalArgumentException("missing environment variable " + PASSWORD_VARIABLE);
+        }
+        return password;
     }
 
     public String get(String key) {
