@@ -19,8 +19,13 @@ final class Slots {
         }
     }
 
-    void drop(String... names) {
+    /**
+     * Drops the slots once nothing streams from them: a consumer that has just reported and exited may leave its
+     * walsender a moment longer, and an active slot cannot be dropped.
+     */
+    void drop(String... names) throws InterruptedException {
         for (String name : names) {
+            awaitInactive(name, Duration.ofSeconds(30));
             server.queryForList("SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots"
                     + " WHERE slot_name = ?", name);
         }
@@ -32,7 +37,7 @@ final class Slots {
     }
 
     /** Waits until no process streams from the slot (a killed consumer's walsender has ended), so it can be dropped. */
-    void awaitInactive(String name, Duration timeout) throws InterruptedException {
+    private void awaitInactive(String name, Duration timeout) throws InterruptedException {
         await(name, false, timeout);
     }
 

@@ -84,7 +84,6 @@ final class Takeover {
             for (Child instance : instances) {
                 instance.killNow(TIMEOUT);
             }
-            run.slots().awaitInactive(SLOT, TIMEOUT);
             run.slots().drop(SLOT);
         }
     }
