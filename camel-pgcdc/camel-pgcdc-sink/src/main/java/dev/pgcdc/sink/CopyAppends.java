@@ -33,8 +33,9 @@ import org.postgresql.core.TransactionState;
  * crash or a failure does that, and it leaves a unique-violation error in the server's log; the batches after it go
  * staged until one inserts every row it stages (the redelivered window is over), so a redelivery of many batches
  * does not send each twice. The direct COPY is only an optimisation, and in autocommit a failed one leaves nothing:
- * any other failure but a lost connection sends the batch staged too, and the stage staged for good, since COPY
- * behaves unlike INSERT for the target (row-level security refuses COPY, rules ignore it, a trigger may refuse it).
+ * after any other failure but a lost connection the batch goes staged too, and so do the stage's later batches on
+ * this connection, since to the target a COPY is not an INSERT (row-level security refuses COPY, rules ignore it, a
+ * trigger may tell them apart).
  *
  * <p>Staging tables are temporary (the session's own, nothing to clean up after a crash), one per target table and
  * column list, made once per connection with the target columns' own types, so COPY reads each value exactly as an
