@@ -5,7 +5,7 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
-import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -45,7 +45,11 @@ final class ChangeApplier {
     static final String DELETED = "_pgcdc_deleted";
     private static final List<String> APPEND_KEY = List.of(COMMIT_LSN, SEQ);
     private static final List<String> APPEND_COLUMNS = List.of(OP, COMMIT_LSN, SEQ, LSN, COMMIT_TS);
-    /** Image shapes remembered at most: a relation announced again (after a reconnect) brings a new one. */
+    /**
+     * Image shapes remembered at most per cache, least recently used forgotten first: a relation announced again
+     * (after a reconnect) brings a new shape, and so does each row image with unchanged TOASTed columns, which must
+     * not push out the shapes in use.
+     */
     private static final int SHAPES = 64;
 
     private final Dialect dialect;
@@ -57,17 +61,35 @@ final class ChangeApplier {
     private SinkRules.TableRule lastRule;
     /**
      * The columns written from the images of one shape, worked out once per shape: the rows of a relation share one
-     * {@link ColumnNames}, so per change only values are copied, and the one column list it gives every change is
-     * what the checks and statement caches recognise at once (by identity), instead of a list built, hashed and
-     * compared several times per change. By identity of the image's names (a relation's tables have one mode, so
-     * one list of added columns: append mode's, or softDelete's).
+     * {@link ColumnNames}, so per change only values are copied, and every change of the shape gets the same column
+     * list, which the checks and statement caches recognise by identity without hashing or comparing it. Keyed by
+     * the image's names ({@link ColumnNames} compares by identity; a relation's tables have one mode, so one list of
+     * added columns: append mode's, or softDelete's).
      */
-    private final Map<ColumnNames, Shape> mirrorShapes = new IdentityHashMap<>();
-    private final Map<ColumnNames, Shape> appendShapes = new IdentityHashMap<>();
-    /** The key columns of a change's key image, by identity of its names; key columns the rule excludes fail. */
-    private final Map<ColumnNames, List<String>> keyShapes = new IdentityHashMap<>();
+    private final Map<ColumnNames, Shape> mirrorShapes = recentlyUsed();
+    private final Map<ColumnNames, Shape> appendShapes = recentlyUsed();
+    /** The key columns of a change's key image, by its names; key columns the rule excludes fail. */
+    private final Map<ColumnNames, List<String>> keyShapes = recentlyUsed();
 
-    private record Shape(int[] positions, List<String> columns) {
+    /** Which image columns are written and their names; compared by identity, as the caches need no more. */
+    private static final class Shape {
+        final int[] positions;
+        final List<String> columns;
+
+        Shape(int[] positions, List<String> columns) {
+            this.positions = positions;
+            this.columns = columns;
+        }
+    }
+
+    /** A cache of at most {@link #SHAPES} entries that forgets the least recently used first. */
+    private static <V> Map<ColumnNames, V> recentlyUsed() {
+        return new LinkedHashMap<>(SHAPES * 2, 0.75f, true) {
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<ColumnNames, V> eldest) {
+                return size() > SHAPES;
+            }
+        };
     }
 
     ChangeApplier(Dialect dialect, SinkRules rules, boolean createTables) {
@@ -270,13 +292,13 @@ final class ChangeApplier {
             Shape shape = shapes.get(row.columns());
             if (shape == null) {
                 shape = shape(row.columns(), rule, extra);
-                remember(shapes, row.columns(), shape);
+                shapes.put(row.columns(), shape);
             }
-            List<Object> values = new ArrayList<>(shape.columns().size());
-            for (int position : shape.positions()) {
+            List<Object> values = new ArrayList<>(shape.columns.size());
+            for (int position : shape.positions) {
                 values.add(row.valueAt(position));
             }
-            return new Row(shape.columns(), values);
+            return new Row(shape.columns, values);
         }
         Row row = new Row(new ArrayList<>(), new ArrayList<>());
         if (image != null) {
@@ -304,13 +326,6 @@ final class ChangeApplier {
         return new Shape(positions, List.copyOf(columns));
     }
 
-    private static <V> void remember(Map<ColumnNames, V> shapes, ColumnNames names, V value) {
-        if (shapes.size() >= SHAPES) {
-            shapes.clear();
-        }
-        shapes.put(names, value);
-    }
-
     /** The key columns' values in {@code image} (the change's key for the new row, its before image for the old). */
     private Row keyOf(ChangeEvent change, Map<String, Object> image, SinkRules.TableRule rule, TargetTable table) {
         if (change.getKey() == null) {
@@ -335,7 +350,7 @@ final class ChangeApplier {
             }
             columns = List.copyOf(key.keySet());
             if (names != null) {
-                remember(keyShapes, names, columns);
+                keyShapes.put(names, columns);
             }
         }
         List<Object> values = new ArrayList<>(columns.size());

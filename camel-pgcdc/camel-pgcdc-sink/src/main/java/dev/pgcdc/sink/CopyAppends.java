@@ -30,7 +30,12 @@ import org.postgresql.core.TransactionState;
  * target, which is its own transaction (two round trips instead of four, and the server neither stages the rows nor
  * checks each for a conflict before inserting it). A redelivered change makes that COPY fail on the target's unique
  * key, without effect, and the batch then goes through the staging table, which ignores it. Only a redelivery after a
- * crash or a failure does that, and it leaves a unique-violation error in the server's log.
+ * crash or a failure does that, and it leaves a unique-violation error in the server's log; the batches after it go
+ * staged until one inserts every row it stages (the redelivered window is over), so a redelivery of many batches
+ * does not send each twice. The direct COPY is only an optimisation, and in autocommit a failed one leaves nothing:
+ * after any other failure but a lost connection the batch goes staged too, and so do the stage's later batches on
+ * this connection, since to the target a COPY is not an INSERT (row-level security refuses COPY, rules ignore it, a
+ * trigger may tell them apart).
  *
  * <p>Staging tables are temporary (the session's own, nothing to clean up after a crash), one per target table and
  * column list, made once per connection with the target columns' own types, so COPY reads each value exactly as an
@@ -40,6 +45,8 @@ final class CopyAppends {
 
     private static final String INSUFFICIENT_PRIVILEGE = "42501";
     private static final String UNIQUE_VIOLATION = "23505";
+    /** SQLSTATE class of a lost or refused connection. */
+    private static final String CONNECTION_EXCEPTION = "08";
 
     private final Connection connection;
     /** What tells the transaction's state; null where a wrapper hides it (then batches always go staged). */
@@ -58,6 +65,16 @@ final class CopyAppends {
     private record Shape(TableName target, List<String> columns, List<String> key) {
     }
 
+    /** How a stage's batch of appends only is moved into the target. */
+    private enum Path {
+        /** By one COPY straight into the target. */
+        DIRECT,
+        /** Staged, until a staged insert inserts every row staged: a redelivery is under way. */
+        REDELIVERY,
+        /** Staged always: the target refused a direct COPY for another reason than a redelivered row. */
+        STAGED
+    }
+
     private static final class Stage {
         final String copySql;
         final String insertSql;
@@ -67,6 +84,9 @@ final class CopyAppends {
         /** COPY straight into the target. */
         final String directCopySql;
         final StringBuilder rows = new StringBuilder(1 << 16);
+        /** Rows in {@link #rows}. */
+        int rowCount;
+        Path path = Path.DIRECT;
         /**
          * The last java.time value of each column and its field text: formatting one costs more than the rest of a
          * row, and a transaction's rows mostly share them (its commit time, a now() default).
@@ -151,6 +171,7 @@ final class CopyAppends {
             }
         }
         rows.append('\n');
+        stage.rowCount++;
     }
 
     /** Moves the staged rows into their targets. */
@@ -173,11 +194,13 @@ final class CopyAppends {
         int left = pending.size();
         for (Stage stage : pending.values()) {
             byte[] bytes = stage.rows.toString().getBytes(StandardCharsets.UTF_8);
+            int staged = stage.rowCount;
             stage.rows.setLength(0);
+            stage.rowCount = 0;
             // the transaction would hold nothing but these rows (pgjdbc has not even begun it): they may be a COPY
             // of their own into the target, which fails whole on a row appended before
-            if (commit && left == 1 && driver != null && driver.getTransactionState() == TransactionState.IDLE
-                    && copiedDirectly(stage, bytes)) {
+            if (commit && left == 1 && stage.path == Path.DIRECT && driver != null
+                    && driver.getTransactionState() == TransactionState.IDLE && copiedDirectly(stage, bytes)) {
                 break;
             }
             if (stage.movedInTransaction) {
@@ -186,12 +209,17 @@ final class CopyAppends {
                 }
             }
             copy(stage.copySql, bytes);
+            int inserted;
             if (commit && --left == 0) {
                 try (Statement statement = connection.createStatement()) {
                     statement.execute(stage.insertSql + "; COMMIT");
+                    inserted = statement.getUpdateCount();
                 }
             } else {
-                stage.insert.executeUpdate();
+                inserted = stage.insert.executeUpdate();
+            }
+            if (stage.path == Path.REDELIVERY && inserted == staged) {
+                stage.path = Path.DIRECT;
             }
             stage.movedInTransaction = true;
         }
@@ -199,8 +227,9 @@ final class CopyAppends {
     }
 
     /**
-     * Copies the rows straight into the target as a transaction of their own; false, having done nothing, when one of
-     * them is there already (a redelivered change).
+     * Copies the rows straight into the target as a transaction of their own; false, having done nothing, when the
+     * target refused them (a redelivered change, or a target COPY cannot write into), and the stage then takes the
+     * staged path for a while or for good. A lost connection is thrown: the staged path would fail too.
      */
     private boolean copiedDirectly(Stage stage, byte[] bytes) throws SQLException {
         connection.setAutoCommit(true); // no transaction open: sends nothing
@@ -208,10 +237,12 @@ final class CopyAppends {
             copy(stage.directCopySql, bytes);
             return true;
         } catch (SQLException e) {
-            if (UNIQUE_VIOLATION.equals(e.getSQLState())) {
-                return false;
+            String state = e.getSQLState();
+            if (state == null || state.startsWith(CONNECTION_EXCEPTION)) {
+                throw e;
             }
-            throw e;
+            stage.path = UNIQUE_VIOLATION.equals(state) ? Path.REDELIVERY : Path.STAGED;
+            return false;
         } finally {
             connection.setAutoCommit(false);
         }
@@ -239,7 +270,10 @@ final class CopyAppends {
 
     /** After a rollback: staged rows are dropped, and stages made in the transaction are forgotten with it. */
     void discard() {
-        pending.values().forEach(stage -> stage.rows.setLength(0));
+        pending.values().forEach(stage -> {
+            stage.rows.setLength(0);
+            stage.rowCount = 0;
+        });
         pending.clear();
         last = null;
         stages.values().removeIf(stage -> {

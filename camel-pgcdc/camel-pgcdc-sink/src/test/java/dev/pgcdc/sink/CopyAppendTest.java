@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
 
 import dev.pgcdc.embedded.PostgresServer;
 import dev.pgcdc.embedded.junit.Await;
@@ -22,7 +23,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * Append mode into PostgreSQL, which loads each batch by COPY into a temporary staging table and one
  * {@code INSERT ... SELECT ... ON CONFLICT DO NOTHING}, or a batch of appends only by one COPY straight into the
  * target ({@link CopyAppends}): values of every kind, odd names, NULLs, a replayed batch, which statement loads which
- * batch, a batch mixing appends with other statements, and a row the target refuses.
+ * batch (a redelivered window, two tables in one batch), a batch mixing appends with other statements, a row the
+ * target refuses, and targets that refuse COPY (row-level security, a trigger).
  */
 class CopyAppendTest extends SinkTestSupport {
 
@@ -141,42 +143,162 @@ class CopyAppendTest extends SinkTestSupport {
         assertThat(target().strings(history)).isEqualTo(expected);
     }
 
+    /**
+     * Statement triggers on {@code table} that record which statement wrote each batch into it (in
+     * {@code <table>_by}, see {@link #writtenBy}) and count the COPYs into it that began, failed ones included (in
+     * the sequence {@code <table>_copies}, see {@link #copiesBegun}); {@code onCopy} runs after the count.
+     */
+    private static String[] recordingStatements(String table, String onCopy) {
+        return new String[] {"CREATE TABLE " + table + "_by (n serial, query text)",
+            "CREATE FUNCTION " + table + "_by() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN INSERT INTO " + table
+                    + "_by (query) VALUES (split_part(current_query(), ' ', 1)); RETURN NULL; END $$",
+            "CREATE TRIGGER by_statement AFTER INSERT ON " + table + " FOR EACH STATEMENT EXECUTE FUNCTION " + table
+                    + "_by()",
+            // a sequence counts past a rollback
+            "CREATE SEQUENCE " + table + "_copies",
+            "CREATE FUNCTION " + table + "_copies() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN IF split_part("
+                    + "current_query(), ' ', 1) = 'COPY' THEN PERFORM nextval('" + table + "_copies'); " + onCopy
+                    + " END IF; RETURN NULL; END $$",
+            "CREATE TRIGGER copies BEFORE INSERT ON " + table + " FOR EACH STATEMENT EXECUTE FUNCTION " + table
+                    + "_copies()"};
+    }
+
+    private List<String> writtenBy(String table) {
+        return target().strings("SELECT query FROM " + table + "_by ORDER BY n");
+    }
+
+    private long copiesBegun(String table) {
+        return Long.parseLong(target().strings("SELECT CASE WHEN is_called THEN last_value ELSE 0 END FROM " + table
+                + "_copies").get(0));
+    }
+
     @Test
-    void aBatchOfAppendsOnlyIsCopiedStraightIntoTheTargetAndARedeliveredOneThroughTheStagingTable() throws Exception {
+    void aBatchOfAppendsOnlyIsCopiedStraightIntoTheTargetAndARedeliveredWindowThroughTheStagingTable()
+            throws Exception {
         String slot = uniqueSlot("copydirect");
         String table = slot + "_t";
         pg().execute("CREATE TABLE " + table + " (id int PRIMARY KEY, name text)");
-        // a statement trigger records which statement wrote each batch into the target
-        target().execute(appendTable(table, "timestamptz"), "CREATE TABLE " + table + "_by (n serial, query text)",
-                "CREATE FUNCTION " + table + "_by() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN INSERT INTO "
-                        + table + "_by (query) VALUES (split_part(current_query(), ' ', 1)); RETURN NULL; END $$",
-                "CREATE TRIGGER by_statement AFTER INSERT ON " + table + " FOR EACH STATEMENT EXECUTE FUNCTION "
-                        + table + "_by()");
+        target().execute(appendTable(table, "timestamptz"));
+        target().execute(recordingStatements(table, ""));
         String options = "tableModes=" + table + ":append";
-        List<Exchange> sent = recordingRoute(slot, table, options);
-        String by = "SELECT query FROM " + table + "_by ORDER BY n";
-        // the first batch makes the staging table in its transaction, so it goes through it
-        pg().execute("INSERT INTO " + table + " SELECT g, 'n' || g FROM generate_series(1, 3) g");
-        Await.until("the first batch", Duration.ofSeconds(30), () -> target().strings(by), List.of("INSERT")::equals);
-        pg().execute("INSERT INTO " + table + " SELECT g, 'n' || g FROM generate_series(4, 6) g");
-        Await.until("the second batch", Duration.ofSeconds(30), () -> target().strings(by),
-                List.of("INSERT", "COPY")::equals);
-
-        // redelivered: the COPY fails on the unique key and leaves nothing, the staging table ignores the rows
+        // the changes are sent to the sink here, one a batch, all through one producer (one target connection)
+        List<Exchange> received = new CopyOnWriteArrayList<>();
+        start(new RouteBuilder() {
+            @Override
+            public void configure() {
+                from(uri(slot, "tables=" + table)).process(e -> received.add(e.copy()));
+            }
+        });
+        awaitStreaming(slot);
+        pg().execute("INSERT INTO " + table + " SELECT g, 'n' || g FROM generate_series(1, 5) g");
+        Await.until("the changes", Duration.ofSeconds(30), received::size, size -> size == 5);
+        List<Exchange> changes = List.copyOf(received);
         ProducerTemplate template = contexts.get(0).createProducerTemplate();
-        List<CompletableFuture<Exchange>> replayed = new ArrayList<>();
-        for (Exchange exchange : sent.subList(3, 6)) {
-            replayed.add(template.asyncSend(sinkUri(options), exchange.copy()));
-        }
-        for (CompletableFuture<Exchange> each : replayed) {
-            assertThat(each.get().getException()).isNull();
-        }
-        // the replayed changes may come in more than one batch: each goes through the staging table
-        List<String> statements = target().strings(by);
-        assertThat(statements.subList(0, 2)).isEqualTo(List.of("INSERT", "COPY"));
-        assertThat(statements.subList(2, statements.size())).isNotEmpty().containsOnly("INSERT");
+        Consumer<Exchange> send = change -> assertThat(template.send(sinkUri(options), change.copy())
+                .getException()).isNull();
+        // the first batch makes the staging table in its transaction, so it goes through it; the next go straight in
+        changes.subList(0, 3).forEach(send);
+        assertThat(writtenBy(table)).isEqualTo(List.of("INSERT", "COPY", "COPY"));
+        assertThat(copiesBegun(table)).isEqualTo(2);
+
+        // redelivered after a crash: the first batch's COPY fails on the unique key and leaves nothing, the staging
+        // table ignores its rows, and the rest of the redelivered window goes staged without a COPY
+        changes.subList(1, 3).forEach(send);
+        assertThat(writtenBy(table)).isEqualTo(List.of("INSERT", "COPY", "COPY", "INSERT", "INSERT"));
+        assertThat(copiesBegun(table)).isEqualTo(3);
+        // the first batch past the window inserts every row it stages; the next goes straight in again
+        changes.subList(3, 5).forEach(send);
+        assertThat(writtenBy(table)).isEqualTo(List.of("INSERT", "COPY", "COPY", "INSERT", "INSERT", "INSERT",
+                "COPY"));
+        assertThat(copiesBegun(table)).isEqualTo(4);
         assertThat(target().strings("SELECT string_agg(id::text, ',' ORDER BY _pgcdc_commit_lsn, _pgcdc_seq) FROM "
-                + table)).isEqualTo(List.of("1,2,3,4,5,6"));
+                + table)).isEqualTo(List.of("1,2,3,4,5"));
+    }
+
+    @Test
+    void aTargetThatRefusesCopyGetsItsAppendsStagedAndIsNotCopiedIntoAgain() throws Exception {
+        String slot = uniqueSlot("copyrefusescopy");
+        String table = slot + "_t";
+        pg().execute("CREATE TABLE " + table + " (id int PRIMARY KEY, name text)");
+        target().execute(appendTable(table, "timestamptz"));
+        target().execute(recordingStatements(table, "RAISE EXCEPTION 'no COPY into this table';"));
+        List<String> errors = handlingRoute(slot, List.of(table), "mode=append");
+        for (int batch = 0; batch < 3; batch++) {
+            pg().execute("INSERT INTO " + table + " SELECT g, 'n' || g FROM generate_series(" + (batch * 3 + 1) + ", "
+                    + (batch * 3 + 3) + ") g");
+            int batches = batch + 1;
+            Await.until("batch " + batches, Duration.ofSeconds(30),
+                    () -> !errors.isEmpty() || writtenBy(table).size() == batches);
+        }
+        assertThat(errors).isEmpty();
+        // the second batch tried a COPY straight into the target, the third did not
+        assertThat(copiesBegun(table)).isEqualTo(1);
+        assertThat(writtenBy(table)).containsOnly("INSERT");
+        assertThat(target().strings("SELECT count(*) FROM " + table)).isEqualTo(List.of("9"));
+    }
+
+    @Test
+    void appendsIntoATableWithRowLevelSecurityArriveUnderItsInsertPolicy() throws Exception {
+        String slot = uniqueSlot("copyrls");
+        String table = slot + "_t";
+        String user = slot + "_user";
+        pg().execute("CREATE TABLE " + table + " (id int PRIMARY KEY, name text)", "CREATE ROLE " + user + " LOGIN");
+        // the sink's user neither owns the table nor bypasses its policies: COPY into it is refused
+        target().execute(appendTable(table, "timestamptz"), "ALTER TABLE " + table + " ENABLE ROW LEVEL SECURITY",
+                "CREATE POLICY appends ON " + table + " FOR INSERT TO " + user + " WITH CHECK (name <> 'refused')",
+                // ON CONFLICT (key) reads the key, so needs SELECT, and then the new row must pass a SELECT policy
+                "CREATE POLICY reads ON " + table + " FOR SELECT TO " + user + " USING (true)",
+                "GRANT SELECT, INSERT ON " + table + " TO " + user);
+        List<String> errors = new CopyOnWriteArrayList<>();
+        start(new RouteBuilder() {
+            @Override
+            public void configure() {
+                onException(SinkException.class).handled(true).process(e -> errors.add(
+                        e.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class).getMessage()));
+                from(uri(slot, "tables=" + table)).to("pgcdc-sink:rls?mode=append&jdbcUrl=" + pg().jdbcUrl(TARGET)
+                        + "&user=" + user);
+            }
+        });
+        awaitStreaming(slot);
+        // the first batch makes the staging table, the second would be a COPY straight into the target
+        for (int batch = 0; batch < 3; batch++) {
+            pg().execute("INSERT INTO " + table + " SELECT g, 'n' || g FROM generate_series(" + (batch * 3 + 1) + ", "
+                    + (batch * 3 + 3) + ") g");
+            String rows = String.valueOf(batch * 3 + 3);
+            Await.until("batch " + (batch + 1), Duration.ofSeconds(30), () -> !errors.isEmpty()
+                    || target().strings("SELECT count(*) FROM " + table).equals(List.of(rows)));
+        }
+        assertThat(errors).isEmpty();
+        // the policy holds for the staged inserts
+        pg().execute("INSERT INTO " + table + " VALUES (10, 'refused')");
+        Await.until("the refused row's failure", Duration.ofSeconds(30), () -> !errors.isEmpty());
+        assertThat(errors.get(0)).contains("row-level security policy");
+        assertThat(target().strings("SELECT count(*) FROM " + table)).isEqualTo(List.of("9"));
+    }
+
+    @Test
+    void aBatchOfAppendsToTwoTablesIsNotCopiedStraightIntoTheSecondOnceTheFirstOpenedTheTransaction()
+            throws Exception {
+        String slot = uniqueSlot("copytwo");
+        String first = slot + "_a";
+        String second = slot + "_b";
+        pg().execute("CREATE TABLE " + first + " (id int PRIMARY KEY, name text)",
+                "CREATE TABLE " + second + " (id int PRIMARY KEY, name text)");
+        target().execute(appendTable(first, "timestamptz"), appendTable(second, "timestamptz"));
+        target().execute(recordingStatements(second, ""));
+        route(slot, first + "," + second, "mode=append");
+        // one transaction, one batch: the first makes both staging tables, the second finds them made
+        for (int batch = 1; batch <= 2; batch++) {
+            pg().execute("BEGIN; INSERT INTO " + first + " VALUES (" + batch + ", 'a'); INSERT INTO " + second
+                    + " VALUES (" + batch + ", 'b'); COMMIT");
+            int batches = batch;
+            Await.until("batch " + batch, Duration.ofSeconds(30), () -> writtenBy(second).size() == batches);
+        }
+        // alone in its batch, the second table's rows go straight in
+        pg().execute("INSERT INTO " + second + " VALUES (3, 'b')");
+        Await.until("the third batch", Duration.ofSeconds(30), () -> writtenBy(second).size() == 3);
+        assertThat(writtenBy(second)).isEqualTo(List.of("INSERT", "INSERT", "COPY"));
+        assertThat(target().strings("SELECT count(*) FROM " + first)).isEqualTo(List.of("2"));
     }
 
     @Test
