@@ -222,16 +222,22 @@ final class TableSnapshot {
                 LOG.warn("Snapshot of {} ({}): {}; continuing from the saved position in {}", table.id(), what,
                         e.getMessage(), delay);
                 Thread.sleep(delay.toMillis()); // backoff before retrying a lost connection
-                delay = delay.multipliedBy(2).compareTo(MAX_RETRY_DELAY) > 0 ? MAX_RETRY_DELAY : delay.multipliedBy(2);
+                delay = nextRetryDelay(delay);
             }
         }
         return null;
     }
 
-    /** Lost connections, server shutdowns, conflicts and resource shortages pass; other errors do not. */
-    private static boolean isTransient(SQLException e) {
+    /** Lost connections, server shutdowns, conflicts, lock timeouts and resource shortages pass; other errors do not. */
+    static boolean isTransient(SQLException e) {
         String state = e.getSQLState();
         return state != null && (state.startsWith("08") || state.startsWith("57P") || state.startsWith("53")
-                || state.equals("40001") || state.equals("40P01"));
+                || state.equals("40001") || state.equals("40P01") || state.equals("55P03"));
+    }
+
+    /** The pause after {@code delay} before the next retry: doubled, up to a limit. */
+    static Duration nextRetryDelay(Duration delay) {
+        Duration next = delay.multipliedBy(2);
+        return next.compareTo(MAX_RETRY_DELAY) > 0 ? MAX_RETRY_DELAY : next;
     }
 }
