@@ -6,6 +6,7 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
@@ -73,13 +74,11 @@ final class TableSnapshot {
 
     /**
      * Start over from the first key: a re-snapshot was asked for while this one runs. {@code request}, the progress
-     * to start from (null: keep the saved progress), is saved now and no progress of this run overwrites it, so a
-     * consumer restarted before the table starts over still continues the request.
+     * to start from, is saved now and no progress of this run overwrites it, so a consumer restarted before the
+     * table starts over still continues the request.
      */
     synchronized void requestRestart(TableProgress request) throws SQLException {
-        if (request != null) {
-            context.store().save(table.id(), request);
-        }
+        context.store().save(table.id(), Objects.requireNonNull(request, "request"));
         restartRequested.set(true);
     }
 
