@@ -263,6 +263,11 @@ final class CatchUpSource implements WalSource, AutoCloseable {
         return (int) Math.max(MIN_FETCH_ROWS, Math.min(FETCH_ROWS, rows));
     }
 
+    /** Whether the fetching thread waits for the session to take rows: the byte budget is spent. */
+    boolean waitingForBudget() {
+        return budget.hasQueuedThreads();
+    }
+
     /** Bytes of rows queued and not yet taken by the session. */
     long queuedBytes() {
         return queue.stream().mapToLong(chunk -> chunk.bytes).sum();
