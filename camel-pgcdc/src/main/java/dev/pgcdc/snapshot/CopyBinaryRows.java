@@ -34,6 +34,7 @@ final class CopyBinaryRows {
     /** Where the key texts of the last row read start, in {@link #lastMessage}; decoded only when asked for. */
     private byte[] lastMessage;
     private int lastKeyAt;
+    private long rowsRead;
 
     CopyBinaryRows(TableLayout table, int keyTexts) {
         this.table = table;
@@ -58,6 +59,7 @@ final class CopyBinaryRows {
             if (ended) {
                 throw new IllegalArgumentException("binary COPY of " + table.id() + " has data after its trailer");
             }
+            need(message, at, 2);
             int fields = int16(message, at);
             at += 2;
             if (fields == -1) {
@@ -70,9 +72,11 @@ final class CopyBinaryRows {
             }
             Object[] row = new Object[columns];
             for (int column = 0; column < columns; column++) {
+                need(message, at, 4);
                 int length = int32(message, at);
                 at += 4;
                 if (length >= 0) {
+                    need(message, at, length);
                     row[column] = BinaryValueDecoder.decode(table.codec(column), values, at, length);
                     at += length;
                 }
@@ -80,9 +84,13 @@ final class CopyBinaryRows {
             lastMessage = message;
             lastKeyAt = at;
             for (int k = 0; k < keyTexts; k++) {
-                at += 4 + int32(message, at); // a key is never NULL
+                need(message, at, 4);
+                int length = int32(message, at); // a key is never NULL
+                need(message, at + 4, length);
+                at += 4 + length;
             }
             rows.add(row);
+            rowsRead++;
         }
     }
 
@@ -98,6 +106,15 @@ final class CopyBinaryRows {
             at += 4 + length;
         }
         return key;
+    }
+
+    /** A row's next {@code bytes} must be in the message: a row never spans two CopyData messages. */
+    private void need(byte[] message, int at, int bytes) {
+        if (bytes < 0 || at + bytes > message.length) {
+            throw new IllegalArgumentException("binary COPY of " + table.id() + " is truncated in row "
+                    + (rowsRead + 1) + ": it needs " + bytes + " bytes at offset " + at + " of a " + message.length
+                    + "-byte message");
+        }
     }
 
     private static int int16(byte[] b, int at) {

@@ -6,6 +6,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.sql.Types;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -37,6 +38,9 @@ final class SignalTable {
     /** A signal as the stream delivered it; {@code data} is the chunk id of a watermark. */
     record Signal(long id, String slotName, String kind, String tableName, String data) {
     }
+
+    /** Longer than any claim holds a row: a claim deletes it, saves the request's progress and commits. */
+    static final String CLAIM_LOCK_TIMEOUT = "2s";
 
     private final TableName table;
     private final String slotName;
@@ -156,5 +160,20 @@ final class SignalTable {
             ps.setLong(1, id);
             return ps.executeUpdate() > 0;
         }
+    }
+
+
+    /**
+     * Deletes a snapshot request's row to claim it, in the connection's transaction; fails with SQLSTATE 55P03 after
+     * {@link #CLAIM_LOCK_TIMEOUT} waiting for the row's lock, so a backend left holding it (a crashed instance's
+     * claim) does not hold the claims behind it forever: a claim is tried again after a transient failure.
+     *
+     * @return whether it was still there (see {@link #delete})
+     */
+    boolean claim(Connection connection, long id) throws SQLException {
+        try (Statement statement = connection.createStatement()) {
+            statement.execute("SET LOCAL lock_timeout = '" + CLAIM_LOCK_TIMEOUT + "'");
+        }
+        return delete(connection, id);
     }
 }

@@ -4,6 +4,7 @@ import dev.pgcdc.pg.PgCatalog;
 import dev.pgcdc.pg.TableName;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -14,6 +15,9 @@ import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 import dev.pgcdc.connect.PgConnector;
@@ -78,6 +82,8 @@ public final class Snapshotter {
     private final Set<TableName> failed = ConcurrentHashMap.newKeySet();
     /** The last progress of tables no longer active, for {@link #progress()}. */
     private final Map<TableName, SnapshotProgress> finished = new ConcurrentHashMap<>();
+    /** Snapshot requests handed to the control thread and not yet claimed, refused or failed. */
+    private final AtomicInteger claiming = new AtomicInteger();
     private ExecutorService workers;
     private ExecutorService control;
     private volatile boolean started;
@@ -209,57 +215,92 @@ public final class Snapshotter {
 
     /** Replication thread: a {@code snapshot} row arrived in the signal table; handled on the control thread. */
     private void onSnapshotSignal(SignalTable.Signal signal) {
-        control.execute(() -> claim(signal));
+        claiming.incrementAndGet();
+        control.execute(() -> claim(signal, options.retryDelay()));
     }
 
     /**
      * On start: the requests still in the signal table. The stream confirms a signal as soon as it passed (it is
      * never delivered to the route), so a request whose claim did not commit before the consumer stopped or crashed
-     * may never come through the stream again; its row is still there.
+     * may never come through the stream again; its row is still there. They are claimed on the control thread like
+     * the stream's, so a row lock held elsewhere does not hold up the start.
      */
     private void takeWaitingRequests() throws SQLException {
         List<SignalTable.Signal> waiting;
         try (Connection connection = connector.openJdbc("pgcdc " + options.slotName() + " signal")) {
             waiting = signals.snapshotRequests(connection);
         }
-        waiting.forEach(this::claim);
+        waiting.forEach(this::onSnapshotSignal);
     }
 
     /**
-     * Claims a snapshot request and saves its progress in one transaction of the signal table: deleting the row
-     * claims it, and the delete commits only once the request's progress is saved, so a crash in between leaves the
-     * row for the next start ({@link #takeWaitingRequests}), and a request is never lost. The row stays locked until
-     * then: a second claim of it (the stream delivering it again after a restart, the start's look at the table,
-     * another instance) waits, finds it gone and does nothing. A crash between the save and the commit makes the
-     * table be snapshotted twice, which is harmless.
+     * Control thread: claims a snapshot request and saves its progress in one transaction of the signal table:
+     * deleting the row claims it, and the delete commits only once the request's progress is saved, so a crash in
+     * between leaves the row for the next start ({@link #takeWaitingRequests}), and a request is never lost. The row
+     * stays locked until then: a second claim of it (the stream delivering it again after a restart, the start's
+     * look at the table, another instance) waits, finds it gone and does nothing. A crash between the save and the
+     * commit makes the table be snapshotted twice, which is harmless. The table is checked before the delete, so
+     * the transaction holding the row (and an xid the chunks' reads wait for) stays short.
+     *
+     * @param delay the pause before the claim is tried again after a transient failure
      */
-    private void claim(SignalTable.Signal signal) {
-        try (Connection connection = connector.openJdbc("pgcdc " + options.slotName() + " signal")) {
-            connection.setAutoCommit(false);
-            if (!signals.delete(connection, signal.id())) {
-                connection.rollback();
+    private void claim(SignalTable.Signal signal, Duration delay) {
+        boolean retrying = false;
+        try {
+            if (stopping) {
                 return;
             }
-            Request request;
+            Request request = null;
+            IllegalArgumentException refused = null;
             try {
                 request = request(signal.tableName());
             } catch (IllegalArgumentException e) {
-                // no retry can carry it out: consumed, not tried again on every start
-                connection.commit();
-                listener.failed("Slot " + options.slotName() + ": snapshot request " + signal.id() + " for "
-                        + signal.tableName() + " refused: " + e.getMessage(), e);
-                return;
+                refused = e;
             }
-            schedule(request.table(), request.progress());
-            connection.commit();
-            LOG.info("Slot {}: re-snapshot of {} requested through the signal table", options.slotName(),
-                    request.table().id());
-        } catch (SQLException | RuntimeException e) {
-            // closing the connection without commit rolled the delete back
-            listener.failed("Slot " + options.slotName() + ": snapshot request " + signal.id() + " for "
-                    + signal.tableName() + " failed: " + e.getMessage() + "; its row stays in the signal table and"
-                    + " is taken again when the consumer next starts", e);
+            try (Connection connection = connector.openJdbc("pgcdc " + options.slotName() + " signal")) {
+                connection.setAutoCommit(false);
+                if (!signals.claim(connection, signal.id())) {
+                    connection.rollback();
+                    return;
+                }
+                if (request != null) {
+                    schedule(request.table(), request.progress());
+                }
+                // a refused request is consumed too: no retry can carry it out
+                connection.commit();
+            }
+            if (refused != null) {
+                listener.failed("Slot " + options.slotName() + ": snapshot request " + signal.id() + " for "
+                        + signal.tableName() + " refused: " + refused.getMessage(), refused);
+            } else {
+                LOG.info("Slot {}: re-snapshot of {} requested through the signal table", options.slotName(),
+                        request.table().id());
+            }
+        } catch (SQLException e) {
+            retrying = TableSnapshot.isTransient(e) && !stopping;
+            if (retrying) {
+                LOG.warn("Slot {}: snapshot request {} for {}: {}; claimed again in {}", options.slotName(),
+                        signal.id(), signal.tableName(), e.getMessage(), delay);
+                CompletableFuture.delayedExecutor(delay.toMillis(), TimeUnit.MILLISECONDS, control)
+                        .execute(() -> claim(signal, TableSnapshot.nextRetryDelay(delay)));
+            } else {
+                claimFailed(signal, e);
+            }
+        } catch (RuntimeException e) {
+            claimFailed(signal, e);
+        } finally {
+            if (!retrying) {
+                claiming.decrementAndGet();
+                completeIfIdle();
+            }
         }
+    }
+
+    /** The closed connection rolled the delete back. */
+    private void claimFailed(SignalTable.Signal signal, Exception e) {
+        listener.failed("Slot " + options.slotName() + ": snapshot request " + signal.id() + " for "
+                + signal.tableName() + " failed: " + e.getMessage() + "; its row stays in the signal table and"
+                + " is taken again when the consumer next starts", e);
     }
 
     /**
@@ -367,7 +408,7 @@ public final class Snapshotter {
             return SnapshotPhase.PENDING;
         }
         synchronized (this) {
-            if (!active.isEmpty()) {
+            if (!active.isEmpty() || claiming.get() > 0) {
                 return SnapshotPhase.RUNNING;
             }
         }

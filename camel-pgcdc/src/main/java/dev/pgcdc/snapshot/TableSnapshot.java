@@ -6,6 +6,7 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
@@ -73,13 +74,11 @@ final class TableSnapshot {
 
     /**
      * Start over from the first key: a re-snapshot was asked for while this one runs. {@code request}, the progress
-     * to start from (null: keep the saved progress), is saved now and no progress of this run overwrites it, so a
-     * consumer restarted before the table starts over still continues the request.
+     * to start from, is saved now and no progress of this run overwrites it, so a consumer restarted before the
+     * table starts over still continues the request.
      */
     synchronized void requestRestart(TableProgress request) throws SQLException {
-        if (request != null) {
-            context.store().save(table.id(), request);
-        }
+        context.store().save(table.id(), Objects.requireNonNull(request, "request"));
         restartRequested.set(true);
     }
 
@@ -222,16 +221,22 @@ final class TableSnapshot {
                 LOG.warn("Snapshot of {} ({}): {}; continuing from the saved position in {}", table.id(), what,
                         e.getMessage(), delay);
                 Thread.sleep(delay.toMillis()); // backoff before retrying a lost connection
-                delay = delay.multipliedBy(2).compareTo(MAX_RETRY_DELAY) > 0 ? MAX_RETRY_DELAY : delay.multipliedBy(2);
+                delay = nextRetryDelay(delay);
             }
         }
         return null;
     }
 
-    /** Lost connections, server shutdowns, conflicts and resource shortages pass; other errors do not. */
-    private static boolean isTransient(SQLException e) {
+    /** Lost connections, server shutdowns, conflicts, lock timeouts and resource shortages pass; other errors do not. */
+    static boolean isTransient(SQLException e) {
         String state = e.getSQLState();
         return state != null && (state.startsWith("08") || state.startsWith("57P") || state.startsWith("53")
-                || state.equals("40001") || state.equals("40P01"));
+                || state.equals("40001") || state.equals("40P01") || state.equals("55P03"));
+    }
+
+    /** The pause after {@code delay} before the next retry: doubled, up to a limit. */
+    static Duration nextRetryDelay(Duration delay) {
+        Duration next = delay.multipliedBy(2);
+        return next.compareTo(MAX_RETRY_DELAY) > 0 ? MAX_RETRY_DELAY : next;
     }
 }

@@ -40,8 +40,10 @@ import org.slf4j.LoggerFactory;
  * every call, at the cost of decoding it. Catch-up ends without another call once the copy is close to the server's
  * WAL, so a backlog that fits one batch is decoded once. The server materialises a batch before its first row
  * (spilling to temporary files beyond work_mem), so the batch size costs the client no memory: what it holds is
- * bounded by bytes, whatever the rows' width. pgjdbc holds one fetch of rows, sized to about {@link #FETCH_BYTES}
- * from the rows' average wire size; the queue holds chunks of rows read ahead of the session up to
+ * bounded, whatever the rows' width. pgjdbc holds one fetch of rows, whose count is set from the recent rows' width
+ * (their maximum, decaying over a few dozen rows) for about {@link #FETCH_BYTES}: a fetch of rows much wider than
+ * the ones before it holds more, up to {@link #FETCH_ROWS} of them, as pgjdbc bounds a fetch by rows, not bytes; the
+ * next fetch is sized by the wide rows. The queue holds chunks of rows read ahead of the session up to
  * {@link #QUEUE_BYTES}. Rows that wait longer than a young collection are copied by every collection until read, and
  * G1 grows the heap to keep that copying cheap, so the queue is kept to what overlaps the fetches with decoding.
  */
@@ -131,9 +133,9 @@ final class CatchUpSource implements WalSource, AutoCloseable {
     private final Thread fetcher;
     private volatile boolean closed;
     private volatile PreparedStatement running;
-    /** Fetching thread only: rows and bytes read so far, which size the next fetch. */
+    /** Fetching thread only: rows read so far, and the recent rows' width, which sizes the next fetch. */
     private long rowsRead;
-    private long bytesRead;
+    private long recentWidth;
 
     private Chunk current;
     private int index;
@@ -225,7 +227,8 @@ final class CatchUpSource implements WalSource, AutoCloseable {
                     byte[] message = rs.getBytes(2);
                     chunk.add(rs.getLong(1), message);
                     rows++;
-                    bytesRead += message.length;
+                    // a wide row counts at once, narrow ones bring it down by a sixteenth each
+                    recentWidth = Math.max(message.length, recentWidth - (recentWidth >> 4));
                     if (++rowsRead % MIN_FETCH_ROWS == 0) {
                         // pgjdbc reads it when it fetches next
                         rs.setFetchSize(fetchRows());
@@ -251,13 +254,18 @@ final class CatchUpSource implements WalSource, AutoCloseable {
         queue.put(chunk);
     }
 
-    /** Rows per fetch for about {@link #FETCH_BYTES}, at the rows' average size so far; few before the first. */
+    /** Rows per fetch for about {@link #FETCH_BYTES}, at the recent rows' width; few before the first. */
     private int fetchRows() {
         if (rowsRead == 0) {
             return MIN_FETCH_ROWS;
         }
-        long rows = FETCH_BYTES / Math.max(1, bytesRead / rowsRead);
+        long rows = FETCH_BYTES / Math.max(1, recentWidth);
         return (int) Math.max(MIN_FETCH_ROWS, Math.min(FETCH_ROWS, rows));
+    }
+
+    /** Whether the fetching thread waits for the session to take rows: the byte budget is spent. */
+    boolean waitingForBudget() {
+        return budget.hasQueuedThreads();
     }
 
     /** Bytes of rows queued and not yet taken by the session. */

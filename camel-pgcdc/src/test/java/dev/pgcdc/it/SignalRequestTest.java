@@ -8,6 +8,7 @@ import java.sql.PreparedStatement;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import dev.pgcdc.embedded.PostgresServer;
 import dev.pgcdc.embedded.junit.Await;
@@ -19,6 +20,7 @@ import org.apache.camel.CamelContext;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.support.processor.state.MemoryStateRepository;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -113,15 +115,16 @@ class SignalRequestTest extends SnapshotTestSupport {
 
     /**
      * Requests made while the consumer is stopped reach the next one twice, through the stream and in the table on
-     * start: each is acted on once. The stream brings them to the one thread that handles signals in order, so once
-     * the second table is snapshotted again the first request's stream delivery has been handled too.
+     * start: each is acted on once. Both deliveries go to the one thread that handles signals in order, so once a
+     * request made after catching up is acted on, the earlier deliveries have been handled too.
      */
     @Test
     void aRequestMadeWhileTheConsumerIsStoppedIsActedOnOnce() throws Exception {
         String slot = uniqueSlot("signal_twice");
         String first = table(slot + "_a");
         String second = table(slot + "_b");
-        String options = "tables=" + first + "," + second;
+        String third = table(slot + "_c");
+        String options = "tables=" + first + "," + second + "," + third;
         CamelContext context = consume(slot, options, null, new Received());
         awaitSnapshotted(context);
         context.stop();
@@ -130,12 +133,56 @@ class SignalRequestTest extends SnapshotTestSupport {
         requestSnapshot(slot, second);
         Received received = new Received();
         CamelContext restarted = consume(slot, options, null, received);
-        received.awaitMatching("both tables snapshotted again",
-                events -> reads(events, first) >= 3 && reads(events, second) == 3);
         awaitCaughtUp(slot);
+        requestSnapshot(slot, third);
+        received.awaitMatching("the table requested last snapshotted again", events -> reads(events, third) == 3);
         awaitSnapshotted(restarted);
-        assertThat(reads(received.snapshot(), first)).as("snapshotted once more, not twice").isEqualTo(3);
+        List<ChangeEvent> events = received.snapshot();
+        assertThat(reads(events, first)).as("snapshotted once more, not twice").isEqualTo(3);
+        assertThat(reads(events, second)).as("snapshotted once more, not twice").isEqualTo(3);
         assertThat(signalRows(slot)).isZero();
+    }
+
+    /**
+     * A backend left holding a waiting request's row lock (here a test's open transaction) holds up neither the
+     * consumer's start nor its stream: the claim gives up waiting after a while and is tried again, on a new
+     * connection, until the lock is gone; then the table is snapshotted once.
+     */
+    @Test
+    @Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+    void aRequestWhoseRowIsLockedElsewhereIsClaimedOnceTheLockIsGone() throws Exception {
+        String slot = uniqueSlot("signal_locked");
+        String table = table(slot);
+        String options = "tables=" + table;
+        CamelContext context = consume(slot, options, null, new Received());
+        awaitSnapshotted(context);
+        context.stop();
+
+        requestSnapshot(slot, table);
+        try (Connection holder = pg().connect()) {
+            holder.setAutoCommit(false);
+            try (PreparedStatement ps = holder.prepareStatement(
+                    "SELECT id FROM pgcdc_signal WHERE slot_name = ? FOR UPDATE")) {
+                ps.setString(1, slot);
+                ps.executeQuery().close();
+            }
+            Received received = new Received();
+            consume(slot, options, null, received); // returns although the request's row is locked
+            awaitCaughtUp(slot);
+            String waiting = "SELECT coalesce(min(pid), 0) FROM pg_stat_activity WHERE application_name = ?"
+                    + " AND wait_event_type = 'Lock'";
+            String app = "pgcdc " + slot + " signal";
+            AtomicInteger claim = new AtomicInteger();
+            Await.until("a claim waiting for the row lock", Duration.ofSeconds(30),
+                    () -> claim.updateAndGet(pid -> pg().queryForObject(waiting, Integer.class, app)) != 0);
+            Await.until("the claim tried again after its lock timeout", Duration.ofSeconds(30), () -> {
+                int now = pg().queryForObject(waiting, Integer.class, app);
+                return now != 0 && now != claim.get();
+            });
+            holder.rollback();
+            received.awaitMatching("the table snapshotted again", events -> reads(events, table) == 3);
+            assertThat(signalRows(slot)).isZero();
+        }
     }
 
     /** Snapshot progress in memory whose next save fails once {@link #failNext} is set. */

@@ -8,6 +8,7 @@ import java.io.DataOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 import dev.pgcdc.decode.value.BuiltinType;
@@ -57,6 +58,20 @@ class CopyBinaryRowsTest {
         byte[] withoutKeyText = message(true, row(7L, "seven"));
         assertThatThrownBy(() -> new CopyBinaryRows(table, 1).read(withoutKeyText, new ArrayList<>()))
                 .hasMessageContaining("has 2 fields, expected 3");
+    }
+
+    @Test
+    void refusesATruncatedRowNamingTheTableAndTheRow() throws IOException {
+        List<Object[]> rows = new ArrayList<>();
+        CopyBinaryRows reader = new CopyBinaryRows(table, 1);
+        reader.read(message(true, row(7L, "seven", "7")), rows);
+        byte[] second = message(false, row(8L, "eight", "8"));
+        for (int length : new int[] {1, 4, 10, second.length - 1}) {
+            byte[] truncated = Arrays.copyOf(second, length);
+            assertThatThrownBy(() -> reader.read(truncated, new ArrayList<>()))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("binary COPY of " + table.id() + " is truncated in row 2");
+        }
     }
 
     /** A CopyData message: the header (first message only) and the given rows or trailer. */

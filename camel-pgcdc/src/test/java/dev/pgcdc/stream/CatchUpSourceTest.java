@@ -49,9 +49,9 @@ class CatchUpSourceTest {
              CatchUpSource source = CatchUpSource.start(connector, control, slot,
                      Map.of("proto_version", "1", "publication_names", "wide_pub"), 1, 1 << 20,
                      slot.read(control).confirmedFlushLsn())) {
-            // nothing read by the session yet: the fetching thread stops at the budget (or, unbounded, at the end)
-            Await.until("the catch-up thread to wait or end", Duration.ofSeconds(60),
-                    () -> fetcherState(slotName) != Thread.State.RUNNABLE);
+            // nothing read by the session yet: the fetching thread stops at the budget
+            Await.until("the catch-up thread to wait for the budget", Duration.ofSeconds(60),
+                    source::waitingForBudget);
             assertThat(source.queuedBytes()).isLessThanOrEqualTo(CatchUpSource.QUEUE_BYTES);
 
             int wide = 0;
@@ -71,11 +71,5 @@ class CatchUpSourceTest {
             assertThat(wide).isEqualTo(WIDE_ROWS);
             assertThat(huge).isEqualTo(1);
         }
-    }
-
-    private static Thread.State fetcherState(String slotName) {
-        return Thread.getAllStackTraces().keySet().stream()
-                .filter(thread -> thread.getName().equals("pgcdc-catchup-" + slotName))
-                .map(Thread::getState).findFirst().orElse(Thread.State.TERMINATED);
     }
 }
