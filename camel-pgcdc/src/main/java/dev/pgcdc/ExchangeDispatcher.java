@@ -11,7 +11,6 @@ import dev.pgcdc.decode.DecodeException;
 import dev.pgcdc.event.ChangeRecord;
 import dev.pgcdc.event.DebeziumEnvelope;
 import dev.pgcdc.outbox.Outbox;
-import dev.pgcdc.pg.SourceTables;
 import dev.pgcdc.stream.AckListener;
 import dev.pgcdc.stream.Delivery;
 import org.apache.camel.Exchange;
@@ -32,7 +31,6 @@ final class ExchangeDispatcher implements Dispatcher, Runnable {
 
     private final PgCdcConsumer consumer;
     private final PgCdcConfiguration configuration;
-    private final SourceTables sourceTables;
     /** The transactional outbox, or null. */
     private final Outbox outbox;
     private final BlockingQueue<Pending> queue = new LinkedBlockingQueue<>();
@@ -45,11 +43,9 @@ final class ExchangeDispatcher implements Dispatcher, Runnable {
     private volatile long generation;
     private volatile boolean running = true;
 
-    ExchangeDispatcher(PgCdcConsumer consumer, PgCdcConfiguration configuration, SourceTables sourceTables,
-                       Outbox outbox) {
+    ExchangeDispatcher(PgCdcConsumer consumer, PgCdcConfiguration configuration, Outbox outbox) {
         this.consumer = consumer;
         this.configuration = configuration;
-        this.sourceTables = sourceTables;
         this.outbox = outbox;
     }
 
@@ -161,7 +157,6 @@ final class ExchangeDispatcher implements Dispatcher, Runnable {
                 : DebeziumEnvelope.of(record, configuration.getSlotName(), configuration.getDatabase());
         Object body = outcome.event() != null ? outcome.event().payload() : format.body(record, envelope);
         exchange.setIn(new ChangeMessage(exchange, body, record, envelope, pending.delivery, outcome.event()));
-        exchange.setProperty(SourceTables.PROPERTY, sourceTables);
         consumer.getAsyncProcessor().process(exchange, doneSync -> { });
     }
 
