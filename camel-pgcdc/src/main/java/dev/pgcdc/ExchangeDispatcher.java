@@ -11,9 +11,9 @@ import dev.pgcdc.decode.DecodeException;
 import dev.pgcdc.event.ChangeRecord;
 import dev.pgcdc.event.DebeziumEnvelope;
 import dev.pgcdc.outbox.Outbox;
-import dev.pgcdc.pg.SourceTables;
 import dev.pgcdc.stream.AckListener;
 import dev.pgcdc.stream.Delivery;
+import org.apache.camel.AsyncCallback;
 import org.apache.camel.Exchange;
 import org.apache.camel.ExchangePropertyKey;
 import org.apache.camel.spi.Synchronization;
@@ -32,7 +32,6 @@ final class ExchangeDispatcher implements Dispatcher, Runnable {
 
     private final PgCdcConsumer consumer;
     private final PgCdcConfiguration configuration;
-    private final SourceTables sourceTables;
     /** The transactional outbox, or null. */
     private final Outbox outbox;
     private final BlockingQueue<Pending> queue = new LinkedBlockingQueue<>();
@@ -45,11 +44,9 @@ final class ExchangeDispatcher implements Dispatcher, Runnable {
     private volatile long generation;
     private volatile boolean running = true;
 
-    ExchangeDispatcher(PgCdcConsumer consumer, PgCdcConfiguration configuration, SourceTables sourceTables,
-                       Outbox outbox) {
+    ExchangeDispatcher(PgCdcConsumer consumer, PgCdcConfiguration configuration, Outbox outbox) {
         this.consumer = consumer;
         this.configuration = configuration;
-        this.sourceTables = sourceTables;
         this.outbox = outbox;
     }
 
@@ -147,13 +144,14 @@ final class ExchangeDispatcher implements Dispatcher, Runnable {
         // A completion hook rather than the process callback: it travels with the exchange through seda and other
         // hand-overs, so the change is acknowledged only when the route has really finished with it.
         exchange.getExchangeExtension().addOnCompletion(pending);
+        pending.exchange = exchange;
         if (pending.undecodable != null) {
-            failBridged(exchange, pending.undecodable, pending.undecodable.getLsn().toString());
+            failBridged(pending, pending.undecodable, pending.undecodable.getLsn().toString());
             return;
         }
         ChangeRecord record = pending.record;
         if (outcome.failure() != null) {
-            failBridged(exchange, outcome.failure(), record.getLsn().toString());
+            failBridged(pending, outcome.failure(), record.getLsn().toString());
             return;
         }
         OutputFormat format = configuration.getOutputFormat();
@@ -161,24 +159,27 @@ final class ExchangeDispatcher implements Dispatcher, Runnable {
                 : DebeziumEnvelope.of(record, configuration.getSlotName(), configuration.getDatabase());
         Object body = outcome.event() != null ? outcome.event().payload() : format.body(record, envelope);
         exchange.setIn(new ChangeMessage(exchange, body, record, envelope, pending.delivery, outcome.event()));
-        exchange.setProperty(SourceTables.PROPERTY, sourceTables);
-        consumer.getAsyncProcessor().process(exchange, doneSync -> { });
+        consumer.getAsyncProcessor().process(exchange, pending);
     }
 
     /**
      * A change that cannot be delivered, as a consumer's bridged error: the route's error handler takes the exchange
      * without running the route (a dead-letter channel completes it and the stream moves on).
      */
-    private void failBridged(Exchange exchange, Exception failure, String lsn) {
+    private void failBridged(Pending pending, Exception failure, String lsn) {
+        Exchange exchange = pending.exchange;
         exchange.getIn().setBody(failure.getMessage());
         exchange.getIn().setHeader(PgCdcConstants.LSN, lsn);
         exchange.setException(failure);
         exchange.setProperty(ExchangePropertyKey.ERRORHANDLER_BRIDGE, true);
-        consumer.getAsyncProcessor().process(exchange, doneSync -> { });
+        consumer.getAsyncProcessor().process(exchange, pending);
     }
 
-    /** One queued change; once dispatched, the completion hook of its exchange. */
-    private final class Pending implements Synchronization {
+    /**
+     * One queued change; once dispatched, the completion hook of its exchange and the callback that gives the
+     * exchange back to the consumer's exchange factory (a pooled one reuses it), with no object of their own.
+     */
+    private final class Pending implements Synchronization, AsyncCallback {
 
         private final ChangeRecord record;
         /** What the outbox makes of the record, when already known; else null. */
@@ -189,6 +190,8 @@ final class ExchangeDispatcher implements Dispatcher, Runnable {
         private final long seq;
         private final AckListener listener;
         private final long generation;
+        /** Its exchange while the route has it. */
+        private Exchange exchange;
 
         Pending(ChangeRecord record, Outbox.Outcome outcome, DecodeException undecodable, Delivery delivery, long seq,
                 AckListener listener, long generation) {
@@ -212,6 +215,12 @@ final class ExchangeDispatcher implements Dispatcher, Runnable {
             listener.failed(seq, exchange.getException());
             // Stop delivering at once: what is queued behind the failure is redelivered after the restart.
             discardPending();
+        }
+
+        @Override
+        public void done(boolean doneSync) {
+            consumer.releaseExchange(exchange, false);
+            exchange = null;
         }
 
         void discarded() {

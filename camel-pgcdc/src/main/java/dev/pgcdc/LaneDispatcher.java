@@ -14,7 +14,6 @@ import dev.pgcdc.event.ChangeEvent;
 import dev.pgcdc.event.ChangeRecord;
 import dev.pgcdc.event.Operation;
 import dev.pgcdc.outbox.Outbox;
-import dev.pgcdc.pg.SourceTables;
 import dev.pgcdc.stream.AckListener;
 import dev.pgcdc.stream.Delivery;
 
@@ -56,13 +55,12 @@ final class LaneDispatcher implements Dispatcher, Runnable {
     private volatile long generation;
     private volatile boolean running = true;
 
-    LaneDispatcher(PgCdcConsumer consumer, PgCdcConfiguration configuration, SourceTables sourceTables, Outbox outbox,
-                   int lanes) {
+    LaneDispatcher(PgCdcConsumer consumer, PgCdcConfiguration configuration, Outbox outbox, int lanes) {
         this.consumer = consumer;
         this.outbox = outbox;
         this.lanes = new ExchangeDispatcher[lanes];
         for (int i = 0; i < lanes; i++) {
-            this.lanes[i] = new ExchangeDispatcher(consumer, configuration, sourceTables, outbox);
+            this.lanes[i] = new ExchangeDispatcher(consumer, configuration, outbox);
         }
     }
 

@@ -137,9 +137,10 @@ public class PgCdcConsumer extends DefaultConsumer {
         sourceTables = new CatalogSourceTables(connector, "pgcdc " + configuration.getSlotName() + " source tables",
                 plugin instanceof PgOutputPlugin ? options.publication() : null,
                 (table, column) -> decoding.columns().includes(table.schema(), table.name(), column));
+        getEndpoint().sourceTables(sourceTables);
         dispatcher = options.concurrentConsumers() > 1
-                ? new LaneDispatcher(this, configuration, sourceTables, options.outbox(), options.concurrentConsumers())
-                : new ExchangeDispatcher(this, configuration, sourceTables, options.outbox());
+                ? new LaneDispatcher(this, configuration, options.outbox(), options.concurrentConsumers())
+                : new ExchangeDispatcher(this, configuration, options.outbox());
         replicator = new Replicator(connector, options.stream(), dispatcher, tap, options.reconnectDelay(),
                 options.reconnectMaxDelay(),
                 (message, cause) -> getExceptionHandler().handleException(message, cause));

@@ -1,5 +1,6 @@
 package dev.pgcdc;
 
+import dev.pgcdc.pg.SourceTables;
 import org.apache.camel.Category;
 import org.apache.camel.Consumer;
 import org.apache.camel.Processor;
@@ -15,11 +16,13 @@ import org.apache.camel.support.DefaultEndpoint;
 @UriEndpoint(firstVersion = "0.1.0", scheme = "pgcdc", title = "PostgreSQL CDC", syntax = "pgcdc:slotName",
              consumerOnly = true, remote = true, category = {Category.DATABASE},
              headersClass = PgCdcConstants.class)
-public class PgCdcEndpoint extends DefaultEndpoint {
+public class PgCdcEndpoint extends DefaultEndpoint implements SourceTables.Origin {
 
     @UriParam
     private final PgCdcConfiguration configuration;
     private PgCdcOptions options;
+    /** Its consumer's, once started; kept after it stops, for its exchanges still on their way (seda). */
+    private volatile SourceTables sourceTables;
 
     PgCdcEndpoint(String uri, PgCdcComponent component, PgCdcConfiguration configuration) {
         super(uri, component);
@@ -48,6 +51,15 @@ public class PgCdcEndpoint extends DefaultEndpoint {
     /** The checked options; set when the endpoint is initialised. */
     public PgCdcOptions options() {
         return options;
+    }
+
+    @Override
+    public SourceTables sourceTables() {
+        return sourceTables;
+    }
+
+    void sourceTables(SourceTables sourceTables) {
+        this.sourceTables = sourceTables;
     }
 
     public PgCdcConfiguration getConfiguration() {

@@ -3,14 +3,21 @@ package dev.pgcdc.pg;
 import java.sql.SQLException;
 
 /**
- * The source tables of a change as the consumer that captured it sees them. The consumer attaches it to every change
- * exchange under {@link #PROPERTY}, so that a producer (the sink) learns a table's columns, types and key from the
- * same catalog as the stream, without knowing the consumer.
+ * The source tables of a change as the consumer that captured it sees them. The endpoint a change exchange comes from
+ * answers them ({@link Origin}), so that a producer (the sink) learns a table's columns, types and key from the same
+ * catalog as the stream, without knowing the consumer, and a change exchange carries nothing for it.
  */
 public interface SourceTables {
 
-    /** The exchange property that holds it. */
-    String PROPERTY = "CamelPgCdcSourceTables";
+    /**
+     * What a pgcdc endpoint is: an exchange's from endpoint, which every copy of the exchange (seda and other
+     * hand-overs) keeps, answers its consumer's source tables.
+     */
+    interface Origin {
+
+        /** @return the source tables of the endpoint's consumer, or null before it started */
+        SourceTables sourceTables();
+    }
 
     /**
      * The table's shape with only the columns the stream carries (published, not generated, not excluded).

@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -22,7 +24,10 @@ import dev.pgcdc.stream.StreamStats;
 import dev.pgcdc.event.ChangeEvent;
 import dev.pgcdc.event.Operation;
 import org.apache.camel.CamelContext;
+import org.apache.camel.Exchange;
 import org.apache.camel.builder.RouteBuilder;
+import org.apache.camel.impl.DefaultCamelContext;
+import org.apache.camel.impl.engine.PooledExchangeFactory;
 import org.junit.jupiter.api.Test;
 
 /** The streaming spine end to end against a real server: content, order, acknowledgement, failures, reconnects. */
@@ -243,6 +248,44 @@ class StreamingTest extends DefaultClusterTest {
         assertThat(completed.size()).isEqualTo(5);
         assertThat(slot(slot).active()).isFalse();
         assertThat(confirmedFlush(slot)).isGreaterThan(lastCommit);
+    }
+
+    @Test
+    void aPooledExchangeFactoryReusesChangeExchanges() throws Exception {
+        String slot = uniqueSlot("pooled");
+        String table = slot + "_t";
+        pg().execute("CREATE TABLE " + table + " (id int PRIMARY KEY)");
+        Received received = new Received();
+        Set<Exchange> exchanges = Collections.newSetFromMap(new IdentityHashMap<>());
+        CamelContext context = new DefaultCamelContext();
+        context.getCamelContextExtension().setExchangeFactory(new PooledExchangeFactory());
+        context.addRoutes(new RouteBuilder() {
+            @Override
+            public void configure() {
+                from(uri(slot, "tables=" + table)).process(e -> {
+                    assertThat(e.getIn().getHeader(PgCdcConstants.TABLE, String.class)).isEqualTo(table);
+                    synchronized (exchanges) {
+                        exchanges.add(e);
+                    }
+                    received.add(e.getIn().getBody(ChangeEvent.class));
+                });
+            }
+        });
+        context.start();
+        try {
+            awaitStreaming(slot);
+            for (int id = 1; id <= 10; id++) {
+                pg().execute("INSERT INTO " + table + " VALUES (" + id + ")");
+            }
+            assertThat(received.await(10)).extracting(e -> e.getAfter().get("id"))
+                    .containsExactly(1, 2, 3, 4, 5, 6, 7, 8, 9, 10);
+            synchronized (exchanges) {
+                // each change's exchange goes back to the pool once the route is done with it
+                assertThat(exchanges).hasSizeLessThan(10);
+            }
+        } finally {
+            context.stop();
+        }
     }
 
     @Test

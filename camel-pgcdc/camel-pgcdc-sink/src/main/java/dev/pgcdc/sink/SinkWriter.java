@@ -188,13 +188,14 @@ final class SinkWriter implements Runnable {
     }
 
     /**
-     * The source tables the change's consumer attached; fails when the change did not come straight from a pgcdc:
-     * consumer (a hand-over such as seda keeps the property, but the documented rule is the direct route).
+     * The source tables of the change's consumer, which its from endpoint answers; fails when the change did not come
+     * straight from a pgcdc: consumer (a hand-over such as seda keeps the from endpoint, but the documented rule is
+     * the direct route).
      */
     private SourceTables sourceTables(Exchange exchange) {
-        SourceTables source = exchange.getProperty(SourceTables.PROPERTY, SourceTables.class);
         Endpoint from = exchange.getFromEndpoint();
-        if (source == null || from == null || !from.getEndpointUri().startsWith("pgcdc:")) {
+        SourceTables source = from instanceof SourceTables.Origin origin ? origin.sourceTables() : null;
+        if (source == null || !from.getEndpointUri().startsWith("pgcdc:")) {
             throw new SinkException("createTables needs the change to come straight from a pgcdc: consumer in the"
                     + " same route, to read the source's column types, but this exchange came from "
                     + (from == null ? "no endpoint" : from.getEndpointBaseUri())
