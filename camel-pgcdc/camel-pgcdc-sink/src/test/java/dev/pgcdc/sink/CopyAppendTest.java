@@ -223,14 +223,7 @@ class CopyAppendTest extends SinkTestSupport {
         target().execute(appendTable(table, "timestamptz"));
         target().execute(recordingStatements(table, "RAISE EXCEPTION 'no COPY into this table';"));
         List<String> errors = handlingRoute(slot, List.of(table), "mode=append");
-        for (int batch = 0; batch < 3; batch++) {
-            pg().execute("INSERT INTO " + table + " SELECT g, 'n' || g FROM generate_series(" + (batch * 3 + 1) + ", "
-                    + (batch * 3 + 3) + ") g");
-            int batches = batch + 1;
-            Await.until("batch " + batches, Duration.ofSeconds(30),
-                    () -> !errors.isEmpty() || writtenBy(table).size() == batches);
-        }
-        assertThat(errors).isEmpty();
+        appendThreeBatchesOfThree(table, errors);
         // the second batch tried a COPY straight into the target, the third did not
         assertThat(copiesBegun(table)).isEqualTo(1);
         assertThat(writtenBy(table)).containsOnly("INSERT");
@@ -261,14 +254,7 @@ class CopyAppendTest extends SinkTestSupport {
         });
         awaitStreaming(slot);
         // the first batch makes the staging table, the second would be a COPY straight into the target
-        for (int batch = 0; batch < 3; batch++) {
-            pg().execute("INSERT INTO " + table + " SELECT g, 'n' || g FROM generate_series(" + (batch * 3 + 1) + ", "
-                    + (batch * 3 + 3) + ") g");
-            String rows = String.valueOf(batch * 3 + 3);
-            Await.until("batch " + (batch + 1), Duration.ofSeconds(30), () -> !errors.isEmpty()
-                    || target().strings("SELECT count(*) FROM " + table).equals(List.of(rows)));
-        }
-        assertThat(errors).isEmpty();
+        appendThreeBatchesOfThree(table, errors);
         // the policy holds for the staged inserts
         pg().execute("INSERT INTO " + table + " VALUES (10, 'refused')");
         Await.until("the refused row's failure", Duration.ofSeconds(30), () -> !errors.isEmpty());
@@ -377,5 +363,20 @@ class CopyAppendTest extends SinkTestSupport {
         Await.until("the failure", Duration.ofSeconds(30), () -> !errors.isEmpty());
         assertThat(errors.get(0)).contains("temporary staging table",
                 "GRANT TEMPORARY ON DATABASE \"" + database + "\" TO \"" + user + "\"");
+    }
+
+    /**
+     * Inserts rows 1 to 9 into {@code table} in three transactions, each once the target holds the one before, so
+     * each is a batch of its own; fails when the route handled an error.
+     */
+    private void appendThreeBatchesOfThree(String table, List<String> errors) {
+        for (int batch = 1; batch <= 3; batch++) {
+            pg().execute("INSERT INTO " + table + " SELECT g, 'n' || g FROM generate_series(" + (batch * 3 - 2) + ", "
+                    + batch * 3 + ") g");
+            List<String> rows = List.of(String.valueOf(batch * 3));
+            Await.until("batch " + batch, Duration.ofSeconds(30), () -> !errors.isEmpty()
+                    || target().strings("SELECT count(*) FROM " + table).equals(rows));
+        }
+        assertThat(errors).isEmpty();
     }
 }
