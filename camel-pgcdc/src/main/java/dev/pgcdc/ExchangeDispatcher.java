@@ -190,8 +190,8 @@ final class ExchangeDispatcher implements Dispatcher, Runnable {
         private final long seq;
         private final AckListener listener;
         private final long generation;
-        /** Its exchange while the route has it. */
-        private Exchange exchange;
+        /** Its exchange while the route has it; released by whichever thread ends the route. */
+        private volatile Exchange exchange;
 
         Pending(ChangeRecord record, Outbox.Outcome outcome, DecodeException undecodable, Delivery delivery, long seq,
                 AckListener listener, long generation) {

@@ -21,7 +21,7 @@ public class PgCdcEndpoint extends DefaultEndpoint implements SourceTables.Origi
     @UriParam
     private final PgCdcConfiguration configuration;
     private PgCdcOptions options;
-    /** Its consumer's, once started; kept after it stops, for its exchanges still on their way (seda). */
+    /** Its consumer's, once started; kept after it stops, for its exchanges still on their way. */
     private volatile SourceTables sourceTables;
 
     PgCdcEndpoint(String uri, PgCdcComponent component, PgCdcConfiguration configuration) {

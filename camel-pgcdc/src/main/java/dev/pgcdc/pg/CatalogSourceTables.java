@@ -7,7 +7,8 @@ import dev.pgcdc.connect.PgConnector;
 
 /**
  * {@link SourceTables} over a catalog connection of its own, opened on first use and kept; a kept connection that
- * fails is replaced once, since it may just have gone stale. Asked from the producer's threads, so synchronized.
+ * fails is replaced once, since it may just have gone stale; once closed, each question opens and closes one. Asked
+ * from the producer's threads, so synchronized.
  */
 public final class CatalogSourceTables implements SourceTables, AutoCloseable {
 
@@ -16,6 +17,8 @@ public final class CatalogSourceTables implements SourceTables, AutoCloseable {
     private final String publication;
     private final BiPredicate<TableName, String> streamed;
     private PgCatalog catalog;
+    /** Its consumer stopped: no connection is kept from then on. */
+    private boolean closed;
 
     /**
      * @param publication the publication the stream reads (its column lists apply), or null (wal2json)
@@ -31,18 +34,30 @@ public final class CatalogSourceTables implements SourceTables, AutoCloseable {
 
     @Override
     public synchronized TableShape shape(TableName table) throws SQLException {
+        if (!closed) {
+            return shapeKeepingConnection(table);
+        }
+        // an exchange of a stopped consumer still on its way: answered, without keeping a connection nobody closes
+        try {
+            return shapeKeepingConnection(table);
+        } finally {
+            closeCatalog();
+        }
+    }
+
+    private TableShape shapeKeepingConnection(TableName table) throws SQLException {
         boolean reused = catalog != null;
         try {
             return read(table);
         } catch (SQLException e) {
-            close();
+            closeCatalog();
             if (!reused) {
                 throw e;
             }
             try {
                 return read(table);
             } catch (SQLException again) {
-                close();
+                closeCatalog();
                 throw again;
             }
         }
@@ -62,6 +77,11 @@ public final class CatalogSourceTables implements SourceTables, AutoCloseable {
 
     @Override
     public synchronized void close() {
+        closed = true;
+        closeCatalog();
+    }
+
+    private void closeCatalog() {
         if (catalog != null) {
             catalog.close();
             catalog = null;

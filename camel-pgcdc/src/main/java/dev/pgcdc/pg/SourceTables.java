@@ -10,8 +10,8 @@ import java.sql.SQLException;
 public interface SourceTables {
 
     /**
-     * What a pgcdc endpoint is: an exchange's from endpoint, which every copy of the exchange (seda and other
-     * hand-overs) keeps, answers its consumer's source tables.
+     * What a pgcdc endpoint is: as the from endpoint of an exchange its consumer created, it answers that consumer's
+     * source tables.
      */
     interface Origin {
 

@@ -16,6 +16,7 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -84,8 +85,9 @@ public final class Snapshotter {
     private final Map<TableName, SnapshotProgress> finished = new ConcurrentHashMap<>();
     /** Snapshot requests handed to the control thread and not yet claimed, refused or failed. */
     private final AtomicInteger claiming = new AtomicInteger();
-    private ExecutorService workers;
-    private ExecutorService control;
+    private volatile ExecutorService workers;
+    /** Null until {@link #start}: the replication thread may see a signal before then. */
+    private volatile ExecutorService control;
     private volatile boolean started;
     private volatile boolean stopping;
 
@@ -215,8 +217,21 @@ public final class Snapshotter {
 
     /** Replication thread: a {@code snapshot} row arrived in the signal table; handled on the control thread. */
     private void onSnapshotSignal(SignalTable.Signal signal) {
+        if (control == null) {
+            return; // not started: its row is still in the table, which start() looks at once control is set
+        }
         claiming.incrementAndGet();
-        control.execute(() -> claim(signal, options.retryDelay()));
+        submitClaim(signal, options.retryDelay());
+    }
+
+    /** Hands a counted claim to the control thread; one it no longer takes (stopped) stays in the table. */
+    private void submitClaim(SignalTable.Signal signal, Duration delay) {
+        try {
+            control.execute(() -> claim(signal, delay));
+        } catch (RejectedExecutionException e) {
+            claiming.decrementAndGet();
+            completeIfIdle();
+        }
     }
 
     /**
@@ -281,8 +296,8 @@ public final class Snapshotter {
             if (retrying) {
                 LOG.warn("Slot {}: snapshot request {} for {}: {}; claimed again in {}", options.slotName(),
                         signal.id(), signal.tableName(), e.getMessage(), delay);
-                CompletableFuture.delayedExecutor(delay.toMillis(), TimeUnit.MILLISECONDS, control)
-                        .execute(() -> claim(signal, TableSnapshot.nextRetryDelay(delay)));
+                CompletableFuture.delayedExecutor(delay.toMillis(), TimeUnit.MILLISECONDS)
+                        .execute(() -> submitClaim(signal, TableSnapshot.nextRetryDelay(delay)));
             } else {
                 claimFailed(signal, e);
             }

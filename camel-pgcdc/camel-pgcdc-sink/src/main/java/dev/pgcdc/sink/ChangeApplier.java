@@ -83,7 +83,7 @@ final class ChangeApplier {
     }
 
     /** A cache of at most {@link #SHAPES} entries that forgets the least recently used first. */
-    private static <V> Map<ColumnNames, V> recentlyUsed() {
+    static <V> Map<ColumnNames, V> recentlyUsed() {
         return new LinkedHashMap<>(SHAPES * 2, 0.75f, true) {
             @Override
             protected boolean removeEldestEntry(Map.Entry<ColumnNames, V> eldest) {

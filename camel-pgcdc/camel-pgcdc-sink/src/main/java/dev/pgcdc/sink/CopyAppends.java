@@ -34,8 +34,9 @@ import org.postgresql.core.TransactionState;
  * staged until one inserts every row it stages (the redelivered window is over), so a redelivery of many batches
  * does not send each twice. The direct COPY is only an optimisation, and in autocommit a failed one leaves nothing:
  * after any other failure but a lost connection the batch goes staged too, and so do the stage's later batches on
- * this connection, since to the target a COPY is not an INSERT (row-level security refuses COPY, rules ignore it, a
- * trigger may tell them apart).
+ * this connection, since to the target a COPY is not an INSERT (row-level security refuses it, a trigger may). Rules,
+ * which COPY would ignore, never meet it: a table with INSERT rules refuses the staged insert's ON CONFLICT, so the
+ * batch that makes a stage, always staged, fails on it.
  *
  * <p>Staging tables are temporary (the session's own, nothing to clean up after a crash), one per target table and
  * column list, made once per connection with the target columns' own types, so COPY reads each value exactly as an
@@ -47,6 +48,8 @@ final class CopyAppends {
     private static final String UNIQUE_VIOLATION = "23505";
     /** SQLSTATE class of a lost or refused connection. */
     private static final String CONNECTION_EXCEPTION = "08";
+    /** SQLSTATEs of a server shutting down (admin, crash, cannot connect now): the connection is gone too. */
+    private static final String SERVER_SHUTDOWN = "57P";
 
     private final Connection connection;
     /** What tells the transaction's state; null where a wrapper hides it (then batches always go staged). */
@@ -238,7 +241,8 @@ final class CopyAppends {
             return true;
         } catch (SQLException e) {
             String state = e.getSQLState();
-            if (state == null || state.startsWith(CONNECTION_EXCEPTION)) {
+            if (connection.isClosed() || state != null && (state.startsWith(CONNECTION_EXCEPTION)
+                    || state.startsWith(SERVER_SHUTDOWN))) {
                 throw e;
             }
             stage.path = UNIQUE_VIOLATION.equals(state) ? Path.REDELIVERY : Path.STAGED;

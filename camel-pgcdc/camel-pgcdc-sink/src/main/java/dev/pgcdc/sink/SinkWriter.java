@@ -189,8 +189,7 @@ final class SinkWriter implements Runnable {
 
     /**
      * The source tables of the change's consumer, which its from endpoint answers; fails when the change did not come
-     * straight from a pgcdc: consumer (a hand-over such as seda keeps the from endpoint, but the documented rule is
-     * the direct route).
+     * straight from a pgcdc: consumer (after a hand-over such as seda the from endpoint is the hand-over's).
      */
     private SourceTables sourceTables(Exchange exchange) {
         Endpoint from = exchange.getFromEndpoint();

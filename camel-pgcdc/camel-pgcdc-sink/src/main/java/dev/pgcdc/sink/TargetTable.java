@@ -8,7 +8,6 @@ import java.util.Collection;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -33,8 +32,11 @@ final class TargetTable {
     /** The lists last found here, by identity: consecutive changes of a table mostly bring the same one. */
     private Collection<String> lastColumns;
     private Collection<String> lastKey;
-    /** Column names of change images found complete here, by identity: the rows of a relation share one. */
-    private final Set<ColumnNames> completeImages = Collections.newSetFromMap(new IdentityHashMap<>());
+    /**
+     * Column names of change images found complete here, by identity: the rows of a relation share one; the most
+     * recently used only, as rows with unchanged TOASTed columns each bring names of their own.
+     */
+    private final Set<ColumnNames> completeImages = Collections.newSetFromMap(ChangeApplier.recentlyUsed());
 
     private TargetTable(TableName name, Dialect dialect, Set<String> columns, List<Set<String>> uniqueKeys) {
         this.name = name;

@@ -231,6 +231,26 @@ class CopyAppendTest extends SinkTestSupport {
     }
 
     @Test
+    void appendsIntoATableWithARuleAreRefusedAndNeverCopiedPastTheRule() throws Exception {
+        String slot = uniqueSlot("copyrule");
+        String table = slot + "_t";
+        pg().execute("CREATE TABLE " + table + " (id int PRIMARY KEY, name text)");
+        // the staged insert's ON CONFLICT is refused on a table with rules, and a COPY would ignore the rule
+        target().execute(appendTable(table, "timestamptz"), "CREATE TABLE " + table + "_audit (id int)",
+                "CREATE RULE audit AS ON INSERT TO " + table + " DO ALSO INSERT INTO " + table
+                        + "_audit VALUES (NEW.id)");
+        List<String> errors = handlingRoute(slot, List.of(table), "mode=append");
+        for (int batch = 1; batch <= 3; batch++) {
+            pg().execute("INSERT INTO " + table + " SELECT g, 'n' || g FROM generate_series(" + (batch * 3 - 2) + ", "
+                    + batch * 3 + ") g");
+            int failures = batch * 3;
+            Await.until("batch " + batch + " refused", Duration.ofSeconds(30), () -> errors.size() >= failures);
+        }
+        assertThat(errors).hasSize(9).allMatch(error -> error.contains("has INSERT or UPDATE rules"));
+        assertThat(target().strings("SELECT count(*) FROM " + table)).isEqualTo(List.of("0"));
+    }
+
+    @Test
     void appendsIntoATableWithRowLevelSecurityArriveUnderItsInsertPolicy() throws Exception {
         String slot = uniqueSlot("copyrls");
         String table = slot + "_t";
