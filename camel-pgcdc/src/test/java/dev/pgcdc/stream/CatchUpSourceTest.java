@@ -60,6 +60,7 @@ class CatchUpSourceTest {
             while (!source.finished() && System.nanoTime() < deadline) {
                 ByteBuffer message = source.readPending();
                 if (message == null) {
+                    // readPending never blocks (the session polls it the same way), bounded by the deadline above
                     LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
                 } else if (message.get(0) == 'I') {
                     int length = message.remaining();

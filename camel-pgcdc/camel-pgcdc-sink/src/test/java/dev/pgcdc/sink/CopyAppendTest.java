@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
+import java.util.function.IntPredicate;
 
 import dev.pgcdc.embedded.PostgresServer;
 import dev.pgcdc.embedded.junit.Await;
@@ -240,12 +241,7 @@ class CopyAppendTest extends SinkTestSupport {
                 "CREATE RULE audit AS ON INSERT TO " + table + " DO ALSO INSERT INTO " + table
                         + "_audit VALUES (NEW.id)");
         List<String> errors = handlingRoute(slot, List.of(table), "mode=append");
-        for (int batch = 1; batch <= 3; batch++) {
-            pg().execute("INSERT INTO " + table + " SELECT g, 'n' || g FROM generate_series(" + (batch * 3 - 2) + ", "
-                    + batch * 3 + ") g");
-            int failures = batch * 3;
-            Await.until("batch " + batch + " refused", Duration.ofSeconds(30), () -> errors.size() >= failures);
-        }
+        insertThreeBatchesOfThree(table, batch -> errors.size() >= batch * 3);
         assertThat(errors).hasSize(9).allMatch(error -> error.contains("has INSERT or UPDATE rules"));
         assertThat(target().strings("SELECT count(*) FROM " + table)).isEqualTo(List.of("0"));
     }
@@ -262,17 +258,8 @@ class CopyAppendTest extends SinkTestSupport {
                 // ON CONFLICT (key) reads the key, so needs SELECT, and then the new row must pass a SELECT policy
                 "CREATE POLICY reads ON " + table + " FOR SELECT TO " + user + " USING (true)",
                 "GRANT SELECT, INSERT ON " + table + " TO " + user);
-        List<String> errors = new CopyOnWriteArrayList<>();
-        start(new RouteBuilder() {
-            @Override
-            public void configure() {
-                onException(SinkException.class).handled(true).process(e -> errors.add(
-                        e.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class).getMessage()));
-                from(uri(slot, "tables=" + table)).to("pgcdc-sink:rls?mode=append&jdbcUrl=" + pg().jdbcUrl(TARGET)
-                        + "&user=" + user);
-            }
-        });
-        awaitStreaming(slot);
+        List<String> errors = handlingRouteTo(slot, List.of(table), "pgcdc-sink:rls?mode=append&jdbcUrl="
+                + pg().jdbcUrl(TARGET) + "&user=" + user);
         // the first batch makes the staging table, the second would be a COPY straight into the target
         appendThreeBatchesOfThree(table, errors);
         // the policy holds for the staged inserts
@@ -390,13 +377,18 @@ class CopyAppendTest extends SinkTestSupport {
      * each is a batch of its own; fails when the route handled an error.
      */
     private void appendThreeBatchesOfThree(String table, List<String> errors) {
+        insertThreeBatchesOfThree(table, batch -> !errors.isEmpty()
+                || target().strings("SELECT count(*) FROM " + table).equals(List.of(String.valueOf(batch * 3))));
+        assertThat(errors).isEmpty();
+    }
+
+    /** Inserts rows 1 to 9 into {@code table} in three transactions, each once {@code handled} says the last was. */
+    private void insertThreeBatchesOfThree(String table, IntPredicate handled) {
         for (int batch = 1; batch <= 3; batch++) {
             pg().execute("INSERT INTO " + table + " SELECT g, 'n' || g FROM generate_series(" + (batch * 3 - 2) + ", "
                     + batch * 3 + ") g");
-            List<String> rows = List.of(String.valueOf(batch * 3));
-            Await.until("batch " + batch, Duration.ofSeconds(30), () -> !errors.isEmpty()
-                    || target().strings("SELECT count(*) FROM " + table).equals(rows));
+            int inserted = batch;
+            Await.until("batch " + batch, Duration.ofSeconds(30), () -> handled.test(inserted));
         }
-        assertThat(errors).isEmpty();
     }
 }

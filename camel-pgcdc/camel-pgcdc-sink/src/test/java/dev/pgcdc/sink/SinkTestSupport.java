@@ -132,13 +132,18 @@ abstract class SinkTestSupport extends CdcTestSupport {
      * their messages; waits until the consumer streams.
      */
     protected List<String> handlingRoute(String slot, List<String> tables, String sinkOptions) throws Exception {
+        return handlingRouteTo(slot, tables, sinkUri(sinkOptions));
+    }
+
+    /** {@link #handlingRoute} into the sink at {@code sinkUri}. */
+    protected List<String> handlingRouteTo(String slot, List<String> tables, String sinkUri) throws Exception {
         List<String> errors = new CopyOnWriteArrayList<>();
         start(new RouteBuilder() {
             @Override
             public void configure() {
                 onException(SinkException.class).handled(true).process(e -> errors.add(
                         e.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class).getMessage()));
-                from(uri(slot, "tables=" + String.join(",", tables))).to(sinkUri(sinkOptions));
+                from(uri(slot, "tables=" + String.join(",", tables))).to(sinkUri);
             }
         });
         awaitStreaming(slot);

@@ -88,7 +88,8 @@ public final class RawStreamProbe {
                 }
             }
         } catch (Exception e) {
-            e.printStackTrace();
+            // the run then reports itself incomplete; this says why
+            System.err.println("raw stream: reading stopped: " + e);
         }
     }
 
