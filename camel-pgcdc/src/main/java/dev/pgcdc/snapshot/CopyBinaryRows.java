@@ -117,6 +117,7 @@ final class CopyBinaryRows {
         }
     }
 
+    // from the array, not the buffer: the decoders move the buffer's limit to the value they read
     private static int int16(byte[] b, int at) {
         return (short) ((b[at] & 0xFF) << 8 | b[at + 1] & 0xFF);
     }
