@@ -13,7 +13,6 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import dev.pgcdc.embedded.PostgresServer;
-import dev.pgcdc.embedded.ReplicationSlot;
 import dev.pgcdc.embedded.junit.Await;
 import dev.pgcdc.embedded.junit.PostgresExtension;
 import org.apache.camel.CamelContext;
@@ -46,12 +45,11 @@ class PgClusterServiceTest extends ClusterTestSupport {
         Process a = startInstance("pg", "a", slots);
         startInstance("pg", "b", slots);
 
-        Await.until("two slots led by each instance", Duration.ofSeconds(90),
+        // no second look at the readers once this holds: a walsender outlives its client's close by a moment, so a
+        // handed-over slot can still show the old reader active while the new one has yet to connect
+        Await.until("two slots led by each instance, each slot read", Duration.ofSeconds(90),
                 () -> leadCounts().equals(Map.of("a", 2L, "b", 2L)) && activeReaders(slots) == 4);
-        List<Integer> pids = streamingPids(slots);
-        assertThat(pids).as("one reader per slot").doesNotHaveDuplicates().hasSize(4);
-        int round = 1;
-        insertInto(slots, round);
+        insertInto(slots, 1);
         Await.until("the round delivered", Duration.ofSeconds(30), () -> slots.stream().allMatch(s -> delivered(s, 1)));
         assertThat(slots.stream().map(this::deliverers).flatMap(List::stream).collect(Collectors.groupingBy(i -> i,
                 Collectors.counting()))).as("slots per delivering instance").isEqualTo(Map.of("a", 2L, "b", 2L));
@@ -127,12 +125,7 @@ class PgClusterServiceTest extends ClusterTestSupport {
     }
 
     private long activeReaders(List<String> slots) {
-        return streamingPids(slots).size();
-    }
-
-    private List<Integer> streamingPids(List<String> slots) {
-        return pg().replicationSlots().stream().filter(s -> slots.contains(s.slotName()) && s.active())
-                .map(ReplicationSlot::activePid).toList();
+        return pg().replicationSlots().stream().filter(s -> slots.contains(s.slotName()) && s.active()).count();
     }
 
     private void insertInto(List<String> slots, int id) {
