@@ -328,8 +328,7 @@ final class ReplicationSession implements DecodeListener, AckListener, StreamTap
 
     @Override
     public void completed(long seq) {
-        tracker.complete(seq);
-        stats.completed(tracker.confirmable());
+        stats.completed(tracker.complete(seq));
     }
 
     @Override
