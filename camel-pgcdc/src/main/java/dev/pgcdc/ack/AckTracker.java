@@ -8,7 +8,8 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>The replication thread {@link #register() registers} every emitted change (it gets a sequence number in
  * arrival order) and {@link #commit(long) records} each transaction's commit end LSN once the transaction's
- * changes are registered. Any thread {@link #complete(long) completes} a sequence number when its exchange is done.
+ * changes are registered. Registrations come from one thread at a time: while the window has room, a registration
+ * takes no lock, so the replication thread and the completing threads do not contend for it once per change. Any thread {@link #complete(long) completes} a sequence number when its exchange is done.
  * The confirmable LSN is the end LSN of the newest transaction whose changes, and all earlier ones, have
  * completed; it never moves backwards and never points inside a transaction.
  *
@@ -38,9 +39,13 @@ public final class AckTracker {
     /** Commit marks not yet confirmable: {@code [sequence that must be reached, end LSN]}. */
     private final ArrayDeque<long[]> pendingCommits = new ArrayDeque<>();
 
-    private long nextSeq;
-    /** Lowest sequence number not yet completed; everything below it has completed. */
-    private long lowestIncomplete;
+    /** Written only by the registering thread (under the lock when it had to wait); read by completing threads. */
+    private volatile long nextSeq;
+    /**
+     * Lowest sequence number not yet completed; everything below it has completed. Written under the lock; read
+     * without it by a registration, which may then reuse the ring places below it (cleared before it moved).
+     */
+    private volatile long lowestIncomplete;
     private long confirmable;
     private long completedCount;
     private long abandonedCount;
@@ -62,7 +67,16 @@ public final class AckTracker {
      * @return its sequence number, or {@code -1} when no room became free in time (the caller should service its
      *         connection and try again)
      */
-    public synchronized long register(long timeout, TimeUnit unit) throws InterruptedException {
+    public long register(long timeout, TimeUnit unit) throws InterruptedException {
+        long seq = nextSeq;
+        if (seq - lowestIncomplete < capacity) {
+            nextSeq = seq + 1;
+            return seq;
+        }
+        return awaitRoom(timeout, unit);
+    }
+
+    private synchronized long awaitRoom(long timeout, TimeUnit unit) throws InterruptedException {
         long deadline = System.nanoTime() + unit.toNanos(timeout);
         while (nextSeq - lowestIncomplete >= capacity) {
             long left = deadline - System.nanoTime();
@@ -71,18 +85,22 @@ public final class AckTracker {
             }
             waitNanos(left);
         }
-        return nextSeq++;
+        long seq = nextSeq;
+        nextSeq = seq + 1;
+        return seq;
     }
 
     /** Registers the next change without waiting; for callers that checked {@link #hasCapacity()}. */
-    public synchronized long register() {
-        if (nextSeq - lowestIncomplete >= capacity) {
+    public long register() {
+        long seq = nextSeq;
+        if (seq - lowestIncomplete >= capacity) {
             throw new IllegalStateException("no capacity: " + capacity + " changes in flight");
         }
-        return nextSeq++;
+        nextSeq = seq + 1;
+        return seq;
     }
 
-    public synchronized boolean hasCapacity() {
+    public boolean hasCapacity() {
         return nextSeq - lowestIncomplete < capacity;
     }
 
@@ -95,8 +113,12 @@ public final class AckTracker {
         }
     }
 
-    /** Marks a change's exchange as completed (successfully or handled by the route). Any thread. */
-    public synchronized void complete(long seq) {
+    /**
+     * Marks a change's exchange as completed (successfully or handled by the route). Any thread.
+     *
+     * @return the {@link #confirmable()} LSN after it (one lock for both: this runs once per change)
+     */
+    public synchronized long complete(long seq) {
         if (seq < lowestIncomplete || seq >= nextSeq) {
             throw new IllegalArgumentException("sequence " + seq + " is not in flight");
         }
@@ -121,10 +143,11 @@ public final class AckTracker {
             }
             if (waiters > 0 && (nextSeq - lowestIncomplete <= wakeAtInFlight || lowestIncomplete >= awaitedLowest)) {
                 notifyAll();
-                return;
+                return confirmable;
             }
         }
         wakeIfSettled();
+        return confirmable;
     }
 
     /**

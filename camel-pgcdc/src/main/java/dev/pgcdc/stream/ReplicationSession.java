@@ -82,6 +82,12 @@ final class ReplicationSession implements DecodeListener, AckListener, StreamTap
      * of its transaction: a sink can then commit a transaction's changes as soon as the last one is in.
      */
     private Held held;
+    /**
+     * The listener of changes emitted with {@link #emittedCompletion}: a snapshot window emits all its rows with one
+     * completion hook, so they share one listener rather than each allocating its own.
+     */
+    private AckListener emittedListener;
+    private Runnable emittedCompletion;
     /** When the message being decoded was sent by the server (its clock; null if unknown) and read here. */
     private Instant sentAt;
     private Instant readAt;
@@ -236,23 +242,27 @@ final class ReplicationSession implements DecodeListener, AckListener, StreamTap
 
     @Override
     public boolean emit(ChangeEvent change, Runnable onCompleted) {
-        hold(change, null, nextPosition++, false, new AckListener() {
-            @Override
-            public void completed(long seq) {
-                ReplicationSession.this.completed(seq);
-                onCompleted.run();
-            }
+        if (onCompleted != emittedCompletion) {
+            emittedCompletion = onCompleted;
+            emittedListener = new AckListener() {
+                @Override
+                public void completed(long seq) {
+                    ReplicationSession.this.completed(seq);
+                    onCompleted.run();
+                }
 
-            @Override
-            public void failed(long seq, Throwable cause) {
-                ReplicationSession.this.failed(seq, cause);
-            }
+                @Override
+                public void failed(long seq, Throwable cause) {
+                    ReplicationSession.this.failed(seq, cause);
+                }
 
-            @Override
-            public void discarded(long seq) {
-                ReplicationSession.this.discarded(seq);
-            }
-        });
+                @Override
+                public void discarded(long seq) {
+                    ReplicationSession.this.discarded(seq);
+                }
+            };
+        }
+        hold(change, null, nextPosition++, false, emittedListener);
         return delivering && routeFailure == null;
     }
 
@@ -328,8 +338,7 @@ final class ReplicationSession implements DecodeListener, AckListener, StreamTap
 
     @Override
     public void completed(long seq) {
-        tracker.complete(seq);
-        stats.completed(tracker.confirmable());
+        stats.completed(tracker.complete(seq));
     }
 
     @Override

@@ -29,12 +29,17 @@ public final class StreamStats {
     private String lastTable;
     private LongAdder lastTableCounter;
 
-    /** Called by the replication thread only. */
+    /**
+     * Called by the replication thread only. The positions here are written only when they change (once per
+     * transaction, not per change): the dispatch thread writes beside them per change, and a write per change from
+     * both threads would bounce the fields' cache line between their cores.
+     */
     void received(ChangeRecord record) {
         received.increment();
         tableCounter(record).increment();
-        if (record.getCommitTimestamp() != null) {
-            lastCommitTimestamp = record.getCommitTimestamp();
+        Instant commitTimestamp = record.getCommitTimestamp();
+        if (commitTimestamp != null && commitTimestamp != lastCommitTimestamp) {
+            lastCommitTimestamp = commitTimestamp;
         }
     }
 
@@ -56,7 +61,9 @@ public final class StreamStats {
 
     void completed(long acknowledgedLsn) {
         completed.increment();
-        this.acknowledgedLsn = acknowledgedLsn;
+        if (acknowledgedLsn != this.acknowledgedLsn) { // see received()
+            this.acknowledgedLsn = acknowledgedLsn;
+        }
     }
 
     void sessionStarted(AckTracker tracker) {

@@ -9,6 +9,8 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Random;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -146,6 +148,43 @@ class AckTrackerTest {
         tracker.complete(a);
         assertThatThrownBy(() -> tracker.complete(a)).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> tracker.complete(7)).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    /**
+     * A registration with room takes no lock while another thread completes changes and frees ring places: across
+     * many laps of a small window every sequence number is handed out once, in order, and the last commit is
+     * confirmed.
+     */
+    @Test
+    void registrationsWithoutTheLockAndCompletionsOnAnotherThreadKeepTheWindowExact() throws Exception {
+        AckTracker tracker = new AckTracker(8, 0);
+        int changes = 200_000;
+        BlockingQueue<Long> registered = new ArrayBlockingQueue<>(16);
+        CompletableFuture<Void> completing = CompletableFuture.runAsync(() -> {
+            try {
+                for (int i = 0; i < changes; i++) {
+                    tracker.complete(registered.take());
+                }
+            } catch (InterruptedException e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        for (long expected = 0; expected < changes; expected++) {
+            long seq;
+            while ((seq = tracker.register(10, TimeUnit.MILLISECONDS)) < 0) {
+                assertThat(completing).isNotDone();
+            }
+            assertThat(seq).isEqualTo(expected);
+            if (seq % 3 == 2) {
+                tracker.commit(seq + 1);
+            }
+            registered.put(seq);
+        }
+        tracker.commit(changes);
+        completing.get(30, TimeUnit.SECONDS);
+        assertThat(tracker.awaitSettled(10, TimeUnit.SECONDS)).isTrue();
+        assertThat(tracker.confirmable()).isEqualTo(changes);
+        assertThat(tracker.inFlight()).isZero();
     }
 
     @Test

@@ -133,11 +133,35 @@ public final class BinaryValueDecoder {
     }
 
     private static LocalDateTime timestamp(long micros) {
+        if (micros == Long.MAX_VALUE) {
+            return LocalDateTime.MAX;
+        }
+        if (micros == Long.MIN_VALUE) {
+            return LocalDateTime.MIN;
+        }
         // in one step from the Unix epoch: no intermediate date-times
-        return micros == Long.MAX_VALUE ? LocalDateTime.MAX
-                : micros == Long.MIN_VALUE ? LocalDateTime.MIN
-                : LocalDateTime.ofEpochSecond(PG_EPOCH_SECOND + Math.floorDiv(micros, 1_000_000L),
-                        (int) Math.floorMod(micros, 1_000_000L) * 1000, ZoneOffset.UTC);
+        long second = PG_EPOCH_SECOND + Math.floorDiv(micros, 1_000_000L);
+        long nanoOfDay = Math.floorMod(second, 86_400L) * 1_000_000_000L + Math.floorMod(micros, 1_000_000L) * 1000;
+        return LocalDateTime.of(Day.of(Math.floorDiv(second, 86_400L)), LocalTime.ofNanoOfDay(nanoOfDay));
+    }
+
+    /**
+     * The date of the last timestamp decoded: the timestamps of a row set or a transaction mostly share their day,
+     * and the calendar arithmetic of {@link LocalDate#ofEpochDay} is most of a timestamp's decoding. Shared by all
+     * threads without a lock: a thread sees this or another thread's day, each immutable and checked before use.
+     */
+    private record Day(long epochDay, LocalDate date) {
+
+        private static Day last = new Day(0, LocalDate.ofEpochDay(0));
+
+        static LocalDate of(long epochDay) {
+            Day day = last;
+            if (day.epochDay != epochDay) {
+                day = new Day(epochDay, LocalDate.ofEpochDay(epochDay));
+                last = day;
+            }
+            return day.date;
+        }
     }
 
     /** numeric_send: ndigits, weight, sign, dscale, then base-10000 digits. */

@@ -187,6 +187,10 @@ public final class PgcdcProbe {
             result.put("seconds", (endNanos - firstNanos) / 1e9);
             result.put("cpuMicrosPerChange",
                     CpuClock.microsPerChange(firstCpuNanos, CpuClock.processCpuNanos(), tally.count()));
+            if (snapshot && tally.firstThreadCpu() != null) {
+                result.put("cpuMicrosPerChangeByThread",
+                        tally.firstThreadCpu().microsPerChange(tally.count(), args.get("slot")));
+            }
             result.putAll(memory.figures());
             if (lag) {
                 result.putAll(tally.latencyMillis());

@@ -34,6 +34,7 @@ public final class Tally {
     private long count;
     private long firstNanos;
     private long firstCpuNanos;
+    private ThreadCpu firstThreadCpu;
     private long lastNanos;
     /** The JVM's JIT compilation and GC times when the first measured change arrived, in ms; -1 when unknown. */
     private long compileMillisAtStart = -1;
@@ -69,6 +70,7 @@ public final class Tally {
         if (count == 0) {
             firstNanos = now;
             firstCpuNanos = CpuClock.processCpuNanos();
+            firstThreadCpu = new ThreadCpu();
         }
         lastNanos = now;
         long measured = count - warmup;
@@ -111,6 +113,11 @@ public final class Tally {
     /** The JVM's CPU time when the first change arrived: CPU figures leave start-up out, as the rates do. */
     public synchronized long firstCpuNanos() {
         return firstCpuNanos;
+    }
+
+    /** Each thread's CPU time when the first change arrived; null before it did. */
+    public synchronized ThreadCpu firstThreadCpu() {
+        return firstThreadCpu;
     }
 
     /** Nanos (System.nanoTime) of the latest change. */
