@@ -51,10 +51,6 @@ final class CopyAppends {
 
     private static final String INSUFFICIENT_PRIVILEGE = "42501";
     private static final String UNIQUE_VIOLATION = "23505";
-    /** SQLSTATE class of a lost or refused connection. */
-    private static final String CONNECTION_EXCEPTION = "08";
-    /** SQLSTATEs of a server shutting down (admin, crash, cannot connect now): the connection is gone too. */
-    private static final String SERVER_SHUTDOWN = "57P";
 
     private final Connection connection;
     /** What tells the transaction's state; null where a wrapper hides it (then batches always go staged). */
@@ -267,12 +263,10 @@ final class CopyAppends {
             copy(stage.directCopySql, rows);
             return true;
         } catch (SQLException e) {
-            String state = e.getSQLState();
-            if (connection.isClosed() || state != null && (state.startsWith(CONNECTION_EXCEPTION)
-                    || state.startsWith(SERVER_SHUTDOWN))) {
+            if (TargetDatabase.lost(connection, e)) {
                 throw e;
             }
-            stage.path = UNIQUE_VIOLATION.equals(state) ? Path.REDELIVERY : Path.STAGED;
+            stage.path = UNIQUE_VIOLATION.equals(e.getSQLState()) ? Path.REDELIVERY : Path.STAGED;
             return false;
         } finally {
             connection.setAutoCommit(false);

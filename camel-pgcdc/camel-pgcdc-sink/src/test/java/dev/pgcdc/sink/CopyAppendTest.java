@@ -277,6 +277,13 @@ class CopyAppendTest extends SinkTestSupport {
     }
 
     @Test
+    void aBatchWhoseTargetConnectionWasLostIsAppliedOnANewOneAndEachChangeIsAppendedOnce() throws Exception {
+        appendAcrossALostConnection(uniqueSlot("copylost"), "timestamptz", "SELECT pid FROM pg_stat_activity"
+                + " WHERE datname = '" + TARGET + "' AND backend_type = 'client backend' AND pid <> pg_backend_pid()",
+                pid -> "SELECT pg_terminate_backend(" + pid + ")");
+    }
+
+    @Test
     void aTargetThatRefusesCopyGetsItsAppendsStagedAndIsNotCopiedIntoAgain() throws Exception {
         String slot = uniqueSlot("copyrefusescopy");
         String table = slot + "_t";
