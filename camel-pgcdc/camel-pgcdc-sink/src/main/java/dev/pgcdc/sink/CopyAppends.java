@@ -129,7 +129,7 @@ final class CopyAppends {
         }
     }
 
-    /** The rows of a COPY and their format. */
+    /** The rows of a COPY: the first {@code length} bytes (of the encoder's buffer, until the next), their format. */
     private record Encoded(byte[] bytes, int length, boolean binary) {
     }
 

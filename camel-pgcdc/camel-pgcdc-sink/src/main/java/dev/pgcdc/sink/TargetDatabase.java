@@ -17,12 +17,12 @@ interface TargetDatabase {
 
     /** SQLSTATE class of a lost or refused connection. */
     String CONNECTION_EXCEPTION = "08";
-    /** SQLSTATEs of a PostgreSQL server shutting down (admin, crash, cannot connect now): the connection is gone too. */
+    /** SQLSTATEs of a PostgreSQL server shutting down (admin, crash, cannot connect now): the connection is gone. */
     String SERVER_SHUTDOWN = "57P";
 
     Connection connect() throws SQLException;
 
-    /** Whether {@code failure} (or a cause of it) says that {@code connection} is gone, e.g. its server was restarted. */
+    /** Whether {@code failure} (or a cause of it) says that {@code connection} is gone, e.g. its server restarted. */
     static boolean lost(Connection connection, Throwable failure) {
         try {
             if (connection.isClosed()) {
