@@ -20,6 +20,7 @@ import org.postgresql.PGConnection;
 import org.postgresql.copy.CopyIn;
 import org.postgresql.copy.CopyManager;
 import org.postgresql.core.BaseConnection;
+import org.postgresql.core.ServerVersion;
 import org.postgresql.core.TransactionState;
 
 /**
@@ -89,6 +90,14 @@ final class CopyAppends {
         final String empty;
         /** COPY straight into the target. */
         final String directCopySql;
+        /**
+         * What a binary COPY straight into the target adds: a WHERE clause failing the COPY (division by zero) unless
+         * the target's columns still have the types the rows were written for. Binary fields carry no type, and a
+         * column whose type a DBA changed since the stage was made (bigint to double precision, text to integer)
+         * would read them as its own without a word; the staging table keeps its types, so the COPY into it needs
+         * no such check, and the staged insert converts.
+         */
+        final String directBinaryGuard;
         /** The field writers of the columns in COPY's binary format; null when a column's type has none. */
         final CopyBinaryWriter.Field[] binary;
         /** The values of the rows not yet moved. */
@@ -106,8 +115,9 @@ final class CopyAppends {
         boolean movedInTransaction;
 
         Stage(Shape shape, String copySql, String insertSql, PreparedStatement insert, String empty,
-              String directCopySql, CopyBinaryWriter.Field[] binary) {
+              String directCopySql, String directBinaryGuard, CopyBinaryWriter.Field[] binary) {
             this.shape = shape;
+            this.directBinaryGuard = directBinaryGuard;
             this.binary = binary;
             this.copySql = copySql;
             this.insertSql = insertSql;
@@ -234,7 +244,7 @@ final class CopyAppends {
                     statement.execute(stage.empty);
                 }
             }
-            copy(stage.copySql, rows);
+            copy(stage.copySql, "", rows);
             int inserted;
             if (commit && --left == 0) {
                 try (Statement statement = connection.createStatement()) {
@@ -260,7 +270,7 @@ final class CopyAppends {
     private boolean copiedDirectly(Stage stage, Encoded rows) throws SQLException {
         connection.setAutoCommit(true); // no transaction open: sends nothing
         try {
-            copy(stage.directCopySql, rows);
+            copy(stage.directCopySql, stage.directBinaryGuard, rows);
             return true;
         } catch (SQLException e) {
             if (TargetDatabase.lost(connection, e)) {
@@ -273,8 +283,8 @@ final class CopyAppends {
         }
     }
 
-    private void copy(String sql, Encoded rows) throws SQLException {
-        CopyIn in = copy.copyIn(rows.binary() ? sql + " (FORMAT binary)" : sql);
+    private void copy(String sql, String binaryGuard, Encoded rows) throws SQLException {
+        CopyIn in = copy.copyIn(rows.binary() ? sql + " (FORMAT binary)" + binaryGuard : sql);
         try {
             in.writeToCopy(rows.bytes(), 0, rows.length());
             in.endCopy();
@@ -342,6 +352,7 @@ final class CopyAppends {
             }
         }
         List<String> definitions = new ArrayList<>();
+        List<String> typeChecks = new ArrayList<>();
         CopyBinaryWriter.Field[] binary = new CopyBinaryWriter.Field[shape.columns().size()];
         for (int i = 0; i < binary.length; i++) {
             String column = shape.columns().get(i);
@@ -352,7 +363,11 @@ final class CopyAppends {
             }
             definitions.add(dialect.quote(column) + " " + type);
             binary[i] = CopyBinaryWriter.writerOf(typeOids.get(column));
+            typeChecks.add("pg_typeof(" + dialect.quote(column) + ")::oid = " + typeOids.get(column));
         }
+        // COPY ... WHERE, which the guard needs, is PostgreSQL 12's
+        boolean binaryCopies = !Arrays.asList(binary).contains(null) && driver != null
+                && driver.haveMinimumServerVersion(ServerVersion.v12);
         String name = dialect.quote("pgcdc_stage_" + ++created);
         String stage = "pg_temp." + name;
         try (Statement statement = connection.createStatement()) {
@@ -373,6 +388,6 @@ final class CopyAppends {
         return new Stage(shape, "COPY " + stage + " (" + columns + ") FROM STDIN", insert,
                 connection.prepareStatement(insert), "DELETE FROM " + stage,
                 "COPY " + dialect.quote(shape.target()) + " (" + columns + ") FROM STDIN",
-                Arrays.asList(binary).contains(null) ? null : binary);
+                " WHERE 1 / (" + String.join(" AND ", typeChecks) + ")::int = 1", binaryCopies ? binary : null);
     }
 }
