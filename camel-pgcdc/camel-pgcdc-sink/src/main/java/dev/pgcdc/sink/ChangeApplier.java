@@ -1,6 +1,8 @@
 package dev.pgcdc.sink;
 
 import java.sql.SQLException;
+import java.time.Instant;
+import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -59,6 +61,8 @@ final class ChangeApplier {
     /** Null unless createTables is set. */
     private final TableCreator creator;
     private SinkRules.TableRule lastRule;
+    private Instant lastCommitTimestamp;
+    private OffsetDateTime lastCommitTime;
     /**
      * The columns written from the images of one shape, worked out once per shape: the rows of a relation share one
      * {@link ColumnNames}, so per change only values are copied, and every change of the shape gets the same column
@@ -272,14 +276,25 @@ final class ChangeApplier {
         row.values.add(change.getCommitLsn().value());
         row.values.add(position);
         row.values.add(change.getLsn().value());
-        row.values.add(change.getCommitTimestamp() == null ? null
-                : change.getCommitTimestamp().atOffset(ZoneOffset.UTC));
+        row.values.add(commitTime(change.getCommitTimestamp()));
         table.requireColumns(row.columns, "(written by the change)");
         if (batch.loadsAppends()) {
             batch.append(table.name(), row.columns, APPEND_KEY, row.values);
         } else {
             batch.add(sql.insert(table.name(), row.columns, APPEND_KEY, List.of()), row.values);
         }
+    }
+
+    /** The commit timestamp in UTC; a transaction's changes share one, converted once. */
+    private OffsetDateTime commitTime(Instant commitTimestamp) {
+        if (commitTimestamp == null) {
+            return null;
+        }
+        if (!commitTimestamp.equals(lastCommitTimestamp)) {
+            lastCommitTimestamp = commitTimestamp;
+            lastCommitTime = commitTimestamp.atOffset(ZoneOffset.UTC);
+        }
+        return lastCommitTime;
     }
 
     /**

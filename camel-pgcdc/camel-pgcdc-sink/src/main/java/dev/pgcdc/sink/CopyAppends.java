@@ -8,6 +8,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.temporal.Temporal;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -19,6 +20,7 @@ import org.postgresql.PGConnection;
 import org.postgresql.copy.CopyIn;
 import org.postgresql.copy.CopyManager;
 import org.postgresql.core.BaseConnection;
+import org.postgresql.core.ServerVersion;
 import org.postgresql.core.TransactionState;
 
 /**
@@ -41,15 +43,15 @@ import org.postgresql.core.TransactionState;
  * <p>Staging tables are temporary (the session's own, nothing to clean up after a crash), one per target table and
  * column list, made once per connection with the target columns' own types, so COPY reads each value exactly as an
  * insert into the target would. They are emptied at every commit ({@code ON COMMIT DELETE ROWS}, a truncation).
+ *
+ * <p>A batch goes in COPY's binary format when every column's type has a binary form here and every value is its
+ * type's exact counterpart ({@link CopyBinaryWriter}), else in the text format; the rows are kept as values until the
+ * batch is sent, so either can be chosen for the whole batch.
  */
 final class CopyAppends {
 
     private static final String INSUFFICIENT_PRIVILEGE = "42501";
     private static final String UNIQUE_VIOLATION = "23505";
-    /** SQLSTATE class of a lost or refused connection. */
-    private static final String CONNECTION_EXCEPTION = "08";
-    /** SQLSTATEs of a server shutting down (admin, crash, cannot connect now): the connection is gone too. */
-    private static final String SERVER_SHUTDOWN = "57P";
 
     private final Connection connection;
     /** What tells the transaction's state; null where a wrapper hides it (then batches always go staged). */
@@ -59,6 +61,8 @@ final class CopyAppends {
     private final Map<Shape, Stage> stages = new HashMap<>();
     /** Stages holding rows not yet moved, in the order of their first row. */
     private final Map<Shape, Stage> pending = new LinkedHashMap<>();
+    private final CopyBinaryWriter binaryRows = new CopyBinaryWriter();
+    private final StringBuilder textRows = new StringBuilder(1 << 16);
     private int created;
     /** The stage of the last row added and what it was found by, by identity: consecutive rows mostly share them. */
     private Stage last;
@@ -86,9 +90,18 @@ final class CopyAppends {
         final String empty;
         /** COPY straight into the target. */
         final String directCopySql;
-        final StringBuilder rows = new StringBuilder(1 << 16);
-        /** Rows in {@link #rows}. */
-        int rowCount;
+        /**
+         * What a binary COPY straight into the target adds: a WHERE clause failing the COPY (division by zero) unless
+         * the target's columns still have the types the rows were written for. Binary fields carry no type, and a
+         * column whose type a DBA changed since the stage was made (bigint to double precision, text to integer)
+         * would read them as its own without a word; the staging table keeps its types, so the COPY into it needs
+         * no such check, and the staged insert converts.
+         */
+        final String directBinaryGuard;
+        /** The field writers of the columns in COPY's binary format; null when a column's type has none. */
+        final CopyBinaryWriter.Field[] binary;
+        /** The values of the rows not yet moved. */
+        final List<List<?>> rows = new ArrayList<>();
         Path path = Path.DIRECT;
         /**
          * The last java.time value of each column and its field text: formatting one costs more than the rest of a
@@ -102,8 +115,10 @@ final class CopyAppends {
         boolean movedInTransaction;
 
         Stage(Shape shape, String copySql, String insertSql, PreparedStatement insert, String empty,
-              String directCopySql) {
+              String directCopySql, String directBinaryGuard, CopyBinaryWriter.Field[] binary) {
             this.shape = shape;
+            this.directBinaryGuard = directBinaryGuard;
+            this.binary = binary;
             this.copySql = copySql;
             this.insertSql = insertSql;
             this.insert = insert;
@@ -113,15 +128,19 @@ final class CopyAppends {
             this.lastTimeFields = new String[shape.columns().size()];
         }
 
-        void appendTime(int column, Object value) {
+        void appendTime(int column, Object value, StringBuilder text) {
             if (!value.equals(lastTimes[column])) {
                 StringBuilder field = new StringBuilder(40);
                 PostgresDialect.copyField(value, field);
                 lastTimes[column] = value;
                 lastTimeFields[column] = field.toString();
             }
-            rows.append(lastTimeFields[column]);
+            text.append(lastTimeFields[column]);
         }
+    }
+
+    /** The rows of a COPY: the first {@code length} bytes (of the encoder's buffer, until the next), their format. */
+    private record Encoded(byte[] bytes, int length, boolean binary) {
     }
 
     private CopyAppends(Connection connection, Dialect dialect, CopyManager copy) throws SQLException {
@@ -161,20 +180,36 @@ final class CopyAppends {
         if (stage.rows.isEmpty()) { // its first row since it was last moved
             pending.put(stage.shape, stage);
         }
-        StringBuilder rows = stage.rows;
-        for (int i = 0; i < values.size(); i++) {
-            if (i > 0) {
-                rows.append('\t');
+        stage.rows.add(values);
+    }
+
+    /** The stage's rows for COPY, binary where {@link CopyBinaryWriter} can write them all; it is emptied. */
+    private Encoded encode(Stage stage) {
+        try {
+            if (stage.binary != null && binaryRows.encode(stage.rows, stage.binary)) {
+                return new Encoded(binaryRows.buffer(), binaryRows.length(), true);
             }
-            Object value = values.get(i);
-            if (value instanceof Temporal) {
-                stage.appendTime(i, value);
-            } else {
-                PostgresDialect.copyField(value, rows);
+            StringBuilder text = textRows;
+            text.setLength(0);
+            for (List<?> values : stage.rows) {
+                for (int i = 0; i < values.size(); i++) {
+                    if (i > 0) {
+                        text.append('\t');
+                    }
+                    Object value = values.get(i);
+                    if (value instanceof Temporal) {
+                        stage.appendTime(i, value, text);
+                    } else {
+                        PostgresDialect.copyField(value, text);
+                    }
+                }
+                text.append('\n');
             }
+            byte[] bytes = text.toString().getBytes(StandardCharsets.UTF_8);
+            return new Encoded(bytes, bytes.length, false);
+        } finally {
+            stage.rows.clear();
         }
-        rows.append('\n');
-        stage.rowCount++;
     }
 
     /** Moves the staged rows into their targets. */
@@ -196,14 +231,12 @@ final class CopyAppends {
     private void move(boolean commit) throws SQLException {
         int left = pending.size();
         for (Stage stage : pending.values()) {
-            byte[] bytes = stage.rows.toString().getBytes(StandardCharsets.UTF_8);
-            int staged = stage.rowCount;
-            stage.rows.setLength(0);
-            stage.rowCount = 0;
+            int staged = stage.rows.size();
+            Encoded rows = encode(stage);
             // the transaction would hold nothing but these rows (pgjdbc has not even begun it): they may be a COPY
             // of their own into the target, which fails whole on a row appended before
             if (commit && left == 1 && stage.path == Path.DIRECT && driver != null
-                    && driver.getTransactionState() == TransactionState.IDLE && copiedDirectly(stage, bytes)) {
+                    && driver.getTransactionState() == TransactionState.IDLE && copiedDirectly(stage, rows)) {
                 break;
             }
             if (stage.movedInTransaction) {
@@ -211,7 +244,7 @@ final class CopyAppends {
                     statement.execute(stage.empty);
                 }
             }
-            copy(stage.copySql, bytes);
+            copy(stage.copySql, "", rows);
             int inserted;
             if (commit && --left == 0) {
                 try (Statement statement = connection.createStatement()) {
@@ -234,28 +267,26 @@ final class CopyAppends {
      * target refused them (a redelivered change, or a target COPY cannot write into), and the stage then takes the
      * staged path for a while or for good. A lost connection is thrown: the staged path would fail too.
      */
-    private boolean copiedDirectly(Stage stage, byte[] bytes) throws SQLException {
+    private boolean copiedDirectly(Stage stage, Encoded rows) throws SQLException {
         connection.setAutoCommit(true); // no transaction open: sends nothing
         try {
-            copy(stage.directCopySql, bytes);
+            copy(stage.directCopySql, stage.directBinaryGuard, rows);
             return true;
         } catch (SQLException e) {
-            String state = e.getSQLState();
-            if (connection.isClosed() || state != null && (state.startsWith(CONNECTION_EXCEPTION)
-                    || state.startsWith(SERVER_SHUTDOWN))) {
+            if (TargetDatabase.lost(connection, e)) {
                 throw e;
             }
-            stage.path = UNIQUE_VIOLATION.equals(state) ? Path.REDELIVERY : Path.STAGED;
+            stage.path = UNIQUE_VIOLATION.equals(e.getSQLState()) ? Path.REDELIVERY : Path.STAGED;
             return false;
         } finally {
             connection.setAutoCommit(false);
         }
     }
 
-    private void copy(String sql, byte[] bytes) throws SQLException {
-        CopyIn in = copy.copyIn(sql);
+    private void copy(String sql, String binaryGuard, Encoded rows) throws SQLException {
+        CopyIn in = copy.copyIn(rows.binary() ? sql + " (FORMAT binary)" + binaryGuard : sql);
         try {
-            in.writeToCopy(bytes, 0, bytes.length);
+            in.writeToCopy(rows.bytes(), 0, rows.length());
             in.endCopy();
         } finally {
             if (in.isActive()) {
@@ -274,10 +305,7 @@ final class CopyAppends {
 
     /** After a rollback: staged rows are dropped, and stages made in the transaction are forgotten with it. */
     void discard() {
-        pending.values().forEach(stage -> {
-            stage.rows.setLength(0);
-            stage.rowCount = 0;
-        });
+        pending.values().forEach(stage -> stage.rows.clear());
         pending.clear();
         last = null;
         stages.values().removeIf(stage -> {
@@ -311,24 +339,35 @@ final class CopyAppends {
      */
     private Stage make(Shape shape) throws SQLException {
         Map<String, String> types = new HashMap<>();
+        Map<String, Integer> typeOids = new HashMap<>();
         try (PreparedStatement statement = connection.prepareStatement("SELECT attname, format_type(atttypid,"
-                + " atttypmod) FROM pg_attribute WHERE attrelid = ?::regclass AND attnum > 0 AND NOT attisdropped")) {
+                + " atttypmod), atttypid::int FROM pg_attribute WHERE attrelid = ?::regclass AND attnum > 0"
+                + " AND NOT attisdropped")) {
             statement.setString(1, dialect.quote(shape.target()));
             try (ResultSet rows = statement.executeQuery()) {
                 while (rows.next()) {
                     types.put(rows.getString(1), rows.getString(2));
+                    typeOids.put(rows.getString(1), rows.getInt(3));
                 }
             }
         }
         List<String> definitions = new ArrayList<>();
-        for (String column : shape.columns()) {
+        List<String> typeChecks = new ArrayList<>();
+        CopyBinaryWriter.Field[] binary = new CopyBinaryWriter.Field[shape.columns().size()];
+        for (int i = 0; i < binary.length; i++) {
+            String column = shape.columns().get(i);
             String type = types.get(column);
             if (type == null) { // checked against the metadata before: dropped since
                 throw new SinkException("Target table " + shape.target() + " has no column " + column
                         + " (written by the change): add it, or leave it out with excludeColumns");
             }
             definitions.add(dialect.quote(column) + " " + type);
+            binary[i] = CopyBinaryWriter.writerOf(typeOids.get(column));
+            typeChecks.add("pg_typeof(" + dialect.quote(column) + ")::oid = " + typeOids.get(column));
         }
+        // COPY ... WHERE, which the guard needs, is PostgreSQL 12's
+        boolean binaryCopies = !Arrays.asList(binary).contains(null) && driver != null
+                && driver.haveMinimumServerVersion(ServerVersion.v12);
         String name = dialect.quote("pgcdc_stage_" + ++created);
         String stage = "pg_temp." + name;
         try (Statement statement = connection.createStatement()) {
@@ -348,6 +387,7 @@ final class CopyAppends {
                 + " FROM " + stage + dialect.onConflict(shape.key(), List.of());
         return new Stage(shape, "COPY " + stage + " (" + columns + ") FROM STDIN", insert,
                 connection.prepareStatement(insert), "DELETE FROM " + stage,
-                "COPY " + dialect.quote(shape.target()) + " (" + columns + ") FROM STDIN");
+                "COPY " + dialect.quote(shape.target()) + " (" + columns + ") FROM STDIN",
+                " WHERE 1 / (" + String.join(" AND ", typeChecks) + ")::int = 1", binaryCopies ? binary : null);
     }
 }

@@ -204,6 +204,16 @@ final class SinkWriter implements Runnable {
     }
 
     private void write(List<Pending> items) {
+        write(items, true);
+    }
+
+    /**
+     * Applies the changes in one transaction; on a failure, one by one. A connection found lost (a restarted or
+     * terminated target backend) is replaced and the batch applied again on the new one, once: replayed on the dead
+     * one, its first change would fail. Applying again is safe, as a redelivery is, even when the lost transaction
+     * had committed.
+     */
+    private void write(List<Pending> items, boolean mayReconnect) {
         try {
             connect();
             for (Pending pending : items) {
@@ -212,6 +222,14 @@ final class SinkWriter implements Runnable {
             batch.commit();
             batch.committed();
         } catch (Exception e) {
+            if (connection != null && mayReconnect && TargetDatabase.lost(connection, e)) {
+                LOG.debug("pgcdc-sink:{}: the target connection was lost ({}); applying the batch on a new one", name,
+                        e.getMessage());
+                rollback();
+                disconnect();
+                write(items, false);
+                return;
+            }
             if (connection == null) {
                 // the target cannot be reached: replaying change by change would only try to connect again per change
                 items.forEach(item -> fail(item, e));

@@ -15,7 +15,30 @@ interface TargetDatabase {
 
     String PGJDBC_URL = "jdbc:postgresql:";
 
+    /** SQLSTATE class of a lost or refused connection. */
+    String CONNECTION_EXCEPTION = "08";
+    /** SQLSTATEs of a PostgreSQL server shutting down (admin, crash, cannot connect now): the connection is gone. */
+    String SERVER_SHUTDOWN = "57P";
+
     Connection connect() throws SQLException;
+
+    /** Whether {@code failure} (or a cause of it) says that {@code connection} is gone, e.g. its server restarted. */
+    static boolean lost(Connection connection, Throwable failure) {
+        try {
+            if (connection.isClosed()) {
+                return true;
+            }
+        } catch (SQLException e) {
+            return true;
+        }
+        for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+            String state = cause instanceof SQLException sql ? sql.getSQLState() : null;
+            if (state != null && (state.startsWith(CONNECTION_EXCEPTION) || state.startsWith(SERVER_SHUTDOWN))) {
+                return true;
+            }
+        }
+        return false;
+    }
 
     static TargetDatabase of(PgCdcSinkConfiguration configuration) {
         DataSource dataSource = configuration.getDataSource();

@@ -67,6 +67,21 @@ class CopyAppendTest extends SinkTestSupport {
         "(4, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL,"
                 + " NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL)"};
 
+    /** Every type COPY's binary format is used for, odd names, and their edge values ({@link CopyBinaryWriter}). */
+    static final String BINARY_COLUMNS = "id int PRIMARY KEY, i2 smallint, i8 bigint, f4 real, f8 double precision,"
+            + " b boolean, t text, \"Odd \"\"col\"\" \tname\" varchar(30), c char(3), by bytea, u uuid, d date,"
+            + " ts timestamp, tstz timestamptz";
+
+    static final String[] BINARY_ROWS = {
+        "(1, 32767, 9223372036854775807, 'NaN', '-Infinity', true, E'tab\\there\\nnew \\\\N ünïcødé 🐘', 'a \"q\" b',"
+                + " 'ab', '\\x00ff0a', 'a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11', '0044-03-15 BC',"
+                + " '2026-11-22 10:00:00.123456', '1999-12-31 23:59:59.1+05:30')",
+        "(2, -32768, -9223372036854775808, '-0', 1e300, false, '', '', '', '\\x', '00000000-0000-0000-0000-000000000000',"
+                + " 'infinity', '-infinity', 'infinity')",
+        "(3, 0, 0, 1.5, 3.141592653589793, NULL, NULL, NULL, NULL, NULL, NULL, '-infinity', 'infinity', '-infinity')",
+        "(4, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, '0044-03-15 12:00:00.000001 BC',"
+                + " '1970-01-01 00:00:00+00')"};
+
     @Override
     protected PostgresServer pg() {
         return PG.server();
@@ -144,15 +159,44 @@ class CopyAppendTest extends SinkTestSupport {
         assertThat(target().strings(history)).isEqualTo(expected);
     }
 
+    /** The {@code count} changes the source's {@code statements} make to {@code table}, as the consumer delivers them. */
+    private List<Exchange> changesOf(String slot, String table, int count, String... statements) throws Exception {
+        List<Exchange> received = new CopyOnWriteArrayList<>();
+        start(new RouteBuilder() {
+            @Override
+            public void configure() {
+                from(uri(slot, "tables=" + table)).process(e -> received.add(e.copy()));
+            }
+        });
+        awaitStreaming(slot);
+        pg().execute(statements);
+        Await.until("the changes", Duration.ofSeconds(30), received::size, size -> size == count);
+        return List.copyOf(received);
+    }
+
     /**
-     * Statement triggers on {@code table} that record which statement wrote each batch into it (in
-     * {@code <table>_by}, see {@link #writtenBy}) and count the COPYs into it that began, failed ones included (in
+     * What sends changes to the sink each as a batch of its own, all through one producer (one target connection):
+     * the first batch makes the staging table in its transaction, so it goes through it; the next go straight in.
+     */
+    private Consumer<List<Exchange>> oneABatch(String options) {
+        ProducerTemplate template = contexts.get(0).createProducerTemplate();
+        return changes -> {
+            for (Exchange change : changes) {
+                assertThat(template.send(sinkUri(options), change.copy()).getException()).isNull();
+            }
+        };
+    }
+
+    /**
+     * Statement triggers on {@code table} that record which statement wrote each batch into it, COPY with its format
+     * (in {@code <table>_by}, see {@link #writtenBy}) and count the COPYs into it that began, failed ones included (in
      * the sequence {@code <table>_copies}, see {@link #copiesBegun}); {@code onCopy} runs after the count.
      */
     private static String[] recordingStatements(String table, String onCopy) {
         return new String[] {"CREATE TABLE " + table + "_by (n serial, query text)",
             "CREATE FUNCTION " + table + "_by() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN INSERT INTO " + table
-                    + "_by (query) VALUES (split_part(current_query(), ' ', 1)); RETURN NULL; END $$",
+                    + "_by (query) VALUES (split_part(current_query(), ' ', 1) || CASE WHEN current_query() LIKE"
+                    + " '%(FORMAT binary)%' THEN ' binary' ELSE '' END); RETURN NULL; END $$",
             "CREATE TRIGGER by_statement AFTER INSERT ON " + table + " FOR EACH STATEMENT EXECUTE FUNCTION " + table
                     + "_by()",
             // a sequence counts past a rollback
@@ -182,38 +226,85 @@ class CopyAppendTest extends SinkTestSupport {
         target().execute(appendTable(table, "timestamptz"));
         target().execute(recordingStatements(table, ""));
         String options = "tableModes=" + table + ":append";
-        // the changes are sent to the sink here, one a batch, all through one producer (one target connection)
-        List<Exchange> received = new CopyOnWriteArrayList<>();
-        start(new RouteBuilder() {
-            @Override
-            public void configure() {
-                from(uri(slot, "tables=" + table)).process(e -> received.add(e.copy()));
-            }
-        });
-        awaitStreaming(slot);
-        pg().execute("INSERT INTO " + table + " SELECT g, 'n' || g FROM generate_series(1, 5) g");
-        Await.until("the changes", Duration.ofSeconds(30), received::size, size -> size == 5);
-        List<Exchange> changes = List.copyOf(received);
-        ProducerTemplate template = contexts.get(0).createProducerTemplate();
-        Consumer<Exchange> send = change -> assertThat(template.send(sinkUri(options), change.copy())
-                .getException()).isNull();
-        // the first batch makes the staging table in its transaction, so it goes through it; the next go straight in
-        changes.subList(0, 3).forEach(send);
-        assertThat(writtenBy(table)).isEqualTo(List.of("INSERT", "COPY", "COPY"));
+        List<Exchange> changes = changesOf(slot, table, 5, "INSERT INTO " + table
+                + " SELECT g, 'n' || g FROM generate_series(1, 5) g");
+        Consumer<List<Exchange>> send = oneABatch(options);
+        send.accept(changes.subList(0, 3));
+        assertThat(writtenBy(table)).isEqualTo(List.of("INSERT", "COPY binary", "COPY binary"));
         assertThat(copiesBegun(table)).isEqualTo(2);
 
         // redelivered after a crash: the first batch's COPY fails on the unique key and leaves nothing, the staging
         // table ignores its rows, and the rest of the redelivered window goes staged without a COPY
-        changes.subList(1, 3).forEach(send);
-        assertThat(writtenBy(table)).isEqualTo(List.of("INSERT", "COPY", "COPY", "INSERT", "INSERT"));
+        send.accept(changes.subList(1, 3));
+        assertThat(writtenBy(table)).isEqualTo(List.of("INSERT", "COPY binary", "COPY binary", "INSERT", "INSERT"));
         assertThat(copiesBegun(table)).isEqualTo(3);
         // the first batch past the window inserts every row it stages; the next goes straight in again
-        changes.subList(3, 5).forEach(send);
-        assertThat(writtenBy(table)).isEqualTo(List.of("INSERT", "COPY", "COPY", "INSERT", "INSERT", "INSERT",
-                "COPY"));
+        send.accept(changes.subList(3, 5));
+        assertThat(writtenBy(table)).isEqualTo(List.of("INSERT", "COPY binary", "COPY binary", "INSERT", "INSERT",
+                "INSERT", "COPY binary"));
         assertThat(copiesBegun(table)).isEqualTo(4);
         assertThat(target().strings("SELECT string_agg(id::text, ',' ORDER BY _pgcdc_commit_lsn, _pgcdc_seq) FROM "
                 + table)).isEqualTo(List.of("1,2,3,4,5"));
+    }
+
+    @Test
+    void valuesOfEveryTypeWithABinaryFormArriveEqualToTheSourcesToJsonbByBinaryCopy() throws Exception {
+        String slot = uniqueSlot("copybinary");
+        String table = slot + "_t";
+        pg().execute("CREATE TABLE " + table + " (" + BINARY_COLUMNS + ")");
+        target().execute("CREATE TABLE " + table + " (" + BINARY_COLUMNS.replace(" PRIMARY KEY", "") + ", "
+                + APPEND_COLUMNS + ")");
+        target().execute(recordingStatements(table, ""));
+        List<Exchange> changes = changesOf(slot, table, BINARY_ROWS.length, "INSERT INTO " + table + " VALUES "
+                + String.join(", ", BINARY_ROWS));
+        // the first row through the staging table, the others straight into the target
+        oneABatch("tableModes=" + table + ":append").accept(changes);
+        assertThat(writtenBy(table)).isEqualTo(List.of("INSERT", "COPY binary", "COPY binary", "COPY binary"));
+        assertThat(historyInserts(table)).isEqualTo(sourceRows(table));
+    }
+
+    @Test
+    void aTargetColumnWhoseTypeChangedSinceTheConnectionReadItIsNotFedBinaryFieldsOfTheOldType() throws Exception {
+        String slot = uniqueSlot("copyaltered");
+        String table = slot + "_t";
+        pg().execute("CREATE TABLE " + table + " (id int PRIMARY KEY, n bigint)");
+        target().execute("CREATE TABLE " + table + " (id int, n bigint, " + APPEND_COLUMNS + ")");
+        target().execute(recordingStatements(table, ""));
+        List<Exchange> changes = changesOf(slot, table, 4, "INSERT INTO " + table
+                + " VALUES (1, 1), (2, 2), (3, 3), (4, 5)");
+        String options = "tableModes=" + table + ":append";
+        Consumer<List<Exchange>> send = oneABatch(options);
+        send.accept(changes.subList(0, 3));
+        // eight bytes of a bigint would read as a double without an error
+        target().execute("ALTER TABLE " + table + " ALTER n TYPE double precision");
+        send.accept(changes.subList(3, 4));
+        assertThat(writtenBy(table)).isEqualTo(List.of("INSERT", "COPY binary", "COPY binary", "INSERT"));
+        assertThat(target().strings("SELECT string_agg(n::text, ',' ORDER BY id) FROM " + table))
+                .isEqualTo(List.of("1,2,3,5"));
+    }
+
+    @Test
+    void aBatchWithAValueOfAnotherTypeThanItsColumnGoesAsTextWhichTheTargetReadsAsALiteral() throws Exception {
+        String slot = uniqueSlot("copytextvalue");
+        String table = slot + "_t";
+        pg().execute("CREATE TABLE " + table + " (id int PRIMARY KEY, n int, at timestamptz)");
+        // an int into text, a timestamptz into timestamp: the target converts them, which only the text format does
+        target().execute("CREATE TABLE " + table + " (id int, n text, at timestamp, " + APPEND_COLUMNS + ")");
+        target().execute(recordingStatements(table, ""));
+        List<Exchange> changes = changesOf(slot, table, 3, "INSERT INTO " + table + " VALUES (1, 7, NULL),"
+                + " (2, NULL, '2026-11-22 10:00:00.5+00'), (3, -1, '-infinity')");
+        oneABatch("tableModes=" + table + ":append").accept(changes);
+        assertThat(writtenBy(table)).isEqualTo(List.of("INSERT", "COPY", "COPY"));
+        assertThat(target().strings("SELECT string_agg(id || ':' || coalesce(n, '-') || ':' || coalesce(at::text, '-'),"
+                + " ',' ORDER BY id) FROM " + table)).isEqualTo(List.of(
+                "1:7:-,2:-:2026-11-22 10:00:00.5,3:-1:-infinity"));
+    }
+
+    @Test
+    void aBatchWhoseTargetConnectionWasLostIsAppliedOnANewOneAndEachChangeIsAppendedOnce() throws Exception {
+        appendAcrossALostConnection(uniqueSlot("copylost"), "timestamptz", "SELECT pid FROM pg_stat_activity"
+                + " WHERE datname = '" + TARGET + "' AND backend_type = 'client backend' AND pid <> pg_backend_pid()",
+                pid -> "SELECT pg_terminate_backend(" + pid + ")");
     }
 
     @Test
@@ -290,7 +381,7 @@ class CopyAppendTest extends SinkTestSupport {
         // alone in its batch, the second table's rows go straight in
         pg().execute("INSERT INTO " + second + " VALUES (3, 'b')");
         Await.until("the third batch", Duration.ofSeconds(30), () -> writtenBy(second).size() == 3);
-        assertThat(writtenBy(second)).isEqualTo(List.of("INSERT", "INSERT", "COPY"));
+        assertThat(writtenBy(second)).isEqualTo(List.of("INSERT", "INSERT", "COPY binary"));
         assertThat(target().strings("SELECT count(*) FROM " + first)).isEqualTo(List.of("2"));
     }
 

@@ -82,6 +82,13 @@ class MariaDbSinkTest extends SinkTestSupport {
     }
 
     @Test
+    void aBatchWhoseTargetConnectionWasLostIsAppliedOnANewOneAndEachChangeIsAppendedOnce() throws Exception {
+        appendAcrossALostConnection(uniqueSlot("maria_lost"), "DATETIME(6)", "SELECT ID FROM"
+                + " information_schema.PROCESSLIST WHERE DB = '" + DATABASE + "' AND ID <> CONNECTION_ID()",
+                id -> "KILL CONNECTION " + id);
+    }
+
+    @Test
     void appendRecordsEveryChangeOnceWithItsPositionAndCommitTimeInUtcAlsoWhenRedelivered() throws Exception {
         String slot = uniqueSlot("maria_append");
         String table = slot + "_t";

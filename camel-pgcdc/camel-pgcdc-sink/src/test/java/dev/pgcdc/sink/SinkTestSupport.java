@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.IntFunction;
+import java.util.function.UnaryOperator;
 
 import dev.pgcdc.embedded.junit.Await;
 import dev.pgcdc.event.ChangeEvent;
@@ -178,6 +179,35 @@ abstract class SinkTestSupport extends CdcTestSupport {
     protected void writeAppendChangesAfterInserts(String table) {
         pg().execute("UPDATE " + table + " SET name = 'uno' WHERE id = 1", "DELETE FROM " + table + " WHERE id = 2",
                 "TRUNCATE " + table);
+    }
+
+    /**
+     * Appends rows 1 to 12 of a new table {@code <slot>_t}, three per source transaction, in append mode. After the
+     * second batch (the first made the connection's staging table, the second went straight in) the sink's target
+     * sessions, the ids {@code sessions} lists, are ended by {@code kill} of each id. The batch that meets the lost
+     * connection is applied on a new one: no exchange fails, and each change is appended once.
+     */
+    protected void appendAcrossALostConnection(String slot, String timestampType, String sessions,
+                                               UnaryOperator<String> kill) throws Exception {
+        String table = slot + "_t";
+        pg().execute("CREATE TABLE " + table + " (id int PRIMARY KEY, name text)");
+        target().execute(appendTable(table, timestampType));
+        FailedChanges failed = failingRoute(slot, table, "mode=append");
+        String appended = "SELECT COUNT(*) FROM " + table;
+        for (int batch = 1; batch <= 4; batch++) {
+            if (batch == 3) {
+                target().strings(sessions).forEach(id -> target().execute(kill.apply(id)));
+                Await.until("the sink's target sessions ended", Duration.ofSeconds(30),
+                        () -> target().strings(sessions), List::isEmpty);
+            }
+            pg().execute("INSERT INTO " + table + " SELECT g, 'n' || g FROM generate_series(" + (batch * 3 - 2) + ", "
+                    + batch * 3 + ") g");
+            int rows = batch * 3;
+            Await.until("batch " + batch, Duration.ofSeconds(30), () -> target().strings(appended),
+                    List.of(String.valueOf(rows))::equals);
+        }
+        assertThat(target().strings("SELECT COUNT(DISTINCT id) FROM " + table)).isEqualTo(List.of("12"));
+        assertThat(failed.errors).isEmpty();
     }
 
     /**

@@ -8,7 +8,8 @@ import dev.pgcdc.embedded.PostgresCluster;
 /**
  * What every measurement of one benchmark run shares.
  *
- * @param baselineJar an older camel-pgcdc jar measured beside the current one (before/after figures), or null
+ * @param baselineJar an older camel-pgcdc jar (or camel-pgcdc-sink jar, or both joined by the path separator) measured
+ *                    beside the current one (before/after figures), or null
  */
 record Run(Size size, PostgresCluster cluster, Workload workload, Slots slots, Consumers consumers, Path baselineJar) {
 
