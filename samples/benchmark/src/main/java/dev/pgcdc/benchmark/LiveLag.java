@@ -9,7 +9,7 @@ import java.util.Map;
 
 /**
  * Part 3: pgcdc streaming live while a paced writer inserts at each configured rate; commit-to-exchange latency
- * percentiles after a warm-up of {@link #WARMUP_SECONDS} at the same rate, split (for a build that says when each
+ * percentiles after a warm-up at the same rate ({@link Size#lagWarmupSeconds()}), split (for a build that says when each
  * change was sent and read) into the lag in the server (commit to its walsender sending the change), in transit (the
  * network, and the socket while pgcdc's read loop was busy or late) and inside pgcdc (reading to the route).
  *
@@ -23,8 +23,6 @@ import java.util.Map;
  * {@code runs} lists all four in order.
  */
 final class LiveLag {
-
-    private static final int WARMUP_SECONDS = 2;
 
     private LiveLag() {
     }
@@ -60,28 +58,30 @@ final class LiveLag {
 
     private static Map<String, Object> atRate(Run run, int rate, String name, Path camelPgcdcJar) throws Exception {
         String slot = "lag_" + rate;
-        int seconds = WARMUP_SECONDS + run.size().lagSeconds();
+        int warmup = run.size().lagWarmupSeconds();
+        int seconds = warmup + run.size().lagSeconds();
         long expected = PacedWriter.rows(rate, seconds);
         Duration timeout = Run.timeoutFor(expected).plusSeconds(seconds);
         run.slots().create(slot);
-        Child probe = run.consumers().pgcdc(name, "lag", slot, expected, PacedWriter.rows(rate, WARMUP_SECONDS),
+        Child probe = run.consumers().pgcdc(name, "lag", slot, expected, PacedWriter.rows(rate, warmup),
                 timeout, camelPgcdcJar);
-        return figures(rate, expected, paced(run, slot, probe, rate, seconds, timeout));
+        return figures(expected, PacedWriter.rows(rate, warmup), paced(run, slot, probe, rate, seconds, timeout));
     }
 
     /** The reference consumer at {@code rate}, with the same warm-up and measured span as a pgcdc run. */
     private static Map<String, Object> reference(Run run, int rate) throws Exception {
         String slot = "lag_reference_" + rate;
-        int seconds = WARMUP_SECONDS + run.size().lagSeconds();
+        int warmup = run.size().lagWarmupSeconds();
+        int seconds = warmup + run.size().lagSeconds();
         long expected = PacedWriter.rows(rate, seconds);
         Duration timeout = Run.timeoutFor(expected).plusSeconds(seconds);
         run.slots().create(slot);
         Child probe = run.consumers().rawStream("reference-lag-" + rate, slot, expected,
-                PacedWriter.rows(rate, WARMUP_SECONDS), timeout);
-        return figures(rate, expected, paced(run, slot, probe, rate, seconds, timeout));
+                PacedWriter.rows(rate, warmup), timeout);
+        return figures(expected, PacedWriter.rows(rate, warmup), paced(run, slot, probe, rate, seconds, timeout));
     }
 
-    private static Map<String, Object> figures(int rate, long expected, Paced paced) {
+    private static Map<String, Object> figures(long expected, long warmupChanges, Paced paced) {
         Map<String, Object> result = paced.result();
         Map<String, Object> figures = new LinkedHashMap<>();
         figures.put("writerChangesPerSecond", Math.round(paced.achieved()));
@@ -93,8 +93,10 @@ final class LiveLag {
                 figures.put(part, result.get(part));
             }
         }
-        figures.put("measuredChanges", expected - PacedWriter.rows(rate, WARMUP_SECONDS));
+        figures.put("warmupChanges", warmupChanges);
+        figures.put("measuredChanges", expected - warmupChanges);
         figures.put("cpuMicrosPerChange", result.get("cpuMicrosPerChange"));
+        figures.put("measuredCpuMicrosPerChange", result.get("measuredCpuMicrosPerChange"));
         figures.put("jitMs", result.get("jitMs"));
         figures.put("gcMs", result.get("gcMs"));
         figures.put("writerInsert", paced.writerInsert());

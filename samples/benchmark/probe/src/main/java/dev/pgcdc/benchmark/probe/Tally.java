@@ -38,6 +38,8 @@ public final class Tally {
     /** The JVM's JIT compilation and GC times when the first measured change arrived, in ms; -1 when unknown. */
     private long compileMillisAtStart = -1;
     private long gcMillisAtStart = -1;
+    /** The JVM's CPU time when the first measured change arrived. */
+    private long cpuNanosAtStart;
 
     /**
      * @param expected      changes to wait for
@@ -75,6 +77,7 @@ public final class Tally {
         if (latencyMicros != null && measured == 0) {
             compileMillisAtStart = JvmTimes.compileMillis();
             gcMillisAtStart = JvmTimes.gcMillis();
+            cpuNanosAtStart = CpuClock.processCpuNanos();
         }
         if (latencyMicros != null && measured >= 0 && measured < latencyMicros.length) {
             Instant arrival = Instant.now();
@@ -127,13 +130,16 @@ public final class Tally {
      * and read, the same of its three parts: {@code server} (commit to sent), {@code transit} (sent to read: the
      * network, and the socket while the consumer's read loop was busy or late) and {@code inside} (read to route).
      * Also the milliseconds the JVM spent compiling (JIT, all compiler threads) and in GC from the first measured
-     * change to now: CPU the consumer's JVM took beside its work while the latencies were measured.
+     * change to now: CPU the consumer's JVM took beside its work while the latencies were measured; and the JVM's CPU
+     * per measured change ({@code measuredCpuMicrosPerChange}), the consumer's cost once warmed up.
      */
     public synchronized Map<String, Object> latencyMillis() {
         Map<String, Object> figures = percentiles(latencyMicros);
         if (compileMillisAtStart >= 0) {
             figures.put("jitMs", JvmTimes.compileMillis() - compileMillisAtStart);
             figures.put("gcMs", JvmTimes.gcMillis() - gcMillisAtStart);
+            figures.put("measuredCpuMicrosPerChange",
+                    CpuClock.microsPerChange(cpuNanosAtStart, CpuClock.processCpuNanos(), measured()));
         }
         if (split && measured() > 0) {
             figures.put("server", percentiles(serverMicros));
