@@ -9,8 +9,8 @@ import java.util.Map;
 
 /**
  * Part 3: pgcdc streaming live while a paced writer inserts at each configured rate; commit-to-exchange latency
- * percentiles after a warm-up at the same rate ({@link Size#lagWarmupSeconds()}), split (for a build that says when each
- * change was sent and read) into the lag in the server (commit to its walsender sending the change), in transit (the
+ * percentiles after a warm-up at the same rate ({@link Size#lagWarmupSeconds()}), split (for a build that says when
+ * each change was sent and read) into the lag in the server (commit to its walsender sending the change), in transit (the
  * network, and the socket while pgcdc's read loop was busy or late) and inside pgcdc (reading to the route).
  *
  * <p>Each rate is first measured with the reference consumer ({@link RawStreamProbe}: pgjdbc alone, nothing done per
@@ -99,6 +99,7 @@ final class LiveLag {
         figures.put("measuredCpuMicrosPerChange", result.get("measuredCpuMicrosPerChange"));
         figures.put("jitMs", result.get("jitMs"));
         figures.put("gcMs", result.get("gcMs"));
+        figures.put("consumerSleepsPerSecond", result.get("sleepsPerSecond"));
         figures.put("writerInsert", paced.writerInsert());
         figures.putAll(paced.machine());
         figures.put("loadAverage", Environment.loadAverage());

@@ -196,12 +196,14 @@ final class Report {
                 + " context switches) and was preempted (involuntary), the status updates its consumer sent and the"
                 + " data segments it sent, from its TCP socket; the writer's inserts, statement and commit;"
                 + " autovacuum and autoanalyze runs on the table; the consumer JVM's time"
-                + " compiling (JIT, summed over its compiler threads) and in GC while the latencies were measured)\n\n")
+                + " compiling (JIT, summed over its compiler threads) and in GC while the latencies were measured, and"
+                + " how often per second its threads went to sleep (voluntary context switches: each a wake-up))\n\n")
                 .append("| target changes/s | build | busy cores | saturated share | cluster cores | walsender CPU ms/s"
                         + " | walsender CPU wait ms/s | walsender working | walsender socket full"
                         + " | walsender sleeps/s | walsender preempted/s | status updates/s | walsender segments/s"
-                        + " | insert p50 / p99 / max ms | autovacuum runs | consumer JIT ms | consumer GC ms |\n")
-                .append("|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+                        + " | insert p50 / p99 / max ms | autovacuum runs | consumer JIT ms | consumer GC ms"
+                        + " | consumer sleeps/s |\n")
+                .append("|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
         for (String rate : lag.keySet()) {
             Map<String, Object> r = map(lag, rate);
             List<Map<?, ?>> rows = new ArrayList<>();
@@ -247,7 +249,7 @@ final class Report {
                 .append(orDash(r.get("walsenderSegmentsPerSecond"))).append(" | ")
                 .append(percentiles(r.get("writerInsert"))).append(" | ").append(orDash(r.get("autovacuumRuns")))
                 .append(" | ").append(orDash(r.get("jitMs"))).append(" | ").append(orDash(r.get("gcMs")))
-                .append(" |\n");
+                .append(" | ").append(orDash(r.get("consumerSleepsPerSecond"))).append(" |\n");
     }
 
     private static Object build(Map<?, ?> r) {
