@@ -99,7 +99,9 @@ final class LiveLag {
         figures.put("measuredCpuMicrosPerChange", result.get("measuredCpuMicrosPerChange"));
         figures.put("jitMs", result.get("jitMs"));
         figures.put("gcMs", result.get("gcMs"));
-        figures.put("consumerSleepsPerSecond", result.get("sleepsPerSecond"));
+        if (result.containsKey("sleepsPerSecond")) { // Linux only
+            figures.put("consumerSleepsPerSecond", result.get("sleepsPerSecond"));
+        }
         figures.put("writerInsert", paced.writerInsert());
         figures.putAll(paced.machine());
         figures.put("loadAverage", Environment.loadAverage());
