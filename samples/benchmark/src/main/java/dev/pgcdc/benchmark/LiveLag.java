@@ -18,9 +18,9 @@ import java.util.Map;
  * says what the machine was doing meanwhile ({@link MachineWatch}: busy cores, the cluster's and its walsender's CPU,
  * the walsender's waits for a CPU, autovacuum) and how long the writer's inserts took, statement and commit.
  *
- * <p>With a baseline build, each rate is run four times, baseline, current, current, baseline, so that a change in
- * the shared machine's load weighs on both builds alike; the rate's figures are the current build's first run, and
- * {@code runs} lists all four in order.
+ * <p>With baseline builds, each rate runs each baseline, the current build twice, then the baselines in reverse (one
+ * baseline: baseline, current, current, baseline), so that a change in the shared machine's load weighs on every
+ * build alike; the rate's figures are the current build's first run, and {@code runs} lists all in order.
  */
 final class LiveLag {
 
@@ -31,7 +31,7 @@ final class LiveLag {
         Map<String, Object> figures = new LinkedHashMap<>();
         for (int rate : run.size().lagRates()) {
             Map<String, Object> reference = reference(run, rate);
-            if (run.baselineJar() == null) {
+            if (run.baselineJars().isEmpty()) {
                 Map<String, Object> current = atRate(run, rate, "pgcdc-lag-" + rate, null);
                 current.put("reference", reference);
                 figures.put(String.valueOf(rate), current);
@@ -39,21 +39,43 @@ final class LiveLag {
             }
             List<Map<String, Object>> runs = new ArrayList<>();
             int round = 0;
-            for (boolean baseline : new boolean[] {true, false, false, true}) {
+            for (Path jar : order(run.baselineJars())) {
                 round++;
-                Map<String, Object> one = baseline
-                        ? atRate(run, rate, "pgcdc-baseline-lag-" + rate + "-" + round, run.baselineJar())
-                        : atRate(run, rate, "pgcdc-lag-" + rate + "-" + round, null);
-                one.put("build", baseline ? "baseline" : "current");
+                Map<String, Object> one = jar == null
+                        ? atRate(run, rate, "pgcdc-lag-" + rate + "-" + round, null)
+                        : atRate(run, rate, "pgcdc-baseline-lag-" + rate + "-" + round, jar);
+                one.put("build", build(run, jar));
                 runs.add(one);
             }
-            Map<String, Object> current = new LinkedHashMap<>(runs.get(1));
+            Map<String, Object> current = new LinkedHashMap<>(runs.get(run.baselineJars().size()));
             current.remove("build");
             current.put("runs", runs);
             current.put("reference", reference);
             figures.put(String.valueOf(rate), current);
         }
         return figures;
+    }
+
+    /**
+     * The builds in the order they run at one rate: the baselines, the current build (null) twice, the baselines in
+     * reverse, so that a drift of the shared machine's load weighs on every build alike.
+     */
+    private static List<Path> order(List<Path> baselines) {
+        List<Path> order = new ArrayList<>(baselines);
+        order.add(null);
+        order.add(null);
+        for (int i = baselines.size() - 1; i >= 0; i--) {
+            order.add(baselines.get(i));
+        }
+        return order;
+    }
+
+    /** "current", "baseline" (one baseline), or "baseline " and the jar's file name (several). */
+    private static String build(Run run, Path jar) {
+        if (jar == null) {
+            return "current";
+        }
+        return run.baselineJars().size() == 1 ? "baseline" : "baseline " + jar.getFileName();
     }
 
     private static Map<String, Object> atRate(Run run, int rate, String name, Path camelPgcdcJar) throws Exception {
