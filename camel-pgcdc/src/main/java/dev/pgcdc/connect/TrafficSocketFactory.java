@@ -96,12 +96,14 @@ public final class TrafficSocketFactory extends SocketFactory {
         @Override
         public synchronized InputStream getInputStream() throws IOException {
             if (input == null) {
-                input = new FilterInputStream(super.getInputStream()) {
+                InputStream socket = super.getInputStream();
+                target.traffic().watch(socket);
+                input = new FilterInputStream(socket) {
                     @Override
                     public int read() throws IOException {
                         int b = super.read();
                         if (b >= 0) {
-                            target.traffic().arrived();
+                            target.traffic().arrived(1);
                         }
                         return b;
                     }
@@ -110,9 +112,18 @@ public final class TrafficSocketFactory extends SocketFactory {
                     public int read(byte[] buffer, int offset, int length) throws IOException {
                         int n = super.read(buffer, offset, length);
                         if (n > 0) {
-                            target.traffic().arrived();
+                            target.traffic().arrived(n);
                         }
                         return n;
+                    }
+
+                    @Override
+                    public long skip(long n) throws IOException {
+                        long skipped = super.skip(n);
+                        if (skipped > 0) {
+                            target.traffic().arrived(skipped);
+                        }
+                        return skipped;
                     }
                 };
             }

@@ -3,13 +3,31 @@ package dev.pgcdc.stream;
 import java.nio.ByteBuffer;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 
 import dev.pgcdc.connect.InboundTraffic;
 import org.postgresql.replication.LogSequenceNumber;
 import org.postgresql.replication.PGReplicationStream;
 
-/** The walsender's stream (START_REPLICATION) through pgjdbc, which is not thread-safe: one thread only. */
+/**
+ * The walsender's stream (START_REPLICATION) through pgjdbc, which is not thread-safe: one thread only.
+ *
+ * <p>pgjdbc's non-blocking read, finding nothing buffered, waits on the socket for up to 1 ms, so a reader that has
+ * caught up with a walsender still sending a transaction is woken by every segment the walsender sends: the walsender
+ * pays for each wake-up in its send and, on a machine with few cores, is often preempted by it. So for
+ * {@link #ASK_SOCKET_NANOS} after a message the reader first tells whether a read would find anything, without
+ * waiting: pgjdbc holds unread bytes (it has taken more from the socket than the messages it returned, each its
+ * CopyData content plus 5 bytes of framing; an empty read means it holds none), or the socket does. If neither, the
+ * read returns nothing at once and the session's short pause takes in what arrives meanwhile. After that long
+ * without a message, between transactions, pgjdbc's wait on the socket wakes the reader for the next one. Where the
+ * count cannot be kept (TLS counts encrypted bytes; a message without its array) it only ever errs towards reading.
+ */
 final class WalsenderSource implements WalSource {
+
+    /** How long after a message a read first asks whether anything is there; shorter than a gap between writes. */
+    private static final long ASK_SOCKET_NANOS = TimeUnit.MILLISECONDS.toNanos(2);
+    /** A CopyData message's framing around its content: the type byte and the length. */
+    private static final int COPY_DATA_FRAMING = 1 + Integer.BYTES;
 
     private final PGReplicationStream stream;
     private final InboundTraffic traffic;
@@ -17,6 +35,10 @@ final class WalsenderSource implements WalSource {
     private final Duration readTimeout;
     private long messageLsn;
     private long reported;
+    /** When the last message was read. */
+    private long lastMessageNanos = System.nanoTime();
+    /** Bytes of the socket pgjdbc has returned as messages or, after an empty read, taken in all. */
+    private long consumed;
 
     WalsenderSource(PGReplicationStream stream, InboundTraffic traffic, Duration readTimeout, long confirmed) {
         this.stream = stream;
@@ -27,11 +49,20 @@ final class WalsenderSource implements WalSource {
 
     @Override
     public ByteBuffer readPending() throws SQLException {
-        ByteBuffer message = stream.readPending();
-        if (message != null) {
-            // the LSN belongs to this message only now: a later read or keepalive moves it
-            messageLsn = stream.getLastReceiveLSN().asLong();
+        if (consumed >= traffic.taken() && System.nanoTime() - lastMessageNanos < ASK_SOCKET_NANOS
+                && !traffic.mayHaveUnread()) {
+            return null;
         }
+        ByteBuffer message = stream.readPending();
+        if (message == null) {
+            consumed = traffic.taken(); // pgjdbc returns nothing only with nothing left in its buffer
+            return null;
+        }
+        lastMessageNanos = System.nanoTime();
+        // without the array the message's size on the wire is unknown: then pgjdbc is asked until it runs dry
+        consumed = message.hasArray() ? consumed + COPY_DATA_FRAMING + message.array().length : Long.MIN_VALUE;
+        // the LSN belongs to this message only now: a later read or keepalive moves it
+        messageLsn = stream.getLastReceiveLSN().asLong();
         return message;
     }
 

@@ -16,12 +16,13 @@ import dev.pgcdc.embedded.PostgresCluster;
  *
  * <pre>
  * java -jar samples/benchmark/target/pgcdc-benchmark.jar [--size full|small|smoke] [--out DIR]
- *      [--baseline-jar OLD-camel-pgcdc.jar] [--jvm-option OPTION]... [--max-inflight N]
+ *      [--baseline-jar OLD-camel-pgcdc.jar]... [--jvm-option OPTION]... [--max-inflight N]
  *      [--parts streaming,catchUp,sink,snapshot,liveLag,bigTransaction,parallelDelivery,takeover,kafka]
  * </pre>
  *
  * {@code --jvm-option} goes to every probe JVM; {@code {name}} in it becomes the probe's log path without extension,
- * e.g. {@code --jvm-option -XX:StartFlightRecording=filename={name}.jfr}.
+ * e.g. {@code --jvm-option -XX:StartFlightRecording=filename={name}.jfr}. Every part measures the first
+ * {@code --baseline-jar} beside the current build; the live lag measures each one given.
  */
 public final class Benchmark {
 
@@ -38,7 +39,7 @@ public final class Benchmark {
     public static void main(String[] args) throws Exception {
         Size size = Size.SMALL;
         Path out = defaultOutDir();
-        Path baseline = null;
+        List<Path> baselines = new ArrayList<>();
         List<String> jvmOptions = new ArrayList<>();
         int maxInflight = 1000;
         Set<String> parts = DEFAULT_PARTS;
@@ -47,7 +48,7 @@ public final class Benchmark {
             switch (args[i]) {
                 case "--size" -> size = Size.named(value);
                 case "--out" -> out = Path.of(value);
-                case "--baseline-jar" -> baseline = Path.of(value);
+                case "--baseline-jar" -> baselines.add(Path.of(value));
                 case "--jvm-option" -> jvmOptions.add(value);
                 case "--max-inflight" -> maxInflight = Integer.parseInt(value);
                 case "--parts" -> parts = parts(value);
@@ -56,7 +57,7 @@ public final class Benchmark {
             i++;
         }
         Files.createDirectories(out);
-        Report.write(run(size, out, baseline, jvmOptions, maxInflight, parts), out);
+        Report.write(run(size, out, baselines, jvmOptions, maxInflight, parts), out);
         System.out.println(Files.readString(out.resolve("report.md")));
         System.out.println("Written to " + out.toAbsolutePath());
     }
@@ -75,8 +76,8 @@ public final class Benchmark {
         return parts;
     }
 
-    static Map<String, Object> run(Size size, Path out, Path baseline, List<String> jvmOptions, int maxInflight,
-                                   Set<String> parts) throws Exception {
+    static Map<String, Object> run(Size size, Path out, List<Path> baselines, List<String> jvmOptions,
+                                   int maxInflight, Set<String> parts) throws Exception {
         Map<String, Object> figures = new LinkedHashMap<>();
         Map<String, Object> runFacts = new LinkedHashMap<>();
         runFacts.put("size", size.name());
@@ -97,7 +98,7 @@ public final class Benchmark {
             Workload workload = new Workload(cluster);
             workload.createSchema();
             Consumers consumers = new Consumers(cluster, out, debeziumJar(), jvmOptions, maxInflight);
-            Run run = new Run(size, cluster, workload, new Slots(cluster), consumers, baseline);
+            Run run = new Run(size, cluster, workload, new Slots(cluster), consumers, List.copyOf(baselines));
             Map<String, Measurement> measurements = new LinkedHashMap<>();
             measurements.put("streaming", () -> StreamingDrain.measure(run, true));
             // the drain without Debezium: catch-up beside streaming and pg_recvlogical, quick enough at full size

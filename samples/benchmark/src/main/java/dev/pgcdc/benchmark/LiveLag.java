@@ -9,8 +9,8 @@ import java.util.Map;
 
 /**
  * Part 3: pgcdc streaming live while a paced writer inserts at each configured rate; commit-to-exchange latency
- * percentiles after a warm-up of {@link #WARMUP_SECONDS} at the same rate, split (for a build that says when each
- * change was sent and read) into the lag in the server (commit to its walsender sending the change), in transit (the
+ * percentiles after a warm-up at the same rate ({@link Size#lagWarmupSeconds()}), split (for a build that says when
+ * each change was sent and read) into the lag in the server (commit to its walsender sending the change), in transit (the
  * network, and the socket while pgcdc's read loop was busy or late) and inside pgcdc (reading to the route).
  *
  * <p>Each rate is first measured with the reference consumer ({@link RawStreamProbe}: pgjdbc alone, nothing done per
@@ -18,13 +18,11 @@ import java.util.Map;
  * says what the machine was doing meanwhile ({@link MachineWatch}: busy cores, the cluster's and its walsender's CPU,
  * the walsender's waits for a CPU, autovacuum) and how long the writer's inserts took, statement and commit.
  *
- * <p>With a baseline build, each rate is run four times, baseline, current, current, baseline, so that a change in
- * the shared machine's load weighs on both builds alike; the rate's figures are the current build's first run, and
- * {@code runs} lists all four in order.
+ * <p>With baseline builds, each rate runs each baseline, the current build twice, then the baselines in reverse (one
+ * baseline: baseline, current, current, baseline), so that a change in the shared machine's load weighs on every
+ * build alike; the rate's figures are the current build's first run, and {@code runs} lists all in order.
  */
 final class LiveLag {
-
-    private static final int WARMUP_SECONDS = 2;
 
     private LiveLag() {
     }
@@ -33,7 +31,7 @@ final class LiveLag {
         Map<String, Object> figures = new LinkedHashMap<>();
         for (int rate : run.size().lagRates()) {
             Map<String, Object> reference = reference(run, rate);
-            if (run.baselineJar() == null) {
+            if (run.baselineJars().isEmpty()) {
                 Map<String, Object> current = atRate(run, rate, "pgcdc-lag-" + rate, null);
                 current.put("reference", reference);
                 figures.put(String.valueOf(rate), current);
@@ -41,15 +39,15 @@ final class LiveLag {
             }
             List<Map<String, Object>> runs = new ArrayList<>();
             int round = 0;
-            for (boolean baseline : new boolean[] {true, false, false, true}) {
+            for (Path jar : order(run.baselineJars())) {
                 round++;
-                Map<String, Object> one = baseline
-                        ? atRate(run, rate, "pgcdc-baseline-lag-" + rate + "-" + round, run.baselineJar())
-                        : atRate(run, rate, "pgcdc-lag-" + rate + "-" + round, null);
-                one.put("build", baseline ? "baseline" : "current");
+                Map<String, Object> one = jar == null
+                        ? atRate(run, rate, "pgcdc-lag-" + rate + "-" + round, null)
+                        : atRate(run, rate, "pgcdc-baseline-lag-" + rate + "-" + round, jar);
+                one.put("build", build(run, jar));
                 runs.add(one);
             }
-            Map<String, Object> current = new LinkedHashMap<>(runs.get(1));
+            Map<String, Object> current = new LinkedHashMap<>(runs.get(run.baselineJars().size()));
             current.remove("build");
             current.put("runs", runs);
             current.put("reference", reference);
@@ -58,30 +56,54 @@ final class LiveLag {
         return figures;
     }
 
+    /**
+     * The builds in the order they run at one rate: the baselines, the current build (null) twice, the baselines in
+     * reverse, so that a drift of the shared machine's load weighs on every build alike.
+     */
+    private static List<Path> order(List<Path> baselines) {
+        List<Path> order = new ArrayList<>(baselines);
+        order.add(null);
+        order.add(null);
+        for (int i = baselines.size() - 1; i >= 0; i--) {
+            order.add(baselines.get(i));
+        }
+        return order;
+    }
+
+    /** "current", "baseline" (one baseline), or "baseline " and the jar's file name (several). */
+    private static String build(Run run, Path jar) {
+        if (jar == null) {
+            return "current";
+        }
+        return run.baselineJars().size() == 1 ? "baseline" : "baseline " + jar.getFileName();
+    }
+
     private static Map<String, Object> atRate(Run run, int rate, String name, Path camelPgcdcJar) throws Exception {
         String slot = "lag_" + rate;
-        int seconds = WARMUP_SECONDS + run.size().lagSeconds();
+        int warmup = run.size().lagWarmupSeconds();
+        int seconds = warmup + run.size().lagSeconds();
         long expected = PacedWriter.rows(rate, seconds);
         Duration timeout = Run.timeoutFor(expected).plusSeconds(seconds);
         run.slots().create(slot);
-        Child probe = run.consumers().pgcdc(name, "lag", slot, expected, PacedWriter.rows(rate, WARMUP_SECONDS),
+        Child probe = run.consumers().pgcdc(name, "lag", slot, expected, PacedWriter.rows(rate, warmup),
                 timeout, camelPgcdcJar);
-        return figures(rate, expected, paced(run, slot, probe, rate, seconds, timeout));
+        return figures(expected, PacedWriter.rows(rate, warmup), paced(run, slot, probe, rate, seconds, timeout));
     }
 
     /** The reference consumer at {@code rate}, with the same warm-up and measured span as a pgcdc run. */
     private static Map<String, Object> reference(Run run, int rate) throws Exception {
         String slot = "lag_reference_" + rate;
-        int seconds = WARMUP_SECONDS + run.size().lagSeconds();
+        int warmup = run.size().lagWarmupSeconds();
+        int seconds = warmup + run.size().lagSeconds();
         long expected = PacedWriter.rows(rate, seconds);
         Duration timeout = Run.timeoutFor(expected).plusSeconds(seconds);
         run.slots().create(slot);
         Child probe = run.consumers().rawStream("reference-lag-" + rate, slot, expected,
-                PacedWriter.rows(rate, WARMUP_SECONDS), timeout);
-        return figures(rate, expected, paced(run, slot, probe, rate, seconds, timeout));
+                PacedWriter.rows(rate, warmup), timeout);
+        return figures(expected, PacedWriter.rows(rate, warmup), paced(run, slot, probe, rate, seconds, timeout));
     }
 
-    private static Map<String, Object> figures(int rate, long expected, Paced paced) {
+    private static Map<String, Object> figures(long expected, long warmupChanges, Paced paced) {
         Map<String, Object> result = paced.result();
         Map<String, Object> figures = new LinkedHashMap<>();
         figures.put("writerChangesPerSecond", Math.round(paced.achieved()));
@@ -93,10 +115,15 @@ final class LiveLag {
                 figures.put(part, result.get(part));
             }
         }
-        figures.put("measuredChanges", expected - PacedWriter.rows(rate, WARMUP_SECONDS));
+        figures.put("warmupChanges", warmupChanges);
+        figures.put("measuredChanges", expected - warmupChanges);
         figures.put("cpuMicrosPerChange", result.get("cpuMicrosPerChange"));
+        figures.put("measuredCpuMicrosPerChange", result.get("measuredCpuMicrosPerChange"));
         figures.put("jitMs", result.get("jitMs"));
         figures.put("gcMs", result.get("gcMs"));
+        if (result.containsKey("sleepsPerSecond")) { // Linux only
+            figures.put("consumerSleepsPerSecond", result.get("sleepsPerSecond"));
+        }
         figures.put("writerInsert", paced.writerInsert());
         figures.putAll(paced.machine());
         figures.put("loadAverage", Environment.loadAverage());

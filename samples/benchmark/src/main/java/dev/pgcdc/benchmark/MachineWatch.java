@@ -19,19 +19,27 @@ import dev.pgcdc.embedded.PostgresServer;
  * the walsender's own CPU and the time it spent runnable but waiting for a CPU ({@code /proc/PID/schedstat}), what
  * the walsender was doing in each sample ({@code pg_stat_activity.wait_event}: nothing, i.e. decoding, sending or
  * waiting for a CPU; {@code WalSenderWriteData}, its socket full because the consumer is not reading; waiting for new
- * WAL or for the consumer, caught up), and how often autovacuum or autoanalyze ran on the table.
+ * WAL or for the consumer, caught up), how often it slept and was preempted (its voluntary and involuntary context
+ * switches), the status updates its consumer sent and the data segments it sent ({@link WalsenderSocket}), and how
+ * often autovacuum or autoanalyze ran on the table.
  */
 final class MachineWatch implements AutoCloseable {
 
     private static final long SAMPLE_MILLIS = 100;
     private static final double SATURATED = 0.95;
     private static final Path PROC_STAT = Path.of("/proc/stat");
+    /** The walsender's socket is read every this many samples: each read starts a process ({@code ss}). */
+    private static final int SOCKET_EVERY = 5;
 
     private final PostgresServer cluster;
     private final long walsenderPid;
     private final ServerCpu serverCpu;
     private final long startNanos = System.nanoTime();
     private final long[] walsenderStart;
+    private final long[] switchesStart;
+    private final WalsenderSocket socket;
+    private final WalsenderSocket.Counters socketStart;
+    private final long socketStartNanos;
     private final long serverMicrosStart;
     private final long autovacuumStart;
     private final Thread sampler;
@@ -48,13 +56,20 @@ final class MachineWatch implements AutoCloseable {
      * walsender ends as soon as its consumer has the last change, which can be before the writer returns.
      */
     private long[] walsenderLast;
+    private long[] switchesLast;
     private long walsenderLastNanos;
+    private WalsenderSocket.Counters socketLast;
+    private long socketLastNanos;
 
-    private MachineWatch(PostgresServer cluster, long walsenderPid) {
+    private MachineWatch(PostgresServer cluster, long walsenderPid, WalsenderSocket socket) {
         this.cluster = cluster;
         this.walsenderPid = walsenderPid;
         this.serverCpu = ServerCpu.of(cluster);
         this.walsenderStart = schedstat(walsenderPid);
+        this.switchesStart = contextSwitches(walsenderPid);
+        this.socket = socket;
+        this.socketStart = socket == null ? null : socket.read();
+        this.socketStartNanos = System.nanoTime();
         this.serverMicrosStart = serverMicros();
         this.autovacuumStart = autovacuumRuns();
         this.sampler = new Thread(this::sample, "machine-watch");
@@ -66,7 +81,10 @@ final class MachineWatch implements AutoCloseable {
     static MachineWatch start(PostgresServer cluster, String slot) {
         Integer pid = cluster.queryForObject("SELECT active_pid FROM pg_replication_slots WHERE slot_name = ?",
                 Integer.class, slot);
-        return new MachineWatch(cluster, pid == null ? -1 : pid);
+        Integer clientPort = pid == null ? null
+                : cluster.queryForObject("SELECT client_port FROM pg_stat_activity WHERE pid = ?", Integer.class, pid);
+        return new MachineWatch(cluster, pid == null ? -1 : pid,
+                clientPort == null ? null : new WalsenderSocket(cluster.port(), clientPort));
     }
 
     private void sample() {
@@ -82,6 +100,7 @@ final class MachineWatch implements AutoCloseable {
 
     private void sample(PreparedStatement waitEvent) throws SQLException {
         long[] previous = cpuTicks();
+        int sampleCount = 0;
         while (running) {
             try {
                 Thread.sleep(SAMPLE_MILLIS); // a fixed sampling period: /proc/stat has no notification
@@ -90,10 +109,21 @@ final class MachineWatch implements AutoCloseable {
             }
             sampleWalsender(waitEvent);
             long[] walsender = schedstat(walsenderPid);
-            if (walsender != null) {
+            long[] switches = contextSwitches(walsenderPid);
+            if (walsender != null && switches != null) {
                 synchronized (this) {
                     walsenderLast = walsender;
+                    switchesLast = switches;
                     walsenderLastNanos = System.nanoTime();
+                }
+            }
+            if (socket != null && ++sampleCount % SOCKET_EVERY == 0) {
+                WalsenderSocket.Counters counters = socket.read();
+                if (counters != null) {
+                    synchronized (this) {
+                        socketLast = counters;
+                        socketLastNanos = System.nanoTime();
+                    }
                 }
             }
             long[] now = cpuTicks();
@@ -158,6 +188,19 @@ final class MachineWatch implements AutoCloseable {
                         round((walsenderLast[0] - walsenderStart[0]) / 1e6 / walsenderSeconds));
                 figures.put("walsenderCpuWaitMsPerSecond",
                         round((walsenderLast[1] - walsenderStart[1]) / 1e6 / walsenderSeconds));
+                if (switchesStart != null) {
+                    figures.put("walsenderSleepsPerSecond",
+                            Math.round((switchesLast[0] - switchesStart[0]) / walsenderSeconds));
+                    figures.put("walsenderPreemptionsPerSecond",
+                            Math.round((switchesLast[1] - switchesStart[1]) / walsenderSeconds));
+                }
+            }
+            if (socketStart != null && socketLast != null && socketLastNanos > socketStartNanos) {
+                double socketSeconds = (socketLastNanos - socketStartNanos) / 1e9;
+                figures.put("statusUpdatesPerSecond", round((socketLast.bytesReceived() - socketStart.bytesReceived())
+                        / (double) WalsenderSocket.STATUS_UPDATE_BYTES / socketSeconds));
+                figures.put("walsenderSegmentsPerSecond",
+                        Math.round((socketLast.dataSegmentsOut() - socketStart.dataSegmentsOut()) / socketSeconds));
             }
         }
         figures.put("autovacuumRuns", autovacuumRuns() - autovacuumStart);
@@ -189,6 +232,27 @@ final class MachineWatch implements AutoCloseable {
         try {
             String[] fields = Files.readString(Path.of("/proc", Long.toString(pid), "schedstat")).trim().split(" ");
             return new long[] {Long.parseLong(fields[0]), Long.parseLong(fields[1])};
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
+    }
+
+    /**
+     * {@code [voluntary, involuntary]} context switches of a process ({@code /proc/PID/status}): how often it went to
+     * sleep (waiting for WAL, its consumer or its socket) and how often it was preempted; null when unreadable.
+     */
+    private static long[] contextSwitches(long pid) {
+        try {
+            long voluntary = -1;
+            long involuntary = -1;
+            for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), "status"))) {
+                if (line.startsWith("voluntary_ctxt_switches:")) {
+                    voluntary = Long.parseLong(line.substring(line.indexOf(':') + 1).trim());
+                } else if (line.startsWith("nonvoluntary_ctxt_switches:")) {
+                    involuntary = Long.parseLong(line.substring(line.indexOf(':') + 1).trim());
+                }
+            }
+            return voluntary < 0 || involuntary < 0 ? null : new long[] {voluntary, involuntary};
         } catch (IOException | RuntimeException e) {
             return null;
         }

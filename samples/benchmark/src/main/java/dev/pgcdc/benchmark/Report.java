@@ -185,19 +185,25 @@ final class Report {
                         + " change; *transit*, sent to the consumer reading it; *inside*, read to the route;"
                         + " *reference*: pgjdbc alone reading the stream, no decoding, no Camel)\n\n")
                 .append("| target changes/s | build | achieved | p50 ms | p99 ms | max ms | server p50 / p99 / max ms"
-                        + " | transit p50 / p99 / max ms | inside p50 / p99 / max ms | CPU µs/change | load average |\n")
-                .append("|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---|\n");
+                        + " | transit p50 / p99 / max ms | inside p50 / p99 / max ms | CPU µs/change"
+                        + " | measured CPU µs/change | load average |\n")
+                .append("|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|\n");
         StringBuilder machine = new StringBuilder("**The machine during each live-lag run** (busy cores: mean of 100 ms"
                 + " samples, and the share of samples with 95 % of the cores or more busy; the cluster's CPU; its"
                 + " walsender's CPU and time runnable but waiting for a CPU, per second, and the share of samples in"
                 + " which it was working (no wait event: decoding, sending or waiting for a CPU) or its socket was"
-                + " full (WalSenderWriteData: the consumer not reading); the writer's inserts, statement and commit;"
+                + " full (WalSenderWriteData: the consumer not reading); how often per second it slept (voluntary"
+                + " context switches) and was preempted (involuntary), the status updates its consumer sent and the"
+                + " data segments it sent, from its TCP socket; the writer's inserts, statement and commit;"
                 + " autovacuum and autoanalyze runs on the table; the consumer JVM's time"
-                + " compiling (JIT, summed over its compiler threads) and in GC while the latencies were measured)\n\n")
+                + " compiling (JIT, summed over its compiler threads) and in GC while the latencies were measured, and"
+                + " how often per second its threads went to sleep (voluntary context switches: each a wake-up))\n\n")
                 .append("| target changes/s | build | busy cores | saturated share | cluster cores | walsender CPU ms/s"
                         + " | walsender CPU wait ms/s | walsender working | walsender socket full"
-                        + " | insert p50 / p99 / max ms | autovacuum runs | consumer JIT ms | consumer GC ms |\n")
-                .append("|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+                        + " | walsender sleeps/s | walsender preempted/s | status updates/s | walsender segments/s"
+                        + " | insert p50 / p99 / max ms | autovacuum runs | consumer JIT ms | consumer GC ms"
+                        + " | consumer sleeps/s |\n")
+                .append("|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
         for (String rate : lag.keySet()) {
             Map<String, Object> r = map(lag, rate);
             List<Map<?, ?>> rows = new ArrayList<>();
@@ -225,6 +231,7 @@ final class Report {
                 .append(" | ").append(r.get("p99Ms")).append(" | ").append(r.get("maxMs")).append(" | ")
                 .append(percentiles(r.get("server"))).append(" | ").append(percentiles(r.get("transit"))).append(" | ")
                 .append(percentiles(r.get("inside"))).append(" | ").append(orDash(r.get("cpuMicrosPerChange")))
+                .append(" | ").append(orDash(r.get("measuredCpuMicrosPerChange")))
                 .append(" | ").append(orDash(r.get("loadAverage"))).append(" |\n");
     }
 
@@ -236,9 +243,13 @@ final class Report {
                 .append(orDash(r.get("walsenderCpuWaitMsPerSecond"))).append(" | ")
                 .append(orDash(r.get("walsenderWorkingShare"))).append(" | ")
                 .append(orDash(r.get("walsenderSocketFullShare"))).append(" | ")
+                .append(orDash(r.get("walsenderSleepsPerSecond"))).append(" | ")
+                .append(orDash(r.get("walsenderPreemptionsPerSecond"))).append(" | ")
+                .append(orDash(r.get("statusUpdatesPerSecond"))).append(" | ")
+                .append(orDash(r.get("walsenderSegmentsPerSecond"))).append(" | ")
                 .append(percentiles(r.get("writerInsert"))).append(" | ").append(orDash(r.get("autovacuumRuns")))
                 .append(" | ").append(orDash(r.get("jitMs"))).append(" | ").append(orDash(r.get("gcMs")))
-                .append(" |\n");
+                .append(" | ").append(orDash(r.get("consumerSleepsPerSecond"))).append(" |\n");
     }
 
     private static Object build(Map<?, ?> r) {

@@ -2,16 +2,23 @@ package dev.pgcdc.benchmark;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 
 import dev.pgcdc.embedded.PostgresCluster;
 
 /**
  * What every measurement of one benchmark run shares.
  *
- * @param baselineJar an older camel-pgcdc jar (or camel-pgcdc-sink jar, or both joined by the path separator) measured
- *                    beside the current one (before/after figures), or null
+ * @param baselineJars older camel-pgcdc jars measured beside the current one (before/after figures): the live lag
+ *                     measures each, the other parts the first; none for the current build alone
  */
-record Run(Size size, PostgresCluster cluster, Workload workload, Slots slots, Consumers consumers, Path baselineJar) {
+record Run(Size size, PostgresCluster cluster, Workload workload, Slots slots, Consumers consumers,
+           List<Path> baselineJars) {
+
+    /** The baseline build the parts other than the live lag measure, or null. */
+    Path baselineJar() {
+        return baselineJars.isEmpty() ? null : baselineJars.get(0);
+    }
 
     /** Generous: a stuck consumer fails the run instead of hanging it, a slow one on a loaded machine does not. */
     static Duration timeoutFor(long changes) {

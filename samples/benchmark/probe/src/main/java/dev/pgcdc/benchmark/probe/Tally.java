@@ -39,6 +39,10 @@ public final class Tally {
     /** The JVM's JIT compilation and GC times when the first measured change arrived, in ms; -1 when unknown. */
     private long compileMillisAtStart = -1;
     private long gcMillisAtStart = -1;
+    /** The JVM's CPU time, its threads' sleeps and the time when the first measured change arrived. */
+    private long cpuNanosAtStart;
+    private long sleepsAtStart = -1;
+    private long nanosAtStart;
 
     /**
      * @param expected      changes to wait for
@@ -77,6 +81,9 @@ public final class Tally {
         if (latencyMicros != null && measured == 0) {
             compileMillisAtStart = JvmTimes.compileMillis();
             gcMillisAtStart = JvmTimes.gcMillis();
+            cpuNanosAtStart = CpuClock.processCpuNanos();
+            sleepsAtStart = JvmTimes.sleeps();
+            nanosAtStart = System.nanoTime();
         }
         if (latencyMicros != null && measured >= 0 && measured < latencyMicros.length) {
             Instant arrival = Instant.now();
@@ -134,13 +141,22 @@ public final class Tally {
      * and read, the same of its three parts: {@code server} (commit to sent), {@code transit} (sent to read: the
      * network, and the socket while the consumer's read loop was busy or late) and {@code inside} (read to route).
      * Also the milliseconds the JVM spent compiling (JIT, all compiler threads) and in GC from the first measured
-     * change to now: CPU the consumer's JVM took beside its work while the latencies were measured.
+     * change to now: CPU the consumer's JVM took beside its work while the latencies were measured; and the JVM's CPU
+     * per measured change ({@code measuredCpuMicrosPerChange}), the consumer's cost once warmed up, and how often a
+     * second its threads went to sleep ({@code sleepsPerSecond}), each a wake-up that competes for a CPU.
      */
     public synchronized Map<String, Object> latencyMillis() {
         Map<String, Object> figures = percentiles(latencyMicros);
         if (compileMillisAtStart >= 0) {
             figures.put("jitMs", JvmTimes.compileMillis() - compileMillisAtStart);
             figures.put("gcMs", JvmTimes.gcMillis() - gcMillisAtStart);
+            figures.put("measuredCpuMicrosPerChange",
+                    CpuClock.microsPerChange(cpuNanosAtStart, CpuClock.processCpuNanos(), measured()));
+            long sleeps = JvmTimes.sleeps();
+            if (sleeps >= 0 && sleepsAtStart >= 0 && lastNanos > nanosAtStart) {
+                double seconds = (lastNanos - nanosAtStart) / 1e9;
+                figures.put("sleepsPerSecond", Math.round((sleeps - sleepsAtStart) / seconds));
+            }
         }
         if (split && measured() > 0) {
             figures.put("server", percentiles(serverMicros));
