@@ -37,7 +37,8 @@ import org.apache.camel.impl.DefaultCamelContext;
  * i.e. when the backlog is not only received but acknowledged. {@code mode=lag}: commit-to-exchange latency of
  * every change after the first {@code warmup} ones. {@code mode=snapshot}: the initial snapshot of the table with
  * {@code workers} as snapshotParallelism, from its first row to its last, twice in this JVM: a warm-up pass through a
- * slot of its own (reported as {@code cold}: what a fresh JVM sees), then the measured pass, warm. {@code mode=sink}: the route ends in the
+ * slot of its own (reported as {@code cold}: what a fresh JVM sees), then the measured pass, warm.
+ * {@code mode=sink}: the route ends in the
  * {@code sink} URI (a {@code pgcdc-sink:} endpoint); a change counts when the sink completed its exchange, i.e. after
  * the target transaction holding it committed, and the clock runs from the first change reaching the route to the
  * last one counted, so when the tally is complete the target holds every change. {@code mode=kafka}: the route is
@@ -69,7 +70,7 @@ public final class PgcdcProbe {
     private static final String KAFKA = "direct:kafka";
 
     /** Appended to the slot's name for the warm-up pass of snapshot mode. */
-    static final String WARM_UP_SLOT_SUFFIX = "_cold";
+    private static final String WARM_UP_SLOT_SUFFIX = "_cold";
 
     /** System property: a file to write every measured change's latency to (see {@link Tally#writeTrace}). */
     static final String LAG_TRACE = "pgcdc.benchmark.lagTrace";
@@ -252,7 +253,8 @@ public final class PgcdcProbe {
     }
 
     /** Polls the slot until the server has the commit of {@code commitLsn} confirmed; returns when that was seen. */
-    private static long awaitConfirmedPast(ProbeArgs args, String slot, long commitLsn) throws SQLException, InterruptedException {
+    private static long awaitConfirmedPast(ProbeArgs args, String slot, long commitLsn)
+            throws SQLException, InterruptedException {
         try (Connection connection = connect(args);
              PreparedStatement confirmed = connection.prepareStatement("SELECT confirmed_flush_lsn > ?::pg_lsn"
                      + " FROM pg_replication_slots WHERE slot_name = ?")) {
