@@ -86,17 +86,10 @@ final class Consumers {
     }
 
     /**
-     * The pgcdc probe taking the initial snapshot of the table with {@code workers} as its snapshotParallelism, with
-     * {@code camelPgcdcJar} (an older build, or null) in front of the classpath.
-     */
-    Child pgcdcSnapshot(String name, String slot, long rows, int workers, Duration timeout, Path camelPgcdcJar)
-            throws IOException {
-        return pgcdcSnapshot(name, slot, Workload.TABLE, rows, workers, 1, timeout, camelPgcdcJar);
-    }
-
-    /**
      * The pgcdc probe taking the initial snapshot of {@code table} with {@code workers} as its snapshotParallelism,
-     * delivered over {@code consumers} threads (concurrentConsumers).
+     * delivered over {@code consumers} threads (concurrentConsumers), with {@code camelPgcdcJar} (an older build, or
+     * null) in front of the classpath; twice, a cold pass then a warm one (see {@link PgcdcProbe}), each within
+     * {@code timeout}.
      */
     Child pgcdcSnapshot(String name, String slot, String table, long rows, int workers, int consumers,
                         Duration timeout, Path camelPgcdcJar) throws IOException {

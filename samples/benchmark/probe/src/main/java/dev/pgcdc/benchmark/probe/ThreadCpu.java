@@ -7,6 +7,8 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * The CPU time of each thread of this JVM from a starting point, per change: which thread a change's CPU goes to (the
@@ -16,6 +18,13 @@ public final class ThreadCpu {
 
     /** Threads reported by name; the rest are summed as "other". */
     private static final int NAMED = 5;
+
+    /**
+     * A Camel thread's name: its context's name and a number counted over the JVM's life. Both are left out, the
+     * number counted from the context's first live thread instead, so that the threads of two passes of one JVM
+     * (two contexts) have the same names.
+     */
+    private static final Pattern CAMEL_THREAD = Pattern.compile("Camel \\((.+?)\\) thread #(\\d+) - (.*)");
 
     private final ThreadMXBean threads = ManagementFactory.getThreadMXBean();
     private final Map<Long, Long> startNanos = new HashMap<>();
@@ -36,12 +45,26 @@ public final class ThreadCpu {
      */
     public Map<String, Object> microsPerChange(long changes, String slot) {
         Map<String, Long> byName = new HashMap<>();
-        for (ThreadInfo info : threads.getThreadInfo(threads.getAllThreadIds())) {
+        ThreadInfo[] infos = threads.getThreadInfo(threads.getAllThreadIds());
+        Map<String, Long> firstCamelThread = new HashMap<>();
+        for (ThreadInfo info : infos) {
+            Matcher camel = info == null ? null : CAMEL_THREAD.matcher(info.getThreadName());
+            if (camel != null && camel.matches()) {
+                firstCamelThread.merge(camel.group(1), Long.parseLong(camel.group(2)), Math::min);
+            }
+        }
+        for (ThreadInfo info : infos) {
             if (info == null) {
                 continue;
             }
             long used = threads.getThreadCpuTime(info.getThreadId()) - startNanos.getOrDefault(info.getThreadId(), 0L);
-            byName.merge(info.getThreadName().replace(slot, "<slot>"), Math.max(0, used), Long::sum);
+            String name = info.getThreadName();
+            Matcher camel = CAMEL_THREAD.matcher(name);
+            if (camel.matches()) {
+                name = "Camel thread #" + (Long.parseLong(camel.group(2)) - firstCamelThread.get(camel.group(1)) + 1)
+                        + " - " + camel.group(3);
+            }
+            byName.merge(name.replace(slot, "<slot>"), Math.max(0, used), Long::sum);
         }
         Map<String, Object> figures = new LinkedHashMap<>();
         long other = 0;
