@@ -9,7 +9,8 @@ import java.util.concurrent.TimeUnit;
  * <p>The replication thread {@link #register() registers} every emitted change (it gets a sequence number in
  * arrival order) and {@link #commit(long) records} each transaction's commit end LSN once the transaction's
  * changes are registered. Registrations come from one thread at a time: while the window has room, a registration
- * takes no lock, so the replication thread and the completing threads do not contend for it once per change. Any thread {@link #complete(long) completes} a sequence number when its exchange is done.
+ * takes no lock, so the replication thread and the completing threads do not contend for it once per change. Any
+ * thread {@link #complete(long) completes} a sequence number when its exchange is done.
  * The confirmable LSN is the end LSN of the newest transaction whose changes, and all earlier ones, have
  * completed; it never moves backwards and never points inside a transaction.
  *
@@ -90,7 +91,7 @@ public final class AckTracker {
         return seq;
     }
 
-    /** Registers the next change without waiting; for callers that checked {@link #hasCapacity()}. */
+    /** Registers the next change without waiting, refused when the window is full (see {@link #hasCapacity()}). */
     public long register() {
         long seq = nextSeq;
         if (seq - lowestIncomplete >= capacity) {
@@ -104,7 +105,10 @@ public final class AckTracker {
         return nextSeq - lowestIncomplete < capacity;
     }
 
-    /** Marks the end of a transaction: once every change registered so far has completed, {@code endLsn} is confirmable. */
+    /**
+     * Marks the end of a transaction: once every change registered so far has completed, {@code endLsn} is
+     * confirmable.
+     */
     public synchronized void commit(long endLsn) {
         if (nextSeq == lowestIncomplete) {
             advanceTo(endLsn);

@@ -5,6 +5,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 
 import dev.pgcdc.ack.AckTracker;
@@ -18,7 +19,8 @@ public final class StreamStats {
     private final LongAdder completed = new LongAdder();
     private final LongAdder statusUpdates = new LongAdder();
     private final Map<String, LongAdder> receivedPerTable = new ConcurrentHashMap<>();
-    private volatile long acknowledgedLsn;
+    /** Only grows: completions on several threads may report their confirmable positions out of order. */
+    private final AtomicLong acknowledgedLsn = new AtomicLong();
     private volatile long confirmedLsn;
     private volatile Instant lastCommitTimestamp;
     private volatile Instant confirmedAdvancedAt;
@@ -30,9 +32,9 @@ public final class StreamStats {
     private LongAdder lastTableCounter;
 
     /**
-     * Called by the replication thread only. The positions here are written only when they change (once per
-     * transaction, not per change): the dispatch thread writes beside them per change, and a write per change from
-     * both threads would bounce the fields' cache line between their cores.
+     * Called by the replication thread only. The commit timestamp is written only when it changes (once per
+     * transaction, not per change), as is the acknowledged position by the threads completing exchanges: a write per
+     * change from both sides would bounce the fields' cache line between their cores.
      */
     void received(ChangeRecord record) {
         received.increment();
@@ -44,8 +46,9 @@ public final class StreamStats {
     }
 
     /**
-     * The counter of the record's table (logical messages count under "(messages)"). Changes come in runs of one table whose names are the same String instances
-     * (the decoder's relation), so the last counter is reused without building the "schema.table" key.
+     * The counter of the record's table (logical messages count under "(messages)"). Changes come in runs of one
+     * table whose names are the same String instances (the decoder's relation), so the last counter is reused without
+     * building the "schema.table" key.
      */
     private LongAdder tableCounter(ChangeRecord record) {
         if (!(record instanceof ChangeEvent event)) {
@@ -59,10 +62,11 @@ public final class StreamStats {
         return lastTableCounter;
     }
 
-    void completed(long acknowledgedLsn) {
+    void completed(long confirmable) {
         completed.increment();
-        if (acknowledgedLsn != this.acknowledgedLsn) { // see received()
-            this.acknowledgedLsn = acknowledgedLsn;
+        long seen = acknowledgedLsn.get();
+        while (confirmable > seen && !acknowledgedLsn.compareAndSet(seen, confirmable)) {
+            seen = acknowledgedLsn.get();
         }
     }
 
@@ -117,7 +121,7 @@ public final class StreamStats {
 
     /** The newest LSN all of whose changes completed (it may not have been sent to the server yet). */
     public long acknowledgedLsn() {
-        return acknowledgedLsn;
+        return acknowledgedLsn.get();
     }
 
     /** Status updates sent to the server since start. */

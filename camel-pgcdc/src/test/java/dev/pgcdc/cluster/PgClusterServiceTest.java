@@ -47,7 +47,7 @@ class PgClusterServiceTest extends ClusterTestSupport {
 
         // no second look at the readers once this holds: a walsender outlives its client's close by a moment, so a
         // handed-over slot can still show the old reader active while the new one has yet to connect
-        Await.until("two slots led by each instance, each slot read", Duration.ofSeconds(90),
+        Await.until("two slots led by each instance, four slots active", Duration.ofSeconds(90),
                 () -> leadCounts().equals(Map.of("a", 2L, "b", 2L)) && activeReaders(slots) == 4);
         insertInto(slots, 1);
         Await.until("the round delivered", Duration.ofSeconds(30), () -> slots.stream().allMatch(s -> delivered(s, 1)));

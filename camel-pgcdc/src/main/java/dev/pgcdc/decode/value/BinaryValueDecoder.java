@@ -146,19 +146,21 @@ public final class BinaryValueDecoder {
     }
 
     /**
-     * The date of the last timestamp decoded: the timestamps of a row set or a transaction mostly share their day,
-     * and the calendar arithmetic of {@link LocalDate#ofEpochDay} is most of a timestamp's decoding. Shared by all
-     * threads without a lock: a thread sees this or another thread's day, each immutable and checked before use.
+     * The date of the last timestamp a thread decoded: the timestamps of a row set or a transaction mostly share their
+     * day, and the calendar arithmetic of {@link LocalDate#ofEpochDay} is most of a timestamp's decoding. One per
+     * thread: snapshot readers and the stream decode at once, mostly on different days.
      */
     private record Day(long epochDay, LocalDate date) {
 
-        private static Day last = new Day(0, LocalDate.ofEpochDay(0));
+        private static final ThreadLocal<Day[]> LAST = ThreadLocal.withInitial(
+                () -> new Day[] {new Day(0, LocalDate.ofEpochDay(0))});
 
         static LocalDate of(long epochDay) {
-            Day day = last;
+            Day[] last = LAST.get();
+            Day day = last[0];
             if (day.epochDay != epochDay) {
                 day = new Day(epochDay, LocalDate.ofEpochDay(epochDay));
-                last = day;
+                last[0] = day;
             }
             return day.date;
         }

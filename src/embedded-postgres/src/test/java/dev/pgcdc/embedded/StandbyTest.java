@@ -18,8 +18,11 @@ class StandbyTest {
                     "SELECT pg_create_logical_replication_slot('failover_slot', 'pgoutput', false, false, true)");
 
             assertThat(standby.queryForObject("SELECT pg_is_in_recovery()", Boolean.class)).isTrue();
-            Await.until("the row to reach the standby", Duration.ofSeconds(30),
-                    () -> standby.queryForObject("SELECT count(*)::int FROM t", Integer.class) == 1);
+            // the table itself is created by replay: wait for the replay to pass the primary's position, then look
+            String written = primary.queryForObject("SELECT pg_current_wal_lsn()::text", String.class);
+            Await.until("the standby to replay up to " + written, Duration.ofSeconds(30),
+                    () -> standby.queryForObject("SELECT pg_last_wal_replay_lsn() >= ?::pg_lsn", Boolean.class, written));
+            assertThat(standby.queryForObject("SELECT count(*)::int FROM t", Integer.class)).isEqualTo(1);
             Await.until("the failover slot to be synced", Duration.ofSeconds(30),
                     () -> standby.queryForObject("SELECT count(*)::int FROM pg_replication_slots"
                             + " WHERE slot_name = 'failover_slot' AND synced", Integer.class) == 1);
