@@ -3,14 +3,19 @@ package dev.pgcdc.sink;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
+import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
 import java.util.function.IntPredicate;
 
 import dev.pgcdc.embedded.PostgresServer;
+import dev.pgcdc.event.ChangeEvent;
 import dev.pgcdc.embedded.junit.Await;
 import dev.pgcdc.embedded.junit.PostgresExtension;
 import org.apache.camel.Exchange;
@@ -352,6 +357,43 @@ class CopyAppendTest extends SinkTestSupport {
                 .isEqualTo(source().strings("SELECT string_agg(n::text, ',' ORDER BY id) FROM " + table));
         assertThat(writtenBy(table)).isEqualTo(writtenBy);
         assertThat(target().strings(sessions)).hasSize(1).isEqualTo(session);
+    }
+
+    @Test
+    void aFiniteDateOnTheDayNumberOfInfinityIsRefusedByTheTargetAndNotStoredAsInfinity() throws Exception {
+        String slot = uniqueSlot("copydatebound");
+        String table = slot + "_t";
+        pg().execute("CREATE TABLE " + table + " (id int PRIMARY KEY, d date)");
+        target().execute("CREATE TABLE " + table + " (id int, d date, " + APPEND_COLUMNS + ")");
+        List<Exchange> changes = changesOf(slot, table, 3, "INSERT INTO " + table + " VALUES (1, '2026-01-01'),"
+                + " (2, '2026-01-02'), (3, '2026-01-03')");
+        ProducerTemplate template = contexts.get(0).createProducerTemplate();
+        String sink = sinkUri("tableModes=" + table + ":append");
+        // the first makes the staging table; the others, each a batch of its own, go straight into the target
+        assertThat(template.send(sink, changes.get(0).copy()).getException()).isNull();
+        // a binary date is days after 2000-01-01, and an int's bounds there are ±infinity: the finite dates on them,
+        // beyond PostgreSQL's range (which no source sends), are the target's to refuse
+        for (int bound : new int[] {Integer.MAX_VALUE, Integer.MIN_VALUE}) {
+            Exchange change = changes.get(bound == Integer.MAX_VALUE ? 1 : 2);
+            assertThat(template.send(sink, withValue(change, "d", LocalDate.ofEpochDay(10_957L + bound)))
+                    .getException()).isNotNull().hasMessageContaining("date");
+        }
+        assertThat(target().strings("SELECT string_agg(id || ':' || d, ',') FROM " + table))
+                .isEqualTo(List.of("1:2026-01-01"));
+    }
+
+    /** A copy of the exchange whose change has {@code value} in its new row's {@code column}. */
+    private static Exchange withValue(Exchange exchange, String column, Object value) {
+        ChangeEvent change = exchange.getIn().getBody(ChangeEvent.class);
+        Map<String, Object> after = new LinkedHashMap<>(change.getAfter());
+        after.put(column, value);
+        ChangeEvent changed = new ChangeEvent(change.getOp(), change.getSchema(), change.getTable(), change.getKey(),
+                change.getBefore(), Collections.unmodifiableMap(after), change.getUnchanged(), change.getLsn(),
+                change.getCommitLsn(), change.getTxId(), change.getCommitTimestamp(), change.isSnapshot())
+                .withPosition(change.getPosition());
+        Exchange copy = exchange.copy();
+        copy.getIn().setBody(change.isLastInTransaction() ? changed.markedLast() : changed);
+        return copy;
     }
 
     @Test
