@@ -35,10 +35,10 @@ import org.postgresql.core.TransactionState;
  * crash or a failure does that, and it leaves a unique-violation error in the server's log; the batches after it go
  * staged until one inserts every row it stages (the redelivered window is over), so a redelivery of many batches
  * does not send each twice. The direct COPY is only an optimisation, and in autocommit a failed one leaves nothing:
- * after any other failure but a lost connection the stage is made again from the catalog (a target column's type may have
- * changed since it was made, which a binary COPY refuses) and the batch, encoded again for it, goes staged; when
- * the column types are still those the stage had, its later batches on this connection go staged too, since to the
- * target a COPY is not an INSERT (row-level security refuses it, a trigger may). Rules,
+ * after any other failure but a lost connection the stage is made again from the catalog (a target column's type
+ * may have changed since it was made, which a binary COPY refuses) and the batch, encoded again for it, goes staged;
+ * when the column types are still those the stage had, its later batches on this connection go staged too, since to
+ * the target a COPY is not an INSERT (row-level security refuses it, a trigger may). Rules,
  * which COPY would ignore, never meet it: a table with INSERT rules refuses the staged insert's ON CONFLICT, so the
  * batch that makes a stage, always staged, fails on it.
  *

@@ -30,7 +30,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * {@code INSERT ... SELECT ... ON CONFLICT DO NOTHING}, or a batch of appends only by one COPY straight into the
  * target ({@link CopyAppends}): values of every kind, odd names, NULLs, a replayed batch, which statement loads which
  * batch (a redelivered window, two tables in one batch), a batch mixing appends with other statements, a row the
- * target refuses, and targets that refuse COPY (row-level security, a trigger).
+ * target refuses, targets that refuse COPY (row-level security, a trigger), and target columns whose type changes
+ * under a running sink.
  */
 class CopyAppendTest extends SinkTestSupport {
 
@@ -314,8 +315,9 @@ class CopyAppendTest extends SinkTestSupport {
         // is staged again by a staging table of the integer column
         appendAcrossATargetTypeChange(uniqueSlot("copystagedint"), "text", "integer USING n::int",
                 "RAISE EXCEPTION 'no COPY into this table';", List.of(List.of("'1'", "'2'", "'3'"),
-                        List.of("'4'", "'5'", "'6'"), List.of("'12345'", "'8'", "'9'"), List.of("'10'", "'11'", "'12'")),
-                2, List.of("INSERT", "INSERT", "INSERT", "INSERT", "INSERT", "INSERT"));
+                        List.of("'4'", "'5'", "'6'"), List.of("'12345'", "'8'", "'9'"),
+                        List.of("'10'", "'11'", "'12'")), 2,
+                List.of("INSERT", "INSERT", "INSERT", "INSERT", "INSERT", "INSERT"));
     }
 
     /**
