@@ -35,14 +35,17 @@ import org.postgresql.core.TransactionState;
  * crash or a failure does that, and it leaves a unique-violation error in the server's log; the batches after it go
  * staged until one inserts every row it stages (the redelivered window is over), so a redelivery of many batches
  * does not send each twice. The direct COPY is only an optimisation, and in autocommit a failed one leaves nothing:
- * after any other failure but a lost connection the batch goes staged too, and so do the stage's later batches on
- * this connection, since to the target a COPY is not an INSERT (row-level security refuses it, a trigger may). Rules,
+ * after any other failure but a lost connection the stage is made again from the catalog (a target column's type
+ * may have changed since it was made, which a binary COPY refuses) and the batch, encoded again for it, goes staged;
+ * when the column types are still those the stage had, its later batches on this connection go staged too, since to
+ * the target a COPY is not an INSERT (row-level security refuses it, a trigger may). Rules,
  * which COPY would ignore, never meet it: a table with INSERT rules refuses the staged insert's ON CONFLICT, so the
  * batch that makes a stage, always staged, fails on it.
  *
  * <p>Staging tables are temporary (the session's own, nothing to clean up after a crash), one per target table and
- * column list, made once per connection with the target columns' own types, so COPY reads each value exactly as an
- * insert into the target would. They are emptied at every commit ({@code ON COMMIT DELETE ROWS}, a truncation).
+ * column list, made with the target columns' own types, so COPY reads each value exactly as an insert into the target
+ * would; made again after a failed batch (whose cause may be a DBA's change to the target) and after a refused direct
+ * COPY. They are emptied at every commit ({@code ON COMMIT DELETE ROWS}, a truncation).
  *
  * <p>A batch goes in COPY's binary format when every column's type has a binary form here and every value is its
  * type's exact counterpart ({@link CopyBinaryWriter}), else in the text format; the rows are kept as values until the
@@ -64,6 +67,8 @@ final class CopyAppends {
     private final CopyBinaryWriter binaryRows = new CopyBinaryWriter();
     private final StringBuilder textRows = new StringBuilder(1 << 16);
     private int created;
+    /** The staging table of each shape: one a shape, replaced when its stage is made again. */
+    private final Map<Shape, String> stageNames = new HashMap<>();
     /** The stage of the last row added and what it was found by, by identity: consecutive rows mostly share them. */
     private Stage last;
     private TableName lastTarget;
@@ -95,11 +100,14 @@ final class CopyAppends {
          * the target's columns still have the types the rows were written for. Binary fields carry no type, and a
          * column whose type a DBA changed since the stage was made (bigint to double precision, text to integer)
          * would read them as its own without a word; the staging table keeps its types, so the COPY into it needs
-         * no such check, and the staged insert converts.
+         * no such check. A tripped guard (or binary data the new type refuses) fails the COPY, and the stage is made
+         * again from the catalog, with the new type, so the batch is encoded for it.
          */
         final String directBinaryGuard;
         /** The field writers of the columns in COPY's binary format; null when a column's type has none. */
         final CopyBinaryWriter.Field[] binary;
+        /** The target columns' types ({@code format_type}) the stage was made with. */
+        final List<String> types;
         /** The values of the rows not yet moved. */
         final List<List<?>> rows = new ArrayList<>();
         Path path = Path.DIRECT;
@@ -109,14 +117,13 @@ final class CopyAppends {
          */
         final Object[] lastTimes;
         final String[] lastTimeFields;
-        /** Made in the open transaction: gone after its rollback. */
-        boolean madeInTransaction = true;
         /** Rows moved in the open transaction are still in it (emptied at commit): empty it before moving more. */
         boolean movedInTransaction;
 
         Stage(Shape shape, String copySql, String insertSql, PreparedStatement insert, String empty,
-              String directCopySql, String directBinaryGuard, CopyBinaryWriter.Field[] binary) {
+              String directCopySql, String directBinaryGuard, CopyBinaryWriter.Field[] binary, List<String> types) {
             this.shape = shape;
+            this.types = types;
             this.directBinaryGuard = directBinaryGuard;
             this.binary = binary;
             this.copySql = copySql;
@@ -183,33 +190,29 @@ final class CopyAppends {
         stage.rows.add(values);
     }
 
-    /** The stage's rows for COPY, binary where {@link CopyBinaryWriter} can write them all; it is emptied. */
+    /** The stage's rows for COPY, binary where {@link CopyBinaryWriter} can write them all. */
     private Encoded encode(Stage stage) {
-        try {
-            if (stage.binary != null && binaryRows.encode(stage.rows, stage.binary)) {
-                return new Encoded(binaryRows.buffer(), binaryRows.length(), true);
-            }
-            StringBuilder text = textRows;
-            text.setLength(0);
-            for (List<?> values : stage.rows) {
-                for (int i = 0; i < values.size(); i++) {
-                    if (i > 0) {
-                        text.append('\t');
-                    }
-                    Object value = values.get(i);
-                    if (value instanceof Temporal) {
-                        stage.appendTime(i, value, text);
-                    } else {
-                        PostgresDialect.copyField(value, text);
-                    }
-                }
-                text.append('\n');
-            }
-            byte[] bytes = text.toString().getBytes(StandardCharsets.UTF_8);
-            return new Encoded(bytes, bytes.length, false);
-        } finally {
-            stage.rows.clear();
+        if (stage.binary != null && binaryRows.encode(stage.rows, stage.binary)) {
+            return new Encoded(binaryRows.buffer(), binaryRows.length(), true);
         }
+        StringBuilder text = textRows;
+        text.setLength(0);
+        for (List<?> values : stage.rows) {
+            for (int i = 0; i < values.size(); i++) {
+                if (i > 0) {
+                    text.append('\t');
+                }
+                Object value = values.get(i);
+                if (value instanceof Temporal) {
+                    stage.appendTime(i, value, text);
+                } else {
+                    PostgresDialect.copyField(value, text);
+                }
+            }
+            text.append('\n');
+        }
+        byte[] bytes = text.toString().getBytes(StandardCharsets.UTF_8);
+        return new Encoded(bytes, bytes.length, false);
     }
 
     /** Moves the staged rows into their targets. */
@@ -230,15 +233,27 @@ final class CopyAppends {
 
     private void move(boolean commit) throws SQLException {
         int left = pending.size();
-        for (Stage stage : pending.values()) {
+        for (Stage next : pending.values()) {
+            Stage stage = next;
             int staged = stage.rows.size();
             Encoded rows = encode(stage);
             // the transaction would hold nothing but these rows (pgjdbc has not even begun it): they may be a COPY
             // of their own into the target, which fails whole on a row appended before
             if (commit && left == 1 && stage.path == Path.DIRECT && driver != null
-                    && driver.getTransactionState() == TransactionState.IDLE && copiedDirectly(stage, rows)) {
-                break;
+                    && driver.getTransactionState() == TransactionState.IDLE) {
+                Path refused = copyDirectly(stage, rows);
+                if (refused == null) {
+                    stage.rows.clear();
+                    break;
+                }
+                if (refused == Path.STAGED) {
+                    stage = remake(stage);
+                    rows = encode(stage);
+                } else {
+                    stage.path = refused;
+                }
             }
+            stage.rows.clear();
             if (stage.movedInTransaction) {
                 try (Statement statement = connection.createStatement()) {
                     statement.execute(stage.empty);
@@ -263,23 +278,48 @@ final class CopyAppends {
     }
 
     /**
-     * Copies the rows straight into the target as a transaction of their own; false, having done nothing, when the
-     * target refused them (a redelivered change, or a target COPY cannot write into), and the stage then takes the
-     * staged path for a while or for good. A lost connection is thrown: the staged path would fail too.
+     * Copies the rows straight into the target as a transaction of their own; null when done, else, having done
+     * nothing, the path the target's refusal calls for: {@link Path#REDELIVERY} for a redelivered change,
+     * {@link Path#STAGED} for anything else (a column type changed, a target COPY cannot write into). A lost
+     * connection is thrown: the staged path would fail too.
      */
-    private boolean copiedDirectly(Stage stage, Encoded rows) throws SQLException {
+    private Path copyDirectly(Stage stage, Encoded rows) throws SQLException {
         connection.setAutoCommit(true); // no transaction open: sends nothing
         try {
             copy(stage.directCopySql, stage.directBinaryGuard, rows);
-            return true;
+            return null;
         } catch (SQLException e) {
             if (TargetDatabase.lost(connection, e)) {
                 throw e;
             }
-            stage.path = UNIQUE_VIOLATION.equals(e.getSQLState()) ? Path.REDELIVERY : Path.STAGED;
-            return false;
+            return UNIQUE_VIOLATION.equals(e.getSQLState()) ? Path.REDELIVERY : Path.STAGED;
         } finally {
             connection.setAutoCommit(false);
+        }
+    }
+
+    /**
+     * The stage made again from the catalog, holding the old one's rows, after the target refused a direct COPY: a
+     * column's type may have changed since the stage was made (the guard tripped, or binary data the new type
+     * refuses), which the staged insert would convert only by an assignment cast. The new stage copies straight
+     * into the target again when the types changed; else the refusal was the target's (row-level security, a
+     * trigger), and it stays staged.
+     */
+    private Stage remake(Stage old) throws SQLException {
+        forget(old);
+        Stage stage = make(old.shape);
+        stage.rows.addAll(old.rows);
+        stage.path = stage.types.equals(old.types) ? Path.STAGED : Path.DIRECT;
+        stages.put(old.shape, stage);
+        pending.put(old.shape, stage);
+        return stage;
+    }
+
+    /** Closes the stage's insert; it is no longer the last used. */
+    private void forget(Stage stage) {
+        close(stage.insert);
+        if (last == stage) {
+            last = null;
         }
     }
 
@@ -298,30 +338,23 @@ final class CopyAppends {
     /** After a commit: the stages made so far stay, empty. */
     void committed() {
         for (Stage stage : stages.values()) {
-            stage.madeInTransaction = false;
             stage.movedInTransaction = false;
         }
     }
 
-    /** After a rollback: staged rows are dropped, and stages made in the transaction are forgotten with it. */
+    /**
+     * After a rollback: staged rows are dropped, and every stage is forgotten, to be made again from the catalog: the
+     * failure may be a target a DBA changed (a column's type), and stages made in the transaction are gone with it.
+     */
     void discard() {
-        pending.values().forEach(stage -> stage.rows.clear());
         pending.clear();
-        last = null;
-        stages.values().removeIf(stage -> {
-            if (stage.madeInTransaction) {
-                close(stage.insert);
-            }
-            return stage.madeInTransaction;
-        });
-        stages.values().forEach(stage -> stage.movedInTransaction = false);
+        stages.values().forEach(this::forget);
+        stages.clear();
     }
 
     void close() {
-        last = null;
-        stages.values().forEach(stage -> close(stage.insert));
-        stages.clear();
-        pending.clear();
+        discard();
+        stageNames.clear(); // temporary tables end with the session
     }
 
     private static void close(PreparedStatement statement) {
@@ -352,6 +385,7 @@ final class CopyAppends {
             }
         }
         List<String> definitions = new ArrayList<>();
+        List<String> columnTypes = new ArrayList<>();
         List<String> typeChecks = new ArrayList<>();
         CopyBinaryWriter.Field[] binary = new CopyBinaryWriter.Field[shape.columns().size()];
         for (int i = 0; i < binary.length; i++) {
@@ -362,13 +396,14 @@ final class CopyAppends {
                         + " (written by the change): add it, or leave it out with excludeColumns");
             }
             definitions.add(dialect.quote(column) + " " + type);
+            columnTypes.add(type);
             binary[i] = CopyBinaryWriter.writerOf(typeOids.get(column));
             typeChecks.add("pg_typeof(" + dialect.quote(column) + ")::oid = " + typeOids.get(column));
         }
         // COPY ... WHERE, which the guard needs, is PostgreSQL 12's
         boolean binaryCopies = !Arrays.asList(binary).contains(null) && driver != null
                 && driver.haveMinimumServerVersion(ServerVersion.v12);
-        String name = dialect.quote("pgcdc_stage_" + ++created);
+        String name = dialect.quote(stageNames.computeIfAbsent(shape, s -> "pgcdc_stage_" + ++created));
         String stage = "pg_temp." + name;
         try (Statement statement = connection.createStatement()) {
             statement.execute("DROP TABLE IF EXISTS " + stage + "; CREATE TEMPORARY TABLE " + name + " ("
@@ -388,6 +423,7 @@ final class CopyAppends {
         return new Stage(shape, "COPY " + stage + " (" + columns + ") FROM STDIN", insert,
                 connection.prepareStatement(insert), "DELETE FROM " + stage,
                 "COPY " + dialect.quote(shape.target()) + " (" + columns + ") FROM STDIN",
-                " WHERE 1 / (" + String.join(" AND ", typeChecks) + ")::int = 1", binaryCopies ? binary : null);
+                " WHERE 1 / (" + String.join(" AND ", typeChecks) + ")::int = 1", binaryCopies ? binary : null,
+                List.copyOf(columnTypes));
     }
 }

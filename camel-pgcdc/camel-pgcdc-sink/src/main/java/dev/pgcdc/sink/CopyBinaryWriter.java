@@ -53,14 +53,12 @@ final class CopyBinaryWriter {
             case 25, 1042, 1043 -> (value, out) -> value instanceof String s
                     && out.bytes(s.getBytes(StandardCharsets.UTF_8));
             case 1082 -> (value, out) -> value instanceof LocalDate date && out.days(date);
-            // ±infinity as the stream decodes them (MAX, MIN)
-            case 1114 -> (value, out) -> value instanceof LocalDateTime time && (time.equals(LocalDateTime.MAX)
-                    ? out.field(8).putLong(Long.MAX_VALUE) : time.equals(LocalDateTime.MIN)
-                    ? out.field(8).putLong(Long.MIN_VALUE) : out.micros(time.toEpochSecond(ZoneOffset.UTC),
-                    time.getNano()));
-            case 1184 -> (value, out) -> value instanceof OffsetDateTime time && (time.equals(OffsetDateTime.MAX)
-                    ? out.field(8).putLong(Long.MAX_VALUE) : time.equals(OffsetDateTime.MIN)
-                    ? out.field(8).putLong(Long.MIN_VALUE) : out.micros(time.toEpochSecond(), time.getNano()));
+            case 1114 -> (value, out) -> value instanceof LocalDateTime time && out.timestamp(
+                    time.equals(LocalDateTime.MAX), time.equals(LocalDateTime.MIN),
+                    time.toEpochSecond(ZoneOffset.UTC), time.getNano());
+            case 1184 -> (value, out) -> value instanceof OffsetDateTime time && out.timestamp(
+                    time.equals(OffsetDateTime.MAX), time.equals(OffsetDateTime.MIN), time.toEpochSecond(),
+                    time.getNano());
             case 2950 -> (value, out) -> value instanceof UUID uuid && out.field(16)
                     .putLong(uuid.getMostSignificantBits()) && out.putLong(uuid.getLeastSignificantBits());
             default -> null;
@@ -125,17 +123,29 @@ final class CopyBinaryWriter {
         return size == 8 ? putLong(v) : size == 4 ? putInt((int) v) : putShort((int) v);
     }
 
-    /** ±infinity as the stream decodes them (MAX, MIN); beyond an int a date the text path refuses. */
+    /**
+     * Days after PostgreSQL's epoch, ±infinity as the stream decodes them (MAX, MIN). A finite date whose day number
+     * is an int's bound, which the server reads as infinity, or beyond an int goes as text: the server's range error.
+     */
     private boolean days(LocalDate date) {
-        long days = date.equals(LocalDate.MAX) ? Integer.MAX_VALUE : date.equals(LocalDate.MIN) ? Integer.MIN_VALUE
-                : date.toEpochDay() - EPOCH_DAYS;
-        return days == (int) days && field(4).putInt((int) days);
+        if (date.equals(LocalDate.MAX) || date.equals(LocalDate.MIN)) {
+            return field(4).putInt(date.equals(LocalDate.MAX) ? Integer.MAX_VALUE : Integer.MIN_VALUE);
+        }
+        long days = date.toEpochDay() - EPOCH_DAYS;
+        return days > Integer.MIN_VALUE && days < Integer.MAX_VALUE && field(4).putInt((int) days);
     }
 
-    /** Microseconds after PostgreSQL's epoch; false when not a whole number of them or beyond a long. */
-    private boolean micros(long epochSecond, int nano) {
+    /**
+     * A timestamp in microseconds after PostgreSQL's epoch, ±infinity as the stream decodes them (MAX, MIN); false
+     * when not a whole number of microseconds or beyond a long.
+     */
+    private boolean timestamp(boolean infinity, boolean minusInfinity, long epochSecond, int nano) {
+        if (infinity || minusInfinity) {
+            return field(8).putLong(infinity ? Long.MAX_VALUE : Long.MIN_VALUE);
+        }
         long seconds = epochSecond - EPOCH_SECONDS;
-        // within ±292,000 years the product fits; beyond, the text path's error is the server's
+        // within ±292,000 years the product fits, short of a long's bounds (±infinity); beyond, the text path's
+        // error is the server's
         if (nano % 1000 != 0 || Math.abs(seconds) > Long.MAX_VALUE / 1_000_000 - 1) {
             return false;
         }

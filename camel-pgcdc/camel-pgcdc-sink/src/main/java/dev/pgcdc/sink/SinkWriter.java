@@ -1,5 +1,6 @@
 package dev.pgcdc.sink;
 
+import java.sql.BatchUpdateException;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayDeque;
@@ -209,9 +210,10 @@ final class SinkWriter implements Runnable {
 
     /**
      * Applies the changes in one transaction; on a failure, one by one. A connection found lost (a restarted or
-     * terminated target backend) is replaced and the batch applied again on the new one, once: replayed on the dead
-     * one, its first change would fail. Applying again is safe, as a redelivery is, even when the lost transaction
-     * had committed.
+     * terminated target backend) is replaced and the changes applied again on the new one, once per call: replayed
+     * on the dead one, the first would fail. A batch that fails on the new connection too is replayed one by one,
+     * and each of those calls may again replace a connection lost under it. Applying again is safe, as a redelivery
+     * is, even when the lost transaction had committed.
      */
     private void write(List<Pending> items, boolean mayReconnect) {
         try {
@@ -223,8 +225,8 @@ final class SinkWriter implements Runnable {
             batch.committed();
         } catch (Exception e) {
             if (connection != null && mayReconnect && TargetDatabase.lost(connection, e)) {
-                LOG.debug("pgcdc-sink:{}: the target connection was lost ({}); applying the batch on a new one", name,
-                        e.getMessage());
+                LOG.info("pgcdc-sink:{}: the target connection was lost ({}); applying {} change(s) again on a new"
+                        + " one", name, loss(e), items.size());
                 rollback();
                 disconnect();
                 write(items, false);
@@ -246,6 +248,17 @@ final class SinkWriter implements Runnable {
             return;
         }
         complete(() -> items.forEach(pending -> pending.callback.done(false)));
+    }
+
+    /**
+     * What the target said of a lost connection, without the statement and values a failed JDBC batch's message
+     * holds (row data is not for the log); nor the URL, which may carry the password.
+     */
+    private static String loss(Exception e) {
+        Exception cause = e instanceof BatchUpdateException batch && batch.getNextException() != null
+                ? batch.getNextException() : e;
+        String state = cause instanceof SQLException sql ? sql.getSQLState() : null;
+        return state == null ? cause.getMessage() : "SQLSTATE " + state + ": " + cause.getMessage();
     }
 
     private void fail(Pending pending, Exception cause) {

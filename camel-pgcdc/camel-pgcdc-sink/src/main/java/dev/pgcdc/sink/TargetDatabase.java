@@ -17,6 +17,11 @@ interface TargetDatabase {
 
     /** SQLSTATE class of a lost or refused connection. */
     String CONNECTION_EXCEPTION = "08";
+    /**
+     * SQLSTATE of a protocol violation, in class 08 but raised on a live connection too, e.g. by binary COPY data of
+     * the wrong width ("insufficient data left in message").
+     */
+    String PROTOCOL_VIOLATION = "08P01";
     /** SQLSTATEs of a PostgreSQL server shutting down (admin, crash, cannot connect now): the connection is gone. */
     String SERVER_SHUTDOWN = "57P";
 
@@ -33,11 +38,22 @@ interface TargetDatabase {
         }
         for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
             String state = cause instanceof SQLException sql ? sql.getSQLState() : null;
+            if (PROTOCOL_VIOLATION.equals(state)) {
+                return !valid(connection);
+            }
             if (state != null && (state.startsWith(CONNECTION_EXCEPTION) || state.startsWith(SERVER_SHUTDOWN))) {
                 return true;
             }
         }
         return false;
+    }
+
+    private static boolean valid(Connection connection) {
+        try {
+            return connection.isValid(1);
+        } catch (SQLException e) {
+            return false;
+        }
     }
 
     static TargetDatabase of(PgCdcSinkConfiguration configuration) {

@@ -3,14 +3,19 @@ package dev.pgcdc.sink;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
+import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
 import java.util.function.IntPredicate;
 
 import dev.pgcdc.embedded.PostgresServer;
+import dev.pgcdc.event.ChangeEvent;
 import dev.pgcdc.embedded.junit.Await;
 import dev.pgcdc.embedded.junit.PostgresExtension;
 import org.apache.camel.Exchange;
@@ -25,7 +30,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * {@code INSERT ... SELECT ... ON CONFLICT DO NOTHING}, or a batch of appends only by one COPY straight into the
  * target ({@link CopyAppends}): values of every kind, odd names, NULLs, a replayed batch, which statement loads which
  * batch (a redelivered window, two tables in one batch), a batch mixing appends with other statements, a row the
- * target refuses, and targets that refuse COPY (row-level security, a trigger).
+ * target refuses, targets that refuse COPY (row-level security, a trigger), and target columns whose type changes
+ * under a running sink.
  */
 class CopyAppendTest extends SinkTestSupport {
 
@@ -281,6 +287,115 @@ class CopyAppendTest extends SinkTestSupport {
         assertThat(writtenBy(table)).isEqualTo(List.of("INSERT", "COPY binary", "COPY binary", "INSERT"));
         assertThat(target().strings("SELECT string_agg(n::text, ',' ORDER BY id) FROM " + table))
                 .isEqualTo(List.of("1,2,3,5"));
+    }
+
+    @Test
+    void aTargetTextColumnChangedToIntegerUnderARunningSinkGetsItsValuesReadAsLiterals() throws Exception {
+        // '12345' as five binary bytes is no integer (22P03): the stage is made again with the integer column, and
+        // the batch goes in the text format, as before the change
+        appendAcrossATargetTypeChange(uniqueSlot("copytexttoint"), "text", "integer USING n::int", "",
+                List.of(List.of("'1'", "'2'", "'3'"), List.of("'12345'", "'6'", "'7'"), List.of("'8'", "'9'", "'10'")),
+                1, List.of("INSERT", "INSERT", "COPY"));
+    }
+
+    @Test
+    void aTargetIntColumnWidenedToBigintUnderARunningSinkGetsItsValuesOnTheSameConnection() throws Exception {
+        // four binary bytes read as a bigint fail as a protocol violation (08P01) on a live connection: the stage is
+        // made again with the bigint column, the connection is kept
+        appendAcrossATargetTypeChange(uniqueSlot("copyinttobig"), "int", "bigint", "",
+                List.of(List.of("1", "2", "3"), List.of("2147483647", "-5", "6"), List.of("7", "8", "9")),
+                1, List.of("INSERT", "INSERT", "COPY binary"));
+    }
+
+    @Test
+    void aStagedTargetWhoseColumnChangedToIntegerUnderARunningSinkGetsItsValuesByANewStagingTable()
+            throws Exception {
+        // the second batch's COPY is refused, so the third goes staged, by the staging table of the text column,
+        // whose insert the integer column refuses (42804): the failed batch forgets the stage, and each change of it
+        // is staged again by a staging table of the integer column
+        appendAcrossATargetTypeChange(uniqueSlot("copystagedint"), "text", "integer USING n::int",
+                "RAISE EXCEPTION 'no COPY into this table';", List.of(List.of("'1'", "'2'", "'3'"),
+                        List.of("'4'", "'5'", "'6'"), List.of("'12345'", "'8'", "'9'"),
+                        List.of("'10'", "'11'", "'12'")), 2,
+                List.of("INSERT", "INSERT", "INSERT", "INSERT", "INSERT", "INSERT"));
+    }
+
+    /**
+     * Appends batches of rows {@code (id, n)}, each a source transaction, into a table whose column {@code n} has
+     * {@code type} at both ends, through a running sink; before batch {@code alteredBefore} (from 0) the target's
+     * column is changed by {@code ALTER TABLE ... ALTER n TYPE <alter>}, and {@code onCopy} runs at each COPY into
+     * the target ({@link #recordingStatements}). Every value arrives (as text, compared with the source's), no
+     * exchange fails, the sink keeps its target connection, and the batches are written by the statements
+     * {@code writtenBy} lists (a refused COPY leaves none).
+     */
+    private void appendAcrossATargetTypeChange(String slot, String type, String alter, String onCopy,
+                                               List<List<String>> batches, int alteredBefore,
+                                               List<String> writtenBy) throws Exception {
+        String table = slot + "_t";
+        pg().execute("CREATE TABLE " + table + " (id int PRIMARY KEY, n " + type + ")");
+        target().execute("CREATE TABLE " + table + " (id int, n " + type + ", " + APPEND_COLUMNS + ")");
+        target().execute(recordingStatements(table, onCopy));
+        FailedChanges failed = failingRoute(slot, table, "tableModes=" + table + ":append");
+        String sessions = "SELECT pid FROM pg_stat_activity WHERE datname = '" + TARGET + "' AND backend_type ="
+                + " 'client backend' AND pid <> pg_backend_pid()";
+        List<String> session = null;
+        int id = 0;
+        for (int batch = 0; batch < batches.size(); batch++) {
+            if (batch == alteredBefore) {
+                session = target().strings(sessions);
+                target().execute("ALTER TABLE " + table + " ALTER n TYPE " + alter);
+            }
+            List<String> rows = new ArrayList<>();
+            for (String value : batches.get(batch)) {
+                rows.add("(" + ++id + ", " + value + ")");
+            }
+            pg().execute("INSERT INTO " + table + " VALUES " + String.join(", ", rows));
+            String expected = String.valueOf(id);
+            Await.until("batch " + (batch + 1), Duration.ofSeconds(30), () -> !failed.errors.isEmpty()
+                    || target().strings("SELECT count(*) FROM " + table).equals(List.of(expected)));
+            assertThat(failed.errors).isEmpty();
+        }
+        assertThat(target().strings("SELECT string_agg(n::text, ',' ORDER BY id) FROM " + table))
+                .isEqualTo(source().strings("SELECT string_agg(n::text, ',' ORDER BY id) FROM " + table));
+        assertThat(writtenBy(table)).isEqualTo(writtenBy);
+        assertThat(target().strings(sessions)).hasSize(1).isEqualTo(session);
+    }
+
+    @Test
+    void aFiniteDateOnTheDayNumberOfInfinityIsRefusedByTheTargetAndNotStoredAsInfinity() throws Exception {
+        String slot = uniqueSlot("copydatebound");
+        String table = slot + "_t";
+        pg().execute("CREATE TABLE " + table + " (id int PRIMARY KEY, d date)");
+        target().execute("CREATE TABLE " + table + " (id int, d date, " + APPEND_COLUMNS + ")");
+        List<Exchange> changes = changesOf(slot, table, 3, "INSERT INTO " + table + " VALUES (1, '2026-01-01'),"
+                + " (2, '2026-01-02'), (3, '2026-01-03')");
+        ProducerTemplate template = contexts.get(0).createProducerTemplate();
+        String sink = sinkUri("tableModes=" + table + ":append");
+        // the first makes the staging table; the others, each a batch of its own, go straight into the target
+        assertThat(template.send(sink, changes.get(0).copy()).getException()).isNull();
+        // a binary date is days after 2000-01-01, and an int's bounds there are ±infinity: the finite dates on them,
+        // beyond PostgreSQL's range (which no source sends), are the target's to refuse
+        for (int bound : new int[] {Integer.MAX_VALUE, Integer.MIN_VALUE}) {
+            Exchange change = changes.get(bound == Integer.MAX_VALUE ? 1 : 2);
+            assertThat(template.send(sink, withValue(change, "d", LocalDate.ofEpochDay(10_957L + bound)))
+                    .getException()).isNotNull().hasMessageContaining("date");
+        }
+        assertThat(target().strings("SELECT string_agg(id || ':' || d, ',') FROM " + table))
+                .isEqualTo(List.of("1:2026-01-01"));
+    }
+
+    /** A copy of the exchange whose change has {@code value} in its new row's {@code column}. */
+    private static Exchange withValue(Exchange exchange, String column, Object value) {
+        ChangeEvent change = exchange.getIn().getBody(ChangeEvent.class);
+        Map<String, Object> after = new LinkedHashMap<>(change.getAfter());
+        after.put(column, value);
+        ChangeEvent changed = new ChangeEvent(change.getOp(), change.getSchema(), change.getTable(), change.getKey(),
+                change.getBefore(), Collections.unmodifiableMap(after), change.getUnchanged(), change.getLsn(),
+                change.getCommitLsn(), change.getTxId(), change.getCommitTimestamp(), change.isSnapshot())
+                .withPosition(change.getPosition());
+        Exchange copy = exchange.copy();
+        copy.getIn().setBody(change.isLastInTransaction() ? changed.markedLast() : changed);
+        return copy;
     }
 
     @Test

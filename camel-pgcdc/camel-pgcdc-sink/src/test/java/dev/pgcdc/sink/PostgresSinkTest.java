@@ -110,6 +110,15 @@ class PostgresSinkTest extends SinkTestSupport {
     }
 
     @Test
+    void anUpsertBatchWhoseTargetConnectionWasLostIsAppliedOnANewOne() throws Exception {
+        String table = applyAcrossALostConnection(uniqueSlot("upsertlost"), "upsert",
+                t -> "CREATE TABLE " + t + " (id int PRIMARY KEY, name text)", "SELECT pid FROM pg_stat_activity"
+                        + " WHERE datname = '" + TARGET + "' AND backend_type = 'client backend'"
+                        + " AND pid <> pg_backend_pid()", pid -> "SELECT pg_terminate_backend(" + pid + ")");
+        awaitEqual(table, table);
+    }
+
+    @Test
     void softDeleteWithTableMappingAndExcludedColumns() throws Exception {
         String slot = uniqueSlot("soft");
         target().execute("CREATE SCHEMA archive", "CREATE TABLE archive.\"Copy\" (id int PRIMARY KEY, name text,"

@@ -182,18 +182,29 @@ abstract class SinkTestSupport extends CdcTestSupport {
     }
 
     /**
-     * Appends rows 1 to 12 of a new table {@code <slot>_t}, three per source transaction, in append mode. After the
-     * second batch (the first made the connection's staging table, the second went straight in) the sink's target
-     * sessions, the ids {@code sessions} lists, are ended by {@code kill} of each id. The batch that meets the lost
-     * connection is applied on a new one: no exchange fails, and each change is appended once.
+     * Appends rows 1 to 12 of a new table {@code <slot>_t}, three per source transaction, in append mode, across a
+     * lost target connection ({@link #applyAcrossALostConnection}); each change is appended once.
      */
     protected void appendAcrossALostConnection(String slot, String timestampType, String sessions,
                                                UnaryOperator<String> kill) throws Exception {
+        String table = applyAcrossALostConnection(slot, "append", t -> appendTable(t, timestampType), sessions, kill);
+        assertThat(target().strings("SELECT COUNT(DISTINCT id) FROM " + table)).isEqualTo(List.of("12"));
+    }
+
+    /**
+     * Writes rows 1 to 12 of a new table {@code <slot>_t (id, name)}, three per source transaction, into the target
+     * table {@code createTarget} makes (given its name) in sink {@code mode}. After the second batch (in append mode
+     * the first made the connection's staging table, the second went straight in) the sink's target sessions, the
+     * ids {@code sessions} lists, are ended by {@code kill} of each id. The batch that meets the lost connection is
+     * applied on a new one: no exchange fails, and the target ends with 12 rows. Returns the table's name.
+     */
+    protected String applyAcrossALostConnection(String slot, String mode, UnaryOperator<String> createTarget,
+                                                String sessions, UnaryOperator<String> kill) throws Exception {
         String table = slot + "_t";
         pg().execute("CREATE TABLE " + table + " (id int PRIMARY KEY, name text)");
-        target().execute(appendTable(table, timestampType));
-        FailedChanges failed = failingRoute(slot, table, "mode=append");
-        String appended = "SELECT COUNT(*) FROM " + table;
+        target().execute(createTarget.apply(table));
+        FailedChanges failed = failingRoute(slot, table, "mode=" + mode);
+        String written = "SELECT COUNT(*) FROM " + table;
         for (int batch = 1; batch <= 4; batch++) {
             if (batch == 3) {
                 target().strings(sessions).forEach(id -> target().execute(kill.apply(id)));
@@ -203,11 +214,11 @@ abstract class SinkTestSupport extends CdcTestSupport {
             pg().execute("INSERT INTO " + table + " SELECT g, 'n' || g FROM generate_series(" + (batch * 3 - 2) + ", "
                     + batch * 3 + ") g");
             int rows = batch * 3;
-            Await.until("batch " + batch, Duration.ofSeconds(30), () -> target().strings(appended),
+            Await.until("batch " + batch, Duration.ofSeconds(30), () -> target().strings(written),
                     List.of(String.valueOf(rows))::equals);
         }
-        assertThat(target().strings("SELECT COUNT(DISTINCT id) FROM " + table)).isEqualTo(List.of("12"));
         assertThat(failed.errors).isEmpty();
+        return table;
     }
 
     /**
