@@ -223,7 +223,11 @@ final class SinkWriter implements Runnable {
             }
             batch.commit();
             batch.committed();
-        } catch (Exception e) {
+        } catch (Exception | Error thrown) {
+            // an Error fails the changes like an Exception, as Camel's own processors do: left to end this thread, it
+            // would leave every change in flight waiting for a writer that is gone
+            Exception e = thrown instanceof Exception exception ? exception
+                    : new SinkException("pgcdc-sink:" + name + " failed: " + thrown, thrown);
             if (connection != null && mayReconnect && TargetDatabase.lost(connection, e)) {
                 LOG.info("pgcdc-sink:{}: the target connection was lost ({}); applying {} change(s) again on a new"
                         + " one", name, loss(e), items.size());

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.IntPredicate;
 
@@ -382,6 +383,32 @@ class CopyAppendTest extends SinkTestSupport {
         }
         assertThat(target().strings("SELECT string_agg(id || ':' || d, ',') FROM " + table))
                 .isEqualTo(List.of("1:2026-01-01"));
+    }
+
+    @Test
+    void anErrorWhileApplyingAChangeFailsItsExchangeAndTheWriterGoesOn() throws Exception {
+        String slot = uniqueSlot("copyerror");
+        String table = slot + "_t";
+        pg().execute("CREATE TABLE " + table + " (id int PRIMARY KEY, note text)");
+        target().execute("CREATE TABLE " + table + " (id int, note text, " + APPEND_COLUMNS + ")");
+        List<Exchange> changes = changesOf(slot, table, 3, "INSERT INTO " + table + " VALUES (1, 'a'), (2, 'b'),"
+                + " (3, 'c')");
+        ProducerTemplate template = contexts.get(0).createProducerTemplate();
+        String sink = sinkUri("tableModes=" + table + ":append");
+        assertThat(template.send(sink, changes.get(0).copy()).getException()).isNull();
+        // a value that throws an Error as it is written, as a route-built value or a bug deep in a driver might
+        Object throwing = new Object() {
+            @Override
+            public String toString() {
+                throw new AssertionError("written as text");
+            }
+        };
+        CompletableFuture<Exchange> failed = template.asyncSend(sink, withValue(changes.get(1), "note", throwing));
+        assertThat(failed.get(30, TimeUnit.SECONDS).getException()).isNotNull()
+                .hasRootCauseInstanceOf(AssertionError.class);
+        assertThat(template.asyncSend(sink, changes.get(2).copy()).get(30, TimeUnit.SECONDS).getException()).isNull();
+        assertThat(target().strings("SELECT string_agg(id || ':' || note, ',' ORDER BY id) FROM " + table))
+                .isEqualTo(List.of("1:a,3:c"));
     }
 
     /** A copy of the exchange whose change has {@code value} in its new row's {@code column}. */
