@@ -364,16 +364,12 @@ class CopyAppendTest extends SinkTestSupport {
 
     @Test
     void aFiniteDateOnTheDayNumberOfInfinityIsRefusedByTheTargetAndNotStoredAsInfinity() throws Exception {
-        String slot = uniqueSlot("copydatebound");
-        String table = slot + "_t";
-        pg().execute("CREATE TABLE " + table + " (id int PRIMARY KEY, d date)");
-        target().execute("CREATE TABLE " + table + " (id int, d date, " + APPEND_COLUMNS + ")");
-        List<Exchange> changes = changesOf(slot, table, 3, "INSERT INTO " + table + " VALUES (1, '2026-01-01'),"
-                + " (2, '2026-01-02'), (3, '2026-01-03')");
-        ProducerTemplate template = contexts.get(0).createProducerTemplate();
-        String sink = sinkUri("tableModes=" + table + ":append");
-        // the first makes the staging table; the others, each a batch of its own, go straight into the target
-        assertThat(template.send(sink, changes.get(0).copy()).getException()).isNull();
+        ThreeAppends appends = threeAppendsFirstApplied("copydatebound", "d date", "'2026-01-01'", "'2026-01-02'",
+                "'2026-01-03'");
+        List<Exchange> changes = appends.changes();
+        ProducerTemplate template = appends.template();
+        String sink = appends.sink();
+        String table = appends.table();
         // a binary date is days after 2000-01-01, and an int's bounds there are ±infinity: the finite dates on them,
         // beyond PostgreSQL's range (which no source sends), are the target's to refuse
         for (int bound : new int[] {Integer.MAX_VALUE, Integer.MIN_VALUE}) {
@@ -387,15 +383,11 @@ class CopyAppendTest extends SinkTestSupport {
 
     @Test
     void anErrorWhileApplyingAChangeFailsItsExchangeAndTheWriterGoesOn() throws Exception {
-        String slot = uniqueSlot("copyerror");
-        String table = slot + "_t";
-        pg().execute("CREATE TABLE " + table + " (id int PRIMARY KEY, note text)");
-        target().execute("CREATE TABLE " + table + " (id int, note text, " + APPEND_COLUMNS + ")");
-        List<Exchange> changes = changesOf(slot, table, 3, "INSERT INTO " + table + " VALUES (1, 'a'), (2, 'b'),"
-                + " (3, 'c')");
-        ProducerTemplate template = contexts.get(0).createProducerTemplate();
-        String sink = sinkUri("tableModes=" + table + ":append");
-        assertThat(template.send(sink, changes.get(0).copy()).getException()).isNull();
+        ThreeAppends appends = threeAppendsFirstApplied("copyerror", "note text", "'a'", "'b'", "'c'");
+        List<Exchange> changes = appends.changes();
+        ProducerTemplate template = appends.template();
+        String sink = appends.sink();
+        String table = appends.table();
         // a value that throws an Error as it is written, as a route-built value or a bug deep in a driver might
         Object throwing = new Object() {
             @Override
@@ -409,6 +401,32 @@ class CopyAppendTest extends SinkTestSupport {
         assertThat(template.asyncSend(sink, changes.get(2).copy()).get(30, TimeUnit.SECONDS).getException()).isNull();
         assertThat(target().strings("SELECT string_agg(id || ':' || note, ',' ORDER BY id) FROM " + table))
                 .isEqualTo(List.of("1:a,3:c"));
+    }
+
+    /** Three appends to a table of an id and one column, through the sink at {@code sink}; the first applied. */
+    private record ThreeAppends(String table, List<Exchange> changes, ProducerTemplate template, String sink) {
+    }
+
+    /**
+     * A source table {@code (id int PRIMARY KEY, <column>)} and its append target, three inserted rows with these
+     * values as changes, and the first applied: it makes the staging table, so each later change sent alone goes
+     * straight into the target.
+     */
+    private ThreeAppends threeAppendsFirstApplied(String name, String column, String... values) throws Exception {
+        String slot = uniqueSlot(name);
+        String table = slot + "_t";
+        pg().execute("CREATE TABLE " + table + " (id int PRIMARY KEY, " + column + ")");
+        target().execute("CREATE TABLE " + table + " (id int, " + column + ", " + APPEND_COLUMNS + ")");
+        List<String> rows = new ArrayList<>();
+        for (int i = 0; i < values.length; i++) {
+            rows.add("(" + (i + 1) + ", " + values[i] + ")");
+        }
+        List<Exchange> changes = changesOf(slot, table, values.length, "INSERT INTO " + table + " VALUES "
+                + String.join(", ", rows));
+        ProducerTemplate template = contexts.get(0).createProducerTemplate();
+        String sink = sinkUri("tableModes=" + table + ":append");
+        assertThat(template.send(sink, changes.get(0).copy()).getException()).isNull();
+        return new ThreeAppends(table, changes, template, sink);
     }
 
     /** A copy of the exchange whose change has {@code value} in its new row's {@code column}. */
