@@ -382,8 +382,11 @@ final class ChangeApplier {
     }
 
     static String describe(ChangeEvent change) {
+        // the key's columns, not its values: row values are not for logs
+        Map<String, Object> key = change.getKey();
         return "change " + change.getOp().code() + " of " + change.getSchema() + "." + change.getTable() + " at LSN "
-                + change.getLsn() + " (key " + change.getKey() + ")";
+                + change.getLsn() + (key == null ? " (key unknown)" : key.isEmpty() ? " (no key)"
+                : " (key " + String.join(", ", key.keySet()) + ")");
     }
 
     /**

@@ -411,9 +411,9 @@ final class CopyAppends {
         } catch (SQLException e) {
             if (INSUFFICIENT_PRIVILEGE.equals(e.getSQLState())) {
                 throw new SinkException("Append mode loads each batch through a temporary staging table, which the"
-                        + " target user may not create (" + e.getMessage() + "): GRANT TEMPORARY ON DATABASE "
-                        + dialect.quote(connection.getCatalog()) + " TO " + dialect.quote(
-                        connection.getMetaData().getUserName()), e);
+                        + " target user may not create (" + SinkException.describe(e) + "): GRANT TEMPORARY ON"
+                        + " DATABASE " + dialect.quote(connection.getCatalog()) + " TO " + dialect.quote(
+                        connection.getMetaData().getUserName()));
             }
             throw e;
         }
