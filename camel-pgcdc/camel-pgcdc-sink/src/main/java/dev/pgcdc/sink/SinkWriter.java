@@ -10,6 +10,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Supplier;
 
 import dev.pgcdc.event.ChangeEvent;
 import dev.pgcdc.pg.SourceTables;
@@ -74,8 +75,13 @@ final class SinkWriter implements Runnable {
     private StatementBatch batch;
     private ChangeApplier applier;
 
+    /** A queued change; its source tables, asked only to create a target table, are its exchange's consumer's. */
     private record Pending(Exchange exchange, AsyncCallback callback, ChangeEvent change, Long position, boolean last,
-                           long arrivalNanos) {
+                           long arrivalNanos) implements Supplier<SourceTables> {
+        @Override
+        public SourceTables get() {
+            return sourceTables(exchange);
+        }
     }
 
     SinkWriter(PgCdcSinkConfiguration configuration, TargetDatabase database, SinkRules rules, Executor completer) {
@@ -191,7 +197,7 @@ final class SinkWriter implements Runnable {
      * The source tables of the change's consumer, which its from endpoint answers; fails when the change did not come
      * straight from a pgcdc: consumer (after a hand-over such as seda the from endpoint is the hand-over's).
      */
-    private SourceTables sourceTables(Exchange exchange) {
+    private static SourceTables sourceTables(Exchange exchange) {
         Endpoint from = exchange.getFromEndpoint();
         SourceTables source = from instanceof SourceTables.Origin origin ? origin.sourceTables() : null;
         if (source == null || !from.getEndpointUri().startsWith("pgcdc:")) {
@@ -218,7 +224,7 @@ final class SinkWriter implements Runnable {
         try {
             connect();
             for (Pending pending : items) {
-                applier.apply(pending.change, pending.position, () -> sourceTables(pending.exchange), batch);
+                applier.apply(pending.change, pending.position, pending, batch);
             }
             batch.commit();
             batch.committed();
