@@ -401,7 +401,8 @@ final class CopyAppends {
             definitions.add(dialect.quote(column) + " " + type);
             columnTypes.add(type);
             binary[i] = CopyBinaryWriter.writerOf(typeOids.get(column));
-            typeChecks.add("pg_catalog.array_larger(ARRAY[" + dialect.quote(column) + "], NULL::" + type + "[]) IS NULL");
+            typeChecks.add("pg_catalog.array_larger(ARRAY[" + dialect.quote(column) + "], NULL::" + type
+                    + "[]) IS NULL");
         }
         // COPY ... WHERE, which the guard needs, is PostgreSQL 12's
         boolean binaryCopies = !Arrays.asList(binary).contains(null) && driver != null
