@@ -63,6 +63,7 @@ final class ChangeApplier {
     private SinkRules.TableRule lastRule;
     private Instant lastCommitTimestamp;
     private OffsetDateTime lastCommitTime;
+    private Long lastCommitLsn;
     /**
      * The columns written from the images of one shape, worked out once per shape: the rows of a relation share one
      * {@link ColumnNames}, so per change only values are copied, and every change of the shape gets the same column
@@ -273,7 +274,7 @@ final class ChangeApplier {
         Row row = written(image, rule, appendShapes, APPEND_COLUMNS);
         // the values of APPEND_COLUMNS, in their order
         row.values.add(change.getOp().code());
-        row.values.add(change.getCommitLsn().value());
+        row.values.add(commitLsn(change.getCommitLsn().value()));
         row.values.add(position);
         row.values.add(change.getLsn().value());
         row.values.add(commitTime(change.getCommitTimestamp()));
@@ -283,6 +284,15 @@ final class ChangeApplier {
         } else {
             batch.add(sql.insert(table.name(), row.columns, APPEND_KEY, List.of()), row.values);
         }
+    }
+
+    /** The commit LSN, boxed once for a transaction's changes. */
+    private Long commitLsn(long lsn) {
+        Long last = lastCommitLsn;
+        if (last == null || last != lsn) {
+            lastCommitLsn = last = lsn;
+        }
+        return last;
     }
 
     /** The commit timestamp in UTC; a transaction's changes share one, converted once. */
@@ -382,8 +392,11 @@ final class ChangeApplier {
     }
 
     static String describe(ChangeEvent change) {
+        // the key's columns, not its values: row values are not for logs
+        Map<String, Object> key = change.getKey();
         return "change " + change.getOp().code() + " of " + change.getSchema() + "." + change.getTable() + " at LSN "
-                + change.getLsn() + " (key " + change.getKey() + ")";
+                + change.getLsn() + (key == null ? " (key unknown)" : key.isEmpty() ? " (no key)"
+                : " (key " + String.join(", ", key.keySet()) + ")");
     }
 
     /**

@@ -96,11 +96,14 @@ final class CopyAppends {
         /** COPY straight into the target. */
         final String directCopySql;
         /**
-         * What a binary COPY straight into the target adds: a WHERE clause failing the COPY (division by zero) unless
-         * the target's columns still have the types the rows were written for. Binary fields carry no type, and a
-         * column whose type a DBA changed since the stage was made (bigint to double precision, text to integer)
-         * would read them as its own without a word; the staging table keeps its types, so the COPY into it needs
-         * no such check. A tripped guard (or binary data the new type refuses) fails the COPY, and the stage is made
+         * What a binary COPY straight into the target adds: a WHERE clause failing the COPY unless the target's
+         * columns still have the types the rows were written for. Binary fields carry no type, and a column whose
+         * type a DBA changed since the stage was made (bigint to double precision, text to integer) would read them
+         * as its own without a word; the staging table keeps its types, so the COPY into it needs no such check.
+         * Each column is checked when the server reads the statement, not per row: {@code array_larger} takes two
+         * arrays of one type exactly (no implicit cast), so {@code array_larger(ARRAY[column], NULL::type[])} does
+         * not resolve unless the column has that type; {@code ... OR true} then folds the whole clause away before
+         * the first row. A failed guard (or binary data the new type refuses) fails the COPY, and the stage is made
          * again from the catalog, with the new type, so the batch is encoded for it.
          */
         final String directBinaryGuard;
@@ -398,7 +401,8 @@ final class CopyAppends {
             definitions.add(dialect.quote(column) + " " + type);
             columnTypes.add(type);
             binary[i] = CopyBinaryWriter.writerOf(typeOids.get(column));
-            typeChecks.add("pg_typeof(" + dialect.quote(column) + ")::oid = " + typeOids.get(column));
+            typeChecks.add("pg_catalog.array_larger(ARRAY[" + dialect.quote(column) + "], NULL::" + type
+                    + "[]) IS NULL");
         }
         // COPY ... WHERE, which the guard needs, is PostgreSQL 12's
         boolean binaryCopies = !Arrays.asList(binary).contains(null) && driver != null
@@ -411,9 +415,9 @@ final class CopyAppends {
         } catch (SQLException e) {
             if (INSUFFICIENT_PRIVILEGE.equals(e.getSQLState())) {
                 throw new SinkException("Append mode loads each batch through a temporary staging table, which the"
-                        + " target user may not create (" + e.getMessage() + "): GRANT TEMPORARY ON DATABASE "
-                        + dialect.quote(connection.getCatalog()) + " TO " + dialect.quote(
-                        connection.getMetaData().getUserName()), e);
+                        + " target user may not create (" + SinkException.describe(e) + "): GRANT TEMPORARY ON"
+                        + " DATABASE " + dialect.quote(connection.getCatalog()) + " TO " + dialect.quote(
+                        connection.getMetaData().getUserName()));
             }
             throw e;
         }
@@ -423,7 +427,7 @@ final class CopyAppends {
         return new Stage(shape, "COPY " + stage + " (" + columns + ") FROM STDIN", insert,
                 connection.prepareStatement(insert), "DELETE FROM " + stage,
                 "COPY " + dialect.quote(shape.target()) + " (" + columns + ") FROM STDIN",
-                " WHERE 1 / (" + String.join(" AND ", typeChecks) + ")::int = 1", binaryCopies ? binary : null,
+                " WHERE (" + String.join(" AND ", typeChecks) + ") OR true", binaryCopies ? binary : null,
                 List.copyOf(columnTypes));
     }
 }

@@ -91,8 +91,10 @@ final class MariaDbDialect extends Dialect {
                     + "): they have no NaN or infinite numbers");
         } else if (outOfDateRange(value)) {
             // strict mode would refuse it less clearly; a lenient server would store a zero date
-            throw new SinkException("MariaDB and MySQL cannot store " + value + " (parameter " + index + "): their"
-                    + " dates hold the years 1 to 9999, without infinity or BC dates");
+            // the kind of value, not the value: row values are not for logs
+            throw new SinkException("MariaDB and MySQL cannot store the " + value.getClass().getSimpleName()
+                    + " of parameter " + index + ": their dates hold the years 1 to 9999, without infinity or BC"
+                    + " dates");
         } else if (LocalTime.MAX.equals(value)) {
             statement.setString(index, "24:00:00"); // PostgreSQL's 24:00:00, which pgcdc decodes as LocalTime.MAX
         } else if (value instanceof OffsetDateTime) {

@@ -48,8 +48,9 @@ public class PgCdcSinkProducer extends DefaultAsyncProducer {
     public boolean process(Exchange exchange, AsyncCallback callback) {
         ChangeEvent change = exchange.getIn().getBody(ChangeEvent.class);
         if (change == null) {
+            Object body = exchange.getIn().getBody(); // its type, not its content: it may be a row's values
             exchange.setException(new SinkException("pgcdc-sink expects a dev.pgcdc.event.ChangeEvent body (what the"
-                    + " pgcdc consumer sends) but got " + exchange.getIn().getBody()));
+                    + " pgcdc consumer sends) but got " + (body == null ? "none" : "a " + body.getClass().getName())));
             callback.done(true);
             return true;
         }

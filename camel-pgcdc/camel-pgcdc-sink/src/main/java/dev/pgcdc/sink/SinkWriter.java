@@ -1,6 +1,5 @@
 package dev.pgcdc.sink;
 
-import java.sql.BatchUpdateException;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayDeque;
@@ -11,6 +10,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Supplier;
 
 import dev.pgcdc.event.ChangeEvent;
 import dev.pgcdc.pg.SourceTables;
@@ -75,8 +75,13 @@ final class SinkWriter implements Runnable {
     private StatementBatch batch;
     private ChangeApplier applier;
 
+    /** A queued change; its source tables, asked only to create a target table, are its exchange's consumer's. */
     private record Pending(Exchange exchange, AsyncCallback callback, ChangeEvent change, Long position, boolean last,
-                           long arrivalNanos) {
+                           long arrivalNanos) implements Supplier<SourceTables> {
+        @Override
+        public SourceTables get() {
+            return sourceTables(exchange);
+        }
     }
 
     SinkWriter(PgCdcSinkConfiguration configuration, TargetDatabase database, SinkRules rules, Executor completer) {
@@ -192,7 +197,7 @@ final class SinkWriter implements Runnable {
      * The source tables of the change's consumer, which its from endpoint answers; fails when the change did not come
      * straight from a pgcdc: consumer (after a hand-over such as seda the from endpoint is the hand-over's).
      */
-    private SourceTables sourceTables(Exchange exchange) {
+    private static SourceTables sourceTables(Exchange exchange) {
         Endpoint from = exchange.getFromEndpoint();
         SourceTables source = from instanceof SourceTables.Origin origin ? origin.sourceTables() : null;
         if (source == null || !from.getEndpointUri().startsWith("pgcdc:")) {
@@ -219,7 +224,7 @@ final class SinkWriter implements Runnable {
         try {
             connect();
             for (Pending pending : items) {
-                applier.apply(pending.change, pending.position, () -> sourceTables(pending.exchange), batch);
+                applier.apply(pending.change, pending.position, pending, batch);
             }
             batch.commit();
             batch.committed();
@@ -227,10 +232,10 @@ final class SinkWriter implements Runnable {
             // an Error fails the changes like an Exception, as Camel's own processors do: left to end this thread, it
             // would leave every change in flight waiting for a writer that is gone
             Exception e = thrown instanceof Exception exception ? exception
-                    : new SinkException("pgcdc-sink:" + name + " failed: " + thrown, thrown);
+                    : SinkException.of("pgcdc-sink:" + name + " failed", thrown);
             if (connection != null && mayReconnect && TargetDatabase.lost(connection, e)) {
                 LOG.info("pgcdc-sink:{}: the target connection was lost ({}); applying {} change(s) again on a new"
-                        + " one", name, loss(e), items.size());
+                        + " one", name, SinkException.describe(e), items.size());
                 rollback();
                 disconnect();
                 write(items, false);
@@ -244,7 +249,7 @@ final class SinkWriter implements Runnable {
             rollback();
             if (items.size() > 1) {
                 LOG.debug("pgcdc-sink:{}: a batch of {} changes failed ({}); applying them one by one", name,
-                        items.size(), e.getMessage());
+                        items.size(), SinkException.describe(e));
                 items.forEach(item -> write(List.of(item)));
             } else {
                 fail(items.get(0), e);
@@ -254,24 +259,13 @@ final class SinkWriter implements Runnable {
         complete(() -> items.forEach(pending -> pending.callback.done(false)));
     }
 
-    /**
-     * What the target said of a lost connection, without the statement and values a failed JDBC batch's message
-     * holds (row data is not for the log); nor the URL, which may carry the password.
-     */
-    private static String loss(Exception e) {
-        Exception cause = e instanceof BatchUpdateException batch && batch.getNextException() != null
-                ? batch.getNextException() : e;
-        String state = cause instanceof SQLException sql ? sql.getSQLState() : null;
-        return state == null ? cause.getMessage() : "SQLSTATE " + state + ": " + cause.getMessage();
-    }
-
     private void fail(Pending pending, Exception cause) {
         // not connected: the target database's default schema is not known yet
         SinkRules.TableRule rule = applier != null ? applier.rule(pending.change)
                 : rules.rule(pending.change.getSchema(), pending.change.getTable(), null);
         String target = rule.target().toString();
-        pending.exchange.setException(new SinkException("Could not apply " + ChangeApplier.describe(pending.change)
-                + " to target table " + target + ": " + cause.getMessage(), cause));
+        pending.exchange.setException(SinkException.of("Could not apply " + ChangeApplier.describe(pending.change)
+                + " to target table " + target, cause));
         complete(() -> pending.callback.done(false));
     }
 
@@ -329,7 +323,7 @@ final class SinkWriter implements Runnable {
             batch.discard();
             connection.rollback();
         } catch (SQLException e) {
-            LOG.debug("pgcdc-sink:{}: rollback failed ({}); reconnecting", name, e.getMessage());
+            LOG.debug("pgcdc-sink:{}: rollback failed ({}); reconnecting", name, SinkException.describe(e));
             disconnect();
         }
     }

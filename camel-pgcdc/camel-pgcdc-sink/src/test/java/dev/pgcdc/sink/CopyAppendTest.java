@@ -19,6 +19,7 @@ import dev.pgcdc.embedded.PostgresServer;
 import dev.pgcdc.event.ChangeEvent;
 import dev.pgcdc.embedded.junit.Await;
 import dev.pgcdc.embedded.junit.PostgresExtension;
+import dev.pgcdc.security.LogCapture;
 import org.apache.camel.Exchange;
 import org.apache.camel.ProducerTemplate;
 import org.apache.camel.builder.RouteBuilder;
@@ -591,6 +592,47 @@ class CopyAppendTest extends SinkTestSupport {
         pg().execute("INSERT INTO " + table + " VALUES (4, 4)");
         Await.until("a later row appended", Duration.ofSeconds(30), () -> target().strings("SELECT count(*) FROM "
                 + table), List.of("3")::equals);
+    }
+
+    /**
+     * The target refuses a row of a batch: the batch's failure (logged at DEBUG) and the exchange's error say what
+     * failed, where and why, but carry none of the row's values, which the server's error detail and the failed
+     * statement quote.
+     */
+    @Test
+    void aFailedBatchSaysWhatFailedWithoutTheRowsValues() throws Exception {
+        String slot = uniqueSlot("copyprivate");
+        String table = slot + "_t";
+        pg().execute("CREATE TABLE " + table + " (id int PRIMARY KEY, n int, secret text)");
+        target().execute("CREATE TABLE " + table + " (id int, n int CHECK (n > 0), secret text, "
+                + APPEND_COLUMNS + ")");
+        List<Exception> failures = new CopyOnWriteArrayList<>();
+        try (LogCapture log = new LogCapture()) {
+            start(new RouteBuilder() {
+                @Override
+                public void configure() {
+                    onException(SinkException.class).handled(true).process(e -> failures.add(
+                            e.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class)));
+                    from(uri(slot, "tables=" + table)).to(sinkUri("mode=append"));
+                }
+            });
+            awaitStreaming(slot);
+            // one transaction, so one batch: it fails, and is applied again change by change
+            pg().execute("INSERT INTO " + table + " VALUES (1, 1, 'a'), (987654321, -123454321, 'zebra-secret'),"
+                    + " (3, 3, 'c')");
+            Await.until("the refused row's failure", Duration.ofSeconds(30), () -> !failures.isEmpty());
+            Await.until("the other rows appended", Duration.ofSeconds(30), () -> target().strings("SELECT"
+                    + " count(*) FROM " + table), List.of("2")::equals);
+            assertThat(log.text()).contains("a batch of 3 changes failed");
+            StringBuilder told = new StringBuilder(log.text());
+            for (Throwable e = failures.get(0); e != null; e = e.getCause()) {
+                told.append(e).append('\n');
+            }
+            assertThat(failures.get(0).getMessage()).contains("Could not apply change c of public." + table
+                    + " at LSN", "(key id)", "violates check constraint", "SQLSTATE 23514", "constraint "
+                    + table + "_n_check");
+            assertThat(told.toString()).doesNotContain("987654321", "123454321", "zebra");
+        }
     }
 
     @Test

@@ -221,7 +221,7 @@ class MariaDbSinkTest extends SinkTestSupport {
         Await.until("two failures", Duration.ofSeconds(30), () -> errors.size() >= 2);
         assertThat(errors.get(0)).contains("Could not apply change c of public." + table,
                 "MariaDB and MySQL cannot store NaN");
-        assertThat(errors.get(1)).contains("(key {id=2})", "MariaDB and MySQL cannot store -Infinity");
+        assertThat(errors.get(1)).contains("(key id)", "MariaDB and MySQL cannot store -Infinity");
         // the change after them in the same transaction is applied (the route handled the failures)
         Await.until("row 3 applied", Duration.ofSeconds(30),
                 () -> target().strings("SELECT CONCAT_WS(' ', id, n, r) FROM " + table), List.of("3 1.50 2.5")::equals);

@@ -217,7 +217,7 @@ public final class PgcdcProbe {
             result.put("seconds", (endNanos - firstNanos) / 1e9);
             result.put("cpuMicrosPerChange",
                     CpuClock.microsPerChange(firstCpuNanos, CpuClock.processCpuNanos(), tally.count()));
-            if (snapshot && tally.firstThreadCpu() != null) {
+            if ((snapshot || sink) && tally.firstThreadCpu() != null) {
                 result.put("cpuMicrosPerChangeByThread",
                         tally.firstThreadCpu().microsPerChange(tally.count(), slot));
             }
