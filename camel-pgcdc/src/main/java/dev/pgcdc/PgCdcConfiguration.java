@@ -257,10 +257,10 @@ public class PgCdcConfiguration implements Cloneable {
     @UriParam(label = "consumer,snapshot", description = "Published tables that are only streamed, never"
             + " snapshotted, comma-separated, as schema.table (or table for schema public).")
     private String skipSnapshotTables;
-    @UriParam(label = "consumer,snapshot", defaultValue = "4096", description = "Rows per snapshot chunk: each chunk"
+    @UriParam(label = "consumer,snapshot", defaultValue = "16384", description = "Rows per snapshot chunk: each chunk"
             + " is read in its own short transaction, and the snapshot holds at most three chunks per reader in memory"
             + " (it reads ahead while the route takes the earlier ones).")
-    private int snapshotChunkSize = 4096;
+    private int snapshotChunkSize = 16384;
     @UriParam(label = "consumer,snapshot", defaultValue = "1", description = "How many snapshot readers run at the"
             + " same time in total, each on a connection of its own. A table is split into up to this many ranges of"
             + " its key (boundaries at quantiles of a sample of the key, so UUIDs or gaps still give even ranges; heap"

@@ -141,7 +141,8 @@ public final class PgcdcProbe {
                 + (webhook || kafka || snapshot ? "&concurrentConsumers=" + args.get("consumers") : "")
                 // named only when set: 0 is the default, and a build older than the option would refuse it
                 + (args.get("catchUpThreshold", null) != null ? "&catchUpThreshold=" + args.get("catchUpThreshold")
-                        : "");
+                        : "")
+                + (args.get("chunkSize", null) != null ? "&snapshotChunkSize=" + args.get("chunkSize") : "");
         try (CamelContext camel = new DefaultCamelContext()) {
             camel.addRoutes(new RouteBuilder() {
                 @Override

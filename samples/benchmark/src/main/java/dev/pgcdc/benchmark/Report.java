@@ -144,7 +144,9 @@ final class Report {
                 + " each pgcdc reader reads the table twice in its JVM, each pass through a fresh slot: rows/s and CPU"
                 + " are the second pass's (*warm*: a JVM that has compiled its code, as a long-running consumer's is"
                 + " when it snapshots a big table or re-snapshots one), *cold* the first pass's (a fresh JVM, what a"
-                + " short-lived job sees: it pays for the JIT). Debezium reads once in a fresh JVM: cold.\n\n");
+                + " short-lived job sees: it pays for the JIT). Debezium reads once in a fresh JVM: cold. *Server CPU*:"
+                + " the cluster's CPU per row read (backends and walsender, /proc), over both COPY runs or both"
+                + " passes.\n\n");
         snapshotReaders(md, snapshot);
         if (snapshot.get("pgcdc1Worker") instanceof Map<?, ?> oneWorker) {
             snapshotThreads(md, oneWorker);
@@ -179,12 +181,13 @@ final class Report {
 
     /** COPY, then each pgcdc (and Debezium) reader of one table, pgcdc's warm pass and its cold one. */
     private static void snapshotReaders(StringBuilder md, Map<String, Object> readers) {
-        md.append("| reader | workers | lanes | rows/s | seconds | CPU µs/row | cold rows/s | cold CPU µs/row"
-                        + " | load average after |\n")
-                .append("|---|---:|---:|---:|---:|---:|---:|---:|---|\n");
+        md.append("| reader | workers | lanes | rows/s | seconds | CPU µs/row | server CPU µs/row | cold rows/s"
+                        + " | cold CPU µs/row | load average after |\n")
+                .append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---|\n");
         Map<String, Object> copy = map(readers, "copyToStdout");
         md.append("| COPY TO STDOUT (psql) | – | – | ").append(copy.get("rowsPerSecond")).append(" | ")
-                .append(seconds(copy.get("seconds"))).append(" | – | – | – | – |\n");
+                .append(seconds(copy.get("seconds"))).append(" | – | ")
+                .append(orDash(copy.get("serverCpuMicrosPerChange"))).append(" | – | – | – |\n");
         for (String reader : readers.keySet()) {
             if (reader.startsWith("pgcdc") || reader.equals("debezium")) {
                 Map<String, Object> r = map(readers, reader);
@@ -192,6 +195,7 @@ final class Report {
                 md.append("| ").append(reader).append(" | ").append(orDash(r.get("workers"))).append(" | ")
                         .append(orDash(r.get("lanes"))).append(" | ").append(r.get("rowsPerSecond")).append(" | ")
                         .append(seconds(r.get("seconds"))).append(" | ").append(r.get("cpuMicrosPerChange"))
+                        .append(" | ").append(orDash(r.get("serverCpuMicrosPerChange")))
                         .append(" | ").append(orDash(cold.get("rowsPerSecond"))).append(" | ")
                         .append(orDash(cold.get("cpuMicrosPerChange"))).append(" | ")
                         .append(orDash(r.get("loadAverage"))).append(" |\n");

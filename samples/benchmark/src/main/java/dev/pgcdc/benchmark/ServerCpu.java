@@ -4,7 +4,9 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 
 import dev.pgcdc.embedded.PostgresServer;
@@ -36,6 +38,26 @@ final class ServerCpu {
         } catch (IOException | RuntimeException e) {
             return null;
         }
+    }
+
+    /** A measurement whose figures {@link #withServerCpu} completes. */
+    interface Measured {
+        Map<String, Object> run() throws Exception;
+    }
+
+    /**
+     * The measurement's figures with the cluster's CPU per unit beside them (µs), as {@code serverCpuMicrosPerChange}:
+     * every backend and walsender the measurement used. {@code server} null (no /proc): the figures alone.
+     */
+    static Map<String, Object> withServerCpu(ServerCpu server, long units, Measured measured) throws Exception {
+        int children = server == null ? 0 : server.children();
+        long before = server == null ? 0 : server.micros();
+        Map<String, Object> figures = new LinkedHashMap<>(measured.run());
+        if (server != null) {
+            figures.put("serverCpuMicrosPerChange",
+                    Math.round((server.micros(children) - before) * 10.0 / units) / 10.0);
+        }
+        return figures;
     }
 
     /**

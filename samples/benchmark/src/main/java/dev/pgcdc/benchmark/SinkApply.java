@@ -1,5 +1,7 @@
 package dev.pgcdc.benchmark;
 
+import static dev.pgcdc.benchmark.ServerCpu.withServerCpu;
+
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -221,26 +223,6 @@ final class SinkApply {
 
     private interface Work {
         void run() throws Exception;
-    }
-
-    private interface Measured {
-        Map<String, Object> run() throws Exception;
-    }
-
-    /**
-     * The measurement's figures with the server's CPU per change beside them (µs): the target's backend, and in the
-     * sink runs also the walsender decoding the source's WAL.
-     */
-    private static Map<String, Object> withServerCpu(ServerCpu server, long changes, Measured measured)
-            throws Exception {
-        int children = server == null ? 0 : server.children();
-        long before = server == null ? 0 : server.micros();
-        Map<String, Object> figures = new LinkedHashMap<>(measured.run());
-        if (server != null) {
-            figures.put("serverCpuMicrosPerChange",
-                    Math.round((server.micros(children) - before) * 10.0 / changes) / 10.0);
-        }
-        return figures;
     }
 
     private static Map<String, Object> timed(long rows, Work work) throws Exception {

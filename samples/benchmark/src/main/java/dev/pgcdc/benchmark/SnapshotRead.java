@@ -50,8 +50,9 @@ final class SnapshotRead {
             figures.put("baselineRounds", rounds);
         }
 
-        Map<String, Object> debezium = run.consumers().debezium("debezium-snapshot", "snapshot", DEBEZIUM, rows, timeout)
-                .result(timeout);
+        Map<String, Object> debezium = ServerCpu.withServerCpu(ServerCpu.of(run.cluster()), rows,
+                () -> run.consumers().debezium("debezium-snapshot", "snapshot", DEBEZIUM, rows, timeout)
+                        .result(timeout));
         StreamingDrain.requireComplete(debezium);
         Map<String, Object> debeziumFigures = withRowRate(debezium, rows);
         figures.put("debezium", debeziumFigures);
@@ -94,14 +95,17 @@ final class SnapshotRead {
     /** The faster of {@link #COPY_RUNS} runs of {@code COPY table TO STDOUT}: the first may still pay for cold pages. */
     private static Map<String, Object> copy(Run run, String table) throws Exception {
         int rows = run.size().snapshotRows();
-        double seconds = Double.MAX_VALUE;
-        for (int i = 0; i < COPY_RUNS; i++) {
-            seconds = Math.min(seconds, run.consumers().psqlCopy(table, Run.timeoutFor(rows)));
-        }
-        Map<String, Object> copy = new LinkedHashMap<>();
-        copy.put("seconds", seconds);
-        copy.put("rowsPerSecond", Run.perSecond(rows, seconds));
-        return copy;
+        // the server's CPU over both runs, per row read
+        return ServerCpu.withServerCpu(ServerCpu.of(run.cluster()), (long) COPY_RUNS * rows, () -> {
+            double seconds = Double.MAX_VALUE;
+            for (int i = 0; i < COPY_RUNS; i++) {
+                seconds = Math.min(seconds, run.consumers().psqlCopy(table, Run.timeoutFor(rows)));
+            }
+            Map<String, Object> copy = new LinkedHashMap<>();
+            copy.put("seconds", seconds);
+            copy.put("rowsPerSecond", Run.perSecond(rows, seconds));
+            return copy;
+        });
     }
 
     /** pgcdc's snapshot of {@code table} with each worker count, one delivery lane, by figure name. */
@@ -154,9 +158,11 @@ final class SnapshotRead {
         Duration timeout = Run.timeoutFor(rows); // each pass's
         Duration bothPasses = timeout.multipliedBy(2);
         String slot = "snapshot_pgcdc_" + prefix.replace("-", "_") + workers + "_" + lanes;
-        Map<String, Object> pgcdc = run.consumers().pgcdcSnapshot("pgcdc-" + prefix + "snapshot-" + workers
-                + (lanes > 1 ? "-lanes-" + lanes : ""), slot, table, rows, workers, lanes, timeout, jar)
-                .result(bothPasses);
+        // the server's CPU over both passes (chunk reads, watermarks, progress, the walsender), per row read
+        Map<String, Object> pgcdc = ServerCpu.withServerCpu(ServerCpu.of(run.cluster()), 2L * rows,
+                () -> run.consumers().pgcdcSnapshot("pgcdc-" + prefix + "snapshot-" + workers
+                        + (lanes > 1 ? "-lanes-" + lanes : ""), slot, table, rows, workers, lanes, timeout, jar)
+                        .result(bothPasses));
         StreamingDrain.requireComplete(pgcdc);
         Map<String, Object> figures = withRowRate(pgcdc, rows);
         @SuppressWarnings("unchecked")
