@@ -419,7 +419,7 @@ final class CopyAppends {
                 throw new SinkException("Append mode loads each batch through a temporary staging table, which the"
                         + " target user may not create (" + SinkException.describe(e) + "): GRANT TEMPORARY ON"
                         + " DATABASE " + dialect.quote(connection.getCatalog()) + " TO " + dialect.quote(
-                        connection.getMetaData().getUserName()));
+                        connection.getMetaData().getUserName()), null, e.getSQLState());
             }
             throw e;
         }
