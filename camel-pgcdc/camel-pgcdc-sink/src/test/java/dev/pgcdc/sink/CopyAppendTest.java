@@ -37,8 +37,9 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  */
 class CopyAppendTest extends SinkTestSupport {
 
+    /** Each test streams a slot of its own, which stays: more tests than the cluster's default 20 slots. */
     @RegisterExtension
-    static final PostgresExtension PG = PostgresExtension.builder().build();
+    static final PostgresExtension PG = PostgresExtension.builder().setting("max_replication_slots", "40").build();
     static final String TARGET = "copy_target";
     static final String APPEND_COLUMNS = "_pgcdc_op char(1), _pgcdc_commit_lsn bigint, _pgcdc_seq bigint,"
             + " _pgcdc_lsn bigint, _pgcdc_commit_ts timestamptz, PRIMARY KEY (_pgcdc_commit_lsn, _pgcdc_seq)";
