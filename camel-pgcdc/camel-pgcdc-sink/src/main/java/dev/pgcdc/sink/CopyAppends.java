@@ -100,11 +100,13 @@ final class CopyAppends {
          * columns still have the types the rows were written for. Binary fields carry no type, and a column whose
          * type a DBA changed since the stage was made (bigint to double precision, text to integer) would read them
          * as its own without a word; the staging table keeps its types, so the COPY into it needs no such check.
-         * Each column is checked when the server reads the statement, not per row: {@code array_larger} takes two
-         * arrays of one type exactly (no implicit cast), so {@code array_larger(ARRAY[column], NULL::type[])} does
-         * not resolve unless the column has that type; {@code ... OR true} then folds the whole clause away before
-         * the first row. A failed guard (or binary data the new type refuses) fails the COPY, and the stage is made
-         * again from the catalog, with the new type, so the batch is encoded for it.
+         * Each column is checked when the server reads the statement, not per row: {@code array_larger} is declared
+         * {@code (anyarray, anyarray)}, whose two arrays must have one type exactly (no implicit cast), so
+         * {@code array_larger(ARRAY[column], NULL::type[])} does not resolve unless the column has that type; were it
+         * {@code anycompatiblearray}, bigint would be promoted and pass for double precision. {@code ... OR true}
+         * then folds the whole clause away before the first row. A failed guard (or binary data the new type
+         * refuses) fails the COPY, and the stage is made again from the catalog, with the new type, so the batch is
+         * encoded for it.
          */
         final String directBinaryGuard;
         /** The field writers of the columns in COPY's binary format; null when a column's type has none. */
@@ -417,7 +419,7 @@ final class CopyAppends {
                 throw new SinkException("Append mode loads each batch through a temporary staging table, which the"
                         + " target user may not create (" + SinkException.describe(e) + "): GRANT TEMPORARY ON"
                         + " DATABASE " + dialect.quote(connection.getCatalog()) + " TO " + dialect.quote(
-                        connection.getMetaData().getUserName()));
+                        connection.getMetaData().getUserName()), null, e.getSQLState());
             }
             throw e;
         }

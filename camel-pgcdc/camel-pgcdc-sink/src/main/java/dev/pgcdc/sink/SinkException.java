@@ -2,6 +2,13 @@ package dev.pgcdc.sink;
 
 import java.sql.BatchUpdateException;
 import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import org.postgresql.util.PSQLException;
@@ -13,9 +20,45 @@ import org.postgresql.util.ServerErrorMessage;
  */
 public class SinkException extends RuntimeException {
 
-    /** Quoted text in a driver's message, which may be a value: {@code "abc"}, {@code 'abc'}, {@code `abc`}. */
-    private static final Pattern QUOTED = Pattern.compile("\"[^\"]*\"|'[^']*'|`[^`]*`");
-    private static final String LEFT_OUT = "(value left out)";
+    /**
+     * What PostgreSQL's data exceptions (SQLSTATE class 22) are, told instead of the server's message: that quotes the
+     * value, in the server's language and quotes (which a value may hold too), or its bytes in hex.
+     */
+    private static final Map<String, String> DATA_EXCEPTIONS = Map.of(
+            "22P02", "invalid text representation",
+            "22003", "numeric value out of range",
+            "22001", "string data right truncation",
+            "22007", "invalid datetime format",
+            "22008", "datetime field overflow",
+            "22021", "character not in repertoire",
+            "22P05", "untranslatable character",
+            "22012", "division by zero",
+            "22004", "null value not allowed",
+            "22023", "invalid parameter value");
+    private static final String DATA_EXCEPTION = "data exception";
+
+    /**
+     * MariaDB/MySQL errors whose message quotes a value (by vendor code), told instead of the message; the others
+     * name only identifiers and are kept.
+     */
+    private static final Map<Integer, String> MARIADB_VALUE_ERRORS = Map.of(
+            1062, "duplicate entry",
+            1586, "duplicate entry",
+            1366, "incorrect value",
+            1292, "truncated incorrect value",
+            1411, "incorrect value for a function",
+            1525, "incorrect value");
+    /** The key a MariaDB duplicate entry names, after the value: {@code ... for key 'PRIMARY'}. */
+    private static final Pattern MARIADB_KEY = Pattern.compile(" for key '([^']*)'$");
+    /**
+     * The column a MariaDB incorrect value names, after the value: its last quoted part, {@code ... for column
+     * `db`.`t`.`n` at row 1} or {@code ... for column 'n' at row 1}; a quote can not join it to the value.
+     */
+    private static final Pattern MARIADB_COLUMN = Pattern.compile(" for column .*([`'])([^`']*)\\1 at row \\d+$");
+    /** The column a COPY data error names in its context, before the value: {@code COPY t, line 1, column n: "v"}. */
+    private static final Pattern COPY_COLUMN = Pattern.compile("(?m)^COPY .*?, line \\d+, column ([^:\\n]+):");
+    /** The context of a PL/pgSQL RAISE, whose message is the function's, with whatever row values it formats in. */
+    private static final Pattern RAISED = Pattern.compile(" at RAISE$", Pattern.MULTILINE);
 
     private final String sqlState;
 
@@ -27,7 +70,7 @@ public class SinkException extends RuntimeException {
         this(message, cause, null);
     }
 
-    private SinkException(String message, Throwable cause, String sqlState) {
+    SinkException(String message, Throwable cause, String sqlState) {
         super(message, cause);
         this.sqlState = sqlState;
     }
@@ -38,6 +81,9 @@ public class SinkException extends RuntimeException {
      */
     static SinkException of(String what, Throwable failure) {
         String message = what + ": " + describe(failure);
+        if (failure instanceof SinkException sink) {
+            return new SinkException(message, sink, sink.sqlState);
+        }
         SQLException sql = sqlException(failure);
         return sql != null ? new SinkException(message, null, sql.getSQLState()) : new SinkException(message, failure);
     }
@@ -49,34 +95,65 @@ public class SinkException extends RuntimeException {
 
     /**
      * What failed, without row values: PostgreSQL's primary message (not its detail, context or the statement, which
-     * quote rows), with the quoted value of a data exception left out, the SQLSTATE, the table, column and constraint
-     * the server names, and what to do; another driver's message with its quoted text left out.
+     * quote rows), or for a data exception a fixed description of its SQLSTATE, and nothing of what a trigger or
+     * function raised; the SQLSTATE, the table, column and constraint the server names, and what to do. Another
+     * driver's message is kept unless it is a MariaDB error that quotes a value.
      */
     static String describe(Throwable failure) {
+        if (failure instanceof SinkException) {
+            return failure.getMessage();
+        }
         SQLException sql = sqlException(failure);
         if (sql == null) {
-            return failure instanceof SinkException ? failure.getMessage() : failure.toString();
+            return failure.toString();
         }
         String state = sql.getSQLState();
+        boolean dataException = state != null && state.startsWith("22");
         ServerErrorMessage server = sql instanceof PSQLException psql ? psql.getServerErrorMessage() : null;
+        String where = server != null ? server.getWhere() : null;
+        String column = server != null ? server.getColumn() : null;
+        if (column == null && where != null) {
+            Matcher copy = COPY_COLUMN.matcher(where);
+            column = copy.find() ? copy.group(1) : null;
+        }
+        boolean raised = state != null && state.startsWith("P0") || where != null && RAISED.matcher(where).find();
         StringBuilder text = new StringBuilder();
-        if (server != null && server.getMessage() != null) {
-            boolean dataException = state != null && state.startsWith("22");
-            text.append(dataException ? QUOTED.matcher(server.getMessage()).replaceAll(LEFT_OUT) : server.getMessage());
+        if (sql instanceof PSQLException && dataException) {
+            text.append(DATA_EXCEPTIONS.getOrDefault(state, DATA_EXCEPTION));
+        } else if (raised) {
+            text.append("raised by a trigger or function on the target, message left out as it may carry row values");
+        } else if (server != null && server.getMessage() != null) {
+            text.append(server.getMessage());
+        } else if (!(sql instanceof PSQLException) && MARIADB_VALUE_ERRORS.containsKey(sql.getErrorCode())) {
+            text.append(MARIADB_VALUE_ERRORS.get(sql.getErrorCode()));
+            String message = sql.getMessage() == null ? "" : sql.getMessage().strip();
+            Matcher key = MARIADB_KEY.matcher(message);
+            Matcher named = MARIADB_COLUMN.matcher(message);
+            if (key.find()) {
+                text.append(" for key ").append(key.group(1));
+            } else if (named.find()) {
+                text.append(" for column ").append(named.group(2));
+            }
         } else {
-            text.append(sql.getMessage() == null ? sql.getClass().getName()
-                    : QUOTED.matcher(sql.getMessage()).replaceAll(LEFT_OUT));
+            text.append(sql.getMessage() == null ? sql.getClass().getName() : sql.getMessage());
         }
-        text.append(" (SQLSTATE ").append(state);
+        List<String> names = new ArrayList<>();
+        if (state != null) {
+            names.add("SQLSTATE " + state);
+        }
         if (server != null) {
-            name(text, "table", server.getTable());
-            name(text, "column", server.getColumn());
-            name(text, "constraint", server.getConstraint());
+            name(names, "table", server.getTable());
+            name(names, "column", column);
+            name(names, "constraint", server.getConstraint());
         }
-        text.append(')');
-        if (state != null && state.startsWith("22")) {
+        if (!names.isEmpty()) {
+            text.append(" (").append(String.join(", ", names)).append(')');
+        }
+        if (dataException) {
             text.append(": a value the target column does not take; change the column's type, or convert or filter"
                     + " such values in the route");
+        } else if (raised) {
+            text.append(": see the target table's triggers and the functions they call for what they refuse");
         } else if (state != null && state.startsWith("23")) {
             text.append(": the target refuses the row; change the target's constraint, or filter such changes out"
                     + " in the route");
@@ -84,17 +161,32 @@ public class SinkException extends RuntimeException {
         return text.toString();
     }
 
-    private static void name(StringBuilder text, String what, String name) {
+    private static void name(List<String> names, String what, String name) {
         if (name != null) {
-            text.append(", ").append(what).append(' ').append(name);
+            names.add(what + " " + name);
         }
     }
 
-    /** The JDBC failure in {@code failure}: a batch's first failed statement rather than the batch. */
+    /**
+     * The JDBC failure in {@code failure}'s chain (next exceptions, then causes): PostgreSQL's own report if there is
+     * one, as only it names the table, column and constraint; else the first that is not a batch's summary.
+     */
     private static SQLException sqlException(Throwable failure) {
-        if (failure instanceof BatchUpdateException batch && batch.getNextException() != null) {
-            return batch.getNextException();
+        SQLException first = null;
+        Set<Throwable> seen = Collections.newSetFromMap(new IdentityHashMap<>());
+        for (Throwable e = failure; e != null && seen.add(e); e = next(e)) {
+            if (e instanceof PSQLException psql && psql.getServerErrorMessage() != null) {
+                return psql;
+            }
+            if (first == null && e instanceof SQLException sql
+                    && !(sql instanceof BatchUpdateException && sql.getNextException() != null)) {
+                first = sql;
+            }
         }
-        return failure instanceof SQLException sql ? sql : null;
+        return first;
+    }
+
+    private static Throwable next(Throwable e) {
+        return e instanceof SQLException sql && sql.getNextException() != null ? sql.getNextException() : e.getCause();
     }
 }

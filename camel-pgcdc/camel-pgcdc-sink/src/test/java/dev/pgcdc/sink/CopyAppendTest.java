@@ -37,8 +37,9 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  */
 class CopyAppendTest extends SinkTestSupport {
 
+    /** Each test streams a slot of its own, which stays: more tests than the cluster's default 20 slots. */
     @RegisterExtension
-    static final PostgresExtension PG = PostgresExtension.builder().build();
+    static final PostgresExtension PG = PostgresExtension.builder().setting("max_replication_slots", "40").build();
     static final String TARGET = "copy_target";
     static final String APPEND_COLUMNS = "_pgcdc_op char(1), _pgcdc_commit_lsn bigint, _pgcdc_seq bigint,"
             + " _pgcdc_lsn bigint, _pgcdc_commit_ts timestamptz, PRIMARY KEY (_pgcdc_commit_lsn, _pgcdc_seq)";
@@ -606,6 +607,60 @@ class CopyAppendTest extends SinkTestSupport {
         pg().execute("CREATE TABLE " + table + " (id int PRIMARY KEY, n int, secret text)");
         target().execute("CREATE TABLE " + table + " (id int, n int CHECK (n > 0), secret text, "
                 + APPEND_COLUMNS + ")");
+        // one transaction, so one batch: it fails, and is applied again change by change
+        Refusal refusal = refused(slot, table, "INSERT INTO " + table + " VALUES (1, 1, 'a'), (987654321,"
+                + " -123454321, 'zebra-secret'), (3, 3, 'c')", 2);
+        assertThat(refusal.told()).contains("a batch of 3 changes failed");
+        assertThat(refusal.failure().getMessage()).contains("Could not apply change c of public." + table
+                + " at LSN", "(key id)", "violates check constraint", "SQLSTATE 23514", "constraint "
+                + table + "_n_check");
+        assertThat(refusal.told()).doesNotContain("987654321", "123454321", "zebra");
+    }
+
+    /**
+     * A value the target column's type does not take: the server's message quotes it (and may quote it with the
+     * value's own quote inside), so the failure tells the SQLSTATE's fixed description and the column COPY names.
+     */
+    @Test
+    void aValueTheTargetTypeRefusesIsLeftOutButItsColumnNamed() throws Exception {
+        String slot = uniqueSlot("copydata");
+        String table = slot + "_t";
+        pg().execute("CREATE TABLE " + table + " (id int PRIMARY KEY, amount text)");
+        target().execute("CREATE TABLE " + table + " (id int, amount int, " + APPEND_COLUMNS + ")");
+        Refusal refusal = refused(slot, table, "INSERT INTO " + table + " VALUES (1, 'zq\"xw')", 0);
+        assertThat(((SinkException) refusal.failure()).getSQLState()).isEqualTo("22P02");
+        assertThat(refusal.failure().getMessage()).contains("invalid text representation", "SQLSTATE 22P02",
+                "column amount");
+        assertThat(refusal.told()).doesNotContain("zq", "xw");
+    }
+
+    /** A target trigger's RAISE formats a row value into its message, which the failure therefore leaves out. */
+    @Test
+    void whatATargetTriggerRaisesIsLeftOut() throws Exception {
+        String slot = uniqueSlot("copyraise");
+        String table = slot + "_t";
+        pg().execute("CREATE TABLE " + table + " (id int PRIMARY KEY, secret text)");
+        target().execute("CREATE TABLE " + table + " (id int, secret text, " + APPEND_COLUMNS + ")",
+                "CREATE FUNCTION " + table + "_refuse() RETURNS trigger LANGUAGE plpgsql AS"
+                        + " $$BEGIN RAISE EXCEPTION 'bad %', NEW.secret; END$$",
+                "CREATE TRIGGER refuse BEFORE INSERT ON " + table + " FOR EACH ROW EXECUTE FUNCTION " + table
+                        + "_refuse()");
+        Refusal refusal = refused(slot, table, "INSERT INTO " + table + " VALUES (1, 'yak-secret')", 0);
+        assertThat(((SinkException) refusal.failure()).getSQLState()).isEqualTo("P0001");
+        assertThat(refusal.failure().getMessage()).contains("raised by a trigger or function on the target",
+                "SQLSTATE P0001");
+        assertThat(refusal.told()).doesNotContain("yak");
+    }
+
+    /** The first failure of a change the target refused, and all the sink told: its log and the failure's chain. */
+    private record Refusal(Exception failure, String told) {
+    }
+
+    /**
+     * Streams {@code table} into an append-mode sink whose route handles {@link SinkException}s, runs {@code insert}
+     * on the source, and waits for a failure and for {@code appended} rows in the target.
+     */
+    private Refusal refused(String slot, String table, String insert, int appended) throws Exception {
         List<Exception> failures = new CopyOnWriteArrayList<>();
         try (LogCapture log = new LogCapture()) {
             start(new RouteBuilder() {
@@ -617,21 +672,15 @@ class CopyAppendTest extends SinkTestSupport {
                 }
             });
             awaitStreaming(slot);
-            // one transaction, so one batch: it fails, and is applied again change by change
-            pg().execute("INSERT INTO " + table + " VALUES (1, 1, 'a'), (987654321, -123454321, 'zebra-secret'),"
-                    + " (3, 3, 'c')");
+            pg().execute(insert);
             Await.until("the refused row's failure", Duration.ofSeconds(30), () -> !failures.isEmpty());
             Await.until("the other rows appended", Duration.ofSeconds(30), () -> target().strings("SELECT"
-                    + " count(*) FROM " + table), List.of("2")::equals);
-            assertThat(log.text()).contains("a batch of 3 changes failed");
+                    + " count(*) FROM " + table), List.of(String.valueOf(appended))::equals);
             StringBuilder told = new StringBuilder(log.text());
             for (Throwable e = failures.get(0); e != null; e = e.getCause()) {
                 told.append(e).append('\n');
             }
-            assertThat(failures.get(0).getMessage()).contains("Could not apply change c of public." + table
-                    + " at LSN", "(key id)", "violates check constraint", "SQLSTATE 23514", "constraint "
-                    + table + "_n_check");
-            assertThat(told.toString()).doesNotContain("987654321", "123454321", "zebra");
+            return new Refusal(failures.get(0), told.toString());
         }
     }
 
@@ -648,12 +697,12 @@ class CopyAppendTest extends SinkTestSupport {
         restricted.execute("REVOKE TEMPORARY ON DATABASE " + database + " FROM PUBLIC",
                 "CREATE TABLE " + table + " (id int, " + APPEND_COLUMNS + ")",
                 "GRANT INSERT ON " + table + " TO " + user);
-        List<String> errors = new CopyOnWriteArrayList<>();
+        List<SinkException> errors = new CopyOnWriteArrayList<>();
         start(new RouteBuilder() {
             @Override
             public void configure() {
                 onException(SinkException.class).handled(true).process(e -> errors.add(
-                        e.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class).getMessage()));
+                        e.getProperty(Exchange.EXCEPTION_CAUGHT, SinkException.class)));
                 from(uri(slot, "tables=" + table)).to("pgcdc-sink:restricted?mode=append&jdbcUrl="
                         + pg().jdbcUrl(database) + "&user=" + user);
             }
@@ -661,8 +710,9 @@ class CopyAppendTest extends SinkTestSupport {
         awaitStreaming(slot);
         pg().execute("INSERT INTO " + table + " VALUES (1)");
         Await.until("the failure", Duration.ofSeconds(30), () -> !errors.isEmpty());
-        assertThat(errors.get(0)).contains("temporary staging table",
+        assertThat(errors.get(0).getMessage()).contains("temporary staging table",
                 "GRANT TEMPORARY ON DATABASE \"" + database + "\" TO \"" + user + "\"");
+        assertThat(errors.get(0).getSQLState()).isEqualTo("42501");
     }
 
     /**

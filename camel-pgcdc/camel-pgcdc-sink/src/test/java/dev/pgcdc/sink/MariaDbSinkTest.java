@@ -210,6 +210,24 @@ class MariaDbSinkTest extends SinkTestSupport {
                 expected.get(1).replaceFirst("2", "1")::equals);
     }
 
+    /**
+     * MariaDB's message is kept when it names only identifiers (a NULL for a NOT NULL column), and told by a fixed
+     * text naming the column when it quotes the value (an incorrect integer).
+     */
+    @Test
+    void mariaDbErrorsNameTheirColumnButNotTheValue() throws Exception {
+        String slot = uniqueSlot("maria_refused");
+        String table = slot + "_t";
+        pg().execute("CREATE TABLE " + table + " (id int PRIMARY KEY, n int, amount text)");
+        target().execute("CREATE TABLE " + table + " (id INT PRIMARY KEY, n INT NOT NULL, amount INT)");
+        List<String> errors = handlingRoute(slot, List.of(table), "");
+        pg().execute("INSERT INTO " + table + " VALUES (1, NULL, '1'), (2, 2, 'zq''xw')");
+        Await.until("two failures", Duration.ofSeconds(30), () -> errors.size() >= 2);
+        assertThat(errors.get(0)).contains("Column 'n' cannot be null");
+        assertThat(errors.get(1)).contains("incorrect value for column amount");
+        assertThat(errors.get(1)).doesNotContain("zq", "xw");
+    }
+
     @Test
     void nanAndInfiniteNumbersWhichMariaDbCannotStoreAreClearErrors() throws Exception {
         String slot = uniqueSlot("maria_nan");

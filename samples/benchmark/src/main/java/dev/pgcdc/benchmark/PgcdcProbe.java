@@ -11,6 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
 
 import dev.pgcdc.PgCdcConfiguration;
@@ -20,6 +21,7 @@ import dev.pgcdc.benchmark.probe.MemoryWatch;
 import dev.pgcdc.benchmark.probe.ProbeArgs;
 import dev.pgcdc.benchmark.probe.ResultLine;
 import dev.pgcdc.benchmark.probe.Tally;
+import dev.pgcdc.benchmark.probe.ThreadCpu;
 import dev.pgcdc.event.ChangeEvent;
 import dev.pgcdc.event.PgJsonWriter;
 import dev.pgcdc.pg.TableName;
@@ -129,6 +131,8 @@ public final class PgcdcProbe {
         boolean sink = mode.equals("sink");
         AtomicLong firstArrivalNanos = new AtomicLong(); // sink mode: the clock starts before the sink
         AtomicLong firstArrivalCpuNanos = new AtomicLong();
+        // per thread from the same first arrival as the process figure, not from the tally's first completion
+        AtomicReference<ThreadCpu> firstArrivalThreadCpu = new AtomicReference<>();
         long warmup = args.getLong("warmup");
         Tally tally = new Tally(args.getLong("expected"), warmup, lag);
         long[] lastCommitLsn = new long[1]; // written by the route thread, read after the tally is complete
@@ -151,6 +155,7 @@ public final class PgcdcProbe {
                         from(uri).routeId("sink").process(exchange -> {
                             if (firstArrivalNanos.get() == 0) {
                                 firstArrivalCpuNanos.set(CpuClock.processCpuNanos());
+                                firstArrivalThreadCpu.set(new ThreadCpu());
                                 firstArrivalNanos.set(System.nanoTime());
                             }
                         }).to(args.get("sink")).process(exchange -> tally.record(null));
@@ -218,9 +223,9 @@ public final class PgcdcProbe {
             result.put("seconds", (endNanos - firstNanos) / 1e9);
             result.put("cpuMicrosPerChange",
                     CpuClock.microsPerChange(firstCpuNanos, CpuClock.processCpuNanos(), tally.count()));
-            if ((snapshot || sink) && tally.firstThreadCpu() != null) {
-                result.put("cpuMicrosPerChangeByThread",
-                        tally.firstThreadCpu().microsPerChange(tally.count(), slot));
+            ThreadCpu threadCpu = sink ? firstArrivalThreadCpu.get() : snapshot ? tally.firstThreadCpu() : null;
+            if (threadCpu != null) {
+                result.put("cpuMicrosPerChangeByThread", threadCpu.microsPerChange(tally.count(), slot));
             }
             if (lag) {
                 result.putAll(tally.latencyMillis());
