@@ -52,10 +52,7 @@ class EndpointOptionsTest {
         assertThat(endpoint.options().connection().ssl().mode()).isEqualTo(SslMode.VERIFY_CA);
     }
 
-    /**
-     * 16384-row chunks by default: each chunk costs the server its watermark and progress statements and a COPY of its
-     * own, and the benchmark's snapshot spent about 14 % less server CPU per row than with 4096-row chunks.
-     */
+    /** Chunks of 16384 rows by default: each chunk costs the server watermark and progress statements and a COPY. */
     @Test
     void snapshotChunksHold16384RowsByDefault() {
         assertThat(endpoint("").options().snapshot().chunkSize()).isEqualTo(16384);

@@ -11,7 +11,7 @@ import java.util.Set;
  * What the snapshot needs to know, independent of Camel.
  *
  * @param skipTables  published tables that are only streamed, never snapshotted
- * @param chunkSize   rows per chunk: what the snapshot holds in memory per table, and the size of each read
+ * @param chunkSize   rows per chunk, the size of each read; each reader holds up to three chunks in memory
  * @param parallelism how many chunk readers run at the same time in total (one connection each), over the ranges
  *                    of one table or of several
  * @param retryDelay  the first pause before a snapshot continues after a lost connection

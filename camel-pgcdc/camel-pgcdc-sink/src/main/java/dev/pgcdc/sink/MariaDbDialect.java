@@ -87,8 +87,8 @@ final class MariaDbDialect extends Dialect {
         } else if (value instanceof Double d && (d.isNaN() || d.isInfinite())
                 || value instanceof Float f && (f.isNaN() || f.isInfinite())) {
             // the driver would send them as bare words, which MariaDB reads as column names
-            throw new SinkException("MariaDB and MySQL cannot store " + value + " (parameter " + index
-                    + "): they have no NaN or infinite numbers");
+            throw new SinkException("MariaDB and MySQL cannot store a NaN or infinite " + value.getClass().getSimpleName()
+                    + " (parameter " + index + "): they have no NaN or infinite numbers");
         } else if (outOfDateRange(value)) {
             // strict mode would refuse it less clearly; a lenient server would store a zero date
             // the kind of value, not the value: row values are not for logs

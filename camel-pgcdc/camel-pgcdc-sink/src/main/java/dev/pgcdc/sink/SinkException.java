@@ -24,17 +24,19 @@ public class SinkException extends RuntimeException {
      * What PostgreSQL's data exceptions (SQLSTATE class 22) are, told instead of the server's message: that quotes the
      * value, in the server's language and quotes (which a value may hold too), or its bytes in hex.
      */
-    private static final Map<String, String> DATA_EXCEPTIONS = Map.of(
-            "22P02", "invalid text representation",
-            "22003", "numeric value out of range",
-            "22001", "string data right truncation",
-            "22007", "invalid datetime format",
-            "22008", "datetime field overflow",
-            "22021", "character not in repertoire",
-            "22P05", "untranslatable character",
-            "22012", "division by zero",
-            "22004", "null value not allowed",
-            "22023", "invalid parameter value");
+    private static final Map<String, String> DATA_EXCEPTIONS = Map.ofEntries(
+            Map.entry("22P02", "invalid text representation"),
+            Map.entry("22P03", "invalid binary representation"),
+            Map.entry("22003", "numeric value out of range"),
+            Map.entry("22001", "string data right truncation"),
+            Map.entry("22007", "invalid datetime format"),
+            Map.entry("22008", "datetime field overflow"),
+            Map.entry("22021", "character not in repertoire"),
+            Map.entry("22P05", "untranslatable character"),
+            Map.entry("22012", "division by zero"),
+            Map.entry("22004", "null value not allowed"),
+            Map.entry("22023", "invalid parameter value"),
+            Map.entry("22032", "invalid json text"));
     private static final String DATA_EXCEPTION = "data exception";
 
     /**
@@ -47,7 +49,10 @@ public class SinkException extends RuntimeException {
             1366, "incorrect value",
             1292, "truncated incorrect value",
             1411, "incorrect value for a function",
-            1525, "incorrect value");
+            1525, "incorrect value",
+            1300, "invalid character string",
+            1367, "illegal value",
+            1644, "raised by a SIGNAL on the target, message left out as it may carry row values");
     /** The key a MariaDB duplicate entry names, after the value: {@code ... for key 'PRIMARY'}. */
     private static final Pattern MARIADB_KEY = Pattern.compile(" for key '([^']*)'$");
     /**
@@ -55,8 +60,11 @@ public class SinkException extends RuntimeException {
      * `db`.`t`.`n` at row 1} or {@code ... for column 'n' at row 1}; a quote can not join it to the value.
      */
     private static final Pattern MARIADB_COLUMN = Pattern.compile(" for column .*([`'])([^`']*)\\1 at row \\d+$");
-    /** The column a COPY data error names in its context, before the value: {@code COPY t, line 1, column n: "v"}. */
-    private static final Pattern COPY_COLUMN = Pattern.compile("(?m)^COPY .*?, line \\d+, column ([^:\\n]+):");
+    /**
+     * The column a COPY data error names in its context, before the value in text ({@code COPY t, line 1, column n:
+     * "v"}), alone in binary ({@code COPY t, line 1, column n}).
+     */
+    private static final Pattern COPY_COLUMN = Pattern.compile("(?m)^COPY .*?, line \\d+, column ([^:\\n]+)(?::|$)");
     /** The context of a PL/pgSQL RAISE, whose message is the function's, with whatever row values it formats in. */
     private static final Pattern RAISED = Pattern.compile(" at RAISE$", Pattern.MULTILINE);
 
@@ -137,6 +145,11 @@ public class SinkException extends RuntimeException {
         } else {
             text.append(sql.getMessage() == null ? sql.getClass().getName() : sql.getMessage());
         }
+        Throwable underneath = server == null ? notSql(sql) : null;
+        if (underneath != null) {
+            // the client's own failure (connect, I/O) says why only in its cause, which holds no row values
+            text.append(" (").append(underneath).append(')');
+        }
         List<String> names = new ArrayList<>();
         if (state != null) {
             names.add("SQLSTATE " + state);
@@ -184,6 +197,17 @@ public class SinkException extends RuntimeException {
             }
         }
         return first;
+    }
+
+    /** The first cause under {@code sql} that is not a JDBC failure, or null. */
+    private static Throwable notSql(SQLException sql) {
+        Set<Throwable> seen = Collections.newSetFromMap(new IdentityHashMap<>());
+        for (Throwable e = sql.getCause(); e != null && seen.add(e); e = e.getCause()) {
+            if (!(e instanceof SQLException)) {
+                return e;
+            }
+        }
+        return null;
     }
 
     private static Throwable next(Throwable e) {

@@ -238,8 +238,9 @@ class MariaDbSinkTest extends SinkTestSupport {
         pg().execute("INSERT INTO " + table + " VALUES (1, 'NaN', 0), (2, 0, '-Infinity'), (3, 1.5, 2.5)");
         Await.until("two failures", Duration.ofSeconds(30), () -> errors.size() >= 2);
         assertThat(errors.get(0)).contains("Could not apply change c of public." + table,
-                "MariaDB and MySQL cannot store NaN");
-        assertThat(errors.get(1)).contains("(key id)", "MariaDB and MySQL cannot store -Infinity");
+                "MariaDB and MySQL cannot store a NaN or infinite Double");
+        assertThat(errors.get(1)).contains("(key id)", "MariaDB and MySQL cannot store a NaN or infinite Double")
+                .doesNotContain("Infinity");
         // the change after them in the same transaction is applied (the route handled the failures)
         Await.until("row 3 applied", Duration.ofSeconds(30),
                 () -> target().strings("SELECT CONCAT_WS(' ', id, n, r) FROM " + table), List.of("3 1.50 2.5")::equals);
