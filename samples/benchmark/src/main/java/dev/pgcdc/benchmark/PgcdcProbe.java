@@ -104,7 +104,7 @@ public final class PgcdcProbe {
         try (MemoryWatch memory = new MemoryWatch()) {
             Map<String, Object> result;
             if (args.get("mode").equals("snapshot")) {
-                // COPY, the reference, is timed on its faster of two runs, and a production consumer that snapshots a
+                // COPY, the reference, is timed on its fastest of five runs, and a production consumer that snapshots a
                 // big table or is asked to re-snapshot one runs in a warm JVM: the first pass pays for the JIT
                 // compiling Camel's routing and pgcdc's code. It reads through a slot of its own, which is then
                 // dropped with the progress saved under it, so that the measured pass starts from nothing.

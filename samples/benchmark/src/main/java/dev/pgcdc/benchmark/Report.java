@@ -140,12 +140,12 @@ final class Report {
     }
 
     private static void snapshot(StringBuilder md, Map<String, Object> snapshot) {
-        md.append("**Snapshot** of ").append(snapshot.get("rows")).append(" rows. COPY counts its faster of two runs;"
+        md.append("**Snapshot** of ").append(snapshot.get("rows")).append(" rows. COPY counts its fastest of five runs;"
                 + " each pgcdc reader reads the table twice in its JVM, each pass through a fresh slot: rows/s and CPU"
                 + " are the second pass's (*warm*: a JVM that has compiled its code, as a long-running consumer's is"
                 + " when it snapshots a big table or re-snapshots one), *cold* the first pass's (a fresh JVM, what a"
                 + " short-lived job sees: it pays for the JIT). Debezium reads once in a fresh JVM: cold. *Server CPU*:"
-                + " the cluster's CPU per row read (backends and walsender, /proc), over both COPY runs or both"
+                + " the cluster's CPU per row read (backends and walsender, /proc), over all COPY runs or both"
                 + " passes.\n\n");
         snapshotReaders(md, snapshot);
         if (snapshot.get("pgcdc1Worker") instanceof Map<?, ?> oneWorker) {

@@ -47,9 +47,9 @@ class ChartsTest {
                 .contains("![Streaming drain throughput over time](" + Charts.DRAIN + ")")
                 .contains("![Snapshot rows/s by reader and worker count](" + Charts.SNAPSHOT + ")")
                 .contains("![Live lag percentiles by writer rate](" + Charts.LIVE_LAG + ")")
-                .as("pgcdc's warm pass, then its cold one; Debezium reads once")
-                .contains("| pgcdc1Worker | 1 | – | 400000 | 1.00 | 3 | 200000 | 5 |")
-                .contains("| debezium | – | – | 97000 | 2.00 | 20 | – | – |")
+                .as("pgcdc's warm pass with the server's CPU, then its cold one; Debezium reads once")
+                .contains("| pgcdc1Worker | 1 | – | 400000 | 1.00 | 3 | 1.2 | 200000 | 5 |")
+                .contains("| debezium | – | – | 97000 | 2.00 | 20 | – | – | – |")
                 .contains("| jvm | 0.1 | 1.5 |");
     }
 
@@ -86,7 +86,8 @@ class ChartsTest {
         snapshot.put("rows", 2000);
         snapshot.put("copyToStdout", Map.of("seconds", 0.1, "rowsPerSecond", 1_500_000));
         snapshot.put("pgcdc1Worker", Map.of("seconds", 1.0, "rowsPerSecond", 400_000, "workers", 1,
-                "cpuMicrosPerChange", 3, "cpuMicrosPerChangeByThread", Map.of("jvm", 0.1),
+                "cpuMicrosPerChange", 3, "serverCpuMicrosPerChange", 1.2, "cpuMicrosPerChangeByThread",
+                Map.of("jvm", 0.1),
                 "cold", Map.of("seconds", 2.0, "rowsPerSecond", 200_000, "cpuMicrosPerChange", 5,
                         "cpuMicrosPerChangeByThread", Map.of("jvm", 1.5))));
         snapshot.put("pgcdcNWorkers", Map.of("seconds", 1.0, "rowsPerSecond", 600_000, "workers", 2,
