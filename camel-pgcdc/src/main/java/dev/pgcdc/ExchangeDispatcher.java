@@ -3,8 +3,6 @@ package dev.pgcdc;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 import dev.pgcdc.decode.DecodeException;
@@ -24,7 +22,7 @@ import org.apache.camel.spi.Synchronization;
  * the acknowledgement tracker lets at most {@code maxInflight} changes be outstanding.
  *
  * <p>The dispatcher thread takes queued changes in batches ({@link #BATCH}), so the queue's lock is taken once per
- * batch rather than once per change on the consuming side.
+ * batch rather than once per change on the consuming side, and is woken once per burst of changes ({@link Intake}).
  */
 final class ExchangeDispatcher implements Dispatcher, Runnable {
 
@@ -34,7 +32,7 @@ final class ExchangeDispatcher implements Dispatcher, Runnable {
     private final PgCdcConfiguration configuration;
     /** The transactional outbox, or null. */
     private final Outbox outbox;
-    private final BlockingQueue<Pending> queue = new LinkedBlockingQueue<>();
+    private final Intake<Pending> queue = new Intake<>();
     private final ArrayDeque<Pending> batch = new ArrayDeque<>(BATCH);
     private final Object lock = new Object();
     /**

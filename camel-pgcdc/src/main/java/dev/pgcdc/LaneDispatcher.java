@@ -5,8 +5,6 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 import dev.pgcdc.decode.DecodeException;
@@ -46,7 +44,7 @@ final class LaneDispatcher implements Dispatcher, Runnable {
     private final ExchangeDispatcher[] lanes;
     /** Null without outbox options. */
     private final Outbox outbox;
-    private final BlockingQueue<Queued> intake = new LinkedBlockingQueue<>();
+    private final Intake<Queued> intake = new Intake<>();
     private final Object lock = new Object();
     /**
      * Bumped by {@link #discardPending()}: queued changes of an older generation are dropped. Written under the lock;

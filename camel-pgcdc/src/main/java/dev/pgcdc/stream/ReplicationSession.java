@@ -48,9 +48,12 @@ final class ReplicationSession implements DecodeListener, AckListener, StreamTap
      * The idle loop's pause between polls, doubling up to the maximum while nothing arrives. An empty poll already
      * waits on the socket for up to 1 ms (pgjdbc's peek), waking as soon as data arrives; only the pause adds to the
      * lag of a change that arrives during it, so the pause stays short: a longer one saves little CPU (an idle
-     * session polls a few hundred times a second) and delayed the first change after every pause of the writer.
+     * session polls a few hundred times a second) and delayed the first change after every pause of the writer. It
+     * starts at a quarter millisecond rather than less because the walsender sends a transaction one message at a
+     * time: a shorter pause reads a change or two per wake-up, and on a machine with few cores each wake-up can
+     * preempt the walsender (at 50,000 changes/s a 50 µs start woke the consumer a third more often).
      */
-    private static final long MIN_IDLE_PARK_NANOS = TimeUnit.MICROSECONDS.toNanos(50);
+    private static final long MIN_IDLE_PARK_NANOS = TimeUnit.MICROSECONDS.toNanos(250);
     private static final long MAX_IDLE_PARK_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
     private static final long SERVICE_SLICE_MILLIS = 50;
 

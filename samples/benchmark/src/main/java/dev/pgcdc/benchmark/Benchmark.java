@@ -18,6 +18,7 @@ import dev.pgcdc.embedded.PostgresCluster;
  * java -jar samples/benchmark/target/pgcdc-benchmark.jar [--size full|small|smoke] [--out DIR]
  *      [--baseline-jar OLD-camel-pgcdc.jar]... [--jvm-option OPTION]... [--max-inflight N]
  *      [--parts streaming,catchUp,sink,snapshot,liveLag,bigTransaction,parallelDelivery,takeover,kafka]
+ *      [--lag-rates 20000,50000]
  * </pre>
  *
  * {@code --jvm-option} goes to every probe JVM; {@code {name}} in it becomes the probe's log path without extension,
@@ -43,6 +44,7 @@ public final class Benchmark {
         List<String> jvmOptions = new ArrayList<>();
         int maxInflight = 1000;
         Set<String> parts = DEFAULT_PARTS;
+        List<Integer> lagRates = null;
         for (int i = 0; i < args.length; i++) {
             String value = i + 1 < args.length ? args[i + 1] : null;
             switch (args[i]) {
@@ -52,9 +54,13 @@ public final class Benchmark {
                 case "--jvm-option" -> jvmOptions.add(value);
                 case "--max-inflight" -> maxInflight = Integer.parseInt(value);
                 case "--parts" -> parts = parts(value);
+                case "--lag-rates" -> lagRates = java.util.Arrays.stream(value.split(",")).map(Integer::valueOf).toList();
                 default -> throw new IllegalArgumentException("unknown option " + args[i] + " (see README.md)");
             }
             i++;
+        }
+        if (lagRates != null) {
+            size = size.withLagRates(lagRates);
         }
         Files.createDirectories(out);
         Report.write(run(size, out, baselines, jvmOptions, maxInflight, parts), out);

@@ -40,6 +40,12 @@ record Size(String name, int inserts, int updates, int deletes, int rowsPerTx, i
         throw new IllegalArgumentException("unknown size " + name + " (full, small or smoke)");
     }
 
+    /** This size with other live-lag rates (to measure one rate while developing). */
+    Size withLagRates(List<Integer> rates) {
+        return new Size(name, inserts, updates, deletes, rowsPerTx, snapshotRows, List.copyOf(rates), lagSeconds,
+                lagWarmupSeconds, bigTxRows, takeovers, kafkaRates);
+    }
+
     /** The backlog's changes: the updates, inserts and deletes plus one final marker insert. */
     long backlogChanges() {
         return (long) inserts + updates + deletes + 1;
