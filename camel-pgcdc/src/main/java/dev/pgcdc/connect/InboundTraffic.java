@@ -1,7 +1,6 @@
 package dev.pgcdc.connect;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.time.Duration;
 
 /**
@@ -9,18 +8,21 @@ import java.time.Duration;
  * without telling anyone, so this clock, fed by the connection's socket, is how the session tells an idle but live
  * server from a connection that silently stopped carrying traffic. It also counts the bytes pgjdbc has taken from the
  * socket and can ask the socket whether more wait, so that the reader can tell, without waiting on the socket, whether
- * a read would find anything.
+ * a read would find anything, and it can wait for the next byte without taking it from pgjdbc.
  */
 public final class InboundTraffic {
 
     private volatile long lastArrivalNanos = System.nanoTime();
     /** The connection's socket stream (below TLS), once pgjdbc has opened it. */
-    private volatile InputStream socket;
+    private volatile WatchedInput socket;
     /** Bytes pgjdbc has taken from the socket (read or skipped); written and read by the thread reading the stream. */
     private long taken;
 
-    void arrived(long bytes) {
+    void arrived() {
         lastArrivalNanos = System.nanoTime();
+    }
+
+    void took(long bytes) {
         taken += bytes;
     }
 
@@ -29,7 +31,7 @@ public final class InboundTraffic {
         return taken;
     }
 
-    void watch(InputStream socket) {
+    void watch(WatchedInput socket) {
         this.socket = socket;
     }
 
@@ -38,12 +40,22 @@ public final class InboundTraffic {
      * encrypted bytes count too). True when that cannot be told, so that the caller reads and sees for itself.
      */
     public boolean mayHaveUnread() {
-        InputStream watched = socket;
+        WatchedInput watched = socket;
         try {
             return watched == null || watched.available() > 0;
         } catch (IOException e) {
             return true; // the read that follows reports what is wrong
         }
+    }
+
+    /**
+     * Waits up to {@code timeoutMillis} for bytes to arrive in the connection's socket, without taking them from
+     * pgjdbc; returns at once when some already wait. False when none came; true when they did or that cannot be told
+     * (nothing opened yet, the socket failed), so that the caller reads and sees for itself.
+     */
+    public boolean awaitArrival(int timeoutMillis) {
+        WatchedInput watched = socket;
+        return watched == null || watched.await(timeoutMillis);
     }
 
     /** How long nothing has arrived (since the connection was opened, if nothing ever did). */

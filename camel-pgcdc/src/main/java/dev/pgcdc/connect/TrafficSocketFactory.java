@@ -1,6 +1,5 @@
 package dev.pgcdc.connect;
 
-import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetAddress;
@@ -82,7 +81,7 @@ public final class TrafficSocketFactory extends SocketFactory {
     private static final class WatchedSocket extends Socket {
 
         private final Target target;
-        private InputStream input;
+        private WatchedInput input;
 
         WatchedSocket(Target target) {
             this.target = target;
@@ -96,36 +95,8 @@ public final class TrafficSocketFactory extends SocketFactory {
         @Override
         public synchronized InputStream getInputStream() throws IOException {
             if (input == null) {
-                InputStream socket = super.getInputStream();
-                target.traffic().watch(socket);
-                input = new FilterInputStream(socket) {
-                    @Override
-                    public int read() throws IOException {
-                        int b = super.read();
-                        if (b >= 0) {
-                            target.traffic().arrived(1);
-                        }
-                        return b;
-                    }
-
-                    @Override
-                    public int read(byte[] buffer, int offset, int length) throws IOException {
-                        int n = super.read(buffer, offset, length);
-                        if (n > 0) {
-                            target.traffic().arrived(n);
-                        }
-                        return n;
-                    }
-
-                    @Override
-                    public long skip(long n) throws IOException {
-                        long skipped = super.skip(n);
-                        if (skipped > 0) {
-                            target.traffic().arrived(skipped);
-                        }
-                        return skipped;
-                    }
-                };
+                input = new WatchedInput(super.getInputStream(), this, target.traffic());
+                target.traffic().watch(input);
             }
             return input;
         }

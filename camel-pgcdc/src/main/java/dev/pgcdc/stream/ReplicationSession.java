@@ -8,7 +8,6 @@ import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
 
 import dev.pgcdc.ack.AckTracker;
 import dev.pgcdc.pg.Catalog;
@@ -45,13 +44,11 @@ final class ReplicationSession implements DecodeListener, AckListener, StreamTap
     /** Progress is reported at most this often, so a fast stream costs a handful of status messages a second. */
     private static final long PROGRESS_GAP_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
     /**
-     * The idle loop's pause between polls, doubling up to the maximum while nothing arrives. An empty poll already
-     * waits on the socket for up to 1 ms (pgjdbc's peek), waking as soon as data arrives; only the pause adds to the
-     * lag of a change that arrives during it, so the pause stays short: a longer one saves little CPU (an idle
-     * session polls a few hundred times a second) and delayed the first change after every pause of the writer. It
-     * starts at a quarter millisecond rather than less because the walsender sends a transaction one message at a
-     * time: a shorter pause reads a change or two per wake-up, and on a machine with few cores each wake-up can
-     * preempt the walsender (at 50,000 changes/s a 50 µs start woke the consumer a third more often).
+     * The idle loop's pause between polls, doubling up to the maximum while nothing arrives; the source may end it
+     * sooner when it has more ({@link WalSource#pause}). It starts at a quarter millisecond rather than less because
+     * the walsender sends a transaction one message at a time: a shorter pause reads a change or two per wake-up, and
+     * on a machine with few cores each wake-up can preempt the walsender (at 50,000 changes/s a 50 µs start woke the
+     * consumer a third more often).
      */
     private static final long MIN_IDLE_PARK_NANOS = TimeUnit.MICROSECONDS.toNanos(250);
     private static final long MAX_IDLE_PARK_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
@@ -175,7 +172,7 @@ final class ReplicationSession implements DecodeListener, AckListener, StreamTap
                 // bytes wait in the socket and the silence is ours, not the server's.
                 source.requireAlive();
                 reportProgressIfDue(false);
-                LockSupport.parkNanos(park);
+                source.pause(park);
                 park = Math.min(park * 2, MAX_IDLE_PARK_NANOS);
             }
         }

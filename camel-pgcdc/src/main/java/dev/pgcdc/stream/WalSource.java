@@ -2,6 +2,7 @@ package dev.pgcdc.stream;
 
 import java.nio.ByteBuffer;
 import java.sql.SQLException;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * Where a {@link ReplicationSession} reads the plugin's messages and reports the confirmed position: the walsender's
@@ -33,6 +34,14 @@ interface WalSource {
 
     /** Fails when the connection is dead; called with everything received read. */
     void requireAlive() throws SQLException;
+
+    /**
+     * Waits, when {@link #readPending} found nothing, for about {@code nanos} or until the source has more (whichever
+     * comes first is the source's to choose, within the session's need to look at its flags every few tens of ms).
+     */
+    default void pause(long nanos) {
+        LockSupport.parkNanos(nanos);
+    }
 
     /** Whether the source has nothing more to give: catch-up reached the head. A stream never has. */
     boolean finished();

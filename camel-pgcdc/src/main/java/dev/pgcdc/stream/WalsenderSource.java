@@ -4,6 +4,7 @@ import java.nio.ByteBuffer;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 
 import dev.pgcdc.connect.InboundTraffic;
 import org.postgresql.replication.LogSequenceNumber;
@@ -13,19 +14,23 @@ import org.postgresql.replication.PGReplicationStream;
  * The walsender's stream (START_REPLICATION) through pgjdbc, which is not thread-safe: one thread only.
  *
  * <p>pgjdbc's non-blocking read, finding nothing buffered, waits on the socket for up to 1 ms, so a reader that has
- * caught up with a walsender still sending a transaction is woken by every segment the walsender sends: the walsender
- * pays for each wake-up in its send and, on a machine with few cores, is often preempted by it. So for
- * {@link #ASK_SOCKET_NANOS} after a message the reader first tells whether a read would find anything, without
- * waiting: pgjdbc holds unread bytes (it has taken more from the socket than the messages it returned, each its
- * CopyData content plus 5 bytes of framing; an empty read means it holds none), or the socket does. If neither, the
- * read returns nothing at once and the session's short pause takes in what arrives meanwhile. After that long
- * without a message, between transactions, pgjdbc's wait on the socket wakes the reader for the next one. Where the
- * count cannot be kept (TLS counts encrypted bytes; a message without its array) it only ever errs towards reading.
+ * caught up with a walsender still sending a transaction would be woken by every segment the walsender sends: the
+ * walsender pays for each wake-up in its send and, on a machine with few cores, is often preempted by it. So a read
+ * first tells whether it would find anything, without waiting: pgjdbc holds unread bytes (it has taken more from the
+ * socket than the messages it returned, each its CopyData content plus 5 bytes of framing; an empty read means it
+ * holds none), or the socket does. If neither, the read returns nothing at once and the session pauses. For
+ * {@link #BURST_NANOS} after a message the pause is a plain one, which takes in what the walsender sends meanwhile;
+ * after that, between transactions, the pause waits on the socket itself (up to {@link #IDLE_WAIT_MILLIS}), so the
+ * first byte of the next transaction wakes the reader at once and an idle stream costs a few dozen wake-ups a second.
+ * Where the count cannot be kept (TLS counts encrypted bytes; a message without its array) it only ever errs towards
+ * reading.
  */
 final class WalsenderSource implements WalSource {
 
-    /** How long after a message a read first asks whether anything is there; shorter than a gap between writes. */
-    private static final long ASK_SOCKET_NANOS = TimeUnit.MILLISECONDS.toNanos(2);
+    /** How long after a message the walsender may still be sending its transaction: pauses do not wait on the socket. */
+    private static final long BURST_NANOS = TimeUnit.MILLISECONDS.toNanos(2);
+    /** The longest wait on the socket: the session looks at its flags (stop, acknowledgements to report) this often. */
+    private static final int IDLE_WAIT_MILLIS = 20;
     /** A CopyData message's framing around its content: the type byte and the length. */
     private static final int COPY_DATA_FRAMING = 1 + Integer.BYTES;
 
@@ -49,8 +54,7 @@ final class WalsenderSource implements WalSource {
 
     @Override
     public ByteBuffer readPending() throws SQLException {
-        if (consumed >= traffic.taken() && System.nanoTime() - lastMessageNanos < ASK_SOCKET_NANOS
-                && !traffic.mayHaveUnread()) {
+        if (consumed >= traffic.taken() && !traffic.mayHaveUnread()) {
             return null;
         }
         ByteBuffer message = stream.readPending();
@@ -64,6 +68,15 @@ final class WalsenderSource implements WalSource {
         // the LSN belongs to this message only now: a later read or keepalive moves it
         messageLsn = stream.getLastReceiveLSN().asLong();
         return message;
+    }
+
+    @Override
+    public void pause(long nanos) {
+        if (System.nanoTime() - lastMessageNanos < BURST_NANOS) {
+            LockSupport.parkNanos(nanos);
+        } else {
+            traffic.awaitArrival(IDLE_WAIT_MILLIS);
+        }
     }
 
     @Override

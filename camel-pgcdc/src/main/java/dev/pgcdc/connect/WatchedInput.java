@@ -1,0 +1,124 @@
+package dev.pgcdc.connect;
+
+import java.io.FilterInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+
+/**
+ * A replication connection's socket stream as pgjdbc reads it (below TLS): tells its {@link InboundTraffic} when bytes
+ * arrive and how many pgjdbc took, and can wait for the next byte without taking it from pgjdbc (it reads the byte
+ * ahead and hands it over first), so that an idle reader sleeps until the server sends something rather than polling.
+ * Read by one thread at a time: the session's.
+ */
+final class WatchedInput extends FilterInputStream {
+
+    private static final int NONE = -1;
+    private static final int END = -2;
+
+    private final Socket socket;
+    private final InboundTraffic traffic;
+    /** The byte {@link #await} read ahead, {@link #END} after the end of the stream, or {@link #NONE}. */
+    private int ahead = NONE;
+
+    WatchedInput(InputStream in, Socket socket, InboundTraffic traffic) {
+        super(in);
+        this.socket = socket;
+        this.traffic = traffic;
+    }
+
+    /**
+     * Waits up to {@code timeoutMillis} for a byte to arrive, keeping it for the next read; false when none came.
+     * True when the socket failed meanwhile: the read that follows reports what is wrong.
+     */
+    boolean await(int timeoutMillis) {
+        try {
+            if (ahead != NONE || in.available() > 0) {
+                return true;
+            }
+            int restore = socket.getSoTimeout();
+            socket.setSoTimeout(timeoutMillis);
+            try {
+                int b = in.read();
+                ahead = b < 0 ? END : b;
+                if (b >= 0) {
+                    traffic.arrived();
+                }
+                return true;
+            } catch (SocketTimeoutException e) {
+                return false;
+            } finally {
+                socket.setSoTimeout(restore);
+            }
+        } catch (IOException e) {
+            return true;
+        }
+    }
+
+    @Override
+    public int read() throws IOException {
+        if (ahead != NONE) {
+            return handOverAhead();
+        }
+        int b = in.read();
+        if (b >= 0) {
+            traffic.arrived();
+            traffic.took(1);
+        }
+        return b;
+    }
+
+    @Override
+    public int read(byte[] buffer, int offset, int length) throws IOException {
+        if (length == 0) {
+            return 0;
+        }
+        if (ahead != NONE) {
+            int b = handOverAhead();
+            if (b < 0) {
+                return b;
+            }
+            buffer[offset] = (byte) b;
+            return 1;
+        }
+        int n = in.read(buffer, offset, length);
+        if (n > 0) {
+            traffic.arrived();
+            traffic.took(n);
+        }
+        return n;
+    }
+
+    @Override
+    public long skip(long n) throws IOException {
+        if (n <= 0) {
+            return 0;
+        }
+        if (ahead != NONE) {
+            return handOverAhead() < 0 ? 0 : 1;
+        }
+        long skipped = in.skip(n);
+        if (skipped > 0) {
+            traffic.arrived();
+            traffic.took(skipped);
+        }
+        return skipped;
+    }
+
+    @Override
+    public int available() throws IOException {
+        return in.available() + (ahead >= 0 ? 1 : 0);
+    }
+
+    /** The byte read ahead, or -1 for the end of the stream. */
+    private int handOverAhead() {
+        int b = ahead;
+        ahead = NONE;
+        if (b == END) {
+            return -1;
+        }
+        traffic.took(1);
+        return b;
+    }
+}

@@ -1,0 +1,89 @@
+package dev.pgcdc.connect;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The replication socket's stream over a real loopback connection: waiting for bytes takes none from the reader. */
+class WatchedInputTest {
+
+    private ServerSocket server;
+    private Socket client;
+    private Socket peer;
+    private final InboundTraffic traffic = new InboundTraffic();
+    private InputStream input;
+
+    @BeforeEach
+    void connect() throws Exception {
+        server = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
+        client = new Socket(InetAddress.getLoopbackAddress(), server.getLocalPort());
+        peer = server.accept();
+        client.setSoTimeout(5_000);
+        input = new WatchedInput(client.getInputStream(), client, traffic);
+        traffic.watch((WatchedInput) input);
+    }
+
+    @AfterEach
+    void close() throws Exception {
+        client.close();
+        peer.close();
+        server.close();
+    }
+
+    @Test
+    void aWaitWithNothingSentEndsAfterItsTimeoutAndLeavesTheSocketsTimeoutAlone() throws Exception {
+        assertThat(traffic.awaitArrival(20)).isFalse();
+        assertThat(client.getSoTimeout()).isEqualTo(5_000);
+        assertThat(traffic.mayHaveUnread()).isFalse();
+        assertThat(traffic.taken()).isZero();
+    }
+
+    @Test
+    void theByteAWaitReadAheadIsReadFirstAndCountedOnlyOnceTaken() throws Exception {
+        OutputStream out = peer.getOutputStream();
+        out.write("hello".getBytes(StandardCharsets.US_ASCII));
+        out.flush();
+        assertThat(traffic.awaitArrival(5_000)).isTrue();
+        assertThat(traffic.mayHaveUnread()).isTrue();
+        assertThat(traffic.taken()).isZero();
+        assertThat(traffic.awaitArrival(5_000)).isTrue(); // already there: no second byte read ahead
+
+        byte[] buffer = new byte[5];
+        int n = 0;
+        while (n < 5) {
+            n += input.read(buffer, n, 5 - n);
+        }
+        assertThat(new String(buffer, StandardCharsets.US_ASCII)).isEqualTo("hello");
+        assertThat(traffic.taken()).isEqualTo(5);
+        assertThat(client.getSoTimeout()).isEqualTo(5_000);
+    }
+
+    @Test
+    void aSingleByteReadAndASkipTakeTheByteReadAhead() throws Exception {
+        OutputStream out = peer.getOutputStream();
+        out.write(new byte[] {7, 8, 9});
+        out.flush();
+        assertThat(traffic.awaitArrival(5_000)).isTrue();
+        assertThat(input.read()).isEqualTo(7);
+        assertThat(traffic.awaitArrival(5_000)).isTrue();
+        assertThat(input.skip(1)).isEqualTo(1);
+        assertThat(input.read()).isEqualTo(9);
+        assertThat(traffic.taken()).isEqualTo(3);
+    }
+
+    @Test
+    void theEndOfTheStreamSeenWhileWaitingIsWhatTheNextReadReturns() throws Exception {
+        peer.shutdownOutput();
+        assertThat(traffic.awaitArrival(5_000)).isTrue();
+        assertThat(input.read(new byte[4], 0, 4)).isEqualTo(-1);
+    }
+}
