@@ -46,6 +46,11 @@ final class Intake<T> {
         return next;
     }
 
+    /** Whether changes came densely at the last look: the next look that finds nothing pauses before it waits. */
+    boolean dense() {
+        return dense;
+    }
+
     /** Moves up to {@code max} queued changes into {@code target}, oldest first. */
     int drainTo(Collection<? super T> target, int max) {
         return queue.drainTo(target, max);

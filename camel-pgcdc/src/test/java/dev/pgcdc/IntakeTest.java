@@ -25,23 +25,28 @@ class IntakeTest {
         for (int i = 1; i <= 3; i++) {
             intake.add(i);
         }
-        assertThat(intake.poll(1, TimeUnit.SECONDS)).isEqualTo(1); // two behind it: changes come densely
+        assertThat(intake.dense()).isFalse();
+        assertThat(intake.poll(1, TimeUnit.SECONDS)).isEqualTo(1);
+        assertThat(intake.dense()).as("two wait behind the first: changes come densely").isTrue();
         assertThat(intake.poll(1, TimeUnit.SECONDS)).isEqualTo(2);
         assertThat(intake.poll(1, TimeUnit.SECONDS)).isEqualTo(3);
+        assertThat(intake.dense()).isTrue();
         // the pause finds nothing, the burst is over: the poll waits its timeout and gives up
         assertThat(intake.poll(20, TimeUnit.MILLISECONDS)).isNull();
+        assertThat(intake.dense()).isFalse();
         CompletableFuture<Integer> taken = pollInBackground();
         intake.add(4);
         assertThat(taken.get(10, TimeUnit.SECONDS)).isEqualTo(4);
     }
 
     @Test
-    void aChangeAddedWhileTheDispatcherPausesInABurstIsTaken() throws Exception {
+    void aChangeAddedAfterABurstReachesTheDispatcherThatPausesThenWaits() throws Exception {
         intake.add(1);
         intake.add(2);
         assertThat(intake.poll(1, TimeUnit.SECONDS)).isEqualTo(1);
         assertThat(intake.poll(1, TimeUnit.SECONDS)).isEqualTo(2);
-        CompletableFuture<Integer> taken = pollInBackground(); // dense: pauses first, then waits to be signalled
+        assertThat(intake.dense()).isTrue();
+        CompletableFuture<Integer> taken = pollInBackground(); // pauses first, then waits to be signalled
         intake.add(3);
         assertThat(taken.get(10, TimeUnit.SECONDS)).isEqualTo(3);
     }

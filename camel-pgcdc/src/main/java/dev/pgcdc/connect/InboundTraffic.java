@@ -17,6 +17,8 @@ public final class InboundTraffic {
     private volatile WatchedInput socket;
     /** Bytes pgjdbc has taken from the socket (read or skipped); written and read by the thread reading the stream. */
     private long taken;
+    /** Why the socket can carry nothing more (its end, a failure), or null while it can. */
+    private volatile String closed;
 
     void arrived() {
         lastArrivalNanos = System.nanoTime();
@@ -24,6 +26,22 @@ public final class InboundTraffic {
 
     void took(long bytes) {
         taken += bytes;
+    }
+
+    void ended() {
+        closed = "the server closed the connection";
+    }
+
+    void failed(IOException e) {
+        closed = "the connection failed: " + e;
+    }
+
+    /**
+     * Why the socket can carry nothing more (the server closed it, a read failed), or null while it can: pgjdbc's
+     * non-blocking read reports neither, it only finds nothing.
+     */
+    public String closed() {
+        return closed;
     }
 
     /** Bytes pgjdbc has taken from the socket so far (below TLS: with TLS, more than it has decoded). */
@@ -50,8 +68,8 @@ public final class InboundTraffic {
 
     /**
      * Waits up to {@code timeoutMillis} for bytes to arrive in the connection's socket, without taking them from
-     * pgjdbc; returns at once when some already wait. False when none came; true when they did or that cannot be told
-     * (nothing opened yet, the socket failed), so that the caller reads and sees for itself.
+     * pgjdbc; returns at once when some already wait or the socket is {@link #closed}. False when none came; true when
+     * they did or that cannot be told (nothing opened yet, the socket ended or failed).
      */
     public boolean awaitArrival(int timeoutMillis) {
         WatchedInput watched = socket;

@@ -30,21 +30,21 @@ final class WatchedInput extends FilterInputStream {
 
     /**
      * Waits up to {@code timeoutMillis} for a byte to arrive, keeping it for the next read; false when none came.
-     * True when the socket failed meanwhile: the read that follows reports what is wrong.
+     * True also when the socket ended or failed, which {@link InboundTraffic#closed} then tells.
      */
     boolean await(int timeoutMillis) {
+        if (ahead != NONE || traffic.closed() != null) {
+            return true;
+        }
         try {
-            if (ahead != NONE || in.available() > 0) {
+            if (in.available() > 0) {
                 return true;
             }
             int restore = socket.getSoTimeout();
             socket.setSoTimeout(timeoutMillis);
             try {
-                int b = in.read();
+                int b = arrived(in.read());
                 ahead = b < 0 ? END : b;
-                if (b >= 0) {
-                    traffic.arrived();
-                }
                 return true;
             } catch (SocketTimeoutException e) {
                 return false;
@@ -52,6 +52,7 @@ final class WatchedInput extends FilterInputStream {
                 socket.setSoTimeout(restore);
             }
         } catch (IOException e) {
+            traffic.failed(e);
             return true;
         }
     }
@@ -61,9 +62,8 @@ final class WatchedInput extends FilterInputStream {
         if (ahead != NONE) {
             return handOverAhead();
         }
-        int b = in.read();
+        int b = arrived((int) read(() -> in.read()));
         if (b >= 0) {
-            traffic.arrived();
             traffic.took(1);
         }
         return b;
@@ -80,12 +80,16 @@ final class WatchedInput extends FilterInputStream {
                 return b;
             }
             buffer[offset] = (byte) b;
-            return 1;
+            // what else already waits comes along, so pgjdbc needs no second read for it
+            int more = length > 1 && in.available() > 0 ? read(buffer, offset + 1, length - 1) : 0;
+            return 1 + Math.max(more, 0);
         }
-        int n = in.read(buffer, offset, length);
+        int n = (int) read(() -> in.read(buffer, offset, length));
         if (n > 0) {
             traffic.arrived();
             traffic.took(n);
+        } else if (n < 0) {
+            traffic.ended();
         }
         return n;
     }
@@ -98,7 +102,7 @@ final class WatchedInput extends FilterInputStream {
         if (ahead != NONE) {
             return handOverAhead() < 0 ? 0 : 1;
         }
-        long skipped = in.skip(n);
+        long skipped = read(() -> in.skip(n));
         if (skipped > 0) {
             traffic.arrived();
             traffic.took(skipped);
@@ -109,6 +113,32 @@ final class WatchedInput extends FilterInputStream {
     @Override
     public int available() throws IOException {
         return in.available() + (ahead >= 0 ? 1 : 0);
+    }
+
+    /** Tells the traffic of a byte read ({@code b}, or -1 at the end of the stream); returns {@code b}. */
+    private int arrived(int b) {
+        if (b >= 0) {
+            traffic.arrived();
+        } else {
+            traffic.ended();
+        }
+        return b;
+    }
+
+    private interface SocketRead {
+        long read() throws IOException;
+    }
+
+    /** A read of the socket whose failure the traffic hears of before the reader does. */
+    private long read(SocketRead read) throws IOException {
+        try {
+            return read.read();
+        } catch (SocketTimeoutException e) {
+            throw e; // pgjdbc's own peeks time out: the socket stays usable
+        } catch (IOException e) {
+            traffic.failed(e);
+            throw e;
+        }
     }
 
     /** The byte read ahead, or -1 for the end of the stream. */

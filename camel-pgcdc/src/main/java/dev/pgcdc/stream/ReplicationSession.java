@@ -47,8 +47,7 @@ final class ReplicationSession implements DecodeListener, AckListener, StreamTap
      * The idle loop's pause between polls, doubling up to the maximum while nothing arrives; the source may end it
      * sooner when it has more ({@link WalSource#pause}). It starts at a quarter millisecond rather than less because
      * the walsender sends a transaction one message at a time: a shorter pause reads a change or two per wake-up, and
-     * on a machine with few cores each wake-up can preempt the walsender (at 50,000 changes/s a 50 µs start woke the
-     * consumer a third more often).
+     * on a machine with few cores each wake-up can preempt the walsender.
      */
     private static final long MIN_IDLE_PARK_NANOS = TimeUnit.MICROSECONDS.toNanos(250);
     private static final long MAX_IDLE_PARK_NANOS = TimeUnit.MILLISECONDS.toNanos(1);

@@ -36,8 +36,8 @@ interface WalSource {
     void requireAlive() throws SQLException;
 
     /**
-     * Waits, when {@link #readPending} found nothing, for about {@code nanos} or until the source has more (whichever
-     * comes first is the source's to choose, within the session's need to look at its flags every few tens of ms).
+     * Waits, when {@link #readPending} found nothing: about {@code nanos}, or (the source's choice) until it has more,
+     * for at most a few tens of ms, so that the session still looks at its flags that often.
      */
     default void pause(long nanos) {
         LockSupport.parkNanos(nanos);

@@ -16,14 +16,15 @@ import org.postgresql.replication.PGReplicationStream;
  * <p>pgjdbc's non-blocking read, finding nothing buffered, waits on the socket for up to 1 ms, so a reader that has
  * caught up with a walsender still sending a transaction would be woken by every segment the walsender sends: the
  * walsender pays for each wake-up in its send and, on a machine with few cores, is often preempted by it. So a read
- * first tells whether it would find anything, without waiting: pgjdbc holds unread bytes (it has taken more from the
- * socket than the messages it returned, each its CopyData content plus 5 bytes of framing; an empty read means it
- * holds none), or the socket does. If neither, the read returns nothing at once and the session pauses. For
- * {@link #BURST_NANOS} after a message the pause is a plain one, which takes in what the walsender sends meanwhile;
- * after that, between transactions, the pause waits on the socket itself (up to {@link #IDLE_WAIT_MILLIS}), so the
- * first byte of the next transaction wakes the reader at once and an idle stream costs a few dozen wake-ups a second.
- * Where the count cannot be kept (TLS counts encrypted bytes; a message without its array) it only ever errs towards
- * reading.
+ * first tells whether it would find anything, without waiting: pgjdbc holds unread bytes, or the socket does. If
+ * neither, the read returns nothing at once and the session pauses. For {@link #BURST_NANOS} after a message, while
+ * the walsender may still be sending its transaction, pgjdbc's bytes are counted exactly (it has taken more from the
+ * socket than the messages it returned, each its CopyData content plus 5 bytes of framing) and the pause is a plain
+ * one, which takes in what the walsender sends meanwhile. After that, between transactions, pgjdbc counts as empty
+ * only when it has taken nothing since a read of it last found nothing, which also holds where the exact count
+ * cannot (TLS records, of which pgjdbc's 1 ms wait may leave half read), and the pause waits on the socket itself (up
+ * to {@link #IDLE_WAIT_MILLIS}), so the first byte of the next transaction wakes the reader at once and an idle
+ * stream costs a few dozen wake-ups a second.
  */
 final class WalsenderSource implements WalSource {
 
@@ -44,6 +45,8 @@ final class WalsenderSource implements WalSource {
     private long lastMessageNanos = System.nanoTime();
     /** Bytes of the socket pgjdbc has returned as messages or, after an empty read, taken in all. */
     private long consumed;
+    /** The bytes pgjdbc had taken from the socket when a read of it last found nothing (-1: never). */
+    private long takenWhenDry = -1;
 
     WalsenderSource(PGReplicationStream stream, InboundTraffic traffic, Duration readTimeout, long confirmed) {
         this.stream = stream;
@@ -54,16 +57,21 @@ final class WalsenderSource implements WalSource {
 
     @Override
     public ByteBuffer readPending() throws SQLException {
-        if (consumed >= traffic.taken() && !traffic.mayHaveUnread()) {
+        long taken = traffic.taken();
+        boolean pgjdbcDry = System.nanoTime() - lastMessageNanos < BURST_NANOS ? consumed >= taken
+                : takenWhenDry == taken;
+        if (pgjdbcDry && !traffic.mayHaveUnread()) {
             return null;
         }
         ByteBuffer message = stream.readPending();
         if (message == null) {
             consumed = traffic.taken(); // pgjdbc returns nothing only with nothing left in its buffer
+            takenWhenDry = consumed;
             return null;
         }
         lastMessageNanos = System.nanoTime();
-        // without the array the message's size on the wire is unknown: then pgjdbc is asked until it runs dry
+        // the array is the CopyData content (pgjdbc slices the XLogData header off it); without one the message's
+        // size on the wire is unknown: then pgjdbc is asked until it runs dry
         consumed = message.hasArray() ? consumed + COPY_DATA_FRAMING + message.array().length : Long.MIN_VALUE;
         // the LSN belongs to this message only now: a later read or keepalive moves it
         messageLsn = stream.getLastReceiveLSN().asLong();
@@ -104,6 +112,10 @@ final class WalsenderSource implements WalSource {
 
     @Override
     public void requireAlive() throws SQLException {
+        String closed = traffic.closed();
+        if (closed != null) {
+            throw new DeadConnectionException(closed + " of the replication stream");
+        }
         Duration silent = traffic.silentFor();
         if (silent.compareTo(readTimeout) > 0) {
             throw new DeadConnectionException("nothing arrived from the server for " + silent.toMillis() + " ms (readTimeout="

@@ -40,11 +40,14 @@ class WatchedInputTest {
     }
 
     @Test
-    void aWaitWithNothingSentEndsAfterItsTimeoutAndLeavesTheSocketsTimeoutAlone() throws Exception {
+    void aWaitWithNothingSentEndsAfterItsTimeoutAndLeavesTheSocketUsable() throws Exception {
         assertThat(traffic.awaitArrival(20)).isFalse();
         assertThat(client.getSoTimeout()).isEqualTo(5_000);
         assertThat(traffic.mayHaveUnread()).isFalse();
         assertThat(traffic.taken()).isZero();
+        assertThat(traffic.closed()).isNull();
+        peer.getOutputStream().write(42);
+        assertThat(input.read()).isEqualTo(42);
     }
 
     @Test
@@ -63,6 +66,7 @@ class WatchedInputTest {
             n += input.read(buffer, n, 5 - n);
         }
         assertThat(new String(buffer, StandardCharsets.US_ASCII)).isEqualTo("hello");
+        assertThat(input.available()).isZero();
         assertThat(traffic.taken()).isEqualTo(5);
         assertThat(client.getSoTimeout()).isEqualTo(5_000);
     }
@@ -81,9 +85,26 @@ class WatchedInputTest {
     }
 
     @Test
-    void theEndOfTheStreamSeenWhileWaitingIsWhatTheNextReadReturns() throws Exception {
+    void theEndOfTheStreamSeenWhileWaitingIsWhatTheNextReadReturnsAndTheTrafficTells() throws Exception {
         peer.shutdownOutput();
         assertThat(traffic.awaitArrival(5_000)).isTrue();
+        assertThat(traffic.closed()).isEqualTo("the server closed the connection");
+        assertThat(traffic.awaitArrival(5_000)).as("no wait on a closed socket").isTrue();
         assertThat(input.read(new byte[4], 0, 4)).isEqualTo(-1);
+    }
+
+    @Test
+    void aResetConnectionIsToldByTheTrafficThoughTheWaitOnlySaysSomethingHappened() throws Exception {
+        peer.setSoLinger(true, 0);
+        peer.close(); // an RST, not an orderly end
+        assertThat(traffic.awaitArrival(5_000)).isTrue();
+        assertThat(traffic.closed()).startsWith("the connection failed: java.net.SocketException");
+    }
+
+    @Test
+    void aReadThatMeetsTheEndOfTheStreamTellsTheTrafficToo() throws Exception {
+        peer.shutdownOutput();
+        assertThat(input.read(new byte[4], 0, 4)).isEqualTo(-1);
+        assertThat(traffic.closed()).isEqualTo("the server closed the connection");
     }
 }

@@ -354,13 +354,13 @@ final class ChangeApplier {
     /** The key columns' values in {@code image} (the change's key for the new row, its before image for the old). */
     private Row keyOf(ChangeEvent change, Map<String, Object> image, SinkRules.TableRule rule, TargetTable table) {
         if (change.getKey() == null) {
-            throw new SinkException(describe(change) + " does not know its key: the key the source table had when"
+            throw new SinkException(named(change) + " does not know its key: the key the source table had when"
                     + " the change was made could not be established (the table was dropped, or its key columns"
                     + " renamed, before the change was decoded), so upsert and softDelete cannot find its row; use"
                     + " append mode, or filter such changes out before the sink");
         }
         if (change.getKey().isEmpty()) {
-            throw new SinkException(describe(change) + " has no key: upsert and softDelete need a primary key"
+            throw new SinkException(named(change) + " has no key: upsert and softDelete need a primary key"
                     + " (or replica identity) on the source table; use append mode for tables without one");
         }
         Map<String, Object> key = change.getKey();
@@ -394,9 +394,14 @@ final class ChangeApplier {
     static String describe(ChangeEvent change) {
         // the key's columns, not its values: row values are not for logs
         Map<String, Object> key = change.getKey();
-        return "change " + change.getOp().code() + " of " + change.getSchema() + "." + change.getTable() + " at LSN "
-                + change.getLsn() + (key == null ? " (key unknown)" : key.isEmpty() ? " (no key)"
+        return named(change) + (key == null ? " (key unknown)" : key.isEmpty() ? " (no key)"
                 : " (key " + String.join(", ", key.keySet()) + ")");
+    }
+
+    /** The change by operation, source table and LSN. */
+    private static String named(ChangeEvent change) {
+        return "change " + change.getOp().code() + " of " + change.getSchema() + "." + change.getTable() + " at LSN "
+                + change.getLsn();
     }
 
     /**

@@ -8,6 +8,7 @@ import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.UnaryOperator;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -186,8 +187,7 @@ public class SinkException extends RuntimeException {
      */
     private static SQLException sqlException(Throwable failure) {
         SQLException first = null;
-        Set<Throwable> seen = Collections.newSetFromMap(new IdentityHashMap<>());
-        for (Throwable e = failure; e != null && seen.add(e); e = next(e)) {
+        for (Throwable e : chain(failure, SinkException::next)) {
             if (e instanceof PSQLException psql && psql.getServerErrorMessage() != null) {
                 return psql;
             }
@@ -201,13 +201,22 @@ public class SinkException extends RuntimeException {
 
     /** The first cause under {@code sql} that is not a JDBC failure, or null. */
     private static Throwable notSql(SQLException sql) {
-        Set<Throwable> seen = Collections.newSetFromMap(new IdentityHashMap<>());
-        for (Throwable e = sql.getCause(); e != null && seen.add(e); e = e.getCause()) {
+        for (Throwable e : chain(sql.getCause(), Throwable::getCause)) {
             if (!(e instanceof SQLException)) {
                 return e;
             }
         }
         return null;
+    }
+
+    /** {@code start} and each failure {@code step} leads to from it, once each: a chain may loop. */
+    private static List<Throwable> chain(Throwable start, UnaryOperator<Throwable> step) {
+        List<Throwable> chain = new ArrayList<>();
+        Set<Throwable> seen = Collections.newSetFromMap(new IdentityHashMap<>());
+        for (Throwable e = start; e != null && seen.add(e); e = step.apply(e)) {
+            chain.add(e);
+        }
+        return chain;
     }
 
     private static Throwable next(Throwable e) {

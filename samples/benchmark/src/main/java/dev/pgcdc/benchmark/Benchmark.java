@@ -4,6 +4,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -54,7 +55,7 @@ public final class Benchmark {
                 case "--jvm-option" -> jvmOptions.add(value);
                 case "--max-inflight" -> maxInflight = Integer.parseInt(value);
                 case "--parts" -> parts = parts(value);
-                case "--lag-rates" -> lagRates = java.util.Arrays.stream(value.split(",")).map(Integer::valueOf).toList();
+                case "--lag-rates" -> lagRates = Arrays.stream(value.split(",")).map(Integer::valueOf).toList();
                 default -> throw new IllegalArgumentException("unknown option " + args[i] + " (see README.md)");
             }
             i++;
@@ -104,7 +105,8 @@ public final class Benchmark {
             Workload workload = new Workload(cluster);
             workload.createSchema();
             Consumers consumers = new Consumers(cluster, out, debeziumJar(), jvmOptions, maxInflight);
-            Run run = new Run(size, cluster, workload, new Slots(cluster), consumers, List.copyOf(baselines));
+            Run run = new Run(size, cluster, workload, new Slots(cluster), consumers, List.copyOf(baselines),
+                    ServerCpu.of(cluster));
             Map<String, Measurement> measurements = new LinkedHashMap<>();
             measurements.put("streaming", () -> StreamingDrain.measure(run, true));
             // the drain without Debezium: catch-up beside streaming and pg_recvlogical, quick enough at full size

@@ -149,7 +149,7 @@ final class LiveLag {
         PacedWriter writer = new PacedWriter(run.cluster());
         double achieved;
         Map<String, Object> machine;
-        try (MachineWatch watch = MachineWatch.start(run.cluster(), slot)) {
+        try (MachineWatch watch = MachineWatch.start(run, slot)) {
             achieved = writer.write(rate, seconds);
             machine = watch.figures();
         }

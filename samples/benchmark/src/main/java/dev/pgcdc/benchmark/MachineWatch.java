@@ -61,10 +61,10 @@ final class MachineWatch implements AutoCloseable {
     private WalsenderSocket.Counters socketLast;
     private long socketLastNanos;
 
-    private MachineWatch(PostgresServer cluster, long walsenderPid, WalsenderSocket socket) {
+    private MachineWatch(PostgresServer cluster, ServerCpu serverCpu, long walsenderPid, WalsenderSocket socket) {
         this.cluster = cluster;
         this.walsenderPid = walsenderPid;
-        this.serverCpu = ServerCpu.of(cluster);
+        this.serverCpu = serverCpu;
         this.walsenderStart = schedstat(walsenderPid);
         this.switchesStart = contextSwitches(walsenderPid);
         this.socket = socket;
@@ -78,12 +78,13 @@ final class MachineWatch implements AutoCloseable {
     }
 
     /** Starts watching; {@code slot}'s walsender is the one whose CPU and waits are reported. */
-    static MachineWatch start(PostgresServer cluster, String slot) {
+    static MachineWatch start(Run run, String slot) {
+        PostgresServer cluster = run.cluster();
         Integer pid = cluster.queryForObject("SELECT active_pid FROM pg_replication_slots WHERE slot_name = ?",
                 Integer.class, slot);
         Integer clientPort = pid == null ? null
                 : cluster.queryForObject("SELECT client_port FROM pg_stat_activity WHERE pid = ?", Integer.class, pid);
-        return new MachineWatch(cluster, pid == null ? -1 : pid,
+        return new MachineWatch(cluster, run.serverCpu(), pid == null ? -1 : pid,
                 clientPort == null ? null : new WalsenderSocket(cluster.port(), clientPort));
     }
 

@@ -11,9 +11,10 @@ import dev.pgcdc.embedded.PostgresCluster;
  *
  * @param baselineJars older camel-pgcdc jars measured beside the current one (before/after figures): the live lag
  *                     measures each, the other parts the first; none for the current build alone
+ * @param serverCpu    the cluster's CPU counter, or null where /proc cannot tell
  */
 record Run(Size size, PostgresCluster cluster, Workload workload, Slots slots, Consumers consumers,
-           List<Path> baselineJars) {
+           List<Path> baselineJars, ServerCpu serverCpu) {
 
     /** The baseline build the parts other than the live lag measure, or null. */
     Path baselineJar() {

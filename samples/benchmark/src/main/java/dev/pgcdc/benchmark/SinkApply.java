@@ -91,7 +91,7 @@ final class SinkApply {
         figures.put("changes", changes);
         figures.put("rowsAtEnd", rows);
         figures.put("batchSize", BATCH_SIZE);
-        ServerCpu server = ServerCpu.of(cluster);
+        ServerCpu server = run.serverCpu();
         figures.put("pgcdcDrain", withServerCpu(server, changes, () -> StreamingDrain.withRate(run.consumers().pgcdc(
                 "pgcdc-sink-drain", "drain", DRAIN, changes, 0, timeout, null).result(timeout), changes)));
 

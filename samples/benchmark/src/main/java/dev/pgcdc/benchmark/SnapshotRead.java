@@ -53,7 +53,7 @@ final class SnapshotRead {
             figures.put("baselineRounds", rounds);
         }
 
-        Map<String, Object> debezium = ServerCpu.withServerCpu(ServerCpu.of(run.cluster()), rows,
+        Map<String, Object> debezium = ServerCpu.withServerCpu(run.serverCpu(), rows,
                 () -> run.consumers().debezium("debezium-snapshot", "snapshot", DEBEZIUM, rows, timeout)
                         .result(timeout));
         StreamingDrain.requireComplete(debezium);
@@ -99,7 +99,7 @@ final class SnapshotRead {
     private static Map<String, Object> copy(Run run, String table) throws Exception {
         int rows = run.size().snapshotRows();
         // the server's CPU over all runs, per row read
-        return ServerCpu.withServerCpu(ServerCpu.of(run.cluster()), (long) COPY_RUNS * rows, () -> {
+        return ServerCpu.withServerCpu(run.serverCpu(), (long) COPY_RUNS * rows, () -> {
             double seconds = Double.MAX_VALUE;
             for (int i = 0; i < COPY_RUNS; i++) {
                 seconds = Math.min(seconds, run.consumers().psqlCopy(table, Run.timeoutFor(rows)));
@@ -162,7 +162,7 @@ final class SnapshotRead {
         Duration bothPasses = timeout.multipliedBy(2);
         String slot = "snapshot_pgcdc_" + prefix.replace("-", "_") + workers + "_" + lanes;
         // the server's CPU over both passes (chunk reads, watermarks, progress, the walsender), per row read
-        Map<String, Object> pgcdc = ServerCpu.withServerCpu(ServerCpu.of(run.cluster()), 2L * rows,
+        Map<String, Object> pgcdc = ServerCpu.withServerCpu(run.serverCpu(), 2L * rows,
                 () -> run.consumers().pgcdcSnapshot("pgcdc-" + prefix + "snapshot-" + workers
                         + (lanes > 1 ? "-lanes-" + lanes : ""), slot, table, rows, workers, lanes, timeout, jar)
                         .result(bothPasses));
