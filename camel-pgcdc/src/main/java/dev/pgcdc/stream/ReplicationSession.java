@@ -45,11 +45,13 @@ final class ReplicationSession implements DecodeListener, AckListener, StreamTap
     private static final long PROGRESS_GAP_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
     /**
      * The idle loop's pause between polls, doubling up to the maximum while nothing arrives; the source may end it
-     * sooner when it has more ({@link WalSource#pause}). It starts at a quarter millisecond rather than less because
-     * the walsender sends a transaction one message at a time: a shorter pause reads a change or two per wake-up, and
-     * on a machine with few cores each wake-up can preempt the walsender.
+     * sooner when it has more ({@link WalSource#pause}). Inside a transaction it starts at a quarter millisecond: the
+     * walsender is still sending the transaction one message at a time, a shorter pause reads a change or two per
+     * wake-up, and on a machine with few cores each wake-up can preempt the walsender. After a commit it starts short,
+     * since the next transaction may be one whose first message someone waits for (a snapshot's watermark).
      */
-    private static final long MIN_IDLE_PARK_NANOS = TimeUnit.MICROSECONDS.toNanos(250);
+    private static final long MIN_PARK_IN_TRANSACTION_NANOS = TimeUnit.MICROSECONDS.toNanos(250);
+    private static final long MIN_PARK_NANOS = TimeUnit.MICROSECONDS.toNanos(50);
     private static final long MAX_IDLE_PARK_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
     private static final long SERVICE_SLICE_MILLIS = 50;
 
@@ -148,14 +150,14 @@ final class ReplicationSession implements DecodeListener, AckListener, StreamTap
     }
 
     private void pump() throws SQLException, InterruptedException {
-        long park = MIN_IDLE_PARK_NANOS;
+        long park = MIN_PARK_NANOS;
         while (!shouldStop()) {
             ByteBuffer message = source.readPending();
             if (message != null) {
                 readAt = Instant.now();
                 sentAt = SendTime.of(message);
                 decode(message);
-                park = MIN_IDLE_PARK_NANOS;
+                park = inTransaction ? MIN_PARK_IN_TRANSACTION_NANOS : MIN_PARK_NANOS;
                 reportProgressIfDue(false);
             } else if (source.finished()) {
                 caughtUp = true;
