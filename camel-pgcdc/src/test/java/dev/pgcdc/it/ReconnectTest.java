@@ -93,29 +93,6 @@ class ReconnectTest extends DefaultClusterTest {
     }
 
     @Test
-    void aConnectionClosedUnderAnIdleStreamIsReplacedAtOnceNotAfterTheReadTimeout() throws Exception {
-        String slot = uniqueSlot("closed");
-        String table = slot + "_t";
-        pg().execute("CREATE TABLE " + table + " (id int PRIMARY KEY)");
-        try (TcpProxy proxy = new TcpProxy(pg().host(), pg().port(), Duration.ofMinutes(3))) {
-            Received received = new Received();
-            // neither a status update (statusInterval) nor the read timeout would notice the end within the wait below
-            start(routeTo(viaProxy(uri(slot, "tables=" + table + "&statusInterval=60000&readTimeout=120000"), proxy),
-                    received));
-            awaitStreaming(slot);
-            insertRange(table, 1, 5);
-            received.await(5);
-            int pid = slot(slot).activePid();
-
-            proxy.closeOpenConnections();
-            Await.until("a new replication connection, the closed one noticed at its end of stream",
-                    Duration.ofSeconds(30), () -> slot(slot).active() && slot(slot).activePid() != pid);
-            insertRange(table, 6, 10);
-            received.awaitMatching("rows 6-10 over the new connection", l -> ids(l).containsAll(range(6, 10)));
-        }
-    }
-
-    @Test
     void reconnectDelaysStartAgainAfterEachHealthySession() throws Exception {
         String slot = uniqueSlot("backoff");
         String table = slot + "_t";
