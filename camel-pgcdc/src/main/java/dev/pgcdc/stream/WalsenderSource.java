@@ -58,8 +58,11 @@ final class WalsenderSource implements WalSource {
     @Override
     public ByteBuffer readPending() throws SQLException {
         long taken = traffic.taken();
-        boolean pgjdbcDry = System.nanoTime() - lastMessageNanos < BURST_NANOS ? consumed >= taken
-                : takenWhenDry == taken;
+        boolean countedDry = consumed >= taken;
+        boolean untouchedSinceDry = takenWhenDry == taken;
+        // the burst trusts the count, later only an empty read: the clock decides only where the two disagree
+        boolean pgjdbcDry = countedDry == untouchedSinceDry ? countedDry
+                : System.nanoTime() - lastMessageNanos < BURST_NANOS ? countedDry : untouchedSinceDry;
         if (pgjdbcDry && !traffic.mayHaveUnread()) {
             return null;
         }
