@@ -38,7 +38,7 @@ public final class InboundTraffic {
 
     /**
      * Why the socket can carry nothing more (the server closed it, a read failed), or null while it can: pgjdbc's
-     * non-blocking read reports neither, it only finds nothing, so a wait for bytes must not be tried again.
+     * non-blocking read reports neither, it only finds nothing.
      */
     public String closed() {
         return closed;

@@ -52,7 +52,7 @@ final class WatchedInput extends FilterInputStream {
                 socket.setSoTimeout(restore);
             }
         } catch (IOException e) {
-            traffic.failed(e);
+            failed(e);
             return true;
         }
     }
@@ -62,7 +62,12 @@ final class WatchedInput extends FilterInputStream {
         if (ahead != NONE) {
             return handOverAhead();
         }
-        int b = arrived((int) read(() -> in.read()));
+        int b;
+        try {
+            b = arrived(in.read());
+        } catch (IOException e) {
+            throw failed(e);
+        }
         if (b >= 0) {
             traffic.took(1);
         }
@@ -84,7 +89,12 @@ final class WatchedInput extends FilterInputStream {
             int more = length > 1 && in.available() > 0 ? read(buffer, offset + 1, length - 1) : 0;
             return 1 + Math.max(more, 0);
         }
-        int n = (int) read(() -> in.read(buffer, offset, length));
+        int n;
+        try {
+            n = in.read(buffer, offset, length);
+        } catch (IOException e) {
+            throw failed(e);
+        }
         if (n > 0) {
             traffic.arrived();
             traffic.took(n);
@@ -102,7 +112,12 @@ final class WatchedInput extends FilterInputStream {
         if (ahead != NONE) {
             return handOverAhead() < 0 ? 0 : 1;
         }
-        long skipped = read(() -> in.skip(n));
+        long skipped;
+        try {
+            skipped = in.skip(n);
+        } catch (IOException e) {
+            throw failed(e);
+        }
         if (skipped > 0) {
             traffic.arrived();
             traffic.took(skipped);
@@ -125,20 +140,13 @@ final class WatchedInput extends FilterInputStream {
         return b;
     }
 
-    private interface SocketRead {
-        long read() throws IOException;
-    }
-
-    /** A read of the socket whose failure the traffic hears of before the reader does. */
-    private long read(SocketRead read) throws IOException {
-        try {
-            return read.read();
-        } catch (SocketTimeoutException e) {
-            throw e; // pgjdbc's own peeks time out: the socket stays usable
-        } catch (IOException e) {
+    /** Tells the traffic of a failed read of the socket, before the reader hears of it; returns the failure. */
+    private IOException failed(IOException e) {
+        // pgjdbc's own peeks time out: the socket stays usable
+        if (!(e instanceof SocketTimeoutException)) {
             traffic.failed(e);
-            throw e;
         }
+        return e;
     }
 
     /** The byte read ahead, or -1 for the end of the stream. */

@@ -2,7 +2,10 @@ package dev.pgcdc.stream;
 
 import java.sql.SQLException;
 
-/** The replication connection carried nothing for longer than the read timeout: pgcdc gave it up, the server may not have. */
+/**
+ * The replication connection is dead: its socket ended or failed, or it carried nothing for longer than the read
+ * timeout (then pgcdc gave it up, the server may not have).
+ */
 final class DeadConnectionException extends SQLException {
 
     /** SQLSTATE connection_failure. */

@@ -277,6 +277,12 @@ public final class Replicator implements Runnable {
 
     /** Reports the failure; true when it is the slot being held by another process, which is worth polling. */
     private boolean handleConnectionFailure(SQLException e) {
+        if (stopRequested) {
+            // nothing is retried and what was not confirmed comes again at the next start: not a failure to report
+            LOG.info("Slot {}: the replication connection ended while stopping ({})", options.slotName(),
+                    e.getMessage());
+            return false;
+        }
         if (SLOT_IN_USE.equals(e.getSQLState())) {
             String message = "Slot " + options.slotName() + " is in use by another process (" + e.getMessage()
                     + "); waiting for it to become free";

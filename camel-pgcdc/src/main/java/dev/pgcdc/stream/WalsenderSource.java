@@ -58,8 +58,11 @@ final class WalsenderSource implements WalSource {
     @Override
     public ByteBuffer readPending() throws SQLException {
         long taken = traffic.taken();
-        boolean pgjdbcDry = System.nanoTime() - lastMessageNanos < BURST_NANOS ? consumed >= taken
-                : takenWhenDry == taken;
+        boolean countedDry = consumed >= taken;
+        boolean untouchedSinceDry = takenWhenDry == taken;
+        // the burst trusts the count, later only an empty read: the clock decides only where the two disagree
+        boolean pgjdbcDry = countedDry == untouchedSinceDry ? countedDry
+                : System.nanoTime() - lastMessageNanos < BURST_NANOS ? countedDry : untouchedSinceDry;
         if (pgjdbcDry && !traffic.mayHaveUnread()) {
             return null;
         }
@@ -80,9 +83,7 @@ final class WalsenderSource implements WalSource {
 
     @Override
     public void pause(long nanos) {
-        // an ended socket is not waited on again; it is left to readTimeout like a silent one, since reporting it at
-        // once would log a lost connection whenever the database stops before pgcdc (the runner's at shutdown)
-        if (System.nanoTime() - lastMessageNanos < BURST_NANOS || traffic.closed() != null) {
+        if (System.nanoTime() - lastMessageNanos < BURST_NANOS) {
             LockSupport.parkNanos(nanos);
         } else {
             traffic.awaitArrival(IDLE_WAIT_MILLIS);
@@ -114,6 +115,10 @@ final class WalsenderSource implements WalSource {
 
     @Override
     public void requireAlive() throws SQLException {
+        String closed = traffic.closed();
+        if (closed != null) {
+            throw new DeadConnectionException(closed + " of the replication stream");
+        }
         Duration silent = traffic.silentFor();
         if (silent.compareTo(readTimeout) > 0) {
             throw new DeadConnectionException("nothing arrived from the server for " + silent.toMillis() + " ms (readTimeout="

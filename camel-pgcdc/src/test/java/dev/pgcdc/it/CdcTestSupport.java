@@ -43,7 +43,8 @@ public abstract class CdcTestSupport {
      */
     protected String uri(String slot, String extraOptions) {
         return "pgcdc:" + slot + "?host=" + pg().host() + "&port=" + pg().port() + "&database=postgres&user="
-                + pg().superuser() + "&statusInterval=500&reconnectDelay=200&reconnectMaxDelay=1000"
+                + pg().superuser() + "&reconnectDelay=200&reconnectMaxDelay=1000"
+                + (extraOptions.contains("statusInterval=") ? "" : "&statusInterval=500")
                 + (extraOptions.contains("snapshotMode=") ? "" : "&snapshotMode=" + defaultSnapshotMode())
                 + (extraOptions.isEmpty() ? "" : "&" + extraOptions);
     }

@@ -16,6 +16,8 @@ import org.apache.camel.CamelContext;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.health.HealthCheck;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Recovery timing: a connection that silently stops carrying traffic is noticed and replaced, back-off starts again
@@ -89,6 +91,33 @@ class ReconnectTest extends DefaultClusterTest {
                 fresh.removeAll(cutOff);
                 return slotMonitorsVia(fresh) > 0;
             });
+        }
+    }
+
+    @ParameterizedTest(name = "reset={0}")
+    @ValueSource(booleans = {false, true})
+    void aConnectionClosedUnderAnIdleStreamIsReplacedAtOnceNotAfterTheReadTimeout(boolean reset) throws Exception {
+        String slot = uniqueSlot(reset ? "reset" : "closed");
+        String table = slot + "_t";
+        pg().execute("CREATE TABLE " + table + " (id int PRIMARY KEY)");
+        try (TcpProxy proxy = new TcpProxy(pg().host(), pg().port(), Duration.ofMinutes(3))) {
+            Received received = new Received();
+            // neither a status update (statusInterval) nor the read timeout would notice the end within the wait below
+            start(routeTo(viaProxy(uri(slot, "tables=" + table + "&statusInterval=60000&readTimeout=120000"), proxy),
+                    received));
+            awaitStreaming(slot);
+            insertRange(table, 1, 5);
+            received.await(5);
+            int pid = slot(slot).activePid();
+
+            long closedAt = System.nanoTime();
+            proxy.closeOpenConnections(reset);
+            Await.until("a new replication connection, the closed one noticed at its end", Duration.ofSeconds(30),
+                    () -> slot(slot).active() && slot(slot).activePid() != pid);
+            // the back-off's first delay (200 ms) and a connect, nowhere near the read timeout
+            assertThat(Duration.ofNanos(System.nanoTime() - closedAt)).isLessThan(Duration.ofSeconds(15));
+            insertRange(table, 6, 10);
+            received.awaitMatching("rows 6-10 over the new connection", l -> ids(l).containsAll(range(6, 10)));
         }
     }
 

@@ -18,7 +18,8 @@ import java.util.stream.Collectors;
  * A TCP proxy on 127.0.0.1 in front of a server, for partition tests: in black-hole mode it stops forwarding bytes in
  * both directions but keeps every socket open, as a network partition does to an established connection (new
  * connections are accepted and black-holed too). {@link #cutOffOpenConnections()} black-holes the connections open
- * now for good while new ones work, as a partition that heals after a firewall forgot the old connections. It records
+ * now for good while new ones work, as a partition that heals after a firewall forgot the old connections;
+ * {@link #closeOpenConnections()} closes them, as a server or tunnel going away does. It records
  * when it accepted each connection and which local port each connection to the server uses, and closes itself, with
  * all its sockets, after {@code lifetime} at the latest.
  */
@@ -57,6 +58,23 @@ final class TcpProxy implements AutoCloseable {
     /** Stops forwarding on the connections open now, for as long as the proxy lives. */
     void cutOffOpenConnections() {
         links.forEach(link -> link.cutOff = true);
+    }
+
+    /**
+     * Closes the connections open now, both ends: in order (the client reads the end of its stream), or with a reset
+     * (its read fails), as a server or tunnel going away does.
+     */
+    void closeOpenConnections(boolean reset) {
+        sockets.forEach(socket -> {
+            if (reset) {
+                try {
+                    socket.setSoLinger(true, 0); // a close without linger sends an RST
+                } catch (IOException e) {
+                    // already closed
+                }
+            }
+            closeQuietly(socket);
+        });
     }
 
     /** The local ports of the proxy's connections to the server ({@code client_port} in pg_stat_activity). */

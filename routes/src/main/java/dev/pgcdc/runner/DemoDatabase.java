@@ -1,5 +1,7 @@
 package dev.pgcdc.runner;
 
+import java.time.Duration;
+
 import dev.pgcdc.embedded.PostgresCluster;
 import dev.pgcdc.embedded.PostgresServer;
 import org.apache.camel.support.service.ServiceSupport;
@@ -14,6 +16,12 @@ import org.slf4j.LoggerFactory;
 final class DemoDatabase extends ServiceSupport {
 
     private static final Logger LOG = LoggerFactory.getLogger(DemoDatabase.class);
+    /**
+     * How long the harness's own exit hook, which runs beside Camel Main's, leaves the cluster to this service: longer
+     * than Camel Main waits for the context to stop (the runner's shutdown-timeout of 10 s and Camel's extra 15 s),
+     * so the database outlives the routes reading it; the hook still stops it if Camel never does.
+     */
+    private static final Duration STOP_GRACE = Duration.ofSeconds(30);
 
     private final PostgresCluster cluster;
     private final DemoWorkload workload;
@@ -24,7 +32,7 @@ final class DemoDatabase extends ServiceSupport {
     }
 
     static DemoDatabase launch() {
-        PostgresCluster cluster = PostgresCluster.builder().start();
+        PostgresCluster cluster = PostgresCluster.builder().start().stoppedByOwnerAtExit(STOP_GRACE);
         try {
             DemoSchema.create(cluster);
             return new DemoDatabase(cluster, DemoWorkload.start(cluster));

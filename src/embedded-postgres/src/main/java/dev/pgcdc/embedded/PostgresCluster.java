@@ -137,6 +137,20 @@ public final class PostgresCluster implements PostgresServer {
         }
     }
 
+    /**
+     * Leaves this cluster's stop at JVM exit to its owner, which stops it in a shutdown hook of its own after what uses
+     * the cluster stopped (the runner's demo database is a Camel service: Camel Main's hook stops it after the
+     * routes): shutdown hooks run concurrently, so the one that otherwise stops every running cluster at once waits up
+     * to {@code grace} for the owner's stop, then stops the cluster itself (the owner may have no hook, or be stuck).
+     */
+    public synchronized PostgresCluster stoppedByOwnerAtExit(Duration grace) {
+        if (workDir == null) {
+            throw new IllegalStateException("cluster not started");
+        }
+        ClusterReaper.leaveToOwner(this, grace);
+        return this;
+    }
+
     @Override
     public synchronized void restart(Map<String, String> changedSettings) {
         if (!running) {
