@@ -19,7 +19,7 @@ import dev.pgcdc.embedded.PostgresCluster;
  * java -jar samples/benchmark/target/pgcdc-benchmark.jar [--size full|small|smoke] [--out DIR]
  *      [--baseline-jar OLD-camel-pgcdc.jar]... [--jvm-option OPTION]... [--max-inflight N]
  *      [--parts streaming,catchUp,sink,snapshot,liveLag,bigTransaction,parallelDelivery,takeover,kafka]
- *      [--lag-rates 20000,50000]
+ *      [--lag-rates 20000,50000] [--exchange-factory prototype|pooled]
  * </pre>
  *
  * {@code --jvm-option} goes to every probe JVM; {@code {name}} in it becomes the probe's log path without extension,
@@ -46,6 +46,7 @@ public final class Benchmark {
         int maxInflight = 1000;
         Set<String> parts = DEFAULT_PARTS;
         List<Integer> lagRates = null;
+        String exchangeFactory = "prototype";
         for (int i = 0; i < args.length; i++) {
             String value = i + 1 < args.length ? args[i + 1] : null;
             switch (args[i]) {
@@ -56,6 +57,7 @@ public final class Benchmark {
                 case "--max-inflight" -> maxInflight = Integer.parseInt(value);
                 case "--parts" -> parts = parts(value);
                 case "--lag-rates" -> lagRates = Arrays.stream(value.split(",")).map(Integer::valueOf).toList();
+                case "--exchange-factory" -> exchangeFactory = exchangeFactory(value);
                 default -> throw new IllegalArgumentException("unknown option " + args[i] + " (see README.md)");
             }
             i++;
@@ -64,9 +66,16 @@ public final class Benchmark {
             size = size.withLagRates(lagRates);
         }
         Files.createDirectories(out);
-        Report.write(run(size, out, baselines, jvmOptions, maxInflight, parts), out);
+        Report.write(run(size, out, baselines, jvmOptions, maxInflight, exchangeFactory, parts), out);
         System.out.println(Files.readString(out.resolve("report.md")));
         System.out.println("Written to " + out.toAbsolutePath());
+    }
+
+    private static String exchangeFactory(String name) {
+        if (!name.equals("prototype") && !name.equals("pooled")) {
+            throw new IllegalArgumentException("unknown exchange factory " + name + " (prototype or pooled)");
+        }
+        return name;
     }
 
     private static Set<String> parts(String list) {
@@ -84,12 +93,13 @@ public final class Benchmark {
     }
 
     static Map<String, Object> run(Size size, Path out, List<Path> baselines, List<String> jvmOptions,
-                                   int maxInflight, Set<String> parts) throws Exception {
+                                   int maxInflight, String exchangeFactory, Set<String> parts) throws Exception {
         Map<String, Object> figures = new LinkedHashMap<>();
         Map<String, Object> runFacts = new LinkedHashMap<>();
         runFacts.put("size", size.name());
         runFacts.put("date", Instant.now().toString());
         runFacts.put("maxInflight", maxInflight);
+        runFacts.put("exchangeFactory", exchangeFactory);
         figures.put("run", runFacts);
         figures.put("machine", Environment.machine());
         try (PostgresCluster cluster = PostgresCluster.builder()
@@ -104,7 +114,8 @@ public final class Benchmark {
             figures.put("versions", Environment.versions(cluster));
             Workload workload = new Workload(cluster);
             workload.createSchema();
-            Consumers consumers = new Consumers(cluster, out, debeziumJar(), jvmOptions, maxInflight);
+            Consumers consumers = new Consumers(cluster, out, debeziumJar(), jvmOptions, maxInflight,
+                    exchangeFactory);
             Run run = new Run(size, cluster, workload, new Slots(cluster), consumers, List.copyOf(baselines),
                     ServerCpu.of(cluster));
             Map<String, Measurement> measurements = new LinkedHashMap<>();

@@ -25,13 +25,17 @@ final class Consumers {
     private final Path debeziumJar;
     private final List<String> extraJvmOptions;
     private final int maxInflight;
+    /** The pgcdc probes' Camel exchange factory: prototype (Camel's default) or pooled. */
+    private final String exchangeFactory;
 
-    Consumers(PostgresCluster cluster, Path logDir, Path debeziumJar, List<String> extraJvmOptions, int maxInflight) {
+    Consumers(PostgresCluster cluster, Path logDir, Path debeziumJar, List<String> extraJvmOptions, int maxInflight,
+              String exchangeFactory) {
         this.cluster = cluster;
         this.logDir = logDir;
         this.debeziumJar = debeziumJar;
         this.extraJvmOptions = extraJvmOptions;
         this.maxInflight = maxInflight;
+        this.exchangeFactory = exchangeFactory;
     }
 
     /** pg_recvlogical with pgoutput to /dev/null from {@code slot} until {@code endLsn}; returns its wall time. */
@@ -141,7 +145,8 @@ final class Consumers {
         List<String> args = new ArrayList<>(connectionArgs());
         args.addAll(List.of("mode=" + mode, "slot=" + slot, "expected=" + expected, "warmup=" + warmup,
                 "maxInflight=" + maxInflight, "workers=" + workers, "timeoutSeconds=" + timeout.toSeconds(),
-                "publication=" + Workload.PUBLICATION, "table=" + Workload.TABLE));
+                "publication=" + Workload.PUBLICATION, "table=" + Workload.TABLE,
+                "exchangeFactory=" + exchangeFactory));
         args.addAll(extraArgs);
         return Child.startJvm(name, classpath, jvmOptions(name), PgcdcProbe.class.getName(), args, probeEnvironment(),
                 logDir);

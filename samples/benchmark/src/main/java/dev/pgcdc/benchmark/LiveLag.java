@@ -138,8 +138,14 @@ final class LiveLag {
                  Map<String, Object> machine) {
     }
 
-    /** Waits for the probe to stream, writes at the rate, collects the probe's figures and drops the slot. */
+    /**
+     * Vacuums the writer's table, waits for the probe to stream, writes at the rate, collects the probe's figures and
+     * drops the slot.
+     */
     static Paced paced(Run run, String slot, Child probe, int rate, int seconds, Duration timeout) throws Exception {
+        // every run starts from a vacuumed table: the autovacuum the previous run's inserts call for would otherwise
+        // fall into whichever build runs next (autovacuum runs during a run are still counted and reported)
+        run.cluster().execute("VACUUM (ANALYZE) " + Workload.TABLE);
         try {
             run.slots().awaitActive(slot, Duration.ofSeconds(60));
         } catch (RuntimeException | InterruptedException e) {

@@ -30,6 +30,8 @@ import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.impl.DefaultCamelContext;
+import org.apache.camel.impl.engine.PooledExchangeFactory;
+import org.apache.camel.impl.engine.PooledProcessorExchangeFactory;
 
 /**
  * pgcdc in a JVM of its own (so its RSS is its own), streaming an existing slot into a route that only counts; the
@@ -148,6 +150,11 @@ public final class PgcdcProbe {
                         : "")
                 + (args.get("chunkSize", null) != null ? "&snapshotChunkSize=" + args.get("chunkSize") : "");
         try (CamelContext camel = new DefaultCamelContext()) {
+            if (args.get("exchangeFactory", "prototype").equals("pooled")) {
+                // what camel.main.exchangeFactory=pooled sets: exchanges and the routing engine's tasks reused
+                camel.getCamelContextExtension().setExchangeFactory(new PooledExchangeFactory());
+                camel.getCamelContextExtension().setProcessorExchangeFactory(new PooledProcessorExchangeFactory());
+            }
             camel.addRoutes(new RouteBuilder() {
                 @Override
                 public void configure() {

@@ -42,7 +42,11 @@ final class Report {
         md.append("Size `").append(run.get("size")).append("`, ").append(run.get("date")).append("; ")
                 .append(machine.get("cores")).append(" cores, ").append(machine.get("memoryGb")).append(" GB, load ")
                 .append(machine.get("loadAverageAtStart")).append(" at start, ").append(run.get("loadAverageAtEnd"))
-                .append(" at end; ").append(map(figures, "versions").get("postgresql")).append("\n\n");
+                .append(" at end; ").append(map(figures, "versions").get("postgresql"));
+        if ("pooled".equals(run.get("exchangeFactory"))) {
+            md.append("; pgcdc's Camel contexts with pooled exchanges");
+        }
+        md.append("\n\n");
 
         Set<String> charts = Charts.draw(figures).keySet();
         if (figures.containsKey("streaming")) {
