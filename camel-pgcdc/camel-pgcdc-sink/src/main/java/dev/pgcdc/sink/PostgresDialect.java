@@ -13,6 +13,8 @@ import java.time.LocalDateTime;
 import java.time.LocalTime;
 import java.time.OffsetDateTime;
 import java.time.OffsetTime;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -61,6 +63,42 @@ final class PostgresDialect extends Dialect {
             // numbers, booleans, java.time values and UUIDs: pgjdbc binds them with their exact types
             statement.setObject(index, value);
         }
+    }
+
+    /**
+     * The key columns' array types from the target's catalog. An array-typed key column has none that {@code = ANY}
+     * or {@code unnest} could use (both would take its elements, not its values), nor does a type without an array
+     * type.
+     */
+    @Override
+    List<String> keyArrayTypes(Connection connection, TableName table, List<String> key) throws SQLException {
+        Map<String, String> types = new HashMap<>();
+        try (PreparedStatement statement = connection.prepareStatement("SELECT a.attname, CASE WHEN t.typarray <> 0"
+                + " AND t.typcategory <> 'A' THEN format_type(t.typarray, NULL) END FROM pg_catalog.pg_attribute a"
+                + " JOIN pg_catalog.pg_type t ON t.oid = a.atttypid WHERE a.attrelid = ?::regclass AND a.attnum > 0"
+                + " AND NOT a.attisdropped")) {
+            statement.setString(1, quote(table));
+            try (ResultSet rows = statement.executeQuery()) {
+                while (rows.next()) {
+                    types.put(rows.getString(1), rows.getString(2));
+                }
+            }
+        }
+        List<String> arrays = new ArrayList<>(key.size());
+        for (String column : key) {
+            String type = types.get(column);
+            if (type == null) {
+                return null;
+            }
+            arrays.add(type);
+        }
+        return arrays;
+    }
+
+    /** As {@link #literal} writes an array: the text {@link #bind} would send for each value, read by the cast. */
+    @Override
+    void bindArray(PreparedStatement statement, int index, List<?> values) throws SQLException {
+        statement.setObject(index, literal(values), Types.OTHER);
     }
 
     @Override
