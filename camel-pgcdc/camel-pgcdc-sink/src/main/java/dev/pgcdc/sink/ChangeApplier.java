@@ -206,7 +206,7 @@ final class ChangeApplier {
                     batch.add(sql.delete(target, List.of()), List.of());
                 }
             }
-            case DELETE -> remove(keyOf(change, change.getKey(), rule, table), soft, target, batch);
+            case DELETE -> remove(keyOf(change, change.getKey(), rule, table), soft, table, batch);
             default -> {
                 Row key = keyOf(change, change.getKey(), rule, table);
                 Row row = written(change.getAfter(), rule, mirrorShapes, soft ? List.of(DELETED) : List.of());
@@ -217,7 +217,7 @@ final class ChangeApplier {
                 if (oldKey != null && !oldKey.sameValues(key)) {
                     carryUnchanged(change, rule, key, oldKey, row, table, batch);
                     upsert(row, key, table, batch);
-                    remove(oldKey, soft, target, batch);
+                    remove(oldKey, soft, table, batch);
                 } else {
                     upsert(row, key, table, batch);
                 }
@@ -231,14 +231,17 @@ final class ChangeApplier {
         batch.addUpsert(sql.upsert(table.name(), row.columns, key.columns), row.values, key.values);
     }
 
-    private void remove(Row key, boolean soft, TableName target, StatementBatch batch) throws SQLException {
+    private void remove(Row key, boolean soft, TargetTable table, StatementBatch batch) throws SQLException {
+        TableName target = table.name();
         if (soft) {
             List<Object> values = new ArrayList<>(key.values.size() + 1);
             values.add(true);
             values.addAll(key.values);
             batch.add(sql.update(target, List.of(DELETED), key.columns), values);
         } else {
-            batch.add(sql.delete(target, key.columns), key.values);
+            List<String> arrayTypes = table.keyArrayTypes(batch.connection(), key.columns);
+            batch.addDelete(sql.delete(target, key.columns),
+                    arrayTypes == null ? null : sql.deleteAll(target, key.columns, arrayTypes), key.values);
         }
     }
 

@@ -51,6 +51,20 @@ abstract class Dialect {
     /** Binds one change value (a natural Java value as pgcdc decodes it) as statement parameter {@code index}. */
     abstract void bind(PreparedStatement statement, int index, Object value) throws SQLException;
 
+    /**
+     * The SQL types of arrays of the key columns' values, as casts write them (one per column, in order), when the
+     * target can delete many rows by key in one statement ({@link SqlBuilder#deleteAll}); null where it cannot, for
+     * this dialect or for one of the columns (then each delete is a statement of its own).
+     */
+    List<String> keyArrayTypes(Connection connection, TableName table, List<String> key) throws SQLException {
+        return null;
+    }
+
+    /** Binds the values of one key column of many rows as an array of {@link #keyArrayTypes}. */
+    void bindArray(PreparedStatement statement, int index, List<?> values) throws SQLException {
+        throw new UnsupportedOperationException("no array deletes on this target");
+    }
+
     /** How append mode's rows are loaded in bulk on the connection, or null: one INSERT statement each. */
     CopyAppends copyAppends(Connection connection) throws SQLException {
         return null;

@@ -13,6 +13,8 @@ import java.time.LocalDateTime;
 import java.time.LocalTime;
 import java.time.OffsetDateTime;
 import java.time.OffsetTime;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -61,6 +63,42 @@ final class PostgresDialect extends Dialect {
             // numbers, booleans, java.time values and UUIDs: pgjdbc binds them with their exact types
             statement.setObject(index, value);
         }
+    }
+
+    /**
+     * The key columns' array types from the target's catalog. An array-typed key column has none that {@code = ANY}
+     * or {@code unnest} could use (both would take its elements, not its values), nor does a type without an array
+     * type.
+     */
+    @Override
+    List<String> keyArrayTypes(Connection connection, TableName table, List<String> key) throws SQLException {
+        Map<String, String> types = new HashMap<>();
+        try (PreparedStatement statement = connection.prepareStatement("SELECT a.attname, CASE WHEN t.typarray <> 0"
+                + " AND t.typcategory <> 'A' THEN format_type(t.typarray, NULL) END FROM pg_catalog.pg_attribute a"
+                + " JOIN pg_catalog.pg_type t ON t.oid = a.atttypid WHERE a.attrelid = ?::regclass AND a.attnum > 0"
+                + " AND NOT a.attisdropped")) {
+            statement.setString(1, quote(table));
+            try (ResultSet rows = statement.executeQuery()) {
+                while (rows.next()) {
+                    types.put(rows.getString(1), rows.getString(2));
+                }
+            }
+        }
+        List<String> arrays = new ArrayList<>(key.size());
+        for (String column : key) {
+            String type = types.get(column);
+            if (type == null) {
+                return null;
+            }
+            arrays.add(type);
+        }
+        return arrays;
+    }
+
+    /** As {@link #literal} writes an array: the text {@link #bind} would send for each value, read by the cast. */
+    @Override
+    void bindArray(PreparedStatement statement, int index, List<?> values) throws SQLException {
+        statement.setObject(index, literal(values), Types.OTHER);
     }
 
     @Override
@@ -214,8 +252,21 @@ final class PostgresDialect extends Dialect {
                 exactPattern(metadata, table.name()), null);
     }
 
+    /**
+     * From the catalog, not {@link DatabaseMetaData#getIndexInfo}: pgjdbc names an index column by
+     * {@code pg_get_indexdef}, which quotes a name such as {@code Id col}, so it would match no column. Indexes with
+     * an expression or a predicate are left out, as {@code ON CONFLICT} by column names does not use them, and so
+     * are an index's INCLUDE columns.
+     */
     @Override
     ResultSet uniqueIndexes(DatabaseMetaData metadata, TableName table) throws SQLException {
-        return metadata.getIndexInfo(null, table.schema(), table.name(), true, false);
+        PreparedStatement statement = metadata.getConnection().prepareStatement("SELECT c.relname AS \"INDEX_NAME\","
+                + " a.attname AS \"COLUMN_NAME\" FROM pg_catalog.pg_index i JOIN pg_catalog.pg_class c ON c.oid ="
+                + " i.indexrelid JOIN pg_catalog.pg_attribute a ON a.attrelid = i.indrelid"
+                + " AND a.attnum = ANY ((i.indkey::int2[])[0:i.indnkeyatts - 1])"
+                + " WHERE i.indrelid = ?::regclass AND i.indisunique AND i.indpred IS NULL AND i.indexprs IS NULL");
+        statement.setString(1, quote(table));
+        statement.closeOnCompletion();
+        return statement.executeQuery();
     }
 }

@@ -56,6 +56,17 @@ final class SqlBuilder {
         return cached(List.of("delete", table, key), () -> "DELETE FROM " + dialect.quote(table) + where(key));
     }
 
+    /**
+     * Deletes the rows whose {@code key} values are among those given as one array per key column, of
+     * {@code arrayTypes}: many deletes in one statement.
+     */
+    String deleteAll(TableName table, List<String> key, List<String> arrayTypes) {
+        return cached(List.of("deleteAll", table, key, arrayTypes), () -> "DELETE FROM " + dialect.quote(table)
+                + (key.size() == 1 ? " WHERE " + dialect.quote(key.get(0)) + " = ANY(?::" + arrayTypes.get(0) + ")"
+                : " WHERE (" + names(key, ", ") + ") IN (SELECT * FROM unnest("
+                + arrayTypes.stream().map(type -> "?::" + type).collect(Collectors.joining(", ")) + "))"));
+    }
+
     /** Sets {@code set} columns, of the rows matching {@code key} (none: every row). */
     String update(TableName table, List<String> set, List<String> key) {
         return cached(List.of("update", table, set, key), () -> "UPDATE " + dialect.quote(table) + " SET "

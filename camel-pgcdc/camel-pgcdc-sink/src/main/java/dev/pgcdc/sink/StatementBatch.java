@@ -16,7 +16,8 @@ import dev.pgcdc.pg.TableName;
 
 /**
  * Runs statements in the order given on one connection, sending consecutive runs of the same SQL as one JDBC batch,
- * and consecutive appends (where the target loads them in bulk, {@link CopyAppends}) as one load per table.
+ * consecutive deletes by key from one table (where the target takes arrays, {@link #addDelete}) as one statement, and
+ * consecutive appends (where the target loads them in bulk, {@link CopyAppends}) as one load per table.
  * Order is kept exactly: a different statement, or a query, first sends what is pending. Prepared statements are kept
  * for the connection's life, so the driver can use server-side prepared statements.
  */
@@ -31,6 +32,10 @@ final class StatementBatch implements AutoCloseable {
     private int pendingCount;
     /** The keys of the rows the pending batch upserts. */
     private final Set<List<Object>> pendingKeys = new HashSet<>();
+    /** The pending run of deletes ({@link #addDelete}): its two statements and its keys (none: no run). */
+    private String deleteAllSql;
+    private String deleteOneSql;
+    private final List<List<?>> deleteKeys = new ArrayList<>();
 
     StatementBatch(Connection connection, Dialect dialect) throws SQLException {
         this.connection = connection;
@@ -54,6 +59,7 @@ final class StatementBatch implements AutoCloseable {
     }
 
     void add(String sql, List<?> values) throws SQLException {
+        sendDeletes();
         if (appends != null && appends.hasPending()) {
             appends.flush();
         }
@@ -83,6 +89,28 @@ final class StatementBatch implements AutoCloseable {
         }
         add(sql, values); // sends another pending statement first, forgetting its keys
         pendingKeys.add(rowKey);
+    }
+
+    /**
+     * Adds a delete by key: {@code sql} deletes the row with these {@code key} values, {@code allSql} (null where the
+     * target has none) the rows of any number of keys given as one array per key column. Consecutive deletes with the
+     * same {@code allSql} go as one statement of it: deletes by key from one table commute, and deleting a key twice
+     * deletes it once. A run of one goes as {@code sql}, so a batch applied change by change sends what it always did.
+     */
+    void addDelete(String sql, String allSql, List<?> key) throws SQLException {
+        if (allSql == null) {
+            add(sql, key);
+            return;
+        }
+        if (!deleteKeys.isEmpty() && !allSql.equals(deleteAllSql)) {
+            sendDeletes();
+        }
+        if (deleteKeys.isEmpty()) {
+            flush();
+            deleteAllSql = allSql;
+            deleteOneSql = sql;
+        }
+        deleteKeys.add(key);
     }
 
     /** Runs a query after everything pending; returns the first row's values, or null when there is none. */
@@ -120,12 +148,39 @@ final class StatementBatch implements AutoCloseable {
     }
 
     private void sendStatements() throws SQLException {
+        sendDeletes();
         if (pending != null && pendingCount > 0) {
             PreparedStatement statement = pending;
             pending = null;
             pendingCount = 0;
             pendingKeys.clear();
             statement.executeBatch();
+        }
+    }
+
+    private void sendDeletes() throws SQLException {
+        if (deleteKeys.isEmpty()) {
+            return;
+        }
+        try {
+            if (deleteKeys.size() == 1) {
+                PreparedStatement statement = prepare(deleteOneSql);
+                bind(statement, deleteKeys.get(0));
+                statement.executeUpdate();
+                return;
+            }
+            PreparedStatement statement = prepare(deleteAllSql);
+            int columns = deleteKeys.get(0).size();
+            for (int column = 0; column < columns; column++) {
+                List<Object> values = new ArrayList<>(deleteKeys.size());
+                for (List<?> key : deleteKeys) {
+                    values.add(key.get(column));
+                }
+                dialect.bindArray(statement, column + 1, values);
+            }
+            statement.executeUpdate();
+        } finally {
+            deleteKeys.clear();
         }
     }
 
@@ -159,6 +214,7 @@ final class StatementBatch implements AutoCloseable {
         pending = null;
         pendingCount = 0;
         pendingKeys.clear();
+        deleteKeys.clear();
         if (appends != null) {
             appends.discard();
         }

@@ -32,6 +32,8 @@ final class TargetTable {
     /** The lists last found here, by identity: consecutive changes of a table mostly bring the same one. */
     private Collection<String> lastColumns;
     private Collection<String> lastKey;
+    /** The array types of keys ({@link Dialect#keyArrayTypes}), asked once per key; an empty list when none. */
+    private final Map<List<String>, List<String>> keyArrayTypes = new HashMap<>();
     /**
      * Column names of change images found complete here, by identity: the rows of a relation share one; the most
      * recently used only, as rows with unchanged TOASTed columns each bring names of their own.
@@ -121,6 +123,20 @@ final class TargetTable {
         }
         verifiedColumns.add(List.copyOf(wanted));
         lastColumns = wanted;
+    }
+
+    /**
+     * The types of arrays of the key columns' values, or null when rows of this table cannot be deleted by many keys
+     * in one statement (see {@link Dialect#keyArrayTypes}).
+     */
+    List<String> keyArrayTypes(Connection connection, List<String> key) throws SQLException {
+        List<String> types = keyArrayTypes.get(key);
+        if (types == null) {
+            types = dialect.keyArrayTypes(connection, name, key);
+            types = types == null ? List.of() : List.copyOf(types);
+            keyArrayTypes.put(List.copyOf(key), types);
+        }
+        return types.isEmpty() ? null : types;
     }
 
     /** Fails unless a primary key or unique index consists of exactly these columns (what an upsert relies on). */

@@ -84,6 +84,55 @@ class PostgresSinkTest extends SinkTestSupport {
         awaitEqual(table, table);
     }
 
+    /**
+     * Runs of deletes from one table go as one statement each (counted by a statement-level trigger in the target),
+     * by a single-column key and by a multi-column key of odd names and value texts; an array-typed key has no array
+     * of its values to bind, so its deletes go one statement each. Another table's change or another kind of change
+     * ends a run: a key deleted, inserted again and deleted again in one transaction ends as at the source.
+     */
+    @Test
+    void runsOfDeletesGoAsOneStatementAndEndAsAtTheSource() throws Exception {
+        String slot = uniqueSlot("deleteruns");
+        String one = slot + "_one";
+        String multi = slot + "_multi";
+        String arrays = slot + "_arr";
+        createBoth(one, "id int PRIMARY KEY, name text, doc text");
+        createBoth(multi, "\"Id col\" int, \"we\"\"ird\" text, at timestamptz, u uuid, n numeric, b bytea, name text,"
+                + " doc text, PRIMARY KEY (\"Id col\", \"we\"\"ird\", at, u, n, b)");
+        createBoth(arrays, "k int[] PRIMARY KEY, name text, doc text");
+        target().execute("CREATE TABLE delete_statements (tab text)",
+                "CREATE FUNCTION count_delete() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN"
+                        + " INSERT INTO public.delete_statements VALUES (TG_TABLE_NAME); RETURN NULL; END $$");
+        for (String table : List.of(one, multi, arrays)) {
+            target().execute("CREATE TRIGGER count_delete AFTER DELETE ON " + table
+                    + " FOR EACH STATEMENT EXECUTE FUNCTION count_delete()");
+        }
+        route(slot, String.join(",", one, multi, arrays), "");
+        pg().execute("INSERT INTO " + one + " SELECT g, 'n' || g FROM generate_series(1, 300) g",
+                "INSERT INTO " + multi + " SELECT g, 'a\"b\\c, {x} ' || g, '2026-01-02 03:04:05.123456+02'::timestamptz"
+                        + " + g * interval '1 second', md5(g::text)::uuid, g / 3.0, decode(md5(g::text), 'hex'),"
+                        + " 'n' || g FROM generate_series(1, 300) g",
+                "INSERT INTO " + arrays + " SELECT ARRAY[g, NULL, -g], 'n' || g FROM generate_series(1, 300) g");
+        pg().execute("BEGIN; DELETE FROM " + one + " WHERE id <= 100; INSERT INTO " + one + " VALUES (1, 'again');"
+                + " DELETE FROM " + one + " WHERE id BETWEEN 101 AND 150; DELETE FROM " + one + " WHERE id = 1;"
+                + " INSERT INTO " + one + " VALUES (2, 'again'); COMMIT",
+                "DELETE FROM " + multi + " WHERE \"Id col\" <= 100",
+                "DELETE FROM " + arrays + " WHERE k[1] <= 50",
+                "BEGIN; DELETE FROM " + one + " WHERE id BETWEEN 151 AND 160; DELETE FROM " + multi
+                        + " WHERE \"Id col\" BETWEEN 101 AND 110; DELETE FROM " + one + " WHERE id BETWEEN 161 AND 170;"
+                        + " UPDATE " + multi + " SET name = 'kept' WHERE \"Id col\" = 111; DELETE FROM " + multi
+                        + " WHERE \"Id col\" BETWEEN 112 AND 120; COMMIT");
+        awaitEqual(one, one);
+        awaitEqual(multi, multi);
+        awaitEqual(arrays, arrays);
+        assertThat(target().strings("SELECT count(*) FROM " + one)).containsExactly("131");
+        // per statement these would be 171, 119 and 50; each run is one statement (4 and 3; a batch may split a run)
+        String statements = "SELECT count(*) FROM delete_statements WHERE tab = '%s'";
+        assertThat(Integer.parseInt(target().strings(String.format(statements, one)).get(0))).isBetween(4, 10);
+        assertThat(Integer.parseInt(target().strings(String.format(statements, multi)).get(0))).isBetween(3, 6);
+        assertThat(target().strings(String.format(statements, arrays))).containsExactly("50");
+    }
+
     @Test
     void appendRecordsEveryChangeOnceEvenWhenRedeliveredIncludingRowsOfOneCopyRecord() throws Exception {
         String slot = uniqueSlot("append");

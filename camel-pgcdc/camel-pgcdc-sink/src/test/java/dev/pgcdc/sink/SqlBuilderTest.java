@@ -23,4 +23,14 @@ class SqlBuilderTest {
         assertThat(sql.insert(TABLE, List.of("id", "name", "doc"), List.of("id"), List.of("name", "doc")))
                 .isEqualTo(upsert);
     }
+
+    @Test
+    void deletesOfManyKeysTakeOneArrayPerKeyColumn() {
+        SqlBuilder sql = new SqlBuilder(new PostgresDialect());
+        assertThat(sql.deleteAll(TABLE, List.of("Id col"), List.of("bigint[]")))
+                .isEqualTo("DELETE FROM \"public\".\"we\"\"ird\" WHERE \"Id col\" = ANY(?::bigint[])");
+        assertThat(sql.deleteAll(TABLE, List.of("a", "b\""), List.of("integer[]", "\"My type\"[]")))
+                .isEqualTo("DELETE FROM \"public\".\"we\"\"ird\" WHERE (\"a\", \"b\"\"\") IN (SELECT * FROM"
+                        + " unnest(?::integer[], ?::\"My type\"[]))");
+    }
 }
