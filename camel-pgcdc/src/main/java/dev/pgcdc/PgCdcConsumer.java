@@ -382,7 +382,7 @@ public class PgCdcConsumer extends DefaultConsumer {
         return current == null ? List.of() : current.progress();
     }
 
-    /** Snapshot chunks read and not yet completed, over all readers (what the snapshot holds in memory); 0 without. */
+    /** Snapshot chunks read and not yet completed, over all readers: what the snapshot holds in memory; 0 without. */
     public int snapshotChunksHeld() {
         Snapshotter current = snapshotter;
         return current == null ? 0 : current.chunksHeld();

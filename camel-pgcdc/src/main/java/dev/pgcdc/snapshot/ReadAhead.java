@@ -5,9 +5,9 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The chunks every reader of a snapshotter holds together: read, and not yet completed, abandoned or given up. Rows
- * held long outlive the young generation; with a bound per reader, four readers into one lane held 12 chunks, and GC
- * pauses copying and promoting them cost more than the extra readers gained. A reader takes one permit per chunk
- * before reading it and gives it back when the chunk leaves its pipeline, whatever the outcome.
+ * held long outlive the young generation and are copied and promoted, GC work per row that grows with the rows held;
+ * a bound per reader would multiply it by the readers. A reader takes one permit per chunk before reading it and
+ * gives it back when the chunk leaves its pipeline, whatever the outcome.
  *
  * <p>Fair: a reader holding nothing, waiting, goes before a reader that would read further ahead.
  */
@@ -16,7 +16,7 @@ final class ReadAhead {
     private final int bound;
     private final Semaphore permits;
 
-    /** One reader keeps its {@link RangeSnapshot#PIPELINE_DEPTH} chunks; more readers share that, one chunk each at least. */
+    /** One reader keeps its {@link RangeSnapshot#PIPELINE_DEPTH} chunks; more share that, one chunk each at least. */
     ReadAhead(int readers) {
         this.bound = Math.max(RangeSnapshot.PIPELINE_DEPTH, readers);
         this.permits = new Semaphore(bound, true);
