@@ -258,9 +258,10 @@ public class PgCdcConfiguration implements Cloneable {
             + " snapshotted, comma-separated, as schema.table (or table for schema public).")
     private String skipSnapshotTables;
     @UriParam(label = "consumer,snapshot", defaultValue = "16384", description = "Rows per snapshot chunk: each chunk"
-            + " is read in its own short transaction, and the snapshot holds at most three chunks per reader in memory"
-            + " (it reads ahead while the route takes the earlier ones): about 50 MB per reader for rows of 1 KB in"
-            + " memory; lower it for wide rows or many readers. A chunk's rows reach the route at once when its window"
+            + " is read in its own short transaction, and the snapshot holds at most three chunks in memory, or one"
+            + " per reader when snapshotParallelism is higher (it reads ahead while the route takes the earlier ones;"
+            + " the readers share that): about 50 MB for rows of 1 KB in memory; lower it for wide rows or many"
+            + " readers. A chunk's rows reach the route at once when its window"
             + " closes, so streamed changes committed meanwhile wait behind up to this many rows.")
     private int snapshotChunkSize = 16384;
     @UriParam(label = "consumer,snapshot", defaultValue = "1", description = "How many snapshot readers run at the"

@@ -382,6 +382,12 @@ public class PgCdcConsumer extends DefaultConsumer {
         return current == null ? List.of() : current.progress();
     }
 
+    /** Snapshot chunks read and not yet completed, over all readers: what the snapshot holds in memory; 0 without. */
+    public int snapshotChunksHeld() {
+        Snapshotter current = snapshotter;
+        return current == null ? 0 : current.chunksHeld();
+    }
+
     /** Counters and positions of the stream; null before start. */
     public StreamStats stats() {
         return replicator == null ? null : replicator.stats();

@@ -144,6 +144,7 @@ public class PgCdcDevConsole extends AbstractDevConsole {
         JsonObject snapshot = new JsonObject();
         snapshot.put("phase", consumer.getSnapshotPhase());
         snapshot.put("lastError", consumer.snapshotError());
+        snapshot.put("chunksHeld", consumer.snapshotChunksHeld());
         JsonArray tables = new JsonArray();
         for (SnapshotProgress progress : consumer.snapshotProgress()) {
             JsonObject table = new JsonObject();

@@ -9,7 +9,8 @@ import java.util.List;
  * Reads one range of a table, chunk by chunk, from its saved progress to its end, on a connection of its own. Each
  * chunk goes through its {@link ChunkWindow}: low watermark, keyset read bounded by the range, high watermark; the
  * stream then emits the chunk at the high watermark. Up to {@link #PIPELINE_DEPTH} chunks are on their way at once
- * (their key ranges are disjoint, so their windows do not interact, and neither do other ranges' windows); a chunk's
+ * (their key ranges are disjoint, so their windows do not interact, and neither do other ranges' windows), each
+ * holding a permit of the readers' shared {@link ReadAhead} from before its read until it leaves; a chunk's
  * last key is saved only once every emitted row of it, and of every chunk of the range before it, completed. A table
  * without a key is read one ctid range at a time, and a range is read again (smaller) when the table changed in its
  * window. A chunk whose window was abandoned (the stream session ended) is read again, with the chunks after it.
@@ -19,7 +20,7 @@ final class RangeSnapshot {
     private static final long AWAIT_SLICE_MILLIS = 200;
     /**
      * Chunks read ahead of the stream's delivery: while the route takes one chunk's rows, the next ones are read, so
-     * neither waits for the other's round trips. Memory holds up to this many chunks per range.
+     * neither waits for the other's round trips. All ranges together hold at most {@link ReadAhead#bound()}.
      */
     static final int PIPELINE_DEPTH = 3;
 
@@ -59,8 +60,16 @@ final class RangeSnapshot {
                 }
                 // the next chunk is read while the stream still delivers the earlier ones
                 // a table without a key reads one chunk at a time: a chunk read again must come before the next
-                if (!allRead && pending.size() < (table.keyless() ? 1 : PIPELINE_DEPTH)) {
-                    Pending next = readThroughWindow(connection, readAfter, progress.upTo());
+                // a range holding chunks never waits for a permit (its own chunks free them): it awaits its oldest
+                if (!allRead && pending.size() < (table.keyless() ? 1 : PIPELINE_DEPTH)
+                        && context.readAhead().tryTake(pending.isEmpty() ? AWAIT_SLICE_MILLIS : 0)) {
+                    Pending next;
+                    try {
+                        next = readThroughWindow(connection, readAfter, progress.upTo());
+                    } catch (SQLException | InterruptedException | RuntimeException e) {
+                        context.readAhead().give();
+                        throw e;
+                    }
                     pending.add(next);
                     allRead = next.chunk().last();
                     if (next.chunk().lastKey() != null) {
@@ -68,9 +77,17 @@ final class RangeSnapshot {
                     }
                     continue;
                 }
+                if (pending.isEmpty()) {
+                    continue; // no permit free yet: look at interruption again
+                }
                 Pending oldest = pending.remove();
-                ChunkWindow.Outcome outcome = awaitOutcome(oldest.window());
-                context.tap().unregister(oldest.window());
+                ChunkWindow.Outcome outcome;
+                try {
+                    outcome = awaitOutcome(oldest.window());
+                    context.tap().unregister(oldest.window());
+                } finally {
+                    context.readAhead().give();
+                }
                 if (outcome == null) {
                     return false;
                 }
@@ -142,12 +159,13 @@ final class RangeSnapshot {
     }
 
     /**
-     * Forgets windows whose chunks will be read again: unregistered, a window's high watermark emits nothing. Rows
-     * already emitted from them are delivered twice, which applying in order absorbs.
+     * Forgets windows whose chunks will be read again, and gives their permits back: unregistered, a window's high
+     * watermark emits nothing. Rows already emitted from them are delivered twice, which applying in order absorbs.
      */
     private void discard(ArrayDeque<Pending> pending) {
         for (Pending p : pending) {
             context.tap().unregister(p.window());
+            context.readAhead().give();
         }
         pending.clear();
     }

@@ -11,7 +11,8 @@ import java.util.Set;
  * What the snapshot needs to know, independent of Camel.
  *
  * @param skipTables  published tables that are only streamed, never snapshotted
- * @param chunkSize   rows per chunk, the size of each read; each reader holds up to three chunks in memory
+ * @param chunkSize   rows per chunk, the size of each read; the readers hold up to {@code max(3, parallelism)}
+ *                    chunks in memory together
  * @param parallelism how many chunk readers run at the same time in total (one connection each), over the ranges
  *                    of one table or of several
  * @param retryDelay  the first pause before a snapshot continues after a lost connection

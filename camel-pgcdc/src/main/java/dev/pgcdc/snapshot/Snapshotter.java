@@ -52,8 +52,10 @@ import org.slf4j.LoggerFactory;
  * many are snapshotted; tables are taken in the order planned, and a worker whose range ended takes the next range
  * queued, of the same or the next table.
  *
- * <p>Each range reads up to {@link RangeSnapshot#PIPELINE_DEPTH} chunks ahead of the stream's delivery, so memory is
- * bounded by {@code parallelism x PIPELINE_DEPTH x chunkSize} rows plus the exchanges in flight ({@code maxInflight}).
+ * <p>Each range reads up to {@link RangeSnapshot#PIPELINE_DEPTH} chunks ahead of the stream's delivery, and all
+ * ranges together at most {@code max(PIPELINE_DEPTH, parallelism)} chunks ({@link ReadAhead}), so memory is bounded
+ * by that many times {@code chunkSize} rows plus the exchanges in flight ({@code maxInflight}): more readers share
+ * the read-ahead of one instead of multiplying it.
  * Progress is saved per range and per chunk once the chunk's rows' exchanges all completed; after a crash each range
  * continues after its own saved key. Chunk reads after the saved key that were delivered before the crash are
  * delivered again (at-least-once), which applying in order absorbs. Snapshot rows reach the route through the
@@ -78,6 +80,7 @@ public final class Snapshotter {
     private final SignalTable signals;
     private final SnapshotTap tap;
     private final TableSnapshot.Context context;
+    private final ReadAhead readAhead;
     /** Tables being snapshotted or waiting for a worker; guarded by this. */
     private final Map<TableName, TableSnapshot> active = new HashMap<>();
     private final Set<TableName> failed = ConcurrentHashMap.newKeySet();
@@ -101,9 +104,10 @@ public final class Snapshotter {
                 this::onSnapshotSignal);
         String run = UUID.randomUUID().toString().substring(0, 8);
         AtomicLong chunks = new AtomicLong();
+        this.readAhead = new ReadAhead(options.parallelism());
         this.context = new TableSnapshot.Context(connector, options.slotName(), new ChunkReader(options.chunkSize()),
                 signals, tap, store, () -> run + '-' + chunks.incrementAndGet(), () -> stopping,
-                options.retryDelay());
+                options.retryDelay(), readAhead);
     }
 
     /** What the replication session must consult for each change; pass it to the replicator. */
@@ -415,6 +419,11 @@ public final class Snapshotter {
         if (started && !stopping && phase() == SnapshotPhase.COMPLETED) {
             listener.completed();
         }
+    }
+
+    /** Chunks read and not yet completed, over all readers: what the snapshot holds in memory. */
+    public int chunksHeld() {
+        return readAhead.held();
     }
 
     /** For health checks. */

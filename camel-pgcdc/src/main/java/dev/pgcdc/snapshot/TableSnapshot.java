@@ -31,7 +31,7 @@ final class TableSnapshot {
     /** What every table's snapshot shares. */
     record Context(PgConnector connector, String slotName, ChunkReader reader, SignalTable signals, SnapshotTap tap,
                    SnapshotStateStore store, Supplier<String> chunkIds, BooleanSupplier stopping,
-                   Duration retryDelay) {
+                   Duration retryDelay, ReadAhead readAhead) {
     }
 
     /** Work on a connection of its own, retried on a new one after a transient failure. */

@@ -6,7 +6,10 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.LockSupport;
 
+import dev.pgcdc.PgCdcConsumer;
 import dev.pgcdc.embedded.PostgresServer;
 import dev.pgcdc.embedded.junit.Await;
 import dev.pgcdc.embedded.junit.PostgresExtension;
@@ -81,6 +84,48 @@ class SnapshotRangesTest extends SnapshotTestSupport {
         assertThat(mostRangesReading.get()).as("ranges seen reading at the same time").isGreaterThanOrEqualTo(2);
         assertThat(writer.writes()).as("writes during the snapshot").isGreaterThan(1000);
         assertThat(applied.differencesFromSource(pg(), table, List.of("id"))).isEmpty();
+    }
+
+    /**
+     * The readers share one read-ahead bound: behind a slow route, four readers together never hold more than
+     * max(3, 4) = 4 chunks read and not completed (each reading three ahead on its own, they held up to 12, and rows
+     * held that long cost GC more than the extra readers gain), and more than one chunk is held at a time.
+     */
+    @Test
+    void fourReadersShareOneReadAheadBound() throws Exception {
+        String slot = uniqueSlot("shared");
+        String table = slot + "_t";
+        int rows = 40_000;
+        createTable(table, rows);
+        AtomicReference<PgCdcConsumer> consumer = new AtomicReference<>();
+        AtomicInteger mostHeld = new AtomicInteger();
+        AtomicInteger reads = new AtomicInteger();
+        CamelContext context = start(new RouteBuilder() {
+            @Override
+            public void configure() {
+                from(uri(slot, "tables=" + table + "&snapshotChunkSize=500&snapshotParallelism=" + WORKERS))
+                        .process(e -> {
+                            LockSupport.parkNanos(20_000); // a slow route: the readers run as far ahead as they may
+                            PgCdcConsumer started = consumer.get();
+                            if (started != null) {
+                                mostHeld.accumulateAndGet(started.snapshotChunksHeld(), Math::max);
+                            }
+                            if (e.getIn().getBody(ChangeEvent.class).getOp() == Operation.READ) {
+                                reads.incrementAndGet();
+                            }
+                        });
+            }
+        });
+        consumer.set(consumer(context));
+        Await.until("snapshot complete", Duration.ofMinutes(2), () -> {
+            mostHeld.accumulateAndGet(consumer.get().snapshotChunksHeld(), Math::max);
+            return consumer.get().snapshotPhase() == SnapshotPhase.COMPLETED;
+        });
+
+        assertThat(reads.get()).as("rows read").isEqualTo(rows);
+        assertThat(ranges(slot, table)).as("ranges saved").hasSize(WORKERS).allMatch(r -> r.done);
+        assertThat(mostHeld.get()).as("most chunks held at once by all readers").isBetween(2, 4);
+        assertThat(consumer.get().snapshotChunksHeld()).as("chunks held once complete").isZero();
     }
 
     /**
