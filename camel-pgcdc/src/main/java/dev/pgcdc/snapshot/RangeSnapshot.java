@@ -77,8 +77,8 @@ final class RangeSnapshot {
                     }
                     continue;
                 }
-                if (pending.isEmpty()) {
-                    continue; // no permit free yet: look at interruption again
+                if (pending.isEmpty() && !allRead) {
+                    continue; // no permit came within the wait: look at interruption again
                 }
                 Pending oldest = pending.remove();
                 ChunkWindow.Outcome outcome;
