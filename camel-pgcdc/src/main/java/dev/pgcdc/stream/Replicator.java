@@ -279,8 +279,7 @@ public final class Replicator implements Runnable {
     private boolean handleConnectionFailure(SQLException e) {
         if (stopRequested) {
             // nothing is retried and what was not confirmed comes again at the next start: not a failure to report
-            LOG.info("Slot {}: the replication connection ended while stopping ({})", options.slotName(),
-                    e.getMessage());
+            LOG.info("Slot {}: replication stopped after a connection error ({})", options.slotName(), e.getMessage());
             return false;
         }
         if (SLOT_IN_USE.equals(e.getSQLState())) {

@@ -117,7 +117,7 @@ final class WalsenderSource implements WalSource {
     public void requireAlive() throws SQLException {
         String closed = traffic.closed();
         if (closed != null) {
-            throw new DeadConnectionException(closed + " of the replication stream");
+            throw new DeadConnectionException("replication stream: " + closed);
         }
         Duration silent = traffic.silentFor();
         if (silent.compareTo(readTimeout) > 0) {

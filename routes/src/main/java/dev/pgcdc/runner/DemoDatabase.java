@@ -18,8 +18,9 @@ final class DemoDatabase extends ServiceSupport {
     private static final Logger LOG = LoggerFactory.getLogger(DemoDatabase.class);
     /**
      * How long the harness's own exit hook, which runs beside Camel Main's, leaves the cluster to this service: longer
-     * than Camel Main waits for the context to stop (the runner's shutdown-timeout of 10 s and Camel's extra 15 s),
-     * so the database outlives the routes reading it; the hook still stops it if Camel never does.
+     * than Camel Main's hook waits for the context to stop (camel.main.shutdown-timeout, 10 s in the runner, plus
+     * camel.main.extra-shutdown-timeout, 15 s by default), so the database outlives the routes reading it; the hook
+     * still stops it if Camel never does.
      */
     private static final Duration STOP_GRACE = Duration.ofSeconds(30);
 

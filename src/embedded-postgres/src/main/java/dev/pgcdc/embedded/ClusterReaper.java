@@ -10,7 +10,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * Stops, at JVM exit, every cluster that is still running, so no postmaster outlives the JVM. Shutdown hooks run
  * concurrently, so a cluster whose owner stops it in a hook of its own, after what uses the cluster (the runner's demo
- * database, a Camel service stopped after the routes), is given a grace period to be stopped by it first.
+ * database, a Camel service stopped after the routes), is given a grace period to be stopped by it first. A cluster
+ * registered once the hook has finished is not stopped: starting clusters while the JVM exits is not supported.
  */
 final class ClusterReaper {
 
@@ -27,11 +28,13 @@ final class ClusterReaper {
             hookInstalled = true;
         }
         RUNNING.putIfAbsent(cluster, Duration.ZERO);
+        ClusterReaper.class.notifyAll(); // a hook waiting on an owner's grace stops this one at once
     }
 
     /** Leaves a running cluster to its owner for {@code grace} after the JVM began to exit. */
     static synchronized void leaveToOwner(PostgresCluster cluster, Duration grace) {
         RUNNING.replace(cluster, grace);
+        ClusterReaper.class.notifyAll(); // a waiting hook re-reads the graces
     }
 
     static synchronized void unregister(PostgresCluster cluster) {
