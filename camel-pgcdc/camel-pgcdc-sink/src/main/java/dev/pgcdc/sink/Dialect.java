@@ -85,7 +85,11 @@ abstract class Dialect {
     /** The table's columns as {@link DatabaseMetaData#getColumns} lists them. */
     abstract ResultSet columns(DatabaseMetaData metadata, TableName table) throws SQLException;
 
-    /** The table's indexes as {@link DatabaseMetaData#getIndexInfo} lists them, unique ones only. */
+    /**
+     * The table's unique indexes that can serve as the key of an upsert, one row per key column, with the
+     * {@code INDEX_NAME} and {@code COLUMN_NAME} columns of {@link DatabaseMetaData#getIndexInfo} (PostgreSQL reads
+     * its catalog instead).
+     */
     abstract ResultSet uniqueIndexes(DatabaseMetaData metadata, TableName table) throws SQLException;
 
     /**

@@ -281,19 +281,27 @@ final class PostgresDialect extends Dialect {
 
     /**
      * From the catalog, not {@link DatabaseMetaData#getIndexInfo}: pgjdbc names an index column by
-     * {@code pg_get_indexdef}, which quotes a name such as {@code Id col}, so it would match no column. Indexes with
-     * an expression or a predicate are left out, as {@code ON CONFLICT} by column names does not use them, and so
-     * are an index's INCLUDE columns.
+     * {@code pg_get_indexdef}, which quotes a name such as {@code Id col}, so it would match no column. Left out, as
+     * {@code ON CONFLICT} by column names cannot use them: indexes with an expression or a predicate, invalid ones
+     * (a failed CREATE INDEX CONCURRENTLY) and deferrable constraints; also an index's INCLUDE columns, which exist
+     * from PostgreSQL 11 ({@code indnkeyatts}; before, every column is a key column).
      */
     @Override
     ResultSet uniqueIndexes(DatabaseMetaData metadata, TableName table) throws SQLException {
+        String keyColumns = metadata.getDatabaseMajorVersion() >= 11 ? "i.indnkeyatts" : "i.indnatts";
         PreparedStatement statement = metadata.getConnection().prepareStatement("SELECT c.relname AS \"INDEX_NAME\","
                 + " a.attname AS \"COLUMN_NAME\" FROM pg_catalog.pg_index i JOIN pg_catalog.pg_class c ON c.oid ="
                 + " i.indexrelid JOIN pg_catalog.pg_attribute a ON a.attrelid = i.indrelid"
-                + " AND a.attnum = ANY ((i.indkey::int2[])[0:i.indnkeyatts - 1])"
-                + " WHERE i.indrelid = ?::regclass AND i.indisunique AND i.indpred IS NULL AND i.indexprs IS NULL");
-        statement.setString(1, quote(table));
-        statement.closeOnCompletion();
-        return statement.executeQuery();
+                + " AND a.attnum = ANY ((i.indkey::int2[])[0:" + keyColumns + " - 1])"
+                + " WHERE i.indrelid = ?::regclass AND i.indisunique AND i.indisvalid AND i.indimmediate"
+                + " AND i.indpred IS NULL AND i.indexprs IS NULL");
+        try {
+            statement.setString(1, quote(table));
+            statement.closeOnCompletion();
+            return statement.executeQuery();
+        } catch (SQLException | RuntimeException e) {
+            statement.close();
+            throw e;
+        }
     }
 }
