@@ -240,8 +240,9 @@ final class ChangeApplier {
             batch.add(sql.update(target, List.of(DELETED), key.columns), values);
         } else {
             List<String> arrayTypes = table.keyArrayTypes(batch.connection(), key.columns);
+            boolean inArrays = arrayTypes != null && dialect.arraysHold(arrayTypes, key.values);
             batch.addDelete(sql.delete(target, key.columns),
-                    arrayTypes == null ? null : sql.deleteAll(target, key.columns, arrayTypes), key.values);
+                    inArrays ? sql.deleteAll(target, key.columns, arrayTypes) : null, key.values);
         }
     }
 

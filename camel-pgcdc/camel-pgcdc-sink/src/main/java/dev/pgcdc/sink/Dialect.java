@@ -60,6 +60,14 @@ abstract class Dialect {
         return null;
     }
 
+    /**
+     * Whether one row's key {@code values} can be bound in arrays of {@code arrayTypes} ({@link #keyArrayTypes}) and
+     * match the rows {@link #bind} of each value would; if not, that row's delete is a statement of its own.
+     */
+    boolean arraysHold(List<String> arrayTypes, List<?> values) {
+        return false;
+    }
+
     /** Binds the values of one key column of many rows as an array of {@link #keyArrayTypes}. */
     void bindArray(PreparedStatement statement, int index, List<?> values) throws SQLException {
         throw new UnsupportedOperationException("no array deletes on this target");
@@ -77,7 +85,11 @@ abstract class Dialect {
     /** The table's columns as {@link DatabaseMetaData#getColumns} lists them. */
     abstract ResultSet columns(DatabaseMetaData metadata, TableName table) throws SQLException;
 
-    /** The table's indexes as {@link DatabaseMetaData#getIndexInfo} lists them, unique ones only. */
+    /**
+     * The table's unique indexes that can serve as the key of an upsert, one row per key column, with the
+     * {@code INDEX_NAME} and {@code COLUMN_NAME} columns of {@link DatabaseMetaData#getIndexInfo} (PostgreSQL reads
+     * its catalog instead).
+     */
     abstract ResultSet uniqueIndexes(DatabaseMetaData metadata, TableName table) throws SQLException;
 
     /**

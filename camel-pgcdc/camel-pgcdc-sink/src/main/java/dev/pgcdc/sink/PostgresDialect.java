@@ -8,11 +8,13 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Types;
+import java.time.Instant;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.time.LocalTime;
 import java.time.OffsetDateTime;
 import java.time.OffsetTime;
+import java.time.ZonedDateTime;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -68,13 +70,14 @@ final class PostgresDialect extends Dialect {
     /**
      * The key columns' array types from the target's catalog. An array-typed key column has none that {@code = ANY}
      * or {@code unnest} could use (both would take its elements, not its values), nor does a type without an array
-     * type.
+     * type. The names are format_type's with typmod -1: with NULL it writes {@code character[]} and {@code bit[]},
+     * which a cast reads as arrays of char(1) and bit(1), truncating every value.
      */
     @Override
     List<String> keyArrayTypes(Connection connection, TableName table, List<String> key) throws SQLException {
         Map<String, String> types = new HashMap<>();
         try (PreparedStatement statement = connection.prepareStatement("SELECT a.attname, CASE WHEN t.typarray <> 0"
-                + " AND t.typcategory <> 'A' THEN format_type(t.typarray, NULL) END FROM pg_catalog.pg_attribute a"
+                + " AND t.typcategory <> 'A' THEN format_type(t.typarray, -1) END FROM pg_catalog.pg_attribute a"
                 + " JOIN pg_catalog.pg_type t ON t.oid = a.atttypid WHERE a.attrelid = ?::regclass AND a.attnum > 0"
                 + " AND NOT a.attisdropped")) {
             statement.setString(1, quote(table));
@@ -93,6 +96,30 @@ final class PostgresDialect extends Dialect {
             arrays.add(type);
         }
         return arrays;
+    }
+
+    /**
+     * Whether each value's text in an array of its column's {@code arrayTypes} means what {@link #bind} compares for
+     * one row: the array path is chosen by the target's column type, but a value keeps its source's Java form. A
+     * List or Map (a RowMap too) in a column that is not an array (array columns have no array type here) would
+     * nest into the array, and {@code = ANY} would match its elements. A value with an offset going to a column other
+     * than timestamptz is converted in the session's time zone when bound alone, but array text drops its offset. A
+     * LocalDateTime going to timestamptz is left out too: the array path is kept to values whose text reads as the
+     * column's own type.
+     */
+    @Override
+    boolean arraysHold(List<String> arrayTypes, List<?> values) {
+        for (int i = 0; i < values.size(); i++) {
+            Object value = values.get(i);
+            boolean timestamptz = arrayTypes.get(i).equals("timestamp with time zone[]");
+            if (value instanceof List || value instanceof Map
+                    || (value instanceof OffsetDateTime || value instanceof Instant || value instanceof ZonedDateTime)
+                    && !timestamptz
+                    || value instanceof LocalDateTime && timestamptz) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** As {@link #literal} writes an array: the text {@link #bind} would send for each value, read by the cast. */
@@ -254,19 +281,27 @@ final class PostgresDialect extends Dialect {
 
     /**
      * From the catalog, not {@link DatabaseMetaData#getIndexInfo}: pgjdbc names an index column by
-     * {@code pg_get_indexdef}, which quotes a name such as {@code Id col}, so it would match no column. Indexes with
-     * an expression or a predicate are left out, as {@code ON CONFLICT} by column names does not use them, and so
-     * are an index's INCLUDE columns.
+     * {@code pg_get_indexdef}, which quotes a name such as {@code Id col}, so it would match no column. Left out, as
+     * {@code ON CONFLICT} by column names cannot use them: indexes with an expression or a predicate, invalid ones
+     * (a failed CREATE INDEX CONCURRENTLY) and deferrable constraints; also an index's INCLUDE columns, which exist
+     * from PostgreSQL 11 ({@code indnkeyatts}; before, every column is a key column).
      */
     @Override
     ResultSet uniqueIndexes(DatabaseMetaData metadata, TableName table) throws SQLException {
+        String keyColumns = metadata.getDatabaseMajorVersion() >= 11 ? "i.indnkeyatts" : "i.indnatts";
         PreparedStatement statement = metadata.getConnection().prepareStatement("SELECT c.relname AS \"INDEX_NAME\","
                 + " a.attname AS \"COLUMN_NAME\" FROM pg_catalog.pg_index i JOIN pg_catalog.pg_class c ON c.oid ="
                 + " i.indexrelid JOIN pg_catalog.pg_attribute a ON a.attrelid = i.indrelid"
-                + " AND a.attnum = ANY ((i.indkey::int2[])[0:i.indnkeyatts - 1])"
-                + " WHERE i.indrelid = ?::regclass AND i.indisunique AND i.indpred IS NULL AND i.indexprs IS NULL");
-        statement.setString(1, quote(table));
-        statement.closeOnCompletion();
-        return statement.executeQuery();
+                + " AND a.attnum = ANY ((i.indkey::int2[])[0:" + keyColumns + " - 1])"
+                + " WHERE i.indrelid = ?::regclass AND i.indisunique AND i.indisvalid AND i.indimmediate"
+                + " AND i.indpred IS NULL AND i.indexprs IS NULL");
+        try {
+            statement.setString(1, quote(table));
+            statement.closeOnCompletion();
+            return statement.executeQuery();
+        } catch (SQLException | RuntimeException e) {
+            statement.close();
+            throw e;
+        }
     }
 }

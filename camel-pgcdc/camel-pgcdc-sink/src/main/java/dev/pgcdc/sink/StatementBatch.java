@@ -95,7 +95,9 @@ final class StatementBatch implements AutoCloseable {
      * Adds a delete by key: {@code sql} deletes the row with these {@code key} values, {@code allSql} (null where the
      * target has none) the rows of any number of keys given as one array per key column. Consecutive deletes with the
      * same {@code allSql} go as one statement of it: deletes by key from one table commute, and deleting a key twice
-     * deletes it once. A run of one goes as {@code sql}, so a batch applied change by change sends what it always did.
+     * deletes it once. Target-side triggers see one statement: a statement trigger fires once per run, row triggers in
+     * the order the rows are found, not the order of the changes. A run of one goes as {@code sql}, so a batch applied
+     * change by change sends what it always did.
      */
     void addDelete(String sql, String allSql, List<?> key) throws SQLException {
         if (allSql == null) {

@@ -133,6 +133,51 @@ class PostgresSinkTest extends SinkTestSupport {
         assertThat(target().strings(String.format(statements, arrays))).containsExactly("50");
     }
 
+    /**
+     * Runs of deletes by fixed-width keys delete exactly their keys: arrays typed {@code character[]} or
+     * {@code bit[]} would cast each value to char(1) or bit(1), so deleting 'DE' and 'DK' would delete 'D' instead.
+     */
+    @Test
+    void runsOfDeletesByFixedWidthKeysDeleteExactlyThoseKeys() throws Exception {
+        String slot = uniqueSlot("deletefixed");
+        String one = slot + "_one";
+        String multi = slot + "_multi";
+        createBoth(one, "c char(2) PRIMARY KEY, doc text");
+        createBoth(multi, "c char(3), b bit(4), doc text, PRIMARY KEY (c, b)");
+        route(slot, String.join(",", one, multi), "");
+        pg().execute("INSERT INTO " + one + " (c) VALUES ('AT'), ('BE'), ('DE'), ('DK'), ('D'), ('FR')",
+                "INSERT INTO " + multi + " (c, b) VALUES ('abc', '1010'), ('abd', '1010'), ('abe', '1010'),"
+                        + " ('a', '1010'), ('abc', '0101')");
+        awaitEqual(one, one);
+        awaitEqual(multi, multi);
+        pg().execute("DELETE FROM " + one + " WHERE c IN ('AT', 'BE', 'DE', 'DK')",
+                "DELETE FROM " + multi + " WHERE c IN ('abc', 'abd', 'abe') AND b = '1010'");
+        awaitEqual(one, one);
+        awaitEqual(multi, multi);
+        assertThat(target().strings("SELECT c FROM " + one + " ORDER BY c")).containsExactly("D ", "FR");
+        assertThat(target().strings("SELECT c || ':' || b FROM " + multi + " ORDER BY c"))
+                .containsExactly("a:1010", "abc:0101");
+    }
+
+    /**
+     * A key whose source value is an array, written into a target key column of text (the array's text), is deleted
+     * as bound alone: in an array of text its elements would be the values {@code = ANY} compares.
+     */
+    @Test
+    void runsOfDeletesOfArrayValuesIntoTextKeysDeleteThoseRows() throws Exception {
+        String slot = uniqueSlot("deletelist");
+        String table = slot + "_t";
+        pg().execute("CREATE TABLE " + table + " (k int[] PRIMARY KEY, name text)");
+        target().execute("CREATE TABLE " + table + " (k text PRIMARY KEY, name text)");
+        route(slot, table, "");
+        pg().execute("INSERT INTO " + table + " SELECT ARRAY[g, -g], 'n' || g FROM generate_series(1, 3) g");
+        Await.until("three rows in the target", Duration.ofSeconds(30),
+                () -> target().strings("SELECT count(*) FROM " + table), List.of("3")::equals);
+        pg().execute("DELETE FROM " + table + " WHERE k[1] <= 2");
+        Await.until("the two deleted rows gone", Duration.ofSeconds(30),
+                () -> target().strings("SELECT name FROM " + table), List.of("n3")::equals);
+    }
+
     @Test
     void appendRecordsEveryChangeOnceEvenWhenRedeliveredIncludingRowsOfOneCopyRecord() throws Exception {
         String slot = uniqueSlot("append");
