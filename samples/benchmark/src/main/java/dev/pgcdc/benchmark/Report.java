@@ -115,6 +115,7 @@ final class Report {
                 {"appendBaseline", "baseline build → pgcdc-sink, append", "rowsPerSecond"},
                 {"pgcdcDrainCatchUp", "pgcdc drain with catch-up, no sink (reference)", "changesPerSecond"},
                 {"appendCatchUp", "pgcdc with catch-up → pgcdc-sink, append", "rowsPerSecond"},
+                {"upsertCatchUp", "pgcdc with catch-up → pgcdc-sink, upsert", "rowsPerSecond"},
                 {"jdbcBatches", "plain JDBC, same changes, batches of " + sink.get("batchSize") + " (reference)",
                         "rowsPerSecond"},
                 {"jdbcRewrittenBatches", "plain JDBC with reWriteBatchedInserts, same changes, batches of "

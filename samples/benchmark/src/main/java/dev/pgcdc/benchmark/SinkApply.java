@@ -34,7 +34,7 @@ import org.postgresql.copy.CopyManager;
  * {@code COPY FROM STDIN} of as many rows (what the target takes at best). Beside each rate: the server's CPU per
  * change ({@link ServerCpu}). With {@code --baseline-jar}, the older
  * build's sink applies the same backlog too (from slots and into tables of its own), before and after the current
- * build's runs.
+ * build's runs. Append and upsert run once more fed by catch-up, faster than the walsender's stream feeds them.
  */
 final class SinkApply {
 
@@ -46,6 +46,8 @@ final class SinkApply {
     private static final String DRAIN = "sink_drain";
     /** The append run and its drain reference with catch-up on (catchUpThreshold=1). */
     private static final String APPEND_CATCH_UP = "sink_append_catchup";
+    /** The upsert run with catch-up on: the sink fed faster than the walsender's stream can. */
+    private static final String UPSERT_CATCH_UP = "sink_upsert_catchup";
     private static final String DRAIN_CATCH_UP = "sink_drain_catchup";
     /** With {@code --baseline-jar}: the same two runs with the older build, into tables of their own. */
     private static final String UPSERT_BASELINE = "sink_upsert_baseline";
@@ -75,14 +77,15 @@ final class SinkApply {
                 "CREATE TABLE bench_history_jdbc (" + HISTORY_COLUMNS + ")",
                 "CREATE TABLE bench_history_copy (" + HISTORY_COLUMNS + ")",
                 "CREATE TABLE bench_history_direct (" + HISTORY_COLUMNS + ")",
-                "CREATE TABLE bench_history_catchup (" + HISTORY_COLUMNS + ")");
+                "CREATE TABLE bench_history_catchup (" + HISTORY_COLUMNS + ")",
+                "CREATE TABLE bench_catchup (" + COLUMNS + ")");
         boolean baseline = run.baselineJar() != null;
         if (baseline) {
             target(run, "CREATE TABLE bench_baseline (" + COLUMNS + ")",
                     "CREATE TABLE bench_history_baseline (" + HISTORY_COLUMNS + ")");
             run.slots().create(UPSERT_BASELINE, APPEND_BASELINE);
         }
-        run.slots().create(DRAIN, UPSERT, APPEND, DRAIN_CATCH_UP, APPEND_CATCH_UP);
+        run.slots().create(DRAIN, UPSERT, APPEND, DRAIN_CATCH_UP, APPEND_CATCH_UP, UPSERT_CATCH_UP);
         run.workload().writeBacklog(size);
         String sourceContent = cluster.queryForObject(String.format(CONTENT, "bench"), String.class);
         long rows = cluster.queryForObject("SELECT count(*) FROM bench", Long.class);
@@ -99,11 +102,11 @@ final class SinkApply {
         // machine's load during the part weighs on both alike
         if (baseline) {
             figures.put("upsertBaseline", withServerCpu(server, changes, () -> upsert(run,
-                    "pgcdc-baseline-sink-upsert", UPSERT_BASELINE, "bench_baseline", sourceContent, changes, timeout,
+                    "pgcdc-baseline-sink-upsert", UPSERT_BASELINE, "bench_baseline", sourceContent, false, changes, timeout,
                     run.baselineJar())));
         }
         Map<String, Object> upsert = withServerCpu(server, changes, () -> upsert(run, "pgcdc-sink-upsert", UPSERT,
-                "bench", sourceContent, changes, timeout, null));
+                "bench", sourceContent, false, changes, timeout, null));
         figures.put("upsert", upsert);
         Map<String, Object> append = withServerCpu(server, changes, () -> append(run, "pgcdc-sink-append", APPEND,
                 "bench_history", false, changes, timeout, null));
@@ -120,6 +123,10 @@ final class SinkApply {
         Map<String, Object> appendCatchUp = withServerCpu(server, changes, () -> append(run,
                 "pgcdc-sink-append-catchup", APPEND_CATCH_UP, "bench_history_catchup", true, changes, timeout, null));
         figures.put("appendCatchUp", appendCatchUp);
+        Map<String, Object> upsertCatchUp = withServerCpu(server, changes, () -> upsert(run,
+                "pgcdc-sink-upsert-catchup", UPSERT_CATCH_UP, "bench_catchup", sourceContent, true, changes, timeout,
+                null));
+        figures.put("upsertCatchUp", upsertCatchUp);
 
         Map<String, Object> jdbc = withServerCpu(server, changes,
                 () -> timed(changes, () -> jdbcBatches(run, size, "bench_jdbc", false)));
@@ -169,6 +176,9 @@ final class SinkApply {
         ratios.put("appendToJdbcAppendBatches", Run.ratio(appendRate, jdbcAppend.get("rowsPerSecond")));
         ratios.put("appendToJdbcCopyAppend", Run.ratio(appendRate, jdbcCopyAppend.get("rowsPerSecond")));
         ratios.put("appendCatchUpToAppend", Run.ratio(appendCatchUp.get("rowsPerSecond"), appendRate));
+        ratios.put("upsertCatchUpToUpsert", Run.ratio(upsertCatchUp.get("rowsPerSecond"), upsertRate));
+        ratios.put("upsertCatchUpToJdbcBatches", Run.ratio(upsertCatchUp.get("rowsPerSecond"),
+                jdbc.get("rowsPerSecond")));
         ratios.put("appendCatchUpToDrainCatchUp", Run.ratio(appendCatchUp.get("rowsPerSecond"),
                 map(figures, "pgcdcDrainCatchUp").get("changesPerSecond")));
         ratios.put("jdbcCopyAppendToJdbcAppendBatches", Run.ratio(jdbcCopyAppend.get("rowsPerSecond"),
@@ -185,15 +195,16 @@ final class SinkApply {
             run.slots().drop(UPSERT_BASELINE, APPEND_BASELINE);
         }
         figures.put("ratios", ratios);
-        run.slots().drop(DRAIN, UPSERT, APPEND, DRAIN_CATCH_UP, APPEND_CATCH_UP);
+        run.slots().drop(DRAIN, UPSERT, APPEND, DRAIN_CATCH_UP, APPEND_CATCH_UP, UPSERT_CATCH_UP);
         return figures;
     }
 
     /** An upsert run into {@code table}, checked to end equal to the source. */
     private static Map<String, Object> upsert(Run run, String name, String slot, String table, String sourceContent,
-                                              long changes, Duration timeout, Path camelPgcdcJar) throws Exception {
+                                              boolean catchUp, long changes, Duration timeout, Path camelPgcdcJar)
+            throws Exception {
         Map<String, Object> figures = sink(run, name, slot, "&tableMapping=" + Workload.TABLE + ":public." + table,
-                false, changes, timeout, camelPgcdcJar);
+                catchUp, changes, timeout, camelPgcdcJar);
         require("upsert target " + table + " equal to the source", sourceContent,
                 targetString(run, String.format(CONTENT, table)));
         return figures;
