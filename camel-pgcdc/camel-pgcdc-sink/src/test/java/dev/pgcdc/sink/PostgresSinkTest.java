@@ -290,7 +290,8 @@ class PostgresSinkTest extends SinkTestSupport {
     @Test
     void eachBadTargetIsAClearErrorOnItsExchange() throws Exception {
         String slot = uniqueSlot("bad");
-        String[] tables = {slot + "_nowhere", slot + "_checked", slot + "_nokey", slot + "_log"};
+        String[] tables = {slot + "_nowhere", slot + "_checked", slot + "_nokey", slot + "_log", slot + "_deferred",
+            slot + "_partial", slot + "_invalid"};
         for (String table : tables) {
             pg().execute("CREATE TABLE " + table + " (id int PRIMARY KEY, n int)");
         }
@@ -298,15 +299,25 @@ class PostgresSinkTest extends SinkTestSupport {
         target().execute("CREATE TABLE " + tables[0].replace('_', 'x') + " (id int PRIMARY KEY, n int)",
                 "CREATE TABLE " + tables[1] + " (id int PRIMARY KEY, n int CHECK (n > 0))",
                 "CREATE TABLE " + tables[2] + " (id int, n int)",
-                "CREATE TABLE " + tables[3] + " (id int, n int)");
+                "CREATE TABLE " + tables[3] + " (id int, n int)",
+                // unique, but no arbiter ON CONFLICT (id) can use: deferrable, partial, invalid
+                "CREATE TABLE " + tables[4] + " (id int UNIQUE DEFERRABLE, n int)",
+                "CREATE TABLE " + tables[5] + " (id int, n int)",
+                "CREATE UNIQUE INDEX ON " + tables[5] + " (id) WHERE n > 0",
+                "CREATE TABLE " + tables[6] + " (id int, n int)",
+                "CREATE UNIQUE INDEX " + tables[6] + "_id ON " + tables[6] + " (id)",
+                "UPDATE pg_index SET indisvalid = false WHERE indexrelid = '" + tables[6] + "_id'::regclass");
         List<String> errors = handlingRoute(slot, List.of(tables), "tableModes=" + tables[3] + ":append");
         for (String table : tables) {
             pg().execute("INSERT INTO " + table + " VALUES (1, -1)");
         }
-        Await.until("four failures", Duration.ofSeconds(30), () -> errors.size() >= 4);
+        Await.until("seven failures", Duration.ofSeconds(30), () -> errors.size() >= 7);
         assertThat(errors.get(0)).contains(tables[0], "does not exist", "set createTables=true");
         assertThat(errors.get(1)).contains(tables[1], "violates check constraint");
         assertThat(errors.get(2)).contains(tables[2], "needs a primary key or unique index on exactly [id]");
         assertThat(errors.get(3)).contains(tables[3], "has no column(s) [_pgcdc_op, _pgcdc_commit_lsn");
+        for (int i = 4; i < 7; i++) {
+            assertThat(errors.get(i)).contains(tables[i], "needs a primary key or unique index on exactly [id]");
+        }
     }
 }
