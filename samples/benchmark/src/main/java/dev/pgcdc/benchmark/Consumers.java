@@ -81,12 +81,16 @@ final class Consumers {
     /**
      * The pgcdc probe streaming {@code slot} into {@code sinkUri} (a pgcdc-sink endpoint), with catch-up on for any
      * lag when {@code catchUp} is; it reports when {@code expected} changes are committed in the target;
-     * {@code camelPgcdcJar} (an older build, or null) goes in front of the classpath.
+     * {@code camelPgcdcJar} (an older build, or null) goes in front of the classpath. First, a warm-up pass streams
+     * {@code slot}{@code _cold} into {@code coldSinkUri} (see {@link PgcdcProbe}).
      */
-    Child pgcdcSink(String name, String slot, long expected, String sinkUri, boolean catchUp, Duration timeout,
-                    Path camelPgcdcJar) throws IOException {
-        return pgcdc(name, "sink", slot, expected, 0, 1, timeout, camelPgcdcJar, catchUp
-                ? List.of("sink=" + sinkUri, "catchUpThreshold=1") : List.of("sink=" + sinkUri));
+    Child pgcdcSink(String name, String slot, long expected, String sinkUri, String coldSinkUri, boolean catchUp,
+                    Duration timeout, Path camelPgcdcJar) throws IOException {
+        List<String> args = new ArrayList<>(List.of("sink=" + sinkUri, "sinkCold=" + coldSinkUri));
+        if (catchUp) {
+            args.add("catchUpThreshold=1");
+        }
+        return pgcdc(name, "sink", slot, expected, 0, 1, timeout, camelPgcdcJar, args);
     }
 
     /**

@@ -35,6 +35,11 @@ import org.postgresql.copy.CopyManager;
  * change ({@link ServerCpu}). With {@code --baseline-jar}, the older
  * build's sink applies the same backlog too (from slots and into tables of its own), before and after the current
  * build's runs. Append and upsert run once more fed by catch-up, faster than the walsender's stream feeds them.
+ *
+ * <p>Each sink run is measured warm: its probe first applies the same backlog from a slot of its own into tables of
+ * their own ({@code _cold}, no autovacuum to land in the measured pass), which pays for the JIT, then the measured
+ * pass; the first pass's figures stand beside it as {@code cold}, what a fresh JVM sees. The JDBC references run in
+ * this JVM, warm from the runs before them. A sink run's server CPU is per change of both passes.
  */
 final class SinkApply {
 
@@ -52,6 +57,10 @@ final class SinkApply {
     /** With {@code --baseline-jar}: the same two runs with the older build, into tables of their own. */
     private static final String UPSERT_BASELINE = "sink_upsert_baseline";
     private static final String APPEND_BASELINE = "sink_append_baseline";
+    /** The slot and table names of a sink run's warm-up pass: the measured pass's with this suffix. */
+    private static final String COLD = "_cold";
+    /** Sink runs apply the backlog twice: a warm-up pass, then the measured one. */
+    private static final int SINK_PASSES = 2;
     private static final String COLUMNS = "id bigint PRIMARY KEY, k int, payload text, ts timestamptz";
     private static final String HISTORY_COLUMNS = "id bigint, k int, payload text, ts timestamptz,"
             + " _pgcdc_op char(1), _pgcdc_commit_lsn bigint, _pgcdc_seq bigint, _pgcdc_lsn bigint,"
@@ -71,21 +80,21 @@ final class SinkApply {
         run.workload().truncate();
         cluster.execute("DROP DATABASE IF EXISTS " + TARGET_DATABASE);
         cluster.createDatabase(TARGET_DATABASE);
-        target(run, "CREATE TABLE bench (" + COLUMNS + ")", "CREATE TABLE bench_history (" + HISTORY_COLUMNS + ")",
-                "CREATE TABLE bench_jdbc (" + COLUMNS + ")", "CREATE TABLE bench_jdbc_rewritten (" + COLUMNS + ")",
+        target(run, "CREATE TABLE bench_jdbc (" + COLUMNS + ")", "CREATE TABLE bench_jdbc_rewritten (" + COLUMNS + ")",
                 "CREATE TABLE bench_copy (" + COLUMNS + ")",
                 "CREATE TABLE bench_history_jdbc (" + HISTORY_COLUMNS + ")",
                 "CREATE TABLE bench_history_copy (" + HISTORY_COLUMNS + ")",
-                "CREATE TABLE bench_history_direct (" + HISTORY_COLUMNS + ")",
-                "CREATE TABLE bench_history_catchup (" + HISTORY_COLUMNS + ")",
-                "CREATE TABLE bench_catchup (" + COLUMNS + ")");
+                "CREATE TABLE bench_history_direct (" + HISTORY_COLUMNS + ")");
+        sinkTables(run, COLUMNS, "bench", "bench_catchup");
+        sinkTables(run, HISTORY_COLUMNS, "bench_history", "bench_history_catchup");
+        sinkSlots(run, UPSERT, APPEND, APPEND_CATCH_UP, UPSERT_CATCH_UP);
         boolean baseline = run.baselineJar() != null;
         if (baseline) {
-            target(run, "CREATE TABLE bench_baseline (" + COLUMNS + ")",
-                    "CREATE TABLE bench_history_baseline (" + HISTORY_COLUMNS + ")");
-            run.slots().create(UPSERT_BASELINE, APPEND_BASELINE);
+            sinkTables(run, COLUMNS, "bench_baseline");
+            sinkTables(run, HISTORY_COLUMNS, "bench_history_baseline");
+            sinkSlots(run, UPSERT_BASELINE, APPEND_BASELINE);
         }
-        run.slots().create(DRAIN, UPSERT, APPEND, DRAIN_CATCH_UP, APPEND_CATCH_UP, UPSERT_CATCH_UP);
+        run.slots().create(DRAIN, DRAIN_CATCH_UP);
         run.workload().writeBacklog(size);
         String sourceContent = cluster.queryForObject(String.format(CONTENT, "bench"), String.class);
         long rows = cluster.queryForObject("SELECT count(*) FROM bench", Long.class);
@@ -101,18 +110,18 @@ final class SinkApply {
         // with a baseline the builds alternate (baseline, current, current, baseline), so that a change in the
         // machine's load during the part weighs on both alike
         if (baseline) {
-            figures.put("upsertBaseline", withServerCpu(server, changes, () -> upsert(run,
+            figures.put("upsertBaseline", withServerCpu(server, SINK_PASSES * changes, () -> upsert(run,
                     "pgcdc-baseline-sink-upsert", UPSERT_BASELINE, "bench_baseline", sourceContent, false, changes, timeout,
                     run.baselineJar())));
         }
-        Map<String, Object> upsert = withServerCpu(server, changes, () -> upsert(run, "pgcdc-sink-upsert", UPSERT,
+        Map<String, Object> upsert = withServerCpu(server, SINK_PASSES * changes, () -> upsert(run, "pgcdc-sink-upsert", UPSERT,
                 "bench", sourceContent, false, changes, timeout, null));
         figures.put("upsert", upsert);
-        Map<String, Object> append = withServerCpu(server, changes, () -> append(run, "pgcdc-sink-append", APPEND,
+        Map<String, Object> append = withServerCpu(server, SINK_PASSES * changes, () -> append(run, "pgcdc-sink-append", APPEND,
                 "bench_history", false, changes, timeout, null));
         figures.put("append", append);
         if (baseline) {
-            figures.put("appendBaseline", withServerCpu(server, changes, () -> append(run,
+            figures.put("appendBaseline", withServerCpu(server, SINK_PASSES * changes, () -> append(run,
                     "pgcdc-baseline-sink-append", APPEND_BASELINE, "bench_history_baseline", false, changes, timeout,
                     run.baselineJar())));
         }
@@ -120,10 +129,10 @@ final class SinkApply {
         figures.put("pgcdcDrainCatchUp", withServerCpu(server, changes, () -> StreamingDrain.withRate(
                 run.consumers().pgcdcCatchUp("pgcdc-sink-drain-catchup", DRAIN_CATCH_UP, changes, timeout, null)
                         .result(timeout), changes)));
-        Map<String, Object> appendCatchUp = withServerCpu(server, changes, () -> append(run,
+        Map<String, Object> appendCatchUp = withServerCpu(server, SINK_PASSES * changes, () -> append(run,
                 "pgcdc-sink-append-catchup", APPEND_CATCH_UP, "bench_history_catchup", true, changes, timeout, null));
         figures.put("appendCatchUp", appendCatchUp);
-        Map<String, Object> upsertCatchUp = withServerCpu(server, changes, () -> upsert(run,
+        Map<String, Object> upsertCatchUp = withServerCpu(server, SINK_PASSES * changes, () -> upsert(run,
                 "pgcdc-sink-upsert-catchup", UPSERT_CATCH_UP, "bench_catchup", sourceContent, true, changes, timeout,
                 null));
         figures.put("upsertCatchUp", upsertCatchUp);
@@ -192,44 +201,88 @@ final class SinkApply {
             ratios.put("appendToBaseline", Run.ratio(appendRate, map(figures, "appendBaseline").get("rowsPerSecond")));
             ratios.put("appendCpuToBaseline", Run.ratio(append.get("cpuMicrosPerChange"),
                     map(figures, "appendBaseline").get("cpuMicrosPerChange")));
-            run.slots().drop(UPSERT_BASELINE, APPEND_BASELINE);
+            dropSinkSlots(run, UPSERT_BASELINE, APPEND_BASELINE);
         }
+        ratios.put("upsertColdToJdbcBatches", Run.ratio(cold(upsert).get("rowsPerSecond"), jdbc.get("rowsPerSecond")));
+        ratios.put("appendColdToJdbcAppendBatches", Run.ratio(cold(append).get("rowsPerSecond"),
+                jdbcAppend.get("rowsPerSecond")));
         figures.put("ratios", ratios);
-        run.slots().drop(DRAIN, UPSERT, APPEND, DRAIN_CATCH_UP, APPEND_CATCH_UP, UPSERT_CATCH_UP);
+        run.slots().drop(DRAIN, DRAIN_CATCH_UP);
+        dropSinkSlots(run, UPSERT, APPEND, APPEND_CATCH_UP, UPSERT_CATCH_UP);
         return figures;
     }
 
-    /** An upsert run into {@code table}, checked to end equal to the source. */
+    /** An upsert run into {@code table} (its warm-up pass into its {@code _cold} twin), both checked equal to the source. */
     private static Map<String, Object> upsert(Run run, String name, String slot, String table, String sourceContent,
                                               boolean catchUp, long changes, Duration timeout, Path camelPgcdcJar)
             throws Exception {
-        Map<String, Object> figures = sink(run, name, slot, "&tableMapping=" + Workload.TABLE + ":public." + table,
-                catchUp, changes, timeout, camelPgcdcJar);
-        require("upsert target " + table + " equal to the source", sourceContent,
-                targetString(run, String.format(CONTENT, table)));
+        Map<String, Object> figures = sink(run, name, slot, table, "", catchUp, changes, timeout, camelPgcdcJar);
+        for (String applied : List.of(table, table + COLD)) {
+            require("upsert target " + applied + " equal to the source", sourceContent,
+                    targetString(run, String.format(CONTENT, applied)));
+        }
         return figures;
     }
 
-    /** An append run into {@code table}, checked to hold one row per change. */
+    /** An append run into {@code table} (its warm-up pass into its {@code _cold} twin), both holding every change. */
     private static Map<String, Object> append(Run run, String name, String slot, String table, boolean catchUp,
                                               long changes, Duration timeout, Path camelPgcdcJar) throws Exception {
-        Map<String, Object> figures = sink(run, name, slot, "&mode=append&tableMapping=" + Workload.TABLE
-                + ":public." + table, catchUp, changes, timeout, camelPgcdcJar);
-        require("append target " + table + " holding every change", String.valueOf(changes),
-                targetString(run, "SELECT count(*) FROM " + table));
+        Map<String, Object> figures = sink(run, name, slot, table, "&mode=append", catchUp, changes, timeout,
+                camelPgcdcJar);
+        for (String applied : List.of(table, table + COLD)) {
+            require("append target " + applied + " holding every change", String.valueOf(changes),
+                    targetString(run, "SELECT count(*) FROM " + applied));
+        }
         return figures;
     }
 
-    /** One probe run through pgcdc-sink; its figures with the rate of rows applied in front. */
-    private static Map<String, Object> sink(Run run, String name, String slot, String options, boolean catchUp,
-                                            long changes, Duration timeout, Path camelPgcdcJar) throws Exception {
-        PostgresServer cluster = run.cluster();
-        String uri = "pgcdc-sink:" + slot + "?jdbcUrl=" + cluster.jdbcUrl(TARGET_DATABASE) + "&user="
-                + cluster.superuser() + "&password=RAW(" + cluster.superuserPassword() + ")" + options;
-        Map<String, Object> probe = run.consumers().pgcdcSink(name, slot, changes, uri, catchUp, timeout,
-                camelPgcdcJar).result(timeout);
+    /**
+     * One probe run through pgcdc-sink into {@code table}, after its warm-up pass; the measured pass's figures with
+     * the rate of rows applied in front, and the warm-up pass's as {@code cold}.
+     */
+    private static Map<String, Object> sink(Run run, String name, String slot, String table, String options,
+                                            boolean catchUp, long changes, Duration timeout, Path camelPgcdcJar)
+            throws Exception {
+        Map<String, Object> probe = run.consumers().pgcdcSink(name, slot, changes,
+                sinkUri(run, slot, table, options), sinkUri(run, slot + COLD, table + COLD, options), catchUp,
+                timeout, camelPgcdcJar).result(timeout.multipliedBy(SINK_PASSES));
         StreamingDrain.requireComplete(probe);
-        return SnapshotRead.withRowRate(probe, changes);
+        Map<String, Object> figures = SnapshotRead.withRowRate(probe, changes);
+        figures.put("cold", SnapshotRead.withRowRate(cold(probe), changes));
+        return figures;
+    }
+
+    private static String sinkUri(Run run, String slot, String table, String options) {
+        PostgresServer cluster = run.cluster();
+        return "pgcdc-sink:" + slot + "?jdbcUrl=" + cluster.jdbcUrl(TARGET_DATABASE) + "&user=" + cluster.superuser()
+                + "&password=RAW(" + cluster.superuserPassword() + ")&tableMapping=" + Workload.TABLE + ":public."
+                + table + options;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> cold(Map<String, Object> figures) {
+        return (Map<String, Object>) figures.get("cold");
+    }
+
+    /** Each sink run's target tables and their warm-up twins, which autovacuum leaves alone. */
+    private static void sinkTables(Run run, String columns, String... tables) throws SQLException {
+        for (String table : tables) {
+            target(run, "CREATE TABLE " + table + " (" + columns + ")", "CREATE TABLE " + table + COLD + " ("
+                    + columns + ") WITH (autovacuum_enabled = false)");
+        }
+    }
+
+    /** Each sink run's slot and its warm-up pass's, created before the backlog. */
+    private static void sinkSlots(Run run, String... slots) {
+        for (String slot : slots) {
+            run.slots().create(slot, slot + COLD);
+        }
+    }
+
+    private static void dropSinkSlots(Run run, String... slots) throws InterruptedException, SQLException {
+        for (String slot : slots) {
+            run.slots().drop(slot, slot + COLD);
+        }
     }
 
     private interface Work {
