@@ -20,7 +20,7 @@ final class RangeSnapshot {
     private static final long AWAIT_SLICE_MILLIS = 200;
     /**
      * Chunks read ahead of the stream's delivery: while the route takes one chunk's rows, the next ones are read, so
-     * neither waits for the other's round trips. All ranges together hold at most {@link ReadAhead#bound()}.
+     * neither waits for the other's round trips. All ranges together hold at most the {@link ReadAhead}'s bound.
      */
     static final int PIPELINE_DEPTH = 3;
 

@@ -13,6 +13,7 @@ import java.util.concurrent.TimeUnit;
  */
 final class ReadAhead {
 
+    /** The semaphore's permits when none is taken, which it does not report; fixed, so no second count to keep. */
     private final int bound;
     private final Semaphore permits;
 
@@ -34,9 +35,5 @@ final class ReadAhead {
     /** Chunks held now, by all readers. */
     int held() {
         return bound - permits.availablePermits();
-    }
-
-    int bound() {
-        return bound;
     }
 }
