@@ -66,8 +66,8 @@ final class RangeSnapshot {
                     Pending next;
                     try {
                         next = readThroughWindow(connection, readAfter, progress.upTo());
-                    } catch (SQLException | InterruptedException | RuntimeException e) {
-                        context.readAhead().give();
+                    } catch (Throwable e) {
+                        context.readAhead().give(); // an Error too: a lost permit would stall every reader
                         throw e;
                     }
                     pending.add(next);

@@ -169,7 +169,9 @@ final class TableSnapshot {
             withConnection("range " + index, new RangeSnapshot(this, index)::snapshot);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-        } catch (SQLException | RuntimeException e) {
+        } catch (SQLException | RuntimeException | Error e) {
+            // an Error (a decoder's StackOverflowError) fails the table too: left to end the worker, the range would
+            // never count as ended, and the snapshot would wait for it forever
             failure = e;
         }
         return running.decrementAndGet() == 0;
