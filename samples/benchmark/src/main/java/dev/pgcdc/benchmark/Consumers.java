@@ -79,6 +79,17 @@ final class Consumers {
     }
 
     /**
+     * The pgcdc probe draining {@code slot} twice in one JVM, as a sink run does: a warm-up pass from
+     * {@code slot}{@code _cold}, then the measured pass (see {@link PgcdcProbe}); with catch-up on when
+     * {@code catchUp} is.
+     */
+    Child pgcdcWarmDrain(String name, String slot, long expected, boolean catchUp, Duration timeout)
+            throws IOException {
+        return pgcdc(name, "drain", slot, expected, 0, 1, timeout, null, catchUp
+                ? List.of("warmUpPass=true", "catchUpThreshold=1") : List.of("warmUpPass=true"));
+    }
+
+    /**
      * The pgcdc probe streaming {@code slot} into {@code sinkUri} (a pgcdc-sink endpoint), with catch-up on for any
      * lag when {@code catchUp} is; it reports when {@code expected} changes are committed in the target;
      * {@code camelPgcdcJar} (an older build, or null) goes in front of the classpath. First, a warm-up pass streams
@@ -86,7 +97,7 @@ final class Consumers {
      */
     Child pgcdcSink(String name, String slot, long expected, String sinkUri, String coldSinkUri, boolean catchUp,
                     Duration timeout, Path camelPgcdcJar) throws IOException {
-        List<String> args = new ArrayList<>(List.of("sink=" + sinkUri, "sinkCold=" + coldSinkUri));
+        List<String> args = new ArrayList<>(List.of("sink=" + sinkUri, "sinkCold=" + coldSinkUri, "warmUpPass=true"));
         if (catchUp) {
             args.add("catchUpThreshold=1");
         }

@@ -45,9 +45,10 @@ import org.apache.camel.impl.engine.PooledProcessorExchangeFactory;
  * {@code mode=sink}: the route ends in the
  * {@code sink} URI (a {@code pgcdc-sink:} endpoint); a change counts when the sink completed its exchange, i.e. after
  * the target transaction holding it committed, and the clock runs from the first change reaching the route to the
- * last one counted, so when the tally is complete the target holds every change. With {@code sinkCold}, a sink URI
- * into tables of their own, it runs twice, as snapshot mode does: a warm-up pass from a slot of its own into
- * {@code sinkCold} (reported as {@code cold}), then the measured pass, warm. {@code mode=kafka}: the route is
+ * last one counted, so when the tally is complete the target holds every change. With {@code warmUpPass=true}, drain
+ * and sink mode run twice, as snapshot mode does: a warm-up pass from a slot of its own (the slot's name with
+ * {@code _cold}; in sink mode into {@code sinkCold}, a sink URI into tables of their own), reported as {@code cold},
+ * then the measured pass, warm. {@code mode=kafka}: the route is
  * routes/integrations/kafka.yaml's (the row's key as JSON for the record key, the change as JSON bytes for the
  * value, its record headers, an idempotent producer with acks=all) into {@code topic}; a change counts when the kafka endpoint returned, i.e. when
  * the broker acknowledged its record, with its commit-to-acknowledgement latency, and the clock runs from the first
@@ -118,11 +119,11 @@ public final class PgcdcProbe {
                 result = Boolean.TRUE.equals(cold.get("complete")) ? pass(args, slot, null)
                         : new LinkedHashMap<>(cold);
                 result.put("cold", cold);
-            } else if (args.get("mode").equals("sink") && args.get("sinkCold", null) != null) {
+            } else if (Boolean.parseBoolean(args.get("warmUpPass", "false"))) {
                 // a sink runs for days, and the JIT compiling Camel's routing, pgcdc's and the driver's code costs
                 // seconds of CPU once: in a first pass of a million changes it is a sixth of the machine
-                Map<String, Object> cold = pass(args, slot + WARM_UP_SLOT_SUFFIX, args.get("sinkCold"));
-                result = Boolean.TRUE.equals(cold.get("complete")) ? pass(args, slot, args.get("sink"))
+                Map<String, Object> cold = pass(args, slot + WARM_UP_SLOT_SUFFIX, args.get("sinkCold", null));
+                result = Boolean.TRUE.equals(cold.get("complete")) ? pass(args, slot, args.get("sink", null))
                         : new LinkedHashMap<>(cold);
                 result.put("cold", cold);
             } else {

@@ -106,7 +106,7 @@ final class Report {
         md.append("**Sink**: ").append(sink.get("changes")).append(" changes (").append(sink.get("rowsAtEnd"))
                 .append(" rows at the end) applied into another database of the same cluster, batchSize ")
                 .append(sink.get("batchSize")).append("\n\n")
-                .append("pgcdc-sink runs are warm (the probe's second pass over the backlog); *cold*: its first pass, a"
+                .append("pgcdc runs are warm (the probe's second pass over the backlog); *cold*: its first pass, a"
                         + " fresh JVM paying for the JIT. Server CPU of a sink run: per change of both passes.\n\n")
                 .append("| applier | rows/s | seconds | CPU µs/change | server CPU µs/change | peak RSS MB | cold rows/s"
                         + " | cold CPU µs/change |\n|---|---:|---:|---:|---:|---:|---:|---:|\n");

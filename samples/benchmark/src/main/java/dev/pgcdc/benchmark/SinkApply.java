@@ -38,8 +38,9 @@ import org.postgresql.copy.CopyManager;
  *
  * <p>Each sink run is measured warm: its probe first applies the same backlog from a slot of its own into tables of
  * their own ({@code _cold}, no autovacuum to land in the measured pass), which pays for the JIT, then the measured
- * pass; the first pass's figures stand beside it as {@code cold}, what a fresh JVM sees. The JDBC references run in
- * this JVM, warm from the runs before them. A sink run's server CPU is per change of both passes.
+ * pass; the first pass's figures stand beside it as {@code cold}, what a fresh JVM sees. The drain references are
+ * warm alike; the JDBC references run in this JVM, warm from the runs before them. The server CPU of a probe's run is
+ * per change of both passes.
  */
 final class SinkApply {
 
@@ -87,14 +88,13 @@ final class SinkApply {
                 "CREATE TABLE bench_history_direct (" + HISTORY_COLUMNS + ")");
         sinkTables(run, COLUMNS, "bench", "bench_catchup");
         sinkTables(run, HISTORY_COLUMNS, "bench_history", "bench_history_catchup");
-        sinkSlots(run, UPSERT, APPEND, APPEND_CATCH_UP, UPSERT_CATCH_UP);
+        sinkSlots(run, DRAIN, UPSERT, APPEND, DRAIN_CATCH_UP, APPEND_CATCH_UP, UPSERT_CATCH_UP);
         boolean baseline = run.baselineJar() != null;
         if (baseline) {
             sinkTables(run, COLUMNS, "bench_baseline");
             sinkTables(run, HISTORY_COLUMNS, "bench_history_baseline");
             sinkSlots(run, UPSERT_BASELINE, APPEND_BASELINE);
         }
-        run.slots().create(DRAIN, DRAIN_CATCH_UP);
         run.workload().writeBacklog(size);
         String sourceContent = cluster.queryForObject(String.format(CONTENT, "bench"), String.class);
         long rows = cluster.queryForObject("SELECT count(*) FROM bench", Long.class);
@@ -104,8 +104,8 @@ final class SinkApply {
         figures.put("rowsAtEnd", rows);
         figures.put("batchSize", BATCH_SIZE);
         ServerCpu server = run.serverCpu();
-        figures.put("pgcdcDrain", withServerCpu(server, changes, () -> StreamingDrain.withRate(run.consumers().pgcdc(
-                "pgcdc-sink-drain", "drain", DRAIN, changes, 0, timeout, null).result(timeout), changes)));
+        figures.put("pgcdcDrain", withServerCpu(server, SINK_PASSES * changes, () -> warmDrain(run,
+                "pgcdc-sink-drain", DRAIN, false, changes, timeout)));
 
         // with a baseline the builds alternate (baseline, current, current, baseline), so that a change in the
         // machine's load during the part weighs on both alike
@@ -126,9 +126,8 @@ final class SinkApply {
                     run.baselineJar())));
         }
         // a backlog is what the sink applies here, and catch-up is pgcdc's way through one: the same append, fed by it
-        figures.put("pgcdcDrainCatchUp", withServerCpu(server, changes, () -> StreamingDrain.withRate(
-                run.consumers().pgcdcCatchUp("pgcdc-sink-drain-catchup", DRAIN_CATCH_UP, changes, timeout, null)
-                        .result(timeout), changes)));
+        figures.put("pgcdcDrainCatchUp", withServerCpu(server, SINK_PASSES * changes, () -> warmDrain(run,
+                "pgcdc-sink-drain-catchup", DRAIN_CATCH_UP, true, changes, timeout)));
         Map<String, Object> appendCatchUp = withServerCpu(server, SINK_PASSES * changes, () -> append(run,
                 "pgcdc-sink-append-catchup", APPEND_CATCH_UP, "bench_history_catchup", true, changes, timeout, null));
         figures.put("appendCatchUp", appendCatchUp);
@@ -207,8 +206,7 @@ final class SinkApply {
         ratios.put("appendColdToJdbcAppendBatches", Run.ratio(cold(append).get("rowsPerSecond"),
                 jdbcAppend.get("rowsPerSecond")));
         figures.put("ratios", ratios);
-        run.slots().drop(DRAIN, DRAIN_CATCH_UP);
-        dropSinkSlots(run, UPSERT, APPEND, APPEND_CATCH_UP, UPSERT_CATCH_UP);
+        dropSinkSlots(run, DRAIN, UPSERT, APPEND, DRAIN_CATCH_UP, APPEND_CATCH_UP, UPSERT_CATCH_UP);
         return figures;
     }
 
@@ -252,6 +250,16 @@ final class SinkApply {
         return figures;
     }
 
+    /** A drain reference, warm as the sink runs are: its figures with the rate in front, the first pass's as cold. */
+    private static Map<String, Object> warmDrain(Run run, String name, String slot, boolean catchUp, long changes,
+                                                 Duration timeout) throws Exception {
+        Map<String, Object> probe = run.consumers().pgcdcWarmDrain(name, slot, changes, catchUp, timeout)
+                .result(timeout.multipliedBy(SINK_PASSES));
+        Map<String, Object> figures = StreamingDrain.withRate(probe, changes);
+        figures.put("cold", StreamingDrain.withRate(cold(probe), changes));
+        return figures;
+    }
+
     private static String sinkUri(Run run, String slot, String table, String options) {
         PostgresServer cluster = run.cluster();
         return "pgcdc-sink:" + slot + "?jdbcUrl=" + cluster.jdbcUrl(TARGET_DATABASE) + "&user=" + cluster.superuser()
@@ -272,7 +280,7 @@ final class SinkApply {
         }
     }
 
-    /** Each sink run's slot and its warm-up pass's, created before the backlog. */
+    /** Each probe's slot and its warm-up pass's, created before the backlog. */
     private static void sinkSlots(Run run, String... slots) {
         for (String slot : slots) {
             run.slots().create(slot, slot + COLD);
