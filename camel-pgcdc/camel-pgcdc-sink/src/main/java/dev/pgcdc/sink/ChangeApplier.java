@@ -239,7 +239,7 @@ final class ChangeApplier {
             values.addAll(key.values);
             batch.add(sql.update(target, List.of(DELETED), key.columns), values);
         } else {
-            List<String> arrayTypes = table.keyArrayTypes(batch.connection(), key.columns);
+            List<String> arrayTypes = table.keyArrayTypes(key.columns);
             boolean inArrays = arrayTypes != null && dialect.arraysHold(arrayTypes, key.values);
             batch.addDelete(sql.delete(target, key.columns),
                     inArrays ? sql.deleteAll(target, key.columns, arrayTypes) : null, key.values);
@@ -284,7 +284,7 @@ final class ChangeApplier {
         row.values.add(commitTime(change.getCommitTimestamp()));
         table.requireColumns(row.columns, "(written by the change)");
         if (batch.loadsAppends()) {
-            batch.append(table.name(), row.columns, APPEND_KEY, row.values);
+            batch.append(table, row.columns, APPEND_KEY, row.values);
         } else {
             batch.add(sql.insert(table.name(), row.columns, APPEND_KEY, List.of()), row.values);
         }

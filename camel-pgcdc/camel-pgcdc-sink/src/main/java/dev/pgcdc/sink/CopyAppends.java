@@ -3,7 +3,6 @@ package dev.pgcdc.sink;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.temporal.Temporal;
@@ -174,15 +173,19 @@ final class CopyAppends {
         return !pending.isEmpty();
     }
 
-    /** Stages one row for {@code target}, whose unique {@code key} ignores a row appended before. */
-    void add(TableName target, List<String> columns, List<String> key, List<?> values) throws SQLException {
+    /**
+     * Stages one row for {@code table}, whose unique {@code key} ignores a row appended before; a stage is made on a
+     * shape's first row, with the column types the target table was read with.
+     */
+    void add(TargetTable table, List<String> columns, List<String> key, List<?> values) throws SQLException {
         Stage stage = last;
+        TableName target = table.name();
         if (stage == null || target != lastTarget || columns != lastColumns || !key.equals(stage.shape.key())) {
             Shape shape = new Shape(target, columns, key);
             stage = stages.get(shape);
             if (stage == null) {
                 shape = new Shape(target, List.copyOf(columns), List.copyOf(key));
-                stage = make(shape);
+                stage = make(shape, table.columnTypes());
                 stages.put(shape, stage);
             }
             last = stage;
@@ -312,7 +315,7 @@ final class CopyAppends {
      */
     private Stage remake(Stage old) throws SQLException {
         forget(old);
-        Stage stage = make(old.shape);
+        Stage stage = make(old.shape, dialect.columnTypes(connection, old.shape.target()));
         stage.rows.addAll(old.rows);
         stage.path = stage.types.equals(old.types) ? Path.STAGED : Path.DIRECT;
         stages.put(old.shape, stage);
@@ -371,38 +374,26 @@ final class CopyAppends {
     }
 
     /**
-     * Makes the staging table of a shape: its columns have the target's types ({@code format_type}, as the session
-     * resolves them), read from the catalog, so no privilege beyond the target's INSERT is needed. The session may
-     * come from a pool and hold a staging table of an earlier user: it is replaced.
+     * Makes the staging table of a shape: its columns have the target's {@code types} ({@link Dialect#columnTypes},
+     * as the session resolves them). The session may come from a pool and hold a staging table of an earlier user:
+     * it is replaced.
      */
-    private Stage make(Shape shape) throws SQLException {
-        Map<String, String> types = new HashMap<>();
-        Map<String, Integer> typeOids = new HashMap<>();
-        try (PreparedStatement statement = connection.prepareStatement("SELECT attname, format_type(atttypid,"
-                + " atttypmod), atttypid::int FROM pg_attribute WHERE attrelid = ?::regclass AND attnum > 0"
-                + " AND NOT attisdropped")) {
-            statement.setString(1, dialect.quote(shape.target()));
-            try (ResultSet rows = statement.executeQuery()) {
-                while (rows.next()) {
-                    types.put(rows.getString(1), rows.getString(2));
-                    typeOids.put(rows.getString(1), rows.getInt(3));
-                }
-            }
-        }
+    private Stage make(Shape shape, Map<String, TargetTable.ColumnType> types) throws SQLException {
         List<String> definitions = new ArrayList<>();
         List<String> columnTypes = new ArrayList<>();
         List<String> typeChecks = new ArrayList<>();
         CopyBinaryWriter.Field[] binary = new CopyBinaryWriter.Field[shape.columns().size()];
         for (int i = 0; i < binary.length; i++) {
             String column = shape.columns().get(i);
-            String type = types.get(column);
-            if (type == null) { // checked against the metadata before: dropped since
+            TargetTable.ColumnType columnType = types.get(column);
+            if (columnType == null) { // checked against the metadata before: dropped since
                 throw new SinkException("Target table " + shape.target() + " has no column " + column
                         + " (written by the change): add it, or leave it out with excludeColumns");
             }
+            String type = columnType.type();
             definitions.add(dialect.quote(column) + " " + type);
             columnTypes.add(type);
-            binary[i] = CopyBinaryWriter.writerOf(typeOids.get(column));
+            binary[i] = CopyBinaryWriter.writerOf(columnType.oid());
             typeChecks.add("pg_catalog.array_larger(ARRAY[" + dialect.quote(column) + "], NULL::" + type
                     + "[]) IS NULL");
         }

@@ -7,6 +7,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 import dev.pgcdc.pg.TableName;
 
@@ -52,23 +53,23 @@ abstract class Dialect {
     abstract void bind(PreparedStatement statement, int index, Object value) throws SQLException;
 
     /**
-     * The SQL types of arrays of the key columns' values, as casts write them (one per column, in order), when the
-     * target can delete many rows by key in one statement ({@link SqlBuilder#deleteAll}); null where it cannot, for
-     * this dialect or for one of the columns (then each delete is a statement of its own).
+     * The types of the table's columns from the target's catalog, by column name, or null where the dialect reads
+     * none: then no rows are deleted by arrays of keys ({@link TargetTable#keyArrayTypes}) nor loaded in bulk.
      */
-    List<String> keyArrayTypes(Connection connection, TableName table, List<String> key) throws SQLException {
+    Map<String, TargetTable.ColumnType> columnTypes(Connection connection, TableName table) throws SQLException {
         return null;
     }
 
     /**
-     * Whether one row's key {@code values} can be bound in arrays of {@code arrayTypes} ({@link #keyArrayTypes}) and
-     * match the rows {@link #bind} of each value would; if not, that row's delete is a statement of its own.
+     * Whether one row's key {@code values} can be bound in arrays of {@code arrayTypes}
+     * ({@link TargetTable#keyArrayTypes}) and match the rows {@link #bind} of each value would; if not, that row's
+     * delete is a statement of its own.
      */
     boolean arraysHold(List<String> arrayTypes, List<?> values) {
         return false;
     }
 
-    /** Binds the values of one key column of many rows as an array of {@link #keyArrayTypes}. */
+    /** Binds the values of one key column of many rows as an array of {@link TargetTable#keyArrayTypes}. */
     void bindArray(PreparedStatement statement, int index, List<?> values) throws SQLException {
         throw new UnsupportedOperationException("no array deletes on this target");
     }

@@ -15,7 +15,6 @@ import java.time.LocalTime;
 import java.time.OffsetDateTime;
 import java.time.OffsetTime;
 import java.time.ZonedDateTime;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -68,34 +67,29 @@ final class PostgresDialect extends Dialect {
     }
 
     /**
-     * The key columns' array types from the target's catalog. An array-typed key column has none that {@code = ANY}
-     * or {@code unnest} could use (both would take its elements, not its values), nor does a type without an array
-     * type. The names are format_type's with typmod -1: with NULL it writes {@code character[]} and {@code bit[]},
-     * which a cast reads as arrays of char(1) and bit(1), truncating every value.
+     * The columns' types from the target's catalog, so no privilege beyond the table's is needed: format_type's text
+     * as the session resolves it, the OID, and the type of arrays of the column's values. An array-typed column has
+     * no array type that {@code = ANY} or {@code unnest} could use (both would take its elements, not its values),
+     * nor does a type without an array type. Array types are format_type's with typmod -1: with NULL it writes
+     * {@code character[]} and {@code bit[]}, which a cast reads as arrays of char(1) and bit(1), truncating every
+     * value.
      */
     @Override
-    List<String> keyArrayTypes(Connection connection, TableName table, List<String> key) throws SQLException {
-        Map<String, String> types = new HashMap<>();
-        try (PreparedStatement statement = connection.prepareStatement("SELECT a.attname, CASE WHEN t.typarray <> 0"
-                + " AND t.typcategory <> 'A' THEN format_type(t.typarray, -1) END FROM pg_catalog.pg_attribute a"
-                + " JOIN pg_catalog.pg_type t ON t.oid = a.atttypid WHERE a.attrelid = ?::regclass AND a.attnum > 0"
-                + " AND NOT a.attisdropped")) {
+    Map<String, TargetTable.ColumnType> columnTypes(Connection connection, TableName table) throws SQLException {
+        Map<String, TargetTable.ColumnType> types = new HashMap<>();
+        try (PreparedStatement statement = connection.prepareStatement("SELECT a.attname, format_type(a.atttypid,"
+                + " a.atttypmod), a.atttypid::int, CASE WHEN t.typarray <> 0 AND t.typcategory <> 'A' THEN"
+                + " format_type(t.typarray, -1) END FROM pg_catalog.pg_attribute a JOIN pg_catalog.pg_type t"
+                + " ON t.oid = a.atttypid WHERE a.attrelid = ?::regclass AND a.attnum > 0 AND NOT a.attisdropped")) {
             statement.setString(1, quote(table));
             try (ResultSet rows = statement.executeQuery()) {
                 while (rows.next()) {
-                    types.put(rows.getString(1), rows.getString(2));
+                    types.put(rows.getString(1), new TargetTable.ColumnType(rows.getString(2), rows.getInt(3),
+                            rows.getString(4)));
                 }
             }
         }
-        List<String> arrays = new ArrayList<>(key.size());
-        for (String column : key) {
-            String type = types.get(column);
-            if (type == null) {
-                return null;
-            }
-            arrays.add(type);
-        }
-        return arrays;
+        return types;
     }
 
     /**

@@ -12,7 +12,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
-import dev.pgcdc.pg.TableName;
 
 /**
  * Runs statements in the order given on one connection, sending consecutive runs of the same SQL as one JDBC batch,
@@ -53,7 +52,7 @@ final class StatementBatch implements AutoCloseable {
     }
 
     /** Appends a row to {@code table} unless a row with the same {@code key} values exists (see {@link CopyAppends}). */
-    void append(TableName table, List<String> columns, List<String> key, List<?> values) throws SQLException {
+    void append(TargetTable table, List<String> columns, List<String> key, List<?> values) throws SQLException {
         sendStatements();
         appends.add(table, columns, key, values);
     }

@@ -4,6 +4,7 @@ import java.sql.Connection;
 import java.sql.DatabaseMetaData;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.HashMap;
@@ -18,13 +19,25 @@ import dev.pgcdc.event.ColumnNames;
 import dev.pgcdc.event.RowMap;
 import dev.pgcdc.pg.TableName;
 
-/** A target table as JDBC metadata describes it: its columns and unique keys, read once and checked against. */
+/**
+ * A target table as JDBC metadata describes it: its columns and unique keys, and on PostgreSQL its column types, read
+ * once and checked against (read again after a failure, see {@link ChangeApplier#forgetTables}).
+ */
 final class TargetTable {
+
+    /**
+     * A column's type in the target's catalog: its name as {@code format_type} writes it, its OID, and the type of
+     * arrays of its values as a cast writes it (null when rows cannot be found by arrays of its values).
+     */
+    record ColumnType(String type, int oid, String arrayType) {
+    }
 
     private final TableName name;
     private final Dialect dialect;
     private final Set<String> columns;
     private final List<Set<String>> uniqueKeys;
+    /** By column name; null where the dialect reads none ({@link Dialect#columnTypes}). */
+    private final Map<String, ColumnType> types;
     /** Keys already found among {@link #uniqueKeys}: the check runs for every change, the search once. */
     private final Set<Collection<String>> verifiedKeys = new HashSet<>();
     /** Column lists already found in {@link #columns}: a table sees few distinct ones, so each is checked once. */
@@ -32,7 +45,7 @@ final class TargetTable {
     /** The lists last found here, by identity: consecutive changes of a table mostly bring the same one. */
     private Collection<String> lastColumns;
     private Collection<String> lastKey;
-    /** The array types of keys ({@link Dialect#keyArrayTypes}), asked once per key; an empty list when none. */
+    /** The array types of keys ({@link #keyArrayTypes}), worked out once per key; an empty list when none. */
     private final Map<List<String>, List<String>> keyArrayTypes = new HashMap<>();
     /**
      * Column names of change images found complete here, by identity: the rows of a relation share one; the most
@@ -40,11 +53,13 @@ final class TargetTable {
      */
     private final Set<ColumnNames> completeImages = Collections.newSetFromMap(ChangeApplier.recentlyUsed());
 
-    private TargetTable(TableName name, Dialect dialect, Set<String> columns, List<Set<String>> uniqueKeys) {
+    private TargetTable(TableName name, Dialect dialect, Set<String> columns, List<Set<String>> uniqueKeys,
+                        Map<String, ColumnType> types) {
         this.name = name;
         this.dialect = dialect;
         this.columns = columns;
         this.uniqueKeys = uniqueKeys;
+        this.types = types;
     }
 
     /** Reads the table's metadata; a missing table is a {@link SinkException}. */
@@ -79,11 +94,17 @@ final class TargetTable {
                 }
             }
         }
-        return new TargetTable(name, dialect, columns, List.copyOf(indexes.values()));
+        return new TargetTable(name, dialect, columns, List.copyOf(indexes.values()),
+                dialect.columnTypes(connection, name));
     }
 
     TableName name() {
         return name;
+    }
+
+    /** The columns' types by name, or null where the dialect reads none ({@link Dialect#columnTypes}). */
+    Map<String, ColumnType> columnTypes() {
+        return types;
     }
 
     /**
@@ -126,17 +147,32 @@ final class TargetTable {
     }
 
     /**
-     * The types of arrays of the key columns' values, or null when rows of this table cannot be deleted by many keys
-     * in one statement (see {@link Dialect#keyArrayTypes}).
+     * The SQL types of arrays of the key columns' values, as casts write them (one per column, in order), when rows
+     * of this table can be deleted by many keys in one statement ({@link SqlBuilder#deleteAll}); null when they
+     * cannot, for this dialect or for one of the columns (then each delete is a statement of its own).
      */
-    List<String> keyArrayTypes(Connection connection, List<String> key) throws SQLException {
-        List<String> types = keyArrayTypes.get(key);
-        if (types == null) {
-            types = dialect.keyArrayTypes(connection, name, key);
-            types = types == null ? List.of() : List.copyOf(types);
-            keyArrayTypes.put(List.copyOf(key), types);
+    List<String> keyArrayTypes(List<String> key) {
+        List<String> arrays = keyArrayTypes.get(key);
+        if (arrays == null) {
+            arrays = arrayTypesOf(key);
+            keyArrayTypes.put(List.copyOf(key), arrays);
         }
-        return types.isEmpty() ? null : types;
+        return arrays.isEmpty() ? null : arrays;
+    }
+
+    private List<String> arrayTypesOf(List<String> key) {
+        if (types == null) {
+            return List.of();
+        }
+        List<String> arrays = new ArrayList<>(key.size());
+        for (String column : key) {
+            ColumnType type = types.get(column);
+            if (type == null || type.arrayType() == null) {
+                return List.of();
+            }
+            arrays.add(type.arrayType());
+        }
+        return List.copyOf(arrays);
     }
 
     /** Fails unless a primary key or unique index consists of exactly these columns (what an upsert relies on). */
