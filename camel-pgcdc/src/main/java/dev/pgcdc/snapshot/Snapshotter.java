@@ -362,8 +362,8 @@ public final class Snapshotter {
             forget(snapshot);
             completeIfIdle();
             return;
-        } catch (SQLException | RuntimeException e) {
-            ended(snapshot, e);
+        } catch (SQLException | RuntimeException | Error e) {
+            ended(snapshot, e); // an Error too: a table never ended would keep the snapshot from completing
             return;
         }
         if (ranges.isEmpty()) {
@@ -391,8 +391,10 @@ public final class Snapshotter {
         }
         if (failure != null) {
             failed.add(snapshot.table());
-            listener.failed("Slot " + options.slotName() + ": snapshot of " + snapshot.table() + " failed: "
-                    + failure.getMessage(), failure);
+            // an Error such as StackOverflowError has no message: its class says what happened
+            String cause = failure.getMessage() != null ? failure.getMessage() : failure.toString();
+            listener.failed("Slot " + options.slotName() + ": snapshot of " + snapshot.table() + " failed: " + cause,
+                    failure);
         }
         completeIfIdle();
     }

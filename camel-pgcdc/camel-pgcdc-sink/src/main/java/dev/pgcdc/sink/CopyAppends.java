@@ -91,6 +91,8 @@ final class CopyAppends {
         final String insertSql;
         final PreparedStatement insert;
         final Shape shape;
+        /** The target table as read, whose column types the stage was made with. */
+        final TargetTable table;
         final String empty;
         /** COPY straight into the target. */
         final String directCopySql;
@@ -124,9 +126,10 @@ final class CopyAppends {
         /** Rows moved in the open transaction are still in it (emptied at commit): empty it before moving more. */
         boolean movedInTransaction;
 
-        Stage(Shape shape, String copySql, String insertSql, PreparedStatement insert, String empty,
+        Stage(Shape shape, TargetTable table, String copySql, String insertSql, PreparedStatement insert, String empty,
               String directCopySql, String directBinaryGuard, CopyBinaryWriter.Field[] binary, List<String> types) {
             this.shape = shape;
+            this.table = table;
             this.types = types;
             this.directBinaryGuard = directBinaryGuard;
             this.binary = binary;
@@ -185,7 +188,7 @@ final class CopyAppends {
             stage = stages.get(shape);
             if (stage == null) {
                 shape = new Shape(target, List.copyOf(columns), List.copyOf(key));
-                stage = make(shape, table.columnTypes());
+                stage = make(shape, table, table.columnTypes());
                 stages.put(shape, stage);
             }
             last = stage;
@@ -311,11 +314,14 @@ final class CopyAppends {
      * column's type may have changed since the stage was made (the guard tripped, or binary data the new type
      * refuses), which the staged insert would convert only by an assignment cast. The new stage copies straight
      * into the target again when the types changed; else the refusal was the target's (row-level security, a
-     * trigger), and it stays staged.
+     * trigger), and it stays staged. The types read are the table's from then on, so the stages of its other shapes
+     * are made with them too.
      */
     private Stage remake(Stage old) throws SQLException {
         forget(old);
-        Stage stage = make(old.shape, dialect.columnTypes(connection, old.shape.target()));
+        Map<String, TargetTable.ColumnType> types = dialect.columnTypes(connection, old.shape.target());
+        old.table.retype(types);
+        Stage stage = make(old.shape, old.table, types);
         stage.rows.addAll(old.rows);
         stage.path = stage.types.equals(old.types) ? Path.STAGED : Path.DIRECT;
         stages.put(old.shape, stage);
@@ -351,8 +357,9 @@ final class CopyAppends {
     }
 
     /**
-     * After a rollback: staged rows are dropped, and every stage is forgotten, to be made again from the catalog: the
-     * failure may be a target a DBA changed (a column's type), and stages made in the transaction are gone with it.
+     * After a rollback: staged rows are dropped, and every stage is forgotten, to be made again with the target
+     * tables as read again (the sink forgets them after a failure, {@link ChangeApplier#forgetTables}): the failure
+     * may be a target a DBA changed (a column's type), and stages made in the transaction are gone with it.
      */
     void discard() {
         pending.clear();
@@ -378,7 +385,8 @@ final class CopyAppends {
      * as the session resolves them). The session may come from a pool and hold a staging table of an earlier user:
      * it is replaced.
      */
-    private Stage make(Shape shape, Map<String, TargetTable.ColumnType> types) throws SQLException {
+    private Stage make(Shape shape, TargetTable table, Map<String, TargetTable.ColumnType> types)
+            throws SQLException {
         List<String> definitions = new ArrayList<>();
         List<String> columnTypes = new ArrayList<>();
         List<String> typeChecks = new ArrayList<>();
@@ -417,7 +425,7 @@ final class CopyAppends {
         String columns = shape.columns().stream().map(dialect::quote).collect(Collectors.joining(", "));
         String insert = "INSERT INTO " + dialect.quote(shape.target()) + " (" + columns + ") SELECT " + columns
                 + " FROM " + stage + dialect.onConflict(shape.key(), List.of());
-        return new Stage(shape, "COPY " + stage + " (" + columns + ") FROM STDIN", insert,
+        return new Stage(shape, table, "COPY " + stage + " (" + columns + ") FROM STDIN", insert,
                 connection.prepareStatement(insert), "DELETE FROM " + stage,
                 "COPY " + dialect.quote(shape.target()) + " (" + columns + ") FROM STDIN",
                 " WHERE (" + String.join(" AND ", typeChecks) + ") OR true", binaryCopies ? binary : null,

@@ -54,7 +54,8 @@ abstract class Dialect {
 
     /**
      * The types of the table's columns from the target's catalog, by column name, or null where the dialect reads
-     * none: then no rows are deleted by arrays of keys ({@link TargetTable#keyArrayTypes}) nor loaded in bulk.
+     * none: then no rows are deleted by arrays of keys ({@link TargetTable#keyArrayTypes}). A dialect that loads
+     * appends in bulk ({@link #copyAppends}) reads them: the staging tables are made with them.
      */
     Map<String, TargetTable.ColumnType> columnTypes(Connection connection, TableName table) throws SQLException {
         return null;

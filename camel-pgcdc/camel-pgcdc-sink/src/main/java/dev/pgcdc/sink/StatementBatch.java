@@ -12,7 +12,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
-
 /**
  * Runs statements in the order given on one connection, sending consecutive runs of the same SQL as one JDBC batch,
  * consecutive deletes by key from one table (where the target takes arrays, {@link #addDelete}) as one statement, and

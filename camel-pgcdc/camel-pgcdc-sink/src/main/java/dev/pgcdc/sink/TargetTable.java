@@ -20,8 +20,8 @@ import dev.pgcdc.event.RowMap;
 import dev.pgcdc.pg.TableName;
 
 /**
- * A target table as JDBC metadata describes it: its columns and unique keys, and on PostgreSQL its column types, read
- * once and checked against (read again after a failure, see {@link ChangeApplier#forgetTables}).
+ * A target table as the target describes it: its columns and unique keys, and on PostgreSQL its column types from the
+ * catalog, read once and checked against (read again after a failure, see {@link ChangeApplier#forgetTables}).
  */
 final class TargetTable {
 
@@ -37,7 +37,7 @@ final class TargetTable {
     private final Set<String> columns;
     private final List<Set<String>> uniqueKeys;
     /** By column name; null where the dialect reads none ({@link Dialect#columnTypes}). */
-    private final Map<String, ColumnType> types;
+    private Map<String, ColumnType> types;
     /** Keys already found among {@link #uniqueKeys}: the check runs for every change, the search once. */
     private final Set<Collection<String>> verifiedKeys = new HashSet<>();
     /** Column lists already found in {@link #columns}: a table sees few distinct ones, so each is checked once. */
@@ -105,6 +105,12 @@ final class TargetTable {
     /** The columns' types by name, or null where the dialect reads none ({@link Dialect#columnTypes}). */
     Map<String, ColumnType> columnTypes() {
         return types;
+    }
+
+    /** The column types as read again, found changed since the table was read ({@link CopyAppends}). */
+    void retype(Map<String, ColumnType> types) {
+        this.types = types;
+        keyArrayTypes.clear();
     }
 
     /**

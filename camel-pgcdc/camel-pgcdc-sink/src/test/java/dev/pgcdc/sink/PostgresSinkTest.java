@@ -1,6 +1,7 @@
 package dev.pgcdc.sink;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.StringReader;
 import java.sql.Connection;
@@ -304,9 +305,11 @@ class PostgresSinkTest extends SinkTestSupport {
                 "CREATE TABLE " + tables[4] + " (id int UNIQUE DEFERRABLE, n int)",
                 "CREATE TABLE " + tables[5] + " (id int, n int)",
                 "CREATE UNIQUE INDEX ON " + tables[5] + " (id) WHERE n > 0",
-                "CREATE TABLE " + tables[6] + " (id int, n int)",
-                "CREATE UNIQUE INDEX " + tables[6] + "_id ON " + tables[6] + " (id)",
-                "UPDATE pg_index SET indisvalid = false WHERE indexrelid = '" + tables[6] + "_id'::regclass");
+                "CREATE TABLE " + tables[6] + " (id int, n int)", "INSERT INTO " + tables[6] + " VALUES (2, 0), (2, 0)");
+        // what a failed CREATE INDEX CONCURRENTLY leaves behind: an invalid index
+        assertThatThrownBy(() -> target().execute("CREATE UNIQUE INDEX CONCURRENTLY ON " + tables[6] + " (id)"))
+                .hasMessageContaining("could not create unique index");
+        target().execute("DELETE FROM " + tables[6]);
         List<String> errors = handlingRoute(slot, List.of(tables), "tableModes=" + tables[3] + ":append");
         for (String table : tables) {
             pg().execute("INSERT INTO " + table + " VALUES (1, -1)");

@@ -56,7 +56,8 @@ import org.apache.camel.impl.engine.PooledProcessorExchangeFactory;
  * {@code readyTopic}, so that the producer's start-up is not measured.
  *
  * <p>Arguments: {@code mode host port user database slot publication table expected warmup maxInflight
- * workers timeoutSeconds}, {@code sink} in sink mode, {@code consumers} in webhook, snapshot and kafka mode,
+ * workers timeoutSeconds}, {@code sink} in sink mode, {@code warmUpPass} (and in sink mode {@code sinkCold}) in
+ * drain and sink mode, {@code consumers} in webhook, snapshot and kafka mode,
  * {@code kafka} (bootstrap servers), {@code topic} and {@code readyTopic} in kafka mode.
  */
 public final class PgcdcProbe {
@@ -76,8 +77,8 @@ public final class PgcdcProbe {
     /** Kafka mode's producer, behind a direct endpoint so that one warm-up record can go through it first. */
     private static final String KAFKA = "direct:kafka";
 
-    /** Appended to the slot's name for the warm-up pass of snapshot mode. */
-    private static final String WARM_UP_SLOT_SUFFIX = "_cold";
+    /** Appended to the slot's name for a warm-up pass (snapshot mode, and drain and sink mode with warmUpPass). */
+    static final String WARM_UP_SLOT_SUFFIX = "_cold";
 
     /** System property: a file to write every measured change's latency to (see {@link Tally#writeTrace}). */
     static final String LAG_TRACE = "pgcdc.benchmark.lagTrace";
@@ -120,8 +121,8 @@ public final class PgcdcProbe {
                         : new LinkedHashMap<>(cold);
                 result.put("cold", cold);
             } else if (Boolean.parseBoolean(args.get("warmUpPass", "false"))) {
-                // a sink runs for days, and the JIT compiling Camel's routing, pgcdc's and the driver's code costs
-                // seconds of CPU once: in a first pass of a million changes it is a sixth of the machine
+                // a sink or a consumer runs for days, and the JIT compiling Camel's routing, pgcdc's and the driver's
+                // code costs seconds of CPU once: in a first pass of a million changes it is a sixth of the machine
                 Map<String, Object> cold = pass(args, slot + WARM_UP_SLOT_SUFFIX, args.get("sinkCold", null));
                 result = Boolean.TRUE.equals(cold.get("complete")) ? pass(args, slot, args.get("sink", null))
                         : new LinkedHashMap<>(cold);

@@ -107,9 +107,9 @@ final class Report {
                 .append(" rows at the end) applied into another database of the same cluster, batchSize ")
                 .append(sink.get("batchSize")).append("\n\n")
                 .append("pgcdc runs are warm (the probe's second pass over the backlog); *cold*: its first pass, a"
-                        + " fresh JVM paying for the JIT. Server CPU of a sink run: per change of both passes.\n\n")
-                .append("| applier | rows/s | seconds | CPU µs/change | server CPU µs/change | peak RSS MB | cold rows/s"
-                        + " | cold CPU µs/change |\n|---|---:|---:|---:|---:|---:|---:|---:|\n");
+                        + " fresh JVM paying for the JIT. Server CPU of a pgcdc run: per change of both passes.\n\n")
+                .append("| applier | rows/s | seconds | CPU µs/change | server CPU µs/change | peak RSS MB"
+                        + " | cold rows/s | cold CPU µs/change |\n|---|---:|---:|---:|---:|---:|---:|---:|\n");
         String[][] rows = {{"pgcdcDrain", "pgcdc drain without a sink (reference)", "changesPerSecond"},
                 {"upsert", "pgcdc → pgcdc-sink, upsert", "rowsPerSecond"},
                 {"upsertBaseline", "baseline build → pgcdc-sink, upsert", "rowsPerSecond"},

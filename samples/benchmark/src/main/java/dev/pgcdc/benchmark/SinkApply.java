@@ -58,10 +58,10 @@ final class SinkApply {
     /** With {@code --baseline-jar}: the same two runs with the older build, into tables of their own. */
     private static final String UPSERT_BASELINE = "sink_upsert_baseline";
     private static final String APPEND_BASELINE = "sink_append_baseline";
-    /** The slot and table names of a sink run's warm-up pass: the measured pass's with this suffix. */
-    private static final String COLD = "_cold";
-    /** Sink runs apply the backlog twice: a warm-up pass, then the measured one. */
-    private static final int SINK_PASSES = 2;
+    /** The slot and table names of a probe's warm-up pass: the measured pass's with this suffix. */
+    private static final String COLD = PgcdcProbe.WARM_UP_SLOT_SUFFIX;
+    /** The pgcdc probes of this part read the backlog twice: a warm-up pass, then the measured one. */
+    private static final int PASSES = 2;
     private static final String COLUMNS = "id bigint PRIMARY KEY, k int, payload text, ts timestamptz";
     private static final String HISTORY_COLUMNS = "id bigint, k int, payload text, ts timestamptz,"
             + " _pgcdc_op char(1), _pgcdc_commit_lsn bigint, _pgcdc_seq bigint, _pgcdc_lsn bigint,"
@@ -104,36 +104,33 @@ final class SinkApply {
         figures.put("rowsAtEnd", rows);
         figures.put("batchSize", BATCH_SIZE);
         ServerCpu server = run.serverCpu();
-        figures.put("pgcdcDrain", withServerCpu(server, SINK_PASSES * changes, () -> warmDrain(run,
+        figures.put("pgcdcDrain", withServerCpu(server, PASSES * changes, () -> warmDrain(run,
                 "pgcdc-sink-drain", DRAIN, false, changes, timeout)));
 
         // with a baseline the builds alternate (baseline, current, current, baseline), so that a change in the
         // machine's load during the part weighs on both alike
         if (baseline) {
-            figures.put("upsertBaseline", withServerCpu(server, SINK_PASSES * changes, () -> upsert(run,
-                    "pgcdc-baseline-sink-upsert", UPSERT_BASELINE, "bench_baseline", sourceContent, false, changes, timeout,
-                    run.baselineJar())));
+            figures.put("upsertBaseline", upsert(run, "pgcdc-baseline-sink-upsert", UPSERT_BASELINE, "bench_baseline",
+                    sourceContent, false, changes, timeout, run.baselineJar()));
         }
-        Map<String, Object> upsert = withServerCpu(server, SINK_PASSES * changes, () -> upsert(run, "pgcdc-sink-upsert", UPSERT,
-                "bench", sourceContent, false, changes, timeout, null));
+        Map<String, Object> upsert = upsert(run, "pgcdc-sink-upsert", UPSERT, "bench", sourceContent, false, changes,
+                timeout, null);
         figures.put("upsert", upsert);
-        Map<String, Object> append = withServerCpu(server, SINK_PASSES * changes, () -> append(run, "pgcdc-sink-append", APPEND,
-                "bench_history", false, changes, timeout, null));
+        Map<String, Object> append = append(run, "pgcdc-sink-append", APPEND, "bench_history", false, changes, timeout,
+                null);
         figures.put("append", append);
         if (baseline) {
-            figures.put("appendBaseline", withServerCpu(server, SINK_PASSES * changes, () -> append(run,
-                    "pgcdc-baseline-sink-append", APPEND_BASELINE, "bench_history_baseline", false, changes, timeout,
-                    run.baselineJar())));
+            figures.put("appendBaseline", append(run, "pgcdc-baseline-sink-append", APPEND_BASELINE,
+                    "bench_history_baseline", false, changes, timeout, run.baselineJar()));
         }
         // a backlog is what the sink applies here, and catch-up is pgcdc's way through one: the same append, fed by it
-        figures.put("pgcdcDrainCatchUp", withServerCpu(server, SINK_PASSES * changes, () -> warmDrain(run,
+        figures.put("pgcdcDrainCatchUp", withServerCpu(server, PASSES * changes, () -> warmDrain(run,
                 "pgcdc-sink-drain-catchup", DRAIN_CATCH_UP, true, changes, timeout)));
-        Map<String, Object> appendCatchUp = withServerCpu(server, SINK_PASSES * changes, () -> append(run,
-                "pgcdc-sink-append-catchup", APPEND_CATCH_UP, "bench_history_catchup", true, changes, timeout, null));
+        Map<String, Object> appendCatchUp = append(run, "pgcdc-sink-append-catchup", APPEND_CATCH_UP,
+                "bench_history_catchup", true, changes, timeout, null);
         figures.put("appendCatchUp", appendCatchUp);
-        Map<String, Object> upsertCatchUp = withServerCpu(server, SINK_PASSES * changes, () -> upsert(run,
-                "pgcdc-sink-upsert-catchup", UPSERT_CATCH_UP, "bench_catchup", sourceContent, true, changes, timeout,
-                null));
+        Map<String, Object> upsertCatchUp = upsert(run, "pgcdc-sink-upsert-catchup", UPSERT_CATCH_UP, "bench_catchup",
+                sourceContent, true, changes, timeout, null);
         figures.put("upsertCatchUp", upsertCatchUp);
 
         Map<String, Object> jdbc = withServerCpu(server, changes,
@@ -210,11 +207,13 @@ final class SinkApply {
         return figures;
     }
 
-    /** An upsert run into {@code table} (its warm-up pass into its {@code _cold} twin), both checked equal to the source. */
+    /** An upsert run into {@code table} (its warm-up pass into its {@code _cold} twin), both equal to the source. */
     private static Map<String, Object> upsert(Run run, String name, String slot, String table, String sourceContent,
                                               boolean catchUp, long changes, Duration timeout, Path camelPgcdcJar)
             throws Exception {
-        Map<String, Object> figures = sink(run, name, slot, table, "", catchUp, changes, timeout, camelPgcdcJar);
+        Map<String, Object> figures = withServerCpu(run.serverCpu(), PASSES * changes,
+                () -> sink(run, name, slot, table, "", catchUp, changes, timeout, camelPgcdcJar));
+        // checked after the server's CPU is read: the check is not the sink's work
         for (String applied : List.of(table, table + COLD)) {
             require("upsert target " + applied + " equal to the source", sourceContent,
                     targetString(run, String.format(CONTENT, applied)));
@@ -225,8 +224,8 @@ final class SinkApply {
     /** An append run into {@code table} (its warm-up pass into its {@code _cold} twin), both holding every change. */
     private static Map<String, Object> append(Run run, String name, String slot, String table, boolean catchUp,
                                               long changes, Duration timeout, Path camelPgcdcJar) throws Exception {
-        Map<String, Object> figures = sink(run, name, slot, table, "&mode=append", catchUp, changes, timeout,
-                camelPgcdcJar);
+        Map<String, Object> figures = withServerCpu(run.serverCpu(), PASSES * changes,
+                () -> sink(run, name, slot, table, "&mode=append", catchUp, changes, timeout, camelPgcdcJar));
         for (String applied : List.of(table, table + COLD)) {
             require("append target " + applied + " holding every change", String.valueOf(changes),
                     targetString(run, "SELECT count(*) FROM " + applied));
@@ -243,7 +242,7 @@ final class SinkApply {
             throws Exception {
         Map<String, Object> probe = run.consumers().pgcdcSink(name, slot, changes,
                 sinkUri(run, slot, table, options), sinkUri(run, slot + COLD, table + COLD, options), catchUp,
-                timeout, camelPgcdcJar).result(timeout.multipliedBy(SINK_PASSES));
+                timeout, camelPgcdcJar).result(timeout.multipliedBy(PASSES));
         StreamingDrain.requireComplete(probe);
         Map<String, Object> figures = SnapshotRead.withRowRate(probe, changes);
         figures.put("cold", SnapshotRead.withRowRate(cold(probe), changes));
@@ -254,7 +253,7 @@ final class SinkApply {
     private static Map<String, Object> warmDrain(Run run, String name, String slot, boolean catchUp, long changes,
                                                  Duration timeout) throws Exception {
         Map<String, Object> probe = run.consumers().pgcdcWarmDrain(name, slot, changes, catchUp, timeout)
-                .result(timeout.multipliedBy(SINK_PASSES));
+                .result(timeout.multipliedBy(PASSES));
         Map<String, Object> figures = StreamingDrain.withRate(probe, changes);
         figures.put("cold", StreamingDrain.withRate(cold(probe), changes));
         return figures;
