@@ -1,8 +1,11 @@
 package dev.pgcdc.benchmark.probe;
 
+import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadInfo;
 import java.lang.management.ThreadMXBean;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -29,6 +32,7 @@ public final class ThreadCpu {
     private final ThreadMXBean threads = ManagementFactory.getThreadMXBean();
     private final Map<Long, Long> startNanos = new HashMap<>();
     private final long startProcessNanos;
+    private final Map<String, Long> startTaskNanos = taskNanos();
 
     /** Reads every live thread's CPU time now. */
     public ThreadCpu() {
@@ -81,6 +85,49 @@ public final class ThreadCpu {
         }
         figures.put("other", CpuClock.microsPerChange(0, other, changes));
         figures.put("jvm", CpuClock.microsPerChange(startProcessNanos + java, CpuClock.processCpuNanos(), changes));
+        figures.putAll(hiddenThreads(changes, infos));
         return figures;
+    }
+
+    /**
+     * The busiest of the threads the JVM hides, by their OS name with the number left out ({@code jvm: C2
+     * CompilerThre}, {@code jvm: G1 Refine#}), from Linux's per-task scheduler clock; none where there is no
+     * {@code /proc}. A Java thread's OS name is the first 15 characters of its name, so those are left out.
+     */
+    private Map<String, Object> hiddenThreads(long changes, ThreadInfo[] infos) {
+        Map<String, Long> used = new HashMap<>();
+        taskNanos().forEach((task, nanos) -> used.merge(task.substring(task.indexOf(' ') + 1),
+                nanos - startTaskNanos.getOrDefault(task, 0L), Long::sum));
+        for (ThreadInfo info : infos) {
+            if (info != null) {
+                String osName = info.getThreadName();
+                used.remove(osName.substring(0, Math.min(15, osName.length())).replaceAll("[0-9]+$", ""));
+            }
+        }
+        Map<String, Object> figures = new LinkedHashMap<>();
+        used.entrySet().stream().sorted(Map.Entry.<String, Long>comparingByValue(Comparator.reverseOrder()))
+                .limit(NAMED).forEach(thread -> figures.put("jvm: " + thread.getKey(),
+                        CpuClock.microsPerChange(0, thread.getValue(), changes)));
+        return figures;
+    }
+
+    /** Each task of this process ({@code "<tid> <OS name without its number>"}) and the CPU it has run, in ns. */
+    private static Map<String, Long> taskNanos() {
+        Map<String, Long> tasks = new HashMap<>();
+        try (var ids = Files.list(Path.of("/proc/self/task"))) {
+            for (Path task : ids.toList()) {
+                try {
+                    String name = Files.readString(task.resolve("comm")).strip().replaceAll("[0-9]+$", "");
+                    String schedstat = Files.readString(task.resolve("schedstat"));
+                    tasks.put(task.getFileName() + " " + name,
+                            Long.parseLong(schedstat.substring(0, schedstat.indexOf(' '))));
+                } catch (IOException | RuntimeException ended) {
+                    // a task that ended while listed has no time to add
+                }
+            }
+        } catch (IOException | RuntimeException noProc) {
+            // not Linux: the hidden threads are not told apart
+        }
+        return tasks;
     }
 }
