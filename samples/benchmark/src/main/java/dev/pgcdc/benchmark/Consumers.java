@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.UnaryOperator;
 import java.util.Map;
 
 import dev.pgcdc.benchmark.probe.ProbeArgs;
@@ -79,25 +80,31 @@ final class Consumers {
     }
 
     /**
-     * The pgcdc probe draining {@code slot} twice in one JVM, as a sink run does: a warm-up pass from
-     * {@code slot}{@code _cold}, then the measured pass (see {@link PgcdcProbe}); with catch-up on when
-     * {@code catchUp} is.
+     * The pgcdc probe draining {@code slot} in one JVM after warm-up passes, as a sink run does: from {@code slot}
+     * with each of {@link PgcdcProbe#WARM_UP_SLOT_SUFFIXES}, then the measured pass (see {@link PgcdcProbe}); with
+     * catch-up on when {@code catchUp} is.
      */
     Child pgcdcWarmDrain(String name, String slot, long expected, boolean catchUp, Duration timeout)
             throws IOException {
+        String warmUps = "warmUpPasses=" + PgcdcProbe.WARM_UP_SLOT_SUFFIXES.size();
         return pgcdc(name, "drain", slot, expected, 0, 1, timeout, null, catchUp
-                ? List.of("warmUpPass=true", "catchUpThreshold=1") : List.of("warmUpPass=true"));
+                ? List.of(warmUps, "catchUpThreshold=1") : List.of(warmUps));
     }
 
     /**
      * The pgcdc probe streaming {@code slot} into {@code sinkUri} (a pgcdc-sink endpoint), with catch-up on for any
      * lag when {@code catchUp} is; it reports when {@code expected} changes are committed in the target;
-     * {@code camelPgcdcJar} (an older build, or null) goes in front of the classpath. First, a warm-up pass streams
-     * {@code slot}{@code _cold} into {@code coldSinkUri} (see {@link PgcdcProbe}).
+     * {@code camelPgcdcJar} (an older build, or null) goes in front of the classpath. First, warm-up passes stream
+     * {@code slot} with each of {@link PgcdcProbe#WARM_UP_SLOT_SUFFIXES} into the sink URI that {@code warmUpSinkUri}
+     * gives for that suffix (see {@link PgcdcProbe}).
      */
-    Child pgcdcSink(String name, String slot, long expected, String sinkUri, String coldSinkUri, boolean catchUp,
-                    Duration timeout, Path camelPgcdcJar) throws IOException {
-        List<String> args = new ArrayList<>(List.of("sink=" + sinkUri, "sinkCold=" + coldSinkUri, "warmUpPass=true"));
+    Child pgcdcSink(String name, String slot, long expected, String sinkUri, UnaryOperator<String> warmUpSinkUri,
+                    boolean catchUp, Duration timeout, Path camelPgcdcJar) throws IOException {
+        List<String> args = new ArrayList<>(List.of("sink=" + sinkUri,
+                "warmUpPasses=" + PgcdcProbe.WARM_UP_SLOT_SUFFIXES.size()));
+        for (String suffix : PgcdcProbe.WARM_UP_SLOT_SUFFIXES) {
+            args.add("sink" + suffix + "=" + warmUpSinkUri.apply(suffix));
+        }
         if (catchUp) {
             args.add("catchUpThreshold=1");
         }

@@ -7,7 +7,9 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -45,10 +47,10 @@ import org.apache.camel.impl.engine.PooledProcessorExchangeFactory;
  * {@code mode=sink}: the route ends in the
  * {@code sink} URI (a {@code pgcdc-sink:} endpoint); a change counts when the sink completed its exchange, i.e. after
  * the target transaction holding it committed, and the clock runs from the first change reaching the route to the
- * last one counted, so when the tally is complete the target holds every change. With {@code warmUpPass=true}, drain
- * and sink mode run twice, as snapshot mode does: a warm-up pass from a slot of its own (the slot's name with
- * {@code _cold}; in sink mode into {@code sinkCold}, a sink URI into tables of their own), reported as {@code cold},
- * then the measured pass, warm. {@code mode=kafka}: the route is
+ * last one counted, so when the tally is complete the target holds every change. With {@code warmUpPasses=N} (1 or
+ * 2), drain and sink mode first run N warm-up passes, each from a slot of its own (the slot's name with a suffix of
+ * {@link #WARM_UP_SLOT_SUFFIXES}; in sink mode into {@code sink<suffix>}, a sink URI into tables of their own), the
+ * first reported as {@code cold} and the second as {@code secondPass}, then the measured pass, warm. {@code mode=kafka}: the route is
  * routes/integrations/kafka.yaml's (the row's key as JSON for the record key, the change as JSON bytes for the
  * value, its record headers, an idempotent producer with acks=all) into {@code topic}; a change counts when the kafka endpoint returned, i.e. when
  * the broker acknowledged its record, with its commit-to-acknowledgement latency, and the clock runs from the first
@@ -56,8 +58,8 @@ import org.apache.camel.impl.engine.PooledProcessorExchangeFactory;
  * {@code readyTopic}, so that the producer's start-up is not measured.
  *
  * <p>Arguments: {@code mode host port user database slot publication table expected warmup maxInflight
- * workers timeoutSeconds}, {@code sink} in sink mode, {@code warmUpPass} (and in sink mode {@code sinkCold}) in
- * drain and sink mode, {@code consumers} in webhook, snapshot and kafka mode,
+ * workers timeoutSeconds}, {@code sink} in sink mode, {@code warmUpPasses} (and in sink mode {@code sink_cold},
+ * {@code sink_warm}) in drain and sink mode, {@code consumers} in webhook, snapshot and kafka mode,
  * {@code kafka} (bootstrap servers), {@code topic} and {@code readyTopic} in kafka mode.
  */
 public final class PgcdcProbe {
@@ -77,8 +79,13 @@ public final class PgcdcProbe {
     /** Kafka mode's producer, behind a direct endpoint so that one warm-up record can go through it first. */
     private static final String KAFKA = "direct:kafka";
 
-    /** Appended to the slot's name for a warm-up pass (snapshot mode, and drain and sink mode with warmUpPass). */
-    static final String WARM_UP_SLOT_SUFFIX = "_cold";
+    /**
+     * Appended to the slot's name for each warm-up pass, in order (snapshot mode has the first only). Two passes in
+     * drain and sink mode: a profile of the pass after one warm-up showed C2 recompiling a hundred hot methods (a
+     * fifth of the probe's CPU), after deoptimizations at the first pass's start and end, which a run of days sees once.
+     */
+    static final List<String> WARM_UP_SLOT_SUFFIXES = List.of("_cold", "_warm");
+    static final String WARM_UP_SLOT_SUFFIX = WARM_UP_SLOT_SUFFIXES.get(0);
 
     /** System property: a file to write every measured change's latency to (see {@link Tally#writeTrace}). */
     static final String LAG_TRACE = "pgcdc.benchmark.lagTrace";
@@ -120,13 +127,22 @@ public final class PgcdcProbe {
                 result = Boolean.TRUE.equals(cold.get("complete")) ? pass(args, slot, null)
                         : new LinkedHashMap<>(cold);
                 result.put("cold", cold);
-            } else if (Boolean.parseBoolean(args.get("warmUpPass", "false"))) {
+            } else if (Integer.parseInt(args.get("warmUpPasses", "0")) > 0) {
                 // a sink or a consumer runs for days, and the JIT compiling Camel's routing, pgcdc's and the driver's
                 // code costs seconds of CPU once: in a first pass of a million changes it is a sixth of the machine
-                Map<String, Object> cold = pass(args, slot + WARM_UP_SLOT_SUFFIX, args.get("sinkCold", null));
-                result = Boolean.TRUE.equals(cold.get("complete")) ? pass(args, slot, args.get("sink", null))
-                        : new LinkedHashMap<>(cold);
-                result.put("cold", cold);
+                List<Map<String, Object>> warmUps = new ArrayList<>();
+                for (String suffix : WARM_UP_SLOT_SUFFIXES.subList(0, Integer.parseInt(args.get("warmUpPasses")))) {
+                    if (warmUps.isEmpty() || Boolean.TRUE.equals(warmUps.get(warmUps.size() - 1).get("complete"))) {
+                        warmUps.add(pass(args, slot + suffix, args.get("sink" + suffix, null)));
+                    }
+                }
+                Map<String, Object> last = warmUps.get(warmUps.size() - 1);
+                result = Boolean.TRUE.equals(last.get("complete")) ? pass(args, slot, args.get("sink", null))
+                        : new LinkedHashMap<>(last);
+                result.put("cold", warmUps.get(0));
+                if (warmUps.size() > 1) {
+                    result.put("secondPass", warmUps.get(1));
+                }
             } else {
                 result = pass(args, slot, args.get("sink", null));
             }

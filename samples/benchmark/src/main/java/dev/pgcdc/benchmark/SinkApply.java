@@ -12,6 +12,7 @@ import java.sql.Statement;
 import java.sql.Types;
 import java.time.Duration;
 import java.time.OffsetDateTime;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -36,11 +37,11 @@ import org.postgresql.copy.CopyManager;
  * build's sink applies the same backlog too (from slots and into tables of its own), before and after the current
  * build's runs. Append and upsert run once more fed by catch-up, faster than the walsender's stream feeds them.
  *
- * <p>Each sink run is measured warm: its probe first applies the same backlog from a slot of its own into tables of
- * their own ({@code _cold}, no autovacuum to land in the measured pass), which pays for the JIT, then the measured
- * pass; the first pass's figures stand beside it as {@code cold}, what a fresh JVM sees. The drain references are
- * warm alike; the JDBC references run in this JVM, warm from the runs before them. The server CPU of a probe's run is
- * per change of both passes.
+ * <p>Each sink run is measured warm: its probe first applies the same backlog twice, each time from a slot of its own
+ * into tables of their own ({@code _cold}, {@code _warm}; no autovacuum to land in the measured pass), which pays
+ * for the JIT, then the measured pass; the first pass's figures stand beside it as {@code cold}, what a fresh JVM
+ * sees. The drain references are warm alike; the JDBC references run in this JVM, warm from the runs before them.
+ * The server CPU of a probe's run is per change of all its passes.
  */
 final class SinkApply {
 
@@ -58,10 +59,10 @@ final class SinkApply {
     /** With {@code --baseline-jar}: the same two runs with the older build, into tables of their own. */
     private static final String UPSERT_BASELINE = "sink_upsert_baseline";
     private static final String APPEND_BASELINE = "sink_append_baseline";
-    /** The slot and table names of a probe's warm-up pass: the measured pass's with this suffix. */
-    private static final String COLD = PgcdcProbe.WARM_UP_SLOT_SUFFIX;
-    /** The pgcdc probes of this part read the backlog twice: a warm-up pass, then the measured one. */
-    private static final int PASSES = 2;
+    /** The slot and table names of a probe's warm-up passes: the measured pass's with these suffixes. */
+    private static final List<String> WARM_UPS = PgcdcProbe.WARM_UP_SLOT_SUFFIXES;
+    /** The pgcdc probes of this part read the backlog after their warm-up passes. */
+    private static final int PASSES = WARM_UPS.size() + 1;
     private static final String COLUMNS = "id bigint PRIMARY KEY, k int, payload text, ts timestamptz";
     private static final String HISTORY_COLUMNS = "id bigint, k int, payload text, ts timestamptz,"
             + " _pgcdc_op char(1), _pgcdc_commit_lsn bigint, _pgcdc_seq bigint, _pgcdc_lsn bigint,"
@@ -202,31 +203,40 @@ final class SinkApply {
         ratios.put("upsertColdToJdbcBatches", Run.ratio(cold(upsert).get("rowsPerSecond"), jdbc.get("rowsPerSecond")));
         ratios.put("appendColdToJdbcAppendBatches", Run.ratio(cold(append).get("rowsPerSecond"),
                 jdbcAppend.get("rowsPerSecond")));
+        ratios.put("appendCatchUpToJdbcAppendBatches", Run.ratio(appendCatchUp.get("rowsPerSecond"),
+                jdbcAppend.get("rowsPerSecond")));
+        // after one warm-up pass only: the JIT still recompiling what the first pass's start and end deoptimized
+        ratios.put("upsertSecondPassToJdbcBatches", Run.ratio(secondPass(upsert).get("rowsPerSecond"),
+                jdbc.get("rowsPerSecond")));
+        ratios.put("appendSecondPassToJdbcAppendBatches", Run.ratio(secondPass(append).get("rowsPerSecond"),
+                jdbcAppend.get("rowsPerSecond")));
+        ratios.put("appendCatchUpSecondPassToJdbcAppendBatches", Run.ratio(
+                secondPass(appendCatchUp).get("rowsPerSecond"), jdbcAppend.get("rowsPerSecond")));
         figures.put("ratios", ratios);
         dropSinkSlots(run, DRAIN, UPSERT, APPEND, DRAIN_CATCH_UP, APPEND_CATCH_UP, UPSERT_CATCH_UP);
         return figures;
     }
 
-    /** An upsert run into {@code table} (its warm-up pass into its {@code _cold} twin), both equal to the source. */
+    /** An upsert run into {@code table} (its warm-up passes into its twins), each equal to the source. */
     private static Map<String, Object> upsert(Run run, String name, String slot, String table, String sourceContent,
                                               boolean catchUp, long changes, Duration timeout, Path camelPgcdcJar)
             throws Exception {
         Map<String, Object> figures = withServerCpu(run.serverCpu(), PASSES * changes,
                 () -> sink(run, name, slot, table, "", catchUp, changes, timeout, camelPgcdcJar));
         // checked after the server's CPU is read: the check is not the sink's work
-        for (String applied : List.of(table, table + COLD)) {
+        for (String applied : withWarmUps(table)) {
             require("upsert target " + applied + " equal to the source", sourceContent,
                     targetString(run, String.format(CONTENT, applied)));
         }
         return figures;
     }
 
-    /** An append run into {@code table} (its warm-up pass into its {@code _cold} twin), both holding every change. */
+    /** An append run into {@code table} (its warm-up passes into its twins), each holding every change. */
     private static Map<String, Object> append(Run run, String name, String slot, String table, boolean catchUp,
                                               long changes, Duration timeout, Path camelPgcdcJar) throws Exception {
         Map<String, Object> figures = withServerCpu(run.serverCpu(), PASSES * changes,
                 () -> sink(run, name, slot, table, "&mode=append", catchUp, changes, timeout, camelPgcdcJar));
-        for (String applied : List.of(table, table + COLD)) {
+        for (String applied : withWarmUps(table)) {
             require("append target " + applied + " holding every change", String.valueOf(changes),
                     targetString(run, "SELECT count(*) FROM " + applied));
         }
@@ -234,28 +244,35 @@ final class SinkApply {
     }
 
     /**
-     * One probe run through pgcdc-sink into {@code table}, after its warm-up pass; the measured pass's figures with
-     * the rate of rows applied in front, and the warm-up pass's as {@code cold}.
+     * One probe run through pgcdc-sink into {@code table}, after its warm-up passes; the measured pass's figures with
+     * the rate of rows applied in front, the first warm-up pass's as {@code cold} and the second's as
+     * {@code secondPass}.
      */
     private static Map<String, Object> sink(Run run, String name, String slot, String table, String options,
                                             boolean catchUp, long changes, Duration timeout, Path camelPgcdcJar)
             throws Exception {
         Map<String, Object> probe = run.consumers().pgcdcSink(name, slot, changes,
-                sinkUri(run, slot, table, options), sinkUri(run, slot + COLD, table + COLD, options), catchUp,
-                timeout, camelPgcdcJar).result(timeout.multipliedBy(PASSES));
+                sinkUri(run, slot, table, options), suffix -> sinkUri(run, slot + suffix, table + suffix, options),
+                catchUp, timeout, camelPgcdcJar).result(timeout.multipliedBy(PASSES));
         StreamingDrain.requireComplete(probe);
         Map<String, Object> figures = SnapshotRead.withRowRate(probe, changes);
         figures.put("cold", SnapshotRead.withRowRate(cold(probe), changes));
+        if (secondPass(probe) != null) {
+            figures.put("secondPass", SnapshotRead.withRowRate(secondPass(probe), changes));
+        }
         return figures;
     }
 
-    /** A drain reference, warm as the sink runs are: its figures with the rate in front, the first pass's as cold. */
+    /** A drain reference, warm as the sink runs are: its figures with the rate in front, its warm-up passes' too. */
     private static Map<String, Object> warmDrain(Run run, String name, String slot, boolean catchUp, long changes,
                                                  Duration timeout) throws Exception {
         Map<String, Object> probe = run.consumers().pgcdcWarmDrain(name, slot, changes, catchUp, timeout)
                 .result(timeout.multipliedBy(PASSES));
         Map<String, Object> figures = StreamingDrain.withRate(probe, changes);
         figures.put("cold", StreamingDrain.withRate(cold(probe), changes));
+        if (secondPass(probe) != null) {
+            figures.put("secondPass", StreamingDrain.withRate(secondPass(probe), changes));
+        }
         return figures;
     }
 
@@ -271,25 +288,40 @@ final class SinkApply {
         return (Map<String, Object>) figures.get("cold");
     }
 
+    /** The second warm-up pass's figures: warm after one pass, as this part measured before it ran two. */
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> secondPass(Map<String, Object> figures) {
+        return (Map<String, Object>) figures.get("secondPass");
+    }
+
     /** Each sink run's target tables and their warm-up twins, which autovacuum leaves alone. */
     private static void sinkTables(Run run, String columns, String... tables) throws SQLException {
         for (String table : tables) {
-            target(run, "CREATE TABLE " + table + " (" + columns + ")", "CREATE TABLE " + table + COLD + " ("
-                    + columns + ") WITH (autovacuum_enabled = false)");
+            target(run, "CREATE TABLE " + table + " (" + columns + ")");
+            for (String suffix : WARM_UPS) {
+                target(run, "CREATE TABLE " + table + suffix + " (" + columns + ") WITH (autovacuum_enabled = false)");
+            }
         }
     }
 
-    /** Each probe's slot and its warm-up pass's, created before the backlog. */
+    /** Each probe's slot and its warm-up passes', created before the backlog. */
     private static void sinkSlots(Run run, String... slots) {
         for (String slot : slots) {
-            run.slots().create(slot, slot + COLD);
+            run.slots().create(withWarmUps(slot).toArray(String[]::new));
         }
     }
 
     private static void dropSinkSlots(Run run, String... slots) throws InterruptedException, SQLException {
         for (String slot : slots) {
-            run.slots().drop(slot, slot + COLD);
+            run.slots().drop(withWarmUps(slot).toArray(String[]::new));
         }
+    }
+
+    /** A name and its warm-up passes' twins: the measured pass's slot or table first. */
+    private static List<String> withWarmUps(String name) {
+        List<String> names = new ArrayList<>(List.of(name));
+        WARM_UPS.forEach(suffix -> names.add(name + suffix));
+        return names;
     }
 
     private interface Work {
