@@ -83,6 +83,12 @@ abstract class Dialect {
     abstract boolean keysHold(KeyDeletes deletes, List<?> values);
 
     /**
+     * Whether a delete by {@code key} may go in one statement with a run of them whose first key is {@code first}
+     * (both of keys {@link #keysHold} accepts).
+     */
+    abstract boolean keysTogether(List<?> first, List<?> key);
+
+    /**
      * How many keys the statement of a run of {@code keys} (2 or more) is written for ({@link #keysIn}): few counts,
      * so that few statement texts serve every run; 0 where one text takes any number.
      */

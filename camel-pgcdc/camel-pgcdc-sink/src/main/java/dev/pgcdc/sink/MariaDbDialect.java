@@ -148,6 +148,24 @@ final class MariaDbDialect extends Dialect {
         return true;
     }
 
+    /**
+     * Keys whose values are of one class column by column, a NULL being a class of its own: where a column of a list
+     * of row values mixes strings and numbers, MariaDB compares all of it as numbers (a list of {@code (1, 1)} and
+     * {@code (1, 'x')} matches a row {@code (1, 'y')}, both strings reading as 0), whereas {@code =} compares each
+     * pair by its own types.
+     */
+    @Override
+    boolean keysTogether(List<?> first, List<?> key) {
+        for (int i = 0; i < key.size(); i++) {
+            Object a = first.get(i);
+            Object b = key.get(i);
+            if (a == null ? b != null : b == null || a.getClass() != b.getClass()) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /** The next power of two: a run's last key is bound again to fill the statement ({@link #bindKeys}). */
     @Override
     int keySlots(int keys) {

@@ -135,6 +135,12 @@ final class PostgresDialect extends Dialect {
         return true;
     }
 
+    /** Always: the casts read every value of an array as the column's type. */
+    @Override
+    boolean keysTogether(List<?> first, List<?> key) {
+        return true;
+    }
+
     @Override
     int keySlots(int keys) {
         return 0;

@@ -96,7 +96,8 @@ final class StatementBatch implements AutoCloseable {
      * Adds a delete by key: {@code sql} deletes the row with these {@code key} values; {@code deletes} (null where the
      * target has none for it, {@link Dialect#keyDeletes}) how the rows of many keys go in one statement. Consecutive
      * deletes with equal {@code deletes} go as one statement ({@link SqlBuilder#deleteAll}), a new one after each
-     * {@link Dialect.KeyDeletes#maxKeys} keys: deletes by key from one table commute, and deleting a key twice deletes
+     * {@link Dialect.KeyDeletes#maxKeys} keys and at a key the dialect does not take with the run's first
+     * ({@link Dialect#keysTogether}): deletes by key from one table commute, and deleting a key twice deletes
      * it once. Target-side triggers see one statement: a statement trigger fires once per run, row triggers in the
      * order the rows are found, not the order of the changes. A run of one goes as {@code sql}, so a batch applied
      * change by change sends what it always did.
@@ -106,7 +107,8 @@ final class StatementBatch implements AutoCloseable {
             add(sql, key);
             return;
         }
-        if (!deleteKeys.isEmpty() && (deleteKeys.size() == deletes.maxKeys() || !deletes.equals(deleteRun))) {
+        if (!deleteKeys.isEmpty() && (deleteKeys.size() == deletes.maxKeys() || !deletes.equals(deleteRun)
+                || !dialect.keysTogether(deleteKeys.get(0), key))) {
             sendDeletes();
         }
         if (deleteKeys.isEmpty()) {

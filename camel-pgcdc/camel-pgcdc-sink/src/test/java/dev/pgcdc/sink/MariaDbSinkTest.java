@@ -142,6 +142,31 @@ class MariaDbSinkTest extends SinkTestSupport {
         assertThat(Integer.parseInt(target().strings(String.format(largest, "multi")).get(0))).isBetween(2, 128);
     }
 
+    /**
+     * Two source tables into one target table, whose key column is text in one source and integer in the other:
+     * their consecutive deletes go as two statements, since a list of row values mixing a string and a number in a
+     * column would compare all of it as numbers and delete {@code (1, 'y')} along with {@code (1, 'x')}.
+     */
+    @Test
+    void runsOfDeletesDoNotMixStringsAndNumbersInAKeyColumn() throws Exception {
+        String slot = uniqueSlot("maria_deletekinds");
+        String texts = slot + "_texts";
+        String numbers = slot + "_numbers";
+        String table = slot + "_t";
+        pg().execute("CREATE TABLE " + texts + " (a int, k text, PRIMARY KEY (a, k))",
+                "CREATE TABLE " + numbers + " (a int, k int, PRIMARY KEY (a, k))");
+        target().execute("CREATE TABLE " + table + " (a INT, k VARCHAR(10), PRIMARY KEY (a, k))");
+        route(slot, texts + "," + numbers, "tableMapping=" + texts + ":" + table + "," + numbers + ":" + table);
+        pg().execute("INSERT INTO " + texts + " VALUES (1, 'x'), (1, 'y')",
+                "INSERT INTO " + numbers + " VALUES (1, 1)");
+        String rows = "SELECT GROUP_CONCAT(k ORDER BY k) FROM " + table;
+        Await.until("three rows", Duration.ofSeconds(30), () -> target().strings(rows), List.of("1,x,y")::equals);
+        pg().execute("BEGIN; DELETE FROM " + texts + " WHERE k = 'x'; DELETE FROM " + numbers + "; COMMIT",
+                "INSERT INTO " + numbers + " VALUES (2, 2)");
+        Await.until("the deletes and the insert after them applied", Duration.ofSeconds(30),
+                () -> target().strings(rows), List.of("2,y")::equals);
+    }
+
     @Test
     void aBatchWhoseTargetConnectionWasLostIsAppliedOnANewOneAndEachChangeIsAppendedOnce() throws Exception {
         appendAcrossALostConnection(uniqueSlot("maria_lost"), "DATETIME(6)", "SELECT ID FROM"
