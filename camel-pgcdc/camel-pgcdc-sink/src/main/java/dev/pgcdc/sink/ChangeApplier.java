@@ -239,10 +239,9 @@ final class ChangeApplier {
             values.addAll(key.values);
             batch.add(sql.update(target, List.of(DELETED), key.columns), values);
         } else {
-            List<String> arrayTypes = table.keyArrayTypes(key.columns);
-            boolean inArrays = arrayTypes != null && dialect.arraysHold(arrayTypes, key.values);
+            Dialect.KeyDeletes deletes = table.keyDeletes(key.columns);
             batch.addDelete(sql.delete(target, key.columns),
-                    inArrays ? sql.deleteAll(target, key.columns, arrayTypes) : null, key.values);
+                    deletes != null && dialect.keysHold(deletes, key.values) ? deletes : null, key.values);
         }
     }
 

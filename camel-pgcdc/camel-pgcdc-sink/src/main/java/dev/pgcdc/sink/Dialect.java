@@ -54,26 +54,51 @@ abstract class Dialect {
 
     /**
      * The types of the table's columns from the target's catalog, by column name, or null where the dialect reads
-     * none: then no rows are deleted by arrays of keys ({@link TargetTable#keyArrayTypes}). A dialect that loads
-     * appends in bulk ({@link #copyAppends}) reads them: the staging tables are made with them.
+     * none. PostgreSQL reads them: its deletes of many keys bind arrays of the key columns' types
+     * ({@link #keyDeletes}), and its append stages ({@link #copyAppends}) are made with them.
      */
     Map<String, TargetTable.ColumnType> columnTypes(Connection connection, TableName table) throws SQLException {
         return null;
     }
 
     /**
-     * Whether one row's key {@code values} can be bound in arrays of {@code arrayTypes}
-     * ({@link TargetTable#keyArrayTypes}) and match the rows {@link #bind} of each value would; if not, that row's
-     * delete is a statement of its own.
+     * How the deletes of a run of one table's rows by one key go as one statement ({@link SqlBuilder#deleteAll}):
+     * the key columns, their array types where the keys are bound as one array per column (else empty), and the
+     * most keys one statement takes.
      */
-    boolean arraysHold(List<String> arrayTypes, List<?> values) {
-        return false;
+    record KeyDeletes(TableName table, List<String> key, List<String> arrayTypes, int maxKeys) {
     }
 
-    /** Binds the values of one key column of many rows as an array of {@link TargetTable#keyArrayTypes}. */
-    void bindArray(PreparedStatement statement, int index, List<?> values) throws SQLException {
-        throw new UnsupportedOperationException("no array deletes on this target");
-    }
+    /**
+     * How consecutive deletes of {@code table}'s rows by {@code key} go as one statement, or null where each is a
+     * statement of its own: the one place that decides whether the target deletes many keys at once. Asked once per
+     * table and key ({@link TargetTable#keyDeletes}).
+     */
+    abstract KeyDeletes keyDeletes(TargetTable table, List<String> key);
+
+    /**
+     * Whether one row's key {@code values}, bound among others' by {@link #bindKeys}, match the rows {@link #bind} of
+     * each value would; if not, that row's delete is a statement of its own. A NULL matches no row either way.
+     */
+    abstract boolean keysHold(KeyDeletes deletes, List<?> values);
+
+    /**
+     * Whether a delete by {@code key} may go in one statement with a run of them whose first key is {@code first}
+     * (both of keys {@link #keysHold} accepts).
+     */
+    abstract boolean keysTogether(List<?> first, List<?> key);
+
+    /**
+     * How many keys the statement of a run of {@code keys} (2 or more) is written for ({@link #keysIn}): few counts,
+     * so that few statement texts serve every run; 0 where one text takes any number.
+     */
+    abstract int keySlots(int keys);
+
+    /** The condition of {@link SqlBuilder#deleteAll}: the key among {@code slots} keys, bound by {@link #bindKeys}. */
+    abstract String keysIn(KeyDeletes deletes, int slots);
+
+    /** Binds a run's {@code keys} (each a key's values) as {@link #keysIn} takes them. */
+    abstract void bindKeys(PreparedStatement statement, KeyDeletes deletes, List<List<?>> keys) throws SQLException;
 
     /** How append mode's rows are loaded in bulk on the connection, or null: one INSERT statement each. */
     CopyAppends copyAppends(Connection connection) throws SQLException {

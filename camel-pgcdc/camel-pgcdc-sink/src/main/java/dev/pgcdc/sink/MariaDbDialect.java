@@ -14,6 +14,7 @@ import java.time.LocalTime;
 import java.time.OffsetDateTime;
 import java.time.OffsetTime;
 import java.time.ZoneOffset;
+import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -47,6 +48,12 @@ final class MariaDbDialect extends Dialect {
     private static final ObjectMapper JSON = new ObjectMapper();
     /** Strings no longer than this become VARCHAR(n); longer ones LONGTEXT (VARCHARs share a 64 KB row limit). */
     private static final int MAX_VARCHAR = 1024;
+    /**
+     * Parameters at most in one delete of many keys ({@link #keyDeletes}): far below MariaDB's 65,535, and so few keys
+     * that the server keeps their list a range over the key instead of turning it into a subquery
+     * (in_predicate_conversion_threshold, 1,000 by default).
+     */
+    private static final int KEY_PARAMETERS = 512;
     /** Types MariaDB cannot index without a prefix length, so not a primary key column. */
     private static final Set<String> UNINDEXABLE = Set.of("LONGTEXT", "LONGBLOB", "JSON");
 
@@ -109,6 +116,81 @@ final class MariaDbDialect extends Dialect {
             statement.setBytes(index, (byte[]) value);
         } else {
             statement.setObject(index, value);
+        }
+    }
+
+    /**
+     * {@code (k1, k2) IN ((?, ?), (?, ?), ...)}, or {@code k IN (?, ?, ...)} for a key of one column, each value bound
+     * as {@link #bind} binds it for one row's {@code k = ?}. Statements take a power of two of keys
+     * ({@link #keySlots}), up to {@link #KEY_PARAMETERS} values.
+     */
+    @Override
+    KeyDeletes keyDeletes(TargetTable table, List<String> key) {
+        int maxKeys = Integer.highestOneBit(KEY_PARAMETERS / key.size());
+        return maxKeys < 2 ? null : new KeyDeletes(table.name(), List.copyOf(key), List.of(), maxKeys);
+    }
+
+    /**
+     * IN compares a row's key with each listed key's values, bound as for one row, as = does (a NULL matching
+     * nothing). Left out are values whose text may be long (JSON text, strings and bytes longer than
+     * {@link #MAX_VARCHAR}): a statement of many such keys could pass the server's max_allowed_packet, which a
+     * statement of one would not.
+     */
+    @Override
+    boolean keysHold(KeyDeletes deletes, List<?> values) {
+        for (Object value : values) {
+            if (value instanceof String text && text.length() > MAX_VARCHAR
+                    || value instanceof byte[] bytes && bytes.length > MAX_VARCHAR
+                    || value instanceof List || value instanceof Map || value instanceof JsonNode) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * Keys whose values are of one class column by column, a NULL being a class of its own: where a column of a list
+     * of row values mixes strings and numbers, MariaDB compares all of it as numbers (a list of {@code (1, 1)} and
+     * {@code (1, 'x')} matches a row {@code (1, 'y')}, both strings reading as 0), whereas {@code =} compares each
+     * pair by its own types.
+     */
+    @Override
+    boolean keysTogether(List<?> first, List<?> key) {
+        for (int i = 0; i < key.size(); i++) {
+            Object a = first.get(i);
+            Object b = key.get(i);
+            if (a == null ? b != null : b == null || a.getClass() != b.getClass()) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** The next power of two: a run's last key is bound again to fill the statement ({@link #bindKeys}). */
+    @Override
+    int keySlots(int keys) {
+        return Integer.highestOneBit(keys - 1) << 1;
+    }
+
+    @Override
+    String keysIn(KeyDeletes deletes, int slots) {
+        List<String> key = deletes.key();
+        if (key.size() == 1) {
+            return quote(key.get(0)) + " IN (" + "?, ".repeat(slots - 1) + "?)";
+        }
+        String row = "(" + "?, ".repeat(key.size() - 1) + "?)";
+        return "(" + key.stream().map(this::quote).collect(Collectors.joining(", ")) + ") IN ("
+                + String.join(", ", Collections.nCopies(slots, row)) + ")";
+    }
+
+    @Override
+    void bindKeys(PreparedStatement statement, KeyDeletes deletes, List<List<?>> keys) throws SQLException {
+        int index = 1;
+        int slots = keySlots(keys.size());
+        for (int i = 0; i < slots; i++) {
+            for (Object value : keys.get(Math.min(i, keys.size() - 1))) {
+                bind(statement, index++, value);
+            }
         }
     }
 

@@ -15,6 +15,7 @@ import java.time.LocalTime;
 import java.time.OffsetDateTime;
 import java.time.OffsetTime;
 import java.time.ZonedDateTime;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -93,19 +94,37 @@ final class PostgresDialect extends Dialect {
     }
 
     /**
-     * Whether each value's text in an array of its column's {@code arrayTypes} means what {@link #bind} compares for
-     * one row: the array path is chosen by the target's column type, but a value keeps its source's Java form. A
-     * List or Map (a RowMap too) in a column that is not an array (array columns have no array type here) would
-     * nest into the array, and {@code = ANY} would match its elements. A value with an offset going to a column other
-     * than timestamptz is converted in the session's time zone when bound alone, but array text drops its offset. A
+     * One array per key column, of the column's array type ({@link TargetTable.ColumnType#arrayType}): none where a
+     * key column has none (an array-typed column, whose values {@code = ANY} or {@code unnest} would take apart). An
+     * array holds any number of keys.
+     */
+    @Override
+    KeyDeletes keyDeletes(TargetTable table, List<String> key) {
+        List<String> arrayTypes = new ArrayList<>(key.size());
+        for (String column : key) {
+            TargetTable.ColumnType type = table.columnTypes().get(column);
+            if (type == null || type.arrayType() == null) {
+                return null;
+            }
+            arrayTypes.add(type.arrayType());
+        }
+        return new KeyDeletes(table.name(), List.copyOf(key), List.copyOf(arrayTypes), Integer.MAX_VALUE);
+    }
+
+    /**
+     * Whether each value's text in an array of its column's array type means what {@link #bind} compares for one
+     * row: the array path is chosen by the target's column type, but a value keeps its source's Java form. A List or
+     * Map (a RowMap too) in a column that is not an array (array columns have no array type here) would nest into the
+     * array, and {@code = ANY} would match its elements. A value with an offset going to a column other than
+     * timestamptz is converted in the session's time zone when bound alone, but array text drops its offset. A
      * LocalDateTime going to timestamptz is left out too: the array path is kept to values whose text reads as the
      * column's own type.
      */
     @Override
-    boolean arraysHold(List<String> arrayTypes, List<?> values) {
+    boolean keysHold(KeyDeletes deletes, List<?> values) {
         for (int i = 0; i < values.size(); i++) {
             Object value = values.get(i);
-            boolean timestamptz = arrayTypes.get(i).equals("timestamp with time zone[]");
+            boolean timestamptz = deletes.arrayTypes().get(i).equals("timestamp with time zone[]");
             if (value instanceof List || value instanceof Map
                     || (value instanceof OffsetDateTime || value instanceof Instant || value instanceof ZonedDateTime)
                     && !timestamptz
@@ -116,10 +135,37 @@ final class PostgresDialect extends Dialect {
         return true;
     }
 
-    /** As {@link #literal} writes an array: the text {@link #bind} would send for each value, read by the cast. */
+    /** Always: the casts read every value of an array as the column's type. */
     @Override
-    void bindArray(PreparedStatement statement, int index, List<?> values) throws SQLException {
-        statement.setObject(index, literal(values), Types.OTHER);
+    boolean keysTogether(List<?> first, List<?> key) {
+        return true;
+    }
+
+    @Override
+    int keySlots(int keys) {
+        return 0;
+    }
+
+    @Override
+    String keysIn(KeyDeletes deletes, int slots) {
+        List<String> key = deletes.key();
+        if (key.size() == 1) {
+            return quote(key.get(0)) + " = ANY(?::" + deletes.arrayTypes().get(0) + ")";
+        }
+        return "(" + key.stream().map(this::quote).collect(Collectors.joining(", ")) + ") IN (SELECT * FROM unnest("
+                + deletes.arrayTypes().stream().map(type -> "?::" + type).collect(Collectors.joining(", ")) + "))";
+    }
+
+    /** Each key column's values as one array, as {@link #literal} writes it: the text {@link #bind} would send. */
+    @Override
+    void bindKeys(PreparedStatement statement, KeyDeletes deletes, List<List<?>> keys) throws SQLException {
+        for (int column = 0; column < deletes.key().size(); column++) {
+            List<Object> values = new ArrayList<>(keys.size());
+            for (List<?> key : keys) {
+                values.add(key.get(column));
+            }
+            statement.setObject(column + 1, literal(values), Types.OTHER);
+        }
     }
 
     @Override

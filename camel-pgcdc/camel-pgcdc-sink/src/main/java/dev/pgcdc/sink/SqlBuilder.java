@@ -57,14 +57,13 @@ final class SqlBuilder {
     }
 
     /**
-     * Deletes the rows whose {@code key} values are among those given as one array per key column, of
-     * {@code arrayTypes}: many deletes in one statement.
+     * Deletes the rows of a run of {@code keys} keys (2 or more, at most {@link Dialect.KeyDeletes#maxKeys}): many
+     * deletes in one statement, as the dialect writes it ({@link Dialect#keysIn}).
      */
-    String deleteAll(TableName table, List<String> key, List<String> arrayTypes) {
-        return cached(List.of("deleteAll", table, key, arrayTypes), () -> "DELETE FROM " + dialect.quote(table)
-                + (key.size() == 1 ? " WHERE " + dialect.quote(key.get(0)) + " = ANY(?::" + arrayTypes.get(0) + ")"
-                : " WHERE (" + names(key, ", ") + ") IN (SELECT * FROM unnest("
-                + arrayTypes.stream().map(type -> "?::" + type).collect(Collectors.joining(", ")) + "))"));
+    String deleteAll(Dialect.KeyDeletes deletes, int keys) {
+        int slots = dialect.keySlots(keys);
+        return cached(List.of("deleteAll", deletes, slots), () -> "DELETE FROM " + dialect.quote(deletes.table())
+                + " WHERE " + dialect.keysIn(deletes, slots));
     }
 
     /** Sets {@code set} columns, of the rows matching {@code key} (none: every row). */

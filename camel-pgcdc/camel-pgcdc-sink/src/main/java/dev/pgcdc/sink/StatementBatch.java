@@ -14,8 +14,8 @@ import java.util.Set;
 
 /**
  * Runs statements in the order given on one connection, sending consecutive runs of the same SQL as one JDBC batch,
- * consecutive deletes by key from one table (where the target takes arrays, {@link #addDelete}) as one statement, and
- * consecutive appends (where the target loads them in bulk, {@link CopyAppends}) as one load per table.
+ * consecutive deletes by key from one table (where the dialect has a statement for many, {@link #addDelete}) as one
+ * statement, and consecutive appends (where the target loads them in bulk, {@link CopyAppends}) as one load per table.
  * Order is kept exactly: a different statement, or a query, first sends what is pending. Prepared statements are kept
  * for the connection's life, so the driver can use server-side prepared statements.
  */
@@ -23,6 +23,8 @@ final class StatementBatch implements AutoCloseable {
 
     private final Connection connection;
     private final Dialect dialect;
+    /** The statements of runs of deletes. */
+    private final SqlBuilder sql;
     /** Null where appends are INSERT statements. */
     private final CopyAppends appends;
     private final Map<String, PreparedStatement> prepared = new HashMap<>();
@@ -30,14 +32,15 @@ final class StatementBatch implements AutoCloseable {
     private int pendingCount;
     /** The keys of the rows the pending batch upserts. */
     private final Set<List<Object>> pendingKeys = new HashSet<>();
-    /** The pending run of deletes ({@link #addDelete}): its two statements and its keys (none: no run). */
-    private String deleteAllSql;
+    /** The pending run of deletes ({@link #addDelete}): how it goes, its one-key statement, its keys (none: no run). */
+    private Dialect.KeyDeletes deleteRun;
     private String deleteOneSql;
     private final List<List<?>> deleteKeys = new ArrayList<>();
 
     StatementBatch(Connection connection, Dialect dialect) throws SQLException {
         this.connection = connection;
         this.dialect = dialect;
+        this.sql = new SqlBuilder(dialect);
         this.appends = dialect.copyAppends(connection);
     }
 
@@ -90,24 +93,27 @@ final class StatementBatch implements AutoCloseable {
     }
 
     /**
-     * Adds a delete by key: {@code sql} deletes the row with these {@code key} values, {@code allSql} (null where the
-     * target has none) the rows of any number of keys given as one array per key column. Consecutive deletes with the
-     * same {@code allSql} go as one statement of it: deletes by key from one table commute, and deleting a key twice
-     * deletes it once. Target-side triggers see one statement: a statement trigger fires once per run, row triggers in
-     * the order the rows are found, not the order of the changes. A run of one goes as {@code sql}, so a batch applied
+     * Adds a delete by key: {@code sql} deletes the row with these {@code key} values; {@code deletes} (null where the
+     * target has none for it, {@link Dialect#keyDeletes}) how the rows of many keys go in one statement. Consecutive
+     * deletes with equal {@code deletes} go as one statement ({@link SqlBuilder#deleteAll}), a new one after each
+     * {@link Dialect.KeyDeletes#maxKeys} keys and at a key the dialect does not take with the run's first
+     * ({@link Dialect#keysTogether}): deletes by key from one table commute, and deleting a key twice deletes
+     * it once. Target-side triggers see one statement: a statement trigger fires once per run, row triggers in the
+     * order the rows are found, not the order of the changes. A run of one goes as {@code sql}, so a batch applied
      * change by change sends what it always did.
      */
-    void addDelete(String sql, String allSql, List<?> key) throws SQLException {
-        if (allSql == null) {
+    void addDelete(String sql, Dialect.KeyDeletes deletes, List<?> key) throws SQLException {
+        if (deletes == null) {
             add(sql, key);
             return;
         }
-        if (!deleteKeys.isEmpty() && !allSql.equals(deleteAllSql)) {
+        if (!deleteKeys.isEmpty() && (deleteKeys.size() == deletes.maxKeys() || !deletes.equals(deleteRun)
+                || !dialect.keysTogether(deleteKeys.get(0), key))) {
             sendDeletes();
         }
         if (deleteKeys.isEmpty()) {
             flush();
-            deleteAllSql = allSql;
+            deleteRun = deletes;
             deleteOneSql = sql;
         }
         deleteKeys.add(key);
@@ -169,15 +175,8 @@ final class StatementBatch implements AutoCloseable {
                 statement.executeUpdate();
                 return;
             }
-            PreparedStatement statement = prepare(deleteAllSql);
-            int columns = deleteKeys.get(0).size();
-            for (int column = 0; column < columns; column++) {
-                List<Object> values = new ArrayList<>(deleteKeys.size());
-                for (List<?> key : deleteKeys) {
-                    values.add(key.get(column));
-                }
-                dialect.bindArray(statement, column + 1, values);
-            }
+            PreparedStatement statement = prepare(sql.deleteAll(deleteRun, deleteKeys.size()));
+            dialect.bindKeys(statement, deleteRun, deleteKeys);
             statement.executeUpdate();
         } finally {
             deleteKeys.clear();

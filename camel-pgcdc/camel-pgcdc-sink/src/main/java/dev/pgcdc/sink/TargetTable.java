@@ -4,13 +4,13 @@ import java.sql.Connection;
 import java.sql.DatabaseMetaData;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.Predicate;
 import java.util.stream.Collectors;
@@ -45,8 +45,8 @@ final class TargetTable {
     /** The lists last found here, by identity: consecutive changes of a table mostly bring the same one. */
     private Collection<String> lastColumns;
     private Collection<String> lastKey;
-    /** The array types of keys ({@link #keyArrayTypes}), worked out once per key; an empty list when none. */
-    private final Map<List<String>, List<String>> keyArrayTypes = new HashMap<>();
+    /** How each key's deletes go many in one statement ({@link #keyDeletes}), asked once per key; empty when not. */
+    private final Map<List<String>, Optional<Dialect.KeyDeletes>> keyDeletes = new HashMap<>();
     /**
      * Column names of change images found complete here, by identity: the rows of a relation share one; the most
      * recently used only, as rows with unchanged TOASTed columns each bring names of their own.
@@ -110,7 +110,7 @@ final class TargetTable {
     /** The column types as read again, found changed since the table was read ({@link CopyAppends}). */
     void retype(Map<String, ColumnType> types) {
         this.types = types;
-        keyArrayTypes.clear();
+        keyDeletes.clear();
     }
 
     /**
@@ -153,32 +153,16 @@ final class TargetTable {
     }
 
     /**
-     * The SQL types of arrays of the key columns' values, as casts write them (one per column, in order), when rows
-     * of this table can be deleted by many keys in one statement ({@link SqlBuilder#deleteAll}); null when they
-     * cannot, for this dialect or for one of the columns (then each delete is a statement of its own).
+     * How rows of this table are deleted by many {@code key}s in one statement ({@link Dialect#keyDeletes}), or null
+     * when each delete is a statement of its own.
      */
-    List<String> keyArrayTypes(List<String> key) {
-        List<String> arrays = keyArrayTypes.get(key);
-        if (arrays == null) {
-            arrays = arrayTypesOf(key);
-            keyArrayTypes.put(List.copyOf(key), arrays);
+    Dialect.KeyDeletes keyDeletes(List<String> key) {
+        Optional<Dialect.KeyDeletes> deletes = keyDeletes.get(key);
+        if (deletes == null) {
+            deletes = Optional.ofNullable(dialect.keyDeletes(this, key));
+            keyDeletes.put(List.copyOf(key), deletes);
         }
-        return arrays.isEmpty() ? null : arrays;
-    }
-
-    private List<String> arrayTypesOf(List<String> key) {
-        if (types == null) {
-            return List.of();
-        }
-        List<String> arrays = new ArrayList<>(key.size());
-        for (String column : key) {
-            ColumnType type = types.get(column);
-            if (type == null || type.arrayType() == null) {
-                return List.of();
-            }
-            arrays.add(type.arrayType());
-        }
-        return List.copyOf(arrays);
+        return deletes.orElse(null);
     }
 
     /** Fails unless a primary key or unique index consists of exactly these columns (what an upsert relies on). */

@@ -292,6 +292,35 @@ class CopyAppendTest extends SinkTestSupport {
                 .isEqualTo(List.of("1,2,3,5"));
     }
 
+    /**
+     * A stage made again after a type change read the table's types anew, and a stage of another column list made
+     * after it (an update leaving the TOASTed doc unchanged carries no doc) is made with them too: made with the old
+     * double precision, its staging table would take 0.1 + 0.2 in binary, which its insert would convert to numeric by
+     * 15 significant digits, as 0.3.
+     */
+    @Test
+    void aStageOfAnotherColumnListMadeAfterATypeChangeHasTheNewType() throws Exception {
+        String slot = uniqueSlot("copyretyped");
+        String table = slot + "_t";
+        pg().execute("CREATE TABLE " + table + " (id int PRIMARY KEY, n double precision, doc text)",
+                "ALTER TABLE " + table + " ALTER doc SET STORAGE EXTERNAL");
+        target().execute("CREATE TABLE " + table + " (id int, n double precision, doc text, " + APPEND_COLUMNS + ")");
+        target().execute(recordingStatements(table, ""));
+        String row = "(%1$d, %1$d.5, repeat(md5('%1$d'), 200))";
+        List<Exchange> changes = changesOf(slot, table, 4, "INSERT INTO " + table + " VALUES " + String.format(row, 1),
+                "INSERT INTO " + table + " VALUES " + String.format(row, 2),
+                "INSERT INTO " + table + " VALUES (3, 0.1::float8 + 0.2::float8, 'short')",
+                "UPDATE " + table + " SET n = 0.1::float8 + 0.2::float8 WHERE id = 1");
+        Consumer<List<Exchange>> send = oneABatch("tableModes=" + table + ":append");
+        send.accept(changes.subList(0, 2));
+        target().execute("ALTER TABLE " + table + " ALTER n TYPE numeric");
+        send.accept(changes.subList(2, 4));
+        assertThat(writtenBy(table)).isEqualTo(List.of("INSERT", "COPY binary", "INSERT", "INSERT"));
+        assertThat(target().strings("SELECT concat_ws(' ', id, n, length(doc)) FROM " + table
+                + " ORDER BY _pgcdc_commit_lsn, _pgcdc_seq")).isEqualTo(List.of("1 1.5 6400", "2 2.5 6400",
+                "3 0.30000000000000004 5", "1 0.30000000000000004"));
+    }
+
     @Test
     void aTargetTextColumnChangedToIntegerUnderARunningSinkGetsItsValuesReadAsLiterals() throws Exception {
         // '12345' as five binary bytes is no integer (22P03): the stage is made again with the integer column, and

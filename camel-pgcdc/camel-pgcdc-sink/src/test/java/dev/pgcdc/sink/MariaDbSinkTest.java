@@ -81,6 +81,92 @@ class MariaDbSinkTest extends SinkTestSupport {
         assertThat(target().strings("SELECT id FROM " + table)).containsExactly("5");
     }
 
+    /**
+     * Runs of deletes from one table go as few statements, each with at most its cap of keys (512, or 128 for a key of
+     * four columns): by a single-column key, and by a key of four columns with odd names whose values MariaDB is sent
+     * converted (timestamptz as DATETIME in UTC, uuid as text). MariaDB has no statement triggers: a row trigger
+     * records NOW(6), the time its statement began, so each distinct time is one statement. Another table's change or
+     * another kind of change ends a run: a key deleted, inserted again and deleted again in one transaction ends as at
+     * the source.
+     */
+    @Test
+    void runsOfDeletesGoAsFewStatementsAndEndAsAtTheSource() throws Exception {
+        String slot = uniqueSlot("maria_deleteruns");
+        String one = slot + "_one";
+        String multi = slot + "_multi";
+        pg().execute("CREATE TABLE " + one + " (id int PRIMARY KEY, name text, amount numeric(12,2), at timestamptz,"
+                        + " doc text)",
+                "CREATE TABLE " + multi + " (\"Id col\" int, \"we\"\"ird`q\" text, at timestamptz, u uuid, name text,"
+                        + " PRIMARY KEY (\"Id col\", \"we\"\"ird`q\", at, u))");
+        target().execute("CREATE TABLE " + one + " (id INT PRIMARY KEY, name TEXT, amount DECIMAL(12,2),"
+                        + " at DATETIME(6), doc LONGTEXT)",
+                "CREATE TABLE " + multi + " (`Id col` INT, `we\"ird``q` VARCHAR(100), at DATETIME(6), u CHAR(36),"
+                        + " name TEXT, PRIMARY KEY (`Id col`, `we\"ird``q`, at, u))",
+                "CREATE TABLE " + slot + "_statements (tab VARCHAR(10), at DATETIME(6))");
+        for (String table : List.of(one, multi)) {
+            String tab = table.equals(one) ? "one" : "multi";
+            target().execute("CREATE TRIGGER " + table + "_count AFTER DELETE ON " + table + " FOR EACH ROW"
+                    + " INSERT INTO " + slot + "_statements VALUES ('" + tab + "', NOW(6))");
+        }
+        route(slot, String.join(",", one, multi), "batchSize=2000");
+        pg().execute("INSERT INTO " + one + " SELECT g, 'n' || g, g / 4.0, '2026-01-02 03:04:05.123456+02'::timestamptz"
+                        + " + g * interval '1 second', md5(g::text) FROM generate_series(1, 1000) g",
+                "INSERT INTO " + multi + " SELECT g, 'a\"b`c, (x) ' || g, '2026-01-02 03:04:05.123456+02'::timestamptz"
+                        + " + g * interval '1 second', md5(g::text)::uuid, 'n' || g FROM generate_series(1, 300) g");
+        pg().execute("BEGIN; DELETE FROM " + one + " WHERE id <= 100; INSERT INTO " + one + " (id, name) VALUES (1,"
+                        + " 'again'); DELETE FROM " + one + " WHERE id BETWEEN 101 AND 150; DELETE FROM " + one
+                        + " WHERE id = 1; INSERT INTO " + one + " (id, name) VALUES (2, 'again'); COMMIT",
+                "DELETE FROM " + one + " WHERE id BETWEEN 201 AND 800",
+                "DELETE FROM " + multi + " WHERE \"Id col\" <= 200",
+                "BEGIN; DELETE FROM " + one + " WHERE id BETWEEN 801 AND 810; DELETE FROM " + multi
+                        + " WHERE \"Id col\" BETWEEN 201 AND 210; DELETE FROM " + one + " WHERE id BETWEEN 811 AND 820;"
+                        + " UPDATE " + multi + " SET name = 'kept' WHERE \"Id col\" = 211; DELETE FROM " + multi
+                        + " WHERE \"Id col\" BETWEEN 212 AND 220; COMMIT");
+        awaitMirror(one);
+        List<String> expected = source().strings("SELECT concat_ws('|', \"Id col\", \"we\"\"ird`q\","
+                + " to_char(at AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS.US'), u, name) FROM " + multi
+                + " ORDER BY \"Id col\"");
+        Await.until(multi + " mirrored", Duration.ofSeconds(30), () -> target().strings("SELECT CONCAT_WS('|',"
+                + " `Id col`, `we\"ird``q`, DATE_FORMAT(at, '%Y-%m-%d %H:%i:%s.%f'), u, name) FROM " + multi
+                + " ORDER BY `Id col`"), expected::equals);
+        assertThat(target().strings("SELECT COUNT(*) FROM " + one)).containsExactly("231");
+        assertThat(expected).hasSize(81);
+        // per row these would be 771 and 219 statements; each run is at least one statement per cap of keys (6 and 4),
+        // more where a batch splits a run
+        String statements = "SELECT COUNT(DISTINCT at) FROM " + slot + "_statements WHERE tab = '%s'";
+        assertThat(Integer.parseInt(target().strings(String.format(statements, "one")).get(0))).isBetween(6, 20);
+        assertThat(Integer.parseInt(target().strings(String.format(statements, "multi")).get(0))).isBetween(4, 15);
+        String largest = "SELECT MAX(n) FROM (SELECT COUNT(*) n FROM " + slot + "_statements WHERE tab = '%s'"
+                + " GROUP BY at) s";
+        assertThat(Integer.parseInt(target().strings(String.format(largest, "one")).get(0))).isBetween(2, 512);
+        assertThat(Integer.parseInt(target().strings(String.format(largest, "multi")).get(0))).isBetween(2, 128);
+    }
+
+    /**
+     * Two source tables into one target table, whose key column is text in one source and integer in the other:
+     * their consecutive deletes go as two statements, since a list of row values mixing a string and a number in a
+     * column would compare all of it as numbers and delete {@code (1, 'y')} along with {@code (1, 'x')}.
+     */
+    @Test
+    void runsOfDeletesDoNotMixStringsAndNumbersInAKeyColumn() throws Exception {
+        String slot = uniqueSlot("maria_deletekinds");
+        String texts = slot + "_texts";
+        String numbers = slot + "_numbers";
+        String table = slot + "_t";
+        pg().execute("CREATE TABLE " + texts + " (a int, k text, PRIMARY KEY (a, k))",
+                "CREATE TABLE " + numbers + " (a int, k int, PRIMARY KEY (a, k))");
+        target().execute("CREATE TABLE " + table + " (a INT, k VARCHAR(10), PRIMARY KEY (a, k))");
+        route(slot, texts + "," + numbers, "tableMapping=" + texts + ":" + table + "," + numbers + ":" + table);
+        pg().execute("INSERT INTO " + texts + " VALUES (1, 'x'), (1, 'y')",
+                "INSERT INTO " + numbers + " VALUES (1, 1)");
+        String rows = "SELECT GROUP_CONCAT(k ORDER BY k) FROM " + table;
+        Await.until("three rows", Duration.ofSeconds(30), () -> target().strings(rows), List.of("1,x,y")::equals);
+        pg().execute("BEGIN; DELETE FROM " + texts + " WHERE k = 'x'; DELETE FROM " + numbers + "; COMMIT",
+                "INSERT INTO " + numbers + " VALUES (2, 2)");
+        Await.until("the deletes and the insert after them applied", Duration.ofSeconds(30),
+                () -> target().strings(rows), List.of("2,y")::equals);
+    }
+
     @Test
     void aBatchWhoseTargetConnectionWasLostIsAppliedOnANewOneAndEachChangeIsAppendedOnce() throws Exception {
         appendAcrossALostConnection(uniqueSlot("maria_lost"), "DATETIME(6)", "SELECT ID FROM"
