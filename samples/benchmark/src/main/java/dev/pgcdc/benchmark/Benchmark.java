@@ -110,6 +110,9 @@ public final class Benchmark {
                 .setting("shared_buffers", "512MB")
                 .setting("max_wal_size", "8GB")
                 .setting("checkpoint_timeout", "30min")
+                // the sink part's slots, three per probe (two warm-up passes), with a baseline build's too
+                .setting("max_replication_slots", "40")
+                .setting("max_wal_senders", "40")
                 .start()) {
             figures.put("versions", Environment.versions(cluster));
             Workload workload = new Workload(cluster);

@@ -6,8 +6,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.UnaryOperator;
 import java.util.Map;
+import java.util.function.UnaryOperator;
 
 import dev.pgcdc.benchmark.probe.ProbeArgs;
 import dev.pgcdc.embedded.PostgresCluster;

@@ -50,7 +50,8 @@ import org.apache.camel.impl.engine.PooledProcessorExchangeFactory;
  * last one counted, so when the tally is complete the target holds every change. With {@code warmUpPasses=N} (1 or
  * 2), drain and sink mode first run N warm-up passes, each from a slot of its own (the slot's name with a suffix of
  * {@link #WARM_UP_SLOT_SUFFIXES}; in sink mode into {@code sink<suffix>}, a sink URI into tables of their own), the
- * first reported as {@code cold} and the second as {@code secondPass}, then the measured pass, warm. {@code mode=kafka}: the route is
+ * first reported as {@code cold} and the second as {@code secondPass}, then the measured pass, warm.
+ * {@code mode=kafka}: the route is
  * routes/integrations/kafka.yaml's (the row's key as JSON for the record key, the change as JSON bytes for the
  * value, its record headers, an idempotent producer with acks=all) into {@code topic}; a change counts when the kafka endpoint returned, i.e. when
  * the broker acknowledged its record, with its commit-to-acknowledgement latency, and the clock runs from the first
@@ -82,7 +83,8 @@ public final class PgcdcProbe {
     /**
      * Appended to the slot's name for each warm-up pass, in order (snapshot mode has the first only). Two passes in
      * drain and sink mode: a profile of the pass after one warm-up showed C2 recompiling a hundred hot methods (a
-     * fifth of the probe's CPU), after deoptimizations at the first pass's start and end, which a run of days sees once.
+     * fifth of the probe's CPU), after deoptimizations at the first pass's start and end, which a run of days sees
+     * once.
      */
     static final List<String> WARM_UP_SLOT_SUFFIXES = List.of("_cold", "_warm");
     static final String WARM_UP_SLOT_SUFFIX = WARM_UP_SLOT_SUFFIXES.get(0);

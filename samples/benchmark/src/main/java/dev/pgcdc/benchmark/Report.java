@@ -106,9 +106,9 @@ final class Report {
         md.append("**Sink**: ").append(sink.get("changes")).append(" changes (").append(sink.get("rowsAtEnd"))
                 .append(" rows at the end) applied into another database of the same cluster, batchSize ")
                 .append(sink.get("batchSize")).append("\n\n")
-                .append("pgcdc runs are warm (the probe's third pass over the backlog, after two warm-up passes);"
+                .append("pgcdc runs are warm (the probe's last pass over the backlog, after its warm-up passes);"
                         + " *cold*: its first pass, a fresh JVM paying for the JIT; *2nd pass*: after one warm-up pass,"
-                        + " the JIT still recompiling. Server CPU of a pgcdc run: per change of all three passes.\n\n")
+                        + " the JIT still recompiling. Server CPU of a pgcdc run: per change of all its passes.\n\n")
                 .append("| applier | rows/s | seconds | CPU µs/change | server CPU µs/change | peak RSS MB"
                         + " | cold rows/s | cold CPU µs/change | 2nd pass rows/s | 2nd pass CPU µs/change |\n"
                         + "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");

@@ -24,8 +24,8 @@ public final class ThreadCpu {
 
     /**
      * A Camel thread's name: its context's name and a number counted over the JVM's life. Both are left out, the
-     * number counted from the context's first live thread instead, so that the threads of two passes of one JVM
-     * (two contexts) have the same names.
+     * number counted from the context's first live thread instead, so that the threads of the passes of one JVM
+     * (a context each) have the same names.
      */
     private static final Pattern CAMEL_THREAD = Pattern.compile("Camel \\((.+?)\\) thread #(\\d+) - (.*)");
 
@@ -92,7 +92,8 @@ public final class ThreadCpu {
     /**
      * The busiest of the threads the JVM hides, by their OS name with the number left out ({@code jvm: C2
      * CompilerThre}, {@code jvm: G1 Refine#}), from Linux's per-task scheduler clock; none where there is no
-     * {@code /proc}. A Java thread's OS name is the first 15 characters of its name, so those are left out.
+     * {@code /proc}. A Java thread's OS name is the first 15 characters of its name, so those are left out; the
+     * main thread's is the launcher's, {@code java}.
      */
     private Map<String, Object> hiddenThreads(long changes, ThreadInfo[] infos) {
         Map<String, Long> used = new HashMap<>();
@@ -100,8 +101,7 @@ public final class ThreadCpu {
                 nanos - startTaskNanos.getOrDefault(task, 0L), Long::sum));
         for (ThreadInfo info : infos) {
             if (info != null) {
-                String osName = info.getThreadName();
-                used.remove(osName.substring(0, Math.min(15, osName.length())).replaceAll("[0-9]+$", ""));
+                used.remove(osName(info.getThreadName().equals("main") ? "java" : info.getThreadName()));
             }
         }
         Map<String, Object> figures = new LinkedHashMap<>();
@@ -111,13 +111,18 @@ public final class ThreadCpu {
         return figures;
     }
 
+    /** A thread's OS name (at most 15 characters) without its number, as a task and a Java thread both give it. */
+    private static String osName(String name) {
+        return name.substring(0, Math.min(15, name.length())).strip().replaceAll("[0-9]+$", "");
+    }
+
     /** Each task of this process ({@code "<tid> <OS name without its number>"}) and the CPU it has run, in ns. */
     private static Map<String, Long> taskNanos() {
         Map<String, Long> tasks = new HashMap<>();
         try (var ids = Files.list(Path.of("/proc/self/task"))) {
             for (Path task : ids.toList()) {
                 try {
-                    String name = Files.readString(task.resolve("comm")).strip().replaceAll("[0-9]+$", "");
+                    String name = osName(Files.readString(task.resolve("comm")));
                     String schedstat = Files.readString(task.resolve("schedstat"));
                     tasks.put(task.getFileName() + " " + name,
                             Long.parseLong(schedstat.substring(0, schedstat.indexOf(' '))));
