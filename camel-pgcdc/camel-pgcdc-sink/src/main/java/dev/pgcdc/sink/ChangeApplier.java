@@ -97,10 +97,10 @@ final class ChangeApplier {
         };
     }
 
-    ChangeApplier(Dialect dialect, SinkRules rules, boolean createTables) {
+    ChangeApplier(Dialect dialect, SqlBuilder sql, SinkRules rules, boolean createTables) {
         this.dialect = dialect;
         this.rules = rules;
-        this.sql = new SqlBuilder(dialect);
+        this.sql = sql;
         this.creator = createTables ? new TableCreator(dialect) : null;
     }
 

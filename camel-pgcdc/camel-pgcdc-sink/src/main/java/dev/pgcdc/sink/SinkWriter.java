@@ -304,8 +304,9 @@ final class SinkWriter implements Runnable {
             Dialect dialect = Dialect.of(opened);
             dialect.prepare(opened);
             opened.commit();
-            batch = new StatementBatch(opened, dialect);
-            applier = new ChangeApplier(dialect, rules, createTables);
+            SqlBuilder sql = new SqlBuilder(dialect);
+            batch = new StatementBatch(opened, dialect, sql);
+            applier = new ChangeApplier(dialect, sql, rules, createTables);
             connection = opened;
         } catch (SQLException | RuntimeException e) {
             opened.close();

@@ -23,8 +23,8 @@ final class StatementBatch implements AutoCloseable {
 
     private final Connection connection;
     private final Dialect dialect;
-    /** The statements of runs of deletes. */
-    private final SqlBuilder sql;
+    /** Writes the statement of a run of deletes, the applier's statements' builder. */
+    private final SqlBuilder statements;
     /** Null where appends are INSERT statements. */
     private final CopyAppends appends;
     private final Map<String, PreparedStatement> prepared = new HashMap<>();
@@ -37,10 +37,10 @@ final class StatementBatch implements AutoCloseable {
     private String deleteOneSql;
     private final List<List<?>> deleteKeys = new ArrayList<>();
 
-    StatementBatch(Connection connection, Dialect dialect) throws SQLException {
+    StatementBatch(Connection connection, Dialect dialect, SqlBuilder statements) throws SQLException {
         this.connection = connection;
         this.dialect = dialect;
-        this.sql = new SqlBuilder(dialect);
+        this.statements = statements;
         this.appends = dialect.copyAppends(connection);
     }
 
@@ -175,7 +175,7 @@ final class StatementBatch implements AutoCloseable {
                 statement.executeUpdate();
                 return;
             }
-            PreparedStatement statement = prepare(sql.deleteAll(deleteRun, deleteKeys.size()));
+            PreparedStatement statement = prepare(statements.deleteAll(deleteRun, deleteKeys.size()));
             dialect.bindKeys(statement, deleteRun, deleteKeys);
             statement.executeUpdate();
         } finally {
