@@ -81,13 +81,12 @@ public final class PgcdcProbe {
     private static final String KAFKA = "direct:kafka";
 
     /**
-     * Appended to the slot's name for each warm-up pass, in order (snapshot mode has the first only). Two passes in
+     * Appended to the slot's name for each warm-up pass, in order (snapshot mode runs the first only). Two passes in
      * drain and sink mode: a profile of the pass after one warm-up showed C2 recompiling a hundred hot methods (a
      * fifth of the probe's CPU), after deoptimizations at the first pass's start and end, which a run of days sees
      * once.
      */
     static final List<String> WARM_UP_SLOT_SUFFIXES = List.of("_cold", "_warm");
-    static final String WARM_UP_SLOT_SUFFIX = WARM_UP_SLOT_SUFFIXES.get(0);
 
     /** System property: a file to write every measured change's latency to (see {@link Tally#writeTrace}). */
     static final String LAG_TRACE = "pgcdc.benchmark.lagTrace";
@@ -118,24 +117,21 @@ public final class PgcdcProbe {
         String slot = args.get("slot");
         try (MemoryWatch memory = new MemoryWatch()) {
             Map<String, Object> result;
-            if (args.get("mode").equals("snapshot")) {
-                // COPY, the reference, is timed on its fastest of five runs, and a production consumer that snapshots a
-                // big table or is asked to re-snapshot one runs in a warm JVM: the first pass pays for the JIT
-                // compiling Camel's routing and pgcdc's code. It reads through a slot of its own, which is then
-                // dropped with the progress saved under it, so that the measured pass starts from nothing.
-                String warmUpSlot = slot + WARM_UP_SLOT_SUFFIX;
-                Map<String, Object> cold = pass(args, warmUpSlot, null);
-                forget(args, warmUpSlot);
-                result = Boolean.TRUE.equals(cold.get("complete")) ? pass(args, slot, null)
-                        : new LinkedHashMap<>(cold);
-                result.put("cold", cold);
-            } else if (Integer.parseInt(args.get("warmUpPasses", "0")) > 0) {
+            boolean snapshot = args.get("mode").equals("snapshot");
+            int warmUpPasses = snapshot ? 1 : Integer.parseInt(args.get("warmUpPasses", "0"));
+            if (warmUpPasses > 0) {
                 // a sink or a consumer runs for days, and the JIT compiling Camel's routing, pgcdc's and the driver's
-                // code costs seconds of CPU once: in a first pass of a million changes it is a sixth of the machine
+                // code costs seconds of CPU once: in a first pass of a million changes it is a sixth of the machine.
+                // COPY, the snapshot's reference, is timed on its fastest of five runs, and a production consumer that
+                // snapshots a big table or is asked to re-snapshot one runs in a warm JVM. A snapshot's warm-up slot
+                // is dropped with the progress saved under it, so that the measured pass starts from nothing.
                 List<Map<String, Object>> warmUps = new ArrayList<>();
-                for (String suffix : WARM_UP_SLOT_SUFFIXES.subList(0, Integer.parseInt(args.get("warmUpPasses")))) {
+                for (String suffix : WARM_UP_SLOT_SUFFIXES.subList(0, warmUpPasses)) {
                     if (warmUps.isEmpty() || Boolean.TRUE.equals(warmUps.get(warmUps.size() - 1).get("complete"))) {
                         warmUps.add(pass(args, slot + suffix, args.get("sink" + suffix, null)));
+                        if (snapshot) {
+                            forget(args, slot + suffix);
+                        }
                     }
                 }
                 Map<String, Object> last = warmUps.get(warmUps.size() - 1);
