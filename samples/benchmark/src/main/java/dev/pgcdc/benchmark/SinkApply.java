@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.UnaryOperator;
 
 import dev.pgcdc.embedded.PostgresServer;
 import org.postgresql.PGConnection;
@@ -255,12 +256,7 @@ final class SinkApply {
                 sinkUri(run, slot, table, options), suffix -> sinkUri(run, slot + suffix, table + suffix, options),
                 catchUp, timeout, camelPgcdcJar).result(timeout.multipliedBy(PASSES));
         StreamingDrain.requireComplete(probe);
-        Map<String, Object> figures = SnapshotRead.withRowRate(probe, changes);
-        figures.put("cold", SnapshotRead.withRowRate(cold(probe), changes));
-        if (probe.get("secondPass") != null) {
-            figures.put("secondPass", SnapshotRead.withRowRate(secondPass(probe), changes));
-        }
-        return figures;
+        return withPasses(probe, passFigures -> SnapshotRead.withRowRate(passFigures, changes));
     }
 
     /** A drain reference, warm as the sink runs are: its figures with the rate in front, its warm-up passes' too. */
@@ -268,10 +264,16 @@ final class SinkApply {
                                                  Duration timeout) throws Exception {
         Map<String, Object> probe = run.consumers().pgcdcWarmDrain(name, slot, changes, catchUp, timeout)
                 .result(timeout.multipliedBy(PASSES));
-        Map<String, Object> figures = StreamingDrain.withRate(probe, changes);
-        figures.put("cold", StreamingDrain.withRate(cold(probe), changes));
+        return withPasses(probe, passFigures -> StreamingDrain.withRate(passFigures, changes));
+    }
+
+    /** A probe's measured pass's figures and its warm-up passes' ({@code cold}, {@code secondPass}), each rated. */
+    private static Map<String, Object> withPasses(Map<String, Object> probe,
+                                                  UnaryOperator<Map<String, Object>> rated) {
+        Map<String, Object> figures = rated.apply(probe);
+        figures.put("cold", rated.apply(cold(probe)));
         if (probe.get("secondPass") != null) {
-            figures.put("secondPass", StreamingDrain.withRate(secondPass(probe), changes));
+            figures.put("secondPass", rated.apply(secondPass(probe)));
         }
         return figures;
     }
