@@ -178,6 +178,26 @@ public final class RelationInfo {
         return true;
     }
 
+    /**
+     * Whether {@code other} describes this relation exactly as this does: the same names, replica identity and
+     * columns (with the same codecs), and the same key and excluded columns.
+     */
+    public boolean describesSame(RelationInfo other) {
+        if (other.oid != oid || !other.schema.equals(schema) || !other.table.equals(table)
+                || other.replicaIdentity != replicaIdentity || !sameColumns(other)
+                || !Arrays.equals(other.kept, kept) || (other.key == null) != (key == null)
+                || key != null && !Arrays.equals(other.key.positions(), key.positions())) {
+            return false;
+        }
+        for (int i = 0; i < columns.size(); i++) {
+            if (columns.get(i).isKey() != other.columns.get(i).isKey()
+                    || columns.get(i).codec() != other.columns.get(i).codec()) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     public boolean isKept(int position) {
         return kept[position];
     }

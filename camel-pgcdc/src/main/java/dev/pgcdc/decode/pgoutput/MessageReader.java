@@ -15,11 +15,12 @@ final class MessageReader {
     private final byte[] buf;
     private final int start;
     private final int end;
-    private final Lsn lsn;
+    /** The message's LSN, made an {@link Lsn} only when a change or an error asks for it. */
+    private final long lsn;
     private int pos;
     private char type;
 
-    MessageReader(byte[] buf, int start, int end, Lsn lsn) {
+    MessageReader(byte[] buf, int start, int end, long lsn) {
         this.buf = buf;
         this.start = start;
         this.end = end;
@@ -38,7 +39,7 @@ final class MessageReader {
     }
 
     Lsn lsn() {
-        return lsn;
+        return Lsn.of(lsn);
     }
 
     byte[] buffer() {
@@ -104,11 +105,11 @@ final class MessageReader {
     }
 
     DecodeException error(String problem) {
-        return new DecodeException(problem, lsn, type, null);
+        return new DecodeException(problem, Lsn.of(lsn), type, null);
     }
 
     DecodeException error(String problem, Throwable cause) {
-        return new DecodeException(problem, lsn, type, cause);
+        return new DecodeException(problem, Lsn.of(lsn), type, cause);
     }
 
     private void require(int n, String what) {

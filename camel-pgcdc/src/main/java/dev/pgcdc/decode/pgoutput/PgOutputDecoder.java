@@ -89,7 +89,7 @@ public final class PgOutputDecoder implements ChangeDecoder {
     /** @throws DecodeException if the message is malformed or refers to an unknown relation */
     @Override
     public void decode(ByteBuffer message, long messageLsn, DecodeListener listener) {
-        MessageReader r = readerFor(message, Lsn.of(messageLsn));
+        MessageReader r = readerFor(message, messageLsn);
         char type = r.readType();
         switch (type) {
             case MessageType.BEGIN:
@@ -143,7 +143,7 @@ public final class PgOutputDecoder implements ChangeDecoder {
         return relations.get(oid);
     }
 
-    private static MessageReader readerFor(ByteBuffer message, Lsn lsn) {
+    private static MessageReader readerFor(ByteBuffer message, long lsn) {
         if (message.hasArray()) {
             int start = message.arrayOffset() + message.position();
             return new MessageReader(message.array(), start, start + message.remaining(), lsn);
@@ -194,6 +194,13 @@ public final class PgOutputDecoder implements ChangeDecoder {
             relation = RelationInfo.resolve(oid, schema, table, identity, columns, catalog, columnFilter);
         } catch (IllegalArgumentException e) {
             throw r.error(e.getMessage(), e);
+        }
+        RelationInfo previous = relations.get(oid);
+        if (previous != null && previous.describesSame(relation)) {
+            // The server describes a relation again after any invalidation of its cache entry (an autovacuum's
+            // ANALYZE does it): the same instance, with the same name strings, keeps what caches by identity
+            // downstream, and the compiled code that checks those caches, on its usual path.
+            relation = previous;
         }
         relations.put(oid, relation);
         listener.relation(relation);

@@ -265,6 +265,7 @@ public final class PgcdcProbe {
             }
             if (lag) {
                 result.putAll(tally.latencyMillis());
+                result.put("measuredCpuMicrosPerChangeByThread", tally.measuredMicrosPerChangeByThread(slot));
                 String trace = System.getProperty(LAG_TRACE);
                 if (trace != null) {
                     tally.writeTrace(Path.of(trace));

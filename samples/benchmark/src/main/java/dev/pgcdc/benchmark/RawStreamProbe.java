@@ -63,6 +63,7 @@ public final class RawStreamProbe {
             result.put("cpuMicrosPerChange",
                     CpuClock.microsPerChange(tally.firstCpuNanos(), CpuClock.processCpuNanos(), tally.count()));
             result.putAll(tally.latencyMillis());
+            result.put("measuredCpuMicrosPerChangeByThread", tally.measuredMicrosPerChangeByThread(args.get("slot")));
             String trace = System.getProperty(PgcdcProbe.LAG_TRACE);
             if (trace != null) {
                 tally.writeTrace(Path.of(trace));

@@ -10,46 +10,54 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import javax.management.ListenerNotFoundException;
 import javax.management.NotificationEmitter;
+import javax.management.NotificationListener;
 import javax.management.openmbean.CompositeData;
 
 import com.sun.management.GarbageCollectionNotificationInfo;
+import com.sun.management.GcInfo;
 
 /**
- * The memory figures of this JVM: peak heap in use (sampled, so it includes garbage not yet collected), the
- * largest heap still in use right after a collection (the live set: this is what grows with transaction size if
- * anything does), and the peak resident set size of the whole process (VmHWM).
+ * The memory figures of this JVM: peak heap in use (garbage not yet collected included), the largest heap still in
+ * use right after a collection (the live set: this is what grows with transaction size if anything does), and the
+ * peak resident set size of the whole process (VmHWM).
+ *
+ * <p>Heap use only grows between collections, so its peak is the largest use a collection found before it started,
+ * or the use now: read from the collections' notifications, with no thread of its own that would compete for a CPU
+ * with what is measured.
  */
 public final class MemoryWatch implements AutoCloseable {
 
-    /** Heap use has no change notification: it is sampled, often enough to catch the peak of a large transaction. */
-    private static final long SAMPLE_MILLIS = 10;
-
-    private final Thread sampler;
+    private final Map<NotificationEmitter, NotificationListener> listeners = new LinkedHashMap<>();
     private volatile long peakHeapUsed;
     private volatile long peakHeapAfterGc;
-    private volatile boolean running = true;
 
     public MemoryWatch() {
         for (GarbageCollectorMXBean gc : ManagementFactory.getGarbageCollectorMXBeans()) {
-            ((NotificationEmitter) gc).addNotificationListener((notification, handback) -> {
+            NotificationListener listener = (notification, handback) -> {
                 if (GarbageCollectionNotificationInfo.GARBAGE_COLLECTION_NOTIFICATION.equals(notification.getType())) {
-                    long live = heapUsed(GarbageCollectionNotificationInfo
-                            .from((CompositeData) notification.getUserData()).getGcInfo().getMemoryUsageAfterGc());
-                    peakHeapAfterGc = Math.max(peakHeapAfterGc, live);
+                    GcInfo info = GarbageCollectionNotificationInfo.from((CompositeData) notification.getUserData())
+                            .getGcInfo();
+                    peakHeapUsed(heapUsed(info.getMemoryUsageBeforeGc()));
+                    peakHeapAfterGc = Math.max(peakHeapAfterGc, heapUsed(info.getMemoryUsageAfterGc()));
                 }
-            }, null, null);
+            };
+            ((NotificationEmitter) gc).addNotificationListener(listener, null, null);
+            listeners.put((NotificationEmitter) gc, listener);
         }
-        sampler = new Thread(this::sample, "memory-watch");
-        sampler.setDaemon(true);
-        sampler.start();
     }
 
-    /** The after-GC map holds every memory pool; only the heap pools count. */
-    private static long heapUsed(Map<String, MemoryUsage> afterGc) {
+    /** The notifications come on one JMX thread, figures() on another. */
+    private synchronized void peakHeapUsed(long used) {
+        peakHeapUsed = Math.max(peakHeapUsed, used);
+    }
+
+    /** A GC's before and after maps hold every memory pool; only the heap pools count. */
+    private static long heapUsed(Map<String, MemoryUsage> usages) {
         long used = 0;
         for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
-            MemoryUsage usage = afterGc.get(pool.getName());
+            MemoryUsage usage = usages.get(pool.getName());
             if (pool.getType() == MemoryType.HEAP && usage != null) {
                 used += usage.getUsed();
             }
@@ -57,20 +65,10 @@ public final class MemoryWatch implements AutoCloseable {
         return used;
     }
 
-    private void sample() {
-        while (running) {
-            peakHeapUsed = Math.max(peakHeapUsed, ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed());
-            try {
-                Thread.sleep(SAMPLE_MILLIS);
-            } catch (InterruptedException e) {
-                return;
-            }
-        }
-    }
-
     /** Figures in MiB: peakHeapUsedMb, peakLiveHeapMb (after GC), maxHeapMb, peakRssMb. */
     public Map<String, Object> figures() {
         Map<String, Object> figures = new LinkedHashMap<>();
+        peakHeapUsed(ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed());
         figures.put("peakHeapUsedMb", mib(peakHeapUsed));
         figures.put("peakLiveHeapMb", mib(peakHeapAfterGc));
         figures.put("maxHeapMb", mib(Runtime.getRuntime().maxMemory()));
@@ -94,7 +92,12 @@ public final class MemoryWatch implements AutoCloseable {
 
     @Override
     public void close() {
-        running = false;
-        sampler.interrupt();
+        listeners.forEach((gc, listener) -> {
+            try {
+                gc.removeNotificationListener(listener);
+            } catch (ListenerNotFoundException e) {
+                throw new IllegalStateException(e);
+            }
+        });
     }
 }

@@ -43,8 +43,8 @@ public final class ThreadCpu {
     }
 
     /**
-     * CPU microseconds per change since the start, by thread (the busiest by name, with the slot name and the
-     * endpoint's options left out), the other Java threads as {@code other}, and {@code jvm}: the rest of the
+     * CPU microseconds per change since the start, by thread (the busiest by name, with the slot name, unless null,
+     * and the endpoint's options left out), the other Java threads as {@code other}, and {@code jvm}: the rest of the
      * process's CPU, the threads the JVM hides (JIT compilers, GC workers).
      */
     public Map<String, Object> microsPerChange(long changes, String slot) {
@@ -68,7 +68,7 @@ public final class ThreadCpu {
                 name = "Camel thread #" + (Long.parseLong(camel.group(2)) - firstCamelThread.get(camel.group(1)) + 1)
                         + " - " + camel.group(3);
             }
-            byName.merge(name.replace(slot, "<slot>"), Math.max(0, used), Long::sum);
+            byName.merge(slot == null ? name : name.replace(slot, "<slot>"), Math.max(0, used), Long::sum);
         }
         Map<String, Object> figures = new LinkedHashMap<>();
         long other = 0;
