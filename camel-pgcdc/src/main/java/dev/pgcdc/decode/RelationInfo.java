@@ -12,8 +12,8 @@ import java.util.function.IntPredicate;
 
 /**
  * A table as the server last described it in a Relation message (sent before the first change of a relation in a
- * session and again after its schema changed), with what the decoder resolved for it: the event key and the
- * columns left after exclusion.
+ * session and again after any invalidation of the server's cache entry for it: a schema change, but also an ANALYZE),
+ * with what the decoder resolved for it: the event key and the columns left after exclusion.
  */
 public final class RelationInfo {
 
