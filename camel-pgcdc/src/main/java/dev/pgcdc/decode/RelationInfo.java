@@ -180,7 +180,8 @@ public final class RelationInfo {
 
     /**
      * Whether {@code other} describes this relation exactly as this does: the same names, replica identity and
-     * columns (with the same codecs), and the same key and excluded columns.
+     * columns (with equal codecs: a type the server described again, as it does before each Relation message for a
+     * type that is not built in, is resolved again into a codec of its own), and the same key and excluded columns.
      */
     public boolean describesSame(RelationInfo other) {
         if (other.oid != oid || !other.schema.equals(schema) || !other.table.equals(table)
@@ -191,7 +192,7 @@ public final class RelationInfo {
         }
         for (int i = 0; i < columns.size(); i++) {
             if (columns.get(i).isKey() != other.columns.get(i).isKey()
-                    || columns.get(i).codec() != other.columns.get(i).codec()) {
+                    || !columns.get(i).codec().equals(other.columns.get(i).codec())) {
                 return false;
             }
         }

@@ -174,15 +174,18 @@ class ChangeModelTest extends CdcTestSupport {
     void analyzeMidStreamLeavesTheRelationAsItWas() throws Exception {
         String slot = uniqueSlot("analyze");
         String table = slot + "_t";
-        pg().execute("CREATE TABLE " + table + " (id int PRIMARY KEY, name text)");
+        // an enum: a type that is not built in, which the server describes again before each Relation message
+        pg().execute("CREATE TYPE " + slot + "_mood AS ENUM ('calm', 'busy')",
+                "CREATE TABLE " + table + " (id int PRIMARY KEY, name text, mood " + slot + "_mood)");
         Exchanges exchanges = consume(slot, "tables=public." + table);
         // ANALYZE invalidates the server's cached entry for the table: pgoutput describes it again before the next
         // change, as it was; the decoder keeps its relation, so the change carries the same name strings
-        pg().execute("INSERT INTO " + table + " VALUES (1, 'a')", "ANALYZE " + table,
-                "INSERT INTO " + table + " VALUES (2, 'b')");
+        pg().execute("INSERT INTO " + table + " VALUES (1, 'a', 'calm')", "ANALYZE " + table,
+                "INSERT INTO " + table + " VALUES (2, 'b', 'busy')");
         List<Exchange> events = exchanges.await(2);
         assertThat(body(events.get(1)).getTable()).isEqualTo(table).isSameAs(body(events.get(0)).getTable());
         assertThat(body(events.get(1)).getSchema()).isEqualTo("public").isSameAs(body(events.get(0)).getSchema());
+        assertThat(body(events.get(1)).getAfter()).containsEntry("mood", "busy");
         assertThat(events).extracting(e -> e.getIn().getHeader(PgCdcConstants.SCHEMA_CHANGED, Boolean.class))
                 .containsExactly(null, null);
     }

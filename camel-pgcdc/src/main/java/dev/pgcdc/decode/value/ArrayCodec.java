@@ -8,18 +8,10 @@ import java.util.List;
 
 /**
  * Arrays of any element type, as unmodifiable lists nested per dimension (what to_jsonb makes of them: lower
- * bounds dropped, NULL elements kept).
+ * bounds dropped, NULL elements kept). The delimiter is {@code pg_type.typdelim}: ',' for every type but box, which
+ * uses ';'.
  */
-final class ArrayCodec implements ValueCodec {
-
-    private final ValueCodec element;
-    /** {@code pg_type.typdelim}: ',' for every type but box, which uses ';'. */
-    private final char delimiter;
-
-    ArrayCodec(ValueCodec element, char delimiter) {
-        this.element = element;
-        this.delimiter = delimiter;
-    }
+record ArrayCodec(ValueCodec element, char delimiter) implements ValueCodec {
 
     @Override
     public String typeName() {

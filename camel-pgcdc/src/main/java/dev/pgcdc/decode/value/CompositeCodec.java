@@ -5,7 +5,9 @@ import dev.pgcdc.event.RowMap;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Objects;
 
 /**
  * A composite (row) type: a {@link RowMap} of its attributes in order, each converted by its own type, which is
@@ -72,5 +74,17 @@ final class CompositeCodec implements ValueCodec {
             values[i] = BinaryValueDecoder.lengthPrefixed(b, fields[i]);
         }
         return new RowMap(names, values);
+    }
+
+    /** The same type name, attribute names and attribute codecs: a relation described again can keep this one. */
+    @Override
+    public boolean equals(Object other) {
+        return other instanceof CompositeCodec composite && composite.typeName.equals(typeName)
+                && composite.names.asList().equals(names.asList()) && Arrays.equals(composite.fields, fields);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(typeName, names.asList(), Arrays.hashCode(fields));
     }
 }

@@ -15,6 +15,17 @@ final class HstoreCodec implements ValueCodec {
 
     static final String TYPE_NAME = "hstore";
 
+    /** Every hstore codec is the same: a relation described again can keep its own. */
+    @Override
+    public boolean equals(Object other) {
+        return other instanceof HstoreCodec;
+    }
+
+    @Override
+    public int hashCode() {
+        return TYPE_NAME.hashCode();
+    }
+
     @Override
     public String typeName() {
         return TYPE_NAME;

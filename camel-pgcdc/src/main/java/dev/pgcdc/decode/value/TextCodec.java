@@ -8,20 +8,7 @@ import java.nio.charset.StandardCharsets;
  * extension types such as citext, and every value when the user asked for raw text. Binary mode works only for
  * types whose binary form is that same text ({@code textsend}-like send functions, enums).
  */
-final class TextCodec implements ValueCodec {
-
-    private final String typeName;
-    private final boolean binaryIsText;
-
-    TextCodec(String typeName, boolean binaryIsText) {
-        this.typeName = typeName;
-        this.binaryIsText = binaryIsText;
-    }
-
-    @Override
-    public String typeName() {
-        return typeName;
-    }
+record TextCodec(String typeName, boolean binaryIsText) implements ValueCodec {
 
     @Override
     public Object fromText(byte[] buf, int off, int len) {

@@ -41,6 +41,22 @@ class RelationRedescribedTest {
     }
 
     @Test
+    void describedAsBeforeWithATypeThatIsNotBuiltInIsTheSameRelation() {
+        // before each Relation message the server describes each type of it that is not built in (OID 99999 here,
+        // which the catalog does not know: text), and the decoder resolves it again into a codec of its own
+        String type = "59" + "0001869f" + "7075626c696300" + "6d6f6f6400";
+        String relation = "5200004005" + "7075626c696300" + "7400" + "64" + "0002" + "01" + "696400" + "00000017"
+                + "ffffffff" + "00" + "6d00" + "0001869f" + "ffffffff";
+        PgOutputDecoder decoder = new PgOutputDecoder();
+        RecordingListener listener = new RecordingListener();
+        decode(decoder, BEGIN + "|" + type + "|" + relation + "|" + type + "|" + relation, listener);
+
+        assertThat(listener.types).hasSize(2);
+        assertThat(listener.relations).hasSize(2);
+        assertThat(listener.relations.get(1)).isSameAs(listener.relations.get(0));
+    }
+
+    @Test
     void describedOtherwiseIsANewRelation() {
         PgOutputDecoder decoder = new PgOutputDecoder();
         RecordingListener listener = new RecordingListener();

@@ -119,9 +119,7 @@ final class LiveLag {
         figures.put("measuredChanges", expected - warmupChanges);
         figures.put("cpuMicrosPerChange", result.get("cpuMicrosPerChange"));
         figures.put("measuredCpuMicrosPerChange", result.get("measuredCpuMicrosPerChange"));
-        if (result.containsKey("measuredCpuMicrosPerChangeByThread")) {
-            figures.put("measuredCpuMicrosPerChangeByThread", result.get("measuredCpuMicrosPerChangeByThread"));
-        }
+        figures.put("measuredCpuMicrosPerChangeByThread", result.get("measuredCpuMicrosPerChangeByThread"));
         figures.put("jitMs", result.get("jitMs"));
         figures.put("gcMs", result.get("gcMs"));
         if (result.containsKey("sleepsPerSecond")) { // Linux only

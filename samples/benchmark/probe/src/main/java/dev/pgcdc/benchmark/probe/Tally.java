@@ -53,12 +53,13 @@ public final class Tally {
     private long measuredFrom;
     /**
      * The same figures when the last expected change arrived, so that what the probe does after (sorting a million
-     * latencies) is not counted; -1 and null before.
+     * latencies) is not counted; measuredByThread is null before.
      */
-    private long compileMillisAtEnd = -1;
-    private long gcMillisAtEnd = -1;
+    private long compileMillisAtEnd;
+    private long gcMillisAtEnd;
     private long cpuNanosAtEnd;
-    private long sleepsAtEnd = -1;
+    private long sleepsAtEnd;
+    private long nanosAtEnd;
     private Map<String, Object> measuredByThread;
     /** System.nanoTime's origin on the wall clock, in ms since the epoch, for the trace. */
     private final double epochMillisAtNanoZero = System.currentTimeMillis() - System.nanoTime() / 1e6;
@@ -119,7 +120,8 @@ public final class Tally {
                 gcMillisAtEnd = JvmTimes.gcMillis();
                 cpuNanosAtEnd = CpuClock.processCpuNanos();
                 sleepsAtEnd = JvmTimes.sleeps();
-                measuredByThread = measuredThreadCpu.microsPerChange(count - measuredFrom, null);
+                nanosAtEnd = now;
+                measuredByThread = measuredThreadCpu.microsPerChange(expected - measuredFrom, null);
             }
             reached.countDown();
         }
@@ -128,30 +130,38 @@ public final class Tally {
     /**
      * Waits until the expected number of changes arrived; false on timeout. When latencies are kept, the measured
      * span's start (the JVM's CPU, JIT, GC and sleep figures, each thread's CPU) is read here, within a millisecond
-     * of the warm-up's last change, on this thread rather than the route's (see {@link #record}).
+     * of the warm-up's last change (of the first change without a warm-up), on this thread rather than the route's
+     * (see {@link #record}), and outside the lock the route's thread takes for each change.
      */
     public boolean await(long timeout, TimeUnit unit) throws InterruptedException {
         long deadline = System.nanoTime() + unit.toNanos(timeout);
         if (latencyMicros != null) {
-            while (count() < warmup) {
+            long from;
+            while ((from = count()) < Math.max(warmup, 1)) {
                 if (System.nanoTime() - deadline > 0) {
                     return false;
                 }
                 LockSupport.parkNanos(WARM_UP_POLL_NANOS);
             }
-            startMeasuring();
+            if (from < expected) {
+                long compileMillis = JvmTimes.compileMillis();
+                long gcMillis = JvmTimes.gcMillis();
+                long sleeps = JvmTimes.sleeps();
+                ThreadCpu threadCpu = new ThreadCpu();
+                long cpuNanos = CpuClock.processCpuNanos();
+                long nanos = System.nanoTime();
+                synchronized (this) {
+                    compileMillisAtStart = compileMillis;
+                    gcMillisAtStart = gcMillis;
+                    sleepsAtStart = sleeps;
+                    measuredThreadCpu = threadCpu;
+                    cpuNanosAtStart = cpuNanos;
+                    nanosAtStart = nanos;
+                    measuredFrom = from;
+                }
+            }
         }
         return reached.await(deadline - System.nanoTime(), TimeUnit.NANOSECONDS);
-    }
-
-    private synchronized void startMeasuring() {
-        compileMillisAtStart = JvmTimes.compileMillis();
-        gcMillisAtStart = JvmTimes.gcMillis();
-        cpuNanosAtStart = CpuClock.processCpuNanos();
-        sleepsAtStart = JvmTimes.sleeps();
-        measuredThreadCpu = new ThreadCpu();
-        nanosAtStart = System.nanoTime();
-        measuredFrom = count;
     }
 
     public synchronized long count() {
@@ -201,21 +211,23 @@ public final class Tally {
      * and read, the same of its three parts: {@code server} (commit to sent), {@code transit} (sent to read: the
      * network, and the socket while the consumer's read loop was busy or late) and {@code inside} (read to route).
      * Also the milliseconds the JVM spent compiling (JIT, all compiler threads) and in GC from the measured span's
-     * start to the last expected change (or now, before it arrived): CPU the consumer's JVM took beside its work while the latencies were measured; and the JVM's CPU
-     * per measured change ({@code measuredCpuMicrosPerChange}), the consumer's cost once warmed up, and how often a
-     * second its threads went to sleep ({@code sleepsPerSecond}), each a wake-up that competes for a CPU.
+     * start to the last expected change (or now, before it arrived): CPU the consumer's JVM took beside its work
+     * while the latencies were measured; and the JVM's CPU per measured change ({@code measuredCpuMicrosPerChange}),
+     * the consumer's cost once warmed up, and how often a second its threads went to sleep
+     * ({@code sleepsPerSecond}), each a wake-up that competes for a CPU.
      */
     public synchronized Map<String, Object> latencyMillis() {
         Map<String, Object> figures = percentiles(latencyMicros);
         if (compileMillisAtStart >= 0) {
-            boolean ended = compileMillisAtEnd >= 0;
+            boolean ended = measuredByThread != null;
             figures.put("jitMs", (ended ? compileMillisAtEnd : JvmTimes.compileMillis()) - compileMillisAtStart);
             figures.put("gcMs", (ended ? gcMillisAtEnd : JvmTimes.gcMillis()) - gcMillisAtStart);
             figures.put("measuredCpuMicrosPerChange", CpuClock.microsPerChange(cpuNanosAtStart,
-                    ended ? cpuNanosAtEnd : CpuClock.processCpuNanos(), count - measuredFrom));
+                    ended ? cpuNanosAtEnd : CpuClock.processCpuNanos(), (ended ? expected : count) - measuredFrom));
             long sleeps = ended ? sleepsAtEnd : JvmTimes.sleeps();
-            if (sleeps >= 0 && sleepsAtStart >= 0 && lastNanos > nanosAtStart) {
-                double seconds = (lastNanos - nanosAtStart) / 1e9;
+            long endNanos = ended ? nanosAtEnd : lastNanos;
+            if (sleeps >= 0 && sleepsAtStart >= 0 && endNanos > nanosAtStart) {
+                double seconds = (endNanos - nanosAtStart) / 1e9;
                 figures.put("sleepsPerSecond", Math.round((sleeps - sleepsAtStart) / seconds));
             }
         }
@@ -253,8 +265,8 @@ public final class Tally {
             out.println("ms,latencyUs,serverUs,transitUs,insideUs,epochMs");
             int from = (int) warmup;
             for (int i = from; i < from + measured(); i++) {
-                out.printf("%.3f,%d,%d,%d,%d,%.3f%n", (arrivalNanos[i] - arrivalNanos[from]) / 1e6, latencyMicros[i],
-                        serverMicros[i], transitMicros[i], insideMicros[i],
+                out.printf("%.3f,%d,%d,%d,%d,%.3f%n", (arrivalNanos[i] - arrivalNanos[from]) / 1e6,
+                        latencyMicros[i], serverMicros[i], transitMicros[i], insideMicros[i],
                         epochMillisAtNanoZero + arrivalNanos[i] / 1e6);
             }
         }
