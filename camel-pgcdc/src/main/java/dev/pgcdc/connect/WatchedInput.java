@@ -21,6 +21,12 @@ final class WatchedInput extends FilterInputStream {
     private final InboundTraffic traffic;
     /** The byte {@link #await} read ahead, {@link #END} after the end of the stream, or {@link #NONE}. */
     private int ahead = NONE;
+    /**
+     * Bytes the socket held when last asked, less those read since; 0 when unknown. Unread bytes only grow until a
+     * read takes them, so a positive count stands without asking the kernel again: the session asks whether pgjdbc
+     * would find anything, and pgjdbc asks the same right after.
+     */
+    private int unread;
 
     WatchedInput(InputStream in, Socket socket, InboundTraffic traffic) {
         super(in);
@@ -37,13 +43,14 @@ final class WatchedInput extends FilterInputStream {
             return true;
         }
         try {
-            if (in.available() > 0) {
+            if (available() > 0) {
                 return true;
             }
             int restore = socket.getSoTimeout();
             socket.setSoTimeout(timeoutMillis);
             try {
                 int b = arrived(in.read());
+                unread = 0;
                 ahead = b < 0 ? END : b;
                 return true;
             } catch (SocketTimeoutException e) {
@@ -69,7 +76,7 @@ final class WatchedInput extends FilterInputStream {
             throw failed(e);
         }
         if (b >= 0) {
-            traffic.took(1);
+            tookFromSocket(1);
         }
         return b;
     }
@@ -86,7 +93,7 @@ final class WatchedInput extends FilterInputStream {
             }
             buffer[offset] = (byte) b;
             // what else already waits comes along, so pgjdbc needs no second read for it
-            int more = length > 1 && in.available() > 0 ? read(buffer, offset + 1, length - 1) : 0;
+            int more = length > 1 && available() > 0 ? read(buffer, offset + 1, length - 1) : 0;
             return 1 + Math.max(more, 0);
         }
         int n;
@@ -97,7 +104,7 @@ final class WatchedInput extends FilterInputStream {
         }
         if (n > 0) {
             traffic.arrived();
-            traffic.took(n);
+            tookFromSocket(n);
         } else if (n < 0) {
             traffic.ended();
         }
@@ -120,14 +127,22 @@ final class WatchedInput extends FilterInputStream {
         }
         if (skipped > 0) {
             traffic.arrived();
-            traffic.took(skipped);
+            tookFromSocket(skipped);
         }
         return skipped;
     }
 
     @Override
     public int available() throws IOException {
-        return in.available() + (ahead >= 0 ? 1 : 0);
+        if (unread <= 0) {
+            unread = in.available();
+        }
+        return unread + (ahead >= 0 ? 1 : 0);
+    }
+
+    private void tookFromSocket(long n) {
+        unread = (int) Math.max(0, unread - n);
+        traffic.took(n);
     }
 
     /** Tells the traffic of a byte read ({@code b}, or -1 at the end of the stream); returns {@code b}. */

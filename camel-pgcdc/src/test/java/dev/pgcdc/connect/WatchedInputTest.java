@@ -2,12 +2,17 @@ package dev.pgcdc.connect;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+
+import dev.pgcdc.embedded.junit.Await;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -69,6 +74,35 @@ class WatchedInputTest {
         assertThat(input.available()).isZero();
         assertThat(traffic.taken()).isEqualTo(5);
         assertThat(client.getSoTimeout()).isEqualTo(5_000);
+    }
+
+    @Test
+    void aCountOfUnreadBytesStandsUntilAReadTakesThemAndNeverSaysMoreThanThereAre() throws Exception {
+        OutputStream out = peer.getOutputStream();
+        out.write(new byte[] {1, 2, 3, 4, 5});
+        out.flush();
+        Await.until("five bytes in the socket", Duration.ofSeconds(5), () -> unread() == 5);
+        out.write(new byte[] {6, 7});
+        out.flush();
+        // not asked again while the five are unread: a count that is short of the truth, never over it
+        assertThat(input.available()).isEqualTo(5);
+        byte[] buffer = new byte[3];
+        assertThat(input.read(buffer, 0, 2)).isEqualTo(2);
+        assertThat(input.available()).isEqualTo(3);
+        assertThat(input.read(buffer, 0, 3)).isEqualTo(3);
+        assertThat(buffer).containsExactly(3, 4, 5);
+        // none known to be left: asked again, until the two sent later are seen
+        Await.until("the two later bytes counted", Duration.ofSeconds(5), () -> unread() == 2);
+        assertThat(input.read(buffer, 0, 3)).isEqualTo(2);
+        assertThat(traffic.taken()).isEqualTo(7);
+    }
+
+    private int unread() {
+        try {
+            return input.available();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     @Test
