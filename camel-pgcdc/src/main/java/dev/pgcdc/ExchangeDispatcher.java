@@ -1,5 +1,7 @@
 package dev.pgcdc;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
@@ -96,9 +98,23 @@ final class ExchangeDispatcher implements Dispatcher, Runnable {
                 return;
             }
             if (pending != null) {
-                dispatch(pending);
+                try {
+                    dispatch(pending);
+                } catch (Throwable e) {
+                    // the loop goes on: a change nobody settles would fill the window and stall the stream for good
+                    pending.undeliverable(e);
+                }
             }
         }
+    }
+
+    /**
+     * Why a change could not be handed to the route (a fault of ours or of a processor that throws instead of
+     * reporting through the exchange): it fails as a route failure does, so the stream resumes from the slot.
+     */
+    static Throwable undeliverable(ChangeRecord record, long seq, Throwable cause) {
+        String at = record == null || record.getLsn() == null ? "" : " at " + record.getLsn();
+        return new IllegalStateException("Change " + seq + at + " could not be handed to the route: " + cause, cause);
     }
 
     /**
@@ -175,9 +191,20 @@ final class ExchangeDispatcher implements Dispatcher, Runnable {
 
     /**
      * One queued change; once dispatched, the completion hook of its exchange and the callback that gives the
-     * exchange back to the consumer's exchange factory (a pooled one reuses it), with no object of their own.
+     * exchange back to the consumer's exchange factory (a pooled one reuses it), with no object of their own. Its
+     * listener hears one outcome: a dispatch that threw may have got as far as handing the exchange over.
      */
     private final class Pending implements Synchronization, AsyncCallback {
+
+        private static final VarHandle SETTLED;
+
+        static {
+            try {
+                SETTLED = MethodHandles.lookup().findVarHandle(Pending.class, "settled", boolean.class);
+            } catch (ReflectiveOperationException e) {
+                throw new ExceptionInInitializerError(e);
+            }
+        }
 
         private final ChangeRecord record;
         /** What the outbox makes of the record, when already known; else null. */
@@ -190,6 +217,9 @@ final class ExchangeDispatcher implements Dispatcher, Runnable {
         private final long generation;
         /** Its exchange while the route has it; released by whichever thread ends the route. */
         private volatile Exchange exchange;
+        /** Whether the listener has heard the outcome; set once, through {@link #SETTLED}. */
+        @SuppressWarnings("unused")
+        private volatile boolean settled;
 
         Pending(ChangeRecord record, Outbox.Outcome outcome, DecodeException undecodable, Delivery delivery, long seq,
                 AckListener listener, long generation) {
@@ -204,15 +234,31 @@ final class ExchangeDispatcher implements Dispatcher, Runnable {
 
         @Override
         public void onComplete(Exchange exchange) {
-            listener.completed(seq);
+            if (settle()) {
+                listener.completed(seq);
+            }
         }
 
         @Override
         public void onFailure(Exchange exchange) {
             // Camel's error handler has logged the failure; the replicator reports where streaming resumes.
-            listener.failed(seq, exchange.getException());
-            // Stop delivering at once: what is queued behind the failure is redelivered after the restart.
-            discardPending();
+            fail(exchange.getException());
+        }
+
+        void undeliverable(Throwable cause) {
+            fail(ExchangeDispatcher.undeliverable(record, seq, cause));
+        }
+
+        private void fail(Throwable cause) {
+            if (settle()) {
+                listener.failed(seq, cause);
+                // Stop delivering at once: what is queued behind the failure is redelivered after the restart.
+                discardPending();
+            }
+        }
+
+        private boolean settle() {
+            return SETTLED.compareAndSet(this, false, true);
         }
 
         @Override
@@ -222,7 +268,9 @@ final class ExchangeDispatcher implements Dispatcher, Runnable {
         }
 
         void discarded() {
-            listener.discarded(seq);
+            if (settle()) {
+                listener.discarded(seq);
+            }
         }
     }
 }

@@ -115,10 +115,24 @@ final class LaneDispatcher implements Dispatcher, Runnable {
                 if (queued == null) {
                     continue;
                 }
-                if (!isBarrier(queued)) {
-                    // worked out once here, for the lane and for the lane's dispatcher
-                    Outbox.Outcome outcome = outbox == null ? Outbox.Outcome.PASS : outbox.route(queued.record);
-                    place(queued, laneOf((ChangeEvent) queued.record, outcome), outcome);
+                boolean barrier;
+                Outbox.Outcome outcome = null;
+                int lane = 0;
+                try {
+                    barrier = isBarrier(queued);
+                    if (!barrier) {
+                        // worked out once here, for the lane and for the lane's dispatcher
+                        outcome = outbox == null ? Outbox.Outcome.PASS : outbox.route(queued.record);
+                        lane = laneOf((ChangeEvent) queued.record, outcome);
+                    }
+                } catch (Throwable e) {
+                    // the loop goes on: a change nobody settles would fill the window and stall the stream for good
+                    new FailureStopsAll(queued.listener).failed(queued.seq,
+                            ExchangeDispatcher.undeliverable(queued.record, queued.seq, e));
+                    continue;
+                }
+                if (!barrier) {
+                    place(queued, lane, outcome);
                 } else if (!awaitCompletedBefore(queued.seq, queued.generation)) {
                     queued.discarded();
                 } else if (place(queued, 0, null)) {

@@ -153,7 +153,8 @@ public class PgCdcConsumer extends DefaultConsumer {
         executor = executors.newFixedThreadPool(this, "pgcdc-" + configuration.getSlotName(),
                 deliveryLoops.size() + (snapshots ? 2 : 1));
         scheduler = executors.newSingleThreadScheduledExecutor(this, "pgcdc-monitor-" + configuration.getSlotName());
-        deliveryLoops.forEach(executor::submit);
+        // execute, not submit: a loop that ends by a throwable is logged, not kept in a Future nobody reads
+        deliveryLoops.forEach(executor::execute);
         replicatorDone = executor.submit(replicator);
         long monitorMillis = options.slotMonitorInterval().toMillis();
         scheduler.scheduleWithFixedDelay(slotWatch, 0, monitorMillis, TimeUnit.MILLISECONDS);

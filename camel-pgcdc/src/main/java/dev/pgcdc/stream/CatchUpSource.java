@@ -208,6 +208,11 @@ final class CatchUpSource implements WalSource, AutoCloseable {
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        } catch (RuntimeException | Error e) {
+            // reported like a lost connection, so the session ends and retries instead of waiting for rows forever
+            if (!closed) {
+                offerQuietly(Chunk.failed(new SQLException("Catch-up of slot " + slot.name() + " failed: " + e, e)));
+            }
         }
     }
 

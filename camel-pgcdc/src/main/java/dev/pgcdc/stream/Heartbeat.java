@@ -15,8 +15,9 @@ import org.slf4j.LoggerFactory;
  * never reach the route.
  *
  * <p>Two forms: a transactional logical decoding message (any role may emit one, no table needed; pgoutput does not
- * forward it unless asked, but its commit moves the stream) or an upsert into a heartbeat table that is in the
- * publication (its change is filtered out before delivery).
+ * forward it unless messages are asked for, and then the session drops it by its prefix, but its commit moves the
+ * stream) or an upsert into a heartbeat table that is in the publication (its change is filtered out before
+ * delivery).
  */
 public final class Heartbeat implements Runnable, AutoCloseable {
 

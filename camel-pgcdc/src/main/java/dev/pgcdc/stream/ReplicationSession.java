@@ -227,7 +227,12 @@ final class ReplicationSession implements DecodeListener, AckListener, StreamTap
 
     @Override
     public void message(LogicalMessage message) {
-        if (options.decoding().emitMessages()) {
+        if (Heartbeat.MESSAGE_PREFIX.equals(message.getPrefix())) {
+            // pgoutput sends heartbeats with the messages asked for; like a filtered change, one only takes its place
+            if (inTransaction) {
+                nextPosition++;
+            }
+        } else if (options.decoding().emitMessages()) {
             hold(message, null, inTransaction ? nextPosition++ : 0, false, this);
             if (!inTransaction) {
                 // A non-transactional message is a transaction of its own, ending at its LSN: the end of its WAL
@@ -293,13 +298,14 @@ final class ReplicationSession implements DecodeListener, AckListener, StreamTap
         if (release == null || !delivering) {
             return;
         }
-        if (routeFailure != null) {
-            // a failed exchange stops delivery here, not only at the next message: nothing committed after it may
-            // reach the route before it is delivered again
-            delivering = false;
-            return;
+        // a failed exchange stops delivery here, not only at the next message: nothing committed after it may
+        // reach the route before it is delivered again
+        long seq = routeFailure == null ? awaitCapacity() : -1;
+        if (seq >= 0 && shouldStop()) {
+            // it failed (or a stop came) while we waited for room, which a completion then freed
+            tracker.abandon(seq);
+            seq = -1;
         }
-        long seq = awaitCapacity();
         if (seq < 0) {
             delivering = false;
             return;
@@ -339,13 +345,16 @@ final class ReplicationSession implements DecodeListener, AckListener, StreamTap
 
     @Override
     public void completed(long seq) {
-        stats.completed(tracker.complete(seq));
+        tracker.complete(seq);
+        stats.completed();
     }
 
     @Override
     public void failed(long seq, Throwable cause) {
         if (routeFailure == null) {
-            routeFailure = cause;
+            // without a cause the session must still end: else the failed change fills the window for good
+            routeFailure = cause != null ? cause
+                    : new IllegalStateException("The exchange of change " + seq + " failed without an exception");
         }
         tracker.abandon(seq);
     }

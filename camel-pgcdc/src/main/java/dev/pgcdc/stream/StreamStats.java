@@ -5,7 +5,6 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 
 import dev.pgcdc.ack.AckTracker;
@@ -19,8 +18,8 @@ public final class StreamStats {
     private final LongAdder completed = new LongAdder();
     private final LongAdder statusUpdates = new LongAdder();
     private final Map<String, LongAdder> receivedPerTable = new ConcurrentHashMap<>();
-    /** Only grows: completions on several threads may report their confirmable positions out of order. */
-    private final AtomicLong acknowledgedLsn = new AtomicLong();
+    /** The confirmable position of the sessions that ended; the current one's tracker is read live. */
+    private volatile long acknowledgedBefore;
     private volatile long confirmedLsn;
     private volatile Instant lastCommitTimestamp;
     private volatile Instant confirmedAdvancedAt;
@@ -33,8 +32,7 @@ public final class StreamStats {
 
     /**
      * Called by the replication thread only. The commit timestamp is written only when it changes (once per
-     * transaction, not per change), as is the acknowledged position by the threads completing exchanges: a write per
-     * change from both sides would bounce the fields' cache line between their cores.
+     * transaction, not per change): a write per change would bounce the field's cache line to the cores reading it.
      */
     void received(ChangeRecord record) {
         received.increment();
@@ -62,12 +60,8 @@ public final class StreamStats {
         return lastTableCounter;
     }
 
-    void completed(long confirmable) {
+    void completed() {
         completed.increment();
-        long seen = acknowledgedLsn.get();
-        while (confirmable > seen && !acknowledgedLsn.compareAndSet(seen, confirmable)) {
-            seen = acknowledgedLsn.get();
-        }
     }
 
     void sessionStarted(AckTracker tracker) {
@@ -76,6 +70,10 @@ public final class StreamStats {
 
     /** What was still in flight is delivered again by the next session. */
     void sessionEnded() {
+        AckTracker ended = tracker;
+        if (ended != null) {
+            acknowledgedBefore = Math.max(acknowledgedBefore, ended.confirmable());
+        }
         this.tracker = null;
     }
 
@@ -119,9 +117,15 @@ public final class StreamStats {
         return counts;
     }
 
-    /** The newest LSN all of whose changes completed (it may not have been sent to the server yet). */
+    /**
+     * The newest LSN all of whose changes completed (it may not have been sent to the server yet): the session's
+     * tracker's confirmable position, however it moved there (a completion, a commit with nothing in flight, idle
+     * WAL), and never behind an earlier session's.
+     */
     public long acknowledgedLsn() {
-        return acknowledgedLsn.get();
+        AckTracker current = tracker;
+        long before = acknowledgedBefore;
+        return current == null ? before : Math.max(before, current.confirmable());
     }
 
     /** Status updates sent to the server since start. */
