@@ -28,10 +28,10 @@ public class PgCdcConfiguration implements Cloneable {
             + " and its standbys as a list h1:5432,h2:5432 (entries without a port use port): connections then always"
             + " go to whichever is the primary, so after a failover pgcdc reconnects to the promoted standby.")
     private String host = "localhost";
-    @UriParam(label = "advanced", description = "To decode from a hot standby (PostgreSQL 16+; host names the standby):"
-            + " the primary's host, or a list h1:5432,h2:5432 of the primary and its standbys (entries without a port"
-            + " use port). The slot is created and read on the standby; everything that writes (setup, heartbeats,"
-            + " the snapshot's signal and state tables and watermarks) goes to the primary.")
+    @UriParam(label = "advanced", description = "To decode from a hot standby (PostgreSQL 16 or later; host names the"
+            + " standby): the primary's host, or a list h1:5432,h2:5432 of the primary and its standbys (entries"
+            + " without a port use port). The slot is created and read on the standby; everything that writes (setup,"
+            + " heartbeats, the snapshot's signal and state tables and watermarks) goes to the primary.")
     private String primaryHost;
     @UriParam(label = "common", defaultValue = "5432", description = "The PostgreSQL server port.")
     private int port = 5432;
@@ -77,15 +77,15 @@ public class PgCdcConfiguration implements Cloneable {
     @UriParam(label = "security", secret = true, description = "The passphrase of an encrypted SSH private key.")
     private String sshPrivateKeyPassphrase;
     @UriParam(label = "security", description = "The known_hosts file the SSH server's host key must be listed in;"
-            + " default ~/.ssh/known_hosts. An unknown or changed host key is refused.")
+            + " default $HOME/.ssh/known_hosts. An unknown or changed host key is refused.")
     private String sshKnownHostsFile;
     @UriParam(label = "security", description = "The SSH server's expected host key fingerprint (SHA256:..., as"
             + " ssh-keygen -lf prints it), instead of a known_hosts file.")
     private String sshHostKeyFingerprint;
     @UriParam(label = "advanced", defaultValue = "false", description = "Create the slot as a failover slot"
-            + " (PostgreSQL 17+; an existing slot is altered to one), which the server syncs to standbys that have"
-            + " sync_replication_slots on, so a promoted standby has it. Setup warns about what the primary and its"
-            + " standbys still lack for it. List the primary and its standbys in host to follow the primary.")
+            + " (PostgreSQL 17 or later; an existing slot is altered to one), which the server syncs to standbys that"
+            + " have sync_replication_slots on, so a promoted standby has it. Setup warns about what the primary and"
+            + " its standbys still lack for it. List the primary and its standbys in host to follow the primary.")
     private boolean slotFailover;
     @UriParam(label = "common", defaultValue = "pgoutput", enums = "pgoutput,wal2json",
               description = "The logical decoding output plugin. pgoutput is built into PostgreSQL and streams a"
@@ -102,9 +102,10 @@ public class PgCdcConfiguration implements Cloneable {
                                              + " name.")
     private String publication;
     @UriParam(label = "common", description = "Tables to capture, comma-separated, written as in SQL: schema.table"
-            + " (no schema means public), unquoted names fold to lower case, double quotes keep case, dots and"
-            + " commas (sales.\"Order\"); unquoted parts may be glob patterns (* any characters, ? one), e.g."
-            + " public.orders,public.order_*. Changes of other tables are dropped (and acknowledged). When the"
+            + " (no schema means public), unquoted names fold to lower case, a name in double quotes keeps its case,"
+            + " dots and commas; unquoted parts may be glob patterns, where an asterisk stands for any characters and"
+            + " a question mark for one, e.g. public.order_ followed by an asterisk for every table of public whose"
+            + " name starts with order_. Changes of other tables are dropped (and acknowledged). When the"
             + " publication has to be created, it is created for the tables that exist and match.")
     private String tables;
     @UriParam(label = "common", defaultValue = "AUTO", description = "AUTO: create the publication, slot and heartbeat"
@@ -113,25 +114,26 @@ public class PgCdcConfiguration implements Cloneable {
             + " which SQL, and why) and do not stream.")
     private SetupMode setupMode = SetupMode.AUTO;
     @UriParam(label = "filter", description = "Tables whose changes are dropped (and acknowledged), comma-separated"
-                                             + " names or glob patterns as in tables, e.g. public.audit_*.")
+                                             + " names or glob patterns as in tables, e.g. public.audit_ followed by an"
+                                             + " asterisk.")
     private String excludeTables;
     @UriParam(label = "filter", description = "Columns left out of every change (key, before, after, unchanged),"
                                              + " comma-separated schema.table.column names or glob patterns, e.g."
                                              + " public.users.password_hash. Excluding a key column is an error.")
     private String excludeColumns;
     @UriParam(label = "consumer", defaultValue = "natural", enums = "natural,text",
-              description = "Column values as natural Java types (BigDecimal, OffsetDateTime, byte[], List, Map, ...;"
-                            + " the JSON form equals PostgreSQL's to_jsonb) or as PostgreSQL's text output (every"
+              description = "Column values as natural Java types (BigDecimal, OffsetDateTime, byte arrays, List, Map,"
+                            + " ...; the JSON form equals PostgreSQL's to_jsonb) or as PostgreSQL's text output (every"
                             + " value a String). text cannot be combined with binary.")
     private ValueFormat valueFormat = ValueFormat.NATURAL;
     @UriParam(label = "consumer", defaultValue = "false",
-              description = "Ask pgoutput for binary values (PostgreSQL 14+): less work for the server, same output."
-                            + " Fails at start, naming the column, if a published column's type has no binary"
+              description = "Ask pgoutput for binary values (PostgreSQL 14 or later): less work for the server, same"
+                            + " output. Fails at start, naming the column, if a published column's type has no binary"
                             + " decoder (ranges, geometric, text search, money, ...); use binary=false then.")
     private boolean binary;
     @UriParam(label = "consumer", defaultValue = "false",
-              description = "Deliver logical decoding messages (pg_logical_emit_message, PostgreSQL 14+) as exchanges"
-                            + " with operation m and a LogicalMessage body.")
+              description = "Deliver logical decoding messages (pg_logical_emit_message, PostgreSQL 14 or later) as"
+                            + " exchanges with operation m and a LogicalMessage body.")
     private boolean emitMessages;
     @UriParam(label = "consumer,outbox", description = "Transactional outbox tables, comma-separated names or glob"
             + " patterns as in tables: an insert into one becomes an outbox event (body: the payload column; headers:"
@@ -139,9 +141,9 @@ public class PgCdcConfiguration implements Cloneable {
             + " truncates and snapshot reads of these tables are ignored (and acknowledged).")
     private String outboxTables;
     @UriParam(label = "consumer,outbox", description = "Logical decoding messages with this prefix (written with"
-            + " pg_logical_emit_message(true, prefix, content), PostgreSQL 14+) become outbox events too: the content is"
-            + " a JSON object with the outbox column names as fields; without an id field the event id is the"
-            + " change id.")
+            + " pg_logical_emit_message(true, prefix, content), PostgreSQL 14 or later) become outbox events too: the"
+            + " content is a JSON object with the outbox column names as fields; without an id field the event id is"
+            + " the change id.")
     private String outboxMessagePrefix;
     @UriParam(label = "consumer,outbox", defaultValue = "id", description = "The outbox column (and message field)"
             + " holding the event id.")
@@ -156,13 +158,13 @@ public class PgCdcConfiguration implements Cloneable {
             + " holding the event type.")
     private String outboxTypeColumn = OutboxFields.DEBEZIUM.type();
     @UriParam(label = "consumer,outbox", defaultValue = "payload", description = "The outbox column (and message"
-            + " field) holding the payload: json/jsonb and text arrive as a String, bytea as byte[].")
+            + " field) holding the payload: json/jsonb and text arrive as a String, bytea as a byte array.")
     private String outboxPayloadColumn = OutboxFields.DEBEZIUM.payload();
     @UriParam(label = "consumer", defaultValue = "native", enums = "native,debezium,camel-debezium",
               description = "The body: native (the ChangeEvent); debezium (a DebeziumEnvelope with Debezium's"
                             + " before/after/source/op/ts_ms shape); camel-debezium (as camel-debezium-postgres"
                             + " delivers it: the row after the change as a Map, so routes written for it keep"
-                            + " working). Both Debezium formats add camel-debezium's CamelDebezium* headers.")
+                            + " working). Both Debezium formats add the CamelDebezium headers camel-debezium sets.")
     private OutputFormat outputFormat = OutputFormat.NATIVE;
     @UriParam(label = "advanced", description = "Tables to set REPLICA IDENTITY FULL on at start (comma-separated"
                                                + " schema.table names), so that updates and deletes carry the whole"
@@ -223,10 +225,10 @@ public class PgCdcConfiguration implements Cloneable {
             + " (pg_logical_slot_get_binary_changes on a temporary copy of the slot, which the server decodes several"
             + " times faster than a walsender sends), then streaming takes over near the head. The same changes, ids"
             + " and acknowledgement rules as streaming; the slot is advanced (pg_replication_slot_advance) only to"
-            + " completed transactions, and a crash resumes from there. PostgreSQL 12+ and plugin pgoutput; otherwise"
-            + " the slot is streamed. While catching up no walsender holds the slot, so another instance polling for"
-            + " it (a standby without clustered routes) could take it and deliver the same changes too: use it with"
-            + " one instance per slot or with master:/clustered routes. 0 (the default): never; e.g. 268435456"
+            + " completed transactions, and a crash resumes from there. PostgreSQL 12 or later and plugin pgoutput;"
+            + " otherwise the slot is streamed. While catching up no walsender holds the slot, so another instance"
+            + " polling for it (a standby without clustered routes) could take it and deliver the same changes too: use"
+            + " it with one instance per slot or with master:/clustered routes. 0 (the default): never; e.g. 268435456"
             + " (256 MB).")
     private long catchUpThreshold;
     @UriParam(label = "consumer,advanced", defaultValue = "1048576", description = "Catch-up: the changes the first"

@@ -6,6 +6,7 @@ import java.io.InputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.time.Duration;
@@ -91,8 +92,20 @@ final class SshTunnel implements AutoCloseable {
             return;
         }
         String name = settings.privateKeyFile() != null ? settings.privateKeyFile().toString() : "sshPrivateKey";
-        try (InputStream in = settings.privateKeyFile() != null ? Files.newInputStream(settings.privateKeyFile())
-                : new ByteArrayInputStream(settings.privateKey().getBytes(StandardCharsets.UTF_8))) {
+        byte[] key;
+        if (settings.privateKeyFile() == null) {
+            key = settings.privateKey().getBytes(StandardCharsets.UTF_8);
+        } else {
+            try {
+                key = Files.readAllBytes(settings.privateKeyFile());
+            } catch (NoSuchFileException e) {
+                throw new KeyProblem("The SSH private key file " + name + " does not exist: set sshPrivateKeyFile to"
+                        + " the path of the key");
+            } catch (IOException e) {
+                throw new KeyProblem("Cannot read the SSH private key file " + name + " (" + e + ")");
+            }
+        }
+        try (InputStream in = new ByteArrayInputStream(key)) {
             FilePasswordProvider passphrase = settings.privateKeyPassphrase() == null ? FilePasswordProvider.EMPTY
                     : FilePasswordProvider.of(settings.privateKeyPassphrase());
             Iterable<KeyPair> keys = SecurityUtils.loadKeyPairIdentities(clientSession, NamedResource.ofName(name), in,
@@ -105,8 +118,9 @@ final class SshTunnel implements AutoCloseable {
             if (e instanceof KeyProblem problem) {
                 throw problem;
             }
-            throw new KeyProblem("Cannot read the SSH private key " + name + " (" + e.getClass().getSimpleName()
-                    + "); is sshPrivateKeyPassphrase right?");
+            // read, but not decoded: an encrypted key fails so when the passphrase is wrong or missing
+            throw new KeyProblem("Cannot decode the SSH private key " + name + " (" + e.getClass().getSimpleName()
+                    + "); is it an OpenSSH or PEM private key, and is sshPrivateKeyPassphrase right?");
         }
     }
 

@@ -16,6 +16,7 @@ import dev.pgcdc.event.LogicalMessage;
 import dev.pgcdc.event.Operation;
 import dev.pgcdc.event.PgJsonWriter;
 import dev.pgcdc.filter.NamePattern;
+import dev.pgcdc.pg.Identifiers;
 
 /**
  * The transactional outbox: turns inserts into outbox tables, and logical decoding messages with the outbox prefix,
@@ -92,20 +93,21 @@ public final class Outbox {
 
     private OutboxEvent fromRow(ChangeEvent change) {
         Map<String, Object> row = change.getAfter();
-        String table = change.getSchema() + '.' + change.getTable();
-        return new OutboxEvent(text(required(row, fields.id(), table, "outboxIdColumn")),
-                text(required(row, fields.aggregateType(), table, "outboxAggregateTypeColumn")),
-                text(required(row, fields.aggregateId(), table, "outboxAggregateIdColumn")),
+        return new OutboxEvent(text(required(row, fields.id(), change, "outboxIdColumn")),
+                text(required(row, fields.aggregateType(), change, "outboxAggregateTypeColumn")),
+                text(required(row, fields.aggregateId(), change, "outboxAggregateIdColumn")),
                 text(row.get(fields.type())),
                 payload(row.get(fields.payload())));
     }
 
-    private static Object required(Map<String, Object> row, String column, String table, String option) {
+    private static Object required(Map<String, Object> row, String column, ChangeEvent change, String option) {
         Object value = row.get(column);
         if (value == null) {
+            String table = change.getSchema() + '.' + change.getTable();
             throw new OutboxException(row.containsKey(column)
                     ? "Outbox table " + table + ": column " + column + " is null in an inserted row; every outbox"
-                      + " row needs it (ALTER TABLE ... ALTER COLUMN " + column + " SET NOT NULL keeps it so)"
+                      + " row needs it (ALTER TABLE " + Identifiers.quote(change.getSchema(), change.getTable())
+                      + " ALTER COLUMN " + Identifiers.quote(column) + " SET NOT NULL keeps it so)"
                     : "Outbox table " + table + " has no column " + column + " (columns: " + row.keySet()
                       + "): name the column with the option " + option);
         }
@@ -122,9 +124,11 @@ public final class Outbox {
         }
         if (content == null || !content.isObject()) {
             throw new OutboxException("Outbox message " + message.getId() + " (prefix " + messagePrefix + ") is not a"
-                    + " JSON object; emit e.g. pg_logical_emit_message(true, '" + messagePrefix + "', json_build_object('"
-                    + fields.aggregateType() + "', 'order', '" + fields.aggregateId() + "', '42', '" + fields.type()
-                    + "', 'created', '" + fields.payload() + "', payload)::text)");
+                    + " JSON object; emit e.g. pg_logical_emit_message(true, " + Identifiers.quoteLiteral(messagePrefix)
+                    + ", json_build_object(" + Identifiers.quoteLiteral(fields.aggregateType()) + ", 'order', "
+                    + Identifiers.quoteLiteral(fields.aggregateId()) + ", '42', "
+                    + Identifiers.quoteLiteral(fields.type()) + ", 'created', "
+                    + Identifiers.quoteLiteral(fields.payload()) + ", payload)::text)");
         }
         String aggregateType = field(content, fields.aggregateType());
         String aggregateId = field(content, fields.aggregateId());

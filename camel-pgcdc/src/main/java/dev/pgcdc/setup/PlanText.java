@@ -91,7 +91,7 @@ final class PlanText {
     }
 
     /** A value of a libpq connection string, quoted when it must be. */
-    private static String conninfoValue(String value) {
+    static String conninfoValue(String value) {
         return value.matches("[A-Za-z0-9_.-]+") ? value
                 : "'" + value.replace("\\", "\\\\").replace("'", "\\'") + "'";
     }

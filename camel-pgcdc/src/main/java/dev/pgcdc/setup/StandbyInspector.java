@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.regex.Pattern;
 
 import dev.pgcdc.connect.PgConnector;
+import dev.pgcdc.pg.Identifiers;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -86,7 +87,7 @@ public final class StandbyInspector {
             String conninfo = row.getString(5);
             if (conninfo != null && !NAMES_DATABASE.matcher(conninfo.strip()).find()) {
                 lacks.add("primary_conninfo names no database (slot sync connects to one)");
-                fixes.add("ALTER SYSTEM SET primary_conninfo = '<its current value> dbname=" + database + "';");
+                fixes.add(conninfoFix(database));
             }
         }
         if (lacks.isEmpty()) {
@@ -94,5 +95,11 @@ public final class StandbyInspector {
         }
         return List.of("slotFailover: on standby " + address + " " + String.join("; ", lacks) + ". Fix there: "
                 + String.join(" ", fixes) + " SELECT pg_reload_conf();");
+    }
+
+    /** The statement that adds {@code dbname} to primary_conninfo, quoted as conninfo value and as SQL literal. */
+    static String conninfoFix(String database) {
+        return "ALTER SYSTEM SET primary_conninfo = "
+                + Identifiers.quoteLiteral("<its current value> dbname=" + PlanText.conninfoValue(database)) + ";";
     }
 }

@@ -87,6 +87,22 @@ class OutboxRoutingTest {
                 .hasMessageContaining("lacks the field aggregatetype");
     }
 
+    @Test
+    void theSqlAMessageSuggestsQuotesItsNamesAndValues() {
+        OutboxFields spaced = new OutboxFields("id", "Aggregate Type", "Aggregate Id", "o'type", "pay\\load");
+        Outbox quoted = new Outbox(NamePattern.parseList("public.\"Out Box\"", 2), "o'brien", spaced, false);
+        assertThat(quoted.route(message("o'brien", "not json")).failure()).hasMessageContaining(
+                "pg_logical_emit_message(true, 'o''brien', json_build_object('Aggregate Type', 'order',"
+                + " 'Aggregate Id', '42', 'o''type', 'created', E'pay\\\\load', payload)::text)");
+
+        Map<String, Object> row = new LinkedHashMap<>();
+        row.put("id", ID);
+        row.put("Aggregate Type", "order");
+        row.put("Aggregate Id", null);
+        assertThat(quoted.route(change(Operation.INSERT, "Out Box", row)).failure()).hasMessageContaining(
+                "ALTER TABLE \"public\".\"Out Box\" ALTER COLUMN \"Aggregate Id\" SET NOT NULL");
+    }
+
     private static Map<String, Object> row(String aggregateType, String aggregateId, String type, Object payload) {
         Map<String, Object> row = new LinkedHashMap<>();
         row.put("id", ID);

@@ -106,6 +106,20 @@ class SshTunnelTest extends CdcTestSupport {
     }
 
     @Test
+    void aMissingPrivateKeyFileIsNamedAsMissingAndAWrongPassphraseAsSuch() throws Exception {
+        Path missing = dir.resolve("no_such_key");
+        StartFailure absent = StartFailure.of(() -> streamTable(uniqueSlot("sshnokey"),
+                keyAuth().replace(privateKey.toString(), missing.toString())));
+        assertThat(absent.text()).contains("The SSH private key file " + missing + " does not exist")
+                .doesNotContain("is sshPrivateKeyPassphrase right");
+
+        StartFailure wrong = StartFailure.of(() -> streamTable(uniqueSlot("sshbadpass"),
+                keyAuth().replace(PASSPHRASE, "not-" + PASSPHRASE)));
+        assertThat(wrong.text()).contains("Cannot decode the SSH private key " + privateKey,
+                "is sshPrivateKeyPassphrase right");
+    }
+
+    @Test
     void reconnectsThroughANewTunnelAfterTheSshServerRestartsWithoutLosingAChange() throws Exception {
         String slot = uniqueSlot("sshrestart");
         Received received = streamTable(slot, keyAuth());

@@ -68,9 +68,10 @@ class IntegrationsTest {
     }
 
     @Test
-    void postgresReplicaEqualsTheSourceAndSkipsTheFilteredTable() {
+    void postgresReplicaEqualsTheSourceKeepsTheHistoryTableAndSkipsTheFilteredTable() {
         PostgresServer pg = PG.server();
         pg.createDatabase("replica");
+        pg.execute("CREATE TABLE rep_audit (id int PRIMARY KEY, name text)");
         for (String database : List.of("postgres", "replica")) {
             try (var connection = pg.connectTo(database); var statement = connection.createStatement()) {
                 statement.execute("CREATE TABLE rep_orders (id int PRIMARY KEY, status text, amount numeric(10,2))");
@@ -79,19 +80,31 @@ class IntegrationsTest {
                 throw new AssertionError(e);
             }
         }
-        try (RunningRoutes routes = RunningRoutes.capture(pg, "replica", "public.rep_orders,public.rep_secrets",
+        try (var connection = pg.connectTo("replica"); var statement = connection.createStatement()) {
+            statement.execute("CREATE TABLE rep_audit (id int, name text, _pgcdc_op char(1), _pgcdc_commit_lsn bigint,"
+                    + " _pgcdc_seq bigint, _pgcdc_lsn bigint, _pgcdc_commit_ts timestamptz,"
+                    + " PRIMARY KEY (_pgcdc_commit_lsn, _pgcdc_seq))");
+        } catch (java.sql.SQLException e) {
+            throw new AssertionError(e);
+        }
+        try (RunningRoutes routes = RunningRoutes.capture(pg, "replica",
+                "public.rep_orders,public.rep_secrets,public.rep_audit",
                 RunningRoutes.integration("postgres-replica.yaml"), "replica.url=" + pg.jdbcUrl("replica"),
                 "replica.user=" + pg.superuser(), "replica.password=" + pg.superuserPassword(),
-                "replica.skip-table=rep_secrets")) {
+                "replica.skip-table=rep_secrets", "replica.table-modes=public.rep_audit:append")) {
             pg.execute("INSERT INTO rep_orders VALUES (1, 'new', 10.50), (2, 'new', 3.00)",
-                    "INSERT INTO rep_secrets VALUES (1)",
+                    "INSERT INTO rep_secrets VALUES (1)", "INSERT INTO rep_audit VALUES (1, 'one')",
                     "UPDATE rep_orders SET status = 'paid' WHERE id = 1", "DELETE FROM rep_orders WHERE id = 2",
-                    "UPDATE rep_orders SET id = 3 WHERE id = 1");
+                    "UPDATE rep_orders SET id = 3 WHERE id = 1", "UPDATE rep_audit SET name = 'uno'");
             String rows = "SELECT string_agg(id || ' ' || status || ' ' || amount, ', ' ORDER BY id) FROM rep_orders";
             String source = pg.queryForObject(rows, String.class);
             Await.until("the replica equals the source", DEADLINE, () -> source.equals(replicaValue(pg, rows)));
             assertThat(source).isEqualTo("3 paid 10.50");
             assertThat(replicaValue(pg, "SELECT count(*)::text FROM rep_secrets")).isEqualTo("0");
+            String history = "SELECT string_agg(_pgcdc_op || ' ' || id || ' ' || name, ', '"
+                    + " ORDER BY _pgcdc_commit_lsn, _pgcdc_seq) FROM rep_audit";
+            Await.until("the history table has every change", DEADLINE,
+                    () -> "c 1 one, u 1 uno".equals(replicaValue(pg, history)));
         }
     }
 

@@ -16,8 +16,8 @@ import org.apache.camel.support.processor.idempotent.FileIdempotentRepository;
  * <li>programmatic configuration of the component (no URI options),</li>
  * <li>a custom processor ({@link OrderSummary}),</li>
  * <li>a dead-letter channel: a change that keeps failing is parked as JSON and the stream moves on,</li>
- * <li>an idempotent consumer keyed by the change's position, so a change redelivered after a crash (pgcdc
- *     delivers at least once) is written once.</li>
+ * <li>an idempotent consumer keyed by the change's id ({@code CamelPgCdcId}, the same on a redelivery), so a
+ *     change redelivered after a crash (pgcdc delivers at least once) is written once.</li>
  * </ol>
  */
 public class OrdersPipeline extends RouteBuilder {

@@ -41,7 +41,8 @@ public class PgCdcSinkEndpointUriFactory extends org.apache.camel.support.compon
         props.add("targetSchema");
         props.add("user");
         PROPERTY_NAMES = Collections.unmodifiableSet(props);
-        Set<String> secretProps = new HashSet<>(2);
+        Set<String> secretProps = new HashSet<>(3);
+        secretProps.add("jdbcUrl");
         secretProps.add("password");
         secretProps.add("user");
         SECRET_PROPERTY_NAMES = Collections.unmodifiableSet(secretProps);

@@ -18,8 +18,9 @@ public class PgCdcSinkConfiguration implements Cloneable {
     @Metadata(required = true)
     private String name;
 
-    @UriParam(label = "common", description = "The target database's JDBC URL, e.g. jdbc:postgresql://replica/shop or"
-            + " jdbc:mariadb://dw:3306/shop. Either this or dataSource.")
+    @UriParam(label = "common", secret = true, description = "The target database's JDBC URL, e.g."
+            + " jdbc:postgresql://replica/shop or jdbc:mariadb://dw:3306/shop. Either this or dataSource. Secret, as"
+            + " it may hold a password.")
     private String jdbcUrl;
     @UriParam(label = "common", description = "The target as a DataSource bean, e.g. #myDataSource; instead of jdbcUrl.")
     private DataSource dataSource;
@@ -34,8 +35,8 @@ public class PgCdcSinkConfiguration implements Cloneable {
 
     @UriParam(label = "common", defaultValue = "upsert", enums = "upsert,append,softDelete",
               description = "How changes are applied: upsert (insert-or-update by key, delete deletes), append (every"
-                            + " change appended as a row with _pgcdc_op, _pgcdc_lsn, _pgcdc_seq, _pgcdc_commit_ts),"
-                            + " softDelete (as upsert, but a delete sets _pgcdc_deleted = true).")
+                            + " change appended as a row with _pgcdc_op, _pgcdc_commit_lsn, _pgcdc_seq, _pgcdc_lsn,"
+                            + " _pgcdc_commit_ts), softDelete (as upsert, but a delete sets _pgcdc_deleted = true).")
     private SinkMode mode = SinkMode.UPSERT;
     @UriParam(label = "common", description = "Per-table modes overriding mode, comma-separated table:mode, tables"
             + " written as in SQL: public.audit:append,orders:softDelete.")

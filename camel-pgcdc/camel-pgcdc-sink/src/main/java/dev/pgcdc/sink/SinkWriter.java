@@ -17,6 +17,7 @@ import dev.pgcdc.pg.SourceTables;
 import org.apache.camel.AsyncCallback;
 import org.apache.camel.Endpoint;
 import org.apache.camel.Exchange;
+import org.apache.camel.util.URISupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -203,7 +204,7 @@ final class SinkWriter implements Runnable {
         if (source == null || !from.getEndpointUri().startsWith("pgcdc:")) {
             throw new SinkException("createTables needs the change to come straight from a pgcdc: consumer in the"
                     + " same route, to read the source's column types, but this exchange came from "
-                    + (from == null ? "no endpoint" : from.getEndpointBaseUri())
+                    + (from == null ? "no endpoint" : URISupport.sanitizeUri(from.getEndpointBaseUri()))
                     + ": route from pgcdc: to pgcdc-sink: directly, or create the target tables yourself");
         }
         return source;

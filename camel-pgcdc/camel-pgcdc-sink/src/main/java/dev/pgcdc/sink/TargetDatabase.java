@@ -8,6 +8,7 @@ import java.util.Properties;
 import javax.sql.DataSource;
 
 import dev.pgcdc.connect.Secrets;
+import org.apache.camel.util.URISupport;
 
 /** Where the sink's connections come from: a DataSource bean, or a JDBC URL with user and password. */
 @FunctionalInterface
@@ -79,6 +80,30 @@ interface TargetDatabase {
             // still turn it off); StatementBatch keeps a row from appearing twice in one
             properties.setProperty("reWriteBatchedInserts", "true");
         }
-        return () -> DriverManager.getConnection(url, properties);
+        return () -> connect(configuration.getName(), url, properties);
+    }
+
+    /**
+     * Connects through the driver that takes {@code url}. A message never shows the URL as it is, which may hold a
+     * password: DriverManager's own "No suitable driver found for" does.
+     */
+    private static Connection connect(String name, String url, Properties properties) throws SQLException {
+        String shown = URISupport.sanitizeUri(url);
+        try {
+            DriverManager.getDriver(url);
+        } catch (SQLException e) {
+            throw new SQLException("pgcdc-sink:" + name + ": no JDBC driver takes the jdbcUrl " + shown + ": write it"
+                    + " as jdbc:postgresql://host/database or jdbc:mariadb://host:3306/database, or put the JDBC driver"
+                    + " for it on the classpath", e.getSQLState());
+        }
+        try {
+            return DriverManager.getConnection(url, properties);
+        } catch (SQLException e) {
+            String message = e.getMessage();
+            if (message == null || !message.contains(url)) {
+                throw e;
+            }
+            throw new SQLException(message.replace(url, shown), e.getSQLState(), e.getErrorCode(), e.getCause());
+        }
     }
 }
