@@ -13,7 +13,9 @@ public interface ChangeDecoder {
      * Decodes one message (the buffer's remaining bytes; its position is left unchanged).
      *
      * @param messageLsn the LSN the server sent with this message (captured when it was read)
-     * @throws DecodeException if the message is malformed or cannot be understood
+     * @throws DecodeException if the message is malformed or cannot be understood (a change that cannot be decoded
+     *                         among others in the message goes to {@link DecodeListener#undecodable} instead);
+     *                         what the listener throws passes through unchanged
      */
     void decode(ByteBuffer message, long messageLsn, DecodeListener listener);
 }

@@ -47,4 +47,14 @@ public interface DecodeListener {
     /** A logical decoding message; transactional ones arrive between begin and commit. */
     default void message(LogicalMessage message) {
     }
+
+    /**
+     * A change that cannot be decoded, in its place among the others, from a message that carries more than one
+     * change (a wal2json format-version 1 document): decoding goes on with the rest of the message, so the changes
+     * after it and the commit still arrive. A message that is one change fails the decode call instead. By default
+     * the failure ends the message's decoding as that does.
+     */
+    default void undecodable(DecodeException failure) {
+        throw failure;
+    }
 }

@@ -187,11 +187,16 @@ final class ReplicationSession implements DecodeListener, AckListener, StreamTap
         try {
             decoder.decode(message, source.messageLsn(), this);
         } catch (DecodeException e) {
-            LOG.error("Slot {}: {}", options.slotName(), e.getMessage());
-            hold(null, e, inTransaction ? nextPosition++ : 0, false, this);
-            if (!inTransaction) {
-                releaseHeld(true);
-            }
+            undecodable(e);
+        }
+    }
+
+    @Override
+    public void undecodable(DecodeException failure) {
+        LOG.error("Slot {}: {}", options.slotName(), failure.getMessage());
+        hold(null, failure, inTransaction ? nextPosition++ : 0, false, this);
+        if (!inTransaction) {
+            releaseHeld(true);
         }
     }
 

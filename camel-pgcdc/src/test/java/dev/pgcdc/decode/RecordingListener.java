@@ -17,6 +17,7 @@ public final class RecordingListener implements DecodeListener {
     public final List<RelationInfo> relations = new ArrayList<>();
     public final List<TypeInfo> types = new ArrayList<>();
     public final List<LogicalMessage> messages = new ArrayList<>();
+    public final List<DecodeException> failures = new ArrayList<>();
 
     @Override
     public void begin(long xid, Lsn commitLsn, Instant commitTimestamp) {
@@ -55,6 +56,12 @@ public final class RecordingListener implements DecodeListener {
     public void message(LogicalMessage message) {
         calls.add("message " + message.getPrefix());
         messages.add(message);
+    }
+
+    @Override
+    public void undecodable(DecodeException failure) {
+        calls.add("undecodable " + failure.getMessageType() + " " + failure.getLsn());
+        failures.add(failure);
     }
 
     public List<ChangeEvent> changesOf(String table) {

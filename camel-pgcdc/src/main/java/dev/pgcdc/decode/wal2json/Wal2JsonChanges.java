@@ -62,22 +62,29 @@ final class Wal2JsonChanges {
     }
 
     /**
+     * Decodes a change without telling the listener anything, so that what the caller reports as undecodable is
+     * only what decoding threw: the caller {@link Decoded#deliver delivers} the result.
+     *
      * @param columns  the new row (insert, update), else null
      * @param identity the old key or old row (update, delete), else null
      * @param pk       the table's primary key columns when the change was made, empty if not sent
      * @throws IllegalArgumentException if the change cannot be decoded; the caller adds the position
      */
-    void change(Operation op, String schema, String table, Wal2JsonColumns columns, Wal2JsonColumns identity,
-                List<String> pk, Lsn lsn, OpenTransaction tx, DecodeListener listener) {
+    Decoded change(Operation op, String schema, String table, Wal2JsonColumns columns, Wal2JsonColumns identity,
+                   List<String> pk, Lsn lsn, OpenTransaction tx) {
         if (op == Operation.TRUNCATE) {
-            listener.change(new ChangeEvent(op, schema, table, null, null, null, null, lsn, tx.commitLsn(), tx.xid(),
-                    tx.commitTimestamp(), false));
-            return;
+            return new Decoded(null, new ChangeEvent(op, schema, table, null, null, null, null, lsn, tx.commitLsn(),
+                    tx.xid(), tx.commitTimestamp(), false));
         }
         if (columns == null && identity == null) {
             throw new IllegalArgumentException("no row and no identity for a change of " + schema + '.' + table);
         }
-        RelationInfo rel = relation(op, schema, table, new Shown(columns, identity, pk), listener);
+        List<String> name = List.of(schema, table);
+        boolean complete = op == Operation.INSERT;
+        Shown shown = new Shown(columns, identity, pk);
+        RelationInfo known = relations.get(name);
+        RelationInfo rel = known != null && shown.fit(known, complete) ? known
+                : describe(schema, table, shown, complete);
         // a column missing from an update's new row is an unchanged TOAST value; an insert has every column
         Object[] row = columns == null ? null : row(rel, columns, op == Operation.UPDATE ? RowEvents.UNCHANGED : null);
         Object[] old = identity == null ? null : row(rel, identity, null);
@@ -89,8 +96,25 @@ final class Wal2JsonChanges {
         if (old != null && row != null) {
             RowEvents.fillUnchanged(rel, wholeOldRow, row, old);
         }
-        listener.change(RowEvents.change(op, rel, RowEvents.key(rel, row != null ? row : old), before, row, lsn,
-                tx.commitLsn(), tx.xid(), tx.commitTimestamp()));
+        ChangeEvent event = RowEvents.change(op, rel, RowEvents.key(rel, row != null ? row : old), before, row, lsn,
+                tx.commitLsn(), tx.xid(), tx.commitTimestamp());
+        if (rel == known) {
+            return new Decoded(null, event);
+        }
+        // kept only once a change decoded with it: a relation is announced before the first change that uses it
+        relations.put(name, rel);
+        return new Decoded(rel, event);
+    }
+
+    /** A decoded change, and the relation to announce before it when the table was (again) described for it. */
+    record Decoded(RelationInfo described, ChangeEvent event) {
+
+        void deliver(DecodeListener listener) {
+            if (described != null) {
+                listener.relation(described);
+            }
+            listener.change(event);
+        }
     }
 
     /** What one change shows of its table: new row, old key or row, primary key (each may be absent). */
@@ -129,18 +153,6 @@ final class Wal2JsonChanges {
             }
         }
         return true;
-    }
-
-    private RelationInfo relation(Operation op, String schema, String table, Shown shown, DecodeListener listener) {
-        List<String> name = List.of(schema, table);
-        boolean complete = op == Operation.INSERT;
-        RelationInfo rel = relations.get(name);
-        if (rel == null || !shown.fit(rel, complete)) {
-            rel = describe(schema, table, shown, complete);
-            relations.put(name, rel);
-            listener.relation(rel);
-        }
-        return rel;
     }
 
     private RelationInfo describe(String schema, String table, Shown shown, boolean complete) {

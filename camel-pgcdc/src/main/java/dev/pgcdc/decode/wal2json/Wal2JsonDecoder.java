@@ -88,7 +88,7 @@ public final class Wal2JsonDecoder implements ChangeDecoder {
             case MessageType.DELETE:
             case MessageType.TRUNCATE:
                 changes.change(Wal2JsonText.operation(String.valueOf(m.action)), m.schema, m.table, m.columns,
-                        m.identity, m.pk, lsn, openTransaction(), listener);
+                        m.identity, m.pk, lsn, openTransaction()).deliver(listener);
                 break;
             case MessageType.MESSAGE:
                 byte[] content = m.content.getBytes(StandardCharsets.UTF_8);

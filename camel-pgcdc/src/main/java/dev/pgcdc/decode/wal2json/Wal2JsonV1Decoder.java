@@ -42,13 +42,16 @@ public final class Wal2JsonV1Decoder implements ChangeDecoder {
     /** Where the parser is in the document: outside it, in the root object, or in its "change" array. */
     private enum Level { OUTSIDE, DOCUMENT, CHANGES }
 
-    private final Wal2JsonChanges changes;
-    private final JsonParser parser;
-    private final ByteArrayFeeder feeder;
+    /** What a token asks of the listener, told after the token is read so that reading never catches its failures. */
+    private enum Step { BEGIN, CHANGE, COMMIT }
 
-    private Level level = Level.OUTSIDE;
+    private final Wal2JsonChanges changes;
+    private JsonParser parser;
+    private ByteArrayFeeder feeder;
+
+    private Level level;
     private String field;
-    private long xid = -1;
+    private long xid;
     private Lsn nextLsn;
     private Instant timestamp;
     private OpenTransaction transaction;
@@ -56,17 +59,35 @@ public final class Wal2JsonV1Decoder implements ChangeDecoder {
     private TokenBuffer change;
     private int changeDepth;
     private Lsn changeLsn;
+    /** The change whose object just closed, for {@link Step#CHANGE}. */
+    private TokenBuffer completeChange;
 
     public Wal2JsonV1Decoder(TypeRegistry types, Catalog catalog, ColumnFilter columnFilter) {
         this.changes = new Wal2JsonChanges(types, catalog, columnFilter);
+        restart();
+    }
+
+    /** A parser that takes input afresh, outside any document. */
+    private void restart() {
         try {
-            this.parser = JSON.createNonBlockingByteArrayParser();
+            parser = JSON.createNonBlockingByteArrayParser();
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }
-        this.feeder = (ByteArrayFeeder) parser.getNonBlockingInputFeeder();
+        feeder = (ByteArrayFeeder) parser.getNonBlockingInputFeeder();
+        level = Level.OUTSIDE;
+        field = null;
+        xid = -1;
+        transaction = null;
+        change = null;
+        completeChange = null;
     }
 
+    /**
+     * A change that cannot be decoded goes to {@link DecodeListener#undecodable} and the document goes on. A document
+     * that is not what wal2json prints (not JSON, or not shaped as version 1) throws, and the rest of it is dropped:
+     * decoding starts over at the next document.
+     */
     @Override
     public void decode(ByteBuffer message, long messageLsn, DecodeListener listener) {
         Lsn lsn = Lsn.of(messageLsn);
@@ -83,36 +104,74 @@ public final class Wal2JsonV1Decoder implements ChangeDecoder {
         try {
             // every token of the previous piece was read, so the parser wants input again
             feeder.feedInput(bytes, start, start + message.remaining());
-            JsonToken token;
-            while ((token = parser.nextToken()) != JsonToken.NOT_AVAILABLE && token != null) {
-                onToken(token, lsn, listener);
+        } catch (IOException e) {
+            throw malformed(e, lsn);
+        }
+        try {
+            while (true) {
+                Step step;
+                try {
+                    JsonToken token = parser.nextToken();
+                    if (token == JsonToken.NOT_AVAILABLE || token == null) {
+                        return;
+                    }
+                    step = onToken(token, lsn);
+                } catch (IOException | RuntimeException e) {
+                    throw malformed(e, lsn);
+                }
+                if (step != null) {
+                    tell(step, listener);
+                }
             }
-        } catch (IOException | RuntimeException e) {
-            if (e instanceof DecodeException decodeException) {
-                throw decodeException;
+        } finally {
+            if (!feeder.needMoreInput()) {
+                // the listener threw before the message was read to its end; the parser refuses new input while it
+                // holds unread bytes
+                restart();
             }
-            throw new DecodeException("wal2json", "format-version 1 document: " + e.getMessage(), lsn,
-                    transaction == null ? MessageType.BEGIN : MessageType.COMMIT, e);
         }
     }
 
-    private void onToken(JsonToken token, Lsn lsn, DecodeListener listener) throws IOException {
+    /** The document cannot be read on: the failure to throw, with the parser started over. */
+    private DecodeException malformed(Exception e, Lsn lsn) {
+        DecodeException failure = new DecodeException("wal2json", "format-version 1 document: " + e.getMessage(), lsn,
+                transaction == null ? MessageType.BEGIN : MessageType.COMMIT, e);
+        restart();
+        return failure;
+    }
+
+    private void tell(Step step, DecodeListener listener) {
+        switch (step) {
+            case BEGIN -> listener.begin(transaction.xid(), transaction.commitLsn(), transaction.commitTimestamp());
+            case COMMIT -> listener.commit(nextLsn, nextLsn, timestamp);
+            case CHANGE -> {
+                TokenBuffer tokens = completeChange;
+                completeChange = null;
+                decodeChange(tokens, listener);
+            }
+        }
+    }
+
+    private Step onToken(JsonToken token, Lsn lsn) throws IOException {
         if (change != null) {
             change.copyCurrentEvent(parser);
             if (token.isStructStart()) {
                 changeDepth++;
             } else if (token.isStructEnd() && --changeDepth == 0) {
-                decodeChange(listener);
+                completeChange = change;
                 change = null;
+                return Step.CHANGE;
             }
-            return;
+            return null;
         }
         switch (level) {
             case OUTSIDE -> {
                 expect(token, JsonToken.START_OBJECT);
                 level = Level.DOCUMENT;
             }
-            case DOCUMENT -> onDocumentToken(token, listener);
+            case DOCUMENT -> {
+                return onDocumentToken(token);
+            }
             case CHANGES -> {
                 if (token == JsonToken.END_ARRAY) {
                     level = Level.DOCUMENT;
@@ -125,24 +184,24 @@ public final class Wal2JsonV1Decoder implements ChangeDecoder {
                 }
             }
         }
+        return null;
     }
 
-    private void onDocumentToken(JsonToken token, DecodeListener listener) throws IOException {
+    private Step onDocumentToken(JsonToken token) throws IOException {
         if (token == JsonToken.FIELD_NAME) {
             field = parser.currentName();
         } else if (token == JsonToken.END_OBJECT) {
-            if (transaction != null) {
-                listener.commit(nextLsn, nextLsn, timestamp);
-            }
+            boolean commit = transaction != null;
             level = Level.OUTSIDE;
             transaction = null;
             xid = -1;
+            return commit ? Step.COMMIT : null;
         } else if (token == JsonToken.START_ARRAY && "change".equals(field)) {
             level = Level.CHANGES;
             // a document without xid holds a non-transactional logical decoding message, outside any transaction
             if (xid >= 0) {
                 transaction = new OpenTransaction(xid, nextLsn, timestamp);
-                listener.begin(xid, nextLsn, timestamp);
+                return Step.BEGIN;
             }
         } else if (token.isScalarValue()) {
             switch (field) {
@@ -154,31 +213,39 @@ public final class Wal2JsonV1Decoder implements ChangeDecoder {
         } else {
             throw new IllegalArgumentException("unexpected " + token + " in field " + field);
         }
+        return null;
     }
 
-    private void decodeChange(DecodeListener listener) throws IOException {
+    /** Decodes one element of "change"; only once it is decoded does the listener hear of it. */
+    private void decodeChange(TokenBuffer tokens, DecodeListener listener) {
         V1Change c = new V1Change();
-        try (JsonParser p = change.asParser()) {
-            c.read(p);
-        }
-        char type = c.kind == null ? '?' : c.kind.equals("message") ? MessageType.MESSAGE
-                : Character.toUpperCase(c.kind.charAt(0));
+        LogicalMessage message = null;
+        Wal2JsonChanges.Decoded decoded = null;
         try {
+            try (JsonParser p = tokens.asParser()) {
+                c.read(p);
+            }
             if ("message".equals(c.kind)) {
                 byte[] content = c.content.getBytes(StandardCharsets.UTF_8);
-                listener.message(c.transactional && transaction != null
+                message = c.transactional && transaction != null
                         ? new LogicalMessage(true, changeLsn, c.prefix, content, transaction.commitLsn(),
                                 transaction.xid(), transaction.commitTimestamp())
-                        : new LogicalMessage(false, changeLsn, c.prefix, content, null, 0, null));
-                return;
-            }
-            if (transaction == null) {
+                        : new LogicalMessage(false, changeLsn, c.prefix, content, null, 0, null);
+            } else if (transaction == null) {
                 throw new IllegalArgumentException("change outside a transaction (the document has no xid)");
+            } else {
+                decoded = changes.change(Wal2JsonText.operation(c.kind), c.schema, c.table, c.columns.zip(),
+                        c.oldKeys.zip(), c.pk, changeLsn, transaction);
             }
-            changes.change(Wal2JsonText.operation(c.kind), c.schema, c.table, c.columns.zip(), c.oldKeys.zip(),
-                    c.pk, changeLsn, transaction, listener);
-        } catch (IllegalArgumentException e) {
-            throw new DecodeException("wal2json", e.getMessage(), changeLsn, type, e);
+        } catch (IOException | RuntimeException e) {
+            listener.undecodable(new DecodeException("wal2json", e.getMessage() != null ? e.getMessage()
+                    : e.toString(), changeLsn, c.type(), e));
+            return;
+        }
+        if (message != null) {
+            listener.message(message);
+        } else {
+            decoded.deliver(listener);
         }
     }
 
@@ -199,6 +266,14 @@ public final class Wal2JsonV1Decoder implements ChangeDecoder {
         boolean transactional;
         String prefix;
         String content;
+
+        /** The message type it is reported as; pgoutput's letters. */
+        char type() {
+            if (kind == null || kind.isEmpty()) {
+                return '?';
+            }
+            return kind.equals("message") ? MessageType.MESSAGE : Character.toUpperCase(kind.charAt(0));
+        }
 
         void read(JsonParser p) throws IOException {
             p.nextToken(); // START_OBJECT
