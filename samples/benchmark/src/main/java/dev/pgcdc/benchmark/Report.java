@@ -89,7 +89,7 @@ final class Report {
                         + " | peak RSS MB |\n")
                 .append("|---|---:|---:|---:|---:|---:|---:|\n");
         for (String consumer : new String[] {"pgRecvlogical", "pgcdc", "pgcdcCatchUp", "pgcdcCatchUpBaseline", "pgcdcBaseline",
-                "debezium"}) {
+                "debezium", "pgRecvlogicalAgain"}) {
             if (drain.get(consumer) instanceof Map<?, ?>) {
                 Map<String, Object> c = map(drain, consumer);
                 md.append("| ").append(consumer).append(" | ").append(c.get("changesPerSecond")).append(" | ")

@@ -7,11 +7,14 @@ import java.util.Map;
 /**
  * Part 1: the same backlog drained by pg_recvlogical (the walsender's ceiling), pgcdc streaming, pgcdc with catch-up
  * (the backlog through the SQL interface), both also with an older pgcdc build when given, and
- * camel-debezium-postgres, each from its own slot created before the backlog was written.
+ * camel-debezium-postgres, each from its own slot created before the backlog was written. pg_recvlogical drains first
+ * and again last: the consumers that drain later in a run were seen to be up to a tenth faster with the same code, so
+ * the ratios are taken against the faster of its two drains.
  */
 final class StreamingDrain {
 
     private static final String RECV = "drain_recvlogical";
+    private static final String RECV_AGAIN = "drain_recvlogical_again";
     private static final String PGCDC = "drain_pgcdc";
     private static final String BASELINE = "drain_pgcdc_baseline";
     private static final String CATCH_UP = "drain_pgcdc_catchup";
@@ -25,7 +28,7 @@ final class StreamingDrain {
     static Map<String, Object> measure(Run run, boolean withDebezium) throws Exception {
         long changes = run.size().backlogChanges();
         Duration timeout = Run.timeoutFor(changes);
-        run.slots().create(RECV, PGCDC, CATCH_UP);
+        run.slots().create(RECV, RECV_AGAIN, PGCDC, CATCH_UP);
         if (withDebezium) {
             run.slots().create(DEBEZIUM);
         }
@@ -78,13 +81,17 @@ final class StreamingDrain {
             }
         }
 
+        double recvAgainSeconds = run.consumers().recvlogical(RECV_AGAIN, endLsn, timeout);
+        figures.put("pgRecvlogicalAgain", rate(changes, recvAgainSeconds));
+        double recvBest = changes / Math.min(recvSeconds, recvAgainSeconds);
+
         Object pgcdcRate = pgcdc.get("changesPerSecond");
         Map<String, Object> ratios = new LinkedHashMap<>();
-        ratios.put("pgcdcToPgRecvlogical", Run.ratio(pgcdcRate, changes / recvSeconds));
+        ratios.put("pgcdcToPgRecvlogical", Run.ratio(pgcdcRate, recvBest));
         if (figures.get("debezium") instanceof Map<?, ?> debezium) {
             ratios.put("pgcdcToDebezium", Run.ratio(pgcdcRate, debezium.get("changesPerSecond")));
         }
-        ratios.put("pgcdcCatchUpToPgRecvlogical", Run.ratio(catchUp.get("changesPerSecond"), changes / recvSeconds));
+        ratios.put("pgcdcCatchUpToPgRecvlogical", Run.ratio(catchUp.get("changesPerSecond"), recvBest));
         ratios.put("pgcdcCatchUpToPgcdc", Run.ratio(catchUp.get("changesPerSecond"), pgcdcRate));
         if (figures.get("pgcdcBaseline") instanceof Map<?, ?> baseline) {
             ratios.put("pgcdcToBaseline", Run.ratio(pgcdcRate, baseline.get("changesPerSecond")));
@@ -95,7 +102,7 @@ final class StreamingDrain {
         }
         figures.put("ratios", ratios);
         figures.put("timelines", timelines);
-        run.slots().drop(RECV, PGCDC, CATCH_UP, BASELINE, BASELINE_CATCH_UP, DEBEZIUM);
+        run.slots().drop(RECV, RECV_AGAIN, PGCDC, CATCH_UP, BASELINE, BASELINE_CATCH_UP, DEBEZIUM);
         return figures;
     }
 
