@@ -102,7 +102,7 @@ class CatchUpTest extends DefaultClusterTest {
 
         // near the head a walsender takes over, from where catch-up confirmed
         awaitStreaming(caughtUp);
-        assertThat(consumer(catchingUp).getPhase()).isEqualTo("STREAMING");
+        awaitPhase(catchingUp, "STREAMING");
         // the backlog's last commit is confirmed at once; the WAL after it (e.g. a running-xacts record) at the next
         // status update from the walsender's keepalive
         Await.until("the slot confirmed to the end of the backlog", Duration.ofSeconds(30),
@@ -135,7 +135,7 @@ class CatchUpTest extends DefaultClusterTest {
         route.delivered.snapshot().forEach(e -> ids.add(e.getAfter().get("id")));
         assertThat(ids).hasSize(BACKLOG_ROWS);
         awaitStreaming(slot);
-        assertThat(consumer(context).getPhase()).isEqualTo("STREAMING");
+        awaitPhase(context, "STREAMING");
     }
 
     @Test
@@ -173,6 +173,12 @@ class CatchUpTest extends DefaultClusterTest {
         assertThat(ids).hasSize(rows);
         assertThat(received.snapshot().get(0).getCommitLsn().value()).as("resumed where the slot was confirmed")
                 .isGreaterThan(confirmedAtKill);
+    }
+
+    /** The server shows the slot active before the replication thread, back from starting the stream, says so. */
+    private static void awaitPhase(CamelContext context, String phase) {
+        Await.until("the consumer's phase " + phase, Duration.ofSeconds(30), () -> consumer(context).getPhase(),
+                phase::equals);
     }
 
     /**

@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 
 import dev.pgcdc.embedded.PostgresServer;
 import dev.pgcdc.embedded.junit.Await;
@@ -13,7 +14,7 @@ import dev.pgcdc.embedded.junit.Await;
 /**
  * Random single-row and multi-row updates, deletes and inserts all over the key range of a
  * {@link SnapshotTestSupport#createTable} table (and past it), each its own transaction, in a thread of their own from
- * {@link #start()} until {@link #close()}.
+ * {@link #start()} until {@link #close()}, which fails when a write failed.
  */
 final class RandomWriter implements AutoCloseable {
 
@@ -25,6 +26,7 @@ final class RandomWriter implements AutoCloseable {
     private final long pauseMillis;
     private final AtomicBoolean writing = new AtomicBoolean(true);
     private final AtomicLong writes = new AtomicLong();
+    private final AtomicReference<Exception> failure = new AtomicReference<>();
     private final Thread thread = new Thread(this::write, "writer");
 
     /** Writes to a table of {@code rows} rows every {@code pauseMillis} (0: as fast as it can). */
@@ -53,15 +55,28 @@ final class RandomWriter implements AutoCloseable {
     void keepPace(int reads, int rows) {
         long due = (long) reads * PACED_WRITES / rows;
         if (writes.get() < due) {
-            Await.until("writer keeps pace", Duration.ofMinutes(1), () -> writes.get() >= due);
+            Await.until("writer keeps pace", Duration.ofMinutes(1), () -> {
+                throwIfFailed();
+                return writes.get() >= due;
+            });
         }
     }
 
-    /** Stops writing and waits for the last write. */
+    /** Stops writing and waits for the last write; fails when a write failed. */
     @Override
     public void close() throws InterruptedException {
         writing.set(false);
-        thread.join();
+        thread.join(Duration.ofMinutes(1).toMillis());
+        if (thread.isAlive()) {
+            throw new AssertionError("the writer did not stop within a minute");
+        }
+        throwIfFailed();
+    }
+
+    private void throwIfFailed() {
+        if (failure.get() != null) {
+            throw new AssertionError("the writer failed after " + writes.get() + " writes", failure.get());
+        }
     }
 
     private void write() {
@@ -90,7 +105,7 @@ final class RandomWriter implements AutoCloseable {
                 }
             }
         } catch (Exception e) {
-            throw new IllegalStateException(e);
+            failure.set(e);
         }
     }
 }

@@ -4,13 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 import dev.pgcdc.embedded.PostgresServer;
 import dev.pgcdc.embedded.junit.Await;
@@ -38,13 +34,9 @@ class SnapshotChildJvmTest extends SnapshotTestSupport {
         String slot = uniqueSlot("killed");
         String table = slot + "_t";
         int rows = 100_000;
-        pg().execute("CREATE TABLE " + table + " (id int PRIMARY KEY, v int NOT NULL, note text)",
-                "INSERT INTO " + table + " SELECT g, 0, md5(g::text) FROM generate_series(1, " + rows + ") g");
+        createTable(table, rows);
         String options = "tables=" + table + "&snapshotChunkSize=1000";
-        AtomicBoolean writing = new AtomicBoolean(true);
-        Thread writer = new Thread(() -> write(table, rows, writing), "writer");
-        writer.start();
-        try {
+        try (RandomWriter writer = new RandomWriter(pg(), table, rows, 1).start()) {
             Path firstRun = dir.resolve("first-run.jsonl");
             Process child = SnapshotChild.start(dir, uri(slot, options), firstRun.toString(), "256m");
             try {
@@ -56,16 +48,13 @@ class SnapshotChildJvmTest extends SnapshotTestSupport {
             assertThat(savedAtKill).isLessThan(rows);
 
             Resumed resumed = resumeAfterKill(slot, options, firstRun);
-            writing.set(false);
-            writer.join();
+            writer.close();
+            assertThat(writer.writes()).as("writes while the consumer was killed and resumed").isPositive();
             awaitCaughtUp(slot);
 
             assertThat(resumed.rereads().get()).as("rows read after the restart").isPositive()
                     .isLessThanOrEqualTo((int) (rows - savedAtKill + 1000 + 5000));
             assertThat(resumed.applied().differencesFromSource(pg(), table, List.of("id"))).isEmpty();
-        } finally {
-            writing.set(false);
-            writer.join();
         }
     }
 
@@ -98,24 +87,5 @@ class SnapshotChildJvmTest extends SnapshotTestSupport {
         }
         return pg().queryForObject("SELECT coalesce(sum(rows_done), 0)::bigint FROM pgcdc_snapshot_state"
                 + " WHERE slot_name = ?", Long.class, slot);
-    }
-
-    /** Updates, deletes and inserts all over the table until told to stop. */
-    private void write(String table, int rows, AtomicBoolean writing) {
-        ThreadLocalRandom random = ThreadLocalRandom.current();
-        int nextId = rows + 1;
-        try (Connection connection = pg().connect(); Statement statement = connection.createStatement()) {
-            while (writing.get()) {
-                int id = 1 + random.nextInt(nextId);
-                switch (random.nextInt(3)) {
-                    case 0 -> statement.execute("UPDATE " + table + " SET v = v + 1 WHERE id = " + id);
-                    case 1 -> statement.execute("DELETE FROM " + table + " WHERE id = " + id);
-                    default -> statement.execute("INSERT INTO " + table + " VALUES (" + nextId++ + ", 1, 'new')");
-                }
-                Thread.sleep(1); // a steady trickle, not a flood: the point is the restart
-            }
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
     }
 }

@@ -205,6 +205,7 @@ class SnapshotRangesTest extends SnapshotTestSupport {
 
             Resumed resumed = resumeAfterKill(slot, options, firstRun);
             writer.close();
+            assertThat(writer.writes()).as("writes while the consumer was killed and resumed").isPositive();
             awaitCaughtUp(slot);
 
             // each range reads again at most the chunks it had read ahead (3) and the one being read

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -20,6 +21,7 @@ import java.util.stream.Collectors;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.pgcdc.PgCdcConstants;
+import dev.pgcdc.PgCdcConsumer;
 import dev.pgcdc.stream.StreamStats;
 import dev.pgcdc.event.ChangeEvent;
 import dev.pgcdc.event.Operation;
@@ -230,21 +232,33 @@ class StreamingTest extends DefaultClusterTest {
         pg().execute("CREATE TABLE " + table + " (id int PRIMARY KEY)");
         Received entered = new Received();
         Received completed = new Received();
+        CountDownLatch consumerStopping = new CountDownLatch(1);
         CamelContext context = start(new RouteBuilder() {
             @Override
             public void configure() {
                 from(uri(slot, "tables=" + table + "&shutdownTimeout=10000"))
                         .process(e -> entered.add(e.getIn().getBody(ChangeEvent.class)))
                         .threads(5)
-                        .delay(2000) // the route is still working on all five when the stop begins
+                        // the route is still working on all five when the consumer's stop begins
+                        .process(e -> {
+                            if (!consumerStopping.await(60, TimeUnit.SECONDS)) {
+                                throw new IllegalStateException("the consumer's stop never began");
+                            }
+                        })
                         .process(e -> completed.add(e.getIn().getBody(ChangeEvent.class)));
             }
         });
         awaitStreaming(slot);
+        PgCdcConsumer consumer = consumer(context);
         pg().execute("INSERT INTO " + table + " SELECT generate_series(1, 5)");
         long lastCommit = entered.await(5).get(4).getCommitLsn().value();
+        CompletableFuture<Void> stopped = CompletableFuture.runAsync(context::stop);
+        // Camel marks the consumer stopping before calling its doStop, which must wait for the five
+        Await.until("the consumer stopping", Duration.ofSeconds(30), () -> consumer.isStopping() || stopped.isDone());
+        assertThat(stopped).as("the context's stop, the exchanges still in flight").isNotDone();
         assertThat(completed.size()).isZero();
-        context.stop();
+        consumerStopping.countDown();
+        stopped.get(60, TimeUnit.SECONDS);
         assertThat(completed.size()).isEqualTo(5);
         assertThat(slot(slot).active()).isFalse();
         assertThat(confirmedFlush(slot)).isGreaterThan(lastCommit);
