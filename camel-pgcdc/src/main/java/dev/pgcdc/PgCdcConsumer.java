@@ -153,7 +153,8 @@ public class PgCdcConsumer extends DefaultConsumer {
         executor = executors.newFixedThreadPool(this, "pgcdc-" + configuration.getSlotName(),
                 deliveryLoops.size() + (snapshots ? 2 : 1));
         scheduler = executors.newSingleThreadScheduledExecutor(this, "pgcdc-monitor-" + configuration.getSlotName());
-        // execute, not submit: a loop that ends by a throwable is logged, not kept in a Future nobody reads
+        // execute, not submit: a loop that ends by a throwable reaches the thread's uncaught-exception handler (stderr)
+        // instead of a Future nobody reads
         deliveryLoops.forEach(executor::execute);
         replicatorDone = executor.submit(replicator);
         long monitorMillis = options.slotMonitorInterval().toMillis();

@@ -120,7 +120,7 @@ public final class AckTracker {
     /**
      * Marks a change's exchange as completed (successfully or handled by the route). Any thread.
      *
-     * @return the {@link #confirmable()} LSN after it (one lock for both: this runs once per change)
+     * @return the {@link #confirmable()} LSN after it
      */
     public synchronized long complete(long seq) {
         if (seq < lowestIncomplete || seq >= nextSeq) {

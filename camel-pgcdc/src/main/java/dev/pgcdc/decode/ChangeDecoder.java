@@ -14,8 +14,8 @@ public interface ChangeDecoder {
      *
      * @param messageLsn the LSN the server sent with this message (captured when it was read)
      * @throws DecodeException if the message is malformed or cannot be understood (a change that cannot be decoded
-     *                         among others in the message goes to {@link DecodeListener#undecodable} instead);
-     *                         what the listener throws passes through unchanged
+     *                         of a wal2json format-version 1 document goes to {@link DecodeListener#undecodable}
+     *                         instead); what the listener throws passes through unchanged
      */
     void decode(ByteBuffer message, long messageLsn, DecodeListener listener);
 }

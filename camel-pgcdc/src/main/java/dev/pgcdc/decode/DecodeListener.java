@@ -49,10 +49,10 @@ public interface DecodeListener {
     }
 
     /**
-     * A change that cannot be decoded, in its place among the others, from a message that carries more than one
-     * change (a wal2json format-version 1 document): decoding goes on with the rest of the message, so the changes
-     * after it and the commit still arrive. A message that is one change fails the decode call instead. By default
-     * the failure ends the message's decoding as that does.
+     * A change of a wal2json format-version 1 document that cannot be decoded, in its place among the others, whether
+     * the document came whole or in pieces: decoding goes on, so the changes after it and the commit still arrive.
+     * The other decoders fail the decode call for a message that cannot be decoded. By default the failure ends the
+     * message's decoding as that does.
      */
     default void undecodable(DecodeException failure) {
         throw failure;

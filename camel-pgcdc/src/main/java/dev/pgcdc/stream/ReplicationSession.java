@@ -303,8 +303,8 @@ final class ReplicationSession implements DecodeListener, AckListener, StreamTap
         if (release == null || !delivering) {
             return;
         }
-        // a failed exchange stops delivery here, not only at the next message: nothing committed after it may
-        // reach the route before it is delivered again
+        // a failure seen here stops delivery at once, not only at the next message: the route gets nothing more
+        // before the failed change is delivered again
         long seq = routeFailure == null ? awaitCapacity() : -1;
         if (seq >= 0 && shouldStop()) {
             // it failed (or a stop came) while we waited for room, which a completion then freed

@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 
 import dev.pgcdc.embedded.junit.Await;
 import dev.pgcdc.it.CdcTestSupport;
@@ -88,7 +89,8 @@ abstract class ClusterTestSupport extends CdcTestSupport {
         Process b = startInstance(coordinator, "b", List.of(slot));
         awaitStreaming(slot, Duration.ofSeconds(90));
         AtomicBoolean writing = new AtomicBoolean(true);
-        Thread writer = new Thread(() -> write(slot, writing), "writer");
+        AtomicReference<Exception> writeFailure = new AtomicReference<>();
+        Thread writer = new Thread(() -> write(slot, writing, writeFailure), "writer");
         writer.start();
         try {
             Await.until("changes delivered", Duration.ofSeconds(60), () -> !deliverers(slot).isEmpty());
@@ -104,8 +106,7 @@ abstract class ClusterTestSupport extends CdcTestSupport {
             Duration takeover = Duration.ofMillis(firstDelivery.getTime() - killedAt.getTime());
             Await.until("more changes on the survivor", Duration.ofSeconds(30), () -> pg().queryForObject(
                     "SELECT count(*) FROM delivered WHERE slot = ? AND instance = ?", Long.class, slot, survivor) >= 50);
-            writing.set(false);
-            writer.join();
+            stopWriter(writer, writing, writeFailure);
             Await.until("every written row delivered", Duration.ofSeconds(60), () -> missing(slot) == 0);
             long written = pg().queryForObject("SELECT count(*) FROM " + slot + "_t", Long.class);
             long redelivered = pg().queryForObject("SELECT count(*) FROM (SELECT id FROM delivered WHERE slot = ?"
@@ -114,8 +115,17 @@ abstract class ClusterTestSupport extends CdcTestSupport {
                     coordinator.startsWith("zk") ? "ZooKeeper" : "PostgreSQL", takeover.toMillis(), written, redelivered);
         } finally {
             writing.set(false);
-            writer.join();
+            writer.join(TimeUnit.MINUTES.toMillis(1));
         }
+    }
+
+    /** Stops the writer and fails the test if it stopped writing on its own (the takeover then proved nothing). */
+    private static void stopWriter(Thread writer, AtomicBoolean writing, AtomicReference<Exception> writeFailure)
+            throws InterruptedException {
+        writing.set(false);
+        writer.join(TimeUnit.MINUTES.toMillis(1));
+        assertThat(writer.isAlive()).as("the writer stopped").isFalse();
+        assertThat(writeFailure.get()).as("the writer's failure").isNull();
     }
 
     /** Waits until the slot exists and a reader streams from it. */
@@ -125,14 +135,14 @@ abstract class ClusterTestSupport extends CdcTestSupport {
     }
 
     /** Inserts rows 1, 2, ... at a steady pace until told to stop. */
-    private void write(String slot, AtomicBoolean writing) {
+    private void write(String slot, AtomicBoolean writing, AtomicReference<Exception> failure) {
         try (Connection connection = pg().connect(); Statement statement = connection.createStatement()) {
             for (int id = 1; writing.get(); id++) {
                 statement.execute("INSERT INTO " + slot + "_t VALUES (" + id + ", 'row " + id + "')");
                 Thread.sleep(5); // pacing, not synchronisation: a steady stream across the kill
             }
         } catch (Exception e) {
-            throw new IllegalStateException(e);
+            failure.set(e);
         }
     }
 }

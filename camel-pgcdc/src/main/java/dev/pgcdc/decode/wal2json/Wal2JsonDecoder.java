@@ -57,11 +57,12 @@ public final class Wal2JsonDecoder implements ChangeDecoder {
             throw new DecodeException("wal2json", "malformed format-version 2 message: " + e.getMessage(), lsn,
                     m.action, e);
         }
-        try {
-            apply(m, lsn, listener);
-        } catch (IllegalArgumentException e) {
-            throw new DecodeException("wal2json", e.getMessage(), lsn, m.action, e);
-        }
+        apply(m, lsn, listener);
+    }
+
+    /** What is wrong with the message, as the decoder reports it; the listener's own exceptions are not wrapped. */
+    private static DecodeException undecodable(IllegalArgumentException e, Message m, Lsn lsn) {
+        return new DecodeException("wal2json", e.getMessage(), lsn, m.action, e);
     }
 
     private static JsonParser parserFor(ByteBuffer message) throws IOException {
@@ -87,19 +88,31 @@ public final class Wal2JsonDecoder implements ChangeDecoder {
             case MessageType.UPDATE:
             case MessageType.DELETE:
             case MessageType.TRUNCATE:
-                changes.change(Wal2JsonText.operation(String.valueOf(m.action)), m.schema, m.table, m.columns,
-                        m.identity, m.pk, lsn, openTransaction()).deliver(listener);
+                Wal2JsonChanges.Decoded change;
+                try {
+                    change = changes.change(Wal2JsonText.operation(String.valueOf(m.action)), m.schema, m.table,
+                            m.columns, m.identity, m.pk, lsn, openTransaction());
+                } catch (IllegalArgumentException e) {
+                    throw undecodable(e, m, lsn);
+                }
+                change.deliver(listener);
                 break;
             case MessageType.MESSAGE:
                 byte[] content = m.content.getBytes(StandardCharsets.UTF_8);
-                OpenTransaction tx = m.transactional ? openTransaction() : null;
+                OpenTransaction tx;
+                try {
+                    tx = m.transactional ? openTransaction() : null;
+                } catch (IllegalArgumentException e) {
+                    throw undecodable(e, m, lsn);
+                }
                 listener.message(tx != null
                         ? new LogicalMessage(true, m.lsn, m.prefix, content, tx.commitLsn(), tx.xid(),
                                 tx.commitTimestamp())
                         : new LogicalMessage(false, m.lsn, m.prefix, content, null, 0, null));
                 break;
             default:
-                throw new IllegalArgumentException("unknown action '" + m.action + "' (expected B C I U D T M)");
+                throw undecodable(new IllegalArgumentException("unknown action '" + m.action
+                        + "' (expected B C I U D T M)"), m, lsn);
         }
     }
 

@@ -237,7 +237,9 @@ public final class Wal2JsonV1Decoder implements ChangeDecoder {
                 decoded = changes.change(Wal2JsonText.operation(c.kind), c.schema, c.table, c.columns.zip(),
                         c.oldKeys.zip(), c.pk, changeLsn, transaction);
             }
-        } catch (IOException | RuntimeException e) {
+        } catch (IOException | IllegalArgumentException e) {
+            // only what is wrong with the change itself; a failing catalog lookup ends the session instead, and the
+            // change is decoded again after the reconnect rather than handed to the route as undecodable
             listener.undecodable(new DecodeException("wal2json", e.getMessage() != null ? e.getMessage()
                     : e.toString(), changeLsn, c.type(), e));
             return;

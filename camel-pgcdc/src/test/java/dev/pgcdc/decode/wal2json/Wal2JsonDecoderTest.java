@@ -3,6 +3,8 @@ package dev.pgcdc.decode.wal2json;
 import dev.pgcdc.pg.Catalog;
 import dev.pgcdc.filter.ColumnFilter;
 import dev.pgcdc.decode.DecodeException;
+import dev.pgcdc.decode.DecodeListener;
+import dev.pgcdc.event.ChangeEvent;
 import dev.pgcdc.decode.RecordingListener;
 import dev.pgcdc.decode.RelationInfo;
 import dev.pgcdc.pg.TableDescription;
@@ -15,6 +17,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 
@@ -73,6 +76,70 @@ class Wal2JsonDecoderTest {
             assertThat(listener.calls.get(listener.calls.size() - 1)).startsWith("commit");
         }
     }
+
+    /**
+     * A catalog lookup that fails (PgCatalog's lost connection) is not the change's fault: it ends the decoding, so the
+     * session reconnects and decodes the change again, instead of the route getting it as undecodable (which a
+     * dead-letter channel would complete, confirming past a good change).
+     */
+    @Test
+    void aFailingCatalogEndsTheDecodingInsteadOfMakingTheChangeUndecodable() {
+        IllegalStateException lost = new IllegalStateException("Cannot describe public.t: connection lost");
+        Catalog failing = new Catalog() {
+            @Override
+            public TypeDescription type(int oid) {
+                return null;
+            }
+
+            @Override
+            public List<String> primaryKey(int relationOid) {
+                throw lost;
+            }
+
+            @Override
+            public TableDescription table(String schema, String table) {
+                throw lost;
+            }
+        };
+        RecordingListener v1 = new RecordingListener();
+        assertThatThrownBy(() -> new Wal2JsonV1Decoder(TypeRegistry.natural(failing), failing, ColumnFilter.ALL)
+                .decode(ByteBuffer.wrap(VERSION_1.getBytes(StandardCharsets.UTF_8)), 0x100, v1)).isSameAs(lost);
+        assertThat(v1.calls).noneMatch(call -> call.startsWith("undecodable"));
+        Wal2JsonDecoder v2 = new Wal2JsonDecoder(TypeRegistry.natural(failing), failing, ColumnFilter.ALL);
+        v2.decode(ByteBuffer.wrap(BEGIN_2.getBytes(StandardCharsets.UTF_8)), 0x100, new RecordingListener());
+        assertThatThrownBy(() -> v2.decode(ByteBuffer.wrap(INSERT_2.getBytes(StandardCharsets.UTF_8)), 0x110,
+                new RecordingListener())).isSameAs(lost);
+    }
+
+    /** What the listener throws is its own, even an IllegalArgumentException: it is not reported as undecodable. */
+    @Test
+    void version2PassesTheListenersExceptionThrough() {
+        IllegalArgumentException refused = new IllegalArgumentException("refused by the listener");
+        DecodeListener listener = new DecodeListener() {
+            @Override
+            public void begin(long xid, Lsn commitLsn, Instant commitTimestamp) {
+            }
+
+            @Override
+            public void change(ChangeEvent event) {
+                throw refused;
+            }
+
+            @Override
+            public void commit(Lsn commitLsn, Lsn endLsn, Instant commitTimestamp) {
+            }
+        };
+        Wal2JsonDecoder decoder = new Wal2JsonDecoder(TypeRegistry.natural(CATALOG), CATALOG, ColumnFilter.ALL);
+        decoder.decode(ByteBuffer.wrap(BEGIN_2.getBytes(StandardCharsets.UTF_8)), 0x100, listener);
+        assertThatThrownBy(() -> decoder.decode(ByteBuffer.wrap(INSERT_2.getBytes(StandardCharsets.UTF_8)), 0x110,
+                listener)).isSameAs(refused);
+    }
+
+    private static final String BEGIN_2 = "{\"action\":\"B\",\"xid\":7,\"lsn\":\"0/100\","
+            + "\"timestamp\":\"2026-11-22 10:00:00.5+00\",\"nextlsn\":\"0/200\"}";
+    private static final String INSERT_2 = "{\"action\":\"I\",\"schema\":\"public\",\"table\":\"t\","
+            + "\"columns\":[{\"name\":\"id\",\"type\":\"integer\",\"typeoid\":23,\"value\":1}],"
+            + "\"pk\":[{\"name\":\"id\",\"type\":\"integer\",\"typeoid\":23}]}";
 
     @Test
     void malformedVersion2MessageNamesThePluginAndTheLsn() {

@@ -164,9 +164,8 @@ class Wal2JsonV1UndecodableTest {
     }
 
     /**
-     * Feeds the pieces in order. A decoder may also throw for a piece whose one change it cannot decode (each piece
-     * is a message of its own on the stream, and a message that fails takes the change's place): that is recorded as
-     * the listener would record it.
+     * Feeds the pieces in order. A piece that throws (a document that cannot be read on) is recorded as the session
+     * would hold it, in the change's place.
      */
     private static RecordingListener feed(List<Piece> pieces) {
         Wal2JsonV1Decoder decoder = decoder();
