@@ -18,6 +18,7 @@ import dev.pgcdc.embedded.ReplicationSlot;
 import dev.pgcdc.event.ChangeEvent;
 import dev.pgcdc.setup.SetupFailedException;
 import org.apache.camel.CamelContext;
+import org.apache.camel.Exchange;
 import org.apache.camel.RoutesBuilder;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.impl.DefaultCamelContext;
@@ -64,6 +65,21 @@ public abstract class CdcTestSupport {
         contexts.add(context);
         context.start();
         return context;
+    }
+
+    /**
+     * A route from {@code uri} into {@code received}, with a dead-letter channel that keeps the exchanges it takes in
+     * {@code dead}: what an undecodable change looks like to a route that handles failures.
+     */
+    protected CamelContext startWithDeadLetters(String uri, List<Exchange> dead, Received received) throws Exception {
+        return start(new RouteBuilder() {
+            @Override
+            public void configure() {
+                errorHandler(deadLetterChannel("direct:dead"));
+                from("direct:dead").process(dead::add);
+                from(uri).process(e -> received.add(e.getIn().getBody(ChangeEvent.class)));
+            }
+        });
     }
 
     @AfterEach

@@ -29,14 +29,7 @@ class UndecodableChangeTest extends DefaultClusterTest {
         String table = backlogWithAnUndecodableChange(slot);
         List<Exchange> dead = new CopyOnWriteArrayList<>();
         Received received = new Received();
-        start(new RouteBuilder() {
-            @Override
-            public void configure() {
-                errorHandler(deadLetterChannel("direct:dead"));
-                from("direct:dead").process(dead::add);
-                from(uri(slot, "tables=" + table)).process(e -> received.add(e.getIn().getBody(ChangeEvent.class)));
-            }
-        });
+        startWithDeadLetters(uri(slot, "tables=" + table), dead, received);
         ChangeEvent after = received.await(1).get(0);
         assertThat(after.getAfter().get("id")).isEqualTo(2);
         assertThat(dead).hasSize(1);

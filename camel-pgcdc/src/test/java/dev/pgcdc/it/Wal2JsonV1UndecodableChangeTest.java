@@ -63,14 +63,7 @@ class Wal2JsonV1UndecodableChangeTest extends CdcTestSupport {
 
         List<Exchange> dead = new CopyOnWriteArrayList<>();
         Received received = new Received();
-        start(new RouteBuilder() {
-            @Override
-            public void configure() {
-                errorHandler(deadLetterChannel("direct:dead"));
-                from("direct:dead").process(dead::add);
-                from(uri(slot, options)).process(e -> received.add(e.getIn().getBody(ChangeEvent.class)));
-            }
-        });
+        startWithDeadLetters(uri(slot, options), dead, received);
         List<ChangeEvent> events = received.await(3);
         assertThat(events).extracting(e -> e.getAfter().get("id")).containsExactly(1, 3, 4);
         assertThat(dead).hasSize(1);

@@ -4,8 +4,8 @@ import dev.pgcdc.pg.Catalog;
 import dev.pgcdc.filter.ColumnFilter;
 import dev.pgcdc.decode.DecodeException;
 import dev.pgcdc.decode.DecodeListener;
-import dev.pgcdc.event.ChangeEvent;
 import dev.pgcdc.decode.RecordingListener;
+import dev.pgcdc.decode.RefusingListener;
 import dev.pgcdc.decode.RelationInfo;
 import dev.pgcdc.pg.TableDescription;
 import dev.pgcdc.decode.value.BuiltinType;
@@ -17,7 +17,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 
@@ -115,20 +114,7 @@ class Wal2JsonDecoderTest {
     @Test
     void version2PassesTheListenersExceptionThrough() {
         IllegalArgumentException refused = new IllegalArgumentException("refused by the listener");
-        DecodeListener listener = new DecodeListener() {
-            @Override
-            public void begin(long xid, Lsn commitLsn, Instant commitTimestamp) {
-            }
-
-            @Override
-            public void change(ChangeEvent event) {
-                throw refused;
-            }
-
-            @Override
-            public void commit(Lsn commitLsn, Lsn endLsn, Instant commitTimestamp) {
-            }
-        };
+        DecodeListener listener = new RefusingListener(refused);
         Wal2JsonDecoder decoder = new Wal2JsonDecoder(TypeRegistry.natural(CATALOG), CATALOG, ColumnFilter.ALL);
         decoder.decode(ByteBuffer.wrap(BEGIN_2.getBytes(StandardCharsets.UTF_8)), 0x100, listener);
         assertThatThrownBy(() -> decoder.decode(ByteBuffer.wrap(INSERT_2.getBytes(StandardCharsets.UTF_8)), 0x110,

@@ -5,12 +5,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.time.Instant;
 import java.util.List;
 
 import dev.pgcdc.decode.DecodeException;
 import dev.pgcdc.decode.DecodeListener;
 import dev.pgcdc.decode.RecordingListener;
+import dev.pgcdc.decode.RefusingListener;
 import dev.pgcdc.decode.RelationInfo;
 import dev.pgcdc.decode.value.BuiltinType;
 import dev.pgcdc.decode.value.TypeRegistry;
@@ -138,20 +138,7 @@ class Wal2JsonV1UndecodableTest {
     @Test
     void whatTheListenerThrowsPassesThroughUnchanged() {
         IllegalStateException refused = new IllegalStateException("the stream's connection is gone");
-        DecodeListener listener = new DecodeListener() {
-            @Override
-            public void begin(long xid, Lsn commitLsn, Instant commitTimestamp) {
-            }
-
-            @Override
-            public void change(ChangeEvent event) {
-                throw refused;
-            }
-
-            @Override
-            public void commit(Lsn commitLsn, Lsn endLsn, Instant commitTimestamp) {
-            }
-        };
+        DecodeListener listener = new RefusingListener(refused);
         Wal2JsonV1Decoder whole = decoder();
         assertThatThrownBy(() -> decode(whole, WHOLE.get(1), listener)).isSameAs(refused);
         Wal2JsonV1Decoder chunked = decoder();
