@@ -73,4 +73,33 @@ class Wal2JsonV1UndecodableChangeTest extends CdcTestSupport {
         Await.until("confirmed past the transaction after the undecodable change", Duration.ofSeconds(20),
                 () -> confirmedFlush(slot) >= commit);
     }
+
+    /**
+     * The catalog connection dies (pg_terminate_backend) before a table's first change is described: that is not the
+     * change's fault, so it must not reach the dead-letter channel (which would confirm past it); the session ends,
+     * reconnects and decodes the change again.
+     */
+    @Test
+    void aLostCatalogConnectionIsNotAnUndecodableChange() throws Exception {
+        String slot = uniqueSlot("w2j_v1_catalog_lost");
+        String first = slot + "_a";
+        String second = slot + "_b";
+        pg().execute("CREATE TABLE \"" + first + "\" (id int PRIMARY KEY)",
+                "CREATE TABLE \"" + second + "\" (id int PRIMARY KEY)");
+        List<Exchange> dead = new CopyOnWriteArrayList<>();
+        Received received = new Received();
+        startWithDeadLetters(uri(slot, "tables=" + first + "," + second + "&plugin=wal2json&wal2jsonFormatVersion=1"),
+                dead, received);
+        awaitStreaming(slot);
+        pg().execute("INSERT INTO \"" + first + "\" VALUES (1)");
+        received.await(1);
+        String catalog = "pgcdc " + slot + " catalog";
+        Await.until("the catalog connection ended", Duration.ofSeconds(20), () -> pg().queryForObject(
+                "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE application_name = ?",
+                Long.class, catalog) == 1);
+        pg().execute("INSERT INTO \"" + second + "\" VALUES (2)");
+        List<ChangeEvent> events = received.await(2);
+        assertThat(events).extracting(ChangeEvent::getTable).containsExactly(first, second);
+        assertThat(dead).isEmpty();
+    }
 }
