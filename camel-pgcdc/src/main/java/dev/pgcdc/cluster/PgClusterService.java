@@ -174,6 +174,7 @@ public class PgClusterService extends AbstractCamelClusterService<PgClusterView>
         try {
             if (retiring != null) {
                 if (!retiring.isDone()) {
+                    keepAlive();
                     return;
                 }
                 closeSession();
@@ -323,8 +324,8 @@ public class PgClusterService extends AbstractCamelClusterService<PgClusterView>
 
     /**
      * Tells every view this instance leads that it no longer does (their listeners stop their routes) and stops
-     * using the lock session; the next checks drop it, releasing whatever the server still holds for it, once the
-     * listeners have been told. {@code cause} null: an orderly stop.
+     * using the lock session but to keep it alive; the next checks drop it, releasing whatever the server still holds
+     * for it, once the listeners have been told. {@code cause} null: an orderly stop.
      */
     private void giveUp(Exception cause) {
         if (cause != null && session != null) {
@@ -345,7 +346,24 @@ public class PgClusterService extends AbstractCamelClusterService<PgClusterView>
         candidacies.clear();
     }
 
+    /** While the listeners stop, keeps the session in doubt alive if it still answers: its locks stay this one's. */
+    private void keepAlive() {
+        if (session != null) {
+            try (Statement statement = session.createStatement()) {
+                statement.execute("SELECT 1");
+            } catch (SQLException e) {
+                LOG.debug("The lock session in doubt does not answer", e);
+                closeQuietly();
+            }
+        }
+    }
+
     private void closeSession() {
+        closeQuietly();
+        retiring = null;
+    }
+
+    private void closeQuietly() {
         if (session != null) {
             try {
                 session.close();
@@ -355,7 +373,6 @@ public class PgClusterService extends AbstractCamelClusterService<PgClusterView>
         }
         session = null;
         sessionPid = 0;
-        retiring = null;
     }
 
     public String getHost() {
