@@ -11,9 +11,11 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -32,10 +34,12 @@ import org.slf4j.LoggerFactory;
  * A Camel cluster service that elects leaders with PostgreSQL session advisory locks, so {@code master:} routes and
  * the clustered route policy need nothing beyond the database pgcdc already reads. One connection per instance holds
  * the locks of all its namespaces; one thread checks it every {@link #setCheckInterval checkInterval}, tries the free
- * namespaces and spreads leadership evenly over the instances.
+ * namespaces and spreads leadership evenly over the instances. Each view tells its listeners on a thread of its own,
+ * so however long they take to start or stop a route, the checks go on and keep the lock session alive.
  * <p>
+ * A lock is released only once its view's listeners have been told of the loss (they have stopped their routes).
  * Leadership ends with the lock session: when a check fails, or none has succeeded for half the session timeout, the
- * instance tells its listeners first (they stop their routes) and only then drops the session. The server ends a lock
+ * instance tells its listeners first and drops the session only once they have been told. The server ends a lock
  * session that sent nothing for the session timeout ({@code idle_session_timeout}, PostgreSQL 14+), and at once when
  * the process dies and its socket closes, so another instance can take over only after this one had time to stop.
  * A replication slot's own rule (one reader at a time, error 55006) remains the last line of defence.
@@ -106,6 +110,10 @@ public class PgClusterService extends AbstractCamelClusterService<PgClusterView>
     private final Set<String> candidacies = new HashSet<>();
     /** Namespaces led, with the System.nanoTime() they were taken at. */
     private final Map<String, Long> leaderships = new HashMap<>();
+    /** Namespaces given up whose lock is held until the view's listeners have been told. */
+    private final Map<String, CompletableFuture<Void>> releasing = new HashMap<>();
+    /** After a session in doubt: until the listeners have been told, nothing is released and no new session opens. */
+    private CompletableFuture<Void> retiring;
     private final Map<String, Long> handedOver = new HashMap<>();
     private final Map<String, Long> freeSince = new HashMap<>();
 
@@ -142,13 +150,15 @@ public class PgClusterService extends AbstractCamelClusterService<PgClusterView>
 
     @Override
     protected void doStop() throws Exception {
+        // the views tell their listeners while the checks still keep the lock session alive
+        super.doStop();
         if (executor != null) {
             // a running check ends within its bounded reads
             getCamelContext().getExecutorServiceManager().shutdownGraceful(executor, sessionTimeout);
             executor = null;
         }
-        super.doStop(); // the views tell their listeners
         giveUp(null);
+        closeSession();
         if (connector != null) {
             connector.close();
             connector = null;
@@ -162,6 +172,13 @@ public class PgClusterService extends AbstractCamelClusterService<PgClusterView>
 
     private void check() {
         try {
+            if (retiring != null) {
+                if (!retiring.isDone()) {
+                    keepAlive();
+                    return;
+                }
+                closeSession();
+            }
             if (session != null && System.nanoTime() - lastSuccess > TimeUnit.MILLISECONDS.toNanos(sessionTimeout / 2)) {
                 throw new SQLException("no check succeeded for " + sessionTimeout / 2 + " ms");
             }
@@ -170,13 +187,13 @@ public class PgClusterService extends AbstractCamelClusterService<PgClusterView>
             }
             LockTable table = readLocks();
             lastSuccess = System.nanoTime();
+            releaseTold();
             for (PgClusterView view : views.values()) {
                 view.seen(table);
                 String namespace = view.getNamespace();
                 if (!view.running()) {
-                    view.lostLeadership();
                     if (leaderships.remove(namespace) != null) {
-                        unlock(view.leaderKey(), "pg_advisory_unlock");
+                        releasing.put(namespace, view.lostLeadership());
                     }
                     if (candidacies.remove(namespace)) {
                         unlock(view.candidateKey(), "pg_advisory_unlock_shared");
@@ -184,6 +201,9 @@ public class PgClusterService extends AbstractCamelClusterService<PgClusterView>
                 } else if (!candidacies.contains(namespace) && call(view.candidateKey(), "pg_try_advisory_lock_shared")) {
                     candidacies.add(namespace);
                 }
+            }
+            if (!isRunAllowed()) {
+                return; // stopping: the views give up what they lead
             }
             if (balance) {
                 handOverOne(table);
@@ -205,9 +225,8 @@ public class PgClusterService extends AbstractCamelClusterService<PgClusterView>
                     && table.shouldHandOver(sessionPid, namespace)) {
                 PgClusterView view = views.get(namespace);
                 LOG.info("Handing leadership of {} over to a less busy instance", namespace);
-                view.lostLeadership();
                 leaderships.remove(namespace);
-                unlock(view.leaderKey(), "pg_advisory_unlock");
+                releasing.put(namespace, view.lostLeadership());
                 handedOver.put(namespace, System.nanoTime());
                 return;
             }
@@ -238,6 +257,18 @@ public class PgClusterService extends AbstractCamelClusterService<PgClusterView>
                 LOG.info("Took leadership of {}", namespace);
                 view.tookLeadership();
                 return;
+            }
+        }
+    }
+
+    /** Releases the locks of the namespaces whose listeners have been told they lost them. */
+    private void releaseTold() throws SQLException {
+        for (Iterator<Map.Entry<String, CompletableFuture<Void>>> it = releasing.entrySet().iterator(); it.hasNext();) {
+            Map.Entry<String, CompletableFuture<Void>> loss = it.next();
+            if (loss.getValue().isDone()) {
+                unlock(views.get(loss.getKey()).leaderKey(), "pg_advisory_unlock");
+                handedOver.replace(loss.getKey(), System.nanoTime()); // the others' head start begins now
+                it.remove();
             }
         }
     }
@@ -292,8 +323,9 @@ public class PgClusterService extends AbstractCamelClusterService<PgClusterView>
     }
 
     /**
-     * Tells every view this instance leads that it no longer does (their listeners stop their routes), then drops the
-     * lock session, releasing whatever the server still holds for it. {@code cause} null: an orderly stop.
+     * Tells every view this instance leads that it no longer does (their listeners stop their routes) and stops
+     * using the lock session but to keep it alive; the next checks drop it, releasing whatever the server still holds
+     * for it, once the listeners have been told. {@code cause} null: an orderly stop.
      */
     private void giveUp(Exception cause) {
         if (cause != null && session != null) {
@@ -304,9 +336,34 @@ public class PgClusterService extends AbstractCamelClusterService<PgClusterView>
             LOG.warn("Cannot open a lock session on {} ({}); retrying every {} ms", connector.settings(),
                     cause.getMessage(), checkInterval);
         }
+        List<CompletableFuture<Void>> losses = new ArrayList<>(releasing.values());
         for (PgClusterView view : views.values()) {
-            view.lostLeadership();
+            losses.add(view.lostLeadership());
         }
+        retiring = CompletableFuture.allOf(losses.toArray(CompletableFuture[]::new));
+        leaderships.clear();
+        releasing.clear();
+        candidacies.clear();
+    }
+
+    /** While the listeners stop, keeps the session in doubt alive if it still answers: its locks stay this one's. */
+    private void keepAlive() {
+        if (session != null) {
+            try (Statement statement = session.createStatement()) {
+                statement.execute("SELECT 1");
+            } catch (SQLException e) {
+                LOG.debug("The lock session in doubt does not answer", e);
+                closeQuietly();
+            }
+        }
+    }
+
+    private void closeSession() {
+        closeQuietly();
+        retiring = null;
+    }
+
+    private void closeQuietly() {
         if (session != null) {
             try {
                 session.close();
@@ -316,8 +373,6 @@ public class PgClusterService extends AbstractCamelClusterService<PgClusterView>
         }
         session = null;
         sessionPid = 0;
-        leaderships.clear();
-        candidacies.clear();
     }
 
     public String getHost() {

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
@@ -91,6 +92,94 @@ class PgClusterServiceTest extends ClusterTestSupport {
         int before = delivered.get();
         insertInto(List.of(slot), 1);
         Await.until("the change delivered", Duration.ofSeconds(30), () -> delivered.get() > before);
+    }
+
+    /**
+     * A leadership listener that takes longer than the session timeout (a route whose start waits for open
+     * transactions) holds up neither the lock session, which the server would otherwise end as idle and hand the
+     * namespace to another instance while the route still starts, nor the other views: another namespace is still
+     * taken, and told at once when the session is lost. The slow view hears of its loss after its gain. Meanwhile a
+     * leads one more than b, so it hands the slow namespace over after ten checks: its lock stays held while the loss
+     * waits behind the start.
+     */
+    @Test
+    void aListenerSlowerThanTheSessionTimeoutKeepsTheLockSessionAliveAndDelaysNoOtherView() throws Exception {
+        String slow = uniqueSlot("slow");
+        String other = uniqueSlot("other");
+        CountDownLatch slowStarting = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        List<String> slowEvents = new CopyOnWriteArrayList<>();
+        List<String> otherEvents = new CopyOnWriteArrayList<>();
+        List<String> secondInstanceEvents = new CopyOnWriteArrayList<>();
+        PgClusterService a = unstarted("slow-a");
+        a.getView(slow).addEventListener((CamelClusterEventListener.Leadership) (view, leader) -> {
+            boolean taken = view.getLocalMember().isLeader();
+            slowEvents.add(taken ? "taken" : "lost");
+            if (taken) {
+                slowStarting.countDown();
+                awaitReleased(release);
+            }
+        });
+        a.getView(other).addEventListener((CamelClusterEventListener.Leadership) (view, leader) ->
+                otherEvents.add(view.getLocalMember().isLeader() ? "taken" : "lost"));
+        PgClusterService b = unstarted("slow-b");
+        b.getView(slow).addEventListener((CamelClusterEventListener.Leadership) (view, leader) ->
+                secondInstanceEvents.add(view.getLocalMember().isLeader() ? "taken" : "lost"));
+        try {
+            a.getCamelContext().start();
+            assertThat(slowStarting.await(30, TimeUnit.SECONDS)).as("a told it leads " + slow).isTrue();
+            int pid = a.sessionPid();
+            double blockedAt = pg().queryForObject("SELECT extract(epoch FROM clock_timestamp())::float8", Double.class);
+            b.getCamelContext().start();
+
+            Await.until("a's lock session checked more than a session timeout after its listener blocked",
+                    Duration.ofSeconds(30), () -> pg().queryForObject("SELECT count(*) FROM pg_stat_activity WHERE pid = ?"
+                            + " AND extract(epoch FROM query_start) > ? + 7", Long.class, pid, blockedAt) == 1);
+            assertThat(a.sessionPid()).as("a's lock session").isEqualTo(pid);
+            assertThat(leadCounts()).as("namespaces led").isEqualTo(Map.of("slow-a", 2L));
+            assertThat(a.isLeader(slow)).isTrue();
+            assertThat(b.isLeader(slow)).isFalse();
+            assertThat(secondInstanceEvents).as("b's leadership events").isEmpty();
+            assertThat(otherEvents).as(other + " on a, while " + slow + " starts").containsExactly("taken");
+
+            pg().execute("SELECT pg_terminate_backend(" + pid + ")");
+            Await.until("a told " + other + " it lost, while " + slow + " still starts", Duration.ofSeconds(10),
+                    () -> otherEvents.equals(List.of("taken", "lost")));
+            assertThat(slowEvents).containsExactly("taken");
+            release.countDown();
+            Await.until("a told " + slow + " it lost, after it was told it leads", Duration.ofSeconds(10),
+                    () -> slowEvents.equals(List.of("taken", "lost")));
+            Await.until("b leads " + slow, Duration.ofSeconds(30), () -> b.isLeader(slow));
+        } finally {
+            release.countDown();
+        }
+    }
+
+    /** A service with its own context, added but not started, so listeners can be added before any election. */
+    private PgClusterService unstarted(String id) throws Exception {
+        PgClusterService service = new PgClusterService();
+        service.setId(id);
+        service.setHost(pg().host());
+        service.setPort(pg().port());
+        service.setDatabase("postgres");
+        service.setUser(pg().superuser());
+        service.setCheckInterval(500);
+        service.setSessionTimeout(6000);
+        CamelContext context = new DefaultCamelContext();
+        service.setCamelContext(context);
+        context.addService(service);
+        contexts.add(context);
+        return service;
+    }
+
+    private static void awaitReleased(CountDownLatch release) {
+        try {
+            if (!release.await(60, TimeUnit.SECONDS)) {
+                throw new IllegalStateException("the test never released the listener");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /** An instance in this JVM: its own context and lock session, one master route counting changes. */
