@@ -53,6 +53,8 @@ public class PgCdcComponentConfigurer extends PropertyConfigurerSupport implemen
         case "excludeColumns": getOrCreateConfiguration(target).setExcludeColumns(property(camelContext, java.lang.String.class, value)); return true;
         case "excludetables":
         case "excludeTables": getOrCreateConfiguration(target).setExcludeTables(property(camelContext, java.lang.String.class, value)); return true;
+        case "handoffafter":
+        case "handOffAfter": getOrCreateConfiguration(target).setHandOffAfter(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
         case "healthgraceperiod":
         case "healthGracePeriod": getOrCreateConfiguration(target).setHealthGracePeriod(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
         case "heartbeatinterval":
@@ -184,6 +186,8 @@ public class PgCdcComponentConfigurer extends PropertyConfigurerSupport implemen
         case "excludeColumns": return java.lang.String.class;
         case "excludetables":
         case "excludeTables": return java.lang.String.class;
+        case "handoffafter":
+        case "handOffAfter": return long.class;
         case "healthgraceperiod":
         case "healthGracePeriod": return long.class;
         case "heartbeatinterval":
@@ -316,6 +320,8 @@ public class PgCdcComponentConfigurer extends PropertyConfigurerSupport implemen
         case "excludeColumns": return getOrCreateConfiguration(target).getExcludeColumns();
         case "excludetables":
         case "excludeTables": return getOrCreateConfiguration(target).getExcludeTables();
+        case "handoffafter":
+        case "handOffAfter": return getOrCreateConfiguration(target).getHandOffAfter();
         case "healthgraceperiod":
         case "healthGracePeriod": return getOrCreateConfiguration(target).getHealthGracePeriod();
         case "heartbeatinterval":

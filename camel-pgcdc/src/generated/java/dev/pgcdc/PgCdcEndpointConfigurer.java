@@ -47,6 +47,8 @@ public class PgCdcEndpointConfigurer extends PropertyConfigurerSupport implement
         case "excludeColumns": target.getConfiguration().setExcludeColumns(property(camelContext, java.lang.String.class, value)); return true;
         case "excludetables":
         case "excludeTables": target.getConfiguration().setExcludeTables(property(camelContext, java.lang.String.class, value)); return true;
+        case "handoffafter":
+        case "handOffAfter": target.getConfiguration().setHandOffAfter(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
         case "healthgraceperiod":
         case "healthGracePeriod": target.getConfiguration().setHealthGracePeriod(property(camelContext, java.time.Duration.class, value).toMillis()); return true;
         case "heartbeatinterval":
@@ -179,6 +181,8 @@ public class PgCdcEndpointConfigurer extends PropertyConfigurerSupport implement
         case "excludeColumns": return java.lang.String.class;
         case "excludetables":
         case "excludeTables": return java.lang.String.class;
+        case "handoffafter":
+        case "handOffAfter": return long.class;
         case "healthgraceperiod":
         case "healthGracePeriod": return long.class;
         case "heartbeatinterval":
@@ -312,6 +316,8 @@ public class PgCdcEndpointConfigurer extends PropertyConfigurerSupport implement
         case "excludeColumns": return target.getConfiguration().getExcludeColumns();
         case "excludetables":
         case "excludeTables": return target.getConfiguration().getExcludeTables();
+        case "handoffafter":
+        case "handOffAfter": return target.getConfiguration().getHandOffAfter();
         case "healthgraceperiod":
         case "healthGracePeriod": return target.getConfiguration().getHealthGracePeriod();
         case "heartbeatinterval":

@@ -23,7 +23,7 @@ public class PgCdcEndpointUriFactory extends org.apache.camel.support.component.
     private static final Set<String> SECRET_PROPERTY_NAMES;
     private static final Map<String, String> MULTI_VALUE_PREFIXES;
     static {
-        Set<String> props = new HashSet<>(68);
+        Set<String> props = new HashSet<>(69);
         props.add("binary");
         props.add("bridgeErrorHandler");
         props.add("catchUpBatchSize");
@@ -37,6 +37,7 @@ public class PgCdcEndpointUriFactory extends org.apache.camel.support.component.
         props.add("exchangePattern");
         props.add("excludeColumns");
         props.add("excludeTables");
+        props.add("handOffAfter");
         props.add("healthGracePeriod");
         props.add("heartbeatInterval");
         props.add("heartbeatTable");

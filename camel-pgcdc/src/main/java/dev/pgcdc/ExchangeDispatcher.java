@@ -2,6 +2,7 @@ package dev.pgcdc;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
@@ -17,17 +18,23 @@ import org.apache.camel.AsyncCallback;
 import org.apache.camel.Exchange;
 import org.apache.camel.ExchangePropertyKey;
 import org.apache.camel.spi.Synchronization;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * Hands changes to the route on a thread of its own, in arrival (commit) order, so that a slow or blocking route
- * never stalls the replication thread, which must keep answering the server. The queue needs no bound of its own:
- * the acknowledgement tracker lets at most {@code maxInflight} changes be outstanding.
+ * Hands changes to the route in arrival (commit) order. While the route is quick, the replication thread runs it
+ * itself: a hand-over to another thread costs about as much CPU per change as Camel's routing (a wake-up, the change's
+ * memory moving to another core), CPU that the walsender on the same machine needs. A route that once keeps the
+ * replication thread longer than {@code handOffAfter} (a blocking call, a redelivery delay) gets the dispatcher thread
+ * from then on, for the consumer's life, so that the replication thread keeps answering the server. The queue needs no
+ * bound of its own: the acknowledgement tracker lets at most {@code maxInflight} changes be outstanding.
  *
  * <p>The dispatcher thread takes queued changes in batches ({@link #BATCH}), so the queue's lock is taken once per
  * batch rather than once per change on the consuming side, and is woken once per burst of changes ({@link Intake}).
  */
 final class ExchangeDispatcher implements Dispatcher, Runnable {
 
+    private static final Logger LOG = LoggerFactory.getLogger(ExchangeDispatcher.class);
     private static final int BATCH = 256;
 
     private final PgCdcConsumer consumer;
@@ -43,11 +50,17 @@ final class ExchangeDispatcher implements Dispatcher, Runnable {
      */
     private volatile long generation;
     private volatile boolean running = true;
+    /** How long the route may keep the replication thread with one change before changes are handed over. */
+    private final long handOffAfterNanos;
+    /** Whether changes go to the dispatcher thread; only the replication thread, which delivers, reads and sets it. */
+    private boolean handingOver;
 
-    ExchangeDispatcher(PgCdcConsumer consumer, PgCdcConfiguration configuration, Outbox outbox) {
+    ExchangeDispatcher(PgCdcConsumer consumer, PgCdcConfiguration configuration, Outbox outbox, Duration handOffAfter) {
         this.consumer = consumer;
         this.configuration = configuration;
         this.outbox = outbox;
+        this.handOffAfterNanos = handOffAfter.toNanos();
+        this.handingOver = handOffAfterNanos == 0;
     }
 
     @Override
@@ -57,12 +70,28 @@ final class ExchangeDispatcher implements Dispatcher, Runnable {
 
     /** Delivers a change whose outbox outcome the caller has already worked out (null: not yet). */
     void deliver(ChangeRecord record, Outbox.Outcome outcome, Delivery delivery, long seq, AckListener listener) {
-        queue.add(new Pending(record, outcome, null, delivery, seq, listener, generation));
+        accept(new Pending(record, outcome, null, delivery, seq, listener, generation));
     }
 
     @Override
     public void deliverUndecodable(DecodeException failure, Delivery delivery, long seq, AckListener listener) {
-        queue.add(new Pending(null, null, failure, delivery, seq, listener, generation));
+        accept(new Pending(null, null, failure, delivery, seq, listener, generation));
+    }
+
+    private void accept(Pending pending) {
+        if (handingOver) {
+            queue.add(pending);
+            return;
+        }
+        long start = System.nanoTime();
+        dispatchOrFail(pending);
+        long took = System.nanoTime() - start;
+        if (took > handOffAfterNanos) {
+            handingOver = true;
+            LOG.info("The route kept the replication thread {} ms with one change (handOffAfter={} ms): from now on"
+                    + " changes are handed to the route on a thread of their own, so that the replication thread keeps"
+                    + " answering the server", TimeUnit.NANOSECONDS.toMillis(took), handOffAfterNanos / 1_000_000);
+        }
     }
 
     @Override
@@ -98,13 +127,17 @@ final class ExchangeDispatcher implements Dispatcher, Runnable {
                 return;
             }
             if (pending != null) {
-                try {
-                    dispatch(pending);
-                } catch (Throwable e) {
-                    // the loop goes on: a change nobody settles would fill the window and stall the stream for good
-                    pending.undeliverable(e);
-                }
+                dispatchOrFail(pending);
             }
+        }
+    }
+
+    private void dispatchOrFail(Pending pending) {
+        try {
+            dispatch(pending);
+        } catch (Throwable e) {
+            // delivery goes on: a change nobody settles would fill the window and stall the stream for good
+            pending.undeliverable(e);
         }
     }
 

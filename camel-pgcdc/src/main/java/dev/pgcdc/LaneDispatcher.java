@@ -1,5 +1,6 @@
 package dev.pgcdc;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -58,7 +59,7 @@ final class LaneDispatcher implements Dispatcher, Runnable {
         this.outbox = outbox;
         this.lanes = new ExchangeDispatcher[lanes];
         for (int i = 0; i < lanes; i++) {
-            this.lanes[i] = new ExchangeDispatcher(consumer, configuration, outbox);
+            this.lanes[i] = new ExchangeDispatcher(consumer, configuration, outbox, Duration.ZERO);
         }
     }
 

@@ -140,7 +140,7 @@ public class PgCdcConsumer extends DefaultConsumer {
         getEndpoint().sourceTables(sourceTables);
         dispatcher = options.concurrentConsumers() > 1
                 ? new LaneDispatcher(this, configuration, options.outbox(), options.concurrentConsumers())
-                : new ExchangeDispatcher(this, configuration, options.outbox());
+                : new ExchangeDispatcher(this, configuration, options.outbox(), options.handOffAfter());
         replicator = new Replicator(connector, options.stream(), dispatcher, tap, options.reconnectDelay(),
                 options.reconnectMaxDelay(),
                 (message, cause) -> getExceptionHandler().handleException(message, cause));
@@ -159,6 +159,9 @@ public class PgCdcConsumer extends DefaultConsumer {
         replicatorDone = executor.submit(replicator);
         long monitorMillis = options.slotMonitorInterval().toMillis();
         scheduler.scheduleWithFixedDelay(slotWatch, 0, monitorMillis, TimeUnit.MILLISECONDS);
+        // while the route runs on the replication thread, the server must still hear from us each status interval
+        long keepAliveMillis = Math.max(1, options.stream().statusInterval().toMillis() / 4);
+        scheduler.scheduleWithFixedDelay(replicator::keepAlive, keepAliveMillis, keepAliveMillis, TimeUnit.MILLISECONDS);
         if (SetupRequest.usesPublication(plugin.name())) {
             keylessWatch = new KeylessTableWatch(connector, configuration.getSlotName(), options.publication(),
                     plan.publishedWithoutIdentity());

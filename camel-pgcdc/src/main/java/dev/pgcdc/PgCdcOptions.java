@@ -37,13 +37,15 @@ import static dev.pgcdc.option.OptionValues.duration;
  *                             {@code connection}
  * @param outbox               the transactional outbox, or null without outbox tables and message prefix
  * @param concurrentConsumers  how many threads hand changes to the route (1: in commit order on one thread)
+ * @param handOffAfter         how long the route may keep the replication thread with one change before changes are
+ *                             handed over to a thread of their own (zero: always)
  */
 public record PgCdcOptions(ConnectionSettings connection, StreamOptions stream, SnapshotOptions snapshot,
                            String publication, SetupMode setupMode, List<TableName> replicaIdentityFull,
                            Duration reconnectDelay, Duration reconnectMaxDelay, Duration slotMonitorInterval,
                            long lagWarnBytes, Duration healthGracePeriod, Duration heartbeatInterval,
                            TableName heartbeatTable, Outbox outbox, int concurrentConsumers,
-                           ConnectionSettings primary) {
+                           Duration handOffAfter, ConnectionSettings primary) {
 
     /** PostgreSQL's own rule for replication slot names. */
     private static final Pattern SLOT_NAME = Pattern.compile("[a-z0-9_]{1,63}");
@@ -110,6 +112,7 @@ public record PgCdcOptions(ConnectionSettings connection, StreamOptions stream, 
                 duration("heartbeatInterval", configuration.getHeartbeatInterval(), Duration.ZERO),
                 heartbeatTable(configuration), outbox(configuration, decoding),
                 configuration.getConcurrentConsumers(),
+                duration("handOffAfter", configuration.getHandOffAfter(), Duration.ZERO),
                 blank(configuration.getPrimaryHost()) ? connection : connection.withHost(configuration.getPrimaryHost()));
     }
 

@@ -37,7 +37,7 @@ class DispatchFailureTest {
     void aChangeWhoseDispatchThrowsFailsAndTheDispatcherGoesOn() throws Exception {
         PgCdcEndpoint endpoint = camel.context().getEndpoint(URI, PgCdcEndpoint.class);
         PgCdcConsumer consumer = (PgCdcConsumer) endpoint.createConsumer(new ThrowingProcessor());
-        failsEachChangeAndGoesOn(new ExchangeDispatcher(consumer, endpoint.getConfiguration(), null));
+        failsEachChangeAndGoesOn(new ExchangeDispatcher(consumer, endpoint.getConfiguration(), null, Duration.ZERO));
     }
 
     @Test

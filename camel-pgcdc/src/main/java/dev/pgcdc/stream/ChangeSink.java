@@ -4,8 +4,9 @@ import dev.pgcdc.decode.DecodeException;
 import dev.pgcdc.event.ChangeRecord;
 
 /**
- * Where decoded changes go (the Camel consumer). The sink must not block the replication thread: it queues the change
- * and hands it to the route on a thread of its own, and later reports the outcome through the {@link AckListener}.
+ * Where decoded changes go (the Camel consumer). The sink runs the route on the replication thread (the session then
+ * lends its connection to {@link Replicator#keepAlive}, so a route that blocks does not cost it) or queues the change
+ * for a thread of its own, and reports the outcome through the {@link AckListener}.
  */
 public interface ChangeSink {
 

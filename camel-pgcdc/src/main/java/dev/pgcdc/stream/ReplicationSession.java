@@ -8,6 +8,7 @@ import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
 
 import dev.pgcdc.ack.AckTracker;
 import dev.pgcdc.pg.Catalog;
@@ -28,7 +29,9 @@ import org.slf4j.LoggerFactory;
  * position back to the server. It reads from a {@link WalSource}: the walsender's stream, or a far-behind slot's
  * backlog through the SQL interface (catch-up), which ends the session once near the head. Everything that touches the
  * source happens on the thread calling {@link #run}, because the pgjdbc stream is not thread-safe; other threads only
- * flip flags and complete changes.
+ * flip flags and complete changes. The one exception: the sink may run the route on this thread, and while a route
+ * keeps it long, {@link #keepAlive} reports to the server from another thread, the source lent to it under a lock that
+ * the session's thread holds at all other times.
  *
  * <p>Changes of tables the {@link dev.pgcdc.filter.TableFilter} excludes are never registered, so they count as done
  * at once: the transaction's commit mark alone lets the slot advance past them. When a Relation message changes a
@@ -96,6 +99,12 @@ final class ReplicationSession implements DecodeListener, AckListener, StreamTap
     /** No status message goes out sooner than this after the previous one. */
     private final long minStatusGapNanos;
     private long lastReportedLsn;
+    /** Held by the session's thread except while the sink has it ({@link #keepAlive} may then use the source). */
+    private final ReentrantLock sourceLock = new ReentrantLock();
+    /** Since when the sink has the session's thread (never 0), or 0. */
+    private volatile long inSinkSinceNanos;
+    /** When {@link #keepAlive} last reported; read and written under {@link #sourceLock}. */
+    private long keptAliveNanos;
 
     ReplicationSession(WalSource source, StreamOptions options, ChangeSink sink, long confirmedLsn,
                        StreamStats stats, Catalog catalog, StreamTap tap) {
@@ -118,6 +127,7 @@ final class ReplicationSession implements DecodeListener, AckListener, StreamTap
      * SQLException.
      */
     Outcome run() throws SQLException, InterruptedException {
+        sourceLock.lock();
         try {
             pump();
         } catch (StreamIoException e) {
@@ -127,6 +137,7 @@ final class ReplicationSession implements DecodeListener, AckListener, StreamTap
             try {
                 drain(caughtUp && routeFailure == null);
             } finally {
+                sourceLock.unlock();
                 stats.sessionEnded();
                 tap.sessionEnded();
             }
@@ -143,6 +154,32 @@ final class ReplicationSession implements DecodeListener, AckListener, StreamTap
 
     void requestStop() {
         stopRequested = true;
+    }
+
+    /**
+     * Called from another thread now and then: when the route has kept the session's thread (the sink ran it there)
+     * for a status interval without a report, reports the confirmable position, so that the server does not take the
+     * silence for a dead reader.
+     */
+    void keepAlive() {
+        long since = inSinkSinceNanos;
+        long now = System.nanoTime();
+        long interval = options.statusInterval().toNanos();
+        if (since == 0 || now - since < interval || !sourceLock.tryLock()) {
+            return;
+        }
+        try {
+            if (inSinkSinceNanos == since && now - Math.max(since, keptAliveNanos) >= interval) {
+                source.keepAlive(tracker.confirmable());
+                keptAliveNanos = now;
+            }
+        } catch (SQLException | RuntimeException e) {
+            // the session's thread meets the dead connection itself when the route gives it back
+            LOG.debug("Slot {}: could not send a status update while the route runs: {}", options.slotName(),
+                    e.getMessage());
+        } finally {
+            sourceLock.unlock();
+        }
     }
 
     private boolean shouldStop() {
@@ -315,13 +352,24 @@ final class ReplicationSession implements DecodeListener, AckListener, StreamTap
             delivering = false;
             return;
         }
-        if (release.undecodable != null) {
-            sink.deliverUndecodable(release.undecodable, release.delivery, seq, release.listener);
-            return;
+        ChangeRecord record = release.undecodable != null ? null
+                : lastInTransaction ? release.record.markedLast() : release.record;
+        if (record != null) {
+            stats.received(record);
         }
-        ChangeRecord record = lastInTransaction ? release.record.markedLast() : release.record;
-        stats.received(record);
-        sink.deliver(record, release.delivery, seq, release.listener);
+        // the sink may run the route on this thread: meanwhile the source is lent to keepAlive
+        inSinkSinceNanos = System.nanoTime() | 1;
+        sourceLock.unlock();
+        try {
+            if (record == null) {
+                sink.deliverUndecodable(release.undecodable, release.delivery, seq, release.listener);
+            } else {
+                sink.deliver(record, release.delivery, seq, release.listener);
+            }
+        } finally {
+            sourceLock.lock();
+            inSinkSinceNanos = 0;
+        }
     }
 
     /** A change, or in its place the reason a message could not be decoded. */

@@ -210,6 +210,17 @@ public final class Replicator implements Runnable {
         }
     }
 
+    /**
+     * To be called every so often (well within the status interval) from another thread: while the route runs on the
+     * replication thread for longer than a status interval, tells the server the reader is alive.
+     */
+    public void keepAlive() {
+        ReplicationSession current = session;
+        if (current != null) {
+            current.keepAlive();
+        }
+    }
+
     /** Runs one session; a route failure blocks delivery at the acknowledged position and is reported. */
     private ReplicationSession.Outcome runSession(ReplicationSession current, ReplicatorState phase, String what)
             throws SQLException, InterruptedException {

@@ -8,7 +8,7 @@ import java.util.concurrent.locks.LockSupport;
  * Where a {@link ReplicationSession} reads the plugin's messages and reports the confirmed position: the walsender's
  * stream ({@link WalsenderSource}), or a far-behind slot's backlog drained through the SQL interface
  * ({@link CatchUpSource}). Both deliver the same messages at the same LSNs, so one session decodes and delivers both.
- * Called only on the session's thread.
+ * Called by one thread at a time: the session's, or while the route runs on that thread, {@link #keepAlive}'s.
  */
 interface WalSource {
 
@@ -31,6 +31,13 @@ interface WalSource {
      * @return the position the server has been told
      */
     long report(long confirmable, boolean force) throws SQLException;
+
+    /**
+     * Tells the server that the reader is alive, while the route keeps the session's thread: a walsender hearing
+     * nothing for wal_sender_timeout ends the connection. A source without such a timeout does nothing.
+     */
+    default void keepAlive(long confirmable) throws SQLException {
+    }
 
     /** Fails when the connection is dead; called with everything received read. */
     void requireAlive() throws SQLException;

@@ -114,6 +114,11 @@ final class WalsenderSource implements WalSource {
     }
 
     @Override
+    public void keepAlive(long confirmable) throws SQLException {
+        report(confirmable, true);
+    }
+
+    @Override
     public void requireAlive() throws SQLException {
         String closed = traffic.closed();
         if (closed != null) {

@@ -1,0 +1,93 @@
+package dev.pgcdc.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+import dev.pgcdc.event.ChangeEvent;
+import dev.pgcdc.stream.Replicator;
+import org.apache.camel.builder.RouteBuilder;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Where the route runs: on the replication thread while it is quick, on the dispatcher thread for good once one change
+ * kept it longer than handOffAfter, and always on the dispatcher thread with handOffAfter=0.
+ */
+class HandOffTest extends DefaultClusterTest {
+
+    @Test
+    void aQuickRouteRunsOnTheReplicationThreadUntilOneChangeTakesLongerThanHandOffAfter() throws Exception {
+        String slot = uniqueSlot("hand_off");
+        String table = slot + "_t";
+        pg().execute("CREATE TABLE " + table + " (id int PRIMARY KEY)");
+        Map<Integer, Thread> threads = new ConcurrentHashMap<>();
+        Received received = new Received();
+        CountDownLatch never = new CountDownLatch(1);
+        start(new RouteBuilder() {
+            @Override
+            public void configure() {
+                from(uri(slot, "tables=" + table + "&handOffAfter=200")).process(e -> {
+                    ChangeEvent event = e.getIn().getBody(ChangeEvent.class);
+                    int id = (Integer) event.getAfter().get("id");
+                    threads.put(id, Thread.currentThread());
+                    if (id == 3) {
+                        // a route slower than handOffAfter, once (a blocking call, a redelivery delay)
+                        assertThat(never.await(600, TimeUnit.MILLISECONDS)).isFalse();
+                    }
+                    received.add(event);
+                });
+            }
+        });
+        awaitStreaming(slot);
+        for (int id = 1; id <= 6; id++) {
+            pg().execute("INSERT INTO " + table + " VALUES (" + id + ")");
+        }
+        List<ChangeEvent> events = received.await(6);
+        assertThat(events).extracting(e -> e.getAfter().get("id")).containsExactly(1, 2, 3, 4, 5, 6);
+
+        Thread replication = threads.get(1);
+        assertThat(replication.getName()).isEqualTo(replicationThread(slot));
+        assertThat(threads.get(2)).isSameAs(replication);
+        assertThat(threads.get(3)).isSameAs(replication);
+        Thread dispatcher = threads.get(4);
+        assertThat(dispatcher).isNotSameAs(replication);
+        assertThat(threads.get(5)).isSameAs(dispatcher);
+        assertThat(threads.get(6)).isSameAs(dispatcher);
+    }
+
+    @Test
+    void handOffAfterZeroRunsEveryChangeOffTheReplicationThread() throws Exception {
+        String slot = uniqueSlot("hand_off_zero");
+        String table = slot + "_t";
+        pg().execute("CREATE TABLE " + table + " (id int PRIMARY KEY)");
+        Map<Integer, String> threads = new ConcurrentHashMap<>();
+        Received received = new Received();
+        start(new RouteBuilder() {
+            @Override
+            public void configure() {
+                from(uri(slot, "tables=" + table + "&handOffAfter=0")).process(e -> {
+                    ChangeEvent event = e.getIn().getBody(ChangeEvent.class);
+                    threads.put((Integer) event.getAfter().get("id"), Thread.currentThread().getName());
+                    received.add(event);
+                });
+            }
+        });
+        awaitStreaming(slot);
+        pg().execute("INSERT INTO " + table + " VALUES (1)");
+        received.await(1);
+        assertThat(threads.get(1)).isNotEqualTo(replicationThread(slot));
+    }
+
+    /** The name of the thread running the slot's replicator: the one of its pool whose stack holds it. */
+    private static String replicationThread(String slot) {
+        return Thread.getAllStackTraces().entrySet().stream()
+                .filter(t -> t.getKey().getName().contains("pgcdc-" + slot))
+                .filter(t -> Arrays.stream(t.getValue()).anyMatch(f -> f.getClassName().equals(Replicator.class.getName())))
+                .map(t -> t.getKey().getName()).findFirst().orElseThrow();
+    }
+}
