@@ -28,6 +28,18 @@ final class LiveLag {
     }
 
     static Map<String, Object> measure(Run run) throws Exception {
+        // Autovacuum's launcher visits the database once a minute, so its runs on the writer's table fell into the same
+        // slot of each rate's sequence of runs (every time into pgcdc's, never into the reference's, which runs first)
+        // and took up to half a core from the walsender for seconds. Each run starts from a table vacuumed by hand.
+        run.cluster().execute("ALTER TABLE " + Workload.TABLE + " SET (autovacuum_enabled = off)");
+        try {
+            return measureRates(run);
+        } finally {
+            run.cluster().execute("ALTER TABLE " + Workload.TABLE + " RESET (autovacuum_enabled)");
+        }
+    }
+
+    private static Map<String, Object> measureRates(Run run) throws Exception {
         Map<String, Object> figures = new LinkedHashMap<>();
         for (int rate : run.size().lagRates()) {
             Map<String, Object> reference = reference(run, rate);
@@ -144,8 +156,7 @@ final class LiveLag {
      * drops the slot.
      */
     static Paced paced(Run run, String slot, Child probe, int rate, int seconds, Duration timeout) throws Exception {
-        // every run starts from a vacuumed table: the autovacuum the previous run's inserts call for would otherwise
-        // fall into whichever build runs next (autovacuum runs during a run are still counted and reported)
+        // every run starts from a vacuumed table, its statistics fresh
         run.cluster().execute("VACUUM (ANALYZE) " + Workload.TABLE);
         try {
             run.slots().awaitActive(slot, Duration.ofSeconds(60));
