@@ -19,6 +19,7 @@ import dev.pgcdc.snapshot.SnapshotPhase;
 import org.apache.camel.CamelContext;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.support.processor.state.MemoryStateRepository;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -27,7 +28,8 @@ import org.junit.jupiter.params.provider.EnumSource;
  * A snapshot reader that meets a RuntimeException or an Error rather than an SQLException (here the snapshot state
  * repository the user configured throws as a chunk's progress is saved): its table fails, and says so (the consumer's
  * snapshot error, phase FAILED); the table's other range stops and every read-ahead permit comes back; the stream goes
- * on; and the next start resumes the table from its saved progress, so no row is lost.
+ * on; and the next start resumes the table from its saved progress, so no row is lost. A route that throws on a
+ * snapshot row is retried as for a streamed change.
  */
 class SnapshotFailureTest extends SnapshotTestSupport {
 
@@ -83,6 +85,41 @@ class SnapshotFailureTest extends SnapshotTestSupport {
         read.addAll(readAgain);
         assertThat(read).as("rows read by the two runs").containsAll(
                 LongStream.rangeClosed(1, ROWS).boxed().collect(Collectors.toList()));
+    }
+
+    /**
+     * A route that throws on a snapshot row (nothing handles it) fails that exchange like a streamed change's: the
+     * session ends, the chunks in flight are read again after the reconnect, and the snapshot completes with every row.
+     */
+    @Test
+    void aRouteFailureOnASnapshotRowIsRetriedAndTheSnapshotCompletes() throws Exception {
+        String slot = uniqueSlot("snapshot_route_failure");
+        String table = slot + "_t";
+        createTable(table, ROWS);
+        AtomicInteger failures = new AtomicInteger();
+        Received received = new Received();
+        CamelContext context = start(new RouteBuilder() {
+            @Override
+            public void configure() {
+                from(uri(slot, "tables=public." + table + "&snapshotChunkSize=200&snapshotParallelism=2"))
+                        .process(e -> {
+                            ChangeEvent event = e.getIn().getBody(ChangeEvent.class);
+                            if (event.getOp() == Operation.READ && event.getKey().get("id").equals(1000L)
+                                    && failures.getAndIncrement() == 0) {
+                                throw new IllegalStateException("route failure on a snapshot row");
+                            }
+                            received.add(event);
+                        });
+            }
+        });
+        Await.until("the snapshot completed", Duration.ofSeconds(60),
+                () -> consumer(context).snapshotPhase() == SnapshotPhase.COMPLETED);
+        assertThat(failures).hasValueGreaterThanOrEqualTo(2); // failed once, delivered again
+        assertThat(consumer(context).snapshotError()).isNull();
+        assertThat(reads(received.snapshot())).containsAll(
+                LongStream.rangeClosed(1, ROWS).boxed().collect(Collectors.toList()));
+        Await.until("every read-ahead permit back", Duration.ofSeconds(30),
+                () -> consumer(context).snapshotChunksHeld() == 0);
     }
 
     private CamelContext consume(String slot, String options, FailingRepository repository, Received received)
