@@ -1,6 +1,7 @@
 package dev.pgcdc.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
 
 import java.time.Duration;
 import java.util.List;
@@ -120,6 +121,37 @@ class SnapshotFailureTest extends SnapshotTestSupport {
                 LongStream.rangeClosed(1, ROWS).boxed().collect(Collectors.toList()));
         Await.until("every read-ahead permit back", Duration.ofSeconds(30),
                 () -> consumer(context).snapshotChunksHeld() == 0);
+    }
+
+    /**
+     * A snapshot that cannot start because of an Error (here reading its saved progress) fails the consumer's start
+     * as an exception does, and the consumer's threads already running stop rather than streaming on unseen.
+     */
+    @Test
+    void anErrorStartingTheSnapshotFailsTheStartAndStopsTheConsumersThreads() throws Exception {
+        String slot = uniqueSlot("snapshot_start_error");
+        String table = slot + "_t";
+        createTable(table, 10);
+        MemoryStateRepository repository = new MemoryStateRepository() {
+            @Override
+            public String getState(String key) {
+                if (key.contains("/")) {
+                    throw new AssertionError("progress store bug");
+                }
+                return super.getState(key);
+            }
+        };
+        Throwable failure = catchThrowable(() -> start(new RouteBuilder() {
+            @Override
+            public void configure() {
+                bindToRegistry("progress", repository);
+                from(uri(slot, "tables=public." + table + "&snapshotStateRepository=#progress")).to("log:never");
+            }
+        }));
+        assertThat(failure).isNotNull();
+        assertThat(rootMessage(failure)).isEqualTo("progress store bug");
+        Await.until("the consumer's threads stopped", Duration.ofSeconds(30), () -> Thread.getAllStackTraces()
+                .keySet().stream().noneMatch(t -> t.isAlive() && t.getName().contains("pgcdc-" + slot)));
     }
 
     private CamelContext consume(String slot, String options, FailingRepository repository, Received received)
