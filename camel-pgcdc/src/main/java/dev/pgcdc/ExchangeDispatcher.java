@@ -138,6 +138,7 @@ final class ExchangeDispatcher implements Dispatcher, Runnable {
         } catch (Throwable e) {
             // delivery goes on: a change nobody settles would fill the window and stall the stream for good
             pending.undeliverable(e);
+            pending.giveBack();
         }
     }
 
@@ -188,10 +189,10 @@ final class ExchangeDispatcher implements Dispatcher, Runnable {
             return;
         }
         Exchange exchange = consumer.createExchange(false);
+        pending.exchange = exchange; // at once: whatever throws from here on, the exchange goes back to the factory
         // A completion hook rather than the process callback: it travels with the exchange through seda and other
         // hand-overs, so the change is acknowledged only when the route has really finished with it.
         exchange.getExchangeExtension().addOnCompletion(pending);
-        pending.exchange = exchange;
         if (pending.undecodable != null) {
             failBridged(pending, pending.undecodable, pending.undecodable.getLsn().toString());
             return;
@@ -230,10 +231,13 @@ final class ExchangeDispatcher implements Dispatcher, Runnable {
     private final class Pending implements Synchronization, AsyncCallback {
 
         private static final VarHandle SETTLED;
+        private static final VarHandle EXCHANGE;
 
         static {
             try {
-                SETTLED = MethodHandles.lookup().findVarHandle(Pending.class, "settled", boolean.class);
+                MethodHandles.Lookup lookup = MethodHandles.lookup();
+                SETTLED = lookup.findVarHandle(Pending.class, "settled", boolean.class);
+                EXCHANGE = lookup.findVarHandle(Pending.class, "exchange", Exchange.class);
             } catch (ReflectiveOperationException e) {
                 throw new ExceptionInInitializerError(e);
             }
@@ -248,7 +252,10 @@ final class ExchangeDispatcher implements Dispatcher, Runnable {
         private final long seq;
         private final AckListener listener;
         private final long generation;
-        /** Its exchange while the route has it; released by whichever thread ends the route. */
+        /**
+         * Its exchange until given back to the consumer's exchange factory, by whichever thread ends the route or by
+         * the dispatcher when the hand-over threw; taken through {@link #EXCHANGE}, so it is given back once.
+         */
         private volatile Exchange exchange;
         /** Whether the listener has heard the outcome; set once, through {@link #SETTLED}. */
         @SuppressWarnings("unused")
@@ -296,8 +303,19 @@ final class ExchangeDispatcher implements Dispatcher, Runnable {
 
         @Override
         public void done(boolean doneSync) {
-            consumer.releaseExchange(exchange, false);
-            exchange = null;
+            giveBack();
+        }
+
+        /**
+         * Gives the exchange back unless that was done. After a hand-over that threw, the route no longer holds it: a
+         * processor that throws is done with the exchange, as Camel's own processors take it (they end the exchange
+         * with the exception then); if it called back before throwing, the exchange went back then.
+         */
+        void giveBack() {
+            Exchange taken = (Exchange) EXCHANGE.getAndSet(this, null);
+            if (taken != null) {
+                consumer.releaseExchange(taken, false);
+            }
         }
 
         void discarded() {

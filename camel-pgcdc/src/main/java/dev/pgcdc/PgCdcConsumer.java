@@ -186,8 +186,10 @@ public class PgCdcConsumer extends DefaultConsumer {
             try {
                 // the consumer's pool has a thread left to take snapshot requests from the signal table
                 snapshotter.start(snapshotWorkers, executor);
-            } catch (Exception e) {
-                doStop(); // e.g. a table without primary key: stop the threads already running, then fail
+            } catch (Exception | Error e) {
+                // e.g. a table without primary key (or an Error reading the saved progress): stop the threads already
+                // running, then fail
+                doStop();
                 throw e;
             }
         }

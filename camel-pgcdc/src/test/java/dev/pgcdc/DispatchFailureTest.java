@@ -7,6 +7,8 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
+import java.util.function.IntFunction;
 
 import dev.pgcdc.embedded.junit.Await;
 import dev.pgcdc.event.ChangeEvent;
@@ -37,17 +39,42 @@ class DispatchFailureTest {
     void aChangeWhoseDispatchThrowsFailsAndTheDispatcherGoesOn() throws Exception {
         PgCdcEndpoint endpoint = camel.context().getEndpoint(URI, PgCdcEndpoint.class);
         PgCdcConsumer consumer = (PgCdcConsumer) endpoint.createConsumer(new ThrowingProcessor());
-        failsEachChangeAndGoesOn(new ExchangeDispatcher(consumer, endpoint.getConfiguration(), null, Duration.ZERO));
+        failsEachChangeAndGoesOn(new ExchangeDispatcher(consumer, endpoint.getConfiguration(), null, Duration.ZERO),
+                DispatchFailureTest::change, "processor bug");
+    }
+
+    /** The same with the route run on the delivering thread (handOffAfter not reached). */
+    @Test
+    void aChangeWhoseDispatchThrowsOnTheDeliveringThreadFailsAndDeliveryGoesOn() throws Exception {
+        PgCdcEndpoint endpoint = camel.context().getEndpoint(URI, PgCdcEndpoint.class);
+        PgCdcConsumer consumer = (PgCdcConsumer) endpoint.createConsumer(new ThrowingProcessor());
+        failsEachChangeAndGoesOn(new ExchangeDispatcher(consumer, endpoint.getConfiguration(), null,
+                Duration.ofMinutes(1)), DispatchFailureTest::change, "processor bug");
     }
 
     @Test
     void aChangeWhoseDispatchThrowsInALaneFailsAndTheLanesGoOn() throws Exception {
         PgCdcEndpoint endpoint = camel.context().getEndpoint(URI, PgCdcEndpoint.class);
         PgCdcConsumer consumer = (PgCdcConsumer) endpoint.createConsumer(new ThrowingProcessor());
-        failsEachChangeAndGoesOn(new LaneDispatcher(consumer, endpoint.getConfiguration(), null, 2));
+        failsEachChangeAndGoesOn(new LaneDispatcher(consumer, endpoint.getConfiguration(), null, 2),
+                DispatchFailureTest::change, "processor bug");
     }
 
-    private static void failsEachChangeAndGoesOn(Dispatcher dispatcher) throws InterruptedException {
+    /**
+     * A change that the lane dispatcher's own thread cannot place (here its key cannot be hashed into a lane) fails
+     * too, before any lane or exchange sees it, and the placing thread goes on.
+     */
+    @Test
+    void aChangeThatCannotBePlacedInALaneFailsAndTheLanesGoOn() throws Exception {
+        PgCdcEndpoint endpoint = camel.context().getEndpoint(URI, PgCdcEndpoint.class);
+        PgCdcConsumer consumer = (PgCdcConsumer) endpoint.createConsumer(new ThrowingProcessor());
+        failsEachChangeAndGoesOn(new LaneDispatcher(consumer, endpoint.getConfiguration(), null, 2),
+                DispatchFailureTest::unhashableChange, "hash bug");
+    }
+
+    /** Hands over changes made by {@code changes} until three have failed, each for the root cause {@code cause}. */
+    private static void failsEachChangeAndGoesOn(Dispatcher dispatcher, IntFunction<ChangeEvent> changes, String cause)
+            throws InterruptedException {
         List<Thread> threads = new ArrayList<>();
         for (Runnable loop : dispatcher.loops()) {
             Thread thread = new Thread(loop, "dispatch-failure-test");
@@ -61,14 +88,16 @@ class DispatchFailureTest {
             // three have failed, each once the one before it has settled.
             int seq = 0;
             while (outcomes.failures().size() < 3 && seq < 20) {
-                dispatcher.deliver(change(seq), new Delivery(seq, false, null, null), seq, outcomes);
+                dispatcher.deliver(changes.apply(seq), new Delivery(seq, false, null, null), seq, outcomes);
                 int settled = ++seq;
                 Await.until("change " + (seq - 1) + " settled", Duration.ofSeconds(10),
                         () -> outcomes.count() == settled);
             }
             assertThat(outcomes.failures()).hasSize(3).allSatisfy(failure -> assertThat(failure)
                     .hasMessageContaining("could not be handed to the route")
-                    .hasRootCauseMessage("processor bug"));
+                    .hasRootCauseMessage(cause));
+            assertThat(outcomes.perChange()).as("outcomes each change's listener heard").allSatisfy((change, heard) ->
+                    assertThat(heard).as("change " + change).isEqualTo(1));
             assertThat(threads).allMatch(Thread::isAlive);
         } finally {
             dispatcher.stop();
@@ -84,6 +113,18 @@ class DispatchFailureTest {
                 1, Instant.now(), false);
     }
 
+    /** A change whose key value throws when hashed, as the lane dispatcher does to choose the change's lane. */
+    private static ChangeEvent unhashableChange(int id) {
+        Map<String, Object> key = Map.of("id", new Object() {
+            @Override
+            public int hashCode() {
+                throw new IllegalStateException("hash bug");
+            }
+        });
+        return new ChangeEvent(Operation.INSERT, "public", "t", key, null, Map.of("id", id), null, Lsn.of(1000 + id),
+                Lsn.of(2000), 1, Instant.now(), false);
+    }
+
     /** Breaks the contract of an asynchronous processor: it throws rather than setting the exchange's exception. */
     private static final class ThrowingProcessor extends AsyncProcessorSupport {
         @Override
@@ -96,22 +137,32 @@ class DispatchFailureTest {
     private static final class Outcomes implements AckListener {
 
         private final List<Throwable> failures = new ArrayList<>();
+        private final Map<Long, Integer> perChange = new TreeMap<>();
         private int count;
 
         @Override
         public synchronized void completed(long seq) {
-            count++;
+            heard(seq);
         }
 
         @Override
         public synchronized void failed(long seq, Throwable cause) {
             failures.add(cause);
-            count++;
+            heard(seq);
         }
 
         @Override
         public synchronized void discarded(long seq) {
+            heard(seq);
+        }
+
+        private void heard(long seq) {
+            perChange.merge(seq, 1, Integer::sum);
             count++;
+        }
+
+        synchronized Map<Long, Integer> perChange() {
+            return new TreeMap<>(perChange);
         }
 
         synchronized int count() {

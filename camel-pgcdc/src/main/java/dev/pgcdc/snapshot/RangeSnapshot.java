@@ -141,7 +141,9 @@ final class RangeSnapshot {
             window.rowsRead(chunk.rows());
             previousHigh = context.signals().writeHigh(connection, table.id(), window.id(), low.id());
             return new Pending(window, chunk);
-        } catch (SQLException | InterruptedException | RuntimeException e) {
+        } catch (Throwable e) {
+            // an Error too: a window left registered opens at its low watermark and, with no high watermark to close
+            // it, collects every key its table changes until the session ends
             context.tap().unregister(window);
             throw e;
         }

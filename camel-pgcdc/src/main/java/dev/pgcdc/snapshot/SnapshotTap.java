@@ -45,6 +45,11 @@ final class SnapshotTap implements StreamTap {
         registered.remove(window.id());
     }
 
+    /** Whether a worker's window for the chunk is registered: it is from before its low watermark until it ends. */
+    boolean isRegistered(String chunkId) {
+        return registered.containsKey(chunkId);
+    }
+
     @Override
     public boolean accept(ChangeEvent change, Emitter emitter) {
         if (signalTable.is(change.getSchema(), change.getTable())) {

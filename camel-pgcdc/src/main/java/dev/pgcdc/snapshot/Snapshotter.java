@@ -305,7 +305,8 @@ public final class Snapshotter {
             } else {
                 claimFailed(signal, e);
             }
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | Error e) {
+            // an Error too: left to the control thread's uncaught-exception handler, nobody would hear of it
             claimFailed(signal, e);
         } finally {
             if (!retrying) {
@@ -316,7 +317,7 @@ public final class Snapshotter {
     }
 
     /** The closed connection rolled the delete back. */
-    private void claimFailed(SignalTable.Signal signal, Exception e) {
+    private void claimFailed(SignalTable.Signal signal, Throwable e) {
         listener.failed("Slot " + options.slotName() + ": snapshot request " + signal.id() + " for "
                 + signal.tableName() + " failed: " + e.getMessage() + "; its row stays in the signal table and"
                 + " is taken again when the consumer next starts", e);

@@ -7,14 +7,10 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
-import dev.pgcdc.embedded.PostgresServer;
-import dev.pgcdc.embedded.junit.PostgresExtension;
 import dev.pgcdc.event.ChangeEvent;
 import dev.pgcdc.event.Operation;
 import org.apache.camel.CamelContext;
 import org.apache.camel.builder.RouteBuilder;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -24,24 +20,11 @@ import org.junit.jupiter.params.provider.ValueSource;
  * still says which row changed, or says explicitly (key null) that it cannot know. On the local PostgreSQL 15, which
  * has wal2json.
  */
-class IdentityTest extends CdcTestSupport {
-
-    @RegisterExtension
-    static final PostgresExtension PG = PostgresExtension.builder().binaries("/usr/lib/postgresql/15").build();
+class IdentityTest extends Wal2JsonClusterTest {
 
     private static final String PGOUTPUT = "plugin=pgoutput";
     private static final String WAL2JSON = "plugin=wal2json";
     private static final String WAL2JSON_V1 = "plugin=wal2json&wal2jsonFormatVersion=1";
-
-    @Override
-    protected PostgresServer pg() {
-        return PG.server();
-    }
-
-    @BeforeAll
-    static void allowWal2json() {
-        Wal2JsonTest.allowPlugin(PG.server(), "wal2json");
-    }
 
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = {PGOUTPUT, WAL2JSON, WAL2JSON_V1})

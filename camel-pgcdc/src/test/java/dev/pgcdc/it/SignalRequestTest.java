@@ -23,6 +23,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * A re-snapshot request through the signal table survives a consumer that stops between claiming it and saving its
@@ -42,11 +44,13 @@ class SignalRequestTest extends SnapshotTestSupport {
         return PG.server();
     }
 
-    @Test
-    void aRequestWhoseProgressCouldNotBeSavedIsTakenOnTheNextStart() throws Exception {
+    /** The save throws a RuntimeException or an Error: either is reported, and neither loses the request. */
+    @ParameterizedTest(name = "error={0}")
+    @ValueSource(booleans = {false, true})
+    void aRequestWhoseProgressCouldNotBeSavedIsTakenOnTheNextStart(boolean error) throws Exception {
         String slot = uniqueSlot("signal_save");
         String table = table(slot);
-        FailingOnce repository = new FailingOnce();
+        FailingOnce repository = new FailingOnce(error);
         String options = "tables=" + table + "&snapshotStateRepository=#failing";
         Received first = new Received();
         CamelContext context = consume(slot, options, repository, first);
@@ -185,14 +189,22 @@ class SignalRequestTest extends SnapshotTestSupport {
         }
     }
 
-    /** Snapshot progress in memory whose next save fails once {@link #failNext} is set. */
+    /** Snapshot progress in memory whose next save fails once {@link #failNext} is set, with an Error if asked. */
     static final class FailingOnce extends MemoryStateRepository {
         volatile boolean failNext;
+        private final boolean error;
+
+        FailingOnce(boolean error) {
+            this.error = error;
+        }
 
         @Override
         public void setState(String key, String value) {
             if (failNext) {
                 failNext = false;
+                if (error) {
+                    throw new AssertionError("the state repository is unavailable");
+                }
                 throw new IllegalStateException("the state repository is unavailable");
             }
             super.setState(key, value);

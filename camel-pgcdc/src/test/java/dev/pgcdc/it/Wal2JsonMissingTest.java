@@ -20,7 +20,7 @@ class Wal2JsonMissingTest extends DefaultClusterTest {
             // this server build lets slots use only the plugins output_plugin_libraries lists
             assertThat(startFailure()).contains("wal2json is not one of them")
                     .contains("ALTER SYSTEM SET output_plugin_libraries = 'pgoutput', 'test_decoding', 'wal2json';");
-            Wal2JsonTest.allowPlugin(pg(), "wal2json");
+            Wal2JsonClusterTest.allowPlugin(pg(), "wal2json");
         }
         assertThat(startFailure()).contains("The output plugin wal2json is not installed on the server")
                 .contains("apt-get install postgresql-" + major + "-wal2json");

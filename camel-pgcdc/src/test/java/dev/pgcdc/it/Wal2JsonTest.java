@@ -16,16 +16,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.NullNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.pgcdc.embedded.PostgresServer;
 import dev.pgcdc.embedded.junit.Await;
-import dev.pgcdc.embedded.junit.PostgresExtension;
 import dev.pgcdc.event.ChangeEvent;
 import dev.pgcdc.event.ChangeRecord;
 import org.apache.camel.CamelContext;
 import org.apache.camel.builder.RouteBuilder;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The wal2json plugin end to end, on the local PostgreSQL 15 with wal2json installed (the zonky binaries lack it)
@@ -33,38 +29,12 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * the same workload through a pgoutput slot and a wal2json slot gives the same change events, one by one, apart
  * from what the component documentation lists as wal2json's losses.
  */
-class Wal2JsonTest extends CdcTestSupport {
-
-    @RegisterExtension
-    static final PostgresExtension PG = PostgresExtension.builder().binaries("/usr/lib/postgresql/15").build();
+class Wal2JsonTest extends Wal2JsonClusterTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     /** Larger than a TOAST page and incompressible, so it is stored out of line. */
     private static final String BIG = "(SELECT string_agg(md5(g::text), '') FROM generate_series(1, 400) g)";
     private static final String HSTORE = "'\"zz\"=>\"1\", \"a\"=>NULL, \"q\\\"k\"=>\"ünï\"'::hstore";
-
-    @Override
-    protected PostgresServer pg() {
-        return PG.server();
-    }
-
-    @BeforeAll
-    static void allowWal2json() {
-        allowPlugin(PG.server(), "wal2json");
-    }
-
-    /** Where the server build restricts output plugins (setting output_plugin_libraries), allows one more. */
-    static void allowPlugin(PostgresServer server, String plugin) {
-        if (server.queryForObject("SELECT count(*)::int FROM pg_settings WHERE name = 'output_plugin_libraries'",
-                Integer.class) > 0) {
-            server.execute("ALTER SYSTEM SET output_plugin_libraries = 'pgoutput', 'test_decoding', '" + plugin + "'",
-                    "SELECT pg_reload_conf()");
-            // the reload is signalled, not awaited: wait until new sessions see it
-            Await.until("output_plugin_libraries reloaded", Duration.ofSeconds(10), () -> server.queryForObject(
-                    "SELECT setting FROM pg_settings WHERE name = 'output_plugin_libraries'", String.class)
-                    .contains(plugin));
-        }
-    }
 
     @Test
     void pgoutputAndWal2jsonDeliverTheSameChangeEvents() throws Exception {

@@ -6,16 +6,12 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
-import dev.pgcdc.embedded.PostgresServer;
 import dev.pgcdc.embedded.junit.Await;
-import dev.pgcdc.embedded.junit.PostgresExtension;
 import dev.pgcdc.event.ChangeEvent;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
 import org.apache.camel.builder.RouteBuilder;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * wal2json format-version 1 (a transaction's document sent in pieces) with a change pgcdc cannot decode in the middle
@@ -23,20 +19,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * and the slot is confirmed past them. The undecodable change is a real one, as in {@link UndecodableChangeTest}: a
  * row of a composite type that gained an attribute before the change was decoded.
  */
-class Wal2JsonV1UndecodableChangeTest extends CdcTestSupport {
-
-    @RegisterExtension
-    static final PostgresExtension PG = PostgresExtension.builder().binaries("/usr/lib/postgresql/15").build();
-
-    @Override
-    protected PostgresServer pg() {
-        return PG.server();
-    }
-
-    @BeforeAll
-    static void allowWal2json() {
-        Wal2JsonTest.allowPlugin(PG.server(), "wal2json");
-    }
+class Wal2JsonV1UndecodableChangeTest extends Wal2JsonClusterTest {
 
     @Test
     void aDeadLetterChannelTakesTheUndecodableChangeAndTheRestArrives() throws Exception {
