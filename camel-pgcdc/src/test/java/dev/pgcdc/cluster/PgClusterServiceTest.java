@@ -157,18 +157,24 @@ class PgClusterServiceTest extends ClusterTestSupport {
 
     /** A service with its own context, added but not started, so listeners can be added before any election. */
     private PgClusterService unstarted(String id) throws Exception {
+        PgClusterService service = service(id, 500, 6000);
+        CamelContext context = new DefaultCamelContext();
+        service.setCamelContext(context);
+        context.addService(service);
+        contexts.add(context);
+        return service;
+    }
+
+    /** A service on the test's server, checking every {@code checkMillis}, giving a silent session up after {@code timeoutMillis}. */
+    private PgClusterService service(String id, long checkMillis, long timeoutMillis) {
         PgClusterService service = new PgClusterService();
         service.setId(id);
         service.setHost(pg().host());
         service.setPort(pg().port());
         service.setDatabase("postgres");
         service.setUser(pg().superuser());
-        service.setCheckInterval(500);
-        service.setSessionTimeout(6000);
-        CamelContext context = new DefaultCamelContext();
-        service.setCamelContext(context);
-        context.addService(service);
-        contexts.add(context);
+        service.setCheckInterval(checkMillis);
+        service.setSessionTimeout(timeoutMillis);
         return service;
     }
 
@@ -184,14 +190,7 @@ class PgClusterServiceTest extends ClusterTestSupport {
 
     /** An instance in this JVM: its own context and lock session, one master route counting changes. */
     private CamelContext clustered(String id, String slot, AtomicInteger delivered) throws Exception {
-        PgClusterService service = new PgClusterService();
-        service.setId(id);
-        service.setHost(pg().host());
-        service.setPort(pg().port());
-        service.setDatabase("postgres");
-        service.setUser(pg().superuser());
-        service.setCheckInterval(300);
-        service.setSessionTimeout(3000);
+        PgClusterService service = service(id, 300, 3000);
         CamelContext context = new DefaultCamelContext();
         context.addService(service);
         context.addRoutes(new RouteBuilder() {
