@@ -165,7 +165,7 @@ class PgClusterServiceTest extends ClusterTestSupport {
         return service;
     }
 
-    /** A service on the test's server, checking every {@code checkMillis}, giving a silent session up after {@code timeoutMillis}. */
+    /** A service on the test's server, its checks and session timeout as given. */
     private PgClusterService service(String id, long checkMillis, long timeoutMillis) {
         PgClusterService service = new PgClusterService();
         service.setId(id);
