@@ -107,6 +107,13 @@ public class PgCdcConsumer extends DefaultConsumer {
     @Override
     protected void doStart() throws Exception {
         super.doStart();
+        // a restart's setup must not show the previous run's phase, snapshot or failure
+        replicator = null;
+        snapshotter = null;
+        snapshotError = null;
+        slotWatch = null;
+        keylessWatch = null;
+        heartbeat = null;
         connector = new PgConnector(options.connection());
         writer = options.decodesFromStandby() ? new PgConnector(options.primary()) : connector;
         DecodingOptions decoding = options.decoding();

@@ -1,18 +1,28 @@
 package dev.pgcdc.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
+import dev.pgcdc.connect.ConnectionSettings;
+import dev.pgcdc.connect.LazyConnection;
+import dev.pgcdc.connect.PgConnector;
 import dev.pgcdc.embedded.PostgresServer;
 import dev.pgcdc.embedded.junit.Await;
 import dev.pgcdc.embedded.junit.PostgresExtension;
 import dev.pgcdc.event.ChangeEvent;
+import dev.pgcdc.pg.PgCatalog;
+import dev.pgcdc.pg.TableName;
+import dev.pgcdc.snapshot.SnapshotPhase;
+import dev.pgcdc.snapshot.TableStateStore;
 import org.apache.camel.CamelContext;
 import org.apache.camel.builder.RouteBuilder;
+import org.apache.camel.health.HealthCheck;
+import org.apache.camel.support.processor.state.MemoryStateRepository;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -61,6 +71,85 @@ class ConsumerLifecycleTest extends CdcTestSupport {
             assertThat(slot(slot).active()).isFalse();
         } finally {
             release.countDown();
+        }
+    }
+
+    @Test
+    void aFailedSnapshotTurnsHealthDownAndARestartThatSucceedsClearsIt() throws Exception {
+        String slot = uniqueSlot("snapshot_health");
+        String table = slot + "_t";
+        pg().execute("CREATE TABLE " + table + " (id int PRIMARY KEY)",
+                "INSERT INTO " + table + " SELECT generate_series(1, 3)");
+        UnwritableProgress repository = new UnwritableProgress();
+        Received received = new Received();
+        CamelContext context = start(new RouteBuilder() {
+            @Override
+            public void configure() {
+                bindToRegistry("progress", repository);
+                from(uri(slot, "tables=" + table + "&snapshotMode=initial&snapshotStateRepository=#progress"))
+                        .routeId(slot).process(e -> received.add(e.getIn().getBody(ChangeEvent.class)));
+            }
+        });
+        HealthCheck.Result down = Await.until("health DOWN", Duration.ofSeconds(30),
+                () -> OperationsTest.consumerHealth(context),
+                r -> r.isPresent() && r.get().getState() == HealthCheck.State.DOWN).get();
+        assertThat(down.getMessage()).get().asString().contains("snapshot of").contains("unavailable");
+        assertThat(consumer(context).snapshotPhase()).isEqualTo(SnapshotPhase.FAILED);
+
+        context.getRouteController().stopRoute(slot);
+        repository.failing = false;
+        context.getRouteController().startRoute(slot);
+        Await.until("health UP", Duration.ofSeconds(30), () -> OperationsTest.consumerHealth(context),
+                r -> r.isPresent() && r.get().getState() == HealthCheck.State.UP);
+        received.awaitMatching("the table snapshotted", events -> events.size() >= 3);
+        Await.until("snapshot complete", Duration.ofSeconds(30),
+                () -> consumer(context).snapshotPhase() == SnapshotPhase.COMPLETED);
+        assertThat(consumer(context).snapshotError()).isNull();
+        assertThat(OperationsTest.consumerHealth(context)).get().extracting(HealthCheck.Result::getState)
+                .isEqualTo(HealthCheck.State.UP);
+    }
+
+    @Test
+    void closedConnectionsDoNotQuietlyOpenAgain() throws Exception {
+        PgConnector connector = new PgConnector(new ConnectionSettings(pg().host(), pg().port(), "postgres",
+                pg().superuser(), null, 10));
+        LazyConnection lazy = new LazyConnection(connector, "pgcdc closed lazy");
+        PgCatalog catalog = new PgCatalog(connector, "pgcdc closed catalog");
+        TableStateStore store = new TableStateStore(connector, "closed", new TableName("public", "pgcdc_closed_state"));
+        try {
+            lazy.get();
+            catalog.publishedTables("none");
+            lazy.close();
+            catalog.close();
+            store.close();
+            assertThatThrownBy(lazy::get).isInstanceOf(IllegalStateException.class).hasMessageContaining("closed");
+            assertThatThrownBy(() -> catalog.publishedTables("none")).isInstanceOf(IllegalStateException.class);
+            assertThatThrownBy(() -> store.load(new TableName("public", "t")))
+                    .isInstanceOf(IllegalStateException.class).hasMessageContaining("closed");
+            Await.until("the closed connections gone", Duration.ofSeconds(10), () -> pg().queryForObject(
+                    "SELECT count(*)::int FROM pg_stat_activity WHERE application_name LIKE 'pgcdc closed%'",
+                    Integer.class) == 0);
+            connector.close();
+            assertThatThrownBy(() -> connector.openJdbc("pgcdc closed connector"))
+                    .isInstanceOf(IllegalStateException.class).hasMessageContaining("closed");
+        } finally {
+            lazy.close();
+            catalog.close();
+            store.close();
+            connector.close();
+        }
+    }
+
+    /** A state repository that cannot save a table's progress while {@link #failing}. */
+    static final class UnwritableProgress extends MemoryStateRepository {
+        volatile boolean failing = true;
+
+        @Override
+        public void setState(String key, String value) {
+            if (failing && key.contains("/")) {
+                throw new IllegalStateException("the state repository is unavailable");
+            }
+            super.setState(key, value);
         }
     }
 
