@@ -51,11 +51,14 @@ import dev.pgcdc.stream.ReplicatorState;
 import dev.pgcdc.stream.SlotWatch;
 import dev.pgcdc.stream.StreamStats;
 import dev.pgcdc.stream.StreamTap;
+import org.apache.camel.CamelContext;
 import org.apache.camel.Processor;
 import org.apache.camel.api.management.ManagedAttribute;
 import org.apache.camel.api.management.ManagedOperation;
 import org.apache.camel.api.management.ManagedResource;
 import org.apache.camel.spi.ExecutorServiceManager;
+import org.apache.camel.spi.LifecycleStrategy;
+import org.apache.camel.support.LifecycleStrategySupport;
 import org.apache.camel.support.DefaultConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -92,6 +95,8 @@ public class PgCdcConsumer extends DefaultConsumer {
     private SnapshotStateStore snapshotState;
     private ExecutorService snapshotWorkers;
     private volatile String snapshotError;
+    /** A stop was asked for: a start still waiting to create the slot ends instead of holding the stop up. */
+    private volatile boolean stopping;
 
     PgCdcConsumer(PgCdcEndpoint endpoint, Processor processor) {
         super(endpoint, processor);
@@ -107,6 +112,7 @@ public class PgCdcConsumer extends DefaultConsumer {
     @Override
     protected void doStart() throws Exception {
         super.doStart();
+        stopping = false;
         // a restart's setup must not show the previous run's phase, snapshot or failure
         replicator = null;
         snapshotter = null;
@@ -122,6 +128,14 @@ public class PgCdcConsumer extends DefaultConsumer {
         boolean stateInDatabase = configuration.getSnapshotStateRepository() == null;
         boolean snapshots;
         SetupPlan plan;
+        // Camel's stops wait for a start to end: a context's stop says so to its lifecycle strategies first
+        LifecycleStrategy stopsSetup = new LifecycleStrategySupport() {
+            @Override
+            public void onContextStopping(CamelContext context) {
+                stopping = true;
+            }
+        };
+        getEndpoint().getCamelContext().addLifecycleStrategy(stopsSetup);
         try (Connection connection = writer.openJdbc("pgcdc " + configuration.getSlotName() + " setup")) {
             List<ConnectorTable> snapshotTables = snapshotsWanted(connection, snapshotOptions)
                     ? SnapshotSetup.tables(snapshotOptions, stateInDatabase) : List.of();
@@ -137,6 +151,8 @@ public class PgCdcConsumer extends DefaultConsumer {
                 return;
             }
             plan = prepared.get();
+        } finally {
+            getEndpoint().getCamelContext().getLifecycleStrategies().remove(stopsSetup);
         }
         StreamTap tap = StreamTap.NONE;
         if (snapshots) {
@@ -241,7 +257,7 @@ public class PgCdcConsumer extends DefaultConsumer {
                     }
                 });
         return Setup.prepare(connection, new SetupServers(connector, writer), request, options.setupMode(), changeModel,
-                this::forgetSnapshotProgress);
+                this::forgetSnapshotProgress, () -> stopping);
     }
 
     /**
@@ -254,6 +270,13 @@ public class PgCdcConsumer extends DefaultConsumer {
             LOG.info("pgcdc:{}: the replication slot is new: snapshot progress saved for an earlier slot of this name"
                     + " is forgotten, so every table is snapshotted again", configuration.getSlotName());
         }
+    }
+
+    /** Camel's stop waits for a start that is still running: tell that start to end first. */
+    @Override
+    public void stop() {
+        stopping = true;
+        super.stop();
     }
 
     /**

@@ -3,9 +3,13 @@ package dev.pgcdc.it;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.sql.Connection;
+import java.sql.Statement;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 
 import dev.pgcdc.connect.ConnectionSettings;
@@ -22,6 +26,7 @@ import dev.pgcdc.snapshot.TableStateStore;
 import org.apache.camel.CamelContext;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.health.HealthCheck;
+import org.apache.camel.impl.DefaultCamelContext;
 import org.apache.camel.support.processor.state.MemoryStateRepository;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -107,6 +112,40 @@ class ConsumerLifecycleTest extends CdcTestSupport {
         assertThat(consumer(context).snapshotError()).isNull();
         assertThat(OperationsTest.consumerHealth(context)).get().extracting(HealthCheck.Result::getState)
                 .isEqualTo(HealthCheck.State.UP);
+    }
+
+    @Test
+    void aStopEndsAStartWaitingToCreateTheSlotAndLeavesNothingBehind() throws Exception {
+        String slot = uniqueSlot("waiting_start");
+        String table = slot + "_t";
+        pg().execute("CREATE TABLE " + table + " (id int PRIMARY KEY)");
+        try (Connection open = pg().connect(); Statement statement = open.createStatement()) {
+            // a slot's creation waits for every open transaction that has a transaction id
+            open.setAutoCommit(false);
+            statement.execute("SELECT txid_current()");
+            CamelContext context = new DefaultCamelContext();
+            context.addRoutes(new RouteBuilder() {
+                @Override
+                public void configure() {
+                    from(uri(slot, "tables=" + table)).routeId(slot).to("log:" + slot);
+                }
+            });
+            contexts.add(context);
+            CompletableFuture<Void> started = CompletableFuture.runAsync(context::start);
+            Await.until("the start waiting for the open transaction", Duration.ofSeconds(30), () -> pg().queryForObject(
+                    "SELECT count(*)::int FROM pg_stat_activity WHERE application_name LIKE ? AND wait_event_type = 'Lock'",
+                    Integer.class, "pgcdc " + slot + "%") > 0);
+
+            CompletableFuture.runAsync(context::stop).get(20, TimeUnit.SECONDS);
+            assertThatThrownBy(() -> started.get(10, TimeUnit.SECONDS)).isInstanceOf(ExecutionException.class);
+            Await.until("no session of the consumer left", Duration.ofSeconds(20), () -> pg().queryForObject(
+                    "SELECT count(*)::int FROM pg_stat_activity WHERE application_name LIKE ?", Integer.class,
+                    "pgcdc " + slot + "%") == 0);
+            assertThat(pg().replicationSlots()).noneMatch(s -> s.slotName().equals(slot));
+            Await.until("no thread of the consumer left", Duration.ofSeconds(20),
+                    () -> Thread.getAllStackTraces().keySet().stream().map(Thread::getName)
+                            .filter(name -> name.contains(slot + " ") || name.endsWith(slot)).toList(), List::isEmpty);
+        }
     }
 
     @Test
