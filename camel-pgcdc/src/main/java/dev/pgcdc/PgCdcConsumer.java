@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledExecutorService;
@@ -20,6 +21,7 @@ import dev.pgcdc.decode.value.TypeRegistry;
 import dev.pgcdc.event.ChangeEvent;
 import dev.pgcdc.event.Lsn;
 import dev.pgcdc.pg.CatalogSourceTables;
+import dev.pgcdc.pg.Identifiers;
 import dev.pgcdc.pg.PgCatalog;
 import dev.pgcdc.pg.ReplicationSlot;
 import dev.pgcdc.pg.SlotState;
@@ -49,11 +51,14 @@ import dev.pgcdc.stream.ReplicatorState;
 import dev.pgcdc.stream.SlotWatch;
 import dev.pgcdc.stream.StreamStats;
 import dev.pgcdc.stream.StreamTap;
+import org.apache.camel.CamelContext;
 import org.apache.camel.Processor;
 import org.apache.camel.api.management.ManagedAttribute;
 import org.apache.camel.api.management.ManagedOperation;
 import org.apache.camel.api.management.ManagedResource;
 import org.apache.camel.spi.ExecutorServiceManager;
+import org.apache.camel.spi.LifecycleStrategy;
+import org.apache.camel.support.LifecycleStrategySupport;
 import org.apache.camel.support.DefaultConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -90,6 +95,8 @@ public class PgCdcConsumer extends DefaultConsumer {
     private SnapshotStateStore snapshotState;
     private ExecutorService snapshotWorkers;
     private volatile String snapshotError;
+    /** A stop was asked for: a start still waiting to create the slot ends instead of holding the stop up. */
+    private volatile boolean stopping;
 
     PgCdcConsumer(PgCdcEndpoint endpoint, Processor processor) {
         super(endpoint, processor);
@@ -105,6 +112,14 @@ public class PgCdcConsumer extends DefaultConsumer {
     @Override
     protected void doStart() throws Exception {
         super.doStart();
+        stopping = false;
+        // a restart's setup must not show the previous run's phase, snapshot or failure
+        replicator = null;
+        snapshotter = null;
+        snapshotError = null;
+        slotWatch = null;
+        keylessWatch = null;
+        heartbeat = null;
         connector = new PgConnector(options.connection());
         writer = options.decodesFromStandby() ? new PgConnector(options.primary()) : connector;
         DecodingOptions decoding = options.decoding();
@@ -113,6 +128,14 @@ public class PgCdcConsumer extends DefaultConsumer {
         boolean stateInDatabase = configuration.getSnapshotStateRepository() == null;
         boolean snapshots;
         SetupPlan plan;
+        // Camel's stops wait for a start to end: a context's stop says so to its lifecycle strategies first
+        LifecycleStrategy stopsSetup = new LifecycleStrategySupport() {
+            @Override
+            public void onContextStopping(CamelContext context) {
+                stopping = true;
+            }
+        };
+        getEndpoint().getCamelContext().addLifecycleStrategy(stopsSetup);
         try (Connection connection = writer.openJdbc("pgcdc " + configuration.getSlotName() + " setup")) {
             List<ConnectorTable> snapshotTables = snapshotsWanted(connection, snapshotOptions)
                     ? SnapshotSetup.tables(snapshotOptions, stateInDatabase) : List.of();
@@ -128,6 +151,8 @@ public class PgCdcConsumer extends DefaultConsumer {
                 return;
             }
             plan = prepared.get();
+        } finally {
+            getEndpoint().getCamelContext().getLifecycleStrategies().remove(stopsSetup);
         }
         StreamTap tap = StreamTap.NONE;
         if (snapshots) {
@@ -237,7 +262,7 @@ public class PgCdcConsumer extends DefaultConsumer {
                     }
                 });
         return Setup.prepare(connection, new SetupServers(connector, writer), request, options.setupMode(), changeModel,
-                this::forgetSnapshotProgress);
+                this::forgetSnapshotProgress, () -> stopping);
     }
 
     /**
@@ -252,61 +277,142 @@ public class PgCdcConsumer extends DefaultConsumer {
         }
     }
 
+    /** Camel's stop waits for a start that is still running: tell that start to end first. */
     @Override
-    protected void doStop() throws Exception {
-        if (snapshotter != null) {
-            snapshotter.stop();
-            getEndpoint().getCamelContext().getExecutorServiceManager().shutdownGraceful(snapshotWorkers, 5000);
-            snapshotter = null;
-        }
-        closeSnapshotState();
-        stopStreaming();
-        if (meters != null) {
-            meters.remove();
-            meters = null;
-        }
-        if (scheduler != null) {
-            getEndpoint().getCamelContext().getExecutorServiceManager().shutdownNow(scheduler);
-            scheduler = null;
-            slotWatch.close();
-            if (keylessWatch != null) {
-                keylessWatch.close();
-            }
-            if (heartbeat != null) {
-                heartbeat.close();
-            }
-        }
-        if (configuration.isDropSlotOnStop() && connector != null) {
-            dropSlotNow();
-        }
-        closeConnector();
-        super.doStop();
+    public void stop() {
+        stopping = true;
+        super.stop();
     }
 
-    /** Stops reading, lets in-flight exchanges finish (bounded by shutdownTimeout) and confirms what completed. */
-    private void stopStreaming() throws InterruptedException, java.util.concurrent.ExecutionException {
-        if (replicator != null) {
-            replicator.requestStop();
+    /**
+     * Every step runs whatever an earlier one threw (an interrupted wait, a replication thread that died, a database
+     * that is down): a step skipped would leave threads delivering, monitoring or writing heartbeats after the route
+     * stopped. An interrupt hurries the waits and is kept on the thread; the first other failure is thrown at the end.
+     */
+    @Override
+    protected void doStop() throws Exception {
+        StopSteps steps = new StopSteps();
+        steps.run(this::stopSnapshotter);
+        steps.run(this::closeSnapshotState);
+        steps.run(this::stopStreaming);
+        steps.run(this::removeMeters);
+        steps.run(this::stopMonitoring);
+        if (configuration.isDropSlotOnStop() && connector != null) {
+            steps.run(this::dropSlotOnStop);
         }
-        if (executor != null) {
-            executor.shutdown();
+        steps.run(this::closeConnector);
+        steps.run(super::doStop);
+        steps.end();
+    }
+
+    private void stopSnapshotter() {
+        Snapshotter current = snapshotter;
+        if (current != null) {
+            snapshotter = null;
             try {
-                replicatorDone.get(options.stream().drainTimeout().toMillis() + 10_000, TimeUnit.MILLISECONDS);
-            } catch (TimeoutException e) {
-                LOG.warn("pgcdc:{}: the replication thread did not stop in time", configuration.getSlotName());
+                current.stop();
+            } finally {
+                executors().shutdownGraceful(snapshotWorkers, 5000);
             }
-            dispatcher.stop();
-            if (!executor.awaitTermination(5, TimeUnit.SECONDS)) {
-                getEndpoint().getCamelContext().getExecutorServiceManager().shutdownNow(executor);
-            }
-            executor = null;
+        }
+    }
+
+    private void removeMeters() {
+        PgCdcMeters current = meters;
+        meters = null;
+        if (current != null) {
+            current.remove();
         }
     }
 
     /**
-     * Removes the pipeline's slot so the server stops retaining WAL for it: streaming stops first. Use it when the
-     * pipeline is being deleted; a later start creates a new slot, which does not contain the changes made meanwhile.
+     * Ends the slot monitor, the keyless-table watch, the meters' refresh and the heartbeat: their connections are
+     * closed only once no run of them is left that could use one.
      */
+    private void stopMonitoring() throws Exception {
+        ScheduledExecutorService current = scheduler;
+        if (current == null) {
+            return;
+        }
+        scheduler = null;
+        try {
+            executors().shutdownNow(current);
+            if (!current.awaitTermination(5, TimeUnit.SECONDS)) {
+                LOG.warn("pgcdc:{}: a monitoring or heartbeat task did not end within 5 s; its connection is closed",
+                        configuration.getSlotName());
+            }
+        } finally {
+            StopSteps closes = new StopSteps();
+            closes.run(slotWatch::close);
+            if (keylessWatch != null) {
+                closes.run(keylessWatch::close);
+            }
+            if (heartbeat != null) {
+                closes.run(heartbeat::close);
+            }
+            closes.end();
+        }
+    }
+
+    /** Stops reading, lets in-flight exchanges finish (bounded by shutdownTimeout) and confirms what completed. */
+    private void stopStreaming() throws Exception {
+        if (replicator != null) {
+            replicator.requestStop();
+        }
+        ExecutorService current = executor;
+        if (current == null) {
+            return;
+        }
+        executor = null;
+        current.shutdown();
+        StopSteps steps = new StopSteps();
+        steps.run(this::awaitReplicator);
+        steps.run(dispatcher::stop);
+        steps.run(() -> awaitOrForce(current));
+        steps.end();
+    }
+
+    private void awaitReplicator() throws InterruptedException {
+        try {
+            replicatorDone.get(options.stream().drainTimeout().toMillis() + 10_000, TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            LOG.warn("pgcdc:{}: the replication thread did not stop in time", configuration.getSlotName());
+        } catch (ExecutionException e) {
+            // the replicator reported it when it happened (the phase is FAILED); the stop goes on
+            LOG.warn("pgcdc:{}: the replication thread had ended by {}", configuration.getSlotName(), e.getCause());
+        }
+    }
+
+    /** Waits a little for the pool's threads to end, and interrupts them when they do not (or the wait is cut). */
+    private void awaitOrForce(ExecutorService pool) throws InterruptedException {
+        boolean ended = false;
+        try {
+            ended = pool.awaitTermination(5, TimeUnit.SECONDS);
+        } finally {
+            if (!ended) {
+                // Camel's shutdownNow skips a pool already shut down: interrupt its threads here
+                pool.shutdownNow();
+            }
+            executors().shutdownNow(pool);
+        }
+    }
+
+    private ExecutorServiceManager executors() {
+        return getEndpoint().getCamelContext().getExecutorServiceManager();
+    }
+
+    /** A slot that cannot be dropped now (e.g. the database is down) must not keep the rest of the stop from running. */
+    private void dropSlotOnStop() {
+        try {
+            dropSlotNow();
+        } catch (SQLException e) {
+            LOG.warn("pgcdc:{}: could not drop the replication slot on stop (dropSlotOnStop=true): {}. The slot keeps"
+                    + " retaining WAL on the server until it is dropped: once the server is reachable, run SELECT"
+                    + " pg_drop_replication_slot({});", configuration.getSlotName(), e.getMessage(),
+                    Identifiers.quoteLiteral(configuration.getSlotName()));
+        }
+    }
+
     @Override
     protected void doFail(Exception e) {
         // Camel does not stop a consumer whose start failed
@@ -338,6 +444,10 @@ public class PgCdcConsumer extends DefaultConsumer {
         }
     }
 
+    /**
+     * Removes the pipeline's slot so the server stops retaining WAL for it: streaming stops first. Use it when the
+     * pipeline is being deleted; a later start creates a new slot, which does not contain the changes made meanwhile.
+     */
     @ManagedOperation(description = "Stop streaming and drop the replication slot (when removing the pipeline)")
     public void dropSlot() throws Exception {
         stopStreaming();

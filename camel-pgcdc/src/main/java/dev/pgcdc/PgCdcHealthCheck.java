@@ -5,14 +5,15 @@ import java.util.Map;
 
 import dev.pgcdc.event.Lsn;
 import dev.pgcdc.pg.SlotState;
+import dev.pgcdc.snapshot.SnapshotPhase;
 import dev.pgcdc.stream.Replicator;
 import dev.pgcdc.stream.ReplicatorState;
 import org.apache.camel.health.HealthCheckResultBuilder;
 import org.apache.camel.impl.health.AbstractHealthCheck;
 
 /**
- * The consumer's health: DOWN when the slot is lost, when an unhandled exchange failure blocks delivery, or when
- * the replication connection has been down longer than the grace period; details say where the stream stands.
+ * The consumer's health: DOWN when the slot is lost, when an unhandled exchange failure blocks delivery, when the
+ * snapshot of a table failed, or when the replication connection has been down longer than the grace period; details say where the stream stands.
  * Messages name hosts and slots, never credentials.
  */
 final class PgCdcHealthCheck extends AbstractHealthCheck {
@@ -42,6 +43,7 @@ final class PgCdcHealthCheck extends AbstractHealthCheck {
         ReplicatorState state = replicator.state();
         builder.detail("pgcdc.slot", consumer.getEndpoint().getConfiguration().getSlotName());
         builder.detail("pgcdc.phase", state.name());
+        builder.detail("pgcdc.snapshot.phase", consumer.snapshotPhase().name());
         builder.detail("pgcdc.confirmed.lsn", Lsn.of(replicator.stats().confirmedLsn()).toString());
         builder.detail("pgcdc.received", replicator.stats().receivedCount());
         SlotState slot = consumer.slotStatus();
@@ -59,6 +61,10 @@ final class PgCdcHealthCheck extends AbstractHealthCheck {
             Throwable failure = replicator.blockingFailure();
             builder.message("An exchange failed and was not handled by the route; delivery is retried from the last"
                     + " confirmed position" + (failure == null ? "" : ": " + failure.getMessage()));
+            builder.down();
+        } else if (consumer.snapshotPhase() == SnapshotPhase.FAILED) {
+            String snapshotError = consumer.snapshotError();
+            builder.message(snapshotError != null ? snapshotError : "The snapshot of a table failed");
             builder.down();
         } else if (replicator.disconnectedFor().compareTo(grace) > 0) {
             builder.message("Not connected for " + replicator.disconnectedFor().toSeconds() + " s"

@@ -8,7 +8,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * An ordinary JDBC connection for a periodic task (heartbeat, slot monitor): opened on first use and again after
- * the task closed it on a failure, so one lost connection costs one skipped round, not the task.
+ * the task dropped it on a failure ({@link #reset()}), so one lost connection costs one skipped round, not the task.
+ * Once {@link #close() closed} it opens none.
  */
 public final class LazyConnection implements AutoCloseable {
 
@@ -17,6 +18,7 @@ public final class LazyConnection implements AutoCloseable {
     private final PgConnector connector;
     private final String applicationName;
     private Connection connection;
+    private boolean closed;
 
     public LazyConnection(PgConnector connector, String applicationName) {
         this.connector = connector;
@@ -24,14 +26,17 @@ public final class LazyConnection implements AutoCloseable {
     }
 
     public synchronized Connection get() throws SQLException {
+        if (closed) {
+            throw new IllegalStateException("The " + applicationName + " connection is closed: its task has ended");
+        }
         if (connection == null || connection.isClosed()) {
             connection = connector.openBounded(applicationName);
         }
         return connection;
     }
 
-    @Override
-    public synchronized void close() {
+    /** Drops the connection after a failure: the next {@link #get()} opens a new one. */
+    public synchronized void reset() {
         if (connection != null) {
             try {
                 connection.close();
@@ -40,5 +45,12 @@ public final class LazyConnection implements AutoCloseable {
             }
             connection = null;
         }
+    }
+
+    /** Closes the connection for good. */
+    @Override
+    public synchronized void close() {
+        closed = true;
+        reset();
     }
 }

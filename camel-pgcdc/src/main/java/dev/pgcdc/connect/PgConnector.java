@@ -28,6 +28,8 @@ public final class PgConnector implements AutoCloseable {
     private final ConnectionSettings settings;
     private final TlsProperties tls;
     private final SshTunnel tunnel;
+    /** Once closed, no connection is opened: a new one would reopen the tunnel, which nobody would close again. */
+    private volatile boolean closed;
 
     /** Fails at once, with a message naming the option, when a key or certificate file cannot be used. */
     public PgConnector(ConnectionSettings settings) {
@@ -89,6 +91,7 @@ public final class PgConnector implements AutoCloseable {
 
     @Override
     public void close() {
+        closed = true;
         try {
             if (tunnel != null) {
                 tunnel.close();
@@ -104,6 +107,10 @@ public final class PgConnector implements AutoCloseable {
     }
 
     private Connection connect(Properties props, InboundTraffic traffic, List<String> addresses) throws SQLException {
+        if (closed) {
+            throw new IllegalStateException("The connector to " + settings + " is closed (its consumer stopped): it"
+                    + " opens no more connections");
+        }
         InetSocketAddress localEnd = null;
         if (tunnel != null) {
             try {

@@ -7,8 +7,8 @@ import dev.pgcdc.connect.PgConnector;
 
 /**
  * {@link SourceTables} over a catalog connection of its own, opened on first use and kept; a kept connection that
- * fails is replaced once, since it may just have gone stale; once closed, each question opens and closes one. Asked
- * from the producer's threads, so synchronized.
+ * fails is replaced once, since it may just have gone stale; once closed (its consumer stopped) it answers no more.
+ * Asked from the producer's threads, so synchronized.
  */
 public final class CatalogSourceTables implements SourceTables, AutoCloseable {
 
@@ -17,7 +17,7 @@ public final class CatalogSourceTables implements SourceTables, AutoCloseable {
     private final String publication;
     private final BiPredicate<TableName, String> streamed;
     private PgCatalog catalog;
-    /** Its consumer stopped: no connection is kept from then on. */
+    /** Its consumer stopped: no connection is opened from then on. */
     private boolean closed;
 
     /**
@@ -34,15 +34,12 @@ public final class CatalogSourceTables implements SourceTables, AutoCloseable {
 
     @Override
     public synchronized TableShape shape(TableName table) throws SQLException {
-        if (!closed) {
-            return shapeKeepingConnection(table);
+        if (closed) {
+            // an exchange of a stopped consumer still on its way: it is delivered again after the next start
+            throw new IllegalStateException("The consumer whose source tables describe " + table + " has stopped ("
+                    + applicationName + ")");
         }
-        // an exchange of a stopped consumer still on its way: answered, without keeping a connection nobody closes
-        try {
-            return shapeKeepingConnection(table);
-        } finally {
-            closeCatalog();
-        }
+        return shapeKeepingConnection(table);
     }
 
     private TableShape shapeKeepingConnection(TableName table) throws SQLException {

@@ -52,6 +52,8 @@ public final class PgCatalog implements Catalog, AutoCloseable {
     private final String applicationName;
     private Connection connection;
     private int majorVersion;
+    /** Its own connection was closed for good: none is opened again. */
+    private boolean closed;
 
     /** A catalog on a connection of its own, opened on first use. */
     public PgCatalog(PgConnector connector, String applicationName) {
@@ -358,6 +360,9 @@ public final class PgCatalog implements Catalog, AutoCloseable {
     }
 
     private Connection connection() throws SQLException {
+        if (closed) {
+            throw new IllegalStateException("The " + applicationName + " catalog is closed");
+        }
         if (connection == null) {
             Connection opened = connector.openBounded(applicationName);
             // format_type then qualifies every type outside pg_catalog with its schema, so a declared type names
@@ -373,9 +378,15 @@ public final class PgCatalog implements Catalog, AutoCloseable {
         return connection;
     }
 
-    /** Closes the connection of its own, if it opened one; a given connection stays open. */
+    /** Closes the connection of its own for good, if it has one; a given connection stays open. */
     @Override
     public void close() {
+        closed = connector != null;
+        reset();
+    }
+
+    /** Drops the connection of its own after a failure: the next question opens a new one. */
+    public void reset() {
         if (connector != null && connection != null) {
             try {
                 connection.close();

@@ -4,10 +4,13 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.BooleanSupplier;
 
 import dev.pgcdc.connect.PgConnector;
+import dev.pgcdc.pg.BlockingCall;
 import dev.pgcdc.pg.ReplicationSlot;
 import dev.pgcdc.pg.TableName;
 import org.slf4j.Logger;
@@ -17,6 +20,8 @@ import org.slf4j.LoggerFactory;
 public final class Setup {
 
     private static final Logger LOG = LoggerFactory.getLogger(Setup.class);
+    /** How long the slot's creation may wait for other sessions' transactions before the start fails. */
+    static final Duration CREATE_TIMEOUT = Duration.ofMinutes(2);
 
     private Setup() {
     }
@@ -33,12 +38,15 @@ public final class Setup {
      *                      under its name belongs to an earlier slot); instances starting at once take turns, so only
      *                      the creator runs it, and a crash before the creation leaves the slot missing, so the next
      *                      start runs it again
+     * @param stopping      whether the consumer is being stopped: the slot's creation, which may wait long for
+     *                      transactions of other sessions, then ends at once
      * @return the plan streaming starts with, whose warnings were logged; empty when streaming must not start
      * @throws SetupFailedException when the server is not ready, with the SQL an administrator must run
      */
     public static Optional<SetupPlan> prepare(Connection connection, SetupServers servers, SetupRequest request,
                                               SetupMode mode, ChangeModelPreflight changeModel,
-                                              BeforeNewSlot beforeNewSlot) throws SQLException, InterruptedException {
+                                              BeforeNewSlot beforeNewSlot, BooleanSupplier stopping)
+            throws SQLException, InterruptedException {
         String slot = request.slotName();
         SetupOutcome outcome = run(connection, servers.slotServer(), request, mode);
         SetupPlan plan = outcome.plan();
@@ -51,23 +59,40 @@ public final class Setup {
         plan.warnings().forEach(warning -> LOG.warn("pgcdc:{}: {}", slot, warning));
         changeModel.run();
         ReplicationSlot replicationSlot = new ReplicationSlot(slot);
-        try (ReplicationSlot.CreationLock lock = replicationSlot.lockCreation(connection)) {
-            if (request.slotElsewhere()) {
-                StandbySlot.prepare(servers, plan, mode, beforeNewSlot);
-                return Optional.of(plan);
+        if (request.slotElsewhere()) {
+            try (ReplicationSlot.CreationLock lock = replicationSlot.lockCreation(connection)) {
+                StandbySlot.prepare(servers, plan, mode, beforeNewSlot, stopping);
             }
-            if (plan.connectorCreatesSlot() && !replicationSlot.exists(connection)) {
-                beforeNewSlot.run();
-                boolean created = replicationSlot.createLogical(connection, request.plugin(), request.slotFailover());
-                LOG.info("pgcdc:{}: {} the replication slot{}", slot,
-                        created ? "created" : "another instance has just created", request.slotFailover() ? " (failover)" : "");
-            }
+            return Optional.of(plan);
+        }
+        if (plan.connectorCreatesSlot() && !replicationSlot.exists(connection)) {
+            BlockingCall.run(servers.primary(), "pgcdc " + slot + " slot creation", CREATE_TIMEOUT, stopping,
+                    "Creating replication slot " + slot + " waits for every transaction that has a transaction id"
+                            + " and is open when it starts, and for another instance creating it.",
+                    creating -> {
+                        createUnderLock(creating, replicationSlot, request, beforeNewSlot);
+                        return null;
+                    });
         }
         if (request.slotFailover() && servers.slotServer().settings().isHostList()) {
             StandbyInspector.missingOnStandbys(servers.slotServer(), slot)
                     .forEach(warning -> LOG.warn("pgcdc:{}: {}", slot, warning));
         }
         return Optional.of(plan);
+    }
+
+    /** Whoever holds the slot's creation lock and still finds it missing creates it. */
+    private static void createUnderLock(Connection connection, ReplicationSlot replicationSlot, SetupRequest request,
+                                        BeforeNewSlot beforeNewSlot) throws SQLException {
+        try (ReplicationSlot.CreationLock lock = replicationSlot.lockCreation(connection)) {
+            if (!replicationSlot.exists(connection)) {
+                beforeNewSlot.run();
+                boolean created = replicationSlot.createLogical(connection, request.plugin(), request.slotFailover());
+                LOG.info("pgcdc:{}: {} the replication slot{}", request.slotName(),
+                        created ? "created" : "another instance has just created",
+                        request.slotFailover() ? " (failover)" : "");
+            }
+        }
     }
 
     /** What the caller does once per new slot, before it is created (see {@link #prepare}). */

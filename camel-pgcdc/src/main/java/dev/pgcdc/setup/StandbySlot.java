@@ -4,15 +4,11 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.time.Duration;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
+import java.util.function.BooleanSupplier;
 
 import dev.pgcdc.connect.PgConnector;
+import dev.pgcdc.pg.BlockingCall;
 import dev.pgcdc.pg.ReplicationSlot;
-import org.postgresql.PGConnection;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -22,7 +18,6 @@ final class StandbySlot {
     private static final Logger LOG = LoggerFactory.getLogger(StandbySlot.class);
     /** The server's error for a function the role may not execute. */
     private static final String INSUFFICIENT_PRIVILEGE = "42501";
-    private static final Duration CREATE_TIMEOUT = Duration.ofMinutes(2);
 
     private StandbySlot() {
     }
@@ -33,8 +28,8 @@ final class StandbySlot {
      *
      * @throws SetupFailedException in validate mode when the slot is missing, with the statement that creates it
      */
-    static void prepare(SetupServers servers, SetupPlan plan, SetupMode mode, Setup.BeforeNewSlot beforeNewSlot)
-            throws SQLException, InterruptedException {
+    static void prepare(SetupServers servers, SetupPlan plan, SetupMode mode, Setup.BeforeNewSlot beforeNewSlot,
+                        BooleanSupplier stopping) throws SQLException, InterruptedException {
         String slot = plan.request().slotName();
         String plugin = plan.request().plugin();
         PgConnector standby = servers.slotServer();
@@ -59,7 +54,7 @@ final class StandbySlot {
         }
         beforeNewSlot.run();
         LOG.info("pgcdc:{}: {} the replication slot on the standby", slot,
-                create(standby, servers.primary(), slot, plugin) ? "created" : "another instance has just created");
+                create(standby, servers.primary(), slot, plugin, stopping) ? "created" : "another instance has just created");
     }
 
     /**
@@ -95,63 +90,31 @@ final class StandbySlot {
      *
      * @return false when another session (a second instance starting at the same moment) created it first
      */
-    private static boolean create(PgConnector standby, PgConnector primary, String slot, String plugin) throws SQLException,
-            InterruptedException {
-        // The creation blocks until the standby replays a running-transactions record, so it runs on a thread of its
-        // own over a connection this method owns: whatever ends the wait (done, timeout, stop, error) also ends it.
-        Connection onStandby = standby.openJdbc("pgcdc " + slot + " setup");
-        CompletableFuture<Boolean> created = new CompletableFuture<>();
-        Thread creator = new Thread(() -> {
-            try {
-                created.complete(new ReplicationSlot(slot).createLogical(onStandby, plugin, false));
-            } catch (Throwable e) {
-                created.completeExceptionally(e);
-            }
-        }, "pgcdc " + slot + " standby slot");
-        creator.setDaemon(true);
-        creator.start();
-        try {
-            await(created, standby, primary, slot);
-            return created.join();
-        } finally {
-            try {
-                if (!created.isDone()) {
-                    // an aborted creation leaves no slot behind: the server drops a slot it has not finished
-                    onStandby.unwrap(PGConnection.class).cancelQuery();
-                    creator.join(TimeUnit.SECONDS.toMillis(10));
-                }
-            } finally {
-                onStandby.close();
-            }
-        }
-    }
-
-    private static void await(CompletableFuture<Boolean> created, PgConnector standby, PgConnector primary,
-                              String slot) throws SQLException, InterruptedException {
-        long deadline = System.nanoTime() + CREATE_TIMEOUT.toNanos();
-        try (Connection onPrimary = primary.openBounded("pgcdc " + slot + " setup")) {
+    private static boolean create(PgConnector standby, PgConnector primary, String slot, String plugin,
+                                  BooleanSupplier stopping) throws SQLException, InterruptedException {
+        try (BlockingCall<Boolean> created = BlockingCall.start(standby, "pgcdc " + slot + " standby slot",
+                onStandby -> new ReplicationSlot(slot).createLogical(onStandby, plugin, false));
+             Connection onPrimary = primary.openBounded("pgcdc " + slot + " setup")) {
+            long deadline = System.nanoTime() + Setup.CREATE_TIMEOUT.toNanos();
             boolean mayLog = true;
             while (true) {
                 if (mayLog) {
                     mayLog = logStandbySnapshot(onPrimary, slot);
                 }
-                try {
-                    created.get(1, TimeUnit.SECONDS);
-                    return;
-                } catch (TimeoutException e) {
-                    if (System.nanoTime() > deadline) {
-                        throw new SQLException("The standby " + standby.settings() + " did not finish creating slot "
-                                + slot + " within " + CREATE_TIMEOUT.toSeconds() + " s: it waits for a record of the"
-                                + " running transactions from the primary. Run SELECT pg_log_standby_snapshot(); on"
-                                + " the primary, or check that the standby replays.");
-                    }
+                if (created.await(1000)) {
+                    return created.result();
+                }
+                if (stopping.getAsBoolean()) {
+                    throw new BlockingCall.StoppedException("pgcdc " + slot + " standby slot: the consumer stopped"
+                            + " while it waited");
+                }
+                if (System.nanoTime() > deadline) {
+                    throw new SQLException("The standby " + standby.settings() + " did not finish creating slot "
+                            + slot + " within " + Setup.CREATE_TIMEOUT.toSeconds() + " s: it waits for a record of"
+                            + " the running transactions from the primary. Run SELECT pg_log_standby_snapshot(); on"
+                            + " the primary, or check that the standby replays.");
                 }
             }
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof SQLException sql) {
-                throw sql;
-            }
-            throw new SQLException("Creating slot " + slot + " on the standby failed: " + e.getCause(), e.getCause());
         }
     }
 

@@ -36,6 +36,9 @@ final class ChunkReader {
 
     private static final Logger LOG = LoggerFactory.getLogger(ChunkReader.class);
     private static final long WAIT_WARNING_NANOS = TimeUnit.SECONDS.toNanos(10);
+    /** The pause between polls for running transactions: short at first, doubling while none of them ends. */
+    private static final long FIRST_POLL_PAUSE_MILLIS = 2;
+    private static final long LONGEST_POLL_PAUSE_MILLIS = 500;
 
     private final int chunkSize;
 
@@ -110,25 +113,33 @@ final class ChunkReader {
         }
     }
 
-    /** Leaves the transaction open with a snapshot in which none of {@code xids} is still running. */
-    private static void awaitEnded(Connection connection, TableLayout table, long[] xids)
+    /**
+     * Leaves the transaction open with a snapshot in which none of {@code xids} is still running. Polls, as there is
+     * no way to wait on another session's commit: every 2 ms at first, backing off to 500 ms while a long transaction
+     * stays open, and quickly again once one of them ended.
+     */
+    static void awaitEnded(Connection connection, TableLayout table, long[] xids)
             throws SQLException, InterruptedException {
         if (xids.length == 0) {
             return;
         }
         long since = System.nanoTime();
         boolean warned = false;
+        long pause = FIRST_POLL_PAUSE_MILLIS;
+        long running = xids.length;
         while (true) {
             // the transaction's snapshot is taken by this first statement and used by the COPY after it
+            long stillRunning;
             try (PreparedStatement ps = connection.prepareStatement("SELECT count(*) FROM unnest(?::bigint[]) x"
                     + " WHERE NOT txid_visible_in_snapshot(x, txid_current_snapshot())")) {
                 ps.setArray(1, connection.createArrayOf("bigint", Arrays.stream(xids).boxed().toArray()));
                 try (ResultSet rs = ps.executeQuery()) {
                     rs.next();
-                    if (rs.getLong(1) == 0) {
-                        return;
-                    }
+                    stillRunning = rs.getLong(1);
                 }
+            }
+            if (stillRunning == 0) {
+                return;
             }
             connection.rollback();
             if (!warned && System.nanoTime() - since > WAIT_WARNING_NANOS) {
@@ -136,7 +147,12 @@ final class ChunkReader {
                         + " (transaction ids {})", table.id(), Arrays.toString(xids));
                 warned = true;
             }
-            Thread.sleep(2); // polls pg_stat_activity: there is no way to wait on another session's commit
+            if (stillRunning < running) {
+                pause = FIRST_POLL_PAUSE_MILLIS;
+            }
+            running = stillRunning;
+            Thread.sleep(pause);
+            pause = Math.min(pause * 2, LONGEST_POLL_PAUSE_MILLIS);
         }
     }
 

@@ -36,6 +36,8 @@ public final class TableStateStore implements SnapshotStateStore, AutoCloseable 
     private final String slotName;
     private final TableName table;
     private Connection connection;
+    /** Its consumer stopped: a late save opens no connection that nobody would close. */
+    private boolean closed;
 
     public TableStateStore(PgConnector connector, String slotName, TableName table) {
         this.connector = connector;
@@ -144,6 +146,10 @@ public final class TableStateStore implements SnapshotStateStore, AutoCloseable 
 
     /** One connection for all workers, opened on first use and again after a failure. */
     private Connection connection() throws SQLException {
+        if (closed) {
+            throw new IllegalStateException("The snapshot state store of slot " + slotName + " is closed (its consumer"
+                    + " stopped); the chunk is read again at the next start");
+        }
         if (connection == null) {
             connection = connector.openJdbc("pgcdc " + slotName + " snapshot state");
         }
@@ -163,6 +169,7 @@ public final class TableStateStore implements SnapshotStateStore, AutoCloseable 
 
     @Override
     public synchronized void close() {
+        closed = true;
         closeConnection();
     }
 }

@@ -57,7 +57,7 @@ public final class Heartbeat implements Runnable, AutoCloseable {
         } catch (SQLException e) {
             // Not fatal: the stream still advances with other activity; the slot monitor shows growing lag.
             LOG.warn("Slot {}: heartbeat failed: {}", slotName, e.getMessage());
-            close();
+            connection.reset();
         }
     }
 

@@ -42,7 +42,7 @@ public final class KeylessTableWatch implements Runnable, AutoCloseable {
             found = catalog.publishedWithoutIdentity(publication);
         } catch (SQLException e) {
             LOG.debug("Keyless table watch could not read publication {}: {}", publication, e.getMessage());
-            close();
+            catalog.reset();
             return;
         }
         for (TableName table : found) {

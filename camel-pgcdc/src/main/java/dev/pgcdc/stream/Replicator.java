@@ -78,6 +78,16 @@ public final class Replicator implements Runnable {
 
     @Override
     public void run() {
+        try {
+            loop();
+        } catch (Error e) {
+            // nothing streams any more: the phase and health must say so instead of the last session's phase
+            fail("Slot " + options.slotName() + ": the replication thread ended by " + e, e);
+            throw e;
+        }
+    }
+
+    private void loop() {
         while (!stopRequested) {
             boolean slotBusy = false;
             try {

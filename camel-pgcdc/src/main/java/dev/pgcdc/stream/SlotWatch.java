@@ -20,6 +20,7 @@ public final class SlotWatch implements Runnable, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(SlotWatch.class);
 
     private final LazyConnection connection;
+    private boolean closed;
     private final ReplicationSlot slot;
     private final long lagWarnBytes;
     private final Consumer<SlotState> onLost;
@@ -37,6 +38,9 @@ public final class SlotWatch implements Runnable, AutoCloseable {
 
     @Override
     public synchronized void run() {
+        if (closed) {
+            return; // asked for a reading as the consumer stopped: the last one stays
+        }
         try {
             SlotState status = slot.read(connection.get());
             latest = status;
@@ -51,7 +55,7 @@ public final class SlotWatch implements Runnable, AutoCloseable {
             warnAboutRetention(status);
         } catch (SQLException e) {
             LOG.debug("Slot monitor could not read the slot state: {}", e.getMessage());
-            close();
+            connection.reset();
         }
     }
 
@@ -79,7 +83,8 @@ public final class SlotWatch implements Runnable, AutoCloseable {
     }
 
     @Override
-    public void close() {
+    public synchronized void close() {
+        closed = true;
         connection.close();
     }
 }

@@ -130,7 +130,7 @@ class SetupServerTest {
 
             SetupServers servers = new SetupServers(db.connector(server.superuser()), db.connector(server.superuser()));
             assertThat(Setup.prepare(connection, servers, request, SetupMode.AUTO, otherCreatesTheSlotMeanwhile,
-                    toldNew::incrementAndGet).get().connectorCreatesSlot()).isTrue();
+                    toldNew::incrementAndGet, () -> false).get().connectorCreatesSlot()).isTrue();
             assertThat(otherInstanceCreations).hasPositiveValue();
             assertThat(toldNew).hasValue(0);
 
@@ -139,10 +139,10 @@ class SetupServerTest {
                     (schema, table, column) -> true, null);
             assertThatThrownBy(() -> Setup.prepare(connection, servers, request, SetupMode.AUTO, alone, () -> {
                 throw new SQLException("crashed before creating the slot");
-            })).hasMessageContaining("crashed");
+            }, () -> false)).hasMessageContaining("crashed");
             assertThat(server.queryForObject("SELECT count(*) FROM pg_replication_slots WHERE slot_name = ?",
                     Long.class, db.slot())).isZero();
-            Setup.prepare(connection, servers, request, SetupMode.AUTO, alone, toldNew::incrementAndGet);
+            Setup.prepare(connection, servers, request, SetupMode.AUTO, alone, toldNew::incrementAndGet, () -> false);
             assertThat(toldNew).hasValue(1);
         }
     }
