@@ -208,6 +208,20 @@ class MariaDbSinkTest extends SinkTestSupport {
         assertThat(target().strings(history)).isEqualTo(APPEND_HISTORY);
     }
 
+    /** 'abc' and 'ABC' are one key under a case-insensitive collation: the row moves with its unchanged doc. */
+    @Test
+    void aKeyChangeBetweenKeysTheTargetHoldsEqualKeepsTheRow() throws Exception {
+        moveToAnEqualKey(uniqueSlot("maria_equalkeys"), "text", "'abc'", "'ABC'", "'other'",
+                t -> "CREATE TABLE " + t + " (id VARCHAR(10) COLLATE utf8mb4_general_ci PRIMARY KEY, name TEXT,"
+                        + " doc LONGTEXT) DEFAULT CHARSET=utf8mb4");
+    }
+
+    @Test
+    void softDeleteAKeyChangeOntoATombstoneMovesTheUnchangedDoc() throws Exception {
+        moveOntoATombstone(uniqueSlot("maria_tombstone"), t -> "CREATE TABLE " + t + " (id INT PRIMARY KEY, name TEXT,"
+                + " doc LONGTEXT, _pgcdc_deleted BOOLEAN NOT NULL DEFAULT false)");
+    }
+
     @Test
     void softDeleteWithTableMappingAndExcludedColumns() throws Exception {
         String slot = uniqueSlot("maria_soft");

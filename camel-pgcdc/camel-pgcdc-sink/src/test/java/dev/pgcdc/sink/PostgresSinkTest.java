@@ -213,6 +213,19 @@ class PostgresSinkTest extends SinkTestSupport {
         awaitEqual(table, table);
     }
 
+    /** 1.0 and 1.00 are one key to an unconstrained numeric column: the row moves with its unchanged doc. */
+    @Test
+    void aKeyChangeBetweenKeysTheTargetHoldsEqualKeepsTheRow() throws Exception {
+        moveToAnEqualKey(uniqueSlot("equalkeys"), "numeric", "1.0", "1.00", "2",
+                t -> "CREATE TABLE " + t + " (id numeric PRIMARY KEY, name text, doc text)");
+    }
+
+    @Test
+    void softDeleteAKeyChangeOntoATombstoneMovesTheUnchangedDoc() throws Exception {
+        moveOntoATombstone(uniqueSlot("tombstone"), t -> "CREATE TABLE " + t + " (id int PRIMARY KEY, name text,"
+                + " doc text, _pgcdc_deleted boolean NOT NULL DEFAULT false)");
+    }
+
     @Test
     void softDeleteWithTableMappingAndExcludedColumns() throws Exception {
         String slot = uniqueSlot("soft");
