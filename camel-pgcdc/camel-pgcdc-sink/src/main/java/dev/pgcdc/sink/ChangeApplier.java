@@ -36,6 +36,12 @@ import dev.pgcdc.pg.TableName;
  * been applied before the crash and its columns are already the moved ones (or newer, which later replayed changes
  * settle as above). The kill -9 test exercises exactly this with key changes of rows whose TOASTed column did not
  * change.
+ *
+ * <p>What this does not cover: a replayed change that removes or moves the new or old key's row before the key
+ * change is replayed (a delete of the new key, a swap of keys). The old key's row then holds another row's values or
+ * none, and the key change copies those; nothing in the target tells this replay from a first apply. Under REPLICA
+ * IDENTITY FULL the consumer fills the unchanged columns from the old row, so nothing is copied and replays converge
+ * (the component docs say so).
  */
 final class ChangeApplier {
 
