@@ -5,12 +5,14 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.StringReader;
 import java.sql.Connection;
+import java.sql.Statement;
 import java.time.Duration;
 import java.util.List;
 
 import dev.pgcdc.embedded.PostgresServer;
 import dev.pgcdc.embedded.junit.PostgresExtension;
 import dev.pgcdc.embedded.junit.Await;
+import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -247,6 +249,40 @@ class PostgresSinkTest extends SinkTestSupport {
     void softDeleteAKeyChangeOntoATombstoneMovesTheUnchangedDoc() throws Exception {
         moveOntoATombstone(uniqueSlot("tombstone"), t -> "CREATE TABLE " + t + " (id int PRIMARY KEY, name text,"
                 + " doc text, _pgcdc_deleted boolean NOT NULL DEFAULT false)");
+    }
+
+    /**
+     * A writer blocked on a row another session locked in the target does not outlive its route: stopping aborts its
+     * connection once the writer did not end in time, and the writer thread and its backend go.
+     */
+    @Test
+    void stoppingEndsAWriterBlockedOnALockInTheTarget() throws Exception {
+        String slot = uniqueSlot("blocked");
+        String table = slot + "_t";
+        createBoth(table, "id int PRIMARY KEY, name text, doc text");
+        route(slot, table, "");
+        CamelContext context = contexts.get(contexts.size() - 1);
+        context.getShutdownStrategy().setTimeout(1);
+        context.getExecutorServiceManager().setShutdownAwaitTermination(1000);
+        pg().execute("INSERT INTO " + table + " VALUES (1, 'a', 'x')");
+        awaitEqual(table, table);
+        String sinkBackends = "SELECT count(*) FROM pg_stat_activity WHERE datname = '" + TARGET + "' AND"
+                + " backend_type = 'client backend' AND pid <> pg_backend_pid() AND application_name <> 'locker'";
+        try (Connection locker = pg().connectTo(TARGET); Statement statement = locker.createStatement()) {
+            statement.execute("SET application_name = 'locker'");
+            locker.setAutoCommit(false);
+            statement.execute("SELECT * FROM " + table + " WHERE id = 1 FOR UPDATE");
+            pg().execute("UPDATE " + table + " SET name = 'b' WHERE id = 1");
+            Await.until("the sink waiting for the row lock", Duration.ofSeconds(30), () -> target().strings(
+                    sinkBackends + " AND wait_event_type = 'Lock'"), List.of("1")::equals);
+
+            context.stop();
+            Await.until("the writer thread gone", Duration.ofSeconds(10), () -> Thread.getAllStackTraces().keySet()
+                    .stream().noneMatch(t -> t.getName().endsWith("pgcdc-sink-replica")));
+            Await.until("the writer's backend gone", Duration.ofSeconds(10), () -> target().strings(sinkBackends),
+                    List.of("0")::equals);
+            assertThat(target().strings("SELECT name FROM " + table)).containsExactly("a");
+        }
     }
 
     @Test
