@@ -105,6 +105,13 @@ abstract class Dialect {
         return null;
     }
 
+    /**
+     * Ends the statement the connection is running, from another thread, before {@link Connection#abort} closes it:
+     * a server waiting for a lock may not notice its client has gone. MariaDB's driver kills the session itself.
+     */
+    void cancel(Connection connection) throws SQLException {
+    }
+
     /** Session settings the dialect's binding relies on, run once per new connection. */
     void prepare(Connection connection) throws SQLException {
     }

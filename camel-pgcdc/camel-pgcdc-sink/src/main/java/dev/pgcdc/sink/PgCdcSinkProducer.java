@@ -74,11 +74,22 @@ public class PgCdcSinkProducer extends DefaultAsyncProducer {
         writer.stop();
         // the writer applies what is queued and ends; Camel's graceful shutdown waits for that, then interrupts it
         getEndpoint().getCamelContext().getExecutorServiceManager().shutdownGraceful(executor);
+        String name = getEndpoint().getConfiguration().getName();
         try {
             writerDone.get(WRITER_END.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (TimeoutException | ExecutionException e) {
-            LOG.warn("pgcdc-sink:{}: the writer did not end in time ({}); its last changes complete as it applies them",
-                    getEndpoint().getConfiguration().getName(), e.getMessage());
+        } catch (TimeoutException e) {
+            // blocked on the target (a lock, a hung server): interrupting does not end a JDBC call, aborting does
+            LOG.warn("pgcdc-sink:{}: the writer did not end in {} s; aborting its target connection", name,
+                    WRITER_END.toSeconds());
+            writer.abort();
+            try {
+                writerDone.get(WRITER_END.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (TimeoutException | ExecutionException again) {
+                LOG.warn("pgcdc-sink:{}: the writer did not end after its connection was aborted ({})", name,
+                        again.getMessage());
+            }
+        } catch (ExecutionException e) {
+            LOG.warn("pgcdc-sink:{}: the writer failed ({})", name, e.getMessage());
         }
         // Every completion handed over must run, in order: the consumer waits for each exchange. A plain shutdown
         // runs the queue; what it could not run in time runs here rather than being dropped.

@@ -26,6 +26,7 @@ import dev.pgcdc.event.PgJsonWriter;
 import dev.pgcdc.event.RowMap;
 import dev.pgcdc.pg.TableName;
 import dev.pgcdc.pg.Identifiers;
+import org.postgresql.PGConnection;
 
 /**
  * PostgreSQL targets. Values without an exact JDBC type (json, jsonb, arrays, and the String fallback for types such
@@ -33,6 +34,13 @@ import dev.pgcdc.pg.Identifiers;
  * target column's type, exactly as it would read a literal, so no cast per column type is needed.
  */
 final class PostgresDialect extends Dialect {
+
+    @Override
+    void cancel(Connection connection) throws SQLException {
+        if (connection.isWrapperFor(PGConnection.class)) {
+            connection.unwrap(PGConnection.class).cancelQuery();
+        }
+    }
 
     @Override
     String quote(String identifier) {

@@ -70,11 +70,18 @@ final class SinkWriter implements Runnable {
     private int completeCount;
     private boolean stopping;
     private boolean stopped;
+    /** Set by {@link #abort}: what is left fails instead of being applied. */
+    private volatile boolean aborted;
+    /** The writer's connection, for {@link #abort} from another thread; null while there is none. */
+    private volatile Live live;
 
     // owned by the writer thread
     private Connection connection;
     private StatementBatch batch;
     private ChangeApplier applier;
+
+    private record Live(Connection connection, Dialect dialect) {
+    }
 
     /** A queued change; its source tables, asked only to create a target table, are its exchange's consumer's. */
     private record Pending(Exchange exchange, AsyncCallback callback, ChangeEvent change, Long position, boolean last,
@@ -135,6 +142,29 @@ final class SinkWriter implements Runnable {
             changed.signal();
         } finally {
             lock.unlock();
+        }
+    }
+
+    /**
+     * Ends the writer that {@link #stop} did not end in time, e.g. blocked on a lock in the target: cancels its
+     * statement and aborts its connection, and fails what it holds and what is queued instead of applying it (the
+     * consumer redelivers those changes).
+     */
+    void abort() {
+        aborted = true;
+        Live current = live;
+        if (current == null) {
+            return;
+        }
+        try {
+            current.dialect().cancel(current.connection());
+        } catch (SQLException e) {
+            LOG.debug("pgcdc-sink:{}: cancelling the writer's statement failed: {}", name, e.getMessage());
+        }
+        try {
+            current.connection().abort(Runnable::run);
+        } catch (SQLException e) {
+            LOG.debug("pgcdc-sink:{}: aborting the writer's connection failed: {}", name, e.getMessage());
         }
     }
 
@@ -224,6 +254,9 @@ final class SinkWriter implements Runnable {
     private void write(List<Pending> items, boolean mayReconnect) {
         try {
             connect();
+            if (aborted) {
+                throw new SinkException("pgcdc-sink:" + name + " was stopped before the change was applied");
+            }
             for (Pending pending : items) {
                 applier.apply(pending.change, pending.position, pending, batch);
             }
@@ -234,6 +267,13 @@ final class SinkWriter implements Runnable {
             // would leave every change in flight waiting for a writer that is gone
             Exception e = thrown instanceof Exception exception ? exception
                     : SinkException.of("pgcdc-sink:" + name + " failed", thrown);
+            if (aborted) {
+                disconnect();
+                Exception stopped = new SinkException("pgcdc-sink:" + name + " was stopped while the target held"
+                        + " the change: " + SinkException.describe(e));
+                items.forEach(item -> fail(item, stopped));
+                return;
+            }
             if (connection != null && mayReconnect && TargetDatabase.lost(connection, e)) {
                 LOG.info("pgcdc-sink:{}: the target connection was lost ({}); applying {} change(s) again on a new"
                         + " one", name, SinkException.describe(e), items.size());
@@ -309,6 +349,7 @@ final class SinkWriter implements Runnable {
             batch = new StatementBatch(opened, dialect, sql);
             applier = new ChangeApplier(dialect, sql, rules, createTables);
             connection = opened;
+            live = new Live(opened, dialect);
         } catch (SQLException | RuntimeException e) {
             opened.close();
             throw e;
@@ -334,6 +375,7 @@ final class SinkWriter implements Runnable {
         if (connection == null) {
             return;
         }
+        live = null;
         batch.close();
         try {
             connection.close();

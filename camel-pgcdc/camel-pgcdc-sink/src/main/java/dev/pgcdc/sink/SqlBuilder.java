@@ -1,5 +1,6 @@
 package dev.pgcdc.sink;
 
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -75,6 +76,16 @@ final class SqlBuilder {
     String select(TableName table, List<String> columns, List<String> key) {
         return cached(List.of("select", table, columns, key), () -> "SELECT " + names(columns, ", ") + " FROM "
                 + dialect.quote(table) + where(key));
+    }
+
+    /**
+     * Selects the key of the row matching {@code key} that the target does not also match by a second set of values
+     * of {@code key} (bound after the first); with a {@code deleted} column, only a row it does not mark deleted.
+     */
+    String selectOtherRow(TableName table, List<String> key, String deleted) {
+        return cached(Arrays.asList("selectOtherRow", table, key, deleted), () -> "SELECT " + names(key, ", ")
+                + " FROM " + dialect.quote(table) + where(key) + " AND NOT (" + names(key, " = ? AND ") + " = ?)"
+                + (deleted == null ? "" : " AND " + dialect.quote(deleted) + " IS NOT TRUE"));
     }
 
     private String where(List<String> key) {

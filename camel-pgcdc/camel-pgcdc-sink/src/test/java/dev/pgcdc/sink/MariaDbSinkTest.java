@@ -2,6 +2,10 @@ package dev.pgcdc.sink;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
 import java.time.Duration;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -11,6 +15,7 @@ import dev.pgcdc.embedded.PostgresServer;
 import dev.pgcdc.embedded.junit.Await;
 import dev.pgcdc.embedded.junit.PostgresExtension;
 import dev.pgcdc.event.ChangeEvent;
+import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -206,6 +211,62 @@ class MariaDbSinkTest extends SinkTestSupport {
         // the consumer's redelivery after a crash sends the same changes again: nothing is appended twice
         redeliver(sent, options);
         assertThat(target().strings(history)).isEqualTo(APPEND_HISTORY);
+    }
+
+    /** 'abc' and 'ABC' are one key under a case-insensitive collation: the row moves with its unchanged doc. */
+    @Test
+    void aKeyChangeBetweenKeysTheTargetHoldsEqualKeepsTheRow() throws Exception {
+        moveToAnEqualKey(uniqueSlot("maria_equalkeys"), "text", "'abc'", "'ABC'", "'other'",
+                t -> "CREATE TABLE " + t + " (id VARCHAR(10) COLLATE utf8mb4_general_ci PRIMARY KEY, name TEXT,"
+                        + " doc LONGTEXT) DEFAULT CHARSET=utf8mb4");
+    }
+
+    @Test
+    void softDeleteAKeyChangeOntoATombstoneMovesTheUnchangedDoc() throws Exception {
+        moveOntoATombstone(uniqueSlot("maria_tombstone"), t -> "CREATE TABLE " + t + " (id INT PRIMARY KEY, name TEXT,"
+                + " doc LONGTEXT, _pgcdc_deleted BOOLEAN NOT NULL DEFAULT false)");
+    }
+
+    /**
+     * A writer blocked on a row another session locked in the target does not outlive its route: stopping aborts its
+     * connection once the writer did not end in time, and the writer thread and its session go.
+     */
+    @Test
+    void stoppingEndsAWriterBlockedOnALockInTheTarget() throws Exception {
+        String slot = uniqueSlot("maria_blocked");
+        String table = slot + "_t";
+        pg().execute("CREATE TABLE " + table + " (id int PRIMARY KEY, name text)");
+        target().execute("CREATE TABLE " + table + " (id INT PRIMARY KEY, name TEXT)");
+        route(slot, table, "");
+        CamelContext context = contexts.get(contexts.size() - 1);
+        context.getShutdownStrategy().setTimeout(1);
+        context.getExecutorServiceManager().setShutdownAwaitTermination(1000);
+        pg().execute("INSERT INTO " + table + " VALUES (1, 'a')");
+        Await.until("the insert applied", Duration.ofSeconds(30), () -> target().strings("SELECT name FROM " + table),
+                List.of("a")::equals);
+        try (Connection locker = DriverManager.getConnection(SqlDatabase.mariaDbUrl(DATABASE), "root", "");
+             Statement statement = locker.createStatement()) {
+            locker.setAutoCommit(false);
+            statement.execute("SELECT * FROM " + table + " WHERE id = 1 FOR UPDATE");
+            String lockerId;
+            try (ResultSet id = statement.executeQuery("SELECT CONNECTION_ID()")) {
+                id.next();
+                lockerId = id.getString(1);
+            }
+            String sinkSessions = "SELECT COUNT(*) FROM information_schema.PROCESSLIST WHERE DB = '" + DATABASE
+                    + "' AND ID NOT IN (CONNECTION_ID(), " + lockerId + ")";
+            pg().execute("UPDATE " + table + " SET name = 'b' WHERE id = 1");
+            // the waiting statement's transaction is not listed in INNODB_TRX as LOCK WAIT (MariaDB 10.11)
+            Await.until("the sink waiting for the row lock", Duration.ofSeconds(30), () -> target().strings(
+                    sinkSessions + " AND COMMAND = 'Query' AND INFO LIKE 'INSERT%'"), List.of("1")::equals);
+
+            context.stop();
+            Await.until("the writer thread gone", Duration.ofSeconds(10), () -> Thread.getAllStackTraces().keySet()
+                    .stream().noneMatch(t -> t.getName().endsWith("pgcdc-sink-maria")));
+            Await.until("the writer's session gone", Duration.ofSeconds(10), () -> target().strings(sinkSessions),
+                    List.of("0")::equals);
+            assertThat(target().strings("SELECT name FROM " + table)).containsExactly("a");
+        }
     }
 
     @Test

@@ -239,6 +239,50 @@ abstract class SinkTestSupport extends CdcTestSupport {
     }
 
     /**
+     * A key change between keys the target holds equal ({@code from} and {@code to}, literals of the source key type
+     * {@code keyType}) moves the row, its unchanged TOASTed doc with it: in a new table {@code <slot>_t (id keyType,
+     * name, doc)} of the source, streamed into the target table {@code createTarget} makes (given its name), in
+     * upsert mode; a row of key {@code other} is inserted after it.
+     */
+    protected void moveToAnEqualKey(String slot, String keyType, String from, String to, String other,
+                                    UnaryOperator<String> createTarget) throws Exception {
+        String table = slot + "_t";
+        pg().execute("CREATE TABLE " + table + " (id " + keyType + " PRIMARY KEY, name text, doc text)",
+                "ALTER TABLE " + table + " ALTER doc SET STORAGE EXTERNAL");
+        target().execute(createTarget.apply(table));
+        route(slot, table, "");
+        pg().execute("INSERT INTO " + table + " VALUES (" + from + ", 'a', repeat(md5('a'), 100))",
+                "UPDATE " + table + " SET id = " + to + " WHERE id = " + from,
+                "INSERT INTO " + table + " VALUES (" + other + ", 'last', 'x')");
+        String rows = "SELECT concat_ws('|', id, name, md5(doc)) FROM " + table + " ORDER BY name";
+        Await.until("the last change applied", Duration.ofSeconds(30), () -> target().strings(rows).stream()
+                .anyMatch(row -> row.contains("last")));
+        assertThat(target().strings(rows)).isEqualTo(source().strings(rows));
+    }
+
+    /**
+     * softDelete: a key change onto a deleted (tombstoned) key whose TOASTed doc did not change moves the doc with it,
+     * not the tombstone's: in a new table {@code <slot>_t (id int, name, doc)} of the source, streamed into the
+     * target table {@code createTarget} makes (given its name, with {@code _pgcdc_deleted}).
+     */
+    protected void moveOntoATombstone(String slot, UnaryOperator<String> createTarget) throws Exception {
+        String table = slot + "_t";
+        pg().execute("CREATE TABLE " + table + " (id int PRIMARY KEY, name text, doc text)",
+                "ALTER TABLE " + table + " ALTER doc SET STORAGE EXTERNAL");
+        target().execute(createTarget.apply(table));
+        route(slot, table, "mode=softDelete");
+        pg().execute("INSERT INTO " + table + " VALUES (1, 'a', repeat(md5('a'), 100)), (2, 'b', repeat(md5('b'),"
+                        + " 100))", "DELETE FROM " + table + " WHERE id = 2",
+                "UPDATE " + table + " SET id = 2, name = 'moved' WHERE id = 1",
+                "INSERT INTO " + table + " VALUES (3, 'last', 'x')");
+        String rows = "SELECT concat_ws('|', id, name, md5(doc)) FROM " + table;
+        String live = rows + " WHERE NOT _pgcdc_deleted ORDER BY id";
+        Await.until("the last change applied", Duration.ofSeconds(30), () -> target().strings(live).stream()
+                .anyMatch(row -> row.contains("last")));
+        assertThat(target().strings(live)).isEqualTo(source().strings(rows + " ORDER BY id"));
+    }
+
+    /**
      * A mirror's rows in one comparable form per row, PostgreSQL side: {@code id|name|amount|at in UTC|md5(doc)} of a
      * table {@code (id, name, amount numeric, at timestamptz, doc text)}.
      */
