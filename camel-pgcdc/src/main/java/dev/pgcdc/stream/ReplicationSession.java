@@ -170,7 +170,10 @@ final class ReplicationSession implements DecodeListener, AckListener, StreamTap
         }
         try {
             if (inSinkSinceNanos == since && now - Math.max(since, keptAliveNanos) >= interval) {
-                source.keepAlive(tracker.confirmable());
+                long told = source.keepAlive(tracker.confirmable());
+                if (told >= 0) {
+                    stats.statusSent(told);
+                }
                 keptAliveNanos = now;
             }
         } catch (SQLException | RuntimeException e) {
@@ -357,9 +360,13 @@ final class ReplicationSession implements DecodeListener, AckListener, StreamTap
         if (record != null) {
             stats.received(record);
         }
-        // the sink may run the route on this thread: meanwhile the source is lent to keepAlive
-        inSinkSinceNanos = System.nanoTime() | 1;
-        sourceLock.unlock();
+        // the sink may run the route on this thread: meanwhile the source is lent to keepAlive (a session driven
+        // without run(), as in unit tests, holds nothing to lend)
+        boolean lend = sourceLock.isHeldByCurrentThread();
+        if (lend) {
+            inSinkSinceNanos = System.nanoTime() | 1;
+            sourceLock.unlock();
+        }
         try {
             if (record == null) {
                 sink.deliverUndecodable(release.undecodable, release.delivery, seq, release.listener);
@@ -367,8 +374,10 @@ final class ReplicationSession implements DecodeListener, AckListener, StreamTap
                 sink.deliver(record, release.delivery, seq, release.listener);
             }
         } finally {
-            sourceLock.lock();
-            inSinkSinceNanos = 0;
+            if (lend) {
+                sourceLock.lock();
+                inSinkSinceNanos = 0;
+            }
         }
     }
 

@@ -35,8 +35,11 @@ interface WalSource {
     /**
      * Tells the server that the reader is alive, while the route keeps the session's thread: a walsender hearing
      * nothing for wal_sender_timeout ends the connection. A source without such a timeout does nothing.
+     *
+     * @return the position the server has been told, or -1 when nothing was sent
      */
-    default void keepAlive(long confirmable) throws SQLException {
+    default long keepAlive(long confirmable) throws SQLException {
+        return -1;
     }
 
     /** Fails when the connection is dead; called with everything received read. */

@@ -114,8 +114,8 @@ final class WalsenderSource implements WalSource {
     }
 
     @Override
-    public void keepAlive(long confirmable) throws SQLException {
-        report(confirmable, true);
+    public long keepAlive(long confirmable) throws SQLException {
+        return report(confirmable, true);
     }
 
     @Override

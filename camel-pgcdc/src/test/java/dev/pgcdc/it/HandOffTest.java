@@ -2,13 +2,16 @@ package dev.pgcdc.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 
+import dev.pgcdc.embedded.junit.Await;
 import dev.pgcdc.event.ChangeEvent;
 import dev.pgcdc.stream.Replicator;
 import org.apache.camel.builder.RouteBuilder;
@@ -60,6 +63,42 @@ class HandOffTest extends DefaultClusterTest {
         assertThat(threads.get(6)).isSameAs(dispatcher);
     }
 
+    /** Back from a route that held it while the connection died, the replication thread reconnects, losing nothing. */
+    @Test
+    void aConnectionLostWhileTheRouteHoldsTheReplicationThreadIsReplacedOnceItReturns() throws Exception {
+        String slot = uniqueSlot("hand_off_lost");
+        String table = slot + "_t";
+        pg().execute("CREATE TABLE " + table + " (id int PRIMARY KEY)");
+        CountDownLatch held = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        Received received = new Received();
+        start(new RouteBuilder() {
+            @Override
+            public void configure() {
+                from(uri(slot, "tables=" + table)).process(e -> {
+                    ChangeEvent event = e.getIn().getBody(ChangeEvent.class);
+                    if (held.getCount() > 0) {
+                        held.countDown();
+                        assertThat(release.await(60, TimeUnit.SECONDS)).as("released by the test").isTrue();
+                    }
+                    received.add(event);
+                });
+            }
+        });
+        awaitStreaming(slot);
+        pg().execute("INSERT INTO " + table + " VALUES (1)", "INSERT INTO " + table + " VALUES (2)");
+        assertThat(held.await(30, TimeUnit.SECONDS)).isTrue();
+        int pid = slot(slot).activePid();
+        assertThat(pg().queryForObject("SELECT pg_terminate_backend(?)", Boolean.class, pid)).isTrue();
+        Await.until("the walsender gone", Duration.ofSeconds(30), () -> !slot(slot).active());
+        release.countDown();
+        pg().execute("INSERT INTO " + table + " VALUES (3)");
+        received.awaitMatching("rows 1, 2 and 3", events -> events.stream()
+                .map(e -> e.getAfter().get("id")).collect(Collectors.toSet()).containsAll(List.of(1, 2, 3)));
+        Await.until("a new replication session", Duration.ofSeconds(30),
+                () -> slot(slot).active() && slot(slot).activePid() != pid);
+    }
+
     @Test
     void handOffAfterZeroRunsEveryChangeOffTheReplicationThread() throws Exception {
         String slot = uniqueSlot("hand_off_zero");
@@ -87,7 +126,8 @@ class HandOffTest extends DefaultClusterTest {
     private static String replicationThread(String slot) {
         return Thread.getAllStackTraces().entrySet().stream()
                 .filter(t -> t.getKey().getName().contains("pgcdc-" + slot))
-                .filter(t -> Arrays.stream(t.getValue()).anyMatch(f -> f.getClassName().equals(Replicator.class.getName())))
+                .filter(t -> Arrays.stream(t.getValue())
+                        .anyMatch(f -> f.getClassName().equals(Replicator.class.getName())))
                 .map(t -> t.getKey().getName()).findFirst().orElseThrow();
     }
 }

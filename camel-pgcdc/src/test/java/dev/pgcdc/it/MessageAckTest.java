@@ -33,7 +33,9 @@ class MessageAckTest extends DefaultClusterTest {
         start(new RouteBuilder() {
             @Override
             public void configure() {
-                from(uri(slot, "tables=public." + table + "&emitMessages=true")).process(e -> {
+                // handOffAfter=0: the route waits for the next change to be in flight, which needs the replication
+                // thread reading on while the route runs
+                from(uri(slot, "tables=public." + table + "&emitMessages=true&handOffAfter=0")).process(e -> {
                     Object body = e.getIn().getBody();
                     synchronized (bodies) {
                         bodies.add(body);

@@ -66,9 +66,10 @@ class SnapshotReconnectTest extends SnapshotTestSupport {
         Map<Long, AtomicInteger> deliveries = new ConcurrentHashMap<>();
         AtomicInteger reads = new AtomicInteger();
         try (TcpProxy proxy = new TcpProxy(pg().host(), pg().port(), Duration.ofMinutes(3))) {
-            // shutdownTimeout: the ended session waits at most that long for the blocked exchange
+            // shutdownTimeout: the ended session waits at most that long for the blocked exchange; handOffAfter=0:
+            // the session ends while the route blocks, which needs the route off the replication thread
             String uri = viaProxy(uri(slot, "tables=" + table + "&snapshotChunkSize=" + CHUNK
-                    + "&snapshotParallelism=" + READERS + "&shutdownTimeout=500"), proxy);
+                    + "&snapshotParallelism=" + READERS + "&shutdownTimeout=500&handOffAfter=0"), proxy);
             CamelContext context = start(new RouteBuilder() {
                 @Override
                 public void configure() {
