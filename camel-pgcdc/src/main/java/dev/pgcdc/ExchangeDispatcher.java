@@ -24,10 +24,11 @@ import org.slf4j.LoggerFactory;
 /**
  * Hands changes to the route in arrival (commit) order. While the route is quick, the replication thread runs it
  * itself: a hand-over to another thread costs about as much CPU per change as Camel's routing (a wake-up, the change's
- * memory moving to another core), CPU that the walsender on the same machine needs. A route that once keeps the
- * replication thread longer than {@code handOffAfter} (a blocking call, a redelivery delay) gets the dispatcher thread
- * from then on, for the consumer's life, so that the replication thread keeps answering the server. The queue needs no
- * bound of its own: the acknowledgement tracker lets at most {@code maxInflight} changes be outstanding.
+ * memory moving to another core), CPU that the walsender on the same machine needs; the session lends its connection
+ * to a keep-alive meanwhile. A route that once keeps the replication thread longer than {@code handOffAfter} (a
+ * blocking call, a redelivery delay) gets the dispatcher thread from then on, for the consumer's life, so that the
+ * replication thread reads on while the route waits. The queue needs no bound of its own: the acknowledgement tracker
+ * lets at most {@code maxInflight} changes be outstanding.
  *
  * <p>The dispatcher thread takes queued changes in batches ({@link #BATCH}), so the queue's lock is taken once per
  * batch rather than once per change on the consuming side, and is woken once per burst of changes ({@link Intake}).
@@ -89,8 +90,8 @@ final class ExchangeDispatcher implements Dispatcher, Runnable {
         if (took > handOffAfterNanos) {
             handingOver = true;
             LOG.info("The route kept the replication thread {} ms with one change (handOffAfter={} ms): from now on"
-                    + " changes are handed to the route on a thread of their own, so that the replication thread keeps"
-                    + " answering the server", TimeUnit.NANOSECONDS.toMillis(took), handOffAfterNanos / 1_000_000);
+                    + " changes are handed to the route on a thread of their own, so that the replication thread reads on"
+                    + " while the route waits", TimeUnit.NANOSECONDS.toMillis(took), handOffAfterNanos / 1_000_000);
         }
     }
 

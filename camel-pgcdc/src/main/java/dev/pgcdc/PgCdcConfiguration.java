@@ -182,15 +182,15 @@ public class PgCdcConfiguration implements Cloneable {
             + " Acknowledgement is unchanged (whole transactions, once all their changes completed); maxInflight"
             + " bounds the changes in flight over all threads.")
     private int concurrentConsumers = 1;
-    @UriParam(label = "consumer,advanced", defaultValue = "100", javaType = "java.time.Duration",
+    @UriParam(label = "consumer,advanced", defaultValue = "1000", javaType = "java.time.Duration",
               description = "How long the route may take with one change on the replication thread. While the route"
                             + " is quicker, the replication thread runs it itself, which spares a hand-over between"
-                            + " threads per change (CPU that a database server on the same machine needs). Once the"
-                            + " route takes longer (a blocking call, a redelivery delay), changes are handed to the"
-                            + " route on a thread of its own for the consumer's life, so that the replication thread"
-                            + " keeps answering the server. 0 hands every change over. With concurrentConsumers above"
-                            + " 1 changes are always handed over.")
-    private long handOffAfter = 100;
+                            + " threads per change (CPU that a database server on the same machine needs); meanwhile a"
+                            + " keep-alive thread sends the status updates. Once the route takes longer (a blocking"
+                            + " call, a redelivery delay), changes are handed to the route on a thread of its own for"
+                            + " the consumer's life, so that the replication thread reads on. 0 hands every change"
+                            + " over. With concurrentConsumers above 1 changes are always handed over.")
+    private long handOffAfter = 1000;
     @UriParam(label = "consumer,advanced", defaultValue = "10000", javaType = "java.time.Duration",
               description = "How often a status update is sent to the server even without progress. Keep it well"
                             + " below the server's wal_sender_timeout.")

@@ -84,6 +84,8 @@ public class PgCdcConsumer extends DefaultConsumer {
     private CatalogSourceTables sourceTables;
     private ExecutorService executor;
     private ScheduledExecutorService scheduler;
+    /** Its own thread: the monitor's tasks may each wait on the database for up to readTimeout. */
+    private ScheduledExecutorService keepAliveTimer;
     private Dispatcher dispatcher;
     private Replicator replicator;
     private Future<?> replicatorDone;
@@ -186,7 +188,10 @@ public class PgCdcConsumer extends DefaultConsumer {
         scheduler.scheduleWithFixedDelay(slotWatch, 0, monitorMillis, TimeUnit.MILLISECONDS);
         // while the route runs on the replication thread, the server must still hear from us each status interval
         long keepAliveMillis = Math.max(1, options.stream().statusInterval().toMillis() / 4);
-        scheduler.scheduleWithFixedDelay(replicator::keepAlive, keepAliveMillis, keepAliveMillis, TimeUnit.MILLISECONDS);
+        keepAliveTimer = executors.newSingleThreadScheduledExecutor(this,
+                "pgcdc-keepalive-" + configuration.getSlotName());
+        keepAliveTimer.scheduleWithFixedDelay(replicator::keepAlive, keepAliveMillis, keepAliveMillis,
+                TimeUnit.MILLISECONDS);
         if (SetupRequest.usesPublication(plugin.name())) {
             keylessWatch = new KeylessTableWatch(connector, configuration.getSlotName(), options.publication(),
                     plan.publishedWithoutIdentity());
@@ -295,6 +300,7 @@ public class PgCdcConsumer extends DefaultConsumer {
         steps.run(this::stopSnapshotter);
         steps.run(this::closeSnapshotState);
         steps.run(this::stopStreaming);
+        steps.run(this::stopKeepAlive);
         steps.run(this::removeMeters);
         steps.run(this::stopMonitoring);
         if (configuration.isDropSlotOnStop() && connector != null) {
@@ -314,6 +320,15 @@ public class PgCdcConsumer extends DefaultConsumer {
             } finally {
                 executors().shutdownGraceful(snapshotWorkers, 5000);
             }
+        }
+    }
+
+    /** After the replication thread ended: until then a route running on it may still need keep-alives. */
+    private void stopKeepAlive() {
+        ScheduledExecutorService current = keepAliveTimer;
+        keepAliveTimer = null;
+        if (current != null) {
+            executors().shutdownNow(current);
         }
     }
 

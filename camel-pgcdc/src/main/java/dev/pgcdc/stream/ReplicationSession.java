@@ -163,13 +163,14 @@ final class ReplicationSession implements DecodeListener, AckListener, StreamTap
      */
     void keepAlive() {
         long since = inSinkSinceNanos;
-        long now = System.nanoTime();
-        long interval = options.statusInterval().toNanos();
-        if (since == 0 || now - since < interval || !sourceLock.tryLock()) {
+        if (since == 0 || !sourceLock.tryLock()) {
             return;
         }
         try {
-            if (inSinkSinceNanos == since && now - Math.max(since, keptAliveNanos) >= interval) {
+            long now = System.nanoTime();
+            // from the last status anyone sent: the session's own may be nearly an interval old when the route starts
+            if (inSinkSinceNanos == since
+                    && now - Math.max(lastStatusNanos, keptAliveNanos) >= options.statusInterval().toNanos()) {
                 long told = source.keepAlive(tracker.confirmable());
                 if (told >= 0) {
                     stats.statusSent(told);
@@ -354,6 +355,13 @@ final class ReplicationSession implements DecodeListener, AckListener, StreamTap
         if (seq < 0) {
             delivering = false;
             return;
+        }
+        // a message may carry many changes (a snapshot window's rows, a wal2json transaction), each run by the route
+        // here: the server must hear from us between them too
+        try {
+            reportProgressIfDue(false);
+        } catch (SQLException e) {
+            throw new StreamIoException(e);
         }
         ChangeRecord record = release.undecodable != null ? null
                 : lastInTransaction ? release.record.markedLast() : release.record;

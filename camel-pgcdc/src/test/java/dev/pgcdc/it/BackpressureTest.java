@@ -11,6 +11,7 @@ import java.util.concurrent.TimeUnit;
 import dev.pgcdc.embedded.PostgresServer;
 import dev.pgcdc.embedded.junit.PostgresExtension;
 import dev.pgcdc.event.ChangeEvent;
+import dev.pgcdc.snapshot.SnapshotPhase;
 import org.apache.camel.builder.RouteBuilder;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -64,5 +65,37 @@ class BackpressureTest extends CdcTestSupport {
         assertThat(events.get(rows - 1).getAfter().get("id")).isEqualTo(rows);
         assertThat(slot(slot).activePid()).isEqualTo(walsender);
         assertThat(pg().queryForObject("SELECT count(*)::int FROM pg_stat_replication", Integer.class)).isEqualTo(1);
+    }
+
+    /**
+     * A snapshot window's rows all reach the route from one message (its high watermark); each quick enough to run on
+     * the replication thread, together they take several sender timeouts: the server must hear from us between them.
+     */
+    @Test
+    void manyQuickChangesFromOneMessageKeepTheConnection() throws Exception {
+        String slot = uniqueSlot("backpressure_window");
+        String table = slot + "_t";
+        int rows = 300;
+        pg().execute("CREATE TABLE " + table + " (id int PRIMARY KEY)",
+                "INSERT INTO " + table + " SELECT g FROM generate_series(1, " + rows + ") g");
+        Received received = new Received();
+        CountDownLatch never = new CountDownLatch(1);
+        start(new RouteBuilder() {
+            @Override
+            public void configure() {
+                from(uri(slot, "tables=" + table + "&snapshotMode=initial&handOffAfter=60000")).process(e -> {
+                    // a route that takes 20 ms a change: under handOffAfter, so the replication thread runs it
+                    assertThat(never.await(20, TimeUnit.MILLISECONDS)).isFalse();
+                    received.add(e.getIn().getBody(ChangeEvent.class));
+                });
+            }
+        });
+        Await.until("the walsender streaming", Duration.ofSeconds(30), () -> slot(slot).active());
+        int walsender = slot(slot).activePid();
+        Await.until("the snapshot complete", Duration.ofSeconds(60),
+                () -> consumer(contexts.get(0)).snapshotPhase() == SnapshotPhase.COMPLETED);
+        assertThat(received.snapshot()).as("every row once, none delivered again after a lost connection")
+                .hasSize(rows);
+        assertThat(slot(slot).activePid()).as("the same walsender").isEqualTo(walsender);
     }
 }

@@ -240,6 +240,12 @@ final class SinkWriter implements Runnable {
         return source;
     }
 
+    private void requireNotAborted() {
+        if (aborted) {
+            throw new SinkException("pgcdc-sink:" + name + " was stopped before the change was applied");
+        }
+    }
+
     private void write(List<Pending> items) {
         write(items, true);
     }
@@ -253,10 +259,10 @@ final class SinkWriter implements Runnable {
      */
     private void write(List<Pending> items, boolean mayReconnect) {
         try {
+            // before connecting too: an abort finds no connection to end while there is none
+            requireNotAborted();
             connect();
-            if (aborted) {
-                throw new SinkException("pgcdc-sink:" + name + " was stopped before the change was applied");
-            }
+            requireNotAborted();
             for (Pending pending : items) {
                 applier.apply(pending.change, pending.position, pending, batch);
             }
