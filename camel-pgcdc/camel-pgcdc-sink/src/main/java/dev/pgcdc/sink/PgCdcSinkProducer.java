@@ -75,12 +75,15 @@ public class PgCdcSinkProducer extends DefaultAsyncProducer {
         // the writer applies what is queued and ends; Camel's graceful shutdown waits for that, then interrupts it
         getEndpoint().getCamelContext().getExecutorServiceManager().shutdownGraceful(executor);
         String name = getEndpoint().getConfiguration().getName();
+        boolean interrupted = false;
         try {
             writerDone.get(WRITER_END.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (TimeoutException e) {
-            // blocked on the target (a lock, a hung server): interrupting does not end a JDBC call, aborting does
-            LOG.warn("pgcdc-sink:{}: the writer did not end in {} s; aborting its target connection", name,
-                    WRITER_END.toSeconds());
+        } catch (TimeoutException | InterruptedException e) {
+            // blocked on the target (a lock, a hung server): interrupting does not end a JDBC call, aborting does; an
+            // interrupt (Camel's forced shutdown) leaves no time to wait for the writer to finish on its own
+            interrupted = e instanceof InterruptedException;
+            LOG.warn("pgcdc-sink:{}: the writer did not end {}; aborting its target connection", name,
+                    interrupted ? "before the stop was interrupted" : "in " + WRITER_END.toSeconds() + " s");
             writer.abort();
             try {
                 writerDone.get(WRITER_END.toMillis(), TimeUnit.MILLISECONDS);
@@ -98,5 +101,8 @@ public class PgCdcSinkProducer extends DefaultAsyncProducer {
             completer.shutdownNow().forEach(Runnable::run);
         }
         super.doStop();
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
     }
 }
