@@ -344,6 +344,14 @@ final class ReplicationSession implements DecodeListener, AckListener, StreamTap
         if (release == null || !delivering) {
             return;
         }
+        // a message may carry many changes (a snapshot window's rows, a wal2json transaction), each run by the route
+        // here: the server must hear from us between them too (before registering: a failed report ends the session
+        // with nothing registered that no one will settle)
+        try {
+            reportProgressIfDue(false);
+        } catch (SQLException e) {
+            throw new StreamIoException(e);
+        }
         // a failure seen here stops delivery at once, not only at the next message: the route gets nothing more
         // before the failed change is delivered again
         long seq = routeFailure == null ? awaitCapacity() : -1;
@@ -355,13 +363,6 @@ final class ReplicationSession implements DecodeListener, AckListener, StreamTap
         if (seq < 0) {
             delivering = false;
             return;
-        }
-        // a message may carry many changes (a snapshot window's rows, a wal2json transaction), each run by the route
-        // here: the server must hear from us between them too
-        try {
-            reportProgressIfDue(false);
-        } catch (SQLException e) {
-            throw new StreamIoException(e);
         }
         ChangeRecord record = release.undecodable != null ? null
                 : lastInTransaction ? release.record.markedLast() : release.record;
