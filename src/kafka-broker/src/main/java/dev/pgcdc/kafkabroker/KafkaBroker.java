@@ -170,13 +170,20 @@ public final class KafkaBroker implements AutoCloseable {
 
     /** A KRaft cluster id: 16 random bytes, base64url without padding (what kafka-storage random-uuid prints). */
     private static String clusterId() {
-        UUID uuid = UUID.randomUUID();
-        byte[] bytes = new byte[16];
-        for (int i = 0; i < 8; i++) {
-            bytes[i] = (byte) (uuid.getMostSignificantBits() >>> (56 - 8 * i));
-            bytes[8 + i] = (byte) (uuid.getLeastSignificantBits() >>> (56 - 8 * i));
+        while (true) {
+            UUID uuid = UUID.randomUUID();
+            byte[] bytes = new byte[16];
+            for (int i = 0; i < 8; i++) {
+                bytes[i] = (byte) (uuid.getMostSignificantBits() >>> (56 - 8 * i));
+                bytes[8 + i] = (byte) (uuid.getLeastSignificantBits() >>> (56 - 8 * i));
+            }
+            String id = Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+            // one in 64 starts with '-', which the storage tool's argument parser takes for an option (as Kafka's own
+            // Uuid.randomUuid() avoids)
+            if (id.charAt(0) != '-') {
+                return id;
+            }
         }
-        return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
     }
 
     private static int freePort() throws IOException {
