@@ -151,8 +151,8 @@ final class ChunkReader {
                 pause = FIRST_POLL_PAUSE_MILLIS;
             }
             running = stillRunning;
-            // a poll, not a wait: PostgreSQL offers no notice when another session's transaction ends, and waiting
-            // on its transaction id lock would need that session's xid locked in share mode, which blocks writers
+            // a poll, not a wait: PostgreSQL sends no notice when another session's transaction ends, and the
+            // transactions waited for may be several, ending in any order; the pause doubles to keep it cheap
             Thread.sleep(pause);
             pause = Math.min(pause * 2, LONGEST_POLL_PAUSE_MILLIS);
         }
