@@ -171,9 +171,11 @@ public class PgCdcConfiguration implements Cloneable {
                                                + " old row and unchanged TOASTed values. Needs table ownership.")
     private String replicaIdentityFull;
 
-    @UriParam(label = "consumer", defaultValue = "1000", description = "The most change exchanges in flight (handed"
-            + " to the route but not completed); reading from the server pauses while the limit is reached.")
-    private int maxInflight = 1000;
+    @UriParam(label = "consumer", defaultValue = "4000", description = "The most change exchanges in flight (handed"
+            + " to the route but not completed); reading from the server pauses while the limit is reached. The"
+            + " default lets a producer that completes exchanges in batches (pgcdc-sink's 500, a Kafka producer) keep"
+            + " several batches on the way while the stream reads on.")
+    private int maxInflight = 4000;
     @UriParam(label = "consumer", defaultValue = "1", description = "How many threads hand changes to the route. With"
             + " more than one, changes are spread over them by a hash of table and key: the changes of one row keep"
             + " their commit order, rows of other keys overtake each other. Truncates, logical decoding messages, the"

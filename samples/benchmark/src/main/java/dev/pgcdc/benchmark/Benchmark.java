@@ -43,7 +43,7 @@ public final class Benchmark {
         Path out = defaultOutDir();
         List<Path> baselines = new ArrayList<>();
         List<String> jvmOptions = new ArrayList<>();
-        int maxInflight = 1000;
+        int maxInflight = 4000; // pgcdc's default
         Set<String> parts = DEFAULT_PARTS;
         List<Integer> lagRates = null;
         String exchangeFactory = "prototype";
