@@ -99,6 +99,8 @@ public class PgCdcConsumer extends DefaultConsumer {
     private volatile String snapshotError;
     /** A stop was asked for: a start still waiting to create the slot ends instead of holding the stop up. */
     private volatile boolean stopping;
+    /** This start created the slot: the only one a start that fails may drop (dropSlotOnStop). */
+    private volatile boolean slotCreated;
 
     PgCdcConsumer(PgCdcEndpoint endpoint, Processor processor) {
         super(endpoint, processor);
@@ -115,6 +117,7 @@ public class PgCdcConsumer extends DefaultConsumer {
     protected void doStart() throws Exception {
         super.doStart();
         stopping = false;
+        slotCreated = false;
         // a restart's setup must not show the previous run's phase, snapshot or failure
         replicator = null;
         snapshotter = null;
@@ -218,8 +221,9 @@ public class PgCdcConsumer extends DefaultConsumer {
                 snapshotter.start(snapshotWorkers, executor);
             } catch (Exception | Error e) {
                 // e.g. a table without primary key (or an Error reading the saved progress): stop the threads already
-                // running, then fail
-                doStop();
+                // running, then fail. A slot that existed before holds changes not yet delivered: a failed start is
+                // no decision to retire the pipeline.
+                stopAll(configuration.isDropSlotOnStop() && slotCreated);
                 throw e;
             }
         }
@@ -266,8 +270,19 @@ public class PgCdcConsumer extends DefaultConsumer {
                         return types.typeName(oid);
                     }
                 });
+        Setup.NewSlot newSlot = new Setup.NewSlot() {
+            @Override
+            public void before() throws SQLException {
+                forgetSnapshotProgress();
+            }
+
+            @Override
+            public void created() {
+                slotCreated = true;
+            }
+        };
         return Setup.prepare(connection, new SetupServers(connector, writer), request, options.setupMode(), changeModel,
-                this::forgetSnapshotProgress, () -> stopping);
+                newSlot, () -> stopping);
     }
 
     /**
@@ -296,6 +311,10 @@ public class PgCdcConsumer extends DefaultConsumer {
      */
     @Override
     protected void doStop() throws Exception {
+        stopAll(configuration.isDropSlotOnStop());
+    }
+
+    private void stopAll(boolean dropSlot) throws Exception {
         StopSteps steps = new StopSteps();
         steps.run(this::stopSnapshotter);
         steps.run(this::closeSnapshotState);
@@ -303,7 +322,7 @@ public class PgCdcConsumer extends DefaultConsumer {
         steps.run(this::stopKeepAlive);
         steps.run(this::removeMeters);
         steps.run(this::stopMonitoring);
-        if (configuration.isDropSlotOnStop() && connector != null) {
+        if (dropSlot && connector != null) {
             steps.run(this::dropSlotOnStop);
         }
         steps.run(this::closeConnector);

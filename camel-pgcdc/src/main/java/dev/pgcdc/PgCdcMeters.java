@@ -9,41 +9,43 @@ import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
 import org.apache.camel.CamelContext;
 
 /**
  * Micrometer meters for one consumer, registered when the application has a {@link MeterRegistry} in the Camel
  * registry (camel-micrometer puts one there). Every meter reads the consumer's own counters, so nothing is counted
- * twice; they are tagged with the slot.
+ * twice. They are tagged with the slot, and with the Camel context and route as Camel's own route meters are: slots
+ * of two servers may share a name, and meters with the same tags would be one meter for both consumers.
  */
 final class PgCdcMeters {
 
     private final MeterRegistry registry;
     private final PgCdcConsumer consumer;
-    private final String slot;
+    private final Tags tags;
     private final List<Meter> meters = new ArrayList<>();
     private final Set<String> tables = ConcurrentHashMap.newKeySet();
 
-    private PgCdcMeters(MeterRegistry registry, PgCdcConsumer consumer, String slot) {
+    private PgCdcMeters(MeterRegistry registry, PgCdcConsumer consumer, Tags tags) {
         this.registry = registry;
         this.consumer = consumer;
-        this.slot = slot;
+        this.tags = tags;
         meters.add(FunctionCounter.builder("pgcdc.changes.received", consumer, PgCdcConsumer::getReceivedCount)
-                .description("Changes handed to the route").tag("slot", slot).register(registry));
+                .description("Changes handed to the route").tags(tags).register(registry));
         meters.add(FunctionCounter.builder("pgcdc.changes.completed", consumer, PgCdcConsumer::getCompletedCount)
-                .description("Changes whose exchanges completed (acknowledged at the next commit)").tag("slot", slot)
+                .description("Changes whose exchanges completed (acknowledged at the next commit)").tags(tags)
                 .register(registry));
         meters.add(Gauge.builder("pgcdc.changes.inflight", consumer, PgCdcConsumer::getInflightCount)
-                .description("Changes handed to the route and not completed").tag("slot", slot).register(registry));
+                .description("Changes handed to the route and not completed").tags(tags).register(registry));
         meters.add(Gauge.builder("pgcdc.slot.lag.bytes", consumer, PgCdcConsumer::getLagBytes)
-                .description("WAL written since the confirmed position").baseUnit("bytes").tag("slot", slot)
+                .description("WAL written since the confirmed position").baseUnit("bytes").tags(tags)
                 .register(registry));
         meters.add(Gauge.builder("pgcdc.slot.retained.bytes", consumer, PgCdcConsumer::getRetainedWalBytes)
-                .description("WAL the slot keeps on the server").baseUnit("bytes").tag("slot", slot)
+                .description("WAL the slot keeps on the server").baseUnit("bytes").tags(tags)
                 .register(registry));
         meters.add(Gauge.builder("pgcdc.lag.seconds", consumer, PgCdcConsumer::getLagSeconds)
                 .description("Now minus the commit time of the newest change handed to the route").baseUnit("seconds")
-                .tag("slot", slot).register(registry));
+                .tags(tags).register(registry));
     }
 
     /**
@@ -52,7 +54,8 @@ final class PgCdcMeters {
      */
     static PgCdcMeters bind(CamelContext context, PgCdcConsumer consumer, String slot) {
         MeterRegistry registry = context.getRegistry().findSingleByType(MeterRegistry.class);
-        return registry == null ? null : new PgCdcMeters(registry, consumer, slot);
+        return registry == null ? null : new PgCdcMeters(registry, consumer,
+                Tags.of("slot", slot, "camelContext", context.getName(), "routeId", consumer.getRouteId()));
     }
 
     /** Adds a counter for each table that received its first change since the last call (tables appear lazily). */
@@ -61,7 +64,7 @@ final class PgCdcMeters {
             if (tables.add(table)) {
                 meters.add(FunctionCounter.builder("pgcdc.changes.received.table", consumer,
                                 c -> c.getReceivedPerTable().getOrDefault(table, 0L))
-                        .description("Changes of one table handed to the route").tags("slot", slot, "table", table)
+                        .description("Changes of one table handed to the route").tags(tags.and("table", table))
                         .register(registry));
             }
         }

@@ -89,18 +89,31 @@ public final class BlockingCall<T> implements AutoCloseable {
     public static <T> T run(PgConnector connector, String applicationName, Duration timeout, BooleanSupplier stopping,
                             String blocked, Work<T> work) throws SQLException, InterruptedException {
         try (BlockingCall<T> call = start(connector, applicationName, work)) {
-            long deadline = System.nanoTime() + timeout.toNanos();
-            while (!call.await(SLICE_MILLIS)) {
-                if (stopping.getAsBoolean()) {
-                    throw new StoppedException(applicationName + ": the consumer stopped while it waited");
-                }
-                if (System.nanoTime() > deadline) {
-                    throw new SQLException(blocked + " It did not finish within " + timeout.toSeconds() + " s"
-                            + call.blockers() + ".");
-                }
-            }
-            return call.result();
+            return call.finish(timeout, stopping, blocked);
         }
+    }
+
+    /**
+     * Waits for the work to end, at most {@code timeout}, and ends the wait when {@code stopping} says so; the
+     * connection stays open until {@link #close}, holding what the work took (a session lock).
+     *
+     * @param blocked what the failure after {@code timeout} says; the sessions the call waits for follow
+     * @return the work's result
+     * @throws StoppedException when {@code stopping} said so first
+     */
+    public T finish(Duration timeout, BooleanSupplier stopping, String blocked)
+            throws SQLException, InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!await(SLICE_MILLIS)) {
+            if (stopping.getAsBoolean()) {
+                throw new StoppedException(applicationName + ": the consumer stopped while it waited");
+            }
+            if (System.nanoTime() > deadline) {
+                throw new SQLException(blocked + " It did not finish within " + timeout.toSeconds() + " s"
+                        + blockers() + ".");
+            }
+        }
+        return result();
     }
 
     /**

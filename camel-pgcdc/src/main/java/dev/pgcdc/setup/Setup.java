@@ -34,10 +34,10 @@ public final class Setup {
      * logs the plan.
      *
      * @param connection    a JDBC connection to the primary
-     * @param beforeNewSlot runs when this instance is about to create the slot, which is missing (progress saved
-     *                      under its name belongs to an earlier slot); instances starting at once take turns, so only
-     *                      the creator runs it, and a crash before the creation leaves the slot missing, so the next
-     *                      start runs it again
+     * @param newSlot       its {@code before} runs when this instance is about to create the slot, which is missing
+     *                      (progress saved under its name belongs to an earlier slot); instances starting at once take
+     *                      turns, so only the creator runs it, and a crash before the creation leaves the slot missing,
+     *                      so the next start runs it again
      * @param stopping      whether the consumer is being stopped: the slot's creation, which may wait long for
      *                      transactions of other sessions, then ends at once
      * @return the plan streaming starts with, whose warnings were logged; empty when streaming must not start
@@ -45,7 +45,7 @@ public final class Setup {
      */
     public static Optional<SetupPlan> prepare(Connection connection, SetupServers servers, SetupRequest request,
                                               SetupMode mode, ChangeModelPreflight changeModel,
-                                              BeforeNewSlot beforeNewSlot, BooleanSupplier stopping)
+                                              NewSlot newSlot, BooleanSupplier stopping)
             throws SQLException, InterruptedException {
         String slot = request.slotName();
         SetupOutcome outcome = run(connection, servers.slotServer(), request, mode);
@@ -60,8 +60,16 @@ public final class Setup {
         changeModel.run();
         ReplicationSlot replicationSlot = new ReplicationSlot(slot);
         if (request.slotElsewhere()) {
-            try (ReplicationSlot.CreationLock lock = replicationSlot.lockCreation(connection)) {
-                StandbySlot.prepare(servers, plan, mode, beforeNewSlot, stopping);
+            // the lock's holder may be another instance creating the slot, for as long as a creation takes; the lock
+            // is held by the call's session until it closes
+            try (BlockingCall<Void> lock = BlockingCall.start(servers.primary(), "pgcdc " + slot
+                    + " slot creation lock", locking -> {
+                        replicationSlot.lockCreation(locking);
+                        return null;
+                    })) {
+                lock.finish(CREATE_TIMEOUT, stopping, "Setup waits for the creation lock of replication slot " + slot
+                        + ", which another instance holds while it creates the slot.");
+                StandbySlot.prepare(servers, plan, mode, newSlot, stopping);
             }
             return Optional.of(plan);
         }
@@ -70,7 +78,7 @@ public final class Setup {
                     "Creating replication slot " + slot + " waits for every transaction that has a transaction id"
                             + " and is open when it starts, and for another instance creating it.",
                     creating -> {
-                        createUnderLock(creating, replicationSlot, request, beforeNewSlot);
+                        createUnderLock(creating, replicationSlot, request, newSlot);
                         return null;
                     });
         }
@@ -83,11 +91,14 @@ public final class Setup {
 
     /** Whoever holds the slot's creation lock and still finds it missing creates it. */
     private static void createUnderLock(Connection connection, ReplicationSlot replicationSlot, SetupRequest request,
-                                        BeforeNewSlot beforeNewSlot) throws SQLException {
+                                        NewSlot newSlot) throws SQLException {
         try (ReplicationSlot.CreationLock lock = replicationSlot.lockCreation(connection)) {
             if (!replicationSlot.exists(connection)) {
-                beforeNewSlot.run();
+                newSlot.before();
                 boolean created = replicationSlot.createLogical(connection, request.plugin(), request.slotFailover());
+                if (created) {
+                    newSlot.created();
+                }
                 LOG.info("pgcdc:{}: {} the replication slot{}", request.slotName(),
                         created ? "created" : "another instance has just created",
                         request.slotFailover() ? " (failover)" : "");
@@ -95,10 +106,15 @@ public final class Setup {
         }
     }
 
-    /** What the caller does once per new slot, before it is created (see {@link #prepare}). */
+    /** What the caller does once per new slot (see {@link #prepare}). */
     @FunctionalInterface
-    public interface BeforeNewSlot {
-        void run() throws SQLException;
+    public interface NewSlot {
+        /** Before it is created. */
+        void before() throws SQLException;
+
+        /** Once this instance created it (not another one, starting at the same moment). */
+        default void created() {
+        }
     }
 
     /** Whether the table (or any relation of that name) exists. */

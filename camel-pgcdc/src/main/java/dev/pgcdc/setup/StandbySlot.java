@@ -24,11 +24,11 @@ final class StandbySlot {
 
     /**
      * Makes sure the slot exists on the standby: warns about what the standby lacks, and in auto mode creates the slot
-     * when it is missing, after {@code beforeNewSlot} (the caller holds the slot's creation lock).
+     * when it is missing, telling {@code newSlot} (the caller holds the slot's creation lock).
      *
      * @throws SetupFailedException in validate mode when the slot is missing, with the statement that creates it
      */
-    static void prepare(SetupServers servers, SetupPlan plan, SetupMode mode, Setup.BeforeNewSlot beforeNewSlot,
+    static void prepare(SetupServers servers, SetupPlan plan, SetupMode mode, Setup.NewSlot newSlot,
                         BooleanSupplier stopping) throws SQLException, InterruptedException {
         String slot = plan.request().slotName();
         String plugin = plan.request().plugin();
@@ -52,9 +52,13 @@ final class StandbySlot {
                             + " primary's running transactions (at once after SELECT pg_log_standby_snapshot(); on"
                             + " the primary).")), mode);
         }
-        beforeNewSlot.run();
+        newSlot.before();
+        boolean created = create(standby, servers.primary(), slot, plugin, stopping);
+        if (created) {
+            newSlot.created();
+        }
         LOG.info("pgcdc:{}: {} the replication slot on the standby", slot,
-                create(standby, servers.primary(), slot, plugin, stopping) ? "created" : "another instance has just created");
+                created ? "created" : "another instance has just created");
     }
 
     /**

@@ -2,6 +2,7 @@ package dev.pgcdc.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowable;
 
 import java.sql.Connection;
 import java.sql.Statement;
@@ -146,6 +147,77 @@ class ConsumerLifecycleTest extends CdcTestSupport {
                     () -> Thread.getAllStackTraces().keySet().stream().map(Thread::getName)
                             .filter(name -> name.contains(slot + " ") || name.endsWith(slot)).toList(), List::isEmpty);
         }
+    }
+
+    /**
+     * The creation lock of a slot decoded from a standby (primaryHost; here the server itself, which setup treats as
+     * a promoted standby) may be held by another session for long: a stop ends the start waiting for it.
+     */
+    @Test
+    void aStopEndsAStartWaitingForTheSlotsCreationLock() throws Exception {
+        String slot = uniqueSlot("lock_wait");
+        String table = slot + "_t";
+        pg().execute("CREATE TABLE " + table + " (id int PRIMARY KEY)");
+        try (Connection holder = pg().connect(); Statement statement = holder.createStatement()) {
+            // another instance creating the slot holds its creation lock
+            statement.execute("SELECT pg_advisory_lock(x'70676353'::int, hashtext('" + slot + "'))");
+            CamelContext context = new DefaultCamelContext();
+            context.addRoutes(new RouteBuilder() {
+                @Override
+                public void configure() {
+                    from(uri(slot, "tables=" + table + "&primaryHost=" + pg().host() + ":" + pg().port()))
+                            .routeId(slot).to("log:" + slot);
+                }
+            });
+            contexts.add(context);
+            CompletableFuture<Void> started = CompletableFuture.runAsync(context::start);
+            Await.until("the start waiting for the creation lock", Duration.ofSeconds(30), () -> pg().queryForObject(
+                    "SELECT count(*)::int FROM pg_stat_activity WHERE application_name LIKE ? AND wait_event = 'advisory'",
+                    Integer.class, "pgcdc " + slot + "%") > 0);
+
+            CompletableFuture.runAsync(context::stop).get(20, TimeUnit.SECONDS);
+            assertThatThrownBy(() -> started.get(10, TimeUnit.SECONDS)).isInstanceOf(ExecutionException.class);
+            Await.until("no session of the consumer left", Duration.ofSeconds(20), () -> pg().queryForObject(
+                    "SELECT count(*)::int FROM pg_stat_activity WHERE application_name LIKE ?", Integer.class,
+                    "pgcdc " + slot + "%") == 0);
+            assertThat(pg().replicationSlots()).noneMatch(s -> s.slotName().equals(slot));
+        }
+    }
+
+    /**
+     * With dropSlotOnStop, a start that fails after setup (here the snapshot, reading its saved progress) drops the
+     * slot it created, so nothing retains WAL; a slot that existed before holds changes not yet delivered and stays.
+     */
+    @Test
+    void aFailedStartDropsTheSlotOnlyWhenItCreatedIt() throws Exception {
+        String created = uniqueSlot("failed_start_new");
+        String existing = uniqueSlot("failed_start_old");
+        pg().execute("CREATE TABLE " + created + "_t (id int PRIMARY KEY)",
+                "CREATE TABLE " + existing + "_t (id int PRIMARY KEY)",
+                "SELECT pg_create_logical_replication_slot('" + existing + "', 'pgoutput')");
+        for (String slot : List.of(created, existing)) {
+            MemoryStateRepository unreadable = new MemoryStateRepository() {
+                @Override
+                public String getState(String key) {
+                    if (key.contains("/")) {
+                        throw new IllegalStateException("the state repository is unavailable");
+                    }
+                    return super.getState(key);
+                }
+            };
+            Throwable failure = catchThrowable(() -> start(new RouteBuilder() {
+                @Override
+                public void configure() {
+                    bindToRegistry("progress", unreadable);
+                    from(uri(slot, "tables=" + slot + "_t&snapshotMode=initial&snapshotStateRepository=#progress"
+                            + "&dropSlotOnStop=true")).routeId(slot).to("log:" + slot);
+                }
+            }));
+            assertThat(rootMessage(failure)).isEqualTo("the state repository is unavailable");
+        }
+        assertThat(pg().replicationSlots()).noneMatch(s -> s.slotName().equals(created));
+        assertThat(pg().replicationSlots()).anyMatch(s -> s.slotName().equals(existing));
+        pg().execute("SELECT pg_drop_replication_slot('" + existing + "')");
     }
 
     @Test

@@ -1,0 +1,70 @@
+package dev.pgcdc.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.util.List;
+
+import dev.pgcdc.embedded.PostgresServer;
+import dev.pgcdc.embedded.junit.Await;
+import dev.pgcdc.embedded.junit.PostgresExtension;
+import dev.pgcdc.event.ChangeEvent;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import org.apache.camel.CamelContext;
+import org.apache.camel.builder.RouteBuilder;
+import org.apache.camel.impl.DefaultCamelContext;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/** Two pipelines whose slots have the same name, on two servers, are metered apart. */
+class MeterIdentityTest extends DefaultClusterTest {
+
+    @RegisterExtension
+    static final PostgresExtension OTHER = PostgresExtension.builder().build();
+
+    @Test
+    void twoConsumersOfSlotsWithTheSameNameHaveMetersOfTheirOwn() throws Exception {
+        String slot = uniqueSlot("same_name");
+        String table = slot + "_t";
+        pg().execute("CREATE TABLE " + table + " (id int PRIMARY KEY)");
+        OTHER.server().execute("CREATE TABLE " + table + " (id int PRIMARY KEY)");
+        SimpleMeterRegistry meters = new SimpleMeterRegistry();
+        CamelContext context = new DefaultCamelContext();
+        context.getRegistry().bind("meters", meters);
+        Received here = new Received();
+        Received there = new Received();
+        context.addRoutes(new RouteBuilder() {
+            @Override
+            public void configure() {
+                from(uri(slot, "tables=" + table)).routeId("here")
+                        .process(e -> here.add(e.getIn().getBody(ChangeEvent.class)));
+                from(uri(OTHER.server(), slot, "tables=" + table)).routeId("there")
+                        .process(e -> there.add(e.getIn().getBody(ChangeEvent.class)));
+            }
+        });
+        contexts.add(context);
+        context.start();
+        awaitStreaming(slot);
+        Await.until("the other slot active", Duration.ofSeconds(30), () -> OTHER.server().replicationSlots().stream()
+                .anyMatch(s -> s.slotName().equals(slot) && s.active()));
+        pg().execute("INSERT INTO " + table + " SELECT generate_series(1, 3)");
+        OTHER.server().execute("INSERT INTO " + table + " SELECT generate_series(1, 5)");
+        here.await(3);
+        there.await(5);
+
+        Await.until("each consumer's count", Duration.ofSeconds(20), () -> counts(meters, slot), List.of(3.0, 5.0)::equals);
+        context.getRouteController().stopRoute("there");
+        assertThat(counts(meters, slot)).containsExactly(3.0);
+    }
+
+    private static List<Double> counts(SimpleMeterRegistry meters, String slot) {
+        return meters.find("pgcdc.changes.received").tag("slot", slot).functionCounters().stream()
+                .map(FunctionCounter::count).sorted().toList();
+    }
+
+    private String uri(PostgresServer server, String slot, String options) {
+        return uri(slot, options).replace("host=" + pg().host() + "&port=" + pg().port(),
+                "host=" + server.host() + "&port=" + server.port());
+    }
+}
