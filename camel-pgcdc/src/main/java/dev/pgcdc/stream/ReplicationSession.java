@@ -404,6 +404,8 @@ final class ReplicationSession implements DecodeListener, AckListener, StreamTap
             }
         } finally {
             if (lend) {
+                // Uninterruptible, as the wait is short: keepAlive holds the lock for one status update, a write
+                // that can block (socketTimeout bounds reads only) no longer than one of this thread's own
                 sourceLock.lock();
                 inSinkSinceNanos = 0;
             }
