@@ -53,6 +53,8 @@ final class ExchangeDispatcher implements Dispatcher, Runnable {
     private volatile boolean running = true;
     /** How long the route may keep the replication thread with one change before changes are handed over. */
     private final long handOffAfterNanos;
+    /** Whether a route left its thread interrupted before: that is said once. */
+    private volatile boolean strayInterruptSaid;
     /** Whether changes go to the dispatcher thread; only the replication thread, which delivers, reads and sets it. */
     private boolean handingOver;
 
@@ -140,6 +142,27 @@ final class ExchangeDispatcher implements Dispatcher, Runnable {
             // delivery goes on: a change nobody settles would fill the window and stall the stream for good
             pending.undeliverable(e);
             pending.giveBack();
+        } finally {
+            clearInterruptLeftByRoute();
+        }
+    }
+
+    /**
+     * Route code that ran on this thread (the replication thread or the dispatcher's) may have left it interrupted: it
+     * called interrupt(), or a component it used left the flag set. That is no stop, since a stop ends
+     * {@link #running} before anyone interrupts our threads; kept, it would end the replication session and its
+     * thread's loop, or this dispatcher's loop, and nothing more would be delivered.
+     */
+    private void clearInterruptLeftByRoute() {
+        if (running && Thread.interrupted()) {
+            if (!running) {
+                Thread.currentThread().interrupt(); // the stop's own, come meanwhile
+            } else if (!strayInterruptSaid) {
+                strayInterruptSaid = true;
+                LOG.warn("The route left thread {} interrupted after a change (it called Thread.interrupt(), or a"
+                        + " component it used left the flag set); the flag is cleared, since only a stop of the"
+                        + " consumer ends streaming. Said once", Thread.currentThread().getName());
+            }
         }
     }
 

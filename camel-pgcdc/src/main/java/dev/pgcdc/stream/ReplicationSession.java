@@ -105,6 +105,8 @@ final class ReplicationSession implements DecodeListener, AckListener, StreamTap
     private volatile long inSinkSinceNanos;
     /** When {@link #keepAlive} last reported; read and written under {@link #sourceLock}. */
     private long keptAliveNanos;
+    /** The failure {@link #keepAlive} last warned about, null after a run that reported; under {@link #sourceLock}. */
+    private String keepAliveFailure;
 
     ReplicationSession(WalSource source, StreamOptions options, ChangeSink sink, long confirmedLsn,
                        StreamStats stats, Catalog catalog, StreamTap tap) {
@@ -176,13 +178,31 @@ final class ReplicationSession implements DecodeListener, AckListener, StreamTap
                     stats.statusSent(told);
                 }
                 keptAliveNanos = now;
+                keepAliveFailure = null;
             }
-        } catch (SQLException | RuntimeException e) {
-            // the session's thread meets the dead connection itself when the route gives it back
-            LOG.debug("Slot {}: could not send a status update while the route runs: {}", options.slotName(),
-                    e.getMessage());
+        } catch (Throwable e) {
+            // Anything, an Error too: the scheduler never runs a periodic task again once a run threw, and a route
+            // blocking later would then lose the connection to wal_sender_timeout. A dead connection the session's
+            // thread meets itself when the route gives it back.
+            warnKeepAliveFailure(e);
         } finally {
             sourceLock.unlock();
+        }
+    }
+
+    /** Once per distinct failure in a row: the next run, a fraction of the status interval later, tries again. */
+    private void warnKeepAliveFailure(Throwable e) {
+        String failure = e.toString();
+        if (!failure.equals(keepAliveFailure)) {
+            keepAliveFailure = failure;
+            // a status update carries positions only: no failure of it holds row values
+            String message = "Slot {}: could not send a status update while the route holds the replication thread"
+                    + " ({}); it is tried again, and a connection lost meanwhile is replaced once the route returns";
+            if (e instanceof SQLException) {
+                LOG.warn(message, options.slotName(), failure);
+            } else {
+                LOG.warn(message, options.slotName(), failure, e); // a fault of ours: where it happened
+            }
         }
     }
 
@@ -384,6 +404,8 @@ final class ReplicationSession implements DecodeListener, AckListener, StreamTap
             }
         } finally {
             if (lend) {
+                // Uninterruptible, as the wait is short: keepAlive holds the lock for one status update, a write
+                // that can block (socketTimeout bounds reads only) no longer than one of this thread's own
                 sourceLock.lock();
                 inSinkSinceNanos = 0;
             }
