@@ -38,7 +38,8 @@ class ConsoleSecretsIT {
     private static final String SINK_PASSWORD = secret("SinkPw");
     private static final String BROKER_PASSWORD = secret("BrokerPw");
     private static final String KAFKA_PASSWORD = secret("KafkaPw");
-    private static final List<String> SECRETS = List.of(SOURCE_PASSWORD, SINK_PASSWORD, BROKER_PASSWORD, KAFKA_PASSWORD);
+    private static final List<String> SECRETS =
+            List.of(SOURCE_PASSWORD, SINK_PASSWORD, BROKER_PASSWORD, KAFKA_PASSWORD);
     /** Consoles that act on a GET (send or receive messages, evaluate expressions): never served. */
     private static final List<String> ACTING_CONSOLES = List.of("send", "receive", "eval-language", "simple-language");
     /** Camel consoles known to print configuration unmasked in JSON: asked for even when not listed. */
@@ -75,7 +76,14 @@ class ConsoleSecretsIT {
                             simple: "${header.CamelPgCdcTable} == 'no_such_table'"
                             steps:
                               - to: "pgcdc-sink:sink?jdbcUrl=RAW(%s)&user=sink_user&password=%s&lazyStartProducer=true"
-                              - to: "kafka:t?brokers=127.0.0.1:1&saslMechanism=PLAIN&lazyStartProducer=true&saslJaasConfig=RAW(org.apache.kafka.common.security.plain.PlainLoginModule required username='k' password='{{kafka.password}}';)"
+                              - to:
+                                  uri: "kafka:t"
+                                  parameters:
+                                    brokers: "127.0.0.1:1"
+                                    lazyStartProducer: true
+                                    saslMechanism: PLAIN
+                                    saslJaasConfig: "org.apache.kafka.common.security.plain.PlainLoginModule required
+                                      username='k' password='{{kafka.password}}';"
                 """.formatted(pg.jdbcUrl("postgres"), SINK_PASSWORD));
         int port = OperatorPageIT.freePort();
         String base = "http://127.0.0.1:" + port;
@@ -130,8 +138,8 @@ class ConsoleSecretsIT {
     private static Map<String, List<String>> leaks(Map<String, String> responses) {
         Map<String, List<String>> leaks = new LinkedHashMap<>();
         responses.forEach((what, body) -> {
-            List<String> found = SECRETS.stream().filter(body::contains).map(s -> s.replaceAll("\\p{XDigit}{16}$", ""))
-                    .toList();
+            List<String> found = SECRETS.stream().filter(body::contains)
+                    .map(secret -> secret.replaceAll("\\p{XDigit}{16}$", "")).toList();
             if (!found.isEmpty()) {
                 leaks.put(what, found);
             }
