@@ -40,6 +40,8 @@ public final class PgCdcRunner {
         arguments.properties().forEach(main::addArgumentProperty);
         main.configure().withRoutesIncludePattern(arguments.routesIncludePattern());
         main.configure().addRoutesBuilder(new OperatorPage());
+        // Camel Main uses a DevConsoleRegistry bean as the context's registry
+        main.bind("devConsoleRegistry", new ServedDevConsoles());
         main.addMainListener(new EmbeddedSource());
         return main;
     }
