@@ -51,6 +51,7 @@ import dev.pgcdc.stream.ReplicatorState;
 import dev.pgcdc.stream.SlotWatch;
 import dev.pgcdc.stream.StreamStats;
 import dev.pgcdc.stream.StreamTap;
+import dev.pgcdc.task.Periodic;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Processor;
 import org.apache.camel.api.management.ManagedAttribute;
@@ -90,6 +91,8 @@ public class PgCdcConsumer extends DefaultConsumer {
     private Replicator replicator;
     private Future<?> replicatorDone;
     private SlotWatch slotWatch;
+    /** The slot watch's runs, the scheduler's and the dev console's, with their failures said once. */
+    private Runnable slotMonitor;
     private KeylessTableWatch keylessWatch;
     private Heartbeat heartbeat;
     private PgCdcMeters meters;
@@ -123,6 +126,7 @@ public class PgCdcConsumer extends DefaultConsumer {
         snapshotter = null;
         snapshotError = null;
         slotWatch = null;
+        slotMonitor = null;
         keylessWatch = null;
         heartbeat = null;
         connector = new PgConnector(options.connection());
@@ -188,22 +192,27 @@ public class PgCdcConsumer extends DefaultConsumer {
         deliveryLoops.forEach(executor::execute);
         replicatorDone = executor.submit(replicator);
         long monitorMillis = options.slotMonitorInterval().toMillis();
-        scheduler.scheduleWithFixedDelay(slotWatch, 0, monitorMillis, TimeUnit.MILLISECONDS);
+        // every periodic task through Periodic.guard: a run that throws would end the task for good, silently
+        slotMonitor = periodic("slot monitor", slotWatch);
+        scheduler.scheduleWithFixedDelay(slotMonitor, 0, monitorMillis, TimeUnit.MILLISECONDS);
         // while the route runs on the replication thread, the server must still hear from us each status interval
         long keepAliveMillis = Math.max(1, options.stream().statusInterval().toMillis() / 4);
         keepAliveTimer = executors.newSingleThreadScheduledExecutor(this,
                 "pgcdc-keepalive-" + configuration.getSlotName());
-        keepAliveTimer.scheduleWithFixedDelay(replicator::keepAlive, keepAliveMillis, keepAliveMillis,
-                TimeUnit.MILLISECONDS);
+        keepAliveTimer.scheduleWithFixedDelay(
+                periodic("status update while the route holds the replication thread", replicator::keepAlive),
+                keepAliveMillis, keepAliveMillis, TimeUnit.MILLISECONDS);
         if (SetupRequest.usesPublication(plugin.name())) {
             keylessWatch = new KeylessTableWatch(connector, configuration.getSlotName(), options.publication(),
                     plan.publishedWithoutIdentity());
-            scheduler.scheduleWithFixedDelay(keylessWatch, 0, monitorMillis, TimeUnit.MILLISECONDS);
+            scheduler.scheduleWithFixedDelay(periodic("keyless table watch", keylessWatch), 0, monitorMillis,
+                    TimeUnit.MILLISECONDS);
         }
         if (MICROMETER_PRESENT) {
             meters = PgCdcMeters.bind(getEndpoint().getCamelContext(), this, configuration.getSlotName());
             if (meters != null) {
-                scheduler.scheduleWithFixedDelay(meters::registerNewTables, 0, monitorMillis, TimeUnit.MILLISECONDS);
+                scheduler.scheduleWithFixedDelay(periodic("table meters' refresh", meters::registerNewTables), 0,
+                        monitorMillis, TimeUnit.MILLISECONDS);
             }
         }
         long heartbeatMillis = options.heartbeatInterval().toMillis();
@@ -211,7 +220,8 @@ public class PgCdcConsumer extends DefaultConsumer {
             TableName table = options.heartbeatTable();
             heartbeat = table == null ? Heartbeat.viaMessage(writer, configuration.getSlotName())
                     : Heartbeat.viaTable(writer, configuration.getSlotName(), table.schema(), table.name());
-            scheduler.scheduleWithFixedDelay(heartbeat, heartbeatMillis, heartbeatMillis, TimeUnit.MILLISECONDS);
+            scheduler.scheduleWithFixedDelay(periodic("heartbeat", heartbeat), heartbeatMillis, heartbeatMillis,
+                    TimeUnit.MILLISECONDS);
         }
         if (snapshotter != null) {
             snapshotWorkers = executors.newFixedThreadPool(this, "pgcdc-" + configuration.getSlotName() + "-snapshot",
@@ -431,6 +441,10 @@ public class PgCdcConsumer extends DefaultConsumer {
         }
     }
 
+    private Runnable periodic(String what, Periodic.Task task) {
+        return Periodic.guard(LOG, "Slot " + configuration.getSlotName() + ": " + what, task);
+    }
+
     private ExecutorServiceManager executors() {
         return getEndpoint().getCamelContext().getExecutorServiceManager();
     }
@@ -509,9 +523,9 @@ public class PgCdcConsumer extends DefaultConsumer {
      * consumer keeps its last reading (its connections are closed and stay closed).
      */
     public SlotState refreshSlotStatus() {
-        SlotWatch watch = slotWatch;
-        if (watch != null && isStarted()) {
-            watch.run();
+        Runnable monitor = slotMonitor;
+        if (monitor != null && isStarted()) {
+            monitor.run();
         }
         return slotStatus();
     }

@@ -13,8 +13,8 @@ import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.sli
 
 /**
  * camel-pgcdc's packages depend one way (src/ARCHITECTURE.md, "Packages of camel-pgcdc"): the base (names, catalog,
- * slot, connections, options, filters, the change model) ← decode ← setup ← stream ← snapshot, with ack, outbox and
- * cluster beside them, ← the Camel surface {@code dev.pgcdc}, which nothing reaches into.
+ * slot, connections, options, filters, the change model, periodic tasks) ← decode ← setup ← stream ← snapshot, with
+ * ack, outbox and cluster beside them, ← the Camel surface {@code dev.pgcdc}, which nothing reaches into.
  */
 @AnalyzeClasses(packages = "dev.pgcdc", importOptions = ImportOption.DoNotIncludeTests.class)
 class ArchitectureTest {
@@ -22,7 +22,7 @@ class ArchitectureTest {
     @ArchTest
     static final ArchRule layers = layeredArchitecture().consideringOnlyDependenciesInLayers()
             .layer("Base").definedBy("dev.pgcdc.pg..", "dev.pgcdc.connect..", "dev.pgcdc.option..",
-                    "dev.pgcdc.filter..", "dev.pgcdc.event..")
+                    "dev.pgcdc.filter..", "dev.pgcdc.event..", "dev.pgcdc.task..")
             .layer("Decode").definedBy("dev.pgcdc.decode..")
             .layer("Setup").definedBy("dev.pgcdc.setup..")
             .layer("Ack").definedBy("dev.pgcdc.ack..")
@@ -45,6 +45,12 @@ class ArchitectureTest {
     static final ArchRule changeModelStandsAlone = noClasses().that().resideInAPackage("dev.pgcdc.event..")
             .should().dependOnClassesThat(resideInAPackage("dev.pgcdc..").and(not(resideInAPackage("dev.pgcdc.event.."))))
             .as("dev.pgcdc.event depends on no other pgcdc package");
+
+    /** Every layer runs its periodic tasks through task: it stands alone. */
+    @ArchTest
+    static final ArchRule periodicTasksStandAlone = noClasses().that().resideInAPackage("dev.pgcdc.task..")
+            .should().dependOnClassesThat(resideInAPackage("dev.pgcdc..").and(not(resideInAPackage("dev.pgcdc.task.."))))
+            .as("dev.pgcdc.task depends on no other pgcdc package");
 
     /** Within the base: the catalog and the slot open connections, filters read names; option is read by all. */
     @ArchTest

@@ -25,6 +25,7 @@ import dev.pgcdc.connect.PgConnector;
 import dev.pgcdc.connect.Secrets;
 import dev.pgcdc.connect.SslMode;
 import dev.pgcdc.connect.SslSettings;
+import dev.pgcdc.task.Periodic;
 import org.apache.camel.spi.Metadata;
 import org.apache.camel.support.cluster.AbstractCamelClusterService;
 import org.slf4j.Logger;
@@ -145,7 +146,9 @@ public class PgClusterService extends AbstractCamelClusterService<PgClusterView>
         super.doStart();
         executor = getCamelContext().getExecutorServiceManager().newSingleThreadScheduledExecutor(this,
                 "PgClusterService");
-        executor.scheduleWithFixedDelay(this::check, 0, checkInterval, TimeUnit.MILLISECONDS);
+        // what escapes a check's own handling (a failure of giving up) must not end the checks for good
+        executor.scheduleWithFixedDelay(Periodic.guard(LOG, "Leadership check", this::check), 0, checkInterval,
+                TimeUnit.MILLISECONDS);
     }
 
     @Override
@@ -209,7 +212,8 @@ public class PgClusterService extends AbstractCamelClusterService<PgClusterView>
                 handOverOne(table);
             }
             acquireOne(table);
-        } catch (SQLException | RuntimeException e) {
+        } catch (SQLException | RuntimeException | Error e) {
+            // an Error too: which locks the session holds is unknown then, as after any failure mid-check
             giveUp(e);
         }
     }
@@ -327,7 +331,7 @@ public class PgClusterService extends AbstractCamelClusterService<PgClusterView>
      * using the lock session but to keep it alive; the next checks drop it, releasing whatever the server still holds
      * for it, once the listeners have been told. {@code cause} null: an orderly stop.
      */
-    private void giveUp(Exception cause) {
+    private void giveUp(Throwable cause) {
         if (cause != null && session != null) {
             LOG.warn("Lock session on {} is in doubt ({}); giving up leadership of {}", connector.settings(),
                     cause.getMessage(), leaderships.keySet());

@@ -6,25 +6,22 @@ import java.sql.SQLException;
 import dev.pgcdc.connect.LazyConnection;
 import dev.pgcdc.connect.PgConnector;
 import dev.pgcdc.pg.Identifiers;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import dev.pgcdc.task.Periodic;
 
 /**
- * Writes a little WAL now and then (run it on a scheduler), so that the slot's confirmed position can advance even
- * when the captured tables are idle: otherwise an idle slot pins the WAL that other activity produces. Heartbeats
- * never reach the route.
+ * Writes a little WAL now and then (run it on a scheduler, through {@link Periodic#guard}), so that the slot's
+ * confirmed position can advance even when the captured tables are idle: otherwise an idle slot pins the WAL that
+ * other activity produces. Heartbeats never reach the route.
  *
  * <p>Two forms: a transactional logical decoding message (any role may emit one, no table needed; pgoutput does not
  * forward it unless messages are asked for, and then the session drops it by its prefix, but its commit moves the
  * stream) or an upsert into a heartbeat table that is in the publication (its change is filtered out before
  * delivery).
  */
-public final class Heartbeat implements Runnable, AutoCloseable {
+public final class Heartbeat implements Periodic.Task, AutoCloseable {
 
     /** The prefix of heartbeat messages, so consumers of the same database can recognise and skip them. */
     public static final String MESSAGE_PREFIX = "pgcdc-heartbeat";
-
-    private static final Logger LOG = LoggerFactory.getLogger(Heartbeat.class);
 
     private final LazyConnection connection;
     private final String slotName;
@@ -47,17 +44,15 @@ public final class Heartbeat implements Runnable, AutoCloseable {
                 + " (slot_name, beat) VALUES (?, now()) ON CONFLICT (slot_name) DO UPDATE SET beat = EXCLUDED.beat");
     }
 
+    /** A failed beat is not fatal: the stream still advances with other activity; the slot monitor shows lag. */
     @Override
-    public void run() {
-        try {
-            try (PreparedStatement ps = connection.get().prepareStatement(sql)) {
-                ps.setString(1, slotName);
-                ps.execute();
-            }
-        } catch (SQLException e) {
-            // Not fatal: the stream still advances with other activity; the slot monitor shows growing lag.
-            LOG.warn("Slot {}: heartbeat failed: {}", slotName, e.getMessage());
-            connection.reset();
+    public void run() throws SQLException {
+        try (PreparedStatement ps = connection.get().prepareStatement(sql)) {
+            ps.setString(1, slotName);
+            ps.execute();
+        } catch (Throwable e) {
+            connection.reset(); // in doubt after any failure: the next beat opens another
+            throw e;
         }
     }
 

@@ -7,16 +7,17 @@ import dev.pgcdc.connect.PgConnector;
 import dev.pgcdc.pg.PgCatalog;
 import dev.pgcdc.pg.TableName;
 import dev.pgcdc.setup.SetupPlanner;
+import dev.pgcdc.task.Periodic;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Periodically looks for published tables without replica identity (run it on a scheduler): a table created while
- * the consumer runs is published at once by a FOR ALL TABLES (or schema) publication, and PostgreSQL then rejects
- * its UPDATEs and DELETEs. Warns once per table that appears, with the fix; setup has warned about those present at
- * start.
+ * Periodically looks for published tables without replica identity (run it on a scheduler, through
+ * {@link Periodic#guard}): a table created while the consumer runs is published at once by a FOR ALL TABLES (or
+ * schema) publication, and PostgreSQL then rejects its UPDATEs and DELETEs. Warns once per table that appears, with
+ * the fix; setup has warned about those present at start.
  */
-public final class KeylessTableWatch implements Runnable, AutoCloseable {
+public final class KeylessTableWatch implements Periodic.Task, AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(KeylessTableWatch.class);
 
@@ -36,14 +37,13 @@ public final class KeylessTableWatch implements Runnable, AutoCloseable {
     }
 
     @Override
-    public synchronized void run() {
+    public synchronized void run() throws SQLException {
         Set<TableName> found;
         try {
             found = catalog.publishedWithoutIdentity(publication);
-        } catch (SQLException e) {
-            LOG.debug("Keyless table watch could not read publication {}: {}", publication, e.getMessage());
-            catalog.reset();
-            return;
+        } catch (Throwable e) {
+            catalog.reset(); // in doubt after any failure: the next look opens another connection
+            throw e;
         }
         for (TableName table : found) {
             if (!keyless.contains(table)) {

@@ -105,8 +105,6 @@ final class ReplicationSession implements DecodeListener, AckListener, StreamTap
     private volatile long inSinkSinceNanos;
     /** When {@link #keepAlive} last reported; read and written under {@link #sourceLock}. */
     private long keptAliveNanos;
-    /** The failure {@link #keepAlive} last warned about, null after a run that reported; under {@link #sourceLock}. */
-    private String keepAliveFailure;
 
     ReplicationSession(WalSource source, StreamOptions options, ChangeSink sink, long confirmedLsn,
                        StreamStats stats, Catalog catalog, StreamTap tap) {
@@ -161,9 +159,10 @@ final class ReplicationSession implements DecodeListener, AckListener, StreamTap
     /**
      * Called from another thread now and then: when the route has kept the session's thread (the sink ran it there)
      * for a status interval without a report, reports the confirmable position, so that the server does not take the
-     * silence for a dead reader.
+     * silence for a dead reader. Schedule it through {@link dev.pgcdc.task.Periodic#guard}: a run that fails is tried
+     * again at the next one, and a dead connection the session's thread meets itself when the route gives it back.
      */
-    void keepAlive() {
+    void keepAlive() throws SQLException {
         long since = inSinkSinceNanos;
         if (since == 0 || !sourceLock.tryLock()) {
             return;
@@ -178,31 +177,9 @@ final class ReplicationSession implements DecodeListener, AckListener, StreamTap
                     stats.statusSent(told);
                 }
                 keptAliveNanos = now;
-                keepAliveFailure = null;
             }
-        } catch (Throwable e) {
-            // Anything, an Error too: the scheduler never runs a periodic task again once a run threw, and a route
-            // blocking later would then lose the connection to wal_sender_timeout. A dead connection the session's
-            // thread meets itself when the route gives it back.
-            warnKeepAliveFailure(e);
         } finally {
             sourceLock.unlock();
-        }
-    }
-
-    /** Once per distinct failure in a row: the next run, a fraction of the status interval later, tries again. */
-    private void warnKeepAliveFailure(Throwable e) {
-        String failure = e.toString();
-        if (!failure.equals(keepAliveFailure)) {
-            keepAliveFailure = failure;
-            // a status update carries positions only: no failure of it holds row values
-            String message = "Slot {}: could not send a status update while the route holds the replication thread"
-                    + " ({}); it is tried again, and a connection lost meanwhile is replaced once the route returns";
-            if (e instanceof SQLException) {
-                LOG.warn(message, options.slotName(), failure);
-            } else {
-                LOG.warn(message, options.slotName(), failure, e); // a fault of ours: where it happened
-            }
         }
     }
 

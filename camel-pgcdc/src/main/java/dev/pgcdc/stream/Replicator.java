@@ -222,9 +222,10 @@ public final class Replicator implements Runnable {
 
     /**
      * To be called every so often (well within the status interval) from another thread: while the route runs on the
-     * replication thread for longer than a status interval, tells the server the reader is alive.
+     * replication thread for longer than a status interval, tells the server the reader is alive. Schedule it through
+     * {@link dev.pgcdc.task.Periodic#guard}.
      */
-    public void keepAlive() {
+    public void keepAlive() throws SQLException {
         ReplicationSession current = session;
         if (current != null) {
             current.keepAlive();

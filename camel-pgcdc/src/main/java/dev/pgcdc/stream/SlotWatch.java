@@ -8,14 +8,16 @@ import dev.pgcdc.connect.LazyConnection;
 import dev.pgcdc.connect.PgConnector;
 import dev.pgcdc.pg.ReplicationSlot;
 import dev.pgcdc.pg.SlotState;
+import dev.pgcdc.task.Periodic;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Periodically reads the slot's state (run it on a scheduler): keeps the latest reading for health and metrics,
- * warns when unbounded WAL retention grows past a threshold, and reports a lost slot once.
+ * Periodically reads the slot's state (run it on a scheduler, through {@link Periodic#guard}): keeps the latest
+ * reading for health and metrics, warns when unbounded WAL retention grows past a threshold, and reports a lost slot
+ * once.
  */
-public final class SlotWatch implements Runnable, AutoCloseable {
+public final class SlotWatch implements Periodic.Task, AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(SlotWatch.class);
 
@@ -37,26 +39,27 @@ public final class SlotWatch implements Runnable, AutoCloseable {
     }
 
     @Override
-    public synchronized void run() {
+    public synchronized void run() throws SQLException {
         if (closed) {
             return; // asked for a reading as the consumer stopped: the last one stays
         }
+        SlotState status;
         try {
-            SlotState status = slot.read(connection.get());
-            latest = status;
-            latestAt = Instant.now();
-            if (status == null) {
-                return;
-            }
-            if (status.lost() && !lostReported) {
-                lostReported = true;
-                onLost.accept(status);
-            }
-            warnAboutRetention(status);
-        } catch (SQLException e) {
-            LOG.debug("Slot monitor could not read the slot state: {}", e.getMessage());
-            connection.reset();
+            status = slot.read(connection.get());
+        } catch (Throwable e) {
+            connection.reset(); // in doubt after any failure: the next reading opens another
+            throw e;
         }
+        latest = status;
+        latestAt = Instant.now();
+        if (status == null) {
+            return;
+        }
+        if (status.lost() && !lostReported) {
+            lostReported = true;
+            onLost.accept(status);
+        }
+        warnAboutRetention(status);
     }
 
     private void warnAboutRetention(SlotState status) {

@@ -19,16 +19,20 @@ import dev.pgcdc.filter.ColumnFilter;
 import dev.pgcdc.filter.TableFilter;
 import dev.pgcdc.pg.Catalog;
 import dev.pgcdc.security.LogCapture;
+import dev.pgcdc.task.Periodic;
 import org.junit.jupiter.api.Test;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * The keep-alive, scheduled as the consumer schedules it, while the route holds the session's thread: a scheduled
- * executor never runs a periodic task again once a run threw, so a run that fails (here with an Error, which nothing
- * of the server's making can inject) must not end the keep-alives, or a route blocking later loses its connection to
- * wal_sender_timeout. The failure is said once, not at every run.
+ * The keep-alive, scheduled as the consumer schedules it (through {@link Periodic#guard}), while the route holds the
+ * session's thread: a scheduled executor never runs a periodic task again once a run threw, so a run that fails (here
+ * with an Error, which nothing of the server's making can inject) must not end the keep-alives, or a route blocking
+ * later loses its connection to wal_sender_timeout. The failure is said once, not at every run.
  */
 class KeepAliveTest {
 
+    private static final Logger LOG = LoggerFactory.getLogger(KeepAliveTest.class);
     private static final int FAILING_RUNS = 3;
 
     @Test
@@ -52,7 +56,8 @@ class KeepAliveTest {
         try (LogCapture log = new LogCapture()) {
             replication.start();
             assertThat(inRoute.await(10, TimeUnit.SECONDS)).as("the route holds the session's thread").isTrue();
-            timer.scheduleWithFixedDelay(session::keepAlive, 10, 10, TimeUnit.MILLISECONDS);
+            timer.scheduleWithFixedDelay(Periodic.guard(LOG, "keep-alive", session::keepAlive), 10, 10,
+                    TimeUnit.MILLISECONDS);
 
             Await.until("keep-alives sent after the failed runs", Duration.ofSeconds(10),
                     () -> source.keepAlives.get() >= FAILING_RUNS + 2);
