@@ -250,6 +250,34 @@ class PostgresSinkTest extends SinkTestSupport {
                 .containsExactly("1 x one");
     }
 
+    /**
+     * Two source tables mapped to one target table share its rows, as the component doc says: a key is one row
+     * whichever writes it, an upsert keeps the columns it does not carry, a delete from either removes the row, and a
+     * truncate of either empties the whole target table.
+     */
+    @Test
+    void sourceTablesMappedToOneTargetShareItsRows() throws Exception {
+        String slot = uniqueSlot("merged");
+        String a = slot + "_a";
+        String b = slot + "_b";
+        String target = slot + "_t";
+        pg().execute("CREATE TABLE " + a + " (id int PRIMARY KEY, name text)",
+                "CREATE TABLE " + b + " (id int PRIMARY KEY, name text, note text)");
+        target().execute("CREATE TABLE " + target + " (id int PRIMARY KEY, name text, note text)");
+        route(slot, a + "," + b, "tableMapping=" + a + ":" + target + "," + b + ":" + target);
+        String rows = "SELECT concat_ws(' ', id, name, coalesce(note, '-')) FROM " + target + " ORDER BY id";
+        pg().execute("INSERT INTO " + a + " VALUES (1, 'a1')", "INSERT INTO " + b + " VALUES (1, 'b1', 'n')",
+                "UPDATE " + a + " SET name = 'a2'", "INSERT INTO " + b + " VALUES (2, 'b2', 'm')");
+        Await.until("key 1 written by both", Duration.ofSeconds(30), () -> target().strings(rows),
+                List.of("1 a2 n", "2 b2 m")::equals);
+        pg().execute("DELETE FROM " + b + " WHERE id = 1", "INSERT INTO " + a + " VALUES (3, 'a3')");
+        Await.until("key 1 deleted through b", Duration.ofSeconds(30), () -> target().strings(rows),
+                List.of("2 b2 m", "3 a3 -")::equals);
+        pg().execute("TRUNCATE " + a, "INSERT INTO " + b + " VALUES (4, 'b4', 'o')");
+        Await.until("a's truncate emptied the target, b's rows too", Duration.ofSeconds(30),
+                () -> target().strings(rows), List.of("4 b4 o")::equals);
+    }
+
     @Test
     void anUpsertBatchWhoseTargetConnectionWasLostIsAppliedOnANewOne() throws Exception {
         String table = applyAcrossALostConnection(uniqueSlot("upsertlost"), "upsert",
