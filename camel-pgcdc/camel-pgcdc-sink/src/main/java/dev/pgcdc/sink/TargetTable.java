@@ -35,6 +35,8 @@ final class TargetTable {
     private final TableName name;
     private final Dialect dialect;
     private final Set<String> columns;
+    /** Columns the target numbers itself (AUTO_INCREMENT). */
+    private final Set<String> autoIncrement;
     /** The columns of each unique index (the primary key among them), by index name. */
     private final Map<String, Set<String>> uniqueKeys;
     /** String columns' collations, by column ({@link Dialect#collatedColumns}). */
@@ -61,11 +63,13 @@ final class TargetTable {
      */
     private final Set<ColumnNames> completeImages = Collections.newSetFromMap(ChangeApplier.recentlyUsed());
 
-    private TargetTable(TableName name, Dialect dialect, Set<String> columns, Map<String, Set<String>> uniqueKeys,
-                        Map<String, Dialect.Collated> collated, Map<String, ColumnType> types) {
+    private TargetTable(TableName name, Dialect dialect, Set<String> columns, Set<String> autoIncrement,
+                        Map<String, Set<String>> uniqueKeys, Map<String, Dialect.Collated> collated,
+                        Map<String, ColumnType> types) {
         this.name = name;
         this.dialect = dialect;
         this.columns = columns;
+        this.autoIncrement = autoIncrement;
         this.uniqueKeys = uniqueKeys;
         this.collated = collated;
         this.types = types;
@@ -85,9 +89,14 @@ final class TargetTable {
     static TargetTable readIfExists(Connection connection, Dialect dialect, TableName name) throws SQLException {
         DatabaseMetaData metadata = connection.getMetaData();
         Set<String> columns = new HashSet<>();
+        Set<String> autoIncrement = new HashSet<>();
         try (ResultSet rows = dialect.columns(metadata, name)) {
             while (rows.next()) {
-                columns.add(dialect.columnKey(rows.getString("COLUMN_NAME")));
+                String column = dialect.columnKey(rows.getString("COLUMN_NAME"));
+                columns.add(column);
+                if ("YES".equals(rows.getString("IS_AUTOINCREMENT"))) {
+                    autoIncrement.add(column);
+                }
             }
         }
         if (columns.isEmpty()) {
@@ -103,7 +112,7 @@ final class TargetTable {
                 }
             }
         }
-        return new TargetTable(name, dialect, columns, Map.copyOf(indexes),
+        return new TargetTable(name, dialect, columns, autoIncrement, Map.copyOf(indexes),
                 dialect.collatedColumns(connection, name), dialect.columnTypes(connection, name));
     }
 
@@ -223,8 +232,10 @@ final class TargetTable {
                     + key + " " + why);
         }
         if (dialect.upsertsMatchEveryUniqueIndex()) {
-            // an index holding every key column matches no row but the key's own
-            List<String> others = uniqueKeys.entrySet().stream().filter(index -> !index.getValue().containsAll(wanted))
+            // an index holding every key column matches no row but the key's own; one of numbers the target gives
+            // (a surrogate key) matches none
+            List<String> others = uniqueKeys.entrySet().stream().filter(index -> !index.getValue().containsAll(wanted)
+                            && !autoIncrement.containsAll(index.getValue()))
                     .map(index -> index.getKey() + " " + index.getValue().stream().sorted().toList()).sorted().toList();
             if (!others.isEmpty()) {
                 throw new SinkException("Target table " + name + " has unique index(es) " + String.join(", ", others)

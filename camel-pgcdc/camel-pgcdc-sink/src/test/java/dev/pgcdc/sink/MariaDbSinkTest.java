@@ -268,31 +268,36 @@ class MariaDbSinkTest extends SinkTestSupport {
     /**
      * MariaDB's INSERT ... ON DUPLICATE KEY UPDATE updates the row any unique index matches: a target with a unique
      * index besides the key (one without every key column) is refused rather than have row 2 written over row 1. An
-     * index that holds the key columns matches no other row, and is accepted.
+     * index that holds the key columns matches no other row, nor does an AUTO_INCREMENT surrogate key: both accepted.
      */
     @Test
     void aTargetWithAnotherUniqueIndexIsRefusedRatherThanWrittenOverAnotherRow() throws Exception {
         String refused = uniqueSlot("maria_other_unique");
         String accepted = uniqueSlot("maria_key_unique");
-        for (String slot : List.of(refused, accepted)) {
-            pg().execute("CREATE TABLE " + slot + "_t (id int PRIMARY KEY, email text, name text)");
+        String surrogate = accepted + "_surrogate";
+        for (String table : List.of(refused, accepted, surrogate)) {
+            pg().execute("CREATE TABLE " + table + "_t (id int PRIMARY KEY, email text, name text)");
         }
         target().execute("CREATE TABLE " + refused + "_t (id INT PRIMARY KEY, email VARCHAR(20), name TEXT,"
                         + " UNIQUE KEY by_email (email))",
                 "CREATE TABLE " + accepted + "_t (id INT PRIMARY KEY, email VARCHAR(20), name TEXT,"
-                        + " UNIQUE KEY by_email (email, id))");
+                        + " UNIQUE KEY by_email (email, id))",
+                "CREATE TABLE " + surrogate + "_t (sid BIGINT AUTO_INCREMENT PRIMARY KEY, id INT NOT NULL UNIQUE,"
+                        + " email VARCHAR(20), name TEXT)");
         FailedChanges refusedFailures = failingRoute(refused, refused + "_t", "");
-        FailedChanges acceptedFailures = failingRoute(accepted, accepted + "_t", "");
-        for (String slot : List.of(refused, accepted)) {
-            pg().execute("INSERT INTO " + slot + "_t VALUES (1, 'x', 'one'), (2, 'x', 'two')");
+        FailedChanges acceptedFailures = failingRoute(accepted, accepted + "_t," + surrogate + "_t", "");
+        for (String table : List.of(refused, accepted, surrogate)) {
+            pg().execute("INSERT INTO " + table + "_t VALUES (1, 'x', 'one'), (2, 'x', 'two')");
         }
 
         assertThat(refusedFailures.awaitError()).contains("has unique index(es) by_email [email] besides its key [id]",
                 "drop those indexes or make them non-unique");
         assertThat(target().strings("SELECT COUNT(*) FROM " + refused + "_t")).containsExactly("0");
-        String rows = "SELECT CONCAT_WS(' ', id, email, name) FROM " + accepted + "_t ORDER BY id";
-        Await.until("both rows applied", Duration.ofSeconds(30), () -> target().strings(rows),
-                List.of("1 x one", "2 x two")::equals);
+        for (String table : List.of(accepted, surrogate)) {
+            String rows = "SELECT CONCAT_WS(' ', id, email, name) FROM " + table + "_t ORDER BY id";
+            Await.until("both rows applied to " + table + " (failures: " + acceptedFailures.errors + ")",
+                    Duration.ofSeconds(30), () -> target().strings(rows), List.of("1 x one", "2 x two")::equals);
+        }
         assertThat(acceptedFailures.errors).isEmpty();
     }
 
