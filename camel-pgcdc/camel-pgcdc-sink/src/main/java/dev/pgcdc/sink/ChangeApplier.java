@@ -7,18 +7,24 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.function.Supplier;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.pgcdc.event.ChangeEvent;
 import dev.pgcdc.event.ColumnNames;
 import dev.pgcdc.event.Operation;
 import dev.pgcdc.event.RowMap;
 import dev.pgcdc.pg.SourceTables;
 import dev.pgcdc.pg.TableName;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Turns one change into the statements that apply it to its target table, per the table's {@link SinkMode}.
@@ -51,6 +57,10 @@ final class ChangeApplier {
     static final String LSN = "_pgcdc_lsn";
     static final String COMMIT_TS = "_pgcdc_commit_ts";
     static final String DELETED = "_pgcdc_deleted";
+    /** Append mode's optional record of the columns a change did not carry (unchanged TOASTed values). */
+    static final String UNCHANGED = "_pgcdc_unchanged";
+    private static final Logger LOG = LoggerFactory.getLogger(ChangeApplier.class);
+    private static final ObjectMapper JSON = new ObjectMapper();
     private static final List<String> APPEND_KEY = List.of(COMMIT_LSN, SEQ);
     private static final List<String> APPEND_COLUMNS = List.of(OP, COMMIT_LSN, SEQ, LSN, COMMIT_TS);
     /**
@@ -81,6 +91,8 @@ final class ChangeApplier {
     private final Map<ColumnNames, Shape> appendShapes = recentlyUsed();
     /** The key columns of a change's key image, by its names; key columns the rule excludes fail. */
     private final Map<ColumnNames, List<String>> keyShapes = recentlyUsed();
+    /** Append tables without {@link #UNCHANGED} whose history rows were said to lose unchanged values. */
+    private final Set<TableName> warnedUnchanged = new HashSet<>();
 
     /** Which image columns are written and their names; compared by identity, as the caches need no more. */
     private static final class Shape {
@@ -298,11 +310,39 @@ final class ChangeApplier {
         row.values.add(position);
         row.values.add(change.getLsn().value());
         row.values.add(commitTime(change.getCommitTimestamp()));
+        if (!change.getUnchanged().isEmpty()) {
+            recordUnchanged(change, rule, table, row);
+        }
         table.requireColumns(row.columns, "(written by the change)");
         if (batch.loadsAppends()) {
             batch.append(table, row.columns, APPEND_KEY, row.values);
         } else {
             batch.add(sql.insert(table.name(), row.columns, APPEND_KEY, List.of()), row.values);
+        }
+    }
+
+    /**
+     * An update that left TOASTed values unchanged does not carry them (REPLICA IDENTITY DEFAULT), so its history row
+     * holds NULL in those columns: {@link #UNCHANGED}, where the table has it, says which (a JSON array of their
+     * names), so that such a NULL is not taken for the value. Without it, a warning per table says so.
+     */
+    private void recordUnchanged(ChangeEvent change, SinkRules.TableRule rule, TargetTable table, Row row)
+            throws SQLException {
+        List<String> unchanged = change.getUnchanged().stream().filter(rule::writes).toList();
+        if (unchanged.isEmpty()) {
+            return;
+        }
+        if (table.missing(List.of(UNCHANGED)).isEmpty()) {
+            try {
+                row.put(UNCHANGED, JSON.writeValueAsString(unchanged));
+            } catch (JsonProcessingException e) {
+                throw new SQLException("Cannot write column names as JSON", e);
+            }
+        } else if (warnedUnchanged.add(table.name())) {
+            LOG.warn("Append mode: {} left TOASTed column(s) {} unchanged, which the source did not send; the history"
+                    + " row in {} holds NULL in them. Add a text column {} to record which columns a row lacks, or set"
+                    + " REPLICA IDENTITY FULL on the source table to receive their values", describe(change),
+                    unchanged, table.name(), UNCHANGED);
         }
     }
 
@@ -398,6 +438,7 @@ final class ChangeApplier {
                 keyShapes.put(names, columns);
             }
         }
+        boolean[] fixedLength = table.requireExactKey(columns);
         List<Object> values = new ArrayList<>(columns.size());
         if (image == key && key instanceof RowMap row) {
             for (int i = 0; i < columns.size(); i++) {
@@ -408,7 +449,26 @@ final class ChangeApplier {
                 values.add(image.get(column));
             }
         }
+        if (fixedLength != null) {
+            unpad(values, fixedLength);
+        }
         return new Row(columns, values);
+    }
+
+    /**
+     * A char(n) key comes padded, and the source ignores its trailing spaces; a CHAR column stores it without them,
+     * and under a NO PAD collation would not find it by the padded value.
+     */
+    private static void unpad(List<Object> values, boolean[] fixedLength) {
+        for (int i = 0; i < fixedLength.length; i++) {
+            if (fixedLength[i] && values.get(i) instanceof String text && text.endsWith(" ")) {
+                int end = text.length();
+                while (end > 0 && text.charAt(end - 1) == ' ') {
+                    end--;
+                }
+                values.set(i, text.substring(0, end));
+            }
+        }
     }
 
     static String describe(ChangeEvent change) {

@@ -158,6 +158,34 @@ abstract class Dialect {
         return name.replace(escape, escape + escape).replace("_", escape + "_").replace("%", escape + "%");
     }
 
+    /** A string column's type and collation as the target's catalog names them, e.g. varchar, utf8mb4_general_ci. */
+    record Collated(String type, String collation) {
+    }
+
+    /**
+     * The table's string columns with their collations, by {@link #columnKey}; empty where the dialect reads none
+     * (PostgreSQL: its default collations compare keys as the source does).
+     */
+    Map<String, Collated> collatedColumns(Connection connection, TableName table) throws SQLException {
+        return Map.of();
+    }
+
+    /**
+     * Why this target would hold keys distinct at the source as one in key column {@code column} of {@code table},
+     * with the fix; null when it tells them apart.
+     */
+    String keyCollationProblem(TableName table, String column, Collated collated) {
+        return null;
+    }
+
+    /**
+     * Whether an insert-or-update ({@link #onConflict}) updates the row any unique index matches, not only the key's:
+     * then a table with another unique index could see a change written over another row.
+     */
+    boolean upsertsMatchEveryUniqueIndex() {
+        return false;
+    }
+
     /** A column name as the target compares it (MariaDB's column names ignore case). */
     String columnKey(String column) {
         return column;

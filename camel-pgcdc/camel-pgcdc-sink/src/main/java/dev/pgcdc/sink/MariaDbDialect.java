@@ -15,6 +15,7 @@ import java.time.OffsetDateTime;
 import java.time.OffsetTime;
 import java.time.ZoneOffset;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -56,6 +57,10 @@ final class MariaDbDialect extends Dialect {
     private static final int KEY_PARAMETERS = 512;
     /** Types MariaDB cannot index without a prefix length, so not a primary key column. */
     private static final Set<String> UNINDEXABLE = Set.of("LONGTEXT", "LONGBLOB", "JSON");
+
+    /** The string types whose key columns {@link #keyCollationProblem} checks (ENUM and SET hold fixed labels). */
+    private static final Set<String> TEXT_TYPES = Set.of("char", "varchar", "tinytext", "text", "mediumtext",
+            "longtext");
 
     /** The connection's database (the one named in jdbcUrl), or null if it names none. */
     private final String database;
@@ -303,8 +308,9 @@ final class MariaDbDialect extends Dialect {
     @Override
     String tableOptions(Connection target) throws SQLException {
         try (Statement statement = target.createStatement(); ResultSet rows = statement.executeQuery(
-                "SELECT 1 FROM information_schema.collations WHERE collation_name = 'utf8mb4_nopad_bin'")) {
-            return " DEFAULT CHARSET=utf8mb4 COLLATE=" + (rows.next() ? "utf8mb4_nopad_bin" : "utf8mb4_bin");
+                "SELECT collation_name FROM information_schema.collations WHERE collation_name IN"
+                        + " ('utf8mb4_nopad_bin', 'utf8mb4_0900_bin')")) {
+            return " DEFAULT CHARSET=utf8mb4 COLLATE=" + (rows.next() ? rows.getString(1) : "utf8mb4_bin");
         }
     }
 
@@ -324,6 +330,57 @@ final class MariaDbDialect extends Dialect {
             statement.execute("SET SESSION sql_mode = CONCAT_WS(',', NULLIF(@@SESSION.sql_mode, ''),"
                     + " 'STRICT_ALL_TABLES')");
         }
+    }
+
+    @Override
+    Map<String, Collated> collatedColumns(Connection connection, TableName table) throws SQLException {
+        Map<String, Collated> columns = new HashMap<>();
+        try (PreparedStatement statement = connection.prepareStatement("SELECT COLUMN_NAME, DATA_TYPE,"
+                + " COLLATION_NAME FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ?"
+                + " AND COLLATION_NAME IS NOT NULL")) {
+            statement.setString(1, table.schema());
+            statement.setString(2, table.name());
+            try (ResultSet rows = statement.executeQuery()) {
+                while (rows.next()) {
+                    columns.put(columnKey(rows.getString(1)), new Collated(rows.getString(2).toLowerCase(Locale.ROOT),
+                            rows.getString(3).toLowerCase(Locale.ROOT)));
+                }
+            }
+        }
+        return columns;
+    }
+
+    /**
+     * A key column must compare as PostgreSQL compares the source's keys: byte for byte (a {@code _bin} collation:
+     * the default ones ignore case and accents, so 'A' and 'a' would be one row), and with trailing spaces counting in
+     * a VARCHAR or TEXT key (a NO PAD collation: under PAD SPACE 'a' and 'a ' are one row). A CHAR(n) column drops
+     * trailing spaces, as char(n) compares at the source, under either ({@link ChangeApplier} finds rows by the key
+     * without them). MariaDB names its NO PAD collations {@code _nopad_}, MySQL 8 its {@code _0900_} ones.
+     */
+    @Override
+    String keyCollationProblem(TableName table, String column, Collated collated) {
+        if (!TEXT_TYPES.contains(collated.type())) {
+            return null;
+        }
+        String collation = collated.collation();
+        boolean binary = collation.endsWith("_bin");
+        boolean fixedLength = collated.type().equals("char");
+        if (binary && (fixedLength || collation.contains("_nopad_") || collation.contains("_0900_"))) {
+            return null;
+        }
+        String why = !binary ? "compares ignoring case or accents, so keys distinct at the source (such as 'A' and"
+                + " 'a') would be one row here"
+                : "ignores trailing spaces, so keys distinct at the source ('a' and 'a ') would be one row here";
+        return "Target table " + table + " key column " + quote(column) + " (" + collated.type() + ") has collation "
+                + collation + ", which " + why + ": give the column a binary" + (fixedLength ? "" : " NO PAD")
+                + " collation, e.g. " + (fixedLength ? "utf8mb4_bin" : "utf8mb4_nopad_bin (MySQL 8: utf8mb4_0900_bin)")
+                + " (ALTER TABLE " + quote(table) + " MODIFY " + quote(column) + " ... COLLATE ...)";
+    }
+
+    /** ON DUPLICATE KEY UPDATE updates the row whichever unique index found it. */
+    @Override
+    boolean upsertsMatchEveryUniqueIndex() {
+        return true;
     }
 
     @Override

@@ -11,7 +11,9 @@ import dev.pgcdc.event.ChangeEvent;
 import org.apache.camel.AsyncCallback;
 import org.apache.camel.Exchange;
 import org.apache.camel.spi.ExecutorServiceManager;
+import org.apache.camel.spi.ThreadPoolProfile;
 import org.apache.camel.support.DefaultAsyncProducer;
+import org.apache.camel.util.concurrent.ThreadPoolRejectedPolicy;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -63,7 +65,17 @@ public class PgCdcSinkProducer extends DefaultAsyncProducer {
         super.doStart();
         PgCdcSinkConfiguration configuration = getEndpoint().getConfiguration();
         ExecutorServiceManager executors = getEndpoint().getCamelContext().getExecutorServiceManager();
-        completer = executors.newSingleThreadExecutor(this, "pgcdc-sink-" + configuration.getName() + "-completer");
+        // Abort: a completion handed over once the completer is shut down must be refused, so that the writer runs
+        // it itself (SinkWriter#complete); Camel's default, CallerRuns, drops it silently then
+        ThreadPoolProfile completion = new ThreadPoolProfile("pgcdc-sink-completer");
+        completion.setPoolSize(1);
+        completion.setMaxPoolSize(1);
+        completion.setMaxQueueSize(-1);
+        completion.setKeepAliveTime(0L);
+        completion.setTimeUnit(TimeUnit.MILLISECONDS);
+        completion.setAllowCoreThreadTimeOut(false);
+        completion.setRejectedPolicy(ThreadPoolRejectedPolicy.Abort);
+        completer = executors.newThreadPool(this, "pgcdc-sink-" + configuration.getName() + "-completer", completion);
         writer = new SinkWriter(configuration, database, rules, completer);
         executor = executors.newSingleThreadExecutor(this, "pgcdc-sink-" + configuration.getName());
         writerDone = executor.submit(writer);
@@ -87,17 +99,27 @@ public class PgCdcSinkProducer extends DefaultAsyncProducer {
             writer.abort();
             try {
                 writerDone.get(WRITER_END.toMillis(), TimeUnit.MILLISECONDS);
-            } catch (TimeoutException | ExecutionException again) {
+            } catch (TimeoutException | ExecutionException | InterruptedException again) {
+                // still stuck (e.g. connecting to a server that does not answer), or no longer waited for: what is
+                // queued behind it fails now; the writer fails what it holds once it returns
+                interrupted |= again instanceof InterruptedException;
                 LOG.warn("pgcdc-sink:{}: the writer did not end after its connection was aborted ({})", name,
-                        again.getMessage());
+                        again instanceof InterruptedException ? "the stop was interrupted again" : again.getMessage());
+                writer.failQueued();
             }
         } catch (ExecutionException e) {
             LOG.warn("pgcdc-sink:{}: the writer failed ({})", name, e.getMessage());
         }
         // Every completion handed over must run, in order: the consumer waits for each exchange. A plain shutdown
-        // runs the queue; what it could not run in time runs here rather than being dropped.
+        // runs the queue; what it could not run in time, or when the stop is interrupted, runs here rather than
+        // being dropped.
         completer.shutdown();
-        if (!completer.awaitTermination(WRITER_END.toMillis(), TimeUnit.MILLISECONDS)) {
+        try {
+            if (!completer.awaitTermination(WRITER_END.toMillis(), TimeUnit.MILLISECONDS)) {
+                completer.shutdownNow().forEach(Runnable::run);
+            }
+        } catch (InterruptedException e) {
+            interrupted = true;
             completer.shutdownNow().forEach(Runnable::run);
         }
         super.doStop();

@@ -325,7 +325,8 @@ final class SinkWriter implements Runnable {
         }
     }
 
-    private void failQueued() {
+    /** Fails what is queued and refuses what comes: the writer is stopped, or stuck beyond waiting for. */
+    void failQueued() {
         lock.lock();
         try {
             stopped = true;

@@ -82,6 +82,7 @@ final class TableCreator {
                 definitions.add(dialect.quote(column) + " BIGINT");
             }
             definitions.add(dialect.quote(ChangeApplier.COMMIT_TS) + " " + dialect.timestampType());
+            definitions.add(dialect.quote(ChangeApplier.UNCHANGED) + " TEXT");
             primaryKey = List.of(ChangeApplier.COMMIT_LSN, ChangeApplier.SEQ);
         } else if (rule.mode() == SinkMode.SOFT_DELETE) {
             definitions.add(dialect.quote(ChangeApplier.DELETED) + " BOOLEAN NOT NULL DEFAULT false");

@@ -35,11 +35,21 @@ final class TargetTable {
     private final TableName name;
     private final Dialect dialect;
     private final Set<String> columns;
-    private final List<Set<String>> uniqueKeys;
+    /** Columns the target numbers itself (AUTO_INCREMENT). */
+    private final Set<String> autoIncrement;
+    /** The columns of each unique index (the primary key among them), by index name. */
+    private final Map<String, Set<String>> uniqueKeys;
+    /** String columns' collations, by column ({@link Dialect#collatedColumns}). */
+    private final Map<String, Dialect.Collated> collated;
     /** By column name; null where the dialect reads none ({@link Dialect#columnTypes}). */
     private Map<String, ColumnType> types;
     /** Keys already found among {@link #uniqueKeys}: the check runs for every change, the search once. */
     private final Set<Collection<String>> verifiedKeys = new HashSet<>();
+    /** Keys found to compare as the source's, with their CHAR columns ({@link #requireExactKey}). */
+    private final Map<Collection<String>, boolean[]> exactKeys = new HashMap<>();
+    private static final boolean[] NONE = new boolean[0];
+    private Collection<String> lastExactKey;
+    private boolean[] lastFixedLength;
     /** Column lists already found in {@link #columns}: a table sees few distinct ones, so each is checked once. */
     private final Set<Collection<String>> verifiedColumns = new HashSet<>();
     /** The lists last found here, by identity: consecutive changes of a table mostly bring the same one. */
@@ -53,12 +63,15 @@ final class TargetTable {
      */
     private final Set<ColumnNames> completeImages = Collections.newSetFromMap(ChangeApplier.recentlyUsed());
 
-    private TargetTable(TableName name, Dialect dialect, Set<String> columns, List<Set<String>> uniqueKeys,
+    private TargetTable(TableName name, Dialect dialect, Set<String> columns, Set<String> autoIncrement,
+                        Map<String, Set<String>> uniqueKeys, Map<String, Dialect.Collated> collated,
                         Map<String, ColumnType> types) {
         this.name = name;
         this.dialect = dialect;
         this.columns = columns;
+        this.autoIncrement = autoIncrement;
         this.uniqueKeys = uniqueKeys;
+        this.collated = collated;
         this.types = types;
     }
 
@@ -76,9 +89,14 @@ final class TargetTable {
     static TargetTable readIfExists(Connection connection, Dialect dialect, TableName name) throws SQLException {
         DatabaseMetaData metadata = connection.getMetaData();
         Set<String> columns = new HashSet<>();
+        Set<String> autoIncrement = new HashSet<>();
         try (ResultSet rows = dialect.columns(metadata, name)) {
             while (rows.next()) {
-                columns.add(dialect.columnKey(rows.getString("COLUMN_NAME")));
+                String column = dialect.columnKey(rows.getString("COLUMN_NAME"));
+                columns.add(column);
+                if ("YES".equals(rows.getString("IS_AUTOINCREMENT"))) {
+                    autoIncrement.add(column);
+                }
             }
         }
         if (columns.isEmpty()) {
@@ -94,8 +112,8 @@ final class TargetTable {
                 }
             }
         }
-        return new TargetTable(name, dialect, columns, List.copyOf(indexes.values()),
-                dialect.columnTypes(connection, name));
+        return new TargetTable(name, dialect, columns, autoIncrement, Map.copyOf(indexes),
+                dialect.collatedColumns(connection, name), dialect.columnTypes(connection, name));
     }
 
     TableName name() {
@@ -165,6 +183,40 @@ final class TargetTable {
         return deletes.orElse(null);
     }
 
+    /**
+     * Fails unless the target tells the {@code key}'s values apart as the source does ({@link
+     * Dialect#keyCollationProblem}): otherwise changes of distinct source rows would be written over one another.
+     * Returns which key columns are CHAR columns of the target, whose values it stores without trailing spaces, or
+     * null when none is.
+     */
+    boolean[] requireExactKey(List<String> key) {
+        if (collated.isEmpty()) {
+            return null;
+        }
+        if (key == lastExactKey) {
+            return lastFixedLength;
+        }
+        boolean[] fixedLength = exactKeys.get(key);
+        if (fixedLength == null) {
+            fixedLength = new boolean[key.size()];
+            boolean any = false;
+            for (int i = 0; i < key.size(); i++) {
+                Dialect.Collated collation = collated.get(dialect.columnKey(key.get(i)));
+                String problem = collation == null ? null : dialect.keyCollationProblem(name, key.get(i), collation);
+                if (problem != null) {
+                    throw new SinkException(problem);
+                }
+                fixedLength[i] = collation != null && collation.type().equals("char");
+                any |= fixedLength[i];
+            }
+            fixedLength = any ? fixedLength : NONE;
+            exactKeys.put(List.copyOf(key), fixedLength);
+        }
+        lastExactKey = key;
+        lastFixedLength = fixedLength == NONE ? null : fixedLength;
+        return lastFixedLength;
+    }
+
     /** Fails unless a primary key or unique index consists of exactly these columns (what an upsert relies on). */
     void requireUniqueKey(Collection<String> key, String why) {
         if (key == lastKey) {
@@ -175,9 +227,23 @@ final class TargetTable {
             return;
         }
         Set<String> wanted = key.stream().map(dialect::columnKey).collect(Collectors.toSet());
-        if (!uniqueKeys.contains(wanted)) {
+        if (!uniqueKeys.containsValue(wanted)) {
             throw new SinkException("Target table " + name + " needs a primary key or unique index on exactly "
                     + key + " " + why);
+        }
+        if (dialect.upsertsMatchEveryUniqueIndex()) {
+            // an index holding every key column matches no row but the key's own; one of numbers the target gives
+            // (a surrogate key) matches none
+            List<String> others = uniqueKeys.entrySet().stream().filter(index -> !index.getValue().containsAll(wanted)
+                            && !autoIncrement.containsAll(index.getValue()))
+                    .map(index -> index.getKey() + " " + index.getValue().stream().sorted().toList()).sorted().toList();
+            if (!others.isEmpty()) {
+                throw new SinkException("Target table " + name + " has unique index(es) " + String.join(", ", others)
+                        + " besides its key " + key + ": MariaDB/MySQL's INSERT ... ON DUPLICATE KEY UPDATE, which the"
+                        + " sink writes with, would update the row such an index matches instead of the change's own"
+                        + " (or skip the change in append mode): drop those indexes or make them non-unique (or add"
+                        + " the key columns to them)");
+            }
         }
         verifiedKeys.add(List.copyOf(key));
         lastKey = key;

@@ -211,7 +211,7 @@ class CreateTablesTest extends SinkTestSupport {
                 List.of("c 1 s1", "c 2 s2", "d 1 -", "u 2 s2")::equals);
         assertThat(shape(target(), history)).containsExactly("id integer", column + " text", "secret text",
                 "_pgcdc_op character(1)", "_pgcdc_commit_lsn bigint NOT NULL", "_pgcdc_seq bigint NOT NULL",
-                "_pgcdc_lsn bigint", "_pgcdc_commit_ts timestamp with time zone",
+                "_pgcdc_lsn bigint", "_pgcdc_commit_ts timestamp with time zone", "_pgcdc_unchanged text",
                 "PRIMARY KEY (_pgcdc_commit_lsn, _pgcdc_seq)");
     }
 

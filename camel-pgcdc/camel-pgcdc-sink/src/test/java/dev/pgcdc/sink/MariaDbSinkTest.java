@@ -30,7 +30,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class MariaDbSinkTest extends SinkTestSupport {
 
     @RegisterExtension
-    static final PostgresExtension PG = PostgresExtension.builder().build();
+    static final PostgresExtension PG = PostgresExtension.builder().setting("max_replication_slots", "40").build();
     static final String DATABASE = SqlDatabase.mariaDbName("pgcdc_sink_test");
 
     @Override
@@ -106,7 +106,8 @@ class MariaDbSinkTest extends SinkTestSupport {
         target().execute("CREATE TABLE " + one + " (id INT PRIMARY KEY, name TEXT, amount DECIMAL(12,2),"
                         + " at DATETIME(6), doc LONGTEXT)",
                 "CREATE TABLE " + multi + " (`Id col` INT, `we\"ird``q` VARCHAR(100), at DATETIME(6), u CHAR(36),"
-                        + " name TEXT, PRIMARY KEY (`Id col`, `we\"ird``q`, at, u))",
+                        + " name TEXT, PRIMARY KEY (`Id col`, `we\"ird``q`, at, u)) DEFAULT CHARSET=utf8mb4"
+                        + " COLLATE=utf8mb4_nopad_bin",
                 "CREATE TABLE " + slot + "_statements (tab VARCHAR(10), at DATETIME(6))");
         for (String table : List.of(one, multi)) {
             String tab = table.equals(one) ? "one" : "multi";
@@ -160,7 +161,8 @@ class MariaDbSinkTest extends SinkTestSupport {
         String table = slot + "_t";
         pg().execute("CREATE TABLE " + texts + " (a int, k text, PRIMARY KEY (a, k))",
                 "CREATE TABLE " + numbers + " (a int, k int, PRIMARY KEY (a, k))");
-        target().execute("CREATE TABLE " + table + " (a INT, k VARCHAR(10), PRIMARY KEY (a, k))");
+        target().execute("CREATE TABLE " + table + " (a INT, k VARCHAR(10) COLLATE utf8mb4_nopad_bin,"
+                + " PRIMARY KEY (a, k)) DEFAULT CHARSET=utf8mb4");
         route(slot, texts + "," + numbers, "tableMapping=" + texts + ":" + table + "," + numbers + ":" + table);
         pg().execute("INSERT INTO " + texts + " VALUES (1, 'x'), (1, 'y')",
                 "INSERT INTO " + numbers + " VALUES (1, 1)");
@@ -213,12 +215,90 @@ class MariaDbSinkTest extends SinkTestSupport {
         assertThat(target().strings(history)).isEqualTo(APPEND_HISTORY);
     }
 
-    /** 'abc' and 'ABC' are one key under a case-insensitive collation: the row moves with its unchanged doc. */
+    /**
+     * Keys distinct at the source that a key column's collation holds equal ('A' and 'a' under a case-insensitive
+     * collation, 'a' and 'a ' under PAD SPACE) would be written over one another: the sink refuses such a key column
+     * with the collation to give it, and writes nothing.
+     */
     @Test
-    void aKeyChangeBetweenKeysTheTargetHoldsEqualKeepsTheRow() throws Exception {
-        moveToAnEqualKey(uniqueSlot("maria_equalkeys"), "text", "'abc'", "'ABC'", "'other'",
-                t -> "CREATE TABLE " + t + " (id VARCHAR(10) COLLATE utf8mb4_general_ci PRIMARY KEY, name TEXT,"
-                        + " doc LONGTEXT) DEFAULT CHARSET=utf8mb4");
+    void keyColumnsWhoseCollationMergesDistinctSourceKeysAreRefusedWithTheFix() throws Exception {
+        String caseSlot = uniqueSlot("maria_ci_key");
+        String padSlot = uniqueSlot("maria_pad_key");
+        for (String slot : List.of(caseSlot, padSlot)) {
+            pg().execute("CREATE TABLE " + slot + "_t (id text PRIMARY KEY, name text)");
+        }
+        target().execute("CREATE TABLE " + caseSlot + "_t (id VARCHAR(10) COLLATE utf8mb4_general_ci PRIMARY KEY,"
+                        + " name TEXT) DEFAULT CHARSET=utf8mb4",
+                "CREATE TABLE " + padSlot + "_t (id VARCHAR(10) COLLATE utf8mb4_bin PRIMARY KEY, name TEXT)"
+                        + " DEFAULT CHARSET=utf8mb4");
+        FailedChanges caseFailures = failingRoute(caseSlot, caseSlot + "_t", "");
+        FailedChanges padFailures = failingRoute(padSlot, padSlot + "_t", "");
+        pg().execute("INSERT INTO " + caseSlot + "_t VALUES ('A', 'upper'), ('a', 'lower')",
+                "INSERT INTO " + padSlot + "_t VALUES ('a', 'bare'), ('a ', 'padded')");
+
+        assertThat(caseFailures.awaitError()).contains("Target table \"" + DATABASE + "\".\"" + caseSlot + "_t\" key"
+                + " column `id` (varchar) has collation utf8mb4_general_ci", "ignoring case", "utf8mb4_nopad_bin");
+        assertThat(padFailures.awaitError()).contains("key column `id` (varchar) has collation utf8mb4_bin",
+                "ignores trailing spaces", "utf8mb4_nopad_bin");
+        for (String slot : List.of(caseSlot, padSlot)) {
+            assertThat(target().strings("SELECT COUNT(*) FROM " + slot + "_t")).containsExactly("0");
+        }
+    }
+
+    /**
+     * A char(n) key comes padded from the source, and a table createTables made compares it as the source does: a
+     * delete by it removes the row.
+     */
+    @Test
+    void aCharKeyOfACreatedTableIsFoundByThePaddedValueTheSourceSends() throws Exception {
+        String slot = uniqueSlot("maria_char_key");
+        String table = slot + "_t";
+        pg().execute("CREATE TABLE " + table + " (id char(3) PRIMARY KEY, name text)");
+        FailedChanges failed = failingRoute(slot, table, "createTables=true");
+        pg().execute("INSERT INTO " + table + " VALUES ('ab', 'x'), ('cd', 'y')",
+                "UPDATE " + table + " SET name = 'z' WHERE id = 'cd'", "DELETE FROM " + table + " WHERE id = 'ab'",
+                "INSERT INTO " + table + " VALUES ('ef', 'last')");
+        String rows = "SELECT CONCAT_WS(' ', id, name) FROM " + table + " ORDER BY id";
+        Await.until("the last change applied (failures: " + failed.errors + ")", Duration.ofSeconds(30),
+                () -> target().stringsOnceCreated(rows), r -> r.contains("ef last"));
+        assertThat(target().strings(rows)).containsExactly("cd z", "ef last");
+        assertThat(failed.errors).isEmpty();
+    }
+
+    /**
+     * MariaDB's INSERT ... ON DUPLICATE KEY UPDATE updates the row any unique index matches: a target with a unique
+     * index besides the key (one without every key column) is refused rather than have row 2 written over row 1. An
+     * index that holds the key columns matches no other row, nor does an AUTO_INCREMENT surrogate key: both accepted.
+     */
+    @Test
+    void aTargetWithAnotherUniqueIndexIsRefusedRatherThanWrittenOverAnotherRow() throws Exception {
+        String refused = uniqueSlot("maria_other_unique");
+        String accepted = uniqueSlot("maria_key_unique");
+        String surrogate = accepted + "_surrogate";
+        for (String table : List.of(refused, accepted, surrogate)) {
+            pg().execute("CREATE TABLE " + table + "_t (id int PRIMARY KEY, email text, name text)");
+        }
+        target().execute("CREATE TABLE " + refused + "_t (id INT PRIMARY KEY, email VARCHAR(20), name TEXT,"
+                        + " UNIQUE KEY by_email (email))",
+                "CREATE TABLE " + accepted + "_t (id INT PRIMARY KEY, email VARCHAR(20), name TEXT,"
+                        + " UNIQUE KEY by_email (email, id))",
+                "CREATE TABLE " + surrogate + "_t (sid BIGINT AUTO_INCREMENT PRIMARY KEY, id INT NOT NULL UNIQUE,"
+                        + " email VARCHAR(20), name TEXT)");
+        FailedChanges refusedFailures = failingRoute(refused, refused + "_t", "");
+        FailedChanges acceptedFailures = failingRoute(accepted, accepted + "_t," + surrogate + "_t", "");
+        for (String table : List.of(refused, accepted, surrogate)) {
+            pg().execute("INSERT INTO " + table + "_t VALUES (1, 'x', 'one'), (2, 'x', 'two')");
+        }
+
+        assertThat(refusedFailures.awaitError()).contains("has unique index(es) by_email [email] besides its key [id]",
+                "drop those indexes or make them non-unique");
+        assertThat(target().strings("SELECT COUNT(*) FROM " + refused + "_t")).containsExactly("0");
+        for (String table : List.of(accepted, surrogate)) {
+            String rows = "SELECT CONCAT_WS(' ', id, email, name) FROM " + table + "_t ORDER BY id";
+            Await.until("both rows applied to " + table + " (failures: " + acceptedFailures.errors + ")",
+                    Duration.ofSeconds(30), () -> target().strings(rows), List.of("1 x one", "2 x two")::equals);
+        }
+        assertThat(acceptedFailures.errors).isEmpty();
     }
 
     @Test

@@ -206,6 +206,78 @@ class PostgresSinkTest extends SinkTestSupport {
         assertThat(target().strings(history)).isEqualTo(APPEND_HISTORY);
     }
 
+    /**
+     * Append mode: an update leaving the TOASTed doc unchanged does not carry it (REPLICA IDENTITY DEFAULT), so its
+     * history row holds NULL in doc, and {@code _pgcdc_unchanged} says so; rows that carry every column have none.
+     */
+    @Test
+    void appendRecordsWhichUnchangedToastedColumnsAHistoryRowLacks() throws Exception {
+        String slot = uniqueSlot("append_unchanged");
+        String table = slot + "_t";
+        pg().execute("CREATE TABLE " + table + " (id int PRIMARY KEY, name text, doc text)",
+                "ALTER TABLE " + table + " ALTER doc SET STORAGE EXTERNAL");
+        target().execute("CREATE TABLE " + table + " (id int, name text, doc text, _pgcdc_op char(1),"
+                + " _pgcdc_commit_lsn bigint, _pgcdc_seq bigint, _pgcdc_lsn bigint, _pgcdc_commit_ts timestamptz,"
+                + " _pgcdc_unchanged text, PRIMARY KEY (_pgcdc_commit_lsn, _pgcdc_seq))");
+        route(slot, table, "mode=append");
+        pg().execute("INSERT INTO " + table + " VALUES (1, 'a', repeat(md5('a'), 100))",
+                "UPDATE " + table + " SET name = 'b' WHERE id = 1", "UPDATE " + table + " SET doc = 'short'",
+                "DELETE FROM " + table);
+        String history = "SELECT concat_ws(' ', _pgcdc_op, coalesce(name, '-'), coalesce(left(doc, 5), '-'),"
+                + " coalesce(_pgcdc_unchanged, '-')) FROM " + table + " ORDER BY _pgcdc_commit_lsn, _pgcdc_seq";
+        Await.until("four changes appended", Duration.ofSeconds(30), () -> target().strings(history),
+                rows -> rows.size() == 4);
+        assertThat(target().strings(history)).containsExactly("c a 0cc17 -", "u b - [\"doc\"]", "u b short -",
+                "d - - -");
+    }
+
+    /**
+     * ON CONFLICT (key) meets only the key's row: a conflict on another unique index of the target fails the change,
+     * naming the constraint, and writes nothing over the row that holds the value.
+     */
+    @Test
+    void aConflictOnAnotherUniqueIndexFailsTheChangeNamingTheConstraint() throws Exception {
+        String slot = uniqueSlot("other_unique");
+        String table = slot + "_t";
+        pg().execute("CREATE TABLE " + table + " (id int PRIMARY KEY, email text, name text)");
+        target().execute("CREATE TABLE " + table + " (id int PRIMARY KEY, email text CONSTRAINT " + table
+                + "_email UNIQUE, name text)");
+        FailedChanges failed = failingRoute(slot, table, "");
+        pg().execute("INSERT INTO " + table + " VALUES (1, 'x', 'one')",
+                "INSERT INTO " + table + " VALUES (2, 'x', 'two')");
+        assertThat(failed.awaitError()).contains(table + "_email", "23505");
+        assertThat(target().strings("SELECT concat_ws(' ', id, email, name) FROM " + table))
+                .containsExactly("1 x one");
+    }
+
+    /**
+     * Two source tables mapped to one target table share its rows, as the component doc says: a key is one row
+     * whichever writes it, an upsert keeps the columns it does not carry, a delete from either removes the row, and a
+     * truncate of either empties the whole target table.
+     */
+    @Test
+    void sourceTablesMappedToOneTargetShareItsRows() throws Exception {
+        String slot = uniqueSlot("merged");
+        String a = slot + "_a";
+        String b = slot + "_b";
+        String target = slot + "_t";
+        pg().execute("CREATE TABLE " + a + " (id int PRIMARY KEY, name text)",
+                "CREATE TABLE " + b + " (id int PRIMARY KEY, name text, note text)");
+        target().execute("CREATE TABLE " + target + " (id int PRIMARY KEY, name text, note text)");
+        route(slot, a + "," + b, "tableMapping=" + a + ":" + target + "," + b + ":" + target);
+        String rows = "SELECT concat_ws(' ', id, name, coalesce(note, '-')) FROM " + target + " ORDER BY id";
+        pg().execute("INSERT INTO " + a + " VALUES (1, 'a1')", "INSERT INTO " + b + " VALUES (1, 'b1', 'n')",
+                "UPDATE " + a + " SET name = 'a2'", "INSERT INTO " + b + " VALUES (2, 'b2', 'm')");
+        Await.until("key 1 written by both", Duration.ofSeconds(30), () -> target().strings(rows),
+                List.of("1 a2 n", "2 b2 m")::equals);
+        pg().execute("DELETE FROM " + b + " WHERE id = 1", "INSERT INTO " + a + " VALUES (3, 'a3')");
+        Await.until("key 1 deleted through b", Duration.ofSeconds(30), () -> target().strings(rows),
+                List.of("2 b2 m", "3 a3 -")::equals);
+        pg().execute("TRUNCATE " + a, "INSERT INTO " + b + " VALUES (4, 'b4', 'o')");
+        Await.until("a's truncate emptied the target, b's rows too", Duration.ofSeconds(30),
+                () -> target().strings(rows), List.of("4 b4 o")::equals);
+    }
+
     @Test
     void anUpsertBatchWhoseTargetConnectionWasLostIsAppliedOnANewOne() throws Exception {
         String table = applyAcrossALostConnection(uniqueSlot("upsertlost"), "upsert",
