@@ -8,6 +8,7 @@ import static dev.pgcdc.pg.Identifiers.quoteLiteral;
 
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -83,6 +84,7 @@ public final class SetupPlanner {
     }
 
     private void planTableAccess() {
+        planSchemaUsage();
         for (TableFacts table : facts.existingTables()) {
             if (!table.canSelect()) {
                 statements.add(PlannedStatement.byAdministrator(
@@ -90,6 +92,23 @@ public final class SetupPlanner {
                         "Role " + user.name() + " cannot read " + table.name() + ", which the initial snapshot"
                                 + " copies."));
             }
+        }
+    }
+
+    /**
+     * USAGE on the schema of every table the connector reads or writes, once per schema: without it the role's
+     * privileges on the table are of no use, and the snapshot would fail reading it after the slot was created.
+     */
+    private void planSchemaUsage() {
+        Set<String> schemas = new LinkedHashSet<>();
+        facts.existingTables().stream().filter(table -> !table.usageOnSchema())
+                .forEach(table -> schemas.add(table.name().schema()));
+        facts.connectorTables().stream().filter(table -> table.schemaExists() && !table.usageOnSchema())
+                .forEach(table -> schemas.add(table.name().schema()));
+        for (String schema : schemas) {
+            statements.add(PlannedStatement.byAdministrator("GRANT USAGE ON SCHEMA " + quote(schema) + " TO "
+                    + quote(user.name()), "Role " + user.name() + " lacks USAGE on schema " + schema + ", without"
+                    + " which it cannot read or write the tables pgcdc uses there (\"permission denied for schema\")."));
         }
     }
 

@@ -2,6 +2,7 @@ package dev.pgcdc.setup;
 
 import dev.pgcdc.pg.TableName;
 
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.regex.Pattern;
@@ -30,7 +31,8 @@ public final class SetupRequest {
         this.slotName = Objects.requireNonNull(builder.slotName, "slotName");
         this.plugin = Objects.requireNonNull(builder.plugin, "plugin");
         this.publicationName = builder.publicationName;
-        this.tables = List.copyOf(builder.tables);
+        // names that fold to the same table (orders, ORDERS) must not list it twice in the publication or the plan
+        this.tables = List.copyOf(new LinkedHashSet<>(builder.tables));
         this.connectorTables = List.copyOf(builder.connectorTables);
         this.replicaIdentityFull = List.copyOf(builder.replicaIdentityFull);
         this.slotFailover = builder.slotFailover;
