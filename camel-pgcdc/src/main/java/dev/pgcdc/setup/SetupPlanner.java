@@ -184,15 +184,38 @@ public final class SetupPlanner {
                 planConnectorTable(table, addedToPublication ? rights.mayAddToPublication(tableFacts)
                         : rights.mayCreate(tableFacts));
             }
+            boolean altered = false;
             for (TableFacts table : published) {
                 if (!publication.covers(table.name())) {
+                    altered = true;
                     statements.add(PlannedStatement.by(rights.mayAddToPublication(table),
                             "ALTER PUBLICATION " + quote(publication.name()) + " ADD TABLE " + table.name().quoted(),
                             "Publication " + publication.name() + " does not publish " + table.name()
-                                    + ", so its changes would never arrive."));
+                                    + ", so its changes would never arrive." + (request.publicationGiven()
+                                    ? " pgcdc does not change a publication named with the publication option:"
+                                            + " every subscription reading it would receive the table's changes too."
+                                    : "")));
                 }
             }
+            if (altered) {
+                warnAboutOtherPublishedTables(publication);
+            }
         }
+    }
+
+    /** Tables the publication publishes but pgcdc does not capture belong to someone else, who sees any change. */
+    private void warnAboutOtherPublishedTables(PublicationFacts publication) {
+        Set<TableName> captured = published.stream().map(TableFacts::name).collect(Collectors.toSet());
+        List<String> others = publication.publishedTables().stream().filter(table -> !captured.contains(table))
+                .map(TableName::toString).sorted().toList();
+        if (request.tables().isEmpty() || others.isEmpty()) {
+            return;
+        }
+        int shown = Math.min(others.size(), 10);
+        warnings.add("Publication " + publication.name() + " also publishes " + String.join(", ",
+                others.subList(0, shown)) + (others.size() > shown ? " and " + (others.size() - shown) + " more" : "")
+                + ", which pgcdc does not capture: it may serve other subscriptions, which receive whatever table is"
+                + " added to it.");
     }
 
     /**

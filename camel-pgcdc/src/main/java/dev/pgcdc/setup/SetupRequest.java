@@ -26,6 +26,7 @@ public final class SetupRequest {
     private final List<TableName> replicaIdentityFull;
     private final boolean slotFailover;
     private final boolean slotElsewhere;
+    private final boolean publicationGiven;
 
     private SetupRequest(Builder builder) {
         this.slotName = Objects.requireNonNull(builder.slotName, "slotName");
@@ -37,6 +38,7 @@ public final class SetupRequest {
         this.replicaIdentityFull = List.copyOf(builder.replicaIdentityFull);
         this.slotFailover = builder.slotFailover;
         this.slotElsewhere = builder.slotElsewhere;
+        this.publicationGiven = builder.publicationGiven;
         if (connectorTableNames().stream().distinct().count() < connectorTables.size()) {
             throw new IllegalArgumentException("the connector's own tables need distinct names, not "
                     + connectorTableNames());
@@ -92,6 +94,14 @@ public final class SetupRequest {
         return slotElsewhere;
     }
 
+    /**
+     * Whether the publication was named by the user (option publication) rather than after the slot: it may serve
+     * other subscriptions, so pgcdc creates it when missing but never changes it once it exists.
+     */
+    public boolean publicationGiven() {
+        return publicationGiven;
+    }
+
     List<TableName> connectorTableNames() {
         return connectorTables.stream().map(ConnectorTable::name).toList();
     }
@@ -119,8 +129,14 @@ public final class SetupRequest {
         private List<TableName> replicaIdentityFull = List.of();
         private boolean slotFailover;
         private boolean slotElsewhere;
+        private boolean publicationGiven;
 
         private Builder() {
+        }
+
+        public Builder publicationGiven(boolean publicationGiven) {
+            this.publicationGiven = publicationGiven;
+            return this;
         }
 
         public Builder slotElsewhere(boolean slotElsewhere) {

@@ -264,6 +264,39 @@ class SetupServerTest {
     }
 
     @Test
+    void aPublicationTheUserNamedIsNeverChangedByPgcdcButItsAlterIsPlannedWithAWarning() throws Exception {
+        try (TestDatabase db = new TestDatabase(server)) {
+            String owner = db.createRole("owner", "LOGIN REPLICATION");
+            db.asSuperuser("GRANT CREATE ON DATABASE " + db.name() + " TO " + owner);
+            TableName extra = TableName.of("public", "extra");
+            for (TableName table : List.of(ORDERS, INVOICES, extra)) {
+                createTable(db, table, owner);
+            }
+            Connection connection = db.connectAs(owner);
+            try (Statement statement = connection.createStatement()) {
+                statement.execute("CREATE PUBLICATION pub FOR TABLE orders, extra");
+            }
+            SetupRequest request = SetupRequest.builder().slotName(db.slot()).publicationName("pub")
+                    .publicationGiven(true).tables(List.of(ORDERS, INVOICES)).build();
+
+            assertThatThrownBy(() -> Setup.run(connection, request, SetupMode.AUTO))
+                    .isInstanceOf(SetupFailedException.class)
+                    .hasMessageContaining("ALTER PUBLICATION \"pub\" ADD TABLE \"public\".\"invoices\";")
+                    .hasMessageContaining("Publication pub also publishes \"public\".\"extra\", which pgcdc does"
+                            + " not capture");
+            SetupPlan plan = Setup.plan(connection, request);
+            assertThat(plan.facts().publication().publishedTables()).containsExactlyInAnyOrder(ORDERS, extra);
+            assertThat(plan.statements()).extracting(PlannedStatement::sql, PlannedStatement::actor).containsExactly(
+                    tuple("ALTER PUBLICATION \"pub\" ADD TABLE \"public\".\"invoices\"", Actor.ADMINISTRATOR),
+                    tuple(createSlot(db), Actor.CONNECTOR));
+            assertThat(plan.model()).isEqualTo(SetupModel.CUSTOMER_MANAGED);
+
+            db.runScriptWithPsql(plan.toSqlScript());
+            assertThat(Setup.run(connection, request, SetupMode.AUTO).plan().isReady()).isTrue();
+        }
+    }
+
+    @Test
     void existingSchemaPublicationIsUsedAsItIsAndOnlyItsOwnerMayAddTables() throws Exception {
         assumeThat(server.major()).as("FOR TABLES IN SCHEMA needs PostgreSQL 15").isGreaterThanOrEqualTo(15);
         try (TestDatabase db = new TestDatabase(server)) {
