@@ -262,6 +262,7 @@ public class PgCdcConsumer extends DefaultConsumer {
         }
         SetupRequest request = SetupRequest.builder().slotName(configuration.getSlotName())
                 .plugin(plugin.name()).publicationName(options.publication())
+                .publicationGiven(configuration.getPublication() != null && !configuration.getPublication().isBlank())
                 .tables(ChangeModelPreflight.tablesToPublish(connection, decoding.tables(),
                         SetupRequest.usesPublication(plugin.name())))
                 .connectorTables(connectorTables).replicaIdentityFull(options.replicaIdentityFull())

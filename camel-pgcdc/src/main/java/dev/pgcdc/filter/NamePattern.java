@@ -20,11 +20,13 @@ public final class NamePattern {
     /** One pattern per part, so a dot inside a quoted name can never be confused with the separator. */
     private final List<Pattern> parts;
     private final List<String> literalParts;
+    private final boolean everything;
 
-    private NamePattern(String text, List<Pattern> parts, List<String> literalParts) {
+    private NamePattern(String text, List<Pattern> parts, List<String> literalParts, boolean everything) {
         this.text = text;
         this.parts = parts;
         this.literalParts = literalParts;
+        this.everything = everything;
     }
 
     /**
@@ -55,7 +57,9 @@ public final class NamePattern {
         }
         List<Pattern> patterns = new ArrayList<>();
         List<String> literal = new ArrayList<>();
+        boolean everything = parts.size() == arity;
         for (QualifiedNames.Part part : full) {
+            everything &= !part.quoted() && part.text().matches("\\*+");
             String text = part.quoted() ? part.text() : part.text().toLowerCase(Locale.ROOT);
             boolean wildcard = !part.quoted() && (text.indexOf('*') >= 0 || text.indexOf('?') >= 0);
             patterns.add(Pattern.compile(wildcard ? glob(text) : Pattern.quote(text), Pattern.DOTALL));
@@ -63,7 +67,7 @@ public final class NamePattern {
         }
         boolean exact = literal.stream().allMatch(p -> p != null);
         return new NamePattern(String.join(".", full.stream().map(QualifiedNames.Part::text).toList()),
-                List.copyOf(patterns), exact ? List.copyOf(literal) : null);
+                List.copyOf(patterns), exact ? List.copyOf(literal) : null, everything);
     }
 
     private static String glob(String text) {
@@ -83,6 +87,11 @@ public final class NamePattern {
     /** Whether it names exactly one object (no wildcard). */
     public boolean isExact() {
         return literalParts != null;
+    }
+
+    /** Whether it is written to match every name, schema included ({@code *.*}). */
+    public boolean matchesEverything() {
+        return everything;
     }
 
     /** The table it names, for an exact two-part pattern. */

@@ -225,6 +225,30 @@ public final class PgCatalog implements Catalog, AutoCloseable {
     }
 
     /**
+     * The rows of a plain table of fewer than {@code maxBlocks} heap blocks that meet the condition (null: all rows),
+     * counted; -1 for a larger table or a partitioned one, which counting might read at length.
+     */
+    public long countedRowsIfSmall(TableName table, String condition, int maxBlocks) throws SQLException {
+        try (PreparedStatement ps = connection().prepareStatement("SELECT c.relkind = 'r' AND pg_catalog"
+                + ".pg_relation_size(c.oid) < ? * pg_catalog.current_setting('block_size')::bigint"
+                + " FROM pg_catalog.pg_class c WHERE c.oid = ?::regclass")) {
+            ps.setInt(1, maxBlocks);
+            ps.setString(2, table.quoted());
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next() || !rs.getBoolean(1)) {
+                    return -1;
+                }
+            }
+        }
+        try (Statement statement = connection().createStatement();
+             ResultSet rs = statement.executeQuery("SELECT count(*) FROM " + table.quoted()
+                     + (condition == null ? "" : " WHERE (" + condition + ")"))) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
+    /**
      * The table's size in heap blocks now, which bounds its ctids; for a partitioned table its largest partition's,
      * as a ctid range on the root applies to every partition.
      */

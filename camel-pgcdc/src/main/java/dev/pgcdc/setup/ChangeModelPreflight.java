@@ -5,7 +5,10 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 
 import dev.pgcdc.filter.NamePattern;
 import dev.pgcdc.filter.TableFilter;
@@ -65,6 +68,8 @@ public final class ChangeModelPreflight {
      *
      * @param viaPublication whether the plugin streams a publication (pgoutput), which without includes is created
      *                       for all tables
+     * @throws IllegalArgumentException when include patterns select no table: the empty list would mean every
+     *                                  table, which only {@code *.*} (or no includes) asks for
      */
     public static List<TableName> tablesToPublish(Connection connection, TableFilter filter, boolean viaPublication)
             throws SQLException {
@@ -73,22 +78,40 @@ public final class ChangeModelPreflight {
             return filter.includePatterns().stream().map(NamePattern::table).toList();
         }
         List<TableName> tables = new ArrayList<>();
+        List<NamePattern> unmatched = new ArrayList<>(filter.includePatterns());
         try (Statement s = connection.createStatement();
              ResultSet rs = s.executeQuery("SELECT schemaname, tablename FROM pg_catalog.pg_tables"
                      + " WHERE schemaname NOT IN ('pg_catalog', 'information_schema') ORDER BY 1, 2")) {
             while (rs.next()) {
-                if (filter.includes(rs.getString(1), rs.getString(2))) {
-                    tables.add(TableName.of(rs.getString(1), rs.getString(2)));
+                String schema = rs.getString(1);
+                String table = rs.getString(2);
+                if (filter.includes(schema, table)) {
+                    tables.add(TableName.of(schema, table));
                 }
+                unmatched.removeIf(pattern -> pattern.matches(schema, table));
             }
+        }
+        if (tables.isEmpty() && !filter.includePatterns().isEmpty()
+                && filter.includePatterns().stream().noneMatch(NamePattern::matchesEverything)) {
+            throw new IllegalArgumentException("The tables option (" + String.join(", ",
+                    filter.includePatterns().stream().map(NamePattern::toString).toList()) + ") selects no table: "
+                    + (unmatched.isEmpty() ? "excludeTables leaves out every table it matches"
+                            : "nothing matched " + String.join(", ", unmatched.stream().map(NamePattern::toString)
+                                    .toList())) + ". pgcdc does not fall back to capturing every table. Check the"
+                    + " names (unquoted names fold to lower case, a name in double quotes keeps its case) and that"
+                    + " the tables exist; to capture every table, leave tables unset or write tables=*.*");
         }
         return tables;
     }
 
-    public void run() throws SQLException {
+    /**
+     * @param toPublish the tables setup is about to publish, checked with those the publication holds: setup checks
+     *                  before it creates or changes the publication
+     */
+    public void run(Collection<TableName> toPublish) throws SQLException {
         if (publication != null) {
             checkServerVersion();
-            checkPublishedColumns();
+            checkPublishedColumns(toPublish);
         }
     }
 
@@ -106,10 +129,12 @@ public final class ChangeModelPreflight {
         }
     }
 
-    private void checkPublishedColumns() throws SQLException {
+    private void checkPublishedColumns(Collection<TableName> toPublish) throws SQLException {
         List<String> problems = new ArrayList<>();
         PgCatalog catalog = new PgCatalog(connection);
-        for (TableName table : catalog.publishedTables(publication)) {
+        Set<TableName> tables = new LinkedHashSet<>(catalog.publishedTables(publication));
+        tables.addAll(toPublish);
+        for (TableName table : tables) {
             TableShape shape = catalog.shape(table, publication);
             if (shape == null) {
                 continue; // dropped since the publication was read

@@ -6,7 +6,8 @@ import java.util.List;
 /**
  * What the connecting role may do itself, as PostgreSQL decides it: creating a publication needs CREATE on the
  * database and ownership of every listed table ({@code FOR ALL TABLES}: a superuser); adding a table needs
- * ownership of both publication and table; a table needs CREATE on its schema. Beyond privileges, the connector
+ * ownership of both publication and table, and a publication the user named is never changed; a table needs CREATE
+ * on its schema. Beyond privileges, the connector
  * never publishes a table without a usable replica identity, which would make the table's UPDATEs and DELETEs fail.
  */
 final class ConnectorRights {
@@ -46,9 +47,13 @@ final class ConnectorRights {
         return mayOwnNewPublication() && tablesToPublish().stream().allMatch(this::identityUsableAfterPlan);
     }
 
+    /** Never to a publication the user named: other subscriptions reading it would receive the table too. */
     boolean mayAddToPublication(TableFacts table) {
-        return (user.superuser() || facts.publication().owned()) && identityUsableAfterPlan(table)
-                && ownedOrCreatedByConnector(table);
+        return mayChangePublication() && identityUsableAfterPlan(table) && ownedOrCreatedByConnector(table);
+    }
+
+    private boolean mayChangePublication() {
+        return !request.publicationGiven() && (user.superuser() || facts.publication().owned());
     }
 
     /** Whether the connector sets REPLICA IDENTITY FULL itself: replicaIdentityFull names it and the role may. */
@@ -62,7 +67,7 @@ final class ConnectorRights {
         boolean tablesMaintainable = facts.connectorTables().stream().allMatch(table ->
                 table.exists() ? table.owned() || user.superuser() : mayCreate(table));
         boolean publicationMaintainable = !request.usesPublication() || (facts.publication() == null
-                ? mayOwnNewPublication() : user.superuser() || facts.publication().owned());
+                ? mayOwnNewPublication() : mayChangePublication());
         return user.canReplicate() && tablesMaintainable && publicationMaintainable
                 ? SetupModel.CONNECTOR_MANAGED : SetupModel.CUSTOMER_MANAGED;
     }

@@ -36,14 +36,16 @@ final class PlanText {
         StringBuilder text = new StringBuilder();
         text.append("pgcdc setup plan for slot ").append(plan.request().slotName()).append(" in database ")
                 .append(facts.database()).append(" as role ").append(facts.user().name()).append(" (PostgreSQL ")
-                .append(facts.majorVersion()).append("): ").append(plan.model()).append('\n');
+                .append(facts.majorVersion()).append("): ").append(plan.model().description()).append('\n');
         text.append("Slot: ").append(slotState(plan)).append('\n');
         list(text, "Blockers (no SQL of ours fixes these):", plan.blockers());
         list(text, "Warnings:", plan.warnings());
         List<PlannedStatement> connectorStatements = plan.statementsFor(Actor.CONNECTOR);
         if (!connectorStatements.isEmpty()) {
             text.append(switch (mode) {
-                case AUTO -> "pgcdc runs these itself:\n";
+                case AUTO -> plan.readyOnceConnectorRan() ? "pgcdc runs these itself:\n"
+                        : "pgcdc runs these itself once nothing else is missing (it ran none of them, as the start"
+                                + " failed):\n";
                 case VALIDATE -> "Missing (setupMode=validate changes nothing); pgcdc runs these itself with"
                         + " setupMode=auto, or an administrator runs them:\n";
                 case PLAN -> "pgcdc runs these itself (setupMode=auto):\n";

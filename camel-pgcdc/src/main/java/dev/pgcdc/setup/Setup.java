@@ -48,16 +48,15 @@ public final class Setup {
                                               NewSlot newSlot, BooleanSupplier stopping)
             throws SQLException, InterruptedException {
         String slot = request.slotName();
-        SetupOutcome outcome = run(connection, servers.slotServer(), request, mode);
+        SetupOutcome outcome = run(connection, servers.slotServer(), request, mode,
+                planned -> changeModel.run(planned.facts().existingTables().stream().map(TableFacts::name).toList()));
         SetupPlan plan = outcome.plan();
-        outcome.applied().forEach(statement -> LOG.info("pgcdc:{}: setup ran: {}", slot, statement.sql()));
         if (mode == SetupMode.PLAN) {
             LOG.info("pgcdc:{}: setup plan (setupMode=plan, not streaming):{}{}", slot, System.lineSeparator(),
                     plan.describe());
             return Optional.empty();
         }
         plan.warnings().forEach(warning -> LOG.warn("pgcdc:{}: {}", slot, warning));
-        changeModel.run();
         ReplicationSlot replicationSlot = new ReplicationSlot(slot);
         if (request.slotElsewhere()) {
             // the lock's holder may be another instance creating the slot, for as long as a creation takes; the lock
@@ -142,16 +141,47 @@ public final class Setup {
      */
     public static SetupOutcome run(Connection connection, PgConnector slotServer, SetupRequest request,
                                    SetupMode mode) {
+        return run(connection, slotServer, request, mode, plan -> { });
+    }
+
+    /**
+     * As {@link #run(Connection, PgConnector, SetupRequest, SetupMode)}, with a check of the options against the
+     * server. A start that fails changes nothing: in AUTO the connector's statements run only once nothing blocks,
+     * nothing is left to an administrator and the check passed; the statements it ran are logged as they run.
+     *
+     * @param check runs in AUTO and VALIDATE on the plan before anything is applied; throws when the options do not
+     *              fit the server
+     */
+    public static SetupOutcome run(Connection connection, PgConnector slotServer, SetupRequest request,
+                                   SetupMode mode, Check check) {
         SetupPlan plan = plan(connection, request);
+        if (mode == SetupMode.PLAN) {
+            return new SetupOutcome(plan, List.of());
+        }
+        if (mode == SetupMode.AUTO ? !plan.readyOnceConnectorRan() : !plan.isSetUp()) {
+            throw new SetupFailedException(plan, mode);
+        }
+        try {
+            check.run(plan);
+        } catch (SQLException e) {
+            throw new SetupException("Could not check the options against the server: " + e.getMessage(), e);
+        }
         List<PlannedStatement> applied = List.of();
         if (mode == SetupMode.AUTO && !SetupApplier.toApply(plan).isEmpty()) {
             applied = applyRacingOthers(connection, slotServer, request, plan);
+            applied.forEach(statement -> LOG.info("pgcdc:{}: setup ran: {}", request.slotName(), statement.sql()));
             plan = plan(connection, request); // check what we did instead of assuming it
-        }
-        if (mode == SetupMode.AUTO ? !plan.isReady() : mode == SetupMode.VALIDATE && !plan.isSetUp()) {
-            throw new SetupFailedException(plan, mode);
+            if (!plan.isReady()) {
+                throw new SetupFailedException(plan, mode, applied);
+            }
         }
         return new SetupOutcome(plan, applied);
+    }
+
+    /** Checks the options against the planned server before setup changes anything. */
+    @FunctionalInterface
+    public interface Check {
+        void run(SetupPlan plan) throws SQLException;
     }
 
     /**

@@ -42,14 +42,16 @@ public final class SetupInspector {
             WHERE r.rolname = current_user""";
 
     // ownership as PostgreSQL checks it: being the owner or a member of the owning role (USAGE = inherits it);
-    // privileges one by one, as has_table_privilege with a list is true when any one of them is held
+    // privileges one by one, as has_table_privilege with a list is true when any one of them is held; a table
+    // privilege does not need USAGE on the schema to be granted, but does to be used, hence that one too
     private static final String TABLES_SQL = """
             SELECT t.schema_name, t.table_name, n.oid IS NOT NULL, c.oid IS NOT NULL,
                    COALESCE(has_schema_privilege(n.oid, 'CREATE'), false),
                    COALESCE(pg_has_role(c.relowner, 'USAGE'), false),
                    COALESCE(has_table_privilege(c.oid, 'SELECT'), false),
                    COALESCE((SELECT bool_and(has_table_privilege(c.oid, p))
-                             FROM unnest(string_to_array(t.privileges, ', ')) AS p), true)
+                             FROM unnest(string_to_array(t.privileges, ', ')) AS p), true),
+                   COALESCE(has_schema_privilege(n.oid, 'USAGE'), false)
             FROM unnest(?::text[], ?::text[], ?::text[]) WITH ORDINALITY AS t(schema_name, table_name, privileges, ord)
             LEFT JOIN pg_namespace n ON n.nspname = t.schema_name
             LEFT JOIN pg_class c ON c.relnamespace = n.oid AND c.relname = t.table_name AND c.relkind IN ('r', 'p')
@@ -236,8 +238,8 @@ public final class SetupInspector {
                     TableName name = TableName.of(row.getString(1), row.getString(2));
                     tables.add(row.getBoolean(4)
                             ? new TableFacts(name, true, true, row.getBoolean(5), row.getBoolean(6), row.getBoolean(7),
-                                    row.getBoolean(8), false, ReplicaIdentity.DEFAULT)
-                            : TableFacts.missing(name, row.getBoolean(3), row.getBoolean(5)));
+                                    row.getBoolean(8), false, ReplicaIdentity.DEFAULT, row.getBoolean(9))
+                            : TableFacts.missing(name, row.getBoolean(3), row.getBoolean(5), row.getBoolean(9)));
                 }
             }
             // the key and replica identity as the catalog answers them for the stream
@@ -247,7 +249,8 @@ public final class SetupInspector {
                 TableShape shape = shapes.get(table.name());
                 return shape == null ? table : new TableFacts(table.name(), true, true, table.createOnSchema(),
                         table.owned(), table.canSelect(), table.privileged(), !shape.primaryKey().isEmpty(),
-                        ReplicaIdentity.fromCatalogCode(String.valueOf(shape.replicaIdentity())));
+                        ReplicaIdentity.fromCatalogCode(String.valueOf(shape.replicaIdentity())),
+                        table.usageOnSchema());
             });
             return tables;
         }

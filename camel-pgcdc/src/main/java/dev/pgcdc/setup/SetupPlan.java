@@ -92,6 +92,14 @@ public final class SetupPlan {
         return blockers.isEmpty() && statements.size() == (connectorCreatesSlot() ? 1 : 0);
     }
 
+    /**
+     * Nothing blocks and nothing is left to an administrator: once the connector ran its statements, the plan is
+     * {@link #isReady() ready}, as an administrator's statement never builds on one of the connector's.
+     */
+    public boolean readyOnceConnectorRan() {
+        return blockers.isEmpty() && statementsFor(Actor.ADMINISTRATOR).isEmpty();
+    }
+
     /** Nothing is left at all: what setupMode=validate requires. */
     public boolean isSetUp() {
         return blockers.isEmpty() && statements.isEmpty();

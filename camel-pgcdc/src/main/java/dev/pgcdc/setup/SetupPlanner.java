@@ -8,6 +8,7 @@ import static dev.pgcdc.pg.Identifiers.quoteLiteral;
 
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -83,6 +84,7 @@ public final class SetupPlanner {
     }
 
     private void planTableAccess() {
+        planSchemaUsage();
         for (TableFacts table : facts.existingTables()) {
             if (!table.canSelect()) {
                 statements.add(PlannedStatement.byAdministrator(
@@ -90,6 +92,23 @@ public final class SetupPlanner {
                         "Role " + user.name() + " cannot read " + table.name() + ", which the initial snapshot"
                                 + " copies."));
             }
+        }
+    }
+
+    /**
+     * USAGE on the schema of every table the connector reads or writes, once per schema: without it the role's
+     * privileges on the table are of no use, and the snapshot would fail reading it after the slot was created.
+     */
+    private void planSchemaUsage() {
+        Set<String> schemas = new LinkedHashSet<>();
+        facts.existingTables().stream().filter(table -> !table.usageOnSchema())
+                .forEach(table -> schemas.add(table.name().schema()));
+        facts.connectorTables().stream().filter(table -> table.schemaExists() && !table.usageOnSchema())
+                .forEach(table -> schemas.add(table.name().schema()));
+        for (String schema : schemas) {
+            statements.add(PlannedStatement.byAdministrator("GRANT USAGE ON SCHEMA " + quote(schema) + " TO "
+                    + quote(user.name()), "Role " + user.name() + " lacks USAGE on schema " + schema + ", without"
+                    + " which it cannot read or write the tables pgcdc uses there (\"permission denied for schema\")."));
         }
     }
 
@@ -165,15 +184,38 @@ public final class SetupPlanner {
                 planConnectorTable(table, addedToPublication ? rights.mayAddToPublication(tableFacts)
                         : rights.mayCreate(tableFacts));
             }
+            boolean altered = false;
             for (TableFacts table : published) {
                 if (!publication.covers(table.name())) {
+                    altered = true;
                     statements.add(PlannedStatement.by(rights.mayAddToPublication(table),
                             "ALTER PUBLICATION " + quote(publication.name()) + " ADD TABLE " + table.name().quoted(),
                             "Publication " + publication.name() + " does not publish " + table.name()
-                                    + ", so its changes would never arrive."));
+                                    + ", so its changes would never arrive." + (request.publicationGiven()
+                                    ? " pgcdc does not change a publication named with the publication option:"
+                                            + " every subscription reading it would receive the table's changes too."
+                                    : "")));
                 }
             }
+            if (altered) {
+                warnAboutOtherPublishedTables(publication);
+            }
         }
+    }
+
+    /** Tables the publication publishes but pgcdc does not capture belong to someone else, who sees any change. */
+    private void warnAboutOtherPublishedTables(PublicationFacts publication) {
+        Set<TableName> captured = published.stream().map(TableFacts::name).collect(Collectors.toSet());
+        List<String> others = publication.publishedTables().stream().filter(table -> !captured.contains(table))
+                .map(TableName::toString).sorted().toList();
+        if (request.tables().isEmpty() || others.isEmpty()) {
+            return;
+        }
+        int shown = Math.min(others.size(), 10);
+        warnings.add("Publication " + publication.name() + " also publishes " + String.join(", ",
+                others.subList(0, shown)) + (others.size() > shown ? " and " + (others.size() - shown) + " more" : "")
+                + ", which pgcdc does not capture: it may serve other subscriptions, which receive whatever table is"
+                + " added to it.");
     }
 
     /**

@@ -2,6 +2,7 @@ package dev.pgcdc.setup;
 
 import dev.pgcdc.pg.TableName;
 
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.regex.Pattern;
@@ -25,16 +26,19 @@ public final class SetupRequest {
     private final List<TableName> replicaIdentityFull;
     private final boolean slotFailover;
     private final boolean slotElsewhere;
+    private final boolean publicationGiven;
 
     private SetupRequest(Builder builder) {
         this.slotName = Objects.requireNonNull(builder.slotName, "slotName");
         this.plugin = Objects.requireNonNull(builder.plugin, "plugin");
         this.publicationName = builder.publicationName;
-        this.tables = List.copyOf(builder.tables);
+        // names that fold to the same table (orders, ORDERS) must not list it twice in the publication or the plan
+        this.tables = List.copyOf(new LinkedHashSet<>(builder.tables));
         this.connectorTables = List.copyOf(builder.connectorTables);
         this.replicaIdentityFull = List.copyOf(builder.replicaIdentityFull);
         this.slotFailover = builder.slotFailover;
         this.slotElsewhere = builder.slotElsewhere;
+        this.publicationGiven = builder.publicationGiven;
         if (connectorTableNames().stream().distinct().count() < connectorTables.size()) {
             throw new IllegalArgumentException("the connector's own tables need distinct names, not "
                     + connectorTableNames());
@@ -90,6 +94,14 @@ public final class SetupRequest {
         return slotElsewhere;
     }
 
+    /**
+     * Whether the publication was named by the user (option publication) rather than after the slot: it may serve
+     * other subscriptions, so pgcdc creates it when missing but never changes it once it exists.
+     */
+    public boolean publicationGiven() {
+        return publicationGiven;
+    }
+
     List<TableName> connectorTableNames() {
         return connectorTables.stream().map(ConnectorTable::name).toList();
     }
@@ -117,8 +129,14 @@ public final class SetupRequest {
         private List<TableName> replicaIdentityFull = List.of();
         private boolean slotFailover;
         private boolean slotElsewhere;
+        private boolean publicationGiven;
 
         private Builder() {
+        }
+
+        public Builder publicationGiven(boolean publicationGiven) {
+            this.publicationGiven = publicationGiven;
+            return this;
         }
 
         public Builder slotElsewhere(boolean slotElsewhere) {

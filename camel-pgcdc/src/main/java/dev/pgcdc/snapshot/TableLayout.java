@@ -25,6 +25,9 @@ import dev.pgcdc.event.RowMap;
  */
 final class TableLayout {
 
+    /** PostgreSQL's planner takes a table never vacuumed for at least this many pages (estimate_rel_size). */
+    private static final int PLANNER_MINIMUM_BLOCKS = 10;
+
     private final TableName id;
     private final ColumnNames columns;
     private final ValueCodec[] codecs;
@@ -90,11 +93,18 @@ final class TableLayout {
         int[] keyPositions = key.stream().mapToInt(names::indexOf).toArray();
         List<String> keyTypes = key.stream().map(name -> shape.column(name).declaredType()).toList();
         String rowFilter = shape.publication().rowFilter();
-        // reltuples counts every row and is unknown before the first ANALYZE; the planner knows both cases better
+        // reltuples counts every row and is unknown before the first ANALYZE; the planner knows both cases better,
+        // but takes a table never vacuumed for at least 10 pages (thousands of rows): a smaller one is counted
         long estimatedRows = shape.estimatedRows() > 0 && rowFilter == null ? shape.estimatedRows()
-                : catalog.plannedRows(table, rowFilter);
+                : estimateWithoutReltuples(catalog, table, rowFilter);
         return new TableLayout(table, names, codecs.toArray(ValueCodec[]::new), key, keyPositions, keyTypes,
                 estimatedRows, rowFilter, shape.key().isEmpty());
+    }
+
+    private static long estimateWithoutReltuples(PgCatalog catalog, TableName table, String rowFilter)
+            throws SQLException {
+        long counted = catalog.countedRowsIfSmall(table, rowFilter, PLANNER_MINIMUM_BLOCKS);
+        return counted >= 0 ? counted : catalog.plannedRows(table, rowFilter);
     }
 
     TableName id() {

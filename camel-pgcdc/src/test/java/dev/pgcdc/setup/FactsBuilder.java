@@ -39,16 +39,16 @@ final class FactsBuilder {
     }
 
     static TableFacts ownedTable(TableName name) {
-        return new TableFacts(name, true, true, true, true, true, true, true, ReplicaIdentity.DEFAULT);
+        return new TableFacts(name, true, true, true, true, true, true, true, ReplicaIdentity.DEFAULT, true);
     }
 
     static TableFacts foreignTable(TableName name) {
-        return new TableFacts(name, true, true, false, false, true, false, true, ReplicaIdentity.DEFAULT);
+        return new TableFacts(name, true, true, false, false, true, false, true, ReplicaIdentity.DEFAULT, true);
     }
 
     static TableFacts withoutPrimaryKey(TableFacts table) {
         return new TableFacts(table.name(), true, true, table.createOnSchema(), table.owned(), table.canSelect(),
-                table.privileged(), false, ReplicaIdentity.DEFAULT);
+                table.privileged(), false, ReplicaIdentity.DEFAULT, table.usageOnSchema());
     }
 
     static PublicationFacts listPublication(boolean owned, TableName... tables) {
@@ -108,7 +108,7 @@ final class FactsBuilder {
 
     /** The heartbeat table does not exist; the schema does, and the role may create in it or not. */
     FactsBuilder missingHeartbeat(boolean createOnSchema) {
-        return heartbeat(TableFacts.missing(HEARTBEAT, true, createOnSchema));
+        return heartbeat(TableFacts.missing(HEARTBEAT, true, createOnSchema, true));
     }
 
     FactsBuilder publication(PublicationFacts publication) {

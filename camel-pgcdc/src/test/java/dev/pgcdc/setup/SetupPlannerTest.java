@@ -113,7 +113,7 @@ class SetupPlannerTest {
         List<ConnectorTable> snapshotTables = SnapshotSetup.tables(PgCdcOptions.of(configuration).snapshot(), true);
         FactsBuilder facts = new FactsBuilder().user(syncUser()).table(foreignTable(ORDERS))
                 .publication(listPublication(false, ORDERS)).slot(slot("pgoutput"));
-        snapshotTables.forEach(table -> facts.connectorTable(table, TableFacts.missing(table.name(), true, false)));
+        snapshotTables.forEach(table -> facts.connectorTable(table, TableFacts.missing(table.name(), true, false, true)));
 
         SetupPlan plan = plan(facts);
 
@@ -139,7 +139,7 @@ class SetupPlannerTest {
                 .publication(listPublication(false, ORDERS, snapshotTables.get(0).name())).slot(slot("pgoutput"));
         // created by an administrator, who granted what the role needs
         snapshotTables.forEach(table -> facts.connectorTable(table,
-                new TableFacts(table.name(), true, true, false, false, true, true, true, ReplicaIdentity.DEFAULT)));
+                new TableFacts(table.name(), true, true, false, false, true, true, true, ReplicaIdentity.DEFAULT, true)));
 
         assertThat(plan(facts).statements()).isEmpty();
     }
@@ -307,7 +307,7 @@ class SetupPlannerTest {
     @Test
     void tableWithoutSelectGetsAGrant() {
         TableFacts unreadable = new TableFacts(ORDERS, true, true, false, false, false, false, true,
-                ReplicaIdentity.DEFAULT);
+                ReplicaIdentity.DEFAULT, true);
         SetupPlan plan = plan(new FactsBuilder().user(syncUser()).table(unreadable)
                 .publication(listPublication(false, ORDERS)).slot(slot("pgoutput")));
 
@@ -327,7 +327,7 @@ class SetupPlannerTest {
         SlotState lost = slot("pgoutput", "lost");
         assertThat(plan(new FactsBuilder().slot(lost)).blockers()).singleElement().asString()
                 .contains(lost.lostMessage(), "max_slot_wal_keep_size");
-        assertThat(plan(new FactsBuilder().table(TableFacts.missing(ORDERS, true, true))).blockers())
+        assertThat(plan(new FactsBuilder().table(TableFacts.missing(ORDERS, true, true, true))).blockers())
                 .singleElement().asString().contains("\"public\".\"orders\" does not exist");
     }
 

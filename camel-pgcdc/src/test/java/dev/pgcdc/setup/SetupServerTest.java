@@ -110,6 +110,8 @@ class SetupServerTest {
             throws Exception {
         try (TestDatabase db = new TestDatabase(server)) {
             createTable(db, ORDERS, server.superuser());
+            // all but the slot in place: setup applies nothing, so its plan still has the connector create the slot
+            db.asSuperuser(HEARTBEAT_DDL + "; CREATE PUBLICATION pub FOR TABLE orders, pgcdc_heartbeat");
             Connection connection = db.connectAs(server.superuser());
             SetupRequest request = request(db, HEARTBEAT, ORDERS);
             AtomicInteger toldNew = new AtomicInteger();
@@ -262,6 +264,39 @@ class SetupServerTest {
     }
 
     @Test
+    void aPublicationTheUserNamedIsNeverChangedByPgcdcButItsAlterIsPlannedWithAWarning() throws Exception {
+        try (TestDatabase db = new TestDatabase(server)) {
+            String owner = db.createRole("owner", "LOGIN REPLICATION");
+            db.asSuperuser("GRANT CREATE ON DATABASE " + db.name() + " TO " + owner);
+            TableName extra = TableName.of("public", "extra");
+            for (TableName table : List.of(ORDERS, INVOICES, extra)) {
+                createTable(db, table, owner);
+            }
+            Connection connection = db.connectAs(owner);
+            try (Statement statement = connection.createStatement()) {
+                statement.execute("CREATE PUBLICATION pub FOR TABLE orders, extra");
+            }
+            SetupRequest request = SetupRequest.builder().slotName(db.slot()).publicationName("pub")
+                    .publicationGiven(true).tables(List.of(ORDERS, INVOICES)).build();
+
+            assertThatThrownBy(() -> Setup.run(connection, request, SetupMode.AUTO))
+                    .isInstanceOf(SetupFailedException.class)
+                    .hasMessageContaining("ALTER PUBLICATION \"pub\" ADD TABLE \"public\".\"invoices\";")
+                    .hasMessageContaining("Publication pub also publishes \"public\".\"extra\", which pgcdc does"
+                            + " not capture");
+            SetupPlan plan = Setup.plan(connection, request);
+            assertThat(plan.facts().publication().publishedTables()).containsExactlyInAnyOrder(ORDERS, extra);
+            assertThat(plan.statements()).extracting(PlannedStatement::sql, PlannedStatement::actor).containsExactly(
+                    tuple("ALTER PUBLICATION \"pub\" ADD TABLE \"public\".\"invoices\"", Actor.ADMINISTRATOR),
+                    tuple(createSlot(db), Actor.CONNECTOR));
+            assertThat(plan.model()).isEqualTo(SetupModel.CUSTOMER_MANAGED);
+
+            db.runScriptWithPsql(plan.toSqlScript());
+            assertThat(Setup.run(connection, request, SetupMode.AUTO).plan().isReady()).isTrue();
+        }
+    }
+
+    @Test
     void existingSchemaPublicationIsUsedAsItIsAndOnlyItsOwnerMayAddTables() throws Exception {
         assumeThat(server.major()).as("FOR TABLES IN SCHEMA needs PostgreSQL 15").isGreaterThanOrEqualTo(15);
         try (TestDatabase db = new TestDatabase(server)) {
@@ -278,12 +313,14 @@ class SetupServerTest {
                     .isInstanceOf(SetupFailedException.class)
                     .hasMessageContaining("ALTER PUBLICATION \"pub\" ADD TABLE \"other\".\"items\";");
 
-            // the heartbeat table lies in the published schema, so creating it was all the connector had to do
+            // the heartbeat table lies in the published schema, so creating it is all the connector has to do; a start
+            // that fails creates nothing
             SetupPlan after = Setup.plan(connection, request);
             assertThat(after.facts().publication().form()).isEqualTo(PublicationForm.TABLES_IN_SCHEMA);
             assertThat(after.facts().publication().schemas()).containsExactly("public");
-            assertThat(after.facts().connectorTable(HEARTBEAT).exists()).isTrue();
+            assertThat(after.facts().connectorTable(HEARTBEAT).exists()).isFalse();
             assertThat(after.statements()).extracting(PlannedStatement::sql, PlannedStatement::actor).containsExactly(
+                    tuple(HEARTBEAT_DDL, Actor.CONNECTOR),
                     tuple("ALTER PUBLICATION \"pub\" ADD TABLE \"other\".\"items\"",
                             Actor.ADMINISTRATOR), tuple(createSlot(db), Actor.CONNECTOR));
         }
@@ -425,6 +462,113 @@ class SetupServerTest {
 
             assertThat(PgoutputPeek.changes(connection, db.slot(), publication)).containsExactly(
                     "public.Order:I", "public.a\"b:I", "My Schema.with space:I", "public.Заказ:I");
+        }
+    }
+
+    @Test
+    void missingUsageOnTheTablesSchemaIsPlannedSoTheRoleCanReadTheTableOnceTheScriptRan() throws Exception {
+        try (TestDatabase db = new TestDatabase(server)) {
+            String sync = db.createRole("sync", "LOGIN REPLICATION");
+            TableName table = TableName.of("audit_s.dot", "audit_x");
+            db.asSuperuser("CREATE SCHEMA \"audit_s.dot\"");
+            createTable(db, table, server.superuser());
+            db.asSuperuser("GRANT SELECT ON " + table.quoted() + " TO " + Identifiers.quote(sync));
+            Connection connection = db.connectAs(sync);
+            SetupRequest request = request(db, null, table);
+            SetupServers servers = new SetupServers(db.connector(sync), db.connector(sync));
+            ChangeModelPreflight changeModel = new ChangeModelPreflight(connection, "pub", false, false,
+                    (schema, name, column) -> true, null);
+
+            SetupPlan plan = Setup.plan(connection, request);
+            assertThat(sql(plan.statementsFor(Actor.ADMINISTRATOR))).containsExactly(
+                    "GRANT USAGE ON SCHEMA \"audit_s.dot\" TO \"" + sync + "\"",
+                    createPublication("\"audit_s.dot\".\"audit_x\""));
+            assertThatThrownBy(() -> Setup.prepare(connection, servers, request, SetupMode.AUTO, changeModel,
+                    () -> { }, () -> false)).isInstanceOf(SetupFailedException.class);
+            assertThat(new ReplicationSlot(db.slot()).exists(connection)).isFalse();
+
+            db.runScriptWithPsql(plan.toSqlScript());
+            assertThat(Setup.prepare(connection, servers, request, SetupMode.AUTO, changeModel, () -> { },
+                    () -> false)).isPresent();
+            try (Statement statement = connection.createStatement()) {
+                statement.executeQuery("SELECT count(*) FROM " + table.quoted()).close();
+            }
+        }
+    }
+
+    @Test
+    void anAutoStartThatFailsOnABlockerOrAConfigurationErrorChangesNothing() throws Exception {
+        try (TestDatabase db = new TestDatabase(server)) {
+            createTable(db, ORDERS, server.superuser());
+            Connection connection = db.connectAs(server.superuser());
+            TableName missing = TableName.of("public", "missing");
+
+            assertThatThrownBy(() -> Setup.run(connection, request(db, HEARTBEAT, ORDERS, missing), SetupMode.AUTO))
+                    .isInstanceOf(SetupFailedException.class).hasMessageContaining("does not exist")
+                    .hasMessageContaining("it ran none of them");
+            assertNothingCreated(db, connection);
+
+            SetupServers servers = new SetupServers(db.connector(server.superuser()),
+                    db.connector(server.superuser()));
+            ChangeModelPreflight keyExcluded = new ChangeModelPreflight(connection, "pub", false, false,
+                    (schema, table, column) -> !column.equals("id"), null);
+            assertThatThrownBy(() -> Setup.prepare(connection, servers, request(db, HEARTBEAT, ORDERS),
+                    SetupMode.AUTO, keyExcluded, () -> { }, () -> false))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("public.orders.id is a key");
+            assertNothingCreated(db, connection);
+        }
+    }
+
+    private static void assertNothingCreated(TestDatabase db, Connection connection) throws SQLException {
+        assertThat(Setup.exists(connection, HEARTBEAT)).isFalse();
+        try (Statement statement = connection.createStatement();
+             java.sql.ResultSet publications = statement.executeQuery("SELECT count(*) FROM pg_publication")) {
+            publications.next();
+            assertThat(publications.getLong(1)).isZero();
+        }
+        assertThat(new ReplicationSlot(db.slot()).exists(connection)).isFalse();
+    }
+
+    @Test
+    void namesFoldingToTheSameTableAreListedOnceAndThePlanSaysInWordsWhoManagesWhat() throws Exception {
+        try (TestDatabase db = new TestDatabase(server)) {
+            String sync = db.createRole("sync", "LOGIN REPLICATION");
+            createTable(db, ORDERS, server.superuser());
+            Connection connection = db.connectAs(sync);
+            List<TableName> tables = ChangeModelPreflight.tablesToPublish(connection,
+                    dev.pgcdc.filter.TableFilter.of("public.orders, public.ORDERS, Orders", null), true);
+            SetupRequest request = SetupRequest.builder().slotName(db.slot()).publicationName("pub").tables(tables)
+                    .build();
+
+            SetupPlan plan = Setup.plan(connection, request);
+
+            assertThat(sql(plan.statements())).containsExactly(
+                    "GRANT SELECT ON \"public\".\"orders\" TO \"" + sync + "\"",
+                    createPublication("\"public\".\"orders\""), createSlot(db));
+            db.runScriptWithPsql(plan.toSqlScript());
+            assertThat(plan.describe().lines().findFirst().orElseThrow())
+                    .doesNotContain("_MANAGED").contains("an administrator looks after part of");
+        }
+    }
+
+    @Test
+    void aTablesPatternMatchingNoTableIsAnErrorNotEveryTable() throws Exception {
+        try (TestDatabase db = new TestDatabase(server)) {
+            createTable(db, ORDERS, server.superuser());
+            Connection connection = db.connectAs(server.superuser());
+
+            assertThatThrownBy(() -> ChangeModelPreflight.tablesToPublish(connection,
+                    dev.pgcdc.filter.TableFilter.of("public.nomatch_*", null), true))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("nothing matched public.nomatch_*").hasMessageContaining("Check the names");
+            assertThatThrownBy(() -> ChangeModelPreflight.tablesToPublish(connection,
+                    dev.pgcdc.filter.TableFilter.of("public.order*", "public.orders"), true))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("excludeTables leaves out every table");
+            assertThat(ChangeModelPreflight.tablesToPublish(connection,
+                    dev.pgcdc.filter.TableFilter.of("public.order*", null), true)).containsExactly(ORDERS);
+            assertThat(ChangeModelPreflight.tablesToPublish(connection,
+                    dev.pgcdc.filter.TableFilter.of("*.*", "public.orders"), true)).isEmpty();
         }
     }
 
