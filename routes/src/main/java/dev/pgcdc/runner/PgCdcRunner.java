@@ -5,6 +5,7 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.util.Properties;
 
+import org.apache.camel.CamelContext;
 import org.apache.camel.main.Main;
 
 /**
@@ -33,11 +34,23 @@ public final class PgCdcRunner {
 
     /** A configured, not yet started Main; tests start it in-process to run a YAML file. */
     static Main newMain(RunnerArguments arguments) {
-        Main main = new Main();
+        Main main = new Main() {
+            @Override
+            protected CamelContext createCamelContext() {
+                CamelContext context = super.createCamelContext();
+                EnvironmentProperties.install(context);
+                return context;
+            }
+        };
         main.setInitialProperties(defaults());
         main.setDefaultPropertyPlaceholderLocation(
                 "classpath:application.properties;optional=true,file:application.properties;optional=true");
-        arguments.properties().forEach(main::addArgumentProperty);
+        arguments.properties().forEach((key, value) -> {
+            // as an override property it beats the environment in placeholders; as an argument property, in the
+            // camel.* options Main configures directly
+            main.addOverrideProperty(key, value);
+            main.addArgumentProperty(key, value);
+        });
         main.configure().withRoutesIncludePattern(arguments.routesIncludePattern());
         main.configure().addRoutesBuilder(new OperatorPage());
         main.addMainListener(new EmbeddedSource());
