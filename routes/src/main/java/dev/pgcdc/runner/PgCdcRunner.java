@@ -7,6 +7,8 @@ import java.util.Properties;
 
 import org.apache.camel.CamelContext;
 import org.apache.camel.main.Main;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Runs YAML routes with Camel Main: {@code java -jar pgcdc-routes.jar [route.yaml|dir ...] [key=value ...] [camel options]}.
@@ -20,13 +22,27 @@ public final class PgCdcRunner {
 
     /** The runner's defaults (slot name, Camel Main settings): lowest precedence, so every other source overrides them. */
     static final String DEFAULTS = "pgcdc-runner.properties";
+    private static final Logger LOG = LoggerFactory.getLogger(PgCdcRunner.class);
 
     private PgCdcRunner() {
     }
 
-    public static void main(String[] args) throws Exception {
-        RunnerArguments arguments = RunnerArguments.parse(args);
-        int exitCode = newMain(arguments).run(arguments.camelOptions());
+    public static void main(String[] args) {
+        int exitCode;
+        try {
+            RunnerArguments arguments = RunnerArguments.parse(args);
+            exitCode = newMain(arguments).run(arguments.camelOptions());
+        } catch (Exception e) {
+            // once, and without the stack trace unless it may be a bug: Camel's own report of it is filtered out
+            // (log4j2.xml)
+            if (StartFailure.understood(e)) {
+                LOG.error("pgcdc did not start: {}", StartFailure.message(e));
+                LOG.debug("pgcdc did not start", e);
+            } else {
+                LOG.error("pgcdc did not start: {}", StartFailure.message(e), e);
+            }
+            exitCode = 1;
+        }
         if (exitCode != 0) {
             System.exit(exitCode);
         }

@@ -67,6 +67,34 @@ class RunnerJarIT {
         }
     }
 
+    @Test
+    void aFailedStartIsReportedOnceWithoutStackTraceAndExitsNonZero() throws Exception {
+        Path route = Files.writeString(workingDir.resolve("misspelt.yaml"), """
+                - route:
+                    from:
+                      uri: "pgcdc:{{pgcdc.slot}}"
+                      parameters:
+                        statusIntervall: 500
+                      steps:
+                        - log: "${body}"
+                """);
+        Process runner = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-jar", System.getProperty("pgcdc.runner.jar"), route.toString(), "pgcdc.host=127.0.0.1",
+                "pgcdc.port=1", "camel.server.enabled=false")
+                .directory(workingDir.toFile()).redirectErrorStream(true)
+                .redirectOutput(workingDir.resolve("console.txt").toFile()).start();
+        try {
+            assertThat(runner.waitFor(60, TimeUnit.SECONDS)).as("runner exits").isTrue();
+            Output output = new Output(workingDir.resolve("console.txt"));
+            assertThat(runner.exitValue()).as(output.text()).isEqualTo(1);
+            assertThat(output.text().split("statusIntervall=500\\}", -1)).as(output.text()).hasSize(2);
+            assertThat(output.text()).contains("pgcdc did not start: ").doesNotContain("Exception in thread");
+            assertThat(output.lines()).noneMatch(line -> STACK_FRAME.matcher(line).find());
+        } finally {
+            runner.destroyForcibly();
+        }
+    }
+
     /**
      * The runner's console, captured in a file: reading the pipe instead races with the JDK draining it when the
      * process exits, losing the last lines.
