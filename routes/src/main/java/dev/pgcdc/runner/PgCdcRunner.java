@@ -50,14 +50,7 @@ public final class PgCdcRunner {
 
     /** A configured, not yet started Main; tests start it in-process to run a YAML file. */
     static Main newMain(RunnerArguments arguments) {
-        Main main = new Main() {
-            @Override
-            protected CamelContext createCamelContext() {
-                CamelContext context = super.createCamelContext();
-                EnvironmentProperties.install(context);
-                return context;
-            }
-        };
+        RunnerMain main = new RunnerMain();
         main.setInitialProperties(defaults());
         main.setDefaultPropertyPlaceholderLocation(
                 "classpath:application.properties;optional=true,file:application.properties;optional=true");
@@ -71,6 +64,26 @@ public final class PgCdcRunner {
         main.configure().addRoutesBuilder(new OperatorPage());
         main.addMainListener(new EmbeddedSource());
         return main;
+    }
+
+    /** Camel Main with the runner's property precedence, which ends at once after a setupMode=plan start. */
+    static final class RunnerMain extends Main {
+
+        @Override
+        protected CamelContext createCamelContext() {
+            CamelContext context = super.createCamelContext();
+            EnvironmentProperties.install(context);
+            return context;
+        }
+
+        @Override
+        protected void doStart() throws Exception {
+            super.doStart();
+            PlanOnly.exitStatus(getCamelContext()).ifPresent(status -> {
+                exitCode.set(status);
+                completed();
+            });
+        }
     }
 
     private static Properties defaults() {
