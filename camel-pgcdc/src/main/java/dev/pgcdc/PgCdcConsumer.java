@@ -29,6 +29,7 @@ import dev.pgcdc.pg.TableName;
 import dev.pgcdc.setup.ChangeModelPreflight;
 import dev.pgcdc.setup.ConnectorTable;
 import dev.pgcdc.setup.Setup;
+import dev.pgcdc.setup.SetupMode;
 import dev.pgcdc.setup.SetupPlan;
 import dev.pgcdc.setup.SetupRequest;
 import dev.pgcdc.setup.SetupServers;
@@ -100,6 +101,8 @@ public class PgCdcConsumer extends DefaultConsumer {
     private SnapshotStateStore snapshotState;
     private ExecutorService snapshotWorkers;
     private volatile String snapshotError;
+    /** With setupMode=plan, what the start planned (and logged) instead of streaming. */
+    private volatile SetupPlan plannedOnly;
     /** A stop was asked for: a start still waiting to create the slot ends instead of holding the stop up. */
     private volatile boolean stopping;
     /** This start created the slot: the only one a start that fails may drop (dropSlotOnStop). */
@@ -129,6 +132,7 @@ public class PgCdcConsumer extends DefaultConsumer {
         slotMonitor = null;
         keylessWatch = null;
         heartbeat = null;
+        plannedOnly = null;
         connector = new PgConnector(options.connection());
         writer = options.decodesFromStandby() ? new PgConnector(options.primary()) : connector;
         DecodingOptions decoding = options.decoding();
@@ -155,11 +159,11 @@ public class PgCdcConsumer extends DefaultConsumer {
                         : new RepositoryStateStore(configuration.getSnapshotStateRepository(),
                                 configuration.getSlotName());
             }
-            Optional<SetupPlan> prepared = prepareServer(connection, decoding, plugin, snapshotTables);
-            if (prepared.isEmpty()) {
+            plan = prepareServer(connection, decoding, plugin, snapshotTables);
+            if (options.setupMode() == SetupMode.PLAN) {
+                plannedOnly = plan;
                 return;
             }
-            plan = prepared.get();
         } finally {
             getEndpoint().getCamelContext().getLifecycleStrategies().remove(stopsSetup);
         }
@@ -251,9 +255,9 @@ public class PgCdcConsumer extends DefaultConsumer {
      * Runs all start-time preparation (see {@link Setup#prepare}) for the captured tables, the heartbeat table and
      * the snapshot's tables.
      *
-     * @return the plan streaming starts with; empty when streaming must not start
+     * @return the plan streaming starts with, or in setupMode=plan the plan logged instead
      */
-    private Optional<SetupPlan> prepareServer(Connection connection, DecodingOptions decoding, OutputPlugin plugin,
+    private SetupPlan prepareServer(Connection connection, DecodingOptions decoding, OutputPlugin plugin,
                                   List<ConnectorTable> snapshotTables)
             throws SQLException, InterruptedException {
         List<ConnectorTable> connectorTables = new ArrayList<>(snapshotTables);
@@ -557,6 +561,11 @@ public class PgCdcConsumer extends DefaultConsumer {
     /** Counters and positions of the stream; null before start. */
     public StreamStats stats() {
         return replicator == null ? null : replicator.stats();
+    }
+
+    /** With setupMode=plan, the plan this start logged instead of streaming; empty in the other modes. */
+    public Optional<SetupPlan> plannedSetup() {
+        return Optional.ofNullable(plannedOnly);
     }
 
     @ManagedAttribute(description = "What the replication thread is doing: STARTING, STREAMING, CATCHING_UP, RETRYING, STOPPED, FAILED")

@@ -6,7 +6,6 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.List;
-import java.util.Optional;
 import java.util.function.BooleanSupplier;
 
 import dev.pgcdc.connect.PgConnector;
@@ -40,10 +39,11 @@ public final class Setup {
      *                      so the next start runs it again
      * @param stopping      whether the consumer is being stopped: the slot's creation, which may wait long for
      *                      transactions of other sessions, then ends at once
-     * @return the plan streaming starts with, whose warnings were logged; empty when streaming must not start
+     * @return the plan streaming starts with, whose warnings were logged; in plan mode the plan logged, and
+     *         streaming must not start
      * @throws SetupFailedException when the server is not ready, with the SQL an administrator must run
      */
-    public static Optional<SetupPlan> prepare(Connection connection, SetupServers servers, SetupRequest request,
+    public static SetupPlan prepare(Connection connection, SetupServers servers, SetupRequest request,
                                               SetupMode mode, ChangeModelPreflight changeModel,
                                               NewSlot newSlot, BooleanSupplier stopping)
             throws SQLException, InterruptedException {
@@ -54,7 +54,7 @@ public final class Setup {
         if (mode == SetupMode.PLAN) {
             LOG.info("pgcdc:{}: setup plan (setupMode=plan, not streaming):{}{}", slot, System.lineSeparator(),
                     plan.describe());
-            return Optional.empty();
+            return plan;
         }
         plan.warnings().forEach(warning -> LOG.warn("pgcdc:{}: {}", slot, warning));
         ReplicationSlot replicationSlot = new ReplicationSlot(slot);
@@ -70,7 +70,7 @@ public final class Setup {
                         + ", which another instance holds while it creates the slot.");
                 StandbySlot.prepare(servers, plan, mode, newSlot, stopping);
             }
-            return Optional.of(plan);
+            return plan;
         }
         if (plan.connectorCreatesSlot() && !replicationSlot.exists(connection)) {
             BlockingCall.run(servers.primary(), "pgcdc " + slot + " slot creation", CREATE_TIMEOUT, stopping,
@@ -85,7 +85,7 @@ public final class Setup {
             StandbyInspector.missingOnStandbys(servers.slotServer(), slot)
                     .forEach(warning -> LOG.warn("pgcdc:{}: {}", slot, warning));
         }
-        return Optional.of(plan);
+        return plan;
     }
 
     /** Whoever holds the slot's creation lock and still finds it missing creates it. */

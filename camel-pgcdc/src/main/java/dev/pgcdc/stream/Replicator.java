@@ -317,9 +317,26 @@ public final class Replicator implements Runnable {
             waitingForSlot = true;
             return true;
         }
-        report("Slot " + options.slotName() + ": connection to " + connector.settings() + " lost or refused: "
-                + e.getMessage() + "; reconnecting", e);
+        String message = "Slot " + options.slotName() + ": connection to " + connector.settings()
+                + " lost or refused: " + messages(e) + "; reconnecting";
+        // one line per attempt: during an outage a stack trace at every attempt would bury what the line says
+        LOG.debug(message, e);
+        lastError = e;
+        failureListener.onFailure(message, null);
         return false;
+    }
+
+    /** The messages of the cause chain, each once. */
+    private static String messages(Throwable e) {
+        StringBuilder text = new StringBuilder(String.valueOf(e.getMessage()));
+        for (Throwable cause = e.getCause(); cause != null; cause = cause.getCause()) {
+            String said = cause.getMessage();
+            if (said != null && !text.toString().contains(said.endsWith(".") ? said.substring(0, said.length() - 1)
+                    : said)) {
+                text.append(" (").append(cause.getClass().getSimpleName()).append(": ").append(said).append(')');
+            }
+        }
+        return text.toString();
     }
 
     /** Records the failure and hands it to the listener (Camel's exception handler), which logs it. */

@@ -38,6 +38,8 @@ class OperatorPageIT {
     private static final Pattern CLUSTER_STARTED =
             Pattern.compile("PostgreSQL \\S+ started on \\S+:(\\d+) in (\\S+)/data");
     private static final Pattern METER = Pattern.compile("pgcdc_\\w+");
+    /** A line of a stack trace: "\tat org.postgresql.core.PGStream.receiveChar(PGStream.java:467)". */
+    private static final Pattern STACK_FRAME = Pattern.compile("^\\s+at \\S+\\(");
     private static final Duration STARTUP = Duration.ofSeconds(120);
     /** Each meter with labels it carries (beside the Camel context and route, which the runner names). */
     private static final List<String> METERS = List.of("pgcdc_changes_received_total{slot=\"pgcdc\"}",
@@ -95,6 +97,10 @@ class OperatorPageIT {
                 assertThat(down.path("problem").asText()).contains("127.0.0.1:" + databasePort)
                         .contains("refused");
                 assertThat(down.path("phase").asText()).isEqualTo("RETRYING");
+                // each reconnect attempt is one line, its stack trace only at DEBUG
+                String outage = Await.until("a reconnect attempt in the log", Duration.ofSeconds(30),
+                        () -> read(console), text -> text.contains("lost or refused"));
+                assertThat(outage.lines()).noneMatch(line -> STACK_FRAME.matcher(line).find());
             }
         } finally {
             runner.destroy();

@@ -12,6 +12,7 @@ import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.pgcdc.embedded.junit.Await;
@@ -43,9 +44,11 @@ class RunnerJarIT {
                 .redirectOutput(workingDir.resolve("console.txt").toFile()).start();
         Output output = new Output(workingDir.resolve("console.txt"));
         try {
-            List<JsonNode> events = Await.until("JSON change events of inserts, updates and deletes",
+            // r: the snapshot of the demo's first customers, printed like any other change
+            List<JsonNode> events = Await.until("JSON change events of snapshot reads, inserts, updates and deletes",
                     Duration.ofSeconds(120), output::changeEvents,
-                    list -> list.stream().map(e -> e.get("op").asText()).distinct().count() >= 3);
+                    list -> list.stream().map(e -> e.get("op").asText()).collect(Collectors.toSet())
+                            .containsAll(List.of("r", "c", "u", "d")));
             assertThat(events).allSatisfy(e -> assertThat(e.get("table").asText()).isIn("customers", "orders"));
             Path clusterDir = output.clusterDir().orElseThrow();
             long postmaster = Long.parseLong(Files.readAllLines(clusterDir.resolve("data/postmaster.pid")).get(0));
@@ -58,6 +61,34 @@ class RunnerJarIT {
             // the database outlives the routes: no lost connection is reported at SIGTERM, nor any stack trace
             assertThat(output.text()).contains("Embedded PostgreSQL stopped and deleted").doesNotContain(" ERROR ")
                     .doesNotContain("Exception").doesNotContain("lost or refused").doesNotContain("terminating connection");
+            assertThat(output.lines()).noneMatch(line -> STACK_FRAME.matcher(line).find());
+        } finally {
+            runner.destroyForcibly();
+        }
+    }
+
+    @Test
+    void aFailedStartIsReportedOnceWithoutStackTraceAndExitsNonZero() throws Exception {
+        Path route = Files.writeString(workingDir.resolve("misspelt.yaml"), """
+                - route:
+                    from:
+                      uri: "pgcdc:{{pgcdc.slot}}"
+                      parameters:
+                        statusIntervall: 500
+                      steps:
+                        - log: "${body}"
+                """);
+        Process runner = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-jar", System.getProperty("pgcdc.runner.jar"), route.toString(), "pgcdc.host=127.0.0.1",
+                "pgcdc.port=1", "camel.server.enabled=false")
+                .directory(workingDir.toFile()).redirectErrorStream(true)
+                .redirectOutput(workingDir.resolve("console.txt").toFile()).start();
+        try {
+            assertThat(runner.waitFor(60, TimeUnit.SECONDS)).as("runner exits").isTrue();
+            Output output = new Output(workingDir.resolve("console.txt"));
+            assertThat(runner.exitValue()).as(output.text()).isEqualTo(1);
+            assertThat(output.text().split("statusIntervall=500\\}", -1)).as(output.text()).hasSize(2);
+            assertThat(output.text()).contains("pgcdc did not start: ").doesNotContain("Exception in thread");
             assertThat(output.lines()).noneMatch(line -> STACK_FRAME.matcher(line).find());
         } finally {
             runner.destroyForcibly();

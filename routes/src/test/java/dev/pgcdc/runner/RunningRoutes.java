@@ -58,6 +58,11 @@ final class RunningRoutes implements AutoCloseable {
         return Path.of("integrations", fileName);
     }
 
+    /** What {@code java -jar} would exit with once Main ends. */
+    int exitCode() {
+        return main.getExitCode();
+    }
+
     CamelContext context() {
         return main.getCamelContext();
     }
