@@ -264,11 +264,12 @@ public class PgCdcConsumer extends DefaultConsumer {
         if (options.heartbeatTable() != null) {
             connectorTables.add(ConnectorTable.heartbeat(options.heartbeatTable()));
         }
+        ChangeModelPreflight.TableSelection selection = ChangeModelPreflight.tablesToPublish(connection,
+                decoding.tables(), SetupRequest.usesPublication(plugin.name()));
         SetupRequest request = SetupRequest.builder().slotName(configuration.getSlotName())
                 .plugin(plugin.name()).publicationName(options.publication())
                 .publicationGiven(configuration.getPublication() != null && !configuration.getPublication().isBlank())
-                .tables(ChangeModelPreflight.tablesToPublish(connection, decoding.tables(),
-                        SetupRequest.usesPublication(plugin.name())))
+                .tables(selection.tables()).unmatchedTablePatterns(selection.unmatchedPatterns())
                 .connectorTables(connectorTables).replicaIdentityFull(options.replicaIdentityFull())
                 .slotFailover(configuration.isSlotFailover()).slotElsewhere(options.decodesFromStandby()).build();
         TypeRegistry types = TypeRegistry.natural(new PgCatalog(connection));

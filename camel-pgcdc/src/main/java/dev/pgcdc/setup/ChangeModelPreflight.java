@@ -61,21 +61,31 @@ public final class ChangeModelPreflight {
     }
 
     /**
+     * What the tables option selects on the server.
+     *
+     * @param tables            the tables to capture and publish
+     * @param unmatchedPatterns the wildcard patterns that match no existing table
+     */
+    public record TableSelection(List<TableName> tables, List<String> unmatchedPatterns) {
+    }
+
+    /**
      * The tables a new publication is created for: the exact names configured, plus the existing tables that match
-     * the include patterns (a publication cannot hold a pattern; tables created later must be added to it). Without
-     * a publication (wal2json) and without includes, every table the filter keeps: an excluded table is not captured,
-     * so setup must not ask anything of it.
+     * the include patterns (a publication cannot hold a pattern; tables created later must be added to it). An exact
+     * name is selected whether it exists or not, so that setup reports a missing one the same way with patterns as
+     * without. Without a publication (wal2json) and without includes, every table the filter keeps: an excluded table
+     * is not captured, so setup must not ask anything of it.
      *
      * @param viaPublication whether the plugin streams a publication (pgoutput), which without includes is created
      *                       for all tables
      * @throws IllegalArgumentException when include patterns select no table: the empty list would mean every
      *                                  table, which only {@code *.*} (or no includes) asks for
      */
-    public static List<TableName> tablesToPublish(Connection connection, TableFilter filter, boolean viaPublication)
+    public static TableSelection tablesToPublish(Connection connection, TableFilter filter, boolean viaPublication)
             throws SQLException {
         if (filter.includePatterns().stream().allMatch(NamePattern::isExact)
                 && (viaPublication || !filter.includePatterns().isEmpty())) {
-            return filter.includePatterns().stream().map(NamePattern::table).toList();
+            return new TableSelection(filter.includePatterns().stream().map(NamePattern::table).toList(), List.of());
         }
         List<TableName> tables = new ArrayList<>();
         List<NamePattern> unmatched = new ArrayList<>(filter.includePatterns());
@@ -91,6 +101,8 @@ public final class ChangeModelPreflight {
                 unmatched.removeIf(pattern -> pattern.matches(schema, table));
             }
         }
+        unmatched.stream().filter(NamePattern::isExact).map(NamePattern::table)
+                .filter(table -> filter.includes(table.schema(), table.name())).forEach(tables::add);
         if (tables.isEmpty() && !filter.includePatterns().isEmpty()
                 && filter.includePatterns().stream().noneMatch(NamePattern::matchesEverything)) {
             throw new IllegalArgumentException("The tables option (" + String.join(", ",
@@ -101,7 +113,8 @@ public final class ChangeModelPreflight {
                     + " names (unquoted names fold to lower case, a name in double quotes keeps its case) and that"
                     + " the tables exist; to capture every table, leave tables unset or write tables=*.*");
         }
-        return tables;
+        return new TableSelection(List.copyOf(tables), unmatched.stream().filter(pattern -> !pattern.isExact())
+                .map(NamePattern::toString).toList());
     }
 
     /**

@@ -76,6 +76,14 @@ final class Preflight {
 
     List<String> warnings() {
         List<String> warnings = new ArrayList<>();
+        List<String> unmatched = request.unmatchedTablePatterns();
+        if (!unmatched.isEmpty()) {
+            // not a blocker: other entries select tables, and a pattern may be meant for tables not created yet
+            warnings.add("The tables option's " + (unmatched.size() == 1 ? "pattern " : "patterns ")
+                    + String.join(", ", unmatched) + (unmatched.size() == 1 ? " matches" : " match") + " no existing"
+                    + " table, so pgcdc captures none for it now. Check the names (unquoted names fold to lower case,"
+                    + " a name in double quotes keeps its case).");
+        }
         SlotState slot = facts.slot();
         if (slot != null && slot.active()) {
             warnings.add("Slot " + quoteLiteral(slot.name()) + " is being read by process " + slot.activePid()

@@ -149,23 +149,24 @@ public final class Setup {
      * server. A start that fails changes nothing: in AUTO the connector's statements run only once nothing blocks,
      * nothing is left to an administrator and the check passed; the statements it ran are logged as they run.
      *
-     * @param check runs in AUTO and VALIDATE on the plan before anything is applied; throws when the options do not
-     *              fit the server
+     * @param check runs on the plan before anything is applied; throws when the options do not fit the server. In
+     *              PLAN its refusal is one more blocker, as the plan is to tell everything that stops a start
      */
     public static SetupOutcome run(Connection connection, PgConnector slotServer, SetupRequest request,
                                    SetupMode mode, Check check) {
         SetupPlan plan = plan(connection, request);
         if (mode == SetupMode.PLAN) {
+            try {
+                runCheck(check, plan);
+            } catch (IllegalArgumentException e) {
+                plan = plan.withBlocker(e.getMessage());
+            }
             return new SetupOutcome(plan, List.of());
         }
         if (mode == SetupMode.AUTO ? !plan.readyOnceConnectorRan() : !plan.isSetUp()) {
             throw new SetupFailedException(plan, mode);
         }
-        try {
-            check.run(plan);
-        } catch (SQLException e) {
-            throw new SetupException("Could not check the options against the server: " + e.getMessage(), e);
-        }
+        runCheck(check, plan);
         List<PlannedStatement> applied = List.of();
         if (mode == SetupMode.AUTO && !SetupApplier.toApply(plan).isEmpty()) {
             applied = applyRacingOthers(connection, slotServer, request, plan);
@@ -176,6 +177,14 @@ public final class Setup {
             }
         }
         return new SetupOutcome(plan, applied);
+    }
+
+    private static void runCheck(Check check, SetupPlan plan) {
+        try {
+            check.run(plan);
+        } catch (SQLException e) {
+            throw new SetupException("Could not check the options against the server: " + e.getMessage(), e);
+        }
     }
 
     /** Checks the options against the planned server before setup changes anything. */

@@ -112,6 +112,13 @@ public final class SetupPlan {
         return new SetupPlan(request, facts, model, more, blockers, warnings, publishedWithoutIdentity);
     }
 
+    /** This plan with one more blocker, found outside the planner's facts (e.g. by the options' check). */
+    SetupPlan withBlocker(String blocker) {
+        List<String> more = new ArrayList<>(blockers);
+        more.add(blocker);
+        return new SetupPlan(request, facts, model, statements, more, warnings, publishedWithoutIdentity);
+    }
+
     /**
      * Ready-to-run SQL for an administrator: the statements only an administrator may run, each after a comment
      * saying why, preceded by the blockers as comments. Empty when an administrator has nothing to do.

@@ -24,6 +24,7 @@ public final class SetupRequest {
     private final List<TableName> tables;
     private final List<ConnectorTable> connectorTables;
     private final List<TableName> replicaIdentityFull;
+    private final List<String> unmatchedTablePatterns;
     private final boolean slotFailover;
     private final boolean slotElsewhere;
     private final boolean publicationGiven;
@@ -36,6 +37,7 @@ public final class SetupRequest {
         this.tables = List.copyOf(new LinkedHashSet<>(builder.tables));
         this.connectorTables = List.copyOf(builder.connectorTables);
         this.replicaIdentityFull = List.copyOf(builder.replicaIdentityFull);
+        this.unmatchedTablePatterns = List.copyOf(builder.unmatchedTablePatterns);
         this.slotFailover = builder.slotFailover;
         this.slotElsewhere = builder.slotElsewhere;
         this.publicationGiven = builder.publicationGiven;
@@ -84,6 +86,11 @@ public final class SetupRequest {
         return replicaIdentityFull;
     }
 
+    /** The tables option's wildcard patterns that matched no table when the tables were selected. */
+    public List<String> unmatchedTablePatterns() {
+        return unmatchedTablePatterns;
+    }
+
     /** Whether the slot is to be a failover slot, synced to standbys (option slotFailover, PostgreSQL 17+). */
     public boolean slotFailover() {
         return slotFailover;
@@ -127,6 +134,7 @@ public final class SetupRequest {
         private List<TableName> tables = List.of();
         private List<ConnectorTable> connectorTables = List.of();
         private List<TableName> replicaIdentityFull = List.of();
+        private List<String> unmatchedTablePatterns = List.of();
         private boolean slotFailover;
         private boolean slotElsewhere;
         private boolean publicationGiven;
@@ -176,6 +184,11 @@ public final class SetupRequest {
 
         public Builder replicaIdentityFull(List<TableName> replicaIdentityFull) {
             this.replicaIdentityFull = Objects.requireNonNull(replicaIdentityFull, "replicaIdentityFull");
+            return this;
+        }
+
+        public Builder unmatchedTablePatterns(List<String> unmatchedTablePatterns) {
+            this.unmatchedTablePatterns = Objects.requireNonNull(unmatchedTablePatterns, "unmatchedTablePatterns");
             return this;
         }
 

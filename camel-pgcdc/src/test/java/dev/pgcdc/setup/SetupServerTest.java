@@ -536,7 +536,7 @@ class SetupServerTest {
             createTable(db, ORDERS, server.superuser());
             Connection connection = db.connectAs(sync);
             List<TableName> tables = ChangeModelPreflight.tablesToPublish(connection,
-                    dev.pgcdc.filter.TableFilter.of("public.orders, public.ORDERS, Orders", null), true);
+                    dev.pgcdc.filter.TableFilter.of("public.orders, public.ORDERS, Orders", null), true).tables();
             SetupRequest request = SetupRequest.builder().slotName(db.slot()).publicationName("pub").tables(tables)
                     .build();
 
@@ -566,9 +566,59 @@ class SetupServerTest {
                     .isInstanceOf(IllegalArgumentException.class)
                     .hasMessageContaining("excludeTables leaves out every table");
             assertThat(ChangeModelPreflight.tablesToPublish(connection,
-                    dev.pgcdc.filter.TableFilter.of("public.order*", null), true)).containsExactly(ORDERS);
+                    dev.pgcdc.filter.TableFilter.of("public.order*", null), true).tables()).containsExactly(ORDERS);
             assertThat(ChangeModelPreflight.tablesToPublish(connection,
-                    dev.pgcdc.filter.TableFilter.of("*.*", "public.orders"), true)).isEmpty();
+                    dev.pgcdc.filter.TableFilter.of("*.*", "public.orders"), true).tables()).isEmpty();
+        }
+    }
+
+    @Test
+    void aMissingExactNameBesidePatternsBlocksAsWithoutThemAndAPatternMatchingNothingIsWarned() throws Exception {
+        try (TestDatabase db = new TestDatabase(server)) {
+            TableName customer = TableName.of("public", "cust_a");
+            TableName typo = TableName.of("public", "orders_typo");
+            createTable(db, customer, server.superuser());
+            Connection connection = db.connectAs(server.superuser());
+
+            for (String tables : List.of("public.orders_typo", "public.orders_typo, public.cust_*, public.nomatch_*")) {
+                ChangeModelPreflight.TableSelection selection = ChangeModelPreflight.tablesToPublish(connection,
+                        dev.pgcdc.filter.TableFilter.of(tables, null), true);
+                assertThat(selection.tables()).contains(typo);
+                SetupPlan plan = Setup.plan(connection, SetupRequest.builder().slotName(db.slot())
+                        .publicationName("pub").tables(selection.tables())
+                        .unmatchedTablePatterns(selection.unmatchedPatterns()).build());
+                assertThat(plan.blockers()).as(tables).singleElement().asString()
+                        .startsWith("Table " + typo + " does not exist");
+            }
+
+            ChangeModelPreflight.TableSelection selection = ChangeModelPreflight.tablesToPublish(connection,
+                    dev.pgcdc.filter.TableFilter.of("public.cust_*, public.nomatch_*, public.orders_typo", null), true);
+            assertThat(selection.tables()).containsExactly(customer, typo);
+            assertThat(selection.unmatchedPatterns()).containsExactly("public.nomatch_*");
+            SetupPlan plan = Setup.plan(connection, SetupRequest.builder().slotName(db.slot()).publicationName("pub")
+                    .tables(selection.tables()).unmatchedTablePatterns(selection.unmatchedPatterns()).build());
+            assertThat(plan.warnings()).filteredOn(warning -> warning.contains("public.nomatch_*")).singleElement()
+                    .asString().contains("matches no existing table");
+        }
+    }
+
+    @Test
+    void planModeReportsWhatTheOptionsCheckRefusesBesideTheBlockers() throws Exception {
+        try (TestDatabase db = new TestDatabase(server)) {
+            createTable(db, ORDERS, server.superuser());
+            Connection connection = db.connectAs(server.superuser());
+            ChangeModelPreflight keyExcluded = new ChangeModelPreflight(connection, "pub", false, false,
+                    (schema, table, column) -> !column.equals("id"), null);
+            TableName missing = TableName.of("public", "missing");
+
+            SetupPlan plan = Setup.run(connection, null, request(db, HEARTBEAT, ORDERS, missing), SetupMode.PLAN,
+                    planned -> keyExcluded.run(planned.facts().existingTables().stream().map(TableFacts::name)
+                            .toList())).plan();
+
+            assertThat(plan.blockers()).anySatisfy(blocker -> assertThat(blocker).contains(missing + " does not exist"))
+                    .anySatisfy(blocker -> assertThat(blocker).contains("public.orders.id is a key column"));
+            assertThat(plan.describe()).contains("public.orders.id is a key column");
+            assertNothingCreated(db, connection);
         }
     }
 
