@@ -61,6 +61,7 @@ import org.apache.camel.api.management.ManagedResource;
 import org.apache.camel.spi.ExecutorServiceManager;
 import org.apache.camel.spi.LifecycleStrategy;
 import org.apache.camel.support.LifecycleStrategySupport;
+import org.apache.camel.support.LoggingExceptionHandler;
 import org.apache.camel.support.DefaultConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -180,8 +181,7 @@ public class PgCdcConsumer extends DefaultConsumer {
                 ? new LaneDispatcher(this, configuration, options.outbox(), options.concurrentConsumers())
                 : new ExchangeDispatcher(this, configuration, options.outbox(), options.handOffAfter());
         replicator = new Replicator(connector, options.stream(), dispatcher, tap, options.reconnectDelay(),
-                options.reconnectMaxDelay(),
-                (message, cause) -> getExceptionHandler().handleException(message, cause));
+                options.reconnectMaxDelay(), new ReportsToCamel());
         slotWatch = new SlotWatch(connector, configuration.getSlotName(), options.lagWarnBytes(),
                 lost -> replicator.fail(lost.lostMessage(), null));
         setHealthCheck(new PgCdcHealthCheck(this, getRouteId(), options.healthGracePeriod()));
@@ -562,6 +562,26 @@ public class PgCdcConsumer extends DefaultConsumer {
     /** Counters and positions of the stream; null before start. */
     public StreamStats stats() {
         return replicator == null ? null : replicator.stats();
+    }
+
+    /** Hands the replicator's failures to the consumer's exception handler. */
+    private final class ReportsToCamel implements Replicator.FailureListener {
+        @Override
+        public void onFailure(String message, Throwable cause) {
+            getExceptionHandler().handleException(message, cause);
+        }
+
+        @Override
+        public void onConnectionLost(String message, SQLException cause) {
+            if (getExceptionHandler() instanceof LoggingExceptionHandler logging) {
+                // one line per attempt: during an outage Camel's default handler would print the stack trace at
+                // every attempt and bury what the line says; a handler of the user's own still gets the exception
+                LOG.debug(message, cause);
+                logging.handleException(message, null);
+            } else {
+                getExceptionHandler().handleException(message, cause);
+            }
+        }
     }
 
     /** With setupMode=plan, the plan this start logged instead of streaming; empty in the other modes. */

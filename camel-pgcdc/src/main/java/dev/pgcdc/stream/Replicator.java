@@ -63,6 +63,11 @@ public final class Replicator implements Runnable {
     /** Told about each failure before the replicator retries, so the consumer can report it to Camel. */
     public interface FailureListener {
         void onFailure(String message, Throwable cause);
+
+        /** A lost or refused connection, retried; the message already names every cause. */
+        default void onConnectionLost(String message, SQLException cause) {
+            onFailure(message, cause);
+        }
     }
 
     public Replicator(PgConnector connector, StreamOptions options, ChangeSink sink, StreamTap tap,
@@ -319,10 +324,8 @@ public final class Replicator implements Runnable {
         }
         String message = "Slot " + options.slotName() + ": connection to " + connector.settings()
                 + " lost or refused: " + messages(e) + "; reconnecting";
-        // one line per attempt: during an outage a stack trace at every attempt would bury what the line says
-        LOG.debug(message, e);
         lastError = e;
-        failureListener.onFailure(message, null);
+        failureListener.onConnectionLost(message, e);
         return false;
     }
 

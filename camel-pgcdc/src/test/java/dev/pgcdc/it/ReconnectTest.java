@@ -2,19 +2,23 @@ package dev.pgcdc.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 
 import dev.pgcdc.embedded.junit.Await;
 import dev.pgcdc.event.ChangeEvent;
 import org.apache.camel.CamelContext;
+import org.apache.camel.Exchange;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.health.HealthCheck;
+import org.apache.camel.spi.ExceptionHandler;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -119,6 +123,51 @@ class ReconnectTest extends DefaultClusterTest {
             assertThat(Duration.ofNanos(System.nanoTime() - closedAt)).isLessThan(Duration.ofSeconds(15));
             insertRange(table, 6, 10);
             received.awaitMatching("rows 6-10 over the new connection", l -> ids(l).containsAll(range(6, 10)));
+        }
+    }
+
+    @Test
+    void aLostConnectionReachesAnExceptionHandlerOfTheUsersOwnWithItsCause() throws Exception {
+        String slot = uniqueSlot("handler");
+        String table = slot + "_t";
+        pg().execute("CREATE TABLE " + table + " (id int PRIMARY KEY)");
+        List<Throwable> handled = new CopyOnWriteArrayList<>();
+        ExceptionHandler recorder = new ExceptionHandler() {
+            @Override
+            public void handleException(Throwable exception) {
+                handled.add(exception);
+            }
+
+            @Override
+            public void handleException(String message, Throwable exception) {
+                handled.add(exception);
+            }
+
+            @Override
+            public void handleException(String message, Exchange exchange, Throwable exception) {
+                handled.add(exception);
+            }
+        };
+        try (TcpProxy proxy = new TcpProxy(pg().host(), pg().port(), Duration.ofMinutes(3))) {
+            Received received = new Received();
+            String uri = viaProxy(uri(slot, "tables=" + table + "&exceptionHandler=#recorder"), proxy);
+            start(new RouteBuilder() {
+                @Override
+                public void configure() {
+                    getContext().getRegistry().bind("recorder", recorder);
+                    from(uri).process(e -> received.add(e.getIn().getBody(ChangeEvent.class)));
+                }
+            });
+            awaitStreaming(slot);
+            insertRange(table, 1, 3);
+            received.await(3);
+
+            proxy.closeOpenConnections(true);
+            // Camel's default handler gets one line per attempt; a handler of the user's own gets the exception
+            Await.until("the handler told of the lost connection with its SQLException", Duration.ofSeconds(30),
+                    () -> handled.stream().anyMatch(SQLException.class::isInstance));
+            insertRange(table, 4, 6);
+            received.awaitMatching("rows 4-6 over a new connection", l -> ids(l).containsAll(range(4, 6)));
         }
     }
 
