@@ -340,8 +340,10 @@ public class PgCdcConsumer extends DefaultConsumer {
         steps.run(this::closeSnapshotState);
         steps.run(this::stopStreaming);
         steps.run(this::stopKeepAlive);
-        steps.run(this::removeMeters);
         steps.run(this::stopMonitoring);
+        // after the meters' refresh ended: a meter it registered after the removal would stay in the registry, and a
+        // restarted route with the same tags would be handed that stale meter
+        steps.run(this::removeMeters);
         if (dropSlot && connector != null) {
             steps.run(this::dropSlotOnStop);
         }
