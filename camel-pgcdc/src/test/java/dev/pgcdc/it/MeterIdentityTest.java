@@ -12,6 +12,7 @@ import dev.pgcdc.event.ChangeEvent;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.apache.camel.CamelContext;
+import org.apache.camel.Consumer;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.impl.DefaultCamelContext;
 import org.junit.jupiter.api.Test;
@@ -56,6 +57,27 @@ class MeterIdentityTest extends DefaultClusterTest {
         Await.until("each consumer's count", Duration.ofSeconds(20), () -> counts(meters, slot), List.of(3.0, 5.0)::equals);
         context.getRouteController().stopRoute("there");
         assertThat(counts(meters, slot)).containsExactly(3.0);
+    }
+
+    @Test
+    void aConsumerOutsideARouteIsMeteredToo() throws Exception {
+        String slot = uniqueSlot("no_route");
+        String table = slot + "_t";
+        pg().execute("CREATE TABLE " + table + " (id int PRIMARY KEY)");
+        SimpleMeterRegistry meters = new SimpleMeterRegistry();
+        CamelContext context = new DefaultCamelContext();
+        context.getRegistry().bind("meters", meters);
+        contexts.add(context);
+        context.start();
+        Consumer consumer = context.getEndpoint(uri(slot, "tables=" + table)).createConsumer(exchange -> { });
+        try {
+            consumer.start();
+            assertThat(meters.find("pgcdc.changes.received").tags("slot", slot, "routeId", "").functionCounter())
+                    .isNotNull();
+        } finally {
+            consumer.stop();
+        }
+        assertThat(meters.find("pgcdc.changes.received").tag("slot", slot).meters()).isEmpty();
     }
 
     private static List<Double> counts(SimpleMeterRegistry meters, String slot) {
