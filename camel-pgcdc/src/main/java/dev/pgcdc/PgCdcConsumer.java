@@ -108,6 +108,9 @@ public class PgCdcConsumer extends DefaultConsumer {
     private volatile boolean stopping;
     /** This start created the slot: the only one a start that fails may drop (dropSlotOnStop). */
     private volatile boolean slotCreated;
+    /** The last start streamed (did not fail, was no setupMode=plan dry run): its stop may drop a slot it did not
+     *  create (dropSlotOnStop). */
+    private volatile boolean startCompleted;
 
     PgCdcConsumer(PgCdcEndpoint endpoint, Processor processor) {
         super(endpoint, processor);
@@ -125,6 +128,7 @@ public class PgCdcConsumer extends DefaultConsumer {
         super.doStart();
         stopping = false;
         slotCreated = false;
+        startCompleted = false;
         // a restart's setup must not show the previous run's phase, snapshot or failure
         replicator = null;
         snapshotter = null;
@@ -162,6 +166,7 @@ public class PgCdcConsumer extends DefaultConsumer {
             }
             plan = prepareServer(connection, decoding, plugin, snapshotTables);
             if (options.setupMode() == SetupMode.PLAN) {
+                // a dry run: startCompleted stays false, so dropSlotOnStop leaves an existing slot alone
                 plannedOnly = plan;
                 return;
             }
@@ -233,14 +238,14 @@ public class PgCdcConsumer extends DefaultConsumer {
             try {
                 // the consumer's pool has a thread left to take snapshot requests from the signal table
                 snapshotter.start(snapshotWorkers, executor);
-            } catch (Exception | Error e) {
-                // e.g. a table without primary key (or an Error reading the saved progress): stop the threads already
-                // running, then fail. A slot that existed before holds changes not yet delivered: a failed start is
-                // no decision to retire the pipeline.
-                stopAll(configuration.isDropSlotOnStop() && slotCreated);
+            } catch (Error e) {
+                // e.g. an Error reading the saved progress: Camel stops a consumer whose start threw an Exception, but
+                // not one whose start threw an Error, so the threads already running are stopped here
+                stopAll();
                 throw e;
             }
         }
+        startCompleted = true;
     }
 
     /**
@@ -327,17 +332,24 @@ public class PgCdcConsumer extends DefaultConsumer {
      */
     @Override
     protected void doStop() throws Exception {
-        stopAll(configuration.isDropSlotOnStop());
+        stopAll();
     }
 
-    private void stopAll(boolean dropSlot) throws Exception {
+    /**
+     * Camel stops a consumer whose start failed, too: a slot that existed before holds changes not yet delivered, and
+     * a failed start is no decision to retire the pipeline, so only a slot this start created is dropped then.
+     */
+    private void stopAll() throws Exception {
+        boolean dropSlot = configuration.isDropSlotOnStop() && (startCompleted || slotCreated);
         StopSteps steps = new StopSteps();
         steps.run(this::stopSnapshotter);
         steps.run(this::closeSnapshotState);
         steps.run(this::stopStreaming);
         steps.run(this::stopKeepAlive);
-        steps.run(this::removeMeters);
         steps.run(this::stopMonitoring);
+        // after the meters' refresh ended: a meter it registered after the removal would stay in the registry, and a
+        // restarted route with the same tags would be handed that stale meter
+        steps.run(this::removeMeters);
         if (dropSlot && connector != null) {
             steps.run(this::dropSlotOnStop);
         }
@@ -469,7 +481,7 @@ public class PgCdcConsumer extends DefaultConsumer {
 
     @Override
     protected void doFail(Exception e) {
-        // Camel does not stop a consumer whose start failed
+        // Camel stopped the consumer (doStop) before this when its start threw; closing again does no harm
         closeSnapshotState();
         closeConnector();
         super.doFail(e);

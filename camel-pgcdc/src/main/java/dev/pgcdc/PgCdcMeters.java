@@ -2,8 +2,8 @@ package dev.pgcdc;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.HashSet;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
@@ -23,8 +23,10 @@ final class PgCdcMeters {
     private final MeterRegistry registry;
     private final PgCdcConsumer consumer;
     private final Tags tags;
+    /** Guarded by this: a refresh still running when the consumer stops must not add a meter after removal. */
     private final List<Meter> meters = new ArrayList<>();
-    private final Set<String> tables = ConcurrentHashMap.newKeySet();
+    private final Set<String> tables = new HashSet<>();
+    private boolean removed;
 
     private PgCdcMeters(MeterRegistry registry, PgCdcConsumer consumer, Tags tags) {
         this.registry = registry;
@@ -54,23 +56,44 @@ final class PgCdcMeters {
      */
     static PgCdcMeters bind(CamelContext context, PgCdcConsumer consumer, String slot) {
         MeterRegistry registry = context.getRegistry().findSingleByType(MeterRegistry.class);
+        // a consumer made outside a route (e.g. by a ConsumerTemplate) has no route id, and a tag needs a value
+        String routeId = consumer.getRouteId() == null ? "" : consumer.getRouteId();
         return registry == null ? null : new PgCdcMeters(registry, consumer,
-                Tags.of("slot", slot, "camelContext", context.getName(), "routeId", consumer.getRouteId()));
+                Tags.of("slot", slot, "camelContext", context.getName(), "routeId", routeId));
     }
 
-    /** Adds a counter for each table that received its first change since the last call (tables appear lazily). */
-    void registerNewTables() {
+    /**
+     * Adds a counter for each table that received its first change since the last call (tables appear lazily). A
+     * table whose registration threw is tried again at the next call; the first failure is thrown after the others
+     * were tried.
+     */
+    synchronized void registerNewTables() {
+        RuntimeException failure = null;
         for (String table : consumer.getReceivedPerTable().keySet()) {
-            if (tables.add(table)) {
+            if (removed || tables.contains(table)) {
+                continue;
+            }
+            try {
                 meters.add(FunctionCounter.builder("pgcdc.changes.received.table", consumer,
                                 c -> c.getReceivedPerTable().getOrDefault(table, 0L))
                         .description("Changes of one table handed to the route").tags(tags.and("table", table))
                         .register(registry));
+                tables.add(table);
+            } catch (RuntimeException e) {
+                if (failure == null) {
+                    failure = e;
+                } else {
+                    failure.addSuppressed(e);
+                }
             }
+        }
+        if (failure != null) {
+            throw failure;
         }
     }
 
-    void remove() {
+    synchronized void remove() {
+        removed = true;
         meters.forEach(registry::remove);
         meters.clear();
     }

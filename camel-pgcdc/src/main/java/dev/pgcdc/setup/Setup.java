@@ -21,6 +21,12 @@ public final class Setup {
     private static final Logger LOG = LoggerFactory.getLogger(Setup.class);
     /** How long the slot's creation may wait for other sessions' transactions before the start fails. */
     static final Duration CREATE_TIMEOUT = Duration.ofMinutes(2);
+    /**
+     * How long a start waits for another instance that holds the slot's creation lock. The holder's creation may take
+     * up to {@link #CREATE_TIMEOUT}, and a waiter may arrive at any moment of it: with the same bound it could give up
+     * just before the holder succeeds. Twice the bound outlasts any creation that the holder does not give up on.
+     */
+    static final Duration CREATE_LOCK_TIMEOUT = CREATE_TIMEOUT.multipliedBy(2);
 
     private Setup() {
     }
@@ -66,7 +72,7 @@ public final class Setup {
                         replicationSlot.lockCreation(locking);
                         return null;
                     })) {
-                lock.finish(CREATE_TIMEOUT, stopping, "Setup waits for the creation lock of replication slot " + slot
+                lock.finish(CREATE_LOCK_TIMEOUT, stopping, "Setup waits for the creation lock of replication slot " + slot
                         + ", which another instance holds while it creates the slot.");
                 StandbySlot.prepare(servers, plan, mode, newSlot, stopping);
             }

@@ -46,6 +46,11 @@ public final class Periodic implements Runnable {
             task.run();
             lastFailure = null;
         } catch (Throwable e) {
+            if (e instanceof InterruptedException || Thread.currentThread().isInterrupted()) {
+                // a stop (the scheduler's shutdownNow), not a failure: the interrupt stays for whoever runs the task
+                Thread.currentThread().interrupt();
+                return;
+            }
             // Any Error too, OutOfMemoryError included: rethrown, it would reach no handler and only end the task
             // silently, while the next run may well succeed (memory freed, a fault of one run's data).
             warnOnce(e);

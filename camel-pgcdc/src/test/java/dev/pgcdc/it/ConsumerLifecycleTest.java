@@ -221,6 +221,25 @@ class ConsumerLifecycleTest extends CdcTestSupport {
     }
 
     @Test
+    void aSetupThatFailsKeepsASlotThatExisted() throws Exception {
+        String slot = uniqueSlot("failed_setup_old");
+        pg().execute("SELECT pg_create_logical_replication_slot('" + slot + "', 'pgoutput')");
+        try {
+            Throwable failure = catchThrowable(() -> start(new RouteBuilder() {
+                @Override
+                public void configure() {
+                    from(uri(slot, "tables=no_such_table_rv&dropSlotOnStop=true")).routeId(slot).to("log:" + slot);
+                }
+            }));
+            assertThat(rootMessage(failure)).contains("no_such_table_rv");
+            assertThat(pg().replicationSlots()).anyMatch(s -> s.slotName().equals(slot));
+        } finally {
+            pg().execute("SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots"
+                    + " WHERE slot_name = '" + slot + "'");
+        }
+    }
+
+    @Test
     void closedConnectionsDoNotQuietlyOpenAgain() throws Exception {
         PgConnector connector = new PgConnector(new ConnectionSettings(pg().host(), pg().port(), "postgres",
                 pg().superuser(), null, 10));

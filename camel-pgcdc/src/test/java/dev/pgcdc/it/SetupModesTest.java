@@ -12,6 +12,7 @@ import dev.pgcdc.event.ChangeEvent;
 import dev.pgcdc.event.Operation;
 import dev.pgcdc.setup.PlannedStatement;
 import dev.pgcdc.setup.SetupFailedException;
+import org.apache.camel.CamelContext;
 import org.apache.camel.builder.RouteBuilder;
 import org.junit.jupiter.api.Test;
 
@@ -126,6 +127,23 @@ class SetupModesTest extends DefaultClusterTest {
         assertThat(pg().queryForObject("SELECT count(*)::int FROM pg_publication WHERE pubname = ?", Integer.class, slot))
                 .isZero();
         assertThat(consumer(contexts.get(0)).getPhase()).isEqualTo("STARTING");
+    }
+
+    @Test
+    void aPlanModeDryRunKeepsAnExistingSlotEvenWithDropSlotOnStop() throws Exception {
+        String slot = uniqueSlot("plan_keep");
+        String table = slot + "_t";
+        pg().execute("CREATE TABLE " + table + " (id int PRIMARY KEY)");
+        pg().execute("SELECT pg_create_logical_replication_slot('" + slot + "', 'pgoutput')");
+        CamelContext context = start(new RouteBuilder() {
+            @Override
+            public void configure() {
+                from(uri(slot, "setupMode=PLAN&dropSlotOnStop=true&tables=" + table)).to("log:never");
+            }
+        });
+        assertThat(consumer(context).plannedSetup()).isPresent();
+        context.stop();
+        assertThat(pg().replicationSlots()).anyMatch(s -> s.slotName().equals(slot));
     }
 
     @Test

@@ -60,6 +60,26 @@ class PeriodicTest {
         }
     }
 
+    @Test
+    void anInterruptedRunIsAStopNotAFailure() throws Exception {
+        List<Periodic.Task> interrupted = List.of(
+                () -> {
+                    throw new InterruptedException("sleep interrupted");
+                },
+                () -> {
+                    // as a JDBC call that an interrupt cut short
+                    Thread.currentThread().interrupt();
+                    throw new SQLException("An I/O error occurred while sending to the backend.");
+                });
+        try (LogCapture log = new LogCapture()) {
+            for (Periodic.Task task : interrupted) {
+                Periodic.guard(LOG, "Slot s1: unit task", task).run();
+                assertThat(Thread.interrupted()).as("the interrupt kept for whoever runs the task").isTrue();
+            }
+            assertThat(log.text().lines().filter(line -> line.startsWith("WARN"))).isEmpty();
+        }
+    }
+
     private static void raise(Throwable failure) throws Exception {
         if (failure instanceof Error error) {
             throw error;
