@@ -275,6 +275,7 @@ public class PgCdcConsumer extends DefaultConsumer {
                 .plugin(plugin.name()).publicationName(options.publication())
                 .publicationGiven(configuration.getPublication() != null && !configuration.getPublication().isBlank())
                 .tables(selection.tables()).unmatchedTablePatterns(selection.unmatchedPatterns())
+                .nothingSelected(selection.nothingSelected())
                 .connectorTables(connectorTables).replicaIdentityFull(options.replicaIdentityFull())
                 .slotFailover(configuration.isSlotFailover()).slotElsewhere(options.decodesFromStandby()).build();
         TypeRegistry types = TypeRegistry.natural(new PgCatalog(connection));

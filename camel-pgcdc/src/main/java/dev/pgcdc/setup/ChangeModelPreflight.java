@@ -65,8 +65,10 @@ public final class ChangeModelPreflight {
      *
      * @param tables            the tables to capture and publish
      * @param unmatchedPatterns the wildcard patterns that match no existing table
+     * @param nothingSelected   why the option selects no table although it names some; null when it selects any,
+     *                          or asks for every table
      */
-    public record TableSelection(List<TableName> tables, List<String> unmatchedPatterns) {
+    public record TableSelection(List<TableName> tables, List<String> unmatchedPatterns, String nothingSelected) {
     }
 
     /**
@@ -78,14 +80,15 @@ public final class ChangeModelPreflight {
      *
      * @param viaPublication whether the plugin streams a publication (pgoutput), which without includes is created
      *                       for all tables
-     * @throws IllegalArgumentException when include patterns select no table: the empty list would mean every
-     *                                  table, which only {@code *.*} (or no includes) asks for
+     * Include patterns that select no table are said in {@link TableSelection#nothingSelected}: the empty list
+     * would mean every table, which only {@code *.*} (or no includes) asks for.
      */
     public static TableSelection tablesToPublish(Connection connection, TableFilter filter, boolean viaPublication)
             throws SQLException {
         if (filter.includePatterns().stream().allMatch(NamePattern::isExact)
                 && (viaPublication || !filter.includePatterns().isEmpty())) {
-            return new TableSelection(filter.includePatterns().stream().map(NamePattern::table).toList(), List.of());
+            return new TableSelection(filter.includePatterns().stream().map(NamePattern::table).toList(), List.of(),
+                    null);
         }
         List<TableName> tables = new ArrayList<>();
         List<NamePattern> unmatched = new ArrayList<>(filter.includePatterns());
@@ -103,18 +106,17 @@ public final class ChangeModelPreflight {
         }
         unmatched.stream().filter(NamePattern::isExact).map(NamePattern::table)
                 .filter(table -> filter.includes(table.schema(), table.name())).forEach(tables::add);
+        String nothingSelected = null;
         if (tables.isEmpty() && !filter.includePatterns().isEmpty()
                 && filter.includePatterns().stream().noneMatch(NamePattern::matchesEverything)) {
-            throw new IllegalArgumentException("The tables option (" + String.join(", ",
+            nothingSelected = "The tables option (" + String.join(", ",
                     filter.includePatterns().stream().map(NamePattern::toString).toList()) + ") selects no table: "
                     + (unmatched.isEmpty() ? "excludeTables leaves out every table it matches"
                             : "nothing matched " + String.join(", ", unmatched.stream().map(NamePattern::toString)
-                                    .toList())) + ". pgcdc does not fall back to capturing every table. Check the"
-                    + " names (unquoted names fold to lower case, a name in double quotes keeps its case) and that"
-                    + " the tables exist; to capture every table, leave tables unset or write tables=*.*");
+                                    .toList())) + ".";
         }
         return new TableSelection(List.copyOf(tables), unmatched.stream().filter(pattern -> !pattern.isExact())
-                .map(NamePattern::toString).toList());
+                .map(NamePattern::toString).toList(), nothingSelected);
     }
 
     /**

@@ -58,6 +58,12 @@ final class Preflight {
                         + " name (names are case-sensitive), or remove it from the tables option.");
             }
         }
+        if (request.nothingSelected() != null && request.usesPublication() && facts.publication() == null) {
+            // a publication for no table would be one for every table; an existing one is streamed as it is
+            blockers.add(request.nothingSelected() + " pgcdc does not fall back to capturing every table. Check the"
+                    + " names (unquoted names fold to lower case, a name in double quotes keeps its case) and that"
+                    + " the tables exist; to capture every table, leave tables unset or write tables=*.*");
+        }
         for (TableName table : request.replicaIdentityFull()) {
             if (facts.tables().stream().noneMatch(captured -> captured.name().equals(table))) {
                 blockers.add("replicaIdentityFull names " + table + ", which is not a captured table (it does not"

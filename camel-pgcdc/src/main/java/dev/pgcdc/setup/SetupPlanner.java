@@ -173,9 +173,11 @@ public final class SetupPlanner {
             boolean connectorCreates = rights.mayCreatePublication();
             request.connectorTables().forEach(table -> planConnectorTable(table,
                     table.published() ? connectorCreates : rights.mayCreate(facts(table))));
-            statements.add(PlannedStatement.by(connectorCreates, createPublicationSql(),
-                    "Publication " + request.publicationName() + " does not exist; pgoutput streams only what it"
-                            + " publishes."));
+            if (request.nothingSelected() == null) { // else a blocker: no table list would publish every table
+                statements.add(PlannedStatement.by(connectorCreates, createPublicationSql(),
+                        "Publication " + request.publicationName() + " does not exist; pgoutput streams only what it"
+                                + " publishes."));
+            }
         } else {
             for (ConnectorTable table : request.connectorTables()) {
                 TableFacts tableFacts = facts(table);

@@ -25,6 +25,7 @@ public final class SetupRequest {
     private final List<ConnectorTable> connectorTables;
     private final List<TableName> replicaIdentityFull;
     private final List<String> unmatchedTablePatterns;
+    private final String nothingSelected;
     private final boolean slotFailover;
     private final boolean slotElsewhere;
     private final boolean publicationGiven;
@@ -38,6 +39,7 @@ public final class SetupRequest {
         this.connectorTables = List.copyOf(builder.connectorTables);
         this.replicaIdentityFull = List.copyOf(builder.replicaIdentityFull);
         this.unmatchedTablePatterns = List.copyOf(builder.unmatchedTablePatterns);
+        this.nothingSelected = builder.nothingSelected;
         this.slotFailover = builder.slotFailover;
         this.slotElsewhere = builder.slotElsewhere;
         this.publicationGiven = builder.publicationGiven;
@@ -91,6 +93,14 @@ public final class SetupRequest {
         return unmatchedTablePatterns;
     }
 
+    /**
+     * Why the tables option selects no table although it names some (null when it selects any, or every table):
+     * then no table list is no request for every table.
+     */
+    public String nothingSelected() {
+        return nothingSelected;
+    }
+
     /** Whether the slot is to be a failover slot, synced to standbys (option slotFailover, PostgreSQL 17+). */
     public boolean slotFailover() {
         return slotFailover;
@@ -135,6 +145,7 @@ public final class SetupRequest {
         private List<ConnectorTable> connectorTables = List.of();
         private List<TableName> replicaIdentityFull = List.of();
         private List<String> unmatchedTablePatterns = List.of();
+        private String nothingSelected;
         private boolean slotFailover;
         private boolean slotElsewhere;
         private boolean publicationGiven;
@@ -189,6 +200,11 @@ public final class SetupRequest {
 
         public Builder unmatchedTablePatterns(List<String> unmatchedTablePatterns) {
             this.unmatchedTablePatterns = Objects.requireNonNull(unmatchedTablePatterns, "unmatchedTablePatterns");
+            return this;
+        }
+
+        public Builder nothingSelected(String nothingSelected) {
+            this.nothingSelected = nothingSelected;
             return this;
         }
 

@@ -552,23 +552,34 @@ class SetupServerTest {
     }
 
     @Test
-    void aTablesPatternMatchingNoTableIsAnErrorNotEveryTable() throws Exception {
+    void aTablesPatternMatchingNoTableBlocksANewPublicationRatherThanPublishEveryTable() throws Exception {
         try (TestDatabase db = new TestDatabase(server)) {
             createTable(db, ORDERS, server.superuser());
             Connection connection = db.connectAs(server.superuser());
 
-            assertThatThrownBy(() -> ChangeModelPreflight.tablesToPublish(connection,
-                    dev.pgcdc.filter.TableFilter.of("public.nomatch_*", null), true))
-                    .isInstanceOf(IllegalArgumentException.class)
-                    .hasMessageContaining("nothing matched public.nomatch_*").hasMessageContaining("Check the names");
-            assertThatThrownBy(() -> ChangeModelPreflight.tablesToPublish(connection,
-                    dev.pgcdc.filter.TableFilter.of("public.order*", "public.orders"), true))
-                    .isInstanceOf(IllegalArgumentException.class)
-                    .hasMessageContaining("excludeTables leaves out every table");
+            ChangeModelPreflight.TableSelection none = ChangeModelPreflight.tablesToPublish(connection,
+                    dev.pgcdc.filter.TableFilter.of("public.nomatch_*", null), true);
+            assertThat(none.tables()).isEmpty();
+            assertThat(none.nothingSelected()).contains("nothing matched public.nomatch_*");
+            assertThat(ChangeModelPreflight.tablesToPublish(connection,
+                    dev.pgcdc.filter.TableFilter.of("public.order*", "public.orders"), true).nothingSelected())
+                    .contains("excludeTables leaves out every table");
             assertThat(ChangeModelPreflight.tablesToPublish(connection,
                     dev.pgcdc.filter.TableFilter.of("public.order*", null), true).tables()).containsExactly(ORDERS);
-            assertThat(ChangeModelPreflight.tablesToPublish(connection,
-                    dev.pgcdc.filter.TableFilter.of("*.*", "public.orders"), true).tables()).isEmpty();
+            ChangeModelPreflight.TableSelection all = ChangeModelPreflight.tablesToPublish(connection,
+                    dev.pgcdc.filter.TableFilter.of("*.*", "public.orders"), true);
+            assertThat(all.tables()).isEmpty();
+            assertThat(all.nothingSelected()).isNull();
+
+            SetupRequest request = SetupRequest.builder().slotName(db.slot()).publicationName("pub")
+                    .tables(none.tables()).unmatchedTablePatterns(none.unmatchedPatterns())
+                    .nothingSelected(none.nothingSelected()).build();
+            assertThat(Setup.plan(connection, request).blockers()).singleElement().asString()
+                    .contains("nothing matched public.nomatch_*").contains("Check the names");
+            assertThat(sql(Setup.plan(connection, request).statements())).noneMatch(sql -> sql.contains("ALL TABLES"));
+            // the tables the pattern once matched are gone: the publication made for them is streamed as it is
+            db.asSuperuser("CREATE PUBLICATION \"pub\" FOR TABLE " + ORDERS.quoted());
+            assertThat(Setup.plan(connection, request).blockers()).isEmpty();
         }
     }
 
