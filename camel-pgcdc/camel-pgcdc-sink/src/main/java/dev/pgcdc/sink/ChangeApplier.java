@@ -438,7 +438,7 @@ final class ChangeApplier {
                 keyShapes.put(names, columns);
             }
         }
-        boolean[] fixedLength = table.requireExactKey(columns);
+        TargetTable.KeyForm form = table.requireExactKey(columns);
         List<Object> values = new ArrayList<>(columns.size());
         if (image == key && key instanceof RowMap row) {
             for (int i = 0; i < columns.size(); i++) {
@@ -449,26 +449,10 @@ final class ChangeApplier {
                 values.add(image.get(column));
             }
         }
-        if (fixedLength != null) {
-            unpad(values, fixedLength);
+        if (form != null) {
+            form.adapt(values);
         }
         return new Row(columns, values);
-    }
-
-    /**
-     * A char(n) key comes padded, and the source ignores its trailing spaces; a CHAR column stores it without them,
-     * and under a NO PAD collation would not find it by the padded value.
-     */
-    private static void unpad(List<Object> values, boolean[] fixedLength) {
-        for (int i = 0; i < fixedLength.length; i++) {
-            if (fixedLength[i] && values.get(i) instanceof String text && text.endsWith(" ")) {
-                int end = text.length();
-                while (end > 0 && text.charAt(end - 1) == ' ') {
-                    end--;
-                }
-                values.set(i, text.substring(0, end));
-            }
-        }
     }
 
     static String describe(ChangeEvent change) {

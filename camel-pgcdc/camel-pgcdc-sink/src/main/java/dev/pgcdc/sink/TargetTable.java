@@ -45,11 +45,11 @@ final class TargetTable {
     private Map<String, ColumnType> types;
     /** Keys already found among {@link #uniqueKeys}: the check runs for every change, the search once. */
     private final Set<Collection<String>> verifiedKeys = new HashSet<>();
-    /** Keys found to compare as the source's, with their CHAR columns ({@link #requireExactKey}). */
-    private final Map<Collection<String>, boolean[]> exactKeys = new HashMap<>();
-    private static final boolean[] NONE = new boolean[0];
+    /** Keys found to compare as the source's, with how their values are written ({@link #requireExactKey}). */
+    private final Map<Collection<String>, KeyForm> exactKeys = new HashMap<>();
+    private static final KeyForm NONE = new KeyForm(new boolean[0], new String[0]);
     private Collection<String> lastExactKey;
-    private boolean[] lastFixedLength;
+    private KeyForm lastForm;
     /** Column lists already found in {@link #columns}: a table sees few distinct ones, so each is checked once. */
     private final Set<Collection<String>> verifiedColumns = new HashSet<>();
     /** The lists last found here, by identity: consecutive changes of a table mostly bring the same one. */
@@ -184,37 +184,75 @@ final class TargetTable {
     }
 
     /**
-     * Fails unless the target tells the {@code key}'s values apart as the source does ({@link
-     * Dialect#keyCollationProblem}): otherwise changes of distinct source rows would be written over one another.
-     * Returns which key columns are CHAR columns of the target, whose values it stores without trailing spaces, or
-     * null when none is.
+     * How a key's values are written, column by column: those of a CHAR column ({@code fixedLength}) without trailing
+     * spaces; those of a column that ignores trailing spaces ({@code padded}: the error, else null) refused when they
+     * end in a space.
      */
-    boolean[] requireExactKey(List<String> key) {
+    record KeyForm(boolean[] fixedLength, String[] padded) {
+
+        /**
+         * A char(n) key comes padded, and the source ignores its trailing spaces; a CHAR column stores it without
+         * them, and under a NO PAD collation would not find it by the padded value. A key ending in a space in a
+         * column that ignores trailing spaces would find the row of the key without them: the change fails instead.
+         */
+        void adapt(List<Object> values) {
+            for (int i = 0; i < fixedLength.length; i++) {
+                if (values.get(i) instanceof String text && text.endsWith(" ")) {
+                    if (fixedLength[i]) {
+                        values.set(i, unpadded(text));
+                    } else if (padded[i] != null) {
+                        throw new SinkException(padded[i]);
+                    }
+                }
+            }
+        }
+
+        private static String unpadded(String text) {
+            int end = text.length();
+            while (end > 0 && text.charAt(end - 1) == ' ') {
+                end--;
+            }
+            return text.substring(0, end);
+        }
+    }
+
+    /**
+     * Fails unless the target tells the {@code key}'s values apart as the source does ({@link
+     * Dialect#keyCollationProblem}), but for trailing spaces ({@link Dialect#paddedKeyProblem}): otherwise changes of
+     * distinct source rows would be written over one another. Returns how the key's values are written, or null when
+     * as they come.
+     */
+    KeyForm requireExactKey(List<String> key) {
         if (collated.isEmpty()) {
             return null;
         }
         if (key == lastExactKey) {
-            return lastFixedLength;
+            return lastForm;
         }
-        boolean[] fixedLength = exactKeys.get(key);
-        if (fixedLength == null) {
-            fixedLength = new boolean[key.size()];
+        KeyForm form = exactKeys.get(key);
+        if (form == null) {
+            boolean[] fixedLength = new boolean[key.size()];
+            String[] padded = new String[key.size()];
             boolean any = false;
             for (int i = 0; i < key.size(); i++) {
                 Dialect.Collated collation = collated.get(dialect.columnKey(key.get(i)));
-                String problem = collation == null ? null : dialect.keyCollationProblem(name, key.get(i), collation);
+                if (collation == null) {
+                    continue;
+                }
+                String problem = dialect.keyCollationProblem(name, key.get(i), collation);
                 if (problem != null) {
                     throw new SinkException(problem);
                 }
-                fixedLength[i] = collation != null && collation.type().equals("char");
-                any |= fixedLength[i];
+                fixedLength[i] = collation.type().equals("char");
+                padded[i] = dialect.paddedKeyProblem(name, key.get(i), collation);
+                any |= fixedLength[i] || padded[i] != null;
             }
-            fixedLength = any ? fixedLength : NONE;
-            exactKeys.put(List.copyOf(key), fixedLength);
+            form = any ? new KeyForm(fixedLength, padded) : NONE;
+            exactKeys.put(List.copyOf(key), form);
         }
         lastExactKey = key;
-        lastFixedLength = fixedLength == NONE ? null : fixedLength;
-        return lastFixedLength;
+        lastForm = form == NONE ? null : form;
+        return lastForm;
     }
 
     /** Fails unless a primary key or unique index consists of exactly these columns (what an upsert relies on). */
