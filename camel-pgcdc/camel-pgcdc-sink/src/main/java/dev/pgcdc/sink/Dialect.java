@@ -192,7 +192,7 @@ abstract class Dialect {
 
     /**
      * Whether an insert-or-update ({@link #onConflict}) updates the row any unique index matches, not only the key's:
-     * then a table with another unique index could see a change written over another row.
+     * then a table with another unique index is written by update and insert ({@link TargetTable#upsertsByUpdate}).
      */
     boolean upsertsMatchEveryUniqueIndex() {
         return false;

@@ -50,6 +50,11 @@ final class TargetTable {
     private static final KeyForm NONE = new KeyForm(new boolean[0], new String[0]);
     private Collection<String> lastExactKey;
     private KeyForm lastForm;
+    /** {@link #upsertsByUpdate} by key and written columns, and the last answer by identity. */
+    private final Map<List<List<String>>, Boolean> upsertsByUpdate = new HashMap<>();
+    private List<String> lastByUpdateKey;
+    private List<String> lastByUpdateColumns;
+    private boolean lastByUpdate;
     /** Column lists already found in {@link #columns}: a table sees few distinct ones, so each is checked once. */
     private final Set<Collection<String>> verifiedColumns = new HashSet<>();
     /** The lists last found here, by identity: consecutive changes of a table mostly bring the same one. */
@@ -255,6 +260,35 @@ final class TargetTable {
         return lastForm;
     }
 
+    /**
+     * Whether an insert-or-update of {@code columns} by {@code key} could meet another row than the key's, so must be
+     * an update by the key and, if it matched no row, a plain insert ({@link StatementBatch#updateElseInsert}): where
+     * the dialect's insert-or-update updates the row any unique index matches ({@link
+     * Dialect#upsertsMatchEveryUniqueIndex}) and the table has a unique index without every key column. An index of
+     * {@code AUTO_INCREMENT} columns the change does not write (a surrogate key) matches no other row: the target
+     * numbers the new row itself.
+     */
+    boolean upsertsByUpdate(List<String> key, List<String> columns) {
+        if (!dialect.upsertsMatchEveryUniqueIndex()) {
+            return false;
+        }
+        if (key == lastByUpdateKey && columns == lastByUpdateColumns) {
+            return lastByUpdate;
+        }
+        Boolean byUpdate = upsertsByUpdate.get(List.of(key, columns));
+        if (byUpdate == null) {
+            Set<String> wanted = key.stream().map(dialect::columnKey).collect(Collectors.toSet());
+            Set<String> written = columns.stream().map(dialect::columnKey).collect(Collectors.toSet());
+            byUpdate = uniqueKeys.values().stream().anyMatch(index -> !index.containsAll(wanted)
+                    && !(autoIncrement.containsAll(index) && Collections.disjoint(index, written)));
+            upsertsByUpdate.put(List.of(List.copyOf(key), List.copyOf(columns)), byUpdate);
+        }
+        lastByUpdateKey = key;
+        lastByUpdateColumns = columns;
+        lastByUpdate = byUpdate;
+        return byUpdate;
+    }
+
     /** Fails unless a primary key or unique index consists of exactly these columns (what an upsert relies on). */
     void requireUniqueKey(Collection<String> key, String why) {
         if (key == lastKey) {
@@ -268,20 +302,6 @@ final class TargetTable {
         if (!uniqueKeys.containsValue(wanted)) {
             throw new SinkException("Target table " + name + " needs a primary key or unique index on exactly "
                     + key + " " + why);
-        }
-        if (dialect.upsertsMatchEveryUniqueIndex()) {
-            // an index holding every key column matches no row but the key's own; one of numbers the target gives
-            // (a surrogate key) matches none
-            List<String> others = uniqueKeys.entrySet().stream().filter(index -> !index.getValue().containsAll(wanted)
-                            && !autoIncrement.containsAll(index.getValue()))
-                    .map(index -> index.getKey() + " " + index.getValue().stream().sorted().toList()).sorted().toList();
-            if (!others.isEmpty()) {
-                throw new SinkException("Target table " + name + " has unique index(es) " + String.join(", ", others)
-                        + " besides its key " + key + ": MariaDB/MySQL's INSERT ... ON DUPLICATE KEY UPDATE, which the"
-                        + " sink writes with, would update the row such an index matches instead of the change's own"
-                        + " (or skip the change in append mode): drop those indexes or make them non-unique (or add"
-                        + " the key columns to them)");
-            }
         }
         verifiedKeys.add(List.copyOf(key));
         lastKey = key;
