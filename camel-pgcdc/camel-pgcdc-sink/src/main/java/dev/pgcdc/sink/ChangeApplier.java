@@ -249,7 +249,38 @@ final class ChangeApplier {
     private void upsert(Row row, Row key, TargetTable table, StatementBatch batch) throws SQLException {
         table.requireColumns(row.columns, "(written by the change)");
         table.requireUniqueKey(key.columns, "(the source table's key, which upserts match rows by)");
-        batch.addUpsert(sql.upsert(table.name(), row.columns, key.columns), row.values, key.values);
+        if (table.upsertsByUpdate(key.columns, row.columns)) {
+            updateElseInsert(table, row, key.columns, key.values, true, batch);
+        } else {
+            batch.addUpsert(sql.upsert(table.name(), row.columns, key.columns), row.values, key.values);
+        }
+    }
+
+    /**
+     * Writes {@code row} as an update by its key, {@code set}ting its other columns (else none: an existing row is
+     * kept), or, if no row has the key, as a plain insert: where another unique index would turn an insert-or-update
+     * into an update of another row ({@link TargetTable#upsertsByUpdate}), a conflict on it fails the change instead,
+     * naming the index, as a unique violation does on PostgreSQL.
+     */
+    private void updateElseInsert(TargetTable table, Row row, List<String> key, List<?> keyValues, boolean set,
+                                  StatementBatch batch) throws SQLException {
+        List<String> columns = new ArrayList<>();
+        List<Object> values = new ArrayList<>();
+        if (set) {
+            for (int i = 0; i < row.columns.size(); i++) {
+                if (!key.contains(row.columns.get(i))) {
+                    columns.add(row.columns.get(i));
+                    values.add(row.values.get(i));
+                }
+            }
+        }
+        if (columns.isEmpty()) { // the key set to itself: the update then only tells whether the row exists
+            columns.add(key.get(0));
+            values.add(keyValues.get(0));
+        }
+        values.addAll(keyValues);
+        batch.updateElseInsert(sql.update(table.name(), columns, key), values, sql.insert(table.name(), row.columns),
+                row.values);
     }
 
     private void remove(Row key, boolean soft, TargetTable table, StatementBatch batch) throws SQLException {
@@ -314,7 +345,10 @@ final class ChangeApplier {
             recordUnchanged(change, rule, table, row);
         }
         table.requireColumns(row.columns, "(written by the change)");
-        if (batch.loadsAppends()) {
+        if (table.upsertsByUpdate(APPEND_KEY, row.columns)) {
+            updateElseInsert(table, row, APPEND_KEY, List.of(commitLsn(change.getCommitLsn().value()), position),
+                    false, batch);
+        } else if (batch.loadsAppends()) {
             batch.append(table, row.columns, APPEND_KEY, row.values);
         } else {
             batch.add(sql.insert(table.name(), row.columns, APPEND_KEY, List.of()), row.values);
@@ -438,7 +472,7 @@ final class ChangeApplier {
                 keyShapes.put(names, columns);
             }
         }
-        boolean[] fixedLength = table.requireExactKey(columns);
+        TargetTable.KeyForm form = table.requireExactKey(columns);
         List<Object> values = new ArrayList<>(columns.size());
         if (image == key && key instanceof RowMap row) {
             for (int i = 0; i < columns.size(); i++) {
@@ -449,26 +483,10 @@ final class ChangeApplier {
                 values.add(image.get(column));
             }
         }
-        if (fixedLength != null) {
-            unpad(values, fixedLength);
+        if (form != null) {
+            form.adapt(values);
         }
         return new Row(columns, values);
-    }
-
-    /**
-     * A char(n) key comes padded, and the source ignores its trailing spaces; a CHAR column stores it without them,
-     * and under a NO PAD collation would not find it by the padded value.
-     */
-    private static void unpad(List<Object> values, boolean[] fixedLength) {
-        for (int i = 0; i < fixedLength.length; i++) {
-            if (fixedLength[i] && values.get(i) instanceof String text && text.endsWith(" ")) {
-                int end = text.length();
-                while (end > 0 && text.charAt(end - 1) == ' ') {
-                    end--;
-                }
-                values.set(i, text.substring(0, end));
-            }
-        }
     }
 
     static String describe(ChangeEvent change) {

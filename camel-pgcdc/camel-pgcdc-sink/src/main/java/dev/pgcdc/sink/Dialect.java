@@ -158,8 +158,12 @@ abstract class Dialect {
         return name.replace(escape, escape + escape).replace("_", escape + "_").replace("%", escape + "%");
     }
 
-    /** A string column's type and collation as the target's catalog names them, e.g. varchar, utf8mb4_general_ci. */
-    record Collated(String type, String collation) {
+    /**
+     * A string column's type and collation as the target's catalog names them, e.g. varchar, utf8mb4_general_ci; its
+     * full type for a fix's DDL, e.g. {@code varchar(20) NOT NULL}; the binary NO PAD collation of its character set,
+     * or null where the server has none.
+     */
+    record Collated(String type, String collation, String columnType, String noPadBinary) {
     }
 
     /**
@@ -179,8 +183,16 @@ abstract class Dialect {
     }
 
     /**
+     * Why a change whose value of key column {@code column} ends in a space cannot be applied, with the fix; null
+     * when the column tells such keys apart from those without the spaces.
+     */
+    String paddedKeyProblem(TableName table, String column, Collated collated) {
+        return null;
+    }
+
+    /**
      * Whether an insert-or-update ({@link #onConflict}) updates the row any unique index matches, not only the key's:
-     * then a table with another unique index could see a change written over another row.
+     * then a table with another unique index is written by update and insert ({@link TargetTable#upsertsByUpdate}).
      */
     boolean upsertsMatchEveryUniqueIndex() {
         return false;

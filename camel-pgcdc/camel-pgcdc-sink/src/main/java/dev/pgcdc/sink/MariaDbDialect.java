@@ -335,15 +335,23 @@ final class MariaDbDialect extends Dialect {
     @Override
     Map<String, Collated> collatedColumns(Connection connection, TableName table) throws SQLException {
         Map<String, Collated> columns = new HashMap<>();
-        try (PreparedStatement statement = connection.prepareStatement("SELECT COLUMN_NAME, DATA_TYPE,"
-                + " COLLATION_NAME FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ?"
-                + " AND COLLATION_NAME IS NOT NULL")) {
+        // with the binary NO PAD collation of the column's character set, where the server has one, for the fix
+        try (PreparedStatement statement = connection.prepareStatement("SELECT c.COLUMN_NAME, c.DATA_TYPE,"
+                + " c.COLLATION_NAME, c.COLUMN_TYPE, c.IS_NULLABLE, MIN(n.COLLATION_NAME)"
+                + " FROM information_schema.COLUMNS c LEFT JOIN information_schema.COLLATIONS n"
+                + " ON n.CHARACTER_SET_NAME = c.CHARACTER_SET_NAME AND n.COLLATION_NAME IN"
+                + " (CONCAT(c.CHARACTER_SET_NAME, '_nopad_bin'), 'utf8mb4_0900_bin')"
+                + " WHERE c.TABLE_SCHEMA = ? AND c.TABLE_NAME = ? AND c.COLLATION_NAME IS NOT NULL"
+                + " GROUP BY c.COLUMN_NAME, c.DATA_TYPE, c.COLLATION_NAME, c.COLUMN_TYPE, c.IS_NULLABLE")) {
             statement.setString(1, table.schema());
             statement.setString(2, table.name());
             try (ResultSet rows = statement.executeQuery()) {
                 while (rows.next()) {
+                    String noPadBinary = rows.getString(6);
                     columns.put(columnKey(rows.getString(1)), new Collated(rows.getString(2).toLowerCase(Locale.ROOT),
-                            rows.getString(3).toLowerCase(Locale.ROOT)));
+                            rows.getString(3).toLowerCase(Locale.ROOT), rows.getString(4)
+                            + ("NO".equals(rows.getString(5)) ? " NOT NULL" : ""),
+                            noPadBinary == null ? null : noPadBinary.toLowerCase(Locale.ROOT)));
                 }
             }
         }
@@ -352,29 +360,49 @@ final class MariaDbDialect extends Dialect {
 
     /**
      * A key column must compare as PostgreSQL compares the source's keys: byte for byte (a {@code _bin} collation:
-     * the default ones ignore case and accents, so 'A' and 'a' would be one row), and with trailing spaces counting in
-     * a VARCHAR or TEXT key (a NO PAD collation: under PAD SPACE 'a' and 'a ' are one row). A CHAR(n) column drops
-     * trailing spaces, as char(n) compares at the source, under either ({@link ChangeApplier} finds rows by the key
-     * without them). MariaDB names its NO PAD collations {@code _nopad_}, MySQL 8 its {@code _0900_} ones.
+     * the default ones ignore case and accents, so 'A' and 'a' would be one row). A binary PAD SPACE collation
+     * merges only keys that differ in trailing spaces: {@link #paddedKeyProblem} fails the changes of such keys
+     * instead. MariaDB names its NO PAD collations {@code _nopad_}, MySQL 8 its {@code _0900_} ones.
      */
     @Override
     String keyCollationProblem(TableName table, String column, Collated collated) {
-        if (!TEXT_TYPES.contains(collated.type())) {
+        if (!TEXT_TYPES.contains(collated.type()) || collated.collation().endsWith("_bin")) {
             return null;
         }
-        String collation = collated.collation();
-        boolean binary = collation.endsWith("_bin");
-        boolean fixedLength = collated.type().equals("char");
-        if (binary && (fixedLength || collation.contains("_nopad_") || collation.contains("_0900_"))) {
-            return null;
-        }
-        String why = !binary ? "compares ignoring case or accents, so keys distinct at the source (such as 'A' and"
-                + " 'a') would be one row here"
-                : "ignores trailing spaces, so keys distinct at the source ('a' and 'a ') would be one row here";
         return "Target table " + table + " key column " + quote(column) + " (" + collated.type() + ") has collation "
-                + collation + ", which " + why + ": give the column a binary" + (fixedLength ? "" : " NO PAD")
-                + " collation, e.g. " + (fixedLength ? "utf8mb4_bin" : "utf8mb4_nopad_bin (MySQL 8: utf8mb4_0900_bin)")
-                + " (ALTER TABLE " + quote(table) + " MODIFY " + quote(column) + " ... COLLATE ...)";
+                + collated.collation() + ", which compares ignoring case or accents, so keys distinct at the source"
+                + " (such as 'A' and 'a') would be one row here: give the column a binary collation, "
+                + alter(table, column, collated);
+    }
+
+    /**
+     * A VARCHAR or TEXT key column under a binary PAD SPACE collation (utf8mb4_bin, the only binary one MySQL 5.7
+     * has) holds 'a' and 'a ' as one key. A CHAR(n) column drops trailing spaces, as char(n) compares at the source,
+     * under either ({@link TargetTable.KeyForm} finds rows by the key without them).
+     */
+    @Override
+    String paddedKeyProblem(TableName table, String column, Collated collated) {
+        String collation = collated.collation();
+        if (!TEXT_TYPES.contains(collated.type()) || collated.type().equals("char") || !collation.endsWith("_bin")
+                || collation.contains("_nopad_") || collation.contains("_0900_")) {
+            return null;
+        }
+        return "Target table " + table + " key column " + quote(column) + " (" + collated.type() + ") has collation "
+                + collation + ", which ignores trailing spaces, and this change's key ends in a space: applied, it"
+                + " would be written over the row of the key without them, so it is not; give the column a binary NO"
+                + " PAD collation, " + alter(table, column, collated);
+    }
+
+    /** The statement that gives a string column the binary NO PAD collation of its character set, if there is one. */
+    private String alter(TableName table, String column, Collated collated) {
+        if (collated.noPadBinary() == null) {
+            return "but this server has none for the column's character set (MariaDB has <charset>_nopad_bin, MySQL"
+                    + " 8 utf8mb4_0900_bin): convert the column to utf8mb4 on such a server, or keep such keys out of"
+                    + " the route";
+        }
+        return "e.g. ALTER TABLE " + quote(table) + " MODIFY " + quote(column) + " " + collated.columnType()
+                .replace(" NOT NULL", "") + " COLLATE " + collated.noPadBinary()
+                + (collated.columnType().endsWith(" NOT NULL") ? " NOT NULL" : "");
     }
 
     /** ON DUPLICATE KEY UPDATE updates the row whichever unique index found it. */

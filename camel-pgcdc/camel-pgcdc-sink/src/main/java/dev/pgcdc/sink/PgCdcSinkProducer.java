@@ -1,9 +1,12 @@
 package dev.pgcdc.sink;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
@@ -27,6 +30,8 @@ public class PgCdcSinkProducer extends DefaultAsyncProducer {
     private static final Logger LOG = LoggerFactory.getLogger(PgCdcSinkProducer.class);
     /** How long stopping waits, after Camel's graceful shutdown, for the writer and then for the completions. */
     private static final Duration WRITER_END = Duration.ofSeconds(30);
+    /** How long completing what is left waits for the completion running in the route. */
+    private static final Duration RUNNING_COMPLETION = Duration.ofSeconds(5);
 
     private final TargetDatabase database;
     private final SinkRules rules;
@@ -70,7 +75,9 @@ public class PgCdcSinkProducer extends DefaultAsyncProducer {
         ThreadPoolProfile completion = new ThreadPoolProfile("pgcdc-sink-completer");
         completion.setPoolSize(1);
         completion.setMaxPoolSize(1);
-        completion.setMaxQueueSize(-1);
+        // unbounded: Camel gives a pool of no (or a negative) queue size a SynchronousQueue, which refuses a completion
+        // while one runs, and the writer then runs it itself, beside and before the running one
+        completion.setMaxQueueSize(Integer.MAX_VALUE);
         completion.setKeepAliveTime(0L);
         completion.setTimeUnit(TimeUnit.MILLISECONDS);
         completion.setAllowCoreThreadTimeOut(false);
@@ -116,13 +123,40 @@ public class PgCdcSinkProducer extends DefaultAsyncProducer {
         completer.shutdown();
         try {
             if (!completer.awaitTermination(WRITER_END.toMillis(), TimeUnit.MILLISECONDS)) {
-                completer.shutdownNow().forEach(Runnable::run);
+                runQueuedCompletions(name);
             }
         } catch (InterruptedException e) {
             interrupted = true;
-            completer.shutdownNow().forEach(Runnable::run);
+            runQueuedCompletions(name);
         }
         super.doStop();
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /**
+     * Runs the completions still queued on the (shut down) completer here, in order, after the one it is running:
+     * that one continues the route and is not interrupted. It is waited for a while; a completion stuck in the route
+     * beyond that no longer holds back the ones behind it.
+     */
+    private void runQueuedCompletions(String name) {
+        List<Runnable> queued = new ArrayList<>();
+        if (completer instanceof ThreadPoolExecutor pool) {
+            pool.getQueue().drainTo(queued);
+        } else { // a pool wrapped by another ThreadPoolFactory (instrumented) shows no queue: only this takes it
+            queued.addAll(completer.shutdownNow());
+        }
+        boolean interrupted = false;
+        try {
+            if (!completer.awaitTermination(RUNNING_COMPLETION.toMillis(), TimeUnit.MILLISECONDS)) {
+                LOG.warn("pgcdc-sink:{}: a completion still runs in the route after {} s; completing the {} queued"
+                        + " behind it now", name, RUNNING_COMPLETION.toSeconds(), queued.size());
+            }
+        } catch (InterruptedException e) {
+            interrupted = true;
+        }
+        queued.forEach(Runnable::run);
         if (interrupted) {
             Thread.currentThread().interrupt();
         }

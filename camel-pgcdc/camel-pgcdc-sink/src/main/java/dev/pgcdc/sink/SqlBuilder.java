@@ -48,6 +48,12 @@ final class SqlBuilder {
         return upsertText;
     }
 
+    /** A plain insert: a conflict on any unique index is an error. */
+    String insert(TableName table, List<String> columns) {
+        return cached(List.of("plainInsert", table, columns), () -> "INSERT INTO " + dialect.quote(table) + " ("
+                + names(columns, ", ") + ") VALUES (" + "?, ".repeat(columns.size() - 1) + "?)");
+    }
+
     private String insertText(TableName table, List<String> columns, List<String> key, List<String> update) {
         return "INSERT INTO " + dialect.quote(table) + " (" + names(columns, ", ") + ") VALUES ("
                 + "?, ".repeat(columns.size() - 1) + "?)" + dialect.onConflict(key, update);

@@ -119,6 +119,24 @@ final class StatementBatch implements AutoCloseable {
         deleteKeys.add(key);
     }
 
+    /**
+     * After everything pending, runs {@code update} (an update by key) and, when it matched no row, {@code insert}: an
+     * insert-or-update that meets no row but the key's, a conflict on another unique index failing the statement.
+     * Relies on the update counting the rows it matched, as MariaDB's and MySQL's drivers report by default (not
+     * with useAffectedRows=true, where an update that changes nothing counts 0 and the insert then fails on the key).
+     */
+    void updateElseInsert(String update, List<?> updateValues, String insert, List<?> insertValues)
+            throws SQLException {
+        flush();
+        PreparedStatement statement = prepare(update);
+        bind(statement, updateValues);
+        if (statement.executeUpdate() == 0) {
+            statement = prepare(insert);
+            bind(statement, insertValues);
+            statement.executeUpdate();
+        }
+    }
+
     /** Runs a query after everything pending; returns the first row's values, or null when there is none. */
     List<Object> queryFirst(String sql, List<?> values) throws SQLException {
         flush();

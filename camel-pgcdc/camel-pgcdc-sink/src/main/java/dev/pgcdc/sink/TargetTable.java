@@ -45,11 +45,16 @@ final class TargetTable {
     private Map<String, ColumnType> types;
     /** Keys already found among {@link #uniqueKeys}: the check runs for every change, the search once. */
     private final Set<Collection<String>> verifiedKeys = new HashSet<>();
-    /** Keys found to compare as the source's, with their CHAR columns ({@link #requireExactKey}). */
-    private final Map<Collection<String>, boolean[]> exactKeys = new HashMap<>();
-    private static final boolean[] NONE = new boolean[0];
+    /** Keys found to compare as the source's, with how their values are written ({@link #requireExactKey}). */
+    private final Map<Collection<String>, KeyForm> exactKeys = new HashMap<>();
+    private static final KeyForm NONE = new KeyForm(new boolean[0], new String[0]);
     private Collection<String> lastExactKey;
-    private boolean[] lastFixedLength;
+    private KeyForm lastForm;
+    /** {@link #upsertsByUpdate} by key and written columns, and the last answer by identity. */
+    private final Map<List<List<String>>, Boolean> upsertsByUpdate = new HashMap<>();
+    private List<String> lastByUpdateKey;
+    private List<String> lastByUpdateColumns;
+    private boolean lastByUpdate;
     /** Column lists already found in {@link #columns}: a table sees few distinct ones, so each is checked once. */
     private final Set<Collection<String>> verifiedColumns = new HashSet<>();
     /** The lists last found here, by identity: consecutive changes of a table mostly bring the same one. */
@@ -184,37 +189,104 @@ final class TargetTable {
     }
 
     /**
-     * Fails unless the target tells the {@code key}'s values apart as the source does ({@link
-     * Dialect#keyCollationProblem}): otherwise changes of distinct source rows would be written over one another.
-     * Returns which key columns are CHAR columns of the target, whose values it stores without trailing spaces, or
-     * null when none is.
+     * How a key's values are written, column by column: those of a CHAR column ({@code fixedLength}) without trailing
+     * spaces; those of a column that ignores trailing spaces ({@code padded}: the error, else null) refused when they
+     * end in a space.
      */
-    boolean[] requireExactKey(List<String> key) {
+    record KeyForm(boolean[] fixedLength, String[] padded) {
+
+        /**
+         * A char(n) key comes padded, and the source ignores its trailing spaces; a CHAR column stores it without
+         * them, and under a NO PAD collation would not find it by the padded value. A key ending in a space in a
+         * column that ignores trailing spaces would find the row of the key without them: the change fails instead.
+         */
+        void adapt(List<Object> values) {
+            for (int i = 0; i < fixedLength.length; i++) {
+                if (values.get(i) instanceof String text && text.endsWith(" ")) {
+                    if (fixedLength[i]) {
+                        values.set(i, unpadded(text));
+                    } else if (padded[i] != null) {
+                        throw new SinkException(padded[i]);
+                    }
+                }
+            }
+        }
+
+        private static String unpadded(String text) {
+            int end = text.length();
+            while (end > 0 && text.charAt(end - 1) == ' ') {
+                end--;
+            }
+            return text.substring(0, end);
+        }
+    }
+
+    /**
+     * Fails unless the target tells the {@code key}'s values apart as the source does ({@link
+     * Dialect#keyCollationProblem}), but for trailing spaces ({@link Dialect#paddedKeyProblem}): otherwise changes of
+     * distinct source rows would be written over one another. Returns how the key's values are written, or null when
+     * as they come.
+     */
+    KeyForm requireExactKey(List<String> key) {
         if (collated.isEmpty()) {
             return null;
         }
         if (key == lastExactKey) {
-            return lastFixedLength;
+            return lastForm;
         }
-        boolean[] fixedLength = exactKeys.get(key);
-        if (fixedLength == null) {
-            fixedLength = new boolean[key.size()];
+        KeyForm form = exactKeys.get(key);
+        if (form == null) {
+            boolean[] fixedLength = new boolean[key.size()];
+            String[] padded = new String[key.size()];
             boolean any = false;
             for (int i = 0; i < key.size(); i++) {
                 Dialect.Collated collation = collated.get(dialect.columnKey(key.get(i)));
-                String problem = collation == null ? null : dialect.keyCollationProblem(name, key.get(i), collation);
+                if (collation == null) {
+                    continue;
+                }
+                String problem = dialect.keyCollationProblem(name, key.get(i), collation);
                 if (problem != null) {
                     throw new SinkException(problem);
                 }
-                fixedLength[i] = collation != null && collation.type().equals("char");
-                any |= fixedLength[i];
+                fixedLength[i] = collation.type().equals("char");
+                padded[i] = dialect.paddedKeyProblem(name, key.get(i), collation);
+                any |= fixedLength[i] || padded[i] != null;
             }
-            fixedLength = any ? fixedLength : NONE;
-            exactKeys.put(List.copyOf(key), fixedLength);
+            form = any ? new KeyForm(fixedLength, padded) : NONE;
+            exactKeys.put(List.copyOf(key), form);
         }
         lastExactKey = key;
-        lastFixedLength = fixedLength == NONE ? null : fixedLength;
-        return lastFixedLength;
+        lastForm = form == NONE ? null : form;
+        return lastForm;
+    }
+
+    /**
+     * Whether an insert-or-update of {@code columns} by {@code key} could meet another row than the key's, so must be
+     * an update by the key and, if it matched no row, a plain insert ({@link StatementBatch#updateElseInsert}): where
+     * the dialect's insert-or-update updates the row any unique index matches ({@link
+     * Dialect#upsertsMatchEveryUniqueIndex}) and the table has a unique index without every key column. An index of
+     * {@code AUTO_INCREMENT} columns the change does not write (a surrogate key) matches no other row: the target
+     * numbers the new row itself.
+     */
+    boolean upsertsByUpdate(List<String> key, List<String> columns) {
+        if (!dialect.upsertsMatchEveryUniqueIndex()) {
+            return false;
+        }
+        if (key == lastByUpdateKey && columns == lastByUpdateColumns) {
+            return lastByUpdate;
+        }
+        Boolean byUpdate = upsertsByUpdate.get(List.of(key, columns));
+        if (byUpdate == null) {
+            Set<String> wanted = key.stream().map(dialect::columnKey).collect(Collectors.toSet());
+            Set<String> written = columns.stream().map(dialect::columnKey).collect(Collectors.toSet());
+            byUpdate = uniqueKeys.values().stream().anyMatch(index -> !index.containsAll(wanted)
+                    && !(autoIncrement.containsAll(index) && Collections.disjoint(index, written)));
+            upsertsByUpdate.put(List.of(List.copyOf(key), List.copyOf(columns)), byUpdate);
+        }
+        lastByUpdateKey = key;
+        lastByUpdateColumns = columns;
+        lastByUpdate = byUpdate;
+        return byUpdate;
     }
 
     /** Fails unless a primary key or unique index consists of exactly these columns (what an upsert relies on). */
@@ -230,20 +302,6 @@ final class TargetTable {
         if (!uniqueKeys.containsValue(wanted)) {
             throw new SinkException("Target table " + name + " needs a primary key or unique index on exactly "
                     + key + " " + why);
-        }
-        if (dialect.upsertsMatchEveryUniqueIndex()) {
-            // an index holding every key column matches no row but the key's own; one of numbers the target gives
-            // (a surrogate key) matches none
-            List<String> others = uniqueKeys.entrySet().stream().filter(index -> !index.getValue().containsAll(wanted)
-                            && !autoIncrement.containsAll(index.getValue()))
-                    .map(index -> index.getKey() + " " + index.getValue().stream().sorted().toList()).sorted().toList();
-            if (!others.isEmpty()) {
-                throw new SinkException("Target table " + name + " has unique index(es) " + String.join(", ", others)
-                        + " besides its key " + key + ": MariaDB/MySQL's INSERT ... ON DUPLICATE KEY UPDATE, which the"
-                        + " sink writes with, would update the row such an index matches instead of the change's own"
-                        + " (or skip the change in append mode): drop those indexes or make them non-unique (or add"
-                        + " the key columns to them)");
-            }
         }
         verifiedKeys.add(List.copyOf(key));
         lastKey = key;

@@ -8,7 +8,9 @@ import java.net.Socket;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
@@ -89,6 +91,70 @@ class SinkStopTest {
             assertThat(heldDone.await(30, TimeUnit.SECONDS)).isTrue();
             assertThat(held.getException()).isInstanceOf(SinkException.class);
         }
+    }
+
+    /**
+     * A completion that continues the route is still running when the stop, interrupted (Camel's forced shutdown),
+     * completes what is left: it is not interrupted, and the completions queued behind it run after it, in order.
+     */
+    @Test
+    void anInterruptedStopLetsTheRunningCompletionEndAndThenRunsTheQueuedOnesInOrder() throws Exception {
+        String database = SqlDatabase.mariaDbName("pgcdc_sink_stop");
+        SqlDatabase.createMariaDb(database);
+        try {
+            SqlDatabase.mariaDb(database).execute("CREATE TABLE orders (id INT PRIMARY KEY)");
+            AsyncProducer producer = camel.context().getEndpoint("pgcdc-sink:completing?user=root&jdbcUrl="
+                    + SqlDatabase.mariaDbUrl(database)).createAsyncProducer();
+            producer.start();
+            List<String> completed = new CopyOnWriteArrayList<>();
+            CountDownLatch firstRunning = new CountDownLatch(1);
+            CountDownLatch releaseFirst = new CountDownLatch(1);
+            producer.process(exchange(1), sync -> {
+                firstRunning.countDown();
+                try {
+                    releaseFirst.await();
+                    completed.add("1");
+                } catch (InterruptedException e) {
+                    completed.add("1 interrupted");
+                }
+            });
+            assertThat(firstRunning.await(30, TimeUnit.SECONDS)).isTrue();
+            producer.process(exchange(2), sync -> completed.add("2"));
+            producer.process(exchange(3), sync -> completed.add("3"));
+
+            Thread stopper = new Thread(() -> {
+                try {
+                    producer.stop();
+                } catch (Throwable e) {
+                    completed.add("stop failed: " + e);
+                }
+            }, "sink-stopper");
+            stopper.start();
+            Await.until("the stop waiting for the completions", Duration.ofSeconds(30),
+                    () -> awaitsTermination(stopper, "doStop"));
+            stopper.interrupt();
+            Await.until("the stop past the interrupt", Duration.ofSeconds(30),
+                    () -> !completed.isEmpty() || awaitsTermination(stopper, "runQueuedCompletions"));
+            releaseFirst.countDown();
+            stopper.join(TimeUnit.SECONDS.toMillis(30));
+
+            assertThat(stopper.isAlive()).isFalse();
+            assertThat(completed).containsExactly("1", "2", "3");
+        } finally {
+            SqlDatabase.dropMariaDb(database);
+        }
+    }
+
+    /** Whether {@code thread} waits in an executor's awaitTermination called by the producer's {@code method}. */
+    private static boolean awaitsTermination(Thread thread, String method) {
+        StackTraceElement[] stack = thread.getStackTrace();
+        for (int i = 0; i + 1 < stack.length; i++) {
+            if (stack[i].getMethodName().equals("awaitTermination") && stack[i + 1].getMethodName().equals(method)
+                    && stack[i + 1].getClassName().equals(PgCdcSinkProducer.class.getName())) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private Exchange exchange(long lsn) {
