@@ -273,7 +273,7 @@ public class PgCdcConsumer extends DefaultConsumer {
                 decoding.tables(), SetupRequest.usesPublication(plugin.name()));
         SetupRequest request = SetupRequest.builder().slotName(configuration.getSlotName())
                 .plugin(plugin.name()).publicationName(options.publication())
-                .publicationGiven(configuration.getPublication() != null && !configuration.getPublication().isBlank())
+                .publicationGiven(options.publicationGiven())
                 .tables(selection.tables()).unmatchedTablePatterns(selection.unmatchedPatterns())
                 .nothingSelected(selection.nothingSelected())
                 .connectorTables(connectorTables).replicaIdentityFull(options.replicaIdentityFull())

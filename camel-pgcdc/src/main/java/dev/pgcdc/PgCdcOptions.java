@@ -121,6 +121,14 @@ public record PgCdcOptions(ConnectionSettings connection, StreamOptions stream, 
         return primary != connection;
     }
 
+    /**
+     * Whether the publication option names another publication than the slot's own (named after the slot): one that
+     * may serve other subscriptions, which pgcdc changes only when it created it.
+     */
+    public boolean publicationGiven() {
+        return !publication.equals(stream.slotName());
+    }
+
     public DecodingOptions decoding() {
         return stream.decoding();
     }

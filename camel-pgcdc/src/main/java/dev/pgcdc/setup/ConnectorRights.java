@@ -6,8 +6,8 @@ import java.util.List;
 /**
  * What the connecting role may do itself, as PostgreSQL decides it: creating a publication needs CREATE on the
  * database and ownership of every listed table ({@code FOR ALL TABLES}: a superuser); adding a table needs
- * ownership of both publication and table, and a publication the user named is never changed; a table needs CREATE
- * on its schema. Beyond privileges, the connector
+ * ownership of both publication and table, and a publication the user named is changed only when pgcdc created it;
+ * a table needs CREATE on its schema. Beyond privileges, the connector
  * never publishes a table without a usable replica identity, which would make the table's UPDATEs and DELETEs fail.
  */
 final class ConnectorRights {
@@ -47,13 +47,21 @@ final class ConnectorRights {
         return mayOwnNewPublication() && tablesToPublish().stream().allMatch(this::identityUsableAfterPlan);
     }
 
-    /** Never to a publication the user named: other subscriptions reading it would receive the table too. */
+    /**
+     * Never to a publication the user named that pgcdc did not create: other subscriptions reading it would receive
+     * the table too.
+     */
     boolean mayAddToPublication(TableFacts table) {
         return mayChangePublication() && identityUsableAfterPlan(table) && ownedOrCreatedByConnector(table);
     }
 
     private boolean mayChangePublication() {
-        return !request.publicationGiven() && (user.superuser() || facts.publication().owned());
+        return pgcdcPublication() && (user.superuser() || facts.publication().owned());
+    }
+
+    /** Named after the slot, or created by pgcdc under the name the user gave (marked so). */
+    boolean pgcdcPublication() {
+        return !request.publicationGiven() || facts.publication().markedFor(request.slotName());
     }
 
     /** Whether the connector sets REPLICA IDENTITY FULL itself: replicaIdentityFull names it and the role may. */

@@ -52,14 +52,13 @@ final class Preflight {
         } else {
             addUnusableSlot(facts.slot(), blockers);
         }
-        for (TableFacts table : facts.tables()) {
-            if (!table.exists()) {
+        if (publicationToCreateOrChange()) {
+            for (TableFacts table : missingTables()) {
                 blockers.add("Table " + table.name() + " does not exist (or is not a table). Create it, fix the"
                         + " name (names are case-sensitive), or remove it from the tables option.");
             }
         }
-        if (request.nothingSelected() != null && request.usesPublication() && facts.publication() == null) {
-            // a publication for no table would be one for every table; an existing one is streamed as it is
+        if (nothingSelectedBlocks()) {
             blockers.add(request.nothingSelected() + " pgcdc does not fall back to capturing every table. Check the"
                     + " names (unquoted names fold to lower case, a name in double quotes keeps its case) and that"
                     + " the tables exist; to capture every table, leave tables unset or write tables=*.*");
@@ -80,10 +79,47 @@ final class Preflight {
         return blockers;
     }
 
+    /**
+     * A missing table blocks only while the publication is still to be created or changed, where the table list
+     * matters; an existing publication is streamed as it is, so a restart after a captured table was dropped still
+     * delivers the changes the slot holds for it. wal2json filters by name and publishes nothing.
+     */
+    private boolean publicationToCreateOrChange() {
+        if (!request.usesPublication()) {
+            return false;
+        }
+        PublicationFacts publication = facts.publication();
+        return publication == null || new ConnectorRights(facts, request).tablesToPublish().stream()
+                .anyMatch(table -> !publication.covers(table.name()));
+    }
+
+    private List<TableFacts> missingTables() {
+        return facts.tables().stream().filter(table -> !table.exists()).toList();
+    }
+
+    /** A publication for no table would be one for every table; an existing one is streamed as it is. */
+    private boolean nothingSelectedBlocks() {
+        return request.nothingSelected() != null && request.usesPublication() && facts.publication() == null;
+    }
+
     List<String> warnings() {
         List<String> warnings = new ArrayList<>();
+        if (!publicationToCreateOrChange()) {
+            for (TableFacts table : missingTables()) {
+                warnings.add("Table " + table.name() + " does not exist (or is not a table): pgcdc captures nothing"
+                        + " of it" + (request.usesPublication() ? " but the changes the slot still holds for it;"
+                        + " publication " + facts.publication().name() + " is streamed as it is" : "")
+                        + ". If the name is wrong (names are case-sensitive), fix it or remove it from the tables"
+                        + " option.");
+            }
+        }
+        if (request.nothingSelected() != null && !nothingSelectedBlocks()) {
+            warnings.add(request.nothingSelected() + " pgcdc captures no table for it" + (request.usesPublication()
+                    ? "; publication " + facts.publication().name() + " is streamed as it is." : " until one matches.")
+                    + " Check the names (unquoted names fold to lower case, a name in double quotes keeps its case).");
+        }
         List<String> unmatched = request.unmatchedTablePatterns();
-        if (!unmatched.isEmpty()) {
+        if (!unmatched.isEmpty() && request.nothingSelected() == null) {
             // not a blocker: other entries select tables, and a pattern may be meant for tables not created yet
             warnings.add("The tables option's " + (unmatched.size() == 1 ? "pattern " : "patterns ")
                     + String.join(", ", unmatched) + (unmatched.size() == 1 ? " matches" : " match") + " no existing"

@@ -13,7 +13,7 @@ import dev.pgcdc.pg.SlotState;
  * @param maxSlotWalKeepSize   the setting as the server shows it ("-1" = unbounded); null before PG13
  * @param standby              {@code pg_is_in_recovery()}
  * @param tables               the selected tables, or when none were selected the publication's tables, or every
- *                             user table
+ *                             user table; none when the tables option selects nothing
  * @param connectorTables      the request's {@link ConnectorTable}s, in its order
  * @param publication          null when it does not exist or the plugin uses none
  * @param slot                 null when the slot does not exist
@@ -40,7 +40,7 @@ public record ServerFacts(int serverVersion, String database, String walLevel, i
                 .orElseThrow(() -> new IllegalArgumentException(name + " is not a connector table"));
     }
 
-    /** The selected tables that exist; the others are blockers. */
+    /** The selected tables that exist; the others are blockers or warnings (see {@link Preflight}). */
     public List<TableFacts> existingTables() {
         return tables.stream().filter(TableFacts::exists).toList();
     }

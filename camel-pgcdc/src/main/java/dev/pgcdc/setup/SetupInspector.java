@@ -66,7 +66,7 @@ public final class SetupInspector {
 
     private static final String PUBLICATION_SQL = """
             SELECT p.oid, p.pubname, pg_has_role(p.pubowner, 'USAGE'), p.puballtables, %s,
-                   p.pubinsert, p.pubupdate, p.pubdelete, %s
+                   p.pubinsert, p.pubupdate, p.pubdelete, %s, obj_description(p.oid, 'pg_publication')
             FROM pg_publication p WHERE p.pubname = ?""";
 
     private static final String PUBLICATION_LISTED_SQL = """
@@ -217,8 +217,14 @@ public final class SetupInspector {
         }
     }
 
-    /** The requested tables; none requested means the publication's tables, or all tables when it is missing. */
+    /**
+     * The requested tables; none requested means the publication's tables, or all tables when it is missing; none
+     * when the tables option selects nothing, which is no request for every table.
+     */
     private List<TableName> selectedTables(SetupRequest request, PublicationFacts publication) throws SQLException {
+        if (request.nothingSelected() != null) {
+            return List.of();
+        }
         List<TableName> selected = !request.tables().isEmpty() ? request.tables()
                 : publication != null ? List.copyOf(publication.publishedTables())
                 : tableNames(ALL_TABLES_SQL, null);
@@ -272,7 +278,7 @@ public final class SetupInspector {
                 return new PublicationFacts(row.getString(2), row.getBoolean(3), row.getBoolean(4), schemas,
                         Set.copyOf(tableNames(PUBLICATION_LISTED_SQL, oid)),
                         Set.copyOf(tableNames(PUBLICATION_TABLES_SQL, name)), (Boolean) row.getObject(5),
-                        operations(row));
+                        operations(row), row.getString(10));
             }
         }
     }

@@ -5,11 +5,13 @@ public enum SetupModel {
     /** The connecting role may create and maintain them all; the connector keeps them up to date. */
     CONNECTOR_MANAGED("pgcdc may create and maintain the publication, slot and its own tables itself"),
     /**
-     * Some of them are (or must be) created by an administrator; the connector uses them as they are and only
-     * changes what the connecting role owns.
+     * Some of them are (or must be) created by an administrator; the connector uses them as they are and changes only
+     * what the connecting role may change, never a publication named with the publication option that it did not
+     * create.
      */
     CUSTOMER_MANAGED("an administrator looks after part of the publication, slot and pgcdc's own tables; pgcdc"
-            + " changes only what its role owns");
+            + " changes only what its role may change, and of publications only its own (named after the slot or"
+            + " created by pgcdc)");
 
     private final String description;
 

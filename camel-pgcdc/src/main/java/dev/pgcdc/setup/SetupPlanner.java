@@ -193,8 +193,9 @@ public final class SetupPlanner {
                     statements.add(PlannedStatement.by(rights.mayAddToPublication(table),
                             "ALTER PUBLICATION " + quote(publication.name()) + " ADD TABLE " + table.name().quoted(),
                             "Publication " + publication.name() + " does not publish " + table.name()
-                                    + ", so its changes would never arrive." + (request.publicationGiven()
-                                    ? " pgcdc does not change a publication named with the publication option:"
+                                    + ", so its changes would never arrive." + (!rights.pgcdcPublication()
+                                    ? " pgcdc does not change a publication named with the publication option that"
+                                            + " it did not create:"
                                             + " every subscription reading it would receive the table's changes too."
                                     : "")));
                 }
@@ -283,6 +284,11 @@ public final class SetupPlanner {
         if (facts.isAtLeast(13)) {
             // changes of partitions arrive under the partitioned table's name, which is the table users selected
             sql.append(" WITH (publish_via_partition_root = true)");
+        }
+        if (request.publicationGiven()) {
+            // in the same step: a later start knows the named publication as pgcdc's own, to maintain
+            sql.append("; COMMENT ON PUBLICATION ").append(quote(request.publicationName())).append(" IS ")
+                    .append(quoteLiteral(PublicationFacts.mark(request.slotName())));
         }
         return sql.toString();
     }

@@ -113,7 +113,8 @@ public final class SetupRequest {
 
     /**
      * Whether the publication was named by the user (option publication) rather than after the slot: it may serve
-     * other subscriptions, so pgcdc creates it when missing but never changes it once it exists.
+     * other subscriptions, so pgcdc creates it when missing (marked as its own) and changes it only when it carries
+     * that mark.
      */
     public boolean publicationGiven() {
         return publicationGiven;

@@ -93,6 +93,30 @@ class SetupModesTest extends DefaultClusterTest {
         assertThat(pg().replicationSlots()).noneMatch(s -> s.slotName().equals(slot));
     }
 
+    @Test
+    void aRestartAfterACapturedTableWasDroppedStartsAndDeliversTheChangeTheSlotStillHolds() throws Exception {
+        String slot = uniqueSlot("dropped_table");
+        String kept = slot + "_kept";
+        String dropped = slot + "_gone";
+        pg().execute("CREATE TABLE " + kept + " (id int PRIMARY KEY)", "CREATE TABLE " + dropped + " (id int PRIMARY KEY)");
+        String options = "snapshotMode=never&heartbeatInterval=0&tables=public." + kept + ",public." + dropped;
+        start(route(slot, options));
+        awaitStreaming(slot);
+        stopContexts();
+        pg().execute("INSERT INTO " + dropped + " VALUES (1)", "DROP TABLE " + dropped);
+
+        Received received = new Received();
+        start(new RouteBuilder() {
+            @Override
+            public void configure() {
+                from(uri(slot, options)).process(e -> received.add(e.getIn().getBody(ChangeEvent.class)));
+            }
+        });
+
+        assertThat(received.await(1)).extracting(ChangeEvent::getOp, ChangeEvent::getTable)
+                .containsExactly(tuple(Operation.INSERT, dropped));
+    }
+
     private RouteBuilder route(String slot, String options) {
         return new RouteBuilder() {
             @Override

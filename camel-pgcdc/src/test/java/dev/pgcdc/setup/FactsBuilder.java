@@ -53,7 +53,7 @@ final class FactsBuilder {
 
     static PublicationFacts listPublication(boolean owned, TableName... tables) {
         return new PublicationFacts("pub", owned, false, Set.of(), Set.of(tables), Set.of(tables), true,
-                PublicationFacts.ALL_OPERATIONS);
+                PublicationFacts.ALL_OPERATIONS, null);
     }
 
     static SlotState slot(String plugin) {

@@ -203,9 +203,9 @@ class SetupPlannerTest {
     @Test
     void allTablesAndSchemaPublicationsCoverWhatTheyInclude() {
         PublicationFacts allTables = new PublicationFacts("pub", false, true, Set.of(), Set.of(), Set.of(), true,
-                PublicationFacts.ALL_OPERATIONS);
+                PublicationFacts.ALL_OPERATIONS, null);
         PublicationFacts inSchema = new PublicationFacts("pub", false, false, Set.of("public"), Set.of(), Set.of(),
-                true, PublicationFacts.ALL_OPERATIONS);
+                true, PublicationFacts.ALL_OPERATIONS, null);
         for (PublicationFacts publication : List.of(allTables, inSchema)) {
             SetupPlan plan = plan(new FactsBuilder().user(syncUser()).table(foreignTable(ORDERS))
                     .missingHeartbeat(true).publication(publication).slot(slot("pgoutput")));

@@ -297,6 +297,31 @@ class SetupServerTest {
     }
 
     @Test
+    void aNamedPublicationPgcdcCreatedIsItsOwnSoANewlyConfiguredTableAndTheHeartbeatAreAddedInAuto() throws Exception {
+        try (TestDatabase db = new TestDatabase(server)) {
+            String owner = db.createRole("owner", "LOGIN REPLICATION");
+            db.asSuperuser("GRANT CREATE ON DATABASE " + db.name() + " TO " + owner + "; GRANT CREATE ON SCHEMA public TO "
+                    + owner);
+            for (TableName table : List.of(ORDERS, INVOICES)) {
+                createTable(db, table, owner);
+            }
+            Connection connection = db.connectAs(owner);
+            Setup.run(connection, SetupRequest.builder().slotName(db.slot()).publicationName("customers")
+                    .publicationGiven(true).tables(List.of(ORDERS)).build(), SetupMode.AUTO);
+            SetupRequest widened = SetupRequest.builder().slotName(db.slot()).publicationName("customers")
+                    .publicationGiven(true).tables(List.of(ORDERS, INVOICES))
+                    .connectorTables(List.of(ConnectorTable.heartbeat(HEARTBEAT))).build();
+
+            SetupOutcome outcome = Setup.run(connection, widened, SetupMode.AUTO);
+
+            assertThat(outcome.applied()).extracting(PlannedStatement::actor).containsOnly(Actor.CONNECTOR);
+            assertThat(outcome.plan().model()).isEqualTo(SetupModel.CONNECTOR_MANAGED);
+            assertThat(Setup.plan(connection, widened).facts().publication().publishedTables())
+                    .containsExactlyInAnyOrder(ORDERS, INVOICES, HEARTBEAT);
+        }
+    }
+
+    @Test
     void existingSchemaPublicationIsUsedAsItIsAndOnlyItsOwnerMayAddTables() throws Exception {
         assumeThat(server.major()).as("FOR TABLES IN SCHEMA needs PostgreSQL 15").isGreaterThanOrEqualTo(15);
         try (TestDatabase db = new TestDatabase(server)) {
@@ -577,9 +602,53 @@ class SetupServerTest {
             assertThat(Setup.plan(connection, request).blockers()).singleElement().asString()
                     .contains("nothing matched public.nomatch_*").contains("Check the names");
             assertThat(sql(Setup.plan(connection, request).statements())).noneMatch(sql -> sql.contains("ALL TABLES"));
-            // the tables the pattern once matched are gone: the publication made for them is streamed as it is
+            // an existing publication (here one made for other tables) is streamed as it is
             db.asSuperuser("CREATE PUBLICATION \"pub\" FOR TABLE " + ORDERS.quoted());
             assertThat(Setup.plan(connection, request).blockers()).isEmpty();
+        }
+    }
+
+    @Test
+    void aTablesOptionSelectingNothingPlansNothingForTheDatabasesTables() throws Exception {
+        try (TestDatabase db = new TestDatabase(server)) {
+            createTable(db, ORDERS, server.superuser());
+            db.asSuperuser("CREATE TABLE \"public\".\"keyless\" (note text)");
+            String sync = db.createRole("sync", "LOGIN REPLICATION");
+            Connection connection = db.connectAs(sync);
+            String why = "The tables option (public.nomatch_*) selects no table: nothing matched public.nomatch_*.";
+            for (String plugin : List.of("pgoutput", "wal2json")) {
+                SetupPlan plan = Setup.plan(connection, SetupRequest.builder().slotName(db.slot()).plugin(plugin)
+                        .publicationName("pub").nothingSelected(why).build());
+                assertThat(plan.facts().tables()).as(plugin).isEmpty();
+                assertThat(sql(plan.statements())).as(plugin)
+                        .noneMatch(sql -> sql.contains("orders") || sql.contains("keyless"));
+            }
+            SetupPlan wal2json = Setup.plan(connection, SetupRequest.builder().slotName(db.slot()).plugin("wal2json")
+                    .nothingSelected(why).build());
+            assertThat(wal2json.warnings()).anyMatch(warning -> warning.startsWith(why));
+        }
+    }
+
+    @Test
+    void aMissingTableOfAnExistingPublicationIsWarnedSoARestartStreamsWhatTheSlotHolds() throws Exception {
+        try (TestDatabase db = new TestDatabase(server)) {
+            createTable(db, ORDERS, server.superuser());
+            createTable(db, INVOICES, server.superuser());
+            Connection connection = db.connectAs(server.superuser());
+            SetupRequest request = request(db, null, ORDERS, INVOICES);
+            Setup.run(connection, request, SetupMode.AUTO);
+            db.asSuperuser("INSERT INTO " + INVOICES.quoted() + " VALUES (1, 'x'); DROP TABLE " + INVOICES.quoted());
+
+            SetupPlan plan = Setup.plan(connection, request);
+
+            assertThat(plan.blockers()).isEmpty();
+            assertThat(plan.warnings()).anyMatch(warning -> warning.startsWith("Table " + INVOICES + " does not exist"));
+            // a publication still to be changed needs every named table
+            TableName missing = TableName.of("public", "missing");
+            TableName extra = TableName.of("public", "extra");
+            createTable(db, extra, server.superuser());
+            assertThat(Setup.plan(connection, request(db, null, ORDERS, missing, extra))
+                    .blockers()).anyMatch(blocker -> blocker.startsWith("Table " + missing + " does not exist"));
         }
     }
 
