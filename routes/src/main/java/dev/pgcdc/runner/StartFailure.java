@@ -154,19 +154,11 @@ final class StartFailure {
         return copy;
     }
 
-    /** Stands for a throwable of another class, which its stack trace names. */
+    /** Stands for a throwable of another class, which its message names first (a log prints the class of this one). */
     private static final class Masked extends Exception {
 
-        private final String className;
-
         Masked(String className, String message, Throwable cause) {
-            super(message, cause);
-            this.className = className;
-        }
-
-        @Override
-        public String toString() {
-            return getMessage() == null ? className : className + ": " + getMessage();
+            super(message == null ? className : className + ": " + message, cause);
         }
     }
 }
