@@ -34,12 +34,12 @@ public final class PgCdcRunner {
             exitCode = newMain(arguments).run(arguments.camelOptions());
         } catch (Exception e) {
             // once, and without the stack trace unless it may be a bug: Camel's own report of it is filtered out
-            // (log4j2.xml)
+            // (log4j2.xml). Its messages may hold a secret (a property's value), so only a masked copy is logged.
             if (StartFailure.understood(e)) {
                 LOG.error("pgcdc did not start: {}", StartFailure.message(e));
-                LOG.debug("pgcdc did not start", e);
+                LOG.debug("pgcdc did not start", StartFailure.withoutSecrets(e));
             } else {
-                LOG.error("pgcdc did not start: {}", StartFailure.message(e), e);
+                LOG.error("pgcdc did not start: {}", StartFailure.message(e), StartFailure.withoutSecrets(e));
             }
             exitCode = 1;
         }

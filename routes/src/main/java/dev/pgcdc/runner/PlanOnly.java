@@ -1,7 +1,9 @@
 package dev.pgcdc.runner;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.OptionalInt;
+import java.util.function.ToIntFunction;
 
 import dev.pgcdc.PgCdcConsumer;
 import dev.pgcdc.setup.Actor;
@@ -13,7 +15,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * setupMode=plan is a dry run: once every pgcdc route has logged its plan, nothing is left to do, so the runner
- * ends, with exit status {@value #SET_UP} when nothing is missing and {@value #MISSING} when SQL is.
+ * ends, with exit status {@value #SET_UP} when nothing is missing and {@value #MISSING} when anything is: SQL to run
+ * or a blocker that needs other action (e.g. wal_level, which takes a server restart).
  */
 final class PlanOnly {
 
@@ -38,14 +41,33 @@ final class PlanOnly {
             return OptionalInt.of(SET_UP);
         }
         LOG.warn("setupMode=plan: the setup of {} of {} slot(s) is incomplete: {}; stopping (exit status {})",
-                incomplete.size(), consumers.size(), incomplete.stream().allMatch(PlanOnly::autoDoesItAll)
-                        ? "pgcdc runs what is left itself when started with setupMode=auto"
-                        : "an administrator must run the SQL of the plan above", MISSING);
+                incomplete.size(), consumers.size(), whatIsMissing(count(incomplete, plan -> plan.blockers().size()),
+                        count(incomplete, plan -> plan.statementsFor(Actor.ADMINISTRATOR).size()),
+                        count(incomplete, plan -> plan.statementsFor(Actor.CONNECTOR).size())), MISSING);
         return OptionalInt.of(MISSING);
     }
 
-    /** Nothing blocks and every statement is one pgcdc runs itself in setupMode=auto. */
-    private static boolean autoDoesItAll(SetupPlan plan) {
-        return plan.blockers().isEmpty() && plan.statementsFor(Actor.CONNECTOR).size() == plan.statements().size();
+    /**
+     * What is left, and who does it: blockers need something other than SQL (a setting and a restart, a free slot),
+     * and setupMode=auto runs pgcdc's own statements only when nothing else is missing.
+     */
+    static String whatIsMissing(int blockers, int administratorStatements, int connectorStatements) {
+        List<String> missing = new ArrayList<>();
+        if (blockers > 0) {
+            missing.add(blockers + " blocker(s) that need action other than SQL, each saying which in the plan above");
+        }
+        if (administratorStatements > 0) {
+            missing.add("an administrator must run " + administratorStatements + " SQL statement(s) of the plan above");
+        }
+        if (connectorStatements > 0) {
+            missing.add(missing.isEmpty()
+                    ? "pgcdc runs what is left itself when started with setupMode=auto"
+                    : "then pgcdc runs its " + connectorStatements + " statement(s) itself with setupMode=auto");
+        }
+        return String.join("; ", missing);
+    }
+
+    private static int count(List<SetupPlan> plans, ToIntFunction<SetupPlan> items) {
+        return plans.stream().mapToInt(items).sum();
     }
 }

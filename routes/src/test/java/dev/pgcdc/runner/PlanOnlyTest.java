@@ -36,6 +36,18 @@ class PlanOnlyTest {
         }
     }
 
+    @Test
+    void saysWhatIsMissingAndWhoDoesIt() {
+        assertThat(PlanOnly.whatIsMissing(1, 0, 0))
+                .isEqualTo("1 blocker(s) that need action other than SQL, each saying which in the plan above")
+                .doesNotContain("run the SQL");
+        assertThat(PlanOnly.whatIsMissing(0, 2, 0)).isEqualTo("an administrator must run 2 SQL statement(s) of the plan above");
+        assertThat(PlanOnly.whatIsMissing(0, 0, 3)).isEqualTo("pgcdc runs what is left itself when started with setupMode=auto");
+        assertThat(PlanOnly.whatIsMissing(1, 2, 3)).isEqualTo("1 blocker(s) that need action other than SQL, each saying"
+                + " which in the plan above; an administrator must run 2 SQL statement(s) of the plan above; then pgcdc"
+                + " runs its 3 statement(s) itself with setupMode=auto");
+    }
+
     private static String[] with(String[] arguments, String more) {
         String[] all = java.util.Arrays.copyOf(arguments, arguments.length + 1);
         all[arguments.length] = more;
