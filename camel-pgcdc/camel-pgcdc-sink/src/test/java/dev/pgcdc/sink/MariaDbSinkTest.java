@@ -388,6 +388,13 @@ class MariaDbSinkTest extends SinkTestSupport {
     }
 
     @Test
+    void softDeleteRefusesAUniqueIndexBesidesTheKey() throws Exception {
+        softDeleteRefusesAnotherUniqueIndex(uniqueSlot("maria_soft_unique"), t -> "CREATE TABLE " + t + " (id INT"
+                + " PRIMARY KEY, email VARCHAR(20), _pgcdc_deleted BOOLEAN NOT NULL DEFAULT false,"
+                + " UNIQUE KEY by_email (email))", null);
+    }
+
+    @Test
     void softDeleteAKeyChangeOntoATombstoneMovesTheUnchangedDoc() throws Exception {
         moveOntoATombstone(uniqueSlot("maria_tombstone"), t -> "CREATE TABLE " + t + " (id INT PRIMARY KEY, name TEXT,"
                 + " doc LONGTEXT, _pgcdc_deleted BOOLEAN NOT NULL DEFAULT false)");

@@ -318,6 +318,14 @@ class PostgresSinkTest extends SinkTestSupport {
     }
 
     @Test
+    void softDeleteRefusesAUniqueIndexBesidesTheKeyButTakesAPartialOneOnLiveRows() throws Exception {
+        softDeleteRefusesAnotherUniqueIndex(uniqueSlot("soft_unique"), t -> "CREATE TABLE " + t + " (id int PRIMARY KEY,"
+                + " email text, _pgcdc_deleted boolean NOT NULL DEFAULT false, CONSTRAINT by_email UNIQUE (email))",
+                t -> "CREATE TABLE " + t + " (id int PRIMARY KEY, email text, _pgcdc_deleted boolean NOT NULL DEFAULT"
+                        + " false); CREATE UNIQUE INDEX ON " + t + " (email) WHERE NOT _pgcdc_deleted");
+    }
+
+    @Test
     void softDeleteAKeyChangeOntoATombstoneMovesTheUnchangedDoc() throws Exception {
         moveOntoATombstone(uniqueSlot("tombstone"), t -> "CREATE TABLE " + t + " (id int PRIMARY KEY, name text,"
                 + " doc text, _pgcdc_deleted boolean NOT NULL DEFAULT false)");
