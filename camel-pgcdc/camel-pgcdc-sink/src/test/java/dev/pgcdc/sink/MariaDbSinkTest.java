@@ -264,7 +264,8 @@ class MariaDbSinkTest extends SinkTestSupport {
 
         assertThat(failures.awaitError()).contains("Target table \"" + DATABASE + "\".\"" + slot + "_t\" key"
                 + " column `id` (varchar) has collation utf8mb4_general_ci", "ignoring case", "ALTER TABLE `"
-                + DATABASE + "`.`" + slot + "_t` MODIFY `id` varchar(10) COLLATE utf8mb4_nopad_bin NOT NULL");
+                + DATABASE + "`.`" + slot + "_t` MODIFY `id` varchar(10) COLLATE utf8mb4_nopad_bin NOT NULL (add the"
+                + " column's DEFAULT and COMMENT", "a foreign key referencing the column must be dropped first");
         assertThat(target().strings("SELECT COUNT(*) FROM " + slot + "_t")).containsExactly("0");
     }
 
