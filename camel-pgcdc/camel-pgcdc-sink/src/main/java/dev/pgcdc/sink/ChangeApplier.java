@@ -224,12 +224,19 @@ final class ChangeApplier {
                     batch.add(sql.delete(target, List.of()), List.of());
                 }
             }
-            case DELETE -> remove(keyOf(change, change.getKey(), rule, table), soft, table, batch);
+            case DELETE -> {
+                Row key = keyOf(change, change.getKey(), rule, table);
+                if (soft) {
+                    table.requireNoOtherUniqueIndex(key.columns, key.columns);
+                }
+                remove(key, soft, table, batch);
+            }
             default -> {
                 Row key = keyOf(change, change.getKey(), rule, table);
                 Row row = written(change.getAfter(), rule, mirrorShapes, soft ? List.of(DELETED) : List.of());
                 if (soft) {
                     row.values.add(false);
+                    table.requireNoOtherUniqueIndex(key.columns, row.columns);
                 }
                 Row oldKey = change.getBefore() == null ? null : keyOf(change, change.getBefore(), rule, table);
                 if (oldKey != null && !oldKey.sameValues(key)) {

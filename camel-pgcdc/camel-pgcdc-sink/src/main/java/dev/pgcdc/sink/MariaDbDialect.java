@@ -402,7 +402,9 @@ final class MariaDbDialect extends Dialect {
         }
         return "e.g. ALTER TABLE " + quote(table) + " MODIFY " + quote(column) + " " + collated.columnType()
                 .replace(" NOT NULL", "") + " COLLATE " + collated.noPadBinary()
-                + (collated.columnType().endsWith(" NOT NULL") ? " NOT NULL" : "");
+                + (collated.columnType().endsWith(" NOT NULL") ? " NOT NULL" : "")
+                + " (add the column's DEFAULT and COMMENT, if any, which MODIFY would drop; a foreign key referencing"
+                + " the column must be dropped first and made again after)";
     }
 
     /** ON DUPLICATE KEY UPDATE updates the row whichever unique index found it. */

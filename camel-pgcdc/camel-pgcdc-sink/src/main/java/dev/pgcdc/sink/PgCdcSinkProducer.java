@@ -117,9 +117,9 @@ public class PgCdcSinkProducer extends DefaultAsyncProducer {
         } catch (ExecutionException e) {
             LOG.warn("pgcdc-sink:{}: the writer failed ({})", name, e.getMessage());
         }
-        // Every completion handed over must run, in order: the consumer waits for each exchange. A plain shutdown
-        // runs the queue; what it could not run in time, or when the stop is interrupted, runs here rather than
-        // being dropped.
+        // Every completion handed over must run: the consumer waits for each exchange. A plain shutdown runs the
+        // queue in order; what it could not run in time, or when the stop is interrupted, runs here rather than
+        // being dropped (in order too, unless the running one outlasts the wait, see runQueuedCompletions).
         completer.shutdown();
         try {
             if (!completer.awaitTermination(WRITER_END.toMillis(), TimeUnit.MILLISECONDS)) {
@@ -136,15 +136,17 @@ public class PgCdcSinkProducer extends DefaultAsyncProducer {
     }
 
     /**
-     * Runs the completions still queued on the (shut down) completer here, in order, after the one it is running:
-     * that one continues the route and is not interrupted. It is waited for a while; a completion stuck in the route
-     * beyond that no longer holds back the ones behind it.
+     * Runs the completions still queued on the (shut down) completer here, in order, after the one it is running,
+     * which continues the route. That one is waited for {@link #RUNNING_COMPLETION}: one stuck in the route beyond
+     * that no longer holds back the ones behind it, which then run beside it, out of order. A pool wrapped by another
+     * ThreadPoolFactory hands its queue over only through shutdownNow(), which also interrupts the running one.
      */
     private void runQueuedCompletions(String name) {
         List<Runnable> queued = new ArrayList<>();
         if (completer instanceof ThreadPoolExecutor pool) {
             pool.getQueue().drainTo(queued);
-        } else { // a pool wrapped by another ThreadPoolFactory (instrumented) shows no queue: only this takes it
+        } else { // a pool wrapped by another ThreadPoolFactory (instrumented) shows no queue: only this takes it,
+            // interrupting the running completion
             queued.addAll(completer.shutdownNow());
         }
         boolean interrupted = false;

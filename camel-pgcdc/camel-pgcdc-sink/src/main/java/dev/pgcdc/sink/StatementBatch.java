@@ -123,7 +123,8 @@ final class StatementBatch implements AutoCloseable {
      * After everything pending, runs {@code update} (an update by key) and, when it matched no row, {@code insert}: an
      * insert-or-update that meets no row but the key's, a conflict on another unique index failing the statement.
      * Relies on the update counting the rows it matched, as MariaDB's and MySQL's drivers report by default (not
-     * with useAffectedRows=true, where an update that changes nothing counts 0 and the insert then fails on the key).
+     * with useAffectedRows=true, where an update that changes nothing counts 0 and the insert then fails on the key:
+     * {@link TargetDatabase} refuses a jdbcUrl that sets it; a DataSource must not).
      */
     void updateElseInsert(String update, List<?> updateValues, String insert, List<?> insertValues)
             throws SQLException {

@@ -75,12 +75,35 @@ interface TargetDatabase {
         if (password != null) {
             properties.setProperty("password", password);
         }
+        if (!url.startsWith(PGJDBC_URL) && affectedRows(url)) {
+            // a connection property cannot turn it off: MariaDB Connector/J takes the URL's value over it
+            throw new IllegalArgumentException("pgcdc-sink:" + configuration.getName() + ": the jdbcUrl sets"
+                    + " useAffectedRows=true, with which an UPDATE that changes nothing counts no row; the sink counts"
+                    + " matched rows to tell whether a row exists (tables with a unique index besides the key), so"
+                    + " remove useAffectedRows=true from the jdbcUrl");
+        }
         if (url.startsWith(PGJDBC_URL)) {
             // sends a batch of upserts as multi-row statements: far less work for the server per change (the URL may
             // still turn it off); StatementBatch keeps a row from appearing twice in one
             properties.setProperty("reWriteBatchedInserts", "true");
         }
         return () -> connect(configuration.getName(), url, properties);
+    }
+
+    /** Whether the URL's last useAffectedRows parameter (the one the driver takes) is true. */
+    private static boolean affectedRows(String url) {
+        int query = url.indexOf('?');
+        boolean affected = false;
+        if (query >= 0) {
+            for (String parameter : url.substring(query + 1).split("&")) {
+                int equals = parameter.indexOf('=');
+                if (equals > 0 && parameter.substring(0, equals).trim().equalsIgnoreCase("useAffectedRows")) {
+                    String value = parameter.substring(equals + 1).trim();
+                    affected = value.equalsIgnoreCase("true") || value.equals("1");
+                }
+            }
+        }
+        return affected;
     }
 
     /**

@@ -55,6 +55,10 @@ final class TargetTable {
     private List<String> lastByUpdateKey;
     private List<String> lastByUpdateColumns;
     private boolean lastByUpdate;
+    /** Keys and written columns {@link #requireNoOtherUniqueIndex} accepted, and the last by identity. */
+    private final Set<List<List<String>>> softChecked = new HashSet<>();
+    private List<String> lastSoftKey;
+    private List<String> lastSoftColumns;
     /** Column lists already found in {@link #columns}: a table sees few distinct ones, so each is checked once. */
     private final Set<Collection<String>> verifiedColumns = new HashSet<>();
     /** The lists last found here, by identity: consecutive changes of a table mostly bring the same one. */
@@ -277,16 +281,55 @@ final class TargetTable {
         }
         Boolean byUpdate = upsertsByUpdate.get(List.of(key, columns));
         if (byUpdate == null) {
-            Set<String> wanted = key.stream().map(dialect::columnKey).collect(Collectors.toSet());
-            Set<String> written = columns.stream().map(dialect::columnKey).collect(Collectors.toSet());
-            byUpdate = uniqueKeys.values().stream().anyMatch(index -> !index.containsAll(wanted)
-                    && !(autoIncrement.containsAll(index) && Collections.disjoint(index, written)));
+            byUpdate = otherUniqueIndex(key, columns) != null;
             upsertsByUpdate.put(List.of(List.copyOf(key), List.copyOf(columns)), byUpdate);
         }
         lastByUpdateKey = key;
         lastByUpdateColumns = columns;
         lastByUpdate = byUpdate;
         return byUpdate;
+    }
+
+    /**
+     * The name of a unique index that could match another row than the {@code key}'s when {@code columns} are written:
+     * one without every key column, unless it is of {@code AUTO_INCREMENT} columns not written (a surrogate key, which
+     * the target numbers itself); null when there is none.
+     */
+    private String otherUniqueIndex(List<String> key, List<String> columns) {
+        Set<String> wanted = key.stream().map(dialect::columnKey).collect(Collectors.toSet());
+        Set<String> written = columns.stream().map(dialect::columnKey).collect(Collectors.toSet());
+        return uniqueKeys.entrySet().stream().filter(index -> !index.getValue().containsAll(wanted)
+                && !(autoIncrement.containsAll(index.getValue()) && Collections.disjoint(index.getValue(), written)))
+                .map(Map.Entry::getKey).sorted().findFirst().orElse(null);
+    }
+
+    /**
+     * softDelete mode: fails if a unique index besides the {@code key} could match another row than the key's
+     * ({@link #otherUniqueIndex}). A deleted row stays, holding its values, so a legitimate source sequence (delete
+     * the row of id 1 with email x, insert id 2 with email x) would fail on such an index in mid-stream; the table is
+     * refused on its first change instead. PostgreSQL's partial and expression indexes are not read (see
+     * {@link Dialect#uniqueIndexes}), so a unique index {@code WHERE NOT _pgcdc_deleted} is accepted.
+     */
+    void requireNoOtherUniqueIndex(List<String> key, List<String> columns) {
+        if (key == lastSoftKey && columns == lastSoftColumns) {
+            return;
+        }
+        List<List<String>> checked = List.of(key, columns);
+        if (!softChecked.contains(checked)) {
+            String index = otherUniqueIndex(key, columns);
+            if (index != null) {
+                throw new SinkException("Target table " + name + " has unique index " + index + " on "
+                        + uniqueKeys.get(index).stream().sorted().toList() + " besides the key " + key
+                        + ": softDelete mode keeps a deleted row with its values, so a source row that later takes"
+                        + " them (delete the row of one key, insert another key with the same values) would fail on"
+                        + " it. Drop the index, or on PostgreSQL make it partial (CREATE UNIQUE INDEX ... WHERE NOT "
+                        + ChangeApplier.DELETED + "); adding " + ChangeApplier.DELETED + " to it would not do, as"
+                        + " two deleted rows may share the values");
+            }
+            softChecked.add(List.of(List.copyOf(key), List.copyOf(columns)));
+        }
+        lastSoftKey = key;
+        lastSoftColumns = columns;
     }
 
     /** Fails unless a primary key or unique index consists of exactly these columns (what an upsert relies on). */

@@ -216,6 +216,40 @@ class MariaDbSinkTest extends SinkTestSupport {
     }
 
     /**
+     * An append table with a unique index besides its (commit LSN, position) key is written by update then insert:
+     * appends apply, a redelivered one changes nothing, and an append that conflicts with the other index fails
+     * naming it instead of being skipped as a redelivery.
+     */
+    @Test
+    void appendIntoATableWithAnotherUniqueIndexSkipsRedeliveriesAndFailsAConflictNamingIt() throws Exception {
+        String slot = uniqueSlot("maria_append_unique");
+        String table = slot + "_t";
+        pg().execute("CREATE TABLE " + table + " (id int PRIMARY KEY, name text)");
+        target().execute(appendTable(table, "DATETIME(6)").replace("name TEXT", "name VARCHAR(20)")
+                .replaceFirst("\\)$", ", UNIQUE KEY by_name (name))"));
+        String options = "mode=append";
+        List<Exchange> sent = recordingRoute(slot, table, options);
+        pg().execute("INSERT INTO " + table + " VALUES (1, 'one'), (2, 'two'), (3, 'three')");
+        writeAppendChangesAfterInserts(table);
+        String history = "SELECT CONCAT_WS(' ', _pgcdc_op, COALESCE(id, '-'), COALESCE(name, '-')) FROM " + table
+                + " ORDER BY _pgcdc_commit_lsn, _pgcdc_seq";
+        Await.until("history appended", Duration.ofSeconds(30), () -> target().strings(history),
+                APPEND_HISTORY::equals);
+
+        redeliver(sent, options);
+        assertThat(target().strings(history)).isEqualTo(APPEND_HISTORY);
+
+        // the first insert at another position: a new history row whose name the first one holds
+        Exchange conflicting = sent.get(0).copy();
+        conflicting.getIn().setBody(conflicting.getIn().getBody(ChangeEvent.class).withPosition(99)
+                .markedLast());
+        Exchange failed = contexts.get(0).createProducerTemplate().send(sinkUri(options), conflicting);
+        assertThat(failed.getException()).isNotNull();
+        assertThat(failed.getException().getMessage()).contains("duplicate entry for key by_name");
+        assertThat(target().strings(history)).isEqualTo(APPEND_HISTORY);
+    }
+
+    /**
      * Keys distinct at the source that a case-insensitive collation holds equal ('A' and 'a') would be written over
      * one another: the sink refuses such a key column with the collation to give it, and writes nothing.
      */
@@ -230,7 +264,8 @@ class MariaDbSinkTest extends SinkTestSupport {
 
         assertThat(failures.awaitError()).contains("Target table \"" + DATABASE + "\".\"" + slot + "_t\" key"
                 + " column `id` (varchar) has collation utf8mb4_general_ci", "ignoring case", "ALTER TABLE `"
-                + DATABASE + "`.`" + slot + "_t` MODIFY `id` varchar(10) COLLATE utf8mb4_nopad_bin NOT NULL");
+                + DATABASE + "`.`" + slot + "_t` MODIFY `id` varchar(10) COLLATE utf8mb4_nopad_bin NOT NULL (add the"
+                + " column's DEFAULT and COMMENT", "a foreign key referencing the column must be dropped first");
         assertThat(target().strings("SELECT COUNT(*) FROM " + slot + "_t")).containsExactly("0");
     }
 
@@ -351,6 +386,13 @@ class MariaDbSinkTest extends SinkTestSupport {
         assertThat(writtenConflicts.awaitError()).contains("duplicate entry for key PRIMARY");
         assertThat(target().strings(conflicting)).containsExactly("1 x one");
         assertThat(target().strings(writtenRows)).containsExactly("1 5 one");
+    }
+
+    @Test
+    void softDeleteRefusesAUniqueIndexBesidesTheKey() throws Exception {
+        softDeleteRefusesAnotherUniqueIndex(uniqueSlot("maria_soft_unique"), t -> "CREATE TABLE " + t + " (id INT"
+                + " PRIMARY KEY, email VARCHAR(20), _pgcdc_deleted BOOLEAN NOT NULL DEFAULT false,"
+                + " UNIQUE KEY by_email (email))", null);
     }
 
     @Test

@@ -24,7 +24,7 @@ import org.postgresql.core.BaseConnection;
 class PostgresSinkTest extends SinkTestSupport {
 
     @RegisterExtension
-    static final PostgresExtension PG = PostgresExtension.builder().build();
+    static final PostgresExtension PG = PostgresExtension.builder().setting("max_replication_slots", "40").build();
     static final String TARGET = "sink_target";
 
     /** Every kind of value the sink binds, and a TOASTed column (EXTERNAL: stored out of line, uncompressed). */
@@ -315,6 +315,15 @@ class PostgresSinkTest extends SinkTestSupport {
         // all but the inserts, which would set every row right before the key changes are replayed
         redeliver(sent.subList(3, sent.size()), "");
         awaitEqual(table, table);
+    }
+
+    @Test
+    void softDeleteRefusesAUniqueIndexBesidesTheKeyButTakesAPartialOneOnLiveRows() throws Exception {
+        softDeleteRefusesAnotherUniqueIndex(uniqueSlot("soft_unique"), t -> "CREATE TABLE " + t
+                + " (id int PRIMARY KEY, email text, _pgcdc_deleted boolean NOT NULL DEFAULT false,"
+                + " CONSTRAINT by_email UNIQUE (email))",
+                t -> "CREATE TABLE " + t + " (id int PRIMARY KEY, email text, _pgcdc_deleted boolean NOT NULL DEFAULT"
+                        + " false); CREATE UNIQUE INDEX ON " + t + " (email) WHERE NOT _pgcdc_deleted");
     }
 
     @Test

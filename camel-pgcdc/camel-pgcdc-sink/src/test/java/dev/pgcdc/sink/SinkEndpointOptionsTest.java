@@ -3,6 +3,8 @@ package dev.pgcdc.sink;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.util.List;
+
 import dev.pgcdc.it.StartedCamelContext;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -41,6 +43,24 @@ class SinkEndpointOptionsTest {
                 + " upsert, append, softDelete");
         assertThatThrownBy(() -> camel.context().getEndpoint("pgcdc-sink:copy")).hasMessageContaining(
                 "pgcdc-sink:copy needs exactly one of jdbcUrl and dataSource");
+    }
+
+    /**
+     * With useAffectedRows=true an UPDATE that changes nothing counts no row, and the update-then-insert of a MariaDB
+     * table with another unique index would insert a row that exists; the URL's value wins over a connection property,
+     * so such a jdbcUrl is refused with the fix.
+     */
+    @Test
+    void aMariaDbJdbcUrlWithUseAffectedRowsIsRefused() {
+        String maria = "pgcdc-sink:maria?jdbcUrl=RAW(jdbc:mariadb://127.0.0.1:3306/test";
+        for (String url : List.of("?useAffectedRows=true)", "?a=b&useAffectedRows=TRUE)",
+                "?useAffectedRows=false&useAffectedRows=1)")) {
+            assertThatThrownBy(() -> camel.context().getEndpoint(maria + url)).hasMessageContaining(
+                    "pgcdc-sink:maria: the jdbcUrl sets useAffectedRows=true").hasMessageContaining(
+                    "remove useAffectedRows=true from the jdbcUrl");
+        }
+        assertThat(camel.context().getEndpoint(maria + "?useAffectedRows=true&useAffectedRows=false)",
+                PgCdcSinkEndpoint.class)).isNotNull();
     }
 
     private PgCdcSinkEndpoint endpoint(String options) {

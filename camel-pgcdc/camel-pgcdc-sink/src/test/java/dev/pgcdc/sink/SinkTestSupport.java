@@ -283,6 +283,39 @@ abstract class SinkTestSupport extends CdcTestSupport {
     }
 
     /**
+     * softDelete keeps a deleted row with its values, so a unique index besides the key ({@code email}) would refuse
+     * a later row taking them (delete id 1 with email x, insert id 2 with email x) in mid-stream: a table with one
+     * ({@code refusedTarget}, given its name) is refused on its first change, naming the index, and nothing is
+     * written; a table {@code acceptedTarget} makes (e.g. with a PostgreSQL partial index on live rows) applies that
+     * sequence. The source is {@code <slot>_t (id int, email text)}.
+     */
+    protected void softDeleteRefusesAnotherUniqueIndex(String slot, UnaryOperator<String> refusedTarget,
+                                                       UnaryOperator<String> acceptedTarget) throws Exception {
+        String refused = slot + "_t";
+        String accepted = slot + "_ok_t";
+        for (String table : List.of(refused, accepted)) {
+            pg().execute("CREATE TABLE " + table + " (id int PRIMARY KEY, email text)");
+        }
+        target().execute(refusedTarget.apply(refused));
+        FailedChanges failures = failingRoute(slot, refused, "mode=softDelete");
+        pg().execute("INSERT INTO " + refused + " VALUES (1, 'x')");
+        assertThat(failures.awaitError()).contains("Target table", refused, "has unique index by_email on [email]",
+                "softDelete mode keeps a deleted row", "Drop the index");
+        assertThat(target().strings("SELECT COUNT(*) FROM " + refused)).containsExactly("0");
+
+        if (acceptedTarget != null) {
+            target().execute(acceptedTarget.apply(accepted));
+            FailedChanges none = failingRoute(slot + "_ok", accepted, "mode=softDelete");
+            pg().execute("INSERT INTO " + accepted + " VALUES (1, 'x')", "DELETE FROM " + accepted + " WHERE id = 1",
+                    "INSERT INTO " + accepted + " VALUES (2, 'x')");
+            String rows = "SELECT concat_ws(' ', id, email, _pgcdc_deleted) FROM " + accepted + " ORDER BY id";
+            Await.until("the sequence applied (failures: " + none.errors + ")", Duration.ofSeconds(30),
+                    () -> target().strings(rows).size() == 2);
+            assertThat(none.errors).isEmpty();
+        }
+    }
+
+    /**
      * A mirror's rows in one comparable form per row, PostgreSQL side: {@code id|name|amount|at in UTC|md5(doc)} of a
      * table {@code (id, name, amount numeric, at timestamptz, doc text)}.
      */
