@@ -169,7 +169,10 @@ public final class PgcdcProbe {
         long[] lastCommitLsn = new long[1]; // written by the route thread, read after the tally is complete
         String uri = "pgcdc:" + slot + "?host=" + args.get("host") + "&port=" + args.get("port")
                 + "&database=" + args.get("database") + "&user=" + args.get("user")
-                + "&password=RAW(" + args.password() + ")&publication=" + args.get("publication")
+                + "&password=RAW(" + args.password() + ")"
+                // the snapshot's signal table must be published, and pgcdc adds it only to a publication of its own;
+                // the others stream the backlog's publication, which existed before the backlog was written
+                + (snapshot ? "" : "&publication=" + args.get("publication"))
                 + "&tables=" + args.get("table") + "&maxInflight=" + args.get("maxInflight")
                 + (snapshot ? "&snapshotMode=initial_only&snapshotParallelism=" + args.get("workers")
                         : "&snapshotMode=never")

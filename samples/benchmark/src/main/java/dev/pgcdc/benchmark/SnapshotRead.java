@@ -68,6 +68,7 @@ final class SnapshotRead {
             keyless.putAll(pgcdcByWorkers(run, Workload.KEYLESS_TABLE, "keyless-"));
         } finally {
             run.workload().dropKeylessCopy();
+            run.workload().dropSnapshotTables();
         }
         figures.put("keyless", keyless);
 

@@ -103,6 +103,15 @@ final class Workload {
         server.execute("DROP TABLE " + KEYLESS_TABLE);
     }
 
+    /**
+     * Drops the signal and state tables the snapshot's consumers created: while the signal table exists every later
+     * consumer wants it published, and the parts after the snapshot stream {@link #PUBLICATION}, which pgcdc does not
+     * change (it did not create it).
+     */
+    void dropSnapshotTables() {
+        server.execute("DROP TABLE IF EXISTS public.pgcdc_signal", "DROP TABLE IF EXISTS public.pgcdc_snapshot_state");
+    }
+
     /** Sets hint bits and the visibility map, so that the first reader of the snapshot does not pay for them. */
     void vacuum() {
         server.execute("VACUUM (ANALYZE) bench");
