@@ -84,7 +84,9 @@ final class RandomWriter implements AutoCloseable {
         long nextId = rows + 1;
         try (Connection connection = pg.connect(); Statement statement = connection.createStatement()) {
             while (writing.get()) {
-                long id = 1 + random.nextLong(nextId);
+                // an id already inserted (or deleted): nextId itself is the next plain INSERT's, which a re-insert
+                // of it would take first
+                long id = 1 + random.nextLong(Math.max(1, nextId - 1));
                 int choice = random.nextInt(10);
                 if (choice < 4) {
                     statement.execute("UPDATE " + table + " SET v = v + 1, note = 'u' || v WHERE id = " + id);
